@@ -1,0 +1,202 @@
+//! Emits the `operation` module (each operation's wire facts as constants) and the
+//! `Client`, whose one async method per operation hands the input to the runtime's
+//! dispatch and returns the output or the operation's error.
+
+use model::ir;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::docs;
+use crate::krate::Cx;
+use crate::wire::rt;
+
+/// The `operation` module.
+pub fn emit_operations(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    let meta = &cx.service.metadata;
+    let (service_id, api_version, prefix, content_type, signing, endpoint) = (
+        &meta.service_id,
+        &meta.api_version,
+        &meta.target_prefix,
+        meta.protocol.content_type(),
+        &meta.signing_name,
+        &meta.endpoint_prefix,
+    );
+    let consts: Vec<TokenStream> = cx
+        .service
+        .operations
+        .iter()
+        .map(|op| emit_op_meta(cx, op))
+        .collect();
+    let all = cx
+        .service
+        .operations
+        .iter()
+        .map(|op| cx.names.operation_const(&op.name));
+    let doc = docs::inner_attrs(&format!(
+        "The wire facts of each operation of {}: name, `X-Amz-Target`, whether it is signed, and how it pages.",
+        meta.full_name
+    ));
+    quote! {
+        #doc
+        /// The service's identity and protocol facts.
+        pub static SERVICE: #rt::ServiceMeta = #rt::ServiceMeta {
+            service_id: #service_id,
+            api_version: #api_version,
+            target_prefix: #prefix,
+            content_type: #content_type,
+            signing_name: #signing,
+            endpoint_prefix: #endpoint,
+        };
+        #(#consts)*
+        /// Every operation, sorted by name.
+        pub static ALL: &[&#rt::OperationMeta] = &[#(&#all),*];
+    }
+}
+
+fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
+    let rt = rt();
+    let ident = cx.names.operation_const(&op.name);
+    let name = &op.name;
+    let target = format!("{}.{}", cx.service.metadata.target_prefix, op.name);
+    let unsigned = op.unsigned;
+    let idempotent = op.idempotent;
+    let pagination = match &op.pagination {
+        Some(p) => {
+            let (input, output) = (&p.input_token, &p.output_token);
+            let page_size = opt_str(p.page_size.as_deref());
+            let items = opt_str(p.items.as_deref());
+            quote! {
+                ::std::option::Option::Some(#rt::PaginationMeta {
+                    input_token: #input,
+                    output_token: #output,
+                    page_size: #page_size,
+                    items: #items,
+                })
+            }
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let doc = docs::attrs(&format!(
+        "`{name}`: sent with `X-Amz-Target: {target}`{}{}.",
+        if unsigned {
+            ", unsigned"
+        } else {
+            ", signed with SigV4"
+        },
+        if op.pagination.is_some() {
+            ", paginated"
+        } else {
+            ""
+        }
+    ));
+    quote! {
+        #doc
+        pub static #ident: #rt::OperationMeta = #rt::OperationMeta {
+            name: #name,
+            target: #target,
+            unsigned: #unsigned,
+            idempotent: #idempotent,
+            pagination: #pagination,
+        };
+    }
+}
+
+fn opt_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// Rustdoc for an operation method: the model's text, then the errors it returns.
+pub fn op_docs(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
+    let mut text = cx.docs(op.docs.as_deref(), &format!("Calls `{}`.", op.name));
+    if !op.errors.is_empty() {
+        let error_enum = cx.names.op_error(&op.name);
+        text.push_str(&format!(
+            "\n\n# Errors\n\nReturns [`{error_enum}`](crate::error::{error_enum}): "
+        ));
+        let list: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| format!("[`{0}`](crate::error::{0})", cx.names.type_name(e)))
+            .collect();
+        text.push_str(&list.join(", "));
+        text.push_str(", or `Unhandled`.");
+    }
+    let deprecated = op.deprecated.as_ref().map(crate::types::deprecated_attr);
+    let doc = docs::attrs(&text);
+    quote! { #doc #deprecated }
+}
+
+/// The `client` module.
+pub fn emit(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    let trait_name = cx.service_trait();
+    let full_name = &cx.service.metadata.full_name;
+    let methods = cx.service.operations.iter().map(|op| {
+        let f = cx.op_fn(op);
+        let input = cx.input_path(op);
+        let output = cx.output_path(op);
+        let error = cx.op_error_path(op);
+        let meta = cx.op_meta_path(op);
+        let docs = op_docs(cx, op);
+        quote! {
+            #docs
+            pub async fn #f(&self, input: #input) -> ::std::result::Result<#output, #error> {
+                self.core.invoke(&#meta, &input).await
+            }
+        }
+    });
+    let trait_methods = cx.service.operations.iter().map(|op| {
+        let f = cx.op_fn(op);
+        let input = cx.input_path(op);
+        let output = cx.output_path(op);
+        let error = cx.op_error_path(op);
+        quote! {
+            fn #f(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send {
+                Client::#f(self, input)
+            }
+        }
+    });
+    let doc = docs::attrs(&format!(
+        "A client for {full_name}: one async method per operation.\n\n\
+         Build it from a [`Config`]({rt_path}::Config) that names the transport, and the region or endpoint URL. \
+         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with a fake implementation instead of HTTP.",
+        rt_path = "crate::runtime",
+    ));
+    quote! {
+        //! The client.
+        #doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            core: #rt::ClientCore,
+        }
+
+        impl Client {
+            /// A client with `config`.
+            pub fn new(config: #rt::Config) -> Self {
+                Client {
+                    core: #rt::ClientCore::new(&crate::operation::SERVICE, config),
+                }
+            }
+
+            /// A client that sends every request through `transport`, with default settings.
+            pub fn with_transport(transport: impl #rt::Transport) -> Self {
+                Self::new(#rt::Config::builder().transport(transport).build())
+            }
+
+            /// The client's configuration.
+            pub fn config(&self) -> &#rt::Config {
+                self.core.config()
+            }
+
+            #(#methods)*
+        }
+
+        impl crate::#trait_name for Client {
+            #(#trait_methods)*
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Emits the `error` module: one struct per modeled exception, one enum per operation with
+//! exactly that operation's errors plus `Unhandled`, and the service-wide `Error` that
+//! every operation error converts into.
+
+use model::ir::{self, Fault, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::docs;
+use crate::krate::Cx;
+use crate::types::emit_struct;
+use crate::wire::rt;
+
+/// The `error` module.
+pub fn emit(cx: &Cx<'_>) -> TokenStream {
+    let mut items = Vec::new();
+    for name in cx.error_shapes() {
+        let shape = cx.shape(name);
+        if let ShapeKind::Structure(members) = &shape.kind {
+            items.push(emit_struct(cx, shape, members));
+            items.push(emit_exception_impls(cx, shape, members));
+        }
+    }
+    for op in &cx.service.operations {
+        items.push(emit_op_error(cx, op));
+    }
+    items.push(emit_service_error(cx));
+    let doc = docs::inner_attrs(&format!(
+        "Errors of {}.\n\nEach operation returns its own enum (`{{Operation}}Error`) listing exactly the errors the model gives it, plus `Unhandled` for anything else: an unknown error code, a transport failure or a malformed response. Every operation error converts into the service-wide [`Error`].",
+        cx.service.metadata.full_name
+    ));
+    quote! {
+        #doc
+        #(#items)*
+    }
+}
+
+/// The member that carries an exception's message, if any.
+fn message_member(members: &[ir::Member]) -> Option<&ir::Member> {
+    members
+        .iter()
+        .find(|m| matches!(m.name.as_str(), "message" | "Message" | "errorMessage"))
+}
+
+fn message_expr(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    match message_member(members) {
+        Some(m) if matches!(cx.shape(&m.target).kind, ShapeKind::String) => {
+            let field = cx.names.field(&shape.name, &m.name);
+            if m.required {
+                quote!(::std::option::Option::Some(self.#field.as_str()))
+            } else {
+                quote!(self.#field.as_deref())
+            }
+        }
+        _ => quote!(::std::option::Option::None),
+    }
+}
+
+fn retry_tokens(e: &ir::ErrorTrait) -> TokenStream {
+    let rt = rt();
+    match e.retryable {
+        Some(ir::Retryable { throttling: true }) => {
+            quote!(::std::option::Option::Some(#rt::retry::RetryKind::Throttling))
+        }
+        Some(ir::Retryable { throttling: false }) => {
+            quote!(::std::option::Option::Some(#rt::retry::RetryKind::Transient))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.names.type_name(&shape.name);
+    let Some(err) = &shape.error else {
+        return TokenStream::new();
+    };
+    let code = &err.code;
+    let status = err.http_status;
+    let message = message_expr(cx, shape, members);
+    let retry = retry_tokens(err);
+    let is_server = matches!(err.fault, Fault::Server);
+    quote! {
+        impl #ident {
+            /// The error code on the wire.
+            pub const CODE: &'static str = #code;
+
+            /// The HTTP status the service answers this error with.
+            pub const HTTP_STATUS: u16 = #status;
+
+            /// The error code on the wire.
+            pub fn code(&self) -> &'static str {
+                Self::CODE
+            }
+
+            /// The service's message, if it sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+
+            /// True when the service, not the caller, is at fault.
+            pub fn is_server_fault(&self) -> bool {
+                #is_server
+            }
+
+            /// Whether, and why, a call failing with this error may be retried.
+            pub fn retry_kind(&self) -> ::std::option::Option<#rt::retry::RetryKind> {
+                #retry
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.message() {
+                    ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+                    ::std::option::Option::None => f.write_str(Self::CODE),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #ident {}
+    }
+}
+
+fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
+    let rt = rt();
+    let ident = cx.names.op_error(&op.name);
+    let doc = docs::attrs(&format!(
+        "The errors `{}` can return: those the model lists, and `Unhandled` for anything else.",
+        op.name
+    ));
+    let variants: Vec<Ident> = op.errors.iter().map(|e| cx.names.type_name(e)).collect();
+    let paths: Vec<TokenStream> = op.errors.iter().map(|e| cx.type_path(e)).collect();
+    let codes: Vec<&str> = op
+        .errors
+        .iter()
+        .map(|e| {
+            cx.shape(e)
+                .error
+                .as_ref()
+                .map_or(e.as_str(), |t| t.code.as_str())
+        })
+        .collect();
+    let variant_docs = op.errors.iter().map(|e| {
+        let shape = cx.shape(e);
+        docs::attrs(&cx.docs(shape.docs.as_deref(), &format!("The `{e}` error.")))
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug)]
+        pub enum #ident {
+            #(#variant_docs #variants(#paths),)*
+            /// An error the model does not list for this operation: an unknown code, a
+            /// transport failure, a malformed response or an invalid request.
+            Unhandled(#rt::UnhandledError),
+        }
+
+        impl #ident {
+            /// An error with a code the model does not list, as a server handler may return it.
+            pub fn unhandled(code: impl ::std::convert::Into<::std::string::String>, message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::Unhandled(#rt::UnhandledError::service(code, message))
+            }
+
+            /// The error code, when there is one.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(e) => ::std::option::Option::Some(e.code()),)*
+                    Self::Unhandled(e) => e.code(),
+                }
+            }
+
+            /// The error message, when there is one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(e) => e.message(),)*
+                    Self::Unhandled(e) => e.message(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #ident {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+
+        impl #rt::OperationError for #ident {
+            fn from_response(response: &#rt::error::ErrorResponse) -> Self {
+                match response.code.as_deref() {
+                    #(::std::option::Option::Some(#codes) => match response.parse() {
+                        ::std::result::Result::Ok(e) => Self::#variants(e),
+                        ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    },)*
+                    _ => Self::Unhandled(response.unhandled()),
+                }
+            }
+
+            fn from_unhandled(error: #rt::UnhandledError) -> Self {
+                Self::Unhandled(error)
+            }
+
+            fn retry_kind(&self) -> ::std::option::Option<#rt::retry::RetryKind> {
+                match self {
+                    #(Self::#variants(e) => e.retry_kind(),)*
+                    Self::Unhandled(e) => e.retry_kind(),
+                }
+            }
+
+            fn to_response(&self, content_type: &'static str) -> #rt::HttpResponse {
+                match self {
+                    #(Self::#variants(e) => #rt::server::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
+                    Self::Unhandled(e) => #rt::server::unhandled_response(e, content_type),
+                }
+            }
+        }
+
+        #(
+            impl ::std::convert::From<#paths> for #ident {
+                fn from(e: #paths) -> Self {
+                    Self::#variants(e)
+                }
+            }
+        )*
+
+        impl ::std::convert::From<#rt::UnhandledError> for #ident {
+            fn from(e: #rt::UnhandledError) -> Self {
+                Self::Unhandled(e)
+            }
+        }
+    }
+}
+
+fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    let ident = cx.names.service_error();
+    let errors = cx.error_shapes();
+    let variants: Vec<Ident> = errors.iter().map(|e| cx.names.type_name(e)).collect();
+    let paths: Vec<TokenStream> = errors.iter().map(|e| cx.type_path(e)).collect();
+    let doc = docs::attrs(&format!(
+        "Any error of {}: every modeled exception, and `Unhandled` for the rest. Every operation's error converts into it with `?`.",
+        cx.service.metadata.full_name
+    ));
+    let conversions = cx.service.operations.iter().map(|op| {
+        let op_err = cx.op_error_path(op);
+        let arms = op.errors.iter().map(|e| {
+            let v = cx.names.type_name(e);
+            quote!(#op_err::#v(e) => Self::#v(e),)
+        });
+        quote! {
+            impl ::std::convert::From<#op_err> for #ident {
+                fn from(e: #op_err) -> Self {
+                    match e {
+                        #(#arms)*
+                        #op_err::Unhandled(e) => Self::Unhandled(e),
+                    }
+                }
+            }
+        }
+    });
+    let variant_docs = variants
+        .iter()
+        .map(|v| docs::attrs(&format!("See [`{v}`].")));
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug)]
+        pub enum #ident {
+            #(#variant_docs #variants(#paths),)*
+            /// An error the model does not list.
+            Unhandled(#rt::UnhandledError),
+        }
+
+        impl #ident {
+            /// The error code, when there is one.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(e) => ::std::option::Option::Some(e.code()),)*
+                    Self::Unhandled(e) => e.code(),
+                }
+            }
+
+            /// The error message, when there is one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(e) => e.message(),)*
+                    Self::Unhandled(e) => e.message(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #ident {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+
+        #(#conversions)*
+    }
+}

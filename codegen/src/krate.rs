@@ -1,0 +1,200 @@
+//! Assembles the whole crate: `Cargo.toml`, `lib.rs` and one file per module, and holds the
+//! context ([`Cx`]) every emitter reads: the IR, the naming table and the options.
+
+use std::path::PathBuf;
+
+use model::ir::{self, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::names::Names;
+use crate::{client, docs, errors, format, server, types, CodegenError, Files, Options};
+
+/// What every emitter reads.
+pub struct Cx<'a> {
+    /// The service.
+    pub service: &'a ir::Service,
+    /// Every Rust name, decided up front.
+    pub names: Names,
+    /// The caller's options.
+    pub opts: &'a Options,
+}
+
+impl<'a> Cx<'a> {
+    /// A shape of the validated model.
+    pub fn shape(&self, name: &str) -> &'a ir::Shape {
+        self.service
+            .shapes
+            .get(name)
+            .expect("the model was validated: every referenced shape exists")
+    }
+
+    /// True when `name` is an error structure (emitted in the `error` module).
+    pub fn is_error(&self, name: &str) -> bool {
+        self.shape(name).error.is_some()
+    }
+
+    /// The absolute path of the Rust type of a structure, union or enum shape.
+    pub fn type_path(&self, name: &str) -> TokenStream {
+        let ident = self.names.type_name(name);
+        if self.is_error(name) {
+            quote!(crate::error::#ident)
+        } else {
+            quote!(crate::types::#ident)
+        }
+    }
+
+    /// The input type of an operation (the model's shape or a synthesized empty one).
+    pub fn input_path(&self, op: &ir::Operation) -> TokenStream {
+        let ident = self.names.input_type(&op.name);
+        quote!(crate::types::#ident)
+    }
+
+    /// The output type of an operation.
+    pub fn output_path(&self, op: &ir::Operation) -> TokenStream {
+        let ident = self.names.output_type(&op.name);
+        quote!(crate::types::#ident)
+    }
+
+    /// The error enum of an operation.
+    pub fn op_error_path(&self, op: &ir::Operation) -> TokenStream {
+        let ident = self.names.op_error(&op.name);
+        quote!(crate::error::#ident)
+    }
+
+    /// The metadata constant of an operation.
+    pub fn op_meta_path(&self, op: &ir::Operation) -> TokenStream {
+        let ident = self.names.operation_const(&op.name);
+        quote!(crate::operation::#ident)
+    }
+
+    /// The method name of an operation.
+    pub fn op_fn(&self, op: &ir::Operation) -> Ident {
+        self.names.operation_fn(&op.name)
+    }
+
+    /// The service trait's name.
+    pub fn service_trait(&self) -> Ident {
+        self.names.service_trait()
+    }
+
+    /// Every error shape any operation returns, sorted by name.
+    pub fn error_shapes(&self) -> Vec<&'a str> {
+        let mut v: Vec<&str> = self
+            .service
+            .shapes
+            .values()
+            .filter(|s| s.error.is_some() && matches!(s.kind, ShapeKind::Structure(_)))
+            .map(|s| s.name.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Rustdoc for an item: the model's documentation converted to Markdown, or `fallback`.
+    pub fn docs(&self, html: Option<&str>, fallback: &str) -> String {
+        let text = html.map(docs::to_markdown).unwrap_or_default();
+        if text.trim().is_empty() {
+            fallback.to_owned()
+        } else {
+            text
+        }
+    }
+}
+
+/// Generates every file of the crate.
+pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
+    let names = Names::new(service)?;
+    let cx = Cx {
+        service,
+        names,
+        opts,
+    };
+    let headers = &opts.model_files;
+    let mut files = Files::new();
+    let rust = [
+        ("src/lib.rs", lib_rs(&cx)),
+        ("src/types.rs", types::emit(&cx)),
+        ("src/error.rs", errors::emit(&cx)),
+        ("src/operation.rs", client::emit_operations(&cx)),
+        ("src/client.rs", client::emit(&cx)),
+        ("src/service.rs", server::emit_trait(&cx)),
+        ("src/server.rs", server::emit(&cx)),
+        ("src/validate.rs", types::emit_validation(&cx)),
+    ];
+    for (path, tokens) in rust {
+        files.insert(
+            PathBuf::from(path),
+            format::rust_file(path, tokens, headers)?,
+        );
+    }
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
+    Ok(files)
+}
+
+fn lib_rs(cx: &Cx<'_>) -> TokenStream {
+    let meta = &cx.service.metadata;
+    let service_docs = cx.docs(cx.service.docs.as_deref(), "");
+    let trait_name = cx.service_trait();
+    let intro = format!(
+        "Client and server for {} (API version {}, awsJson {}), generated from the service model.\n\n\
+         - [`Client`] calls the service: one async method per operation.\n\
+         - [`{trait_name}`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.\n\
+         - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.\n\n",
+        meta.full_name,
+        meta.api_version,
+        meta.protocol.json_version(),
+    );
+    let text = format!("{intro}{service_docs}");
+    let attrs = docs::inner_attrs(&text);
+    quote! {
+        #attrs
+        #![deny(missing_docs)]
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        pub mod error;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod server;
+        #[rustfmt::skip]
+        mod service;
+        #[rustfmt::skip]
+        pub mod types;
+        #[rustfmt::skip]
+        mod validate;
+        pub use aws_json_runtime as runtime;
+        pub use aws_json_runtime::Config;
+        pub use aws_json_runtime::InMemoryTransport;
+        pub use client::Client;
+        pub use error::Error;
+        pub use server::Router;
+        pub use service::#trait_name;
+    }
+}
+
+fn cargo_toml(cx: &Cx<'_>) -> String {
+    let opts = cx.opts;
+    let meta = &cx.service.metadata;
+    let header = format::toml_header(&opts.model_files);
+    let description = format!(
+        "{} client and server (awsJson {}), generated from the service model.",
+        meta.full_name,
+        meta.protocol.json_version()
+    );
+    let (package_common, lints) = if opts.workspace_member {
+        (
+            "edition.workspace = true\nlicense.workspace = true\npublish.workspace = true\n",
+            "\n[lints]\nworkspace = true\n",
+        )
+    } else {
+        ("edition = \"2021\"\npublish = false\n", "")
+    };
+    format!(
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{lints}",
+        name = opts.crate_name,
+        description = description.replace('"', "\\\""),
+        runtime = opts.runtime_dependency,
+    )
+}

@@ -1,0 +1,722 @@
+//! Emits the `types` module (one Rust type per structure, union and enum shape, plus empty
+//! inputs and outputs for operations the model gives none) and the private `validate`
+//! module that checks those types against the model's constraints.
+//!
+//! Structures shared with the `error` module (exceptions) are emitted by `errors.rs`
+//! through [`emit_struct`]; everything about one structure is decided here.
+
+use model::ir::{self, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::docs;
+use crate::krate::Cx;
+use crate::wire::{self, rt, SERDE_CRATE};
+
+/// The `types` module.
+pub fn emit(cx: &Cx<'_>) -> TokenStream {
+    let mut items = Vec::new();
+    for shape in cx.service.shapes.values() {
+        if shape.error.is_some() {
+            continue;
+        }
+        match &shape.kind {
+            ShapeKind::Structure(members) => items.push(emit_struct(cx, shape, members)),
+            ShapeKind::Union(members) => items.push(emit_union(cx, shape, members)),
+            ShapeKind::Enum(values) => items.push(emit_enum(cx, shape, values)),
+            ShapeKind::IntEnum(values) => items.push(emit_int_enum(cx, shape, values)),
+            _ => {}
+        }
+    }
+    for op in &cx.service.operations {
+        if op.input.is_none() {
+            let ident = cx.names.input_type(&op.name);
+            items.push(emit_empty(
+                &ident,
+                &format!("The input of `{}`, which takes no members.", op.name),
+            ));
+        }
+        if op.output.is_none() {
+            let ident = cx.names.output_type(&op.name);
+            items.push(emit_empty(
+                &ident,
+                &format!("The output of `{}`, which returns no members.", op.name),
+            ));
+        }
+    }
+    let module_doc = docs::inner_attrs(&format!(
+        "The inputs, outputs and shapes of {}.\n\nRequired members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.",
+        cx.service.metadata.full_name
+    ));
+    quote! {
+        #module_doc
+        #(#items)*
+    }
+}
+
+fn emit_empty(ident: &Ident, doc: &str) -> TokenStream {
+    let doc = docs::attrs(doc);
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq)]
+        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[serde(crate = #SERDE_CRATE)]
+        pub struct #ident {}
+
+        impl #ident {
+            /// Creates the value.
+            pub fn new() -> Self {
+                Self {}
+            }
+        }
+    }
+}
+
+/// Docs for a member: the model's text, a note when it is sensitive, and the model default.
+fn member_docs(cx: &Cx<'_>, owner: &ir::Shape, m: &ir::Member) -> TokenStream {
+    let fallback = format!("The `{}` member of `{}`.", m.name, owner.name);
+    let mut text = cx.docs(m.docs.as_deref(), &fallback);
+    if let Some(default) = &m.default {
+        if !default.is_null() {
+            text.push_str(&format!("\n\nThe model's default is `{default}`."));
+        }
+    }
+    if m.sensitive || sensitive_entries(cx, m) {
+        text.push_str("\n\nThis value is sensitive: `Debug` prints it redacted.");
+    }
+    let deprecated = m.deprecated.as_ref().map(deprecated_attr);
+    let doc = docs::attrs(&text);
+    quote! { #doc #deprecated }
+}
+
+/// `#[deprecated]` with the model's message.
+pub fn deprecated_attr(d: &ir::Deprecated) -> TokenStream {
+    let note = match (&d.message, &d.since) {
+        (Some(m), Some(s)) => format!("{m} (since {s})"),
+        (Some(m), None) => m.clone(),
+        (None, Some(s)) => format!("deprecated since {s}"),
+        (None, None) => "deprecated by the service".to_owned(),
+    };
+    quote! { #[deprecated(note = #note)] }
+}
+
+/// True when a member is a list or map whose elements are sensitive.
+fn sensitive_entries(cx: &Cx<'_>, m: &ir::Member) -> bool {
+    match &cx.shape(&m.target).kind {
+        ShapeKind::List { member, .. } => member.sensitive,
+        ShapeKind::Map { value, .. } => value.sensitive,
+        _ => false,
+    }
+}
+
+/// A structure: fields, constructor, setters and `Debug` (redacting sensitive members).
+pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let doc = docs::attrs(&cx.docs(
+        shape.docs.as_deref(),
+        &format!("The `{}` structure.", shape.name),
+    ));
+    let deprecated = shape.deprecated.as_ref().map(deprecated_attr);
+    let fields = members.iter().map(|m| {
+        let name = cx.names.field(&shape.name, &m.name);
+        let ty = wire::field_type(cx, m);
+        let attrs = wire::field_attrs(cx, m);
+        let docs = member_docs(cx, shape, m);
+        quote! { #docs #attrs pub #name: #ty, }
+    });
+    let redact = members
+        .iter()
+        .any(|m| m.sensitive || sensitive_entries(cx, m))
+        || shape.sensitive;
+    let derive_debug = (!redact).then(|| quote!(::std::fmt::Debug,));
+    let derive_default = members
+        .iter()
+        .all(|m| !m.required)
+        .then(|| quote!(::std::default::Default,));
+    let debug_impl = redact.then(|| emit_debug(cx, shape, members));
+    let ctor = emit_constructor(cx, shape, members);
+    quote! {
+        #doc
+        #deprecated
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #derive_debug #derive_default)]
+        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[serde(crate = #SERDE_CRATE)]
+        pub struct #ident {
+            #(#fields)*
+        }
+        #ctor
+        #debug_impl
+    }
+}
+
+fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for m in members {
+        let name = cx.names.field(&shape.name, &m.name);
+        let value = wire::boxed_type(cx, m);
+        let inner = wire::value_type(cx, &m.target);
+        let (arg, conv) = if wire::takes_into(cx, m) {
+            (
+                quote!(impl ::std::convert::Into<#inner>),
+                quote!(#name.into()),
+            )
+        } else if m.indirect {
+            (quote!(#inner), quote!(::std::boxed::Box::new(#name)))
+        } else {
+            (quote!(#value), quote!(#name))
+        };
+        // A plain parameter initialises its field by shorthand.
+        let init = if wire::takes_into(cx, m) || m.indirect {
+            quote!(#name: #conv,)
+        } else {
+            quote!(#name,)
+        };
+        if m.required {
+            params.push(quote!(#name: #arg));
+            inits.push(init);
+        } else {
+            inits.push(quote!(#name: ::std::option::Option::None,));
+            let doc = docs::attrs(&format!(
+                "Sets `{}` (`{}` on the wire).",
+                name_text(&name),
+                m.name
+            ));
+            let setter = format_ident!("with_{}", name_text(&name));
+            setters.push(quote! {
+                #doc
+                #[must_use]
+                pub fn #setter(mut self, #name: #arg) -> Self {
+                    self.#name = ::std::option::Option::Some(#conv);
+                    self
+                }
+            });
+        }
+    }
+    let new_doc = if params.is_empty() {
+        format!("Creates a `{}` with every member unset.", shape.name)
+    } else {
+        format!(
+            "Creates a `{}` from its required members; optional members start unset.",
+            shape.name
+        )
+    };
+    let new_doc = docs::attrs(&new_doc);
+    let allow = (members.iter().any(|m| m.deprecated.is_some()) || shape.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #allow
+        impl #ident {
+            #new_doc
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+fn name_text(ident: &Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
+}
+
+/// `Debug` that prints sensitive members (and sensitive list or map entries) redacted.
+fn emit_debug(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let title = shape.name.as_str();
+    let rt = rt();
+    let fields = members.iter().map(|m| {
+        let name = cx.names.field(&shape.name, &m.name);
+        let label = name_text(&name);
+        if m.sensitive || shape.sensitive {
+            quote! { .field(#label, &#rt::wire::Redacted) }
+        } else if sensitive_entries(cx, m) {
+            quote! { .field(#label, &#rt::wire::RedactedEntries(&self.#name)) }
+        } else {
+            quote! { .field(#label, &self.#name) }
+        }
+    });
+    let allow = members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#title) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let doc = docs::attrs(&cx.docs(
+        shape.docs.as_deref(),
+        &format!("The `{}` union: exactly one member is set.", shape.name),
+    ));
+    let variants = members.iter().map(|m| {
+        let name = cx.names.union_variant(&shape.name, &m.name);
+        let ty = wire::boxed_type(cx, m);
+        let attrs = wire::variant_attrs(m);
+        let docs = member_docs(cx, shape, m);
+        quote! { #docs #attrs #name(#ty), }
+    });
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
+        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[serde(crate = #SERDE_CRATE)]
+        pub enum #ident {
+            #(#variants)*
+        }
+    }
+}
+
+fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let rt = rt();
+    let doc = docs::attrs(&cx.docs(
+        shape.docs.as_deref(),
+        &format!("The `{}` enumeration.", shape.name),
+    ));
+    let variants: Vec<Ident> = values
+        .iter()
+        .map(|v| cx.names.enum_variant(&shape.name, &v.name))
+        .collect();
+    let wires: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values
+        .iter()
+        .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::fmt::Debug)]
+        pub enum #ident {
+            #(#variant_docs #variants,)*
+            /// A value this version of the crate does not know; it is kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// Every value the model lists, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(v) => v,
+                }
+            }
+
+            /// True for a value the model does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(v: &str) -> Self {
+                match v {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(v: ::std::string::String) -> Self {
+                match Self::from(v.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(v),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(v))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #ident {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #ident {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+            }
+        }
+    }
+}
+
+fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let rt = rt();
+    let doc = docs::attrs(&cx.docs(
+        shape.docs.as_deref(),
+        &format!("The `{}` enumeration.", shape.name),
+    ));
+    let variants: Vec<Ident> = values
+        .iter()
+        .map(|v| cx.names.enum_variant(&shape.name, &v.name))
+        .collect();
+    let nums: Vec<i32> = values.iter().map(|v| v.value as i32).collect();
+    let variant_docs = values
+        .iter()
+        .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::fmt::Debug)]
+        pub enum #ident {
+            #(#variant_docs #variants,)*
+            /// A value this version of the crate does not know; it is kept as sent.
+            Unknown(i32),
+        }
+
+        impl #ident {
+            /// Every value the model lists.
+            pub const VALUES: &'static [i32] = &[#(#nums),*];
+
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i32 {
+                match self {
+                    #(Self::#variants => #nums,)*
+                    Self::Unknown(v) => *v,
+                }
+            }
+
+            /// True for a value the model does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<i32> for #ident {
+            fn from(v: i32) -> Self {
+                match v {
+                    #(#nums => Self::#variants,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #ident {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i32(self.value())
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i32 as #rt::__private::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    }
+}
+
+/// The private `validate` module: `Validate` for every structure and union, and one check
+/// function per shape whose values carry constraints.
+pub fn emit_validation(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    let mut items = Vec::new();
+    for shape in cx.service.shapes.values() {
+        match &shape.kind {
+            ShapeKind::Structure(members) => items.push(validate_struct(cx, shape, members)),
+            ShapeKind::Union(members) => items.push(validate_union(cx, shape, members)),
+            _ => {
+                if needs_check(cx, &shape.name) {
+                    items.push(check_fn(cx, shape));
+                }
+            }
+        }
+    }
+    for op in &cx.service.operations {
+        for (missing, ident) in [
+            (op.input.is_none(), cx.names.input_type(&op.name)),
+            (op.output.is_none(), cx.names.output_type(&op.name)),
+        ] {
+            if missing {
+                items.push(quote! {
+                    impl #rt::Validate for crate::types::#ident {
+                        fn validate(&self, _path: &#rt::validate::Path<'_>, _out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {}
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        //! Checks of every type against the model's constraints, used by the server router
+        //! and by clients that opt in to input validation.
+        #(#items)*
+    }
+}
+
+/// True when values of `shape` need any check of their own.
+fn needs_check(cx: &Cx<'_>, name: &str) -> bool {
+    let shape = cx.shape(name);
+    let c = &shape.constraints;
+    let constrained = c.min_length.is_some()
+        || c.max_length.is_some()
+        || c.min_value.is_some()
+        || c.max_value.is_some()
+        || c.pattern.is_some();
+    constrained
+        || match &shape.kind {
+            ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum(_) => true,
+            ShapeKind::List { member, .. } => needs_check(cx, &member.target),
+            ShapeKind::Map { key, value, .. } => {
+                needs_check(cx, &key.target) || needs_check(cx, &value.target)
+            }
+            _ => false,
+        }
+}
+
+fn check_fn_ident(cx: &Cx<'_>, name: &str) -> Ident {
+    format_ident!("check_{}", cx.names.shape_fn(name))
+}
+
+/// The call that checks one value of `target` at `path` (`value` is a reference).
+fn check_call(
+    cx: &Cx<'_>,
+    target: &str,
+    value: TokenStream,
+    path: TokenStream,
+    sensitive: bool,
+) -> Option<TokenStream> {
+    if !needs_check(cx, target) {
+        return None;
+    }
+    let rt = rt();
+    Some(match &cx.shape(target).kind {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => {
+            quote! { #rt::Validate::validate(#value, #path, out); }
+        }
+        _ => {
+            let f = check_fn_ident(cx, target);
+            quote! { #f(#value, #path, #sensitive, out); }
+        }
+    })
+}
+
+fn validate_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.type_path(&shape.name);
+    let checks: Vec<TokenStream> = members
+        .iter()
+        .filter_map(|m| {
+            let name = cx.names.field(&shape.name, &m.name);
+            let wire = &m.name;
+            let path = quote!(&path.member(#wire));
+            let sensitive = m.sensitive;
+            if m.required {
+                check_call(cx, &m.target, quote!(&self.#name), path, sensitive)
+            } else {
+                let call = check_call(cx, &m.target, quote!(v), path, sensitive)?;
+                Some(quote! { if let ::std::option::Option::Some(v) = &self.#name { #call } })
+            }
+        })
+        .collect();
+    let (path_arg, out_arg) = if checks.is_empty() {
+        (quote!(_path), quote!(_out))
+    } else {
+        (quote!(path), quote!(out))
+    };
+    let allow = members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl #rt::Validate for #ident {
+            fn validate(&self, #path_arg: &#rt::validate::Path<'_>, #out_arg: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.type_path(&shape.name);
+    let arms = members.iter().map(|m| {
+        let variant = cx.names.union_variant(&shape.name, &m.name);
+        let wire = &m.name;
+        let call = check_call(
+            cx,
+            &m.target,
+            quote!(v),
+            quote!(&path.member(#wire)),
+            m.sensitive,
+        );
+        match call {
+            Some(call) => quote! { Self::#variant(v) => { #call } },
+            None => quote! { Self::#variant(_) => {} },
+        }
+    });
+    quote! {
+        impl #rt::Validate for #ident {
+            #[allow(unused_variables)]
+            fn validate(&self, path: &#rt::validate::Path<'_>, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// A check function for a non-structure shape: its own constraints, then its elements'.
+fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
+    let rt = rt();
+    let f = check_fn_ident(cx, &shape.name);
+    let ty = wire::value_type(cx, &shape.name);
+    let c = &shape.constraints;
+    let (min_len, max_len) = (opt_u64(c.min_length), opt_u64(c.max_length));
+    let has_len = c.min_length.is_some() || c.max_length.is_some();
+    let has_range = c.min_value.is_some() || c.max_value.is_some();
+    let mut body = Vec::new();
+    match &shape.kind {
+        ShapeKind::String => {
+            if has_len {
+                body.push(
+                    quote! { #rt::validate::str_length(path, value, #min_len, #max_len, out); },
+                );
+            }
+            if let Some(p) = &c.pattern {
+                body.push(quote! {
+                    static PATTERN: #rt::validate::Pattern = #rt::validate::Pattern::new(#p);
+                    #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
+                });
+            }
+        }
+        ShapeKind::Enum(_) => {
+            body.push(quote! {
+                if value.is_unknown() {
+                    #rt::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
+                }
+            });
+        }
+        ShapeKind::Blob if has_len => {
+            body.push(
+                quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+            );
+        }
+        ShapeKind::List { member, sparse } => {
+            if has_len {
+                body.push(
+                    quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                );
+            }
+            let each = if *sparse {
+                check_call(
+                    cx,
+                    &member.target,
+                    quote!(v),
+                    quote!(&path.index(i)),
+                    member.sensitive,
+                )
+                .map(|call| quote! { if let ::std::option::Option::Some(v) = v { #call } })
+            } else {
+                check_call(
+                    cx,
+                    &member.target,
+                    quote!(v),
+                    quote!(&path.index(i)),
+                    member.sensitive,
+                )
+            };
+            if let Some(each) = each {
+                body.push(quote! { for (i, v) in value.iter().enumerate() { #each } });
+            }
+        }
+        ShapeKind::Map {
+            key,
+            value: val,
+            sparse,
+        } => {
+            if has_len {
+                body.push(
+                    quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                );
+            }
+            let key_check = check_call(cx, &key.target, quote!(k), path_of_key(), key.sensitive);
+            let val_check = if *sparse {
+                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
+                    .map(|call| quote! { if let ::std::option::Option::Some(v) = v { #call } })
+            } else {
+                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
+            };
+            if key_check.is_some() || val_check.is_some() {
+                body.push(quote! {
+                    for (k, v) in value {
+                        let key_text: &str = ::std::convert::AsRef::as_ref(k);
+                        let _ = key_text;
+                        #key_check
+                        #val_check
+                    }
+                });
+            }
+        }
+        ShapeKind::Byte
+        | ShapeKind::Short
+        | ShapeKind::Integer
+        | ShapeKind::Long
+        | ShapeKind::Float
+        | ShapeKind::Double
+        | ShapeKind::BigInteger
+        | ShapeKind::BigDecimal
+            if has_range =>
+        {
+            let (min, max) = (opt_f64(c.min_value), opt_f64(c.max_value));
+            body.push(quote! { #rt::validate::range(path, *value as f64, #min, #max, out); });
+        }
+        _ => {}
+    }
+    quote! {
+        #[allow(unused_variables, clippy::ptr_arg)]
+        fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+            #(#body)*
+        }
+    }
+}
+
+fn path_of_key() -> TokenStream {
+    quote!(&path.key(key_text))
+}

@@ -1,0 +1,137 @@
+//! Wire decisions for members: the Rust type a member gets and the serde attributes that
+//! put it on the wire under its model name, in its timestamp format, with absent optional
+//! members omitted. Emitters ask here instead of looking at shapes themselves.
+
+use model::ir::{self, ShapeKind, TimestampFormat};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::krate::Cx;
+
+/// The path of the runtime crate in generated code.
+pub fn rt() -> TokenStream {
+    quote!(::aws_json_runtime)
+}
+
+/// The serde crate path for `#[serde(crate = ..)]`, so generated crates need no direct
+/// serde dependency.
+pub const SERDE_CRATE: &str = "::aws_json_runtime::__private::serde";
+
+/// The Rust type of a value of shape `target` (without `Option` or `Box`).
+pub fn value_type(cx: &Cx<'_>, target: &str) -> TokenStream {
+    let rt = rt();
+    let shape = cx.shape(target);
+    match &shape.kind {
+        ShapeKind::Structure(_)
+        | ShapeKind::Union(_)
+        | ShapeKind::Enum(_)
+        | ShapeKind::IntEnum(_) => cx.type_path(target),
+        ShapeKind::List { member, sparse } => {
+            let inner = value_type(cx, &member.target);
+            let inner = if *sparse {
+                quote!(::std::option::Option<#inner>)
+            } else {
+                inner
+            };
+            quote!(::std::vec::Vec<#inner>)
+        }
+        ShapeKind::Map { key, value, sparse } => {
+            let k = value_type(cx, &key.target);
+            let v = value_type(cx, &value.target);
+            let v = if *sparse {
+                quote!(::std::option::Option<#v>)
+            } else {
+                v
+            };
+            quote!(::std::collections::HashMap<#k, #v>)
+        }
+        ShapeKind::String => quote!(::std::string::String),
+        ShapeKind::Boolean => quote!(bool),
+        ShapeKind::Byte => quote!(i8),
+        ShapeKind::Short => quote!(i16),
+        ShapeKind::Integer => quote!(i32),
+        ShapeKind::Long => quote!(i64),
+        ShapeKind::Float => quote!(f32),
+        ShapeKind::Double | ShapeKind::BigDecimal => quote!(f64),
+        ShapeKind::BigInteger => quote!(i128),
+        ShapeKind::Blob => quote!(#rt::Blob),
+        ShapeKind::Timestamp(_) => quote!(#rt::DateTime),
+        ShapeKind::Document => quote!(#rt::Document),
+    }
+}
+
+/// The type of a structure field: the value type, boxed when the member closes a cycle,
+/// wrapped in `Option` unless the member is required.
+pub fn field_type(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
+    let value = boxed_type(cx, m);
+    if m.required {
+        value
+    } else {
+        quote!(::std::option::Option<#value>)
+    }
+}
+
+/// The value type, boxed when the member closes a cycle.
+pub fn boxed_type(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
+    let value = value_type(cx, &m.target);
+    if m.indirect {
+        quote!(::std::boxed::Box<#value>)
+    } else {
+        value
+    }
+}
+
+/// True when a setter or constructor should take `impl Into<T>` for this member.
+pub fn takes_into(cx: &Cx<'_>, m: &ir::Member) -> bool {
+    !m.indirect
+        && matches!(
+            cx.shape(&m.target).kind,
+            ShapeKind::String | ShapeKind::Enum(_)
+        )
+}
+
+/// The serde helper module for a member whose wire form differs from its Rust type's own.
+fn with_module(cx: &Cx<'_>, m: &ir::Member) -> Option<&'static str> {
+    let shape = cx.shape(&m.target);
+    let opt = !m.required;
+    match &shape.kind {
+        ShapeKind::Timestamp(fmt) => match m.timestamp_format.unwrap_or(*fmt) {
+            TimestampFormat::EpochSeconds => None,
+            TimestampFormat::DateTime => Some(if opt { "date_time_opt" } else { "date_time" }),
+            TimestampFormat::HttpDate => Some(if opt { "http_date_opt" } else { "http_date" }),
+        },
+        ShapeKind::Float => Some(if opt { "f32_opt" } else { "f32_value" }),
+        ShapeKind::Double | ShapeKind::BigDecimal => {
+            Some(if opt { "f64_opt" } else { "f64_value" })
+        }
+        _ => None,
+    }
+}
+
+/// The `#[serde(..)]` attribute of a structure field.
+pub fn field_attrs(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
+    let wire = &m.name;
+    let with = with_module(cx, m).map(|module| {
+        let path = format!("::aws_json_runtime::wire::{module}");
+        quote!(, with = #path)
+    });
+    let alias = message_alias(m).map(|a| quote!(, alias = #a));
+    let optional = (!m.required)
+        .then(|| quote!(, default, skip_serializing_if = "::std::option::Option::is_none"));
+    quote! { #[serde(rename = #wire #alias #with #optional)] }
+}
+
+/// Error messages arrive as `message` or `Message` whatever the model calls the member.
+fn message_alias(m: &ir::Member) -> Option<&'static str> {
+    match m.name.as_str() {
+        "message" => Some("Message"),
+        "Message" => Some("message"),
+        _ => None,
+    }
+}
+
+/// The `#[serde(..)]` attribute of a union variant.
+pub fn variant_attrs(m: &ir::Member) -> TokenStream {
+    let wire = &m.name;
+    quote! { #[serde(rename = #wire)] }
+}

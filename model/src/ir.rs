@@ -1,0 +1,319 @@
+//! The intermediate representation: one typed, validated description of a service.
+//!
+//! Both readers (botocore JSON and the Smithy JSON AST) lower into these types, and the
+//! code generator reads nothing else. The IR holds facts about the API, never Rust syntax.
+//! Values are kept in sorted collections so that everything derived from the IR is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The name of a shape, without any Smithy namespace (`IdentityPoolId`, `GetIdInput`).
+pub type ShapeName = String;
+
+/// A whole service, as read from one model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Service {
+    /// Identity, protocol and signing facts from the model's metadata.
+    pub metadata: Metadata,
+    /// The service's documentation (HTML, verbatim from the model).
+    pub docs: Option<String>,
+    /// Every operation, sorted by name.
+    pub operations: Vec<Operation>,
+    /// Every shape reachable or declared in the model, by name.
+    pub shapes: BTreeMap<ShapeName, Shape>,
+    /// The endpoint rule set (`smithy.rules#endpointRuleSet`), kept as JSON for the runtime's
+    /// evaluator. `None` when the model carries none.
+    pub endpoint_rules: Option<serde_json::Value>,
+}
+
+/// Identity, protocol and signing facts about a service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metadata {
+    /// The SDK identifier, e.g. `Cognito Identity` (botocore `serviceId`, Smithy `sdkId`).
+    pub service_id: String,
+    /// The full human name, e.g. `Amazon Cognito Identity`.
+    pub full_name: String,
+    /// The API version, e.g. `2014-06-30`.
+    pub api_version: String,
+    /// The wire protocol.
+    pub protocol: Protocol,
+    /// The `X-Amz-Target` prefix, e.g. `AWSCognitoIdentityService`.
+    pub target_prefix: String,
+    /// The SigV4 signing name, e.g. `cognito-identity`.
+    pub signing_name: String,
+    /// The endpoint prefix, e.g. `cognito-identity`.
+    pub endpoint_prefix: String,
+    /// The service's auth schemes, in order of preference.
+    pub auth: Vec<AuthScheme>,
+}
+
+/// The JSON protocol variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Protocol {
+    /// `application/x-amz-json-1.0`.
+    AwsJson1_0,
+    /// `application/x-amz-json-1.1`.
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The JSON version as written in the content type (`1.0` or `1.1`).
+    pub fn json_version(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "1.0",
+            Protocol::AwsJson1_1 => "1.1",
+        }
+    }
+
+    /// The request and response content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// An authentication scheme.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AuthScheme {
+    /// AWS Signature Version 4.
+    SigV4,
+    /// Bearer token.
+    Bearer,
+    /// No authentication (the request is not signed).
+    NoAuth,
+}
+
+/// One operation of the service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// The operation name, e.g. `GetId`; also the suffix of `X-Amz-Target`.
+    pub name: String,
+    /// The input structure, or `None` when the operation takes no input.
+    pub input: Option<ShapeName>,
+    /// The output structure, or `None` when the operation returns nothing.
+    pub output: Option<ShapeName>,
+    /// The modeled errors (structure shapes with an error trait), sorted by name, including
+    /// errors the service declares for every operation.
+    pub errors: Vec<ShapeName>,
+    /// Documentation (HTML, verbatim).
+    pub docs: Option<String>,
+    /// Set when the operation is deprecated.
+    pub deprecated: Option<Deprecated>,
+    /// True when requests for this operation are sent unsigned (botocore `authtype: none`,
+    /// Smithy `@auth([])` / `@optionalAuth`).
+    pub unsigned: bool,
+    /// Pagination, when the operation is paginated.
+    pub pagination: Option<Pagination>,
+    /// Host prefix from the endpoint trait (`{Label}.data.`), with labels naming input members.
+    pub host_prefix: Option<String>,
+    /// Content encodings the request body may be compressed with (e.g. `gzip`).
+    pub request_compression: Vec<String>,
+    /// True when the operation is idempotent.
+    pub idempotent: bool,
+}
+
+/// How an operation pages through results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pagination {
+    /// Input member that carries the continuation token.
+    pub input_token: String,
+    /// Output member (or dotted path) that carries the next token.
+    pub output_token: String,
+    /// Input member that limits the page size, if any.
+    pub page_size: Option<String>,
+    /// Output member (or dotted path) holding the items of a page, if any.
+    pub items: Option<String>,
+}
+
+/// One named shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shape {
+    /// The shape name.
+    pub name: ShapeName,
+    /// What kind of value the shape describes.
+    pub kind: ShapeKind,
+    /// Documentation (HTML, verbatim).
+    pub docs: Option<String>,
+    /// Constraints on the shape's values.
+    pub constraints: Constraints,
+    /// True when values of this shape must never be logged (`sensitive`).
+    pub sensitive: bool,
+    /// Set when the shape is deprecated.
+    pub deprecated: Option<Deprecated>,
+    /// Set when the shape is an error structure.
+    pub error: Option<ErrorTrait>,
+}
+
+/// The kinds of shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ShapeKind {
+    /// A structure with named members.
+    Structure(Vec<Member>),
+    /// A tagged union: exactly one member is set.
+    Union(Vec<Member>),
+    /// A list of the member's target.
+    List {
+        /// The element.
+        member: Member,
+        /// True when the list may hold nulls (`sparse`).
+        sparse: bool,
+    },
+    /// A map from string (or string enum) keys to values.
+    Map {
+        /// The key (targets a string or enum shape).
+        key: Member,
+        /// The value.
+        value: Member,
+        /// True when the map may hold null values (`sparse`).
+        sparse: bool,
+    },
+    /// A UTF-8 string.
+    String,
+    /// A string restricted to named values.
+    Enum(Vec<EnumValue>),
+    /// An integer restricted to named values.
+    IntEnum(Vec<IntEnumValue>),
+    /// `true` or `false`.
+    Boolean,
+    /// 8-bit signed integer.
+    Byte,
+    /// 16-bit signed integer.
+    Short,
+    /// 32-bit signed integer.
+    Integer,
+    /// 64-bit signed integer.
+    Long,
+    /// 32-bit float.
+    Float,
+    /// 64-bit float.
+    Double,
+    /// Arbitrary-precision integer.
+    BigInteger,
+    /// Arbitrary-precision decimal.
+    BigDecimal,
+    /// Binary data (base64 on the wire).
+    Blob,
+    /// An instant; the format applies unless a member overrides it.
+    Timestamp(TimestampFormat),
+    /// Untyped JSON.
+    Document,
+}
+
+/// How a timestamp is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch as a JSON number with optional fraction (awsJson's default).
+    EpochSeconds,
+    /// RFC 3339 date-time string (`iso8601` in botocore).
+    DateTime,
+    /// RFC 7231 IMF-fixdate string (`rfc822` in botocore).
+    HttpDate,
+}
+
+/// A member of a structure, union, list or map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// The member name as written on the wire (`IdentityPoolId`). For list members,
+    /// map keys and map values it is `member`, `key` and `value`.
+    pub name: String,
+    /// The shape the member targets.
+    pub target: ShapeName,
+    /// True when the member must be present.
+    pub required: bool,
+    /// The model's default value, as JSON; documentation only for the generated code.
+    pub default: Option<serde_json::Value>,
+    /// Documentation (HTML, verbatim).
+    pub docs: Option<String>,
+    /// Set when the member is deprecated.
+    pub deprecated: Option<Deprecated>,
+    /// True when the client should fill the member with a fresh token when unset.
+    pub idempotency_token: bool,
+    /// A timestamp format that overrides the target's, when the member sets one.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// Decided by a pass: true when the member's value, or its target shape, is sensitive
+    /// (including service customizations).
+    pub sensitive: bool,
+    /// Decided by a pass: true when the member must be stored behind a pointer (`Box`)
+    /// because it closes a cycle of structure or union references.
+    pub indirect: bool,
+}
+
+/// A named value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    /// The model's name for the value (`AUTHENTICATED_ROLE`); botocore enums use the value.
+    pub name: String,
+    /// The string on the wire (`AuthenticatedRole`).
+    pub value: String,
+    /// Documentation (HTML, verbatim).
+    pub docs: Option<String>,
+}
+
+/// A named value of an integer enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntEnumValue {
+    /// The model's name for the value.
+    pub name: String,
+    /// The integer on the wire.
+    pub value: i64,
+    /// Documentation (HTML, verbatim).
+    pub docs: Option<String>,
+}
+
+/// Constraints on a shape's values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// Minimum length (characters for strings, bytes for blobs, entries for lists and maps).
+    pub min_length: Option<u64>,
+    /// Maximum length.
+    pub max_length: Option<u64>,
+    /// Minimum numeric value.
+    pub min_value: Option<f64>,
+    /// Maximum numeric value.
+    pub max_value: Option<f64>,
+    /// A regular expression that string values must match (unanchored, ECMA 262 style).
+    pub pattern: Option<String>,
+}
+
+/// Deprecation facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deprecated {
+    /// Why, or what to use instead.
+    pub message: Option<String>,
+    /// Since when.
+    pub since: Option<String>,
+}
+
+/// What makes a structure an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorTrait {
+    /// Whose fault the error is.
+    pub fault: Fault,
+    /// The HTTP status the service answers with (400 for client errors and 500 for
+    /// server errors unless the model says otherwise).
+    pub http_status: u16,
+    /// The error code on the wire; the shape name unless the model gives another.
+    pub code: String,
+    /// Set when a client may retry the call.
+    pub retryable: Option<Retryable>,
+}
+
+/// Whose fault an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Fault {
+    /// The caller's request was wrong.
+    Client,
+    /// The service failed.
+    Server,
+}
+
+/// Retry facts of an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Retryable {
+    /// True when the error means the caller is being throttled.
+    pub throttling: bool,
+}

@@ -1,0 +1,564 @@
+//! Validation of a lowered service, and the IR passes that decide facts for the code generator.
+//!
+//! [`validate`] checks what both readers could get wrong or what a model can say wrongly
+//! (dangling references, operation inputs that are not structures, errors without the error
+//! trait, bad map keys, empty or duplicate enums, contradictory constraints, required cycles)
+//! and reports every problem at once. [`passes`] then decides member sensitivity (applying
+//! [`crate::customizations`]) and which members must be stored indirectly.
+//!
+//! Neither reads raw model JSON: they work on the IR alone, so both formats are held to the
+//! same rules. Rust-name collisions are the code generator's concern, not this module's.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::customizations;
+use crate::ir::{Member, Operation, Service, Shape, ShapeKind};
+use crate::{Error, Errors};
+
+/// Checks a lowered service, collecting every problem before returning.
+pub fn validate(service: &Service, file: &str) -> Result<(), Errors> {
+    let mut errors = Vec::new();
+    if service.metadata.target_prefix.is_empty() {
+        errors.push(Error::new(
+            file,
+            "metadata has no targetPrefix, which the json protocol needs for X-Amz-Target",
+        ));
+    }
+    for (name, shape) in &service.shapes {
+        if *name != shape.name {
+            errors.push(
+                Error::new(file, format!("is stored under the name `{name}`")).shape(&shape.name),
+            );
+        }
+        check_shape(service, shape, file, &mut errors);
+    }
+    let mut seen = BTreeSet::new();
+    for op in &service.operations {
+        if !seen.insert(op.name.as_str()) {
+            errors.push(Error::new(file, "is declared more than once").operation(&op.name));
+        }
+        check_operation(service, op, file, &mut errors);
+    }
+    errors.extend(required_cycles(service, file));
+    Errors::check(errors)
+}
+
+/// Runs the IR passes on a validated service: sensitivity (with customizations), then
+/// indirection.
+pub fn passes(service: &mut Service, file: &str) -> Result<(), Errors> {
+    let mut errors = sensitivity(service, file);
+    errors.extend(required_cycles(service, file));
+    Errors::check(errors)?;
+    indirection(service);
+    Ok(())
+}
+
+/// A short name for a shape kind, for messages.
+fn kind_name(kind: &ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Structure(_) => "structure",
+        ShapeKind::Union(_) => "union",
+        ShapeKind::List { .. } => "list",
+        ShapeKind::Map { .. } => "map",
+        ShapeKind::String => "string",
+        ShapeKind::Enum(_) => "enum",
+        ShapeKind::IntEnum(_) => "intEnum",
+        ShapeKind::Boolean => "boolean",
+        ShapeKind::Byte => "byte",
+        ShapeKind::Short => "short",
+        ShapeKind::Integer => "integer",
+        ShapeKind::Long => "long",
+        ShapeKind::Float => "float",
+        ShapeKind::Double => "double",
+        ShapeKind::BigInteger => "bigInteger",
+        ShapeKind::BigDecimal => "bigDecimal",
+        ShapeKind::Blob => "blob",
+        ShapeKind::Timestamp(_) => "timestamp",
+        ShapeKind::Document => "document",
+    }
+}
+
+/// Every member of a shape, including list members and map keys and values.
+fn members_of(kind: &ShapeKind) -> Vec<&Member> {
+    match kind {
+        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().collect(),
+        ShapeKind::List { member, .. } => vec![member],
+        ShapeKind::Map { key, value, .. } => vec![key, value],
+        _ => Vec::new(),
+    }
+}
+
+fn members_of_mut(kind: &mut ShapeKind) -> Vec<&mut Member> {
+    match kind {
+        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter_mut().collect(),
+        ShapeKind::List { member, .. } => vec![member],
+        ShapeKind::Map { key, value, .. } => vec![key, value],
+        _ => Vec::new(),
+    }
+}
+
+fn check_shape(service: &Service, shape: &Shape, file: &str, errors: &mut Vec<Error>) {
+    let at = |reason: String| Error::new(file, reason).shape(&shape.name);
+    let mut member_names = BTreeSet::new();
+    for m in members_of(&shape.kind) {
+        if !member_names.insert(m.name.as_str()) {
+            errors.push(at("declares it more than once".to_owned()).member(&m.name));
+        }
+        if !service.shapes.contains_key(&m.target) {
+            errors.push(at(format!("targets unknown shape `{}`", m.target)).member(&m.name));
+        }
+    }
+    match &shape.kind {
+        ShapeKind::Map { key, .. } => {
+            if let Some(target) = service.shapes.get(&key.target) {
+                if !matches!(target.kind, ShapeKind::String | ShapeKind::Enum(_)) {
+                    errors.push(
+                        at(format!(
+                            "map key targets `{}`, a {}, but map keys must be strings or string enums",
+                            key.target,
+                            kind_name(&target.kind)
+                        ))
+                        .member(&key.name),
+                    );
+                }
+            }
+        }
+        ShapeKind::Enum(values) => {
+            if values.is_empty() {
+                errors.push(at("is an enum with no values".to_owned()));
+            }
+            let mut seen = BTreeSet::new();
+            for v in values {
+                if !seen.insert(v.value.as_str()) {
+                    errors.push(at(format!(
+                        "has the enum value `{}` more than once",
+                        v.value
+                    )));
+                }
+            }
+        }
+        ShapeKind::IntEnum(values) => {
+            if values.is_empty() {
+                errors.push(at("is an intEnum with no values".to_owned()));
+            }
+            let mut seen = BTreeSet::new();
+            for v in values {
+                if !seen.insert(v.value) {
+                    errors.push(at(format!(
+                        "has the intEnum value {} more than once",
+                        v.value
+                    )));
+                }
+            }
+        }
+        _ => {}
+    }
+    let c = &shape.constraints;
+    if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
+        if min > max {
+            errors.push(at(format!(
+                "has minimum length {min} greater than maximum length {max}"
+            )));
+        }
+    }
+    if let (Some(min), Some(max)) = (c.min_value, c.max_value) {
+        if min > max {
+            errors.push(at(format!(
+                "has minimum value {min} greater than maximum value {max}"
+            )));
+        }
+    }
+    if shape.error.is_some() && !matches!(shape.kind, ShapeKind::Structure(_)) {
+        errors.push(at(format!(
+            "has the error trait but is a {}, not a structure",
+            kind_name(&shape.kind)
+        )));
+    }
+}
+
+fn check_operation(service: &Service, op: &Operation, file: &str, errors: &mut Vec<Error>) {
+    let at = |reason: String| Error::new(file, reason).operation(&op.name);
+    for (role, target) in [("input", &op.input), ("output", &op.output)] {
+        let Some(target) = target else {
+            continue;
+        };
+        match service.shapes.get(target) {
+            None => errors.push(at(format!("{role} names unknown shape `{target}`"))),
+            Some(shape) if !matches!(shape.kind, ShapeKind::Structure(_)) => {
+                errors.push(at(format!(
+                    "{role} `{target}` is a {}, but must be a structure",
+                    kind_name(&shape.kind)
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    for error in &op.errors {
+        match service.shapes.get(error) {
+            None => errors.push(at(format!("error names unknown shape `{error}`"))),
+            Some(shape) if !matches!(shape.kind, ShapeKind::Structure(_)) => {
+                errors.push(at(format!(
+                    "error `{error}` is a {}, but must be a structure",
+                    kind_name(&shape.kind)
+                )))
+            }
+            Some(shape) if shape.error.is_none() => errors.push(at(format!(
+                "error `{error}` lacks the error trait (botocore `exception`, Smithy `@error`)"
+            ))),
+            Some(_) => {}
+        }
+    }
+    if let Some(pagination) = &op.pagination {
+        let input_members: Vec<&str> = op
+            .input
+            .as_ref()
+            .and_then(|i| service.shapes.get(i))
+            .map(|s| {
+                members_of(&s.kind)
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let keys = [
+            ("input token", Some(&pagination.input_token)),
+            ("page size", pagination.page_size.as_ref()),
+        ];
+        for (what, key) in keys {
+            if let Some(key) = key {
+                if !input_members.contains(&key.as_str()) {
+                    errors.push(at(format!(
+                        "pagination {what} `{key}` is not a member of the input"
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// The structures reached through a structure's required members.
+fn required_edges(service: &Service) -> BTreeMap<&str, Vec<(&str, &str)>> {
+    let mut edges: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (name, shape) in &service.shapes {
+        let ShapeKind::Structure(members) = &shape.kind else {
+            continue;
+        };
+        let targets = members
+            .iter()
+            .filter(|m| m.required)
+            .filter(|m| {
+                service
+                    .shapes
+                    .get(&m.target)
+                    .is_some_and(|t| matches!(t.kind, ShapeKind::Structure(_)))
+            })
+            .map(|m| (m.name.as_str(), m.target.as_str()))
+            .collect();
+        edges.insert(name.as_str(), targets);
+    }
+    edges
+}
+
+/// Cycles of required structure members: no value of such a structure can ever be built, since
+/// no list, map or optional member ends the chain. One error per cycle, naming its shapes.
+fn required_cycles(service: &Service, file: &str) -> Vec<Error> {
+    let edges = required_edges(service);
+    let mut errors = Vec::new();
+    let mut reported: BTreeSet<&str> = BTreeSet::new();
+    // Colours of an iterative depth-first search: absent = unvisited.
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for &start in edges.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        // The path of (shape, index of the next edge to try, member used to get here).
+        let mut path: Vec<(&str, usize, &str)> = vec![(start, 0, "")];
+        let mut on_path: BTreeSet<&str> = BTreeSet::from([start]);
+        while let Some(top) = path.last_mut() {
+            let (node, next, _) = *top;
+            let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+            let Some(&(member, target)) = out.get(next) else {
+                on_path.remove(node);
+                done.insert(node);
+                path.pop();
+                continue;
+            };
+            top.1 += 1;
+            if on_path.contains(target) {
+                let from = path.iter().position(|(n, _, _)| *n == target).unwrap_or(0);
+                let cycle: Vec<(&str, &str)> = path
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _, _))| {
+                        // The member leaving each shape is the one that reached the next.
+                        let via = path.get(from + i + 1).map(|(_, _, m)| *m).unwrap_or(member);
+                        (*n, via)
+                    })
+                    .collect();
+                if cycle.iter().all(|(n, _)| !reported.contains(n)) {
+                    reported.extend(cycle.iter().map(|(n, _)| *n));
+                    let chain: Vec<String> =
+                        cycle.iter().map(|(n, m)| format!("`{n}.{m}`")).collect();
+                    let first = cycle.first().map(|(n, _)| *n).unwrap_or(target);
+                    errors.push(
+                        Error::new(
+                            file,
+                            format!(
+                                "required members form a cycle that no value can satisfy: {} -> `{target}`; make one of them optional",
+                                chain.join(" -> ")
+                            ),
+                        )
+                        .shape(first),
+                    );
+                }
+            } else if !done.contains(target) {
+                on_path.insert(target);
+                path.push((target, 0, member));
+            }
+        }
+    }
+    errors
+}
+
+/// Sensitivity: a member is sensitive when its target shape is, or when a customization
+/// says so. List members and map keys and values are members too, so a map whose values
+/// target a sensitive shape has a sensitive value member.
+fn sensitivity(service: &mut Service, file: &str) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let custom = customizations::for_service(&service.metadata.service_id);
+    let mut extra: BTreeSet<(&str, &str)> = BTreeSet::new();
+    if let Some(custom) = custom {
+        for m in custom.sensitive_members {
+            let exists = service
+                .shapes
+                .get(m.shape)
+                .is_some_and(|s| members_of(&s.kind).iter().any(|x| x.name == m.member));
+            if exists {
+                extra.insert((m.shape, m.member));
+            } else {
+                errors.push(
+                    Error::new(
+                        file,
+                        format!(
+                            "the customizations for `{}` mark this member sensitive, but the model has no such member; update customizations.rs",
+                            custom.service_id
+                        ),
+                    )
+                    .shape(m.shape)
+                    .member(m.member),
+                );
+            }
+        }
+    }
+    let sensitive_shapes: BTreeSet<String> = service
+        .shapes
+        .values()
+        .filter(|s| s.sensitive)
+        .map(|s| s.name.clone())
+        .collect();
+    for (name, shape) in service.shapes.iter_mut() {
+        for m in members_of_mut(&mut shape.kind) {
+            m.sensitive = sensitive_shapes.contains(&m.target)
+                || extra.contains(&(name.as_str(), m.name.as_str()));
+        }
+    }
+    errors
+}
+
+/// Indirection: marks the structure and union members that close a cycle of direct
+/// structure/union references. Lists and maps already store their elements on the heap, so
+/// only direct references count. The marked members are the back edges of a depth-first
+/// search that visits shapes in name order and members in declaration order, which breaks
+/// every cycle and is the same on every run.
+fn indirection(service: &mut Service) {
+    let is_aggregate = |s: &Shape| matches!(s.kind, ShapeKind::Structure(_) | ShapeKind::Union(_));
+    let aggregates: BTreeSet<&str> = service
+        .shapes
+        .values()
+        .filter(|s| is_aggregate(s))
+        .map(|s| s.name.as_str())
+        .collect();
+    // Outgoing edges: (member index, target) for members targeting a structure or union.
+    let edges: BTreeMap<&str, Vec<(usize, &str)>> = service
+        .shapes
+        .values()
+        .filter_map(|s| match &s.kind {
+            ShapeKind::Structure(ms) | ShapeKind::Union(ms) => Some((
+                s.name.as_str(),
+                ms.iter()
+                    .enumerate()
+                    .filter(|(_, m)| aggregates.contains(m.target.as_str()))
+                    .map(|(i, m)| (i, m.target.as_str()))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut back_edges: BTreeSet<(String, usize)> = BTreeSet::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for &start in edges.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut on_path: BTreeSet<&str> = BTreeSet::from([start]);
+        while let Some(top) = path.last_mut() {
+            let (node, next) = *top;
+            let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+            let Some(&(member, target)) = out.get(next) else {
+                on_path.remove(node);
+                done.insert(node);
+                path.pop();
+                continue;
+            };
+            top.1 += 1;
+            if on_path.contains(target) {
+                back_edges.insert((node.to_owned(), member));
+            } else if !done.contains(target) {
+                on_path.insert(target);
+                path.push((target, 0));
+            }
+        }
+    }
+    for (name, shape) in service.shapes.iter_mut() {
+        if let ShapeKind::Structure(ms) | ShapeKind::Union(ms) = &mut shape.kind {
+            for (i, m) in ms.iter_mut().enumerate() {
+                m.indirect = back_edges.contains(&(name.clone(), i));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Constraints, Metadata, Protocol};
+
+    fn member(name: &str, target: &str, required: bool) -> Member {
+        Member {
+            name: name.into(),
+            target: target.into(),
+            required,
+            default: None,
+            docs: None,
+            deprecated: None,
+            idempotency_token: false,
+            timestamp_format: None,
+            sensitive: false,
+            indirect: false,
+        }
+    }
+
+    fn shape(name: &str, kind: ShapeKind) -> Shape {
+        Shape {
+            name: name.into(),
+            kind,
+            docs: None,
+            constraints: Constraints::default(),
+            sensitive: false,
+            deprecated: None,
+            error: None,
+        }
+    }
+
+    fn service(shapes: Vec<Shape>) -> Service {
+        Service {
+            metadata: Metadata {
+                service_id: "Test".into(),
+                full_name: "Test".into(),
+                api_version: "1".into(),
+                protocol: Protocol::AwsJson1_0,
+                target_prefix: "T".into(),
+                signing_name: "t".into(),
+                endpoint_prefix: "t".into(),
+                auth: Vec::new(),
+            },
+            docs: None,
+            operations: Vec::new(),
+            shapes: shapes.into_iter().map(|s| (s.name.clone(), s)).collect(),
+            endpoint_rules: None,
+        }
+    }
+
+    fn indirect_members(s: &Service) -> Vec<String> {
+        let mut out = Vec::new();
+        for shape in s.shapes.values() {
+            for m in members_of(&shape.kind) {
+                if m.indirect {
+                    out.push(format!("{}.{}", shape.name, m.name));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn self_reference_is_indirect() {
+        let mut s = service(vec![shape(
+            "Node",
+            ShapeKind::Structure(vec![member("next", "Node", false)]),
+        )]);
+        passes(&mut s, "f").expect("an optional self reference is fine");
+        assert_eq!(indirect_members(&s), ["Node.next"]);
+    }
+
+    #[test]
+    fn two_shape_cycle_marks_only_the_back_edge() {
+        let mut s = service(vec![
+            shape("A", ShapeKind::Structure(vec![member("b", "B", false)])),
+            shape("B", ShapeKind::Structure(vec![member("a", "A", false)])),
+        ]);
+        passes(&mut s, "f").expect("optional members break the cycle");
+        assert_eq!(indirect_members(&s), ["B.a"]);
+    }
+
+    #[test]
+    fn required_cycle_names_the_shapes() {
+        let s = service(vec![
+            shape("A", ShapeKind::Structure(vec![member("b", "B", true)])),
+            shape("B", ShapeKind::Structure(vec![member("a", "A", true)])),
+        ]);
+        let err = validate(&s, "f.json").expect_err("unbuildable cycle");
+        let text = err.to_string();
+        assert!(
+            text.contains("f.json: shape `A`: required members form a cycle")
+                && text.contains("`A.b` -> `B.a` -> `A`"),
+            "{text}"
+        );
+        assert_eq!(err.len(), 1);
+    }
+
+    #[test]
+    fn min_greater_than_max_is_rejected() {
+        let mut bad = shape("S", ShapeKind::String);
+        bad.constraints.min_length = Some(5);
+        bad.constraints.max_length = Some(2);
+        let err = validate(&service(vec![bad]), "f").expect_err("contradiction");
+        assert!(err
+            .to_string()
+            .contains("minimum length 5 greater than maximum length 2"));
+    }
+
+    #[test]
+    fn map_key_must_be_a_string() {
+        let s = service(vec![
+            shape("I", ShapeKind::Integer),
+            shape(
+                "M",
+                ShapeKind::Map {
+                    key: member("key", "I", false),
+                    value: member("value", "I", false),
+                    sparse: false,
+                },
+            ),
+        ]);
+        let err = validate(&s, "f").expect_err("integer key");
+        assert!(
+            err.to_string()
+                .contains("shape `M`, member `key`: map key targets `I`, a integer"),
+            "{err}"
+        );
+    }
+}

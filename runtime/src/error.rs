@@ -1,0 +1,410 @@
+//! Errors shared by every operation: reading an error's code from a response, the
+//! [`OperationError`] trait generated error enums implement, and [`UnhandledError`] for
+//! everything the model does not name.
+//!
+//! awsJson names the error type in the `X-Amzn-ErrorType` header, the body's `__type`, or the
+//! body's `code`. The value may carry a namespace (`aws.protocoltests#FooError`) and a
+//! suffix after `:` (`FooError:http://internal.amazon.com/`); both are stripped here.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::retry::RetryKind;
+use crate::transport::{HttpResponse, TransportError};
+
+/// Reduces a raw error type to the bare shape name: drops everything from the first `:`
+/// and everything up to the last `#`.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let no_suffix = raw.split(':').next().unwrap_or(raw);
+    let bare = match no_suffix.rfind('#') {
+        Some(i) => &no_suffix[i + 1..],
+        None => no_suffix,
+    };
+    bare.trim()
+}
+
+/// The error-naming parts of an error body. Both `message` and `Message` are accepted.
+#[derive(Deserialize, Default)]
+struct ErrorBody {
+    #[serde(rename = "__type")]
+    type_: Option<String>,
+    code: Option<String>,
+    #[serde(alias = "Message", alias = "errorMessage")]
+    message: Option<String>,
+}
+
+/// An error response, as far as the runtime can read it without the model.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The sanitized error code, when the response names one.
+    pub code: Option<String>,
+    /// The error message, when the body carries one.
+    pub message: Option<String>,
+    /// The request id the service assigned (`x-amzn-requestid`), if any.
+    pub request_id: Option<String>,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl ErrorResponse {
+    /// Reads the code and message of an error response.
+    pub fn from_response(response: &HttpResponse) -> Self {
+        let body = response.body().clone();
+        let parsed: ErrorBody = if body.iter().all(u8::is_ascii_whitespace) {
+            ErrorBody::default()
+        } else {
+            serde_json::from_slice(&body).unwrap_or_default()
+        };
+        let header_code = response
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let code = header_code
+            .or(parsed.type_)
+            .or(parsed.code)
+            .map(|raw| sanitize_error_code(&raw).to_owned())
+            .filter(|c| !c.is_empty());
+        let request_id = response
+            .headers()
+            .get("x-amzn-requestid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        ErrorResponse {
+            status: response.status().as_u16(),
+            code,
+            message: parsed.message,
+            request_id,
+            body,
+        }
+    }
+
+    /// Parses the body as the modeled error `T`, or explains why it could not.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, UnhandledError> {
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
+        serde_json::from_slice(body).map_err(|e| {
+            UnhandledError::new(
+                ErrorKind::Response,
+                format!(
+                    "the body of error `{}` does not match the model: {e}",
+                    self.code.as_deref().unwrap_or("unknown")
+                ),
+            )
+            .with_response(self)
+        })
+    }
+
+    /// An [`UnhandledError`] for a code the operation does not model.
+    pub fn unhandled(&self) -> UnhandledError {
+        let mut e =
+            UnhandledError::new(ErrorKind::Service, self.message.clone().unwrap_or_default())
+                .with_response(self);
+        e.0.message = self.message.clone();
+        e
+    }
+}
+
+/// What kind of failure an [`UnhandledError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The service answered with an error code the operation does not model.
+    Service,
+    /// No response arrived (connection, timeout, I/O).
+    Transport,
+    /// A response arrived but could not be read (malformed JSON, wrong types).
+    Response,
+    /// The request could not be built (for example, opt-in input validation failed).
+    Request,
+}
+
+/// An error the model does not name: an unknown error code, a transport failure, a
+/// malformed response, or an invalid request. Keeps the code, message, status and raw body
+/// so nothing the service said is lost.
+#[derive(Debug)]
+pub struct UnhandledError(Box<Unhandled>);
+
+/// The parts of an [`UnhandledError`], boxed so that every error enum stays small.
+#[derive(Debug)]
+struct Unhandled {
+    kind: ErrorKind,
+    code: Option<String>,
+    message: Option<String>,
+    detail: String,
+    status: Option<u16>,
+    request_id: Option<String>,
+    body: Bytes,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl UnhandledError {
+    /// A new error of `kind`; `detail` explains what happened.
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        UnhandledError(Box::new(Unhandled {
+            kind,
+            code: None,
+            message: None,
+            detail: detail.into(),
+            status: None,
+            request_id: None,
+            body: Bytes::new(),
+            source: None,
+        }))
+    }
+
+    /// A service error with `code` and `message`, as a server handler would return it.
+    pub fn service(code: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(ErrorKind::Service, message.clone());
+        e.0.code = Some(code.into());
+        e.0.message = Some(message);
+        e
+    }
+
+    /// A transport failure.
+    pub fn transport(error: TransportError) -> Self {
+        let mut e = Self::new(ErrorKind::Transport, error.to_string());
+        e.0.source = Some(Box::new(error));
+        e
+    }
+
+    fn with_response(mut self, response: &ErrorResponse) -> Self {
+        self.0.code.clone_from(&response.code);
+        self.0.status = Some(response.status);
+        self.0.request_id.clone_from(&response.request_id);
+        self.0.body = response.body.clone();
+        self
+    }
+
+    /// Sets the HTTP status and raw body of the response this error came from.
+    pub fn with_status_and_body(mut self, status: u16, body: Bytes) -> Self {
+        self.0.status = Some(status);
+        self.0.body = body;
+        self
+    }
+
+    /// Attaches the underlying error.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.0.source = Some(Box::new(source));
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// The error code the service sent, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+
+    /// The service's message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.0.status
+    }
+
+    /// The service's request id, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
+    /// The raw response body (empty when no response arrived).
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+
+    /// True when a retry may succeed: transport failures and 5xx/429 responses.
+    pub fn retry_kind(&self) -> Option<RetryKind> {
+        match (self.0.kind, self.0.status) {
+            (ErrorKind::Transport, _) => {
+                let retryable = self
+                    .0
+                    .source
+                    .as_deref()
+                    .and_then(|s| s.downcast_ref::<TransportError>())
+                    .is_some_and(TransportError::is_retryable);
+                retryable.then_some(RetryKind::Transient)
+            }
+            (ErrorKind::Service, _) if self.0.code.as_deref().is_some_and(is_throttling_code) => {
+                Some(RetryKind::Throttling)
+            }
+            (ErrorKind::Service | ErrorKind::Response, Some(429)) => Some(RetryKind::Throttling),
+            (ErrorKind::Service | ErrorKind::Response, Some(500 | 502 | 503 | 504)) => {
+                Some(RetryKind::Transient)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Error codes AWS services use for throttling even where a model does not say so.
+pub fn is_throttling_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "TransactionInProgressException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "LimitExceededException"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "PriorRequestNotComplete"
+            | "EC2ThrottledException"
+    )
+}
+
+impl fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0.kind, &self.0.code) {
+            (ErrorKind::Service, Some(code)) => match &self.0.message {
+                Some(m) if !m.is_empty() => write!(f, "{code}: {m}"),
+                _ => match self.0.status {
+                    Some(s) => write!(f, "{code} (HTTP {s})"),
+                    None => f.write_str(code),
+                },
+            },
+            (ErrorKind::Service, None) => match self.0.status {
+                Some(s) => write!(
+                    f,
+                    "unrecognised error response (HTTP {s}): {}",
+                    self.0.detail
+                ),
+                None => write!(f, "unrecognised error: {}", self.0.detail),
+            },
+            (ErrorKind::Transport, _) => f.write_str(&self.0.detail),
+            (ErrorKind::Response, _) => write!(f, "malformed response: {}", self.0.detail),
+            (ErrorKind::Request, _) => write!(f, "invalid request: {}", self.0.detail),
+        }
+    }
+}
+
+impl std::error::Error for UnhandledError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Implemented by each generated per-operation error enum.
+pub trait OperationError: std::error::Error + Sized + Send + Sync + 'static {
+    /// Builds the error from an error response, choosing the modeled variant by code.
+    fn from_response(response: &ErrorResponse) -> Self;
+
+    /// Wraps an error the model does not name.
+    fn from_unhandled(error: UnhandledError) -> Self;
+
+    /// Whether, and why, the call may be retried.
+    fn retry_kind(&self) -> Option<RetryKind>;
+
+    /// The response a server sends for this error: the modeled status and `__type`.
+    fn to_response(&self, content_type: &'static str) -> HttpResponse;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut r = http::Response::new(Bytes::from(body.to_owned()));
+        *r.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        for (k, v) in headers {
+            r.headers_mut().insert(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        r
+    }
+
+    #[test]
+    fn error_codes_lose_namespace_and_suffix() {
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+        assert_eq!(
+            sanitize_error_code("aws.protocoltests.restjson#FooError"),
+            "FooError"
+        );
+        assert_eq!(
+            sanitize_error_code(
+                "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ),
+            "FooError"
+        );
+        assert_eq!(
+            sanitize_error_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
+            "FooError"
+        );
+    }
+
+    #[test]
+    fn header_code_wins_over_body() {
+        let r = response(
+            400,
+            &[("X-Amzn-ErrorType", "HeaderError:abc")],
+            r#"{"__type":"BodyError","message":"m"}"#,
+        );
+        let e = ErrorResponse::from_response(&r);
+        assert_eq!(e.code.as_deref(), Some("HeaderError"));
+        assert_eq!(e.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn type_then_code_and_either_message_spelling() {
+        let e = ErrorResponse::from_response(&response(
+            400,
+            &[],
+            r#"{"code":"ns#CodeError","Message":"Big"}"#,
+        ));
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("CodeError"), Some("Big"))
+        );
+        let e = ErrorResponse::from_response(&response(400, &[], r#"{"__type":"T","code":"C"}"#));
+        assert_eq!(e.code.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn malformed_error_body_is_kept_not_lost() {
+        let e = ErrorResponse::from_response(&response(502, &[], "<html>Bad Gateway</html>"));
+        assert_eq!(e.code, None);
+        let u = e.unhandled();
+        assert_eq!(u.status(), Some(502));
+        assert_eq!(&u.body()[..], b"<html>Bad Gateway</html>");
+        assert_eq!(u.retry_kind(), Some(RetryKind::Transient));
+        assert!(u.to_string().contains("HTTP 502"), "{u}");
+    }
+
+    #[test]
+    fn unknown_code_displays_code_and_message() {
+        let e = ErrorResponse::from_response(&response(
+            400,
+            &[],
+            r#"{"__type":"NewException","message":"later"}"#,
+        ));
+        let u = e.unhandled();
+        assert_eq!(u.to_string(), "NewException: later");
+        assert_eq!(u.code(), Some("NewException"));
+        assert_eq!(u.retry_kind(), None);
+    }
+}

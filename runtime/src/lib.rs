@@ -1,0 +1,38 @@
+//! The protocol runtime shared by every generated awsJson 1.0/1.1 crate.
+//!
+//! Generated crates are thin wiring: they declare types and call into this crate for
+//! everything that is the same for every service: the wire helpers for timestamps, blobs,
+//! floats and documents, error-code parsing, the transport trait and an in-memory transport,
+//! the client's dispatch loop with retries, input validation, and the server-side pieces of a
+//! router. Nothing here names a service or a shape.
+
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod error;
+pub mod retry;
+pub mod server;
+pub mod transport;
+pub mod types;
+pub mod validate;
+pub mod wire;
+
+pub use bytes::Bytes;
+pub use http;
+
+pub use client::{ClientCore, Config, ConfigBuilder, OperationMeta, PaginationMeta, ServiceMeta};
+pub use error::{ErrorKind, OperationError, UnhandledError};
+pub use transport::{
+    BoxFuture, HttpRequest, HttpResponse, HttpService, InMemoryTransport, Transport, TransportError,
+};
+pub use types::{Blob, DateTime, Document};
+pub use validate::{ConstraintViolation, Validate};
+
+/// Crates the generated code refers to through this one, so a generated crate's manifest
+/// stays short. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use regex::Regex;
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,298 @@
+//! Serde helpers the generated code names in `#[serde(with = "...")]` attributes, plus the
+//! `Debug` helpers that keep sensitive values out of logs.
+//!
+//! Each timestamp format has a module for a required member and an `_opt` module for an
+//! optional one; floats get modules that write `NaN` and the infinities as the strings
+//! awsJson uses. Nothing here knows about any service.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serializer};
+
+use crate::types::DateTime;
+
+/// Reads a string through `f`, borrowing from the input when it can, so that a string enum
+/// is parsed without an intermediate allocation.
+pub fn deserialize_str_with<'de, D, T, F>(deserializer: D, f: F) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&str) -> T,
+{
+    struct StrVisitor<F>(F);
+    impl<T, F: FnOnce(&str) -> T> Visitor<'_> for StrVisitor<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor(f))
+}
+
+macro_rules! timestamp_format {
+    ($module:ident, $opt:ident, $doc:literal, $to:ident, $from:ident, $expect:literal) => {
+        #[doc = concat!("A required timestamp written as ", $doc, ".")]
+        pub mod $module {
+            use super::*;
+
+            /// Writes the timestamp.
+            pub fn serialize<S: Serializer>(t: &DateTime, s: S) -> Result<S::Ok, S::Error> {
+                let text = t.$to().map_err(serde::ser::Error::custom)?;
+                s.serialize_str(&text)
+            }
+
+            /// Reads the timestamp.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = DateTime;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expect)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
+                        DateTime::$from(v).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+
+        #[doc = concat!("An optional timestamp written as ", $doc, ".")]
+        pub mod $opt {
+            use super::*;
+
+            /// Writes the timestamp; only called for `Some` (absent members are skipped).
+            pub fn serialize<S: Serializer>(t: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
+                match t {
+                    Some(t) => super::$module::serialize(t, s),
+                    None => s.serialize_none(),
+                }
+            }
+
+            /// Reads the timestamp; `null` reads as `None`.
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<DateTime>, D::Error> {
+                struct Wrap(DateTime);
+                impl<'de> Deserialize<'de> for Wrap {
+                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        super::$module::deserialize(d).map(Wrap)
+                    }
+                }
+                Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+            }
+        }
+    };
+}
+
+timestamp_format!(
+    date_time,
+    date_time_opt,
+    "an RFC 3339 date-time string",
+    to_rfc3339,
+    parse_rfc3339,
+    "an RFC 3339 date-time string"
+);
+timestamp_format!(
+    http_date,
+    http_date_opt,
+    "an HTTP date string",
+    to_http_date,
+    parse_http_date,
+    "an HTTP date string"
+);
+
+macro_rules! float_format {
+    ($module:ident, $opt:ident, $ty:ty) => {
+        #[doc = concat!("A required `", stringify!($ty), "`; `NaN`, `Infinity` and `-Infinity` travel as strings.")]
+        pub mod $module {
+            use super::*;
+
+            /// Writes the number.
+            pub fn serialize<S: Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
+                if v.is_nan() {
+                    s.serialize_str("NaN")
+                } else if v.is_infinite() {
+                    s.serialize_str(if *v > 0.0 { "Infinity" } else { "-Infinity" })
+                } else {
+                    s.serialize_f64(f64::from(*v))
+                }
+            }
+
+            /// Reads the number.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a number, `NaN`, `Infinity` or `-Infinity`")
+                    }
+                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                        Ok(v as $ty)
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
+                        Ok(v as $ty)
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
+                        Ok(v as $ty)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                        match v {
+                            "NaN" => Ok(<$ty>::NAN),
+                            "Infinity" => Ok(<$ty>::INFINITY),
+                            "-Infinity" => Ok(<$ty>::NEG_INFINITY),
+                            other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+                        }
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+
+        #[doc = concat!("An optional `", stringify!($ty), "`, like [`", stringify!($module), "`].")]
+        pub mod $opt {
+            use super::*;
+
+            /// Writes the number; only called for `Some`.
+            pub fn serialize<S: Serializer>(v: &Option<$ty>, s: S) -> Result<S::Ok, S::Error> {
+                match v {
+                    Some(v) => super::$module::serialize(v, s),
+                    None => s.serialize_none(),
+                }
+            }
+
+            /// Reads the number; `null` reads as `None`.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$ty>, D::Error> {
+                struct Wrap($ty);
+                impl<'de> Deserialize<'de> for Wrap {
+                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        super::$module::deserialize(d).map(Wrap)
+                    }
+                }
+                Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+            }
+        }
+    };
+}
+
+float_format!(f64_value, f64_opt, f64);
+float_format!(f32_value, f32_opt, f32);
+
+/// What a redacted value prints as.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// Prints [`REDACTED`] in place of a sensitive value.
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// Prints a collection whose elements (or map values) are sensitive: map keys and the
+/// number of list elements stay visible, the sensitive values do not.
+pub struct RedactedEntries<'a, T: ?Sized>(pub &'a T);
+
+impl<K: fmt::Debug, V> fmt::Debug for RedactedEntries<'_, HashMap<K, V>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut keys: Vec<String> = self.0.keys().map(|k| format!("{k:?}")).collect();
+        // Sorted so the output is stable across runs.
+        keys.sort();
+        f.debug_map()
+            .entries(keys.iter().map(|k| (Verbatim(k), Redacted)))
+            .finish()
+    }
+}
+
+/// Prints text as it is (an already formatted key).
+struct Verbatim<'a>(&'a str);
+
+impl fmt::Debug for Verbatim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<T> fmt::Debug for RedactedEntries<'_, Vec<T>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|_| Redacted))
+            .finish()
+    }
+}
+
+impl<T> fmt::Debug for RedactedEntries<'_, Option<T>>
+where
+    for<'b> RedactedEntries<'b, T>: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(inner) => f
+                .debug_tuple("Some")
+                .field(&RedactedEntries(inner))
+                .finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Times {
+        #[serde(with = "date_time")]
+        iso: DateTime,
+        #[serde(
+            with = "http_date_opt",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        http: Option<DateTime>,
+        #[serde(with = "f64_value")]
+        ratio: f64,
+        #[serde(with = "f32_opt", default, skip_serializing_if = "Option::is_none")]
+        small: Option<f32>,
+    }
+
+    #[test]
+    fn timestamp_and_float_helpers_round_trip() {
+        let json = r#"{"iso":"2014-04-29T18:30:38Z","http":"Tue, 29 Apr 2014 18:30:38 GMT","ratio":"-Infinity","small":"NaN"}"#;
+        let t: Times = serde_json::from_str(json).unwrap();
+        assert_eq!(t.iso.secs(), 1398796238);
+        assert_eq!(t.http, Some(t.iso));
+        assert_eq!(t.ratio, f64::NEG_INFINITY);
+        assert!(t.small.unwrap().is_nan());
+        assert_eq!(serde_json::to_string(&t).unwrap(), json);
+    }
+
+    #[test]
+    fn optional_helpers_accept_absent_and_null() {
+        let t: Times =
+            serde_json::from_str(r#"{"iso":"2014-04-29T18:30:38Z","http":null,"ratio":1.5}"#)
+                .unwrap();
+        assert_eq!((t.http, t.small, t.ratio), (None, None, 1.5));
+    }
+
+    #[test]
+    fn redacted_entries_hide_values_but_keep_keys() {
+        let map = HashMap::from([("graph.facebook.com".to_string(), "token".to_string())]);
+        let shown = format!("{:?}", RedactedEntries(&Some(map)));
+        assert_eq!(
+            shown,
+            format!("Some({{\"graph.facebook.com\": {REDACTED}}})")
+        );
+        assert!(!shown.contains("token"));
+        assert_eq!(
+            format!("{:?}", RedactedEntries(&vec![1, 2])),
+            format!("[{REDACTED}, {REDACTED}]")
+        );
+    }
+}

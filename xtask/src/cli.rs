@@ -1,0 +1,455 @@
+//! The command line: parses arguments into a [`Command`] and runs it.
+//!
+//! Parsing is written by hand because there is one command with four flags; a parser crate
+//! would cost more build time than the forty lines it saves. Parsing is pure and reports
+//! misuse as a [`UsageError`] (exit status 2); running prints to the terminal and leaves all
+//! file work to the rest of the crate.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::{StaleError, CODEGEN_COMMAND, GENERATED_DIR};
+
+/// The help of `xtask`.
+pub const MAIN_HELP: &str = "\
+Project commands for this workspace.
+
+Usage: cargo xtask <COMMAND>
+
+Commands:
+  codegen  Generate a Rust client and server crate from a service model
+  help     Print this help, or the help of a command (`help codegen`)
+
+Options:
+  -h, --help  Print help
+";
+
+/// The help of `xtask codegen`.
+pub const CODEGEN_HELP: &str = "\
+Generate a Rust client and server crate from an AWS JSON-protocol service model.
+
+Usage: cargo xtask codegen [--check]
+       cargo xtask codegen --model PATH --out DIR [--crate-name NAME] [--check]
+
+Without --model, regenerates the workspace crate in generated/ from
+model/service-2.json, model/paginators-1.json and model/endpoint-rule-set-1.json.
+
+Options:
+      --check            Change nothing: list each stale file (changed, missing or
+                         extra) and exit with status 1 if there is any
+      --model PATH       A botocore service-2.json or a Smithy JSON AST model; the
+                         format is detected. For botocore, paginators-1.json and
+                         endpoint-rule-set-1.json next to it are read when present
+      --out DIR          Write a standalone crate to DIR (required with --model);
+                         it depends on this workspace's runtime/ by relative path
+      --crate-name NAME  Package name of the standalone crate. Default: the model's
+                         service id (botocore serviceId, Smithy sdkId) in lower case
+                         with each run of other characters replaced by `-`, e.g.
+                         `Cognito Identity` -> cognito-identity
+  -h, --help             Print help
+
+Only files whose contents differ are written, each atomically. Files whose first
+line carries the @generated marker but that are no longer produced are deleted;
+other files are never touched. Line endings (CRLF or LF) do not count as changes.
+
+Exit status: 0 on success, 1 on failure or stale files, 2 on a usage error.
+";
+
+/// Which help text to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpTopic {
+    /// `xtask --help`.
+    Main,
+    /// `xtask codegen --help`.
+    Codegen,
+}
+
+impl HelpTopic {
+    /// The help text.
+    pub fn text(self) -> &'static str {
+        match self {
+            HelpTopic::Main => MAIN_HELP,
+            HelpTopic::Codegen => CODEGEN_HELP,
+        }
+    }
+
+    fn usage_hint(self) -> &'static str {
+        match self {
+            HelpTopic::Main => "Usage: cargo xtask <COMMAND>\nFor more information, try `cargo xtask --help`.",
+            HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
+        }
+    }
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Print a help text.
+    Help(HelpTopic),
+    /// `codegen`.
+    Codegen(CodegenArgs),
+}
+
+/// The arguments of `codegen`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CodegenArgs {
+    /// `--check`: compare only.
+    pub check: bool,
+    /// `--model`/`--out`/`--crate-name`: a standalone crate instead of the workspace's.
+    pub standalone: Option<StandaloneArgs>,
+}
+
+/// Where a standalone crate comes from and goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandaloneArgs {
+    /// The model file.
+    pub model: PathBuf,
+    /// The crate directory.
+    pub out: PathBuf,
+    /// The package name, when given.
+    pub crate_name: Option<String>,
+}
+
+impl StandaloneArgs {
+    /// The command line that regenerates this crate, for the `--check` hint.
+    pub fn command(&self) -> String {
+        let mut command = format!(
+            "{CODEGEN_COMMAND} --model {} --out {}",
+            self.model.display(),
+            self.out.display()
+        );
+        if let Some(name) = &self.crate_name {
+            command.push_str(" --crate-name ");
+            command.push_str(name);
+        }
+        command
+    }
+}
+
+/// A misuse of the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    /// What is wrong.
+    pub message: String,
+    /// The help that applies.
+    pub topic: HelpTopic,
+}
+
+impl UsageError {
+    fn new(topic: HelpTopic, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            topic,
+        }
+    }
+
+    /// The full text for the terminal: the message and a pointer to the help.
+    pub fn report(&self) -> String {
+        format!("error: {}\n\n{}", self.message, self.topic.usage_hint())
+    }
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut args = args.into_iter();
+    let Some(first) = args.next() else {
+        return Err(UsageError::new(HelpTopic::Main, "no command given"));
+    };
+    match first.to_str() {
+        Some("-h" | "--help") => Ok(Command::Help(HelpTopic::Main)),
+        Some("help") => match args.next() {
+            None => Ok(Command::Help(HelpTopic::Main)),
+            Some(topic) if topic == "codegen" => Ok(Command::Help(HelpTopic::Codegen)),
+            Some(topic) => Err(UsageError::new(
+                HelpTopic::Main,
+                format!("unknown command `{}`", topic.to_string_lossy()),
+            )),
+        },
+        Some("codegen") => parse_codegen(args.collect()),
+        _ => Err(UsageError::new(
+            HelpTopic::Main,
+            format!("unknown command `{}`", first.to_string_lossy()),
+        )),
+    }
+}
+
+/// Parses the arguments of `codegen`. Values follow their flag as the next argument or
+/// after `=` (`--out=DIR`).
+fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let usage = |message: String| UsageError::new(HelpTopic::Codegen, message);
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return Ok(Command::Help(HelpTopic::Codegen));
+    }
+    let mut check = false;
+    let mut model: Option<OsString> = None;
+    let mut out: Option<OsString> = None;
+    let mut crate_name: Option<OsString> = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str() else {
+            return Err(usage(format!(
+                "unexpected argument `{}`",
+                arg.to_string_lossy()
+            )));
+        };
+        let (flag, inline) = match text.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(OsString::from(value))),
+            _ => (text, None),
+        };
+        let slot = match flag {
+            "--check" => {
+                if inline.is_some() {
+                    return Err(usage("`--check` takes no value".to_owned()));
+                }
+                if check {
+                    return Err(usage("`--check` is given twice".to_owned()));
+                }
+                check = true;
+                continue;
+            }
+            "--model" => &mut model,
+            "--out" => &mut out,
+            "--crate-name" => &mut crate_name,
+            _ if flag.starts_with('-') => return Err(usage(format!("unknown flag `{flag}`"))),
+            _ => return Err(usage(format!("unexpected argument `{text}`"))),
+        };
+        if slot.is_some() {
+            return Err(usage(format!("`{flag}` is given twice")));
+        }
+        let value = match inline.or_else(|| args.next()) {
+            Some(value) if !value.is_empty() && !value.to_string_lossy().starts_with("--") => value,
+            _ => return Err(usage(format!("`{flag}` needs a value"))),
+        };
+        *slot = Some(value);
+    }
+    let standalone = match (model, out) {
+        (Some(model), Some(out)) => {
+            let crate_name = match crate_name {
+                Some(name) => Some(name.into_string().map_err(|name| {
+                    usage(format!(
+                        "`--crate-name` is not valid UTF-8: `{}`",
+                        name.to_string_lossy()
+                    ))
+                })?),
+                None => None,
+            };
+            Some(StandaloneArgs {
+                model: PathBuf::from(model),
+                out: PathBuf::from(out),
+                crate_name,
+            })
+        }
+        (Some(_), None) => return Err(usage("`--model` needs `--out DIR`".to_owned())),
+        (None, Some(_)) => return Err(usage("`--out` needs `--model PATH`".to_owned())),
+        (None, None) => {
+            if crate_name.is_some() {
+                return Err(usage(
+                    "`--crate-name` applies only with `--model` and `--out`".to_owned(),
+                ));
+            }
+            None
+        }
+    };
+    Ok(Command::Codegen(CodegenArgs { check, standalone }))
+}
+
+/// Runs a parsed command. Stale files under `--check` give exit status 1 with the list on
+/// standard error; other failures are returned as errors.
+pub fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Help(topic) => {
+            print!("{}", topic.text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codegen(args) => codegen(&args),
+    }
+}
+
+fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
+    let (dir, label, files, command) = match &args.standalone {
+        None => (
+            crate::generated_dir(),
+            GENERATED_DIR.to_owned(),
+            crate::generate_workspace_crate()?,
+            CODEGEN_COMMAND.to_owned(),
+        ),
+        Some(standalone) => {
+            let files = crate::generate_standalone(
+                &standalone.model,
+                &standalone.out,
+                standalone.crate_name.as_deref(),
+            )?;
+            let label = standalone.out.display().to_string();
+            let label = label.trim_end_matches(['/', '\\']).to_owned();
+            (standalone.out.clone(), label, files, standalone.command())
+        }
+    };
+    if args.check {
+        let stale = crate::diff(&dir, &files)?;
+        return match StaleError::check(&label, stale, &command) {
+            Ok(()) => {
+                println!("{label}/ is up to date ({} files)", files.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(err) => {
+                eprintln!("{err}");
+                Ok(ExitCode::FAILURE)
+            }
+        };
+    }
+    let report = crate::sync(&dir, &files)?;
+    println!("{label}/: {report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, UsageError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn error_of(args: &[&str]) -> String {
+        match parse_strs(args) {
+            Ok(command) => format!("parsed: {command:?}"),
+            Err(err) => err.message,
+        }
+    }
+
+    #[test]
+    fn codegen_without_flags_regenerates_the_workspace() {
+        assert_eq!(
+            parse_strs(&["codegen"]),
+            Ok(Command::Codegen(CodegenArgs::default()))
+        );
+        assert_eq!(
+            parse_strs(&["codegen", "--check"]),
+            Ok(Command::Codegen(CodegenArgs {
+                check: true,
+                standalone: None
+            }))
+        );
+    }
+
+    #[test]
+    fn model_and_out_make_a_standalone_crate() {
+        let expected = Command::Codegen(CodegenArgs {
+            check: true,
+            standalone: Some(StandaloneArgs {
+                model: PathBuf::from("m/service-2.json"),
+                out: PathBuf::from("out dir"),
+                crate_name: Some("my-crate".to_owned()),
+            }),
+        });
+        let spaced = [
+            "codegen",
+            "--model",
+            "m/service-2.json",
+            "--out",
+            "out dir",
+            "--crate-name",
+            "my-crate",
+            "--check",
+        ];
+        assert_eq!(parse_strs(&spaced).as_ref(), Ok(&expected));
+        let inline = [
+            "codegen",
+            "--check",
+            "--out=out dir",
+            "--crate-name=my-crate",
+            "--model=m/service-2.json",
+        ];
+        assert_eq!(parse_strs(&inline), Ok(expected));
+    }
+
+    #[test]
+    fn help_is_available_for_both_levels() {
+        for args in [&["--help"][..], &["-h"], &["help"]] {
+            assert_eq!(parse_strs(args), Ok(Command::Help(HelpTopic::Main)));
+        }
+        for args in [
+            &["codegen", "--help"][..],
+            &["codegen", "--check", "-h"],
+            &["help", "codegen"],
+        ] {
+            assert_eq!(parse_strs(args), Ok(Command::Help(HelpTopic::Codegen)));
+        }
+    }
+
+    #[test]
+    fn misuse_is_a_usage_error_with_a_clear_message() {
+        assert_eq!(error_of(&[]), "no command given");
+        assert_eq!(error_of(&["build"]), "unknown command `build`");
+        assert_eq!(error_of(&["help", "build"]), "unknown command `build`");
+        assert_eq!(error_of(&["codegen", "--force"]), "unknown flag `--force`");
+        assert_eq!(error_of(&["codegen", "-x"]), "unknown flag `-x`");
+        assert_eq!(
+            error_of(&["codegen", "extra"]),
+            "unexpected argument `extra`"
+        );
+        assert_eq!(error_of(&["codegen", "--model"]), "`--model` needs a value");
+        assert_eq!(
+            error_of(&["codegen", "--model", "--check"]),
+            "`--model` needs a value"
+        );
+        assert_eq!(error_of(&["codegen", "--out="]), "`--out` needs a value");
+        assert_eq!(
+            error_of(&["codegen", "--check=yes"]),
+            "`--check` takes no value"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--check", "--check"]),
+            "`--check` is given twice"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--model", "a", "--model", "b"]),
+            "`--model` is given twice"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--model", "a"]),
+            "`--model` needs `--out DIR`"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--out", "a"]),
+            "`--out` needs `--model PATH`"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--crate-name", "x"]),
+            "`--crate-name` applies only with `--model` and `--out`"
+        );
+    }
+
+    #[test]
+    fn usage_report_points_to_the_relevant_help() {
+        let err = parse_strs(&["codegen", "--force"]).expect_err("unknown flag");
+        let report = err.report();
+        assert!(report.starts_with("error: unknown flag `--force`\n\nUsage: cargo xtask codegen"));
+        assert!(report.ends_with("try `cargo xtask codegen --help`."));
+    }
+
+    #[test]
+    fn standalone_hint_repeats_the_command_line() {
+        let args = StandaloneArgs {
+            model: PathBuf::from("m.json"),
+            out: PathBuf::from("out"),
+            crate_name: Some("x".to_owned()),
+        };
+        assert_eq!(
+            args.command(),
+            "cargo xtask codegen --model m.json --out out --crate-name x"
+        );
+    }
+}

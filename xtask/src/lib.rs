@@ -1,0 +1,162 @@
+//! Project commands behind `cargo xtask`: read service models from disk, run the code
+//! generator, and write or check the generated files.
+//!
+//! This is the only crate of the workspace that touches the disk for the generator. It makes
+//! no generation decisions: file contents come from `codegen` and the model's meaning from
+//! `model`, whose errors reach the user unchanged. The functions here are what the command
+//! line runs, so tests call exactly the same code (for example [`check_workspace`]).
+
+pub mod cli;
+pub mod load;
+pub mod paths;
+pub mod sync;
+#[cfg(test)]
+mod test_support;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+pub use codegen::Files;
+pub use load::LoadedModel;
+pub use sync::{diff, sync, Stale, StaleError, StaleKind, SyncReport};
+
+/// The package name of the workspace's generated crate.
+pub const WORKSPACE_CRATE_NAME: &str = "cognito-identity";
+
+/// The command that regenerates the workspace's generated crate.
+pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
+
+/// The workspace's botocore model files, relative to the workspace root. These names also
+/// appear in the generated headers.
+pub const WORKSPACE_MODEL_FILES: [&str; 3] = [
+    "model/service-2.json",
+    "model/paginators-1.json",
+    "model/endpoint-rule-set-1.json",
+];
+
+/// The directory of the generated crate, relative to the workspace root.
+pub const GENERATED_DIR: &str = "generated";
+
+/// The workspace root, found from where this crate was compiled (`xtask/..`).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match manifest_dir.parent() {
+        Some(root) => root.to_path_buf(),
+        None => manifest_dir.join(".."),
+    }
+}
+
+/// The workspace's generated crate directory.
+pub fn generated_dir() -> PathBuf {
+    workspace_root().join(GENERATED_DIR)
+}
+
+/// The workspace's runtime crate directory, which standalone crates depend on.
+pub fn runtime_dir() -> PathBuf {
+    workspace_root().join("runtime")
+}
+
+/// Loads the workspace's model (all three botocore files must exist).
+pub fn load_workspace_model() -> Result<LoadedModel> {
+    let root = workspace_root();
+    let [service, paginators, endpoint_rules] = WORKSPACE_MODEL_FILES;
+    load::load_botocore_files(
+        (&root.join(service), service),
+        (&root.join(paginators), paginators),
+        (&root.join(endpoint_rules), endpoint_rules),
+    )
+}
+
+/// The generator options for the workspace's generated crate.
+pub fn workspace_options(model_files: Vec<String>) -> codegen::Options {
+    codegen::Options {
+        crate_name: WORKSPACE_CRATE_NAME.to_owned(),
+        runtime_dependency: "{ workspace = true }".to_owned(),
+        workspace_member: true,
+        model_files,
+    }
+}
+
+/// Generates the files of the workspace's crate (relative to [`generated_dir`]) in memory.
+pub fn generate_workspace_crate() -> Result<Files> {
+    let loaded = load_workspace_model()?;
+    let options = workspace_options(loaded.model_files);
+    Ok(codegen::generate(&loaded.service, &options)?)
+}
+
+/// Regenerates the workspace's crate on disk: what `cargo xtask codegen` does.
+pub fn sync_workspace() -> Result<SyncReport> {
+    let files = generate_workspace_crate()?;
+    sync(&generated_dir(), &files)
+}
+
+/// Lists what is stale in the workspace's generated crate without changing anything.
+pub fn diff_workspace() -> Result<Vec<Stale>> {
+    let files = generate_workspace_crate()?;
+    diff(&generated_dir(), &files)
+}
+
+/// What `cargo xtask codegen --check` checks: fails with a [`StaleError`] listing every stale
+/// file of the workspace's generated crate and the command that fixes them.
+pub fn check_workspace() -> Result<()> {
+    let stale = diff_workspace()?;
+    StaleError::check(GENERATED_DIR, stale, CODEGEN_COMMAND)?;
+    Ok(())
+}
+
+/// Generates, in memory, a standalone crate for the model at `model_path` (botocore or Smithy
+/// JSON), to be written to `out_dir`. The crate depends on this workspace's runtime by a path
+/// relative to `out_dir` (absolute only when none exists). Without `crate_name`, the name is
+/// [`load::default_crate_name`] of the model.
+pub fn generate_standalone(
+    model_path: &Path,
+    out_dir: &Path,
+    crate_name: Option<&str>,
+) -> Result<Files> {
+    if let Some(name) = crate_name {
+        load::validate_crate_name(name)?;
+    }
+    let loaded = load::load_model_path(model_path)?;
+    let crate_name = match crate_name {
+        Some(name) => name.to_owned(),
+        None => load::default_crate_name(&loaded.service.metadata).with_context(|| {
+            format!(
+                "cannot derive a crate name from {}; pass --crate-name",
+                model_path.display()
+            )
+        })?,
+    };
+    load::validate_crate_name(&crate_name)?;
+    let options = codegen::Options {
+        crate_name,
+        runtime_dependency: paths::runtime_dependency(out_dir, &runtime_dir())?,
+        workspace_member: false,
+        model_files: loaded.model_files,
+    };
+    Ok(codegen::generate(&loaded.service, &options)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_root_holds_the_workspace_manifest_and_model() {
+        let root = workspace_root();
+        assert!(root.join("Cargo.toml").is_file());
+        assert!(root.join("xtask/Cargo.toml").is_file());
+        for file in WORKSPACE_MODEL_FILES {
+            assert!(root.join(file).is_file(), "{file}");
+        }
+    }
+
+    #[test]
+    fn workspace_options_make_a_workspace_member() {
+        let options = workspace_options(vec!["model/service-2.json".to_owned()]);
+        assert_eq!(options.crate_name, "cognito-identity");
+        assert_eq!(options.runtime_dependency, "{ workspace = true }");
+        assert!(options.workspace_member);
+        assert_eq!(options.model_files, ["model/service-2.json"]);
+    }
+}
