@@ -67,7 +67,7 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             let page_size = opt_str(p.page_size.as_deref());
             let items = opt_str(p.items.as_deref());
             quote! {
-                ::std::option::Option::Some(#rt::PaginationMeta {
+                Some(#rt::PaginationMeta {
                     input_token: #input,
                     output_token: #output,
                     page_size: #page_size,
@@ -75,7 +75,7 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 })
             }
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let doc = docs::attrs(&format!(
         "`{name}`: sent with `X-Amz-Target: {target}`{}{}.",
@@ -104,8 +104,8 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
 
 fn opt_str(v: Option<&str>) -> TokenStream {
     match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
@@ -130,6 +130,29 @@ pub fn op_docs(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     quote! { #doc #deprecated }
 }
 
+/// Statements that give each unset idempotency-token member of the input a fresh token.
+fn fill_idempotency_tokens(cx: &Cx<'_>, op: &ir::Operation) -> Vec<TokenStream> {
+    let rt = rt();
+    let Some(input) = &op.input else {
+        return Vec::new();
+    };
+    let ir::ShapeKind::Structure(members) = &cx.shape(input).kind else {
+        return Vec::new();
+    };
+    members
+        .iter()
+        .filter(|m| m.idempotency_token && !m.required)
+        .map(|m| {
+            let field = cx.names.field(input, &m.name);
+            quote! {
+                if input.#field.is_none() {
+                    input.#field = Some(#rt::idempotency_token());
+                }
+            }
+        })
+        .collect()
+}
+
 /// The `client` module.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let rt = rt();
@@ -142,9 +165,16 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let error = cx.op_error_path(op);
         let meta = cx.op_meta_path(op);
         let docs = op_docs(cx, op);
+        let fill = fill_idempotency_tokens(cx, op);
+        let binding = if fill.is_empty() {
+            quote!(input)
+        } else {
+            quote!(mut input)
+        };
         quote! {
             #docs
-            pub async fn #f(&self, input: #input) -> ::std::result::Result<#output, #error> {
+            pub async fn #f(&self, #binding: #input) -> ::std::result::Result<#output, #error> {
+                #(#fill)*
                 self.core.invoke(&#meta, &input).await
             }
         }
@@ -169,7 +199,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     quote! {
         //! The client.
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
             core: #rt::ClientCore,
         }

@@ -47,12 +47,12 @@ fn message_expr(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Token
         Some(m) if matches!(cx.shape(&m.target).kind, ShapeKind::String) => {
             let field = cx.names.field(&shape.name, &m.name);
             if m.required {
-                quote!(::std::option::Option::Some(self.#field.as_str()))
+                quote!(Some(self.#field.as_str()))
             } else {
                 quote!(self.#field.as_deref())
             }
         }
-        _ => quote!(::std::option::Option::None),
+        _ => quote!(None),
     }
 }
 
@@ -60,12 +60,12 @@ fn retry_tokens(e: &ir::ErrorTrait) -> TokenStream {
     let rt = rt();
     match e.retryable {
         Some(ir::Retryable { throttling: true }) => {
-            quote!(::std::option::Option::Some(#rt::retry::RetryKind::Throttling))
+            quote!(Some(#rt::retry::RetryKind::Throttling))
         }
         Some(ir::Retryable { throttling: false }) => {
-            quote!(::std::option::Option::Some(#rt::retry::RetryKind::Transient))
+            quote!(Some(#rt::retry::RetryKind::Transient))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -112,8 +112,8 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self.message() {
-                    ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-                    ::std::option::Option::None => f.write_str(Self::CODE),
+                    Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+                    None => f.write_str(Self::CODE),
                 }
             }
         }
@@ -147,7 +147,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug)]
+        #[derive(Debug)]
         pub enum #ident {
             #(#variant_docs #variants(#paths),)*
             /// An error the model does not list for this operation: an unknown code, a
@@ -164,7 +164,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             /// The error code, when there is one.
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
-                    #(Self::#variants(e) => ::std::option::Option::Some(e.code()),)*
+                    #(Self::#variants(e) => Some(e.code()),)*
                     Self::Unhandled(e) => e.code(),
                 }
             }
@@ -190,8 +190,8 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         impl ::std::error::Error for #ident {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                    #(Self::#variants(e) => Some(e),)*
+                    Self::Unhandled(e) => Some(e),
                 }
             }
         }
@@ -199,9 +199,9 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         impl #rt::OperationError for #ident {
             fn from_response(response: &#rt::error::ErrorResponse) -> Self {
                 match response.code.as_deref() {
-                    #(::std::option::Option::Some(#codes) => match response.parse() {
-                        ::std::result::Result::Ok(e) => Self::#variants(e),
-                        ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    #(Some(#codes) => match response.parse() {
+                        Ok(e) => Self::#variants(e),
+                        Err(e) => Self::Unhandled(e),
                     },)*
                     _ => Self::Unhandled(response.unhandled()),
                 }
@@ -274,7 +274,7 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
         .map(|v| docs::attrs(&format!("See [`{v}`].")));
     quote! {
         #doc
-        #[derive(::std::fmt::Debug)]
+        #[derive(Debug)]
         pub enum #ident {
             #(#variant_docs #variants(#paths),)*
             /// An error the model does not list.
@@ -285,7 +285,7 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
             /// The error code, when there is one.
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
-                    #(Self::#variants(e) => ::std::option::Option::Some(e.code()),)*
+                    #(Self::#variants(e) => Some(e.code()),)*
                     Self::Unhandled(e) => e.code(),
                 }
             }
@@ -311,8 +311,8 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
         impl ::std::error::Error for #ident {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    #(Self::#variants(e) => ::std::option::Option::Some(e),)*
-                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                    #(Self::#variants(e) => Some(e),)*
+                    Self::Unhandled(e) => Some(e),
                 }
             }
         }

@@ -1,6 +1,6 @@
-//! The only place generated text is made: parses tokens as a Rust file, prints it with
-//! prettyplease, separates top-level items with blank lines, and adds the `@generated`
-//! header. It never edits code any other way.
+//! The only place generated text is made: parses tokens as a Rust file, prints each
+//! top-level item with prettyplease, separates items with one blank line, and adds the
+//! `@generated` header. It never edits printed code.
 
 use proc_macro2::TokenStream;
 
@@ -22,7 +22,8 @@ pub fn toml_header(model_files: &[String]) -> String {
     )
 }
 
-/// Formats `tokens` as the Rust file `file`, with the header on top.
+/// Formats `tokens` as the Rust file `file`, with the header on top and one blank line
+/// between top-level items.
 pub fn rust_file(
     file: &str,
     tokens: TokenStream,
@@ -30,43 +31,34 @@ pub fn rust_file(
 ) -> Result<String, CodegenError> {
     let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
-        item: item_near(&e),
+        item: near(&e),
         reason: e.to_string(),
     })?;
-    let printed = prettyplease::unparse(&parsed);
-    Ok(format!(
-        "{}\n{}",
-        rust_header(model_files),
-        space_items(&printed)
-    ))
-}
-
-/// The tokens the parser stopped at, which name the offending item well enough to find it.
-fn item_near(e: &syn::Error) -> String {
-    let near = e.to_compile_error().to_string();
-    near.chars().take(120).collect()
-}
-
-/// Puts one blank line before each top-level item (and before the doc comments and
-/// attributes that open it), so the output reads like hand-written code.
-pub fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        let top_level = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
-        if let Some(prev) = previous {
-            let prev_opens_item = prev.starts_with("///") || prev.starts_with("#[");
-            let doc_block = line.starts_with("//!") && prev.starts_with("//!");
-            let starts_new = top_level && !prev.is_empty() && !prev_opens_item && !doc_block;
-            if starts_new {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
+    let mut out = rust_header(model_files);
+    if !parsed.attrs.is_empty() {
         out.push('\n');
-        previous = Some(line);
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: parsed.attrs,
+            items: Vec::new(),
+        }));
     }
-    out
+    // Each item is printed on its own so that the blank line between items is decided by
+    // the syntax tree, not by guessing from the printed text.
+    for item in parsed.items {
+        out.push('\n');
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+    }
+    Ok(out)
+}
+
+/// The error as the parser reports it, which names the tokens it stopped at.
+fn near(e: &syn::Error) -> String {
+    e.to_compile_error().to_string().chars().take(160).collect()
 }
 
 #[cfg(test)]

@@ -104,7 +104,13 @@ impl<'a> Cx<'a> {
 
 /// Generates every file of the crate.
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
-    let names = Names::new(service)?;
+    // Name collisions are problems of the model: say which file they come from.
+    let names = Names::new(service).map_err(|e| match (e, opts.model_files.first()) {
+        (CodegenError::Naming(reason), Some(file)) => {
+            CodegenError::Naming(format!("{file}: {reason}"))
+        }
+        (e, _) => e,
+    })?;
     let cx = Cx {
         service,
         names,

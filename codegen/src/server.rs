@@ -49,11 +49,11 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let input = cx.input_path(op);
         quote! {
             #name => match #rt::server::read_input::<#input>(body) {
-                ::std::result::Result::Ok(input) => match self.handler.#f(input).await {
-                    ::std::result::Result::Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
-                    ::std::result::Result::Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
+                Ok(input) => match self.handler.#f(input).await {
+                    Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
+                    Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
                 },
-                ::std::result::Result::Err(rejection) => rejection.into_response(CONTENT_TYPE),
+                Err(rejection) => rejection.into_response(CONTENT_TYPE),
             },
         }
     });
@@ -70,7 +70,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         const CONTENT_TYPE: &str = #content_type;
 
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+        #[derive(Clone, Debug, Default)]
         pub struct Router<H> {
             handler: H,
         }
@@ -89,8 +89,8 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             /// Answers one request.
             pub async fn handle(&self, request: #rt::HttpRequest) -> #rt::HttpResponse {
                 let operation = match #rt::server::operation_name(&request, crate::operation::SERVICE.target_prefix) {
-                    ::std::result::Result::Ok(op) => op,
-                    ::std::result::Result::Err(rejection) => return rejection.into_response(CONTENT_TYPE),
+                    Ok(op) => op,
+                    Err(rejection) => return rejection.into_response(CONTENT_TYPE),
                 };
                 let body: &[u8] = request.body();
                 match operation {

@@ -58,8 +58,7 @@ fn emit_empty(ident: &Ident, doc: &str) -> TokenStream {
     let doc = docs::attrs(doc);
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq)]
-        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub struct #ident {}
 
@@ -128,18 +127,17 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
         .iter()
         .any(|m| m.sensitive || sensitive_entries(cx, m))
         || shape.sensitive;
-    let derive_debug = (!redact).then(|| quote!(::std::fmt::Debug,));
+    let derive_debug = (!redact).then(|| quote!(Debug,));
     let derive_default = members
         .iter()
         .all(|m| !m.required)
-        .then(|| quote!(::std::default::Default,));
+        .then(|| quote!(Default,));
     let debug_impl = redact.then(|| emit_debug(cx, shape, members));
     let ctor = emit_constructor(cx, shape, members);
     quote! {
         #doc
         #deprecated
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #derive_debug #derive_default)]
-        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[derive(Clone, PartialEq, #derive_debug #derive_default ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub struct #ident {
             #(#fields)*
@@ -178,7 +176,7 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
             params.push(quote!(#name: #arg));
             inits.push(init);
         } else {
-            inits.push(quote!(#name: ::std::option::Option::None,));
+            inits.push(quote!(#name: None,));
             let doc = docs::attrs(&format!(
                 "Sets `{}` (`{}` on the wire).",
                 name_text(&name),
@@ -189,7 +187,7 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
                 #doc
                 #[must_use]
                 pub fn #setter(mut self, #name: #arg) -> Self {
-                    self.#name = ::std::option::Option::Some(#conv);
+                    self.#name = Some(#conv);
                     self
                 }
             });
@@ -270,8 +268,7 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
     });
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
-        #[derive(::aws_json_runtime::__private::serde::Serialize, ::aws_json_runtime::__private::serde::Deserialize)]
+        #[derive(Clone, PartialEq, Debug, ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub enum #ident {
             #(#variants)*
@@ -296,7 +293,7 @@ fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenS
         .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::fmt::Debug)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         pub enum #ident {
             #(#variant_docs #variants,)*
             /// A value this version of the crate does not know; it is kept as sent.
@@ -342,7 +339,7 @@ fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenS
         impl ::std::str::FromStr for #ident {
             type Err = ::std::convert::Infallible;
             fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(v))
+                Ok(Self::from(v))
             }
         }
 
@@ -358,14 +355,14 @@ fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenS
             }
         }
 
-        impl #rt::__private::serde::Serialize for #ident {
-            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 #rt::wire::deserialize_str_with(d, |v: &str| Self::from(v))
             }
         }
@@ -389,7 +386,7 @@ fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) ->
         .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
     quote! {
         #doc
-        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::fmt::Debug)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         pub enum #ident {
             #(#variant_docs #variants,)*
             /// A value this version of the crate does not know; it is kept as sent.
@@ -423,15 +420,15 @@ fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) ->
             }
         }
 
-        impl #rt::__private::serde::Serialize for #ident {
-            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_i32(self.value())
             }
         }
 
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <i32 as #rt::__private::serde::Deserialize>::deserialize(d).map(Self::from)
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i32 as #rt::serde::Deserialize>::deserialize(d).map(Self::from)
             }
         }
     }
@@ -535,7 +532,7 @@ fn validate_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
                 check_call(cx, &m.target, quote!(&self.#name), path, sensitive)
             } else {
                 let call = check_call(cx, &m.target, quote!(v), path, sensitive)?;
-                Some(quote! { if let ::std::option::Option::Some(v) = &self.#name { #call } })
+                Some(quote! { if let Some(v) = &self.#name { #call } })
             }
         })
         .collect();
@@ -590,15 +587,15 @@ fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Tok
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
     match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
@@ -652,7 +649,7 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                     quote!(&path.index(i)),
                     member.sensitive,
                 )
-                .map(|call| quote! { if let ::std::option::Option::Some(v) = v { #call } })
+                .map(|call| quote! { if let Some(v) = v { #call } })
             } else {
                 check_call(
                     cx,
@@ -679,7 +676,7 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
             let key_check = check_call(cx, &key.target, quote!(k), path_of_key(), key.sensitive);
             let val_check = if *sparse {
                 check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
-                    .map(|call| quote! { if let ::std::option::Option::Some(v) = v { #call } })
+                    .map(|call| quote! { if let Some(v) = v { #call } })
             } else {
                 check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
             };

@@ -1,6 +1,11 @@
 //! Wire decisions for members: the Rust type a member gets and the serde attributes that
 //! put it on the wire under its model name, in its timestamp format, with absent optional
 //! members omitted. Emitters ask here instead of looking at shapes themselves.
+//!
+//! Types in generated code are written with absolute paths (`::std::string::String`), so a
+//! shape named `String` or `Option` cannot shadow them. Values and patterns (`Some`, `None`,
+//! `Ok`, `Err`) and derive macros (`Clone`, `Debug`) are written bare: generated shapes are
+//! braced structs and enums, which never enter the value or macro namespaces.
 
 use model::ir::{self, ShapeKind, TimestampFormat};
 use proc_macro2::TokenStream;
@@ -15,7 +20,7 @@ pub fn rt() -> TokenStream {
 
 /// The serde crate path for `#[serde(crate = ..)]`, so generated crates need no direct
 /// serde dependency.
-pub const SERDE_CRATE: &str = "::aws_json_runtime::__private::serde";
+pub const SERDE_CRATE: &str = "::aws_json_runtime::serde";
 
 /// The Rust type of a value of shape `target` (without `Option` or `Box`).
 pub fn value_type(cx: &Cx<'_>, target: &str) -> TokenStream {

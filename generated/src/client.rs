@@ -5,7 +5,7 @@
 /// A client for Amazon Cognito Identity: one async method per operation.
 ///
 /// Build it from a [`Config`](crate::runtime::Config) that names the transport, and the region or endpoint URL. It also implements [`CognitoIdentity`](crate::CognitoIdentity), so code written against the trait can be tested with a fake implementation instead of HTTP.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
     core: ::aws_json_runtime::ClientCore,
 }

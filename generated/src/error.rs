@@ -6,18 +6,14 @@
 
 /// Thrown if there are parallel requests to modify a resource.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ConcurrentModificationException {
     /// The message returned by a ConcurrentModificationException.
     #[serde(
@@ -32,9 +28,7 @@ pub struct ConcurrentModificationException {
 impl ConcurrentModificationException {
     /// Creates a `ConcurrentModificationException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -42,7 +36,7 @@ impl ConcurrentModificationException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -68,15 +62,15 @@ impl ConcurrentModificationException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for ConcurrentModificationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -85,18 +79,14 @@ impl ::std::error::Error for ConcurrentModificationException {}
 
 /// The provided developer user identifier is already registered with Cognito under a different identity ID.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeveloperUserAlreadyRegisteredException {
     /// This developer user identifier is already registered with Cognito.
     #[serde(
@@ -111,9 +101,7 @@ pub struct DeveloperUserAlreadyRegisteredException {
 impl DeveloperUserAlreadyRegisteredException {
     /// Creates a `DeveloperUserAlreadyRegisteredException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -121,7 +109,7 @@ impl DeveloperUserAlreadyRegisteredException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -147,15 +135,15 @@ impl DeveloperUserAlreadyRegisteredException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for DeveloperUserAlreadyRegisteredException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -164,18 +152,14 @@ impl ::std::error::Error for DeveloperUserAlreadyRegisteredException {}
 
 /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ExternalServiceException {
     /// The message returned by an ExternalServiceException
     #[serde(
@@ -190,9 +174,7 @@ pub struct ExternalServiceException {
 impl ExternalServiceException {
     /// Creates a `ExternalServiceException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -200,7 +182,7 @@ impl ExternalServiceException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -226,15 +208,15 @@ impl ExternalServiceException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for ExternalServiceException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -243,18 +225,14 @@ impl ::std::error::Error for ExternalServiceException {}
 
 /// Thrown when the service encounters an error during processing the request.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct InternalErrorException {
     /// The message returned by an InternalErrorException.
     #[serde(
@@ -269,9 +247,7 @@ pub struct InternalErrorException {
 impl InternalErrorException {
     /// Creates a `InternalErrorException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -279,7 +255,7 @@ impl InternalErrorException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -305,15 +281,15 @@ impl InternalErrorException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for InternalErrorException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -324,18 +300,14 @@ impl ::std::error::Error for InternalErrorException {}
 ///
 /// Your role trust policy must grant `AssumeRoleWithWebIdentity` permissions to `cognito-identity.amazonaws.com`.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct InvalidIdentityPoolConfigurationException {
     /// The message returned for an `InvalidIdentityPoolConfigurationException`
     #[serde(
@@ -350,9 +322,7 @@ pub struct InvalidIdentityPoolConfigurationException {
 impl InvalidIdentityPoolConfigurationException {
     /// Creates a `InvalidIdentityPoolConfigurationException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -360,7 +330,7 @@ impl InvalidIdentityPoolConfigurationException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -386,15 +356,15 @@ impl InvalidIdentityPoolConfigurationException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for InvalidIdentityPoolConfigurationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -403,18 +373,14 @@ impl ::std::error::Error for InvalidIdentityPoolConfigurationException {}
 
 /// Thrown for missing or bad input parameter(s).
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct InvalidParameterException {
     /// The message returned by an InvalidParameterException.
     #[serde(
@@ -429,9 +395,7 @@ pub struct InvalidParameterException {
 impl InvalidParameterException {
     /// Creates a `InvalidParameterException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -439,7 +403,7 @@ impl InvalidParameterException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -465,15 +429,15 @@ impl InvalidParameterException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for InvalidParameterException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -482,18 +446,14 @@ impl ::std::error::Error for InvalidParameterException {}
 
 /// Thrown when the total number of user pools has exceeded a preset limit.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct LimitExceededException {
     /// The message returned by a LimitExceededException.
     #[serde(
@@ -508,9 +468,7 @@ pub struct LimitExceededException {
 impl LimitExceededException {
     /// Creates a `LimitExceededException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -518,7 +476,7 @@ impl LimitExceededException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -544,15 +502,15 @@ impl LimitExceededException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for LimitExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -561,18 +519,14 @@ impl ::std::error::Error for LimitExceededException {}
 
 /// Thrown when a user is not authorized to access the requested resource.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct NotAuthorizedException {
     /// The message returned by a NotAuthorizedException
     #[serde(
@@ -587,9 +541,7 @@ pub struct NotAuthorizedException {
 impl NotAuthorizedException {
     /// Creates a `NotAuthorizedException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -597,7 +549,7 @@ impl NotAuthorizedException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -623,15 +575,15 @@ impl NotAuthorizedException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for NotAuthorizedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -640,18 +592,14 @@ impl ::std::error::Error for NotAuthorizedException {}
 
 /// Thrown when a user tries to use a login which is already linked to another account.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ResourceConflictException {
     /// The message returned by a ResourceConflictException.
     #[serde(
@@ -666,9 +614,7 @@ pub struct ResourceConflictException {
 impl ResourceConflictException {
     /// Creates a `ResourceConflictException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -676,7 +622,7 @@ impl ResourceConflictException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -702,15 +648,15 @@ impl ResourceConflictException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for ResourceConflictException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -719,18 +665,14 @@ impl ::std::error::Error for ResourceConflictException {}
 
 /// Thrown when the requested resource (for example, a dataset or record) does not exist.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ResourceNotFoundException {
     /// The message returned by a ResourceNotFoundException.
     #[serde(
@@ -745,9 +687,7 @@ pub struct ResourceNotFoundException {
 impl ResourceNotFoundException {
     /// Creates a `ResourceNotFoundException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -755,7 +695,7 @@ impl ResourceNotFoundException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -781,15 +721,15 @@ impl ResourceNotFoundException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -798,18 +738,14 @@ impl ::std::error::Error for ResourceNotFoundException {}
 
 /// Thrown when a request is throttled.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct TooManyRequestsException {
     /// Message returned by a TooManyRequestsException
     #[serde(
@@ -824,9 +760,7 @@ pub struct TooManyRequestsException {
 impl TooManyRequestsException {
     /// Creates a `TooManyRequestsException` with every member unset.
     pub fn new() -> Self {
-        Self {
-            message: ::std::option::Option::None,
-        }
+        Self { message: None }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -834,7 +768,7 @@ impl TooManyRequestsException {
         mut self,
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(message.into());
+        self.message = Some(message.into());
         self
     }
 }
@@ -860,15 +794,15 @@ impl TooManyRequestsException {
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::std::option::Option::None
+        None
     }
 }
 
 impl ::std::fmt::Display for TooManyRequestsException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-            ::std::option::Option::None => f.write_str(Self::CODE),
+            Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+            None => f.write_str(Self::CODE),
         }
     }
 }
@@ -876,7 +810,7 @@ impl ::std::fmt::Display for TooManyRequestsException {
 impl ::std::error::Error for TooManyRequestsException {}
 
 /// The errors `CreateIdentityPool` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum CreateIdentityPoolError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -906,12 +840,12 @@ impl CreateIdentityPoolError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::LimitExceededException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -946,13 +880,13 @@ impl ::std::fmt::Display for CreateIdentityPoolError {
 impl ::std::error::Error for CreateIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::LimitExceededException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -960,40 +894,40 @@ impl ::std::error::Error for CreateIdentityPoolError {
 impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("LimitExceededException") => {
+            Some("LimitExceededException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::LimitExceededException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::LimitExceededException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -1074,7 +1008,6 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -1082,7 +1015,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -1090,7 +1022,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::LimitExceededException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::LimitExceededException) -> Self {
         Self::LimitExceededException(e)
@@ -1098,7 +1029,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -1106,7 +1036,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -1114,7 +1043,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for CreateIdentityPoolError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -1122,7 +1050,6 @@ for CreateIdentityPoolError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for CreateIdentityPoolError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -1130,7 +1057,7 @@ for CreateIdentityPoolError {
 }
 
 /// The errors `DeleteIdentities` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum DeleteIdentitiesError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -1154,9 +1081,9 @@ impl DeleteIdentitiesError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -1185,10 +1112,10 @@ impl ::std::fmt::Display for DeleteIdentitiesError {
 impl ::std::error::Error for DeleteIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1196,22 +1123,22 @@ impl ::std::error::Error for DeleteIdentitiesError {
 impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -1265,7 +1192,6 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for DeleteIdentitiesError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -1273,7 +1199,6 @@ for DeleteIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for DeleteIdentitiesError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -1281,7 +1206,6 @@ for DeleteIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for DeleteIdentitiesError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -1295,7 +1219,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for DeleteIdentiti
 }
 
 /// The errors `DeleteIdentityPool` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum DeleteIdentityPoolError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -1323,11 +1247,11 @@ impl DeleteIdentityPoolError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -1360,12 +1284,12 @@ impl ::std::fmt::Display for DeleteIdentityPoolError {
 impl ::std::error::Error for DeleteIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1373,34 +1297,34 @@ impl ::std::error::Error for DeleteIdentityPoolError {
 impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -1472,7 +1396,6 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for DeleteIdentityPoolError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -1480,7 +1403,6 @@ for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for DeleteIdentityPoolError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -1488,7 +1410,6 @@ for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for DeleteIdentityPoolError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -1496,7 +1417,6 @@ for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for DeleteIdentityPoolError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -1504,7 +1424,6 @@ for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for DeleteIdentityPoolError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -1512,7 +1431,6 @@ for DeleteIdentityPoolError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for DeleteIdentityPoolError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -1520,7 +1438,7 @@ for DeleteIdentityPoolError {
 }
 
 /// The errors `DescribeIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum DescribeIdentityError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -1548,11 +1466,11 @@ impl DescribeIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -1585,12 +1503,12 @@ impl ::std::fmt::Display for DescribeIdentityError {
 impl ::std::error::Error for DescribeIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1598,34 +1516,34 @@ impl ::std::error::Error for DescribeIdentityError {
 impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -1697,7 +1615,6 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for DescribeIdentityError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -1705,7 +1622,6 @@ for DescribeIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for DescribeIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -1713,7 +1629,6 @@ for DescribeIdentityError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for DescribeIdentityError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -1721,7 +1636,6 @@ for DescribeIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for DescribeIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -1729,7 +1643,6 @@ for DescribeIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for DescribeIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -1743,7 +1656,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for DescribeIdenti
 }
 
 /// The errors `DescribeIdentityPool` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum DescribeIdentityPoolError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -1771,11 +1684,11 @@ impl DescribeIdentityPoolError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -1808,12 +1721,12 @@ impl ::std::fmt::Display for DescribeIdentityPoolError {
 impl ::std::error::Error for DescribeIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1821,34 +1734,34 @@ impl ::std::error::Error for DescribeIdentityPoolError {
 impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -1920,7 +1833,6 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for DescribeIdentityPoolError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -1928,7 +1840,6 @@ for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for DescribeIdentityPoolError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -1936,7 +1847,6 @@ for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for DescribeIdentityPoolError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -1944,7 +1854,6 @@ for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for DescribeIdentityPoolError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -1952,7 +1861,6 @@ for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for DescribeIdentityPoolError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -1960,7 +1868,6 @@ for DescribeIdentityPoolError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for DescribeIdentityPoolError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -1968,7 +1875,7 @@ for DescribeIdentityPoolError {
 }
 
 /// The errors `GetCredentialsForIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetCredentialsForIdentityError {
     /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
     ExternalServiceException(crate::error::ExternalServiceException),
@@ -2006,16 +1913,14 @@ impl GetCredentialsForIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e.code()),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ExternalServiceException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidIdentityPoolConfigurationException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -2056,17 +1961,15 @@ impl ::std::fmt::Display for GetCredentialsForIdentityError {
 impl ::std::error::Error for GetCredentialsForIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ExternalServiceException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidIdentityPoolConfigurationException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -2074,54 +1977,52 @@ impl ::std::error::Error for GetCredentialsForIdentityError {
 impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ExternalServiceException") => {
+            Some("ExternalServiceException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ExternalServiceException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ExternalServiceException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidIdentityPoolConfigurationException") => {
+            Some("InvalidIdentityPoolConfigurationException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => {
-                        Self::InvalidIdentityPoolConfigurationException(e)
-                    }
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidIdentityPoolConfigurationException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -2220,7 +2121,6 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ExternalServiceException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::ExternalServiceException) -> Self {
         Self::ExternalServiceException(e)
@@ -2228,7 +2128,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -2236,7 +2135,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidIdentityPoolConfigurationException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::InvalidIdentityPoolConfigurationException) -> Self {
         Self::InvalidIdentityPoolConfigurationException(e)
@@ -2244,7 +2142,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -2252,7 +2149,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -2260,7 +2156,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -2268,7 +2163,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -2276,7 +2170,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for GetCredentialsForIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -2284,7 +2177,6 @@ for GetCredentialsForIdentityError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for GetCredentialsForIdentityError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -2292,7 +2184,7 @@ for GetCredentialsForIdentityError {
 }
 
 /// The errors `GetId` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetIdError {
     /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
     ExternalServiceException(crate::error::ExternalServiceException),
@@ -2326,14 +2218,14 @@ impl GetIdError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e.code()),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ExternalServiceException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::LimitExceededException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -2372,15 +2264,15 @@ impl ::std::fmt::Display for GetIdError {
 impl ::std::error::Error for GetIdError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ExternalServiceException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::LimitExceededException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -2388,52 +2280,52 @@ impl ::std::error::Error for GetIdError {
 impl ::aws_json_runtime::OperationError for GetIdError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ExternalServiceException") => {
+            Some("ExternalServiceException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ExternalServiceException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ExternalServiceException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("LimitExceededException") => {
+            Some("LimitExceededException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::LimitExceededException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::LimitExceededException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -2586,7 +2478,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for GetIdError {
 }
 
 /// The errors `GetIdentityPoolRoles` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetIdentityPoolRolesError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -2616,12 +2508,12 @@ impl GetIdentityPoolRolesError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -2656,13 +2548,13 @@ impl ::std::fmt::Display for GetIdentityPoolRolesError {
 impl ::std::error::Error for GetIdentityPoolRolesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -2670,40 +2562,40 @@ impl ::std::error::Error for GetIdentityPoolRolesError {
 impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -2784,7 +2676,6 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -2792,7 +2683,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -2800,7 +2690,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -2808,7 +2697,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -2816,7 +2704,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -2824,7 +2711,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for GetIdentityPoolRolesError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -2832,7 +2718,6 @@ for GetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for GetIdentityPoolRolesError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -2840,7 +2725,7 @@ for GetIdentityPoolRolesError {
 }
 
 /// The errors `GetOpenIdToken` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetOpenIdTokenError {
     /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
     ExternalServiceException(crate::error::ExternalServiceException),
@@ -2872,13 +2757,13 @@ impl GetOpenIdTokenError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e.code()),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ExternalServiceException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -2915,14 +2800,14 @@ impl ::std::fmt::Display for GetOpenIdTokenError {
 impl ::std::error::Error for GetOpenIdTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ExternalServiceException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -2930,46 +2815,46 @@ impl ::std::error::Error for GetOpenIdTokenError {
 impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ExternalServiceException") => {
+            Some("ExternalServiceException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ExternalServiceException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ExternalServiceException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -3059,7 +2944,6 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
 }
 
 impl ::std::convert::From<crate::error::ExternalServiceException>
-
 for GetOpenIdTokenError {
     fn from(e: crate::error::ExternalServiceException) -> Self {
         Self::ExternalServiceException(e)
@@ -3073,7 +2957,6 @@ impl ::std::convert::From<crate::error::InternalErrorException> for GetOpenIdTok
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for GetOpenIdTokenError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -3087,7 +2970,6 @@ impl ::std::convert::From<crate::error::NotAuthorizedException> for GetOpenIdTok
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for GetOpenIdTokenError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -3095,7 +2977,6 @@ for GetOpenIdTokenError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for GetOpenIdTokenError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -3103,7 +2984,6 @@ for GetOpenIdTokenError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for GetOpenIdTokenError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -3117,7 +2997,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for GetOpenIdToken
 }
 
 /// The errors `GetOpenIdTokenForDeveloperIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetOpenIdTokenForDeveloperIdentityError {
     /// The provided developer user identifier is already registered with Cognito under a different identity ID.
     DeveloperUserAlreadyRegisteredException(
@@ -3151,15 +3031,13 @@ impl GetOpenIdTokenForDeveloperIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -3198,16 +3076,14 @@ impl ::std::fmt::Display for GetOpenIdTokenForDeveloperIdentityError {
 impl ::std::error::Error for GetOpenIdTokenForDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -3215,48 +3091,46 @@ impl ::std::error::Error for GetOpenIdTokenForDeveloperIdentityError {
 impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("DeveloperUserAlreadyRegisteredException") => {
+            Some("DeveloperUserAlreadyRegisteredException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => {
-                        Self::DeveloperUserAlreadyRegisteredException(e)
-                    }
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::DeveloperUserAlreadyRegisteredException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -3346,7 +3220,6 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
 }
 
 impl ::std::convert::From<crate::error::DeveloperUserAlreadyRegisteredException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::DeveloperUserAlreadyRegisteredException) -> Self {
         Self::DeveloperUserAlreadyRegisteredException(e)
@@ -3354,7 +3227,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -3362,7 +3234,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -3370,7 +3241,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -3378,7 +3248,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -3386,7 +3255,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -3394,7 +3262,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -3402,7 +3269,6 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for GetOpenIdTokenForDeveloperIdentityError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -3410,7 +3276,7 @@ for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 /// The errors `GetPrincipalTagAttributeMap` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum GetPrincipalTagAttributeMapError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -3438,11 +3304,11 @@ impl GetPrincipalTagAttributeMapError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -3475,12 +3341,12 @@ impl ::std::fmt::Display for GetPrincipalTagAttributeMapError {
 impl ::std::error::Error for GetPrincipalTagAttributeMapError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -3488,34 +3354,34 @@ impl ::std::error::Error for GetPrincipalTagAttributeMapError {
 impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -3587,7 +3453,6 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -3595,7 +3460,6 @@ for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -3603,7 +3467,6 @@ for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -3611,7 +3474,6 @@ for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -3619,7 +3481,6 @@ for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -3627,7 +3488,6 @@ for GetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for GetPrincipalTagAttributeMapError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -3635,7 +3495,7 @@ for GetPrincipalTagAttributeMapError {
 }
 
 /// The errors `ListIdentities` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum ListIdentitiesError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -3663,11 +3523,11 @@ impl ListIdentitiesError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -3700,12 +3560,12 @@ impl ::std::fmt::Display for ListIdentitiesError {
 impl ::std::error::Error for ListIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -3713,34 +3573,34 @@ impl ::std::error::Error for ListIdentitiesError {
 impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -3818,7 +3678,6 @@ impl ::std::convert::From<crate::error::InternalErrorException> for ListIdentiti
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for ListIdentitiesError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -3832,7 +3691,6 @@ impl ::std::convert::From<crate::error::NotAuthorizedException> for ListIdentiti
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for ListIdentitiesError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -3840,7 +3698,6 @@ for ListIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for ListIdentitiesError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -3854,7 +3711,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for ListIdentities
 }
 
 /// The errors `ListIdentityPools` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum ListIdentityPoolsError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -3882,11 +3739,11 @@ impl ListIdentityPoolsError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -3919,12 +3776,12 @@ impl ::std::fmt::Display for ListIdentityPoolsError {
 impl ::std::error::Error for ListIdentityPoolsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -3932,34 +3789,34 @@ impl ::std::error::Error for ListIdentityPoolsError {
 impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -4031,7 +3888,6 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for ListIdentityPoolsError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -4039,7 +3895,6 @@ for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for ListIdentityPoolsError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -4047,7 +3902,6 @@ for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for ListIdentityPoolsError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -4055,7 +3909,6 @@ for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for ListIdentityPoolsError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -4063,7 +3916,6 @@ for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for ListIdentityPoolsError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -4071,7 +3923,6 @@ for ListIdentityPoolsError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for ListIdentityPoolsError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -4079,7 +3930,7 @@ for ListIdentityPoolsError {
 }
 
 /// The errors `ListTagsForResource` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum ListTagsForResourceError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -4107,11 +3958,11 @@ impl ListTagsForResourceError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -4144,12 +3995,12 @@ impl ::std::fmt::Display for ListTagsForResourceError {
 impl ::std::error::Error for ListTagsForResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -4157,34 +4008,34 @@ impl ::std::error::Error for ListTagsForResourceError {
 impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -4256,7 +4107,6 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for ListTagsForResourceError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -4264,7 +4114,6 @@ for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for ListTagsForResourceError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -4272,7 +4121,6 @@ for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for ListTagsForResourceError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -4280,7 +4128,6 @@ for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for ListTagsForResourceError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -4288,7 +4135,6 @@ for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for ListTagsForResourceError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -4296,7 +4142,6 @@ for ListTagsForResourceError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for ListTagsForResourceError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -4304,7 +4149,7 @@ for ListTagsForResourceError {
 }
 
 /// The errors `LookupDeveloperIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum LookupDeveloperIdentityError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -4334,12 +4179,12 @@ impl LookupDeveloperIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -4374,13 +4219,13 @@ impl ::std::fmt::Display for LookupDeveloperIdentityError {
 impl ::std::error::Error for LookupDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -4388,40 +4233,40 @@ impl ::std::error::Error for LookupDeveloperIdentityError {
 impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -4502,7 +4347,6 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -4510,7 +4354,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -4518,7 +4361,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -4526,7 +4368,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -4534,7 +4375,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -4542,7 +4382,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for LookupDeveloperIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -4550,7 +4389,6 @@ for LookupDeveloperIdentityError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for LookupDeveloperIdentityError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -4558,7 +4396,7 @@ for LookupDeveloperIdentityError {
 }
 
 /// The errors `MergeDeveloperIdentities` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum MergeDeveloperIdentitiesError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -4588,12 +4426,12 @@ impl MergeDeveloperIdentitiesError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -4628,13 +4466,13 @@ impl ::std::fmt::Display for MergeDeveloperIdentitiesError {
 impl ::std::error::Error for MergeDeveloperIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -4642,40 +4480,40 @@ impl ::std::error::Error for MergeDeveloperIdentitiesError {
 impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -4756,7 +4594,6 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -4764,7 +4601,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -4772,7 +4608,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -4780,7 +4615,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -4788,7 +4622,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -4796,7 +4629,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -4804,7 +4636,6 @@ for MergeDeveloperIdentitiesError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for MergeDeveloperIdentitiesError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -4812,7 +4643,7 @@ for MergeDeveloperIdentitiesError {
 }
 
 /// The errors `SetIdentityPoolRoles` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum SetIdentityPoolRolesError {
     /// Thrown if there are parallel requests to modify a resource.
     ConcurrentModificationException(crate::error::ConcurrentModificationException),
@@ -4844,15 +4675,13 @@ impl SetIdentityPoolRolesError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ConcurrentModificationException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ConcurrentModificationException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -4889,14 +4718,14 @@ impl ::std::fmt::Display for SetIdentityPoolRolesError {
 impl ::std::error::Error for SetIdentityPoolRolesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ConcurrentModificationException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ConcurrentModificationException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -4904,48 +4733,46 @@ impl ::std::error::Error for SetIdentityPoolRolesError {
 impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ConcurrentModificationException") => {
+            Some("ConcurrentModificationException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => {
-                        Self::ConcurrentModificationException(e)
-                    }
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ConcurrentModificationException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -5035,7 +4862,6 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::ConcurrentModificationException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::ConcurrentModificationException) -> Self {
         Self::ConcurrentModificationException(e)
@@ -5043,7 +4869,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -5051,7 +4876,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -5059,7 +4883,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -5067,7 +4890,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -5075,7 +4897,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -5083,7 +4904,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for SetIdentityPoolRolesError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -5091,7 +4911,6 @@ for SetIdentityPoolRolesError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for SetIdentityPoolRolesError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -5099,7 +4918,7 @@ for SetIdentityPoolRolesError {
 }
 
 /// The errors `SetPrincipalTagAttributeMap` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum SetPrincipalTagAttributeMapError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -5127,11 +4946,11 @@ impl SetPrincipalTagAttributeMapError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -5164,12 +4983,12 @@ impl ::std::fmt::Display for SetPrincipalTagAttributeMapError {
 impl ::std::error::Error for SetPrincipalTagAttributeMapError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -5177,34 +4996,34 @@ impl ::std::error::Error for SetPrincipalTagAttributeMapError {
 impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -5276,7 +5095,6 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -5284,7 +5102,6 @@ for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -5292,7 +5109,6 @@ for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -5300,7 +5116,6 @@ for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -5308,7 +5123,6 @@ for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -5316,7 +5130,6 @@ for SetPrincipalTagAttributeMapError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for SetPrincipalTagAttributeMapError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -5324,7 +5137,7 @@ for SetPrincipalTagAttributeMapError {
 }
 
 /// The errors `TagResource` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum TagResourceError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -5352,11 +5165,11 @@ impl TagResourceError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -5389,12 +5202,12 @@ impl ::std::fmt::Display for TagResourceError {
 impl ::std::error::Error for TagResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -5402,34 +5215,34 @@ impl ::std::error::Error for TagResourceError {
 impl ::aws_json_runtime::OperationError for TagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -5537,7 +5350,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for TagResourceErr
 }
 
 /// The errors `UnlinkDeveloperIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum UnlinkDeveloperIdentityError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -5567,12 +5380,12 @@ impl UnlinkDeveloperIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -5607,13 +5420,13 @@ impl ::std::fmt::Display for UnlinkDeveloperIdentityError {
 impl ::std::error::Error for UnlinkDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -5621,40 +5434,40 @@ impl ::std::error::Error for UnlinkDeveloperIdentityError {
 impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -5735,7 +5548,6 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -5743,7 +5555,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -5751,7 +5562,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -5759,7 +5569,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -5767,7 +5576,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -5775,7 +5583,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -5783,7 +5590,6 @@ for UnlinkDeveloperIdentityError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for UnlinkDeveloperIdentityError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -5791,7 +5597,7 @@ for UnlinkDeveloperIdentityError {
 }
 
 /// The errors `UnlinkIdentity` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum UnlinkIdentityError {
     /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
     ExternalServiceException(crate::error::ExternalServiceException),
@@ -5823,13 +5629,13 @@ impl UnlinkIdentityError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e.code()),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ExternalServiceException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -5866,14 +5672,14 @@ impl ::std::fmt::Display for UnlinkIdentityError {
 impl ::std::error::Error for UnlinkIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ExternalServiceException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -5881,46 +5687,46 @@ impl ::std::error::Error for UnlinkIdentityError {
 impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ExternalServiceException") => {
+            Some("ExternalServiceException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ExternalServiceException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ExternalServiceException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -6010,7 +5816,6 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ExternalServiceException>
-
 for UnlinkIdentityError {
     fn from(e: crate::error::ExternalServiceException) -> Self {
         Self::ExternalServiceException(e)
@@ -6024,7 +5829,6 @@ impl ::std::convert::From<crate::error::InternalErrorException> for UnlinkIdenti
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for UnlinkIdentityError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -6038,7 +5842,6 @@ impl ::std::convert::From<crate::error::NotAuthorizedException> for UnlinkIdenti
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for UnlinkIdentityError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -6046,7 +5849,6 @@ for UnlinkIdentityError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for UnlinkIdentityError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -6054,7 +5856,6 @@ for UnlinkIdentityError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for UnlinkIdentityError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -6068,7 +5869,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for UnlinkIdentity
 }
 
 /// The errors `UntagResource` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum UntagResourceError {
     /// Thrown when the service encounters an error during processing the request.
     InternalErrorException(crate::error::InternalErrorException),
@@ -6096,11 +5897,11 @@ impl UntagResourceError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -6133,12 +5934,12 @@ impl ::std::fmt::Display for UntagResourceError {
 impl ::std::error::Error for UntagResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -6146,34 +5947,34 @@ impl ::std::error::Error for UntagResourceError {
 impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -6251,7 +6052,6 @@ impl ::std::convert::From<crate::error::InternalErrorException> for UntagResourc
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for UntagResourceError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -6265,7 +6065,6 @@ impl ::std::convert::From<crate::error::NotAuthorizedException> for UntagResourc
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for UntagResourceError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -6273,7 +6072,6 @@ for UntagResourceError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for UntagResourceError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -6287,7 +6085,7 @@ impl ::std::convert::From<::aws_json_runtime::UnhandledError> for UntagResourceE
 }
 
 /// The errors `UpdateIdentityPool` can return: those the model lists, and `Unhandled` for anything else.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum UpdateIdentityPoolError {
     /// Thrown if there are parallel requests to modify a resource.
     ConcurrentModificationException(crate::error::ConcurrentModificationException),
@@ -6321,16 +6119,14 @@ impl UpdateIdentityPoolError {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ConcurrentModificationException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ConcurrentModificationException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::LimitExceededException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -6369,15 +6165,15 @@ impl ::std::fmt::Display for UpdateIdentityPoolError {
 impl ::std::error::Error for UpdateIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ConcurrentModificationException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ConcurrentModificationException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::LimitExceededException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -6385,54 +6181,52 @@ impl ::std::error::Error for UpdateIdentityPoolError {
 impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
-            ::std::option::Option::Some("ConcurrentModificationException") => {
+            Some("ConcurrentModificationException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => {
-                        Self::ConcurrentModificationException(e)
-                    }
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ConcurrentModificationException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InternalErrorException") => {
+            Some("InternalErrorException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InternalErrorException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InternalErrorException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("InvalidParameterException") => {
+            Some("InvalidParameterException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::InvalidParameterException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::InvalidParameterException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("LimitExceededException") => {
+            Some("LimitExceededException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::LimitExceededException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::LimitExceededException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("NotAuthorizedException") => {
+            Some("NotAuthorizedException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::NotAuthorizedException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::NotAuthorizedException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceConflictException") => {
+            Some("ResourceConflictException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceConflictException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceConflictException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("ResourceNotFoundException") => {
+            Some("ResourceNotFoundException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::ResourceNotFoundException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::ResourceNotFoundException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
-            ::std::option::Option::Some("TooManyRequestsException") => {
+            Some("TooManyRequestsException") => {
                 match response.parse() {
-                    ::std::result::Result::Ok(e) => Self::TooManyRequestsException(e),
-                    ::std::result::Result::Err(e) => Self::Unhandled(e),
+                    Ok(e) => Self::TooManyRequestsException(e),
+                    Err(e) => Self::Unhandled(e),
                 }
             }
             _ => Self::Unhandled(response.unhandled()),
@@ -6531,7 +6325,6 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ConcurrentModificationException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::ConcurrentModificationException) -> Self {
         Self::ConcurrentModificationException(e)
@@ -6539,7 +6332,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InternalErrorException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::InternalErrorException) -> Self {
         Self::InternalErrorException(e)
@@ -6547,7 +6339,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::InvalidParameterException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::InvalidParameterException) -> Self {
         Self::InvalidParameterException(e)
@@ -6555,7 +6346,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::LimitExceededException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::LimitExceededException) -> Self {
         Self::LimitExceededException(e)
@@ -6563,7 +6353,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::NotAuthorizedException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::NotAuthorizedException) -> Self {
         Self::NotAuthorizedException(e)
@@ -6571,7 +6360,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ResourceConflictException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::ResourceConflictException) -> Self {
         Self::ResourceConflictException(e)
@@ -6579,7 +6367,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::ResourceNotFoundException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(e)
@@ -6587,7 +6374,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<crate::error::TooManyRequestsException>
-
 for UpdateIdentityPoolError {
     fn from(e: crate::error::TooManyRequestsException) -> Self {
         Self::TooManyRequestsException(e)
@@ -6595,7 +6381,6 @@ for UpdateIdentityPoolError {
 }
 
 impl ::std::convert::From<::aws_json_runtime::UnhandledError>
-
 for UpdateIdentityPoolError {
     fn from(e: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(e)
@@ -6603,7 +6388,7 @@ for UpdateIdentityPoolError {
 }
 
 /// Any error of Amazon Cognito Identity: every modeled exception, and `Unhandled` for the rest. Every operation's error converts into it with `?`.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub enum Error {
     /// See [`ConcurrentModificationException`].
     ConcurrentModificationException(crate::error::ConcurrentModificationException),
@@ -6639,23 +6424,17 @@ impl Error {
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ConcurrentModificationException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e.code()),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e.code()),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::option::Option::Some(e.code())
-            }
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e.code()),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e.code()),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e.code()),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e.code()),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e.code()),
+            Self::ConcurrentModificationException(e) => Some(e.code()),
+            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e.code()),
+            Self::ExternalServiceException(e) => Some(e.code()),
+            Self::InternalErrorException(e) => Some(e.code()),
+            Self::InvalidIdentityPoolConfigurationException(e) => Some(e.code()),
+            Self::InvalidParameterException(e) => Some(e.code()),
+            Self::LimitExceededException(e) => Some(e.code()),
+            Self::NotAuthorizedException(e) => Some(e.code()),
+            Self::ResourceConflictException(e) => Some(e.code()),
+            Self::ResourceNotFoundException(e) => Some(e.code()),
+            Self::TooManyRequestsException(e) => Some(e.code()),
             Self::Unhandled(e) => e.code(),
         }
     }
@@ -6704,22 +6483,18 @@ impl ::std::fmt::Display for Error {
 impl ::std::error::Error for Error {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ConcurrentModificationException(e) => ::std::option::Option::Some(e),
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            Self::ExternalServiceException(e) => ::std::option::Option::Some(e),
-            Self::InternalErrorException(e) => ::std::option::Option::Some(e),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            Self::InvalidParameterException(e) => ::std::option::Option::Some(e),
-            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
-            Self::NotAuthorizedException(e) => ::std::option::Option::Some(e),
-            Self::ResourceConflictException(e) => ::std::option::Option::Some(e),
-            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
-            Self::TooManyRequestsException(e) => ::std::option::Option::Some(e),
-            Self::Unhandled(e) => ::std::option::Option::Some(e),
+            Self::ConcurrentModificationException(e) => Some(e),
+            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e),
+            Self::ExternalServiceException(e) => Some(e),
+            Self::InternalErrorException(e) => Some(e),
+            Self::InvalidIdentityPoolConfigurationException(e) => Some(e),
+            Self::InvalidParameterException(e) => Some(e),
+            Self::LimitExceededException(e) => Some(e),
+            Self::NotAuthorizedException(e) => Some(e),
+            Self::ResourceConflictException(e) => Some(e),
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::TooManyRequestsException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
         }
     }
 }
@@ -6958,7 +6733,6 @@ impl ::std::convert::From<crate::error::GetOpenIdTokenError> for Error {
 }
 
 impl ::std::convert::From<crate::error::GetOpenIdTokenForDeveloperIdentityError>
-
 for Error {
     fn from(e: crate::error::GetOpenIdTokenForDeveloperIdentityError) -> Self {
         match e {

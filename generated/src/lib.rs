@@ -15,7 +15,6 @@
 //! For a description of the authentication flow from the Amazon Cognito Developer Guide see [Authentication Flow](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html).
 //!
 //! For more information see [Amazon Cognito Federated Identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
-
 #![deny(missing_docs)]
 
 #[rustfmt::skip]

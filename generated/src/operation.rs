@@ -18,7 +18,7 @@ pub static CREATE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     target: "AWSCognitoIdentityService.CreateIdentityPool",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `DeleteIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.DeleteIdentities`, signed with SigV4.
@@ -27,7 +27,7 @@ pub static DELETE_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws_json_run
     target: "AWSCognitoIdentityService.DeleteIdentities",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `DeleteIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.DeleteIdentityPool`, signed with SigV4.
@@ -36,7 +36,7 @@ pub static DELETE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     target: "AWSCognitoIdentityService.DeleteIdentityPool",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `DescribeIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.DescribeIdentity`, signed with SigV4.
@@ -45,7 +45,7 @@ pub static DESCRIBE_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_json_run
     target: "AWSCognitoIdentityService.DescribeIdentity",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `DescribeIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.DescribeIdentityPool`, signed with SigV4.
@@ -54,7 +54,7 @@ pub static DESCRIBE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_jso
     target: "AWSCognitoIdentityService.DescribeIdentityPool",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetCredentialsForIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetCredentialsForIdentity`, unsigned.
@@ -63,7 +63,7 @@ pub static GET_CREDENTIALS_FOR_IDENTITY: ::aws_json_runtime::OperationMeta = ::a
     target: "AWSCognitoIdentityService.GetCredentialsForIdentity",
     unsigned: true,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetId`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetId`, unsigned.
@@ -72,7 +72,7 @@ pub static GET_ID: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::Opera
     target: "AWSCognitoIdentityService.GetId",
     unsigned: true,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetIdentityPoolRoles`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetIdentityPoolRoles`, signed with SigV4.
@@ -81,7 +81,7 @@ pub static GET_IDENTITY_POOL_ROLES: ::aws_json_runtime::OperationMeta = ::aws_js
     target: "AWSCognitoIdentityService.GetIdentityPoolRoles",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetOpenIdToken`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetOpenIdToken`, unsigned.
@@ -90,7 +90,7 @@ pub static GET_OPEN_ID_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_run
     target: "AWSCognitoIdentityService.GetOpenIdToken",
     unsigned: true,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetOpenIdTokenForDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity`, signed with SigV4.
@@ -99,7 +99,7 @@ pub static GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY: ::aws_json_runtime::Operati
     target: "AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `GetPrincipalTagAttributeMap`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetPrincipalTagAttributeMap`, signed with SigV4.
@@ -108,7 +108,7 @@ pub static GET_PRINCIPAL_TAG_ATTRIBUTE_MAP: ::aws_json_runtime::OperationMeta = 
     target: "AWSCognitoIdentityService.GetPrincipalTagAttributeMap",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `ListIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.ListIdentities`, signed with SigV4.
@@ -117,7 +117,7 @@ pub static LIST_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws_json_runti
     target: "AWSCognitoIdentityService.ListIdentities",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `ListIdentityPools`: sent with `X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools`, signed with SigV4, paginated.
@@ -126,11 +126,11 @@ pub static LIST_IDENTITY_POOLS: ::aws_json_runtime::OperationMeta = ::aws_json_r
     target: "AWSCognitoIdentityService.ListIdentityPools",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::Some(::aws_json_runtime::PaginationMeta {
+    pagination: Some(::aws_json_runtime::PaginationMeta {
         input_token: "NextToken",
         output_token: "NextToken",
-        page_size: ::std::option::Option::Some("MaxResults"),
-        items: ::std::option::Option::Some("IdentityPools"),
+        page_size: Some("MaxResults"),
+        items: Some("IdentityPools"),
     }),
 };
 
@@ -140,7 +140,7 @@ pub static LIST_TAGS_FOR_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_jso
     target: "AWSCognitoIdentityService.ListTagsForResource",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `LookupDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.LookupDeveloperIdentity`, signed with SigV4.
@@ -149,7 +149,7 @@ pub static LOOKUP_DEVELOPER_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_
     target: "AWSCognitoIdentityService.LookupDeveloperIdentity",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `MergeDeveloperIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.MergeDeveloperIdentities`, signed with SigV4.
@@ -158,7 +158,7 @@ pub static MERGE_DEVELOPER_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws
     target: "AWSCognitoIdentityService.MergeDeveloperIdentities",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `SetIdentityPoolRoles`: sent with `X-Amz-Target: AWSCognitoIdentityService.SetIdentityPoolRoles`, signed with SigV4.
@@ -167,7 +167,7 @@ pub static SET_IDENTITY_POOL_ROLES: ::aws_json_runtime::OperationMeta = ::aws_js
     target: "AWSCognitoIdentityService.SetIdentityPoolRoles",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `SetPrincipalTagAttributeMap`: sent with `X-Amz-Target: AWSCognitoIdentityService.SetPrincipalTagAttributeMap`, signed with SigV4.
@@ -176,7 +176,7 @@ pub static SET_PRINCIPAL_TAG_ATTRIBUTE_MAP: ::aws_json_runtime::OperationMeta = 
     target: "AWSCognitoIdentityService.SetPrincipalTagAttributeMap",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `TagResource`: sent with `X-Amz-Target: AWSCognitoIdentityService.TagResource`, signed with SigV4.
@@ -185,7 +185,7 @@ pub static TAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
     target: "AWSCognitoIdentityService.TagResource",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `UnlinkDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.UnlinkDeveloperIdentity`, signed with SigV4.
@@ -194,7 +194,7 @@ pub static UNLINK_DEVELOPER_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_
     target: "AWSCognitoIdentityService.UnlinkDeveloperIdentity",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `UnlinkIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.UnlinkIdentity`, unsigned.
@@ -203,7 +203,7 @@ pub static UNLINK_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_json_runti
     target: "AWSCognitoIdentityService.UnlinkIdentity",
     unsigned: true,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `UntagResource`: sent with `X-Amz-Target: AWSCognitoIdentityService.UntagResource`, signed with SigV4.
@@ -212,7 +212,7 @@ pub static UNTAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
     target: "AWSCognitoIdentityService.UntagResource",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// `UpdateIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.UpdateIdentityPool`, signed with SigV4.
@@ -221,7 +221,7 @@ pub static UPDATE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     target: "AWSCognitoIdentityService.UpdateIdentityPool",
     unsigned: false,
     idempotent: false,
-    pagination: ::std::option::Option::None,
+    pagination: None,
 };
 
 /// Every operation, sorted by name.

@@ -7,7 +7,7 @@ const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// Serves a [`CognitoIdentity`](crate::CognitoIdentity) implementation over HTTP the way the service does.
 ///
 /// [`Router::handle`] takes a whole request and returns a whole response, so it plugs into any HTTP server. Requests that never reach the handler get `UnknownOperationException` (unknown `X-Amz-Target`), `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (a missing required member or a broken length, range, pattern or enum constraint), all with status 400. Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Router<H> {
     handler: H,
 }
@@ -30,10 +30,8 @@ impl<H: crate::CognitoIdentity> Router<H> {
             &request,
             crate::operation::SERVICE.target_prefix,
         ) {
-            ::std::result::Result::Ok(op) => op,
-            ::std::result::Result::Err(rejection) => {
-                return rejection.into_response(CONTENT_TYPE);
-            }
+            Ok(op) => op,
+            Err(rejection) => return rejection.into_response(CONTENT_TYPE),
         };
         let body: &[u8] = request.body();
         match operation {
@@ -41,15 +39,15 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::CreateIdentityPoolInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.create_identity_pool(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -57,24 +55,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "DeleteIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DeleteIdentitiesInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.delete_identities(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -82,24 +78,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "DeleteIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DeleteIdentityPoolInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.delete_identity_pool(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -107,24 +101,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "DescribeIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DescribeIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.describe_identity(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -132,24 +124,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "DescribeIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DescribeIdentityPoolInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.describe_identity_pool(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -157,24 +147,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetCredentialsForIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetCredentialsForIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.get_credentials_for_identity(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -182,24 +170,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetId" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetIdInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.get_id(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -207,24 +193,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetIdentityPoolRoles" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetIdentityPoolRolesInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.get_identity_pool_roles(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -232,24 +216,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetOpenIdToken" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetOpenIdTokenInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.get_open_id_token(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -257,28 +239,26 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetOpenIdTokenForDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetOpenIdTokenForDeveloperIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self
                             .handler
                             .get_open_id_token_for_developer_identity(input)
                             .await
                         {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -286,24 +266,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "GetPrincipalTagAttributeMap" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetPrincipalTagAttributeMapInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.get_principal_tag_attribute_map(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -311,24 +289,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "ListIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListIdentitiesInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.list_identities(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -336,24 +312,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "ListIdentityPools" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListIdentityPoolsInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.list_identity_pools(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -361,24 +335,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "ListTagsForResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListTagsForResourceInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.list_tags_for_resource(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -386,24 +358,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "LookupDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::LookupDeveloperIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.lookup_developer_identity(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -411,24 +381,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "MergeDeveloperIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::MergeDeveloperIdentitiesInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.merge_developer_identities(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -436,24 +404,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "SetIdentityPoolRoles" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::SetIdentityPoolRolesInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.set_identity_pool_roles(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -461,24 +427,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "SetPrincipalTagAttributeMap" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::SetPrincipalTagAttributeMapInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.set_principal_tag_attribute_map(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -486,24 +450,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "TagResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::TagResourceInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.tag_resource(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -511,24 +473,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "UnlinkDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UnlinkDeveloperIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.unlink_developer_identity(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -536,24 +496,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "UnlinkIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UnlinkIdentityInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.unlink_identity(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -561,24 +519,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "UntagResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UntagResourceInput,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.untag_resource(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -586,24 +542,22 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             "UpdateIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::IdentityPool,
                 >(body) {
-                    ::std::result::Result::Ok(input) => {
+                    Ok(input) => {
                         match self.handler.update_identity_pool(input).await {
-                            ::std::result::Result::Ok(output) => {
+                            Ok(output) => {
                                 ::aws_json_runtime::server::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
                             }
-                            ::std::result::Result::Err(e) => {
+                            Err(e) => {
                                 ::aws_json_runtime::OperationError::to_response(
                                     &e,
                                     CONTENT_TYPE,
@@ -611,9 +565,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             }
                         }
                     }
-                    ::std::result::Result::Err(rejection) => {
-                        rejection.into_response(CONTENT_TYPE)
-                    }
+                    Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
             other => {

@@ -5,16 +5,7 @@
 //! Required members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.
 
 /// The `AmbiguousRoleResolutionType` enumeration.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::std::fmt::Debug
-)]
-
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AmbiguousRoleResolutionType {
     /// `AuthenticatedRole`
     AuthenticatedRole,
@@ -63,7 +54,7 @@ impl ::std::convert::From<::std::string::String> for AmbiguousRoleResolutionType
 impl ::std::str::FromStr for AmbiguousRoleResolutionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(v))
+        Ok(Self::from(v))
     }
 }
 
@@ -79,8 +70,8 @@ impl ::std::convert::AsRef<str> for AmbiguousRoleResolutionType {
     }
 }
 
-impl ::aws_json_runtime::__private::serde::Serialize for AmbiguousRoleResolutionType {
-    fn serialize<S: ::aws_json_runtime::__private::serde::Serializer>(
+impl ::aws_json_runtime::serde::Serialize for AmbiguousRoleResolutionType {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -88,10 +79,8 @@ impl ::aws_json_runtime::__private::serde::Serialize for AmbiguousRoleResolution
     }
 }
 
-impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de>
-
-for AmbiguousRoleResolutionType {
-    fn deserialize<D: ::aws_json_runtime::__private::serde::Deserializer<'de>>(
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AmbiguousRoleResolutionType {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
@@ -100,18 +89,14 @@ for AmbiguousRoleResolutionType {
 
 /// A provider representing an Amazon Cognito user pool and its client ID.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct CognitoIdentityProvider {
     /// The provider name for an Amazon Cognito user pool. For example, `cognito-idp.us-east-1.amazonaws.com/us-east-1_123456789`.
     #[serde(
@@ -144,9 +129,9 @@ impl CognitoIdentityProvider {
     /// Creates a `CognitoIdentityProvider` with every member unset.
     pub fn new() -> Self {
         Self {
-            provider_name: ::std::option::Option::None,
-            client_id: ::std::option::Option::None,
-            server_side_token_check: ::std::option::Option::None,
+            provider_name: None,
+            client_id: None,
+            server_side_token_check: None,
         }
     }
     /// Sets `provider_name` (`ProviderName` on the wire).
@@ -155,7 +140,7 @@ impl CognitoIdentityProvider {
         mut self,
         provider_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_name = ::std::option::Option::Some(provider_name.into());
+        self.provider_name = Some(provider_name.into());
         self
     }
     /// Sets `client_id` (`ClientId` on the wire).
@@ -164,7 +149,7 @@ impl CognitoIdentityProvider {
         mut self,
         client_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_id = ::std::option::Option::Some(client_id.into());
+        self.client_id = Some(client_id.into());
         self
     }
     /// Sets `server_side_token_check` (`ServerSideTokenCheck` on the wire).
@@ -173,21 +158,20 @@ impl CognitoIdentityProvider {
         mut self,
         server_side_token_check: bool,
     ) -> Self {
-        self.server_side_token_check = ::std::option::Option::Some(
-            server_side_token_check,
-        );
+        self.server_side_token_check = Some(server_side_token_check);
         self
     }
 }
 
 /// Input to the CreateIdentityPool action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct CreateIdentityPoolInput {
     /// A string that you provide.
     #[serde(rename = "IdentityPoolName")]
@@ -267,19 +251,19 @@ impl CreateIdentityPoolInput {
         Self {
             identity_pool_name: identity_pool_name.into(),
             allow_unauthenticated_identities,
-            allow_classic_flow: ::std::option::Option::None,
-            supported_login_providers: ::std::option::Option::None,
-            developer_provider_name: ::std::option::Option::None,
-            open_id_connect_provider_ar_ns: ::std::option::Option::None,
-            cognito_identity_providers: ::std::option::Option::None,
-            saml_provider_ar_ns: ::std::option::Option::None,
-            identity_pool_tags: ::std::option::Option::None,
+            allow_classic_flow: None,
+            supported_login_providers: None,
+            developer_provider_name: None,
+            open_id_connect_provider_ar_ns: None,
+            cognito_identity_providers: None,
+            saml_provider_ar_ns: None,
+            identity_pool_tags: None,
         }
     }
     /// Sets `allow_classic_flow` (`AllowClassicFlow` on the wire).
     #[must_use]
     pub fn with_allow_classic_flow(mut self, allow_classic_flow: bool) -> Self {
-        self.allow_classic_flow = ::std::option::Option::Some(allow_classic_flow);
+        self.allow_classic_flow = Some(allow_classic_flow);
         self
     }
     /// Sets `supported_login_providers` (`SupportedLoginProviders` on the wire).
@@ -291,9 +275,7 @@ impl CreateIdentityPoolInput {
             ::std::string::String,
         >,
     ) -> Self {
-        self.supported_login_providers = ::std::option::Option::Some(
-            supported_login_providers,
-        );
+        self.supported_login_providers = Some(supported_login_providers);
         self
     }
     /// Sets `developer_provider_name` (`DeveloperProviderName` on the wire).
@@ -302,9 +284,7 @@ impl CreateIdentityPoolInput {
         mut self,
         developer_provider_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.developer_provider_name = ::std::option::Option::Some(
-            developer_provider_name.into(),
-        );
+        self.developer_provider_name = Some(developer_provider_name.into());
         self
     }
     /// Sets `open_id_connect_provider_ar_ns` (`OpenIdConnectProviderARNs` on the wire).
@@ -313,9 +293,7 @@ impl CreateIdentityPoolInput {
         mut self,
         open_id_connect_provider_ar_ns: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.open_id_connect_provider_ar_ns = ::std::option::Option::Some(
-            open_id_connect_provider_ar_ns,
-        );
+        self.open_id_connect_provider_ar_ns = Some(open_id_connect_provider_ar_ns);
         self
     }
     /// Sets `cognito_identity_providers` (`CognitoIdentityProviders` on the wire).
@@ -326,9 +304,7 @@ impl CreateIdentityPoolInput {
             crate::types::CognitoIdentityProvider,
         >,
     ) -> Self {
-        self.cognito_identity_providers = ::std::option::Option::Some(
-            cognito_identity_providers,
-        );
+        self.cognito_identity_providers = Some(cognito_identity_providers);
         self
     }
     /// Sets `saml_provider_ar_ns` (`SamlProviderARNs` on the wire).
@@ -337,7 +313,7 @@ impl CreateIdentityPoolInput {
         mut self,
         saml_provider_ar_ns: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.saml_provider_ar_ns = ::std::option::Option::Some(saml_provider_ar_ns);
+        self.saml_provider_ar_ns = Some(saml_provider_ar_ns);
         self
     }
     /// Sets `identity_pool_tags` (`IdentityPoolTags` on the wire).
@@ -349,19 +325,20 @@ impl CreateIdentityPoolInput {
             ::std::string::String,
         >,
     ) -> Self {
-        self.identity_pool_tags = ::std::option::Option::Some(identity_pool_tags);
+        self.identity_pool_tags = Some(identity_pool_tags);
         self
     }
 }
 
 /// Credentials for the provided identity ID.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct Credentials {
     /// The Access Key portion of the credentials.
     #[serde(
@@ -401,10 +378,10 @@ impl Credentials {
     /// Creates a `Credentials` with every member unset.
     pub fn new() -> Self {
         Self {
-            access_key_id: ::std::option::Option::None,
-            secret_key: ::std::option::Option::None,
-            session_token: ::std::option::Option::None,
-            expiration: ::std::option::Option::None,
+            access_key_id: None,
+            secret_key: None,
+            session_token: None,
+            expiration: None,
         }
     }
     /// Sets `access_key_id` (`AccessKeyId` on the wire).
@@ -413,7 +390,7 @@ impl Credentials {
         mut self,
         access_key_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_key_id = ::std::option::Option::Some(access_key_id.into());
+        self.access_key_id = Some(access_key_id.into());
         self
     }
     /// Sets `secret_key` (`SecretKey` on the wire).
@@ -422,7 +399,7 @@ impl Credentials {
         mut self,
         secret_key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_key = ::std::option::Option::Some(secret_key.into());
+        self.secret_key = Some(secret_key.into());
         self
     }
     /// Sets `session_token` (`SessionToken` on the wire).
@@ -431,13 +408,13 @@ impl Credentials {
         mut self,
         session_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.session_token = ::std::option::Option::Some(session_token.into());
+        self.session_token = Some(session_token.into());
         self
     }
     /// Sets `expiration` (`Expiration` on the wire).
     #[must_use]
     pub fn with_expiration(mut self, expiration: ::aws_json_runtime::DateTime) -> Self {
-        self.expiration = ::std::option::Option::Some(expiration);
+        self.expiration = Some(expiration);
         self
     }
 }
@@ -454,13 +431,14 @@ impl ::std::fmt::Debug for Credentials {
 }
 
 /// Input to the `DeleteIdentities` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeleteIdentitiesInput {
     /// A list of 1-60 identities that you want to delete.
     #[serde(rename = "IdentityIdsToDelete")]
@@ -476,18 +454,14 @@ impl DeleteIdentitiesInput {
 
 /// Returned in response to a successful `DeleteIdentities` operation.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeleteIdentitiesResponse {
     /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
     #[serde(
@@ -504,7 +478,7 @@ impl DeleteIdentitiesResponse {
     /// Creates a `DeleteIdentitiesResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            unprocessed_identity_ids: ::std::option::Option::None,
+            unprocessed_identity_ids: None,
         }
     }
     /// Sets `unprocessed_identity_ids` (`UnprocessedIdentityIds` on the wire).
@@ -513,21 +487,20 @@ impl DeleteIdentitiesResponse {
         mut self,
         unprocessed_identity_ids: ::std::vec::Vec<crate::types::UnprocessedIdentityId>,
     ) -> Self {
-        self.unprocessed_identity_ids = ::std::option::Option::Some(
-            unprocessed_identity_ids,
-        );
+        self.unprocessed_identity_ids = Some(unprocessed_identity_ids);
         self
     }
 }
 
 /// Input to the DeleteIdentityPool action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeleteIdentityPoolInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -546,13 +519,14 @@ impl DeleteIdentityPoolInput {
 }
 
 /// Input to the `DescribeIdentity` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DescribeIdentityInput {
     /// A unique identifier in the format REGION:GUID.
     #[serde(rename = "IdentityId")]
@@ -569,13 +543,14 @@ impl DescribeIdentityInput {
 }
 
 /// Input to the DescribeIdentityPool action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DescribeIdentityPoolInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -594,16 +569,7 @@ impl DescribeIdentityPoolInput {
 }
 
 /// The `ErrorCode` enumeration.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::std::fmt::Debug
-)]
-
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ErrorCode {
     /// `AccessDenied`
     AccessDenied,
@@ -652,7 +618,7 @@ impl ::std::convert::From<::std::string::String> for ErrorCode {
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(v))
+        Ok(Self::from(v))
     }
 }
 
@@ -668,8 +634,8 @@ impl ::std::convert::AsRef<str> for ErrorCode {
     }
 }
 
-impl ::aws_json_runtime::__private::serde::Serialize for ErrorCode {
-    fn serialize<S: ::aws_json_runtime::__private::serde::Serializer>(
+impl ::aws_json_runtime::serde::Serialize for ErrorCode {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -677,8 +643,8 @@ impl ::aws_json_runtime::__private::serde::Serialize for ErrorCode {
     }
 }
 
-impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::aws_json_runtime::__private::serde::Deserializer<'de>>(
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
@@ -686,13 +652,13 @@ impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de> for ErrorCode {
 }
 
 /// Input to the `GetCredentialsForIdentity` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetCredentialsForIdentityInput {
     /// A unique identifier in the format REGION:GUID.
     #[serde(rename = "IdentityId")]
@@ -726,8 +692,8 @@ impl GetCredentialsForIdentityInput {
     pub fn new(identity_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             identity_id: identity_id.into(),
-            logins: ::std::option::Option::None,
-            custom_role_arn: ::std::option::Option::None,
+            logins: None,
+            custom_role_arn: None,
         }
     }
     /// Sets `logins` (`Logins` on the wire).
@@ -736,7 +702,7 @@ impl GetCredentialsForIdentityInput {
         mut self,
         logins: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.logins = ::std::option::Option::Some(logins);
+        self.logins = Some(logins);
         self
     }
     /// Sets `custom_role_arn` (`CustomRoleArn` on the wire).
@@ -745,7 +711,7 @@ impl GetCredentialsForIdentityInput {
         mut self,
         custom_role_arn: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_role_arn = ::std::option::Option::Some(custom_role_arn.into());
+        self.custom_role_arn = Some(custom_role_arn.into());
         self
     }
 }
@@ -762,18 +728,14 @@ impl ::std::fmt::Debug for GetCredentialsForIdentityInput {
 
 /// Returned in response to a successful `GetCredentialsForIdentity` operation.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetCredentialsForIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -795,8 +757,8 @@ impl GetCredentialsForIdentityResponse {
     /// Creates a `GetCredentialsForIdentityResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            credentials: ::std::option::Option::None,
+            identity_id: None,
+            credentials: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -805,25 +767,25 @@ impl GetCredentialsForIdentityResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `credentials` (`Credentials` on the wire).
     #[must_use]
     pub fn with_credentials(mut self, credentials: crate::types::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials);
+        self.credentials = Some(credentials);
         self
     }
 }
 
 /// Input to the GetId action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetIdInput {
     /// A standard Amazon Web Services account ID (9+ digits).
     #[serde(
@@ -861,9 +823,9 @@ impl GetIdInput {
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            account_id: ::std::option::Option::None,
+            account_id: None,
             identity_pool_id: identity_pool_id.into(),
-            logins: ::std::option::Option::None,
+            logins: None,
         }
     }
     /// Sets `account_id` (`AccountId` on the wire).
@@ -872,7 +834,7 @@ impl GetIdInput {
         mut self,
         account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.account_id = ::std::option::Option::Some(account_id.into());
+        self.account_id = Some(account_id.into());
         self
     }
     /// Sets `logins` (`Logins` on the wire).
@@ -881,7 +843,7 @@ impl GetIdInput {
         mut self,
         logins: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.logins = ::std::option::Option::Some(logins);
+        self.logins = Some(logins);
         self
     }
 }
@@ -898,18 +860,14 @@ impl ::std::fmt::Debug for GetIdInput {
 
 /// Returned in response to a GetId request.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetIdResponse {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -923,9 +881,7 @@ pub struct GetIdResponse {
 impl GetIdResponse {
     /// Creates a `GetIdResponse` with every member unset.
     pub fn new() -> Self {
-        Self {
-            identity_id: ::std::option::Option::None,
-        }
+        Self { identity_id: None }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
     #[must_use]
@@ -933,19 +889,20 @@ impl GetIdResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
 }
 
 /// Input to the `GetIdentityPoolRoles` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetIdentityPoolRolesInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -965,18 +922,14 @@ impl GetIdentityPoolRolesInput {
 
 /// Returned in response to a successful `GetIdentityPoolRoles` operation.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetIdentityPoolRolesResponse {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(
@@ -1009,9 +962,9 @@ impl GetIdentityPoolRolesResponse {
     /// Creates a `GetIdentityPoolRolesResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pool_id: ::std::option::Option::None,
-            roles: ::std::option::Option::None,
-            role_mappings: ::std::option::Option::None,
+            identity_pool_id: None,
+            roles: None,
+            role_mappings: None,
         }
     }
     /// Sets `identity_pool_id` (`IdentityPoolId` on the wire).
@@ -1020,7 +973,7 @@ impl GetIdentityPoolRolesResponse {
         mut self,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_id = ::std::option::Option::Some(identity_pool_id.into());
+        self.identity_pool_id = Some(identity_pool_id.into());
         self
     }
     /// Sets `roles` (`Roles` on the wire).
@@ -1029,7 +982,7 @@ impl GetIdentityPoolRolesResponse {
         mut self,
         roles: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.roles = ::std::option::Option::Some(roles);
+        self.roles = Some(roles);
         self
     }
     /// Sets `role_mappings` (`RoleMappings` on the wire).
@@ -1041,19 +994,19 @@ impl GetIdentityPoolRolesResponse {
             crate::types::RoleMapping,
         >,
     ) -> Self {
-        self.role_mappings = ::std::option::Option::Some(role_mappings);
+        self.role_mappings = Some(role_mappings);
         self
     }
 }
 
 /// Input to the `GetOpenIdTokenForDeveloperIdentity` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetOpenIdTokenForDeveloperIdentityInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -1101,10 +1054,10 @@ impl GetOpenIdTokenForDeveloperIdentityInput {
     ) -> Self {
         Self {
             identity_pool_id: identity_pool_id.into(),
-            identity_id: ::std::option::Option::None,
+            identity_id: None,
             logins,
-            principal_tags: ::std::option::Option::None,
-            token_duration: ::std::option::Option::None,
+            principal_tags: None,
+            token_duration: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -1113,7 +1066,7 @@ impl GetOpenIdTokenForDeveloperIdentityInput {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `principal_tags` (`PrincipalTags` on the wire).
@@ -1125,13 +1078,13 @@ impl GetOpenIdTokenForDeveloperIdentityInput {
             ::std::string::String,
         >,
     ) -> Self {
-        self.principal_tags = ::std::option::Option::Some(principal_tags);
+        self.principal_tags = Some(principal_tags);
         self
     }
     /// Sets `token_duration` (`TokenDuration` on the wire).
     #[must_use]
     pub fn with_token_duration(mut self, token_duration: i64) -> Self {
-        self.token_duration = ::std::option::Option::Some(token_duration);
+        self.token_duration = Some(token_duration);
         self
     }
 }
@@ -1149,13 +1102,14 @@ impl ::std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityInput {
 }
 
 /// Returned in response to a successful `GetOpenIdTokenForDeveloperIdentity` request.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetOpenIdTokenForDeveloperIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -1179,8 +1133,8 @@ impl GetOpenIdTokenForDeveloperIdentityResponse {
     /// Creates a `GetOpenIdTokenForDeveloperIdentityResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            token: ::std::option::Option::None,
+            identity_id: None,
+            token: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -1189,7 +1143,7 @@ impl GetOpenIdTokenForDeveloperIdentityResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `token` (`Token` on the wire).
@@ -1198,7 +1152,7 @@ impl GetOpenIdTokenForDeveloperIdentityResponse {
         mut self,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.token = ::std::option::Option::Some(token.into());
+        self.token = Some(token.into());
         self
     }
 }
@@ -1213,13 +1167,13 @@ impl ::std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
 }
 
 /// Input to the GetOpenIdToken action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetOpenIdTokenInput {
     /// A unique identifier in the format REGION:GUID.
     #[serde(rename = "IdentityId")]
@@ -1242,7 +1196,7 @@ impl GetOpenIdTokenInput {
     pub fn new(identity_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             identity_id: identity_id.into(),
-            logins: ::std::option::Option::None,
+            logins: None,
         }
     }
     /// Sets `logins` (`Logins` on the wire).
@@ -1251,7 +1205,7 @@ impl GetOpenIdTokenInput {
         mut self,
         logins: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.logins = ::std::option::Option::Some(logins);
+        self.logins = Some(logins);
         self
     }
 }
@@ -1266,13 +1220,14 @@ impl ::std::fmt::Debug for GetOpenIdTokenInput {
 }
 
 /// Returned in response to a successful GetOpenIdToken request.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetOpenIdTokenResponse {
     /// A unique identifier in the format REGION:GUID. Note that the IdentityId returned may not match the one passed on input.
     #[serde(
@@ -1296,8 +1251,8 @@ impl GetOpenIdTokenResponse {
     /// Creates a `GetOpenIdTokenResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            token: ::std::option::Option::None,
+            identity_id: None,
+            token: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -1306,7 +1261,7 @@ impl GetOpenIdTokenResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `token` (`Token` on the wire).
@@ -1315,7 +1270,7 @@ impl GetOpenIdTokenResponse {
         mut self,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.token = ::std::option::Option::Some(token.into());
+        self.token = Some(token.into());
         self
     }
 }
@@ -1330,13 +1285,14 @@ impl ::std::fmt::Debug for GetOpenIdTokenResponse {
 }
 
 /// The `GetPrincipalTagAttributeMapInput` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetPrincipalTagAttributeMapInput {
     /// You can use this operation to get the ID of the Identity Pool you setup attribute mappings for.
     #[serde(rename = "IdentityPoolId")]
@@ -1361,18 +1317,14 @@ impl GetPrincipalTagAttributeMapInput {
 
 /// The `GetPrincipalTagAttributeMapResponse` structure.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct GetPrincipalTagAttributeMapResponse {
     /// You can use this operation to get the ID of the Identity Pool you setup attribute mappings for.
     #[serde(
@@ -1410,10 +1362,10 @@ impl GetPrincipalTagAttributeMapResponse {
     /// Creates a `GetPrincipalTagAttributeMapResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pool_id: ::std::option::Option::None,
-            identity_provider_name: ::std::option::Option::None,
-            use_defaults: ::std::option::Option::None,
-            principal_tags: ::std::option::Option::None,
+            identity_pool_id: None,
+            identity_provider_name: None,
+            use_defaults: None,
+            principal_tags: None,
         }
     }
     /// Sets `identity_pool_id` (`IdentityPoolId` on the wire).
@@ -1422,7 +1374,7 @@ impl GetPrincipalTagAttributeMapResponse {
         mut self,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_id = ::std::option::Option::Some(identity_pool_id.into());
+        self.identity_pool_id = Some(identity_pool_id.into());
         self
     }
     /// Sets `identity_provider_name` (`IdentityProviderName` on the wire).
@@ -1431,15 +1383,13 @@ impl GetPrincipalTagAttributeMapResponse {
         mut self,
         identity_provider_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_provider_name = ::std::option::Option::Some(
-            identity_provider_name.into(),
-        );
+        self.identity_provider_name = Some(identity_provider_name.into());
         self
     }
     /// Sets `use_defaults` (`UseDefaults` on the wire).
     #[must_use]
     pub fn with_use_defaults(mut self, use_defaults: bool) -> Self {
-        self.use_defaults = ::std::option::Option::Some(use_defaults);
+        self.use_defaults = Some(use_defaults);
         self
     }
     /// Sets `principal_tags` (`PrincipalTags` on the wire).
@@ -1451,25 +1401,21 @@ impl GetPrincipalTagAttributeMapResponse {
             ::std::string::String,
         >,
     ) -> Self {
-        self.principal_tags = ::std::option::Option::Some(principal_tags);
+        self.principal_tags = Some(principal_tags);
         self
     }
 }
 
 /// A description of the identity.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct IdentityDescription {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -1505,10 +1451,10 @@ impl IdentityDescription {
     /// Creates a `IdentityDescription` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            logins: ::std::option::Option::None,
-            creation_date: ::std::option::Option::None,
-            last_modified_date: ::std::option::Option::None,
+            identity_id: None,
+            logins: None,
+            creation_date: None,
+            last_modified_date: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -1517,7 +1463,7 @@ impl IdentityDescription {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `logins` (`Logins` on the wire).
@@ -1526,7 +1472,7 @@ impl IdentityDescription {
         mut self,
         logins: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.logins = ::std::option::Option::Some(logins);
+        self.logins = Some(logins);
         self
     }
     /// Sets `creation_date` (`CreationDate` on the wire).
@@ -1535,7 +1481,7 @@ impl IdentityDescription {
         mut self,
         creation_date: ::aws_json_runtime::DateTime,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(creation_date);
+        self.creation_date = Some(creation_date);
         self
     }
     /// Sets `last_modified_date` (`LastModifiedDate` on the wire).
@@ -1544,19 +1490,20 @@ impl IdentityDescription {
         mut self,
         last_modified_date: ::aws_json_runtime::DateTime,
     ) -> Self {
-        self.last_modified_date = ::std::option::Option::Some(last_modified_date);
+        self.last_modified_date = Some(last_modified_date);
         self
     }
 }
 
 /// An object representing an Amazon Cognito identity pool.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct IdentityPool {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -1639,19 +1586,19 @@ impl IdentityPool {
             identity_pool_id: identity_pool_id.into(),
             identity_pool_name: identity_pool_name.into(),
             allow_unauthenticated_identities,
-            allow_classic_flow: ::std::option::Option::None,
-            supported_login_providers: ::std::option::Option::None,
-            developer_provider_name: ::std::option::Option::None,
-            open_id_connect_provider_ar_ns: ::std::option::Option::None,
-            cognito_identity_providers: ::std::option::Option::None,
-            saml_provider_ar_ns: ::std::option::Option::None,
-            identity_pool_tags: ::std::option::Option::None,
+            allow_classic_flow: None,
+            supported_login_providers: None,
+            developer_provider_name: None,
+            open_id_connect_provider_ar_ns: None,
+            cognito_identity_providers: None,
+            saml_provider_ar_ns: None,
+            identity_pool_tags: None,
         }
     }
     /// Sets `allow_classic_flow` (`AllowClassicFlow` on the wire).
     #[must_use]
     pub fn with_allow_classic_flow(mut self, allow_classic_flow: bool) -> Self {
-        self.allow_classic_flow = ::std::option::Option::Some(allow_classic_flow);
+        self.allow_classic_flow = Some(allow_classic_flow);
         self
     }
     /// Sets `supported_login_providers` (`SupportedLoginProviders` on the wire).
@@ -1663,9 +1610,7 @@ impl IdentityPool {
             ::std::string::String,
         >,
     ) -> Self {
-        self.supported_login_providers = ::std::option::Option::Some(
-            supported_login_providers,
-        );
+        self.supported_login_providers = Some(supported_login_providers);
         self
     }
     /// Sets `developer_provider_name` (`DeveloperProviderName` on the wire).
@@ -1674,9 +1619,7 @@ impl IdentityPool {
         mut self,
         developer_provider_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.developer_provider_name = ::std::option::Option::Some(
-            developer_provider_name.into(),
-        );
+        self.developer_provider_name = Some(developer_provider_name.into());
         self
     }
     /// Sets `open_id_connect_provider_ar_ns` (`OpenIdConnectProviderARNs` on the wire).
@@ -1685,9 +1628,7 @@ impl IdentityPool {
         mut self,
         open_id_connect_provider_ar_ns: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.open_id_connect_provider_ar_ns = ::std::option::Option::Some(
-            open_id_connect_provider_ar_ns,
-        );
+        self.open_id_connect_provider_ar_ns = Some(open_id_connect_provider_ar_ns);
         self
     }
     /// Sets `cognito_identity_providers` (`CognitoIdentityProviders` on the wire).
@@ -1698,9 +1639,7 @@ impl IdentityPool {
             crate::types::CognitoIdentityProvider,
         >,
     ) -> Self {
-        self.cognito_identity_providers = ::std::option::Option::Some(
-            cognito_identity_providers,
-        );
+        self.cognito_identity_providers = Some(cognito_identity_providers);
         self
     }
     /// Sets `saml_provider_ar_ns` (`SamlProviderARNs` on the wire).
@@ -1709,7 +1648,7 @@ impl IdentityPool {
         mut self,
         saml_provider_ar_ns: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.saml_provider_ar_ns = ::std::option::Option::Some(saml_provider_ar_ns);
+        self.saml_provider_ar_ns = Some(saml_provider_ar_ns);
         self
     }
     /// Sets `identity_pool_tags` (`IdentityPoolTags` on the wire).
@@ -1721,25 +1660,21 @@ impl IdentityPool {
             ::std::string::String,
         >,
     ) -> Self {
-        self.identity_pool_tags = ::std::option::Option::Some(identity_pool_tags);
+        self.identity_pool_tags = Some(identity_pool_tags);
         self
     }
 }
 
 /// A description of the identity pool.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct IdentityPoolShortDescription {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(
@@ -1761,8 +1696,8 @@ impl IdentityPoolShortDescription {
     /// Creates a `IdentityPoolShortDescription` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pool_id: ::std::option::Option::None,
-            identity_pool_name: ::std::option::Option::None,
+            identity_pool_id: None,
+            identity_pool_name: None,
         }
     }
     /// Sets `identity_pool_id` (`IdentityPoolId` on the wire).
@@ -1771,7 +1706,7 @@ impl IdentityPoolShortDescription {
         mut self,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_id = ::std::option::Option::Some(identity_pool_id.into());
+        self.identity_pool_id = Some(identity_pool_id.into());
         self
     }
     /// Sets `identity_pool_name` (`IdentityPoolName` on the wire).
@@ -1780,19 +1715,20 @@ impl IdentityPoolShortDescription {
         mut self,
         identity_pool_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_name = ::std::option::Option::Some(identity_pool_name.into());
+        self.identity_pool_name = Some(identity_pool_name.into());
         self
     }
 }
 
 /// Input to the ListIdentities action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListIdentitiesInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -1825,8 +1761,8 @@ impl ListIdentitiesInput {
         Self {
             identity_pool_id: identity_pool_id.into(),
             max_results,
-            next_token: ::std::option::Option::None,
-            hide_disabled: ::std::option::Option::None,
+            next_token: None,
+            hide_disabled: None,
         }
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -1835,31 +1771,27 @@ impl ListIdentitiesInput {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
     /// Sets `hide_disabled` (`HideDisabled` on the wire).
     #[must_use]
     pub fn with_hide_disabled(mut self, hide_disabled: bool) -> Self {
-        self.hide_disabled = ::std::option::Option::Some(hide_disabled);
+        self.hide_disabled = Some(hide_disabled);
         self
     }
 }
 
 /// The response to a ListIdentities request.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListIdentitiesResponse {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(
@@ -1890,9 +1822,9 @@ impl ListIdentitiesResponse {
     /// Creates a `ListIdentitiesResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pool_id: ::std::option::Option::None,
-            identities: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            identity_pool_id: None,
+            identities: None,
+            next_token: None,
         }
     }
     /// Sets `identity_pool_id` (`IdentityPoolId` on the wire).
@@ -1901,7 +1833,7 @@ impl ListIdentitiesResponse {
         mut self,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_id = ::std::option::Option::Some(identity_pool_id.into());
+        self.identity_pool_id = Some(identity_pool_id.into());
         self
     }
     /// Sets `identities` (`Identities` on the wire).
@@ -1910,7 +1842,7 @@ impl ListIdentitiesResponse {
         mut self,
         identities: ::std::vec::Vec<crate::types::IdentityDescription>,
     ) -> Self {
-        self.identities = ::std::option::Option::Some(identities);
+        self.identities = Some(identities);
         self
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -1919,19 +1851,20 @@ impl ListIdentitiesResponse {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
 }
 
 /// Input to the ListIdentityPools action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListIdentityPoolsInput {
     /// The maximum number of identities to return.
     #[serde(rename = "MaxResults")]
@@ -1950,7 +1883,7 @@ impl ListIdentityPoolsInput {
     pub fn new(max_results: i32) -> Self {
         Self {
             max_results,
-            next_token: ::std::option::Option::None,
+            next_token: None,
         }
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -1959,25 +1892,21 @@ impl ListIdentityPoolsInput {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
 }
 
 /// The result of a successful ListIdentityPools action.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListIdentityPoolsResponse {
     /// The identity pools returned by the ListIdentityPools action.
     #[serde(
@@ -2001,8 +1930,8 @@ impl ListIdentityPoolsResponse {
     /// Creates a `ListIdentityPoolsResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pools: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            identity_pools: None,
+            next_token: None,
         }
     }
     /// Sets `identity_pools` (`IdentityPools` on the wire).
@@ -2011,7 +1940,7 @@ impl ListIdentityPoolsResponse {
         mut self,
         identity_pools: ::std::vec::Vec<crate::types::IdentityPoolShortDescription>,
     ) -> Self {
-        self.identity_pools = ::std::option::Option::Some(identity_pools);
+        self.identity_pools = Some(identity_pools);
         self
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -2020,19 +1949,20 @@ impl ListIdentityPoolsResponse {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
 }
 
 /// The `ListTagsForResourceInput` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool that the tags are assigned to.
     #[serde(rename = "ResourceArn")]
@@ -2050,18 +1980,14 @@ impl ListTagsForResourceInput {
 
 /// The `ListTagsForResourceResponse` structure.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the identity pool.
     #[serde(
@@ -2077,9 +2003,7 @@ pub struct ListTagsForResourceResponse {
 impl ListTagsForResourceResponse {
     /// Creates a `ListTagsForResourceResponse` with every member unset.
     pub fn new() -> Self {
-        Self {
-            tags: ::std::option::Option::None,
-        }
+        Self { tags: None }
     }
     /// Sets `tags` (`Tags` on the wire).
     #[must_use]
@@ -2087,19 +2011,20 @@ impl ListTagsForResourceResponse {
         mut self,
         tags: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(tags);
+        self.tags = Some(tags);
         self
     }
 }
 
 /// Input to the `LookupDeveloperIdentityInput` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct LookupDeveloperIdentityInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -2141,10 +2066,10 @@ impl LookupDeveloperIdentityInput {
     ) -> Self {
         Self {
             identity_pool_id: identity_pool_id.into(),
-            identity_id: ::std::option::Option::None,
-            developer_user_identifier: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            identity_id: None,
+            developer_user_identifier: None,
+            max_results: None,
+            next_token: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -2153,7 +2078,7 @@ impl LookupDeveloperIdentityInput {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `developer_user_identifier` (`DeveloperUserIdentifier` on the wire).
@@ -2162,15 +2087,13 @@ impl LookupDeveloperIdentityInput {
         mut self,
         developer_user_identifier: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.developer_user_identifier = ::std::option::Option::Some(
-            developer_user_identifier.into(),
-        );
+        self.developer_user_identifier = Some(developer_user_identifier.into());
         self
     }
     /// Sets `max_results` (`MaxResults` on the wire).
     #[must_use]
     pub fn with_max_results(mut self, max_results: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(max_results);
+        self.max_results = Some(max_results);
         self
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -2179,25 +2102,21 @@ impl LookupDeveloperIdentityInput {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
 }
 
 /// Returned in response to a successful `LookupDeveloperIdentity` action.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct LookupDeveloperIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -2228,9 +2147,9 @@ impl LookupDeveloperIdentityResponse {
     /// Creates a `LookupDeveloperIdentityResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            developer_user_identifier_list: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            identity_id: None,
+            developer_user_identifier_list: None,
+            next_token: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -2239,7 +2158,7 @@ impl LookupDeveloperIdentityResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `developer_user_identifier_list` (`DeveloperUserIdentifierList` on the wire).
@@ -2248,9 +2167,7 @@ impl LookupDeveloperIdentityResponse {
         mut self,
         developer_user_identifier_list: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.developer_user_identifier_list = ::std::option::Option::Some(
-            developer_user_identifier_list,
-        );
+        self.developer_user_identifier_list = Some(developer_user_identifier_list);
         self
     }
     /// Sets `next_token` (`NextToken` on the wire).
@@ -2259,19 +2176,20 @@ impl LookupDeveloperIdentityResponse {
         mut self,
         next_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(next_token.into());
+        self.next_token = Some(next_token.into());
         self
     }
 }
 
 /// A rule that maps a claim name, a claim value, and a match type to a role ARN.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct MappingRule {
     /// The claim name that must be present in the token, for example, "isAdmin" or "paid".
     #[serde(rename = "Claim")]
@@ -2305,16 +2223,7 @@ impl MappingRule {
 }
 
 /// The `MappingRuleMatchType` enumeration.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::std::fmt::Debug
-)]
-
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum MappingRuleMatchType {
     /// `Equals`
     Equals,
@@ -2376,7 +2285,7 @@ impl ::std::convert::From<::std::string::String> for MappingRuleMatchType {
 impl ::std::str::FromStr for MappingRuleMatchType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(v))
+        Ok(Self::from(v))
     }
 }
 
@@ -2392,8 +2301,8 @@ impl ::std::convert::AsRef<str> for MappingRuleMatchType {
     }
 }
 
-impl ::aws_json_runtime::__private::serde::Serialize for MappingRuleMatchType {
-    fn serialize<S: ::aws_json_runtime::__private::serde::Serializer>(
+impl ::aws_json_runtime::serde::Serialize for MappingRuleMatchType {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -2401,10 +2310,8 @@ impl ::aws_json_runtime::__private::serde::Serialize for MappingRuleMatchType {
     }
 }
 
-impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de>
-
-for MappingRuleMatchType {
-    fn deserialize<D: ::aws_json_runtime::__private::serde::Deserializer<'de>>(
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MappingRuleMatchType {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
@@ -2412,13 +2319,14 @@ for MappingRuleMatchType {
 }
 
 /// Input to the `MergeDeveloperIdentities` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct MergeDeveloperIdentitiesInput {
     /// User identifier for the source user. The value should be a `DeveloperUserIdentifier`.
     #[serde(rename = "SourceUserIdentifier")]
@@ -2453,18 +2361,14 @@ impl MergeDeveloperIdentitiesInput {
 
 /// Returned in response to a successful `MergeDeveloperIdentities` action.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct MergeDeveloperIdentitiesResponse {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -2478,9 +2382,7 @@ pub struct MergeDeveloperIdentitiesResponse {
 impl MergeDeveloperIdentitiesResponse {
     /// Creates a `MergeDeveloperIdentitiesResponse` with every member unset.
     pub fn new() -> Self {
-        Self {
-            identity_id: ::std::option::Option::None,
-        }
+        Self { identity_id: None }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
     #[must_use]
@@ -2488,19 +2390,20 @@ impl MergeDeveloperIdentitiesResponse {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
 }
 
 /// A role mapping.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct RoleMapping {
     /// The role mapping type. Token will use `cognito:roles` and `cognito:preferred_role` claims from the Cognito identity provider token to map groups to roles. Rules will attempt to match claims from the token to map to a role.
     #[serde(rename = "Type")]
@@ -2534,8 +2437,8 @@ impl RoleMapping {
     ) -> Self {
         Self {
             r#type: r#type.into(),
-            ambiguous_role_resolution: ::std::option::Option::None,
-            rules_configuration: ::std::option::Option::None,
+            ambiguous_role_resolution: None,
+            rules_configuration: None,
         }
     }
     /// Sets `ambiguous_role_resolution` (`AmbiguousRoleResolution` on the wire).
@@ -2546,9 +2449,7 @@ impl RoleMapping {
             crate::types::AmbiguousRoleResolutionType,
         >,
     ) -> Self {
-        self.ambiguous_role_resolution = ::std::option::Option::Some(
-            ambiguous_role_resolution.into(),
-        );
+        self.ambiguous_role_resolution = Some(ambiguous_role_resolution.into());
         self
     }
     /// Sets `rules_configuration` (`RulesConfiguration` on the wire).
@@ -2557,22 +2458,13 @@ impl RoleMapping {
         mut self,
         rules_configuration: crate::types::RulesConfigurationType,
     ) -> Self {
-        self.rules_configuration = ::std::option::Option::Some(rules_configuration);
+        self.rules_configuration = Some(rules_configuration);
         self
     }
 }
 
 /// The `RoleMappingType` enumeration.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::std::fmt::Debug
-)]
-
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RoleMappingType {
     /// `Token`
     Token,
@@ -2621,7 +2513,7 @@ impl ::std::convert::From<::std::string::String> for RoleMappingType {
 impl ::std::str::FromStr for RoleMappingType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(v))
+        Ok(Self::from(v))
     }
 }
 
@@ -2637,8 +2529,8 @@ impl ::std::convert::AsRef<str> for RoleMappingType {
     }
 }
 
-impl ::aws_json_runtime::__private::serde::Serialize for RoleMappingType {
-    fn serialize<S: ::aws_json_runtime::__private::serde::Serializer>(
+impl ::aws_json_runtime::serde::Serialize for RoleMappingType {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -2646,8 +2538,8 @@ impl ::aws_json_runtime::__private::serde::Serialize for RoleMappingType {
     }
 }
 
-impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de> for RoleMappingType {
-    fn deserialize<D: ::aws_json_runtime::__private::serde::Deserializer<'de>>(
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoleMappingType {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
@@ -2655,13 +2547,14 @@ impl<'de> ::aws_json_runtime::__private::serde::Deserialize<'de> for RoleMapping
 }
 
 /// A container for rules.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct RulesConfigurationType {
     /// An array of rules. You can specify up to 25 rules per identity provider.
     ///
@@ -2678,13 +2571,14 @@ impl RulesConfigurationType {
 }
 
 /// Input to the `SetIdentityPoolRoles` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct SetIdentityPoolRolesInput {
     /// An identity pool ID in the format REGION:GUID.
     #[serde(rename = "IdentityPoolId")]
@@ -2714,7 +2608,7 @@ impl SetIdentityPoolRolesInput {
         Self {
             identity_pool_id: identity_pool_id.into(),
             roles,
-            role_mappings: ::std::option::Option::None,
+            role_mappings: None,
         }
     }
     /// Sets `role_mappings` (`RoleMappings` on the wire).
@@ -2726,19 +2620,20 @@ impl SetIdentityPoolRolesInput {
             crate::types::RoleMapping,
         >,
     ) -> Self {
-        self.role_mappings = ::std::option::Option::Some(role_mappings);
+        self.role_mappings = Some(role_mappings);
         self
     }
 }
 
 /// The `SetPrincipalTagAttributeMapInput` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct SetPrincipalTagAttributeMapInput {
     /// The ID of the Identity Pool you want to set attribute mappings for.
     #[serde(rename = "IdentityPoolId")]
@@ -2773,14 +2668,14 @@ impl SetPrincipalTagAttributeMapInput {
         Self {
             identity_pool_id: identity_pool_id.into(),
             identity_provider_name: identity_provider_name.into(),
-            use_defaults: ::std::option::Option::None,
-            principal_tags: ::std::option::Option::None,
+            use_defaults: None,
+            principal_tags: None,
         }
     }
     /// Sets `use_defaults` (`UseDefaults` on the wire).
     #[must_use]
     pub fn with_use_defaults(mut self, use_defaults: bool) -> Self {
-        self.use_defaults = ::std::option::Option::Some(use_defaults);
+        self.use_defaults = Some(use_defaults);
         self
     }
     /// Sets `principal_tags` (`PrincipalTags` on the wire).
@@ -2792,25 +2687,21 @@ impl SetPrincipalTagAttributeMapInput {
             ::std::string::String,
         >,
     ) -> Self {
-        self.principal_tags = ::std::option::Option::Some(principal_tags);
+        self.principal_tags = Some(principal_tags);
         self
     }
 }
 
 /// The `SetPrincipalTagAttributeMapResponse` structure.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct SetPrincipalTagAttributeMapResponse {
     /// The ID of the Identity Pool you want to set attribute mappings for.
     #[serde(
@@ -2848,10 +2739,10 @@ impl SetPrincipalTagAttributeMapResponse {
     /// Creates a `SetPrincipalTagAttributeMapResponse` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_pool_id: ::std::option::Option::None,
-            identity_provider_name: ::std::option::Option::None,
-            use_defaults: ::std::option::Option::None,
-            principal_tags: ::std::option::Option::None,
+            identity_pool_id: None,
+            identity_provider_name: None,
+            use_defaults: None,
+            principal_tags: None,
         }
     }
     /// Sets `identity_pool_id` (`IdentityPoolId` on the wire).
@@ -2860,7 +2751,7 @@ impl SetPrincipalTagAttributeMapResponse {
         mut self,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_pool_id = ::std::option::Option::Some(identity_pool_id.into());
+        self.identity_pool_id = Some(identity_pool_id.into());
         self
     }
     /// Sets `identity_provider_name` (`IdentityProviderName` on the wire).
@@ -2869,15 +2760,13 @@ impl SetPrincipalTagAttributeMapResponse {
         mut self,
         identity_provider_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_provider_name = ::std::option::Option::Some(
-            identity_provider_name.into(),
-        );
+        self.identity_provider_name = Some(identity_provider_name.into());
         self
     }
     /// Sets `use_defaults` (`UseDefaults` on the wire).
     #[must_use]
     pub fn with_use_defaults(mut self, use_defaults: bool) -> Self {
-        self.use_defaults = ::std::option::Option::Some(use_defaults);
+        self.use_defaults = Some(use_defaults);
         self
     }
     /// Sets `principal_tags` (`PrincipalTags` on the wire).
@@ -2889,19 +2778,20 @@ impl SetPrincipalTagAttributeMapResponse {
             ::std::string::String,
         >,
     ) -> Self {
-        self.principal_tags = ::std::option::Option::Some(principal_tags);
+        self.principal_tags = Some(principal_tags);
         self
     }
 }
 
 /// The `TagResourceInput` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool.
     #[serde(rename = "ResourceArn")]
@@ -2926,18 +2816,14 @@ impl TagResourceInput {
 
 /// The `TagResourceResponse` structure.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct TagResourceResponse {}
 
 impl TagResourceResponse {
@@ -2948,13 +2834,14 @@ impl TagResourceResponse {
 }
 
 /// Input to the `UnlinkDeveloperIdentity` action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UnlinkDeveloperIdentityInput {
     /// A unique identifier in the format REGION:GUID.
     #[serde(rename = "IdentityId")]
@@ -2988,13 +2875,13 @@ impl UnlinkDeveloperIdentityInput {
 }
 
 /// Input to the UnlinkIdentity action.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UnlinkIdentityInput {
     /// A unique identifier in the format REGION:GUID.
     #[serde(rename = "IdentityId")]
@@ -3042,18 +2929,14 @@ impl ::std::fmt::Debug for UnlinkIdentityInput {
 
 /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UnprocessedIdentityId {
     /// A unique identifier in the format REGION:GUID.
     #[serde(
@@ -3075,8 +2958,8 @@ impl UnprocessedIdentityId {
     /// Creates a `UnprocessedIdentityId` with every member unset.
     pub fn new() -> Self {
         Self {
-            identity_id: ::std::option::Option::None,
-            error_code: ::std::option::Option::None,
+            identity_id: None,
+            error_code: None,
         }
     }
     /// Sets `identity_id` (`IdentityId` on the wire).
@@ -3085,7 +2968,7 @@ impl UnprocessedIdentityId {
         mut self,
         identity_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identity_id = ::std::option::Option::Some(identity_id.into());
+        self.identity_id = Some(identity_id.into());
         self
     }
     /// Sets `error_code` (`ErrorCode` on the wire).
@@ -3094,19 +2977,20 @@ impl UnprocessedIdentityId {
         mut self,
         error_code: impl ::std::convert::Into<crate::types::ErrorCode>,
     ) -> Self {
-        self.error_code = ::std::option::Option::Some(error_code.into());
+        self.error_code = Some(error_code.into());
         self
     }
 }
 
 /// The `UntagResourceInput` structure.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 #[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
+    Clone,
+    PartialEq,
+    Debug,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool.
     #[serde(rename = "ResourceArn")]
@@ -3131,18 +3015,14 @@ impl UntagResourceInput {
 
 /// The `UntagResourceResponse` structure.
 #[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::std::default::Default,
+    Clone,
+    PartialEq,
+    Debug,
+    Default,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UntagResourceResponse {}
 
 impl UntagResourceResponse {
@@ -3154,18 +3034,14 @@ impl UntagResourceResponse {
 
 /// The output of `DeleteIdentityPool`, which returns no members.
 #[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeleteIdentityPoolOutput {}
 
 impl DeleteIdentityPoolOutput {
@@ -3177,18 +3053,14 @@ impl DeleteIdentityPoolOutput {
 
 /// The output of `SetIdentityPoolRoles`, which returns no members.
 #[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct SetIdentityPoolRolesOutput {}
 
 impl SetIdentityPoolRolesOutput {
@@ -3200,18 +3072,14 @@ impl SetIdentityPoolRolesOutput {
 
 /// The output of `UnlinkDeveloperIdentity`, which returns no members.
 #[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UnlinkDeveloperIdentityOutput {}
 
 impl UnlinkDeveloperIdentityOutput {
@@ -3223,18 +3091,14 @@ impl UnlinkDeveloperIdentityOutput {
 
 /// The output of `UnlinkIdentity`, which returns no members.
 #[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::aws_json_runtime::serde::Serialize,
+    ::aws_json_runtime::serde::Deserialize
 )]
-
-#[derive(
-    ::aws_json_runtime::__private::serde::Serialize,
-    ::aws_json_runtime::__private::serde::Deserialize
-)]
-
-#[serde(crate = "::aws_json_runtime::__private::serde")]
+#[serde(crate = "::aws_json_runtime::serde")]
 pub struct UnlinkIdentityOutput {}
 
 impl UnlinkIdentityOutput {

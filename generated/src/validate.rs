@@ -13,8 +13,8 @@ fn check_arn_string(
     ::aws_json_runtime::validate::str_length(
         path,
         value,
-        ::std::option::Option::Some(20u64),
-        ::std::option::Option::Some(2048u64),
+        Some(20u64),
+        Some(2048u64),
         out,
     );
 }
@@ -26,13 +26,7 @@ fn check_account_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(15u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(15u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^\\d+$",
     );
@@ -63,13 +57,7 @@ fn check_claim_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(64u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(64u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$",
     );
@@ -83,13 +71,7 @@ fn check_claim_value(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
@@ -98,7 +80,7 @@ impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.provider_name {
+        if let Some(v) = &self.provider_name {
             check_cognito_identity_provider_name(
                 v,
                 &path.member("ProviderName"),
@@ -106,7 +88,7 @@ impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.client_id {
+        if let Some(v) = &self.client_id {
             check_cognito_identity_provider_client_id(
                 v,
                 &path.member("ClientId"),
@@ -124,13 +106,7 @@ fn check_cognito_identity_provider_client_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w_]+$",
     );
@@ -156,13 +132,7 @@ fn check_cognito_identity_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w._:/-]+$",
     );
@@ -189,7 +159,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.supported_login_providers {
+        if let Some(v) = &self.supported_login_providers {
             check_identity_providers(
                 v,
                 &path.member("SupportedLoginProviders"),
@@ -197,7 +167,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.developer_provider_name {
+        if let Some(v) = &self.developer_provider_name {
             check_developer_provider_name(
                 v,
                 &path.member("DeveloperProviderName"),
@@ -205,7 +175,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.open_id_connect_provider_ar_ns {
+        if let Some(v) = &self.open_id_connect_provider_ar_ns {
             check_oidc_provider_list(
                 v,
                 &path.member("OpenIdConnectProviderARNs"),
@@ -213,7 +183,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.cognito_identity_providers {
+        if let Some(v) = &self.cognito_identity_providers {
             check_cognito_identity_provider_list(
                 v,
                 &path.member("CognitoIdentityProviders"),
@@ -221,10 +191,10 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.saml_provider_ar_ns {
+        if let Some(v) = &self.saml_provider_ar_ns {
             check_saml_provider_list(v, &path.member("SamlProviderARNs"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identity_pool_tags {
+        if let Some(v) = &self.identity_pool_tags {
             check_identity_pool_tags_type(
                 v,
                 &path.member("IdentityPoolTags"),
@@ -264,7 +234,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentitiesResponse {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.unprocessed_identity_ids {
+        if let Some(v) = &self.unprocessed_identity_ids {
             check_unprocessed_identity_id_list(
                 v,
                 &path.member("UnprocessedIdentityIds"),
@@ -322,13 +292,7 @@ fn check_developer_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w._-]+$",
     );
@@ -336,7 +300,6 @@ fn check_developer_provider_name(
 }
 
 impl ::aws_json_runtime::Validate
-
 for crate::error::DeveloperUserAlreadyRegisteredException {
     fn validate(
         &self,
@@ -355,8 +318,8 @@ fn check_developer_user_identifier(
     ::aws_json_runtime::validate::str_length(
         path,
         value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(1024u64),
+        Some(1u64),
+        Some(1024u64),
         out,
     );
 }
@@ -405,10 +368,10 @@ impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityInp
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
-        if let ::std::option::Option::Some(v) = &self.logins {
+        if let Some(v) = &self.logins {
             check_logins_map(v, &path.member("Logins"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.custom_role_arn {
+        if let Some(v) = &self.custom_role_arn {
             check_arn_string(v, &path.member("CustomRoleArn"), false, out);
         }
     }
@@ -420,10 +383,10 @@ impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityRes
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.credentials {
+        if let Some(v) = &self.credentials {
             ::aws_json_runtime::Validate::validate(v, &path.member("Credentials"), out);
         }
     }
@@ -435,7 +398,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdInput {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.account_id {
+        if let Some(v) = &self.account_id {
             check_account_id(v, &path.member("AccountId"), false, out);
         }
         check_identity_pool_id(
@@ -444,7 +407,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdInput {
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.logins {
+        if let Some(v) = &self.logins {
             check_logins_map(v, &path.member("Logins"), false, out);
         }
     }
@@ -456,7 +419,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdResponse {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
     }
@@ -483,20 +446,19 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdentityPoolRolesResponse
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pool_id {
+        if let Some(v) = &self.identity_pool_id {
             check_identity_pool_id(v, &path.member("IdentityPoolId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.roles {
+        if let Some(v) = &self.roles {
             check_roles_map(v, &path.member("Roles"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.role_mappings {
+        if let Some(v) = &self.role_mappings {
             check_role_mapping_map(v, &path.member("RoleMappings"), false, out);
         }
     }
 }
 
 impl ::aws_json_runtime::Validate
-
 for crate::types::GetOpenIdTokenForDeveloperIdentityInput {
     fn validate(
         &self,
@@ -509,28 +471,27 @@ for crate::types::GetOpenIdTokenForDeveloperIdentityInput {
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
         check_logins_map(&self.logins, &path.member("Logins"), false, out);
-        if let ::std::option::Option::Some(v) = &self.principal_tags {
+        if let Some(v) = &self.principal_tags {
             check_principal_tags(v, &path.member("PrincipalTags"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.token_duration {
+        if let Some(v) = &self.token_duration {
             check_token_duration(v, &path.member("TokenDuration"), false, out);
         }
     }
 }
 
 impl ::aws_json_runtime::Validate
-
 for crate::types::GetOpenIdTokenForDeveloperIdentityResponse {
     fn validate(
         &self,
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
     }
@@ -543,7 +504,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenInput {
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
-        if let ::std::option::Option::Some(v) = &self.logins {
+        if let Some(v) = &self.logins {
             check_logins_map(v, &path.member("Logins"), false, out);
         }
     }
@@ -555,7 +516,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenResponse {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
     }
@@ -588,10 +549,10 @@ impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapR
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pool_id {
+        if let Some(v) = &self.identity_pool_id {
             check_identity_pool_id(v, &path.member("IdentityPoolId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identity_provider_name {
+        if let Some(v) = &self.identity_provider_name {
             check_identity_provider_name(
                 v,
                 &path.member("IdentityProviderName"),
@@ -599,7 +560,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapR
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.principal_tags {
+        if let Some(v) = &self.principal_tags {
             check_principal_tags(v, &path.member("PrincipalTags"), false, out);
         }
     }
@@ -623,10 +584,10 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityDescription {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.logins {
+        if let Some(v) = &self.logins {
             check_logins_list(v, &path.member("Logins"), false, out);
         }
     }
@@ -639,13 +600,7 @@ fn check_identity_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(55u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(55u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w-]+:[0-9a-f-]+$",
     );
@@ -662,8 +617,8 @@ fn check_identity_id_list(
     ::aws_json_runtime::validate::length(
         path,
         value.len(),
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(60u64),
+        Some(1u64),
+        Some(60u64),
         out,
     );
     for (i, v) in value.iter().enumerate() {
@@ -689,7 +644,7 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.supported_login_providers {
+        if let Some(v) = &self.supported_login_providers {
             check_identity_providers(
                 v,
                 &path.member("SupportedLoginProviders"),
@@ -697,7 +652,7 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.developer_provider_name {
+        if let Some(v) = &self.developer_provider_name {
             check_developer_provider_name(
                 v,
                 &path.member("DeveloperProviderName"),
@@ -705,7 +660,7 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.open_id_connect_provider_ar_ns {
+        if let Some(v) = &self.open_id_connect_provider_ar_ns {
             check_oidc_provider_list(
                 v,
                 &path.member("OpenIdConnectProviderARNs"),
@@ -713,7 +668,7 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.cognito_identity_providers {
+        if let Some(v) = &self.cognito_identity_providers {
             check_cognito_identity_provider_list(
                 v,
                 &path.member("CognitoIdentityProviders"),
@@ -721,10 +676,10 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.saml_provider_ar_ns {
+        if let Some(v) = &self.saml_provider_ar_ns {
             check_saml_provider_list(v, &path.member("SamlProviderARNs"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identity_pool_tags {
+        if let Some(v) = &self.identity_pool_tags {
             check_identity_pool_tags_type(
                 v,
                 &path.member("IdentityPoolTags"),
@@ -742,13 +697,7 @@ fn check_identity_pool_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(55u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(55u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w-]+:[0-9a-f-]+$",
     );
@@ -762,13 +711,7 @@ fn check_identity_pool_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w\\s+=,.@-]+$",
     );
@@ -781,10 +724,10 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPoolShortDescription
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pool_id {
+        if let Some(v) = &self.identity_pool_id {
             check_identity_pool_id(v, &path.member("IdentityPoolId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identity_pool_name {
+        if let Some(v) = &self.identity_pool_name {
             check_identity_pool_name(v, &path.member("IdentityPoolName"), false, out);
         }
     }
@@ -836,13 +779,7 @@ fn check_identity_provider_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w.;_/-]+$",
     );
@@ -856,13 +793,7 @@ fn check_identity_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -875,8 +806,8 @@ fn check_identity_provider_token(
     ::aws_json_runtime::validate::str_length(
         path,
         value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(50000u64),
+        Some(1u64),
+        Some(50000u64),
         out,
     );
 }
@@ -888,13 +819,7 @@ fn check_identity_providers(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(10u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
     for (k, v) in value {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         let _ = key_text;
@@ -912,7 +837,6 @@ impl ::aws_json_runtime::Validate for crate::error::InternalErrorException {
 }
 
 impl ::aws_json_runtime::Validate
-
 for crate::error::InvalidIdentityPoolConfigurationException {
     fn validate(
         &self,
@@ -950,7 +874,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesInput {
             out,
         );
         check_query_limit(&self.max_results, &path.member("MaxResults"), false, out);
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -962,13 +886,13 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesResponse {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pool_id {
+        if let Some(v) = &self.identity_pool_id {
             check_identity_pool_id(v, &path.member("IdentityPoolId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identities {
+        if let Some(v) = &self.identities {
             check_identities_list(v, &path.member("Identities"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -981,7 +905,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsInput {
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_query_limit(&self.max_results, &path.member("MaxResults"), false, out);
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -993,10 +917,10 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsResponse {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pools {
+        if let Some(v) = &self.identity_pools {
             check_identity_pools_list(v, &path.member("IdentityPools"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -1018,7 +942,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceResponse 
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.tags {
+        if let Some(v) = &self.tags {
             check_identity_pool_tags_type(v, &path.member("Tags"), false, out);
         }
     }
@@ -1043,13 +967,7 @@ fn check_logins_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(10u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
     for (k, v) in value {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         let _ = key_text;
@@ -1070,10 +988,10 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityInput
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.developer_user_identifier {
+        if let Some(v) = &self.developer_user_identifier {
             check_developer_user_identifier(
                 v,
                 &path.member("DeveloperUserIdentifier"),
@@ -1081,10 +999,10 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityInput
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.max_results {
+        if let Some(v) = &self.max_results {
             check_query_limit(v, &path.member("MaxResults"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -1096,10 +1014,10 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityRespo
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.developer_user_identifier_list {
+        if let Some(v) = &self.developer_user_identifier_list {
             check_developer_user_identifier_list(
                 v,
                 &path.member("DeveloperUserIdentifierList"),
@@ -1107,7 +1025,7 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityRespo
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.next_token {
+        if let Some(v) = &self.next_token {
             check_pagination_key(v, &path.member("NextToken"), false, out);
         }
     }
@@ -1158,8 +1076,8 @@ fn check_mapping_rules_list(
     ::aws_json_runtime::validate::length(
         path,
         value.len(),
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(400u64),
+        Some(1u64),
+        Some(400u64),
         out,
     );
     for (i, v) in value.iter().enumerate() {
@@ -1206,7 +1124,7 @@ impl ::aws_json_runtime::Validate for crate::types::MergeDeveloperIdentitiesResp
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
     }
@@ -1242,8 +1160,8 @@ fn check_pagination_key(
     ::aws_json_runtime::validate::str_length(
         path,
         value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(65535u64),
+        Some(1u64),
+        Some(65535u64),
         out,
     );
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
@@ -1259,13 +1177,7 @@ fn check_principal_tag_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1275,13 +1187,7 @@ fn check_principal_tag_value(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(256u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(256u64), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1291,13 +1197,7 @@ fn check_principal_tags(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(50u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(50u64), out);
     for (k, v) in value {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         let _ = key_text;
@@ -1316,8 +1216,8 @@ fn check_query_limit(
     ::aws_json_runtime::validate::range(
         path,
         *value as f64,
-        ::std::option::Option::Some(1f64),
-        ::std::option::Option::Some(60f64),
+        Some(1f64),
+        Some(60f64),
         out,
     );
 }
@@ -1345,7 +1245,7 @@ impl ::aws_json_runtime::Validate for crate::types::RoleMapping {
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_role_mapping_type(&self.r#type, &path.member("Type"), false, out);
-        if let ::std::option::Option::Some(v) = &self.ambiguous_role_resolution {
+        if let Some(v) = &self.ambiguous_role_resolution {
             check_ambiguous_role_resolution_type(
                 v,
                 &path.member("AmbiguousRoleResolution"),
@@ -1353,7 +1253,7 @@ impl ::aws_json_runtime::Validate for crate::types::RoleMapping {
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.rules_configuration {
+        if let Some(v) = &self.rules_configuration {
             ::aws_json_runtime::Validate::validate(
                 v,
                 &path.member("RulesConfiguration"),
@@ -1373,13 +1273,7 @@ fn check_role_mapping_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(10u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
     for (k, v) in value {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         let _ = key_text;
@@ -1412,13 +1306,7 @@ fn check_role_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^(un)?authenticated$",
     );
@@ -1432,13 +1320,7 @@ fn check_roles_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(2u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(2u64), out);
     for (k, v) in value {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         let _ = key_text;
@@ -1482,7 +1364,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetIdentityPoolRolesInput {
             out,
         );
         check_roles_map(&self.roles, &path.member("Roles"), false, out);
-        if let ::std::option::Option::Some(v) = &self.role_mappings {
+        if let Some(v) = &self.role_mappings {
             check_role_mapping_map(v, &path.member("RoleMappings"), false, out);
         }
     }
@@ -1506,7 +1388,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapI
             false,
             out,
         );
-        if let ::std::option::Option::Some(v) = &self.principal_tags {
+        if let Some(v) = &self.principal_tags {
             check_principal_tags(v, &path.member("PrincipalTags"), false, out);
         }
     }
@@ -1518,10 +1400,10 @@ impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapR
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_pool_id {
+        if let Some(v) = &self.identity_pool_id {
             check_identity_pool_id(v, &path.member("IdentityPoolId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.identity_provider_name {
+        if let Some(v) = &self.identity_provider_name {
             check_identity_provider_name(
                 v,
                 &path.member("IdentityProviderName"),
@@ -1529,7 +1411,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapR
                 out,
             );
         }
-        if let ::std::option::Option::Some(v) = &self.principal_tags {
+        if let Some(v) = &self.principal_tags {
             check_principal_tags(v, &path.member("PrincipalTags"), false, out);
         }
     }
@@ -1542,13 +1424,7 @@ fn check_tag_keys_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::Some(1u64),
-        ::std::option::Option::Some(128u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::TagResourceInput {
@@ -1577,13 +1453,7 @@ fn check_tag_value_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        ::std::option::Option::None,
-        ::std::option::Option::Some(256u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, None, Some(256u64), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1596,8 +1466,8 @@ fn check_token_duration(
     ::aws_json_runtime::validate::range(
         path,
         *value as f64,
-        ::std::option::Option::Some(1f64),
-        ::std::option::Option::Some(86400f64),
+        Some(1f64),
+        Some(86400f64),
         out,
     );
 }
@@ -1661,10 +1531,10 @@ impl ::aws_json_runtime::Validate for crate::types::UnprocessedIdentityId {
         path: &::aws_json_runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
-        if let ::std::option::Option::Some(v) = &self.identity_id {
+        if let Some(v) = &self.identity_id {
             check_identity_id(v, &path.member("IdentityId"), false, out);
         }
-        if let ::std::option::Option::Some(v) = &self.error_code {
+        if let Some(v) = &self.error_code {
             check_error_code(v, &path.member("ErrorCode"), false, out);
         }
     }
@@ -1677,13 +1547,7 @@ fn check_unprocessed_identity_id_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        ::std::option::Option::None,
-        ::std::option::Option::Some(60u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(60u64), out);
     for (i, v) in value.iter().enumerate() {
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }

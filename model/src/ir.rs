@@ -245,7 +245,7 @@ pub struct Member {
 /// A named value of a string enum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumValue {
-    /// The model's name for the value (`AUTHENTICATED_ROLE`); botocore enums use the value.
+    /// The name of the value; both readers use the wire value, since botocore has no other.
     pub name: String,
     /// The string on the wire (`AuthenticatedRole`).
     pub value: String,

@@ -15,6 +15,23 @@ use crate::retry::RetryConfig;
 use crate::transport::{HttpRequest, NoTransport, Transport};
 use crate::validate::{summarize, Validate};
 
+/// A fresh idempotency token (a random version-4 UUID), for input members the model marks
+/// `idempotencyToken` that the caller left unset.
+pub fn idempotency_token() -> String {
+    let (a, b) = (crate::retry::random_u64(), crate::retry::random_u64());
+    // Set the version (4) and variant (10xx) bits of an RFC 4122 UUID.
+    let hi = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
 /// Static facts about a service, declared by the generated crate.
 #[derive(Debug)]
 pub struct ServiceMeta {
@@ -307,5 +324,41 @@ impl ClientCore {
         } else {
             Err(E::from_response(&ErrorResponse::from_response(&response)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_tokens_are_fresh_v4_uuids() {
+        let (a, b) = (idempotency_token(), idempotency_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+    }
+
+    #[test]
+    fn default_endpoint_uses_prefix_and_region() {
+        static SERVICE: ServiceMeta = ServiceMeta {
+            service_id: "Example",
+            api_version: "2020-01-01",
+            target_prefix: "Example",
+            content_type: "application/x-amz-json-1.0",
+            signing_name: "example",
+            endpoint_prefix: "example",
+        };
+        let core = ClientCore::new(&SERVICE, Config::builder().region("eu-west-1").build());
+        assert_eq!(
+            core.uri.as_ref().map(ToString::to_string),
+            Ok("https://example.eu-west-1.amazonaws.com/".to_owned())
+        );
+        let bad = ClientCore::new(
+            &SERVICE,
+            Config::builder().endpoint_url("not a url").build(),
+        );
+        assert!(bad.uri.unwrap_err().contains("not a url"));
     }
 }

@@ -19,8 +19,14 @@ pub mod wire;
 
 pub use bytes::Bytes;
 pub use http;
+/// The serde version generated types derive `Serialize` and `Deserialize` through, so a
+/// generated crate needs no serde dependency of its own.
+pub use serde;
 
-pub use client::{ClientCore, Config, ConfigBuilder, OperationMeta, PaginationMeta, ServiceMeta};
+pub use client::{
+    idempotency_token, ClientCore, Config, ConfigBuilder, OperationMeta, PaginationMeta,
+    ServiceMeta,
+};
 pub use error::{ErrorKind, OperationError, UnhandledError};
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, HttpService, InMemoryTransport, Transport, TransportError,
@@ -33,6 +39,5 @@ pub use validate::{ConstraintViolation, Validate};
 #[doc(hidden)]
 pub mod __private {
     pub use regex::Regex;
-    pub use serde;
     pub use serde_json;
 }

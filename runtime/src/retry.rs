@@ -3,6 +3,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Why a failed call may be retried.
@@ -63,9 +64,11 @@ impl RetryConfig {
 
 /// A random number from the standard library's per-process hash keys, which is all the
 /// jitter needs.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
+    // Each `RandomState` gets new keys, and the counter separates calls that share them.
+    static CALLS: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
-    h.write_u64(0x9e37_79b9_7f4a_7c15);
+    h.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
     h.finish()
 }
 
