@@ -590,12 +590,14 @@ fn every_shape_kind_and_trait_lowers_to_the_expected_ir() {
             burnt.fault,
             burnt.http_status,
             burnt.code.as_str(),
+            burnt.query_code.as_deref(),
             burnt.retryable
         ),
         (
             Fault::Client,
             409,
-            "BurntFood",
+            "Burnt",
+            Some("BurntFood"),
             Some(Retryable { throttling: true })
         )
     );

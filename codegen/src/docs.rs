@@ -96,8 +96,85 @@ pub fn to_markdown(html: &str) -> String {
     // Converting a `&str` cannot fail: the `io::Result` only exists for `htmd`'s readers.
     // An empty string is the safe answer if it ever did, since callers then fall back to
     // a generated summary sentence.
-    let raw = CONVERTER.convert(html).unwrap_or_default();
+    let raw = CONVERTER
+        .convert(&escape_unknown_tags(html))
+        .unwrap_or_default();
     tidy(&raw)
+}
+
+/// Tags the model's documentation uses as markup; anything else that looks like a tag
+/// (`<region>`, `<identity-pool-id>`) is a placeholder written into the text.
+const KNOWN_TAGS: &[&str] = &[
+    "a",
+    "b",
+    "br",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "example",
+    "examples",
+    "fullname",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "i",
+    "important",
+    "li",
+    "note",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// Escapes `<` where it does not open or close a known (or explicitly closed) tag, so a
+/// placeholder such as
+/// `<region>` survives as text instead of being parsed away as an unknown element.
+fn escape_unknown_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name: String = after
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let ends_name = after
+            .trim_start_matches('/')
+            .get(name.len()..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(|c| matches!(c, '>' | ' ' | '/' | '\t' | '\n' | '\r'));
+        // An unknown name that is closed somewhere (`<foo>..</foo>`) is still markup.
+        let closed = !name.is_empty() && html.contains(&format!("</{name}>"));
+        if (KNOWN_TAGS.contains(&name.as_str()) || closed) && ends_name {
+            out.push('<');
+        } else {
+            out.push_str("&lt;");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders Markdown as one `#[doc = " line"]` attribute per line, which prettyplease
@@ -730,6 +807,18 @@ fn take_url(text: &str) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_that_look_like_tags_stay_as_text() {
+        let md = to_markdown("<p>Use <code>cognito-identity.<region>.amazonaws.com</code> or <region-name>, and <b>this</b>.</p>");
+        assert!(md.contains("region"), "{md}");
+        assert!(md.contains("region-name"), "{md}");
+        assert!(md.contains("**this**"), "{md}");
+        assert!(
+            !md.contains("<region") || md.contains("\\<region") || md.contains("`"),
+            "{md}"
+        );
+    }
 
     /// (HTML, expected Markdown) pairs, one behaviour each.
     const CASES: &[(&str, &str)] = &[

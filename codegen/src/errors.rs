@@ -76,7 +76,7 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
         return TokenStream::new();
     };
     let code = &err.code;
-    let status = err.http_status;
+    let status = proc_macro2::Literal::u16_unsuffixed(err.http_status);
     let message = message_expr(cx, shape, members);
     let retry = retry_tokens(err);
     let is_server = matches!(err.fault, Fault::Server);
@@ -103,9 +103,10 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
                 #is_server
             }
 
-            /// Whether, and why, a call failing with this error may be retried.
+            /// Whether, and why, a call failing with this error may be retried: as the model
+            /// declares, else by its code (throttling) or status (server faults).
             pub fn retry_kind(&self) -> ::std::option::Option<#rt::retry::RetryKind> {
-                #retry
+                #rt::retry::modeled_retry_kind(Self::CODE, Self::HTTP_STATUS, #retry)
             }
         }
 
@@ -141,6 +142,19 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 .map_or(e.as_str(), |t| t.code.as_str())
         })
         .collect();
+    let from_response = if op.errors.is_empty() {
+        quote!(Self::Unhandled(response.unhandled()))
+    } else {
+        quote! {
+            match response.code.as_deref() {
+                #(Some(#codes) => match response.parse() {
+                    Ok(e) => Self::#variants(e),
+                    Err(e) => Self::Unhandled(e),
+                },)*
+                _ => Self::Unhandled(response.unhandled()),
+            }
+        }
+    };
     let variant_docs = op.errors.iter().map(|e| {
         let shape = cx.shape(e);
         docs::attrs(&cx.docs(shape.docs.as_deref(), &format!("The `{e}` error.")))
@@ -198,13 +212,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
 
         impl #rt::OperationError for #ident {
             fn from_response(response: &#rt::error::ErrorResponse) -> Self {
-                match response.code.as_deref() {
-                    #(Some(#codes) => match response.parse() {
-                        Ok(e) => Self::#variants(e),
-                        Err(e) => Self::Unhandled(e),
-                    },)*
-                    _ => Self::Unhandled(response.unhandled()),
-                }
+                #from_response
             }
 
             fn from_unhandled(error: #rt::UnhandledError) -> Self {

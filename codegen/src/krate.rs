@@ -128,7 +128,15 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         ("src/server.rs", server::emit(&cx)),
         ("src/validate.rs", types::emit_validation(&cx)),
     ];
+    // A deprecated shape or operation is still generated, and the generated code itself
+    // must use it without warnings; users of it still see the deprecation.
+    let allow_deprecated = has_deprecated(service).then(|| quote!(#![allow(deprecated)]));
     for (path, tokens) in rust {
+        let tokens = if path == "src/lib.rs" {
+            tokens
+        } else {
+            quote!(#allow_deprecated #tokens)
+        };
         files.insert(
             PathBuf::from(path),
             format::rust_file(path, tokens, headers)?,
@@ -136,6 +144,21 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
     }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
     Ok(files)
+}
+
+/// True when anything in the model is deprecated.
+fn has_deprecated(service: &ir::Service) -> bool {
+    let member = |m: &ir::Member| m.deprecated.is_some();
+    service.operations.iter().any(|op| op.deprecated.is_some())
+        || service.shapes.values().any(|s| {
+            s.deprecated.is_some()
+                || match &s.kind {
+                    ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().any(member),
+                    ShapeKind::List { member: m, .. } => member(m),
+                    ShapeKind::Map { key, value, .. } => member(key) || member(value),
+                    _ => false,
+                }
+        })
 }
 
 fn lib_rs(cx: &Cx<'_>) -> TokenStream {

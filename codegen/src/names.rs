@@ -97,6 +97,12 @@ pub struct Names {
     service_trait: String,
 }
 
+/// Methods every generated `Client` has besides one per operation.
+const CLIENT_METHODS: &[&str] = &["new", "with_transport", "config"];
+
+/// Items of the `operation` module besides one constant per operation.
+const OPERATION_STATICS: &[&str] = &["SERVICE", "ALL"];
+
 impl Names {
     /// Decides every name of `service` and checks them all; the error lists every collision.
     pub fn new(service: &ir::Service) -> Result<Names, CodegenError> {
@@ -126,7 +132,21 @@ impl Names {
         }
 
         let mut methods = Scope::new("method", "the client");
+        for method in CLIENT_METHODS {
+            methods.claim(
+                method,
+                Origin::named("generated method", method),
+                &mut problems,
+            );
+        }
         let mut constants = Scope::new("constant", "the operation constants");
+        for constant in OPERATION_STATICS {
+            constants.claim(
+                constant,
+                Origin::named("generated item", constant),
+                &mut problems,
+            );
+        }
         for op in &service.operations {
             let decided = operation_names(&op.name, op.input.as_deref(), op.output.as_deref());
             let origin = |kind| Origin::named(kind, &op.name);
@@ -743,6 +763,7 @@ mod tests {
                 fault: ir::Fault::Client,
                 http_status: 400,
                 code: name.to_owned(),
+                query_code: None,
                 retryable: None,
             }),
             ..shape(

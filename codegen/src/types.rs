@@ -194,19 +194,25 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
         }
     }
     let new_doc = if params.is_empty() {
-        format!("Creates a `{}` with every member unset.", shape.name)
+        if members.is_empty() {
+            format!("Creates the `{}` value.", shape.name)
+        } else {
+            format!(
+                "Creates {} `{}` with every member unset.",
+                article(&shape.name),
+                shape.name
+            )
+        }
     } else {
         format!(
-            "Creates a `{}` from its required members; optional members start unset.",
+            "Creates {} `{}` from its required members; optional members start unset.",
+            article(&shape.name),
             shape.name
         )
     };
     let new_doc = docs::attrs(&new_doc);
-    let allow = (members.iter().any(|m| m.deprecated.is_some()) || shape.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
-        #allow
         impl #ident {
             #new_doc
             #too_many
@@ -215,6 +221,14 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
             }
             #(#setters)*
         }
+    }
+}
+
+/// The indefinite article for a name, by its first letter.
+fn article(name: &str) -> &'static str {
+    match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
@@ -239,12 +253,7 @@ fn emit_debug(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
             quote! { .field(#label, &self.#name) }
         }
     });
-    let allow = members
-        .iter()
-        .any(|m| m.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow
         impl ::std::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#title) #(#fields)* .finish()
@@ -262,16 +271,49 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
     let variants = members.iter().map(|m| {
         let name = cx.names.union_variant(&shape.name, &m.name);
         let ty = wire::boxed_type(cx, m);
-        let attrs = wire::variant_attrs(m);
+        let attrs = wire::variant_attrs(cx, m);
         let docs = member_docs(cx, shape, m);
         quote! { #docs #attrs #name(#ty), }
     });
+    let redact = shape.sensitive
+        || members
+            .iter()
+            .any(|m| m.sensitive || sensitive_entries(cx, m));
+    let derive_debug = (!redact).then(|| quote!(Debug,));
+    let debug_impl = redact.then(|| emit_union_debug(cx, shape, members));
     quote! {
         #doc
-        #[derive(Clone, PartialEq, Debug, ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
+        #[derive(Clone, PartialEq, #derive_debug ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
         #[serde(crate = #SERDE_CRATE)]
         pub enum #ident {
             #(#variants)*
+        }
+        #debug_impl
+    }
+}
+
+/// `Debug` for a union with sensitive members: the variant name shows, the value does not.
+fn emit_union_debug(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let rt = rt();
+    let arms = members.iter().map(|m| {
+        let variant = cx.names.union_variant(&shape.name, &m.name);
+        let label = variant.to_string();
+        if m.sensitive || shape.sensitive {
+            quote! { Self::#variant(_) => f.debug_tuple(#label).field(&#rt::wire::Redacted).finish(), }
+        } else if sensitive_entries(cx, m) {
+            quote! { Self::#variant(v) => f.debug_tuple(#label).field(&#rt::wire::RedactedEntries(v)).finish(), }
+        } else {
+            quote! { Self::#variant(v) => f.debug_tuple(#label).field(v).finish(), }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                }
+            }
         }
     }
 }
@@ -541,12 +583,7 @@ fn validate_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
     } else {
         (quote!(path), quote!(out))
     };
-    let allow = members
-        .iter()
-        .any(|m| m.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow
         impl #rt::Validate for #ident {
             fn validate(&self, #path_arg: &#rt::validate::Path<'_>, #out_arg: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
                 #(#checks)*
@@ -587,14 +624,20 @@ fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Tok
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
-        Some(v) => quote!(Some(#v)),
+        Some(v) => {
+            let v = proc_macro2::Literal::u64_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     }
 }
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
     match v {
-        Some(v) => quote!(Some(#v)),
+        Some(v) => {
+            let v = proc_macro2::Literal::f64_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     }
 }
@@ -673,7 +716,8 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                     quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
                 );
             }
-            let key_check = check_call(cx, &key.target, quote!(k), path_of_key(), key.sensitive);
+            // Keys are reported at the map's own path, values at the key's path.
+            let key_check = check_call(cx, &key.target, quote!(k), quote!(path), key.sensitive);
             let val_check = if *sparse {
                 check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
                     .map(|call| quote! { if let Some(v) = v { #call } })
@@ -681,10 +725,17 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                 check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
             };
             if key_check.is_some() || val_check.is_some() {
+                let key_bind = val_check
+                    .is_some()
+                    .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
+                let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
+                // Entries are checked in key order so the violations read the same every run.
                 body.push(quote! {
-                    for (k, v) in value {
-                        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-                        let _ = key_text;
+                    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+                    entries.sort_unstable_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
+                    for (k, v) in entries {
+                        #key_bind
+                        #value_bind
                         #key_check
                         #val_check
                     }
@@ -702,7 +753,11 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
             if has_range =>
         {
             let (min, max) = (opt_f64(c.min_value), opt_f64(c.max_value));
-            body.push(quote! { #rt::validate::range(path, *value as f64, #min, #max, out); });
+            let value = match &shape.kind {
+                ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
+                _ => quote!(*value as f64),
+            };
+            body.push(quote! { #rt::validate::range(path, #value, #min, #max, out); });
         }
         _ => {}
     }

@@ -95,31 +95,79 @@ pub fn takes_into(cx: &Cx<'_>, m: &ir::Member) -> bool {
         )
 }
 
-/// The serde helper module for a member whose wire form differs from its Rust type's own.
-fn with_module(cx: &Cx<'_>, m: &ir::Member) -> Option<&'static str> {
-    let shape = cx.shape(&m.target);
-    let opt = !m.required;
-    match &shape.kind {
-        ShapeKind::Timestamp(fmt) => match m.timestamp_format.unwrap_or(*fmt) {
+/// The runtime's `WireFormat` for a scalar value of `target` whose Rust type's own serde
+/// form is not the wire form, with `timestamp_format` overriding the shape's.
+fn element_format(
+    cx: &Cx<'_>,
+    target: &str,
+    timestamp_format: Option<TimestampFormat>,
+) -> Option<&'static str> {
+    match &cx.shape(target).kind {
+        ShapeKind::Timestamp(fmt) => match timestamp_format.unwrap_or(*fmt) {
             TimestampFormat::EpochSeconds => None,
-            TimestampFormat::DateTime => Some(if opt { "date_time_opt" } else { "date_time" }),
-            TimestampFormat::HttpDate => Some(if opt { "http_date_opt" } else { "http_date" }),
+            TimestampFormat::DateTime => Some("DateTimeFormat"),
+            TimestampFormat::HttpDate => Some("HttpDateFormat"),
         },
-        ShapeKind::Float => Some(if opt { "f32_opt" } else { "f32_value" }),
-        ShapeKind::Double | ShapeKind::BigDecimal => {
-            Some(if opt { "f64_opt" } else { "f64_value" })
-        }
+        ShapeKind::Float => Some("F32Format"),
+        ShapeKind::Double | ShapeKind::BigDecimal => Some("F64Format"),
         _ => None,
     }
+}
+
+/// The serde attributes (starting with a comma) that give a member its wire form when its
+/// Rust type's own form is not it: the value itself, or the elements of a list or the values
+/// of a map. Collections nested deeper use the elements' own forms.
+fn format_attrs(cx: &Cx<'_>, m: &ir::Member, optional: bool) -> Option<TokenStream> {
+    let opt = if optional { "_opt" } else { "" };
+    let (module, format, generics) = match &cx.shape(&m.target).kind {
+        ShapeKind::List {
+            member,
+            sparse: false,
+        } => (
+            "list",
+            element_format(cx, &member.target, member.timestamp_format)?,
+            "_",
+        ),
+        ShapeKind::Map {
+            value,
+            sparse: false,
+            ..
+        } => (
+            "map",
+            element_format(cx, &value.target, value.timestamp_format)?,
+            "_, _",
+        ),
+        _ => {
+            let format = element_format(cx, &m.target, m.timestamp_format)?;
+            let module = match format {
+                "DateTimeFormat" => "date_time",
+                "HttpDateFormat" => "http_date",
+                "F32Format" => "f32",
+                _ => "f64",
+            };
+            let module = match (module, optional) {
+                ("f32" | "f64", false) => format!("{module}_value"),
+                (_, true) => format!("{module}_opt"),
+                (_, false) => module.to_owned(),
+            };
+            let path = format!("::aws_json_runtime::wire::{module}");
+            return Some(quote!(, with = #path));
+        }
+    };
+    let rt = "::aws_json_runtime::wire";
+    let ser = format!("{rt}::{module}::serialize{opt}::<{rt}::{format}, {generics}>");
+    let de = format!("{rt}::{module}::deserialize{opt}::<{rt}::{format}, {generics}>");
+    Some(quote!(, serialize_with = #ser, deserialize_with = #de))
 }
 
 /// The `#[serde(..)]` attribute of a structure field.
 pub fn field_attrs(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
     let wire = &m.name;
-    let with = with_module(cx, m).map(|module| {
-        let path = format!("::aws_json_runtime::wire::{module}");
-        quote!(, with = #path)
-    });
+    let with = if m.indirect {
+        None
+    } else {
+        format_attrs(cx, m, !m.required)
+    };
     let alias = message_alias(m).map(|a| quote!(, alias = #a));
     let optional = (!m.required)
         .then(|| quote!(, default, skip_serializing_if = "::std::option::Option::is_none"));
@@ -136,7 +184,12 @@ fn message_alias(m: &ir::Member) -> Option<&'static str> {
 }
 
 /// The `#[serde(..)]` attribute of a union variant.
-pub fn variant_attrs(m: &ir::Member) -> TokenStream {
+pub fn variant_attrs(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
     let wire = &m.name;
-    quote! { #[serde(rename = #wire)] }
+    let with = if m.indirect {
+        None
+    } else {
+        format_attrs(cx, m, false)
+    };
+    quote! { #[serde(rename = #wire #with)] }
 }

@@ -45,7 +45,7 @@ impl ConcurrentModificationException {
     /// The error code on the wire.
     pub const CODE: &'static str = "ConcurrentModificationException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -58,11 +58,16 @@ impl ConcurrentModificationException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -118,7 +123,7 @@ impl DeveloperUserAlreadyRegisteredException {
     /// The error code on the wire.
     pub const CODE: &'static str = "DeveloperUserAlreadyRegisteredException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -131,11 +136,16 @@ impl DeveloperUserAlreadyRegisteredException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -172,7 +182,7 @@ pub struct ExternalServiceException {
 }
 
 impl ExternalServiceException {
-    /// Creates a `ExternalServiceException` with every member unset.
+    /// Creates an `ExternalServiceException` with every member unset.
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -191,7 +201,7 @@ impl ExternalServiceException {
     /// The error code on the wire.
     pub const CODE: &'static str = "ExternalServiceException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -204,11 +214,16 @@ impl ExternalServiceException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -245,7 +260,7 @@ pub struct InternalErrorException {
 }
 
 impl InternalErrorException {
-    /// Creates a `InternalErrorException` with every member unset.
+    /// Creates an `InternalErrorException` with every member unset.
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -264,7 +279,7 @@ impl InternalErrorException {
     /// The error code on the wire.
     pub const CODE: &'static str = "InternalErrorException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 500u16;
+    pub const HTTP_STATUS: u16 = 500;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -277,11 +292,16 @@ impl InternalErrorException {
     pub fn is_server_fault(&self) -> bool {
         true
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -320,7 +340,7 @@ pub struct InvalidIdentityPoolConfigurationException {
 }
 
 impl InvalidIdentityPoolConfigurationException {
-    /// Creates a `InvalidIdentityPoolConfigurationException` with every member unset.
+    /// Creates an `InvalidIdentityPoolConfigurationException` with every member unset.
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -339,7 +359,7 @@ impl InvalidIdentityPoolConfigurationException {
     /// The error code on the wire.
     pub const CODE: &'static str = "InvalidIdentityPoolConfigurationException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -352,11 +372,16 @@ impl InvalidIdentityPoolConfigurationException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -393,7 +418,7 @@ pub struct InvalidParameterException {
 }
 
 impl InvalidParameterException {
-    /// Creates a `InvalidParameterException` with every member unset.
+    /// Creates an `InvalidParameterException` with every member unset.
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -412,7 +437,7 @@ impl InvalidParameterException {
     /// The error code on the wire.
     pub const CODE: &'static str = "InvalidParameterException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -425,11 +450,16 @@ impl InvalidParameterException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -485,7 +515,7 @@ impl LimitExceededException {
     /// The error code on the wire.
     pub const CODE: &'static str = "LimitExceededException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -498,11 +528,16 @@ impl LimitExceededException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -558,7 +593,7 @@ impl NotAuthorizedException {
     /// The error code on the wire.
     pub const CODE: &'static str = "NotAuthorizedException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -571,11 +606,16 @@ impl NotAuthorizedException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -631,7 +671,7 @@ impl ResourceConflictException {
     /// The error code on the wire.
     pub const CODE: &'static str = "ResourceConflictException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -644,11 +684,16 @@ impl ResourceConflictException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -704,7 +749,7 @@ impl ResourceNotFoundException {
     /// The error code on the wire.
     pub const CODE: &'static str = "ResourceNotFoundException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -717,11 +762,16 @@ impl ResourceNotFoundException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 
@@ -777,7 +827,7 @@ impl TooManyRequestsException {
     /// The error code on the wire.
     pub const CODE: &'static str = "TooManyRequestsException";
     /// The HTTP status the service answers this error with.
-    pub const HTTP_STATUS: u16 = 400u16;
+    pub const HTTP_STATUS: u16 = 400;
     /// The error code on the wire.
     pub fn code(&self) -> &'static str {
         Self::CODE
@@ -790,11 +840,16 @@ impl TooManyRequestsException {
     pub fn is_server_fault(&self) -> bool {
         false
     }
-    /// Whether, and why, a call failing with this error may be retried.
+    /// Whether, and why, a call failing with this error may be retried: as the model
+    /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        None
+        ::aws_json_runtime::retry::modeled_retry_kind(
+            Self::CODE,
+            Self::HTTP_STATUS,
+            None,
+        )
     }
 }
 

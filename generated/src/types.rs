@@ -1448,7 +1448,7 @@ pub struct IdentityDescription {
 }
 
 impl IdentityDescription {
-    /// Creates a `IdentityDescription` with every member unset.
+    /// Creates an `IdentityDescription` with every member unset.
     pub fn new() -> Self {
         Self {
             identity_id: None,
@@ -1576,7 +1576,7 @@ pub struct IdentityPool {
 }
 
 impl IdentityPool {
-    /// Creates a `IdentityPool` from its required members; optional members start unset.
+    /// Creates an `IdentityPool` from its required members; optional members start unset.
     pub fn new(
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
         identity_pool_name: impl ::std::convert::Into<::std::string::String>,
@@ -1693,7 +1693,7 @@ pub struct IdentityPoolShortDescription {
 }
 
 impl IdentityPoolShortDescription {
-    /// Creates a `IdentityPoolShortDescription` with every member unset.
+    /// Creates an `IdentityPoolShortDescription` with every member unset.
     pub fn new() -> Self {
         Self {
             identity_pool_id: None,
@@ -2827,7 +2827,7 @@ impl TagResourceInput {
 pub struct TagResourceResponse {}
 
 impl TagResourceResponse {
-    /// Creates a `TagResourceResponse` with every member unset.
+    /// Creates the `TagResourceResponse` value.
     pub fn new() -> Self {
         Self {}
     }
@@ -2858,7 +2858,7 @@ pub struct UnlinkDeveloperIdentityInput {
 }
 
 impl UnlinkDeveloperIdentityInput {
-    /// Creates a `UnlinkDeveloperIdentityInput` from its required members; optional members start unset.
+    /// Creates an `UnlinkDeveloperIdentityInput` from its required members; optional members start unset.
     pub fn new(
         identity_id: impl ::std::convert::Into<::std::string::String>,
         identity_pool_id: impl ::std::convert::Into<::std::string::String>,
@@ -2900,7 +2900,7 @@ pub struct UnlinkIdentityInput {
 }
 
 impl UnlinkIdentityInput {
-    /// Creates a `UnlinkIdentityInput` from its required members; optional members start unset.
+    /// Creates an `UnlinkIdentityInput` from its required members; optional members start unset.
     pub fn new(
         identity_id: impl ::std::convert::Into<::std::string::String>,
         logins: ::std::collections::HashMap<
@@ -2955,7 +2955,7 @@ pub struct UnprocessedIdentityId {
 }
 
 impl UnprocessedIdentityId {
-    /// Creates a `UnprocessedIdentityId` with every member unset.
+    /// Creates an `UnprocessedIdentityId` with every member unset.
     pub fn new() -> Self {
         Self {
             identity_id: None,
@@ -3001,7 +3001,7 @@ pub struct UntagResourceInput {
 }
 
 impl UntagResourceInput {
-    /// Creates a `UntagResourceInput` from its required members; optional members start unset.
+    /// Creates an `UntagResourceInput` from its required members; optional members start unset.
     pub fn new(
         resource_arn: impl ::std::convert::Into<::std::string::String>,
         tag_keys: ::std::vec::Vec<::std::string::String>,
@@ -3026,7 +3026,7 @@ impl UntagResourceInput {
 pub struct UntagResourceResponse {}
 
 impl UntagResourceResponse {
-    /// Creates a `UntagResourceResponse` with every member unset.
+    /// Creates the `UntagResourceResponse` value.
     pub fn new() -> Self {
         Self {}
     }

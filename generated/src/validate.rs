@@ -10,13 +10,7 @@ fn check_arn_string(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        Some(20u64),
-        Some(2048u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(20), Some(2048), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -26,7 +20,7 @@ fn check_account_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(15u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(15), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^\\d+$",
     );
@@ -57,7 +51,7 @@ fn check_claim_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(64u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(64), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$",
     );
@@ -71,7 +65,7 @@ fn check_claim_value(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
@@ -106,7 +100,7 @@ fn check_cognito_identity_provider_client_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w_]+$",
     );
@@ -132,7 +126,7 @@ fn check_cognito_identity_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w._:/-]+$",
     );
@@ -292,7 +286,7 @@ fn check_developer_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w._-]+$",
     );
@@ -315,13 +309,7 @@ fn check_developer_user_identifier(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        Some(1u64),
-        Some(1024u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(1024), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -600,7 +588,7 @@ fn check_identity_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(55u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(55), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w-]+:[0-9a-f-]+$",
     );
@@ -614,13 +602,7 @@ fn check_identity_id_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        Some(1u64),
-        Some(60u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), Some(1), Some(60), out);
     for (i, v) in value.iter().enumerate() {
         check_identity_id(v, &path.index(i), false, out);
     }
@@ -697,7 +679,7 @@ fn check_identity_pool_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(55u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(55), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w-]+:[0-9a-f-]+$",
     );
@@ -711,7 +693,7 @@ fn check_identity_pool_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w\\s+=,.@-]+$",
     );
@@ -752,10 +734,15 @@ fn check_identity_pool_tags_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    for (k, v) in value {
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_tag_keys_type(k, &path.key(key_text), false, out);
+        check_tag_keys_type(k, path, false, out);
         check_tag_value_type(v, &path.key(key_text), false, out);
     }
 }
@@ -779,7 +766,7 @@ fn check_identity_provider_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\w.;_/-]+$",
     );
@@ -793,7 +780,7 @@ fn check_identity_provider_name(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -803,13 +790,7 @@ fn check_identity_provider_token(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        Some(1u64),
-        Some(50000u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(50000), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -819,11 +800,16 @@ fn check_identity_providers(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
-    for (k, v) in value {
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_identity_provider_name(k, &path.key(key_text), false, out);
+        check_identity_provider_name(k, path, false, out);
         check_identity_provider_id(v, &path.key(key_text), false, out);
     }
 }
@@ -967,11 +953,16 @@ fn check_logins_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
-    for (k, v) in value {
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_identity_provider_name(k, &path.key(key_text), false, out);
+        check_identity_provider_name(k, path, false, out);
         check_identity_provider_token(v, &path.key(key_text), true, out);
     }
 }
@@ -1073,13 +1064,7 @@ fn check_mapping_rules_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(
-        path,
-        value.len(),
-        Some(1u64),
-        Some(400u64),
-        out,
-    );
+    ::aws_json_runtime::validate::length(path, value.len(), Some(1), Some(400), out);
     for (i, v) in value.iter().enumerate() {
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }
@@ -1157,13 +1142,7 @@ fn check_pagination_key(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(
-        path,
-        value,
-        Some(1u64),
-        Some(65535u64),
-        out,
-    );
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(65535), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^[\\S]+$",
     );
@@ -1177,7 +1156,7 @@ fn check_principal_tag_id(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1187,7 +1166,7 @@ fn check_principal_tag_value(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(256u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(256), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1197,11 +1176,16 @@ fn check_principal_tags(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(50u64), out);
-    for (k, v) in value {
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(50), out);
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_principal_tag_id(k, &path.key(key_text), false, out);
+        check_principal_tag_id(k, path, false, out);
         check_principal_tag_value(v, &path.key(key_text), false, out);
     }
 }
@@ -1213,13 +1197,7 @@ fn check_query_limit(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::range(
-        path,
-        *value as f64,
-        Some(1f64),
-        Some(60f64),
-        out,
-    );
+    ::aws_json_runtime::validate::range(path, *value as f64, Some(1.0), Some(60.0), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::error::ResourceConflictException {
@@ -1273,11 +1251,16 @@ fn check_role_mapping_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10u64), out);
-    for (k, v) in value {
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_identity_provider_name(k, &path.key(key_text), false, out);
+        check_identity_provider_name(k, path, false, out);
         ::aws_json_runtime::Validate::validate(v, &path.key(key_text), out);
     }
 }
@@ -1306,7 +1289,7 @@ fn check_role_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
     static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::new(
         "^(un)?authenticated$",
     );
@@ -1320,11 +1303,16 @@ fn check_roles_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(2u64), out);
-    for (k, v) in value {
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(2), out);
+    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+    entries
+        .sort_unstable_by(|a, b| {
+            ::std::convert::AsRef::<str>::as_ref(a.0)
+                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+        });
+    for (k, v) in entries {
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        let _ = key_text;
-        check_role_type(k, &path.key(key_text), false, out);
+        check_role_type(k, path, false, out);
         check_arn_string(v, &path.key(key_text), false, out);
     }
 }
@@ -1424,7 +1412,7 @@ fn check_tag_keys_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1u64), Some(128u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::TagResourceInput {
@@ -1453,7 +1441,7 @@ fn check_tag_value_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, None, Some(256u64), out);
+    ::aws_json_runtime::validate::str_length(path, value, None, Some(256), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
@@ -1466,8 +1454,8 @@ fn check_token_duration(
     ::aws_json_runtime::validate::range(
         path,
         *value as f64,
-        Some(1f64),
-        Some(86400f64),
+        Some(1.0),
+        Some(86400.0),
         out,
     );
 }
@@ -1547,7 +1535,7 @@ fn check_unprocessed_identity_id_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(60u64), out);
+    ::aws_json_runtime::validate::length(path, value.len(), None, Some(60), out);
     for (i, v) in value.iter().enumerate() {
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }

@@ -296,8 +296,11 @@ pub struct ErrorTrait {
     /// The HTTP status the service answers with (400 for client errors and 500 for
     /// server errors unless the model says otherwise).
     pub http_status: u16,
-    /// The error code on the wire; the shape name unless the model gives another.
+    /// The error code on the wire (`__type`): awsJson names errors by their shape name.
     pub code: String,
+    /// The awsQuery error code the model also gives (botocore `error.code`, Smithy
+    /// `awsQueryError`), which only query-compatible services send, in a separate header.
+    pub query_code: Option<String>,
     /// Set when a client may retry the call.
     pub retryable: Option<Retryable>,
 }

@@ -10,7 +10,6 @@ use std::fmt;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::retry::RetryKind;
 use crate::transport::{HttpResponse, TransportError};
@@ -26,14 +25,30 @@ pub fn sanitize_error_code(raw: &str) -> &str {
     bare.trim()
 }
 
-/// The error-naming parts of an error body. Both `message` and `Message` are accepted.
-#[derive(Deserialize, Default)]
+/// The error-naming parts of an error body: `__type`, `code`, and the message under any of
+/// its spellings. Each is read on its own, so a mistyped member elsewhere (or a message that
+/// is not a string) never hides the code.
+#[derive(Default)]
 struct ErrorBody {
-    #[serde(rename = "__type")]
     type_: Option<String>,
     code: Option<String>,
-    #[serde(alias = "Message", alias = "errorMessage")]
     message: Option<String>,
+}
+
+impl ErrorBody {
+    fn read(body: &[u8]) -> Self {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
+            return ErrorBody::default();
+        };
+        let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        ErrorBody {
+            type_: text("__type"),
+            code: text("code"),
+            message: text("message")
+                .or_else(|| text("Message"))
+                .or_else(|| text("errorMessage")),
+        }
+    }
 }
 
 /// An error response, as far as the runtime can read it without the model.
@@ -55,11 +70,7 @@ impl ErrorResponse {
     /// Reads the code and message of an error response.
     pub fn from_response(response: &HttpResponse) -> Self {
         let body = response.body().clone();
-        let parsed: ErrorBody = if body.iter().all(u8::is_ascii_whitespace) {
-            ErrorBody::default()
-        } else {
-            serde_json::from_slice(&body).unwrap_or_default()
-        };
+        let parsed = ErrorBody::read(&body);
         let header_code = response
             .headers()
             .get("x-amzn-errortype")
@@ -265,7 +276,6 @@ pub fn is_throttling_code(code: &str) -> bool {
             | "TransactionInProgressException"
             | "RequestLimitExceeded"
             | "BandwidthLimitExceeded"
-            | "LimitExceededException"
             | "RequestThrottled"
             | "SlowDown"
             | "PriorRequestNotComplete"

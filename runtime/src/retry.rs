@@ -15,6 +15,24 @@ pub enum RetryKind {
     Transient,
 }
 
+/// The retry kind of a modeled error: what the model declares, else throttling for the
+/// error codes AWS uses for throttling, else transient for server faults (5xx).
+pub fn modeled_retry_kind(
+    code: &str,
+    http_status: u16,
+    declared: Option<RetryKind>,
+) -> Option<RetryKind> {
+    declared.or_else(|| {
+        if crate::error::is_throttling_code(code) || http_status == 429 {
+            Some(RetryKind::Throttling)
+        } else if http_status >= 500 {
+            Some(RetryKind::Transient)
+        } else {
+            None
+        }
+    })
+}
+
 /// How a client retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {

@@ -296,3 +296,202 @@ mod tests {
         );
     }
 }
+
+/// A wire form for values whose Rust type's own serde form is not the wire's: timestamps in
+/// a non-default format and floats that may be `NaN` or infinite. Used through [`list`] and
+/// [`map`] for collections of such values.
+pub trait WireFormat {
+    /// The Rust type.
+    type Value;
+    /// Writes one value.
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Reads one value.
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error>;
+}
+
+macro_rules! wire_format {
+    ($name:ident, $value:ty, $module:ident, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $name;
+
+        impl WireFormat for $name {
+            type Value = $value;
+            fn serialize<S: Serializer>(value: &$value, serializer: S) -> Result<S::Ok, S::Error> {
+                $module::serialize(value, serializer)
+            }
+            fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<$value, D::Error> {
+                $module::deserialize(deserializer)
+            }
+        }
+    };
+}
+
+wire_format!(
+    DateTimeFormat,
+    DateTime,
+    date_time,
+    "Timestamps as RFC 3339 strings."
+);
+wire_format!(
+    HttpDateFormat,
+    DateTime,
+    http_date,
+    "Timestamps as HTTP-date strings."
+);
+wire_format!(
+    F64Format,
+    f64,
+    f64_value,
+    "`f64` with `NaN` and infinities as strings."
+);
+wire_format!(
+    F32Format,
+    f32,
+    f32_value,
+    "`f32` with `NaN` and infinities as strings."
+);
+
+/// Serialises one value in format `F`.
+struct Out<'a, F: WireFormat>(&'a F::Value);
+
+impl<F: WireFormat> serde::Serialize for Out<'_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        F::serialize(self.0, serializer)
+    }
+}
+
+/// Deserialises one value in format `F`.
+struct In<F: WireFormat>(F::Value);
+
+impl<'de, F: WireFormat> Deserialize<'de> for In<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        F::deserialize(deserializer).map(In)
+    }
+}
+
+/// Lists whose elements have a [`WireFormat`].
+pub mod list {
+    use super::*;
+
+    /// Writes the list.
+    pub fn serialize<F: WireFormat, S: Serializer>(
+        v: &[F::Value],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(Out::<F>))
+    }
+
+    /// Reads the list.
+    pub fn deserialize<'de, F: WireFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<F::Value>, D::Error> {
+        Ok(Vec::<In<F>>::deserialize(d)?
+            .into_iter()
+            .map(|v| v.0)
+            .collect())
+    }
+
+    /// Writes an optional list; only called for `Some`.
+    pub fn serialize_opt<F: WireFormat, S: Serializer>(
+        v: &Option<Vec<F::Value>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => serialize::<F, S>(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an optional list; `null` reads as `None`.
+    pub fn deserialize_opt<'de, F: WireFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<F::Value>>, D::Error> {
+        Ok(Option::<Vec<In<F>>>::deserialize(d)?.map(|v| v.into_iter().map(|v| v.0).collect()))
+    }
+}
+
+/// Maps whose values have a [`WireFormat`].
+pub mod map {
+    use super::*;
+    use std::hash::Hash;
+
+    /// Writes the map.
+    pub fn serialize<F, K, S>(v: &HashMap<K, F::Value>, s: S) -> Result<S::Ok, S::Error>
+    where
+        F: WireFormat,
+        K: serde::Serialize,
+        S: Serializer,
+    {
+        s.collect_map(v.iter().map(|(k, v)| (k, Out::<F>(v))))
+    }
+
+    /// Reads the map.
+    pub fn deserialize<'de, F, K, D>(d: D) -> Result<HashMap<K, F::Value>, D::Error>
+    where
+        F: WireFormat,
+        K: Deserialize<'de> + Eq + Hash,
+        D: Deserializer<'de>,
+    {
+        Ok(HashMap::<K, In<F>>::deserialize(d)?
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect())
+    }
+
+    /// Writes an optional map; only called for `Some`.
+    pub fn serialize_opt<F, K, S>(v: &Option<HashMap<K, F::Value>>, s: S) -> Result<S::Ok, S::Error>
+    where
+        F: WireFormat,
+        K: serde::Serialize,
+        S: Serializer,
+    {
+        match v {
+            Some(v) => serialize::<F, K, S>(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an optional map; `null` reads as `None`.
+    pub fn deserialize_opt<'de, F, K, D>(d: D) -> Result<Option<HashMap<K, F::Value>>, D::Error>
+    where
+        F: WireFormat,
+        K: Deserialize<'de> + Eq + Hash,
+        D: Deserializer<'de>,
+    {
+        Ok(Option::<HashMap<K, In<F>>>::deserialize(d)?
+            .map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect()))
+    }
+}
+
+#[cfg(test)]
+mod collection_tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Holder {
+        #[serde(
+            serialize_with = "list::serialize::<DateTimeFormat, _>",
+            deserialize_with = "list::deserialize::<DateTimeFormat, _>"
+        )]
+        dates: Vec<DateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "map::serialize_opt::<F64Format, _, _>",
+            deserialize_with = "map::deserialize_opt::<F64Format, _, _>"
+        )]
+        scores: Option<HashMap<String, f64>>,
+    }
+
+    #[test]
+    fn collections_use_the_element_wire_format() {
+        let json = r#"{"dates":["2014-04-29T18:30:38Z"],"scores":{"a":"NaN"}}"#;
+        let h: Holder = serde_json::from_str(json).unwrap();
+        assert_eq!(h.dates[0].secs(), 1398796238);
+        assert!(h.scores.as_ref().unwrap()["a"].is_nan());
+        assert_eq!(serde_json::to_string(&h).unwrap(), json);
+        let h: Holder = serde_json::from_str(r#"{"dates":[]}"#).unwrap();
+        assert_eq!(h.scores, None);
+    }
+}

@@ -434,9 +434,8 @@ fn lower_error_trait(name: &str, s: &raw::Shape) -> Option<ErrorTrait> {
         http_status: info
             .and_then(|i| i.http_status_code)
             .unwrap_or(default_status),
-        code: info
-            .and_then(|i| i.code.clone())
-            .unwrap_or_else(|| name.to_owned()),
+        code: name.to_owned(),
+        query_code: info.and_then(|i| i.code.clone()),
         retryable: s.retryable.as_ref().map(|r| Retryable {
             throttling: r.throttling,
         }),
@@ -648,7 +647,11 @@ mod tests {
         let b = err("B").expect("B is an error");
         assert_eq!((b.fault, b.http_status), (Fault::Server, 500));
         let c = err("C").expect("C is an error");
-        assert_eq!((c.http_status, c.code.as_str()), (409, "Cee"));
+        // awsJson names the error by its shape; the query code is kept beside it.
+        assert_eq!(
+            (c.http_status, c.code.as_str(), c.query_code.as_deref()),
+            (409, "C", Some("Cee"))
+        );
         assert_eq!(c.retryable, Some(Retryable { throttling: true }));
     }
 

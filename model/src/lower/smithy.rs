@@ -898,7 +898,8 @@ fn error_trait(name: &str, t: &BTreeMap<String, Value>) -> Result<Option<ErrorTr
     Ok(Some(ErrorTrait {
         fault,
         http_status: status,
-        code: str_field(query, "code")?.unwrap_or_else(|| name.to_owned()),
+        code: name.to_owned(),
+        query_code: str_field(query, "code")?,
         retryable,
     }))
 }
