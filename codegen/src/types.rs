@@ -73,8 +73,18 @@ fn emit_empty(ident: &Ident, doc: &str) -> TokenStream {
 
 /// Docs for a member: the model's text, a note when it is sensitive, and the model default.
 fn member_docs(cx: &Cx<'_>, owner: &ir::Shape, m: &ir::Member) -> TokenStream {
+    // A member without docs of its own borrows those of the shape it targets, which for
+    // scalar, list and map shapes have no other place to appear.
     let fallback = format!("The `{}` member of `{}`.", m.name, owner.name);
-    let mut text = cx.docs(m.docs.as_deref(), &fallback);
+    let target_docs = cx.shape(&m.target).docs.as_deref();
+    let mut text = cx.docs(m.docs.as_deref().or(target_docs), &fallback);
+    if m.idempotency_token {
+        text.push_str(
+            "
+
+An idempotency token: when left unset, the client fills it with a fresh random token.",
+        );
+    }
     if let Some(default) = &m.default {
         if !default.is_null() {
             text.push_str(&format!("\n\nThe model's default is `{default}`."));

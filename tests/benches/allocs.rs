@@ -137,7 +137,7 @@ async fn client_stages() -> Result<(), String> {
     )
     .await?;
     report(
-        "3 clone the body for the attempt (Bytes::clone)",
+        "3 = 2, plus the Bytes::clone each attempt takes",
         || async {
             let fresh = Bytes::from(serde_json::to_vec(&input).map_err(|e| e.to_string())?);
             black_box(fresh.clone());
