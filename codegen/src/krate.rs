@@ -174,7 +174,7 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         meta.api_version,
         meta.protocol.json_version(),
     );
-    let text = format!("{intro}{service_docs}");
+    let text = format!("{intro}{service_docs}").trim_end().to_owned();
     let attrs = docs::inner_attrs(&text);
     quote! {
         #attrs

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::{ErrorKind, ErrorResponse, OperationError, UnhandledError};
 use crate::retry::RetryConfig;
-use crate::transport::{HttpRequest, NoTransport, Transport};
+use crate::transport::{HttpRequest, NoTransport, Transport, X_AMZ_TARGET};
 use crate::validate::{summarize, Validate};
 
 /// A fresh idempotency token (a random version-4 UUID), for input members the model marks
@@ -236,7 +236,7 @@ impl ClientCore {
         *request.uri_mut() = uri.clone();
         let headers = request.headers_mut();
         headers.insert(CONTENT_TYPE, self.content_type.clone());
-        headers.insert("x-amz-target", HeaderValue::from_static(op.target));
+        headers.insert(X_AMZ_TARGET, HeaderValue::from_static(op.target));
         request
     }
 
@@ -262,7 +262,9 @@ impl ClientCore {
             .uri
             .as_ref()
             .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e.clone())))?;
-        let body = serde_json::to_vec(input).map_err(|e| {
+        // Most inputs are small; starting at 256 bytes saves the first few regrowths.
+        let mut body = Vec::with_capacity(256);
+        serde_json::to_writer(&mut body, input).map_err(|e| {
             E::from_unhandled(UnhandledError::new(
                 ErrorKind::Request,
                 format!("cannot serialise the {} input: {e}", op.name),

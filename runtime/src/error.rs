@@ -37,17 +37,109 @@ struct ErrorBody {
 
 impl ErrorBody {
     fn read(body: &[u8]) -> Self {
-        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
-            return ErrorBody::default();
-        };
-        let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        ErrorBody {
-            type_: text("__type"),
-            code: text("code"),
-            message: text("message")
-                .or_else(|| text("Message"))
-                .or_else(|| text("errorMessage")),
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct BodyVisitor;
+        impl<'de> serde::de::Visitor<'de> for BodyVisitor {
+            type Value = ErrorBody;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut body = ErrorBody::default();
+                let mut message_rank = usize::MAX;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "__type" => &mut body.type_,
+                        "code" => &mut body.code,
+                        "message" | "Message" | "errorMessage" => {
+                            // `message` wins over `Message`, which wins over `errorMessage`.
+                            let rank = ["message", "Message", "errorMessage"]
+                                .iter()
+                                .position(|k| *k == key.as_ref())
+                                .unwrap_or(usize::MAX);
+                            let value = map.next_value::<Lenient>()?.0;
+                            if value.is_some() && rank < message_rank {
+                                message_rank = rank;
+                                body.message = value;
+                            }
+                            continue;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = map.next_value::<Lenient>()?.0;
+                }
+                Ok(body)
+            }
         }
+        d.deserialize_map(BodyVisitor)
+    }
+}
+
+/// A value kept only when it is a string; any other JSON value reads as `None`.
+struct Lenient(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct LenientVisitor;
+        impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+            type Value = Lenient;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Lenient, E> {
+                Ok(Lenient(Some(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Lenient, E> {
+                Ok(Lenient(Some(v)))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Lenient, E> {
+                Ok(Lenient(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Lenient, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Lenient(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Lenient, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Lenient(None))
+            }
+        }
+        d.deserialize_any(LenientVisitor)
     }
 }
 
@@ -392,6 +484,20 @@ mod tests {
         );
         let e = ErrorResponse::from_response(&response(400, &[], r#"{"__type":"T","code":"C"}"#));
         assert_eq!(e.code.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn mistyped_members_never_hide_the_code() {
+        let body =
+            r#"{"extra":[1,{"a":null}],"message":42,"__type":"ns#X:suffix","Message":"second"}"#;
+        let e = ErrorResponse::from_response(&response(400, &[], body));
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("X"), Some("second"))
+        );
+        let e =
+            ErrorResponse::from_response(&response(400, &[], r#"{"Message":"M","message":"m"}"#));
+        assert_eq!(e.message.as_deref(), Some("m"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::UnhandledError;
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::transport::{HttpRequest, HttpResponse, X_AMZN_ERROR_TYPE};
 use crate::validate::{summarize, ConstraintViolation, Validate};
 
 /// Why a request was answered without calling a handler.
@@ -110,8 +110,10 @@ fn classify(e: serde_json::Error) -> Rejection {
 
 /// A 200 response carrying `output`.
 pub fn output_response<T: Serialize>(output: &T, content_type: &'static str) -> HttpResponse {
-    match serde_json::to_vec(output) {
-        Ok(body) => {
+    // Outputs are often near a kilobyte; one allocation up front beats several regrowths.
+    let mut body = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut body, output) {
+        Ok(()) => {
             let mut response = http::Response::new(Bytes::from(body));
             response
                 .headers_mut()
@@ -178,7 +180,7 @@ fn json(status: u16, code: &str, body: Bytes, content_type: &'static str) -> Htt
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(code) {
-        headers.insert("x-amzn-errortype", v);
+        headers.insert(X_AMZN_ERROR_TYPE, v);
     }
     response
 }

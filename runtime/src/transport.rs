@@ -12,6 +12,12 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
+/// The `X-Amz-Target` header, which names the operation.
+pub const X_AMZ_TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
+
+/// The `X-Amzn-ErrorType` header, which names an error.
+pub const X_AMZN_ERROR_TYPE: http::HeaderName = http::HeaderName::from_static("x-amzn-errortype");
+
 /// An HTTP request with its whole body in memory.
 pub type HttpRequest = http::Request<Bytes>;
 

@@ -73,3 +73,25 @@ unsafe impl GlobalAlloc for CountingAllocator {
         System.realloc(ptr, layout, new_size)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CountingAllocator, Counts};
+    use std::hint::black_box;
+
+    #[global_allocator]
+    static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+    // Other test threads may allocate at the same time, so the counts are lower bounds.
+    #[test]
+    fn an_allocation_and_its_growth_are_counted_with_their_sizes() {
+        let before = Counts::now();
+        let mut buffer: Vec<u8> = Vec::with_capacity(100);
+        buffer.extend_from_slice(&[7; 100]);
+        buffer.reserve_exact(900);
+        black_box(&buffer);
+        let spent = Counts::now().since(before);
+        assert!(spent.allocations >= 2, "{spent:?}");
+        assert!(spent.bytes >= 1_100, "{spent:?}");
+    }
+}
