@@ -69,18 +69,24 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-/// Loads a fixture model, with its paginators sibling when there is one.
+/// Loads a fixture model (botocore, with its paginators sibling when there is one, or a
+/// Smithy JSON AST).
 fn load_fixture(name: &str, path: &Path) -> Service {
     let text = read(path);
     let paginators_path = path.with_file_name(format!("{name}{PAGINATORS_SUFFIX}"));
     let paginators = paginators_path.is_file().then(|| read(&paginators_path));
     let service_name = format!("tests/fixtures/{name}.json");
     let paginators_name = format!("tests/fixtures/{name}{PAGINATORS_SUFFIX}");
+    let source = Source {
+        name: &service_name,
+        text: &text,
+    };
+    if model::detect_format(source).ok() == Some(model::Format::Smithy) {
+        return model::load_smithy(source)
+            .unwrap_or_else(|e| panic!("fixture `{name}` does not load:\n{e}"));
+    }
     model::load_botocore(BotocoreFiles {
-        service: Source {
-            name: &service_name,
-            text: &text,
-        },
+        service: source,
         paginators: paginators.as_deref().map(|text| Source {
             name: &paginators_name,
             text,
