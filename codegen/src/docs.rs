@@ -102,51 +102,17 @@ pub fn to_markdown(html: &str) -> String {
     tidy(&raw)
 }
 
-/// Tags the model's documentation uses as markup; anything else that looks like a tag
-/// (`<region>`, `<identity-pool-id>`) is a placeholder written into the text.
-const KNOWN_TAGS: &[&str] = &[
-    "a",
-    "b",
-    "br",
-    "code",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "example",
-    "examples",
-    "fullname",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "i",
-    "important",
-    "li",
-    "note",
-    "ol",
-    "p",
-    "pre",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
+/// Inline tags the model's documentation uses as markup. With [`BLOCK_TAGS`] they are the
+/// known tags; anything else that looks like a tag (`<region>`, `<identity-pool-id>`) is a
+/// placeholder written into the text.
+const INLINE_TAGS: &[&str] = &[
+    "a", "b", "br", "code", "em", "example", "i", "span", "strong", "sub", "sup", "tbody", "td",
+    "th", "thead", "tr", "u",
 ];
 
 /// Escapes `<` where it does not open or close a known (or explicitly closed) tag, so a
-/// placeholder such as
-/// `<region>` survives as text instead of being parsed away as an unknown element.
+/// placeholder such as `<region>` survives as text instead of being parsed away as an
+/// unknown element.
 fn escape_unknown_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -166,7 +132,8 @@ fn escape_unknown_tags(html: &str) -> String {
             .is_some_and(|c| matches!(c, '>' | ' ' | '/' | '\t' | '\n' | '\r'));
         // An unknown name that is closed somewhere (`<foo>..</foo>`) is still markup.
         let closed = !name.is_empty() && html.contains(&format!("</{name}>"));
-        if (KNOWN_TAGS.contains(&name.as_str()) || closed) && ends_name {
+        let known = BLOCK_TAGS.contains(&name.as_str()) || INLINE_TAGS.contains(&name.as_str());
+        if (known || closed) && ends_name {
             out.push('<');
         } else {
             out.push_str("&lt;");

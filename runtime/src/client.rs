@@ -308,11 +308,7 @@ impl ClientCore {
         let status = response.status();
         if status.is_success() {
             let body = response.body();
-            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                b"{}"
-            } else {
-                body
-            };
+            let json = crate::wire::json_or_empty_object(body);
             serde_json::from_slice(json).map_err(|e| {
                 E::from_unhandled(
                     UnhandledError::new(

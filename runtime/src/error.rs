@@ -189,11 +189,7 @@ impl ErrorResponse {
 
     /// Parses the body as the modeled error `T`, or explains why it could not.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, UnhandledError> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &self.body
-        };
+        let body = crate::wire::json_or_empty_object(&self.body);
         serde_json::from_slice(body).map_err(|e| {
             UnhandledError::new(
                 ErrorKind::Response,

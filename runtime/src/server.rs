@@ -73,11 +73,7 @@ pub fn operation_name<'a>(
 /// Reads the input from a request body (an empty body reads as `{}`) and checks it against
 /// the model's constraints.
 pub fn read_input<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Rejection> {
-    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
+    let json = crate::wire::json_or_empty_object(body);
     let input: T = serde_json::from_slice(json).map_err(classify)?;
     let violations = input.violations();
     if violations.is_empty() {

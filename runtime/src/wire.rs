@@ -13,6 +13,16 @@ use serde::{Deserialize, Serializer};
 
 use crate::types::DateTime;
 
+/// The JSON to read from a body: the body itself, or `{}` when it is empty or only
+/// whitespace (awsJson allows an empty body wherever an empty object is meant).
+pub fn json_or_empty_object(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    }
+}
+
 /// Reads a string through `f`, borrowing from the input when it can, so that a string enum
 /// is parsed without an intermediate allocation.
 pub fn deserialize_str_with<'de, D, T, F>(deserializer: D, f: F) -> Result<T, D::Error>
