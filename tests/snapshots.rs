@@ -199,6 +199,25 @@ fn write_if_changed(path: &Path, text: &str) {
 /// The crates are members of one throwaway workspace in `target/fixture-crates/`, checked
 /// with their own target directory so the check does not wait on the lock of the outer
 /// `cargo test`.
+/// The manifest of the behaviour-check crate in the fixture workspace.
+const FIXTURE_CHECKS_MANIFEST: &str = r#"[package]
+name = "fixture-checks"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+serde = "1"
+serde_json = "1"
+recursion = { path = "../recursion" }
+scalars = { path = "../scalars" }
+list-map = { path = "../list_map" }
+smithy-shapes = { path = "../smithy_shapes" }
+sensitive = { path = "../sensitive" }
+"#;
+
+/// Every fixture's crate compiles with warnings denied, and the checks in
+/// `fixture_checks/checks.rs` pass against them.
 #[test]
 fn fixture_crates_compile() {
     let target = workspace_root().join("target");
@@ -214,6 +233,14 @@ fn fixture_crates_compile() {
         }
         members.push(format!("{name:?}"));
     }
+    // A crate of behaviour checks runs against the fixture crates it depends on.
+    let checks = workspace.join("fixture-checks");
+    write_if_changed(&checks.join("Cargo.toml"), FIXTURE_CHECKS_MANIFEST);
+    write_if_changed(
+        &checks.join("src/lib.rs"),
+        "#[cfg(test)]\n#[path = \"../../../../tests/fixture_checks/checks.rs\"]\nmod checks;\n",
+    );
+    members.push("\"fixture-checks\"".to_owned());
     let manifest = format!(
         "# A throwaway workspace of the fixture crates, written by the snapshot tests.\n\
          [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
@@ -228,29 +255,24 @@ fn fixture_crates_compile() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
     let output = Command::new(cargo)
-        .args([
-            "check",
-            "--workspace",
-            "--quiet",
-            "--offline",
-            "--keep-going",
-        ])
+        .args(["test", "--workspace", "--lib", "--quiet", "--offline"])
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", target.join("fixture-target"))
         .env("RUSTFLAGS", "-Dwarnings")
         // The encoded form would override `RUSTFLAGS` if the outer cargo passed it on.
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()
-        .unwrap_or_else(|e| panic!("running cargo check: {e}"));
+        .unwrap_or_else(|e| panic!("running cargo test: {e}"));
     eprintln!(
-        "cargo check of {} fixture crates took {:.1?}",
+        "building and testing {} fixture crates took {:.1?}",
         members.len(),
         started.elapsed()
     );
     assert!(
         output.status.success(),
-        "the fixture crates in {} do not compile:\n{}",
+        "the fixture crates in {} do not compile or their checks fail:\n{}\n{}",
         workspace.display(),
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -281,9 +281,8 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
     let variants = members.iter().map(|m| {
         let name = cx.names.union_variant(&shape.name, &m.name);
         let ty = wire::boxed_type(cx, m);
-        let attrs = wire::variant_attrs(cx, m);
         let docs = member_docs(cx, shape, m);
-        quote! { #docs #attrs #name(#ty), }
+        quote! { #docs #name(#ty), }
     });
     let redact = shape.sensitive
         || members
@@ -291,14 +290,94 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
             .any(|m| m.sensitive || sensitive_entries(cx, m));
     let derive_debug = (!redact).then(|| quote!(Debug,));
     let debug_impl = redact.then(|| emit_union_debug(cx, shape, members));
+    let serde_impls = emit_union_serde(cx, shape, members);
     quote! {
         #doc
-        #[derive(Clone, PartialEq, #derive_debug ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
-        #[serde(crate = #SERDE_CRATE)]
+        #[derive(Clone, PartialEq, #derive_debug)]
         pub enum #ident {
             #(#variants)*
+            /// A member this version of the crate does not know, by its wire name. It is
+            /// kept when read so the rest of a response still parses; it cannot be sent.
+            Unknown(::std::string::String),
         }
         #debug_impl
+        #serde_impls
+    }
+}
+
+/// Serde for a union: a JSON object with exactly one non-null member; a member the model
+/// does not list reads as `Unknown`, and `__type` is ignored.
+fn emit_union_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.names.type_name(&shape.name);
+    let title = shape.name.as_str();
+    let variants: Vec<Ident> = members
+        .iter()
+        .map(|m| cx.names.union_variant(&shape.name, &m.name))
+        .collect();
+    let wires: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let outs = members
+        .iter()
+        .map(|m| wire::union_value_out(cx, m, quote!(v)));
+    let ins = members.iter().map(|m| wire::union_value_in(cx, m));
+    let cannot_send = format!("cannot send the unknown member `{{name}}` of union `{title}`");
+    let expecting = format!("the union `{title}`");
+    let many = format!("union `{title}` has more than one member set");
+    let none = format!("union `{title}` has no member set");
+    quote! {
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use #rt::serde::ser::SerializeMap as _;
+                let mut map = s.serialize_map(Some(1))?;
+                match self {
+                    #(Self::#variants(v) => map.serialize_entry(#wires, #outs)?,)*
+                    Self::Unknown(name) => {
+                        return Err(<S::Error as #rt::serde::ser::Error>::custom(::std::format!(#cannot_send)));
+                    }
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct UnionVisitor;
+                impl<'de> #rt::serde::de::Visitor<'de> for UnionVisitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
+                        let mut found: ::std::option::Option<#ident> = None;
+                        let mut unknown: ::std::option::Option<::std::string::String> = None;
+                        while let Some(key) = map.next_key::<::std::string::String>()? {
+                            let value = match key.as_str() {
+                                #(#wires => #ins.map(#ident::#variants),)*
+                                _ => {
+                                    map.next_value::<#rt::serde::de::IgnoredAny>()?;
+                                    if key != "__type" && unknown.is_none() {
+                                        unknown = Some(key);
+                                    }
+                                    None
+                                }
+                            };
+                            if value.is_some() && found.is_some() {
+                                return Err(<A::Error as #rt::serde::de::Error>::custom(#many));
+                            }
+                            if value.is_some() {
+                                found = value;
+                            }
+                        }
+                        match (found, unknown) {
+                            (Some(v), _) => Ok(v),
+                            (None, Some(name)) => Ok(#ident::Unknown(name)),
+                            (None, None) => Err(<A::Error as #rt::serde::de::Error>::custom(#none)),
+                        }
+                    }
+                }
+                d.deserialize_map(UnionVisitor)
+            }
+        }
     }
 }
 
@@ -322,6 +401,7 @@ fn emit_union_debug(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     #(#arms)*
+                    Self::Unknown(name) => f.debug_tuple("Unknown").field(name).finish(),
                 }
             }
         }
@@ -432,7 +512,10 @@ fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) ->
         .iter()
         .map(|v| cx.names.enum_variant(&shape.name, &v.name))
         .collect();
-    let nums: Vec<i32> = values.iter().map(|v| v.value as i32).collect();
+    let nums: Vec<proc_macro2::Literal> = values
+        .iter()
+        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value as i32))
+        .collect();
     let variant_docs = values
         .iter()
         .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
@@ -626,6 +709,7 @@ fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Tok
             fn validate(&self, path: &#rt::validate::Path<'_>, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
                 match self {
                     #(#arms)*
+                    Self::Unknown(name) => #rt::validate::unknown_union_member(path, name, out),
                 }
             }
         }

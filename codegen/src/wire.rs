@@ -97,7 +97,7 @@ pub fn takes_into(cx: &Cx<'_>, m: &ir::Member) -> bool {
 
 /// The runtime's `WireFormat` for a scalar value of `target` whose Rust type's own serde
 /// form is not the wire form, with `timestamp_format` overriding the shape's.
-fn element_format(
+pub fn element_format(
     cx: &Cx<'_>,
     target: &str,
     timestamp_format: Option<TimestampFormat>,
@@ -183,13 +183,27 @@ fn message_alias(m: &ir::Member) -> Option<&'static str> {
     }
 }
 
-/// The `#[serde(..)]` attribute of a union variant.
-pub fn variant_attrs(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
-    let wire = &m.name;
-    let with = if m.indirect {
-        None
-    } else {
-        format_attrs(cx, m, false)
-    };
-    quote! { #[serde(rename = #wire #with)] }
+/// The value a union member puts on the wire: itself, or wrapped in its wire format.
+pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> TokenStream {
+    match element_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+        Some(format) => {
+            let format = quote::format_ident!("{format}");
+            quote!(&::aws_json_runtime::wire::AsWire::<::aws_json_runtime::wire::#format>(#value))
+        }
+        None => value,
+    }
+}
+
+/// Reads a union member's value from a map being visited; `null` reads as unset.
+pub fn union_value_in(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
+    let ty = boxed_type(cx, m);
+    match element_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+        Some(format) => {
+            let format = quote::format_ident!("{format}");
+            quote! {
+                map.next_value::<::std::option::Option<::aws_json_runtime::wire::FromWire<::aws_json_runtime::wire::#format>>>()?.map(|w| w.0)
+            }
+        }
+        None => quote!(map.next_value::<::std::option::Option<#ty>>()?),
+    }
 }

@@ -254,6 +254,15 @@ pub fn pattern(
     }
 }
 
+/// Reports a union member the model does not list (it cannot be checked or handled).
+pub fn unknown_union_member(path: &Path<'_>, member: &str, out: &mut Vec<ConstraintViolation>) {
+    out.push(violation(
+        path,
+        Some(&member),
+        format_args!("be a member of the union this service knows"),
+    ));
+}
+
 /// Reports a string enum value the model does not list.
 pub fn known_enum(
     path: &Path<'_>,

@@ -361,21 +361,21 @@ wire_format!(
     "`f32` with `NaN` and infinities as strings."
 );
 
-/// Serialises one value in format `F`.
-struct Out<'a, F: WireFormat>(&'a F::Value);
+/// Serialises one value in format `F` (for union members and collection elements).
+pub struct AsWire<'a, F: WireFormat>(pub &'a F::Value);
 
-impl<F: WireFormat> serde::Serialize for Out<'_, F> {
+impl<F: WireFormat> serde::Serialize for AsWire<'_, F> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         F::serialize(self.0, serializer)
     }
 }
 
-/// Deserialises one value in format `F`.
-struct In<F: WireFormat>(F::Value);
+/// Deserialises one value in format `F` (for union members and collection elements).
+pub struct FromWire<F: WireFormat>(pub F::Value);
 
-impl<'de, F: WireFormat> Deserialize<'de> for In<F> {
+impl<'de, F: WireFormat> Deserialize<'de> for FromWire<F> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        F::deserialize(deserializer).map(In)
+        F::deserialize(deserializer).map(FromWire)
     }
 }
 
@@ -388,14 +388,14 @@ pub mod list {
         v: &[F::Value],
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(Out::<F>))
+        s.collect_seq(v.iter().map(AsWire::<F>))
     }
 
     /// Reads the list.
     pub fn deserialize<'de, F: WireFormat, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<F::Value>, D::Error> {
-        Ok(Vec::<In<F>>::deserialize(d)?
+        Ok(Vec::<FromWire<F>>::deserialize(d)?
             .into_iter()
             .map(|v| v.0)
             .collect())
@@ -416,7 +416,8 @@ pub mod list {
     pub fn deserialize_opt<'de, F: WireFormat, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Vec<F::Value>>, D::Error> {
-        Ok(Option::<Vec<In<F>>>::deserialize(d)?.map(|v| v.into_iter().map(|v| v.0).collect()))
+        Ok(Option::<Vec<FromWire<F>>>::deserialize(d)?
+            .map(|v| v.into_iter().map(|v| v.0).collect()))
     }
 }
 
@@ -432,7 +433,7 @@ pub mod map {
         K: serde::Serialize,
         S: Serializer,
     {
-        s.collect_map(v.iter().map(|(k, v)| (k, Out::<F>(v))))
+        s.collect_map(v.iter().map(|(k, v)| (k, AsWire::<F>(v))))
     }
 
     /// Reads the map.
@@ -442,7 +443,7 @@ pub mod map {
         K: Deserialize<'de> + Eq + Hash,
         D: Deserializer<'de>,
     {
-        Ok(HashMap::<K, In<F>>::deserialize(d)?
+        Ok(HashMap::<K, FromWire<F>>::deserialize(d)?
             .into_iter()
             .map(|(k, v)| (k, v.0))
             .collect())
@@ -468,7 +469,7 @@ pub mod map {
         K: Deserialize<'de> + Eq + Hash,
         D: Deserializer<'de>,
     {
-        Ok(Option::<HashMap<K, In<F>>>::deserialize(d)?
+        Ok(Option::<HashMap<K, FromWire<F>>>::deserialize(d)?
             .map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect()))
     }
 }

@@ -1,0 +1,128 @@
+//! Behaviour of crates generated from the fixture models, run inside the throwaway fixture
+//! workspace by `fixture_crates_compile` in `snapshots.rs` (the fixture crates exist only
+//! there). Each test proves that a kind of shape the Cognito Identity model lacks works on
+//! the wire: recursion, unions, every timestamp format, floats, blobs, documents, int enums,
+//! sparse collections and redaction.
+
+use serde_json::{json, Value};
+
+fn round_trip<T>(wire: Value) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let value: T = serde_json::from_value(wire.clone()).expect("reads");
+    assert_eq!(serde_json::to_value(&value).expect("writes"), wire);
+    value
+}
+
+#[test]
+fn recursive_structures_round_trip_through_box_list_and_map() {
+    use recursion::types::{Node, Ping, Pong};
+    let wire = json!({
+        "Name": "root",
+        "Next": {"Name": "next", "Next": {"Name": "last"}},
+        "Children": [{"Name": "child", "Children": []}],
+        "Named": {"a": {"Name": "a"}}
+    });
+    let node: Node = round_trip(wire);
+    assert_eq!(node.next.as_ref().and_then(|n| n.next.as_ref()).map(|n| n.name.as_str()), Some("last"));
+    let ping = Ping::new().with_pong(Pong::new(Ping::new()));
+    let back: Ping = serde_json::from_value(serde_json::to_value(&ping).unwrap()).unwrap();
+    assert_eq!(back, ping);
+}
+
+#[test]
+fn unions_read_exactly_one_member_and_keep_unknown_ones() {
+    use recursion::types::Expression;
+    let e: Expression = round_trip(json!({"Not": {"All": [{"Literal": "x"}, {"Not": {"Literal": "y"}}]}}));
+    assert!(matches!(&e, Expression::Not(inner) if matches!(**inner, Expression::All(ref v) if v.len() == 2)));
+    // `__type` is ignored and a null member counts as unset.
+    let e: Expression = serde_json::from_value(json!({"__type": "ns#Expression", "Not": null, "Literal": "z"})).unwrap();
+    assert_eq!(e, Expression::Literal("z".into()));
+    // A member this crate does not know is kept by name, but cannot be sent.
+    let e: Expression = serde_json::from_value(json!({"Regex": "a+"})).unwrap();
+    assert_eq!(e, Expression::Unknown("Regex".into()));
+    assert!(serde_json::to_value(&e).unwrap_err().to_string().contains("Regex"));
+    // Two members, or none, are errors that name the union.
+    let two = serde_json::from_value::<Expression>(json!({"Literal": "a", "All": []})).unwrap_err();
+    assert!(two.to_string().contains("more than one member"), "{two}");
+    let none = serde_json::from_value::<Expression>(json!({})).unwrap_err();
+    assert!(none.to_string().contains("no member"), "{none}");
+}
+
+#[test]
+fn every_timestamp_format_is_written_as_modeled() {
+    use scalars::types::AllScalars;
+    let wire = json!({
+        "DefaultTimestamp": 1398796238,
+        "EpochTimestamp": 1398796238.5,
+        "IsoTimestamp": "2014-04-29T18:30:38Z",
+        "HttpDateTimestamp": "Tue, 29 Apr 2014 18:30:38 GMT",
+        "OverriddenTimestamp": "2014-04-29T18:30:38.123Z"
+    });
+    let all: AllScalars = round_trip(wire);
+    assert_eq!(all.iso_timestamp, all.default_timestamp);
+    assert_eq!(all.http_date_timestamp, all.default_timestamp);
+    assert_eq!(all.overridden_timestamp.map(|t| t.subsec_nanos()), Some(123_000_000));
+}
+
+#[test]
+fn floats_blobs_big_numbers_and_documents_keep_their_wire_form() {
+    use scalars::types::AllScalars;
+    let wire = json!({
+        "FloatValue": "NaN",
+        "DoubleValue": "-Infinity",
+        "BigDecimalValue": 1.5,
+        "BigIntegerValue": 12345678901234567890_u64,
+        "BlobValue": "Zm9v",
+        "DocumentValue": {"any": ["json", 1, null]}
+    });
+    let all: AllScalars = round_trip(wire);
+    assert!(all.float_value.is_some_and(f32::is_nan));
+    assert_eq!(all.double_value, Some(f64::NEG_INFINITY));
+    assert_eq!(all.blob_value.as_ref().map(|b| b.as_bytes()), Some(&b"foo"[..]));
+    assert_eq!(all.big_integer_value, Some(12345678901234567890));
+}
+
+#[test]
+fn collections_of_formatted_values_use_the_element_format() {
+    use list_map::types::Collections;
+    let wire = json!({
+        "Names": ["a"],
+        "Scores": [1.5, "NaN", "Infinity"],
+        "Dates": ["2014-04-29T18:30:38Z"],
+        "ExpiryByName": {"x": "2014-04-29T18:30:38Z"}
+    });
+    let c: Collections = serde_json::from_value(wire).unwrap();
+    let back = serde_json::to_value(&c).unwrap();
+    assert_eq!(back["Dates"], json!(["2014-04-29T18:30:38Z"]));
+    assert_eq!(back["Scores"], json!([1.5, "NaN", "Infinity"]));
+    assert_eq!(back["ExpiryByName"], json!({"x": "2014-04-29T18:30:38Z"}));
+}
+
+#[test]
+fn int_enums_sparse_collections_and_unit_union_members_round_trip() {
+    use smithy_shapes::types::{Level, Pick, PutInput};
+    let wire = json!({
+        "Level": 7,
+        "Tags": {"a": "x", "b": null},
+        "Names": ["n", null],
+        "Pick": {"Nothing": {}},
+        "When": "2014-04-29T18:30:38Z",
+        "Ready": false
+    });
+    let input: PutInput = round_trip(wire);
+    assert_eq!(input.level, Level::Unknown(7));
+    assert_eq!(input.names, Some(vec![Some("n".to_owned()), None]));
+    assert!(matches!(input.pick, Some(Pick::Nothing(_))));
+    let known: Level = serde_json::from_value(json!(9)).unwrap();
+    assert_eq!(known, Level::High);
+}
+
+#[test]
+fn sensitive_union_members_and_map_values_are_redacted() {
+    use sensitive::types::SecretChoice;
+    let shown = format!("{:?}", SecretChoice::Pin("4321".into()));
+    assert!(!shown.contains("4321"), "{shown}");
+    assert!(shown.contains("Pin"), "{shown}");
+}
