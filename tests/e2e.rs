@@ -1355,3 +1355,64 @@ async fn every_operation_error_converts_into_the_service_error() {
         ]
     );
 }
+
+#[tokio::test]
+async fn pages_follow_the_continuation_token_until_it_runs_out() {
+    let served = served();
+    let page = |token: Option<&str>| ListIdentityPoolsResponse {
+        next_token: token.map(str::to_owned),
+        ..fixtures::list_identity_pools_response()
+    };
+    served
+        .handler
+        .succeed("ListIdentityPools", page(Some("t1")));
+    served
+        .handler
+        .succeed("ListIdentityPools", page(Some("t2")));
+    served.handler.succeed("ListIdentityPools", page(None));
+    let mut pages = served
+        .client
+        .list_identity_pools_pages(ListIdentityPoolsInput::new(10));
+    let mut tokens = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        tokens.push(page.expect("each page succeeds").next_token);
+    }
+    assert_eq!(tokens, [Some("t1".into()), Some("t2".into()), None]);
+    let sent: Vec<Option<String>> = served
+        .handler
+        .inputs::<ListIdentityPoolsInput>("ListIdentityPools")
+        .into_iter()
+        .map(|i| i.next_token)
+        .collect();
+    assert_eq!(sent, [None, Some("t1".into()), Some("t2".into())]);
+}
+
+#[tokio::test]
+async fn paging_stops_on_a_repeated_token_and_after_an_error() {
+    let served = served();
+    let page = ListIdentityPoolsResponse {
+        next_token: Some("same".into()),
+        ..fixtures::list_identity_pools_response()
+    };
+    served.handler.succeed("ListIdentityPools", page.clone());
+    served.handler.succeed("ListIdentityPools", page);
+    let mut pages = served
+        .client
+        .list_identity_pools_pages(ListIdentityPoolsInput::new(10));
+    let mut count = 0;
+    while let Some(page) = pages.next_page().await {
+        page.expect("page succeeds");
+        count += 1;
+    }
+    assert_eq!(count, 2, "the second page repeats the token just sent");
+
+    served.handler.fail(
+        "ListIdentityPools",
+        ListIdentityPoolsError::NotAuthorizedException(NotAuthorizedException::new()),
+    );
+    let mut pages = served
+        .client
+        .list_identity_pools_pages(ListIdentityPoolsInput::new(10));
+    assert!(matches!(pages.next_page().await, Some(Err(_))));
+    assert!(pages.next_page().await.is_none());
+}

@@ -124,6 +124,7 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         ("src/error.rs", errors::emit(&cx)),
         ("src/operation.rs", client::emit_operations(&cx)),
         ("src/client.rs", client::emit(&cx)),
+        ("src/pagination.rs", client::emit_pagination(&cx)),
         ("src/service.rs", server::emit_trait(&cx)),
         ("src/server.rs", server::emit(&cx)),
         ("src/validate.rs", types::emit_validation(&cx)),
@@ -185,6 +186,8 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub mod error;
         #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
+        pub mod pagination;
         #[rustfmt::skip]
         pub mod server;
         #[rustfmt::skip]

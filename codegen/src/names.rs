@@ -76,6 +76,8 @@ const SERVICE_ERROR: &str = "Error";
 #[derive(Debug, Clone)]
 struct OperationNames {
     function: String,
+    pages_function: String,
+    pages_type: String,
     constant: String,
     input: String,
     output: String,
@@ -151,6 +153,10 @@ impl Names {
             let decided = operation_names(&op.name, op.input.as_deref(), op.output.as_deref());
             let origin = |kind| Origin::named(kind, &op.name);
             methods.claim(&decided.function, origin("operation"), &mut problems);
+            if op.pagination.is_some() {
+                let kind = "pages method of operation";
+                methods.claim(&decided.pages_function, origin(kind), &mut problems);
+            }
             constants.claim(&decided.constant, origin("operation"), &mut problems);
             if op.input.is_none() {
                 let kind = "synthesized input of operation";
@@ -296,6 +302,16 @@ impl Names {
     }
 
     /// The constant that holds an operation's metadata: `GET_OPEN_ID_TOKEN`.
+    /// The `Client` method that pages through a paginated operation (`{op}_pages`).
+    pub fn pages_fn(&self, op: &str) -> Ident {
+        ident(&self.operation(op).pages_function)
+    }
+
+    /// The type in module `pagination` that pages through an operation (`{Op}Pages`).
+    pub fn pages_type(&self, op: &str) -> Ident {
+        ident(&self.operation(op).pages_type)
+    }
+
     pub fn operation_const(&self, op: &str) -> Ident {
         ident(&self.operation(op).constant)
     }
@@ -341,8 +357,11 @@ impl Names {
 /// The names of an operation; `input` and `output` are its shapes, when it has them.
 fn operation_names(op: &str, input: Option<&str>, output: Option<&str>) -> OperationNames {
     let base = type_ident(op);
+    let function = snake_ident(op);
     OperationNames {
-        function: snake_ident(op),
+        pages_function: format!("{}_pages", function.trim_start_matches("r#")),
+        pages_type: format!("{base}Pages"),
+        function,
         constant: constant_ident(op),
         input: input.map_or_else(|| format!("{base}Input"), type_ident),
         output: output.map_or_else(|| format!("{base}Output"), type_ident),

@@ -415,6 +415,13 @@ impl Client {
     > {
         self.core.invoke(&crate::operation::UPDATE_IDENTITY_POOL, &input).await
     }
+    /// Pages through `ListIdentityPools`: each [`next_page`](crate::pagination::ListIdentityPoolsPages::next_page) call sends the next request, following the continuation token.
+    pub fn list_identity_pools_pages(
+        &self,
+        input: crate::types::ListIdentityPoolsInput,
+    ) -> crate::pagination::ListIdentityPoolsPages<'_> {
+        crate::pagination::ListIdentityPoolsPages::new(self, input)
+    }
 }
 
 impl crate::CognitoIdentity for Client {

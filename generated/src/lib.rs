@@ -27,6 +27,9 @@ pub mod error;
 pub mod operation;
 
 #[rustfmt::skip]
+pub mod pagination;
+
+#[rustfmt::skip]
 pub mod server;
 
 #[rustfmt::skip]
