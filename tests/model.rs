@@ -988,3 +988,36 @@ fn garbage_truncated_and_wrong_typed_json_never_panics() {
         }
     }
 }
+
+/// Two shapes whose Rust names collide are a model problem: the codegen rejects the model
+/// with a message naming the file and both shapes, and writes nothing.
+#[test]
+fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() {
+    let text = r#"{"metadata": {"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "T",
+        "serviceId": "Clash", "endpointPrefix": "clash", "apiVersion": "2020-01-01",
+        "signatureVersion": "v4", "serviceFullName": "Clash"},
+      "operations": {"Go": {"name": "Go", "http": {"method": "POST", "requestUri": "/"},
+        "input": {"shape": "Foo_Bar"}, "output": {"shape": "FooBar"}}},
+      "shapes": {
+        "Foo_Bar": {"type": "structure", "members": {}},
+        "FooBar": {"type": "structure", "members": {}}
+      }}"#;
+    let service = botocore(text).expect("the model itself is valid");
+    let options = codegen::Options {
+        crate_name: "clash".to_owned(),
+        runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
+        workspace_member: false,
+        model_files: vec!["fixture/service-2.json".to_owned()],
+    };
+    let message = codegen::generate(&service, &options)
+        .expect_err("colliding names are rejected")
+        .to_string();
+    for part in [
+        "fixture/service-2.json",
+        "`Foo_Bar`",
+        "`FooBar`",
+        "`FooBar`",
+    ] {
+        assert!(message.contains(part), "{part} missing from: {message}");
+    }
+}
