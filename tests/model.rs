@@ -1021,3 +1021,20 @@ fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() 
         assert!(message.contains(part), "{part} missing from: {message}");
     }
 }
+
+/// The codegen takes any IR value; one that skipped validation gets an error, not a panic.
+#[test]
+fn codegen_rejects_an_ir_with_dangling_references() {
+    let mut service = cognito_botocore();
+    service.shapes.remove("Credentials");
+    let options = codegen::Options {
+        crate_name: "broken".to_owned(),
+        runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
+        workspace_member: false,
+        model_files: vec!["model/service-2.json".to_owned()],
+    };
+    let message = codegen::generate(&service, &options)
+        .expect_err("dangling references are rejected")
+        .to_string();
+    assert!(message.contains("Credentials"), "{message}");
+}

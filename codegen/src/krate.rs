@@ -26,7 +26,7 @@ impl<'a> Cx<'a> {
         self.service
             .shapes
             .get(name)
-            .expect("the model was validated: every referenced shape exists")
+            .expect("`generate` checked that every referenced shape exists")
     }
 
     /// True when `name` is an error structure (emitted in the `error` module).
@@ -104,6 +104,7 @@ impl<'a> Cx<'a> {
 
 /// Generates every file of the crate.
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
+    check_references(service)?;
     // Name collisions are problems of the model: say which file they come from.
     let names = Names::new(service).map_err(|e| match (e, opts.model_files.first()) {
         (CodegenError::Naming(reason), Some(file)) => {
@@ -145,6 +146,38 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
     }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
     Ok(files)
+}
+
+/// Makes sure every shape the IR refers to exists, so that the emitters' lookups cannot
+/// fail. `model::load_*` guarantees it; an IR built another way may not.
+fn check_references(service: &ir::Service) -> Result<(), CodegenError> {
+    let missing = |name: &str| !service.shapes.contains_key(name);
+    let member_targets = service.shapes.values().flat_map(|s| match &s.kind {
+        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().collect::<Vec<_>>(),
+        ShapeKind::List { member, .. } => vec![member],
+        ShapeKind::Map { key, value, .. } => vec![key, value],
+        _ => Vec::new(),
+    });
+    let operation_targets = service.operations.iter().flat_map(|op| {
+        op.input
+            .iter()
+            .chain(op.output.iter())
+            .chain(op.errors.iter())
+            .map(String::as_str)
+    });
+    let dangling: Vec<&str> = member_targets
+        .map(|m| m.target.as_str())
+        .chain(operation_targets)
+        .filter(|t| missing(t))
+        .collect();
+    if dangling.is_empty() {
+        Ok(())
+    } else {
+        Err(CodegenError::Unsupported(format!(
+            "the IR refers to shapes it does not define ({}); load models with `model::load_*`, which validates them",
+            dangling.join(", ")
+        )))
+    }
 }
 
 /// True when anything in the model is deprecated.
