@@ -989,6 +989,16 @@ fn garbage_truncated_and_wrong_typed_json_never_panics() {
     }
 }
 
+/// Options for generating a standalone crate named `crate_name` from `model_file`.
+fn standalone_options(crate_name: &str, model_file: &str) -> codegen::Options {
+    codegen::Options {
+        crate_name: crate_name.to_owned(),
+        runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
+        workspace_member: false,
+        model_files: vec![model_file.to_owned()],
+    }
+}
+
 /// Two shapes whose Rust names collide are a model problem: the codegen rejects the model
 /// with a message naming the file and both shapes, and writes nothing.
 #[test]
@@ -1003,12 +1013,7 @@ fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() 
         "FooBar": {"type": "structure", "members": {}}
       }}"#;
     let service = botocore(text).expect("the model itself is valid");
-    let options = codegen::Options {
-        crate_name: "clash".to_owned(),
-        runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
-        workspace_member: false,
-        model_files: vec!["fixture/service-2.json".to_owned()],
-    };
+    let options = standalone_options("clash", "fixture/service-2.json");
     let message = codegen::generate(&service, &options)
         .expect_err("colliding names are rejected")
         .to_string();
@@ -1027,12 +1032,7 @@ fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() 
 fn codegen_rejects_an_ir_with_dangling_references() {
     let mut service = cognito_botocore();
     service.shapes.remove("Credentials");
-    let options = codegen::Options {
-        crate_name: "broken".to_owned(),
-        runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
-        workspace_member: false,
-        model_files: vec!["model/service-2.json".to_owned()],
-    };
+    let options = standalone_options("broken", "model/service-2.json");
     let message = codegen::generate(&service, &options)
         .expect_err("dangling references are rejected")
         .to_string();
