@@ -64,8 +64,8 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let pagination = match &op.pagination {
         Some(p) => {
             let (input, output) = (&p.input_token, &p.output_token);
-            let page_size = opt_str(p.page_size.as_deref());
-            let items = opt_str(p.items.as_deref());
+            let page_size = crate::wire::option(p.page_size.as_deref());
+            let items = crate::wire::option(p.items.as_deref());
             quote! {
                 Some(#rt::PaginationMeta {
                     input_token: #input,
@@ -99,13 +99,6 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             idempotent: #idempotent,
             pagination: #pagination,
         };
-    }
-}
-
-fn opt_str(v: Option<&str>) -> TokenStream {
-    match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
     }
 }
 

@@ -131,6 +131,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         op.name
     ));
     let variants: Vec<Ident> = op.errors.iter().map(|e| cx.names.type_name(e)).collect();
+    let (accessors, impls) = enum_error_parts(&ident, &variants);
     let paths: Vec<TokenStream> = op.errors.iter().map(|e| cx.type_path(e)).collect();
     let codes: Vec<&str> = op
         .errors
@@ -175,40 +176,10 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 Self::Unhandled(#rt::UnhandledError::service(code, message))
             }
 
-            /// The error code, when there is one.
-            pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(Self::#variants(e) => Some(e.code()),)*
-                    Self::Unhandled(e) => e.code(),
-                }
-            }
-
-            /// The error message, when there is one.
-            pub fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(Self::#variants(e) => e.message(),)*
-                    Self::Unhandled(e) => e.message(),
-                }
-            }
+            #accessors
         }
 
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for #ident {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(Self::#variants(e) => Some(e),)*
-                    Self::Unhandled(e) => Some(e),
-                }
-            }
-        }
+        #impls
 
         impl #rt::OperationError for #ident {
             fn from_response(response: &#rt::error::ErrorResponse) -> Self {
@@ -250,11 +221,54 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     }
 }
 
+/// What every error enum (per operation and service-wide) has: `code()` and `message()`
+/// methods, to place inside its `impl` block, and its `Display` and `Error` impls.
+fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStream) {
+    let accessors = quote! {
+        /// The error code, when there is one.
+        pub fn code(&self) -> ::std::option::Option<&str> {
+            match self {
+                #(Self::#variants(e) => Some(e.code()),)*
+                Self::Unhandled(e) => e.code(),
+            }
+        }
+
+        /// The error message, when there is one.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                #(Self::#variants(e) => e.message(),)*
+                Self::Unhandled(e) => e.message(),
+            }
+        }
+    };
+    let impls = quote! {
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #ident {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#variants(e) => Some(e),)*
+                    Self::Unhandled(e) => Some(e),
+                }
+            }
+        }
+    };
+    (accessors, impls)
+}
+
 fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
     let rt = rt();
     let ident = cx.names.service_error();
     let errors = cx.error_shapes();
     let variants: Vec<Ident> = errors.iter().map(|e| cx.names.type_name(e)).collect();
+    let (accessors, impls) = enum_error_parts(&ident, &variants);
     let paths: Vec<TokenStream> = errors.iter().map(|e| cx.type_path(e)).collect();
     let doc = docs::attrs(&format!(
         "Any error of {}: every modeled exception, and `Unhandled` for the rest. Every operation's error converts into it with `?`.",
@@ -290,40 +304,10 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
         }
 
         impl #ident {
-            /// The error code, when there is one.
-            pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(Self::#variants(e) => Some(e.code()),)*
-                    Self::Unhandled(e) => e.code(),
-                }
-            }
-
-            /// The error message, when there is one.
-            pub fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(Self::#variants(e) => e.message(),)*
-                    Self::Unhandled(e) => e.message(),
-                }
-            }
+            #accessors
         }
 
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for #ident {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(Self::#variants(e) => Some(e),)*
-                    Self::Unhandled(e) => Some(e),
-                }
-            }
-        }
+        #impls
 
         #(#conversions)*
     }

@@ -152,12 +152,7 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
 /// fail. `model::load_*` guarantees it; an IR built another way may not.
 fn check_references(service: &ir::Service) -> Result<(), CodegenError> {
     let missing = |name: &str| !service.shapes.contains_key(name);
-    let member_targets = service.shapes.values().flat_map(|s| match &s.kind {
-        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().collect::<Vec<_>>(),
-        ShapeKind::List { member, .. } => vec![member],
-        ShapeKind::Map { key, value, .. } => vec![key, value],
-        _ => Vec::new(),
-    });
+    let member_targets = service.shapes.values().flat_map(|s| s.kind.members());
     let operation_targets = service.operations.iter().flat_map(|op| {
         op.input
             .iter()
@@ -182,16 +177,9 @@ fn check_references(service: &ir::Service) -> Result<(), CodegenError> {
 
 /// True when anything in the model is deprecated.
 fn has_deprecated(service: &ir::Service) -> bool {
-    let member = |m: &ir::Member| m.deprecated.is_some();
     service.operations.iter().any(|op| op.deprecated.is_some())
         || service.shapes.values().any(|s| {
-            s.deprecated.is_some()
-                || match &s.kind {
-                    ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().any(member),
-                    ShapeKind::List { member: m, .. } => member(m),
-                    ShapeKind::Map { key, value, .. } => member(key) || member(value),
-                    _ => false,
-                }
+            s.deprecated.is_some() || s.kind.members().iter().any(|m| m.deprecated.is_some())
         })
 }
 

@@ -716,33 +716,16 @@ fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Tok
     }
 }
 
-fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = proc_macro2::Literal::u64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    }
-}
-
-fn opt_f64(v: Option<f64>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let v = proc_macro2::Literal::f64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    }
-}
-
 /// A check function for a non-structure shape: its own constraints, then its elements'.
 fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
     let rt = rt();
     let f = check_fn_ident(cx, &shape.name);
     let ty = wire::value_type(cx, &shape.name);
     let c = &shape.constraints;
-    let (min_len, max_len) = (opt_u64(c.min_length), opt_u64(c.max_length));
+    let (min_len, max_len) = (
+        wire::option(c.min_length.map(proc_macro2::Literal::u64_unsuffixed)),
+        wire::option(c.max_length.map(proc_macro2::Literal::u64_unsuffixed)),
+    );
     let has_len = c.min_length.is_some() || c.max_length.is_some();
     let has_range = c.min_value.is_some() || c.max_value.is_some();
     let mut body = Vec::new();
@@ -846,7 +829,10 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
         | ShapeKind::BigDecimal
             if has_range =>
         {
-            let (min, max) = (opt_f64(c.min_value), opt_f64(c.max_value));
+            let (min, max) = (
+                wire::option(c.min_value.map(proc_macro2::Literal::f64_unsuffixed)),
+                wire::option(c.max_value.map(proc_macro2::Literal::f64_unsuffixed)),
+            );
             let value = match &shape.kind {
                 ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
                 _ => quote!(*value as f64),

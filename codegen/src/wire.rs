@@ -22,6 +22,14 @@ pub fn rt() -> TokenStream {
 /// serde dependency.
 pub const SERDE_CRATE: &str = "::aws_json_runtime::serde";
 
+/// An `Option` expression of a value: `Some(value)` or `None`.
+pub fn option<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
 /// The Rust type of a value of shape `target` (without `Option` or `Box`).
 pub fn value_type(cx: &Cx<'_>, target: &str) -> TokenStream {
     let rt = rt();

@@ -203,6 +203,29 @@ pub enum ShapeKind {
     Document,
 }
 
+impl ShapeKind {
+    /// Every member of the shape: a structure's or union's members, a list's member, a
+    /// map's key and value; none for scalars.
+    pub fn members(&self) -> Vec<&Member> {
+        match self {
+            ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().collect(),
+            ShapeKind::List { member, .. } => vec![member],
+            ShapeKind::Map { key, value, .. } => vec![key, value],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every member of the shape, mutably (see [`ShapeKind::members`]).
+    pub fn members_mut(&mut self) -> Vec<&mut Member> {
+        match self {
+            ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter_mut().collect(),
+            ShapeKind::List { member, .. } => vec![member],
+            ShapeKind::Map { key, value, .. } => vec![key, value],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// How a timestamp is written on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum TimestampFormat {

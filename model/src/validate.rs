@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::customizations;
-use crate::ir::{Member, Operation, Service, Shape, ShapeKind};
+use crate::ir::{Operation, Service, Shape, ShapeKind};
 use crate::{Error, Errors};
 
 /// Checks a lowered service, collecting every problem before returning.
@@ -78,29 +78,10 @@ fn kind_name(kind: &ShapeKind) -> &'static str {
     }
 }
 
-/// Every member of a shape, including list members and map keys and values.
-fn members_of(kind: &ShapeKind) -> Vec<&Member> {
-    match kind {
-        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter().collect(),
-        ShapeKind::List { member, .. } => vec![member],
-        ShapeKind::Map { key, value, .. } => vec![key, value],
-        _ => Vec::new(),
-    }
-}
-
-fn members_of_mut(kind: &mut ShapeKind) -> Vec<&mut Member> {
-    match kind {
-        ShapeKind::Structure(ms) | ShapeKind::Union(ms) => ms.iter_mut().collect(),
-        ShapeKind::List { member, .. } => vec![member],
-        ShapeKind::Map { key, value, .. } => vec![key, value],
-        _ => Vec::new(),
-    }
-}
-
 fn check_shape(service: &Service, shape: &Shape, file: &str, errors: &mut Vec<Error>) {
     let at = |reason: String| Error::new(file, reason).shape(&shape.name);
     let mut member_names = BTreeSet::new();
-    for m in members_of(&shape.kind) {
+    for m in shape.kind.members() {
         if !member_names.insert(m.name.as_str()) {
             errors.push(at("declares it more than once".to_owned()).member(&m.name));
         }
@@ -213,12 +194,7 @@ fn check_operation(service: &Service, op: &Operation, file: &str, errors: &mut V
             .input
             .as_ref()
             .and_then(|i| service.shapes.get(i))
-            .map(|s| {
-                members_of(&s.kind)
-                    .iter()
-                    .map(|m| m.name.as_str())
-                    .collect()
-            })
+            .map(|s| s.kind.members().iter().map(|m| m.name.as_str()).collect())
             .unwrap_or_default();
         let keys = [
             ("input token", Some(&pagination.input_token)),
@@ -334,7 +310,7 @@ fn sensitivity(service: &mut Service, file: &str) -> Vec<Error> {
             let exists = service
                 .shapes
                 .get(m.shape)
-                .is_some_and(|s| members_of(&s.kind).iter().any(|x| x.name == m.member));
+                .is_some_and(|s| s.kind.members().iter().any(|x| x.name == m.member));
             if exists {
                 extra.insert((m.shape, m.member));
             } else {
@@ -359,7 +335,7 @@ fn sensitivity(service: &mut Service, file: &str) -> Vec<Error> {
         .map(|s| s.name.clone())
         .collect();
     for (name, shape) in service.shapes.iter_mut() {
-        for m in members_of_mut(&mut shape.kind) {
+        for m in shape.kind.members_mut() {
             m.sensitive = sensitive_shapes.contains(&m.target)
                 || extra.contains(&(name.as_str(), m.name.as_str()));
         }
@@ -434,7 +410,7 @@ fn indirection(service: &mut Service) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Constraints, Metadata, Protocol};
+    use crate::ir::{Constraints, Member, Metadata, Protocol};
 
     fn member(name: &str, target: &str, required: bool) -> Member {
         Member {
@@ -485,7 +461,7 @@ mod tests {
     fn indirect_members(s: &Service) -> Vec<String> {
         let mut out = Vec::new();
         for shape in s.shapes.values() {
-            for m in members_of(&shape.kind) {
+            for m in shape.kind.members() {
                 if m.indirect {
                     out.push(format!("{}.{}", shape.name, m.name));
                 }

@@ -30,13 +30,7 @@ const WARM_UP_CALLS: u64 = 1_000;
 const COUNTED_CALLS: u64 = 10_000;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(run())
 }
 
 /// Runs `call` after a warm-up and prints what one call allocates on average.
@@ -94,18 +88,8 @@ fn run() -> Result<(), String> {
 
 /// The request the client builds around a body: the same method, URI and headers.
 fn client_request(uri: &http::Uri, body: Bytes) -> http::Request<Bytes> {
-    let mut request = http::Request::new(body);
-    *request.method_mut() = http::Method::POST;
+    let mut request = common::get_creds_request_with(body);
     *request.uri_mut() = uri.clone();
-    let headers = request.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/x-amz-json-1.1"),
-    );
-    headers.insert(
-        "x-amz-target",
-        http::HeaderValue::from_static(common::GET_CREDS_TARGET),
-    );
     request
 }
 

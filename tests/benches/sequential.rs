@@ -19,13 +19,7 @@ use common::{Fixture, Scenario};
 const WARM_UP_CALLS: usize = 2_000;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(run())
 }
 
 /// The positional numbers on the command line, skipping flags.

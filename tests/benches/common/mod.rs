@@ -256,9 +256,22 @@ fn check_credentials(output: &types::GetCredentialsForIdentityResponse) -> Resul
     }
 }
 
-/// A GetCredentialsForIdentity request as a server receives it.
-pub fn get_creds_request() -> HttpRequest {
-    let mut request = http::Request::new(Bytes::from_static(GET_CREDS_REQUEST_BODY.as_bytes()));
+/// The exit status of a bench binary: success, or the error printed and failure.
+#[allow(dead_code)] // Used by the bench binaries, not by the criterion bench.
+pub fn exit_code(result: Result<(), String>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A GetCredentialsForIdentity request with `body`, built the way the client builds it
+/// (same method and headers, header names from the runtime's constants).
+pub fn get_creds_request_with(body: Bytes) -> HttpRequest {
+    let mut request = http::Request::new(body);
     *request.method_mut() = http::Method::POST;
     let headers = request.headers_mut();
     headers.insert(
@@ -266,10 +279,15 @@ pub fn get_creds_request() -> HttpRequest {
         http::HeaderValue::from_static("application/x-amz-json-1.1"),
     );
     headers.insert(
-        "x-amz-target",
+        aws_json_runtime::transport::X_AMZ_TARGET,
         http::HeaderValue::from_static(GET_CREDS_TARGET),
     );
     request
+}
+
+/// A GetCredentialsForIdentity request as a server receives it.
+pub fn get_creds_request() -> HttpRequest {
+    get_creds_request_with(Bytes::from_static(GET_CREDS_REQUEST_BODY.as_bytes()))
 }
 
 /// A service that answers GetCredentialsForIdentity with the output of [`GET_CREDS_BODY`]
