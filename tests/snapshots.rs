@@ -14,12 +14,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use codegen::{Files, Options};
 use model::ir::Service;
 use model::{BotocoreFiles, Source};
+use xtask::scratch::{self, ScratchWorkspace};
 
 /// The file-name ending of a paginators sibling of a fixture.
 const PAGINATORS_SUFFIX: &str = ".paginators-1.json";
@@ -181,18 +181,6 @@ fn paginators_sibling_is_read() {
     assert_eq!(paginated, ["ListGadgets", "ListWidgets"]);
 }
 
-/// Writes `text` to `path` unless it already holds exactly that, so cargo sees unchanged
-/// crates as fresh and checks only what changed.
-fn write_if_changed(path: &Path, text: &str) {
-    if fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
-    }
-    fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-}
-
 /// Every fixture's generated crate builds with warnings denied: this proves that recursion,
 /// keywords, odd enum values and the rest generate working code, not only plausible text.
 ///
@@ -221,58 +209,46 @@ sensitive = { path = "../sensitive" }
 #[test]
 fn fixture_crates_compile() {
     let target = workspace_root().join("target");
-    let workspace = target.join("fixture-crates");
-    let mut members = Vec::new();
+    let mut workspace =
+        ScratchWorkspace::new(target.join("fixture-crates")).unwrap_or_else(|e| panic!("{e:#}"));
     for (name, path) in fixture_paths() {
         let service = load_fixture(&name, &path);
         // From `target/fixture-crates/<fixture>/` the runtime is three levels up.
         let files = generate_fixture(&name, &service, "{ path = \"../../../runtime\" }");
-        let dir = workspace.join(&name);
-        for (file, text) in &files {
-            write_if_changed(&dir.join(file), text);
-        }
-        members.push(format!("{name:?}"));
+        workspace
+            .add_crate(&name, &files)
+            .unwrap_or_else(|e| panic!("{e:#}"));
     }
     // A crate of behaviour checks runs against the fixture crates it depends on.
-    let checks = workspace.join("fixture-checks");
-    write_if_changed(&checks.join("Cargo.toml"), FIXTURE_CHECKS_MANIFEST);
-    write_if_changed(
-        &checks.join("src/lib.rs"),
-        "#[cfg(test)]\n#[path = \"../../../../tests/fixture_checks/checks.rs\"]\nmod checks;\n",
-    );
-    members.push("\"fixture-checks\"".to_owned());
-    let manifest = format!(
-        "# A throwaway workspace of the fixture crates, written by the snapshot tests.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    write_if_changed(&workspace.join("Cargo.toml"), &manifest);
-    // `--offline` needs every package already locked and downloaded: the workspace's own
-    // lockfile pins the same versions the runtime builds with here.
-    let lock = read(&workspace_root().join("Cargo.lock"));
-    write_if_changed(&workspace.join("Cargo.lock"), &lock);
+    let checks: Files = [
+        (
+            PathBuf::from("Cargo.toml"),
+            FIXTURE_CHECKS_MANIFEST.to_owned(),
+        ),
+        (
+            PathBuf::from("src/lib.rs"),
+            "#[cfg(test)]\n#[path = \"../../../../tests/fixture_checks/checks.rs\"]\nmod checks;\n"
+                .to_owned(),
+        ),
+    ]
+    .into();
+    workspace
+        .add_crate("fixture-checks", &checks)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(["test", "--workspace", "--lib", "--quiet", "--offline"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", target.join("fixture-target"))
-        .env("RUSTFLAGS", "-Dwarnings")
-        // The encoded form would override `RUSTFLAGS` if the outer cargo passed it on.
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("running cargo test: {e}"));
+    let mut command = workspace.cargo(&target.join("fixture-target"));
+    command.args(["test", "--workspace", "--lib", "--quiet", "--offline"]);
+    let output = scratch::run(command).unwrap_or_else(|e| panic!("{e:#}"));
     eprintln!(
-        "building and testing {} fixture crates took {:.1?}",
-        members.len(),
+        "building and testing the fixture crates took {:.1?}",
         started.elapsed()
     );
     assert!(
         output.status.success(),
-        "the fixture crates in {} do not compile or their checks fail:\n{}\n{}",
-        workspace.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        "the fixture crates in {} do not compile or their checks fail:\n{}",
+        workspace.root().display(),
+        scratch::output_text(&output)
     );
 }

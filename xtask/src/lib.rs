@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod load;
 pub mod paths;
+pub mod scratch;
 pub mod sync;
 #[cfg(test)]
 mod test_support;

@@ -1,0 +1,145 @@
+//! Throwaway cargo workspaces under `target/`, for checks that must compile generated crates:
+//! the protocol test suites, the fixture crates and the real service models.
+//!
+//! A scratch workspace is a directory of crates written from memory, a root manifest listing
+//! them, and a copy of this workspace's `Cargo.lock`, so `cargo --offline` resolves the same
+//! versions already downloaded for the runtime. Files are rewritten only when their text
+//! changed, which keeps cargo's incremental builds warm between runs. Nothing here writes
+//! outside the scratch directory, and nothing here decides what the crates contain.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anyhow::{Context, Result};
+
+use crate::Files;
+
+/// A throwaway cargo workspace being assembled on disk.
+#[derive(Debug)]
+pub struct ScratchWorkspace {
+    root: PathBuf,
+    members: Vec<String>,
+}
+
+impl ScratchWorkspace {
+    /// A workspace rooted at `root` (created when missing), with no members yet.
+    pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+        Ok(ScratchWorkspace {
+            root,
+            members: Vec::new(),
+        })
+    }
+
+    /// The workspace directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The directory a member named `dir` lives in.
+    pub fn member_dir(&self, dir: &str) -> PathBuf {
+        self.root.join(dir)
+    }
+
+    /// Writes the crate `files` (paths relative to the crate) into the member directory `dir`
+    /// and lists it as a member.
+    pub fn add_crate(&mut self, dir: &str, files: &Files) -> Result<()> {
+        let base = self.member_dir(dir);
+        for (path, text) in files {
+            write_if_changed(&base.join(path), text)?;
+        }
+        self.members.push(dir.to_owned());
+        Ok(())
+    }
+
+    /// Writes the root manifest listing every member and copies this workspace's lockfile.
+    pub fn finish(&self) -> Result<()> {
+        let members: Vec<String> = self.members.iter().map(|m| format!("{m:?}")).collect();
+        let manifest = format!(
+            "# A throwaway workspace of generated crates; rewritten on every run.\n\
+             [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        );
+        write_if_changed(&self.root.join("Cargo.toml"), &manifest)?;
+        let lock_path = crate::workspace_root().join("Cargo.lock");
+        let lock = fs::read_to_string(&lock_path)
+            .with_context(|| format!("reading {}", lock_path.display()))?;
+        write_if_changed(&self.root.join("Cargo.lock"), &lock)
+    }
+
+    /// A `cargo` command in the workspace, offline, building into `target_dir` with warnings
+    /// denied. `CARGO` (set when running under cargo) picks the same toolchain as the caller.
+    pub fn cargo(&self, target_dir: &Path) -> Command {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut command = Command::new(cargo);
+        command
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("RUSTFLAGS", "-Dwarnings")
+            .env("RUSTDOCFLAGS", "-Dwarnings")
+            // The encoded form would override `RUSTFLAGS` if an outer cargo passed it on.
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
+        command
+    }
+}
+
+/// Runs `command` to completion, capturing its output; fails only when it cannot start.
+pub fn run(mut command: Command) -> Result<Output> {
+    command
+        .output()
+        .with_context(|| format!("running {:?}", command.get_program()))
+}
+
+/// Both output streams of a finished command, as text.
+pub fn output_text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Writes `text` to `path` (creating parent directories) unless it already holds exactly
+/// that, so unchanged files keep their timestamps and cargo does not rebuild them.
+pub fn write_if_changed(path: &Path, text: &str) -> Result<()> {
+    if fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::TempDir;
+
+    #[test]
+    fn members_and_lockfile_are_written_and_unchanged_files_are_kept() -> Result<()> {
+        let dir = TempDir::new()?;
+        let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
+        let files: Files = [(PathBuf::from("src/lib.rs"), "pub fn f() {}\n".to_owned())].into();
+        ws.add_crate("one", &files)?;
+        ws.add_crate("two", &files)?;
+        ws.finish()?;
+        let manifest = dir.read("ws/Cargo.toml")?;
+        assert!(
+            manifest.contains(r#"members = ["one", "two"]"#),
+            "{manifest}"
+        );
+        assert!(dir.path().join("ws/Cargo.lock").is_file());
+        let lib = dir.path().join("ws/one/src/lib.rs");
+        let before = fs::metadata(&lib)?.modified()?;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&lib, "pub fn f() {}\n")?;
+        assert_eq!(fs::metadata(&lib)?.modified()?, before);
+        write_if_changed(&lib, "pub fn g() {}\n")?;
+        assert_eq!(fs::read_to_string(&lib)?, "pub fn g() {}\n");
+        Ok(())
+    }
+}
