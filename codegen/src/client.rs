@@ -61,6 +61,7 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let target = format!("{}.{}", cx.service.metadata.target_prefix, op.name);
     let unsigned = op.unsigned;
     let idempotent = op.idempotent;
+    let gzip_request = op.request_compression.iter().any(|e| e == "gzip");
     let pagination = match &op.pagination {
         Some(p) => {
             let (input, output) = (&p.input_token, &p.output_token);
@@ -98,6 +99,7 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             unsigned: #unsigned,
             idempotent: #idempotent,
             pagination: #pagination,
+            gzip_request: #gzip_request,
         };
     }
 }
@@ -164,11 +166,21 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         } else {
             quote!(mut input)
         };
+        let call = match host_prefix(cx, op) {
+            Some(HostPrefix::Fixed(prefix)) => {
+                quote!(self.core.invoke_at(&#meta, &input, Some(#prefix)).await)
+            }
+            Some(HostPrefix::Labeled(prefix)) => quote! {
+                let host_prefix = #prefix;
+                self.core.invoke_at(&#meta, &input, Some(&host_prefix)).await
+            },
+            None => quote!(self.core.invoke(&#meta, &input).await),
+        };
         quote! {
             #docs
             pub async fn #f(&self, #binding: #input) -> ::std::result::Result<#output, #error> {
                 #(#fill)*
-                self.core.invoke(&#meta, &input).await
+                #call
             }
         }
     });
@@ -224,6 +236,51 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             #(#trait_methods)*
         }
     }
+}
+
+/// An operation's host prefix: fixed text, or an expression filling labels from the input.
+enum HostPrefix {
+    Fixed(String),
+    Labeled(TokenStream),
+}
+
+/// The expression of an operation's host prefix (its endpoint trait), with each label read
+/// from the input member it names; an unset optional label is empty, which the runtime
+/// rejects before sending. Model validation has checked the template and its labels.
+fn host_prefix(cx: &Cx<'_>, op: &ir::Operation) -> Option<HostPrefix> {
+    let template = op.host_prefix.as_deref()?;
+    let parts = ir::host_prefix_parts(template).ok()?;
+    let input = op.input.as_deref();
+    let mut format = String::new();
+    let mut args = Vec::new();
+    for part in parts {
+        match part {
+            ir::HostPart::Text(text) => {
+                format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            ir::HostPart::Label(label) => {
+                let input = input?;
+                let member = cx
+                    .shape(input)
+                    .kind
+                    .members()
+                    .into_iter()
+                    .find(|m| m.name == label)?;
+                let field = cx.names.field(input, &label);
+                format.push_str("{}");
+                args.push(if member.required {
+                    quote!(input.#field)
+                } else {
+                    quote!(input.#field.as_deref().unwrap_or_default())
+                });
+            }
+        }
+    }
+    Some(if args.is_empty() {
+        HostPrefix::Fixed(template.to_owned())
+    } else {
+        HostPrefix::Labeled(quote!(::std::format!(#format, #(#args),*)))
+    })
 }
 
 /// The facts a pages helper needs, when the operation's tokens are plain top-level string

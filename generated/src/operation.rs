@@ -19,6 +19,7 @@ pub static CREATE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `DeleteIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.DeleteIdentities`, signed with SigV4.
@@ -28,6 +29,7 @@ pub static DELETE_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws_json_run
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `DeleteIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.DeleteIdentityPool`, signed with SigV4.
@@ -37,6 +39,7 @@ pub static DELETE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `DescribeIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.DescribeIdentity`, signed with SigV4.
@@ -46,6 +49,7 @@ pub static DESCRIBE_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_json_run
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `DescribeIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.DescribeIdentityPool`, signed with SigV4.
@@ -55,6 +59,7 @@ pub static DESCRIBE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_jso
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetCredentialsForIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetCredentialsForIdentity`, unsigned.
@@ -64,6 +69,7 @@ pub static GET_CREDENTIALS_FOR_IDENTITY: ::aws_json_runtime::OperationMeta = ::a
     unsigned: true,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetId`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetId`, unsigned.
@@ -73,6 +79,7 @@ pub static GET_ID: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::Opera
     unsigned: true,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetIdentityPoolRoles`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetIdentityPoolRoles`, signed with SigV4.
@@ -82,6 +89,7 @@ pub static GET_IDENTITY_POOL_ROLES: ::aws_json_runtime::OperationMeta = ::aws_js
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetOpenIdToken`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetOpenIdToken`, unsigned.
@@ -91,6 +99,7 @@ pub static GET_OPEN_ID_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_run
     unsigned: true,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetOpenIdTokenForDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity`, signed with SigV4.
@@ -100,6 +109,7 @@ pub static GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY: ::aws_json_runtime::Operati
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `GetPrincipalTagAttributeMap`: sent with `X-Amz-Target: AWSCognitoIdentityService.GetPrincipalTagAttributeMap`, signed with SigV4.
@@ -109,6 +119,7 @@ pub static GET_PRINCIPAL_TAG_ATTRIBUTE_MAP: ::aws_json_runtime::OperationMeta = 
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `ListIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.ListIdentities`, signed with SigV4.
@@ -118,6 +129,7 @@ pub static LIST_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws_json_runti
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `ListIdentityPools`: sent with `X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools`, signed with SigV4, paginated.
@@ -132,6 +144,7 @@ pub static LIST_IDENTITY_POOLS: ::aws_json_runtime::OperationMeta = ::aws_json_r
         page_size: Some("MaxResults"),
         items: Some("IdentityPools"),
     }),
+    gzip_request: false,
 };
 
 /// `ListTagsForResource`: sent with `X-Amz-Target: AWSCognitoIdentityService.ListTagsForResource`, signed with SigV4.
@@ -141,6 +154,7 @@ pub static LIST_TAGS_FOR_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_jso
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `LookupDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.LookupDeveloperIdentity`, signed with SigV4.
@@ -150,6 +164,7 @@ pub static LOOKUP_DEVELOPER_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `MergeDeveloperIdentities`: sent with `X-Amz-Target: AWSCognitoIdentityService.MergeDeveloperIdentities`, signed with SigV4.
@@ -159,6 +174,7 @@ pub static MERGE_DEVELOPER_IDENTITIES: ::aws_json_runtime::OperationMeta = ::aws
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `SetIdentityPoolRoles`: sent with `X-Amz-Target: AWSCognitoIdentityService.SetIdentityPoolRoles`, signed with SigV4.
@@ -168,6 +184,7 @@ pub static SET_IDENTITY_POOL_ROLES: ::aws_json_runtime::OperationMeta = ::aws_js
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `SetPrincipalTagAttributeMap`: sent with `X-Amz-Target: AWSCognitoIdentityService.SetPrincipalTagAttributeMap`, signed with SigV4.
@@ -177,6 +194,7 @@ pub static SET_PRINCIPAL_TAG_ATTRIBUTE_MAP: ::aws_json_runtime::OperationMeta = 
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `TagResource`: sent with `X-Amz-Target: AWSCognitoIdentityService.TagResource`, signed with SigV4.
@@ -186,6 +204,7 @@ pub static TAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `UnlinkDeveloperIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.UnlinkDeveloperIdentity`, signed with SigV4.
@@ -195,6 +214,7 @@ pub static UNLINK_DEVELOPER_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `UnlinkIdentity`: sent with `X-Amz-Target: AWSCognitoIdentityService.UnlinkIdentity`, unsigned.
@@ -204,6 +224,7 @@ pub static UNLINK_IDENTITY: ::aws_json_runtime::OperationMeta = ::aws_json_runti
     unsigned: true,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `UntagResource`: sent with `X-Amz-Target: AWSCognitoIdentityService.UntagResource`, signed with SigV4.
@@ -213,6 +234,7 @@ pub static UNTAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// `UpdateIdentityPool`: sent with `X-Amz-Target: AWSCognitoIdentityService.UpdateIdentityPool`, signed with SigV4.
@@ -222,6 +244,7 @@ pub static UPDATE_IDENTITY_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_
     unsigned: false,
     idempotent: false,
     pagination: None,
+    gzip_request: false,
 };
 
 /// Every operation, sorted by name.

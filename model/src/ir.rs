@@ -116,6 +116,52 @@ pub struct Operation {
     pub idempotent: bool,
 }
 
+/// A piece of a host prefix template: literal text, or a label filled from the input
+/// member of that name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    /// Text copied as is, e.g. `data.`.
+    Text(String),
+    /// `{Name}`: the value of the input member `Name`.
+    Label(String),
+}
+
+/// Splits a host prefix template such as `{AccountId}.data.` into its parts; an unbalanced
+/// or empty `{}` is an error that quotes the template.
+pub fn host_prefix_parts(template: &str) -> Result<Vec<HostPart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        match rest.find(['{', '}']) {
+            Some(0) if rest.starts_with('{') => {
+                let end = rest
+                    .find('}')
+                    .ok_or_else(|| format!("host prefix `{template}` has an unclosed `{{`"))?;
+                let label = &rest[1..end];
+                if label.is_empty() || label.contains('{') {
+                    return Err(format!(
+                        "host prefix `{template}` has a malformed label `{{{label}}}`"
+                    ));
+                }
+                parts.push(HostPart::Label(label.to_owned()));
+                rest = &rest[end + 1..];
+            }
+            Some(0) => {
+                return Err(format!("host prefix `{template}` has an unmatched `}}`"));
+            }
+            Some(i) => {
+                parts.push(HostPart::Text(rest[..i].to_owned()));
+                rest = &rest[i..];
+            }
+            None => {
+                parts.push(HostPart::Text(rest.to_owned()));
+                rest = "";
+            }
+        }
+    }
+    Ok(parts)
+}
+
 /// How an operation pages through results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pagination {

@@ -189,6 +189,9 @@ fn check_operation(service: &Service, op: &Operation, file: &str, errors: &mut V
             Some(_) => {}
         }
     }
+    if let Some(template) = &op.host_prefix {
+        check_host_prefix(service, op, template, &at, errors);
+    }
     if let Some(pagination) = &op.pagination {
         let input_members: Vec<&str> = op
             .input
@@ -208,6 +211,45 @@ fn check_operation(service: &Service, op: &Operation, file: &str, errors: &mut V
                     )));
                 }
             }
+        }
+    }
+}
+
+/// A host prefix must parse, and each label must name a string member of the input.
+fn check_host_prefix(
+    service: &Service,
+    op: &Operation,
+    template: &str,
+    at: &dyn Fn(String) -> Error,
+    errors: &mut Vec<Error>,
+) {
+    let parts = match crate::ir::host_prefix_parts(template) {
+        Ok(parts) => parts,
+        Err(reason) => return errors.push(at(reason)),
+    };
+    let members = op
+        .input
+        .as_ref()
+        .and_then(|i| service.shapes.get(i))
+        .map(|s| s.kind.members())
+        .unwrap_or_default();
+    for part in parts {
+        let crate::ir::HostPart::Label(label) = part else {
+            continue;
+        };
+        let target = members
+            .iter()
+            .find(|m| m.name == label)
+            .and_then(|m| service.shapes.get(&m.target));
+        match target {
+            Some(shape) if matches!(shape.kind, ShapeKind::String) => {}
+            Some(shape) => errors.push(at(format!(
+                "host prefix label `{{{label}}}` names an input member of kind {}, but must name a string",
+                kind_name(&shape.kind)
+            ))),
+            None => errors.push(at(format!(
+                "host prefix label `{{{label}}}` is not a member of the input"
+            ))),
         }
     }
 }
@@ -504,6 +546,22 @@ mod tests {
             "{text}"
         );
         assert_eq!(err.len(), 1);
+    }
+
+    #[test]
+    fn host_prefix_templates_split_into_text_and_labels() {
+        use crate::ir::{host_prefix_parts, HostPart};
+        assert_eq!(
+            host_prefix_parts("foo.{label}."),
+            Ok(vec![
+                HostPart::Text("foo.".to_owned()),
+                HostPart::Label("label".to_owned()),
+                HostPart::Text(".".to_owned()),
+            ])
+        );
+        for bad in ["{open.", "close}.", "{}.", "{a{b}}."] {
+            assert!(host_prefix_parts(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! an input, sends it with retries, and reads the output or the operation's error.
 
 use std::fmt;
+use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{HeaderValue, CONTENT_TYPE};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -62,6 +65,8 @@ pub struct OperationMeta {
     pub idempotent: bool,
     /// How the operation pages, if it does.
     pub pagination: Option<PaginationMeta>,
+    /// True when the model lets the request body be gzip-compressed (`requestCompression`).
+    pub gzip_request: bool,
 }
 
 /// How a paginated operation pages through results.
@@ -85,7 +90,15 @@ pub struct Config {
     region: Option<String>,
     retry: RetryConfig,
     validate_input: bool,
+    request_compression: bool,
+    min_compression_size: usize,
 }
+
+/// The request body size, in bytes, from which compression applies by default.
+pub const DEFAULT_MIN_COMPRESSION_SIZE: usize = 10_240;
+
+/// The largest minimum compression size a client accepts (10 MiB).
+pub const MAX_MIN_COMPRESSION_SIZE: usize = 10_485_760;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -94,6 +107,8 @@ impl fmt::Debug for Config {
             .field("region", &self.region)
             .field("retry", &self.retry)
             .field("validate_input", &self.validate_input)
+            .field("request_compression", &self.request_compression)
+            .field("min_compression_size", &self.min_compression_size)
             .finish_non_exhaustive()
     }
 }
@@ -108,6 +123,8 @@ impl Config {
                 region: None,
                 retry: RetryConfig::default(),
                 validate_input: false,
+                request_compression: true,
+                min_compression_size: DEFAULT_MIN_COMPRESSION_SIZE,
             },
         }
     }
@@ -130,6 +147,16 @@ impl Config {
     /// True when inputs are checked against the model's constraints before sending.
     pub fn validates_input(&self) -> bool {
         self.validate_input
+    }
+
+    /// True when request bodies of operations that allow it are gzip-compressed.
+    pub fn compresses_requests(&self) -> bool {
+        self.request_compression
+    }
+
+    /// The body size, in bytes, from which request bodies are compressed.
+    pub fn min_compression_size(&self) -> usize {
+        self.min_compression_size
     }
 }
 
@@ -171,6 +198,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Compresses the request bodies of operations whose model allows it (on by default).
+    pub fn request_compression(mut self, on: bool) -> Self {
+        self.config.request_compression = on;
+        self
+    }
+
+    /// Compresses request bodies of at least `bytes` bytes (default
+    /// [`DEFAULT_MIN_COMPRESSION_SIZE`]); values above [`MAX_MIN_COMPRESSION_SIZE`] are
+    /// lowered to it.
+    pub fn min_compression_size(mut self, bytes: usize) -> Self {
+        self.config.min_compression_size = bytes.min(MAX_MIN_COMPRESSION_SIZE);
+        self
+    }
+
     /// The finished configuration.
     pub fn build(self) -> Config {
         self.config
@@ -209,9 +250,7 @@ impl ClientCore {
                 config.region.as_deref().unwrap_or("us-east-1")
             ),
         };
-        let uri = text
-            .parse::<http::Uri>()
-            .map_err(|e| format!("invalid endpoint URL `{text}`: {e}"));
+        let uri = endpoint_uri(&text);
         ClientCore {
             service,
             config,
@@ -230,14 +269,42 @@ impl ClientCore {
         self.service
     }
 
-    fn request(&self, uri: &http::Uri, op: &'static OperationMeta, body: Bytes) -> HttpRequest {
-        let mut request = http::Request::new(body);
+    fn request(&self, uri: &http::Uri, op: &'static OperationMeta, body: &Body) -> HttpRequest {
+        let mut request = http::Request::new(body.bytes.clone());
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = uri.clone();
         let headers = request.headers_mut();
         headers.insert(CONTENT_TYPE, self.content_type.clone());
         headers.insert(X_AMZ_TARGET, HeaderValue::from_static(op.target));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
+        if body.gzip {
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
         request
+    }
+
+    /// The request body: the serialised input, gzip-compressed when the operation allows it,
+    /// the configuration does, and it is at least the minimum compression size.
+    fn body(&self, op: &'static OperationMeta, json: Vec<u8>) -> Result<Body, String> {
+        let compress = op.gzip_request
+            && self.config.request_compression
+            && json.len() >= self.config.min_compression_size;
+        if !compress {
+            return Ok(Body {
+                bytes: Bytes::from(json),
+                gzip: false,
+            });
+        }
+        let mut encoder =
+            GzEncoder::new(Vec::with_capacity(json.len() / 2), Compression::default());
+        encoder
+            .write_all(&json)
+            .and_then(|()| encoder.finish())
+            .map(|bytes| Body {
+                bytes: Bytes::from(bytes),
+                gzip: true,
+            })
+            .map_err(|e| format!("cannot gzip the {} request body: {e}", op.name))
     }
 
     /// Calls operation `op` with `input`: validates it when configured to, serialises it,
@@ -249,6 +316,25 @@ impl ClientCore {
         O: DeserializeOwned,
         E: OperationError,
     {
+        self.invoke_at(op, input, None).await
+    }
+
+    /// [`ClientCore::invoke`] for an operation whose model prepends `host_prefix` (its
+    /// endpoint trait, with labels already filled from the input) to the endpoint's host.
+    /// A prefix that would not make a valid host name fails the call before sending.
+    pub async fn invoke_at<I, O, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+        host_prefix: Option<&str>,
+    ) -> Result<O, E>
+    where
+        I: Serialize + Validate,
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        let request_error =
+            |detail: String| E::from_unhandled(UnhandledError::new(ErrorKind::Request, detail));
         if self.config.validate_input {
             let violations = input.violations();
             if !violations.is_empty() {
@@ -258,22 +344,24 @@ impl ClientCore {
                 )));
             }
         }
-        let uri = self
-            .uri
-            .as_ref()
-            .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e.clone())))?;
+        let uri = self.uri.as_ref().map_err(|e| request_error(e.clone()))?;
+        let prefixed;
+        let uri = match host_prefix {
+            Some(prefix) => {
+                prefixed = with_host_prefix(uri, prefix)
+                    .map_err(|e| request_error(format!("{}: {e}", op.name)))?;
+                &prefixed
+            }
+            None => uri,
+        };
         // Most inputs are small; starting at 256 bytes saves the first few regrowths.
-        let mut body = Vec::with_capacity(256);
-        serde_json::to_writer(&mut body, input).map_err(|e| {
-            E::from_unhandled(UnhandledError::new(
-                ErrorKind::Request,
-                format!("cannot serialise the {} input: {e}", op.name),
-            ))
-        })?;
-        let body = Bytes::from(body);
+        let mut json = Vec::with_capacity(256);
+        serde_json::to_writer(&mut json, input)
+            .map_err(|e| request_error(format!("cannot serialise the {} input: {e}", op.name)))?;
+        let body = self.body(op, json).map_err(request_error)?;
         let mut attempt = 1;
         loop {
-            let result: Result<O, E> = self.attempt(uri, op, body.clone()).await;
+            let result: Result<O, E> = self.attempt(uri, op, &body).await;
             let retry_kind = match &result {
                 Ok(_) => None,
                 Err(e) => e.retry_kind(),
@@ -293,7 +381,7 @@ impl ClientCore {
         &self,
         uri: &http::Uri,
         op: &'static OperationMeta,
-        body: Bytes,
+        body: &Body,
     ) -> Result<O, E>
     where
         O: DeserializeOwned,
@@ -323,6 +411,65 @@ impl ClientCore {
             Err(E::from_response(&ErrorResponse::from_response(&response)))
         }
     }
+}
+
+/// A request body ready to send.
+struct Body {
+    bytes: Bytes,
+    gzip: bool,
+}
+
+/// Parses an endpoint URL. Requests go to its path as a directory, so `https://host/base`
+/// sends to `/base/`; the query is kept.
+fn endpoint_uri(text: &str) -> Result<http::Uri, String> {
+    let invalid = |e: &dyn fmt::Display| format!("invalid endpoint URL `{text}`: {e}");
+    let uri = text.parse::<http::Uri>().map_err(|e| invalid(&e))?;
+    if uri.scheme().is_none() || uri.authority().is_none() {
+        return Err(invalid(
+            &"it needs a scheme and a host, as in `https://host`",
+        ));
+    }
+    if uri.path().ends_with('/') {
+        return Ok(uri);
+    }
+    let mut parts = uri.into_parts();
+    let path_and_query = match parts.path_and_query.as_ref() {
+        Some(pq) => match pq.query() {
+            Some(q) => format!("{}/?{q}", pq.path()),
+            None => format!("{}/", pq.path()),
+        },
+        None => "/".to_owned(),
+    };
+    parts.path_and_query = Some(path_and_query.parse().map_err(|e| invalid(&e))?);
+    http::Uri::from_parts(parts).map_err(|e| invalid(&e))
+}
+
+/// `uri` with `prefix` prepended to its host, checking that every label of the new host is
+/// 1 to 63 letters, digits or hyphens.
+fn with_host_prefix(uri: &http::Uri, prefix: &str) -> Result<http::Uri, String> {
+    let host_labels = prefix.strip_suffix('.').unwrap_or(prefix);
+    for label in host_labels.split('.') {
+        let valid = (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            return Err(format!(
+                "the host prefix `{prefix}` is not a valid host name: label `{label}` must be 1 to 63 letters, digits or hyphens"
+            ));
+        }
+    }
+    let mut parts = uri.clone().into_parts();
+    let authority = match &parts.authority {
+        Some(a) => format!("{prefix}{a}"),
+        None => return Err("the endpoint URL has no host to prefix".to_owned()),
+    };
+    parts.authority = Some(
+        authority
+            .parse()
+            .map_err(|e| format!("the host prefix `{prefix}` makes an invalid host: {e}"))?,
+    );
+    http::Uri::from_parts(parts).map_err(|e| format!("the host prefix `{prefix}`: {e}"))
 }
 
 #[cfg(test)]
@@ -358,5 +505,115 @@ mod tests {
             Config::builder().endpoint_url("not a url").build(),
         );
         assert!(bad.uri.unwrap_err().contains("not a url"));
+    }
+
+    static GZIP_OP: OperationMeta = OperationMeta {
+        name: "Upload",
+        target: "Example.Upload",
+        unsigned: false,
+        idempotent: false,
+        pagination: None,
+        gzip_request: true,
+    };
+
+    fn sent_body(core: &ClientCore, op: &'static OperationMeta, json: &[u8]) -> (Vec<u8>, bool) {
+        let body = core.body(op, json.to_vec()).unwrap();
+        let uri = core.uri.clone().unwrap();
+        let request = core.request(&uri, op, &body);
+        assert_eq!(
+            request.headers()[CONTENT_LENGTH],
+            body.bytes.len().to_string().as_str()
+        );
+        let gzip = request.headers().get(CONTENT_ENCODING).is_some();
+        assert_eq!(gzip, body.gzip);
+        (body.bytes.to_vec(), gzip)
+    }
+
+    #[test]
+    fn bodies_are_gzipped_from_the_minimum_size_when_the_model_allows_it() {
+        use std::io::Read;
+        static SERVICE: ServiceMeta = ServiceMeta {
+            service_id: "Example",
+            api_version: "2020-01-01",
+            target_prefix: "Example",
+            content_type: "application/x-amz-json-1.1",
+            signing_name: "example",
+            endpoint_prefix: "example",
+        };
+        let json = br#"{"Data":"0123456789012345678901234567890123456789"}"#;
+        let core = |config: ConfigBuilder| ClientCore::new(&SERVICE, config.build());
+        let small_min = core(Config::builder().min_compression_size(16));
+
+        let (bytes, gzip) = sent_body(&small_min, &GZIP_OP, json);
+        assert!(gzip);
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, json);
+
+        // Below the minimum, with compression off, or where the model does not ask for it,
+        // the body goes as it is.
+        let default_min = core(Config::builder());
+        assert_eq!(
+            sent_body(&default_min, &GZIP_OP, json),
+            (json.to_vec(), false)
+        );
+        let off = core(
+            Config::builder()
+                .min_compression_size(16)
+                .request_compression(false),
+        );
+        assert_eq!(sent_body(&off, &GZIP_OP, json), (json.to_vec(), false));
+        static PLAIN_OP: OperationMeta = OperationMeta {
+            name: "Upload",
+            target: "Example.Upload",
+            unsigned: false,
+            idempotent: false,
+            pagination: None,
+            gzip_request: false,
+        };
+        assert_eq!(
+            sent_body(&small_min, &PLAIN_OP, json),
+            (json.to_vec(), false)
+        );
+        assert_eq!(
+            Config::builder()
+                .min_compression_size(usize::MAX)
+                .build()
+                .min_compression_size(),
+            MAX_MIN_COMPRESSION_SIZE
+        );
+    }
+
+    #[test]
+    fn endpoint_paths_are_directories() {
+        let uri = |text: &str| endpoint_uri(text).map(|u| u.to_string());
+        assert_eq!(
+            uri("https://example.com"),
+            Ok("https://example.com/".to_owned())
+        );
+        assert_eq!(
+            uri("https://example.com/custom"),
+            Ok("https://example.com/custom/".to_owned())
+        );
+        assert_eq!(
+            uri("http://localhost:8080/a/?x=1"),
+            Ok("http://localhost:8080/a/?x=1".to_owned())
+        );
+        assert!(uri("example.com").unwrap_err().contains("scheme"));
+    }
+
+    #[test]
+    fn host_prefixes_go_before_the_host_and_must_be_host_labels() {
+        let base = endpoint_uri("https://example.com:8443/base").unwrap();
+        assert_eq!(
+            with_host_prefix(&base, "foo.bar.").map(|u| u.to_string()),
+            Ok("https://foo.bar.example.com:8443/base/".to_owned())
+        );
+        for bad in ["foo..", "a_b.", "has space.", "x/y."] {
+            let err = with_host_prefix(&base, bad).unwrap_err();
+            assert!(err.contains("not a valid host name"), "{bad}: {err}");
+        }
     }
 }
