@@ -10,6 +10,7 @@ pub mod docs;
 pub mod errors;
 pub mod format;
 pub mod krate;
+pub mod literal;
 pub mod names;
 pub mod server;
 pub mod types;

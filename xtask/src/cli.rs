@@ -21,8 +21,9 @@ Project commands for this workspace.
 Usage: cargo xtask <COMMAND>
 
 Commands:
-  codegen  Generate a Rust client and server crate from a service model
-  help     Print this help, or the help of a command (`help codegen`)
+  codegen         Generate a Rust client and server crate from a service model
+  protocol-tests  Run protocol test suites against clients generated from their models
+  help            Print this help, or the help of a command (`help codegen`)
 
 Options:
   -h, --help  Print help
@@ -59,6 +60,23 @@ other files are never touched. Line endings (CRLF or LF) do not count as changes
 Exit status: 0 on success, 1 on failure or stale files, 2 on a usage error.
 ";
 
+/// The help of `xtask protocol-tests`.
+pub const PROTOCOL_TESTS_HELP: &str = "\
+Run protocol test suites (botocore's format) against clients generated from the
+suites' own models.
+
+Usage: cargo xtask protocol-tests [PATH...]
+
+Each PATH is a suite file or a directory whose .json files are suite files; the
+default is tests/protocol. For every suite, the suite's model is generated into a
+crate and every case runs against it: input cases compare the request the client
+sends, output cases the output or error it parses. The crates are built under
+target/protocol-tests/.
+
+Prints `<file name>: N passed, M failed` per file, then each failed case with its
+reason. Exit status: 0 when every case passes, 1 otherwise, 2 on a usage error.
+";
+
 /// Which help text to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HelpTopic {
@@ -66,6 +84,8 @@ pub enum HelpTopic {
     Main,
     /// `xtask codegen --help`.
     Codegen,
+    /// `xtask protocol-tests --help`.
+    ProtocolTests,
 }
 
 impl HelpTopic {
@@ -74,6 +94,7 @@ impl HelpTopic {
         match self {
             HelpTopic::Main => MAIN_HELP,
             HelpTopic::Codegen => CODEGEN_HELP,
+            HelpTopic::ProtocolTests => PROTOCOL_TESTS_HELP,
         }
     }
 
@@ -81,6 +102,7 @@ impl HelpTopic {
         match self {
             HelpTopic::Main => "Usage: cargo xtask <COMMAND>\nFor more information, try `cargo xtask --help`.",
             HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
+            HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
         }
     }
 }
@@ -92,6 +114,8 @@ pub enum Command {
     Help(HelpTopic),
     /// `codegen`.
     Codegen(CodegenArgs),
+    /// `protocol-tests`: the suite files or directories (empty for the default).
+    ProtocolTests(Vec<PathBuf>),
 }
 
 /// The arguments of `codegen`.
@@ -172,12 +196,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         Some("help") => match args.next() {
             None => Ok(Command::Help(HelpTopic::Main)),
             Some(topic) if topic == "codegen" => Ok(Command::Help(HelpTopic::Codegen)),
+            Some(topic) if topic == "protocol-tests" => Ok(Command::Help(HelpTopic::ProtocolTests)),
             Some(topic) => Err(UsageError::new(
                 HelpTopic::Main,
                 format!("unknown command `{}`", topic.to_string_lossy()),
             )),
         },
         Some("codegen") => parse_codegen(args.collect()),
+        Some("protocol-tests") => parse_protocol_tests(args.collect()),
         _ => Err(UsageError::new(
             HelpTopic::Main,
             format!("unknown command `{}`", first.to_string_lossy()),
@@ -265,6 +291,24 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
     Ok(Command::Codegen(CodegenArgs { check, standalone }))
 }
 
+/// Parses the arguments of `protocol-tests`: paths, or a help flag.
+fn parse_protocol_tests(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let mut paths = Vec::new();
+    for arg in args {
+        match arg.to_str() {
+            Some("-h" | "--help") => return Ok(Command::Help(HelpTopic::ProtocolTests)),
+            Some(flag) if flag.starts_with('-') => {
+                return Err(UsageError::new(
+                    HelpTopic::ProtocolTests,
+                    format!("unknown option `{flag}`"),
+                ))
+            }
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    Ok(Command::ProtocolTests(paths))
+}
+
 /// Runs a parsed command. Stale files under `--check` give exit status 1 with the list on
 /// standard error; other failures are returned as errors.
 pub fn run(command: Command) -> Result<ExitCode> {
@@ -274,7 +318,24 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Codegen(args) => codegen(&args),
+        Command::ProtocolTests(paths) => protocol_tests(paths),
     }
+}
+
+fn protocol_tests(mut paths: Vec<PathBuf>) -> Result<ExitCode> {
+    if paths.is_empty() {
+        paths.push(crate::workspace_root().join(crate::protocol::DEFAULT_SUITES_DIR));
+    }
+    let reports = crate::protocol::run(&paths)?;
+    for report in &reports {
+        println!("{}", report.text());
+    }
+    let failed: usize = reports.iter().map(|r| r.failed()).sum();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn codegen(args: &CodegenArgs) -> Result<ExitCode> {

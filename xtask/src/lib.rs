@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod load;
 pub mod paths;
+pub mod protocol;
 pub mod scratch;
 pub mod sync;
 #[cfg(test)]

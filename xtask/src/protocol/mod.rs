@@ -1,0 +1,415 @@
+//! `cargo xtask protocol-tests`: runs protocol test suites (botocore's format) against crates
+//! generated from the suites' own models.
+//!
+//! For every suite of every file, the real pipeline (model reader, validation, code
+//! generator) turns the suite's model into a crate, and a runner crate holds one function per
+//! case. All of them are built in one scratch workspace under `target/protocol-tests/`, then
+//! each runner runs and reports its cases. Every case ends with a result: a case that cannot
+//! be built, whose crate does not compile, or that its runner never reports fails with that
+//! reason; none is skipped. The harness knows the suite format, not any particular suite, so
+//! a new file in the same format runs without changes here.
+
+pub mod runner;
+pub mod suite;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::scratch::{self, ScratchWorkspace};
+use crate::{paths, runtime_dir, workspace_root};
+use suite::Suite;
+
+/// Where the vendored suites live, relative to the workspace root.
+pub const DEFAULT_SUITES_DIR: &str = "tests/protocol";
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseOutcome {
+    /// The case id.
+    pub id: String,
+    /// `Err` with the reason when the case failed.
+    pub result: Result<(), String>,
+}
+
+/// The results of one suite file, in case order.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file's name, e.g. `input-json.json`.
+    pub name: String,
+    /// Every case of every suite in the file.
+    pub cases: Vec<CaseOutcome>,
+}
+
+impl FileReport {
+    /// How many cases passed.
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|c| c.result.is_ok()).count()
+    }
+
+    /// How many cases failed.
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+
+    /// `<file name>: N passed, M failed`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} passed, {} failed",
+            self.name,
+            self.passed(),
+            self.failed()
+        )
+    }
+
+    /// The summary line followed by one line per failed case with its reason.
+    pub fn text(&self) -> String {
+        let mut out = self.summary();
+        for case in &self.cases {
+            if let Err(reason) = &case.result {
+                out.push_str(&format!("\n  FAIL {}: {reason}", case.id));
+            }
+        }
+        out
+    }
+}
+
+/// The suite files named by `paths`: files as given, and the `.json` files directly inside
+/// directories, sorted by name.
+pub fn suite_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = fs::read_dir(path)
+                .with_context(|| format!("listing {}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            if found.is_empty() {
+                bail!("{} holds no .json suite files", path.display());
+            }
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            bail!("{} is neither a suite file nor a directory", path.display());
+        }
+    }
+    Ok(files)
+}
+
+/// One suite's place in the scratch workspace.
+struct Planned {
+    /// Index into the reports.
+    file: usize,
+    /// The suite's cases: their indices in the file report.
+    slots: Vec<usize>,
+    /// The member directory of the generated crate (its runner is `<dir>-cases`).
+    dir: String,
+    /// The runner binary's name.
+    bin: String,
+}
+
+/// Runs every case of the suite files `paths` (files or directories) and reports per file.
+/// Fails only when a file cannot be read as suites or the build cannot start.
+pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
+    let files = suite_files(paths)?;
+    let base = workspace_root().join("target").join("protocol-tests");
+    let target_dir = base.join("target");
+    let mut workspace = ScratchWorkspace::new(base.join("crates"))?;
+    let mut reports = Vec::new();
+    let mut outcomes: Vec<Vec<Option<Result<(), String>>>> = Vec::new();
+    let mut planned = Vec::new();
+    let mut used_dirs = BTreeMap::new();
+    for path in &files {
+        let suites = suite::read_file(path)?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let stem = dir_stem(path, &mut used_dirs);
+        let file = reports.len();
+        let mut cases = Vec::new();
+        let mut results = Vec::new();
+        for (index, suite) in suites.iter().enumerate() {
+            let slots: Vec<usize> = (cases.len()..cases.len() + suite.cases.len()).collect();
+            for case in &suite.cases {
+                cases.push(case.id.clone());
+                results.push(None);
+            }
+            let dir = format!("{stem}-{index:02}");
+            match prepare_suite(&mut workspace, suite, &name, index, &dir) {
+                Ok(unbuilt) => {
+                    for (case, reason) in unbuilt {
+                        results[slots[case]] = Some(Err(reason));
+                    }
+                    planned.push(Planned {
+                        file,
+                        slots,
+                        bin: format!("protocol-{dir}-cases"),
+                        dir,
+                    });
+                }
+                Err(reason) => {
+                    for slot in slots {
+                        results[slot] = Some(Err(reason.clone()));
+                    }
+                }
+            }
+        }
+        reports.push(FileReport {
+            name,
+            cases: cases
+                .into_iter()
+                .map(|id| CaseOutcome { id, result: Ok(()) })
+                .collect(),
+        });
+        outcomes.push(results);
+    }
+    workspace.finish()?;
+
+    // A runner left from an earlier run must not stand in for one that no longer builds.
+    for plan in &planned {
+        let _ = fs::remove_file(target_dir.join("debug").join(&plan.bin));
+    }
+    let mut build = workspace.cargo(&target_dir);
+    build.args([
+        "build",
+        "--workspace",
+        "--bins",
+        "--keep-going",
+        "--offline",
+        "--quiet",
+        "--message-format=short",
+    ]);
+    let built = scratch::run(build)?;
+    let build_log = scratch::output_text(&built);
+
+    for plan in &planned {
+        let results = &mut outcomes[plan.file];
+        let bin = target_dir.join("debug").join(&plan.bin);
+        if !bin.is_file() {
+            let reason = format!(
+                "the suite's generated crate or runner did not compile:\n{}",
+                diagnostics_for(&build_log, &plan.dir)
+            );
+            fill(results, &plan.slots, &reason);
+            continue;
+        }
+        let output = scratch::run(std::process::Command::new(&bin))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let ids: Vec<&str> = plan
+            .slots
+            .iter()
+            .map(|&slot| reports[plan.file].cases[slot].id.as_str())
+            .collect();
+        for line in stdout.lines() {
+            let Some((id, result)) = parse_line(line) else {
+                continue;
+            };
+            if let Some(pos) = ids.iter().position(|i| *i == id) {
+                let slot = plan.slots[pos];
+                if results[slot].is_none() {
+                    results[slot] = Some(result);
+                }
+            }
+        }
+        let tail: String = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
+        let reason = format!(
+            "the runner stopped ({}) before reporting this case: {tail}",
+            output.status
+        );
+        fill(results, &plan.slots, &reason);
+    }
+    for (report, results) in reports.iter_mut().zip(outcomes) {
+        for (case, result) in report.cases.iter_mut().zip(results) {
+            case.result = result.unwrap_or_else(|| Err("the case was never run".to_owned()));
+        }
+    }
+    Ok(reports)
+}
+
+/// Generates a suite's crate and runner into the workspace. Returns the cases that cannot
+/// be built, by index, with reasons; `Err` fails the whole suite.
+fn prepare_suite(
+    workspace: &mut ScratchWorkspace,
+    suite: &Suite,
+    file_name: &str,
+    index: usize,
+    dir: &str,
+) -> Result<Vec<(usize, String)>, String> {
+    let (model_text, conflicts) = suite::service_model(suite);
+    let source_name = format!("{file_name} (suite {index})");
+    let service = model::load_botocore(model::BotocoreFiles {
+        service: model::Source {
+            name: &source_name,
+            text: &model_text,
+        },
+        paginators: None,
+        endpoint_rules: None,
+    })
+    .map_err(|e| format!("the suite's model is rejected: {e}"))?;
+    let package = format!("protocol-{dir}");
+    let lib_dir = workspace.member_dir(dir);
+    let options = codegen::Options {
+        crate_name: package.clone(),
+        runtime_dependency: paths::runtime_dependency(&lib_dir, &runtime_dir())
+            .map_err(|e| e.to_string())?,
+        workspace_member: false,
+        model_files: vec![source_name],
+    };
+    let files = codegen::generate(&service, &options)
+        .map_err(|e| format!("the code generator fails on the suite's model: {e}"))?;
+    workspace
+        .add_crate(dir, &files)
+        .map_err(|e| format!("{e:#}"))?;
+    let runner_dir = format!("{dir}-cases");
+    let runtime = paths::relative_path(&workspace.member_dir(&runner_dir), &runtime_dir())
+        .ok_or_else(|| "no relative path from the scratch workspace to the runtime".to_owned())?;
+    let (runner, unbuilt) = runner::runner_crate(
+        suite,
+        &service,
+        &format!("{package}-cases"),
+        (&package, &package.replace('-', "_"), &format!("../{dir}")),
+        &runtime.to_string_lossy().replace('\\', "/"),
+        &conflicts,
+    )?;
+    workspace
+        .add_crate(&runner_dir, &runner)
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(unbuilt)
+}
+
+/// A directory stem for a suite file, unique within the run: its file stem in lowercase with
+/// anything but letters and digits turned into `-`.
+fn dir_stem(path: &Path, used: &mut BTreeMap<String, usize>) -> String {
+    let raw = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut stem: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !stem.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        stem.insert_str(0, "suite-");
+    }
+    let count = used.entry(stem.clone()).or_insert(0);
+    *count += 1;
+    if *count > 1 {
+        stem.push_str(&format!("-{count}"));
+    }
+    stem
+}
+
+/// Sets every still-empty slot to failed with `reason`.
+fn fill(results: &mut [Option<Result<(), String>>], slots: &[usize], reason: &str) {
+    for &slot in slots {
+        if results[slot].is_none() {
+            results[slot] = Some(Err(reason.to_owned()));
+        }
+    }
+}
+
+/// Reads a runner's `PASS\t<id>` or `FAIL\t<id>\t<JSON reason>` line.
+fn parse_line(line: &str) -> Option<(&str, Result<(), String>)> {
+    let mut parts = line.splitn(3, '\t');
+    match (parts.next()?, parts.next()?, parts.next()) {
+        ("PASS", id, None) => Some((id, Ok(()))),
+        ("FAIL", id, Some(reason)) => {
+            let reason =
+                serde_json::from_str::<String>(reason).unwrap_or_else(|_| reason.to_owned());
+            Some((id, Err(reason)))
+        }
+        _ => None,
+    }
+}
+
+/// The build diagnostics that mention the suite's directories, or the log's end when none
+/// does (a failure elsewhere stopped the build).
+fn diagnostics_for(log: &str, dir: &str) -> String {
+    let prefixes = [
+        format!("{dir}/"),
+        format!("{dir}-cases/"),
+        format!("`protocol-{dir}"),
+    ];
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| prefixes.iter().any(|p| l.contains(p.as_str())))
+        .take(20)
+        .collect();
+    if lines.is_empty() {
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(20)..].join("\n")
+    } else {
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runner_lines_parse_into_results() {
+        assert_eq!(parse_line("PASS\tcase-1"), Some(("case-1", Ok(()))));
+        assert_eq!(
+            parse_line("FAIL\tcase-2\t\"body differs\\nhere\""),
+            Some(("case-2", Err("body differs\nhere".to_owned())))
+        );
+        assert_eq!(parse_line("something else"), None);
+    }
+
+    #[test]
+    fn directory_stems_are_unique_and_start_with_a_letter() {
+        let mut used = BTreeMap::new();
+        assert_eq!(
+            dir_stem(Path::new("a/input-json.json"), &mut used),
+            "input-json"
+        );
+        assert_eq!(
+            dir_stem(Path::new("b/input-json.json"), &mut used),
+            "input-json-2"
+        );
+        assert_eq!(
+            dir_stem(Path::new("c/1 Odd.Name.json"), &mut used),
+            "suite-1-odd-name"
+        );
+    }
+
+    #[test]
+    fn reports_count_and_list_failures() {
+        let report = FileReport {
+            name: "x.json".to_owned(),
+            cases: vec![
+                CaseOutcome {
+                    id: "a".to_owned(),
+                    result: Ok(()),
+                },
+                CaseOutcome {
+                    id: "b".to_owned(),
+                    result: Err("why".to_owned()),
+                },
+            ],
+        };
+        assert_eq!(report.summary(), "x.json: 1 passed, 1 failed");
+        assert_eq!(report.text(), "x.json: 1 passed, 1 failed\n  FAIL b: why");
+    }
+}

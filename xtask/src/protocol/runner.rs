@@ -1,0 +1,209 @@
+//! Writes the runner crate of one suite: a binary with one function per case that drives the
+//! suite's generated client and checks what it sent or parsed.
+//!
+//! The case functions build inputs and expected outputs as Rust values through
+//! `codegen::literal`, so they use the generated crate's own types and names; the checks
+//! themselves live in `support.rs`, copied into every runner. Nothing here runs a case.
+
+use std::path::PathBuf;
+
+use codegen::literal::Literals;
+use model::ir;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::suite::{Case, CaseKind, Suite};
+use crate::Files;
+
+/// The shared checks, copied into each runner as `src/support.rs`.
+const SUPPORT: &str = include_str!("support.rs");
+
+/// The endpoint a client uses when the suite sets none.
+const DEFAULT_ENDPOINT: &str = "https://example.com";
+
+/// A case the runner will run, or the reason it cannot be built.
+pub type Prepared = Result<TokenStream, String>;
+
+/// The runner crate for `suite`, whose generated crate is the package `lib_package` with
+/// library name `lib_name`, at `lib_dir` relative to the runner. Cases that cannot be
+/// expressed against the generated crate are returned with their reasons instead.
+pub fn runner_crate(
+    suite: &Suite,
+    service: &ir::Service,
+    package: &str,
+    lib: (&str, &str, &str),
+    runtime_dir: &str,
+    skip: &std::collections::BTreeMap<usize, String>,
+) -> Result<(Files, Vec<(usize, String)>), String> {
+    let (lib_package, lib_name, lib_dir) = lib;
+    let krate = format_ident!("{lib_name}");
+    let literals = Literals::new(service, quote!(::#krate)).map_err(|e| e.to_string())?;
+    let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
+    let mut functions = Vec::new();
+    let mut entries = Vec::new();
+    let mut unbuilt = Vec::new();
+    for (index, case) in suite.cases.iter().enumerate() {
+        if let Some(reason) = skip.get(&index) {
+            unbuilt.push((index, reason.clone()));
+            continue;
+        }
+        match case_fn(&literals, service, case, endpoint) {
+            Ok(body) => {
+                let f = format_ident!("case_{index}");
+                let id = &case.id;
+                functions.push(quote! {
+                    fn #f() -> support::CaseResult {
+                        #body
+                    }
+                });
+                entries.push(quote!((#id, #f as fn() -> support::CaseResult)));
+            }
+            Err(reason) => unbuilt.push((index, reason)),
+        }
+    }
+    let main = quote! {
+        //! The cases of one protocol test suite, run against its generated client.
+        #![allow(clippy::all, unused_imports)]
+
+        #[allow(dead_code)]
+        mod support;
+
+        fn main() {
+            support::run(&[#(#entries),*]);
+        }
+
+        #(#functions)*
+    };
+    let main = codegen::format::rust_file("src/main.rs", main, &["protocol tests".to_owned()])
+        .map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{lib_package} = {{ path = \"{lib_dir}\" }}\n\
+         aws-json-runtime = {{ path = \"{runtime_dir}\" }}\n\
+         serde_json = \"1\"\nflate2 = {{ version = \"1\", default-features = false, features = [\"rust_backend\"] }}\n\
+         tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"time\"] }}\n"
+    );
+    let support = SUPPORT
+        .replace("http::Response", "aws_json_runtime::http::Response")
+        .replace("bytes::Bytes", "aws_json_runtime::Bytes")
+        .replace("serde::Serialize", "aws_json_runtime::serde::Serialize");
+    let files: Files = [
+        (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("src/main.rs"), main),
+        (PathBuf::from("src/support.rs"), support),
+    ]
+    .into();
+    Ok((files, unbuilt))
+}
+
+/// The body of one case's function.
+fn case_fn(
+    literals: &Literals<'_>,
+    service: &ir::Service,
+    case: &Case,
+    endpoint: &str,
+) -> Prepared {
+    let op_name = case.operation()?;
+    let op = service
+        .operations
+        .iter()
+        .find(|o| o.name == op_name)
+        .ok_or_else(|| format!("operation `{op_name}` is not in the suite's model"))?;
+    let f = literals.operation_fn(&op.name);
+    let params = case
+        .params
+        .clone()
+        .unwrap_or(Value::Object(Default::default()));
+    let input = literals.input(op, &params)?;
+    let krate = literals.crate_path();
+    let client = quote!(#krate::Client::new(support::config(transport.clone(), #endpoint)));
+    match case.kind()? {
+        CaseKind::Input => {
+            let expected = text(case.serialized.as_ref())?;
+            Ok(quote! {
+                let transport = support::recording_transport();
+                let client = #client;
+                let input = #input;
+                // The response is not under test, only the request; the call's error
+                // explains a request that was never sent.
+                let sent = support::block_on(client.#f(input)).err().map(|e| e.to_string());
+                support::check_request(&transport, #expected, sent)
+            })
+        }
+        CaseKind::Output => {
+            let response = text(case.response.as_ref())?;
+            let result = case
+                .result
+                .clone()
+                .unwrap_or(Value::Object(Default::default()));
+            let expected = literals.output(op, &result)?;
+            Ok(quote! {
+                let transport = support::response_transport(#response);
+                let client = #client;
+                let input = #input;
+                match support::block_on(client.#f(input)) {
+                    Ok(output) => support::same("output", &output, &#expected),
+                    Err(e) => Err(format!("expected an output, got the error {e:?}")),
+                }
+            })
+        }
+        CaseKind::Error => {
+            let response = text(case.response.as_ref())?;
+            let code = case
+                .error_code
+                .as_deref()
+                .ok_or_else(|| "the error case has no `errorCode`".to_owned())?;
+            let message = match &case.error_message {
+                Some(m) => quote!(Some(#m)),
+                None => quote!(None),
+            };
+            let members = case
+                .error
+                .clone()
+                .unwrap_or(Value::Object(Default::default()));
+            let variant_check = match op.errors.iter().find(|e| error_code(service, e) == code) {
+                Some(shape) => {
+                    let variant = literals.op_error_variant(&op.name, shape);
+                    let expected = literals.value(shape, &members)?;
+                    quote! {
+                        match e {
+                            #variant(inner) => support::same("error", &inner, &#expected),
+                            other => Err(format!("expected the modeled error `{}`, got {other:?}", #code)),
+                        }
+                    }
+                }
+                // An error the operation does not model is checked by code and message.
+                None => quote!(Ok(())),
+            };
+            Ok(quote! {
+                let transport = support::response_transport(#response);
+                let client = #client;
+                let input = #input;
+                match support::block_on(client.#f(input)) {
+                    Ok(output) => Err(format!("expected the error `{}`, got the output {output:?}", #code)),
+                    Err(e) => {
+                        support::check_error(e.code(), e.message(), #code, #message)?;
+                        #variant_check
+                    }
+                }
+            })
+        }
+    }
+}
+
+/// The wire code of an error shape.
+fn error_code<'a>(service: &'a ir::Service, shape: &'a str) -> &'a str {
+    service
+        .shapes
+        .get(shape)
+        .and_then(|s| s.error.as_ref())
+        .map_or(shape, |e| e.code.as_str())
+}
+
+/// A case field as JSON text for the runner to parse.
+fn text(value: Option<&Value>) -> Result<String, String> {
+    value
+        .map(Value::to_string)
+        .ok_or_else(|| "the case lacks the field its kind needs".to_owned())
+}
