@@ -122,49 +122,64 @@ pub fn element_format(
     }
 }
 
-/// The serde attributes (starting with a comma) that give a member its wire form when its
-/// Rust type's own form is not it: the value itself, or the elements of a list or the values
-/// of a map. Collections nested deeper use the elements' own forms.
-fn format_attrs(cx: &Cx<'_>, m: &ir::Member, optional: bool) -> Option<TokenStream> {
-    let opt = if optional { "_opt" } else { "" };
-    let (module, format, generics) = match &cx.shape(&m.target).kind {
-        ShapeKind::List {
-            member,
-            sparse: false,
-        } => (
-            "list",
-            element_format(cx, &member.target, member.timestamp_format)?,
-            "_",
-        ),
-        ShapeKind::Map {
-            value,
-            sparse: false,
-            ..
-        } => (
-            "map",
-            element_format(cx, &value.target, value.timestamp_format)?,
-            "_, _",
-        ),
-        _ => {
-            let format = element_format(cx, &m.target, m.timestamp_format)?;
-            let module = match format {
-                "DateTimeFormat" => "date_time",
-                "HttpDateFormat" => "http_date",
-                "F32Format" => "f32",
-                _ => "f64",
-            };
-            let module = match (module, optional) {
-                ("f32" | "f64", false) => format!("{module}_value"),
-                (_, true) => format!("{module}_opt"),
-                (_, false) => module.to_owned(),
-            };
-            let path = format!("::aws_json_runtime::wire::{module}");
-            return Some(quote!(, with = #path));
-        }
+/// The runtime `WireFormat` type, as path text (e.g. `..::wire::ListOf<..::wire::F64Format>`), of a value of `target` whose Rust type's own
+/// serde form is not its wire form: scalars with a special form, and every list and map
+/// (whose elements may need a form at any depth, and whose dense reading drops `null`s).
+/// `None` means the value's own serde form is the wire form.
+pub fn wire_format(
+    cx: &Cx<'_>,
+    target: &str,
+    timestamp_format: Option<TimestampFormat>,
+) -> Option<String> {
+    const RT: &str = "::aws_json_runtime::wire";
+    // Elements in their own form use the shorter aliases (`List<T>` for `ListOf<Plain<T>>`).
+    let element = |m: &ir::Member| match wire_format(cx, &m.target, m.timestamp_format) {
+        Some(format) => ("Of", format),
+        None => ("", value_type(cx, &m.target).to_string().replace(' ', "")),
     };
-    let rt = "::aws_json_runtime::wire";
-    let ser = format!("{rt}::{module}::serialize{opt}::<{rt}::{format}, {generics}>");
-    let de = format!("{rt}::{module}::deserialize{opt}::<{rt}::{format}, {generics}>");
+    match &cx.shape(target).kind {
+        ShapeKind::List { member, sparse } => {
+            let kind = if *sparse { "SparseList" } else { "List" };
+            let (of, element) = element(member);
+            Some(format!("{RT}::{kind}{of}<{element}>"))
+        }
+        ShapeKind::Map { key, value, sparse } => {
+            let kind = if *sparse { "SparseMap" } else { "Map" };
+            let key = value_type(cx, &key.target).to_string().replace(' ', "");
+            let (of, element) = element(value);
+            Some(format!("{RT}::{kind}{of}<{key}, {element}>"))
+        }
+        _ => element_format(cx, target, timestamp_format).map(|f| format!("{RT}::{f}")),
+    }
+}
+
+/// The serde attributes (starting with a comma) that give a member its wire form when its
+/// Rust type's own form is not it: a scalar's module, or the member's `WireFormat`.
+fn format_attrs(cx: &Cx<'_>, m: &ir::Member, optional: bool) -> Option<TokenStream> {
+    let collection = matches!(
+        cx.shape(&m.target).kind,
+        ShapeKind::List { .. } | ShapeKind::Map { .. }
+    );
+    if !collection {
+        let format = element_format(cx, &m.target, m.timestamp_format)?;
+        let module = match format {
+            "DateTimeFormat" => "date_time",
+            "HttpDateFormat" => "http_date",
+            "F32Format" => "f32",
+            _ => "f64",
+        };
+        let module = match (module, optional) {
+            ("f32" | "f64", false) => format!("{module}_value"),
+            (_, true) => format!("{module}_opt"),
+            (_, false) => module.to_owned(),
+        };
+        let path = format!("::aws_json_runtime::wire::{module}");
+        return Some(quote!(, with = #path));
+    }
+    let format = wire_format(cx, &m.target, m.timestamp_format)?;
+    let opt = if optional { "_opt" } else { "" };
+    let ser = format!("::aws_json_runtime::wire::serialize{opt}::<{format}, _>");
+    let de = format!("::aws_json_runtime::wire::deserialize{opt}::<{format}, _>");
     Some(quote!(, serialize_with = #ser, deserialize_with = #de))
 }
 
@@ -193,10 +208,10 @@ fn message_alias(m: &ir::Member) -> Option<&'static str> {
 
 /// The value a union member puts on the wire: itself, or wrapped in its wire format.
 pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> TokenStream {
-    match element_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
         Some(format) => {
-            let format = quote::format_ident!("{format}");
-            quote!(&::aws_json_runtime::wire::AsWire::<::aws_json_runtime::wire::#format>(#value))
+            let format: TokenStream = format.parse().expect("wire format paths are Rust types");
+            quote!(&::aws_json_runtime::wire::AsWire::<#format>(#value))
         }
         None => value,
     }
@@ -205,11 +220,11 @@ pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> Token
 /// Reads a union member's value from a map being visited; `null` reads as unset.
 pub fn union_value_in(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
     let ty = boxed_type(cx, m);
-    match element_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
         Some(format) => {
-            let format = quote::format_ident!("{format}");
+            let format: TokenStream = format.parse().expect("wire format paths are Rust types");
             quote! {
-                map.next_value::<::std::option::Option<::aws_json_runtime::wire::FromWire<::aws_json_runtime::wire::#format>>>()?.map(|w| w.0)
+                map.next_value::<::std::option::Option<::aws_json_runtime::wire::FromWire<#format>>>()?.map(|w| w.0)
             }
         }
         None => quote!(map.next_value::<::std::option::Option<#ty>>()?),

@@ -189,6 +189,8 @@ pub struct CreateIdentityPoolInput {
     /// Optional key:value pairs mapping provider names to provider app IDs.
     #[serde(
         rename = "SupportedLoginProviders",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -207,6 +209,8 @@ pub struct CreateIdentityPoolInput {
     /// The Amazon Resource Names (ARN) of the OpenID Connect providers.
     #[serde(
         rename = "OpenIdConnectProviderARNs",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -216,6 +220,8 @@ pub struct CreateIdentityPoolInput {
     /// An array of Amazon Cognito user pools and their client IDs.
     #[serde(
         rename = "CognitoIdentityProviders",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -225,6 +231,8 @@ pub struct CreateIdentityPoolInput {
     /// An array of Amazon Resource Names (ARNs) of the SAML provider for your identity pool.
     #[serde(
         rename = "SamlProviderARNs",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -234,6 +242,8 @@ pub struct CreateIdentityPoolInput {
     /// Tags to assign to the identity pool. A tag is a label that you can apply to identity pools to categorize and manage them in different ways, such as by purpose, owner, environment, or other criteria.
     #[serde(
         rename = "IdentityPoolTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -441,7 +451,11 @@ impl ::std::fmt::Debug for Credentials {
 #[serde(crate = "::aws_json_runtime::serde")]
 pub struct DeleteIdentitiesInput {
     /// A list of 1-60 identities that you want to delete.
-    #[serde(rename = "IdentityIdsToDelete")]
+    #[serde(
+        rename = "IdentityIdsToDelete",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
+    )]
     pub identity_ids_to_delete: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -466,6 +480,8 @@ pub struct DeleteIdentitiesResponse {
     /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
     #[serde(
         rename = "UnprocessedIdentityIds",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -672,6 +688,8 @@ pub struct GetCredentialsForIdentityInput {
     /// This value is sensitive: `Debug` prints it redacted.
     #[serde(
         rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -809,6 +827,8 @@ pub struct GetIdInput {
     /// This value is sensitive: `Debug` prints it redacted.
     #[serde(
         rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -941,6 +961,8 @@ pub struct GetIdentityPoolRolesResponse {
     /// The map of roles associated with this pool. Currently only authenticated and unauthenticated roles are supported.
     #[serde(
         rename = "Roles",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -950,6 +972,8 @@ pub struct GetIdentityPoolRolesResponse {
     /// How users for a specific identity provider are to mapped to roles. This is a String-to-`RoleMapping` object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     #[serde(
         rename = "RoleMappings",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1021,7 +1045,11 @@ pub struct GetOpenIdTokenForDeveloperIdentityInput {
     /// A set of optional name-value pairs that map provider names to provider tokens. Each name-value pair represents a user from a public provider or developer provider. If the user is from a developer provider, the name-value pair will follow the syntax `"developer_provider_name": "developer_user_identifier"`. The developer provider is the "domain" by which Cognito will refer to your users; you provided this domain while creating/updating the identity pool. The developer user identifier is an identifier from your backend that uniquely identifies a user. When you create an identity pool, you can specify the supported logins.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(rename = "Logins")]
+    #[serde(
+        rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
+    )]
     pub logins: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -1029,6 +1057,8 @@ pub struct GetOpenIdTokenForDeveloperIdentityInput {
     /// Use this operation to configure attribute mappings for custom providers.
     #[serde(
         rename = "PrincipalTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1183,6 +1213,8 @@ pub struct GetOpenIdTokenInput {
     /// This value is sensitive: `Debug` prints it redacted.
     #[serde(
         rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1350,6 +1382,8 @@ pub struct GetPrincipalTagAttributeMapResponse {
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
     #[serde(
         rename = "PrincipalTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1427,6 +1461,8 @@ pub struct IdentityDescription {
     /// The provider names.
     #[serde(
         rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1524,6 +1560,8 @@ pub struct IdentityPool {
     /// Optional key:value pairs mapping provider names to provider app IDs.
     #[serde(
         rename = "SupportedLoginProviders",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1540,6 +1578,8 @@ pub struct IdentityPool {
     /// The ARNs of the OpenID Connect providers.
     #[serde(
         rename = "OpenIdConnectProviderARNs",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1549,6 +1589,8 @@ pub struct IdentityPool {
     /// A list representing an Amazon Cognito user pool and its client ID.
     #[serde(
         rename = "CognitoIdentityProviders",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1558,6 +1600,8 @@ pub struct IdentityPool {
     /// An array of Amazon Resource Names (ARNs) of the SAML provider for your identity pool.
     #[serde(
         rename = "SamlProviderARNs",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1567,6 +1611,8 @@ pub struct IdentityPool {
     /// The tags that are assigned to the identity pool. A tag is a label that you can apply to identity pools to categorize and manage them in different ways, such as by purpose, owner, environment, or other criteria.
     #[serde(
         rename = "IdentityPoolTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1803,6 +1849,8 @@ pub struct ListIdentitiesResponse {
     /// An object containing a set of identities and associated mappings.
     #[serde(
         rename = "Identities",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityDescription>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityDescription>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1911,6 +1959,8 @@ pub struct ListIdentityPoolsResponse {
     /// The identity pools returned by the ListIdentityPools action.
     #[serde(
         rename = "IdentityPools",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityPoolShortDescription>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityPoolShortDescription>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1992,6 +2042,8 @@ pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the identity pool.
     #[serde(
         rename = "Tags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2128,6 +2180,8 @@ pub struct LookupDeveloperIdentityResponse {
     /// This is the list of developer user identifiers associated with an identity ID. Cognito supports the association of multiple developer user identifiers with an identity ID.
     #[serde(
         rename = "DeveloperUserIdentifierList",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2559,7 +2613,11 @@ pub struct RulesConfigurationType {
     /// An array of rules. You can specify up to 25 rules per identity provider.
     ///
     /// Rules are evaluated in order. The first one to match specifies the role.
-    #[serde(rename = "Rules")]
+    #[serde(
+        rename = "Rules",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<crate::types::MappingRule>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<crate::types::MappingRule>, _>"
+    )]
     pub rules: ::std::vec::Vec<crate::types::MappingRule>,
 }
 
@@ -2584,13 +2642,19 @@ pub struct SetIdentityPoolRolesInput {
     #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// The map of roles associated with this pool. For a given role, the key will be either "authenticated" or "unauthenticated" and the value will be the Role ARN.
-    #[serde(rename = "Roles")]
+    #[serde(
+        rename = "Roles",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
+    )]
     pub roles: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     /// How users for a specific identity provider are to mapped to roles. This is a string to `RoleMapping` object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     ///
     /// Up to 25 rules can be specified per identity provider.
     #[serde(
         rename = "RoleMappings",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2651,6 +2715,8 @@ pub struct SetPrincipalTagAttributeMapInput {
     /// You can use this operation to add principal tags.
     #[serde(
         rename = "PrincipalTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2727,6 +2793,8 @@ pub struct SetPrincipalTagAttributeMapResponse {
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
     #[serde(
         rename = "PrincipalTags",
+        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2797,7 +2865,11 @@ pub struct TagResourceInput {
     #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
     /// The tags to assign to the identity pool.
-    #[serde(rename = "Tags")]
+    #[serde(
+        rename = "Tags",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
+    )]
     pub tags: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 }
 
@@ -2889,13 +2961,21 @@ pub struct UnlinkIdentityInput {
     /// A set of optional name-value pairs that map provider names to provider tokens.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(rename = "Logins")]
+    #[serde(
+        rename = "Logins",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
+    )]
     pub logins: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// Provider names to unlink from this identity.
-    #[serde(rename = "LoginsToRemove")]
+    #[serde(
+        rename = "LoginsToRemove",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
+    )]
     pub logins_to_remove: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -2996,7 +3076,11 @@ pub struct UntagResourceInput {
     #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
     /// The keys of the tags to remove from the user pool.
-    #[serde(rename = "TagKeys")]
+    #[serde(
+        rename = "TagKeys",
+        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
+        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
+    )]
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 

@@ -3,12 +3,16 @@
 //!
 //! Each timestamp format has a module for a required member and an `_opt` module for an
 //! optional one; floats get modules that write `NaN` and the infinities as the strings
-//! awsJson uses. Nothing here knows about any service.
+//! awsJson uses. Lists and maps go through [`WireFormat`] types that compose, so an element
+//! keeps its wire form at any depth, and dense collections drop a stray `null` instead of
+//! failing the whole message. Nothing here knows about any service.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serializer};
 
 use crate::types::DateTime;
@@ -308,8 +312,9 @@ mod tests {
 }
 
 /// A wire form for values whose Rust type's own serde form is not the wire's: timestamps in
-/// a non-default format and floats that may be `NaN` or infinite. Used through [`list`] and
-/// [`map`] for collections of such values.
+/// a non-default format and floats that may be `NaN` or infinite. [`ListOf`], [`MapOf`] and
+/// their sparse forms compose formats for collections at any depth; generated fields name
+/// the composed format through [`serialize`] and [`deserialize`] (and their `_opt` forms).
 pub trait WireFormat {
     /// The Rust type.
     type Value;
@@ -379,99 +384,177 @@ impl<'de, F: WireFormat> Deserialize<'de> for FromWire<F> {
     }
 }
 
-/// Lists whose elements have a [`WireFormat`].
-pub mod list {
-    use super::*;
+/// A value in its Rust type's own serde form (structures, unions, enums, strings, ...), as
+/// the element format of a collection.
+pub struct Plain<T>(PhantomData<T>);
 
-    /// Writes the list.
-    pub fn serialize<F: WireFormat, S: Serializer>(
-        v: &[F::Value],
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(AsWire::<F>))
+impl<T: serde::Serialize + DeserializeOwned> WireFormat for Plain<T> {
+    type Value = T;
+    fn serialize<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
     }
-
-    /// Reads the list.
-    pub fn deserialize<'de, F: WireFormat, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<F::Value>, D::Error> {
-        Ok(Vec::<FromWire<F>>::deserialize(d)?
-            .into_iter()
-            .map(|v| v.0)
-            .collect())
-    }
-
-    /// Writes an optional list; only called for `Some`.
-    pub fn serialize_opt<F: WireFormat, S: Serializer>(
-        v: &Option<Vec<F::Value>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(v) => serialize::<F, S>(v, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    /// Reads an optional list; `null` reads as `None`.
-    pub fn deserialize_opt<'de, F: WireFormat, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Vec<F::Value>>, D::Error> {
-        Ok(Option::<Vec<FromWire<F>>>::deserialize(d)?
-            .map(|v| v.into_iter().map(|v| v.0).collect()))
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
     }
 }
 
-/// Maps whose values have a [`WireFormat`].
-pub mod map {
-    use super::*;
-    use std::hash::Hash;
+/// A dense list of elements in format `F`. A `null` element is dropped when reading: the
+/// list's model says it holds no nulls, and one stray `null` must not lose the response.
+pub struct ListOf<F>(PhantomData<F>);
 
-    /// Writes the map.
-    pub fn serialize<F, K, S>(v: &HashMap<K, F::Value>, s: S) -> Result<S::Ok, S::Error>
-    where
-        F: WireFormat,
-        K: serde::Serialize,
-        S: Serializer,
-    {
-        s.collect_map(v.iter().map(|(k, v)| (k, AsWire::<F>(v))))
-    }
+/// A sparse list: elements in format `F` or `null`, kept as `None`.
+pub struct SparseListOf<F>(PhantomData<F>);
 
-    /// Reads the map.
-    pub fn deserialize<'de, F, K, D>(d: D) -> Result<HashMap<K, F::Value>, D::Error>
-    where
-        F: WireFormat,
-        K: Deserialize<'de> + Eq + Hash,
-        D: Deserializer<'de>,
-    {
-        Ok(HashMap::<K, FromWire<F>>::deserialize(d)?
-            .into_iter()
-            .map(|(k, v)| (k, v.0))
-            .collect())
-    }
+/// A dense map from `K` to values in format `F`; an entry whose value is `null` is dropped
+/// when reading.
+pub struct MapOf<K, F>(PhantomData<(K, F)>);
 
-    /// Writes an optional map; only called for `Some`.
-    pub fn serialize_opt<F, K, S>(v: &Option<HashMap<K, F::Value>>, s: S) -> Result<S::Ok, S::Error>
-    where
-        F: WireFormat,
-        K: serde::Serialize,
-        S: Serializer,
-    {
-        match v {
-            Some(v) => serialize::<F, K, S>(v, s),
-            None => s.serialize_none(),
+/// A sparse map: values in format `F` or `null`, kept as `None`.
+pub struct SparseMapOf<K, F>(PhantomData<(K, F)>);
+
+/// A dense list of values in their own serde form.
+pub type List<T> = ListOf<Plain<T>>;
+
+/// A sparse list of values in their own serde form.
+pub type SparseList<T> = SparseListOf<Plain<T>>;
+
+/// A dense map of values in their own serde form.
+pub type Map<K, V> = MapOf<K, Plain<V>>;
+
+/// A sparse map of values in their own serde form.
+pub type SparseMap<K, V> = SparseMapOf<K, Plain<V>>;
+
+/// Reads a list's elements in format `F`, each `null` as `None`.
+fn read_list<'de, F, D>(deserializer: D) -> Result<Vec<Option<F::Value>>, D::Error>
+where
+    F: WireFormat,
+    D: Deserializer<'de>,
+{
+    struct V<F>(PhantomData<F>);
+    impl<'de, F: WireFormat> Visitor<'de> for V<F> {
+        type Value = Vec<Option<F::Value>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element::<Option<FromWire<F>>>()? {
+                out.push(item.map(|w| w.0));
+            }
+            Ok(out)
         }
     }
+    deserializer.deserialize_seq(V::<F>(PhantomData))
+}
 
-    /// Reads an optional map; `null` reads as `None`.
-    pub fn deserialize_opt<'de, F, K, D>(d: D) -> Result<Option<HashMap<K, F::Value>>, D::Error>
-    where
-        F: WireFormat,
-        K: Deserialize<'de> + Eq + Hash,
-        D: Deserializer<'de>,
-    {
-        Ok(Option::<HashMap<K, FromWire<F>>>::deserialize(d)?
-            .map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect()))
+/// A map's entries as read, in wire order, each `null` value as `None`.
+type Entries<K, F> = Vec<(K, Option<<F as WireFormat>::Value>)>;
+
+/// Reads a map's entries with values in format `F`, each `null` as `None`.
+fn read_map<'de, K, F, D>(deserializer: D) -> Result<Entries<K, F>, D::Error>
+where
+    K: Deserialize<'de>,
+    F: WireFormat,
+    D: Deserializer<'de>,
+{
+    struct V<K, F>(PhantomData<(K, F)>);
+    impl<'de, K: Deserialize<'de>, F: WireFormat> Visitor<'de> for V<K, F> {
+        type Value = Entries<K, F>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+            while let Some(key) = map.next_key::<K>()? {
+                let value = map.next_value::<Option<FromWire<F>>>()?;
+                out.push((key, value.map(|w| w.0)));
+            }
+            Ok(out)
+        }
     }
+    deserializer.deserialize_map(V::<K, F>(PhantomData))
+}
+
+impl<F: WireFormat> WireFormat for ListOf<F> {
+    type Value = Vec<F::Value>;
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(value.iter().map(AsWire::<F>))
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(read_list::<F, D>(deserializer)?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+}
+
+impl<F: WireFormat> WireFormat for SparseListOf<F> {
+    type Value = Vec<Option<F::Value>>;
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(value.iter().map(|v| v.as_ref().map(AsWire::<F>)))
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
+        read_list::<F, D>(deserializer)
+    }
+}
+
+impl<K, F> WireFormat for MapOf<K, F>
+where
+    K: serde::Serialize + DeserializeOwned + Eq + Hash,
+    F: WireFormat,
+{
+    type Value = HashMap<K, F::Value>;
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(value.iter().map(|(k, v)| (k, AsWire::<F>(v))))
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(read_map::<K, F, D>(deserializer)?
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect())
+    }
+}
+
+impl<K, F> WireFormat for SparseMapOf<K, F>
+where
+    K: serde::Serialize + DeserializeOwned + Eq + Hash,
+    F: WireFormat,
+{
+    type Value = HashMap<K, Option<F::Value>>;
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(value.iter().map(|(k, v)| (k, v.as_ref().map(AsWire::<F>))))
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(read_map::<K, F, D>(deserializer)?.into_iter().collect())
+    }
+}
+
+/// Writes a required member in format `F`.
+pub fn serialize<F: WireFormat, S: Serializer>(value: &F::Value, s: S) -> Result<S::Ok, S::Error> {
+    F::serialize(value, s)
+}
+
+/// Reads a required member in format `F`.
+pub fn deserialize<'de, F: WireFormat, D: Deserializer<'de>>(d: D) -> Result<F::Value, D::Error> {
+    F::deserialize(d)
+}
+
+/// Writes an optional member in format `F`; only called for `Some`.
+pub fn serialize_opt<F: WireFormat, S: Serializer>(
+    value: &Option<F::Value>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => F::serialize(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Reads an optional member in format `F`; `null` reads as `None`.
+pub fn deserialize_opt<'de, F: WireFormat, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<F::Value>, D::Error> {
+    Ok(Option::<FromWire<F>>::deserialize(d)?.map(|w| w.0))
 }
 
 #[cfg(test)]
@@ -482,17 +565,31 @@ mod collection_tests {
     #[derive(Serialize, Deserialize, Debug, PartialEq)]
     struct Holder {
         #[serde(
-            serialize_with = "list::serialize::<DateTimeFormat, _>",
-            deserialize_with = "list::deserialize::<DateTimeFormat, _>"
+            serialize_with = "serialize::<ListOf<DateTimeFormat>, _>",
+            deserialize_with = "deserialize::<ListOf<DateTimeFormat>, _>"
         )]
         dates: Vec<DateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            serialize_with = "map::serialize_opt::<F64Format, _, _>",
-            deserialize_with = "map::deserialize_opt::<F64Format, _, _>"
+            serialize_with = "serialize_opt::<MapOf<String, F64Format>, _>",
+            deserialize_with = "deserialize_opt::<MapOf<String, F64Format>, _>"
         )]
         scores: Option<HashMap<String, f64>>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "serialize_opt::<ListOf<MapOf<String, ListOf<HttpDateFormat>>>, _>",
+            deserialize_with = "deserialize_opt::<ListOf<MapOf<String, ListOf<HttpDateFormat>>>, _>"
+        )]
+        nested: Option<Vec<HashMap<String, Vec<DateTime>>>>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "serialize_opt::<SparseListOf<Plain<String>>, _>",
+            deserialize_with = "deserialize_opt::<SparseListOf<Plain<String>>, _>"
+        )]
+        sparse: Option<Vec<Option<String>>>,
     }
 
     #[test]
@@ -504,5 +601,27 @@ mod collection_tests {
         assert_eq!(serde_json::to_string(&h).unwrap(), json);
         let h: Holder = serde_json::from_str(r#"{"dates":[]}"#).unwrap();
         assert_eq!(h.scores, None);
+    }
+
+    #[test]
+    fn formats_apply_at_any_depth() {
+        let json = r#"{"dates":[],"nested":[{"k":["Sun, 02 Jan 2000 20:34:56 GMT"]}]}"#;
+        let h: Holder = serde_json::from_str(json).unwrap();
+        assert_eq!(h.nested.as_ref().unwrap()[0]["k"][0].secs(), 946845296);
+        assert_eq!(serde_json::to_string(&h).unwrap(), json);
+    }
+
+    #[test]
+    fn dense_collections_drop_nulls_and_sparse_ones_keep_them() {
+        let json = r#"{"dates":[null,"2014-04-29T18:30:38Z"],"scores":{"a":1.5,"b":null},
+            "nested":[{"k":[null]}],"sparse":["x",null]}"#;
+        let h: Holder = serde_json::from_str(json).unwrap();
+        assert_eq!(h.dates.len(), 1);
+        assert_eq!(h.scores, Some(HashMap::from([("a".to_owned(), 1.5)])));
+        assert_eq!(h.nested.as_ref().unwrap()[0]["k"], vec![]);
+        assert_eq!(h.sparse, Some(vec![Some("x".to_owned()), None]));
+        assert!(serde_json::to_string(&h)
+            .unwrap()
+            .contains(r#""sparse":["x",null]"#));
     }
 }

@@ -101,6 +101,40 @@ fn collections_of_formatted_values_use_the_element_format() {
 }
 
 #[test]
+fn element_formats_apply_at_any_depth() {
+    use list_map::types::Collections;
+    let wire = json!({
+        "Names": [],
+        "DateGrid": [["2014-04-29T18:30:38Z"], []],
+        "ScoresByName": {"a": ["NaN", 2.5]}
+    });
+    let c: Collections = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(c.date_grid.as_ref().unwrap()[0][0].secs(), 1398796238);
+    assert!(c.scores_by_name.as_ref().unwrap()["a"][0].is_nan());
+    let back = serde_json::to_value(&c).unwrap();
+    assert_eq!(back["DateGrid"], wire["DateGrid"]);
+    assert_eq!(back["ScoresByName"], wire["ScoresByName"]);
+}
+
+#[test]
+fn nulls_in_dense_collections_are_dropped_not_fatal() {
+    use list_map::types::Collections;
+    let wire = json!({
+        "Names": ["a", null, "b"],
+        "Items": [null, {"Id": "x"}],
+        "Attributes": {"k": "v", "gone": null},
+        "Matrix": [["x", null], null],
+        "DateGrid": [[null, "2014-04-29T18:30:38Z"]]
+    });
+    let c: Collections = serde_json::from_value(wire).unwrap();
+    assert_eq!(c.names, ["a", "b"]);
+    assert_eq!(c.items.as_ref().map(Vec::len), Some(1));
+    assert_eq!(c.attributes.as_ref().map(|m| m.len()), Some(1));
+    assert_eq!(c.matrix, Some(vec![vec!["x".to_owned()]]));
+    assert_eq!(c.date_grid.as_ref().map(|g| g[0].len()), Some(1));
+}
+
+#[test]
 fn int_enums_sparse_collections_and_unit_union_members_round_trip() {
     use smithy_shapes::types::{Level, Pick, PutInput};
     let wire = json!({
