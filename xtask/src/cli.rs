@@ -448,6 +448,32 @@ mod tests {
         ] {
             assert_eq!(parse_strs(args), Ok(Command::Help(HelpTopic::Codegen)));
         }
+        for args in [
+            &["protocol-tests", "--help"][..],
+            &["protocol-tests", "a.json", "-h"],
+            &["help", "protocol-tests"],
+        ] {
+            assert_eq!(
+                parse_strs(args),
+                Ok(Command::Help(HelpTopic::ProtocolTests))
+            );
+        }
+    }
+
+    #[test]
+    fn protocol_tests_take_paths_and_no_flags() {
+        assert_eq!(
+            parse_strs(&["protocol-tests"]),
+            Ok(Command::ProtocolTests(vec![]))
+        );
+        assert_eq!(
+            parse_strs(&["protocol-tests", "suites/", "extra.json"]),
+            Ok(Command::ProtocolTests(vec![
+                PathBuf::from("suites/"),
+                PathBuf::from("extra.json")
+            ]))
+        );
+        assert!(error_of(&["protocol-tests", "--check"]).contains("unknown option `--check`"));
     }
 
     #[test]

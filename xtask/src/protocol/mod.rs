@@ -368,6 +368,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn suite_paths_expand_directories_and_reject_what_is_missing() -> Result<()> {
+        let dir = crate::test_support::TempDir::new()?;
+        dir.write("suites/b.json", "[]")?;
+        dir.write("suites/a.json", "[]")?;
+        dir.write("suites/notes.txt", "")?;
+        dir.write("empty/readme.txt", "")?;
+        let root = dir.path();
+        let files = suite_files(&[root.join("suites"), root.join("suites/a.json")])?;
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.strip_prefix(root).unwrap_or(f).to_path_buf())
+            .collect();
+        assert_eq!(
+            names,
+            ["suites/a.json", "suites/b.json", "suites/a.json"].map(PathBuf::from)
+        );
+        let empty = suite_files(&[root.join("empty")]).unwrap_err();
+        assert!(
+            empty.to_string().contains("holds no .json suite files"),
+            "{empty}"
+        );
+        let missing = suite_files(&[root.join("nope.json")]).unwrap_err();
+        assert!(missing
+            .to_string()
+            .contains("neither a suite file nor a directory"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_that_is_not_suites_is_an_error_naming_it() -> Result<()> {
+        let dir = crate::test_support::TempDir::new()?;
+        dir.write("bad.json", "{\"not\": \"an array\"}")?;
+        let err = run(&[dir.path().join("bad.json")]).unwrap_err();
+        assert!(format!("{err:#}").contains("bad.json is not a protocol test suite file"));
+        Ok(())
+    }
+
+    #[test]
     fn runner_lines_parse_into_results() {
         assert_eq!(parse_line("PASS\tcase-1"), Some(("case-1", Ok(()))));
         assert_eq!(
