@@ -1,5 +1,5 @@
 //! The naming table: every Rust identifier the generated crate uses for a model name,
-//! decided once from the IR and checked for collisions before anything is emitted.
+//! decided once from the IR, with every collision resolved, before anything is emitted.
 //!
 //! Emitters ask [`Names`] and never convert case themselves. Nothing here emits code or
 //! reads files. The rules, each in one function below:
@@ -20,7 +20,7 @@
 //!   `self`, `super` and `crate`, which cannot be raw, get a `_` suffix. Module names use the
 //!   suffix for every keyword. A snake name that starts with a digit gets a `_` prefix.
 //! - Helper functions named after a shape use the snake_case shape name, for every kind of
-//!   shape, so those names must be unique among all shapes too.
+//!   shape, so all shapes share one scope of snake_case names.
 //! - Operation constants are SCREAMING_SNAKE_CASE of the operation name.
 //! - Generated names: `{Operation}Input` and `{Operation}Output` only when the operation has
 //!   no input or output shape, `{Operation}Error` for an operation's error enum, `Error` for
@@ -33,18 +33,18 @@
 //! `r#type` becoming `type_2`; `FOO_2` for constants). The order of claims:
 //!
 //! 1. Fixed names the generated code and runtime spell literally: `Error` in module `error`,
-//!    `Client`, `Config`, `InMemoryTransport` and `Router` at the crate root, the client methods `new`,
-//!    `with_transport` and `config`, and the constants `SERVICE` and `ALL`.
+//!    `Client`, `Config`, `InMemoryTransport` and `Router` at the crate root, the client
+//!    methods `new`, `with_transport` and `config`, and the constants `SERVICE` and `ALL`.
 //! 2. Shapes, sorted by model name in byte order (so `Boolean` before `boolean` and
 //!    `IPAddress` before `IpAddress`); within a shape, members and enum values in model
 //!    order.
-//! 3. Operations, sorted by name: method, pages method, constant, synthesized input and
-//!    output, error enum.
+//! 3. Operations, sorted by name: method, pages method and pages type, constant,
+//!    synthesized input and output, error enum.
 //! 4. The service trait.
 //!
 //! The scopes are module `types` (structure, union, enum and intEnum shapes that are not
 //! errors, plus synthesized inputs and outputs), module `error` (error shapes, operation
-//! error enums and `Error`), the crate root, the snake_case names of all shapes, the fields
+//! error enums and `Error`), module `pagination`, the crate root, the snake_case names of all shapes, the fields
 //! of one structure, the variants of one enum or union, the client's methods and the
 //! operation constants. Shapes named like std items (`Result`, `Option`, `String`) need no
 //! rule: generated code uses absolute paths. Wire names never change: they come from the
@@ -144,6 +144,7 @@ impl Names {
         for method in CLIENT_METHODS {
             methods.claim(method);
         }
+        let mut pagination_module = Scope::new(Case::Camel);
         let mut constants = Scope::new(Case::Snake);
         for constant in OPERATION_STATICS {
             constants.claim(constant);
@@ -164,6 +165,7 @@ impl Names {
             decided.pages_function = format!("{}_pages", decided.function.trim_start_matches("r#"));
             if op.pagination.is_some() {
                 decided.pages_function = methods.claim(&decided.pages_function);
+                decided.pages_type = pagination_module.claim(&decided.pages_type);
             }
             decided.constant = constants.claim(&decided.constant);
             match &op.input {
@@ -1063,7 +1065,19 @@ mod tests {
             Some("GetIdResponse"),
         ));
         model.operations.push(operation("Config", None, None));
+        for op in &mut model.operations {
+            op.pagination = Some(ir::Pagination {
+                input_token: "NextToken".to_owned(),
+                output_token: "NextToken".to_owned(),
+                page_size: None,
+                items: None,
+            });
+        }
         let names = names_of(&model);
+        assert_eq!(names.pages_fn("GetId").to_string(), "get_id_pages");
+        assert_eq!(names.pages_fn("Get_Id").to_string(), "get_id_2_pages");
+        assert_eq!(names.pages_type("GetId").to_string(), "GetIdPages");
+        assert_eq!(names.pages_type("Get_Id").to_string(), "GetIdPages2");
         assert_eq!(names.operation_fn("GetId").to_string(), "get_id");
         assert_eq!(names.operation_fn("Get_Id").to_string(), "get_id_2");
         assert_eq!(names.operation_const("Get_Id").to_string(), "GET_ID_2");
