@@ -815,24 +815,37 @@ fn unknown_shape_type_names_shape_and_type() {
     );
 }
 
+/// A Smithy `@streaming` union is an event stream: its operation is left out, as in botocore.
+/// A `@streaming` blob is still an error.
 #[test]
-fn event_streams_are_reported_as_unsupported() {
-    let text = error_text(botocore(&with(
-        "",
-        r#", "Events": {"type": "structure", "members": {}, "eventstream": true}"#,
-    )));
-    assert!(
-        text.contains("shape `Events`: is an event stream, which is not supported"),
-        "{text}"
-    );
+fn smithy_event_streams_leave_their_operation_out_and_streaming_blobs_are_rejected() {
+    let service = smithy(
+        r#"{"smithy": "2.0", "shapes": {
+            "ns#S": {"type": "service", "version": "1", "operations": [{"target": "ns#Watch"}],
+              "traits": {"aws.protocols#awsJson1_0": {}}},
+            "ns#Watch": {"type": "operation", "input": {"target": "ns#WatchInput"},
+              "output": {"target": "ns#WatchOutput"}},
+            "ns#WatchInput": {"type": "structure", "members": {}},
+            "ns#WatchOutput": {"type": "structure", "members": {"Events": {"target": "ns#Events"}}},
+            "ns#Events": {"type": "union", "members": {"Tick": {"target": "ns#Tick"}},
+              "traits": {"smithy.api#streaming": {}}},
+            "ns#Tick": {"type": "structure", "members": {}}}}"#,
+    )
+    .unwrap_or_else(|e| panic!("event streams are skipped, not rejected:\n{e}"));
+    assert!(service.operations.is_empty());
+    assert_eq!(service.unsupported.len(), 1);
+    assert_eq!(service.unsupported[0].operation, "Watch");
+    assert_eq!(service.unsupported[0].reason, "event streams");
+    assert!(service.shapes.is_empty(), "{:?}", service.shapes.keys());
+
     let text = error_text(smithy(
         r#"{"smithy": "2.0", "shapes": {
             "ns#S": {"type": "service", "traits": {"aws.protocols#awsJson1_0": {}}},
-            "ns#Events": {"type": "union", "members": {}, "traits": {"smithy.api#streaming": {}}}}}"#,
+            "ns#Data": {"type": "blob", "traits": {"smithy.api#streaming": {}}}}}"#,
     ));
     assert_eq!(
         text,
-        "fixture/model.smithy.json: shape `Events`: is a stream (`@streaming`), which is not supported"
+        "fixture/model.smithy.json: shape `Data`: is a stream (`@streaming`), which is not supported"
     );
 }
 
@@ -999,10 +1012,10 @@ fn standalone_options(crate_name: &str, model_file: &str) -> codegen::Options {
     }
 }
 
-/// Two shapes whose Rust names collide are a model problem: the codegen rejects the model
-/// with a message naming the file and both shapes, and writes nothing.
+/// Two shapes whose Rust names collide after case conversion both generate: the first in
+/// name order keeps the name, the next gets the suffix 2 (the rule of `codegen::names`).
 #[test]
-fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() {
+fn shapes_colliding_after_case_conversion_generate_with_a_suffix() {
     let text = r#"{"metadata": {"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "T",
         "serviceId": "Clash", "endpointPrefix": "clash", "apiVersion": "2020-01-01",
         "signatureVersion": "v4", "serviceFullName": "Clash"},
@@ -1014,17 +1027,54 @@ fn shapes_colliding_after_case_conversion_are_rejected_naming_file_and_shapes() 
       }}"#;
     let service = botocore(text).expect("the model itself is valid");
     let options = standalone_options("clash", "fixture/service-2.json");
-    let message = codegen::generate(&service, &options)
-        .expect_err("colliding names are rejected")
-        .to_string();
-    for part in [
-        "fixture/service-2.json",
-        "`Foo_Bar`",
-        "`FooBar`",
-        "`FooBar`",
-    ] {
-        assert!(message.contains(part), "{part} missing from: {message}");
-    }
+    let files = codegen::generate(&service, &options).expect("colliding names are resolved");
+    let types = &files[std::path::Path::new("src/types.rs")];
+    assert!(types.contains("pub struct FooBar {"), "{types}");
+    assert!(types.contains("pub struct FooBar2 {"), "{types}");
+}
+
+/// An operation whose output reaches an event stream is left out and recorded with its
+/// reason, with the shapes only it reaches; the rest of the model is kept.
+#[test]
+fn operations_reaching_an_event_stream_are_left_out_with_their_shapes() {
+    let text = r#"{"metadata": {"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "T",
+        "serviceId": "Streams", "endpointPrefix": "streams", "apiVersion": "2020-01-01",
+        "signatureVersion": "v4", "serviceFullName": "Streams"},
+      "operations": {
+        "Watch": {"name": "Watch", "http": {"method": "POST", "requestUri": "/"},
+          "input": {"shape": "WatchInput"}, "output": {"shape": "WatchOutput"}},
+        "Get": {"name": "Get", "http": {"method": "POST", "requestUri": "/"},
+          "input": {"shape": "WatchInput"}, "output": {"shape": "Shared"}}},
+      "shapes": {
+        "WatchInput": {"type": "structure", "members": {"Only": {"shape": "OnlyWatch"}}},
+        "OnlyWatch": {"type": "string"},
+        "WatchOutput": {"type": "structure", "members": {"Events": {"shape": "Stream"}}},
+        "Stream": {"type": "structure", "eventstream": true,
+          "members": {"Tick": {"shape": "Tick"}}},
+        "Tick": {"type": "structure", "event": true,
+          "members": {"Shared": {"shape": "Shared"}, "At": {"shape": "EventOnly"}}},
+        "EventOnly": {"type": "timestamp"},
+        "Shared": {"type": "structure", "members": {}}
+      }}"#;
+    let service = botocore(text).expect("event streams are skipped, not rejected");
+    let operations: Vec<&str> = service.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(operations, ["Get"]);
+    assert_eq!(
+        service.unsupported,
+        [model::ir::Unsupported {
+            operation: "Watch".to_owned(),
+            reason: "event streams".to_owned(),
+        }]
+    );
+    let shapes: Vec<&str> = service.shapes.keys().map(String::as_str).collect();
+    assert_eq!(shapes, ["OnlyWatch", "Shared", "WatchInput"]);
+    let options = standalone_options("streams", "fixture/service-2.json");
+    let files = codegen::generate(&service, &options).expect("the rest generates");
+    let lib = &files[std::path::Path::new("src/lib.rs")];
+    assert!(
+        lib.contains("`Watch` (not supported: event streams)"),
+        "{lib}"
+    );
 }
 
 /// The codegen takes any IR value; one that skipped validation gets an error, not a panic.

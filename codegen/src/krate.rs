@@ -105,13 +105,7 @@ impl<'a> Cx<'a> {
 /// Generates every file of the crate.
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
     check_references(service)?;
-    // Name collisions are problems of the model: say which file they come from.
-    let names = Names::new(service).map_err(|e| match (e, opts.model_files.first()) {
-        (CodegenError::Naming(reason), Some(file)) => {
-            CodegenError::Naming(format!("{file}: {reason}"))
-        }
-        (e, _) => e,
-    })?;
+    let names = Names::new(service);
     let cx = Cx {
         service,
         names,
@@ -196,7 +190,10 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         meta.api_version,
         meta.protocol.json_version(),
     );
-    let text = format!("{intro}{service_docs}").trim_end().to_owned();
+    let skipped = unsupported_docs(&cx.service.unsupported);
+    let text = format!("{intro}{skipped}{service_docs}")
+        .trim_end()
+        .to_owned();
     let attrs = docs::inner_attrs(&text);
     quote! {
         #attrs
@@ -225,6 +222,19 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub use server::Router;
         pub use service::#trait_name;
     }
+}
+
+/// The paragraph of the crate docs that lists the operations the model has but the crate
+/// leaves out, each with the reason; empty when every operation is generated.
+fn unsupported_docs(unsupported: &[ir::Unsupported]) -> String {
+    if unsupported.is_empty() {
+        return String::new();
+    }
+    let items: String = unsupported
+        .iter()
+        .map(|u| format!("- `{}` (not supported: {})\n", u.operation, u.reason))
+        .collect();
+    format!("Operations of the model that this crate leaves out:\n\n{items}\n")
 }
 
 fn cargo_toml(cx: &Cx<'_>) -> String {

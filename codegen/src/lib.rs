@@ -46,9 +46,6 @@ pub struct Options {
 /// model validation should have rejected; the message names the file and item.
 #[derive(Debug, thiserror::Error)]
 pub enum CodegenError {
-    /// Two model names map to the same Rust name and no documented rule resolves it.
-    #[error("name collision: {0}")]
-    Naming(String),
     /// The emitted tokens for a file did not parse as Rust.
     #[error("generated file `{file}` does not parse ({item}): {reason}")]
     Format {

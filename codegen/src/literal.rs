@@ -14,7 +14,6 @@ use quote::{quote, ToTokens};
 use serde_json::Value;
 
 use crate::names::Names;
-use crate::CodegenError;
 
 /// Builds value expressions for the types of one generated crate.
 pub struct Literals<'a> {
@@ -26,12 +25,12 @@ pub struct Literals<'a> {
 impl<'a> Literals<'a> {
     /// Expressions for the crate generated from `service`, reached in the caller's code
     /// through the path `krate` (e.g. `::my_service`).
-    pub fn new(service: &'a ir::Service, krate: TokenStream) -> Result<Self, CodegenError> {
-        Ok(Literals {
+    pub fn new(service: &'a ir::Service, krate: TokenStream) -> Self {
+        Literals {
             service,
-            names: Names::new(service)?,
+            names: Names::new(service),
             krate,
-        })
+        }
     }
 
     /// The path the caller's code reaches the generated crate through.

@@ -1,5 +1,5 @@
 //! The naming table: every Rust identifier the generated crate uses for a model name,
-//! decided once from the IR and checked for collisions before anything is emitted.
+//! decided once from the IR, with every collision resolved, before anything is emitted.
 //!
 //! Emitters ask [`Names`] and never convert case themselves. Nothing here emits code or
 //! reads files. The rules, each in one function below:
@@ -20,29 +20,41 @@
 //!   `self`, `super` and `crate`, which cannot be raw, get a `_` suffix. Module names use the
 //!   suffix for every keyword. A snake name that starts with a digit gets a `_` prefix.
 //! - Helper functions named after a shape use the snake_case shape name, for every kind of
-//!   shape, so those names must be unique among all shapes too.
+//!   shape, so all shapes share one scope of snake_case names.
 //! - Operation constants are SCREAMING_SNAKE_CASE of the operation name.
 //! - Generated names: `{Operation}Input` and `{Operation}Output` only when the operation has
 //!   no input or output shape, `{Operation}Error` for an operation's error enum, `Error` for
 //!   the service-wide error, and the UpperCamelCase service id for the server trait.
 //!
-//! Collisions are errors, never renamed away: two model names mapping to one identifier in
-//! the same scope, or a model name meeting a generated name, fail [`Names::new`] with a
-//! message naming both origins. The scopes are module `types` (structure, union, enum and
-//! intEnum shapes that are not errors, plus synthesized inputs and outputs), module `error`
-//! (error shapes, operation error enums and `Error`), the crate root (the service trait,
-//! `Client`, `Router`, `Config`), the snake_case names of all shapes, the fields of one structure, the variants of one enum or
-//! union, the client's methods and the operation constants. Shapes named like std items
-//! (`Result`, `Option`, `String`) are fine: generated code uses absolute paths.
+//! Collisions never fail the generation: they are resolved by one rule, the same in every
+//! scope. Names are claimed in a fixed order, and the first claimant keeps its name; each
+//! later one takes the first free name among its own with the suffix 2, 3, 4 and so on
+//! (`Foo2`, or `V1_0_2` after a digit, for types and variants; `foo_2` for snake_case names,
+//! `r#type` becoming `type_2`; `FOO_2` for constants). The order of claims:
+//!
+//! 1. Fixed names the generated code and runtime spell literally: `Error` in module `error`,
+//!    `Client`, `Config`, `InMemoryTransport` and `Router` at the crate root, the client
+//!    methods `new`, `with_transport` and `config`, and the constants `SERVICE` and `ALL`.
+//! 2. Shapes, sorted by model name in byte order (so `Boolean` before `boolean` and
+//!    `IPAddress` before `IpAddress`); within a shape, members and enum values in model
+//!    order.
+//! 3. Operations, sorted by name: method, pages method and pages type, constant,
+//!    synthesized input and output, error enum.
+//! 4. The service trait.
+//!
+//! The scopes are module `types` (structure, union, enum and intEnum shapes that are not
+//! errors, plus synthesized inputs and outputs), module `error` (error shapes, operation
+//! error enums and `Error`), module `pagination`, the crate root, the snake_case names of all shapes, the fields
+//! of one structure, the variants of one enum or union, the client's methods and the
+//! operation constants. Shapes named like std items (`Result`, `Option`, `String`) need no
+//! rule: generated code uses absolute paths. Wire names never change: they come from the
+//! model, not from these identifiers.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use model::ir;
 use proc_macro2::{Ident, Span};
-
-use crate::CodegenError;
 
 /// Whole words that must survive case conversion as one word: the model spelling and the
 /// UpperCamelCase form it is rewritten to before `heck` splits words.
@@ -67,7 +79,7 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
 /// The items the generator always writes at the crate root, besides the service trait.
-const ROOT_ITEMS: &[&str] = &["Client", "Config", "Router"];
+const ROOT_ITEMS: &[&str] = &["Client", "Config", "InMemoryTransport", "Router"];
 
 /// The name of the service-wide error enum in module `error`.
 const SERVICE_ERROR: &str = "Error";
@@ -106,9 +118,9 @@ const CLIENT_METHODS: &[&str] = &["new", "with_transport", "config"];
 const OPERATION_STATICS: &[&str] = &["SERVICE", "ALL"];
 
 impl Names {
-    /// Decides every name of `service` and checks them all; the error lists every collision.
-    pub fn new(service: &ir::Service) -> Result<Names, CodegenError> {
-        let mut problems = Vec::new();
+    /// Decides every name of `service`, resolving every collision by the rules of this
+    /// module, so that the generated crate always compiles.
+    pub fn new(service: &ir::Service) -> Names {
         let mut names = Names {
             types: BTreeMap::new(),
             shape_fns: BTreeMap::new(),
@@ -116,145 +128,127 @@ impl Names {
             enum_variants: BTreeMap::new(),
             union_variants: BTreeMap::new(),
             operations: BTreeMap::new(),
-            service_trait: type_ident(&service.metadata.service_id),
+            service_trait: String::new(),
         };
 
-        let mut types_module = Scope::new("Rust type", "module `types`");
-        let mut error_module = Scope::new("Rust type", "module `error`");
-        let mut shape_fns = Scope::new("function name", "the functions named after shapes");
-        for shape in service.shapes.values() {
-            let function = snake_ident(&shape.name);
-            shape_fns.claim(
-                &function,
-                Origin::named("shape", &shape.name),
-                &mut problems,
-            );
-            names.shape_fns.insert(shape.name.clone(), function);
-            names.add_shape(shape, &mut types_module, &mut error_module, &mut problems);
+        // Fixed names come first so that a model name meeting one is the one suffixed: the
+        // generated code and the runtime refer to these by their fixed spelling.
+        let mut types_module = Scope::new(Case::Camel);
+        let mut error_module = Scope::new(Case::Camel);
+        error_module.claim(SERVICE_ERROR);
+        let mut root = Scope::new(Case::Camel);
+        for item in ROOT_ITEMS {
+            root.claim(item);
+        }
+        let mut methods = Scope::new(Case::Snake);
+        for method in CLIENT_METHODS {
+            methods.claim(method);
+        }
+        let mut pagination_module = Scope::new(Case::Camel);
+        let mut constants = Scope::new(Case::Snake);
+        for constant in OPERATION_STATICS {
+            constants.claim(constant);
         }
 
-        let mut methods = Scope::new("method", "the client");
-        for method in CLIENT_METHODS {
-            methods.claim(
-                method,
-                Origin::named("generated method", method),
-                &mut problems,
-            );
+        // Shapes in name order (byte order, so `Boolean` comes before `boolean`).
+        let mut shape_fns = Scope::new(Case::Snake);
+        for shape in service.shapes.values() {
+            let function = shape_fns.claim(&snake_ident(&shape.name));
+            names.shape_fns.insert(shape.name.clone(), function);
+            names.add_shape(shape, &mut types_module, &mut error_module);
         }
-        let mut constants = Scope::new("constant", "the operation constants");
-        for constant in OPERATION_STATICS {
-            constants.claim(
-                constant,
-                Origin::named("generated item", constant),
-                &mut problems,
-            );
-        }
+
+        // Operations in name order; each claims its method, constant and generated types.
         for op in &service.operations {
-            let decided = operation_names(&op.name, op.input.as_deref(), op.output.as_deref());
-            let origin = |kind| Origin::named(kind, &op.name);
-            methods.claim(&decided.function, origin("operation"), &mut problems);
+            let mut decided = operation_names(&op.name, op.input.as_deref(), op.output.as_deref());
+            decided.function = methods.claim(&decided.function);
+            decided.pages_function = format!("{}_pages", decided.function.trim_start_matches("r#"));
             if op.pagination.is_some() {
-                let kind = "pages method of operation";
-                methods.claim(&decided.pages_function, origin(kind), &mut problems);
+                decided.pages_function = methods.claim(&decided.pages_function);
+                decided.pages_type = pagination_module.claim(&decided.pages_type);
             }
-            constants.claim(&decided.constant, origin("operation"), &mut problems);
-            if op.input.is_none() {
-                let kind = "synthesized input of operation";
-                types_module.claim(&decided.input, origin(kind), &mut problems);
+            decided.constant = constants.claim(&decided.constant);
+            match &op.input {
+                Some(shape) => decided.input = names.type_text(shape),
+                None => decided.input = types_module.claim(&decided.input),
             }
-            if op.output.is_none() {
-                let kind = "synthesized output of operation";
-                types_module.claim(&decided.output, origin(kind), &mut problems);
+            match &op.output {
+                Some(shape) => decided.output = names.type_text(shape),
+                None => decided.output = types_module.claim(&decided.output),
             }
-            let kind = "error enum of operation";
-            error_module.claim(&decided.error, origin(kind), &mut problems);
+            decided.error = error_module.claim(&decided.error);
             names.operations.insert(op.name.clone(), decided);
         }
-        let service_error = Origin::unnamed("the service-wide error enum");
-        error_module.claim(SERVICE_ERROR, service_error, &mut problems);
 
-        let mut root = Scope::new("Rust item", "the crate root");
-        for item in ROOT_ITEMS {
-            root.claim(item, Origin::named("generated item", item), &mut problems);
-        }
-        let service_id = &service.metadata.service_id;
-        let trait_origin = Origin::named("the service trait for service id", service_id);
-        root.claim(&names.service_trait, trait_origin, &mut problems);
-
-        if problems.is_empty() {
-            Ok(names)
-        } else {
-            Err(CodegenError::Naming(problems.join("; ")))
-        }
+        names.service_trait = root.claim(&type_ident(&service.metadata.service_id));
+        names
     }
 
-    fn add_shape(
-        &mut self,
-        shape: &ir::Shape,
-        types_module: &mut Scope,
-        error_module: &mut Scope,
-        problems: &mut Vec<String>,
-    ) {
+    fn add_shape(&mut self, shape: &ir::Shape, types_module: &mut Scope, error_module: &mut Scope) {
         let owner = &shape.name;
-        let (members, values): (&[ir::Member], Vec<&str>) = match &shape.kind {
-            ir::ShapeKind::Structure(members) | ir::ShapeKind::Union(members) => {
-                (members, Vec::new())
-            }
-            ir::ShapeKind::Enum(values) => (&[], values.iter().map(|v| v.name.as_str()).collect()),
-            ir::ShapeKind::IntEnum(values) => {
-                (&[], values.iter().map(|v| v.name.as_str()).collect())
-            }
-            // Lists, maps and scalars become std types and get no name of their own.
-            _ => return,
-        };
-
-        let type_name = type_ident(owner);
-        if shape.error.is_some() {
-            error_module.claim(&type_name, Origin::named("error shape", owner), problems);
+        let module = if shape.error.is_some() {
+            error_module
         } else {
-            types_module.claim(&type_name, Origin::named("shape", owner), problems);
-        }
-        self.types.insert(owner.clone(), type_name);
-
-        let scope_name = format!("shape `{owner}`");
+            types_module
+        };
         match &shape.kind {
-            ir::ShapeKind::Structure(_) => {
-                let mut scope = Scope::new("field", &scope_name);
+            ir::ShapeKind::Structure(members) => {
+                self.types
+                    .insert(owner.clone(), module.claim(&type_ident(owner)));
+                let mut scope = Scope::new(Case::Snake);
                 for member in members {
-                    let field = snake_ident(&member.name);
-                    scope.claim(&field, Origin::named("member", &member.name), problems);
+                    let field = scope.claim(&snake_ident(&member.name));
                     self.fields
                         .insert((owner.clone(), member.name.clone()), field);
                 }
             }
-            ir::ShapeKind::Union(_) => {
-                let mut scope = Scope::new("variant", &scope_name);
+            ir::ShapeKind::Union(members) => {
+                self.types
+                    .insert(owner.clone(), module.claim(&type_ident(owner)));
+                let mut scope = Scope::new(Case::Camel);
                 for member in members {
-                    let variant = variant_ident(&member.name);
-                    scope.claim(&variant, Origin::named("member", &member.name), problems);
+                    let variant = scope.claim(&variant_ident(&member.name));
                     self.union_variants
                         .insert((owner.clone(), member.name.clone()), variant);
                 }
             }
-            _ => {
-                let mut scope = Scope::new("variant", &scope_name);
+            ir::ShapeKind::Enum(values) => {
+                self.types
+                    .insert(owner.clone(), module.claim(&type_ident(owner)));
+                let mut scope = Scope::new(Case::Camel);
                 for value in values {
-                    let variant = variant_ident(value);
-                    scope.claim(&variant, Origin::named("value", value), problems);
+                    let variant = scope.claim(&variant_ident(&value.name));
                     self.enum_variants
-                        .insert((owner.clone(), (*value).to_owned()), variant);
+                        .insert((owner.clone(), value.name.clone()), variant);
                 }
             }
+            ir::ShapeKind::IntEnum(values) => {
+                self.types
+                    .insert(owner.clone(), module.claim(&type_ident(owner)));
+                let mut scope = Scope::new(Case::Camel);
+                for value in values {
+                    let variant = scope.claim(&variant_ident(&value.name));
+                    self.enum_variants
+                        .insert((owner.clone(), value.name.clone()), variant);
+                }
+            }
+            // Lists, maps and scalars become std types and get no name of their own.
+            _ => {}
+        }
+    }
+
+    /// The decided type name of a shape, as text.
+    fn type_text(&self, shape: &str) -> String {
+        match self.types.get(shape) {
+            Some(name) => name.clone(),
+            None => type_ident(shape),
         }
     }
 
     /// The Rust type of a structure, union, enum or intEnum shape (errors included), in
     /// UpperCamelCase: `GetIdInput`, `OidcToken`.
     pub fn type_name(&self, shape: &str) -> Ident {
-        match self.types.get(shape) {
-            Some(name) => ident(name),
-            None => ident(&type_ident(shape)),
-        }
+        ident(&self.type_text(shape))
     }
 
     /// The snake_case form of any shape's name (scalars, lists and maps included), unique
@@ -379,69 +373,55 @@ fn ident(name: &str) -> Ident {
 }
 
 // ---------------------------------------------------------------------------------------
-// Collision bookkeeping.
+// Collision resolution.
 
-/// Where a name came from, for error messages.
-#[derive(Debug, Clone)]
-struct Origin {
-    kind: &'static str,
-    name: Option<String>,
+/// How a suffix is attached to a name of a scope.
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    /// UpperCamelCase: `Foo2`, or `V1_0_2` after a digit so numbers stay apart.
+    Camel,
+    /// snake_case and SCREAMING_SNAKE_CASE: `foo_2`, `FOO_2`; a raw `r#type` becomes `type_2`.
+    Snake,
 }
 
-impl Origin {
-    fn named(kind: &'static str, name: &str) -> Origin {
-        Origin {
-            kind,
-            name: Some(name.to_owned()),
-        }
-    }
-
-    fn unnamed(kind: &'static str) -> Origin {
-        Origin { kind, name: None }
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.name {
-            Some(name) => write!(f, "{} `{name}`", self.kind),
-            None => f.write_str(self.kind),
-        }
-    }
-}
-
-/// One scope in which every identifier must be unique.
+/// One scope in which every identifier must be unique, filled in a defined order.
 struct Scope {
-    what: &'static str,
-    place: String,
-    taken: BTreeMap<String, Origin>,
+    case: Case,
+    taken: BTreeSet<String>,
 }
 
 impl Scope {
-    fn new(what: &'static str, place: &str) -> Scope {
+    fn new(case: Case) -> Scope {
         Scope {
-            what,
-            place: place.to_owned(),
-            taken: BTreeMap::new(),
+            case,
+            taken: BTreeSet::new(),
         }
     }
 
-    /// Records `name` for `origin`, or a problem naming both origins when it is taken.
-    fn claim(&mut self, name: &str, origin: Origin, problems: &mut Vec<String>) {
-        let Some(first) = self.taken.get(name) else {
-            self.taken.insert(name.to_owned(), origin);
-            return;
-        };
-        let both = match (&first.name, &origin.name) {
-            (Some(a), Some(b)) if first.kind == origin.kind => {
-                format!("{}s `{a}` and `{b}`", first.kind)
-            }
-            _ => format!("{first} and {origin}"),
-        };
-        problems.push(format!(
-            "{both} both map to {} `{name}` in {}",
-            self.what, self.place
-        ));
+    /// Takes `name` when it is free; otherwise the first free name among `name` with the
+    /// suffixes 2, 3, 4 and so on. The result is recorded and returned.
+    fn claim(&mut self, name: &str) -> String {
+        let mut granted = name.to_owned();
+        let mut n = 2u32;
+        while self.taken.contains(&granted) {
+            granted = with_suffix(name, n, self.case);
+            n += 1;
+        }
+        self.taken.insert(granted.clone());
+        granted
+    }
+}
+
+/// `name` with the number `n` appended in the style of `case`.
+fn with_suffix(name: &str, n: u32, case: Case) -> String {
+    match case {
+        Case::Snake => {
+            // `self_` becomes `self_2`, not `self__2`, which is not snake case.
+            let bare = name.trim_start_matches("r#").trim_end_matches('_');
+            format!("{bare}_{n}")
+        }
+        Case::Camel if name.ends_with(|c: char| c.is_ascii_digit()) => format!("{name}_{n}"),
+        Case::Camel => format!("{name}{n}"),
     }
 }
 
@@ -836,6 +816,7 @@ mod tests {
             operations,
             shapes: shapes.into_iter().map(|s| (s.name.clone(), s)).collect(),
             endpoint_rules: None,
+            unsupported: Vec::new(),
         }
     }
 
@@ -891,17 +872,17 @@ mod tests {
     }
 
     fn names_of(service: &ir::Service) -> Names {
-        match Names::new(service) {
-            Ok(names) => names,
-            Err(error) => panic!("expected the names to be valid: {error}"),
-        }
+        Names::new(service)
     }
 
-    fn collision_message(service: &ir::Service) -> String {
-        match Names::new(service) {
-            Ok(_) => panic!("expected a naming collision"),
-            Err(CodegenError::Naming(message)) => message,
-            Err(other) => panic!("expected a naming error, got {other}"),
+    fn structure(name: &str, members: &[&str]) -> ir::Shape {
+        let members = members.iter().map(|m| member(m, "String")).collect();
+        shape(name, ir::ShapeKind::Structure(members))
+    }
+
+    fn insert(model: &mut ir::Service, shapes: Vec<ir::Shape>) {
+        for s in shapes {
+            model.shapes.insert(s.name.clone(), s);
         }
     }
 
@@ -963,134 +944,153 @@ mod tests {
     }
 
     #[test]
-    fn shapes_colliding_after_case_conversion_are_reported_with_both_origins() {
+    fn shapes_colliding_after_case_conversion_are_suffixed_in_name_order() {
         let mut model = cognito_like();
-        for name in ["Foo_Bar", "FooBar"] {
-            model.shapes.insert(
-                name.to_owned(),
-                shape(name, ir::ShapeKind::Structure(Vec::new())),
-            );
-        }
-        // The two shapes also share the snake_case name of their helper functions.
-        assert_eq!(
-            collision_message(&model),
-            "shapes `FooBar` and `Foo_Bar` both map to function name `foo_bar` in the functions \
-             named after shapes; \
-             shapes `FooBar` and `Foo_Bar` both map to Rust type `FooBar` in module `types`"
+        let scalar = |name: &str| shape(name, ir::ShapeKind::Boolean);
+        insert(
+            &mut model,
+            vec![
+                structure("Foo_Bar", &[]),
+                structure("FooBar", &[]),
+                scalar("boolean"),
+                scalar("Boolean"),
+                scalar("IpAddress"),
+                scalar("IPAddress"),
+            ],
         );
+        let names = names_of(&model);
+        // Byte order puts `FooBar` before `Foo_Bar`, `Boolean` before `boolean`.
+        assert_eq!(names.type_name("FooBar").to_string(), "FooBar");
+        assert_eq!(names.type_name("Foo_Bar").to_string(), "FooBar2");
+        assert_eq!(names.shape_fn("FooBar").to_string(), "foo_bar");
+        assert_eq!(names.shape_fn("Foo_Bar").to_string(), "foo_bar_2");
+        assert_eq!(names.shape_fn("Boolean").to_string(), "boolean");
+        assert_eq!(names.shape_fn("boolean").to_string(), "boolean_2");
+        assert_eq!(names.shape_fn("IPAddress").to_string(), "ip_address");
+        assert_eq!(names.shape_fn("IpAddress").to_string(), "ip_address_2");
     }
 
     #[test]
-    fn every_collision_is_reported_at_once() {
+    fn a_suffix_skips_names_already_taken() {
         let mut model = cognito_like();
-        model.shapes.insert(
-            "Pair".to_owned(),
-            shape(
-                "Pair",
-                ir::ShapeKind::Structure(vec![
-                    member("FooBar", "String"),
-                    member("foo_bar", "String"),
-                ]),
-            ),
+        insert(
+            &mut model,
+            vec![
+                structure("Foo", &[]),
+                structure("Foo2", &[]),
+                structure("foo", &[]),
+            ],
         );
-        model.shapes.insert(
-            "Mode".to_owned(),
-            enum_shape("Mode", &["ACTIVE", "Active", "Unknown", "UNKNOWN_VALUE"]),
-        );
-        let message = collision_message(&model);
-        let expected = [
-            "members `FooBar` and `foo_bar` both map to field `foo_bar` in shape `Pair`",
-            "values `ACTIVE` and `Active` both map to variant `Active` in shape `Mode`",
-            "values `Unknown` and `UNKNOWN_VALUE` both map to variant `UnknownValue` in shape `Mode`",
-        ];
-        for part in expected {
-            assert!(message.contains(part), "missing {part:?} in {message:?}");
-        }
-        assert_eq!(message.matches("; ").count(), 2, "{message}");
+        let names = names_of(&model);
+        assert_eq!(names.type_name("Foo").to_string(), "Foo");
+        assert_eq!(names.type_name("Foo2").to_string(), "Foo2");
+        assert_eq!(names.type_name("foo").to_string(), "Foo3");
     }
 
     #[test]
-    fn error_shape_named_error_collides_with_the_service_error() {
+    fn members_and_values_colliding_are_suffixed_in_model_order() {
         let mut model = cognito_like();
-        model
-            .shapes
-            .insert("Error".to_owned(), error_shape("Error"));
-        assert_eq!(
-            collision_message(&model),
-            "error shape `Error` and the service-wide error enum both map to Rust type `Error` \
-             in module `error`"
+        insert(
+            &mut model,
+            vec![
+                structure(
+                    "Pair",
+                    &["FooBar", "foo_bar", "type", "Type", "self", "Self"],
+                ),
+                enum_shape(
+                    "Mode",
+                    &["ACTIVE", "Active", "Unknown", "UNKNOWN_VALUE", "1.0", "1_0"],
+                ),
+            ],
         );
+        let names = names_of(&model);
+        let field = |m: &str| names.field("Pair", m).to_string();
+        assert_eq!(field("FooBar"), "foo_bar");
+        assert_eq!(field("foo_bar"), "foo_bar_2");
+        assert_eq!(field("type"), "r#type");
+        assert_eq!(field("Type"), "type_2");
+        assert_eq!(field("self"), "self_");
+        assert_eq!(field("Self"), "self_2");
+        let variant = |v: &str| names.enum_variant("Mode", v).to_string();
+        assert_eq!(variant("ACTIVE"), "Active");
+        assert_eq!(variant("Active"), "Active2");
+        assert_eq!(variant("Unknown"), "UnknownValue");
+        assert_eq!(variant("UNKNOWN_VALUE"), "UnknownValue2");
+        assert_eq!(variant("1.0"), "V1_0");
+        assert_eq!(variant("1_0"), "V1_0_2");
     }
 
     #[test]
-    fn non_error_shape_named_error_is_fine() {
+    fn error_shape_named_error_yields_to_the_service_error() {
         let mut model = cognito_like();
-        model
-            .shapes
-            .insert("Error".to_owned(), enum_shape("Error", &["A"]));
+        insert(&mut model, vec![error_shape("Error")]);
+        let names = names_of(&model);
+        assert_eq!(names.service_error().to_string(), "Error");
+        assert_eq!(names.type_name("Error").to_string(), "Error2");
+    }
+
+    #[test]
+    fn non_error_shape_named_error_keeps_its_name() {
+        let mut model = cognito_like();
+        insert(&mut model, vec![enum_shape("Error", &["A"])]);
         assert_eq!(names_of(&model).type_name("Error").to_string(), "Error");
     }
 
     #[test]
-    fn error_shape_colliding_with_an_operation_error_enum_is_reported() {
+    fn generated_names_yield_to_model_shapes() {
         let mut model = cognito_like();
-        model
-            .shapes
-            .insert("GetIdError".to_owned(), error_shape("GetIdError"));
+        let input = "GetOpenIdTokenForDeveloperIdentityInput";
+        insert(
+            &mut model,
+            vec![error_shape("GetIdError"), structure(input, &[])],
+        );
+        let names = names_of(&model);
+        assert_eq!(names.type_name("GetIdError").to_string(), "GetIdError");
+        assert_eq!(names.op_error("GetId").to_string(), "GetIdError2");
+        assert_eq!(names.type_name(input).to_string(), input);
         assert_eq!(
-            collision_message(&model),
-            "error shape `GetIdError` and error enum of operation `GetId` both map to Rust type \
-             `GetIdError` in module `error`"
+            names
+                .input_type("GetOpenIdTokenForDeveloperIdentity")
+                .to_string(),
+            "GetOpenIdTokenForDeveloperIdentityInput2"
         );
     }
 
     #[test]
-    fn shape_colliding_with_a_synthesized_input_is_reported() {
-        let mut model = cognito_like();
-        let name = "GetOpenIdTokenForDeveloperIdentityInput";
-        model.shapes.insert(
-            name.to_owned(),
-            shape(name, ir::ShapeKind::Structure(Vec::new())),
-        );
-        assert_eq!(
-            collision_message(&model),
-            "shape `GetOpenIdTokenForDeveloperIdentityInput` and synthesized input of operation \
-             `GetOpenIdTokenForDeveloperIdentity` both map to Rust type \
-             `GetOpenIdTokenForDeveloperIdentityInput` in module `types`"
-        );
-    }
-
-    #[test]
-    fn operations_colliding_after_snake_case_are_reported() {
+    fn operations_colliding_after_case_conversion_are_suffixed_in_name_order() {
         let mut model = cognito_like();
         model.operations.push(operation(
             "Get_Id",
             Some("GetIdInput"),
             Some("GetIdResponse"),
         ));
-        let message = collision_message(&model);
-        assert!(
-            message.contains(
-                "operations `GetId` and `Get_Id` both map to method `get_id` in the client"
-            ),
-            "{message}"
-        );
-        assert!(message.contains("constant `GET_ID`"), "{message}");
-        assert!(
-            message.contains("Rust type `GetIdError` in module `error`"),
-            "{message}"
-        );
+        model.operations.push(operation("Config", None, None));
+        for op in &mut model.operations {
+            op.pagination = Some(ir::Pagination {
+                input_token: "NextToken".to_owned(),
+                output_token: "NextToken".to_owned(),
+                page_size: None,
+                items: None,
+            });
+        }
+        let names = names_of(&model);
+        assert_eq!(names.pages_fn("GetId").to_string(), "get_id_pages");
+        assert_eq!(names.pages_fn("Get_Id").to_string(), "get_id_2_pages");
+        assert_eq!(names.pages_type("GetId").to_string(), "GetIdPages");
+        assert_eq!(names.pages_type("Get_Id").to_string(), "GetIdPages2");
+        assert_eq!(names.operation_fn("GetId").to_string(), "get_id");
+        assert_eq!(names.operation_fn("Get_Id").to_string(), "get_id_2");
+        assert_eq!(names.operation_const("Get_Id").to_string(), "GET_ID_2");
+        assert_eq!(names.op_error("Get_Id").to_string(), "GetIdError2");
+        // The client's own `config` method keeps its name.
+        assert_eq!(names.operation_fn("Config").to_string(), "config_2");
     }
 
     #[test]
-    fn service_trait_colliding_with_a_root_item_is_reported() {
+    fn service_trait_yields_to_a_root_item() {
         let mut model = cognito_like();
         model.metadata.service_id = "Client".to_owned();
-        assert_eq!(
-            collision_message(&model),
-            "generated item `Client` and the service trait for service id `Client` both map to \
-             Rust item `Client` in the crate root"
-        );
+        assert_eq!(names_of(&model).service_trait().to_string(), "Client2");
     }
 
     #[test]
@@ -1101,20 +1101,6 @@ mod tests {
             "identity_pool_id"
         );
         assert_eq!(names.shape_fn("LoginsMap").to_string(), "logins_map");
-
-        let mut model = cognito_like();
-        for name in ["Login_List", "LoginList"] {
-            let list = ir::ShapeKind::List {
-                member: member("member", "String"),
-                sparse: false,
-            };
-            model.shapes.insert(name.to_owned(), shape(name, list));
-        }
-        assert_eq!(
-            collision_message(&model),
-            "shapes `LoginList` and `Login_List` both map to function name `login_list` in the \
-             functions named after shapes"
-        );
     }
 
     #[test]
@@ -1127,7 +1113,16 @@ mod tests {
 
     #[test]
     fn every_decided_name_is_a_valid_identifier() {
-        let names = names_of(&cognito_like());
+        let mut model = cognito_like();
+        insert(
+            &mut model,
+            vec![
+                structure("Self", &["self", "Self", "type", "Type", "1", "_1"]),
+                structure("self", &[]),
+                enum_shape("Odd", &["*", "", "-", "a-b", "A-B", "1", "V1", "Unknown"]),
+            ],
+        );
+        let names = names_of(&model);
         let all = names
             .types
             .values()

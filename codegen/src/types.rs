@@ -291,9 +291,16 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
     let derive_debug = (!redact).then(|| quote!(Debug,));
     let debug_impl = redact.then(|| emit_union_debug(cx, shape, members));
     let serde_impls = emit_union_serde(cx, shape, members);
+    // Variants hold member values unboxed, as structure fields do, so building a union reads
+    // the same as building a structure. One variant can then be much larger than another
+    // (a big structure beside `Unknown(String)`), which clippy's `large_enum_variant` flags
+    // from sizes the generator cannot know. Union values are short-lived request and
+    // response data, so the wasted bytes do not matter; boxing would only make every
+    // caller write `Box::new`. Boxing stays reserved for recursion (`wire::boxed_type`).
     quote! {
         #doc
         #[derive(Clone, PartialEq, #derive_debug)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #ident {
             #(#variants)*
             /// A member this version of the crate does not know, by its wire name. It is

@@ -326,7 +326,7 @@ pub struct Shape {
     /// True when the structure is an untyped document.
     #[serde(default)]
     pub document: bool,
-    /// True when the structure is an event stream (not supported).
+    /// True when the structure is an event stream (its operations are left out).
     #[serde(default)]
     pub eventstream: bool,
     /// Timestamp format (`unixTimestamp`, `iso8601`, `rfc822`).

@@ -26,6 +26,19 @@ pub struct Service {
     /// The endpoint rule set (`smithy.rules#endpointRuleSet`), kept as JSON for the runtime's
     /// evaluator. `None` when the model carries none.
     pub endpoint_rules: Option<serde_json::Value>,
+    /// Operations of the model left out of `operations` because they use a feature the
+    /// generator does not support, sorted by operation name. The shapes only they reach are
+    /// left out of `shapes` too. The code generator lists these in the crate's docs.
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// An operation left out of the IR, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unsupported {
+    /// The operation name, e.g. `SubscribeToShard`.
+    pub operation: String,
+    /// What it uses that is not supported, e.g. `event streams`.
+    pub reason: String,
 }
 
 /// Identity, protocol and signing facts about a service.

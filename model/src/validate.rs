@@ -497,6 +497,7 @@ mod tests {
             operations: Vec::new(),
             shapes: shapes.into_iter().map(|s| (s.name.clone(), s)).collect(),
             endpoint_rules: None,
+            unsupported: Vec::new(),
         }
     }
 

@@ -347,11 +347,18 @@ fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
             CODEGEN_COMMAND.to_owned(),
         ),
         Some(standalone) => {
-            let files = crate::generate_standalone(
+            let generated = crate::generate_standalone(
                 &standalone.model,
                 &standalone.out,
                 standalone.crate_name.as_deref(),
             )?;
+            for skipped in &generated.unsupported {
+                eprintln!(
+                    "warning: operation `{}` left out (not supported: {})",
+                    skipped.operation, skipped.reason
+                );
+            }
+            let files = generated.files;
             let label = standalone.out.display().to_string();
             let label = label.trim_end_matches(['/', '\\']).to_owned();
             (standalone.out.clone(), label, files, standalone.command())

@@ -107,6 +107,15 @@ pub fn check_workspace() -> Result<()> {
     Ok(())
 }
 
+/// A standalone crate generated in memory.
+#[derive(Debug)]
+pub struct StandaloneCrate {
+    /// The crate's files, by path relative to its directory.
+    pub files: Files,
+    /// The operations of the model the crate leaves out, and why.
+    pub unsupported: Vec<model::ir::Unsupported>,
+}
+
 /// Generates, in memory, a standalone crate for the model at `model_path` (botocore or Smithy
 /// JSON), to be written to `out_dir`. The crate depends on this workspace's runtime by a path
 /// relative to `out_dir` (absolute only when none exists). Without `crate_name`, the name is
@@ -115,7 +124,7 @@ pub fn generate_standalone(
     model_path: &Path,
     out_dir: &Path,
     crate_name: Option<&str>,
-) -> Result<Files> {
+) -> Result<StandaloneCrate> {
     if let Some(name) = crate_name {
         load::validate_crate_name(name)?;
     }
@@ -136,7 +145,11 @@ pub fn generate_standalone(
         workspace_member: false,
         model_files: loaded.model_files,
     };
-    Ok(codegen::generate(&loaded.service, &options)?)
+    let files = codegen::generate(&loaded.service, &options)?;
+    Ok(StandaloneCrate {
+        files,
+        unsupported: loaded.service.unsupported,
+    })
 }
 
 #[cfg(test)]

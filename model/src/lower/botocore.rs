@@ -24,7 +24,8 @@ use crate::ir::{
     Protocol, Retryable, Service, Shape, ShapeKind, TimestampFormat,
 };
 use crate::lower::{
-    auth_scheme, canonical_errors, canonical_min_length, canonical_rules, Problems, NO_AUTH,
+    auth_scheme, canonical_errors, canonical_min_length, canonical_rules, skip_event_streams,
+    Problems, NO_AUTH,
 };
 use crate::{BotocoreFiles, Error, Errors, Source};
 
@@ -55,13 +56,22 @@ pub fn lower(files: BotocoreFiles<'_>) -> Result<Service, Errors> {
         .endpoint_rules
         .and_then(|rules| read_rules(rules, &mut p));
 
-    p.finish(Service {
+    let mut service = Service {
         metadata,
         docs: raw.documentation.clone(),
         operations,
         shapes,
         endpoint_rules,
-    })
+        unsupported: Vec::new(),
+    };
+    let streams = raw
+        .shapes
+        .iter()
+        .filter(|(_, s)| s.eventstream)
+        .map(|(name, _)| name.clone())
+        .collect();
+    skip_event_streams(&mut service, &streams);
+    p.finish(service)
 }
 
 fn lower_metadata(m: &raw::Metadata, p: &mut Problems) -> Metadata {
@@ -198,17 +208,12 @@ fn lower_shape(name: &str, s: &raw::Shape, p: &mut Problems) -> Option<Shape> {
 
 fn lower_kind(name: &str, s: &raw::Shape, p: &mut Problems) -> Option<ShapeKind> {
     let kind = match s.kind.as_str() {
-        "structure" if s.eventstream => {
-            let error = p
-                .error("is an event stream, which is not supported")
-                .shape(name);
-            p.push(error);
-            return None;
-        }
         "structure" if s.document => ShapeKind::Document,
         "structure" => {
             let members = lower_members(name, s, p);
-            if s.union {
+            // An event stream is a union of events; it lowers as one so that
+            // `skip_event_streams` can follow it before it leaves it out.
+            if s.union || s.eventstream {
                 ShapeKind::Union(members)
             } else {
                 ShapeKind::Structure(members)

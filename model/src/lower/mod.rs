@@ -14,12 +14,23 @@
 //!   (botocore `error.httpStatusCode`, Smithy `awsQueryError.httpResponseCode`), else 400 for
 //!   client errors and 500 for server errors.
 //!
+//! - Event streams: an operation whose input or output reaches an event-stream shape
+//!   (botocore `eventstream`, Smithy `@streaming` union) is left out and recorded in
+//!   [`Service::unsupported`], with every shape that reaches an event stream and every shape
+//!   only such operations reach. The rest of the model lowers as usual.
+//!
 //! Nothing here reads files or validates cross-references; `validate` does that on the IR.
 
 pub mod botocore;
 pub mod smithy;
 
+use std::collections::BTreeSet;
+
+use crate::ir::{Operation, Service, Unsupported};
 use crate::{Error, Errors, Format, Source};
+
+/// Why an operation that reaches an event stream is left out.
+pub const EVENT_STREAMS: &str = "event streams";
 
 /// Tells a model's format from its top-level keys: `smithy` means the Smithy JSON AST,
 /// `metadata` (without `smithy`) means botocore.
@@ -118,6 +129,105 @@ impl Problems {
     pub(crate) fn finish<T>(self, value: T) -> Result<T, Errors> {
         Errors::check(self.errors).map(|()| value)
     }
+}
+
+/// Leaves out the operations whose input or output reaches one of `streams` (event-stream
+/// shapes, already lowered as unions so that they can be followed), records them in
+/// [`Service::unsupported`], and drops the shapes that reach a stream or that only the
+/// left-out operations reach.
+pub(crate) fn skip_event_streams(service: &mut Service, streams: &BTreeSet<String>) {
+    if streams.is_empty() {
+        return;
+    }
+    // A shape is tainted when it is a stream or reaches one; repeat until nothing changes.
+    let mut tainted: BTreeSet<String> = streams.clone();
+    loop {
+        let before = tainted.len();
+        for shape in service.shapes.values() {
+            if shape
+                .kind
+                .members()
+                .iter()
+                .any(|m| tainted.contains(&m.target))
+            {
+                tainted.insert(shape.name.clone());
+            }
+        }
+        if tainted.len() == before {
+            break;
+        }
+    }
+
+    let (skipped, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut service.operations)
+        .into_iter()
+        .partition(|op| {
+            op.input
+                .iter()
+                .chain(&op.output)
+                .any(|s| tainted.contains(s))
+        });
+    let roots = |ops: &[Operation]| -> Vec<String> {
+        ops.iter()
+            .flat_map(|op| op.input.iter().chain(&op.output).chain(&op.errors))
+            .cloned()
+            .collect()
+    };
+    // The skipped operations reach through their streams to the events, so shapes used only
+    // by events go too.
+    let from_skipped = reachable(service, roots(&skipped));
+    let from_kept = reachable(service, roots(&kept));
+    let mut removed: BTreeSet<String> = service
+        .shapes
+        .keys()
+        .filter(|name| {
+            tainted.contains(*name) || (from_skipped.contains(*name) && !from_kept.contains(*name))
+        })
+        .cloned()
+        .collect();
+    // A shape no operation uses may still target a removed one; it goes too, until none does.
+    loop {
+        let before = removed.len();
+        for shape in service.shapes.values() {
+            if shape
+                .kind
+                .members()
+                .iter()
+                .any(|m| removed.contains(&m.target))
+            {
+                removed.insert(shape.name.clone());
+            }
+        }
+        if removed.len() == before {
+            break;
+        }
+    }
+    service.shapes.retain(|name, _| !removed.contains(name));
+    service.operations = kept;
+    service.unsupported = skipped
+        .into_iter()
+        .map(|op| Unsupported {
+            operation: op.name,
+            reason: EVENT_STREAMS.to_owned(),
+        })
+        .collect();
+    service
+        .unsupported
+        .sort_by(|a, b| a.operation.cmp(&b.operation));
+}
+
+/// The shapes reachable from `roots` through member targets.
+fn reachable(service: &Service, roots: Vec<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = roots;
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(shape) = service.shapes.get(&name) {
+            todo.extend(shape.kind.members().iter().map(|m| m.target.clone()));
+        }
+    }
+    seen
 }
 
 #[cfg(test)]

@@ -24,7 +24,9 @@
 //! - awsJson ignores `jsonName`, so member wire names are member names.
 //! - Mixins: a shape inherits its mixins' members (mixin members first); mixin shapes and
 //!   trait definitions are not IR shapes.
-//! - Streams (`@streaming`) and `apply` statements are not supported and are errors.
+//! - A `@streaming` union is an event stream: its operations are left out (see `lower`).
+//!   Other streams (`@streaming` blobs) and `apply` statements are not supported and are
+//!   errors.
 //! - Constraint traits (`length`, `range`, `pattern`) on members cannot be expressed in the
 //!   IR and are an error rather than silently dropped.
 
@@ -38,7 +40,8 @@ use crate::ir::{
     TimestampFormat,
 };
 use crate::lower::{
-    auth_scheme, canonical_errors, canonical_min_length, canonical_rules, Problems, NO_AUTH,
+    auth_scheme, canonical_errors, canonical_min_length, canonical_rules, skip_event_streams,
+    Problems, NO_AUTH,
 };
 use crate::smithy as raw;
 use crate::{Error, Errors, Source};
@@ -105,13 +108,16 @@ pub fn lower(file: Source<'_>) -> Result<Service, Errors> {
         .cloned()
         .map(canonical_rules);
 
-    p.finish(Service {
+    let mut service = Service {
         metadata,
         docs: doc_trait(&service.traits),
         operations,
         shapes: all_shapes,
         endpoint_rules,
-    })
+        unsupported: Vec::new(),
+    };
+    skip_event_streams(&mut service, &cx.streams);
+    p.finish(service)
 }
 
 /// The shapes of the model and the names they get in the IR.
@@ -123,6 +129,8 @@ struct Cx<'m> {
     taken: BTreeSet<String>,
     /// Prelude shapes targeted so far, by IR name.
     prelude_used: BTreeMap<String, ShapeKind>,
+    /// IR names of event streams (`@streaming` unions).
+    streams: BTreeSet<String>,
 }
 
 impl<'m> Cx<'m> {
@@ -162,6 +170,7 @@ impl<'m> Cx<'m> {
             taken: owners.into_keys().collect(),
             names,
             prelude_used: BTreeMap::new(),
+            streams: BTreeSet::new(),
         }
     }
 
@@ -240,7 +249,9 @@ impl<'m> Cx<'m> {
         s: &raw::Shape,
         p: &mut Problems,
     ) -> Option<ShapeKind> {
-        if s.traits.contains_key("smithy.api#streaming") {
+        if s.traits.contains_key("smithy.api#streaming") && s.kind == "union" {
+            self.streams.insert(name.to_owned());
+        } else if s.traits.contains_key("smithy.api#streaming") {
             let error = p
                 .error("is a stream (`@streaming`), which is not supported")
                 .shape(name);

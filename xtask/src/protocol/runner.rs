@@ -38,7 +38,7 @@ pub fn runner_crate(
 ) -> Result<(Files, Vec<(usize, String)>), String> {
     let (lib_package, lib_name, lib_dir) = lib;
     let krate = format_ident!("{lib_name}");
-    let literals = Literals::new(service, quote!(::#krate)).map_err(|e| e.to_string())?;
+    let literals = Literals::new(service, quote!(::#krate));
     let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     let mut functions = Vec::new();
     let mut entries = Vec::new();
