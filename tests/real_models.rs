@@ -17,7 +17,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::Files;
 use xtask::scratch::{self, ScratchWorkspace};
 
 /// A vendored model and the facts its generated crate must show.
@@ -206,18 +205,12 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
         "generating the real model crates took {:.1?}",
         started.elapsed()
     );
-    let checks: Files = [
-        (PathBuf::from("Cargo.toml"), checks_manifest()),
-        (
-            PathBuf::from("src/lib.rs"),
-            "//! Wire checks of crates generated from real models.\n\
-             #[cfg(test)]\n#[path = \"../../../../tests/real_model_checks/checks.rs\"]\nmod checks;\n"
-                .to_owned(),
-        ),
-    ]
-    .into();
     workspace
-        .add_crate("real-model-checks", &checks)
+        .add_checks_crate(
+            "real-model-checks",
+            &checks_manifest(),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("real_model_checks/checks.rs"),
+        )
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 

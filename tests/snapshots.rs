@@ -220,20 +220,12 @@ fn fixture_crates_compile() {
             .unwrap_or_else(|e| panic!("{e:#}"));
     }
     // A crate of behaviour checks runs against the fixture crates it depends on.
-    let checks: Files = [
-        (
-            PathBuf::from("Cargo.toml"),
-            FIXTURE_CHECKS_MANIFEST.to_owned(),
-        ),
-        (
-            PathBuf::from("src/lib.rs"),
-            "#[cfg(test)]\n#[path = \"../../../../tests/fixture_checks/checks.rs\"]\nmod checks;\n"
-                .to_owned(),
-        ),
-    ]
-    .into();
     workspace
-        .add_crate("fixture-checks", &checks)
+        .add_checks_crate(
+            "fixture-checks",
+            FIXTURE_CHECKS_MANIFEST,
+            &tests_dir().join("fixture_checks/checks.rs"),
+        )
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 

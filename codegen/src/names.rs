@@ -191,49 +191,42 @@ impl Names {
         } else {
             types_module
         };
-        match &shape.kind {
-            ir::ShapeKind::Structure(members) => {
-                self.types
-                    .insert(owner.clone(), module.claim(&type_ident(owner)));
-                let mut scope = Scope::new(Case::Snake);
-                for member in members {
-                    let field = scope.claim(&snake_ident(&member.name));
-                    self.fields
-                        .insert((owner.clone(), member.name.clone()), field);
-                }
-            }
-            ir::ShapeKind::Union(members) => {
-                self.types
-                    .insert(owner.clone(), module.claim(&type_ident(owner)));
-                let mut scope = Scope::new(Case::Camel);
-                for member in members {
-                    let variant = scope.claim(&variant_ident(&member.name));
-                    self.union_variants
-                        .insert((owner.clone(), member.name.clone()), variant);
-                }
-            }
-            ir::ShapeKind::Enum(values) => {
-                self.types
-                    .insert(owner.clone(), module.claim(&type_ident(owner)));
-                let mut scope = Scope::new(Case::Camel);
-                for value in values {
-                    let variant = scope.claim(&variant_ident(&value.name));
-                    self.enum_variants
-                        .insert((owner.clone(), value.name.clone()), variant);
-                }
-            }
-            ir::ShapeKind::IntEnum(values) => {
-                self.types
-                    .insert(owner.clone(), module.claim(&type_ident(owner)));
-                let mut scope = Scope::new(Case::Camel);
-                for value in values {
-                    let variant = scope.claim(&variant_ident(&value.name));
-                    self.enum_variants
-                        .insert((owner.clone(), value.name.clone()), variant);
-                }
-            }
-            // Lists, maps and scalars become std types and get no name of their own.
-            _ => {}
+        // Each named kind claims its type name, then names its members in a scope of its own:
+        // fields in snake case, union and enum variants in camel case.
+        let (case, names, table): (Case, Vec<&String>, &mut BTreeMap<(String, String), String>) =
+            match &shape.kind {
+                ir::ShapeKind::Structure(members) => (
+                    Case::Snake,
+                    members.iter().map(|m| &m.name).collect(),
+                    &mut self.fields,
+                ),
+                ir::ShapeKind::Union(members) => (
+                    Case::Camel,
+                    members.iter().map(|m| &m.name).collect(),
+                    &mut self.union_variants,
+                ),
+                ir::ShapeKind::Enum(values) => (
+                    Case::Camel,
+                    values.iter().map(|v| &v.name).collect(),
+                    &mut self.enum_variants,
+                ),
+                ir::ShapeKind::IntEnum(values) => (
+                    Case::Camel,
+                    values.iter().map(|v| &v.name).collect(),
+                    &mut self.enum_variants,
+                ),
+                // Lists, maps and scalars become std types and get no name of their own.
+                _ => return,
+            };
+        self.types
+            .insert(owner.clone(), module.claim(&type_ident(owner)));
+        let mut scope = Scope::new(case);
+        for name in names {
+            let ident = match case {
+                Case::Snake => snake_ident(name),
+                Case::Camel => variant_ident(name),
+            };
+            table.insert((owner.clone(), name.clone()), scope.claim(&ident));
         }
     }
 

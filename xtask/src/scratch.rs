@@ -27,6 +27,9 @@ impl ScratchWorkspace {
     pub fn new(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
         fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+        // A canonical root lets relative paths to files outside it be computed.
+        let root =
+            fs::canonicalize(&root).with_context(|| format!("resolving {}", root.display()))?;
         Ok(ScratchWorkspace {
             root,
             members: Vec::new(),
@@ -52,6 +55,33 @@ impl ScratchWorkspace {
         }
         self.members.push(dir.to_owned());
         Ok(())
+    }
+
+    /// Adds a library crate `dir` with `manifest` whose unit tests are the file `checks`
+    /// (an absolute path outside the scratch workspace, compiled in place through `#[path]`),
+    /// so hand-written checks run against generated crates the manifest depends on.
+    pub fn add_checks_crate(&mut self, dir: &str, manifest: &str, checks: &Path) -> Result<()> {
+        let src = self.member_dir(dir).join("src");
+        let checks =
+            fs::canonicalize(checks).with_context(|| format!("resolving {}", checks.display()))?;
+        let path = crate::paths::relative_path(&src, &checks).with_context(|| {
+            format!(
+                "no relative path from {} to {}",
+                src.display(),
+                checks.display()
+            )
+        })?;
+        let lib = format!(
+            "//! Checks of generated crates, compiled from outside the scratch workspace.\n\
+             #[cfg(test)]\n#[path = {:?}]\nmod checks;\n",
+            path.to_string_lossy().replace('\\', "/")
+        );
+        let files: Files = [
+            (PathBuf::from("Cargo.toml"), manifest.to_owned()),
+            (PathBuf::from("src/lib.rs"), lib),
+        ]
+        .into();
+        self.add_crate(dir, &files)
     }
 
     /// Writes the root manifest listing every member and copies this workspace's lockfile.
