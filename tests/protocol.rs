@@ -51,6 +51,14 @@ const NEGATIVE: &[(&str, &str)] = &[
         "expected the error `Oops`, got the output",
     ),
     (
+        "unchecked_expectation",
+        "field the harness does not check: queryString",
+    ),
+    (
+        "unknown_case_field",
+        "fields the harness does not check: forbidParams",
+    ),
+    (
         "neither_request_nor_response",
         "neither `serialized` nor `response`",
     ),

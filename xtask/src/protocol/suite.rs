@@ -64,6 +64,9 @@ pub struct Case {
     /// Error cases: the error message, when checked.
     #[serde(default)]
     pub error_message: Option<String>,
+    /// Fields the harness does not know; a case with any fails rather than pass unchecked.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
 }
 
 /// What a case checks.
@@ -87,6 +90,13 @@ impl Case {
 
     /// What the case checks, or why its shape is not one the harness knows.
     pub fn kind(&self) -> Result<CaseKind, String> {
+        if !self.unknown.is_empty() {
+            let names: Vec<&str> = self.unknown.keys().map(String::as_str).collect();
+            return Err(format!(
+                "the case has fields the harness does not check: {}",
+                names.join(", ")
+            ));
+        }
         match (&self.serialized, &self.response) {
             (Some(_), None) => Ok(CaseKind::Input),
             (None, Some(_)) if self.error_code.is_some() => Ok(CaseKind::Error),
@@ -180,12 +190,17 @@ mod tests {
             {"id": "b", "given": {"name": "Op"}, "response": {}, "result": {}},
             {"id": "c", "given": {"name": "Op"}, "response": {}, "errorCode": "E", "error": {}},
             {"id": "d", "given": {"name": "Op"}},
+            {"id": "e", "given": {"name": "Op"}, "params": {}, "serialized": {}, "forbidParams": []},
         ]));
         let kinds: Vec<_> = s.cases.iter().map(Case::kind).collect();
         assert_eq!(kinds[0], Ok(CaseKind::Input));
         assert_eq!(kinds[1], Ok(CaseKind::Output));
         assert_eq!(kinds[2], Ok(CaseKind::Error));
         assert!(kinds[3].as_ref().unwrap_err().contains("neither"));
+        assert!(kinds[4]
+            .as_ref()
+            .unwrap_err()
+            .contains("does not check: forbidParams"));
     }
 
     #[test]

@@ -97,6 +97,20 @@ pub fn check_request(
         });
     };
     let mut problems = Vec::new();
+    let known = [
+        "method",
+        "uri",
+        "host",
+        "headers",
+        "requireHeaders",
+        "forbidHeaders",
+        "body",
+    ];
+    if let Some(fields) = expected.as_object() {
+        for field in fields.keys().filter(|k| !known.contains(&k.as_str())) {
+            problems.push(format!("`serialized` has a field the harness does not check: {field}"));
+        }
+    }
     if let Some(method) = expected["method"].as_str() {
         if request.method.as_str() != method {
             problems.push(format!("method is {}, expected {method}", request.method));
