@@ -141,22 +141,7 @@ pub(crate) fn skip_event_streams(service: &mut Service, streams: &BTreeSet<Strin
     }
     // A shape is tainted when it is a stream or reaches one; repeat until nothing changes.
     let mut tainted: BTreeSet<String> = streams.clone();
-    loop {
-        let before = tainted.len();
-        for shape in service.shapes.values() {
-            if shape
-                .kind
-                .members()
-                .iter()
-                .any(|m| tainted.contains(&m.target))
-            {
-                tainted.insert(shape.name.clone());
-            }
-        }
-        if tainted.len() == before {
-            break;
-        }
-    }
+    close_over_referrers(service, &mut tainted);
 
     let (skipped, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut service.operations)
         .into_iter()
@@ -185,22 +170,7 @@ pub(crate) fn skip_event_streams(service: &mut Service, streams: &BTreeSet<Strin
         .cloned()
         .collect();
     // A shape no operation uses may still target a removed one; it goes too, until none does.
-    loop {
-        let before = removed.len();
-        for shape in service.shapes.values() {
-            if shape
-                .kind
-                .members()
-                .iter()
-                .any(|m| removed.contains(&m.target))
-            {
-                removed.insert(shape.name.clone());
-            }
-        }
-        if removed.len() == before {
-            break;
-        }
-    }
+    close_over_referrers(service, &mut removed);
     service.shapes.retain(|name, _| !removed.contains(name));
     service.operations = kept;
     service.unsupported = skipped
@@ -213,6 +183,22 @@ pub(crate) fn skip_event_streams(service: &mut Service, streams: &BTreeSet<Strin
     service
         .unsupported
         .sort_by(|a, b| a.operation.cmp(&b.operation));
+}
+
+/// Adds to `set` every shape with a member targeting a shape in `set`, until nothing
+/// changes.
+fn close_over_referrers(service: &Service, set: &mut BTreeSet<String>) {
+    loop {
+        let before = set.len();
+        for shape in service.shapes.values() {
+            if shape.kind.members().iter().any(|m| set.contains(&m.target)) {
+                set.insert(shape.name.clone());
+            }
+        }
+        if set.len() == before {
+            break;
+        }
+    }
 }
 
 /// The shapes reachable from `roots` through member targets.
