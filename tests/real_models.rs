@@ -17,7 +17,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use xtask::scratch::{self, ScratchWorkspace};
+use xtask::scratch::ScratchWorkspace;
 
 /// A vendored model and the facts its generated crate must show.
 struct RealModel {
@@ -172,17 +172,11 @@ fn checks_manifest() -> String {
 /// Runs `args` with cargo in `workspace`, timing it, and fails with cargo's output.
 fn cargo(workspace: &ScratchWorkspace, target: &Path, args: &[&str]) {
     let started = Instant::now();
-    let mut command = workspace.cargo(target);
-    command.args(args);
-    let output = scratch::run(command).unwrap_or_else(|e| panic!("{e:#}"));
+    let result = workspace.run_cargo(target, args);
     eprintln!("cargo {} took {:.1?}", args.join(" "), started.elapsed());
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed in {}:\n{}",
-        args.join(" "),
-        workspace.root().display(),
-        scratch::output_text(&output)
-    );
+    if let Err(e) = result {
+        panic!("{e:#}");
+    }
 }
 
 /// Every vendored model's crate passes clippy and rustdoc with warnings denied, and values

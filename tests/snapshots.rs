@@ -19,7 +19,7 @@ use std::time::Instant;
 use codegen::{Files, Options};
 use model::ir::Service;
 use model::{BotocoreFiles, Source};
-use xtask::scratch::{self, ScratchWorkspace};
+use xtask::scratch::ScratchWorkspace;
 
 /// The file-name ending of a paginators sibling of a fixture.
 const PAGINATORS_SUFFIX: &str = ".paginators-1.json";
@@ -230,17 +230,15 @@ fn fixture_crates_compile() {
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
     let started = Instant::now();
-    let mut command = workspace.cargo(&target.join("fixture-target"));
-    command.args(["test", "--workspace", "--lib", "--quiet", "--offline"]);
-    let output = scratch::run(command).unwrap_or_else(|e| panic!("{e:#}"));
+    let result = workspace.run_cargo(
+        &target.join("fixture-target"),
+        &["test", "--workspace", "--lib", "--quiet", "--offline"],
+    );
     eprintln!(
         "building and testing the fixture crates took {:.1?}",
         started.elapsed()
     );
-    assert!(
-        output.status.success(),
-        "the fixture crates in {} do not compile or their checks fail:\n{}",
-        workspace.root().display(),
-        scratch::output_text(&output)
-    );
+    if let Err(e) = result {
+        panic!("the fixture crates do not compile or their checks fail: {e:#}");
+    }
 }

@@ -18,6 +18,9 @@ pub struct Cx<'a> {
     pub names: Names,
     /// The caller's options.
     pub opts: &'a Options,
+    /// The path items of the generated crate are named through: `crate` inside it, or
+    /// `::name` in code written against it (see [`crate::literal`]).
+    pub root: TokenStream,
 }
 
 impl<'a> Cx<'a> {
@@ -36,36 +39,36 @@ impl<'a> Cx<'a> {
 
     /// The absolute path of the Rust type of a structure, union or enum shape.
     pub fn type_path(&self, name: &str) -> TokenStream {
-        let ident = self.names.type_name(name);
+        let (root, ident) = (&self.root, self.names.type_name(name));
         if self.is_error(name) {
-            quote!(crate::error::#ident)
+            quote!(#root::error::#ident)
         } else {
-            quote!(crate::types::#ident)
+            quote!(#root::types::#ident)
         }
     }
 
     /// The input type of an operation (the model's shape or a synthesized empty one).
     pub fn input_path(&self, op: &ir::Operation) -> TokenStream {
-        let ident = self.names.input_type(&op.name);
-        quote!(crate::types::#ident)
+        let (root, ident) = (&self.root, self.names.input_type(&op.name));
+        quote!(#root::types::#ident)
     }
 
     /// The output type of an operation.
     pub fn output_path(&self, op: &ir::Operation) -> TokenStream {
-        let ident = self.names.output_type(&op.name);
-        quote!(crate::types::#ident)
+        let (root, ident) = (&self.root, self.names.output_type(&op.name));
+        quote!(#root::types::#ident)
     }
 
     /// The error enum of an operation.
     pub fn op_error_path(&self, op: &ir::Operation) -> TokenStream {
-        let ident = self.names.op_error(&op.name);
-        quote!(crate::error::#ident)
+        let (root, ident) = (&self.root, self.names.op_error(&op.name));
+        quote!(#root::error::#ident)
     }
 
     /// The metadata constant of an operation.
     pub fn op_meta_path(&self, op: &ir::Operation) -> TokenStream {
-        let ident = self.names.operation_const(&op.name);
-        quote!(crate::operation::#ident)
+        let (root, ident) = (&self.root, self.names.operation_const(&op.name));
+        quote!(#root::operation::#ident)
     }
 
     /// The method name of an operation.
@@ -110,6 +113,7 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         service,
         names,
         opts,
+        root: quote!(crate),
     };
     let headers = &opts.model_files;
     let mut files = Files::new();

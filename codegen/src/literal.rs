@@ -13,77 +13,51 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 use serde_json::Value;
 
+use crate::krate::Cx;
 use crate::names::Names;
+use crate::Options;
 
 /// Builds value expressions for the types of one generated crate.
 pub struct Literals<'a> {
-    service: &'a ir::Service,
-    names: Names,
-    krate: TokenStream,
+    cx: Cx<'a>,
 }
 
 impl<'a> Literals<'a> {
-    /// Expressions for the crate generated from `service`, reached in the caller's code
-    /// through the path `krate` (e.g. `::my_service`).
-    pub fn new(service: &'a ir::Service, krate: TokenStream) -> Self {
+    /// Expressions for the crate generated from `service` with `opts`, reached in the
+    /// caller's code through the path `krate` (e.g. `::my_service`).
+    pub fn new(service: &'a ir::Service, opts: &'a Options, krate: TokenStream) -> Self {
         Literals {
-            service,
-            names: Names::new(service),
-            krate,
+            cx: Cx {
+                service,
+                names: Names::new(service),
+                opts,
+                root: krate,
+            },
         }
     }
 
     /// The path the caller's code reaches the generated crate through.
     pub fn crate_path(&self) -> &TokenStream {
-        &self.krate
-    }
-
-    /// The path of the Rust type of a structure, union or enum shape.
-    pub fn type_path(&self, shape: &str) -> Result<TokenStream, String> {
-        let krate = &self.krate;
-        let ident = self.names.type_name(shape);
-        if self.shape(shape)?.error.is_some() {
-            Ok(quote!(#krate::error::#ident))
-        } else {
-            Ok(quote!(#krate::types::#ident))
-        }
-    }
-
-    /// The path of an operation's input type (the model's shape or a synthesized one).
-    pub fn input_path(&self, op: &str) -> TokenStream {
-        let (krate, ident) = (&self.krate, self.names.input_type(op));
-        quote!(#krate::types::#ident)
-    }
-
-    /// The path of an operation's output type.
-    pub fn output_path(&self, op: &str) -> TokenStream {
-        let (krate, ident) = (&self.krate, self.names.output_type(op));
-        quote!(#krate::types::#ident)
-    }
-
-    /// The path of an operation's error enum.
-    pub fn op_error_path(&self, op: &str) -> TokenStream {
-        let (krate, ident) = (&self.krate, self.names.op_error(op));
-        quote!(#krate::error::#ident)
+        &self.cx.root
     }
 
     /// The variant of an operation's error enum that holds the exception `shape`.
-    pub fn op_error_variant(&self, op: &str, shape: &str) -> TokenStream {
-        let path = self.op_error_path(op);
-        let variant = self.names.type_name(shape);
+    pub fn op_error_variant(&self, op: &ir::Operation, shape: &str) -> TokenStream {
+        let path = self.cx.op_error_path(op);
+        let variant = self.cx.names.type_name(shape);
         quote!(#path::#variant)
     }
 
     /// The client method of an operation.
-    pub fn operation_fn(&self, op: &str) -> proc_macro2::Ident {
-        self.names.operation_fn(op)
+    pub fn operation_fn(&self, op: &ir::Operation) -> proc_macro2::Ident {
+        self.cx.op_fn(op)
     }
 
     /// An expression of an operation's input built from `params`.
     pub fn input(&self, op: &ir::Operation, params: &Value) -> Result<TokenStream, String> {
         match &op.input {
             Some(shape) => self.value(shape, params),
-            None => self.empty(self.input_path(&op.name), params),
+            None => self.empty(self.cx.input_path(op), params),
         }
     }
 
@@ -91,7 +65,7 @@ impl<'a> Literals<'a> {
     pub fn output(&self, op: &ir::Operation, result: &Value) -> Result<TokenStream, String> {
         match &op.output {
             Some(shape) => self.value(shape, result),
-            None => self.empty(self.output_path(&op.name), result),
+            None => self.empty(self.cx.output_path(op), result),
         }
     }
 
@@ -105,7 +79,8 @@ impl<'a> Literals<'a> {
     }
 
     fn shape(&self, name: &str) -> Result<&'a ir::Shape, String> {
-        self.service
+        self.cx
+            .service
             .shapes
             .get(name)
             .ok_or_else(|| format!("no shape `{name}` in the model"))
@@ -148,11 +123,11 @@ impl<'a> Literals<'a> {
             }
             (ShapeKind::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
             (ShapeKind::Enum(_), Value::String(s)) => {
-                let path = self.type_path(target)?;
+                let path = self.cx.type_path(target);
                 quote!(#path::from(#s))
             }
             (ShapeKind::IntEnum(_), Value::Number(_)) => {
-                let path = self.type_path(target)?;
+                let path = self.cx.type_path(target);
                 let n = integer::<i32>(value, target)?;
                 let n = Literal::i32_suffixed(n);
                 quote!(#path::from(#n))
@@ -227,11 +202,11 @@ impl<'a> Literals<'a> {
                 shape.name
             ));
         }
-        let path = self.type_path(&shape.name)?;
+        let path = self.cx.type_path(&shape.name);
         let fields = members
             .iter()
             .map(|m| {
-                let field = self.names.field(&shape.name, &m.name);
+                let field = self.cx.names.field(&shape.name, &m.name);
                 let value = match map.get(&m.name).filter(|v| !v.is_null()) {
                     Some(v) => Some(self.member_value(m, v)?),
                     None if m.required => {
@@ -270,8 +245,8 @@ impl<'a> Literals<'a> {
             .iter()
             .find(|m| &m.name == *name)
             .ok_or_else(|| format!("union `{}` has no member `{name}`", shape.name))?;
-        let path = self.type_path(&shape.name)?;
-        let variant = self.names.union_variant(&shape.name, &member.name);
+        let path = self.cx.type_path(&shape.name);
+        let variant = self.cx.names.union_variant(&shape.name, &member.name);
         let value = self.member_value(member, value)?;
         Ok(quote!(#path::#variant(#value)))
     }

@@ -9,7 +9,7 @@
 
 use model::ir::{self, ShapeKind, TimestampFormat};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::krate::Cx;
 
@@ -122,34 +122,47 @@ pub fn element_format(
     }
 }
 
-/// The runtime `WireFormat` type, as path text (e.g. `..::wire::ListOf<..::wire::F64Format>`), of a value of `target` whose Rust type's own
-/// serde form is not its wire form: scalars with a special form, and every list and map
-/// (whose elements may need a form at any depth, and whose dense reading drops `null`s).
-/// `None` means the value's own serde form is the wire form.
+/// The runtime `WireFormat` type (e.g. `..::wire::ListOf<..::wire::F64Format>`) of a value of
+/// `target` whose Rust type's own serde form is not its wire form: scalars with a special
+/// form, and every list and map (whose elements may need a form at any depth, and whose
+/// dense reading drops `null`s). `None` means the value's own serde form is the wire form.
 pub fn wire_format(
     cx: &Cx<'_>,
     target: &str,
     timestamp_format: Option<TimestampFormat>,
-) -> Option<String> {
-    const RT: &str = "::aws_json_runtime::wire";
+) -> Option<TokenStream> {
+    let wire = quote!(::aws_json_runtime::wire);
     // Elements in their own form use the shorter aliases (`List<T>` for `ListOf<Plain<T>>`).
-    let element = |m: &ir::Member| match wire_format(cx, &m.target, m.timestamp_format) {
-        Some(format) => ("Of", format),
-        None => ("", value_type(cx, &m.target).to_string().replace(' ', "")),
+    let element = |m: &ir::Member, plain: &str, formatted: &str| match wire_format(
+        cx,
+        &m.target,
+        m.timestamp_format,
+    ) {
+        Some(format) => (format_ident!("{formatted}"), format),
+        None => (format_ident!("{plain}"), value_type(cx, &m.target)),
     };
     match &cx.shape(target).kind {
         ShapeKind::List { member, sparse } => {
-            let kind = if *sparse { "SparseList" } else { "List" };
-            let (of, element) = element(member);
-            Some(format!("{RT}::{kind}{of}<{element}>"))
+            let (kind, element) = if *sparse {
+                element(member, "SparseList", "SparseListOf")
+            } else {
+                element(member, "List", "ListOf")
+            };
+            Some(quote!(#wire::#kind<#element>))
         }
         ShapeKind::Map { key, value, sparse } => {
-            let kind = if *sparse { "SparseMap" } else { "Map" };
-            let key = value_type(cx, &key.target).to_string().replace(' ', "");
-            let (of, element) = element(value);
-            Some(format!("{RT}::{kind}{of}<{key}, {element}>"))
+            let (kind, element) = if *sparse {
+                element(value, "SparseMap", "SparseMapOf")
+            } else {
+                element(value, "Map", "MapOf")
+            };
+            let key = value_type(cx, &key.target);
+            Some(quote!(#wire::#kind<#key, #element>))
         }
-        _ => element_format(cx, target, timestamp_format).map(|f| format!("{RT}::{f}")),
+        _ => element_format(cx, target, timestamp_format).map(|f| {
+            let f = format_ident!("{f}");
+            quote!(#wire::#f)
+        }),
     }
 }
 
@@ -176,7 +189,11 @@ fn format_attrs(cx: &Cx<'_>, m: &ir::Member, optional: bool) -> Option<TokenStre
         let path = format!("::aws_json_runtime::wire::{module}");
         return Some(quote!(, with = #path));
     }
-    let format = wire_format(cx, &m.target, m.timestamp_format)?;
+    // The attribute holds the type as text, spaced like written Rust to keep it readable.
+    let format = wire_format(cx, &m.target, m.timestamp_format)?
+        .to_string()
+        .replace(' ', "")
+        .replace(',', ", ");
     let opt = if optional { "_opt" } else { "" };
     let ser = format!("::aws_json_runtime::wire::serialize{opt}::<{format}, _>");
     let de = format!("::aws_json_runtime::wire::deserialize{opt}::<{format}, _>");
@@ -209,10 +226,7 @@ fn message_alias(m: &ir::Member) -> Option<&'static str> {
 /// The value a union member puts on the wire: itself, or wrapped in its wire format.
 pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> TokenStream {
     match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
-        Some(format) => {
-            let format: TokenStream = format.parse().expect("wire format paths are Rust types");
-            quote!(&::aws_json_runtime::wire::AsWire::<#format>(#value))
-        }
+        Some(format) => quote!(&::aws_json_runtime::wire::AsWire::<#format>(#value)),
         None => value,
     }
 }
@@ -222,7 +236,6 @@ pub fn union_value_in(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
     let ty = boxed_type(cx, m);
     match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
         Some(format) => {
-            let format: TokenStream = format.parse().expect("wire format paths are Rust types");
             quote! {
                 map.next_value::<::std::option::Option<::aws_json_runtime::wire::FromWire<#format>>>()?.map(|w| w.0)
             }

@@ -114,6 +114,23 @@ impl ScratchWorkspace {
             .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
         command
     }
+
+    /// Runs `cargo <args>` as [`ScratchWorkspace::cargo`] sets it up; fails with cargo's
+    /// whole output when cargo does.
+    pub fn run_cargo(&self, target_dir: &Path, args: &[&str]) -> Result<()> {
+        let mut command = self.cargo(target_dir);
+        command.args(args);
+        let output = run(command)?;
+        if !output.status.success() {
+            anyhow::bail!(
+                "`cargo {}` failed in {}:\n{}",
+                args.join(" "),
+                self.root.display(),
+                output_text(&output)
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Runs `command` to completion, capturing its output; fails only when it cannot start.

@@ -14,6 +14,7 @@ pub mod suite;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -103,14 +104,31 @@ pub fn suite_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// One suite's place in the scratch workspace.
 struct Planned {
-    /// Index into the reports.
+    /// Index into the files.
     file: usize,
-    /// The suite's cases: their indices in the file report.
-    slots: Vec<usize>,
+    /// The suite's cases: their positions in the file's cases, which are contiguous.
+    slots: Range<usize>,
     /// The member directory of the generated crate (its runner is `<dir>-cases`).
     dir: String,
     /// The runner binary's name.
     bin: String,
+}
+
+/// A file's cases while they run: each id with its result once known.
+struct Pending {
+    name: String,
+    cases: Vec<(String, Option<Result<(), String>>)>,
+}
+
+impl Pending {
+    /// Sets every still-unknown case in `slots` to failed with `reason`.
+    fn fail_rest(&mut self, slots: Range<usize>, reason: &str) {
+        for (_, result) in &mut self.cases[slots] {
+            if result.is_none() {
+                *result = Some(Err(reason.to_owned()));
+            }
+        }
+    }
 }
 
 /// Runs every case of the suite files `paths` (files or directories) and reports per file.
@@ -120,8 +138,7 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
     let base = workspace_root().join("target").join("protocol-tests");
     let target_dir = base.join("target");
     let mut workspace = ScratchWorkspace::new(base.join("crates"))?;
-    let mut reports = Vec::new();
-    let mut outcomes: Vec<Vec<Option<Result<(), String>>>> = Vec::new();
+    let mut pending = Vec::new();
     let mut planned = Vec::new();
     let mut used_dirs = BTreeMap::new();
     for path in &files {
@@ -131,43 +148,32 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
             |n| n.to_string_lossy().into_owned(),
         );
         let stem = dir_stem(path, &mut used_dirs);
-        let file = reports.len();
-        let mut cases = Vec::new();
-        let mut results = Vec::new();
+        let mut file = Pending {
+            name,
+            cases: Vec::new(),
+        };
         for (index, suite) in suites.iter().enumerate() {
-            let slots: Vec<usize> = (cases.len()..cases.len() + suite.cases.len()).collect();
-            for case in &suite.cases {
-                cases.push(case.id.clone());
-                results.push(None);
-            }
+            let first = file.cases.len();
+            let slots = first..first + suite.cases.len();
+            file.cases
+                .extend(suite.cases.iter().map(|c| (c.id.clone(), None)));
             let dir = format!("{stem}-{index:02}");
-            match prepare_suite(&mut workspace, suite, &name, index, &dir) {
+            match prepare_suite(&mut workspace, suite, &file.name, index, &dir) {
                 Ok(unbuilt) => {
                     for (case, reason) in unbuilt {
-                        results[slots[case]] = Some(Err(reason));
+                        file.cases[first + case].1 = Some(Err(reason));
                     }
                     planned.push(Planned {
-                        file,
+                        file: pending.len(),
                         slots,
                         bin: format!("protocol-{dir}-cases"),
                         dir,
                     });
                 }
-                Err(reason) => {
-                    for slot in slots {
-                        results[slot] = Some(Err(reason.clone()));
-                    }
-                }
+                Err(reason) => file.fail_rest(slots, &reason),
             }
         }
-        reports.push(FileReport {
-            name,
-            cases: cases
-                .into_iter()
-                .map(|id| CaseOutcome { id, result: Ok(()) })
-                .collect(),
-        });
-        outcomes.push(results);
+        pending.push(file);
     }
     workspace.finish()?;
 
@@ -185,59 +191,54 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
         "--quiet",
         "--message-format=short",
     ]);
-    let built = scratch::run(build)?;
-    let build_log = scratch::output_text(&built);
+    let build_log = scratch::output_text(&scratch::run(build)?);
 
-    for plan in &planned {
-        let results = &mut outcomes[plan.file];
+    for plan in planned {
+        let file = &mut pending[plan.file];
         let bin = target_dir.join("debug").join(&plan.bin);
         if !bin.is_file() {
             let reason = format!(
                 "the suite's generated crate or runner did not compile:\n{}",
                 diagnostics_for(&build_log, &plan.dir)
             );
-            fill(results, &plan.slots, &reason);
+            file.fail_rest(plan.slots, &reason);
             continue;
         }
         let output = scratch::run(std::process::Command::new(&bin))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let ids: Vec<&str> = plan
-            .slots
-            .iter()
-            .map(|&slot| reports[plan.file].cases[slot].id.as_str())
-            .collect();
-        for line in stdout.lines() {
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
             let Some((id, result)) = parse_line(line) else {
                 continue;
             };
-            if let Some(pos) = ids.iter().position(|i| *i == id) {
-                let slot = plan.slots[pos];
-                if results[slot].is_none() {
-                    results[slot] = Some(result);
-                }
+            let case = file.cases[plan.slots.clone()]
+                .iter_mut()
+                .find(|(case_id, done)| case_id == id && done.is_none());
+            if let Some((_, done)) = case {
+                *done = Some(result);
             }
         }
-        let tail: String = String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .rev()
-            .take(5)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        let tail = lines[lines.len().saturating_sub(5)..].join("\n");
         let reason = format!(
             "the runner stopped ({}) before reporting this case: {tail}",
             output.status
         );
-        fill(results, &plan.slots, &reason);
+        file.fail_rest(plan.slots, &reason);
     }
-    for (report, results) in reports.iter_mut().zip(outcomes) {
-        for (case, result) in report.cases.iter_mut().zip(results) {
-            case.result = result.unwrap_or_else(|| Err("the case was never run".to_owned()));
-        }
-    }
-    Ok(reports)
+    Ok(pending
+        .into_iter()
+        .map(|file| FileReport {
+            name: file.name,
+            cases: file
+                .cases
+                .into_iter()
+                .map(|(id, result)| CaseOutcome {
+                    id,
+                    result: result.unwrap_or_else(|| Err("the case was never run".to_owned())),
+                })
+                .collect(),
+        })
+        .collect())
 }
 
 /// Generates a suite's crate and runner into the workspace. Returns the cases that cannot
@@ -280,6 +281,7 @@ fn prepare_suite(
     let (runner, unbuilt) = runner::runner_crate(
         suite,
         &service,
+        &options,
         &format!("{package}-cases"),
         (&package, &package.replace('-', "_"), &format!("../{dir}")),
         &runtime.to_string_lossy().replace('\\', "/"),
@@ -317,15 +319,6 @@ fn dir_stem(path: &Path, used: &mut BTreeMap<String, usize>) -> String {
         stem.push_str(&format!("-{count}"));
     }
     stem
-}
-
-/// Sets every still-empty slot to failed with `reason`.
-fn fill(results: &mut [Option<Result<(), String>>], slots: &[usize], reason: &str) {
-    for &slot in slots {
-        if results[slot].is_none() {
-            results[slot] = Some(Err(reason.to_owned()));
-        }
-    }
 }
 
 /// Reads a runner's `PASS\t<id>` or `FAIL\t<id>\t<JSON reason>` line.

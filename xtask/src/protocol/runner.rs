@@ -31,6 +31,7 @@ pub type Prepared = Result<TokenStream, String>;
 pub fn runner_crate(
     suite: &Suite,
     service: &ir::Service,
+    options: &codegen::Options,
     package: &str,
     lib: (&str, &str, &str),
     runtime_dir: &str,
@@ -38,7 +39,7 @@ pub fn runner_crate(
 ) -> Result<(Files, Vec<(usize, String)>), String> {
     let (lib_package, lib_name, lib_dir) = lib;
     let krate = format_ident!("{lib_name}");
-    let literals = Literals::new(service, quote!(::#krate));
+    let literals = Literals::new(service, options, quote!(::#krate));
     let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     let mut functions = Vec::new();
     let mut entries = Vec::new();
@@ -84,14 +85,10 @@ pub fn runner_crate(
          serde_json = \"1\"\nflate2 = {{ version = \"1\", default-features = false, features = [\"rust_backend\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"time\"] }}\n"
     );
-    let support = SUPPORT
-        .replace("http::Response", "aws_json_runtime::http::Response")
-        .replace("bytes::Bytes", "aws_json_runtime::Bytes")
-        .replace("serde::Serialize", "aws_json_runtime::serde::Serialize");
     let files: Files = [
         (PathBuf::from("Cargo.toml"), manifest),
         (PathBuf::from("src/main.rs"), main),
-        (PathBuf::from("src/support.rs"), support),
+        (PathBuf::from("src/support.rs"), SUPPORT.to_owned()),
     ]
     .into();
     Ok((files, unbuilt))
@@ -110,7 +107,7 @@ fn case_fn(
         .iter()
         .find(|o| o.name == op_name)
         .ok_or_else(|| format!("operation `{op_name}` is not in the suite's model"))?;
-    let f = literals.operation_fn(&op.name);
+    let f = literals.operation_fn(op);
     let params = case
         .params
         .clone()
@@ -164,7 +161,7 @@ fn case_fn(
                 .unwrap_or(Value::Object(Default::default()));
             let variant_check = match op.errors.iter().find(|e| error_code(service, e) == code) {
                 Some(shape) => {
-                    let variant = literals.op_error_variant(&op.name, shape);
+                    let variant = literals.op_error_variant(op, shape);
                     let expected = literals.value(shape, &members)?;
                     quote! {
                         match e {

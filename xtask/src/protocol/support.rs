@@ -68,7 +68,7 @@ pub fn response_transport(response: &str) -> InMemoryTransport {
     let response: Value = serde_json::from_str(response).expect("the harness writes JSON");
     InMemoryTransport::from_fn(move |_, _| {
         let status = response["status_code"].as_u64().unwrap_or(200) as u16;
-        let mut builder = http::Response::builder().status(status);
+        let mut builder = aws_json_runtime::http::Response::builder().status(status);
         if let Some(headers) = response["headers"].as_object() {
             for (name, value) in headers {
                 builder = builder.header(name.as_str(), value.as_str().unwrap_or_default());
@@ -76,7 +76,7 @@ pub fn response_transport(response: &str) -> InMemoryTransport {
         }
         let body = response["body"].as_str().unwrap_or_default().to_owned();
         Ok(builder
-            .body(bytes::Bytes::from(body))
+            .body(aws_json_runtime::Bytes::from(body))
             .expect("the case's status and headers are valid"))
     })
 }
@@ -236,7 +236,7 @@ pub fn json_equal(a: &Value, b: &Value) -> bool {
 
 /// Compares a parsed value with the expected one through their wire form, where `NaN`
 /// equals `NaN` and maps compare without order.
-pub fn same<T: serde::Serialize + std::fmt::Debug>(what: &str, actual: &T, expected: &T) -> CaseResult {
+pub fn same<T: aws_json_runtime::serde::Serialize + std::fmt::Debug>(what: &str, actual: &T, expected: &T) -> CaseResult {
     let wire = |v: &T| serde_json::to_value(v).map_err(|e| format!("cannot serialise the {what}: {e}"));
     if json_equal(&wire(actual)?, &wire(expected)?) {
         Ok(())
