@@ -22,6 +22,15 @@ pub fn emit_operations(cx: &Cx<'_>) -> TokenStream {
         &meta.signing_name,
         &meta.endpoint_prefix,
     );
+    // The rule set travels as compact JSON text that the runtime parses when a client is
+    // built; a model without one falls back to the `{prefix}.{region}` host.
+    let endpoint_rules = crate::wire::option(
+        cx.service
+            .endpoint_rules
+            .as_ref()
+            .map(serde_json::Value::to_string)
+            .as_deref(),
+    );
     let consts: Vec<TokenStream> = cx
         .service
         .operations
@@ -47,6 +56,9 @@ pub fn emit_operations(cx: &Cx<'_>) -> TokenStream {
             content_type: #content_type,
             signing_name: #signing,
             endpoint_prefix: #endpoint,
+            endpoint_rules: #endpoint_rules,
+            crate_name: ::core::env!("CARGO_PKG_NAME"),
+            crate_version: ::core::env!("CARGO_PKG_VERSION"),
         };
         #(#consts)*
         /// Every operation, sorted by name.

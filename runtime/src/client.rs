@@ -50,6 +50,12 @@ pub struct ServiceMeta {
     pub signing_name: &'static str,
     /// The endpoint prefix (the first label of the default host name).
     pub endpoint_prefix: &'static str,
+    /// The endpoint rule set as JSON text, when the model has one.
+    pub endpoint_rules: Option<&'static str>,
+    /// The generated crate's package name, for the `User-Agent` header.
+    pub crate_name: &'static str,
+    /// The generated crate's version, for the `User-Agent` header.
+    pub crate_version: &'static str,
 }
 
 /// Static facts about one operation, declared by the generated crate.
@@ -494,6 +500,9 @@ mod tests {
             content_type: "application/x-amz-json-1.0",
             signing_name: "example",
             endpoint_prefix: "example",
+            endpoint_rules: None,
+            crate_name: "example",
+            crate_version: "0.1.0",
         };
         let core = ClientCore::new(&SERVICE, Config::builder().region("eu-west-1").build());
         assert_eq!(
@@ -539,6 +548,9 @@ mod tests {
             content_type: "application/x-amz-json-1.1",
             signing_name: "example",
             endpoint_prefix: "example",
+            endpoint_rules: None,
+            crate_name: "example",
+            crate_version: "0.1.0",
         };
         let json = br#"{"Data":"0123456789012345678901234567890123456789"}"#;
         let core = |config: ConfigBuilder| ClientCore::new(&SERVICE, config.build());

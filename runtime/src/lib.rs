@@ -9,9 +9,17 @@
 #![deny(missing_docs)]
 
 pub mod client;
+pub mod credentials;
+pub mod endpoint;
 pub mod error;
+#[cfg(feature = "https")]
+pub mod https;
+pub mod profile;
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod serve;
 pub mod server;
+pub mod sigv4;
 pub mod transport;
 pub mod types;
 pub mod validate;

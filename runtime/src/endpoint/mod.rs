@@ -1,0 +1,1 @@
+//! Endpoint rules: resolving a service's endpoint from its rule set.

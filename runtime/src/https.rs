@@ -1,0 +1,1 @@
+//! The default HTTP(S) transport.

@@ -1,0 +1,1 @@
+//! The shared AWS config and credentials files, and region resolution.

@@ -1,0 +1,1 @@
+//! Serving a generated router over HTTP.
