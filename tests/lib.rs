@@ -185,6 +185,17 @@ pub struct Served {
     pub transport: InMemoryTransport,
 }
 
+/// The fixed credentials test clients sign with (the access key id of the AWS SigV4 examples).
+pub fn test_credentials() -> aws_json_runtime::credentials::Credentials {
+    aws_json_runtime::credentials::Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+        None,
+        "test",
+    )
+}
+
 /// A client talking to a router that serves a fresh [`TestHandler`], with retries off so
 /// that one call is exactly one request.
 pub fn served() -> Served {
@@ -198,6 +209,7 @@ pub fn served_with(retry: RetryConfig) -> Served {
     let client = Client::new(
         Config::builder()
             .region("us-east-1")
+            .credentials(test_credentials())
             .transport(transport.clone())
             .retry(retry)
             .build(),
@@ -214,6 +226,7 @@ pub fn client_over(transport: &InMemoryTransport) -> Client {
     Client::new(
         Config::builder()
             .region("us-east-1")
+            .credentials(test_credentials())
             .transport(transport.clone())
             .retry(RetryConfig::disabled())
             .build(),

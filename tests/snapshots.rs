@@ -202,6 +202,7 @@ scalars = { path = "../scalars" }
 list-map = { path = "../list_map" }
 smithy-shapes = { path = "../smithy_shapes" }
 sensitive = { path = "../sensitive" }
+dotted-target-prefix = { path = "../dotted_target_prefix" }
 "#;
 
 /// Every fixture's crate compiles with warnings denied, and the checks in

@@ -196,7 +196,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             }
         }
     });
-    let pages = pages_methods(cx);
+    let pages = crate::pagination::client_methods(cx);
     let trait_methods = cx.service.operations.iter().map(|op| {
         let f = cx.op_fn(op);
         let input = cx.input_path(op);
@@ -211,7 +211,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let doc = docs::attrs(&format!(
         "A client for {full_name}: one async method per operation.\n\n\
          Build it from a [`Config`]({rt_path}::Config) that names the transport, and the region or endpoint URL. \
-         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with a fake implementation instead of HTTP.",
+         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with the generated [`Mock`](crate::mock::Mock) instead of HTTP.",
         rt_path = "crate::runtime",
     ));
     quote! {
@@ -293,116 +293,4 @@ fn host_prefix(cx: &Cx<'_>, op: &ir::Operation) -> Option<HostPrefix> {
     } else {
         HostPrefix::Labeled(quote!(::std::format!(#format, #(#args),*)))
     })
-}
-
-/// The facts a pages helper needs, when the operation's tokens are plain top-level string
-/// members of its input and output (the only form the generated helpers follow; others
-/// keep their pagination metadata only).
-struct PagedOp<'a> {
-    op: &'a ir::Operation,
-    input_token: proc_macro2::Ident,
-    output_token: proc_macro2::Ident,
-}
-
-fn paged_op<'a>(cx: &Cx<'a>, op: &'a ir::Operation) -> Option<PagedOp<'a>> {
-    let p = op.pagination.as_ref()?;
-    let token_member = |shape: &str, member: &str| -> Option<proc_macro2::Ident> {
-        let ir::ShapeKind::Structure(members) = &cx.shape(shape).kind else {
-            return None;
-        };
-        let m = members.iter().find(|m| m.name == member)?;
-        let is_string = matches!(cx.shape(&m.target).kind, ir::ShapeKind::String);
-        (is_string && !m.required).then(|| cx.names.field(shape, member))
-    };
-    Some(PagedOp {
-        op,
-        input_token: token_member(op.input.as_deref()?, &p.input_token)?,
-        output_token: token_member(op.output.as_deref()?, &p.output_token)?,
-    })
-}
-
-/// Every operation that gets a pages helper.
-fn paged_ops<'a>(cx: &Cx<'a>) -> Vec<PagedOp<'a>> {
-    cx.service
-        .operations
-        .iter()
-        .filter_map(|op| paged_op(cx, op))
-        .collect()
-}
-
-/// The `Client` methods that start paging.
-fn pages_methods(cx: &Cx<'_>) -> Vec<TokenStream> {
-    paged_ops(cx)
-        .iter()
-        .map(|p| {
-            let f = cx.names.pages_fn(&p.op.name);
-            let ty = cx.names.pages_type(&p.op.name);
-            let input = cx.input_path(p.op);
-            let doc = docs::attrs(&format!(
-                "Pages through `{}`: each [`next_page`](crate::pagination::{ty}::next_page) call sends the next request, following the continuation token.",
-                p.op.name
-            ));
-            quote! {
-                #doc
-                pub fn #f(&self, input: #input) -> crate::pagination::#ty<'_> {
-                    crate::pagination::#ty::new(self, input)
-                }
-            }
-        })
-        .collect()
-}
-
-/// The `pagination` module: one pages type per paginated operation.
-pub fn emit_pagination(cx: &Cx<'_>) -> TokenStream {
-    let items = paged_ops(cx).into_iter().map(|p| {
-        let ty = cx.names.pages_type(&p.op.name);
-        let f = cx.op_fn(p.op);
-        let input = cx.input_path(p.op);
-        let output = cx.output_path(p.op);
-        let error = cx.op_error_path(p.op);
-        let (in_token, out_token) = (&p.input_token, &p.output_token);
-        let doc = docs::attrs(&format!(
-            "The pages of `{}`, from [`Client::{}`](crate::Client::{}).\n\n\
-             Each page is one call. Paging stops after a page without a continuation token, or \
-             one that repeats the token just sent, and after an error.",
-            p.op.name,
-            cx.names.pages_fn(&p.op.name),
-            cx.names.pages_fn(&p.op.name),
-        ));
-        quote! {
-            #doc
-            #[derive(Debug)]
-            pub struct #ty<'a> {
-                client: &'a crate::Client,
-                next: ::std::option::Option<#input>,
-            }
-
-            impl<'a> #ty<'a> {
-                pub(crate) fn new(client: &'a crate::Client, input: #input) -> Self {
-                    Self { client, next: Some(input) }
-                }
-
-                /// The next page, or `None` when there are no more.
-                pub async fn next_page(&mut self) -> ::std::option::Option<::std::result::Result<#output, #error>> {
-                    let input = self.next.take()?;
-                    let result = self.client.#f(input.clone()).await;
-                    if let Ok(output) = &result {
-                        match &output.#out_token {
-                            Some(token) if !token.is_empty() && input.#in_token.as_ref() != Some(token) => {
-                                let mut next = input;
-                                next.#in_token = Some(token.clone());
-                                self.next = Some(next);
-                            }
-                            _ => {}
-                        }
-                    }
-                    Some(result)
-                }
-            }
-        }
-    });
-    quote! {
-        //! Helpers that page through paginated operations.
-        #(#items)*
-    }
 }

@@ -35,6 +35,28 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
+/// The field every exception structure has besides its members: what the error response
+/// carried (its request id). It is not serialised, and its leading underscore keeps it apart
+/// from member fields, which never start with one.
+pub fn meta_field(shape: &ir::Shape) -> Option<TokenStream> {
+    let rt = rt();
+    shape.error.as_ref().map(|_| {
+        quote! {
+            #[doc(hidden)]
+            #[serde(skip)]
+            pub _meta: #rt::error::ErrorMeta,
+        }
+    })
+}
+
+/// The initialiser of [`meta_field`] in a struct expression, for exception structures.
+pub fn meta_init(shape: &ir::Shape) -> Option<TokenStream> {
+    shape
+        .error
+        .as_ref()
+        .map(|_| quote!(_meta: ::std::default::Default::default(),))
+}
+
 /// The member that carries an exception's message, if any.
 fn message_member(members: &[ir::Member]) -> Option<&ir::Member> {
     members
@@ -98,6 +120,11 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
                 #message
             }
 
+            /// The request id of the response this error came from, if it carried one.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self._meta.request_id()
+            }
+
             /// True when the service, not the caller, is at fault.
             pub fn is_server_fault(&self) -> bool {
                 #is_server
@@ -148,8 +175,11 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     } else {
         quote! {
             match response.code.as_deref() {
-                #(Some(#codes) => match response.parse() {
-                    Ok(e) => Self::#variants(e),
+                #(Some(#codes) => match response.parse::<#paths>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::#variants(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 },)*
                 _ => Self::Unhandled(response.unhandled()),
@@ -238,6 +268,15 @@ fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStr
             match self {
                 #(Self::#variants(e) => e.message(),)*
                 Self::Unhandled(e) => e.message(),
+            }
+        }
+
+        /// The request id of the response the error came from (`x-amzn-RequestId`), when
+        /// a response arrived and carried one.
+        pub fn request_id(&self) -> ::std::option::Option<&str> {
+            match self {
+                #(Self::#variants(e) => e.request_id(),)*
+                Self::Unhandled(e) => e.request_id(),
             }
         }
     };

@@ -8,7 +8,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::names::Names;
-use crate::{client, docs, errors, format, server, types, CodegenError, Files, Options};
+use crate::{
+    client, docs, errors, format, mock, pagination, server, types, CodegenError, Files, Options,
+};
 
 /// What every emitter reads.
 pub struct Cx<'a> {
@@ -123,7 +125,8 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         ("src/error.rs", errors::emit(&cx)),
         ("src/operation.rs", client::emit_operations(&cx)),
         ("src/client.rs", client::emit(&cx)),
-        ("src/pagination.rs", client::emit_pagination(&cx)),
+        ("src/pagination.rs", pagination::emit(&cx)),
+        ("src/mock.rs", mock::emit(&cx)),
         ("src/service.rs", server::emit_trait(&cx)),
         ("src/server.rs", server::emit(&cx)),
         ("src/validate.rs", types::emit_validation(&cx)),
@@ -189,7 +192,8 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         "Client and server for {} (API version {}, awsJson {}), generated from the service model.\n\n\
          - [`Client`] calls the service: one async method per operation.\n\
          - [`{trait_name}`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.\n\
-         - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.\n\n",
+         - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.\n\
+         - [`mock::Mock`] stands in for the service in tests: answers set per operation, every call recorded; [`pagination`] pages through paginated operations, also as streams.\n\n",
         meta.full_name,
         meta.api_version,
         meta.protocol.json_version(),
@@ -208,6 +212,8 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub mod error;
         #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
+        pub mod mock;
         #[rustfmt::skip]
         pub mod pagination;
         #[rustfmt::skip]
@@ -258,10 +264,52 @@ fn cargo_toml(cx: &Cx<'_>) -> String {
     } else {
         ("edition = \"2021\"\npublish = false\n", "")
     };
+    // The runtime's features are the crate's: on by default, and off with the crate's own
+    // `default-features = false`, so users choose them where they name this crate.
+    let features = "\n[features]\ndefault = [\"https\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# Serving the router over HTTP.\nserver = [\"aws-json-runtime/server\"]\n";
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{lints}",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{features}{lints}",
         name = opts.crate_name,
         description = description.replace('"', "\\\""),
-        runtime = opts.runtime_dependency,
+        runtime = without_default_features(&opts.runtime_dependency),
     )
+}
+
+/// The runtime dependency with its default features off: `{ path = "x" }` becomes
+/// `{ path = "x", default-features = false }`, and a bare version requirement becomes a
+/// table. The crate's own features then decide which runtime features are on.
+fn without_default_features(dependency: &str) -> String {
+    let dependency = dependency.trim();
+    match dependency
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+    {
+        Some(inner) if inner.contains("default-features") => dependency.to_owned(),
+        Some(inner) if inner.trim().is_empty() => "{ default-features = false }".to_owned(),
+        Some(inner) => format!("{{ {}, default-features = false }}", inner.trim()),
+        None => format!("{{ version = {dependency}, default-features = false }}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_default_features;
+
+    #[test]
+    fn the_runtime_dependency_loses_its_default_features() {
+        assert_eq!(
+            without_default_features("{ workspace = true }"),
+            "{ workspace = true, default-features = false }"
+        );
+        assert_eq!(
+            without_default_features(r#"{ path = "../runtime" }"#),
+            r#"{ path = "../runtime", default-features = false }"#
+        );
+        assert_eq!(
+            without_default_features(r#""0.1""#),
+            r#"{ version = "0.1", default-features = false }"#
+        );
+        let explicit = r#"{ path = "r", default-features = true }"#;
+        assert_eq!(without_default_features(explicit), explicit);
+    }
 }

@@ -224,7 +224,8 @@ impl<'a> Literals<'a> {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(quote!(#path { #(#fields),* }))
+        let meta = crate::errors::meta_init(shape);
+        Ok(quote!(#path { #(#fields,)* #meta }))
     }
 
     fn union(

@@ -38,13 +38,15 @@
 //! 2. Shapes, sorted by model name in byte order (so `Boolean` before `boolean` and
 //!    `IPAddress` before `IpAddress`); within a shape, members and enum values in model
 //!    order.
-//! 3. Operations, sorted by name: method, pages method and pages type, constant,
-//!    synthesized input and output, error enum.
+//! 3. Operations, sorted by name: method, pages method and pages type, the mock's methods
+//!    (`on_{op}`, `queue_{op}`, `{op}_calls`), constant, synthesized input and output, error
+//!    enum.
 //! 4. The service trait.
 //!
 //! The scopes are module `types` (structure, union, enum and intEnum shapes that are not
 //! errors, plus synthesized inputs and outputs), module `error` (error shapes, operation
-//! error enums and `Error`), module `pagination`, the crate root, the snake_case names of all shapes, the fields
+//! error enums and `Error`), module `pagination`, the methods of the mock (after its fixed
+//! `new`, `calls` and `call_count`), the crate root, the snake_case names of all shapes, the fields
 //! of one structure, the variants of one enum or union, the client's methods and the
 //! operation constants. Shapes named like std items (`Result`, `Option`, `String`) need no
 //! rule: generated code uses absolute paths. Wire names never change: they come from the
@@ -90,6 +92,9 @@ struct OperationNames {
     function: String,
     pages_function: String,
     pages_type: String,
+    mock_on: String,
+    mock_queue: String,
+    mock_calls: String,
     constant: String,
     input: String,
     output: String,
@@ -113,6 +118,9 @@ pub struct Names {
 
 /// Methods every generated `Client` has besides one per operation.
 const CLIENT_METHODS: &[&str] = &["new", "with_transport", "config"];
+
+/// Methods every generated `Mock` has besides three per operation.
+const MOCK_METHODS: &[&str] = &["new", "calls", "call_count"];
 
 /// Items of the `operation` module besides one constant per operation.
 const OPERATION_STATICS: &[&str] = &["SERVICE", "ALL"];
@@ -145,6 +153,10 @@ impl Names {
             methods.claim(method);
         }
         let mut pagination_module = Scope::new(Case::Camel);
+        let mut mock_methods = Scope::new(Case::Snake);
+        for method in MOCK_METHODS {
+            mock_methods.claim(method);
+        }
         let mut constants = Scope::new(Case::Snake);
         for constant in OPERATION_STATICS {
             constants.claim(constant);
@@ -167,6 +179,10 @@ impl Names {
                 decided.pages_function = methods.claim(&decided.pages_function);
                 decided.pages_type = pagination_module.claim(&decided.pages_type);
             }
+            let bare = decided.function.trim_start_matches("r#");
+            decided.mock_on = mock_methods.claim(&format!("on_{bare}"));
+            decided.mock_queue = mock_methods.claim(&format!("queue_{bare}"));
+            decided.mock_calls = mock_methods.claim(&format!("{bare}_calls"));
             decided.constant = constants.claim(&decided.constant);
             match &op.input {
                 Some(shape) => decided.input = names.type_text(shape),
@@ -299,6 +315,21 @@ impl Names {
         ident(&self.operation(op).pages_type)
     }
 
+    /// The `Mock` method that answers an operation with a closure (`on_{op}`).
+    pub fn mock_on(&self, op: &str) -> Ident {
+        ident(&self.operation(op).mock_on)
+    }
+
+    /// The `Mock` method that queues answers of an operation (`queue_{op}`).
+    pub fn mock_queue(&self, op: &str) -> Ident {
+        ident(&self.operation(op).mock_queue)
+    }
+
+    /// The `Mock` method that returns the inputs an operation received (`{op}_calls`).
+    pub fn mock_calls(&self, op: &str) -> Ident {
+        ident(&self.operation(op).mock_calls)
+    }
+
     pub fn operation_const(&self, op: &str) -> Ident {
         ident(&self.operation(op).constant)
     }
@@ -345,9 +376,13 @@ impl Names {
 fn operation_names(op: &str, input: Option<&str>, output: Option<&str>) -> OperationNames {
     let base = type_ident(op);
     let function = snake_ident(op);
+    let bare = function.trim_start_matches("r#");
     OperationNames {
-        pages_function: format!("{}_pages", function.trim_start_matches("r#")),
+        pages_function: format!("{bare}_pages"),
         pages_type: format!("{base}Pages"),
+        mock_on: format!("on_{bare}"),
+        mock_queue: format!("queue_{bare}"),
+        mock_calls: format!("{bare}_calls"),
         function,
         constant: constant_ident(op),
         input: input.map_or_else(|| format!("{base}Input"), type_ident),
@@ -1077,6 +1112,27 @@ mod tests {
         assert_eq!(names.op_error("Get_Id").to_string(), "GetIdError2");
         // The client's own `config` method keeps its name.
         assert_eq!(names.operation_fn("Config").to_string(), "config_2");
+    }
+
+    #[test]
+    fn mock_methods_are_decided_with_their_collisions() {
+        let mut model = cognito_like();
+        // `OnX` and `XCalls` would both give the mock an `on_x_calls`, and the first in name
+        // order keeps it. The mock's names follow the operation's method, suffix included
+        // (`New` is the client's `new_2`), and need no `r#` where the method is raw.
+        for name in ["OnX", "XCalls", "New", "Type"] {
+            model.operations.push(operation(name, None, None));
+        }
+        model.operations.sort_by(|a, b| a.name.cmp(&b.name));
+        let names = names_of(&model);
+        assert_eq!(names.mock_on("GetId").to_string(), "on_get_id");
+        assert_eq!(names.mock_queue("GetId").to_string(), "queue_get_id");
+        assert_eq!(names.mock_calls("GetId").to_string(), "get_id_calls");
+        assert_eq!(names.mock_calls("OnX").to_string(), "on_x_calls");
+        assert_eq!(names.mock_on("XCalls").to_string(), "on_x_calls_2");
+        assert_eq!(names.mock_on("Type").to_string(), "on_type");
+        assert_eq!(names.mock_calls("Type").to_string(), "type_calls");
+        assert_eq!(names.mock_on("New").to_string(), "on_new_2");
     }
 
     #[test]

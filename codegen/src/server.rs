@@ -2,9 +2,16 @@
 //! and by server handlers) and the `Router`, which serves a handler over HTTP: it picks the
 //! operation from `X-Amz-Target`, reads and checks the input, calls the handler and writes
 //! the output or error the way the service does.
+//!
+//! The router also declares, for the required-member check, the shape of every structure,
+//! union, list and map an input can reach (see `aws_json_runtime::validate::Shape`): one
+//! private `static` each, so recursive shapes simply refer to each other.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::collections::BTreeSet;
+
+use model::ir::{self, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use crate::client::op_docs;
 use crate::docs;
@@ -47,8 +54,12 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let f = cx.op_fn(op);
         let name = &op.name;
         let input = cx.input_path(op);
+        let shape = match &op.input {
+            Some(shape) => shape_ref(cx, shape),
+            None => quote!(&#rt::validate::Shape::Structure(&[])),
+        };
         quote! {
-            #name => match #rt::server::read_input::<#input>(body) {
+            #name => match #rt::server::read_input::<#input>(&body, #shape) {
                 Ok(input) => match self.handler.#f(input).await {
                     Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
                     Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
@@ -61,10 +72,15 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let doc = docs::attrs(&format!(
         "Serves a [`{trait_name}`](crate::{trait_name}) implementation over HTTP the way the service does.\n\n\
          [`Router::handle`] takes a whole request and returns a whole response, so it plugs into any HTTP server. \
+         A gzip body (`Content-Encoding: gzip`) is decoded, up to the body limit. \
          Requests that never reach the handler get `UnknownOperationException` (unknown `X-Amz-Target`), \
-         `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (a missing required member or a broken length, range, pattern or enum constraint), all with status 400. \
+         `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (missing required members, at any depth, or broken length, range, pattern or enum constraints), all with status 400, \
+         or `RequestEntityTooLargeException` with status 413 (a body over the limit). \
          Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.",
     ));
+    let shapes = input_shapes(cx)
+        .into_iter()
+        .map(|name| shape_static(cx, name));
     quote! {
         //! Server-side dispatch.
         const CONTENT_TYPE: &str = #content_type;
@@ -88,11 +104,10 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
 
             /// Answers one request.
             pub async fn handle(&self, request: #rt::HttpRequest) -> #rt::HttpResponse {
-                let operation = match #rt::server::operation_name(&request, crate::operation::SERVICE.target_prefix) {
-                    Ok(op) => op,
+                let (operation, body) = match #rt::server::prepare(&request, crate::operation::SERVICE.target_prefix) {
+                    Ok(prepared) => prepared,
                     Err(rejection) => return rejection.into_response(CONTENT_TYPE),
                 };
-                let body: &[u8] = request.body();
                 match operation {
                     #(#arms)*
                     other => #rt::server::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))
@@ -105,6 +120,118 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             fn call(&self, request: #rt::HttpRequest) -> impl ::std::future::Future<Output = #rt::HttpResponse> + ::std::marker::Send {
                 self.handle(request)
             }
+
+            fn service_meta(&self) -> ::std::option::Option<&'static #rt::ServiceMeta> {
+                ::std::option::Option::Some(&crate::operation::SERVICE)
+            }
+
+            fn operation_meta(&self, target: &str) -> ::std::option::Option<&'static #rt::OperationMeta> {
+                #rt::server::find_operation(crate::operation::ALL, target)
+            }
         }
+
+        #(#shapes)*
+    }
+}
+
+/// The structures, unions, lists and maps that operation inputs reach, sorted by name.
+fn input_shapes<'a>(cx: &Cx<'a>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&'a str> = cx
+        .service
+        .operations
+        .iter()
+        .filter_map(|op| op.input.as_deref())
+        .collect();
+    while let Some(name) = todo.pop() {
+        let shape = cx.shape(name);
+        let composite = matches!(
+            shape.kind,
+            ShapeKind::Structure(_)
+                | ShapeKind::Union(_)
+                | ShapeKind::List { .. }
+                | ShapeKind::Map { .. }
+        );
+        if composite && seen.insert(shape.name.as_str()) {
+            todo.extend(shape.kind.members().iter().map(|m| m.target.as_str()));
+        }
+    }
+    seen
+}
+
+/// The name of the `static` that describes a composite shape.
+fn shape_ident(cx: &Cx<'_>, name: &str) -> Ident {
+    let snake = cx.names.shape_fn(name).to_string();
+    let snake = snake.trim_start_matches("r#");
+    format_ident!("SHAPE_{}", snake.to_uppercase())
+}
+
+/// A `&'static Shape` for the value of a member targeting `name`.
+fn shape_ref(cx: &Cx<'_>, name: &str) -> TokenStream {
+    let rt = rt();
+    let shape = cx.shape(name);
+    let leaf = match &shape.kind {
+        ShapeKind::Structure(_)
+        | ShapeKind::Union(_)
+        | ShapeKind::List { .. }
+        | ShapeKind::Map { .. } => {
+            let ident = shape_ident(cx, name);
+            return quote!(&#ident);
+        }
+        ShapeKind::String | ShapeKind::Enum(_) => quote!(String),
+        ShapeKind::Blob => quote!(Blob),
+        ShapeKind::Boolean => quote!(Boolean),
+        ShapeKind::Byte
+        | ShapeKind::Short
+        | ShapeKind::Integer
+        | ShapeKind::Long
+        | ShapeKind::BigInteger
+        | ShapeKind::IntEnum(_) => quote!(Integer),
+        ShapeKind::Float | ShapeKind::Double | ShapeKind::BigDecimal => quote!(Float),
+        ShapeKind::Timestamp(_) => quote!(Timestamp),
+        ShapeKind::Document => quote!(Document),
+    };
+    quote!(&#rt::validate::Shape::#leaf)
+}
+
+/// The `static` describing one composite shape for the required-member check.
+fn shape_static(cx: &Cx<'_>, name: &str) -> TokenStream {
+    let rt = rt();
+    let shape = cx.shape(name);
+    let ident = shape_ident(cx, name);
+    let members = |members: &[ir::Member]| -> Vec<TokenStream> {
+        members
+            .iter()
+            .map(|m| {
+                let wire = &m.name;
+                let required = m.required;
+                let target = shape_ref(cx, &m.target);
+                quote!(#rt::validate::Member { name: #wire, required: #required, target: #target })
+            })
+            .collect()
+    };
+    let value = match &shape.kind {
+        ShapeKind::Structure(ms) => {
+            let ms = members(ms);
+            quote!(#rt::validate::Shape::Structure(&[#(#ms),*]))
+        }
+        ShapeKind::Union(ms) => {
+            let ms = members(ms);
+            quote!(#rt::validate::Shape::Union(&[#(#ms),*]))
+        }
+        ShapeKind::List { member, .. } => {
+            let target = shape_ref(cx, &member.target);
+            quote!(#rt::validate::Shape::List(#target))
+        }
+        ShapeKind::Map { value, .. } => {
+            let target = shape_ref(cx, &value.target);
+            quote!(#rt::validate::Shape::Map(#target))
+        }
+        _ => return TokenStream::new(),
+    };
+    let doc = format!(" `{name}`, for the required-member check.");
+    quote! {
+        #[doc = #doc]
+        static #ident: #rt::validate::Shape = #value;
     }
 }

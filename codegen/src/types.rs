@@ -144,6 +144,7 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
         .then(|| quote!(Default,));
     let debug_impl = redact.then(|| emit_debug(cx, shape, members));
     let ctor = emit_constructor(cx, shape, members);
+    let meta = crate::errors::meta_field(shape);
     quote! {
         #doc
         #deprecated
@@ -151,6 +152,7 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
         #[serde(crate = #SERDE_CRATE)]
         pub struct #ident {
             #(#fields)*
+            #meta
         }
         #ctor
         #debug_impl
@@ -222,12 +224,13 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
     };
     let new_doc = docs::attrs(&new_doc);
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let meta = crate::errors::meta_init(shape);
     quote! {
         impl #ident {
             #new_doc
             #too_many
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
+                Self { #(#inits)* #meta }
             }
             #(#setters)*
         }
@@ -763,9 +766,11 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
             );
         }
         ShapeKind::List { member, sparse } => {
+            // A list that broke its length limit is reported once; its elements are not
+            // checked one by one, so a huge list costs one violation.
             if has_len {
                 body.push(
-                    quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
                 );
             }
             let each = if *sparse {
@@ -787,7 +792,13 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                 )
             };
             if let Some(each) = each {
-                body.push(quote! { for (i, v) in value.iter().enumerate() { #each } });
+                let each_element = quote! {
+                    for (i, v) in value.iter().enumerate() {
+                        if #rt::validate::is_full(out) { break; }
+                        #each
+                    }
+                };
+                body.push(within_limit(has_len, each_element));
             }
         }
         ShapeKind::Map {
@@ -797,7 +808,7 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
         } => {
             if has_len {
                 body.push(
-                    quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
                 );
             }
             // Keys are reported at the map's own path, values at the key's path.
@@ -814,16 +825,18 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                     .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
                 let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
                 // Entries are checked in key order so the violations read the same every run.
-                body.push(quote! {
+                let each_entry = quote! {
                     let mut entries: ::std::vec::Vec<_> = value.iter().collect();
                     entries.sort_unstable_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
                     for (k, v) in entries {
+                        if #rt::validate::is_full(out) { break; }
                         #key_bind
                         #value_bind
                         #key_check
                         #val_check
                     }
-                });
+                };
+                body.push(within_limit(has_len, each_entry));
             }
         }
         ShapeKind::Byte
@@ -853,6 +866,16 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
         fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
             #(#body)*
         }
+    }
+}
+
+/// `checks`, run only when the collection kept its length limit (`within`, bound by the
+/// length check) if it has one.
+fn within_limit(has_len: bool, checks: TokenStream) -> TokenStream {
+    if has_len {
+        quote! { if within { #checks } }
+    } else {
+        checks
     }
 }
 

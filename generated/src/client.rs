@@ -4,7 +4,7 @@
 
 /// A client for Amazon Cognito Identity: one async method per operation.
 ///
-/// Build it from a [`Config`](crate::runtime::Config) that names the transport, and the region or endpoint URL. It also implements [`CognitoIdentity`](crate::CognitoIdentity), so code written against the trait can be tested with a fake implementation instead of HTTP.
+/// Build it from a [`Config`](crate::runtime::Config) that names the transport, and the region or endpoint URL. It also implements [`CognitoIdentity`](crate::CognitoIdentity), so code written against the trait can be tested with the generated [`Mock`](crate::mock::Mock) instead of HTTP.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::aws_json_runtime::ClientCore,
@@ -415,7 +415,7 @@ impl Client {
     > {
         self.core.invoke(&crate::operation::UPDATE_IDENTITY_POOL, &input).await
     }
-    /// Pages through `ListIdentityPools`: each [`next_page`](crate::pagination::ListIdentityPoolsPages::next_page) call sends the next request, following the continuation token.
+    /// Pages through `ListIdentityPools`, starting from `input`: each [`next_page`](crate::pagination::ListIdentityPoolsPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListIdentityPoolsPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListIdentityPoolsPages::items) a stream of their items.
     pub fn list_identity_pools_pages(
         &self,
         input: crate::types::ListIdentityPoolsInput,

@@ -23,12 +23,18 @@ pub struct ConcurrentModificationException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl ConcurrentModificationException {
     /// Creates a `ConcurrentModificationException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -53,6 +59,10 @@ impl ConcurrentModificationException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -101,12 +111,18 @@ pub struct DeveloperUserAlreadyRegisteredException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl DeveloperUserAlreadyRegisteredException {
     /// Creates a `DeveloperUserAlreadyRegisteredException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -131,6 +147,10 @@ impl DeveloperUserAlreadyRegisteredException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -179,12 +199,18 @@ pub struct ExternalServiceException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl ExternalServiceException {
     /// Creates an `ExternalServiceException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -209,6 +235,10 @@ impl ExternalServiceException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -257,12 +287,18 @@ pub struct InternalErrorException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl InternalErrorException {
     /// Creates an `InternalErrorException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -287,6 +323,10 @@ impl InternalErrorException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -337,12 +377,18 @@ pub struct InvalidIdentityPoolConfigurationException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl InvalidIdentityPoolConfigurationException {
     /// Creates an `InvalidIdentityPoolConfigurationException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -367,6 +413,10 @@ impl InvalidIdentityPoolConfigurationException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -415,12 +465,18 @@ pub struct InvalidParameterException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl InvalidParameterException {
     /// Creates an `InvalidParameterException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -445,6 +501,10 @@ impl InvalidParameterException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -493,12 +553,18 @@ pub struct LimitExceededException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl LimitExceededException {
     /// Creates a `LimitExceededException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -523,6 +589,10 @@ impl LimitExceededException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -571,12 +641,18 @@ pub struct NotAuthorizedException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl NotAuthorizedException {
     /// Creates a `NotAuthorizedException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -601,6 +677,10 @@ impl NotAuthorizedException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -649,12 +729,18 @@ pub struct ResourceConflictException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl ResourceConflictException {
     /// Creates a `ResourceConflictException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -679,6 +765,10 @@ impl ResourceConflictException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -727,12 +817,18 @@ pub struct ResourceNotFoundException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl ResourceNotFoundException {
     /// Creates a `ResourceNotFoundException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -757,6 +853,10 @@ impl ResourceNotFoundException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -805,12 +905,18 @@ pub struct TooManyRequestsException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
 impl TooManyRequestsException {
     /// Creates a `TooManyRequestsException` with every member unset.
     pub fn new() -> Self {
-        Self { message: None }
+        Self {
+            message: None,
+            _meta: ::std::default::Default::default(),
+        }
     }
     /// Sets `message` (`message` on the wire).
     #[must_use]
@@ -835,6 +941,10 @@ impl TooManyRequestsException {
     /// The service's message, if it sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
+    }
+    /// The request id of the response this error came from, if it carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._meta.request_id()
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -916,6 +1026,19 @@ impl CreateIdentityPoolError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::LimitExceededException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for CreateIdentityPoolError {
@@ -950,38 +1073,56 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse() {
-                    Ok(e) => Self::LimitExceededException(e),
+                match response.parse::<crate::error::LimitExceededException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::LimitExceededException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1151,6 +1292,16 @@ impl DeleteIdentitiesError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for DeleteIdentitiesError {
@@ -1179,20 +1330,29 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1321,6 +1481,18 @@ impl DeleteIdentityPoolError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for DeleteIdentityPoolError {
@@ -1353,32 +1525,47 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1540,6 +1727,18 @@ impl DescribeIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for DescribeIdentityError {
@@ -1572,32 +1771,47 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1758,6 +1972,18 @@ impl DescribeIdentityPoolError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for DescribeIdentityPoolError {
@@ -1790,32 +2016,47 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1993,6 +2234,21 @@ impl GetCredentialsForIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ExternalServiceException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidIdentityPoolConfigurationException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetCredentialsForIdentityError {
@@ -2033,50 +2289,76 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse() {
-                    Ok(e) => Self::ExternalServiceException(e),
+                match response.parse::<crate::error::ExternalServiceException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ExternalServiceException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidIdentityPoolConfigurationException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidIdentityPoolConfigurationException(e),
+                match response
+                    .parse::<crate::error::InvalidIdentityPoolConfigurationException>()
+                {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidIdentityPoolConfigurationException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2298,6 +2580,21 @@ impl GetIdError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ExternalServiceException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::LimitExceededException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetIdError {
@@ -2336,50 +2633,74 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse() {
-                    Ok(e) => Self::ExternalServiceException(e),
+                match response.parse::<crate::error::ExternalServiceException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ExternalServiceException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse() {
-                    Ok(e) => Self::LimitExceededException(e),
+                match response.parse::<crate::error::LimitExceededException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::LimitExceededException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2584,6 +2905,19 @@ impl GetIdentityPoolRolesError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetIdentityPoolRolesError {
@@ -2618,38 +2952,56 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2835,6 +3187,20 @@ impl GetOpenIdTokenError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ExternalServiceException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetOpenIdTokenError {
@@ -2871,44 +3237,65 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse() {
-                    Ok(e) => Self::ExternalServiceException(e),
+                match response.parse::<crate::error::ExternalServiceException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ExternalServiceException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3109,6 +3496,20 @@ impl GetOpenIdTokenForDeveloperIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::DeveloperUserAlreadyRegisteredException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetOpenIdTokenForDeveloperIdentityError {
@@ -3147,44 +3548,67 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("DeveloperUserAlreadyRegisteredException") => {
-                match response.parse() {
-                    Ok(e) => Self::DeveloperUserAlreadyRegisteredException(e),
+                match response
+                    .parse::<crate::error::DeveloperUserAlreadyRegisteredException>()
+                {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::DeveloperUserAlreadyRegisteredException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3378,6 +3802,18 @@ impl GetPrincipalTagAttributeMapError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for GetPrincipalTagAttributeMapError {
@@ -3410,32 +3846,47 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3597,6 +4048,18 @@ impl ListIdentitiesError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for ListIdentitiesError {
@@ -3629,32 +4092,47 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3813,6 +4291,18 @@ impl ListIdentityPoolsError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for ListIdentityPoolsError {
@@ -3845,32 +4335,47 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4032,6 +4537,18 @@ impl ListTagsForResourceError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for ListTagsForResourceError {
@@ -4064,32 +4581,47 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4255,6 +4787,19 @@ impl LookupDeveloperIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for LookupDeveloperIdentityError {
@@ -4289,38 +4834,56 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4502,6 +5065,19 @@ impl MergeDeveloperIdentitiesError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for MergeDeveloperIdentitiesError {
@@ -4536,38 +5112,56 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4753,6 +5347,20 @@ impl SetIdentityPoolRolesError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ConcurrentModificationException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for SetIdentityPoolRolesError {
@@ -4789,44 +5397,65 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match response.parse() {
-                    Ok(e) => Self::ConcurrentModificationException(e),
+                match response.parse::<crate::error::ConcurrentModificationException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ConcurrentModificationException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5020,6 +5649,18 @@ impl SetPrincipalTagAttributeMapError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for SetPrincipalTagAttributeMapError {
@@ -5052,32 +5693,47 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5239,6 +5895,18 @@ impl TagResourceError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for TagResourceError {
@@ -5271,32 +5939,47 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5456,6 +6139,19 @@ impl UnlinkDeveloperIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for UnlinkDeveloperIdentityError {
@@ -5490,38 +6186,56 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5707,6 +6421,20 @@ impl UnlinkIdentityError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ExternalServiceException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for UnlinkIdentityError {
@@ -5743,44 +6471,65 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse() {
-                    Ok(e) => Self::ExternalServiceException(e),
+                match response.parse::<crate::error::ExternalServiceException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ExternalServiceException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5971,6 +6720,18 @@ impl UntagResourceError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for UntagResourceError {
@@ -6003,32 +6764,47 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6199,6 +6975,21 @@ impl UpdateIdentityPoolError {
             Self::Unhandled(e) => e.message(),
         }
     }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ConcurrentModificationException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::LimitExceededException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
+        }
+    }
 }
 
 impl ::std::fmt::Display for UpdateIdentityPoolError {
@@ -6237,50 +7028,74 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match response.parse() {
-                    Ok(e) => Self::ConcurrentModificationException(e),
+                match response.parse::<crate::error::ConcurrentModificationException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ConcurrentModificationException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse() {
-                    Ok(e) => Self::InternalErrorException(e),
+                match response.parse::<crate::error::InternalErrorException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InternalErrorException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse() {
-                    Ok(e) => Self::InvalidParameterException(e),
+                match response.parse::<crate::error::InvalidParameterException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::InvalidParameterException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse() {
-                    Ok(e) => Self::LimitExceededException(e),
+                match response.parse::<crate::error::LimitExceededException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::LimitExceededException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse() {
-                    Ok(e) => Self::NotAuthorizedException(e),
+                match response.parse::<crate::error::NotAuthorizedException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::NotAuthorizedException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceConflictException(e),
+                match response.parse::<crate::error::ResourceConflictException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceConflictException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse() {
-                    Ok(e) => Self::ResourceNotFoundException(e),
+                match response.parse::<crate::error::ResourceNotFoundException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::ResourceNotFoundException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse() {
-                    Ok(e) => Self::TooManyRequestsException(e),
+                match response.parse::<crate::error::TooManyRequestsException>() {
+                    Ok(mut e) => {
+                        e._meta = response.meta();
+                        Self::TooManyRequestsException(e)
+                    }
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6508,6 +7323,24 @@ impl Error {
             Self::ResourceNotFoundException(e) => e.message(),
             Self::TooManyRequestsException(e) => e.message(),
             Self::Unhandled(e) => e.message(),
+        }
+    }
+    /// The request id of the response the error came from (`x-amzn-RequestId`), when
+    /// a response arrived and carried one.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ConcurrentModificationException(e) => e.request_id(),
+            Self::DeveloperUserAlreadyRegisteredException(e) => e.request_id(),
+            Self::ExternalServiceException(e) => e.request_id(),
+            Self::InternalErrorException(e) => e.request_id(),
+            Self::InvalidIdentityPoolConfigurationException(e) => e.request_id(),
+            Self::InvalidParameterException(e) => e.request_id(),
+            Self::LimitExceededException(e) => e.request_id(),
+            Self::NotAuthorizedException(e) => e.request_id(),
+            Self::ResourceConflictException(e) => e.request_id(),
+            Self::ResourceNotFoundException(e) => e.request_id(),
+            Self::TooManyRequestsException(e) => e.request_id(),
+            Self::Unhandled(e) => e.request_id(),
         }
     }
 }

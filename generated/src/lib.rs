@@ -5,6 +5,7 @@
 //! - [`Client`] calls the service: one async method per operation.
 //! - [`CognitoIdentity`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.
 //! - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.
+//! - [`mock::Mock`] stands in for the service in tests: answers set per operation, every call recorded; [`pagination`] pages through paginated operations, also as streams.
 //!
 //! **Amazon Cognito Federated Identities**
 //!
@@ -25,6 +26,9 @@ pub mod error;
 
 #[rustfmt::skip]
 pub mod operation;
+
+#[rustfmt::skip]
+pub mod mock;
 
 #[rustfmt::skip]
 pub mod pagination;

@@ -6,7 +6,7 @@ const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// Serves a [`CognitoIdentity`](crate::CognitoIdentity) implementation over HTTP the way the service does.
 ///
-/// [`Router::handle`] takes a whole request and returns a whole response, so it plugs into any HTTP server. Requests that never reach the handler get `UnknownOperationException` (unknown `X-Amz-Target`), `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (a missing required member or a broken length, range, pattern or enum constraint), all with status 400. Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.
+/// [`Router::handle`] takes a whole request and returns a whole response, so it plugs into any HTTP server. A gzip body (`Content-Encoding: gzip`) is decoded, up to the body limit. Requests that never reach the handler get `UnknownOperationException` (unknown `X-Amz-Target`), `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (missing required members, at any depth, or broken length, range, pattern or enum constraints), all with status 400, or `RequestEntityTooLargeException` with status 413 (a body over the limit). Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.
 #[derive(Clone, Debug, Default)]
 pub struct Router<H> {
     handler: H,
@@ -26,19 +26,18 @@ impl<H: crate::CognitoIdentity> Router<H> {
         &self,
         request: ::aws_json_runtime::HttpRequest,
     ) -> ::aws_json_runtime::HttpResponse {
-        let operation = match ::aws_json_runtime::server::operation_name(
+        let (operation, body) = match ::aws_json_runtime::server::prepare(
             &request,
             crate::operation::SERVICE.target_prefix,
         ) {
-            Ok(op) => op,
+            Ok(prepared) => prepared,
             Err(rejection) => return rejection.into_response(CONTENT_TYPE),
         };
-        let body: &[u8] = request.body();
         match operation {
             "CreateIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::CreateIdentityPoolInput,
-                >(body) {
+                >(&body, &SHAPE_CREATE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.create_identity_pool(input).await {
                             Ok(output) => {
@@ -61,7 +60,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "DeleteIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DeleteIdentitiesInput,
-                >(body) {
+                >(&body, &SHAPE_DELETE_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.delete_identities(input).await {
                             Ok(output) => {
@@ -84,7 +83,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "DeleteIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DeleteIdentityPoolInput,
-                >(body) {
+                >(&body, &SHAPE_DELETE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.delete_identity_pool(input).await {
                             Ok(output) => {
@@ -107,7 +106,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "DescribeIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DescribeIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_DESCRIBE_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.describe_identity(input).await {
                             Ok(output) => {
@@ -130,7 +129,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "DescribeIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::DescribeIdentityPoolInput,
-                >(body) {
+                >(&body, &SHAPE_DESCRIBE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.describe_identity_pool(input).await {
                             Ok(output) => {
@@ -153,7 +152,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetCredentialsForIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetCredentialsForIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_GET_CREDENTIALS_FOR_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.get_credentials_for_identity(input).await {
                             Ok(output) => {
@@ -176,7 +175,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetId" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetIdInput,
-                >(body) {
+                >(&body, &SHAPE_GET_ID_INPUT) {
                     Ok(input) => {
                         match self.handler.get_id(input).await {
                             Ok(output) => {
@@ -199,7 +198,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetIdentityPoolRoles" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetIdentityPoolRolesInput,
-                >(body) {
+                >(&body, &SHAPE_GET_IDENTITY_POOL_ROLES_INPUT) {
                     Ok(input) => {
                         match self.handler.get_identity_pool_roles(input).await {
                             Ok(output) => {
@@ -222,7 +221,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetOpenIdToken" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetOpenIdTokenInput,
-                >(body) {
+                >(&body, &SHAPE_GET_OPEN_ID_TOKEN_INPUT) {
                     Ok(input) => {
                         match self.handler.get_open_id_token(input).await {
                             Ok(output) => {
@@ -245,7 +244,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetOpenIdTokenForDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetOpenIdTokenForDeveloperIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self
                             .handler
@@ -272,7 +271,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "GetPrincipalTagAttributeMap" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::GetPrincipalTagAttributeMapInput,
-                >(body) {
+                >(&body, &SHAPE_GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT) {
                     Ok(input) => {
                         match self.handler.get_principal_tag_attribute_map(input).await {
                             Ok(output) => {
@@ -295,7 +294,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "ListIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListIdentitiesInput,
-                >(body) {
+                >(&body, &SHAPE_LIST_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.list_identities(input).await {
                             Ok(output) => {
@@ -318,7 +317,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "ListIdentityPools" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListIdentityPoolsInput,
-                >(body) {
+                >(&body, &SHAPE_LIST_IDENTITY_POOLS_INPUT) {
                     Ok(input) => {
                         match self.handler.list_identity_pools(input).await {
                             Ok(output) => {
@@ -341,7 +340,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "ListTagsForResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::ListTagsForResourceInput,
-                >(body) {
+                >(&body, &SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.list_tags_for_resource(input).await {
                             Ok(output) => {
@@ -364,7 +363,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "LookupDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::LookupDeveloperIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_LOOKUP_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.lookup_developer_identity(input).await {
                             Ok(output) => {
@@ -387,7 +386,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "MergeDeveloperIdentities" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::MergeDeveloperIdentitiesInput,
-                >(body) {
+                >(&body, &SHAPE_MERGE_DEVELOPER_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.merge_developer_identities(input).await {
                             Ok(output) => {
@@ -410,7 +409,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "SetIdentityPoolRoles" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::SetIdentityPoolRolesInput,
-                >(body) {
+                >(&body, &SHAPE_SET_IDENTITY_POOL_ROLES_INPUT) {
                     Ok(input) => {
                         match self.handler.set_identity_pool_roles(input).await {
                             Ok(output) => {
@@ -433,7 +432,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "SetPrincipalTagAttributeMap" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::SetPrincipalTagAttributeMapInput,
-                >(body) {
+                >(&body, &SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT) {
                     Ok(input) => {
                         match self.handler.set_principal_tag_attribute_map(input).await {
                             Ok(output) => {
@@ -456,7 +455,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "TagResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::TagResourceInput,
-                >(body) {
+                >(&body, &SHAPE_TAG_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.tag_resource(input).await {
                             Ok(output) => {
@@ -479,7 +478,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "UnlinkDeveloperIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UnlinkDeveloperIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_UNLINK_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.unlink_developer_identity(input).await {
                             Ok(output) => {
@@ -502,7 +501,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "UnlinkIdentity" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UnlinkIdentityInput,
-                >(body) {
+                >(&body, &SHAPE_UNLINK_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.unlink_identity(input).await {
                             Ok(output) => {
@@ -525,7 +524,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "UntagResource" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::UntagResourceInput,
-                >(body) {
+                >(&body, &SHAPE_UNTAG_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.untag_resource(input).await {
                             Ok(output) => {
@@ -548,7 +547,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
             "UpdateIdentityPool" => {
                 match ::aws_json_runtime::server::read_input::<
                     crate::types::IdentityPool,
-                >(body) {
+                >(&body, &SHAPE_IDENTITY_POOL) {
                     Ok(input) => {
                         match self.handler.update_identity_pool(input).await {
                             Ok(output) => {
@@ -587,4 +586,662 @@ impl<H: crate::CognitoIdentity + 'static> ::aws_json_runtime::HttpService for Ro
     > + ::std::marker::Send {
         self.handle(request)
     }
+    fn service_meta(
+        &self,
+    ) -> ::std::option::Option<&'static ::aws_json_runtime::ServiceMeta> {
+        ::std::option::Option::Some(&crate::operation::SERVICE)
+    }
+    fn operation_meta(
+        &self,
+        target: &str,
+    ) -> ::std::option::Option<&'static ::aws_json_runtime::OperationMeta> {
+        ::aws_json_runtime::server::find_operation(crate::operation::ALL, target)
+    }
 }
+
+/// `CognitoIdentityProvider`, for the required-member check.
+static SHAPE_COGNITO_IDENTITY_PROVIDER: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "ProviderName",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "ClientId",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "ServerSideTokenCheck",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+    ],
+);
+
+/// `CognitoIdentityProviderList`, for the required-member check.
+static SHAPE_COGNITO_IDENTITY_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &SHAPE_COGNITO_IDENTITY_PROVIDER,
+);
+
+/// `CreateIdentityPoolInput`, for the required-member check.
+static SHAPE_CREATE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "AllowUnauthenticatedIdentities",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "AllowClassicFlow",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "SupportedLoginProviders",
+            required: false,
+            target: &SHAPE_IDENTITY_PROVIDERS,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperProviderName",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "OpenIdConnectProviderARNs",
+            required: false,
+            target: &SHAPE_OIDC_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "CognitoIdentityProviders",
+            required: false,
+            target: &SHAPE_COGNITO_IDENTITY_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "SamlProviderARNs",
+            required: false,
+            target: &SHAPE_SAML_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolTags",
+            required: false,
+            target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
+        },
+    ],
+);
+
+/// `DeleteIdentitiesInput`, for the required-member check.
+static SHAPE_DELETE_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityIdsToDelete",
+            required: true,
+            target: &SHAPE_IDENTITY_ID_LIST,
+        },
+    ],
+);
+
+/// `DeleteIdentityPoolInput`, for the required-member check.
+static SHAPE_DELETE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `DescribeIdentityInput`, for the required-member check.
+static SHAPE_DESCRIBE_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `DescribeIdentityPoolInput`, for the required-member check.
+static SHAPE_DESCRIBE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `GetCredentialsForIdentityInput`, for the required-member check.
+static SHAPE_GET_CREDENTIALS_FOR_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Logins",
+            required: false,
+            target: &SHAPE_LOGINS_MAP,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "CustomRoleArn",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `GetIdInput`, for the required-member check.
+static SHAPE_GET_ID_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "AccountId",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Logins",
+            required: false,
+            target: &SHAPE_LOGINS_MAP,
+        },
+    ],
+);
+
+/// `GetIdentityPoolRolesInput`, for the required-member check.
+static SHAPE_GET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `GetOpenIdTokenForDeveloperIdentityInput`, for the required-member check.
+static SHAPE_GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Logins",
+            required: true,
+            target: &SHAPE_LOGINS_MAP,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "PrincipalTags",
+            required: false,
+            target: &SHAPE_PRINCIPAL_TAGS,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "TokenDuration",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Integer,
+        },
+    ],
+);
+
+/// `GetOpenIdTokenInput`, for the required-member check.
+static SHAPE_GET_OPEN_ID_TOKEN_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Logins",
+            required: false,
+            target: &SHAPE_LOGINS_MAP,
+        },
+    ],
+);
+
+/// `GetPrincipalTagAttributeMapInput`, for the required-member check.
+static SHAPE_GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityProviderName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `IdentityIdList`, for the required-member check.
+static SHAPE_IDENTITY_ID_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `IdentityPool`, for the required-member check.
+static SHAPE_IDENTITY_POOL: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "AllowUnauthenticatedIdentities",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "AllowClassicFlow",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "SupportedLoginProviders",
+            required: false,
+            target: &SHAPE_IDENTITY_PROVIDERS,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperProviderName",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "OpenIdConnectProviderARNs",
+            required: false,
+            target: &SHAPE_OIDC_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "CognitoIdentityProviders",
+            required: false,
+            target: &SHAPE_COGNITO_IDENTITY_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "SamlProviderARNs",
+            required: false,
+            target: &SHAPE_SAML_PROVIDER_LIST,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolTags",
+            required: false,
+            target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
+        },
+    ],
+);
+
+/// `IdentityPoolTagsListType`, for the required-member check.
+static SHAPE_IDENTITY_POOL_TAGS_LIST_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `IdentityPoolTagsType`, for the required-member check.
+static SHAPE_IDENTITY_POOL_TAGS_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `IdentityProviders`, for the required-member check.
+static SHAPE_IDENTITY_PROVIDERS: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `ListIdentitiesInput`, for the required-member check.
+static SHAPE_LIST_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "MaxResults",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::Integer,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "NextToken",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "HideDisabled",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+    ],
+);
+
+/// `ListIdentityPoolsInput`, for the required-member check.
+static SHAPE_LIST_IDENTITY_POOLS_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "MaxResults",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::Integer,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "NextToken",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `ListTagsForResourceInput`, for the required-member check.
+static SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "ResourceArn",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `LoginsList`, for the required-member check.
+static SHAPE_LOGINS_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `LoginsMap`, for the required-member check.
+static SHAPE_LOGINS_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `LookupDeveloperIdentityInput`, for the required-member check.
+static SHAPE_LOOKUP_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperUserIdentifier",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "MaxResults",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Integer,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "NextToken",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `MappingRule`, for the required-member check.
+static SHAPE_MAPPING_RULE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "Claim",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "MatchType",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Value",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "RoleARN",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `MappingRulesList`, for the required-member check.
+static SHAPE_MAPPING_RULES_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &SHAPE_MAPPING_RULE,
+);
+
+/// `MergeDeveloperIdentitiesInput`, for the required-member check.
+static SHAPE_MERGE_DEVELOPER_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "SourceUserIdentifier",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DestinationUserIdentifier",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperProviderName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `OIDCProviderList`, for the required-member check.
+static SHAPE_OIDC_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `PrincipalTags`, for the required-member check.
+static SHAPE_PRINCIPAL_TAGS: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `RoleMapping`, for the required-member check.
+static SHAPE_ROLE_MAPPING: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "Type",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "AmbiguousRoleResolution",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "RulesConfiguration",
+            required: false,
+            target: &SHAPE_RULES_CONFIGURATION_TYPE,
+        },
+    ],
+);
+
+/// `RoleMappingMap`, for the required-member check.
+static SHAPE_ROLE_MAPPING_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &SHAPE_ROLE_MAPPING,
+);
+
+/// `RolesMap`, for the required-member check.
+static SHAPE_ROLES_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `RulesConfigurationType`, for the required-member check.
+static SHAPE_RULES_CONFIGURATION_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "Rules",
+            required: true,
+            target: &SHAPE_MAPPING_RULES_LIST,
+        },
+    ],
+);
+
+/// `SAMLProviderList`, for the required-member check.
+static SHAPE_SAML_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+    &::aws_json_runtime::validate::Shape::String,
+);
+
+/// `SetIdentityPoolRolesInput`, for the required-member check.
+static SHAPE_SET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Roles",
+            required: true,
+            target: &SHAPE_ROLES_MAP,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "RoleMappings",
+            required: false,
+            target: &SHAPE_ROLE_MAPPING_MAP,
+        },
+    ],
+);
+
+/// `SetPrincipalTagAttributeMapInput`, for the required-member check.
+static SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityProviderName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "UseDefaults",
+            required: false,
+            target: &::aws_json_runtime::validate::Shape::Boolean,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "PrincipalTags",
+            required: false,
+            target: &SHAPE_PRINCIPAL_TAGS,
+        },
+    ],
+);
+
+/// `TagResourceInput`, for the required-member check.
+static SHAPE_TAG_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "ResourceArn",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Tags",
+            required: true,
+            target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
+        },
+    ],
+);
+
+/// `UnlinkDeveloperIdentityInput`, for the required-member check.
+static SHAPE_UNLINK_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityPoolId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperProviderName",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "DeveloperUserIdentifier",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+    ],
+);
+
+/// `UnlinkIdentityInput`, for the required-member check.
+static SHAPE_UNLINK_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "IdentityId",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "Logins",
+            required: true,
+            target: &SHAPE_LOGINS_MAP,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "LoginsToRemove",
+            required: true,
+            target: &SHAPE_LOGINS_LIST,
+        },
+    ],
+);
+
+/// `UntagResourceInput`, for the required-member check.
+static SHAPE_UNTAG_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+    &[
+        ::aws_json_runtime::validate::Member {
+            name: "ResourceArn",
+            required: true,
+            target: &::aws_json_runtime::validate::Shape::String,
+        },
+        ::aws_json_runtime::validate::Member {
+            name: "TagKeys",
+            required: true,
+            target: &SHAPE_IDENTITY_POOL_TAGS_LIST_TYPE,
+        },
+    ],
+);

@@ -115,6 +115,9 @@ fn check_cognito_identity_provider_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }
 }
@@ -320,6 +323,9 @@ fn check_developer_user_identifier_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         check_developer_user_identifier(v, &path.index(i), false, out);
     }
 }
@@ -562,6 +568,9 @@ fn check_identities_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }
 }
@@ -602,9 +611,20 @@ fn check_identity_id_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), Some(1), Some(60), out);
-    for (i, v) in value.iter().enumerate() {
-        check_identity_id(v, &path.index(i), false, out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        Some(1),
+        Some(60),
+        out,
+    );
+    if within {
+        for (i, v) in value.iter().enumerate() {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            check_identity_id(v, &path.index(i), false, out);
+        }
     }
 }
 
@@ -723,6 +743,9 @@ fn check_identity_pool_tags_list_type(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         check_tag_keys_type(v, &path.index(i), false, out);
     }
 }
@@ -741,6 +764,9 @@ fn check_identity_pool_tags_type(
                 .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
         });
     for (k, v) in entries {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
         check_tag_keys_type(k, path, false, out);
         check_tag_value_type(v, &path.key(key_text), false, out);
@@ -755,6 +781,9 @@ fn check_identity_pools_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
     }
 }
@@ -800,17 +829,28 @@ fn check_identity_providers(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
-        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        check_identity_provider_name(k, path, false, out);
-        check_identity_provider_id(v, &path.key(key_text), false, out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(10),
+        out,
+    );
+    if within {
+        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+        entries
+            .sort_unstable_by(|a, b| {
+                ::std::convert::AsRef::<str>::as_ref(a.0)
+                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+            });
+        for (k, v) in entries {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            let key_text: &str = ::std::convert::AsRef::as_ref(k);
+            check_identity_provider_name(k, path, false, out);
+            check_identity_provider_id(v, &path.key(key_text), false, out);
+        }
     }
 }
 
@@ -942,6 +982,9 @@ fn check_logins_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         check_identity_provider_name(v, &path.index(i), false, out);
     }
 }
@@ -953,17 +996,28 @@ fn check_logins_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
-        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        check_identity_provider_name(k, path, false, out);
-        check_identity_provider_token(v, &path.key(key_text), true, out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(10),
+        out,
+    );
+    if within {
+        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+        entries
+            .sort_unstable_by(|a, b| {
+                ::std::convert::AsRef::<str>::as_ref(a.0)
+                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+            });
+        for (k, v) in entries {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            let key_text: &str = ::std::convert::AsRef::as_ref(k);
+            check_identity_provider_name(k, path, false, out);
+            check_identity_provider_token(v, &path.key(key_text), true, out);
+        }
     }
 }
 
@@ -1064,9 +1118,20 @@ fn check_mapping_rules_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), Some(1), Some(400), out);
-    for (i, v) in value.iter().enumerate() {
-        ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        Some(1),
+        Some(400),
+        out,
+    );
+    if within {
+        for (i, v) in value.iter().enumerate() {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
+        }
     }
 }
 
@@ -1131,6 +1196,9 @@ fn check_oidc_provider_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         check_arn_string(v, &path.index(i), false, out);
     }
 }
@@ -1176,17 +1244,28 @@ fn check_principal_tags(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(50), out);
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
-        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        check_principal_tag_id(k, path, false, out);
-        check_principal_tag_value(v, &path.key(key_text), false, out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(50),
+        out,
+    );
+    if within {
+        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+        entries
+            .sort_unstable_by(|a, b| {
+                ::std::convert::AsRef::<str>::as_ref(a.0)
+                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+            });
+        for (k, v) in entries {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            let key_text: &str = ::std::convert::AsRef::as_ref(k);
+            check_principal_tag_id(k, path, false, out);
+            check_principal_tag_value(v, &path.key(key_text), false, out);
+        }
     }
 }
 
@@ -1251,17 +1330,28 @@ fn check_role_mapping_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(10), out);
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
-        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        check_identity_provider_name(k, path, false, out);
-        ::aws_json_runtime::Validate::validate(v, &path.key(key_text), out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(10),
+        out,
+    );
+    if within {
+        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+        entries
+            .sort_unstable_by(|a, b| {
+                ::std::convert::AsRef::<str>::as_ref(a.0)
+                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+            });
+        for (k, v) in entries {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            let key_text: &str = ::std::convert::AsRef::as_ref(k);
+            check_identity_provider_name(k, path, false, out);
+            ::aws_json_runtime::Validate::validate(v, &path.key(key_text), out);
+        }
     }
 }
 
@@ -1303,17 +1393,28 @@ fn check_roles_map(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(2), out);
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
-        let key_text: &str = ::std::convert::AsRef::as_ref(k);
-        check_role_type(k, path, false, out);
-        check_arn_string(v, &path.key(key_text), false, out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(2),
+        out,
+    );
+    if within {
+        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+        entries
+            .sort_unstable_by(|a, b| {
+                ::std::convert::AsRef::<str>::as_ref(a.0)
+                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
+            });
+        for (k, v) in entries {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            let key_text: &str = ::std::convert::AsRef::as_ref(k);
+            check_role_type(k, path, false, out);
+            check_arn_string(v, &path.key(key_text), false, out);
+        }
     }
 }
 
@@ -1335,6 +1436,9 @@ fn check_saml_provider_list(
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
+        if ::aws_json_runtime::validate::is_full(out) {
+            break;
+        }
         check_arn_string(v, &path.index(i), false, out);
     }
 }
@@ -1535,9 +1639,20 @@ fn check_unprocessed_identity_id_list(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::length(path, value.len(), None, Some(60), out);
-    for (i, v) in value.iter().enumerate() {
-        ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
+    let within = ::aws_json_runtime::validate::length(
+        path,
+        value.len(),
+        None,
+        Some(60),
+        out,
+    );
+    if within {
+        for (i, v) in value.iter().enumerate() {
+            if ::aws_json_runtime::validate::is_full(out) {
+                break;
+            }
+            ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
+        }
     }
 }
 

@@ -5,34 +5,50 @@
 use std::fmt;
 use std::io::Write;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::credentials::{Credentials, CredentialsChain, ProvideCredentials};
 use crate::error::{ErrorKind, ErrorResponse, OperationError, UnhandledError};
-use crate::retry::RetryConfig;
-use crate::transport::{HttpRequest, NoTransport, Transport, X_AMZ_TARGET};
+use crate::profile::{Env, Fs, ProfileError, SharedConfig};
+use crate::retry::{RetryConfig, RetryQuota};
+use crate::transport::{
+    HttpRequest, HttpResponse, NoTransport, Transport, TransportError, TransportErrorKind,
+    X_AMZ_TARGET,
+};
 use crate::validate::{summarize, Validate};
 
 /// A fresh idempotency token (a random version-4 UUID), for input members the model marks
 /// `idempotencyToken` that the caller left unset.
 pub fn idempotency_token() -> String {
-    let (a, b) = (crate::retry::random_u64(), crate::retry::random_u64());
+    uuid_v4().iter().map(|&b| char::from(b)).collect()
+}
+
+/// A random version-4 UUID in its 36-character text form, written without `format!` since
+/// every call makes one (its invocation id).
+fn uuid_v4() -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let (a, b) = crate::retry::random_u64_pair();
     // Set the version (4) and variant (10xx) bits of an RFC 4122 UUID.
     let hi = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let lo = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&hi.to_be_bytes());
+    bytes[8..].copy_from_slice(&lo.to_be_bytes());
+    let mut text = [b'-'; 36];
+    // Where each byte's two digits go; the dashes sit at 8, 13, 18 and 23.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    for (byte, at) in bytes.iter().zip(AT) {
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0xf)];
+    }
+    text
 }
 
 /// Static facts about a service, declared by the generated crate.
@@ -98,6 +114,24 @@ pub struct Config {
     validate_input: bool,
     request_compression: bool,
     min_compression_size: usize,
+    use_fips: bool,
+    use_dual_stack: bool,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    shared_config: Option<Result<Arc<SharedConfig>, ProfileError>>,
+    /// False until a transport is set; `build` then puts the default transport in place.
+    explicit_transport: bool,
+    timeouts: Timeouts,
+}
+
+/// The time limits of a call. `None` is no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Timeouts {
+    /// For the default transport's connections (TCP connect, then the TLS handshake).
+    connect: Option<Duration>,
+    /// For each attempt: sending the request and reading the whole response.
+    attempt: Option<Duration>,
+    /// For the whole call, every attempt and backoff included.
+    operation: Option<Duration>,
 }
 
 /// The request body size, in bytes, from which compression applies by default.
@@ -115,6 +149,16 @@ impl fmt::Debug for Config {
             .field("validate_input", &self.validate_input)
             .field("request_compression", &self.request_compression)
             .field("min_compression_size", &self.min_compression_size)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("timeouts", &self.timeouts)
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .as_ref()
+                    .map(|_| "a provider (secrets hidden)"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -131,8 +175,19 @@ impl Config {
                 validate_input: false,
                 request_compression: true,
                 min_compression_size: DEFAULT_MIN_COMPRESSION_SIZE,
+                use_fips: false,
+                use_dual_stack: false,
+                credentials: None,
+                shared_config: None,
+                explicit_transport: false,
+                timeouts: Timeouts::default(),
             },
         }
+    }
+
+    /// A configuration as AWS users expect: see [`ConfigBuilder::from_env`].
+    pub fn from_env() -> Config {
+        ConfigBuilder::from_env().build()
     }
 
     /// The region, if set.
@@ -150,6 +205,22 @@ impl Config {
         &self.retry
     }
 
+    /// The connect timeout of the default transport, if set (else the transport's default,
+    /// 3.1 s).
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.timeouts.connect
+    }
+
+    /// The time limit of each attempt, if any.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.timeouts.attempt
+    }
+
+    /// The time limit of a whole call, if any.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.timeouts.operation
+    }
+
     /// True when inputs are checked against the model's constraints before sending.
     pub fn validates_input(&self) -> bool {
         self.validate_input
@@ -164,6 +235,34 @@ impl Config {
     pub fn min_compression_size(&self) -> usize {
         self.min_compression_size
     }
+
+    /// True when the client asks the endpoint rules for a FIPS endpoint.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// True when the client asks the endpoint rules for a dual-stack (IPv4 and IPv6)
+    /// endpoint.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The source of credentials for signed operations, if one is set.
+    pub fn credentials_provider(&self) -> Option<&dyn ProvideCredentials> {
+        self.credentials.as_deref()
+    }
+
+    /// This configuration for `service_id`: without an explicit endpoint URL, the one the
+    /// environment or the shared files configure for that service, when built with
+    /// [`ConfigBuilder::from_env`].
+    fn for_service(mut self, service_id: &str) -> Config {
+        if self.endpoint_url.is_none() {
+            if let Some(Ok(shared)) = &self.shared_config {
+                self.endpoint_url = shared.endpoint_url(service_id);
+            }
+        }
+        self
+    }
 }
 
 /// Builds a [`Config`].
@@ -173,9 +272,78 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
-    /// Sends requests through `transport`.
+    /// A builder filled in from the process environment and the shared files, as the AWS
+    /// SDKs do: the region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`;
+    /// FIPS and dual-stack from `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT` or the
+    /// profile's `use_fips_endpoint` and `use_dualstack_endpoint`; the endpoint URL from `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` or the profile
+    /// (resolved when a client is made, since it depends on the service); and credentials
+    /// from the environment, then the shared files (read at the first signed call, then
+    /// kept). Anything set on the builder afterwards wins.
+    ///
+    /// A shared file that cannot be parsed does not fail here: every call made with the
+    /// configuration fails instead, with an error naming the file and line.
+    pub fn from_env() -> ConfigBuilder {
+        Self::from_env_with(Env::process(), Fs::real())
+    }
+
+    /// [`ConfigBuilder::from_env`] reading through `env` and `fs` instead of the real process
+    /// environment and file system (for tests).
+    pub fn from_env_with(env: Env, fs: Fs) -> ConfigBuilder {
+        let mut builder = Config::builder();
+        let shared = SharedConfig::load(env.clone(), &fs).map(Arc::new);
+        if let Ok(shared) = &shared {
+            builder.config.region = shared.region();
+            builder.config.use_fips = shared.use_fips().unwrap_or(false);
+            builder.config.use_dual_stack = shared.use_dual_stack().unwrap_or(false);
+        }
+        builder.config.shared_config = Some(shared);
+        builder.config.credentials = Some(Arc::new(CredentialsChain::with_env_and_fs(env, fs)));
+        builder
+    }
+
+    /// Signs requests with credentials from `provider` (asked once per call, and again on a
+    /// retry only when they have expired).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.config.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Signs requests with these fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Sends requests through `transport` instead of the default one (the `https`
+    /// feature's [`HttpsTransport`](crate::https::HttpsTransport), one per configuration,
+    /// built at the first request).
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.config.transport = Arc::new(transport);
+        self.config.explicit_transport = true;
+        self
+    }
+
+    /// How long the default transport may take to open a connection: the TCP connect and
+    /// then the TLS handshake, each (default 3.1 s, as the AWS SDKs). A transport set with
+    /// [`ConfigBuilder::transport`] has its own settings instead. A connection that takes
+    /// longer fails the attempt with a retryable timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.connect = Some(timeout);
+        self
+    }
+
+    /// How long each attempt may take, from sending the request to reading the whole
+    /// response (default: no limit, as the AWS SDKs). An attempt that takes longer fails
+    /// with a retryable timeout, so the call retries as the retry policy allows.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.attempt = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take, every attempt and backoff included (default: no
+    /// limit, as the AWS SDKs). A call that takes longer ends with a timeout error that is
+    /// not retried.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeouts.operation = Some(timeout);
         self
     }
 
@@ -218,19 +386,70 @@ impl ConfigBuilder {
         self
     }
 
+    /// Asks the service's endpoint rules for a FIPS endpoint (off by default). Rules that
+    /// have none for the region, or that are given an explicit endpoint URL, make every
+    /// call fail with the rules' error.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.config.use_fips = on;
+        self
+    }
+
+    /// Asks the service's endpoint rules for a dual-stack (IPv4 and IPv6) endpoint (off by
+    /// default), with the same failure rules as [`ConfigBuilder::use_fips`].
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.config.use_dual_stack = on;
+        self
+    }
+
     /// The finished configuration.
-    pub fn build(self) -> Config {
+    pub fn build(mut self) -> Config {
+        if !self.config.explicit_transport {
+            self.config.transport = default_transport(self.config.timeouts.connect);
+        }
         self.config
     }
 }
 
+/// The transport of a configuration that sets none: a shared, lazily built HTTPS transport
+/// with the `https` feature, else one that fails every call and says why.
+#[cfg(feature = "https")]
+fn default_transport(connect_timeout: Option<Duration>) -> Arc<dyn Transport> {
+    Arc::new(crate::https::DefaultHttps::new(connect_timeout))
+}
+
+/// The transport of a configuration that sets none: a shared, lazily built HTTPS transport
+/// with the `https` feature, else one that fails every call and says why.
+#[cfg(not(feature = "https"))]
+fn default_transport(_connect_timeout: Option<Duration>) -> Arc<dyn Transport> {
+    Arc::new(NoTransport)
+}
+
 /// The shared machinery behind a generated `Client`.
 #[derive(Clone)]
-pub struct ClientCore {
-    service: &'static ServiceMeta,
-    config: Config,
-    uri: Result<http::Uri, String>,
-    content_type: HeaderValue,
+pub struct ClientCore(Arc<state::CoreState>);
+
+/// The state behind [`ClientCore`], shared by its clones so that cloning a client (to move it
+/// into a task, say) is one reference count, not a copy of the configuration.
+mod state {
+    use super::*;
+
+    pub struct CoreState {
+        pub(super) service: &'static ServiceMeta,
+        pub(super) shared: Arc<CallShared>,
+        pub(super) config: Config,
+        pub(super) uri: Result<http::Uri, String>,
+        /// Headers the endpoint rules add to every request.
+        pub(super) endpoint_headers: Arc<[(HeaderName, HeaderValue)]>,
+        pub(super) content_type: HeaderValue,
+    }
+}
+
+impl std::ops::Deref for ClientCore {
+    type Target = state::CoreState;
+
+    fn deref(&self) -> &state::CoreState {
+        &self.0
+    }
 }
 
 impl fmt::Debug for ClientCore {
@@ -244,25 +463,32 @@ impl fmt::Debug for ClientCore {
 }
 
 impl ClientCore {
-    /// A client core for `service` with `config`. Without an explicit endpoint URL the
-    /// endpoint is `https://{endpoint_prefix}.{region}.amazonaws.com/` (region `us-east-1`
-    /// when unset). An invalid endpoint URL is reported by every call.
+    /// A client core for `service` with `config`. The endpoint is resolved here, once: from
+    /// the service's endpoint rules when the model has them (with the region, FIPS and
+    /// dual-stack settings and the endpoint URL as parameters), else the explicit endpoint
+    /// URL or `https://{endpoint_prefix}.{region}.amazonaws.com/` (region `us-east-1` when
+    /// unset). An endpoint that cannot be resolved (for example, rules that need a region
+    /// when none is set) or an invalid endpoint URL is reported by every call.
     pub fn new(service: &'static ServiceMeta, config: Config) -> Self {
-        let text = match &config.endpoint_url {
-            Some(url) => url.clone(),
-            None => format!(
-                "https://{}.{}.amazonaws.com/",
-                service.endpoint_prefix,
-                config.region.as_deref().unwrap_or("us-east-1")
-            ),
+        let config = config.for_service(service.service_id);
+        // A shared config file that failed to parse fails every call, before the endpoint
+        // (whose region it may hold) is even looked at.
+        let resolved = match &config.shared_config {
+            Some(Err(e)) => Err(format!("cannot read the shared AWS config: {e}")),
+            _ => resolve_endpoint(service, &config),
         };
-        let uri = endpoint_uri(&text);
-        ClientCore {
+        let (uri, endpoint_headers) = match resolved {
+            Ok((uri, headers)) => (Ok(uri), headers.into()),
+            Err(e) => (Err(e), Arc::from([])),
+        };
+        ClientCore(Arc::new(state::CoreState {
             service,
+            shared: Arc::new(CallShared::new(service, &config)),
             config,
             uri,
+            endpoint_headers,
             content_type: HeaderValue::from_static(service.content_type),
-        }
+        }))
     }
 
     /// The configuration.
@@ -277,6 +503,9 @@ impl ClientCore {
 
     fn request(&self, uri: &http::Uri, op: &'static OperationMeta, body: &Body) -> HttpRequest {
         let mut request = http::Request::new(body.bytes.clone());
+        // Room for every header an attempt carries, the SDK headers and a signature
+        // included, so the map is allocated once and never regrows.
+        *request.headers_mut() = http::HeaderMap::with_capacity(16);
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = uri.clone();
         let headers = request.headers_mut();
@@ -285,6 +514,9 @@ impl ClientCore {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
         if body.gzip {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        for (name, value) in self.endpoint_headers.iter() {
+            headers.append(name.clone(), value.clone());
         }
         request
     }
@@ -328,7 +560,39 @@ impl ClientCore {
     /// [`ClientCore::invoke`] for an operation whose model prepends `host_prefix` (its
     /// endpoint trait, with labels already filled from the input) to the endpoint's host.
     /// A prefix that would not make a valid host name fails the call before sending.
+    ///
+    /// With an operation timeout configured, a call that outlasts it ends with a timeout
+    /// error of kind [`ErrorKind::Transport`].
     pub async fn invoke_at<I, O, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+        host_prefix: Option<&str>,
+    ) -> Result<O, E>
+    where
+        I: Serialize + Validate,
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        let Some(limit) = self.config.timeouts.operation else {
+            return self.call(op, input, host_prefix).await;
+        };
+        match tokio::time::timeout(limit, self.call(op, input, host_prefix)).await {
+            Ok(result) => result,
+            Err(_) => Err(E::from_unhandled(UnhandledError::transport(
+                TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!(
+                        "{} did not complete within the operation timeout of {limit:?}",
+                        op.name
+                    ),
+                ),
+            ))),
+        }
+    }
+
+    /// One call, without the operation timeout.
+    async fn call<I, O, E>(
         &self,
         op: &'static OperationMeta,
         input: &I,
@@ -365,16 +629,35 @@ impl ClientCore {
         serde_json::to_writer(&mut json, input)
             .map_err(|e| request_error(format!("cannot serialise the {} input: {e}", op.name)))?;
         let body = self.body(op, json).map_err(request_error)?;
+        let signer = CallSigner::new(self, op).await.map_err(request_error)?;
+        // The AWS standard retry mode: retry what may succeed when sent again, while
+        // attempts remain and the client's retry quota can pay for it.
+        let invocation_id = HeaderValue::from_bytes(&uuid_v4()).ok();
+        let max_attempts = self.config.retry.attempts();
+        let quota = &self.shared.quota;
         let mut attempt = 1;
+        let mut last_retry_cost = None;
         loop {
-            let result: Result<O, E> = self.attempt(uri, op, &body).await;
+            let headers = AttemptHeaders {
+                invocation_id: invocation_id.clone(),
+                request: self.shared.attempt_header(attempt, max_attempts),
+            };
+            let result: Result<O, E> = self.attempt(uri, op, &body, &signer, headers).await;
             let retry_kind = match &result {
-                Ok(_) => None,
+                Ok(_) => {
+                    quota.on_success(last_retry_cost);
+                    return result;
+                }
                 Err(e) => e.retry_kind(),
             };
-            if retry_kind.is_none() || attempt >= self.config.retry.max_attempts {
+            let Some(kind) = retry_kind else {
+                return result;
+            };
+            let cost = RetryQuota::cost(kind);
+            if attempt >= max_attempts || !quota.try_acquire(cost) {
                 return result;
             }
+            last_retry_cost = Some(cost);
             let wait = self.config.retry.backoff(attempt);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
@@ -383,20 +666,52 @@ impl ClientCore {
         }
     }
 
+    /// Sends one attempt's request through the transport, within the attempt timeout.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let sending = self.config.transport.send(request);
+        let Some(limit) = self.config.timeouts.attempt else {
+            return sending.await;
+        };
+        match tokio::time::timeout(limit, sending).await {
+            Ok(result) => result,
+            Err(_) => Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no response within the attempt timeout of {limit:?}"),
+            )),
+        }
+    }
+
+    /// Adds the headers the AWS SDKs send on every attempt: the user agent, the call's
+    /// invocation id and the attempt count. They are left out of the signature.
+    fn with_sdk_headers(&self, mut request: HttpRequest, headers: AttemptHeaders) -> HttpRequest {
+        let map = request.headers_mut();
+        map.insert(http::header::USER_AGENT, self.shared.user_agent.clone());
+        map.insert(X_AMZ_USER_AGENT, self.shared.user_agent.clone());
+        if let Some(id) = headers.invocation_id {
+            map.insert(AMZ_SDK_INVOCATION_ID, id);
+        }
+        map.insert(AMZ_SDK_REQUEST, headers.request);
+        request
+    }
+
     async fn attempt<O, E>(
         &self,
         uri: &http::Uri,
         op: &'static OperationMeta,
         body: &Body,
+        signer: &CallSigner<'_>,
+        headers: AttemptHeaders,
     ) -> Result<O, E>
     where
         O: DeserializeOwned,
         E: OperationError,
     {
+        let request = signer
+            .sign(self.with_sdk_headers(self.request(uri, op, body), headers))
+            .await
+            .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e)))?;
         let response = self
-            .config
-            .transport
-            .send(self.request(uri, op, body))
+            .send(request)
             .await
             .map_err(|e| E::from_unhandled(UnhandledError::transport(e)))?;
         let status = response.status();
@@ -410,6 +725,7 @@ impl ClientCore {
                         format!("the {} response does not match the model: {e}", op.name),
                     )
                     .with_status_and_body(status.as_u16(), body.clone())
+                    .with_request_id(crate::error::request_id(response.headers()))
                     .with_source(e),
                 )
             })
@@ -419,10 +735,209 @@ impl ClientCore {
     }
 }
 
+/// The `x-amz-user-agent` header, which AWS reads where proxies may rewrite `User-Agent`.
+const X_AMZ_USER_AGENT: http::HeaderName = http::HeaderName::from_static("x-amz-user-agent");
+
+/// The `amz-sdk-invocation-id` header: one random id per call, the same on every attempt, so
+/// the service can tell retries of one call from new calls.
+const AMZ_SDK_INVOCATION_ID: http::HeaderName =
+    http::HeaderName::from_static("amz-sdk-invocation-id");
+
+/// The `amz-sdk-request` header: `attempt=N; max=M`.
+const AMZ_SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
+
+/// What every call of one client shares: its retry quota, and the header values worked out
+/// once when the client is made.
+#[derive(Debug)]
+struct CallShared {
+    quota: RetryQuota,
+    user_agent: HeaderValue,
+    /// `amz-sdk-request` of every first attempt.
+    first_attempt: HeaderValue,
+}
+
+impl CallShared {
+    fn new(service: &'static ServiceMeta, config: &Config) -> Self {
+        let user_agent = user_agent(service);
+        CallShared {
+            quota: RetryQuota::new(),
+            user_agent: HeaderValue::try_from(user_agent)
+                .unwrap_or_else(|_| HeaderValue::from_static(RUNTIME_AGENT)),
+            first_attempt: attempt_value(1, config.retry.attempts()),
+        }
+    }
+
+    fn attempt_header(&self, attempt: u32, max_attempts: u32) -> HeaderValue {
+        if attempt == 1 {
+            self.first_attempt.clone()
+        } else {
+            attempt_value(attempt, max_attempts)
+        }
+    }
+}
+
+/// The per-attempt headers of one call.
+struct AttemptHeaders {
+    invocation_id: Option<HeaderValue>,
+    request: HeaderValue,
+}
+
+/// The runtime's own part of the user agent.
+const RUNTIME_AGENT: &str = concat!("aws-json-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// The user agent: the generated crate and the runtime with their versions, the operating
+/// system and the Rust version that built the runtime, as in
+/// `cognito-identity/0.1.0 aws-json-runtime/0.1.0 os/linux lang/rust/1.85.0`. Characters a
+/// header cannot carry are replaced by `-`.
+fn user_agent(service: &ServiceMeta) -> String {
+    let text = format!(
+        "{}/{} {RUNTIME_AGENT} os/{} lang/rust/{}",
+        service.crate_name,
+        service.crate_version,
+        std::env::consts::OS,
+        env!("AWS_JSON_RUNTIME_RUSTC_VERSION"),
+    );
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// `attempt=N; max=M`.
+fn attempt_value(attempt: u32, max_attempts: u32) -> HeaderValue {
+    HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attempt=1; max=1"))
+}
+
+/// Signs every attempt of one call. It holds the credentials fetched when the call began, and
+/// fetches them again for an attempt only when they have expired (retries can outlast them).
+struct CallSigner<'a> {
+    core: &'a ClientCore,
+    op: &'static OperationMeta,
+    /// The credentials and region to sign with; `None` for an operation the model leaves
+    /// unsigned.
+    credentials: Option<(Credentials, &'a str)>,
+}
+
+impl<'a> CallSigner<'a> {
+    /// A signer for one call of `op`. An unsigned operation asks for no credentials; a signed
+    /// one fails here, before anything is sent, when no region or credentials can be had.
+    async fn new(core: &'a ClientCore, op: &'static OperationMeta) -> Result<Self, String> {
+        let credentials = if op.unsigned {
+            None
+        } else {
+            let region = core.config.region.as_deref().ok_or_else(|| {
+                format!(
+                    "{} is a signed operation and no region is configured: set one with \
+                     `ConfigBuilder::region`, AWS_REGION or the profile's `region`",
+                    op.name
+                )
+            })?;
+            Some((Self::fetch(core, op).await?, region))
+        };
+        Ok(CallSigner {
+            core,
+            op,
+            credentials,
+        })
+    }
+
+    async fn fetch(core: &ClientCore, op: &'static OperationMeta) -> Result<Credentials, String> {
+        let Some(provider) = &core.config.credentials else {
+            return Err(format!(
+                "{} is a signed operation and no credentials are configured: give them with \
+                 `ConfigBuilder::credentials` or `ConfigBuilder::credentials_provider`, or build \
+                 the configuration with `Config::from_env` to read AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY or the shared files ~/.aws/credentials and ~/.aws/config",
+                op.name
+            ));
+        };
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| format!("cannot sign the {} request: {e}", op.name))
+    }
+
+    /// `request` signed with SigV4 (unchanged for an unsigned operation), at the current time.
+    async fn sign(&self, mut request: HttpRequest) -> Result<HttpRequest, String> {
+        let Some((held, region)) = &self.credentials else {
+            return Ok(request);
+        };
+        let now = SystemTime::now();
+        let fresh;
+        let credentials = match held.expiry() {
+            Some(expiry) if expiry <= now => {
+                fresh = Self::fetch(self.core, self.op).await?;
+                &fresh
+            }
+            _ => held,
+        };
+        let params = crate::sigv4::SigningParams {
+            credentials,
+            region,
+            service: self.core.service.signing_name,
+            time: now,
+        };
+        crate::sigv4::sign(&mut request, &params)
+            .map_err(|e| format!("cannot sign the {} request: {e}", self.op.name))?;
+        Ok(request)
+    }
+}
+
 /// A request body ready to send.
 struct Body {
     bytes: Bytes,
     gzip: bool,
+}
+
+/// The endpoint of `service` under `config`, and the headers it asks for. With endpoint
+/// rules, an error rule's message is kept word for word in the error.
+fn resolve_endpoint(
+    service: &ServiceMeta,
+    config: &Config,
+) -> Result<(http::Uri, Vec<(HeaderName, HeaderValue)>), String> {
+    let Some(rules) = service.endpoint_rules else {
+        let text = match &config.endpoint_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "https://{}.{}.amazonaws.com/",
+                service.endpoint_prefix,
+                config.region.as_deref().unwrap_or("us-east-1")
+            ),
+        };
+        return Ok((endpoint_uri(&text)?, Vec::new()));
+    };
+    let cannot = |e: &dyn fmt::Display| format!("cannot resolve the endpoint: {e}");
+    let rules = crate::endpoint::RuleSet::from_static(rules).map_err(|e| cannot(&e))?;
+    let params = rules.built_in_params(&crate::endpoint::BuiltIns {
+        region: config.region.as_deref(),
+        use_fips: config.use_fips,
+        use_dual_stack: config.use_dual_stack,
+        endpoint: config.endpoint_url.as_deref(),
+    });
+    let endpoint = rules.resolve(&params).map_err(|e| cannot(&e))?;
+    let mut headers = Vec::new();
+    for (name, values) in &endpoint.headers {
+        let name = HeaderName::try_from(name.as_str()).map_err(|e| {
+            cannot(&format!(
+                "the rules give an invalid header name `{name}`: {e}"
+            ))
+        })?;
+        for value in values {
+            let value = HeaderValue::try_from(value.as_str()).map_err(|e| {
+                cannot(&format!(
+                    "the rules give an invalid value for header `{name}`: {e}"
+                ))
+            })?;
+            headers.push((name.clone(), value));
+        }
+    }
+    Ok((endpoint_uri(&endpoint.url)?, headers))
 }
 
 /// Parses an endpoint URL. Requests go to its path as a directory, so `https://host/base`
@@ -491,6 +1006,68 @@ mod tests {
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
     }
 
+    static AGENT_SERVICE: ServiceMeta = ServiceMeta {
+        service_id: "Example",
+        api_version: "2020-01-01",
+        target_prefix: "Example",
+        content_type: "application/x-amz-json-1.0",
+        signing_name: "example",
+        endpoint_prefix: "example",
+        endpoint_rules: None,
+        crate_name: "example-sdk",
+        crate_version: "1.2.3",
+    };
+
+    #[test]
+    fn the_user_agent_names_crate_runtime_os_and_rust() {
+        let agent = user_agent(&AGENT_SERVICE);
+        let expected = format!(
+            "example-sdk/1.2.3 aws-json-runtime/{} os/{} lang/rust/",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS
+        );
+        assert!(agent.starts_with(&expected), "{agent}");
+        let rust = agent.rsplit('/').next().unwrap_or_default();
+        assert!(!rust.is_empty() && !rust.contains(' '), "{agent}");
+        let shared = CallShared::new(&AGENT_SERVICE, &Config::builder().build());
+        assert_eq!(shared.attempt_header(1, 3), "attempt=1; max=3");
+        assert_eq!(shared.attempt_header(3, 3), "attempt=3; max=3");
+    }
+
+    #[test]
+    fn timeouts_default_to_none_and_can_be_set() {
+        let config = Config::builder().build();
+        assert_eq!(
+            (
+                config.connect_timeout(),
+                config.attempt_timeout(),
+                config.operation_timeout()
+            ),
+            (None, None, None)
+        );
+        let second = std::time::Duration::from_secs(1);
+        let config = Config::builder()
+            .connect_timeout(second)
+            .attempt_timeout(2 * second)
+            .operation_timeout(3 * second)
+            .build();
+        assert_eq!(config.connect_timeout(), Some(second));
+        assert_eq!(config.attempt_timeout(), Some(2 * second));
+        assert_eq!(config.operation_timeout(), Some(3 * second));
+    }
+
+    #[cfg(not(feature = "https"))]
+    #[tokio::test]
+    async fn without_the_https_feature_the_default_transport_says_what_to_do() {
+        let config = Config::builder().build();
+        let request = http::Request::new(Bytes::new());
+        let err = config.transport.send(request).await.unwrap_err();
+        assert!(
+            err.to_string().contains("enable the `https` feature"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn default_endpoint_uses_prefix_and_region() {
         static SERVICE: ServiceMeta = ServiceMeta {
@@ -513,7 +1090,80 @@ mod tests {
             &SERVICE,
             Config::builder().endpoint_url("not a url").build(),
         );
-        assert!(bad.uri.unwrap_err().contains("not a url"));
+        assert!(bad.uri.as_ref().unwrap_err().contains("not a url"));
+    }
+
+    #[test]
+    fn endpoint_rules_resolve_once_from_the_client_settings() {
+        static SERVICE: ServiceMeta = ServiceMeta {
+            service_id: "Example",
+            api_version: "2020-01-01",
+            target_prefix: "Example",
+            content_type: "application/x-amz-json-1.1",
+            signing_name: "example",
+            endpoint_prefix: "example",
+            endpoint_rules: Some(
+                r#"{"version":"1.0","parameters":{
+                  "Region":{"type":"string","builtIn":"AWS::Region"},
+                  "UseFIPS":{"type":"boolean","builtIn":"AWS::UseFIPS","required":true,"default":false},
+                  "UseDualStack":{"type":"boolean","builtIn":"AWS::UseDualStack","required":true,"default":false},
+                  "Endpoint":{"type":"string","builtIn":"SDK::Endpoint"}},
+                "rules":[
+                  {"conditions":[{"fn":"isSet","argv":[{"ref":"Endpoint"}]}],
+                   "endpoint":{"url":{"ref":"Endpoint"}},"type":"endpoint"},
+                  {"conditions":[{"fn":"isSet","argv":[{"ref":"Region"}]},
+                                 {"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"p"}],
+                   "type":"tree","rules":[
+                    {"conditions":[{"fn":"booleanEquals","argv":[{"ref":"UseFIPS"},true]},
+                                   {"fn":"booleanEquals","argv":[{"ref":"UseDualStack"},true]}],
+                     "endpoint":{"url":"https://example-fips.{Region}.{p#dualStackDnsSuffix}",
+                                 "headers":{"x-endpoint":["fips","dual-stack"]}},"type":"endpoint"},
+                    {"conditions":[],"endpoint":{"url":"https://example.{Region}.{p#dnsSuffix}"},
+                     "type":"endpoint"}]},
+                  {"conditions":[],"error":"Invalid Configuration: Missing Region","type":"error"}]}"#,
+            ),
+            crate_name: "example",
+            crate_version: "0.1.0",
+        };
+        let core = |config: ConfigBuilder| ClientCore::new(&SERVICE, config.build());
+        let uri = |core: &ClientCore| {
+            core.uri
+                .as_ref()
+                .map(ToString::to_string)
+                .map_err(Clone::clone)
+        };
+
+        let regional = core(Config::builder().region("eu-west-1"));
+        assert_eq!(
+            uri(&regional),
+            Ok("https://example.eu-west-1.amazonaws.com/".to_owned())
+        );
+        assert!(regional.endpoint_headers.is_empty());
+
+        let config = Config::builder()
+            .region("cn-north-1")
+            .use_fips(true)
+            .use_dual_stack(true);
+        let fips = core(config);
+        assert!(fips.config().use_fips() && fips.config().use_dual_stack());
+        assert_eq!(
+            uri(&fips),
+            Ok("https://example-fips.cn-north-1.api.amazonwebservices.com.cn/".to_owned())
+        );
+        // The rules' headers go on every request, every value kept.
+        let body = fips.body(&GZIP_OP, b"{}".to_vec()).unwrap();
+        let request = fips.request(fips.uri.as_ref().unwrap(), &GZIP_OP, &body);
+        let sent: Vec<_> = request.headers().get_all("x-endpoint").iter().collect();
+        assert_eq!(sent, ["fips", "dual-stack"]);
+
+        let custom = core(Config::builder().endpoint_url("http://localhost:8080/base"));
+        assert_eq!(uri(&custom), Ok("http://localhost:8080/base/".to_owned()));
+
+        // Without a region the rules' own error is what every call reports.
+        assert_eq!(
+            uri(&core(Config::builder())),
+            Err("cannot resolve the endpoint: Invalid Configuration: Missing Region".to_owned())
+        );
     }
 
     static GZIP_OP: OperationMeta = OperationMeta {

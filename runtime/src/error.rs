@@ -11,8 +11,9 @@ use std::fmt;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::retry::RetryKind;
-use crate::transport::{HttpResponse, TransportError};
+pub use crate::retry::is_throttling_code;
+use crate::retry::{is_transient_code, is_transient_status, RetryKind};
+use crate::transport::{HttpResponse, TransportError, TransportErrorKind};
 
 /// Reduces a raw error type to the bare shape name: drops everything from the first `:`
 /// and everything up to the last `#`.
@@ -152,7 +153,8 @@ pub struct ErrorResponse {
     pub code: Option<String>,
     /// The error message, when the body carries one.
     pub message: Option<String>,
-    /// The request id the service assigned (`x-amzn-requestid`), if any.
+    /// The request id the service assigned (`x-amzn-requestid`, else `x-amz-request-id`),
+    /// if any.
     pub request_id: Option<String>,
     /// The raw body.
     pub body: Bytes,
@@ -173,17 +175,20 @@ impl ErrorResponse {
             .or(parsed.code)
             .map(|raw| sanitize_error_code(&raw).to_owned())
             .filter(|c| !c.is_empty());
-        let request_id = response
-            .headers()
-            .get("x-amzn-requestid")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = request_id(response.headers());
         ErrorResponse {
             status: response.status().as_u16(),
             code,
             message: parsed.message,
             request_id,
             body,
+        }
+    }
+
+    /// What a modeled error parsed from this response keeps of it besides its members.
+    pub fn meta(&self) -> ErrorMeta {
+        ErrorMeta {
+            request_id: self.request_id.clone(),
         }
     }
 
@@ -211,6 +216,47 @@ impl ErrorResponse {
         e
     }
 }
+
+/// The request id of a response: `x-amzn-requestid` (awsJson), else `x-amz-request-id`.
+pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-amzn-requestid")
+        .or_else(|| headers.get("x-amz-request-id"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// What an error response carried besides the modeled error's members: the request id the
+/// service assigned. Every generated exception structure keeps one.
+///
+/// It is never serialised, and equality ignores it: two errors with the same members are
+/// equal whichever response they came from.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorMeta {
+    request_id: Option<String>,
+}
+
+impl ErrorMeta {
+    /// Metadata carrying `request_id`.
+    pub fn with_request_id(request_id: impl Into<String>) -> Self {
+        ErrorMeta {
+            request_id: Some(request_id.into()),
+        }
+    }
+
+    /// The request id of the response the error came from, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl PartialEq for ErrorMeta {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ErrorMeta {}
 
 /// What kind of failure an [`UnhandledError`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,6 +330,12 @@ impl UnhandledError {
         self
     }
 
+    /// Sets the request id of the response this error came from.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.0.request_id = request_id;
+        self
+    }
+
     /// Sets the HTTP status and raw body of the response this error came from.
     pub fn with_status_and_body(mut self, status: u16, body: Bytes) -> Self {
         self.0.status = Some(status);
@@ -327,48 +379,38 @@ impl UnhandledError {
         &self.0.body
     }
 
-    /// True when a retry may succeed: transport failures and 5xx/429 responses.
+    /// Whether, and why, a retry may succeed: connection failures, broken connections and
+    /// timeouts; throttling codes and 429; transient codes and 500, 502, 503 and 504.
     pub fn retry_kind(&self) -> Option<RetryKind> {
+        let code = self.0.code.as_deref();
         match (self.0.kind, self.0.status) {
             (ErrorKind::Transport, _) => {
-                let retryable = self
+                let transport = self
                     .0
                     .source
                     .as_deref()
-                    .and_then(|s| s.downcast_ref::<TransportError>())
-                    .is_some_and(TransportError::is_retryable);
-                retryable.then_some(RetryKind::Transient)
+                    .and_then(|s| s.downcast_ref::<TransportError>())?;
+                match transport.kind() {
+                    TransportErrorKind::Timeout => Some(RetryKind::Timeout),
+                    _ if transport.is_retryable() => Some(RetryKind::Transient),
+                    _ => None,
+                }
             }
-            (ErrorKind::Service, _) if self.0.code.as_deref().is_some_and(is_throttling_code) => {
+            (ErrorKind::Service, _) if code.is_some_and(is_throttling_code) => {
                 Some(RetryKind::Throttling)
             }
+            (ErrorKind::Service, _) if code.is_some_and(is_transient_code) => {
+                Some(RetryKind::Transient)
+            }
             (ErrorKind::Service | ErrorKind::Response, Some(429)) => Some(RetryKind::Throttling),
-            (ErrorKind::Service | ErrorKind::Response, Some(500 | 502 | 503 | 504)) => {
+            (ErrorKind::Service | ErrorKind::Response, Some(status))
+                if is_transient_status(status) =>
+            {
                 Some(RetryKind::Transient)
             }
             _ => None,
         }
     }
-}
-
-/// Error codes AWS services use for throttling even where a model does not say so.
-pub fn is_throttling_code(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "RequestThrottledException"
-            | "TooManyRequestsException"
-            | "ProvisionedThroughputExceededException"
-            | "TransactionInProgressException"
-            | "RequestLimitExceeded"
-            | "BandwidthLimitExceeded"
-            | "RequestThrottled"
-            | "SlowDown"
-            | "PriorRequestNotComplete"
-            | "EC2ThrottledException"
-    )
 }
 
 impl fmt::Display for UnhandledError {
@@ -505,6 +547,51 @@ mod tests {
         assert_eq!(&u.body()[..], b"<html>Bad Gateway</html>");
         assert_eq!(u.retry_kind(), Some(RetryKind::Transient));
         assert!(u.to_string().contains("HTTP 502"), "{u}");
+    }
+
+    #[test]
+    fn request_ids_come_from_either_header() {
+        let awsjson = response(400, &[("x-amzn-RequestId", "a1")], "{}");
+        let other = response(400, &[("x-amz-request-id", "b2")], "{}");
+        let both = response(
+            400,
+            &[("x-amz-request-id", "b2"), ("x-amzn-RequestId", "a1")],
+            "{}",
+        );
+        let id = |r: &HttpResponse| ErrorResponse::from_response(r).unhandled();
+        assert_eq!(id(&awsjson).request_id(), Some("a1"));
+        assert_eq!(id(&other).request_id(), Some("b2"));
+        assert_eq!(id(&both).request_id(), Some("a1"));
+        let meta = ErrorResponse::from_response(&both).meta();
+        assert_eq!(meta.request_id(), Some("a1"));
+        assert_eq!(meta, ErrorMeta::default(), "equality ignores the metadata");
+    }
+
+    #[test]
+    fn transient_codes_and_timeouts_are_retried() {
+        let e = ErrorResponse::from_response(&response(
+            400,
+            &[],
+            r#"{"__type":"RequestTimeoutException"}"#,
+        ));
+        assert_eq!(e.unhandled().retry_kind(), Some(RetryKind::Transient));
+        let validation = ErrorResponse::from_response(&response(
+            400,
+            &[],
+            r#"{"__type":"ValidationException"}"#,
+        ));
+        assert_eq!(validation.unhandled().retry_kind(), None);
+        let timeout =
+            UnhandledError::transport(TransportError::new(TransportErrorKind::Timeout, "slow"));
+        assert_eq!(timeout.retry_kind(), Some(RetryKind::Timeout));
+        let refused =
+            UnhandledError::transport(TransportError::new(TransportErrorKind::Connect, "refused"));
+        assert_eq!(refused.retry_kind(), Some(RetryKind::Transient));
+        let unset = UnhandledError::transport(TransportError::new(
+            TransportErrorKind::NotConfigured,
+            "none",
+        ));
+        assert_eq!(unset.retry_kind(), None);
     }
 
     #[test]

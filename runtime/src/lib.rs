@@ -14,6 +14,8 @@ pub mod endpoint;
 pub mod error;
 #[cfg(feature = "https")]
 pub mod https;
+pub mod mock;
+pub mod paginate;
 pub mod profile;
 pub mod retry;
 #[cfg(feature = "server")]
@@ -26,6 +28,8 @@ pub mod validate;
 pub mod wire;
 
 pub use bytes::Bytes;
+/// The trait of the pagination streams ([`paginate::Pages`], [`paginate::Items`]).
+pub use futures_core::Stream;
 pub use http;
 /// The serde version generated types derive `Serialize` and `Deserialize` through, so a
 /// generated crate needs no serde dependency of its own.

@@ -1,18 +1,37 @@
 //! The server side of awsJson: picking the operation from `X-Amz-Target`, reading and
 //! checking the input, and writing outputs and errors the way AWS services do.
 //!
-//! A generated router calls these in order: [`operation_name`], [`read_input`], the user's
-//! handler, then [`output_response`] or [`error_response`]. Requests that never reach a
-//! handler are answered with a [`Rejection`].
+//! A generated router calls these in order: [`prepare`] (the operation and the decoded
+//! body), [`read_input`], the user's handler, then [`output_response`] or
+//! [`error_response`]. Requests that never reach a handler are answered with a [`Rejection`].
+//!
+//! Everything here is safe to expose to the network: a gzip body is decoded only up to the
+//! body limit, and validation reports stay small whatever the input.
+
+use std::borrow::Cow;
+use std::io::Read;
 
 use bytes::Bytes;
-use http::header::{HeaderValue, CONTENT_TYPE};
+use http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::client::OperationMeta;
 use crate::error::UnhandledError;
 use crate::transport::{HttpRequest, HttpResponse, X_AMZN_ERROR_TYPE};
-use crate::validate::{summarize, ConstraintViolation, Validate};
+use crate::validate::{summarize, ConstraintViolation, Shape, Validate};
+
+/// The largest request body a router reads, in bytes, unless told otherwise with a
+/// [`BodyLimit`]: 4 MiB. A gzip body may not decode to more than this either.
+pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The largest request body, in bytes, that a router reads for one request.
+///
+/// An HTTP server puts it in the request's extensions, so that the router holds a decoded
+/// gzip body to the same limit the server held the bytes on the wire to. Without it a router
+/// uses [`DEFAULT_BODY_LIMIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
 
 /// Why a request was answered without calling a handler.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +42,8 @@ pub enum Rejection {
     Serialization(String),
     /// The input breaks the model's constraints (including missing required members).
     Validation(Vec<ConstraintViolation>),
+    /// The body (or what a gzip body decodes to) is larger than the limit, in bytes.
+    TooLarge(usize),
 }
 
 impl Rejection {
@@ -32,6 +53,15 @@ impl Rejection {
             Rejection::UnknownOperation(_) => "UnknownOperationException",
             Rejection::Serialization(_) => "SerializationException",
             Rejection::Validation(_) => "ValidationException",
+            Rejection::TooLarge(_) => "RequestEntityTooLargeException",
+        }
+    }
+
+    /// The HTTP status: 413 for a body over the limit, 400 for everything else.
+    pub fn status(&self) -> u16 {
+        match self {
+            Rejection::TooLarge(_) => 413,
+            _ => 400,
         }
     }
 
@@ -40,17 +70,30 @@ impl Rejection {
         match self {
             Rejection::UnknownOperation(m) | Rejection::Serialization(m) => m.clone(),
             Rejection::Validation(v) => summarize(v),
+            Rejection::TooLarge(limit) => too_large_message(*limit),
         }
     }
 
-    /// The HTTP response (always 400).
+    /// The HTTP response, with [`Rejection::status`].
     pub fn into_response(self, content_type: &'static str) -> HttpResponse {
         let body = serde_json::json!({ "__type": self.code(), "message": self.message() });
-        json(400, self.code(), body.to_string().into(), content_type)
+        json(
+            self.status(),
+            self.code(),
+            body.to_string().into(),
+            content_type,
+        )
     }
 }
 
-/// The operation named by `X-Amz-Target: {target_prefix}.{Operation}`.
+/// The message of a body over `limit` bytes.
+pub fn too_large_message(limit: usize) -> String {
+    format!("The request body is larger than the limit of {limit} bytes.")
+}
+
+/// The operation named by `X-Amz-Target: {target_prefix}.{Operation}`. The whole prefix is
+/// matched before the `.`, since prefixes may hold dots themselves
+/// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListTrails`).
 pub fn operation_name<'a>(
     request: &'a HttpRequest,
     target_prefix: &str,
@@ -62,19 +105,94 @@ pub fn operation_name<'a>(
     let target = target
         .to_str()
         .map_err(|_| Rejection::UnknownOperation("X-Amz-Target is not valid text".to_owned()))?;
-    match target.split_once('.') {
-        Some((prefix, op)) if prefix == target_prefix && !op.is_empty() => Ok(op),
+    match target
+        .strip_prefix(target_prefix)
+        .and_then(|rest| rest.strip_prefix('.'))
+    {
+        Some(op) if !op.is_empty() => Ok(op),
         _ => Err(Rejection::UnknownOperation(format!(
             "unknown operation `{target}`"
         ))),
     }
 }
 
+/// The operation of `operations` whose `X-Amz-Target` is `target`.
+pub fn find_operation(
+    operations: &'static [&'static OperationMeta],
+    target: &str,
+) -> Option<&'static OperationMeta> {
+    operations.iter().copied().find(|op| op.target == target)
+}
+
+/// The body of `request` as the router reads it: decoded when it is gzip
+/// (`Content-Encoding: gzip`), borrowed otherwise. A body, or what it decodes to, larger than
+/// the request's [`BodyLimit`] is [`Rejection::TooLarge`]; decoding stops at the limit, so a
+/// small body that would inflate enormously costs no more than the limit.
+pub fn request_body(request: &HttpRequest) -> Result<Cow<'_, [u8]>, Rejection> {
+    let limit = request
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+    let body: &[u8] = request.body();
+    if body.len() > limit {
+        return Err(Rejection::TooLarge(limit));
+    }
+    let Some(encoding) = request.headers().get(CONTENT_ENCODING) else {
+        return Ok(Cow::Borrowed(body));
+    };
+    let encoding = encoding.to_str().unwrap_or_default().trim();
+    if encoding.eq_ignore_ascii_case("identity") || encoding.is_empty() {
+        Ok(Cow::Borrowed(body))
+    } else if encoding.eq_ignore_ascii_case("gzip") {
+        gunzip(body, limit).map(Cow::Owned)
+    } else {
+        Err(Rejection::Serialization(format!(
+            "unsupported Content-Encoding `{}`: only gzip is accepted",
+            encoding.chars().take(64).collect::<String>()
+        )))
+    }
+}
+
+/// Decodes a gzip body (one or more members), reading at most one byte past `limit`.
+fn gunzip(body: &[u8], limit: usize) -> Result<Vec<u8>, Rejection> {
+    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
+    let bound = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    flate2::read::MultiGzDecoder::new(body)
+        .take(bound)
+        .read_to_end(&mut decoded)
+        .map_err(|e| {
+            Rejection::Serialization(format!("the gzip request body cannot be decoded: {e}"))
+        })?;
+    if decoded.len() > limit {
+        return Err(Rejection::TooLarge(limit));
+    }
+    Ok(decoded)
+}
+
+/// The operation a request names (see [`operation_name`]) and its body as the router reads it
+/// (see [`request_body`]).
+pub fn prepare<'a>(
+    request: &'a HttpRequest,
+    target_prefix: &str,
+) -> Result<(&'a str, Cow<'a, [u8]>), Rejection> {
+    let operation = operation_name(request, target_prefix)?;
+    let body = request_body(request)?;
+    Ok((operation, body))
+}
+
 /// Reads the input from a request body (an empty body reads as `{}`) and checks it against
 /// the model's constraints.
-pub fn read_input<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Rejection> {
+///
+/// An input that does not read as `T` is looked at again as plain JSON against its `shape`:
+/// a value of the wrong JSON type is a [`Rejection::Serialization`]; otherwise every
+/// required member it lacks, at any depth, is reported at once as a
+/// [`Rejection::Validation`]. Other constraints are checked on inputs that read.
+pub fn read_input<T: DeserializeOwned + Validate>(
+    body: &[u8],
+    shape: &Shape,
+) -> Result<T, Rejection> {
     let json = crate::wire::json_or_empty_object(body);
-    let input: T = serde_json::from_slice(json).map_err(classify)?;
+    let input: T = serde_json::from_slice(json).map_err(|e| explain(json, shape, e))?;
     let violations = input.violations();
     if violations.is_empty() {
         Ok(input)
@@ -83,25 +201,17 @@ pub fn read_input<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Reje
     }
 }
 
-/// A missing required member is a validation error; everything else serde rejects is a
-/// serialization error.
-fn classify(e: serde_json::Error) -> Rejection {
-    let text = e.to_string();
-    // serde reports a missing field as "missing field `Name`" (its documented default for
-    // `de::Error::missing_field`); that is the only data error AWS calls a validation error.
-    if let Some(rest) = text.strip_prefix("missing field `") {
-        if let Some(name) = rest.split('`').next() {
-            let path = crate::validate::Path::Root;
-            let path = path.member(name);
-            return Rejection::Validation(vec![ConstraintViolation {
-                path: path.to_string(),
-                message: format!(
-                    "Value null at '{path}' failed to satisfy constraint: Member must not be null"
-                ),
-            }]);
-        }
+/// Why an input did not read: a wrong JSON type, missing required members, or what serde
+/// says (malformed JSON, bad base64 or timestamps, numbers out of range).
+fn explain(json: &[u8], shape: &Shape, error: serde_json::Error) -> Rejection {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return Rejection::Serialization(error.to_string());
+    };
+    match crate::validate::missing_required(&value, shape) {
+        Err(wrong) => Rejection::Serialization(wrong.to_string()),
+        Ok(missing) if !missing.is_empty() => Rejection::Validation(missing),
+        Ok(_) => Rejection::Serialization(error.to_string()),
     }
-    Rejection::Serialization(text)
 }
 
 /// A 200 response carrying `output`.
@@ -179,4 +289,95 @@ fn json(status: u16, code: &str, body: Bytes, content_type: &'static str) -> Htt
         headers.insert(X_AMZN_ERROR_TYPE, v);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn request(target: &str, body: Vec<u8>, gzip: bool) -> HttpRequest {
+        let mut builder = http::Request::builder()
+            .method("POST")
+            .uri("/")
+            .header("x-amz-target", target);
+        if gzip {
+            builder = builder.header("content-encoding", "gzip");
+        }
+        builder.body(Bytes::from(body)).unwrap()
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn a_target_prefix_with_dots_routes_by_the_whole_prefix() {
+        let prefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+        let r = request(&format!("{prefix}.ListTrails"), Vec::new(), false);
+        assert_eq!(operation_name(&r, prefix), Ok("ListTrails"));
+        for bad in [
+            "com.amazonaws.cloudtrail.v20131101.ListTrails",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101x.ListTrails",
+        ] {
+            let r = request(bad, Vec::new(), false);
+            assert!(
+                matches!(
+                    operation_name(&r, prefix),
+                    Err(Rejection::UnknownOperation(_))
+                ),
+                "{bad}"
+            );
+        }
+        let r = request("Simple.Op", Vec::new(), false);
+        assert_eq!(operation_name(&r, "Simple"), Ok("Op"));
+    }
+
+    #[test]
+    fn a_gzip_body_is_decoded() {
+        let r = request("P.Op", gzip(br#"{"A":1}"#), true);
+        let (op, body) = prepare(&r, "P").unwrap();
+        assert_eq!(op, "Op");
+        assert_eq!(&*body, br#"{"A":1}"#);
+        let plain = request("P.Op", b"{}".to_vec(), false);
+        assert!(matches!(request_body(&plain), Ok(Cow::Borrowed(b"{}"))));
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_limit() {
+        // 16 MiB of zeros compress to about 16 KiB.
+        let bomb = gzip(&vec![0u8; 16 << 20]);
+        assert!(bomb.len() < 64 * 1024);
+        let mut r = request("P.Op", bomb, true);
+        r.extensions_mut().insert(BodyLimit(1 << 20));
+        let rejection = request_body(&r).unwrap_err();
+        assert_eq!(rejection, Rejection::TooLarge(1 << 20));
+        let response = rejection.into_response("application/x-amz-json-1.1");
+        assert_eq!(response.status(), 413);
+        assert_eq!(
+            response.headers()[X_AMZN_ERROR_TYPE],
+            "RequestEntityTooLargeException"
+        );
+        // The default limit applies without the extension.
+        let r = request("P.Op", gzip(&vec![b' '; DEFAULT_BODY_LIMIT + 1]), true);
+        assert_eq!(
+            request_body(&r).unwrap_err(),
+            Rejection::TooLarge(DEFAULT_BODY_LIMIT)
+        );
+    }
+
+    #[test]
+    fn broken_gzip_and_unknown_encodings_are_serialization_errors() {
+        let r = request("P.Op", b"not gzip".to_vec(), true);
+        assert!(matches!(request_body(&r), Err(Rejection::Serialization(m)) if m.contains("gzip")));
+        let mut r = request("P.Op", b"{}".to_vec(), false);
+        r.headers_mut()
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("br"));
+        assert!(matches!(request_body(&r), Err(Rejection::Serialization(m)) if m.contains("br")));
+    }
 }

@@ -46,6 +46,20 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
 pub trait HttpService: Send + Sync + 'static {
     /// Answers `request`.
     fn call(&self, request: HttpRequest) -> impl Future<Output = HttpResponse> + Send;
+
+    /// The service this answers for, when it is a generated router. An HTTP server uses it
+    /// to write the service's content type on the errors it answers itself.
+    fn service_meta(&self) -> Option<&'static crate::client::ServiceMeta> {
+        None
+    }
+
+    /// The operation that `target` (an `X-Amz-Target` value) names, when this service knows
+    /// it. An HTTP server uses it to tell the model's unsigned operations from signed ones and
+    /// to name the operation in its request log.
+    fn operation_meta(&self, target: &str) -> Option<&'static crate::client::OperationMeta> {
+        let _ = target;
+        None
+    }
 }
 
 /// What kind of failure a [`TransportError`] is.
@@ -290,7 +304,8 @@ impl Transport for InMemoryTransport {
     }
 }
 
-/// The transport of a client that was built without one: every call fails and says so.
+/// The transport of a client that was built without one while the `https` feature is off:
+/// every call fails and says so.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoTransport;
 
@@ -298,7 +313,7 @@ impl Transport for NoTransport {
     fn send(&self, _: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(std::future::ready(Err(TransportError::new(
             TransportErrorKind::NotConfigured,
-            "no transport configured: pass one with `Config::builder().transport(..)`",
+            "no transport configured: enable the `https` feature (on by default) for the default HTTP(S) transport, or pass one with `Config::builder().transport(..)`",
         ))))
     }
 }

@@ -4,15 +4,35 @@
 //! Generated code implements [`Validate`] for each structure and calls the helper functions
 //! here for each constrained member. Paths are built on the stack and turned into text only
 //! when a check fails, so validating a valid input allocates nothing.
+//!
+//! Whatever the input, the report stays small: at most [`MAX_VIOLATIONS`] violations are
+//! collected, quoted values and paths are cut short, and the elements of a list that already
+//! broke its length limit are not checked one by one.
+//!
+//! Required members are checked separately, on the JSON text, by [`missing_required`]: the
+//! generated types hold required members as plain values, so an input that lacks one never
+//! becomes a value of its type. A generated router describes each input's [`Shape`] for it.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde_json::Value;
 
-/// Where in the input a value sits: `identityPoolId`, `logins.graph.facebook.com`,
-/// `identityIdsToDelete[2]`.
+/// The most violations one input reports; checks stop collecting once this many are found.
+pub const MAX_VIOLATIONS: usize = 20;
+
+/// The most characters of an input value (or map key) quoted in a message.
+const MAX_QUOTED_CHARS: usize = 128;
+
+/// The most characters of a path written in a message.
+const MAX_PATH_CHARS: usize = 512;
+
+/// Where in the input a value sits, written the way AWS writes it in validation messages:
+/// members in lower camel case, list elements as `.N.member` counting from 1, map values as
+/// `.KEY.member` (`identityPoolId`, `identityIdsToDelete.3.member`,
+/// `roleMappings.graph.facebook.com.member.type`).
 #[derive(Clone, Copy)]
 pub enum Path<'a> {
     /// The input itself.
@@ -57,9 +77,44 @@ impl fmt::Display for Path<'_> {
                 }
                 Ok(())
             }
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}.{}.member", i + 1),
+            Path::Key(parent, key) => write!(f, "{parent}.{}.member", Shortened(key)),
         }
+    }
+}
+
+/// Text cut to [`MAX_QUOTED_CHARS`] characters, with `...` when it was longer.
+struct Shortened<'a>(&'a str);
+
+impl fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((end, _)) => write!(f, "{}...", &self.0[..end]),
+            None => f.write_str(self.0),
+        }
+    }
+}
+
+/// A path as text, cut to [`MAX_PATH_CHARS`] characters (deeply nested input can make
+/// paths long).
+fn path_text(path: &Path<'_>) -> String {
+    let mut text = path.to_string();
+    if let Some((end, _)) = text.char_indices().nth(MAX_PATH_CHARS) {
+        text.truncate(end);
+        text.push_str("...");
+    }
+    text
+}
+
+/// True when `out` holds [`MAX_VIOLATIONS`] violations, so checking further is wasted work.
+pub fn is_full(out: &[ConstraintViolation]) -> bool {
+    out.len() >= MAX_VIOLATIONS
+}
+
+/// Adds the violation `make` builds, unless `out` is already full.
+fn push(out: &mut Vec<ConstraintViolation>, make: impl FnOnce() -> ConstraintViolation) {
+    if !is_full(out) {
+        out.push(make());
     }
 }
 
@@ -117,6 +172,9 @@ impl<T: Validate> Validate for Box<T> {
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, path: &Path<'_>, out: &mut Vec<ConstraintViolation>) {
         for (i, v) in self.iter().enumerate() {
+            if is_full(out) {
+                break;
+            }
             v.validate(&path.index(i), out);
         }
     }
@@ -125,6 +183,9 @@ impl<T: Validate> Validate for Vec<T> {
 impl<K: AsRef<str>, V: Validate, S> Validate for HashMap<K, V, S> {
     fn validate(&self, path: &Path<'_>, out: &mut Vec<ConstraintViolation>) {
         for (k, v) in self {
+            if is_full(out) {
+                break;
+            }
             v.validate(&path.key(k.as_ref()), out);
         }
     }
@@ -135,9 +196,11 @@ fn violation(
     shown: Option<&dyn fmt::Display>,
     rule: fmt::Arguments<'_>,
 ) -> ConstraintViolation {
-    let path = path.to_string();
+    let path = path_text(path);
     let message = match shown {
         Some(v) => {
+            let v = v.to_string();
+            let v = Shortened(&v);
             format!("Value '{v}' at '{path}' failed to satisfy constraint: Member must {rule}")
         }
         None => format!("Value at '{path}' failed to satisfy constraint: Member must {rule}"),
@@ -146,29 +209,39 @@ fn violation(
 }
 
 /// Checks a length (characters of a string, bytes of a blob, entries of a list or map)
-/// against `min` and `max`. Sensitive values are never quoted in the message.
+/// against `min` and `max`, and says whether it is within them. Values are never quoted in
+/// the message. A list or map that breaks its limit is reported once, and its elements are
+/// not checked one by one.
 pub fn length(
     path: &Path<'_>,
     len: usize,
     min: Option<u64>,
     max: Option<u64>,
     out: &mut Vec<ConstraintViolation>,
-) {
+) -> bool {
     let len = len as u64;
+    let mut within = true;
     if let Some(min) = min.filter(|&m| len < m) {
-        out.push(violation(
-            path,
-            None,
-            format_args!("have length greater than or equal to {min}"),
-        ));
+        within = false;
+        push(out, || {
+            violation(
+                path,
+                None,
+                format_args!("have length greater than or equal to {min}"),
+            )
+        });
     }
     if let Some(max) = max.filter(|&m| len > m) {
-        out.push(violation(
-            path,
-            None,
-            format_args!("have length less than or equal to {max}"),
-        ));
+        within = false;
+        push(out, || {
+            violation(
+                path,
+                None,
+                format_args!("have length less than or equal to {max}"),
+            )
+        });
     }
+    within
 }
 
 /// Checks the length of a string in characters (Unicode scalar values).
@@ -179,7 +252,11 @@ pub fn str_length(
     max: Option<u64>,
     out: &mut Vec<ConstraintViolation>,
 ) {
-    length(path, value.chars().count(), min, max, out);
+    // Counting characters is linear; a string far longer than any limit needs no full count.
+    let cap = max.map_or(usize::MAX, |m| {
+        usize::try_from(m).unwrap_or(usize::MAX).saturating_add(1)
+    });
+    length(path, value.chars().take(cap).count(), min, max, out);
 }
 
 /// Checks a number against `min` and `max` (inclusive).
@@ -191,18 +268,22 @@ pub fn range(
     out: &mut Vec<ConstraintViolation>,
 ) {
     if let Some(min) = min.filter(|&m| value < m) {
-        out.push(violation(
-            path,
-            Some(&value),
-            format_args!("have value greater than or equal to {min}"),
-        ));
+        push(out, || {
+            violation(
+                path,
+                Some(&value),
+                format_args!("have value greater than or equal to {min}"),
+            )
+        });
     }
     if let Some(max) = max.filter(|&m| value > m) {
-        out.push(violation(
-            path,
-            Some(&value),
-            format_args!("have value less than or equal to {max}"),
-        ));
+        push(out, || {
+            violation(
+                path,
+                Some(&value),
+                format_args!("have value less than or equal to {max}"),
+            )
+        });
     }
 }
 
@@ -242,25 +323,32 @@ pub fn pattern(
     sensitive: bool,
     out: &mut Vec<ConstraintViolation>,
 ) {
+    if is_full(out) {
+        return;
+    }
     if let Some(re) = pattern.regex() {
         if !re.is_match(value) {
             let shown: Option<&dyn fmt::Display> = if sensitive { None } else { Some(&value) };
-            out.push(violation(
-                path,
-                shown,
-                format_args!("satisfy regular expression pattern: {}", pattern.source),
-            ));
+            push(out, || {
+                violation(
+                    path,
+                    shown,
+                    format_args!("satisfy regular expression pattern: {}", pattern.source),
+                )
+            });
         }
     }
 }
 
 /// Reports a union member the model does not list (it cannot be checked or handled).
 pub fn unknown_union_member(path: &Path<'_>, member: &str, out: &mut Vec<ConstraintViolation>) {
-    out.push(violation(
-        path,
-        Some(&member),
-        format_args!("be a member of the union this service knows"),
-    ));
+    push(out, || {
+        violation(
+            path,
+            Some(&member),
+            format_args!("be a member of the union this service knows"),
+        )
+    });
 }
 
 /// Reports a string enum value the model does not list.
@@ -270,11 +358,184 @@ pub fn known_enum(
     allowed: &[&str],
     out: &mut Vec<ConstraintViolation>,
 ) {
-    out.push(violation(
-        path,
-        Some(&value),
-        format_args!("satisfy enum value set: [{}]", allowed.join(", ")),
-    ));
+    push(out, || {
+        violation(
+            path,
+            Some(&value),
+            format_args!("satisfy enum value set: [{}]", allowed.join(", ")),
+        )
+    });
+}
+
+/// What the required-member check knows of a model shape: where the required members sit,
+/// and which JSON type each value has. Generated routers declare one `static` per structure,
+/// union, list and map an input can reach; recursive shapes refer to each other's statics.
+#[derive(Debug)]
+pub enum Shape {
+    /// A structure and its members.
+    Structure(&'static [Member]),
+    /// A union and its members (none of them required).
+    Union(&'static [Member]),
+    /// A list of the shape.
+    List(&'static Shape),
+    /// A map with string keys and values of the shape.
+    Map(&'static Shape),
+    /// A string or string enum.
+    String,
+    /// A blob (base64 text).
+    Blob,
+    /// `true` or `false`.
+    Boolean,
+    /// An integer or int enum.
+    Integer,
+    /// A float, which may also be written as the text `NaN`, `Infinity` or `-Infinity`.
+    Float,
+    /// A timestamp, written as a number or as text depending on its format.
+    Timestamp,
+    /// Untyped JSON: any value.
+    Document,
+}
+
+/// A member of a structure or union, as the required-member check sees it.
+#[derive(Debug)]
+pub struct Member {
+    /// The member's name on the wire.
+    pub name: &'static str,
+    /// True when the model requires the member.
+    pub required: bool,
+    /// The member's shape.
+    pub target: &'static Shape,
+}
+
+/// A JSON value whose type does not match its shape; the input cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongType {
+    /// Where the value sits.
+    pub path: String,
+    /// What the shape expects, e.g. `a string`.
+    pub expected: &'static str,
+    /// What the input holds, e.g. `a number`.
+    pub found: &'static str,
+}
+
+impl fmt::Display for WrongType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(
+                f,
+                "expected {} as the request body, found {}",
+                self.expected, self.found
+            )
+        } else {
+            write!(
+                f,
+                "expected {} at '{}', found {}",
+                self.expected, self.path, self.found
+            )
+        }
+    }
+}
+
+impl std::error::Error for WrongType {}
+
+/// Every required member that `input` lacks (absent or `null`), at any depth, as
+/// `Value null at 'PATH' failed to satisfy constraint: Member must not be null` violations
+/// (at most [`MAX_VIOLATIONS`]). A value of the wrong JSON type is an error instead, since an
+/// input that cannot be read is not validated.
+pub fn missing_required(
+    input: &Value,
+    shape: &Shape,
+) -> Result<Vec<ConstraintViolation>, WrongType> {
+    let mut out = Vec::new();
+    walk(input, shape, &Path::Root, &mut out)?;
+    Ok(out)
+}
+
+fn walk(
+    value: &Value,
+    shape: &Shape,
+    path: &Path<'_>,
+    out: &mut Vec<ConstraintViolation>,
+) -> Result<(), WrongType> {
+    let fits = match (shape, value) {
+        (Shape::Document, _) => true,
+        (Shape::Structure(members) | Shape::Union(members), Value::Object(map)) => {
+            for member in *members {
+                let path = path.member(member.name);
+                match map.get(member.name) {
+                    None | Some(Value::Null) => {
+                        if member.required {
+                            push(out, || {
+                                let path = path_text(&path);
+                                let message = format!(
+                                    "Value null at '{path}' failed to satisfy constraint: Member must not be null"
+                                );
+                                ConstraintViolation { path, message }
+                            });
+                        }
+                    }
+                    Some(v) => walk(v, member.target, &path, out)?,
+                }
+            }
+            true
+        }
+        (Shape::List(element), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                // A null element is the element type's concern (sparse lists allow it).
+                if !item.is_null() {
+                    walk(item, element, &path.index(i), out)?;
+                }
+            }
+            true
+        }
+        (Shape::Map(element), Value::Object(entries)) => {
+            for (key, item) in entries {
+                if !item.is_null() {
+                    walk(item, element, &path.key(key), out)?;
+                }
+            }
+            true
+        }
+        (Shape::String | Shape::Blob, Value::String(_)) => true,
+        (Shape::Boolean, Value::Bool(_)) => true,
+        (Shape::Integer, Value::Number(_)) => true,
+        (Shape::Float | Shape::Timestamp, Value::Number(_) | Value::String(_)) => true,
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(WrongType {
+            path: path_text(path),
+            expected: expected_json(shape),
+            found: found_json(value),
+        })
+    }
+}
+
+fn expected_json(shape: &Shape) -> &'static str {
+    match shape {
+        Shape::Structure(_) | Shape::Union(_) | Shape::Map(_) => "an object",
+        Shape::List(_) => "an array",
+        Shape::String => "a string",
+        Shape::Blob => "base64 text",
+        Shape::Boolean => "a boolean",
+        Shape::Integer => "an integer",
+        Shape::Float => "a number",
+        Shape::Timestamp => "a timestamp",
+        Shape::Document => "a JSON value",
+    }
+}
+
+fn found_json(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]
@@ -304,9 +565,154 @@ mod tests {
         let root = Path::Root;
         let a = root.member("Logins");
         let b = a.key("graph.facebook.com");
-        assert_eq!(b.to_string(), "logins.graph.facebook.com");
+        assert_eq!(b.to_string(), "logins.graph.facebook.com.member");
         let c = root.member("IdentityIds");
-        assert_eq!(c.index(3).to_string(), "identityIds[3]");
+        assert_eq!(c.index(3).to_string(), "identityIds.4.member");
+        let d = c.index(0);
+        assert_eq!(d.member("Key").to_string(), "identityIds.1.member.key");
+    }
+
+    static TAG: Shape = Shape::Structure(&[
+        Member {
+            name: "Key",
+            required: true,
+            target: &Shape::String,
+        },
+        Member {
+            name: "Value",
+            required: false,
+            target: &Shape::String,
+        },
+    ]);
+    static TAGS: Shape = Shape::List(&TAG);
+    static NODE: Shape = Shape::Structure(&[
+        Member {
+            name: "Name",
+            required: true,
+            target: &Shape::String,
+        },
+        Member {
+            name: "Children",
+            required: false,
+            target: &NODES,
+        },
+    ]);
+    static NODES: Shape = Shape::Map(&NODE);
+    static INPUT: Shape = Shape::Structure(&[
+        Member {
+            name: "PoolId",
+            required: true,
+            target: &Shape::String,
+        },
+        Member {
+            name: "Count",
+            required: true,
+            target: &Shape::Integer,
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            target: &TAGS,
+        },
+        Member {
+            name: "Tree",
+            required: false,
+            target: &NODE,
+        },
+    ]);
+
+    fn messages(v: &[ConstraintViolation]) -> Vec<&str> {
+        v.iter().map(|v| v.message.as_str()).collect()
+    }
+
+    #[test]
+    fn every_missing_required_member_is_found_at_any_depth() {
+        let input = serde_json::json!({
+            "Count": null,
+            "Tags": [{"Key": "a"}, {"Value": "b"}, null],
+            "Tree": {"Name": "root", "Children": {"x": {"Children": {"y": {}}}}}
+        });
+        let missing = missing_required(&input, &INPUT).unwrap();
+        assert_eq!(
+            messages(&missing),
+            [
+                "Value null at 'poolId' failed to satisfy constraint: Member must not be null",
+                "Value null at 'count' failed to satisfy constraint: Member must not be null",
+                "Value null at 'tags.2.member.key' failed to satisfy constraint: Member must not be null",
+                "Value null at 'tree.children.x.member.name' failed to satisfy constraint: Member must not be null",
+                "Value null at 'tree.children.x.member.children.y.member.name' failed to satisfy constraint: Member must not be null",
+            ]
+        );
+        assert_eq!(missing[2].path, "tags.2.member.key");
+        let complete = serde_json::json!({"PoolId": "p", "Count": 1, "Tags": [], "Extra": 5});
+        assert_eq!(missing_required(&complete, &INPUT).unwrap(), []);
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_json_type_is_not_a_missing_member() {
+        let input = serde_json::json!({"PoolId": 5});
+        let e = missing_required(&input, &INPUT).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "expected a string at 'poolId', found a number"
+        );
+        let e = missing_required(&serde_json::json!([1]), &INPUT).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "expected an object as the request body, found an array"
+        );
+        let e = missing_required(
+            &serde_json::json!({"PoolId": "p", "Count": 1, "Tags": [{"Key": []}]}),
+            &INPUT,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "tags.1.member.key");
+    }
+
+    #[test]
+    fn missing_members_stop_at_the_cap() {
+        let tags: Vec<Value> = (0..10_000).map(|_| serde_json::json!({})).collect();
+        let input = serde_json::json!({"PoolId": "p", "Count": 1, "Tags": tags});
+        let missing = missing_required(&input, &INPUT).unwrap();
+        assert_eq!(missing.len(), MAX_VIOLATIONS);
+    }
+
+    #[test]
+    fn reports_stay_small_whatever_the_input() {
+        static P: Pattern = Pattern::new("^a+$");
+        let mut out = Vec::new();
+        let huge = "b".repeat(1 << 20);
+        let root = Path::Root;
+        let key_path = root.member("Map");
+        let path = key_path.key(&huge);
+        for _ in 0..1000 {
+            pattern(&path, &huge, &P, false, &mut out);
+            str_length(&path, &huge, None, Some(10), &mut out);
+        }
+        assert_eq!(out.len(), MAX_VIOLATIONS);
+        let summary = summarize(&out);
+        assert!(summary.len() < 40 * 1024, "{} bytes", summary.len());
+        assert!(out[0].message.contains("bbb..."), "{}", out[0].message);
+    }
+
+    #[test]
+    fn length_says_whether_the_value_is_within_limits() {
+        let mut out = Vec::new();
+        assert!(length(
+            &Path::Root.member("L"),
+            3,
+            Some(1),
+            Some(3),
+            &mut out
+        ));
+        assert!(!length(
+            &Path::Root.member("L"),
+            4,
+            Some(1),
+            Some(3),
+            &mut out
+        ));
+        assert_eq!(out.len(), 1);
     }
 
     #[test]

@@ -160,3 +160,68 @@ fn sensitive_union_members_and_map_values_are_redacted() {
     assert!(!shown.contains("4321"), "{shown}");
     assert!(shown.contains("Pin"), "{shown}");
 }
+
+/// Runs a future that never waits (the router over a handler that answers at once).
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::future::Future::poll(future.as_mut(), &mut cx) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("the router waited on a handler that answers at once"),
+    }
+}
+
+struct Trees;
+
+impl dotted_target_prefix::Dotted for Trees {
+    async fn put_tree(
+        &self,
+        input: dotted_target_prefix::types::PutTreeRequest,
+    ) -> Result<dotted_target_prefix::types::PutTreeResponse, dotted_target_prefix::error::PutTreeError> {
+        fn count(node: &dotted_target_prefix::types::Node) -> i32 {
+            1 + node.children.iter().flatten().map(count).sum::<i32>()
+        }
+        Ok(dotted_target_prefix::types::PutTreeResponse::new().with_count(count(&input.root)))
+    }
+}
+
+fn put_tree(target: &str, body: Value) -> (u16, Value) {
+    use dotted_target_prefix::runtime::{http, Bytes};
+    let request = http::Request::builder()
+        .method("POST")
+        .uri("/")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", target)
+        .body(Bytes::from(body.to_string()))
+        .unwrap();
+    let response = ready(dotted_target_prefix::Router::new(Trees).handle(request));
+    let json = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+    (response.status().as_u16(), json)
+}
+
+#[test]
+fn a_target_prefix_with_dots_routes_to_the_operation() {
+    let target = "com.amazonaws.dotted.v20131101.Dotted_20131101.PutTree";
+    let tree = json!({"Name": "t", "Root": {"Label": "a", "Children": [{"Label": "b"}, {"Label": "c"}]}});
+    assert_eq!(put_tree(target, tree.clone()), (200, json!({"Count": 3})));
+    // The prefix must match whole; its last dotted part alone is not enough.
+    let (status, body) = put_tree("Dotted_20131101.PutTree", tree);
+    assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
+}
+
+#[test]
+fn missing_required_members_of_recursive_shapes_are_all_reported() {
+    let target = "com.amazonaws.dotted.v20131101.Dotted_20131101.PutTree";
+    let tree = json!({"Root": {"Children": [{"Label": "b"}, {"Children": [{}]}]}});
+    let (status, body) = put_tree(target, tree);
+    assert_eq!(status, 400);
+    assert_eq!(body["__type"], "ValidationException");
+    assert_eq!(
+        body["message"],
+        "4 validation errors detected: \
+         Value null at 'name' failed to satisfy constraint: Member must not be null; \
+         Value null at 'root.label' failed to satisfy constraint: Member must not be null; \
+         Value null at 'root.children.2.member.label' failed to satisfy constraint: Member must not be null; \
+         Value null at 'root.children.2.member.children.1.member.label' failed to satisfy constraint: Member must not be null"
+    );
+}

@@ -23,6 +23,7 @@ Usage: cargo xtask <COMMAND>
 Commands:
   codegen         Generate a Rust client and server crate from a service model
   protocol-tests  Run protocol test suites against clients generated from their models
+  endpoint-tests  Run endpoint rule test cases against the endpoint rules engine
   help            Print this help, or the help of a command (`help codegen`)
 
 Options:
@@ -77,6 +78,37 @@ Prints `<file name>: N passed, M failed` per file, then each failed case with it
 reason. Exit status: 0 when every case passes, 1 otherwise, 2 on a usage error.
 ";
 
+/// The help of `xtask endpoint-tests`.
+pub const ENDPOINT_TESTS_HELP: &str = "\
+Run endpoint rule test cases against the runtime's endpoint rules engine.
+
+Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]
+
+Each PATH is one of:
+  - a directory holding endpoint-rule-set-1.json and endpoint-tests-1.json
+    (botocore's layout);
+  - a directory holding valid-rules/NAME.json and test-cases/NAME.json, matched
+    by file name (the rules-engine suite's layout);
+  - a Smithy JSON AST file whose service shape carries the
+    smithy.rules#endpointRuleSet and smithy.rules#endpointTests traits.
+The default is model/, model/cognito-identity-2014-06-30.smithy.json and
+tests/endpoint-rules/.
+
+Every case resolves its params as a client does. A case expecting an error must
+get exactly that error text; a case expecting an endpoint must get exactly its
+url, headers and properties. Cases with operationInputs, or with expectation
+fields the runner does not check, fail.
+
+Options:
+      --partitions FILE  Partition data (the format of partitions.json) for
+                         aws.partition instead of the data built into the runtime
+  -h, --help             Print help
+
+Prints `<name>: N passed, M failed` per directory, suite file name or model,
+then `FAIL <case>: <reason>` per failed case. Exit status: 0 when every case
+passes, 1 otherwise, 2 on a usage error.
+";
+
 /// Which help text to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HelpTopic {
@@ -86,6 +118,8 @@ pub enum HelpTopic {
     Codegen,
     /// `xtask protocol-tests --help`.
     ProtocolTests,
+    /// `xtask endpoint-tests --help`.
+    EndpointTests,
 }
 
 impl HelpTopic {
@@ -95,6 +129,7 @@ impl HelpTopic {
             HelpTopic::Main => MAIN_HELP,
             HelpTopic::Codegen => CODEGEN_HELP,
             HelpTopic::ProtocolTests => PROTOCOL_TESTS_HELP,
+            HelpTopic::EndpointTests => ENDPOINT_TESTS_HELP,
         }
     }
 
@@ -103,6 +138,7 @@ impl HelpTopic {
             HelpTopic::Main => "Usage: cargo xtask <COMMAND>\nFor more information, try `cargo xtask --help`.",
             HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
             HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
+            HelpTopic::EndpointTests => "Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]\nFor more information, try `cargo xtask endpoint-tests --help`.",
         }
     }
 }
@@ -116,6 +152,17 @@ pub enum Command {
     Codegen(CodegenArgs),
     /// `protocol-tests`: the suite files or directories (empty for the default).
     ProtocolTests(Vec<PathBuf>),
+    /// `endpoint-tests`.
+    EndpointTests(EndpointTestsArgs),
+}
+
+/// The arguments of `endpoint-tests`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointTestsArgs {
+    /// The test directories or models (empty for the default).
+    pub paths: Vec<PathBuf>,
+    /// `--partitions FILE`: partition data other than the runtime's.
+    pub partitions: Option<PathBuf>,
 }
 
 /// The arguments of `codegen`.
@@ -197,6 +244,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             None => Ok(Command::Help(HelpTopic::Main)),
             Some(topic) if topic == "codegen" => Ok(Command::Help(HelpTopic::Codegen)),
             Some(topic) if topic == "protocol-tests" => Ok(Command::Help(HelpTopic::ProtocolTests)),
+            Some(topic) if topic == "endpoint-tests" => Ok(Command::Help(HelpTopic::EndpointTests)),
             Some(topic) => Err(UsageError::new(
                 HelpTopic::Main,
                 format!("unknown command `{}`", topic.to_string_lossy()),
@@ -204,6 +252,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         },
         Some("codegen") => parse_codegen(args.collect()),
         Some("protocol-tests") => parse_protocol_tests(args.collect()),
+        Some("endpoint-tests") => parse_endpoint_tests(args.collect()),
         _ => Err(UsageError::new(
             HelpTopic::Main,
             format!("unknown command `{}`", first.to_string_lossy()),
@@ -293,20 +342,58 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
 
 /// Parses the arguments of `protocol-tests`: paths, or a help flag.
 fn parse_protocol_tests(args: Vec<OsString>) -> Result<Command, UsageError> {
+    Ok(match parse_paths(args, HelpTopic::ProtocolTests)? {
+        Some(paths) => Command::ProtocolTests(paths),
+        None => Command::Help(HelpTopic::ProtocolTests),
+    })
+}
+
+/// Parses the arguments of `endpoint-tests`: `--partitions FILE` (or `--partitions=FILE`)
+/// and paths, or a help flag.
+fn parse_endpoint_tests(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let usage = |message: String| UsageError::new(HelpTopic::EndpointTests, message);
+    let mut partitions = None;
+    let mut rest = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let text = arg.to_str();
+        let value = if text == Some("--partitions") {
+            args.next()
+        } else if let Some(inline) = text.and_then(|t| t.strip_prefix("--partitions=")) {
+            Some(OsString::from(inline))
+        } else {
+            rest.push(arg);
+            continue;
+        };
+        if partitions.is_some() {
+            return Err(usage("`--partitions` is given twice".to_owned()));
+        }
+        match value {
+            Some(v) if !v.is_empty() && !v.to_string_lossy().starts_with('-') => {
+                partitions = Some(PathBuf::from(v));
+            }
+            _ => return Err(usage("`--partitions` needs a file".to_owned())),
+        }
+    }
+    Ok(match parse_paths(rest, HelpTopic::EndpointTests)? {
+        Some(paths) => Command::EndpointTests(EndpointTestsArgs { paths, partitions }),
+        None => Command::Help(HelpTopic::EndpointTests),
+    })
+}
+
+/// Parses a command that takes only paths: `None` when a help flag is among them.
+fn parse_paths(args: Vec<OsString>, topic: HelpTopic) -> Result<Option<Vec<PathBuf>>, UsageError> {
     let mut paths = Vec::new();
     for arg in args {
         match arg.to_str() {
-            Some("-h" | "--help") => return Ok(Command::Help(HelpTopic::ProtocolTests)),
+            Some("-h" | "--help") => return Ok(None),
             Some(flag) if flag.starts_with('-') => {
-                return Err(UsageError::new(
-                    HelpTopic::ProtocolTests,
-                    format!("unknown option `{flag}`"),
-                ))
+                return Err(UsageError::new(topic, format!("unknown option `{flag}`")))
             }
             _ => paths.push(PathBuf::from(arg)),
         }
     }
-    Ok(Command::ProtocolTests(paths))
+    Ok(Some(paths))
 }
 
 /// Runs a parsed command. Stale files under `--check` give exit status 1 with the list on
@@ -319,7 +406,31 @@ pub fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Codegen(args) => codegen(&args),
         Command::ProtocolTests(paths) => protocol_tests(paths),
+        Command::EndpointTests(args) => endpoint_tests(args),
     }
+}
+
+fn endpoint_tests(args: EndpointTestsArgs) -> Result<ExitCode> {
+    let mut paths = args.paths;
+    if paths.is_empty() {
+        paths = crate::endpoints::default_paths();
+    }
+    let reports = match &args.partitions {
+        Some(file) => {
+            let partitions = crate::endpoints::read_partitions(file)?;
+            crate::endpoints::run_with(&paths, &partitions)?
+        }
+        None => crate::endpoints::run(&paths)?,
+    };
+    for report in &reports {
+        println!("{}", report.text());
+    }
+    let failed: usize = reports.iter().map(|r| r.failed()).sum();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn protocol_tests(mut paths: Vec<PathBuf>) -> Result<ExitCode> {
@@ -481,6 +592,54 @@ mod tests {
             ]))
         );
         assert!(error_of(&["protocol-tests", "--check"]).contains("unknown option `--check`"));
+    }
+
+    #[test]
+    fn endpoint_tests_take_paths_partitions_and_a_help_flag() {
+        assert_eq!(
+            parse_strs(&["endpoint-tests"]),
+            Ok(Command::EndpointTests(EndpointTestsArgs::default()))
+        );
+        let expected = Command::EndpointTests(EndpointTestsArgs {
+            paths: vec![PathBuf::from("model"), PathBuf::from("a.smithy.json")],
+            partitions: Some(PathBuf::from("p.json")),
+        });
+        for args in [
+            &[
+                "endpoint-tests",
+                "model",
+                "--partitions",
+                "p.json",
+                "a.smithy.json",
+            ][..],
+            &[
+                "endpoint-tests",
+                "--partitions=p.json",
+                "model",
+                "a.smithy.json",
+            ],
+        ] {
+            assert_eq!(parse_strs(args).as_ref(), Ok(&expected));
+        }
+        assert_eq!(
+            error_of(&["endpoint-tests", "--partitions"]),
+            "`--partitions` needs a file"
+        );
+        assert_eq!(
+            error_of(&["endpoint-tests", "--partitions=a", "--partitions", "b"]),
+            "`--partitions` is given twice"
+        );
+        for args in [&["endpoint-tests", "-h"][..], &["help", "endpoint-tests"]] {
+            assert_eq!(
+                parse_strs(args),
+                Ok(Command::Help(HelpTopic::EndpointTests))
+            );
+        }
+        let err = parse_strs(&["endpoint-tests", "--all"]).expect_err("unknown option");
+        assert_eq!(err.message, "unknown option `--all`");
+        assert!(err
+            .report()
+            .ends_with("try `cargo xtask endpoint-tests --help`."));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! line runs, so tests call exactly the same code (for example [`check_workspace`]).
 
 pub mod cli;
+pub mod endpoints;
 pub mod load;
 pub mod paths;
 pub mod protocol;

@@ -47,11 +47,18 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
-/// A client configuration for one case: the given transport and endpoint, no retries (a
-/// case sees exactly one exchange).
+/// A client configuration for one case: the given transport and endpoint, fixed test
+/// credentials for signed operations, no retries (a case sees exactly one exchange).
 pub fn config(transport: InMemoryTransport, endpoint: &str) -> Config {
     Config::builder()
         .region("us-east-1")
+        .credentials(aws_json_runtime::credentials::Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "protocol-tests",
+        ))
         .endpoint_url(endpoint)
         .transport(transport)
         .retry(RetryConfig::disabled())

@@ -1,0 +1,472 @@
+//! [`CognitoCredentialsProvider`]: the identity id and the cached credentials of one
+//! identity pool, refreshed by one caller at a time.
+//!
+//! Reads take a short `std` lock on the cache and never wait for the network. A refresh runs
+//! under an async mutex: callers that arrive while it is in flight wait for it and take its
+//! outcome, success or failure, instead of sending requests of their own. No lock of the
+//! standard library is held across an `.await`.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, SystemTime};
+
+use cognito_identity::error::GetCredentialsForIdentityError;
+use cognito_identity::runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use cognito_identity::runtime::BoxFuture;
+use cognito_identity::types::{GetCredentialsForIdentityInput, GetIdInput};
+use cognito_identity::{Client, CognitoIdentity};
+
+use crate::error::CognitoCredentialsError;
+use crate::logins::{Logins, ProvideLogins};
+
+/// How long before their expiry cached credentials are replaced, unless
+/// [`Builder::refresh_margin`] says otherwise: five minutes, so that a request signed just
+/// before the refresh still reaches AWS while its credentials are valid.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// The name the credentials carry as their source.
+const PROVIDER_NAME: &str = "CognitoIdentity";
+
+type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Temporary AWS credentials for an identity of an Amazon Cognito identity pool.
+///
+/// The first use calls `GetId` (with the logins, the pool id and the account id if set) and
+/// keeps the identity id for the provider's lifetime. Each refresh asks the logins source
+/// once and calls `GetCredentialsForIdentity` with that same map (and the custom role ARN if
+/// set). Credentials are cached until their `Expiration` minus the refresh margin; callers
+/// that arrive during a refresh share it. If the service no longer knows the identity
+/// (`ResourceNotFoundException`), the provider calls `GetId` again, once, and retries.
+///
+/// Cloning is cheap and clones share the identity and the cache. `C` is the client: the
+/// generated [`Client`], or anything implementing [`CognitoIdentity`] (a fake in tests).
+pub struct CognitoCredentialsProvider<C = Client> {
+    shared: Arc<Shared<C>>,
+}
+
+impl<C> Clone for CognitoCredentialsProvider<C> {
+    fn clone(&self) -> Self {
+        CognitoCredentialsProvider {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+struct Shared<C> {
+    client: C,
+    identity_pool_id: String,
+    account_id: Option<String>,
+    custom_role_arn: Option<String>,
+    logins: Option<Box<dyn ProvideLogins>>,
+    refresh_margin: Duration,
+    clock: Clock,
+    identity: RwLock<Option<Identity>>,
+    cached: RwLock<Option<Cached>>,
+    /// Held for the whole of a refresh; holds the outcome of the last one, numbered by
+    /// `completed`, so that callers who waited for it can take it.
+    refresh: tokio::sync::Mutex<Option<(u64, Outcome)>>,
+    /// How many refreshes have finished, successfully or not.
+    completed: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Identity {
+    id: String,
+    /// True when `GetId` gave it (and so may be asked for a new one), false when the user
+    /// configured it.
+    from_get_id: bool,
+}
+
+struct Cached {
+    credentials: Credentials,
+    /// When to refresh: the expiry minus the margin; `None` when the service gave no expiry.
+    refresh_at: Option<SystemTime>,
+}
+
+/// What a refresh is for.
+#[derive(Clone, Copy)]
+enum Want {
+    IdentityId,
+    Credentials,
+}
+
+/// What the last refresh ended with, for the callers that waited for it.
+enum Outcome {
+    Failed(CognitoCredentialsError),
+    Credentials(Credentials),
+    IdentityId,
+}
+
+/// The result of a refresh, as its caller wants it.
+enum Got {
+    IdentityId(String),
+    Credentials(Credentials),
+}
+
+impl<C> fmt::Debug for CognitoCredentialsProvider<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.shared;
+        f.debug_struct("CognitoCredentialsProvider")
+            .field("identity_pool_id", &s.identity_pool_id)
+            .field("identity_id", &self.cached_identity_id())
+            .field("account_id", &s.account_id)
+            .field("custom_role_arn", &s.custom_role_arn)
+            .field("logins", &s.logins.as_ref().map(|_| "** redacted **"))
+            .field("refresh_margin", &s.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> CognitoCredentialsProvider<C> {
+    /// The identity id if the provider already has one; never calls the service.
+    pub fn cached_identity_id(&self) -> Option<String> {
+        read(&self.shared.identity).as_ref().map(|i| i.id.clone())
+    }
+
+    /// The identity pool id.
+    pub fn identity_pool_id(&self) -> &str {
+        &self.shared.identity_pool_id
+    }
+
+    /// Drops the cached credentials, so that the next call fetches new ones (with logins
+    /// asked afresh). The identity id is kept.
+    pub fn invalidate(&self) {
+        *write(&self.shared.cached) = None;
+    }
+}
+
+impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
+    /// A builder for a provider of `identity_pool_id`'s credentials that calls the service
+    /// through `client` (a [`Client`], or any [`CognitoIdentity`]).
+    pub fn builder(client: C, identity_pool_id: impl Into<String>) -> Builder<C> {
+        Builder {
+            client,
+            identity_pool_id: identity_pool_id.into(),
+            account_id: None,
+            custom_role_arn: None,
+            identity_id: None,
+            logins: None,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            clock: Arc::new(SystemTime::now),
+        }
+    }
+
+    /// The identity id, calling `GetId` first if the provider has none yet.
+    pub async fn identity_id(&self) -> Result<String, CognitoCredentialsError> {
+        match self.single_flight(Want::IdentityId).await? {
+            Got::IdentityId(id) => Ok(id),
+            // Not reached (asking for an identity id gets one), but answered without a panic.
+            Got::Credentials(_) => self.cached_identity_id().ok_or_else(|| {
+                CognitoCredentialsError::invalid_response("GetId", "no IdentityId was kept")
+            }),
+        }
+    }
+
+    /// The current credentials: the cached ones while they are fresh, otherwise new ones
+    /// from `GetCredentialsForIdentity` (after `GetId`, the first time).
+    pub async fn credentials(&self) -> Result<Credentials, CognitoCredentialsError> {
+        match self.single_flight(Want::Credentials).await? {
+            Got::Credentials(c) => Ok(c),
+            // Not reached (asking for credentials gets them), but answered without a panic.
+            Got::IdentityId(_) => Err(CognitoCredentialsError::invalid_response(
+                "GetCredentialsForIdentity",
+                "no credentials were kept",
+            )),
+        }
+    }
+
+    /// What `want` asks for, if it is at hand without calling the service.
+    fn ready(&self, want: Want) -> Option<Got> {
+        match want {
+            Want::IdentityId => self.cached_identity_id().map(Got::IdentityId),
+            Want::Credentials => {
+                let now = (self.shared.clock)();
+                read(&self.shared.cached)
+                    .as_ref()
+                    .filter(|c| c.refresh_at.is_none_or(|at| now < at))
+                    .map(|c| Got::Credentials(c.credentials.clone()))
+            }
+        }
+    }
+
+    /// Answers from the cache, or runs one refresh that concurrent callers share.
+    async fn single_flight(&self, want: Want) -> Result<Got, CognitoCredentialsError> {
+        if let Some(got) = self.ready(want) {
+            return Ok(got);
+        }
+        let s = &*self.shared;
+        // A refresh that finishes after this point is one this caller waited for.
+        let ticket = s.completed.load(Ordering::Acquire);
+        let mut last = s.refresh.lock().await;
+        if let Some(got) = self.ready(want) {
+            return Ok(got);
+        }
+        if let Some((n, outcome)) = &*last {
+            if *n > ticket {
+                match (outcome, want) {
+                    (Outcome::Failed(e), _) => return Err(e.clone()),
+                    // Credentials that expire within the margin were still worth waiting
+                    // for: the next caller after this burst refreshes them.
+                    (Outcome::Credentials(c), Want::Credentials)
+                        if c.expiry().is_none_or(|at| (s.clock)() < at) =>
+                    {
+                        return Ok(Got::Credentials(c.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let result = self.refresh(want).await;
+        let n = s.completed.fetch_add(1, Ordering::AcqRel) + 1;
+        let outcome = match &result {
+            Err(e) => Outcome::Failed(e.clone()),
+            Ok(Got::Credentials(c)) => Outcome::Credentials(c.clone()),
+            Ok(Got::IdentityId(_)) => Outcome::IdentityId,
+        };
+        *last = Some((n, outcome));
+        result
+    }
+
+    async fn refresh(&self, want: Want) -> Result<Got, CognitoCredentialsError> {
+        let logins = self.current_logins().await?;
+        // Bound first: a lock guard must not live on in the match across an `.await`.
+        let known = read(&self.shared.identity).clone();
+        let (identity, fresh) = match known {
+            Some(identity) => (identity, false),
+            None => (self.get_id(&logins).await?, true),
+        };
+        if let Want::IdentityId = want {
+            return Ok(Got::IdentityId(identity.id));
+        }
+        let credentials = match self.get_credentials(&identity, &logins).await {
+            Err(GetCredentialsForIdentityError::ResourceNotFoundException(_))
+                if identity.from_get_id && !fresh =>
+            {
+                // The identity was deleted or merged away since `GetId`: get a new one, once.
+                *write(&self.shared.identity) = None;
+                let identity = self.get_id(&logins).await?;
+                self.get_credentials(&identity, &logins).await??
+            }
+            other => other??,
+        };
+        Ok(Got::Credentials(credentials))
+    }
+
+    async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
+        match &self.shared.logins {
+            None => Ok(None),
+            Some(source) => {
+                let logins = source
+                    .logins()
+                    .await
+                    .map_err(CognitoCredentialsError::logins)?;
+                // An empty map means an unauthenticated identity, as no map does.
+                Ok(Some(logins).filter(|l| !l.is_empty()))
+            }
+        }
+    }
+
+    async fn get_id(&self, logins: &Option<Logins>) -> Result<Identity, CognitoCredentialsError> {
+        let s = &*self.shared;
+        let mut input = GetIdInput::new(s.identity_pool_id.clone());
+        input.account_id = s.account_id.clone();
+        input.logins = logins.clone();
+        let output = s.client.get_id(input).await?;
+        let id = output.identity_id.ok_or_else(|| {
+            CognitoCredentialsError::invalid_response("GetId", "the answer has no IdentityId")
+        })?;
+        let identity = Identity {
+            id,
+            from_get_id: true,
+        };
+        *write(&s.identity) = Some(identity.clone());
+        Ok(identity)
+    }
+
+    /// Calls `GetCredentialsForIdentity` and caches what it gives. The operation's own error
+    /// comes back unconverted, so that the caller can react to `ResourceNotFoundException`.
+    async fn get_credentials(
+        &self,
+        identity: &Identity,
+        logins: &Option<Logins>,
+    ) -> Result<Result<Credentials, CognitoCredentialsError>, GetCredentialsForIdentityError> {
+        let s = &*self.shared;
+        let mut input = GetCredentialsForIdentityInput::new(identity.id.clone());
+        input.logins = logins.clone();
+        input.custom_role_arn = s.custom_role_arn.clone();
+        let output = s.client.get_credentials_for_identity(input).await?;
+        // The service may answer with another id for the same person (after identities were
+        // merged); that id is the one to use from now on.
+        if let Some(id) = output.identity_id.filter(|id| *id != identity.id) {
+            *write(&s.identity) = Some(Identity {
+                id,
+                from_get_id: identity.from_get_id,
+            });
+        }
+        Ok(self.cache(output.credentials))
+    }
+
+    fn cache(
+        &self,
+        credentials: Option<cognito_identity::types::Credentials>,
+    ) -> Result<Credentials, CognitoCredentialsError> {
+        const OP: &str = "GetCredentialsForIdentity";
+        let missing = |what: &str| {
+            CognitoCredentialsError::invalid_response(OP, format!("the answer has no {what}"))
+        };
+        let c = credentials.ok_or_else(|| missing("Credentials"))?;
+        let access_key_id = c.access_key_id.ok_or_else(|| missing("AccessKeyId"))?;
+        let secret_key = c.secret_key.ok_or_else(|| missing("SecretKey"))?;
+        let expiry = match c.expiration {
+            None => None,
+            Some(at) => Some(SystemTime::try_from(at).map_err(|e| {
+                CognitoCredentialsError::invalid_response(
+                    OP,
+                    format!("the Expiration {at} is out of range: {e}"),
+                )
+            })?),
+        };
+        let credentials = Credentials::new(
+            access_key_id,
+            secret_key,
+            c.session_token,
+            expiry,
+            PROVIDER_NAME,
+        );
+        let margin = self.shared.refresh_margin;
+        let refresh_at = expiry.map(|at| at.checked_sub(margin).unwrap_or(SystemTime::UNIX_EPOCH));
+        *write(&self.shared.cached) = Some(Cached {
+            credentials: credentials.clone(),
+            refresh_at,
+        });
+        Ok(credentials)
+    }
+}
+
+/// Reads a lock whose data stays consistent even if a holder panicked (every write is one
+/// assignment), so poisoning is ignored.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Any client of this workspace can sign with the provider's credentials.
+impl<C: CognitoIdentity + 'static> ProvideCredentials for CognitoCredentialsProvider<C> {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            self.credentials().await.map_err(|e| {
+                CredentialsError::ProviderError(format!(
+                    "Cognito identity pool {}: {e}",
+                    self.shared.identity_pool_id
+                ))
+            })
+        })
+    }
+}
+
+/// Builds a [`CognitoCredentialsProvider`]; start from [`CognitoCredentialsProvider::builder`].
+pub struct Builder<C> {
+    client: C,
+    identity_pool_id: String,
+    account_id: Option<String>,
+    custom_role_arn: Option<String>,
+    identity_id: Option<String>,
+    logins: Option<Box<dyn ProvideLogins>>,
+    refresh_margin: Duration,
+    clock: Clock,
+}
+
+impl<C> fmt::Debug for Builder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("identity_pool_id", &self.identity_pool_id)
+            .field("account_id", &self.account_id)
+            .field("custom_role_arn", &self.custom_role_arn)
+            .field("identity_id", &self.identity_id)
+            .field("logins", &self.logins.as_ref().map(|_| "** redacted **"))
+            .field("refresh_margin", &self.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: CognitoIdentity> Builder<C> {
+    /// The AWS account that owns the pool (`GetId`'s `AccountId`).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// The role to assume among those the pool's rules allow (`CustomRoleArn`).
+    pub fn custom_role_arn(mut self, arn: impl Into<String>) -> Self {
+        self.custom_role_arn = Some(arn.into());
+        self
+    }
+
+    /// An identity id obtained earlier (say, stored on the device), so that `GetId` is not
+    /// called. The provider never replaces an id given this way on its own.
+    pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
+        self.identity_id = Some(identity_id.into());
+        self
+    }
+
+    /// Fixed logins: provider name to token. Without logins the identity is unauthenticated.
+    pub fn logins<K: Into<String>, V: Into<String>>(
+        mut self,
+        logins: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let map: Logins = logins
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self.logins = Some(Box::new(map));
+        self
+    }
+
+    /// Logins asked from `source` on every refresh (see [`logins_fn`](crate::logins_fn) for
+    /// an async callback), so that tokens can be renewed between refreshes.
+    pub fn logins_provider(mut self, source: impl ProvideLogins) -> Self {
+        self.logins = Some(Box::new(source));
+        self
+    }
+
+    /// How long before their expiry credentials are replaced (default
+    /// [`DEFAULT_REFRESH_MARGIN`]).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The clock that decides whether cached credentials are fresh (default
+    /// [`SystemTime::now`]); tests use it to move time forward.
+    pub fn clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(now);
+        self
+    }
+
+    /// The provider.
+    pub fn build(self) -> CognitoCredentialsProvider<C> {
+        let identity = self.identity_id.map(|id| Identity {
+            id,
+            from_get_id: false,
+        });
+        CognitoCredentialsProvider {
+            shared: Arc::new(Shared {
+                client: self.client,
+                identity_pool_id: self.identity_pool_id,
+                account_id: self.account_id,
+                custom_role_arn: self.custom_role_arn,
+                logins: self.logins,
+                refresh_margin: self.refresh_margin,
+                clock: self.clock,
+                identity: RwLock::new(identity),
+                cached: RwLock::new(None),
+                refresh: tokio::sync::Mutex::new(None),
+                completed: AtomicU64::new(0),
+            }),
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! The string functions of the rules' standard library: `substring`, `uriEncode`,
+//! `isValidHostLabel`, `parseURL` and `aws.isVirtualHostableS3Bucket`.
+//!
+//! Each is a plain function on Rust values; evaluation checks argument types and turns
+//! results into rule values. None of them allocates more than its result.
+
+use std::fmt::Write;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// `substring(input, start, stop, reverse)`: the characters `start..stop` of `input`, counted
+/// from its end when `reverse` is true. `None` when the input holds any non-ASCII character
+/// (so that a character is a byte), or when the range is empty or does not fit.
+pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<String> {
+    if !input.is_ascii() {
+        return None;
+    }
+    let (start, stop) = (usize::try_from(start).ok()?, usize::try_from(stop).ok()?);
+    let len = input.len();
+    if start >= stop || stop > len {
+        return None;
+    }
+    let range = if reverse {
+        len - stop..len - start
+    } else {
+        start..stop
+    };
+    input.get(range).map(str::to_owned)
+}
+
+/// `uriEncode(value)`: percent-encodes every byte of the UTF-8 text except the unreserved
+/// characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`), with upper-case hex digits.
+pub(crate) fn uri_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// `isValidHostLabel(value, allowSubDomains)`: whether `value` is an RFC 1123 host label (1
+/// to 63 letters, digits and hyphens, neither starting nor ending with a hyphen), or with
+/// `allow_sub_domains`, such labels joined by dots.
+pub(crate) fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
+    if allow_sub_domains {
+        value.split('.').all(is_host_label)
+    } else {
+        is_host_label(value)
+    }
+}
+
+fn is_host_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// `aws.isVirtualHostableS3Bucket(value, allowSubDomains)`: whether an S3 bucket name can be
+/// the first label(s) of a host name. Each dot-separated part (the whole name when
+/// `allow_sub_domains` is false, where a dot fails) must be 3 to 63 lower-case letters,
+/// digits and hyphens, starting and ending with a letter or digit, and the name must not
+/// look like an IPv4 address.
+pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
+    let segment_ok = |s: &str| {
+        (3..=63).contains(&s.len())
+            && is_host_label(s)
+            && !s.bytes().any(|b| b.is_ascii_uppercase())
+    };
+    let parts_ok = if allow_sub_domains {
+        value.split('.').all(segment_ok)
+    } else {
+        segment_ok(value)
+    };
+    parts_ok && value.len() <= 63 && value.parse::<Ipv4Addr>().is_err()
+}
+
+/// The parts of a URL that `parseURL` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Url {
+    /// `http` or `https`.
+    pub(crate) scheme: String,
+    /// The host and port, as written (`[::1]:8080`).
+    pub(crate) authority: String,
+    /// The path as written, empty when there is none.
+    pub(crate) path: String,
+    /// The path with a trailing slash (`/` for no path).
+    pub(crate) normalized_path: String,
+    /// True when the host is an IPv4 or a bracketed IPv6 address.
+    pub(crate) is_ip: bool,
+}
+
+/// `parseURL(value)`: splits an `http` or `https` URL into its parts. `None` for any other
+/// scheme, a URL with a query, fragment or user info, an empty host, a malformed IPv6
+/// literal, or a port that is not a number.
+pub(crate) fn parse_url(value: &str) -> Option<Url> {
+    let (scheme, rest) = value.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    if rest.contains(['?', '#']) {
+        return None;
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(at) => rest.split_at(at),
+        None => (rest, ""),
+    };
+    if authority.is_empty()
+        || authority.contains('@')
+        || authority
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let (inside, after) = bracketed.split_once(']')?;
+        inside.parse::<Ipv6Addr>().ok()?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
+        };
+        (&authority[..inside.len() + 2], port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || port.parse::<u16>().is_err() {
+            return None;
+        }
+    }
+    if host.is_empty() {
+        return None;
+    }
+    let is_ip = host.starts_with('[') || host.parse::<Ipv4Addr>().is_ok();
+    let normalized_path = if path.ends_with('/') {
+        path.to_owned()
+    } else {
+        format!("{path}/")
+    };
+    Some(Url {
+        scheme,
+        authority: authority.to_owned(),
+        path: path.to_owned(),
+        normalized_path,
+        is_ip,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substring_counts_from_either_end_and_rejects_non_ascii() {
+        assert_eq!(substring("abcdefg", 0, 4, false).as_deref(), Some("abcd"));
+        assert_eq!(substring("abcdefg", 0, 4, true).as_deref(), Some("defg"));
+        assert_eq!(substring("defg", 1, 3, false).as_deref(), Some("ef"));
+        assert_eq!(substring("abcdef", 1, 3, true).as_deref(), Some("de"));
+        assert_eq!(substring("abcd", 0, 4, false).as_deref(), Some("abcd"));
+        // Out of range, empty or reversed ranges give nothing.
+        assert_eq!(substring("abc", 0, 4, false), None);
+        assert_eq!(substring("", 0, 1, false), None);
+        assert_eq!(substring("abc", 2, 2, false), None);
+        assert_eq!(substring("abc", 2, 1, true), None);
+        assert_eq!(substring("abc", -1, 2, false), None);
+        // Any non-ASCII character anywhere gives nothing, even outside the range.
+        assert_eq!(substring("abcdef\u{80}", 0, 4, false), None);
+        assert_eq!(substring("abcdef🐱", 0, 4, true), None);
+        assert_eq!(substring("\u{fdfd}", 0, 1, false), None);
+        // DEL is ASCII.
+        assert_eq!(
+            substring("\u{7f}abcdef", 0, 4, false).as_deref(),
+            Some("\u{7f}abc")
+        );
+    }
+
+    #[test]
+    fn uri_encode_keeps_only_unreserved_characters() {
+        assert_eq!(uri_encode("abc:defg"), "abc%3Adefg");
+        assert_eq!(
+            uri_encode("/:,?#[]{}|@! $&'()*+;=%<>\"^`\\"),
+            "%2F%3A%2C%3F%23%5B%5D%7B%7D%7C%40%21%20%24%26%27%28%29%2A%2B%3B%3D%25%3C%3E%22%5E%60%5C"
+        );
+        assert_eq!(
+            uri_encode("0123456789.underscore_dash-Tilda~"),
+            "0123456789.underscore_dash-Tilda~"
+        );
+        assert_eq!(uri_encode("😹"), "%F0%9F%98%B9");
+        assert_eq!(uri_encode("é"), "%C3%A9");
+        assert_eq!(uri_encode(""), "");
+    }
+
+    #[test]
+    fn host_labels_follow_rfc_1123() {
+        for ok in ["us-east-1", "3aws4", "a", &"a".repeat(63), "A-b"] {
+            assert!(is_valid_host_label(ok, false), "{ok}");
+        }
+        for bad in [
+            "",
+            "part1 part2",
+            "part1.part2",
+            "-lead",
+            "trail-",
+            "under_score",
+            &"a".repeat(64),
+            "é",
+        ] {
+            assert!(!is_valid_host_label(bad, false), "{bad}");
+        }
+        assert!(is_valid_host_label("part1.part2", true));
+        for bad in ["a..b", ".a", "a.", "a.-b", "a.b c"] {
+            assert!(!is_valid_host_label(bad, true), "{bad}");
+        }
+    }
+
+    #[test]
+    fn s3_bucket_names_are_virtual_hostable_only_when_dns_safe() {
+        for ok in [
+            "bucket-name",
+            "bucket-with-number-1",
+            "abc",
+            &"a".repeat(63),
+        ] {
+            assert!(is_virtual_hostable_s3_bucket(ok, false), "{ok}");
+        }
+        for dotted in ["bucket.name", "bucket.name.multiple.dots1"] {
+            assert!(!is_virtual_hostable_s3_bucket(dotted, false), "{dotted}");
+            assert!(is_virtual_hostable_s3_bucket(dotted, true), "{dotted}");
+        }
+        for bad in [
+            "BucketName",
+            "bucket_name",
+            "-bucket-name",
+            "bucket-name-",
+            "aa",
+            &"a".repeat(64),
+            ".bucket-name",
+            "bucket-name.",
+            "192.168.5.4",
+            "bucket-.name",
+            "bucket.-name",
+            "bucket..name",
+        ] {
+            assert!(!is_virtual_hostable_s3_bucket(bad, true), "{bad}");
+        }
+    }
+
+    fn url(text: &str) -> Option<(String, String, String, String, bool)> {
+        parse_url(text).map(|u| (u.scheme, u.authority, u.path, u.normalized_path, u.is_ip))
+    }
+
+    fn parts(
+        scheme: &str,
+        authority: &str,
+        path: &str,
+        normalized: &str,
+        is_ip: bool,
+    ) -> Option<(String, String, String, String, bool)> {
+        Some((
+            scheme.into(),
+            authority.into(),
+            path.into(),
+            normalized.into(),
+            is_ip,
+        ))
+    }
+
+    #[test]
+    fn parse_url_splits_http_urls() {
+        assert_eq!(
+            url("https://authority.com/custom-path"),
+            parts(
+                "https",
+                "authority.com",
+                "/custom-path",
+                "/custom-path/",
+                false
+            )
+        );
+        assert_eq!(
+            url("https://authority.com"),
+            parts("https", "authority.com", "", "/", false)
+        );
+        assert_eq!(
+            url("http://authority.com:8000/port"),
+            parts("http", "authority.com:8000", "/port", "/port/", false)
+        );
+        assert_eq!(
+            url("http://192.168.1.1:1234/foo/"),
+            parts("http", "192.168.1.1:1234", "/foo/", "/foo/", true)
+        );
+        assert_eq!(
+            url("https://[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443"),
+            parts(
+                "https",
+                "[2001:db8:85a3:8d3:1319:8a2e:370:7348]:443",
+                "",
+                "/",
+                true
+            )
+        );
+        assert_eq!(
+            url("http://[::1]/x"),
+            parts("http", "[::1]", "/x", "/x/", true)
+        );
+        // Host labels are not validated, and dotted non-addresses are not IPs.
+        assert_eq!(
+            url("http://99_ab-.com"),
+            parts("http", "99_ab-.com", "", "/", false)
+        );
+        assert_eq!(
+            url("https://999.999.abc.blah"),
+            parts("https", "999.999.abc.blah", "", "/", false)
+        );
+    }
+
+    #[test]
+    fn parse_url_rejects_what_is_not_an_endpoint() {
+        for bad in [
+            "acbd://example.com",
+            "example.com",
+            "https://example.com/path?query1=foo",
+            "https://example.com?x",
+            "https://example.com/#frag",
+            "http://abc.com:a/foo",
+            "http://abc.com:/foo",
+            "http://abc.com:99999",
+            "https://user@example.com",
+            "https://",
+            "https:///path",
+            "https://[not-ipv6]:443",
+            "https://[::1",
+            "https://[::1]x",
+            "https://exa mple.com",
+        ] {
+            assert_eq!(parse_url(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! `aws.partition`: which AWS partition a region belongs to, from `partitions.json`.
+//!
+//! The partition data ships inside the crate (`runtime/data/partitions.json`) and is parsed
+//! once, on first use. A region listed by a partition belongs to it (with any per-region
+//! overrides of its outputs); otherwise the first partition whose `regionRegex` matches;
+//! otherwise the `aws` partition, so that a region newer than this data still resolves
+//! the way the commercial partition names its endpoints.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use super::value::Value;
+use super::EndpointError;
+
+/// The partition data that ships with this crate.
+const BUILT_IN: &str = include_str!("../../data/partitions.json");
+
+/// The id of the partition used for regions no partition claims.
+const DEFAULT_PARTITION: &str = "aws";
+
+/// The AWS partitions, as `aws.partition` reads them.
+#[derive(Debug, Clone)]
+pub struct Partitions {
+    partitions: Vec<Partition>,
+    /// The index of the partition for regions no partition claims.
+    default: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Partition {
+    id: String,
+    region_regex: regex::Regex,
+    /// The listed regions, each with the outputs it overrides.
+    regions: BTreeMap<String, BTreeMap<String, Value>>,
+    /// `name`, `dnsSuffix`, `supportsFIPS` and the other fields rules read.
+    outputs: BTreeMap<String, Value>,
+}
+
+impl Partitions {
+    /// The partition data built into this crate, parsed on first use.
+    pub fn built_in() -> Result<&'static Partitions, EndpointError> {
+        static PARSED: OnceLock<Result<Partitions, EndpointError>> = OnceLock::new();
+        PARSED
+            .get_or_init(|| Partitions::from_json(BUILT_IN))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Parses partition data in the format of `partitions.json`.
+    pub fn from_json(text: &str) -> Result<Partitions, EndpointError> {
+        let bad = |what: String| EndpointError::Partitions(what);
+        let json: Json = serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let list = json
+            .get("partitions")
+            .and_then(Json::as_array)
+            .ok_or_else(|| bad("no `partitions` array".to_owned()))?;
+        let partitions = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| partition(p).map_err(|e| bad(format!("partitions[{i}]: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let default = partitions
+            .iter()
+            .position(|p| p.id == DEFAULT_PARTITION)
+            .ok_or_else(|| bad(format!("no `{DEFAULT_PARTITION}` partition")))?;
+        Ok(Partitions {
+            partitions,
+            default,
+        })
+    }
+
+    /// The partition ids, in the data's order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.partitions.iter().map(|p| p.id.as_str())
+    }
+
+    /// The record `aws.partition(region)` returns.
+    pub(crate) fn lookup(&self, region: &str) -> Value {
+        let listed = self
+            .partitions
+            .iter()
+            .find_map(|p| p.regions.get(region).map(|overrides| (p, Some(overrides))));
+        let (partition, overrides) = listed
+            .or_else(|| {
+                self.partitions
+                    .iter()
+                    .find(|p| p.region_regex.is_match(region))
+                    .map(|p| (p, None))
+            })
+            .unwrap_or_else(|| (&self.partitions[self.default], None));
+        let mut outputs = partition.outputs.clone();
+        if let Some(overrides) = overrides {
+            outputs.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Value::Record(outputs)
+    }
+}
+
+/// Parses one partition.
+fn partition(json: &Json) -> Result<Partition, String> {
+    let id = json
+        .get("id")
+        .and_then(Json::as_str)
+        .ok_or("no `id` string")?
+        .to_owned();
+    let regex_text = json
+        .get("regionRegex")
+        .and_then(Json::as_str)
+        .ok_or_else(|| format!("`{id}` has no `regionRegex` string"))?;
+    let region_regex = regex::Regex::new(regex_text)
+        .map_err(|e| format!("`{id}` has an invalid `regionRegex`: {e}"))?;
+    let mut outputs = record(json.get("outputs"), &format!("`{id}` outputs"))?;
+    // Rules read the partition's name from its outputs; older data leaves it to the id.
+    outputs
+        .entry("name".to_owned())
+        .or_insert_with(|| Value::Str(id.clone()));
+    let mut regions = BTreeMap::new();
+    if let Some(listed) = json.get("regions") {
+        let listed = listed
+            .as_object()
+            .ok_or_else(|| format!("`{id}` regions must be an object"))?;
+        for (region, fields) in listed {
+            let mut overrides = record(Some(fields), &format!("`{id}` region `{region}`"))?;
+            // A region's description is documentation, not an output.
+            overrides.remove("description");
+            regions.insert(region.clone(), overrides);
+        }
+    }
+    Ok(Partition {
+        id,
+        region_regex,
+        regions,
+        outputs,
+    })
+}
+
+fn record(json: Option<&Json>, what: &str) -> Result<BTreeMap<String, Value>, String> {
+    let fields = json
+        .and_then(Json::as_object)
+        .ok_or_else(|| format!("{what} must be an object"))?;
+    fields
+        .iter()
+        .map(|(k, v)| {
+            Value::from_json(v)
+                .map(|v| (k.clone(), v))
+                .ok_or_else(|| format!("{what}: `{k}` has no rules value"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(region: &str, name: &str) -> Value {
+        let Value::Record(fields) = Partitions::built_in().unwrap().lookup(region) else {
+            panic!("a record");
+        };
+        fields[name].clone()
+    }
+
+    fn name(region: &str) -> String {
+        match field(region, "name") {
+            Value::Str(s) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn listed_regions_then_regexes_then_aws() {
+        assert_eq!(name("us-east-1"), "aws");
+        assert_eq!(name("aws-cn-global"), "aws-cn");
+        assert_eq!(name("us-gov-west-1"), "aws-us-gov");
+        // Not listed, but matched by a partition's pattern.
+        assert_eq!(name("us-east-10"), "aws");
+        assert_eq!(name("cn-north-5"), "aws-cn");
+        assert_eq!(name("us-isob-east-9"), "aws-iso-b");
+        // Matched by nothing: the aws partition.
+        assert_eq!(name("mars-global"), "aws");
+        assert_eq!(name(""), "aws");
+        assert_eq!(
+            field("cn-north-1", "dnsSuffix"),
+            Value::Str("amazonaws.com.cn".into())
+        );
+        assert_eq!(field("us-east-1", "supportsFIPS"), Value::Bool(true));
+    }
+
+    #[test]
+    fn region_entries_override_outputs() {
+        let data = r#"{"partitions":[{"id":"aws","regionRegex":"^us-\\w+-\\d+$",
+            "outputs":{"name":"aws","dnsSuffix":"amazonaws.com","supportsFIPS":true},
+            "regions":{"us-odd-1":{"description":"Odd","supportsFIPS":false}}}]}"#;
+        let partitions = Partitions::from_json(data).unwrap();
+        let Value::Record(odd) = partitions.lookup("us-odd-1") else {
+            panic!("a record")
+        };
+        assert_eq!(odd["supportsFIPS"], Value::Bool(false));
+        assert!(!odd.contains_key("description"));
+        let Value::Record(even) = partitions.lookup("us-even-2") else {
+            panic!("a record")
+        };
+        assert_eq!(even["supportsFIPS"], Value::Bool(true));
+    }
+
+    #[test]
+    fn malformed_data_is_an_error() {
+        for (data, expected) in [
+            ("[", "not JSON"),
+            ("{}", "no `partitions` array"),
+            (
+                r#"{"partitions":[{"id":"aws","regionRegex":"(","outputs":{}}]}"#,
+                "partitions[0]: `aws` has an invalid `regionRegex`",
+            ),
+            (
+                r#"{"partitions":[{"id":"x","regionRegex":"x","outputs":{}}]}"#,
+                "no `aws` partition",
+            ),
+        ] {
+            let err = Partitions::from_json(data).unwrap_err().to_string();
+            assert!(err.contains(expected), "{data}: {err}");
+        }
+        let ids: Vec<_> = Partitions::built_in().unwrap().ids().collect();
+        assert!(ids.contains(&"aws-cn"), "{ids:?}");
+    }
+}
