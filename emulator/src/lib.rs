@@ -1,0 +1,296 @@
+//! `cognito-identity-local`: a local Amazon Cognito Identity for tests and development.
+//!
+//! It serves all 23 operations of the service through the generated `Router` of the
+//! `cognito-identity` crate, keeps its state in one SQLite file (or in memory), signs OpenID
+//! tokens with a key it makes once and publishes as a JWKS document, and answers boto3, the
+//! AWS CLI and the generated client as the service would. [`start`] runs it inside a tokio
+//! runtime (tests use that); the `cognito-identity-local` binary wraps it in a command line.
+//! Nothing here is shared machinery: HTTP serving and signature checks come from
+//! `aws-json-runtime`.
+
+pub mod cli;
+pub mod fault;
+pub mod ids;
+pub mod log;
+pub mod logins;
+pub mod service;
+pub mod store;
+pub mod tokens;
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aws_json_runtime::client::{OperationMeta, ServiceMeta};
+use aws_json_runtime::credentials::Credentials;
+use aws_json_runtime::serve::{RequestLog, Server, SigV4Verifier};
+use aws_json_runtime::{Bytes, HttpRequest, HttpResponse, HttpService};
+use cognito_identity::Router;
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::{Method, StatusCode};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use crate::fault::Fault;
+pub use crate::log::Level;
+pub use crate::service::{Emulator, Settings};
+use crate::store::Store;
+
+/// Where the JWKS document is served (also under `/.well-known/jwks_uri`, the path the real
+/// service uses).
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+/// Where the OpenID discovery document is served.
+pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The address to listen on.
+    pub host: String,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Where the database file (`cognito-identity.db`) lives; `None` keeps state in memory.
+    pub data_dir: Option<PathBuf>,
+    /// The region in ids and ARNs.
+    pub region: String,
+    /// The account in ARNs.
+    pub account_id: String,
+    /// The `iss` of issued tokens; `None` uses the server's URL.
+    pub issuer: Option<String>,
+    /// Which request log lines to write.
+    pub log_level: Level,
+    /// The key pair (access key id, secret) requests must be signed with, when signatures
+    /// are checked.
+    pub verify_signatures: Option<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+            data_dir: None,
+            region: "us-east-1".to_owned(),
+            account_id: "123456789012".to_owned(),
+            issuer: None,
+            log_level: Level::Info,
+            verify_signatures: None,
+        }
+    }
+}
+
+/// The database file's name inside the data directory.
+pub const DATABASE_FILE: &str = "cognito-identity.db";
+
+/// Why the emulator could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The listener could not be bound.
+    Bind(io::Error),
+    /// The data directory or database could not be opened, or the signing key read.
+    State(Fault),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::State(e) => write!(f, "cannot open the state: {}", e.message),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// The HTTP service: the generated router for the API, plus the JWKS and OpenID discovery
+/// documents at their well-known paths.
+pub struct Front {
+    router: Router<Emulator>,
+}
+
+impl Front {
+    /// The front for `emulator`.
+    pub fn new(emulator: Emulator) -> Front {
+        Front {
+            router: Router::new(emulator),
+        }
+    }
+
+    /// The emulator behind the router.
+    pub fn emulator(&self) -> &Emulator {
+        self.router.handler()
+    }
+
+    /// The document at a well-known path, for GET requests.
+    fn well_known(&self, path: &str) -> Option<serde_json::Value> {
+        let signer = self.emulator().signer();
+        match path {
+            JWKS_PATH | "/.well-known/jwks_uri" => Some(signer.jwks()),
+            DISCOVERY_PATH => {
+                let jwks_uri = format!("{}{JWKS_PATH}", signer.issuer().trim_end_matches('/'));
+                Some(signer.discovery(&jwks_uri))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl HttpService for Front {
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        if request.method() == Method::GET {
+            let mut response = match self.well_known(request.uri().path()) {
+                Some(doc) => http::Response::new(Bytes::from(doc.to_string())),
+                None => {
+                    let mut r =
+                        http::Response::new(Bytes::from_static(b"{\"message\":\"Not Found\"}"));
+                    *r.status_mut() = StatusCode::NOT_FOUND;
+                    r
+                }
+            };
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            return response;
+        }
+        self.router.handle(request).await
+    }
+
+    fn service_meta(&self) -> Option<&'static ServiceMeta> {
+        self.router.service_meta()
+    }
+
+    fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
+        self.router.operation_meta(target)
+    }
+}
+
+/// A running emulator; dropping it does not stop it, [`Running::shutdown`] does.
+pub struct Running {
+    addr: SocketAddr,
+    url: String,
+    front: Arc<Front>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl Running {
+    /// The URL clients use (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The HTTP service it serves, for calling in process.
+    pub fn front(&self) -> &Arc<Front> {
+        &self.front
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits until it has stopped.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.wait().await
+    }
+
+    /// Waits until the server stops (after SIGINT/SIGTERM when started by [`start`] with
+    /// `signals`).
+    pub async fn wait(self) -> io::Result<()> {
+        match self.task.await {
+            Ok(result) => result,
+            Err(e) => Err(io::Error::other(format!("the server task failed: {e}"))),
+        }
+    }
+}
+
+/// Opens the state `options` names.
+pub fn open_store(options: &Options) -> Result<Store, Fault> {
+    match &options.data_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Fault::internal(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            Store::open(&dir.join(DATABASE_FILE))
+        }
+        None => Store::in_memory(),
+    }
+}
+
+/// Starts the emulator on the current tokio runtime: binds, opens the state, and serves until
+/// [`Running::shutdown`] (or, with `signals`, SIGINT/SIGTERM as well).
+pub async fn start(options: Options, signals: bool) -> Result<Running, StartError> {
+    let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port))
+        .await
+        .map_err(StartError::Bind)?;
+    let addr = listener.local_addr().map_err(StartError::Bind)?;
+    let url = format!("http://{addr}");
+    let store = open_store(&options).map_err(StartError::State)?;
+    let settings = Settings {
+        region: options.region.clone(),
+        account_id: options.account_id.clone(),
+        issuer: options.issuer.clone().unwrap_or_else(|| url.clone()),
+    };
+    let front = Arc::new(Front::new(
+        Emulator::new(store, settings).map_err(StartError::State)?,
+    ));
+    let level = options.log_level;
+    let mut builder = Server::builder(SharedFront(front.clone())).other_requests(true);
+    // Operations the model signs need a signature made with the one configured key pair,
+    // scoped to the emulator's region; the model's unsigned operations pass without one.
+    if let Some((akid, secret)) = &options.verify_signatures {
+        let key = Credentials::new(akid, secret, None, None, "emulator");
+        builder = builder.sigv4(SigV4Verifier::new([key]).region(options.region.clone()));
+    }
+    let server = builder
+        .on_request(move |entry: &RequestLog<'_>| log::request(level, entry))
+        .listener(listener)
+        .map_err(StartError::Bind)?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stopped.await;
+        };
+        if signals {
+            server
+                .serve_with_shutdown(async move {
+                    tokio::select! {
+                        () = stopped => {}
+                        () = aws_json_runtime::serve::shutdown_signal() => {}
+                    }
+                })
+                .await
+        } else {
+            server.serve_with_shutdown(stopped).await
+        }
+    });
+    Ok(Running {
+        addr,
+        url,
+        front,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// The front shared between the server and [`Running`].
+struct SharedFront(Arc<Front>);
+
+impl HttpService for SharedFront {
+    fn call(&self, request: HttpRequest) -> impl std::future::Future<Output = HttpResponse> + Send {
+        self.0.call(request)
+    }
+    fn service_meta(&self) -> Option<&'static ServiceMeta> {
+        self.0.service_meta()
+    }
+    fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
+        self.0.operation_meta(target)
+    }
+}
