@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod credentials;
+mod date;
 pub mod endpoint;
 pub mod error;
 #[cfg(feature = "https")]

@@ -12,6 +12,8 @@ use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::date;
+
 /// Untyped JSON (`document` shapes).
 pub type Document = serde_json::Value;
 
@@ -78,43 +80,44 @@ impl DateTime {
         self.secs as f64 + f64::from(self.nanos) / 1_000_000_000.0
     }
 
-    /// Formats as RFC 3339 in UTC (`2014-04-29T18:30:38Z`, with a fraction when present).
+    /// Formats as RFC 3339 in UTC (`2014-04-29T18:30:38Z`), with a fraction only when there
+    /// is one and then without trailing zeros (`2014-04-29T18:30:38.25Z`). Errors outside the
+    /// years 0000 through 9999.
     pub fn to_rfc3339(&self) -> Result<String, DateTimeError> {
-        let t = self.to_offset()?;
-        t.format(&time::format_description::well_known::Rfc3339)
-            .map_err(|e| DateTimeError(format!("cannot format {self:?} as RFC 3339: {e}")))
+        date::format_rfc3339(self.secs, self.nanos)
+            .map_err(|e| DateTimeError(format!("cannot format as RFC 3339: {e}")))
     }
 
-    /// Parses an RFC 3339 date-time, with any offset or `Z`.
+    /// Parses an RFC 3339 date-time, with any offset or `Z`. The fraction may have any number
+    /// of digits; those past nanoseconds are dropped. A leap second (`23:59:60Z` on the last
+    /// day of a month) reads as the last nanosecond before the next minute.
     pub fn parse_rfc3339(text: &str) -> Result<Self, DateTimeError> {
-        let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| {
-            DateTimeError(format!("`{text}` is not an RFC 3339 date-time: {e}"))
-        })?;
-        Ok(Self::from_offset(t))
+        let (secs, nanos) = date::parse_rfc3339(text)
+            .map_err(|e| DateTimeError(format!("`{text}` is not an RFC 3339 date-time: {e}")))?;
+        Ok(Self::from_secs_nanos(secs, nanos))
     }
 
     /// Formats as an HTTP date (`Tue, 29 Apr 2014 18:30:38 GMT`); the fraction is dropped.
+    /// Errors before 1970 and after 9999, which the form cannot show.
     pub fn to_http_date(&self) -> Result<String, DateTimeError> {
-        let system = SystemTime::try_from(*self)?;
-        Ok(httpdate::fmt_http_date(system))
+        date::format_http_date(self.secs).ok_or_else(|| {
+            DateTimeError(format!(
+                "cannot format {} seconds since the epoch as an HTTP date: it holds only the \
+                 years 1970 through 9999",
+                self.secs
+            ))
+        })
     }
 
     /// Parses an HTTP date (IMF-fixdate, RFC 850 or asctime form).
     pub fn parse_http_date(text: &str) -> Result<Self, DateTimeError> {
-        let system = httpdate::parse_http_date(text)
-            .map_err(|e| DateTimeError(format!("`{text}` is not an HTTP date: {e}")))?;
-        Ok(Self::from(system))
-    }
-
-    fn to_offset(self) -> Result<time::OffsetDateTime, DateTimeError> {
-        let whole = time::OffsetDateTime::from_unix_timestamp(self.secs)
-            .map_err(|e| DateTimeError(format!("{} seconds is out of range: {e}", self.secs)))?;
-        Ok(whole + time::Duration::nanoseconds(i64::from(self.nanos)))
-    }
-
-    fn from_offset(t: time::OffsetDateTime) -> Self {
-        Self::from_secs_nanos(t.unix_timestamp(), t.nanosecond())
+        let secs = date::parse_http_date(text).ok_or_else(|| {
+            DateTimeError(format!(
+                "`{text}` is not an HTTP date (IMF-fixdate, RFC 850 or asctime form, 1970 \
+                 through 9999)"
+            ))
+        })?;
+        Ok(Self::from_secs(secs))
     }
 }
 
@@ -349,6 +352,61 @@ mod tests {
         assert_eq!(
             DateTime::parse_http_date("Tue, 29 Apr 2014 16:30:38 GMT").unwrap(),
             t
+        );
+    }
+
+    #[test]
+    fn http_dates_outside_1970_to_9999_are_errors_not_panics() {
+        for secs in [-1, -86_400 * 365, i64::MIN, 253_402_300_800, i64::MAX] {
+            let e = DateTime::from_secs(secs).to_http_date().unwrap_err();
+            assert!(e.to_string().contains("years 1970 through 9999"), "{e}");
+            assert!(e.to_string().contains(&secs.to_string()), "{e}");
+        }
+        assert_eq!(
+            DateTime::from_secs(0).to_http_date().unwrap(),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+        let last = DateTime::from_secs_nanos(253_402_300_799, 999_999_999);
+        assert_eq!(
+            last.to_http_date().unwrap(),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        assert!(DateTime::parse_http_date("Thu, 31 Dec 1969 23:59:59 GMT").is_err());
+    }
+
+    #[test]
+    fn rfc3339_outside_0000_to_9999_is_an_error_and_debug_still_prints() {
+        let last = DateTime::from_secs_nanos(253_402_300_799, 999_999_999);
+        assert_eq!(last.to_rfc3339().unwrap(), "9999-12-31T23:59:59.999999999Z");
+        assert_eq!(
+            DateTime::from_secs(-62_167_219_200).to_rfc3339().unwrap(),
+            "0000-01-01T00:00:00Z"
+        );
+        for t in [
+            DateTime::from_secs(-62_167_219_201),
+            DateTime::from_secs(253_402_300_800),
+            DateTime::from_secs(i64::MIN),
+        ] {
+            let e = t.to_rfc3339().unwrap_err();
+            assert!(e.to_string().contains("years 0000 through 9999"), "{e}");
+        }
+        assert_eq!(
+            format!("{:?}", DateTime::from_secs_nanos(-62_167_219_201, 5)),
+            "-62167219201.000000005s"
+        );
+    }
+
+    #[test]
+    fn rfc3339_keeps_fractions_offsets_and_names_bad_text() {
+        let t = DateTime::parse_rfc3339("1969-12-31t18:29:59.25-05:30").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (-1, 250_000_000));
+        assert_eq!(t.to_rfc3339().unwrap(), "1969-12-31T23:59:59.25Z");
+        let t = DateTime::parse_rfc3339("2016-12-31T23:59:60Z").unwrap();
+        assert_eq!(t.to_rfc3339().unwrap(), "2016-12-31T23:59:59.999999999Z");
+        let e = DateTime::parse_rfc3339("2015-02-29T00:00:00Z").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`2015-02-29T00:00:00Z` is not an RFC 3339 date-time: day 29 does not exist in 2015-02"
         );
     }
 
