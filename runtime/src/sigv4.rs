@@ -32,6 +32,7 @@ use crate::credentials::Credentials;
 use canonical::{Entry, PathMode, Tee};
 use date::AmzDate;
 
+pub(crate) use canonical::encode_component_into;
 pub use verify::{verify, verify_parts, VerifiedRequest, VerifyError, VerifyOptions};
 
 /// The only algorithm this module speaks.

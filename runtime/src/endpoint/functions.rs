@@ -4,7 +4,6 @@
 //! Each is a plain function on Rust values; evaluation checks argument types and turns
 //! results into rule values. None of them allocates more than its result.
 
-use std::fmt::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// `substring(input, start, stop, reverse)`: the characters `start..stop` of `input`, counted
@@ -30,16 +29,11 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
 /// `uriEncode(value)`: percent-encodes every byte of the UTF-8 text except the unreserved
 /// characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`), with upper-case hex digits.
 pub(crate) fn uri_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            // Writing to a `String` cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    // The same encoding as a SigV4 canonical URI component, so one function does both.
+    let mut out = Vec::with_capacity(value.len());
+    crate::sigv4::encode_component_into(&mut out, value.as_bytes());
+    // Percent-encoding leaves only ASCII, which is always UTF-8.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `isValidHostLabel(value, allowSubDomains)`: whether `value` is an RFC 1123 host label (1
