@@ -230,7 +230,11 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
                 }
             }
 
-            /// A client that sends every request through `transport`, with default settings.
+            /// A client that sends every request through `transport`, with default settings and
+            /// nothing else: no region, credentials or endpoint URL. Where the service's endpoint
+            /// rules need a region, or an operation is signed, calls fail before sending; set
+            /// those with [`Config::builder`](crate::runtime::Config::builder) and
+            /// [`Client::new`].
             pub fn with_transport(transport: impl #rt::Transport) -> Self {
                 Self::new(#rt::Config::builder().transport(transport).build())
             }

@@ -17,7 +17,11 @@ impl Client {
             core: ::aws_json_runtime::ClientCore::new(&crate::operation::SERVICE, config),
         }
     }
-    /// A client that sends every request through `transport`, with default settings.
+    /// A client that sends every request through `transport`, with default settings and
+    /// nothing else: no region, credentials or endpoint URL. Where the service's endpoint
+    /// rules need a region, or an operation is signed, calls fail before sending; set
+    /// those with [`Config::builder`](crate::runtime::Config::builder) and
+    /// [`Client::new`].
     pub fn with_transport(transport: impl ::aws_json_runtime::Transport) -> Self {
         Self::new(::aws_json_runtime::Config::builder().transport(transport).build())
     }
