@@ -23,6 +23,8 @@ pub mod retry;
 pub mod serve;
 pub mod server;
 pub mod sigv4;
+#[cfg(test)]
+mod test_support;
 pub mod transport;
 pub mod types;
 pub mod validate;

@@ -231,35 +231,9 @@ impl fmt::Debug for CallLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{ErrorKind, ErrorResponse};
-    use crate::retry::RetryKind;
-    use crate::transport::HttpResponse;
+    use crate::error::ErrorKind;
 
-    #[derive(Debug)]
-    struct TestError(UnhandledError);
-
-    impl fmt::Display for TestError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-
-    impl std::error::Error for TestError {}
-
-    impl OperationError for TestError {
-        fn from_response(response: &ErrorResponse) -> Self {
-            TestError(response.unhandled())
-        }
-        fn from_unhandled(error: UnhandledError) -> Self {
-            TestError(error)
-        }
-        fn retry_kind(&self) -> Option<RetryKind> {
-            None
-        }
-        fn to_response(&self, _: &'static str) -> HttpResponse {
-            HttpResponse::default()
-        }
-    }
+    use crate::test_support::TestError;
 
     type Op = MockOperation<u32, u32, TestError>;
 

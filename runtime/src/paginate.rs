@@ -288,35 +288,8 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::error::ErrorResponse;
-    use crate::retry::RetryKind;
-    use crate::transport::HttpResponse;
 
-    #[derive(Debug)]
-    struct TestError(UnhandledError);
-
-    impl fmt::Display for TestError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-
-    impl std::error::Error for TestError {}
-
-    impl OperationError for TestError {
-        fn from_response(response: &ErrorResponse) -> Self {
-            TestError(response.unhandled())
-        }
-        fn from_unhandled(error: UnhandledError) -> Self {
-            TestError(error)
-        }
-        fn retry_kind(&self) -> Option<RetryKind> {
-            None
-        }
-        fn to_response(&self, _: &'static str) -> HttpResponse {
-            HttpResponse::default()
-        }
-    }
+    use crate::test_support::TestError;
 
     /// A page: its items and its next token.
     type Page = (Vec<u32>, Option<String>);

@@ -1,0 +1,35 @@
+//! What the runtime's unit tests share: an operation error type for the generic machinery
+//! (paging, mocks) to be tested with, without a generated crate.
+
+use std::fmt;
+
+use crate::error::{ErrorResponse, OperationError, UnhandledError};
+use crate::retry::RetryKind;
+use crate::transport::HttpResponse;
+
+/// The smallest [`OperationError`]: every error is unhandled, none is retried.
+#[derive(Debug)]
+pub(crate) struct TestError(pub(crate) UnhandledError);
+
+impl fmt::Display for TestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TestError {}
+
+impl OperationError for TestError {
+    fn from_response(response: &ErrorResponse) -> Self {
+        TestError(response.unhandled())
+    }
+    fn from_unhandled(error: UnhandledError) -> Self {
+        TestError(error)
+    }
+    fn retry_kind(&self) -> Option<RetryKind> {
+        None
+    }
+    fn to_response(&self, _: &'static str) -> HttpResponse {
+        HttpResponse::default()
+    }
+}
