@@ -395,27 +395,20 @@ async fn from_env_reads_region_endpoint_and_credentials() {
     };
 
     // Everything from the profile.
-    let transport = recording(POOL_BODY);
-    let client = client_over(
+    let profile_client = client_over(
         ConfigBuilder::from_env_with(env(&[]), fs.clone()),
-        &transport,
+        &recording(POOL_BODY),
     );
-    assert_eq!(client.config().region(), Some("ap-south-1"));
-    client
-        .describe_identity_pool(DescribeIdentityPoolInput::new(POOL_ID))
-        .await
-        .expect("signed from the profile");
-    let request = only_request(&transport);
-    assert_eq!(request.uri.to_string(), "http://profile.example/");
-    let auth = parse_authorization(request.header("authorization").unwrap_or_default());
+    assert_eq!(profile_client.config().region(), Some("ap-south-1"));
+    let (uri, credential) =
+        signed_describe(ConfigBuilder::from_env_with(env(&[]), fs.clone())).await;
+    assert_eq!(uri, "http://profile.example/");
     assert!(
-        auth.credential.starts_with("AKIDPROFILE/") && auth.credential.contains("/ap-south-1/"),
-        "{}",
-        auth.credential
+        credential.starts_with("AKIDPROFILE/") && credential.contains("/ap-south-1/"),
+        "{credential}"
     );
 
     // The environment wins over the profile.
-    let transport = recording(POOL_BODY);
     let vars = [
         ("AWS_REGION", "eu-north-1"),
         (
@@ -426,44 +419,41 @@ async fn from_env_reads_region_endpoint_and_credentials() {
         ("AWS_ACCESS_KEY_ID", "AKIDENV"),
         ("AWS_SECRET_ACCESS_KEY", "s"),
     ];
-    let client = client_over(
-        ConfigBuilder::from_env_with(env(&vars), fs.clone()),
-        &transport,
-    );
-    client
-        .describe_identity_pool(DescribeIdentityPoolInput::new(POOL_ID))
-        .await
-        .expect("signed from the environment");
-    let request = only_request(&transport);
-    assert_eq!(request.uri.to_string(), "http://service.example/");
-    let auth = parse_authorization(request.header("authorization").unwrap_or_default());
+    let (uri, credential) =
+        signed_describe(ConfigBuilder::from_env_with(env(&vars), fs.clone())).await;
+    assert_eq!(uri, "http://service.example/");
     assert!(
-        auth.credential.starts_with("AKIDENV/") && auth.credential.contains("/eu-north-1/"),
-        "{}",
-        auth.credential
+        credential.starts_with("AKIDENV/") && credential.contains("/eu-north-1/"),
+        "{credential}"
     );
 
     // And what the code says wins over both.
-    let transport = recording(POOL_BODY);
-    let client = client_over(
+    let (uri, credential) = signed_describe(
         ConfigBuilder::from_env_with(env(&vars), fs)
             .region("us-west-2")
             .endpoint_url("http://explicit.example")
             .credentials(Credentials::new("AKIDCODE", "s", None, None, "code")),
-        &transport,
+    )
+    .await;
+    assert_eq!(uri, "http://explicit.example/");
+    assert!(
+        credential.starts_with("AKIDCODE/") && credential.contains("/us-west-2/"),
+        "{credential}"
     );
+}
+
+/// Calls DescribeIdentityPool (a signed operation) with `config` over a recording transport,
+/// and returns where the request went and the `Credential` of its signature.
+async fn signed_describe(config: ConfigBuilder) -> (String, String) {
+    let transport = recording(POOL_BODY);
+    let client = client_over(config, &transport);
     client
         .describe_identity_pool(DescribeIdentityPoolInput::new(POOL_ID))
         .await
-        .expect("signed with explicit credentials");
+        .expect("a signed call");
     let request = only_request(&transport);
-    assert_eq!(request.uri.to_string(), "http://explicit.example/");
     let auth = parse_authorization(request.header("authorization").unwrap_or_default());
-    assert!(
-        auth.credential.starts_with("AKIDCODE/") && auth.credential.contains("/us-west-2/"),
-        "{}",
-        auth.credential
-    );
+    (request.uri.to_string(), auth.credential)
 }
 
 #[tokio::test]
