@@ -282,24 +282,27 @@ fn the_margin_is_configurable() {
     });
 }
 
+/// The access key ids `callers` concurrent tasks get from `provider`, in task order.
+async fn concurrent_key_ids(provider: &CognitoCredentialsProvider, callers: usize) -> Vec<String> {
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let provider = provider.clone();
+            tokio::spawn(async move { provider.credentials().await })
+        })
+        .collect();
+    let mut keys = Vec::new();
+    for task in tasks {
+        keys.push(task.await.unwrap().unwrap().access_key_id().to_owned());
+    }
+    keys
+}
+
 #[test]
 fn twenty_concurrent_callers_share_one_refresh() {
     let (client, state) = service();
     state.yields.store(50, Ordering::SeqCst);
     let provider = builder(client, &state).build();
-    let keys = block_on(async {
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let provider = provider.clone();
-                tokio::spawn(async move { provider.credentials().await })
-            })
-            .collect();
-        let mut keys = Vec::new();
-        for task in tasks {
-            keys.push(task.await.unwrap().unwrap().access_key_id().to_owned());
-        }
-        keys
-    });
+    let keys = block_on(concurrent_key_ids(&provider, 20));
     assert_eq!(keys, vec!["ASIAKEY1"; 20]);
     assert_eq!(state.get_id_calls.load(Ordering::SeqCst), 1);
     assert_eq!(state.credentials_calls.load(Ordering::SeqCst), 1);
@@ -313,19 +316,7 @@ fn concurrent_callers_share_a_refresh_whose_credentials_are_already_within_the_m
     state.yields.store(50, Ordering::SeqCst);
     *state.lifetime.lock().unwrap() = Some(Duration::from_secs(90));
     let provider = builder(client, &state).build();
-    let keys = block_on(async {
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let provider = provider.clone();
-                tokio::spawn(async move { provider.credentials().await })
-            })
-            .collect();
-        let mut keys = Vec::new();
-        for task in tasks {
-            keys.push(task.await.unwrap().unwrap().access_key_id().to_owned());
-        }
-        keys
-    });
+    let keys = block_on(concurrent_key_ids(&provider, 20));
     assert_eq!(keys, vec!["ASIAKEY1"; 20]);
     assert_eq!(state.credentials_calls.load(Ordering::SeqCst), 1);
     // The next caller finds them inside the margin and refreshes.
