@@ -350,3 +350,50 @@ async fn every_attempt_carries_the_sdk_headers() {
     assert_eq!(header(0, "content-length"), body_length.to_string());
     assert!(header(0, "host").starts_with("127.0.0.1:"));
 }
+
+/// A client on the in-memory transport that answers 503 and then 200, with the given retry
+/// and operation-timeout settings.
+fn in_memory_503_then_ok(operation_timeout: Option<Duration>) -> Client {
+    let transport = aws_json_runtime::InMemoryTransport::sequence(vec![
+        (503, UNAVAILABLE.into()),
+        (200, OK.into()),
+    ]);
+    let mut builder = Config::builder()
+        .region("us-east-1")
+        .retry(quick_retries())
+        .transport(transport);
+    if let Some(limit) = operation_timeout {
+        builder = builder.operation_timeout(limit);
+    }
+    Client::new(builder.build())
+}
+
+/// tokio's sleep and timeout panic on a runtime built without its timer. A call that needs
+/// them answers with an error that says what to change instead.
+#[test]
+fn a_runtime_without_a_timer_gets_an_error_not_a_panic() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
+
+    // The retry after the 503 needs to wait.
+    let client = in_memory_503_then_ok(None);
+    let err = runtime.block_on(get_id(&client)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("cannot wait to retry it"), "{text}");
+    assert!(text.contains("enable_time"), "{text}");
+    assert!(text.contains("ServiceUnavailable"), "{text}");
+
+    // An operation timeout needs the timer before anything is sent.
+    let client = in_memory_503_then_ok(Some(Duration::from_secs(5)));
+    let err = runtime.block_on(get_id(&client)).unwrap_err();
+    assert!(err.to_string().contains("operation timeout"), "{err}");
+
+    // With the timer the same calls succeed after one retry.
+    let timed = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a current-thread runtime with its timer");
+    let client = in_memory_503_then_ok(Some(Duration::from_secs(5)));
+    assert!(timed.block_on(get_id(&client)).is_ok());
+}

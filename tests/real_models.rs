@@ -213,6 +213,7 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--offline",
         "--",
         "-D",
@@ -222,7 +223,13 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
     cargo(
         &workspace,
         &target,
-        &["doc", "--workspace", "--no-deps", "--offline"],
+        &[
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--offline",
+        ],
     );
     cargo(
         &workspace,

@@ -203,6 +203,7 @@ list-map = { path = "../list_map" }
 smithy-shapes = { path = "../smithy_shapes" }
 sensitive = { path = "../sensitive" }
 dotted-target-prefix = { path = "../dotted_target_prefix" }
+patterns = { path = "../patterns" }
 "#;
 
 /// Every fixture's crate compiles with warnings denied, and the checks in
@@ -233,7 +234,15 @@ fn fixture_crates_compile() {
     let started = Instant::now();
     let result = workspace.run_cargo(
         &target.join("fixture-target"),
-        &["test", "--workspace", "--lib", "--quiet", "--offline"],
+        // Every feature, so the optional modules (the mock) are built and tested too.
+        &[
+            "test",
+            "--workspace",
+            "--lib",
+            "--all-features",
+            "--quiet",
+            "--offline",
+        ],
     );
     eprintln!(
         "building and testing the fixture crates took {:.1?}",

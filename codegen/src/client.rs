@@ -211,7 +211,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let doc = docs::attrs(&format!(
         "A client for {full_name}: one async method per operation.\n\n\
          Build it from a [`Config`]({rt_path}::Config) that names the transport, and the region or endpoint URL. \
-         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with the generated [`Mock`](crate::mock::Mock) instead of HTTP.",
+         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with the generated `mock::Mock` (feature `mock`) instead of HTTP.",
         rt_path = "crate::runtime",
     ));
     quote! {

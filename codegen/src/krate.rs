@@ -110,6 +110,7 @@ impl<'a> Cx<'a> {
 /// Generates every file of the crate.
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
     check_references(service)?;
+    types::check_pattern_decisions(service)?;
     let names = Names::new(service);
     let cx = Cx {
         service,
@@ -193,13 +194,15 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
          - [`Client`] calls the service: one async method per operation.\n\
          - [`{trait_name}`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.\n\
          - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.\n\
-         - [`mock::Mock`] stands in for the service in tests: answers set per operation, every call recorded; [`pagination`] pages through paginated operations, also as streams.\n\n",
+         - [`pagination`] pages through paginated operations, also as streams.\n\
+         - `mock::Mock`, with the `mock` feature, stands in for the service in tests: answers set per operation, every call recorded.\n\n",
         meta.full_name,
         meta.api_version,
         meta.protocol.json_version(),
     );
     let skipped = unsupported_docs(&cx.service.unsupported);
-    let text = format!("{intro}{skipped}{service_docs}")
+    let unchecked = types::unchecked_patterns_docs(cx.service);
+    let text = format!("{intro}{skipped}{unchecked}{service_docs}")
         .trim_end()
         .to_owned();
     let attrs = docs::inner_attrs(&text);
@@ -212,6 +215,7 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub mod error;
         #[rustfmt::skip]
         pub mod operation;
+        #[cfg(feature = "mock")]
         #[rustfmt::skip]
         pub mod mock;
         #[rustfmt::skip]
@@ -265,35 +269,72 @@ fn cargo_toml(cx: &Cx<'_>) -> String {
         ("edition = \"2021\"\npublish = false\n", "")
     };
     // The runtime's features are the crate's: on by default, and off with the crate's own
-    // `default-features = false`, so users choose them where they name this crate.
-    let features = "\n[features]\ndefault = [\"https\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# Serving the router over HTTP.\nserver = [\"aws-json-runtime/server\"]\n";
+    // `default-features = false`, so users choose them where they name this crate. Gzip is
+    // the exception: a model with a compressible operation needs it on the client whatever
+    // the user picks, so the runtime dependency then asks for it itself.
+    let compresses = cx
+        .service
+        .operations
+        .iter()
+        .any(|op| op.request_compression.iter().any(|e| e == "gzip"));
+    let mut always = Vec::new();
+    if compresses {
+        always.push("gzip");
+    }
+    // Patterns with Unicode classes need the full regex engine, whatever the user picks.
+    if model::pattern::needs_full_engine(cx.service) {
+        always.push("unicode-patterns");
+    }
+    let features = "\n[features]\ndefault = [\"https\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# Gzip request bodies: compressing those the model allows, decoding them in the router.\ngzip = [\"aws-json-runtime/gzip\"]\n# Serving the router over HTTP (gzip bodies included).\nserver = [\"aws-json-runtime/server\"]\n# The generated `mock::Mock`, a stand-in for the service in tests.\nmock = []\n";
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{features}{lints}",
         name = opts.crate_name,
         description = description.replace('"', "\\\""),
-        runtime = without_default_features(&opts.runtime_dependency),
+        runtime = runtime_dependency(&opts.runtime_dependency, &always),
     )
 }
 
 /// The runtime dependency with its default features off: `{ path = "x" }` becomes
 /// `{ path = "x", default-features = false }`, and a bare version requirement becomes a
-/// table. The crate's own features then decide which runtime features are on.
-fn without_default_features(dependency: &str) -> String {
+/// table. The crate's own features then decide which runtime features are on, but for
+/// `always`, which the dependency itself asks for.
+fn runtime_dependency(dependency: &str, always: &[&str]) -> String {
     let dependency = dependency.trim();
-    match dependency
+    let inner = match dependency
         .strip_prefix('{')
         .and_then(|rest| rest.strip_suffix('}'))
     {
-        Some(inner) if inner.contains("default-features") => dependency.to_owned(),
-        Some(inner) if inner.trim().is_empty() => "{ default-features = false }".to_owned(),
-        Some(inner) => format!("{{ {}, default-features = false }}", inner.trim()),
-        None => format!("{{ version = {dependency}, default-features = false }}"),
+        Some(inner) if inner.contains("default-features") => inner.trim().to_owned(),
+        Some(inner) if inner.trim().is_empty() => "default-features = false".to_owned(),
+        Some(inner) => format!("{}, default-features = false", inner.trim()),
+        None => format!("version = {dependency}, default-features = false"),
+    };
+    if always.is_empty() {
+        return format!("{{ {inner} }}");
     }
+    let features: Vec<String> = always.iter().map(|f| format!("\"{f}\"")).collect();
+    format!("{{ {inner}, features = [{}] }}", features.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::without_default_features;
+    use super::runtime_dependency;
+
+    fn without_default_features(dependency: &str) -> String {
+        runtime_dependency(dependency, &[])
+    }
+
+    #[test]
+    fn the_runtime_dependency_asks_for_the_features_the_model_needs() {
+        assert_eq!(
+            runtime_dependency("{ workspace = true }", &["gzip"]),
+            r#"{ workspace = true, default-features = false, features = ["gzip"] }"#
+        );
+        assert_eq!(
+            runtime_dependency(r#""0.1""#, &["gzip"]),
+            r#"{ version = "0.1", default-features = false, features = ["gzip"] }"#
+        );
+    }
 
     #[test]
     fn the_runtime_dependency_loses_its_default_features() {

@@ -161,7 +161,7 @@ fn emit_pages(cx: &Cx<'_>, p: &PagedOp<'_>) -> TokenStream {
     ));
     let new_doc = docs::attrs(&format!(
         "Pages through `{name}` on `service` (a [`Client`](crate::Client), a \
-         [`Mock`](crate::mock::Mock) or any other [`{trait_name}`](crate::{trait_name})), \
+         `mock::Mock` or any other [`{trait_name}`](crate::{trait_name})), \
          starting from the token in `input` (unset for the first page)."
     ));
     quote! {

@@ -5,13 +5,16 @@
 //! Structures shared with the `error` module (exceptions) are emitted by `errors.rs`
 //! through [`emit_struct`]; everything about one structure is decided here.
 
-use model::ir::{self, ShapeKind};
+use std::collections::BTreeSet;
+
+use model::ir::{self, PatternCheck, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::krate::Cx;
 use crate::wire::{self, rt, SERDE_CRATE};
+use crate::CodegenError;
 
 /// The `types` module.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
@@ -93,6 +96,7 @@ An idempotency token: when left unset, the client fills it with a fresh random t
     if m.sensitive || sensitive_entries(cx, m) {
         text.push_str("\n\nThis value is sensitive: `Debug` prints it redacted.");
     }
+    text.push_str(&unchecked_pattern_notes(cx, &m.target));
     let deprecated = m.deprecated.as_ref().map(deprecated_attr);
     let doc = docs::attrs(&text);
     quote! { #doc #deprecated }
@@ -624,7 +628,7 @@ fn needs_check(cx: &Cx<'_>, name: &str) -> bool {
         || c.max_length.is_some()
         || c.min_value.is_some()
         || c.max_value.is_some()
-        || c.pattern.is_some();
+        || pattern_value(c).is_some();
     constrained
         || match &shape.kind {
             ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum(_) => true,
@@ -634,6 +638,126 @@ fn needs_check(cx: &Cx<'_>, name: &str) -> bool {
             }
             _ => false,
         }
+}
+
+/// The runtime `Pattern` that checks a shape's pattern, as decided when the model was read:
+/// `None` when the shape has no pattern or the pattern is not checked.
+fn pattern_value(c: &ir::Constraints) -> Option<TokenStream> {
+    let rt = rt();
+    let source = c.pattern.as_deref()?;
+    match c.pattern_check.as_ref()? {
+        PatternCheck::Lite { regex } if regex == source => {
+            Some(quote!(#rt::validate::Pattern::new(#source)))
+        }
+        PatternCheck::Lite { regex } => {
+            Some(quote!(#rt::validate::Pattern::translated(#source, #regex)))
+        }
+        PatternCheck::Unicode { regex } => {
+            Some(quote!(#rt::validate::Pattern::unicode(#source, #regex)))
+        }
+        PatternCheck::Unenforced { .. } => None,
+    }
+}
+
+/// Makes sure every pattern carries its decision, so that none is dropped unnoticed.
+/// `model::load_*` decides them all; an IR built another way may not.
+pub fn check_pattern_decisions(service: &ir::Service) -> Result<(), CodegenError> {
+    let undecided: Vec<&str> = service
+        .shapes
+        .values()
+        .filter(|s| s.constraints.pattern.is_some() && s.constraints.pattern_check.is_none())
+        .map(|s| s.name.as_str())
+        .collect();
+    if undecided.is_empty() {
+        return Ok(());
+    }
+    Err(CodegenError::Unsupported(format!(
+        "the patterns of {} carry no decision on how to check them; load models with `model::load_*`, which decides them",
+        undecided.join(", ")
+    )))
+}
+
+/// A Markdown code span holding `text`, whatever backticks it contains; control characters
+/// are written as escapes so the span stays on one line.
+fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The doc paragraphs saying which patterns the values of `target` (and of its list
+/// elements and map keys and values) have but this crate does not check; empty when none.
+fn unchecked_pattern_notes(cx: &Cx<'_>, target: &str) -> String {
+    let mut notes = String::new();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![target];
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let shape = cx.shape(name);
+        match &shape.kind {
+            ShapeKind::String => {
+                let c = &shape.constraints;
+                if let (Some(p), Some(PatternCheck::Unenforced { reason })) =
+                    (&c.pattern, &c.pattern_check)
+                {
+                    notes.push_str(&format!(
+                        "\n\nThe pattern {} is not checked here: {reason}.",
+                        code_span(p)
+                    ));
+                }
+            }
+            ShapeKind::List { member, .. } => todo.push(&member.target),
+            ShapeKind::Map { key, value, .. } => {
+                todo.push(&value.target);
+                todo.push(&key.target);
+            }
+            _ => {}
+        }
+    }
+    notes
+}
+
+/// The paragraph of the crate docs that lists the model's patterns this crate does not
+/// check, each with its shape and the reason; empty when every pattern is checked.
+pub fn unchecked_patterns_docs(service: &ir::Service) -> String {
+    let unchecked = model::pattern::unchecked(service);
+    if unchecked.is_empty() {
+        return String::new();
+    }
+    let items: String = unchecked
+        .iter()
+        .map(|u| {
+            format!(
+                "- `{}`: {} ({})\n",
+                u.shape,
+                code_span(&u.pattern),
+                u.reason
+            )
+        })
+        .collect();
+    format!("Patterns of the model that this crate does not check (values are sent and accepted without them):\n\n{items}\n")
 }
 
 fn check_fn_ident(cx: &Cx<'_>, name: &str) -> Ident {
@@ -746,9 +870,9 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                     quote! { #rt::validate::str_length(path, value, #min_len, #max_len, out); },
                 );
             }
-            if let Some(p) = &c.pattern {
+            if let Some(p) = pattern_value(c) {
                 body.push(quote! {
-                    static PATTERN: #rt::validate::Pattern = #rt::validate::Pattern::new(#p);
+                    static PATTERN: #rt::validate::Pattern = #p;
                     #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
                 });
             }
@@ -881,4 +1005,79 @@ fn within_limit(has_len: bool, checks: TokenStream) -> TokenStream {
 
 fn path_of_key() -> TokenStream {
     quote!(&path.key(key_text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_any_pattern_text() {
+        assert_eq!(code_span(r"^\d+$"), r"`^\d+$`");
+        assert_eq!(code_span("[!-`]"), "``[!-`]``");
+        assert_eq!(code_span("`a``"), "``` `a`` ```");
+        assert_eq!(code_span("a\nb"), r"`a\u{a}b`");
+    }
+
+    #[test]
+    fn each_decision_picks_its_pattern_constructor() {
+        let constraints = |pattern: &str, check: Option<PatternCheck>| ir::Constraints {
+            pattern: Some(pattern.to_owned()),
+            pattern_check: check,
+            ..ir::Constraints::default()
+        };
+        let text = |c: &ir::Constraints| pattern_value(c).map(|t| t.to_string());
+        let same = constraints(
+            "^a$",
+            Some(PatternCheck::Lite {
+                regex: "^a$".to_owned(),
+            }),
+        );
+        assert!(text(&same).is_some_and(|t| t.contains("Pattern :: new (\"^a$\")")));
+        let translated = constraints(
+            r"^\p{Print}$",
+            Some(PatternCheck::Lite {
+                regex: "^[[:print:]]$".to_owned(),
+            }),
+        );
+        assert!(text(&translated).is_some_and(|t| t.contains("Pattern :: translated")));
+        let unicode = constraints(
+            r"^\p{L}$",
+            Some(PatternCheck::Unicode {
+                regex: r"^\p{L}$".to_owned(),
+            }),
+        );
+        assert!(text(&unicode).is_some_and(|t| t.contains("Pattern :: unicode")));
+        let unenforced = constraints(
+            "^(?!a)$",
+            Some(PatternCheck::Unenforced {
+                reason: "look-ahead".to_owned(),
+            }),
+        );
+        assert_eq!(text(&unenforced), None);
+        assert_eq!(text(&constraints("^a$", None)), None);
+    }
+
+    #[test]
+    fn an_undecided_pattern_is_an_error_not_a_silent_skip() {
+        let text = r#"{"metadata": {"protocol": "json", "apiVersion": "1", "targetPrefix": "T",
+            "jsonVersion": "1.0", "serviceFullName": "S", "serviceId": "S",
+            "signatureVersion": "v4", "signingName": "s", "endpointPrefix": "s"},
+          "operations": {}, "shapes": {"Code": {"type": "string", "pattern": "[a-z]+"}}}"#;
+        let files = model::BotocoreFiles {
+            service: model::Source {
+                name: "service-2.json",
+                text,
+            },
+            paginators: None,
+            endpoint_rules: None,
+        };
+        let mut service = model::load_botocore(files).expect("the model loads");
+        assert!(check_pattern_decisions(&service).is_ok());
+        if let Some(code) = service.shapes.get_mut("Code") {
+            code.constraints.pattern_check = None;
+        }
+        let err = check_pattern_decisions(&service).expect_err("undecided");
+        assert!(err.to_string().contains("patterns of Code"), "{err}");
+    }
 }

@@ -4,7 +4,7 @@
 
 /// A client for Amazon Cognito Identity: one async method per operation.
 ///
-/// Build it from a [`Config`](crate::runtime::Config) that names the transport, and the region or endpoint URL. It also implements [`CognitoIdentity`](crate::CognitoIdentity), so code written against the trait can be tested with the generated [`Mock`](crate::mock::Mock) instead of HTTP.
+/// Build it from a [`Config`](crate::runtime::Config) that names the transport, and the region or endpoint URL. It also implements [`CognitoIdentity`](crate::CognitoIdentity), so code written against the trait can be tested with the generated `mock::Mock` (feature `mock`) instead of HTTP.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: ::aws_json_runtime::ClientCore,

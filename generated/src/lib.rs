@@ -5,7 +5,8 @@
 //! - [`Client`] calls the service: one async method per operation.
 //! - [`CognitoIdentity`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.
 //! - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.
-//! - [`mock::Mock`] stands in for the service in tests: answers set per operation, every call recorded; [`pagination`] pages through paginated operations, also as streams.
+//! - [`pagination`] pages through paginated operations, also as streams.
+//! - `mock::Mock`, with the `mock` feature, stands in for the service in tests: answers set per operation, every call recorded.
 //!
 //! **Amazon Cognito Federated Identities**
 //!
@@ -27,6 +28,7 @@ pub mod error;
 #[rustfmt::skip]
 pub mod operation;
 
+#[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
 

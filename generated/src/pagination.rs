@@ -15,7 +15,7 @@ pub struct ListIdentityPoolsPages<'a> {
 }
 
 impl<'a> ListIdentityPoolsPages<'a> {
-    /// Pages through `ListIdentityPools` on `service` (a [`Client`](crate::Client), a [`Mock`](crate::mock::Mock) or any other [`CognitoIdentity`](crate::CognitoIdentity)), starting from the token in `input` (unset for the first page).
+    /// Pages through `ListIdentityPools` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentity`](crate::CognitoIdentity)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentity>(
         service: &'a S,
         input: crate::types::ListIdentityPoolsInput,

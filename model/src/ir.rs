@@ -359,6 +359,30 @@ pub struct Constraints {
     pub max_value: Option<f64>,
     /// A regular expression that string values must match (unanchored, ECMA 262 style).
     pub pattern: Option<String>,
+    /// Decided by a pass ([`crate::pattern`]): how `pattern` is checked at run time. `Some`
+    /// exactly when `pattern` is.
+    pub pattern_check: Option<PatternCheck>,
+}
+
+/// How a model pattern is checked at run time, decided when the model is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PatternCheck {
+    /// Checked with `regex-lite`, which compiles `regex`: the model's text in Rust syntax.
+    Lite {
+        /// The text the runtime compiles.
+        regex: String,
+    },
+    /// Checked with the full `regex` engine, which the pattern needs for its Unicode classes
+    /// (or for another construct `regex-lite` lacks, such as nested classes).
+    Unicode {
+        /// The text the runtime compiles.
+        regex: String,
+    },
+    /// Not checked: no Rust regex engine can express the pattern.
+    Unenforced {
+        /// Why, naming the construct (`it uses negative look-ahead ...`).
+        reason: String,
+    },
 }
 
 /// Deprecation facts.

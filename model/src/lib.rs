@@ -10,6 +10,7 @@ pub mod customizations;
 pub mod error;
 pub mod ir;
 pub mod lower;
+pub mod pattern;
 pub mod smithy;
 pub mod validate;
 
@@ -61,9 +62,11 @@ pub fn detect_format(file: Source<'_>) -> Result<Format, Errors> {
     lower::detect_format(file)
 }
 
-/// Validates a lowered service and runs the IR passes (sensitivity, indirection).
+/// Validates a lowered service and runs the IR passes (sensitivity, indirection, how each
+/// pattern is checked).
 fn finish(mut service: ir::Service, file: &str) -> Result<ir::Service, Errors> {
     validate::validate(&service, file)?;
     validate::passes(&mut service, file)?;
+    pattern::pass(&mut service);
     Ok(service)
 }

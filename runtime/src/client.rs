@@ -3,13 +3,10 @@
 //! an input, sends it with retries, and reads the output or the operation's error.
 
 use std::fmt;
-use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use http::header::{HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,6 +15,7 @@ use crate::credentials::{Credentials, CredentialsChain, ProvideCredentials};
 use crate::error::{ErrorKind, ErrorResponse, OperationError, UnhandledError};
 use crate::profile::{Env, Fs, ProfileError, SharedConfig};
 use crate::retry::{RetryConfig, RetryQuota};
+use crate::timer;
 use crate::transport::{
     HttpRequest, HttpResponse, NoTransport, Transport, TransportError, TransportErrorKind,
     X_AMZ_TARGET,
@@ -524,7 +522,8 @@ impl ClientCore {
     /// The request body: the serialised input, gzip-compressed when the operation allows it,
     /// the configuration does, and it is at least the minimum compression size.
     fn body(&self, op: &'static OperationMeta, json: Vec<u8>) -> Result<Body, String> {
-        let compress = op.gzip_request
+        let compress = cfg!(feature = "gzip")
+            && op.gzip_request
             && self.config.request_compression
             && json.len() >= self.config.min_compression_size;
         if !compress {
@@ -533,11 +532,7 @@ impl ClientCore {
                 gzip: false,
             });
         }
-        let mut encoder =
-            GzEncoder::new(Vec::with_capacity(json.len() / 2), Compression::default());
-        encoder
-            .write_all(&json)
-            .and_then(|()| encoder.finish())
+        gzip(&json)
             .map(|bytes| Body {
                 bytes: Bytes::from(bytes),
                 gzip: true,
@@ -577,7 +572,20 @@ impl ClientCore {
         let Some(limit) = self.config.timeouts.operation else {
             return self.call(op, input, host_prefix).await;
         };
-        match tokio::time::timeout(limit, self.call(op, input, host_prefix)).await {
+        let limited = match timer::timeout(limit, self.call(op, input, host_prefix)) {
+            Ok(limited) => limited,
+            Err(missing) => {
+                return Err(E::from_unhandled(UnhandledError::new(
+                    ErrorKind::Request,
+                    format!(
+                        "{} has an operation timeout, but {}",
+                        op.name,
+                        missing.explain()
+                    ),
+                )))
+            }
+        };
+        match limited.await {
             Ok(result) => result,
             Err(_) => Err(E::from_unhandled(UnhandledError::transport(
                 TransportError::new(
@@ -660,7 +668,23 @@ impl ClientCore {
             last_retry_cost = Some(cost);
             let wait = self.config.retry.backoff(attempt);
             if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
+                match timer::sleep(wait) {
+                    Ok(sleep) => sleep.await,
+                    // Without a timer the call cannot wait: a configuration error, which
+                    // names the error it would have retried.
+                    Err(missing) => {
+                        return result.map_err(|e| {
+                            E::from_unhandled(UnhandledError::new(
+                                ErrorKind::Request,
+                                format!(
+                                    "{} failed with an error worth retrying ({e}) and cannot wait to retry it: {}",
+                                    op.name,
+                                    missing.explain()
+                                ),
+                            ))
+                        })
+                    }
+                }
             }
             attempt += 1;
         }
@@ -672,7 +696,16 @@ impl ClientCore {
         let Some(limit) = self.config.timeouts.attempt else {
             return sending.await;
         };
-        match tokio::time::timeout(limit, sending).await {
+        let limited = timer::timeout(limit, sending).map_err(|missing| {
+            TransportError::new(
+                TransportErrorKind::Other,
+                format!(
+                    "the request has an attempt timeout, but {}",
+                    missing.explain()
+                ),
+            )
+        })?;
+        match limited.await {
             Ok(result) => result,
             Err(_) => Err(TransportError::new(
                 TransportErrorKind::Timeout,
@@ -887,6 +920,24 @@ impl<'a> CallSigner<'a> {
             .map_err(|e| format!("cannot sign the {} request: {e}", self.op.name))?;
         Ok(request)
     }
+}
+
+/// Gzip-compresses a request body. Compression is an option a model offers the client, never a
+/// requirement, so without the `gzip` feature bodies go uncompressed; the code generator turns
+/// the feature on for a model with a compressible operation.
+#[cfg(feature = "gzip")]
+fn gzip(json: &[u8]) -> std::io::Result<Vec<u8>> {
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+    use std::io::Write;
+    let mut encoder = GzEncoder::new(Vec::with_capacity(json.len() / 2), Compression::default());
+    encoder.write_all(json)?;
+    encoder.finish()
+}
+
+#[cfg(not(feature = "gzip"))]
+fn gzip(_json: &[u8]) -> std::io::Result<Vec<u8>> {
+    Err(std::io::Error::other("built without the `gzip` feature"))
 }
 
 /// A request body ready to send.
@@ -1188,6 +1239,26 @@ mod tests {
         (body.bytes.to_vec(), gzip)
     }
 
+    #[cfg(not(feature = "gzip"))]
+    #[test]
+    fn without_the_gzip_feature_bodies_go_uncompressed() {
+        static SERVICE: ServiceMeta = ServiceMeta {
+            service_id: "Example",
+            api_version: "2020-01-01",
+            target_prefix: "Example",
+            content_type: "application/x-amz-json-1.1",
+            signing_name: "example",
+            endpoint_prefix: "example",
+            endpoint_rules: None,
+            crate_name: "example",
+            crate_version: "0.1.0",
+        };
+        let core = ClientCore::new(&SERVICE, Config::builder().min_compression_size(0).build());
+        let json = br#"{"Data":"0123456789"}"#;
+        assert_eq!(sent_body(&core, &GZIP_OP, json), (json.to_vec(), false));
+    }
+
+    #[cfg(feature = "gzip")]
     #[test]
     fn bodies_are_gzipped_from_the_minimum_size_when_the_model_allows_it() {
         use std::io::Read;

@@ -26,6 +26,17 @@ pub fn sanitize_error_code(raw: &str) -> &str {
     bare.trim()
 }
 
+/// The error code `raw` names once sanitized, if that is a shape name (a letter or `_`, then
+/// letters, digits and `_`); anything else names no error.
+fn error_code(raw: &str) -> Option<String> {
+    let code = sanitize_error_code(raw);
+    let mut chars = code.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    (starts_well && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| code.to_owned())
+}
+
 /// The error-naming parts of an error body: `__type`, `code`, and the message under any of
 /// its spellings. Each is read on its own, so a mistyped member elsewhere (or a message that
 /// is not a string) never hides the code.
@@ -165,16 +176,16 @@ impl ErrorResponse {
     pub fn from_response(response: &HttpResponse) -> Self {
         let body = response.body().clone();
         let parsed = ErrorBody::read(&body);
+        // The header wins, then `__type`, then `code`; a candidate that sanitizes to no shape
+        // name (empty, or garbage from a proxy) gives way to the next one.
         let header_code = response
             .headers()
             .get("x-amzn-errortype")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .and_then(|v| v.to_str().ok());
         let code = header_code
-            .or(parsed.type_)
-            .or(parsed.code)
-            .map(|raw| sanitize_error_code(&raw).to_owned())
-            .filter(|c| !c.is_empty());
+            .and_then(error_code)
+            .or_else(|| parsed.type_.as_deref().and_then(error_code))
+            .or_else(|| parsed.code.as_deref().and_then(error_code));
         let request_id = request_id(response.headers());
         ErrorResponse {
             status: response.status().as_u16(),
@@ -507,6 +518,26 @@ mod tests {
         let e = ErrorResponse::from_response(&r);
         assert_eq!(e.code.as_deref(), Some("HeaderError"));
         assert_eq!(e.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn an_empty_or_garbage_header_code_gives_way_to_the_body() {
+        for header in ["", "   ", ":", "#", "not a code", "<html>", "9Lives", "a#"] {
+            let r = response(
+                400,
+                &[("X-Amzn-ErrorType", header)],
+                r#"{"__type":"ns#BodyError","message":"m"}"#,
+            );
+            let e = ErrorResponse::from_response(&r);
+            assert_eq!(e.code.as_deref(), Some("BodyError"), "header {header:?}");
+        }
+        // Garbage everywhere names no code at all.
+        let r = response(
+            400,
+            &[("X-Amzn-ErrorType", "{}")],
+            r#"{"__type":"???","code":""}"#,
+        );
+        assert_eq!(ErrorResponse::from_response(&r).code, None);
     }
 
     #[test]

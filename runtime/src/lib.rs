@@ -25,6 +25,7 @@ pub mod server;
 pub mod sigv4;
 #[cfg(test)]
 mod test_support;
+mod timer;
 pub mod transport;
 pub mod types;
 pub mod validate;
@@ -53,6 +54,5 @@ pub use validate::{ConstraintViolation, Validate};
 /// stays short. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use regex::Regex;
     pub use serde_json;
 }

@@ -23,10 +23,8 @@ use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
+use hmac_sha256::{Hash as Sha256, HMAC as HmacSha256};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
-use sha2::digest::{FixedOutput, KeyInit, Update};
-use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 use canonical::{Entry, PathMode, Tee};
@@ -47,8 +45,6 @@ pub const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-secu
 /// The hex SHA-256 of an empty payload, the hash of every body-less request.
 const EMPTY_PAYLOAD_SHA256: &[u8; 64] =
     b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// What a signature is made with and for.
 #[derive(Debug, Clone, Copy)]
@@ -569,7 +565,7 @@ fn payload_hash(body: &[u8]) -> [u8; 64] {
     if body.is_empty() {
         *EMPTY_PAYLOAD_SHA256
     } else {
-        canonical::hex32(&Sha256::digest(body))
+        canonical::hex32(&Sha256::hash(body))
     }
 }
 
@@ -606,7 +602,7 @@ fn compute_signature(
     creq.put(signed_headers.as_bytes());
     creq.put(b"\n");
     creq.put(payload);
-    let creq_hash = canonical::hex32(&creq.hasher.finalize_fixed());
+    let creq_hash = canonical::hex32(&creq.hasher.finalize());
 
     let mut mac = signing_mac(secret, scope.date, scope.region, scope.service);
     let mut sts = MacSink {
@@ -620,7 +616,7 @@ fn compute_signature(
     scope.write(&mut sts);
     sts.put(b"\n");
     sts.put(&creq_hash);
-    let signature = canonical::hex32(&mac.finalize().into_bytes());
+    let signature = canonical::hex32(&mac.finalize());
     if let Some(capture) = capture {
         capture.signature = String::from_utf8_lossy(&signature).into_owned();
     }
@@ -635,30 +631,15 @@ struct MacSink<'a> {
 
 impl canonical::Sink for MacSink<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        Update::update(self.mac, bytes);
+        self.mac.update(bytes);
         if let Some(copy) = self.copy.as_deref_mut() {
             copy.extend_from_slice(bytes);
         }
     }
 }
 
-/// An HMAC-SHA256 keyed with `key`. HMAC pads a key of up to one block with zeros and first
-/// hashes a longer one, so building the padded block here gives the same MAC without a
-/// fallible constructor.
-fn hmac_with_key(key: &[u8]) -> HmacSha256 {
-    let mut block = [0_u8; 64];
-    if key.len() <= block.len() {
-        block[..key.len()].copy_from_slice(key);
-    } else {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    }
-    <HmacSha256 as KeyInit>::new(&block.into())
-}
-
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = hmac_with_key(key);
-    Update::update(&mut mac, data);
-    mac.finalize().into_bytes().into()
+    HmacSha256::mac(data, key)
 }
 
 /// The SigV4 signing key of a secret for one day, region and service:
@@ -701,7 +682,7 @@ thread_local! {
 /// The HMAC keyed with the signing key of (secret, date, region, service), derived at most
 /// once per thread while it stays among the recent keys.
 fn signing_mac(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
-    let derive = || hmac_with_key(&derive_signing_key(secret, date, region, service));
+    let derive = || HmacSha256::new(derive_signing_key(secret, date, region, service));
     let date_bytes: [u8; 8] = match date.as_bytes().try_into() {
         Ok(d) => d,
         Err(_) => return derive(),

@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::Regex;
 use serde_json::Value;
 
 /// The most violations one input reports; checks stop collecting once this many are found.
@@ -287,18 +286,74 @@ pub fn range(
     }
 }
 
-/// A compiled pattern, built on first use. A pattern the regex engine cannot compile (for
-/// example one using look-around) is not enforced.
+/// A model pattern, compiled on first use.
+///
+/// It keeps the model's text, which violation messages quote, and the text a Rust engine
+/// compiles: the same, or the model's Java/ECMA 262 syntax translated when the model is read
+/// (`\uD800\uDC00` pairs, Java's POSIX classes, Unicode classes written out as ranges, and so
+/// on). Most patterns use `regex-lite`; those whose Unicode classes (`\p{L}`) are too large to
+/// write out use the full `regex` engine, which only the `unicode-patterns` feature brings in
+/// (`Pattern::unicode`).
+///
+/// A pattern whose text does not compile is not enforced. Generated code never holds one:
+/// the code generator compiles every pattern with the same engine when it reads the model,
+/// and leaves out (and documents) those no engine can check.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<Regex>>,
+    regex: &'static str,
+    engine: Engine,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// Which engine compiles a [`Pattern`].
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Lite,
+    #[cfg(feature = "unicode-patterns")]
+    Unicode,
+}
+
+enum Compiled {
+    Lite(regex_lite::Regex),
+    #[cfg(feature = "unicode-patterns")]
+    Unicode(regex::Regex),
+}
+
+impl Compiled {
+    fn is_match(&self, value: &str) -> bool {
+        match self {
+            Compiled::Lite(re) => re.is_match(value),
+            #[cfg(feature = "unicode-patterns")]
+            Compiled::Unicode(re) => re.is_match(value),
+        }
+    }
 }
 
 impl Pattern {
-    /// A pattern from the model's text.
+    /// A pattern whose model text `regex-lite` compiles as it is.
     pub const fn new(source: &'static str) -> Self {
+        Self::translated(source, source)
+    }
+
+    /// A pattern with its model text (`source`, for messages) and the Rust syntax of it that
+    /// `regex-lite` compiles (`regex`).
+    pub const fn translated(source: &'static str, regex: &'static str) -> Self {
         Pattern {
             source,
+            regex,
+            engine: Engine::Lite,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A pattern with Unicode classes, compiled with the full `regex` engine from `regex`
+    /// (its `\w`, `\d`, `\s` and `\b` already written as ASCII classes, as Java reads them).
+    #[cfg(feature = "unicode-patterns")]
+    pub const fn unicode(source: &'static str, regex: &'static str) -> Self {
+        Pattern {
+            source,
+            regex,
+            engine: Engine::Unicode,
             compiled: OnceLock::new(),
         }
     }
@@ -308,10 +363,34 @@ impl Pattern {
         self.source
     }
 
-    fn regex(&self) -> Option<&Regex> {
+    /// The text the engine compiles.
+    pub fn regex(&self) -> &'static str {
+        self.regex
+    }
+
+    /// True when the pattern compiled, so [`pattern`] enforces it.
+    pub fn is_enforced(&self) -> bool {
+        self.compiled().is_some()
+    }
+
+    fn compiled(&self) -> Option<&Compiled> {
         self.compiled
-            .get_or_init(|| Regex::new(self.source).ok())
+            .get_or_init(|| match self.engine {
+                Engine::Lite => regex_lite::Regex::new(self.regex).ok().map(Compiled::Lite),
+                #[cfg(feature = "unicode-patterns")]
+                Engine::Unicode => regex::Regex::new(self.regex).ok().map(Compiled::Unicode),
+            })
             .as_ref()
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pattern")
+            .field("source", &self.source)
+            .field("regex", &self.regex)
+            .field("engine", &self.engine)
+            .finish()
     }
 }
 
@@ -326,7 +405,7 @@ pub fn pattern(
     if is_full(out) {
         return;
     }
-    if let Some(re) = pattern.regex() {
+    if let Some(re) = pattern.compiled() {
         if !re.is_match(value) {
             let shown: Option<&dyn fmt::Display> = if sensitive { None } else { Some(&value) };
             push(out, || {
@@ -735,6 +814,95 @@ mod tests {
         );
         assert_eq!(out.len(), 1);
         assert!(out[0].message.contains("less than or equal to 60"));
+    }
+
+    #[test]
+    fn translated_patterns_compile_the_rust_text_and_quote_the_model_text() {
+        static ASTRAL: Pattern = Pattern::translated(
+            r"^[\uD800\uDC00-\uDBFF\uDFFF]+$",
+            r"^[\x{10000}-\x{10FFFF}]+$",
+        );
+        let mut out = Vec::new();
+        pattern(
+            &Path::Root.member("Emoji"),
+            "\u{1F600}",
+            &ASTRAL,
+            false,
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        pattern(&Path::Root.member("Emoji"), "a", &ASTRAL, false, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0]
+                .message
+                .ends_with(r"pattern: ^[\uD800\uDC00-\uDBFF\uDFFF]+$"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_is_not_enforced() {
+        // Look-ahead, and a Unicode class for `regex-lite`: the code generator never emits
+        // either, so this only shows that nothing panics.
+        static AHEAD: Pattern = Pattern::new("^(?!x).+$");
+        static LETTERS: Pattern = Pattern::new(r"^\p{L}+$");
+        let mut out = Vec::new();
+        for p in [&AHEAD, &LETTERS] {
+            assert!(!p.is_enforced(), "{p:?}");
+            pattern(&Path::Root.member("V"), "x1", p, false, &mut out);
+        }
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn lite_patterns_read_perl_classes_as_ascii() {
+        static WORD: Pattern = Pattern::new(r"^\w+$");
+        assert!(WORD.is_enforced());
+        let mut out = Vec::new();
+        pattern(&Path::Root.member("V"), "abc_1", &WORD, false, &mut out);
+        assert!(out.is_empty());
+        pattern(
+            &Path::Root.member("V"),
+            "\u{e9}t\u{e9}",
+            &WORD,
+            false,
+            &mut out,
+        );
+        assert_eq!(out.len(), 1, "Java's \\w is ASCII");
+    }
+
+    #[cfg(feature = "unicode-patterns")]
+    #[test]
+    fn unicode_patterns_use_the_full_engine() {
+        static LETTERS: Pattern = Pattern::unicode(r"^\p{L}\w*$", r"^\p{L}[[:word:]]*$");
+        assert!(LETTERS.is_enforced());
+        let mut out = Vec::new();
+        pattern(
+            &Path::Root.member("Name"),
+            "\u{e9}tu_1",
+            &LETTERS,
+            false,
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        pattern(
+            &Path::Root.member("Name"),
+            "1abc",
+            &LETTERS,
+            false,
+            &mut out,
+        );
+        pattern(
+            &Path::Root.member("Name"),
+            "a\u{e9}",
+            &LETTERS,
+            false,
+            &mut out,
+        );
+        assert_eq!(out.len(), 2);
+        assert!(out[0].message.ends_with(r"pattern: ^\p{L}\w*$"));
     }
 
     #[test]

@@ -225,3 +225,43 @@ fn missing_required_members_of_recursive_shapes_are_all_reported() {
          Value null at 'root.children.2.member.children.1.member.label' failed to satisfy constraint: Member must not be null"
     );
 }
+
+/// The paths of the members of a `patterns` input that break their pattern, sorted.
+fn pattern_failures(input: Value) -> Vec<String> {
+    use patterns::runtime::Validate;
+    let input: patterns::types::CheckInput = serde_json::from_value(input).expect("reads");
+    let mut paths: Vec<String> = input.violations().into_iter().map(|v| v.path).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn patterns_are_checked_the_way_java_reads_them() {
+    // `\w` and `\p{Print}` are ASCII, `\p{L}` is any letter (written out as ranges for
+    // regex-lite in `DisplayName`, through the full engine in `QualifiedName`), a
+    // surrogate-pair range covers the supplementary planes, and the look-ahead pattern is
+    // documented as unchecked.
+    let good = json!({
+        "Code": "ABC-12",
+        "Printable": "Hello, world ~",
+        "Text": "plain, \u{e9}, \u{1F600}\n",
+        "RoleArn": "arn:aws:iam::123456789012:role/a-b/c.d@e",
+        "DisplayName": "\u{c9}mile 2",
+        "QualifiedName": "\u{c9}mile.Zo\u{eb}.\u{65e5}\u{672c}",
+        "Title": "   ",
+        "Titles": ["", " "]
+    });
+    assert_eq!(pattern_failures(good), Vec::<String>::new());
+    let bad = json!({
+        "Code": "abc-12",
+        "Printable": "caf\u{e9}",
+        "Text": "bell \u{7}",
+        "RoleArn": "arn:aws:iam::123456789012:role/a b",
+        "DisplayName": "Zo\u{eb}",
+        "QualifiedName": "a.b.c.d"
+    });
+    assert_eq!(
+        pattern_failures(bad),
+        ["code", "displayName", "printable", "qualifiedName", "roleArn", "text"]
+    );
+}

@@ -469,6 +469,12 @@ fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
                     skipped.operation, skipped.reason
                 );
             }
+            for unchecked in &generated.unchecked_patterns {
+                eprintln!(
+                    "warning: pattern of `{}` not checked ({}): {}",
+                    unchecked.shape, unchecked.reason, unchecked.pattern
+                );
+            }
             let files = generated.files;
             let label = standalone.out.display().to_string();
             let label = label.trim_end_matches(['/', '\\']).to_owned();

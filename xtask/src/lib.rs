@@ -115,6 +115,8 @@ pub struct StandaloneCrate {
     pub files: Files,
     /// The operations of the model the crate leaves out, and why.
     pub unsupported: Vec<model::ir::Unsupported>,
+    /// The patterns of the model the crate does not check, and why.
+    pub unchecked_patterns: Vec<model::pattern::UncheckedPattern>,
 }
 
 /// Generates, in memory, a standalone crate for the model at `model_path` (botocore or Smithy
@@ -149,6 +151,7 @@ pub fn generate_standalone(
     let files = codegen::generate(&loaded.service, &options)?;
     Ok(StandaloneCrate {
         files,
+        unchecked_patterns: model::pattern::unchecked(&loaded.service),
         unsupported: loaded.service.unsupported,
     })
 }

@@ -838,6 +838,8 @@ fn constraints(t: &BTreeMap<String, Value>) -> Result<Constraints, String> {
         min_value: num_field(range, "min")?,
         max_value: num_field(range, "max")?,
         pattern,
+        // Decided after validation, by `crate::pattern::pass`.
+        pattern_check: None,
     })
 }
 

@@ -31,7 +31,7 @@ pub struct Partitions {
 #[derive(Debug, Clone)]
 struct Partition {
     id: String,
-    region_regex: regex::Regex,
+    region_regex: regex_lite::Regex,
     /// The listed regions, each with the outputs it overrides.
     regions: BTreeMap<String, BTreeMap<String, Value>>,
     /// `name`, `dnsSuffix`, `supportsFIPS` and the other fields rules read.
@@ -109,7 +109,7 @@ fn partition(json: &Json) -> Result<Partition, String> {
         .get("regionRegex")
         .and_then(Json::as_str)
         .ok_or_else(|| format!("`{id}` has no `regionRegex` string"))?;
-    let region_regex = regex::Regex::new(regex_text)
+    let region_regex = regex_lite::Regex::new(regex_text)
         .map_err(|e| format!("`{id}` has an invalid `regionRegex`: {e}"))?;
     let mut outputs = record(json.get("outputs"), &format!("`{id}` outputs"))?;
     // Rules read the partition's name from its outputs; older data leaves it to the id.

@@ -4,8 +4,7 @@
 //! tests and error messages capture the same bytes as text; nothing here allocates unless a
 //! request has a query string or a path that needs normalising.
 
-use sha2::digest::Update;
-use sha2::Sha256;
+use hmac_sha256::Hash as Sha256;
 
 /// Where canonical bytes go: a hasher, a buffer, or both.
 pub(crate) trait Sink {
