@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+pub use crate::fuzz::FuzzArgs;
 use crate::{StaleError, CODEGEN_COMMAND, GENERATED_DIR};
 
 /// The help of `xtask`.
@@ -24,6 +25,7 @@ Commands:
   codegen         Generate a Rust client and server crate from a service model
   protocol-tests  Run protocol test suites against clients generated from their models
   endpoint-tests  Run endpoint rule test cases against the endpoint rules engine
+  fuzz            Run the fuzz targets for a few seconds each and report crashes
   help            Print this help, or the help of a command (`help codegen`)
 
 Options:
@@ -109,6 +111,35 @@ then `FAIL <case>: <reason>` per failed case. Exit status: 0 when every case
 passes, 1 otherwise, 2 on a usage error.
 ";
 
+/// The help of `xtask fuzz`.
+pub const FUZZ_HELP: &str = "\
+Run the cargo-fuzz targets of fuzz/ for a fixed time each and report crashes.
+
+Usage: cargo xtask fuzz [TARGET] [--seconds N]
+
+Targets: router (whole HTTP requests through the generated router), response
+(the client's handling of any response), model (the botocore and Smithy
+readers with lowering and validation), endpoint (the endpoint rules engine),
+sigv4_verify (SigV4 verification). Without TARGET, every target runs in turn.
+
+Seeds are written first into target/fuzz-corpus/<target>/ from the project's
+data (the model, protocol suites, fixtures, endpoint rule sets, SigV4 suite);
+the fuzzer keeps what it finds there too. Targets build once with
+`cargo +nightly fuzz build` into target/fuzz/; nothing is installed: without
+the nightly toolchain or cargo-fuzz the command fails and says how to get them.
+An input that panics, runs longer than 10 s or takes more than 2048 MiB is a
+crash, saved under target/fuzz-artifacts/<target>/; full logs go to
+target/fuzz-logs/.
+
+Options:
+      --seconds N  How long each target runs (default 10)
+  -h, --help       Print help
+
+Prints `<target>: N execs in S s (E/s), no crash` per target, or the crash and
+its saved input. Exit status: 0 when no target crashed, 1 otherwise, 2 on a
+usage error.
+";
+
 /// Which help text to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HelpTopic {
@@ -120,6 +151,8 @@ pub enum HelpTopic {
     ProtocolTests,
     /// `xtask endpoint-tests --help`.
     EndpointTests,
+    /// `xtask fuzz --help`.
+    Fuzz,
 }
 
 impl HelpTopic {
@@ -130,6 +163,7 @@ impl HelpTopic {
             HelpTopic::Codegen => CODEGEN_HELP,
             HelpTopic::ProtocolTests => PROTOCOL_TESTS_HELP,
             HelpTopic::EndpointTests => ENDPOINT_TESTS_HELP,
+            HelpTopic::Fuzz => FUZZ_HELP,
         }
     }
 
@@ -139,6 +173,7 @@ impl HelpTopic {
             HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
             HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
             HelpTopic::EndpointTests => "Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]\nFor more information, try `cargo xtask endpoint-tests --help`.",
+            HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N]\nFor more information, try `cargo xtask fuzz --help`.",
         }
     }
 }
@@ -154,6 +189,8 @@ pub enum Command {
     ProtocolTests(Vec<PathBuf>),
     /// `endpoint-tests`.
     EndpointTests(EndpointTestsArgs),
+    /// `fuzz`.
+    Fuzz(FuzzArgs),
 }
 
 /// The arguments of `endpoint-tests`.
@@ -245,6 +282,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             Some(topic) if topic == "codegen" => Ok(Command::Help(HelpTopic::Codegen)),
             Some(topic) if topic == "protocol-tests" => Ok(Command::Help(HelpTopic::ProtocolTests)),
             Some(topic) if topic == "endpoint-tests" => Ok(Command::Help(HelpTopic::EndpointTests)),
+            Some(topic) if topic == "fuzz" => Ok(Command::Help(HelpTopic::Fuzz)),
             Some(topic) => Err(UsageError::new(
                 HelpTopic::Main,
                 format!("unknown command `{}`", topic.to_string_lossy()),
@@ -253,6 +291,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         Some("codegen") => parse_codegen(args.collect()),
         Some("protocol-tests") => parse_protocol_tests(args.collect()),
         Some("endpoint-tests") => parse_endpoint_tests(args.collect()),
+        Some("fuzz") => parse_fuzz(args.collect()),
         _ => Err(UsageError::new(
             HelpTopic::Main,
             format!("unknown command `{}`", first.to_string_lossy()),
@@ -381,6 +420,70 @@ fn parse_endpoint_tests(args: Vec<OsString>) -> Result<Command, UsageError> {
     })
 }
 
+/// Parses the arguments of `fuzz`: at most one target, `--seconds N` (or `--seconds=N`), or a
+/// help flag.
+fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
+    let usage = |message: String| UsageError::new(HelpTopic::Fuzz, message);
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return Ok(Command::Help(HelpTopic::Fuzz));
+    }
+    let mut target: Option<String> = None;
+    let mut seconds: Option<u64> = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str() else {
+            return Err(usage(format!(
+                "unexpected argument `{}`",
+                arg.to_string_lossy()
+            )));
+        };
+        let value = if text == "--seconds" {
+            Some(args.next())
+        } else {
+            text.strip_prefix("--seconds=")
+                .map(|v| Some(OsString::from(v)))
+        };
+        if let Some(value) = value {
+            if seconds.is_some() {
+                return Err(usage("`--seconds` is given twice".to_owned()));
+            }
+            let parsed = value
+                .as_ref()
+                .and_then(|v| v.to_str())
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|&n| n > 0);
+            match parsed {
+                Some(n) => seconds = Some(n),
+                None => {
+                    return Err(usage(
+                        "`--seconds` needs a whole number of seconds above 0".to_owned(),
+                    ))
+                }
+            }
+            continue;
+        }
+        if text.starts_with('-') {
+            return Err(usage(format!("unknown option `{text}`")));
+        }
+        if let Some(first) = &target {
+            return Err(usage(format!(
+                "one target at a time: `{first}` and `{text}` were given"
+            )));
+        }
+        if !crate::fuzz::TARGETS.contains(&text) {
+            return Err(usage(format!(
+                "unknown fuzz target `{text}`; the targets are {}",
+                crate::fuzz::TARGETS.join(", ")
+            )));
+        }
+        target = Some(text.to_owned());
+    }
+    Ok(Command::Fuzz(FuzzArgs {
+        target,
+        seconds: seconds.unwrap_or(crate::fuzz::DEFAULT_SECONDS),
+    }))
+}
+
 /// Parses a command that takes only paths: `None` when a help flag is among them.
 fn parse_paths(args: Vec<OsString>, topic: HelpTopic) -> Result<Option<Vec<PathBuf>>, UsageError> {
     let mut paths = Vec::new();
@@ -407,6 +510,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Codegen(args) => codegen(&args),
         Command::ProtocolTests(paths) => protocol_tests(paths),
         Command::EndpointTests(args) => endpoint_tests(args),
+        Command::Fuzz(args) => crate::fuzz::run(&args),
     }
 }
 
@@ -646,6 +750,81 @@ mod tests {
         assert!(err
             .report()
             .ends_with("try `cargo xtask endpoint-tests --help`."));
+    }
+
+    #[test]
+    fn fuzz_takes_an_optional_target_and_seconds() {
+        assert_eq!(
+            parse_strs(&["fuzz"]),
+            Ok(Command::Fuzz(FuzzArgs {
+                target: None,
+                seconds: crate::fuzz::DEFAULT_SECONDS
+            }))
+        );
+        let expected = Command::Fuzz(FuzzArgs {
+            target: Some("router".to_owned()),
+            seconds: 5,
+        });
+        for args in [
+            &["fuzz", "router", "--seconds", "5"][..],
+            &["fuzz", "--seconds=5", "router"],
+        ] {
+            assert_eq!(parse_strs(args).as_ref(), Ok(&expected));
+        }
+        assert_eq!(
+            parse_strs(&["fuzz", "--seconds", "60"]),
+            Ok(Command::Fuzz(FuzzArgs {
+                target: None,
+                seconds: 60
+            }))
+        );
+        for target in crate::fuzz::TARGETS {
+            assert!(
+                matches!(parse_strs(&["fuzz", target]), Ok(Command::Fuzz(a)) if a.target.as_deref() == Some(target)),
+                "{target}"
+            );
+        }
+        for args in [
+            &["fuzz", "-h"][..],
+            &["fuzz", "model", "--help"],
+            &["help", "fuzz"],
+        ] {
+            assert_eq!(parse_strs(args), Ok(Command::Help(HelpTopic::Fuzz)));
+        }
+    }
+
+    #[test]
+    fn fuzz_misuse_is_a_usage_error() {
+        assert_eq!(
+            error_of(&["fuzz", "parser"]),
+            "unknown fuzz target `parser`; the targets are router, response, model, endpoint, sigv4_verify"
+        );
+        assert_eq!(
+            error_of(&["fuzz", "router", "model"]),
+            "one target at a time: `router` and `model` were given"
+        );
+        for args in [
+            &["fuzz", "--seconds"][..],
+            &["fuzz", "--seconds", "0"],
+            &["fuzz", "--seconds=-3"],
+            &["fuzz", "--seconds", "ten"],
+        ] {
+            assert_eq!(
+                error_of(args),
+                "`--seconds` needs a whole number of seconds above 0",
+                "{args:?}"
+            );
+        }
+        assert_eq!(
+            error_of(&["fuzz", "--seconds", "1", "--seconds=2"]),
+            "`--seconds` is given twice"
+        );
+        assert_eq!(
+            error_of(&["fuzz", "--runs", "5"]),
+            "unknown option `--runs`"
+        );
+        let err = parse_strs(&["fuzz", "x"]).expect_err("unknown target");
+        assert!(err.report().ends_with("try `cargo xtask fuzz --help`."));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod endpoints;
+pub mod fuzz;
 pub mod load;
 pub mod paths;
 pub mod protocol;

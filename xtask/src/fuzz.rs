@@ -1,0 +1,1227 @@
+//! `cargo xtask fuzz`: writes seed corpora from the project's own data, then runs the
+//! cargo-fuzz targets of `fuzz/` for a fixed time each and reports executions and crashes.
+//!
+//! Seeds are made at run time from the files the tests already use (the Cognito model, the
+//! protocol suites, the fixtures, the endpoint rule sets and the SigV4 suite), in the byte
+//! form each target reads (see `fuzz/src/lib.rs` and the head of each target), into
+//! `target/fuzz-corpus/<target>/`, where the fuzzer also keeps what it finds. Building and
+//! running go through `cargo +nightly fuzz`; this module installs nothing, and says how to get
+//! the nightly toolchain or cargo-fuzz when either is missing.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use model::ir::{self, ShapeKind, TimestampFormat};
+use serde_json::{json, Map, Value};
+
+/// The fuzz targets, in the order they run.
+pub const TARGETS: [&str; 5] = ["router", "response", "model", "endpoint", "sigv4_verify"];
+
+/// How long each target runs by default, in seconds.
+pub const DEFAULT_SECONDS: u64 = 10;
+
+/// The memory one fuzzing process may use before libFuzzer calls it a crash, in MiB.
+pub const RSS_LIMIT_MB: u64 = 2048;
+
+/// How long one input may run before libFuzzer calls it a hang (a crash), in seconds.
+pub const TIMEOUT_SECONDS: u64 = 10;
+
+/// Model files larger than this are left out of the model seeds: the fuzzer mutates small
+/// inputs far faster, and the big models add size, not new constructs.
+pub const MAX_MODEL_SEED_BYTES: usize = 200 * 1024;
+
+/// The cargo-fuzz project, relative to the workspace root.
+const FUZZ_DIR: &str = "fuzz";
+/// Where the fuzz targets are built (a directory of their own: they are built with other
+/// flags than the workspace).
+const BUILD_DIR: &str = "target/fuzz";
+/// The corpora, one directory per target.
+const CORPUS_DIR: &str = "target/fuzz-corpus";
+/// Crashing inputs, one directory per target.
+const ARTIFACT_DIR: &str = "target/fuzz-artifacts";
+/// The full output of each run.
+const LOG_DIR: &str = "target/fuzz-logs";
+
+/// The operation choice of the router target that sends the message's headers as they are
+/// (the target adds no `X-Amz-Target`); below it, a choice names an operation.
+const ROUTER_AS_GIVEN: u8 = 23;
+/// The choice of the response target that pages through `ListIdentityPools`.
+const RESPONSE_PAGES: u8 = 23;
+
+/// The arguments of `cargo xtask fuzz`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuzzArgs {
+    /// The one target to run; every target when `None`.
+    pub target: Option<String>,
+    /// How long each target runs.
+    pub seconds: u64,
+}
+
+impl Default for FuzzArgs {
+    fn default() -> Self {
+        FuzzArgs {
+            target: None,
+            seconds: DEFAULT_SECONDS,
+        }
+    }
+}
+
+/// One seed: a file name and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seed {
+    /// The file name (without directory), unique within its target.
+    pub name: String,
+    /// The input.
+    pub data: Vec<u8>,
+}
+
+impl Seed {
+    fn new(name: impl Into<String>, prefix: &[u8], body: &[u8]) -> Seed {
+        let mut data = prefix.to_vec();
+        data.extend_from_slice(body);
+        Seed {
+            name: file_name(&name.into()),
+            data,
+        }
+    }
+}
+
+/// A name made safe for a file: anything but ASCII letters, digits, `-`, `_` and `.` becomes
+/// `_`.
+fn file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The seeds of `target`, made from the files under the workspace `root`.
+pub fn seeds(target: &str, root: &Path) -> Result<Vec<Seed>> {
+    let mut seeds = match target {
+        "router" => router_seeds(root)?,
+        "response" => response_seeds(root)?,
+        "model" => model_seeds(root)?,
+        "endpoint" => endpoint_seeds(root)?,
+        "sigv4_verify" => sigv4_seeds(root)?,
+        other => bail!("unknown fuzz target `{other}`"),
+    };
+    // Two sources may give the same name; number the later ones.
+    let mut used = BTreeSet::new();
+    for seed in &mut seeds {
+        let base = seed.name.clone();
+        let mut n = 1;
+        while !used.insert(seed.name.clone()) {
+            n += 1;
+            seed.name = format!("{base}-{n}");
+        }
+    }
+    Ok(seeds)
+}
+
+/// Writes the seeds of `target` into its corpus directory, next to what earlier runs found,
+/// and returns the directory and the number of seeds.
+pub fn write_seeds(target: &str, root: &Path) -> Result<(PathBuf, usize)> {
+    let dir = root.join(CORPUS_DIR).join(target);
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let seeds = seeds(target, root)?;
+    for seed in &seeds {
+        let path = dir.join(format!("seed-{}", seed.name));
+        fs::write(&path, &seed.data).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok((dir, seeds.len()))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    serde_json::from_str(&read_text(path)?)
+        .with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The files of `dir` whose names end with `suffix`, sorted.
+fn files_ending(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("listing {}", dir.display()))?
+            .path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if path.is_file() && name.is_some_and(|n| n.ends_with(suffix)) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The file stem of `path` as text.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// An HTTP message in the fuzz targets' form: start line, headers, empty line, body.
+fn message(start: &str, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + body.len());
+    out.extend_from_slice(start.as_bytes());
+    out.push(b'\n');
+    for (name, value) in headers {
+        // Writing into a Vec cannot fail.
+        let _ = writeln!(out, "{name}: {value}");
+    }
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    out
+}
+
+/// The headers of a protocol suite's `serialized` or `response` object.
+fn suite_headers(value: &Value) -> Vec<(String, String)> {
+    value
+        .get("headers")
+        .and_then(Value::as_object)
+        .map(|headers| {
+            headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (name.clone(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn suite_body(value: &Value) -> &[u8] {
+    value
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .as_bytes()
+}
+
+/// Every case of the protocol suite files, as `(file stem, case)`.
+fn protocol_cases(root: &Path) -> Result<Vec<(String, crate::protocol::suite::Case)>> {
+    let mut cases = Vec::new();
+    for file in files_ending(&root.join("tests/protocol"), ".json")? {
+        let name = stem(&file);
+        for suite in crate::protocol::suite::read_file(&file)? {
+            cases.extend(suite.cases.into_iter().map(|case| (name.clone(), case)));
+        }
+    }
+    Ok(cases)
+}
+
+/// The workspace's Cognito Identity model, loaded as `cargo xtask codegen` loads it.
+fn cognito(root: &Path) -> Result<ir::Service> {
+    let [service, paginators, rules] = crate::WORKSPACE_MODEL_FILES;
+    Ok(crate::load::load_botocore_files(
+        (&root.join(service), service),
+        (&root.join(paginators), paginators),
+        (&root.join(rules), rules),
+    )?
+    .service)
+}
+
+/// The operations of `service` sorted by name: the order of the generated crate's
+/// `operation::ALL`, which the response target indexes.
+fn sorted_operations(service: &ir::Service) -> Vec<&ir::Operation> {
+    let mut operations: Vec<&ir::Operation> = service.operations.iter().collect();
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    operations
+}
+
+/// The wire code and HTTP status of error shape `name`.
+fn error_code_and_status(service: &ir::Service, name: &str) -> (String, u16) {
+    match service.shapes.get(name).and_then(|s| s.error.as_ref()) {
+        Some(error) => (error.code.clone(), error.http_status),
+        None => (name.to_owned(), 400),
+    }
+}
+
+fn router_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let service = cognito(root)?;
+    let content_type = service.metadata.protocol.content_type();
+    let mut seeds = Vec::new();
+    for op in sorted_operations(&service) {
+        let target = format!("{}.{}", service.metadata.target_prefix, op.name);
+        let headers = vec![
+            (
+                "Host".to_owned(),
+                "cognito-identity.us-east-1.amazonaws.com".to_owned(),
+            ),
+            ("Content-Type".to_owned(), content_type.to_owned()),
+            ("X-Amz-Target".to_owned(), target),
+        ];
+        // The handler reads its output from the request body, so one body carries both:
+        // the output's members, overwritten by the input's where names are shared.
+        let mut body = Map::new();
+        for shape in [&op.output, &op.input].into_iter().flatten() {
+            if let Value::Object(members) = Sampler::new(&service).shape(shape, 0) {
+                body.extend(members);
+            }
+        }
+        let body = Value::Object(body).to_string();
+        let request = message("POST / HTTP/1.1", &headers, body.as_bytes());
+        seeds.push(Seed::new(
+            format!("cognito-{}", op.name),
+            &[ROUTER_AS_GIVEN, 0],
+            &request,
+        ));
+        for error in &op.errors {
+            let (code, _) = error_code_and_status(&service, error);
+            let body = json!({ "__type": code, "message": format!("{} failed", op.name) });
+            let request = message("POST / HTTP/1.1", &headers, body.to_string().as_bytes());
+            seeds.push(Seed::new(
+                format!("cognito-{}-{code}", op.name),
+                &[ROUTER_AS_GIVEN, 1],
+                &request,
+            ));
+        }
+        let request = message("POST / HTTP/1.1", &headers, b"SomeNewException");
+        seeds.push(Seed::new(
+            format!("cognito-{}-unhandled", op.name),
+            &[ROUTER_AS_GIVEN, 2],
+            &request,
+        ));
+    }
+    // The protocol suites' requests carry bodies of every JSON type; each goes to one Cognito
+    // operation in turn.
+    let operations = u8::try_from(service.operations.len()).unwrap_or(ROUTER_AS_GIVEN);
+    let mut n: u8 = 0;
+    for (file, case) in protocol_cases(root)? {
+        let Some(serialized) = &case.serialized else {
+            continue;
+        };
+        let method = serialized
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("POST");
+        let uri = serialized.get("uri").and_then(Value::as_str).unwrap_or("/");
+        let request = message(
+            &format!("{method} {uri} HTTP/1.1"),
+            &suite_headers(serialized),
+            suite_body(serialized),
+        );
+        seeds.push(Seed::new(format!("{file}-{}", case.id), &[n, 0], &request));
+        n = (n + 1) % operations.max(1);
+    }
+    Ok(seeds)
+}
+
+fn response_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let service = cognito(root)?;
+    let content_type = service.metadata.protocol.content_type();
+    let headers = |extra: &[(&str, &str)]| {
+        let mut headers = vec![
+            ("Content-Type".to_owned(), content_type.to_owned()),
+            (
+                "x-amzn-RequestId".to_owned(),
+                "c0ffee00-0000-4000-8000-000000000000".to_owned(),
+            ),
+        ];
+        headers.extend(
+            extra
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        headers
+    };
+    let mut seeds = Vec::new();
+    let operations = sorted_operations(&service);
+    for (index, op) in operations.iter().enumerate() {
+        let choice = u8::try_from(index).context("more than 255 operations")?;
+        let output = match &op.output {
+            Some(shape) => Sampler::new(&service).shape(shape, 0),
+            None => json!({}),
+        };
+        let response = message("200 OK", &headers(&[]), output.to_string().as_bytes());
+        seeds.push(Seed::new(
+            format!("cognito-{}", op.name),
+            &[choice],
+            &response,
+        ));
+        if op.pagination.is_some() {
+            seeds.push(Seed::new(
+                format!("cognito-{}-pages", op.name),
+                &[RESPONSE_PAGES],
+                &response,
+            ));
+        }
+        for error in &op.errors {
+            let (code, status) = error_code_and_status(&service, error);
+            let body = json!({ "__type": code, "message": format!("{} failed", op.name) });
+            let response = message(
+                &status.to_string(),
+                &headers(&[]),
+                body.to_string().as_bytes(),
+            );
+            seeds.push(Seed::new(
+                format!("cognito-{}-{code}", op.name),
+                &[choice],
+                &response,
+            ));
+            // The forms AWS also uses: the code in a header with a namespace and a suffix,
+            // and a namespaced `__type`.
+            let header = format!("{code}:http://internal.amazon.com/coral/com.amazonaws.cognito/");
+            let body = json!({
+                "__type": format!("com.amazonaws.cognitoidentity#{code}"),
+                "Message": "capitalised message member",
+            });
+            let response = message(
+                &status.to_string(),
+                &headers(&[("X-Amzn-ErrorType", &header)]),
+                body.to_string().as_bytes(),
+            );
+            seeds.push(Seed::new(
+                format!("cognito-{}-{code}-header", op.name),
+                &[choice],
+                &response,
+            ));
+        }
+    }
+    let throttled = message(
+        "400",
+        &headers(&[]),
+        br#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+    );
+    seeds.push(Seed::new("throttled", &[0], &throttled));
+    seeds.push(Seed::new("empty-500", &[0], &message("500", &[], b"")));
+    let operation_count = u8::try_from(operations.len()).unwrap_or(RESPONSE_PAGES);
+    let mut n: u8 = 0;
+    for (file, case) in protocol_cases(root)? {
+        let Some(response) = &case.response else {
+            continue;
+        };
+        let status = response
+            .get("status_code")
+            .and_then(Value::as_u64)
+            .unwrap_or(200);
+        let data = message(
+            &status.to_string(),
+            &suite_headers(response),
+            suite_body(response),
+        );
+        seeds.push(Seed::new(format!("{file}-{}", case.id), &[n], &data));
+        n = (n + 1) % operation_count.max(1);
+    }
+    Ok(seeds)
+}
+
+/// The model target's reader choices (see `fuzz/fuzz_targets/model.rs`).
+const MODEL_BOTOCORE: u8 = 0;
+const MODEL_BOTOCORE_FILES: u8 = 1;
+const MODEL_SMITHY: u8 = 2;
+const MODEL_DETECT: u8 = 3;
+
+fn model_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let mut seeds = Vec::new();
+    let model_dir = root.join("model");
+    let service = read_text(&model_dir.join("service-2.json"))?;
+    let paginators = read_text(&model_dir.join("paginators-1.json"))?;
+    let rules = read_text(&model_dir.join("endpoint-rule-set-1.json"))?;
+    seeds.push(Seed::new(
+        "cognito-service",
+        &[MODEL_BOTOCORE],
+        service.as_bytes(),
+    ));
+    let joined = format!("{service}\0{paginators}\0{rules}");
+    seeds.push(Seed::new(
+        "cognito-files",
+        &[MODEL_BOTOCORE_FILES],
+        joined.as_bytes(),
+    ));
+    let smithy = read_text(&model_dir.join("cognito-identity-2014-06-30.smithy.json"))?;
+    seeds.push(Seed::new(
+        "cognito-smithy",
+        &[MODEL_SMITHY],
+        smithy.as_bytes(),
+    ));
+
+    let fixtures = root.join("tests/fixtures");
+    for file in files_ending(&fixtures, ".json")? {
+        let name = stem(&file);
+        if name.ends_with(".paginators-1") {
+            continue;
+        }
+        let text = read_text(&file)?;
+        seeds.push(Seed::new(
+            format!("fixture-{name}"),
+            &[MODEL_DETECT],
+            text.as_bytes(),
+        ));
+        let paginators = fixtures.join(format!("{name}.paginators-1.json"));
+        if paginators.is_file() {
+            let joined = format!("{text}\0{}", read_text(&paginators)?);
+            seeds.push(Seed::new(
+                format!("fixture-{name}-files"),
+                &[MODEL_BOTOCORE_FILES],
+                joined.as_bytes(),
+            ));
+        }
+    }
+
+    let models = root.join("tests/models");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&models)
+        .with_context(|| format!("listing {}", models.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join("service-2.json").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let text = read_text(&dir.join("service-2.json"))?;
+        if text.len() > MAX_MODEL_SEED_BYTES {
+            continue;
+        }
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        seeds.push(Seed::new(
+            format!("model-{name}"),
+            &[MODEL_BOTOCORE],
+            text.as_bytes(),
+        ));
+    }
+
+    for file in files_ending(&root.join("tests/protocol"), ".json")? {
+        let name = stem(&file);
+        for (index, suite) in crate::protocol::suite::read_file(&file)?.iter().enumerate() {
+            let (model, _) = crate::protocol::suite::service_model(suite);
+            seeds.push(Seed::new(
+                format!("{name}-suite-{index}"),
+                &[MODEL_BOTOCORE],
+                model.as_bytes(),
+            ));
+        }
+    }
+    Ok(seeds)
+}
+
+/// The endpoint target's modes (see `fuzz/fuzz_targets/endpoint.rs`).
+const ENDPOINT_RULES: u8 = 0;
+const ENDPOINT_COGNITO: u8 = 1;
+const ENDPOINT_PARTITIONS: u8 = 2;
+/// The endpoint target's flags for FIPS and dual-stack (on top of the mode).
+const ENDPOINT_FIPS: u8 = 8;
+const ENDPOINT_DUAL_STACK: u8 = 16;
+
+/// The `params` of every case in an endpoint tests file.
+fn endpoint_params(tests: &Value) -> Vec<Value> {
+    tests
+        .get("testCases")
+        .and_then(Value::as_array)
+        .map(|cases| {
+            cases
+                .iter()
+                .filter_map(|case| case.get("params").cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn endpoint_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let mut seeds = Vec::new();
+    let mut pair = |name: &str, rules: &str, tests: &Value| {
+        let params = endpoint_params(tests);
+        if params.is_empty() {
+            seeds.push(Seed::new(name, &[ENDPOINT_RULES], rules.as_bytes()));
+        }
+        for (index, params) in params.iter().enumerate() {
+            let text = format!("{rules}\0{params}");
+            seeds.push(Seed::new(
+                format!("{name}-{index}"),
+                &[ENDPOINT_RULES],
+                text.as_bytes(),
+            ));
+        }
+    };
+    for dir in ["model", "tests/endpoint-negative"] {
+        let dir = root.join(dir);
+        let rules = read_text(&dir.join("endpoint-rule-set-1.json"))?;
+        let tests = read_json(&dir.join("endpoint-tests-1.json"))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        pair(&name, &rules, &tests);
+    }
+    let suite = root.join("tests/endpoint-rules");
+    for file in files_ending(&suite.join("valid-rules"), ".json")? {
+        let name = stem(&file);
+        let rules = read_text(&file)?;
+        let cases = suite.join("test-cases").join(format!("{name}.json"));
+        let tests = if cases.is_file() {
+            read_json(&cases)?
+        } else {
+            Value::Null
+        };
+        pair(&name, &rules, &tests);
+    }
+
+    // The Cognito rules with each case's region and flags, and with partition data.
+    let tests = read_json(&root.join("model/endpoint-tests-1.json"))?;
+    for (index, params) in endpoint_params(&tests).iter().enumerate() {
+        let flag = |name: &str, bit: u8| {
+            if params.get(name).and_then(Value::as_bool) == Some(true) {
+                bit
+            } else {
+                0
+            }
+        };
+        let choice = ENDPOINT_COGNITO
+            | flag("UseFIPS", ENDPOINT_FIPS)
+            | flag("UseDualStack", ENDPOINT_DUAL_STACK);
+        let text_of = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or_default();
+        let mut text = text_of("Region").to_owned();
+        let endpoint = text_of("Endpoint");
+        if !endpoint.is_empty() {
+            text.push('\0');
+            text.push_str(endpoint);
+        }
+        seeds.push(Seed::new(
+            format!("cognito-{index}"),
+            &[choice],
+            text.as_bytes(),
+        ));
+    }
+    let partitions = read_text(&root.join("model/partitions.json"))?;
+    for region in [
+        "us-east-1",
+        "cn-north-1",
+        "us-gov-west-1",
+        "eu-isoe-west-1",
+        "xx-nowhere-9",
+    ] {
+        let text = format!("{partitions}\0{region}");
+        seeds.push(Seed::new(
+            format!("partitions-{region}"),
+            &[ENDPOINT_PARTITIONS],
+            text.as_bytes(),
+        ));
+    }
+    Ok(seeds)
+}
+
+/// The SigV4 target's flags (see `fuzz/fuzz_targets/sigv4_verify.rs`).
+const SIGV4_PARTS: u8 = 1;
+const SIGV4_SESSION_TOKEN: u8 = 2;
+const SIGV4_SIGN: u8 = 4;
+const SIGV4_PRESIGN: u8 = 8;
+
+fn sigv4_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let mut seeds = Vec::new();
+    let mut dirs = vec![root.join("tests/sigv4")];
+    while let Some(dir) = dirs.pop() {
+        let mut entries: Vec<PathBuf> = fs::read_dir(&dir)
+            .with_context(|| format!("listing {}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Some(extension) = path.extension().and_then(|e| e.to_str()) else {
+                continue;
+            };
+            let name = stem(&path);
+            let data = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let flags: &[u8] = match extension {
+                "sreq" => &[
+                    0,
+                    SIGV4_PARTS,
+                    SIGV4_SESSION_TOKEN,
+                    SIGV4_PARTS | SIGV4_SESSION_TOKEN,
+                ],
+                "req" => &[SIGV4_SIGN, SIGV4_PRESIGN, SIGV4_SIGN | SIGV4_SESSION_TOKEN],
+                _ => continue,
+            };
+            for &flag in flags {
+                seeds.push(Seed::new(
+                    format!("{name}.{extension}-{flag}"),
+                    &[flag],
+                    &data,
+                ));
+            }
+        }
+    }
+    Ok(seeds)
+}
+
+/// Makes example JSON values for shapes of a model: every member set, each value inside the
+/// model's constraints where a simple value can be (length, range, enum, pattern).
+struct Sampler<'a> {
+    service: &'a ir::Service,
+}
+
+/// How deep the sampler follows nested shapes (recursive shapes stop there).
+const SAMPLE_DEPTH: usize = 6;
+
+/// Strings tried, in order, for a string member: the first that fits the member's length and
+/// pattern is used.
+const STRING_CANDIDATES: [&str; 8] = [
+    "us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b",
+    "arn:aws:iam::123456789012:role/example",
+    "example",
+    "login.example.com",
+    "a",
+    "1",
+    "A",
+    "example example",
+];
+
+impl<'a> Sampler<'a> {
+    fn new(service: &'a ir::Service) -> Self {
+        Sampler { service }
+    }
+
+    fn shape(&self, name: &str, depth: usize) -> Value {
+        match self.service.shapes.get(name) {
+            Some(shape) => self.kind(shape, None, depth),
+            None => Value::Null,
+        }
+    }
+
+    fn member(&self, member: &ir::Member, depth: usize) -> Value {
+        match self.service.shapes.get(&member.target) {
+            Some(shape) => self.kind(shape, member.timestamp_format, depth + 1),
+            None => Value::Null,
+        }
+    }
+
+    fn kind(
+        &self,
+        shape: &ir::Shape,
+        timestamp_format: Option<TimestampFormat>,
+        depth: usize,
+    ) -> Value {
+        let c = &shape.constraints;
+        let count = usize::try_from(c.min_length.unwrap_or(1).clamp(1, 3)).unwrap_or(1);
+        match &shape.kind {
+            ShapeKind::Structure(members) => {
+                let mut object = Map::new();
+                // Past the depth limit only required members go on (a recursive shape may
+                // require itself), and past twice the limit nothing does.
+                for member in members {
+                    let wanted =
+                        depth < SAMPLE_DEPTH || (member.required && depth < SAMPLE_DEPTH * 2);
+                    if wanted {
+                        object.insert(member.name.clone(), self.member(member, depth));
+                    }
+                }
+                Value::Object(object)
+            }
+            ShapeKind::Union(members) => {
+                let mut object = Map::new();
+                if let Some(member) = members.first() {
+                    object.insert(member.name.clone(), self.member(member, depth));
+                }
+                Value::Object(object)
+            }
+            ShapeKind::List { member, .. } => {
+                if depth >= SAMPLE_DEPTH {
+                    return Value::Array(Vec::new());
+                }
+                let item = self.member(member, depth);
+                Value::Array(vec![item; count])
+            }
+            ShapeKind::Map { key, value, .. } => {
+                let mut object = Map::new();
+                if depth < SAMPLE_DEPTH {
+                    let value = self.member(value, depth);
+                    let key = self.member(key, depth);
+                    let key = key.as_str().unwrap_or("key").to_owned();
+                    object.insert(key, value);
+                }
+                Value::Object(object)
+            }
+            ShapeKind::String => Value::String(sample_string(c)),
+            ShapeKind::Enum(values) => {
+                values.first().map_or(Value::String(sample_string(c)), |v| {
+                    Value::String(v.value.clone())
+                })
+            }
+            ShapeKind::IntEnum(values) => json!(values.first().map_or(1, |v| v.value)),
+            ShapeKind::Boolean => Value::Bool(true),
+            ShapeKind::Byte
+            | ShapeKind::Short
+            | ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::BigInteger => {
+                // Range constraints are whole numbers for integer shapes.
+                let low = c.min_value.unwrap_or(1.0).max(1.0);
+                let value = c.max_value.map_or(low, |high| low.min(high));
+                json!(value as i64)
+            }
+            ShapeKind::Float | ShapeKind::Double | ShapeKind::BigDecimal => {
+                let low = c.min_value.unwrap_or(1.5);
+                json!(c.max_value.map_or(low, |high| low.min(high)))
+            }
+            ShapeKind::Blob => Value::String("ZXhhbXBsZQ==".to_owned()),
+            ShapeKind::Timestamp(format) => match timestamp_format.unwrap_or(*format) {
+                TimestampFormat::EpochSeconds => json!(1_700_000_000.5),
+                TimestampFormat::DateTime => Value::String("2023-11-14T22:13:20Z".to_owned()),
+                TimestampFormat::HttpDate => {
+                    Value::String("Tue, 14 Nov 2023 22:13:20 GMT".to_owned())
+                }
+            },
+            ShapeKind::Document => json!({ "k": [1, "v", true, null] }),
+        }
+    }
+}
+
+/// A string for a string shape: the first candidate that fits its length and pattern, padded
+/// or cut to the length bounds; the first candidate when none does.
+fn sample_string(constraints: &ir::Constraints) -> String {
+    let min = usize::try_from(constraints.min_length.unwrap_or(0)).unwrap_or(usize::MAX);
+    let max = constraints
+        .max_length
+        .and_then(|m| usize::try_from(m).ok())
+        .unwrap_or(usize::MAX);
+    let pattern = constraints
+        .pattern
+        .as_deref()
+        .and_then(|p| regex::Regex::new(p).ok());
+    let fit = |candidate: &str| {
+        let mut s: String = candidate.chars().take(max).collect();
+        while s.chars().count() < min.min(64) {
+            s.push('a');
+        }
+        s
+    };
+    STRING_CANDIDATES
+        .iter()
+        .map(|c| fit(c))
+        .find(|s| {
+            let length = s.chars().count();
+            length >= min && length <= max && pattern.as_ref().is_none_or(|p| p.is_match(s))
+        })
+        .unwrap_or_else(|| fit(STRING_CANDIDATES[0]))
+}
+
+/// What one target's run came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The target.
+    pub target: String,
+    /// The inputs it ran, as libFuzzer counted them.
+    pub execs: Option<u64>,
+    /// The time it ran.
+    pub seconds: f64,
+    /// How it failed, if it did.
+    pub failure: Option<Failure>,
+}
+
+/// How a run failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// libFuzzer found a crash, a hang or an out-of-memory input and saved it here.
+    Crash(PathBuf),
+    /// The run ended without success and without saving an input (a build or start-up
+    /// failure).
+    Other(String),
+}
+
+impl Outcome {
+    /// The summary line: `<target>: N execs in S s (E/s), no crash`, or the crash and where
+    /// its input was saved.
+    pub fn line(&self) -> String {
+        let execs = self.execs.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        let rate = match self.execs {
+            Some(n) if self.seconds > 0.0 => format!(" ({:.0}/s)", n as f64 / self.seconds),
+            _ => String::new(),
+        };
+        let ran = format!(
+            "{}: {execs} execs in {:.0} s{rate}",
+            self.target, self.seconds
+        );
+        match &self.failure {
+            None => format!("{ran}, no crash"),
+            Some(Failure::Crash(path)) => {
+                format!("{ran}, CRASH: input saved to {}", path.display())
+            }
+            Some(Failure::Other(why)) => format!("{ran}, FAILED: {why}"),
+        }
+    }
+}
+
+/// The number of inputs libFuzzer ran, from its final statistics (`-print_final_stats=1`) or,
+/// failing that, its closing `Done N runs in S second(s)` line.
+pub fn parse_execs(log: &str) -> Option<u64> {
+    let stat = log.lines().find_map(|line| {
+        line.trim()
+            .strip_prefix("stat::number_of_executed_units:")
+            .and_then(|n| n.trim().parse().ok())
+    });
+    stat.or_else(|| {
+        log.lines().find_map(|line| {
+            line.trim()
+                .strip_prefix("Done ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse().ok())
+        })
+    })
+}
+
+/// The seconds of libFuzzer's closing `Done N runs in S second(s)` line.
+pub fn parse_seconds(log: &str) -> Option<f64> {
+    log.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("Done ")?;
+        let (_, seconds) = rest.split_once(" runs in ")?;
+        seconds.split(' ').next()?.parse().ok()
+    })
+}
+
+/// Where libFuzzer saved the input that failed (`Test unit written to PATH`).
+pub fn parse_artifact(log: &str) -> Option<PathBuf> {
+    log.lines().find_map(|line| {
+        let (_, path) = line.split_once("Test unit written to ")?;
+        Some(PathBuf::from(path.trim()))
+    })
+}
+
+/// The lines of a failed run's log worth showing: the panic message and libFuzzer's
+/// verdict, without the statistics.
+pub fn failure_excerpt(log: &str) -> String {
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|line| {
+            !line.starts_with("stat::")
+                && !line.starts_with('#')
+                && !line.starts_with("INFO:")
+                && !line.trim().is_empty()
+        })
+        .collect();
+    let start = lines
+        .iter()
+        .position(|line| line.contains("panicked at") || line.contains("ERROR: libFuzzer"))
+        .unwrap_or(lines.len().saturating_sub(20));
+    lines[start..]
+        .iter()
+        .take(40)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fails with a message saying how to get the tool when `cargo +nightly` or `cargo fuzz` is
+/// missing.
+fn check_tools(root: &Path) -> Result<()> {
+    let works = |args: &[&str]| {
+        Command::new("cargo")
+            .args(args)
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !works(&["+nightly", "--version"]) {
+        bail!(
+            "the fuzz targets build on the nightly toolchain, which is not installed; \
+             install it with `rustup toolchain install nightly --profile minimal`"
+        );
+    }
+    if !works(&["+nightly", "fuzz", "--version"]) {
+        bail!("cargo-fuzz is not installed; install it with `cargo install cargo-fuzz`");
+    }
+    Ok(())
+}
+
+/// The `cargo +nightly fuzz <verb>` command with the build options every call shares:
+/// optimised, with debug assertions and overflow checks (cargo-fuzz's default), without a
+/// sanitizer (the code under test has no unsafe code, and the fuzzer runs about twice as fast).
+fn cargo_fuzz(root: &Path, verb: &str) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(root)
+        .args(["+nightly", "fuzz", verb, "--fuzz-dir", FUZZ_DIR])
+        .args(["--target-dir", BUILD_DIR])
+        .args(["--sanitizer", "none"]);
+    command
+}
+
+/// Runs one target for `seconds` on its corpus and the hand-made seeds.
+fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Outcome> {
+    let corpus = root.join(CORPUS_DIR).join(target);
+    let artifacts = root.join(ARTIFACT_DIR).join(target);
+    let logs = root.join(LOG_DIR);
+    for dir in [&artifacts, &logs] {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut command = cargo_fuzz(root, "run");
+    command.arg(target).arg(&corpus);
+    let hand_made = root.join(FUZZ_DIR).join("seeds").join(target);
+    if hand_made.is_dir() {
+        command.arg(&hand_made);
+    }
+    let mut artifact_prefix = artifacts.into_os_string();
+    artifact_prefix.push("/");
+    let mut prefix_arg = std::ffi::OsString::from("-artifact_prefix=");
+    prefix_arg.push(&artifact_prefix);
+    command
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .arg(format!("-rss_limit_mb={RSS_LIMIT_MB}"))
+        .arg(format!("-timeout={TIMEOUT_SECONDS}"))
+        .arg("-print_final_stats=1")
+        .arg(prefix_arg);
+    let started = Instant::now();
+    let output = command
+        .output()
+        .with_context(|| format!("running `cargo +nightly fuzz run {target}`"))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut log = String::from_utf8_lossy(&output.stdout).into_owned();
+    log.push_str(&String::from_utf8_lossy(&output.stderr));
+    let log_file = logs.join(format!("{target}.log"));
+    fs::write(&log_file, &log).with_context(|| format!("writing {}", log_file.display()))?;
+    let failure = if output.status.success() {
+        None
+    } else {
+        Some(match parse_artifact(&log) {
+            Some(path) => Failure::Crash(path),
+            None => Failure::Other(format!("{} (see {})", output.status, log_file.display())),
+        })
+    };
+    if failure.is_some() {
+        eprintln!("{}", failure_excerpt(&log));
+    }
+    Ok(Outcome {
+        target: target.to_owned(),
+        execs: parse_execs(&log),
+        seconds: parse_seconds(&log).unwrap_or(elapsed),
+        failure,
+    })
+}
+
+/// What `cargo xtask fuzz` does: seeds, one build, then each target in turn. Exit status 1
+/// when any target crashed or failed.
+pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
+    let root = crate::workspace_root();
+    let targets: Vec<&str> = match &args.target {
+        Some(target) => vec![target.as_str()],
+        None => TARGETS.to_vec(),
+    };
+    check_tools(&root)?;
+    for target in &targets {
+        let (dir, count) = write_seeds(target, &root)?;
+        println!("{target}: {count} seeds written to {}", dir.display());
+    }
+    let mut build = cargo_fuzz(&root, "build");
+    if let Some(target) = &args.target {
+        build.arg(target);
+    }
+    let status = build
+        .status()
+        .context("running `cargo +nightly fuzz build`")?;
+    if !status.success() {
+        bail!("building the fuzz targets failed ({status})");
+    }
+    let mut failed = false;
+    for target in targets {
+        let outcome = run_target(&root, target, args.seconds)?;
+        println!("{}", outcome.line());
+        failed |= outcome.failure.is_some();
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> PathBuf {
+        crate::workspace_root()
+    }
+
+    fn seeds_of(target: &str) -> Vec<Seed> {
+        match seeds(target, &root()) {
+            Ok(seeds) => seeds,
+            Err(e) => panic!("{target}: {e:#}"),
+        }
+    }
+
+    #[test]
+    fn every_target_gets_seeds_with_unique_names() {
+        for target in TARGETS {
+            let seeds = seeds_of(target);
+            assert!(seeds.len() >= 10, "{target}: {} seeds", seeds.len());
+            let names: BTreeSet<&str> = seeds.iter().map(|s| s.name.as_str()).collect();
+            assert_eq!(names.len(), seeds.len(), "{target}");
+        }
+    }
+
+    #[test]
+    fn router_seeds_name_every_cognito_operation_and_fit_its_constraints() {
+        let seeds = seeds_of("router");
+        let service = cognito(&root()).expect("the workspace model loads");
+        for op in &service.operations {
+            let name = format!("cognito-{}", op.name);
+            let seed = seeds
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap_or_else(|| panic!("no seed {name}"));
+            assert_eq!(seed.data[..2], [ROUTER_AS_GIVEN, 0]);
+            let text = String::from_utf8_lossy(&seed.data[2..]);
+            let target = format!("X-Amz-Target: AWSCognitoIdentityService.{}\n", op.name);
+            assert!(text.contains(&target), "{text}");
+            let (_, body) = text.split_once("\n\n").expect("a body");
+            let body: Value = serde_json::from_str(body).expect("a JSON body");
+            assert!(body.is_object(), "{body}");
+        }
+        let get_id = seeds
+            .iter()
+            .find(|s| s.name == "cognito-GetId")
+            .expect("GetId");
+        let text = String::from_utf8_lossy(&get_id.data);
+        assert!(
+            text.contains(r#""IdentityPoolId":"us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b""#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn response_seeds_index_operations_in_name_order() {
+        let seeds = seeds_of("response");
+        let first = seeds
+            .iter()
+            .find(|s| s.name == "cognito-CreateIdentityPool")
+            .expect("CreateIdentityPool");
+        assert_eq!(first.data[0], 0);
+        let last = seeds
+            .iter()
+            .find(|s| s.name == "cognito-UpdateIdentityPool")
+            .expect("UpdateIdentityPool");
+        assert_eq!(last.data[0], 22);
+        assert!(last.data[1..].starts_with(b"200 OK\n"));
+        assert!(seeds.iter().any(|s| s.data[0] == RESPONSE_PAGES));
+    }
+
+    #[test]
+    fn sigv4_seeds_are_the_suite_requests_with_each_flag() {
+        let seeds = seeds_of("sigv4_verify");
+        let vanilla: Vec<&Seed> = seeds
+            .iter()
+            .filter(|s| s.name.starts_with("get-vanilla.sreq-"))
+            .collect();
+        assert_eq!(vanilla.len(), 4);
+        let file = fs::read(root().join("tests/sigv4/get-vanilla/get-vanilla.sreq"))
+            .expect("the suite file");
+        assert!(vanilla.iter().all(|s| s.data[1..] == file[..]));
+        assert!(seeds
+            .iter()
+            .any(|s| s.name.starts_with("get-space.req") && s.data[0] == SIGV4_PRESIGN));
+    }
+
+    #[test]
+    fn model_seeds_skip_big_models_and_join_files_with_nul() {
+        let seeds = seeds_of("model");
+        assert!(seeds
+            .iter()
+            .all(|s| s.data.len() <= MAX_MODEL_SEED_BYTES + 64 * 1024));
+        let files = seeds
+            .iter()
+            .find(|s| s.name == "cognito-files")
+            .expect("cognito-files");
+        assert_eq!(files.data[0], MODEL_BOTOCORE_FILES);
+        assert_eq!(files.data.iter().filter(|&&b| b == 0).count(), 2);
+        assert!(seeds
+            .iter()
+            .any(|s| s.name.starts_with("input-json-suite-")));
+    }
+
+    #[test]
+    fn sample_strings_meet_length_and_pattern() {
+        let constraints = |min, max, pattern: Option<&str>| ir::Constraints {
+            min_length: min,
+            max_length: max,
+            pattern: pattern.map(str::to_owned),
+            ..ir::Constraints::default()
+        };
+        assert_eq!(
+            sample_string(&constraints(Some(1), Some(55), Some(r"[\w-]+:[0-9a-f-]+"))),
+            "us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b"
+        );
+        assert_eq!(
+            sample_string(&constraints(Some(1), Some(128), Some(r"^[\w._-]+$"))),
+            "example"
+        );
+        assert_eq!(
+            sample_string(&constraints(Some(10), Some(12), None)),
+            "us-east-1:0f"
+        );
+        assert_eq!(
+            sample_string(&constraints(Some(3), None, Some("^a+$"))),
+            "aaa"
+        );
+    }
+
+    #[test]
+    fn execs_and_artifacts_are_read_from_the_log() {
+        let log = "INFO: Seed: 1\n#1024 pulse cov: 10\nDone 5000 runs in 2 second(s)\n\
+                   stat::number_of_executed_units: 5001\nstat::peak_rss_mb: 50\n";
+        assert_eq!(parse_execs(log), Some(5001));
+        assert_eq!(parse_execs("Done 77 runs in 1 second(s)\n"), Some(77));
+        assert_eq!(parse_execs("nothing"), None);
+        assert_eq!(parse_seconds(log), Some(2.0));
+        assert_eq!(parse_seconds("nothing"), None);
+        let crash = "thread '<unnamed>' panicked at src/x.rs:1:1:\nboom\n\
+                     ==1== ERROR: libFuzzer: deadly signal\n\
+                     artifact_prefix='t/a/'; Test unit written to t/a/crash-0123\n\
+                     Base64: AAA=\nstat::number_of_executed_units: 9\n";
+        assert_eq!(parse_artifact(crash), Some(PathBuf::from("t/a/crash-0123")));
+        assert_eq!(parse_artifact(log), None);
+        let excerpt = failure_excerpt(crash);
+        assert!(
+            excerpt.starts_with("thread '<unnamed>' panicked at"),
+            "{excerpt}"
+        );
+        assert!(!excerpt.contains("stat::"), "{excerpt}");
+    }
+
+    #[test]
+    fn outcome_lines_say_execs_and_crashes() {
+        let mut outcome = Outcome {
+            target: "router".to_owned(),
+            execs: Some(12_000),
+            seconds: 10.0,
+            failure: None,
+        };
+        assert_eq!(
+            outcome.line(),
+            "router: 12000 execs in 10 s (1200/s), no crash"
+        );
+        outcome.failure = Some(Failure::Crash(PathBuf::from("target/a/crash-1")));
+        assert_eq!(
+            outcome.line(),
+            "router: 12000 execs in 10 s (1200/s), CRASH: input saved to target/a/crash-1"
+        );
+        outcome.execs = None;
+        outcome.failure = Some(Failure::Other("exit status: 1".to_owned()));
+        assert_eq!(
+            outcome.line(),
+            "router: ? execs in 10 s, FAILED: exit status: 1"
+        );
+    }
+}
