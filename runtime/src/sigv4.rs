@@ -15,6 +15,7 @@
 
 mod canonical;
 mod date;
+mod hash;
 mod verify;
 
 use std::borrow::Cow;
@@ -23,12 +24,12 @@ use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use hmac_sha256::{Hash as Sha256, HMAC as HmacSha256};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
 use crate::credentials::Credentials;
 use canonical::{Entry, PathMode, Tee};
 use date::AmzDate;
+use hash::{HmacSha256, Sha256};
 
 pub(crate) use canonical::encode_component_into;
 pub use verify::{verify, verify_parts, VerifiedRequest, VerifyError, VerifyOptions};
@@ -682,7 +683,7 @@ thread_local! {
 /// The HMAC keyed with the signing key of (secret, date, region, service), derived at most
 /// once per thread while it stays among the recent keys.
 fn signing_mac(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
-    let derive = || HmacSha256::new(derive_signing_key(secret, date, region, service));
+    let derive = || HmacSha256::new(&derive_signing_key(secret, date, region, service));
     let date_bytes: [u8; 8] = match date.as_bytes().try_into() {
         Ok(d) => d,
         Err(_) => return derive(),

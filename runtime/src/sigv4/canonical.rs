@@ -4,7 +4,7 @@
 //! tests and error messages capture the same bytes as text; nothing here allocates unless a
 //! request has a query string or a path that needs normalising.
 
-use hmac_sha256::Hash as Sha256;
+use super::hash::Sha256;
 
 /// Where canonical bytes go: a hasher, a buffer, or both.
 pub(crate) trait Sink {
