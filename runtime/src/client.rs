@@ -36,15 +36,23 @@ fn uuid_v4() -> [u8; 36] {
     // Set the version (4) and variant (10xx) bits of an RFC 4122 UUID.
     let hi = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let lo = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&hi.to_be_bytes());
-    bytes[8..].copy_from_slice(&lo.to_be_bytes());
     let mut text = [b'-'; 36];
-    // Where each byte's two digits go; the dashes sit at 8, 13, 18 and 23.
-    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-    for (byte, at) in bytes.iter().zip(AT) {
-        text[at] = HEX[usize::from(byte >> 4)];
-        text[at + 1] = HEX[usize::from(byte & 0xf)];
+    // The 32 digits, most significant first, fill every place but the dashes at 8, 13, 18
+    // and 23.
+    let slots = text
+        .iter_mut()
+        .enumerate()
+        .filter(|(at, _)| !matches!(at, 8 | 13 | 18 | 23))
+        .map(|(_, slot)| slot);
+    let nibbles = hi
+        .to_be_bytes()
+        .into_iter()
+        .chain(lo.to_be_bytes())
+        .flat_map(|byte| [byte >> 4, byte & 0xf]);
+    for (slot, nibble) in slots.zip(nibbles) {
+        if let Some(digit) = HEX.get(usize::from(nibble)) {
+            *slot = *digit;
+        }
     }
     text
 }
@@ -686,7 +694,8 @@ impl ClientCore {
                     }
                 }
             }
-            attempt += 1;
+            // Below `max_attempts` here, so this never saturates.
+            attempt = attempt.saturating_add(1);
         }
     }
 
@@ -750,18 +759,21 @@ impl ClientCore {
         let status = response.status();
         if status.is_success() {
             let body = response.body();
-            let json = crate::wire::json_or_empty_object(body);
-            serde_json::from_slice(json).map_err(|e| {
-                E::from_unhandled(
-                    UnhandledError::new(
-                        ErrorKind::Response,
-                        format!("the {} response does not match the model: {e}", op.name),
-                    )
-                    .with_status_and_body(status.as_u16(), body.clone())
-                    .with_request_id(crate::error::request_id(response.headers()))
-                    .with_source(e),
+            let malformed = |reason: &dyn fmt::Display| {
+                UnhandledError::new(
+                    ErrorKind::Response,
+                    format!(
+                        "the {} response does not match the model: {reason}",
+                        op.name
+                    ),
                 )
-            })
+                .with_status_and_body(status.as_u16(), body.clone())
+                .with_request_id(crate::error::request_id(response.headers()))
+            };
+            // Not UTF-8 or nested too deep, even in a member the model does not know: refused.
+            let json = crate::wire::json_text(body)
+                .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))?;
+            serde_json::from_str(json).map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
         } else {
             Err(E::from_response(&ErrorResponse::from_response(&response)))
         }

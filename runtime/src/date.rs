@@ -54,9 +54,12 @@ impl Civil {
         }
     }
 
-    /// Seconds since the epoch, after checking every field against the calendar. Callers keep
-    /// the year within a few digits, so the sum cannot overflow.
+    /// Seconds since the epoch, after checking every field against the calendar, the year
+    /// included: the text forms hold four-digit years, which keeps the sum far from overflow.
     pub(crate) fn to_secs(self) -> Result<i64, DateError> {
+        if !(0..=9999).contains(&self.year) {
+            return Err(DateError::Year { year: self.year });
+        }
         if !(1..=12).contains(&self.month) {
             return Err(DateError::Field {
                 field: "month",
@@ -80,10 +83,14 @@ impl Civil {
             }
         }
         let days = days_from_civil(self.year, self.month, self.day);
-        Ok(days * DAY
+        // Safe: every field was checked above (years 0..=9999), so `days` is within
+        // ±3 700 000 and the seconds within ±3.2e11.
+        #[allow(clippy::arithmetic_side_effects)]
+        let secs = days * DAY
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
-            + i64::from(self.second))
+            + i64::from(self.second);
+        Ok(secs)
     }
 }
 
@@ -104,7 +111,11 @@ pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
 
 /// Days from 1970-01-01 to a proleptic Gregorian date, negative before it. Counting years from
 /// March puts the leap day last, so each month's first day follows from one linear formula
-/// (Howard Hinnant's `days_from_civil`).
+/// (Howard Hinnant's `days_from_civil`). `month` must be 1-12.
+// Safe: for a month of 1-12 and any year an `i64` of seconds can reach (below 3e11 in
+// magnitude) the largest value, `era * ERA_DAYS`, stays below 1.1e14; the one caller,
+// `Civil::to_secs`, has checked the month and a year of 0..=9999.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
@@ -117,8 +128,12 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// The date `days` after 1970-01-01 (before it when negative), as (year, month, day); the
 /// inverse of [`days_from_civil`].
+// Safe: `shifted` is an `i64`, so `era` is below 6.4e13 and `era * 400` below 2.6e16, and
+// `day_of_era` (0..146 097) bounds every other value.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + EPOCH_SHIFT;
+    // Days reached from an `i64` of seconds are far below the limit, so this never saturates.
+    let shifted = days.saturating_add(EPOCH_SHIFT);
     let era = shifted.div_euclid(ERA_DAYS);
     let day_of_era = shifted.rem_euclid(ERA_DAYS);
     let year_of_era =
@@ -151,6 +166,8 @@ pub(crate) enum DateError {
     NoSuchDay { year: i64, month: u32, day: u32 },
     /// Second 60 somewhere other than the last second of a month in UTC.
     LeapSecond,
+    /// A year outside 0000 through 9999, which no text form here can hold.
+    Year { year: i64 },
     /// The instant lies outside what the form can show.
     OutOfRange {
         secs: i64,
@@ -172,6 +189,9 @@ impl fmt::Display for DateError {
             DateError::Field { field, value } => write!(f, "{field} {value} is out of range"),
             DateError::NoSuchDay { year, month, day } => {
                 write!(f, "day {day} does not exist in {year:04}-{month:02}")
+            }
+            DateError::Year { year } => {
+                write!(f, "year {year} is outside 0000 through 9999")
             }
             DateError::LeapSecond => f.write_str(
                 "second 60 (a leap second) is only allowed at 23:59:60 UTC on the last day of a \
@@ -219,10 +239,11 @@ pub(crate) fn format_rfc3339(secs: i64, nanos: u32) -> Result<String, DateError>
         put_digits(&mut buf[20..29], u64::from(nanos));
         // Keep the point and every digit up to the last non-zero one.
         let last = buf[20..29].iter().rposition(|&d| d != b'0').unwrap_or(0);
-        21 + last
+        // Below 9, as a place in a nine-byte slice.
+        last.saturating_add(21)
     };
-    let mut text = String::with_capacity(end + 1);
-    text.extend(buf[..end].iter().map(|&b| char::from(b)));
+    let mut text = String::with_capacity(buf.len());
+    text.extend(buf.iter().take(end).map(|&b| char::from(b)));
     text.push('Z');
     Ok(text)
 }
@@ -267,6 +288,9 @@ pub(crate) fn parse_rfc3339(text: &str) -> Result<(i64, u32), DateError> {
         second,
     }
     .to_secs()?;
+    // Safe: `local` comes from a four-digit year (within ±3.2e11) and the offset is below a
+    // day, both checked above.
+    #[allow(clippy::arithmetic_side_effects)]
     let secs = local - offset;
     if leap {
         let utc = Civil::from_secs(secs);
@@ -327,7 +351,7 @@ pub(crate) fn format_http_date(secs: i64) -> Option<String> {
         return None;
     }
     // `secs` is non-negative here, so the conversion to `u64` is exact.
-    let time = UNIX_EPOCH + Duration::from_secs(secs as u64);
+    let time = UNIX_EPOCH.checked_add(Duration::from_secs(secs as u64))?;
     Some(httpdate::fmt_http_date(time))
 }
 
@@ -351,8 +375,11 @@ pub(crate) fn parse_imf_fixdate(text: &str) -> Option<i64> {
 /// Writes `value` as zero-padded decimal digits filling `out`.
 fn put_digits(out: &mut [u8], mut value: u64) {
     for slot in out.iter_mut().rev() {
-        // A remainder of ten is always below 10, so it fits a `u8`.
-        *slot = b'0' + (value % 10) as u8;
+        // Safe: a remainder of ten is below 10, so it fits a `u8` and `b'0'` plus it is at
+        // most `b'9'`.
+        #[allow(clippy::arithmetic_side_effects)]
+        let digit = b'0' + (value % 10) as u8;
+        *slot = digit;
         value /= 10;
     }
 }
@@ -372,6 +399,17 @@ impl<'a> Reader<'a> {
         self.text.as_bytes().get(self.at).copied()
     }
 
+    /// The value of the next byte when it is an ASCII digit.
+    fn peek_digit(&self) -> Option<u32> {
+        self.peek().and_then(|d| char::from(d).to_digit(10))
+    }
+
+    /// Steps over the byte `peek` has just returned.
+    fn step(&mut self) {
+        // That byte lies below the text's length, so `at + 1` never saturates.
+        self.at = self.at.saturating_add(1);
+    }
+
     fn error(&self, what: &'static str) -> DateError {
         // The reader only ever steps over ASCII bytes, so `at` is a character boundary.
         let found = self
@@ -389,7 +427,7 @@ impl<'a> Reader<'a> {
     fn eat(&mut self, byte: u8) -> bool {
         let found = self.peek() == Some(byte);
         if found {
-            self.at += 1;
+            self.step();
         }
         found
     }
@@ -406,7 +444,7 @@ impl<'a> Reader<'a> {
     fn expect_any(&mut self, bytes: &[u8], what: &'static str) -> Result<u8, DateError> {
         match self.peek() {
             Some(b) if bytes.contains(&b) => {
-                self.at += 1;
+                self.step();
                 Ok(b)
             }
             _ => Err(self.error(what)),
@@ -418,12 +456,13 @@ impl<'a> Reader<'a> {
     fn digits(&mut self, count: usize, what: &'static str) -> Result<u32, DateError> {
         let mut value = 0_u32;
         for _ in 0..count {
-            match self.peek() {
-                Some(d) if d.is_ascii_digit() => {
-                    value = value * 10 + u32::from(d - b'0');
-                    self.at += 1;
+            match self.peek_digit() {
+                // At most nine digits fit a `u32`, so this never saturates.
+                Some(digit) => {
+                    value = value.saturating_mul(10).saturating_add(digit);
+                    self.step();
                 }
-                _ => return Err(self.error(what)),
+                None => return Err(self.error(what)),
             }
         }
         Ok(value)
@@ -435,11 +474,12 @@ impl<'a> Reader<'a> {
         let mut nanos = 0_u32;
         let mut scale = 100_000_000_u32;
         let mut any = false;
-        while let Some(d) = self.peek().filter(u8::is_ascii_digit) {
-            nanos += u32::from(d - b'0') * scale;
+        while let Some(digit) = self.peek_digit() {
+            // Each digit adds at most 9 * scale, so the sum stays below 10^9 and never saturates.
+            nanos = nanos.saturating_add(digit.saturating_mul(scale));
             scale /= 10;
             any = true;
-            self.at += 1;
+            self.step();
         }
         if any {
             Ok(nanos)
@@ -469,8 +509,18 @@ impl<'a> Reader<'a> {
                 value: minutes,
             });
         }
-        let east = i64::from(hours) * 3600 + i64::from(minutes) * 60;
-        Ok(if sign == b'-' { -east } else { east })
+        // Safe: hours are at most 23 and minutes at most 59 (checked above), so the offset and
+        // its negation are within ±86 340.
+        #[allow(clippy::arithmetic_side_effects)]
+        let east = {
+            let magnitude = i64::from(hours) * 3600 + i64::from(minutes) * 60;
+            if sign == b'-' {
+                -magnitude
+            } else {
+                magnitude
+            }
+        };
+        Ok(east)
     }
 
     fn end(&self) -> Result<(), DateError> {
@@ -818,6 +868,38 @@ mod tests {
             assert_eq!(&http[5..], expected, "{secs}");
             assert_eq!(parse_imf_fixdate(&http), Some(secs), "{http}");
             secs += 12_345_701;
+        }
+    }
+
+    #[test]
+    fn calendar_fields_of_any_i64_second_do_not_overflow() {
+        for secs in [i64::MIN, i64::MIN + 1, -1, 0, MAX_SECS + 1, i64::MAX] {
+            let c = Civil::from_secs(secs);
+            assert!((1..=12).contains(&c.month), "{secs}: {c:?}");
+            assert!((1..=31).contains(&c.day), "{secs}: {c:?}");
+        }
+        assert_eq!(Civil::from_secs(i64::MAX).year, 292_277_026_596);
+    }
+
+    #[test]
+    fn years_outside_four_digits_are_refused_not_computed() {
+        let civil = |year| Civil {
+            year,
+            month: 1,
+            day: 1,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        };
+        assert_eq!(civil(0).to_secs(), Ok(MIN_SECS));
+        assert_eq!(civil(9999).to_secs(), Ok(253_370_764_800));
+        for year in [-1, 10_000, i64::MIN, i64::MAX] {
+            let e = civil(year).to_secs().unwrap_err();
+            assert_eq!(e, DateError::Year { year });
+            assert_eq!(
+                e.to_string(),
+                format!("year {year} is outside 0000 through 9999")
+            );
         }
     }
 }

@@ -19,8 +19,8 @@ use crate::transport::{HttpResponse, TransportError, TransportErrorKind};
 /// and everything up to the last `#`.
 pub fn sanitize_error_code(raw: &str) -> &str {
     let no_suffix = raw.split(':').next().unwrap_or(raw);
-    let bare = match no_suffix.rfind('#') {
-        Some(i) => &no_suffix[i + 1..],
+    let bare = match no_suffix.rsplit_once('#') {
+        Some((_, bare)) => bare,
         None => no_suffix,
     };
     bare.trim()
@@ -203,19 +203,21 @@ impl ErrorResponse {
         }
     }
 
-    /// Parses the body as the modeled error `T`, or explains why it could not.
+    /// Parses the body as the modeled error `T`, or explains why it could not (a body that
+    /// is not UTF-8 or nests too deep never parses; see [`crate::wire::json_text`]).
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, UnhandledError> {
-        let body = crate::wire::json_or_empty_object(&self.body);
-        serde_json::from_slice(body).map_err(|e| {
+        let malformed = |reason: &dyn fmt::Display| {
             UnhandledError::new(
                 ErrorKind::Response,
                 format!(
-                    "the body of error `{}` does not match the model: {e}",
+                    "the body of error `{}` does not match the model: {reason}",
                     self.code.as_deref().unwrap_or("unknown")
                 ),
             )
             .with_response(self)
-        })
+        };
+        let body = crate::wire::json_text(&self.body).map_err(|e| malformed(&e).with_source(e))?;
+        serde_json::from_str(body).map_err(|e| malformed(&e).with_source(e))
     }
 
     /// An [`UnhandledError`] for a code the operation does not model.

@@ -20,7 +20,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::legacy::Client;
@@ -40,6 +41,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
 
 /// How long an idle pooled connection is kept by default: 90 seconds.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The largest response body a transport reads by default: 64 MiB, far above any awsJson
+/// answer, and a bound on what a broken or hostile endpoint can make the client hold.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// The transport clients use unless another is configured: HTTP/1.1 with keep-alive, TLS
 /// from rustls, plain TCP for `http://` URLs.
@@ -69,6 +74,7 @@ struct HttpsSettings {
     connect_timeout: Duration,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    max_response_body: usize,
 }
 
 impl Default for HttpsSettings {
@@ -77,6 +83,7 @@ impl Default for HttpsSettings {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -90,6 +97,7 @@ impl fmt::Debug for HttpsTransport {
                 "pool_max_idle_per_host",
                 &self.settings.pool_max_idle_per_host,
             )
+            .field("max_response_body", &self.settings.max_response_body)
             .finish_non_exhaustive()
     }
 }
@@ -144,13 +152,17 @@ impl HttpsTransport {
             .await
             .map_err(request_error)?;
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|e| {
-            TransportError::new(
-                TransportErrorKind::Io,
-                format!("the connection failed while the response body was read: {e}"),
-            )
-            .with_source(e)
-        })?;
+        // A declared `Content-Length` over the limit fails before any of the body is read; a
+        // body without one is cut off at the limit. Either way the connection is dropped
+        // rather than pooled, since the rest of the body was never read.
+        let limit = self.settings.max_response_body;
+        if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+            return Err(response_too_large(limit));
+        }
+        let body = Limited::new(body, limit)
+            .collect()
+            .await
+            .map_err(|e| body_error(e, limit))?;
         Ok(http::Response::from_parts(parts, body.to_bytes()))
     }
 }
@@ -188,6 +200,15 @@ impl HttpsTransportBuilder {
     /// connections close after the idle timeout anyway); 0 turns keep-alive off.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.settings.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BODY`]). A
+    /// response that declares a longer body fails before its body is read, and one that
+    /// streams past the limit is cut off there; both fail the attempt with a
+    /// [`TransportErrorKind::ResponseTooLarge`] error, which is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.settings.max_response_body = bytes;
         self
     }
 
@@ -235,6 +256,9 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
             };
             let provider = Arc::new(rustls::crypto::ring::default_provider());
+            // Safe: the versions come from the same provider, with no outside input, so this
+            // cannot fail.
+            #[allow(clippy::expect_used)]
             let mut config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
                 .expect("rustls' ring provider supports its own safe default TLS versions")
@@ -442,6 +466,29 @@ impl fmt::Display for ConnectError {
 
 impl StdError for ConnectError {}
 
+/// The error of a response whose body is larger than `limit` bytes.
+fn response_too_large(limit: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::ResponseTooLarge,
+        format!("the response body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// Sorts a failure while the response body was read: over the limit, or a broken connection.
+fn body_error(error: Box<dyn StdError + Send + Sync>, limit: usize) -> TransportError {
+    if error.is::<LengthLimitError>() {
+        return response_too_large(limit);
+    }
+    let broken = TransportError::new(
+        TransportErrorKind::Io,
+        format!("the connection failed while the response body was read: {error}"),
+    );
+    match error.downcast::<hyper::Error>() {
+        Ok(e) => broken.with_source(*e),
+        Err(_) => broken,
+    }
+}
+
 /// Sorts a failure of the pooled client into a [`TransportError`].
 fn request_error(error: hyper_util::client::legacy::Error) -> TransportError {
     let connect = causes(&error).find_map(|e| e.downcast_ref::<ConnectError>());
@@ -452,9 +499,15 @@ fn request_error(error: hyper_util::client::legacy::Error) -> TransportError {
             format!("cannot connect: {}", chain_text(&error)),
         ),
         None => {
-            let user_error = causes(&error)
-                .filter_map(|e| e.downcast_ref::<hyper::Error>())
-                .any(hyper::Error::is_user);
+            let hyper_errors = || causes(&error).filter_map(|e| e.downcast_ref::<hyper::Error>());
+            if hyper_errors().any(is_head_too_large) {
+                // More headers, or a larger head, than hyper reads (100 headers, about
+                // 400 KiB): a broken or hostile endpoint, not worth asking again.
+                let message = format!("the response head is too large: {}", chain_text(&error));
+                return TransportError::new(TransportErrorKind::ResponseTooLarge, message)
+                    .with_source(error);
+            }
+            let user_error = hyper_errors().any(hyper::Error::is_user);
             let kind = if user_error {
                 TransportErrorKind::Other
             } else {
@@ -464,6 +517,12 @@ fn request_error(error: hyper_util::client::legacy::Error) -> TransportError {
         }
     };
     TransportError::new(kind, message).with_source(error)
+}
+
+/// True for hyper's "message head is too large". hyper names that case with a method only
+/// when its server is built, so the client knows it by its parse error's text.
+fn is_head_too_large(error: &hyper::Error) -> bool {
+    error.is_parse() && error.to_string().contains("too large")
 }
 
 /// `error` and its sources, outermost first.

@@ -7,6 +7,24 @@
 //! router. Nothing here names a service or a shape.
 
 #![deny(missing_docs)]
+// This crate reads bytes from outside (requests, responses, headers, config files, rule sets),
+// so library code must not panic on them: no unwrap/expect, no unchecked indexing or slicing,
+// no unchecked arithmetic. Each exception is a narrow `allow` with a comment saying why it is
+// safe. Unit tests are exempt and may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 pub mod client;
 pub mod credentials;

@@ -164,7 +164,8 @@ impl<I: Clone, O, E: OperationError> MockOperation<I, O, E> {
             }
             Answer::Queue { answers, used } => match answers.pop_front() {
                 Some(answer) => {
-                    *used += 1;
+                    // One per queued answer, so this never saturates.
+                    *used = used.saturating_add(1);
                     answer
                 }
                 None => Err(not_mocked(

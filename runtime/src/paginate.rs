@@ -163,7 +163,8 @@ impl<'a, O, E: OperationError> Pages<'a, O, E> {
                 }
                 State::Fetching(future) => {
                     let result = ready!(future.as_mut().poll(cx));
-                    self.fetched += 1;
+                    // One per page awaited, so this never saturates.
+                    self.fetched = self.fetched.saturating_add(1);
                     self.state = match &result {
                         Ok(page) => self.after(page),
                         Err(_) => State::Done,

@@ -347,7 +347,7 @@ fn parse_sections(text: &str, path: &Path) -> Result<Vec<RawSection>, ProfileErr
     for (index, line) in text.lines().enumerate() {
         let error = |message: String| ProfileError {
             path: path.to_owned(),
-            line: Some(index + 1),
+            line: Some(index.saturating_add(1)),
             message,
         };
         let trimmed = line.trim_matches(WS);
@@ -356,10 +356,12 @@ fn parse_sections(text: &str, path: &Path) -> Result<Vec<RawSection>, ProfileErr
         }
         if line.starts_with('[') {
             let header = strip_comment(trimmed, false);
+            // The header starts with the line's `[`.
             let name = header
                 .strip_suffix(']')
+                .and_then(|name| name.strip_prefix('['))
                 .ok_or_else(|| error(format!("section header `{trimmed}` must end with `]`")))?;
-            let name = name[1..].trim_matches(WS);
+            let name = name.trim_matches(WS);
             if name.is_empty() {
                 return Err(error("section header `[]` has no name".to_owned()));
             }
@@ -434,7 +436,10 @@ fn strip_comment(line: &str, needs_space: bool) -> &str {
     let mut after_space = false;
     for (i, c) in line.char_indices() {
         if (c == '#' || c == ';') && (after_space || !needs_space) {
-            return line[..i].trim_matches(WS);
+            // `i` is where a character starts, so the text before it always exists.
+            if let Some(before) = line.get(..i) {
+                return before.trim_matches(WS);
+            }
         }
         after_space = c == ' ' || c == '\t';
     }
@@ -668,10 +673,12 @@ pub fn home_dir(env: &Env) -> Option<String> {
 pub fn expand_home(path: &str, env: &Env) -> PathBuf {
     let rest = match path.strip_prefix('~') {
         Some("") => "",
-        Some(rest) if rest.starts_with('/') || (cfg!(windows) && rest.starts_with('\\')) => {
-            &rest[1..]
-        }
-        _ => return PathBuf::from(path),
+        Some(rest) => match (rest.strip_prefix('/'), rest.strip_prefix('\\')) {
+            (Some(rest), _) => rest,
+            (None, Some(rest)) if cfg!(windows) => rest,
+            _ => return PathBuf::from(path),
+        },
+        None => return PathBuf::from(path),
     };
     let Some(home) = home_dir(env) else {
         return PathBuf::from(path);

@@ -148,7 +148,12 @@ impl RetryConfig {
         if nanos == 0 {
             return Duration::ZERO;
         }
-        Duration::from_nanos(random_u64() % nanos.saturating_add(1))
+        // The divisor is at least 2, so the remainder always exists.
+        Duration::from_nanos(
+            random_u64()
+                .checked_rem(nanos.saturating_add(1))
+                .unwrap_or(0),
+        )
     }
 }
 

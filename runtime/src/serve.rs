@@ -39,6 +39,9 @@ use crate::transport::{HttpRequest, HttpService, X_AMZN_ERROR_TYPE, X_AMZ_TARGET
 
 pub use crate::server::DEFAULT_BODY_LIMIT;
 
+/// How long a request body may take to arrive by default: 30 s, as hyper allows for headers.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The `x-amzn-RequestId` header every response carries.
 pub const X_AMZN_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
 
@@ -102,6 +105,7 @@ pub struct ServerBuilder<S> {
 
 struct Options {
     body_limit: usize,
+    body_timeout: Duration,
     shutdown_timeout: Option<Duration>,
     observer: Option<Arc<dyn RequestObserver>>,
     other_requests: bool,
@@ -115,6 +119,16 @@ impl<S: HttpService> ServerBuilder<S> {
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.options.body_limit = bytes;
+        self
+    }
+
+    /// How long reading a request body may take, from its headers to its last byte (default
+    /// [`DEFAULT_BODY_TIMEOUT`]). A client that sends more slowly is answered with 408
+    /// `RequestTimeoutException` and its connection closed, so a slow sender cannot hold a
+    /// connection open for ever.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.options.body_timeout = timeout;
         self
     }
 
@@ -186,6 +200,7 @@ impl<S> fmt::Debug for ServerBuilder<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServerBuilder")
             .field("body_limit", &self.options.body_limit)
+            .field("body_timeout", &self.options.body_timeout)
             .field("shutdown_timeout", &self.options.shutdown_timeout)
             .field("observer", &self.options.observer.is_some())
             .field("sigv4", &self.options.sigv4)
@@ -285,6 +300,7 @@ impl Server<()> {
             service,
             options: Options {
                 body_limit: DEFAULT_BODY_LIMIT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
                 shutdown_timeout: None,
                 observer: None,
                 other_requests: false,
@@ -430,6 +446,7 @@ impl<S> fmt::Debug for AwsJsonService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AwsJsonService")
             .field("body_limit", &self.inner.options.body_limit)
+            .field("body_timeout", &self.inner.options.body_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -535,22 +552,14 @@ impl<S: HttpService> Inner<S> {
         if !api && self.options.other_requests {
             let limit = self.options.body_limit;
             let (parts, body) = request.into_parts();
-            return match read_body(body, &parts.headers, limit).await {
+            let timeout = self.options.body_timeout;
+            return match read_body(body, &parts.headers, limit, timeout).await {
                 Ok(body) => {
                     self.service
                         .call(http::Request::from_parts(parts, body))
                         .await
                 }
-                Err(BodyError::TooLarge) => too_large(limit, content_type),
-                Err(BodyError::Read(e)) => {
-                    let message = format!("The request body could not be read: {e}");
-                    error(
-                        StatusCode::BAD_REQUEST,
-                        "SerializationException",
-                        &message,
-                        content_type,
-                    )
-                }
+                Err(e) => e.into_response(limit, timeout, content_type),
             };
         }
         if request.uri().path() != "/" {
@@ -595,18 +604,10 @@ impl<S: HttpService> Inner<S> {
         }
         let limit = self.options.body_limit;
         let (mut parts, body) = request.into_parts();
-        let body = match read_body(body, &parts.headers, limit).await {
+        let timeout = self.options.body_timeout;
+        let body = match read_body(body, &parts.headers, limit, timeout).await {
             Ok(body) => body,
-            Err(BodyError::TooLarge) => return too_large(limit, content_type),
-            Err(BodyError::Read(e)) => {
-                let message = format!("The request body could not be read: {e}");
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "SerializationException",
-                    &message,
-                    content_type,
-                );
-            }
+            Err(e) => return e.into_response(limit, timeout, content_type),
         };
         parts.extensions.insert(BodyLimit(limit));
         let request = http::Request::from_parts(parts, body);
@@ -647,12 +648,48 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
 
 enum BodyError {
     TooLarge,
+    TimedOut,
     Read(Box<dyn StdError + Send + Sync>),
 }
 
-/// Reads a whole body, but never more than `limit` bytes: a `Content-Length` or size hint
-/// over the limit is refused before reading, and a body that streams past it is cut off.
-async fn read_body<B>(body: B, headers: &HeaderMap, limit: usize) -> Result<Bytes, BodyError>
+impl BodyError {
+    /// The answer to a request whose body could not be read.
+    fn into_response(
+        self,
+        limit: usize,
+        timeout: Duration,
+        content_type: &'static str,
+    ) -> http::Response<Bytes> {
+        match self {
+            BodyError::TooLarge => too_large(limit, content_type),
+            BodyError::TimedOut => closing_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeoutException",
+                &format!("The request body did not arrive within {timeout:?}."),
+                content_type,
+            ),
+            BodyError::Read(e) => {
+                let message = format!("The request body could not be read: {e}");
+                error(
+                    StatusCode::BAD_REQUEST,
+                    "SerializationException",
+                    &message,
+                    content_type,
+                )
+            }
+        }
+    }
+}
+
+/// Reads a whole body, but never more than `limit` bytes and never for longer than `timeout`:
+/// a `Content-Length` or size hint over the limit is refused before reading, and a body that
+/// streams past it, or too slowly, is cut off.
+async fn read_body<B>(
+    body: B,
+    headers: &HeaderMap,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, BodyError>
 where
     B: Body,
     B::Error: Into<Box<dyn StdError + Send + Sync>>,
@@ -665,7 +702,11 @@ where
     if declared.is_some_and(|n| n > limit_u64) || body.size_hint().lower() > limit_u64 {
         return Err(BodyError::TooLarge);
     }
-    match Limited::new(body, limit).collect().await {
+    let Ok(collected) = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await
+    else {
+        return Err(BodyError::TimedOut);
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(BodyError::TooLarge),
         Err(e) => Err(BodyError::Read(e)),
@@ -675,13 +716,23 @@ where
 /// The 413 answer to a body over `limit`. The connection is closed afterwards, since the rest
 /// of the body was never read.
 fn too_large(limit: usize, content_type: &'static str) -> http::Response<Bytes> {
-    let message = crate::server::too_large_message(limit);
-    let mut response = error(
+    closing_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "RequestEntityTooLargeException",
-        &message,
+        &crate::server::too_large_message(limit),
         content_type,
-    );
+    )
+}
+
+/// An awsJson error after which the connection is closed, for a request whose body was not
+/// read to its end.
+fn closing_error(
+    status: StatusCode,
+    code: &'static str,
+    message: &str,
+    content_type: &'static str,
+) -> http::Response<Bytes> {
+    let mut response = error(status, code, message, content_type);
     response
         .headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));

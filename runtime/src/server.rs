@@ -197,13 +197,16 @@ pub fn prepare<'a>(
 /// An input that does not read as `T` is looked at again as plain JSON against its `shape`:
 /// a value of the wrong JSON type is a [`Rejection::Serialization`]; otherwise every
 /// required member it lacks, at any depth, is reported at once as a
-/// [`Rejection::Validation`]. Other constraints are checked on inputs that read.
+/// [`Rejection::Validation`]. Other constraints are checked on inputs that read. A body that
+/// is not UTF-8 or nests deeper than [`MAX_JSON_DEPTH`](crate::wire::MAX_JSON_DEPTH) is a
+/// [`Rejection::Serialization`].
 pub fn read_input<T: DeserializeOwned + Validate>(
     body: &[u8],
     shape: &Shape,
 ) -> Result<T, Rejection> {
-    let json = crate::wire::json_or_empty_object(body);
-    let input: T = serde_json::from_slice(json).map_err(|e| explain(json, shape, e))?;
+    // A body that is not UTF-8, or nests too deep, is refused even where no member reads it.
+    let json = crate::wire::json_text(body).map_err(|e| Rejection::Serialization(e.to_string()))?;
+    let input: T = serde_json::from_str(json).map_err(|e| explain(json.as_bytes(), shape, e))?;
     let violations = input.violations();
     if violations.is_empty() {
         Ok(input)

@@ -449,7 +449,7 @@ fn signature_of_http(
     } else {
         Some(uri_host(request.uri()).ok_or(SigningError::MissingHost)?)
     };
-    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(headers.len() + 3);
+    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(headers.len().saturating_add(3));
     entries.extend(
         headers
             .iter()
@@ -485,7 +485,7 @@ fn authorize(
     capture: Option<&mut Capture>,
 ) -> String {
     canonical::sort_entries(entries);
-    let mut signed_headers = String::with_capacity(entries.len() * 16);
+    let mut signed_headers = String::with_capacity(entries.len().saturating_mul(16));
     canonical::push_signed_headers(&mut signed_headers, entries);
     let scope = Scope {
         date: date.date(),
@@ -510,14 +510,17 @@ fn authorize(
         capture,
     );
     let access_key_id = params.credentials.access_key_id();
-    let mut out = String::with_capacity(
-        ALGORITHM.len()
-            + access_key_id.len()
-            + scope.len()
-            + signed_headers.len()
-            + signature.len()
-            + 40,
-    );
+    let capacity = [
+        ALGORITHM.len(),
+        access_key_id.len(),
+        scope.len(),
+        signed_headers.len(),
+        signature.len(),
+        40,
+    ]
+    .into_iter()
+    .fold(0, usize::saturating_add);
+    let mut out = String::with_capacity(capacity);
     out.push_str(ALGORITHM);
     out.push_str(" Credential=");
     out.push_str(access_key_id);
@@ -539,7 +542,9 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn len(&self) -> usize {
-        self.date.len() + self.region.len() + self.service.len() + 15
+        [self.date.len(), self.region.len(), self.service.len(), 15]
+            .into_iter()
+            .fold(0, usize::saturating_add)
     }
 
     fn push_to(&self, out: &mut String) {
@@ -646,7 +651,7 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 /// The SigV4 signing key of a secret for one day, region and service:
 /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
 pub fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-    let mut first = Vec::with_capacity(4 + secret.len());
+    let mut first = Vec::with_capacity(secret.len().saturating_add(4));
     first.extend_from_slice(b"AWS4");
     first.extend_from_slice(secret.as_bytes());
     let k_date = hmac(&first, date.as_bytes());
@@ -710,9 +715,12 @@ fn signing_mac(secret: &str, date: &str, region: &str, service: &str) -> HmacSha
             if cache.keys.len() < KEY_CACHE_SIZE {
                 cache.keys.push(entry);
             } else {
+                // `next` stays below `KEY_CACHE_SIZE`, the length of a full cache.
                 let slot = cache.next;
-                cache.keys[slot] = entry;
-                cache.next = (slot + 1) % KEY_CACHE_SIZE;
+                if let Some(old) = cache.keys.get_mut(slot) {
+                    *old = entry;
+                }
+                cache.next = slot.saturating_add(1) % KEY_CACHE_SIZE;
             }
             mac
         })

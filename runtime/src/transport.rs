@@ -74,6 +74,9 @@ pub enum TransportErrorKind {
     Io,
     /// The transport is not set up to send (for example, none was configured).
     NotConfigured,
+    /// The response (its body, or its head: too many or too large headers) is larger than
+    /// the transport reads; it was not read whole, and sending again is not worth it.
+    ResponseTooLarge,
     /// Anything else.
     Other,
 }

@@ -47,7 +47,8 @@ impl DateTime {
     /// The instant `millis` milliseconds after the Unix epoch.
     pub fn from_millis(millis: i64) -> Self {
         let secs = millis.div_euclid(1000);
-        let nanos = (millis.rem_euclid(1000) as u32) * 1_000_000;
+        // Below 1000 milliseconds, so below 10^9 nanoseconds: this never saturates.
+        let nanos = (millis.rem_euclid(1000) as u32).saturating_mul(1_000_000);
         DateTime { secs, nanos }
     }
 
@@ -62,7 +63,11 @@ impl DateTime {
         // An f64 near today's epoch seconds carries about seven decimal places of fraction,
         // so rounding to the microsecond recovers the decimal fraction that was written.
         let micros = ((value - secs) * 1_000_000.0).round() as u32;
-        Some(Self::from_secs_nanos(secs as i64, micros * 1_000))
+        // At most 10^6 microseconds, so this never saturates.
+        Some(Self::from_secs_nanos(
+            secs as i64,
+            micros.saturating_mul(1_000),
+        ))
     }
 
     /// Whole seconds since the Unix epoch (rounded down).
@@ -75,9 +80,33 @@ impl DateTime {
         self.nanos
     }
 
-    /// Seconds since the epoch as a float (what awsJson writes).
+    /// Seconds since the epoch as a float (what awsJson writes): the float nearest the decimal
+    /// `secs.nanos`. Adding the fraction to the seconds as floats would round twice, writing
+    /// `1.00544` as `1.0054400000000001` and `-0.007812` as `-0.007812000000000041`.
     pub fn as_fractional_secs(&self) -> f64 {
-        self.secs as f64 + f64::from(self.nanos) / 1_000_000_000.0
+        use std::io::Write as _;
+        // Sign, whole seconds and nanoseconds of the magnitude: before the epoch, `secs` is
+        // rounded down, so the magnitude is `(|secs| - 1) + (10^9 - nanos) / 10^9`.
+        let (sign, whole, fraction) = if self.secs < 0 && self.nanos > 0 {
+            let whole = self.secs.unsigned_abs().saturating_sub(1);
+            ("-", whole, 1_000_000_000_u32.saturating_sub(self.nanos))
+        } else {
+            (
+                if self.secs < 0 { "-" } else { "" },
+                self.secs.unsigned_abs(),
+                self.nanos,
+            )
+        };
+        // A sign, 20 digits, a point and 9 digits: no heap allocation needed.
+        let mut buffer = [0_u8; 32];
+        let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+        let written = write!(cursor, "{sign}{whole}.{fraction:09}")
+            .ok()
+            .map(|()| cursor.position());
+        written
+            .and_then(|n| buffer.get(..usize::try_from(n).ok()?))
+            .and_then(|text| std::str::from_utf8(text).ok()?.parse().ok())
+            .unwrap_or(self.secs as f64 + f64::from(self.nanos) / 1_000_000_000.0)
     }
 
     /// Formats as RFC 3339 in UTC (`2014-04-29T18:30:38Z`), with a fraction only when there
@@ -142,11 +171,14 @@ impl From<SystemTime> for DateTime {
             Ok(d) => Self::from_secs_nanos(d.as_secs() as i64, d.subsec_nanos()),
             Err(before) => {
                 let d = before.duration();
-                let mut secs = -(d.as_secs() as i64);
+                // Instants before -2^63 seconds, which no platform has, become the earliest
+                // `DateTime`.
+                let mut secs = 0_i64.saturating_sub_unsigned(d.as_secs());
                 let mut nanos = d.subsec_nanos();
                 if nanos > 0 {
-                    secs -= 1;
-                    nanos = 1_000_000_000 - nanos;
+                    secs = secs.saturating_sub(1);
+                    // `subsec_nanos` is below 10^9, so this never saturates.
+                    nanos = 1_000_000_000_u32.saturating_sub(nanos);
                 }
                 Self::from_secs_nanos(secs, nanos)
             }
@@ -416,5 +448,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&b).unwrap(), "\"Zm9v\"");
         assert_eq!(serde_json::from_str::<Blob>("\"Zm9v\"").unwrap(), b);
         assert!(serde_json::from_str::<Blob>("\"!!\"").is_err());
+    }
+
+    #[test]
+    fn system_times_before_the_epoch_round_down_and_never_overflow() {
+        let t = DateTime::from(UNIX_EPOCH - Duration::from_millis(1_500));
+        assert_eq!((t.secs(), t.subsec_nanos()), (-2, 500_000_000));
+        let t = DateTime::from(UNIX_EPOCH - Duration::from_secs(3));
+        assert_eq!((t.secs(), t.subsec_nanos()), (-3, 0));
+        // The earliest instant a 64-bit `SystemTime` can hold, where the platform has it.
+        if let Some(earliest) = UNIX_EPOCH.checked_sub(Duration::from_secs(1 << 63)) {
+            let t = DateTime::from(earliest);
+            assert_eq!((t.secs(), t.subsec_nanos()), (i64::MIN, 0));
+        }
     }
 }

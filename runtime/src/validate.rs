@@ -76,7 +76,7 @@ impl fmt::Display for Path<'_> {
                 }
                 Ok(())
             }
-            Path::Index(parent, i) => write!(f, "{parent}.{}.member", i + 1),
+            Path::Index(parent, i) => write!(f, "{parent}.{}.member", i.saturating_add(1)),
             Path::Key(parent, key) => write!(f, "{parent}.{}.member", Shortened(key)),
         }
     }
@@ -87,8 +87,13 @@ struct Shortened<'a>(&'a str);
 
 impl fmt::Display for Shortened<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(MAX_QUOTED_CHARS) {
-            Some((end, _)) => write!(f, "{}...", &self.0[..end]),
+        let head = self
+            .0
+            .char_indices()
+            .nth(MAX_QUOTED_CHARS)
+            .and_then(|(end, _)| self.0.get(..end));
+        match head {
+            Some(head) => write!(f, "{head}..."),
             None => f.write_str(self.0),
         }
     }

@@ -27,6 +27,78 @@ pub fn json_or_empty_object(body: &[u8]) -> &[u8] {
     }
 }
 
+/// The deepest nesting of arrays and objects a JSON body may have: 127 levels, the most
+/// serde_json reads into a value.
+pub const MAX_JSON_DEPTH: usize = 127;
+
+/// Why a body is not JSON text the runtime reads (see [`json_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonTextError {
+    /// The body is not UTF-8; the first `valid_up_to` bytes are.
+    NotUtf8 {
+        /// How many bytes from the start are valid UTF-8.
+        valid_up_to: usize,
+    },
+    /// Arrays and objects nest deeper than [`MAX_JSON_DEPTH`].
+    TooDeep,
+}
+
+impl fmt::Display for JsonTextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonTextError::NotUtf8 { valid_up_to } => {
+                write!(f, "the body is not UTF-8 (from byte {valid_up_to})")
+            }
+            JsonTextError::TooDeep => write!(
+                f,
+                "the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JsonTextError {}
+
+/// The JSON text to read from a body: `{}` for an empty body (see [`json_or_empty_object`]),
+/// else the body itself once it is UTF-8 and nested no deeper than [`MAX_JSON_DEPTH`].
+///
+/// serde_json checks both only in the values it reads: a member that is skipped (one the
+/// model does not know) could otherwise carry invalid UTF-8, or thousands of levels, and the
+/// whole body would still be accepted. One pass over the bytes, without allocating; anything
+/// else malformed is left for the parser to report.
+pub fn json_text(body: &[u8]) -> Result<&str, JsonTextError> {
+    let text =
+        std::str::from_utf8(json_or_empty_object(body)).map_err(|e| JsonTextError::NotUtf8 {
+            valid_up_to: e.valid_up_to(),
+        })?;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in text.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth = depth.saturating_add(1);
+                if depth > MAX_JSON_DEPTH {
+                    return Err(JsonTextError::TooDeep);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(text)
+}
+
 /// Reads a string through `f`, borrowing from the input when it can, so that a string enum
 /// is parsed without an intermediate allocation.
 pub fn deserialize_str_with<'de, D, T, F>(deserializer: D, f: F) -> Result<T, D::Error>

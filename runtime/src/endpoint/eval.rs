@@ -298,13 +298,13 @@ impl Args {
     fn get(&self, i: usize) -> Result<&Value, String> {
         self.args
             .get(i)
-            .ok_or_else(|| format!("`{}` has no argument {}", self.name, i + 1))
+            .ok_or_else(|| format!("`{}` has no argument {}", self.name, i.saturating_add(1)))
     }
 
     fn mismatch(&self, i: usize, expected: &str, got: &Value) -> String {
         format!(
             "argument {} of `{}` must be {expected}, not {}",
-            i + 1,
+            i.saturating_add(1),
             self.name,
             got.type_name()
         )

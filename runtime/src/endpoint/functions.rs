@@ -19,7 +19,7 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
         return None;
     }
     let range = if reverse {
-        len - stop..len - start
+        len.checked_sub(stop)?..len.checked_sub(start)?
     } else {
         start..stop
     };
@@ -102,10 +102,10 @@ pub(crate) fn parse_url(value: &str) -> Option<Url> {
     if rest.contains(['?', '#']) {
         return None;
     }
-    let (authority, path) = match rest.find('/') {
-        Some(at) => rest.split_at(at),
-        None => (rest, ""),
-    };
+    let (authority, path) = rest
+        .find('/')
+        .and_then(|at| rest.split_at_checked(at))
+        .unwrap_or((rest, ""));
     if authority.is_empty()
         || authority.contains('@')
         || authority
@@ -121,7 +121,8 @@ pub(crate) fn parse_url(value: &str) -> Option<Url> {
             "" => None,
             p => Some(p.strip_prefix(':')?),
         };
-        (&authority[..inside.len() + 2], port)
+        // The host is the authority up to the `]`: `[`, the address and `]`.
+        (authority.strip_suffix(after)?, port)
     } else {
         match authority.rsplit_once(':') {
             Some((host, port)) => (host, Some(port)),

@@ -82,6 +82,9 @@ impl Partitions {
             .partitions
             .iter()
             .find_map(|p| p.regions.get(region).map(|overrides| (p, Some(overrides))));
+        // Safe: `from_json`, the only constructor, sets `default` to the position of a
+        // partition in `partitions`, and neither field changes afterwards.
+        #[allow(clippy::indexing_slicing)]
         let (partition, overrides) = listed
             .or_else(|| {
                 self.partitions

@@ -272,8 +272,8 @@ impl Parser {
         };
         parameters.sort_by(|a, b| a.name.cmp(&b.name));
         for p in &parameters {
-            self.scope.push((p.name.clone(), self.next_slot));
-            self.next_slot += 1;
+            let slot = self.new_slot();
+            self.scope.push((p.name.clone(), slot));
         }
         let rules = match top.get("rules") {
             Some(r) => self.rules(r, "rules")?,
@@ -374,8 +374,7 @@ impl Parser {
                         format!("`{name}` is already defined; `assign` may not shadow it"),
                     ));
                 }
-                let slot = self.next_slot;
-                self.next_slot += 1;
+                let slot = self.new_slot();
                 self.scope.push((name.to_owned(), slot));
                 Some(slot)
             }
@@ -415,6 +414,14 @@ impl Parser {
             headers,
             properties,
         })
+    }
+
+    /// Hands out the next value slot, for a parameter or an `assign`.
+    fn new_slot(&mut self) -> usize {
+        let slot = self.next_slot;
+        // One slot per parameter or assignment held in memory, so this never saturates.
+        self.next_slot = slot.saturating_add(1);
+        slot
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
@@ -530,12 +537,13 @@ impl Parser {
         }
         // The path of `getAttr` was parsed above; only its first argument is evaluated.
         let evaluated = if matches!(function, Function::GetAttr(_)) {
-            &argv[..1]
+            1
         } else {
-            &argv[..]
+            argv.len()
         };
-        let args = evaluated
+        let args = argv
             .iter()
+            .take(evaluated)
             .enumerate()
             .map(|(i, a)| self.expr(a, &format!("{argv_at}[{i}]")))
             .collect::<Parsed<_>>()?;
@@ -548,29 +556,30 @@ impl Parser {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
-        while let Some(i) = rest.find(['{', '}']) {
-            literal.push_str(&rest[..i]);
-            let tail = &rest[i..];
+        while let Some((before, tail)) =
+            rest.find(['{', '}']).and_then(|i| rest.split_at_checked(i))
+        {
+            literal.push_str(before);
             if let Some(after) = tail.strip_prefix("{{") {
                 literal.push('{');
                 rest = after;
             } else if let Some(after) = tail.strip_prefix("}}") {
                 literal.push('}');
                 rest = after;
-            } else if tail.starts_with('}') {
-                return Err(EndpointError::invalid(
-                    at,
-                    format!("template `{text}` has a lone `}}`; write `}}}}` for a brace"),
-                ));
             } else {
-                let inner = &tail[1..];
-                let Some(close) = inner.find('}') else {
+                // `tail` starts with a brace and is not `}}`: a placeholder or a lone `}`.
+                let Some(inner) = tail.strip_prefix('{') else {
+                    return Err(EndpointError::invalid(
+                        at,
+                        format!("template `{text}` has a lone `}}`; write `}}}}` for a brace"),
+                    ));
+                };
+                let Some((placeholder, after)) = inner.split_once('}') else {
                     return Err(EndpointError::invalid(
                         at,
                         format!("template `{text}` has an unclosed `{{`"),
                     ));
                 };
-                let placeholder = &inner[..close];
                 let (name, path) = match placeholder.split_once('#') {
                     Some((name, path)) => (
                         name,
@@ -595,7 +604,7 @@ impl Parser {
                     name: name.to_owned(),
                     path,
                 });
-                rest = &inner[close + 1..];
+                rest = after;
             }
         }
         literal.push_str(rest);

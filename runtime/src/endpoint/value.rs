@@ -102,10 +102,10 @@ impl Path {
         let bad = |why: &str| format!("invalid attribute path `{text}`: {why}");
         let mut steps = Vec::new();
         for segment in text.split('.') {
-            let (field, mut rest) = match segment.find('[') {
-                Some(at) => (&segment[..at], &segment[at..]),
-                None => (segment, ""),
-            };
+            let (field, mut rest) = segment
+                .find('[')
+                .and_then(|at| segment.split_at_checked(at))
+                .unwrap_or((segment, ""));
             if !field.is_empty() {
                 steps.push(Step::Field(field.to_owned()));
             } else if rest.is_empty() {
@@ -115,14 +115,14 @@ impl Path {
                 let Some(inner) = rest.strip_prefix('[') else {
                     return Err(bad("text after `]`"));
                 };
-                let Some(close) = inner.find(']') else {
+                let Some((index, after)) = inner.split_once(']') else {
                     return Err(bad("unclosed `[`"));
                 };
-                let index = inner[..close]
+                let index = index
                     .parse::<usize>()
                     .map_err(|_| bad("an index must be a non-negative integer"))?;
                 steps.push(Step::Index(index));
-                rest = &inner[close + 1..];
+                rest = after;
             }
         }
         Ok(Path {

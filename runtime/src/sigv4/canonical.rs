@@ -35,12 +35,19 @@ impl Sink for Tee<'_> {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The two hex digits of `b`, taken from `table`.
+// Safe: `b >> 4` and `b & 0x0f` are nibbles, below 16, the length of the table.
+#[allow(clippy::indexing_slicing)]
+fn hex_digits(b: u8, table: &[u8; 16]) -> [u8; 2] {
+    [table[usize::from(b >> 4)], table[usize::from(b & 0x0f)]]
+}
+
 /// Lowercase hex of 32 bytes (a SHA-256 digest or an HMAC-SHA256 tag).
 pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
     let mut out = [0_u8; 64];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0x0f)];
+    let digits = bytes.iter().flat_map(|&b| hex_digits(b, HEX));
+    for (slot, digit) in out.iter_mut().zip(digits) {
+        *slot = digit;
     }
     out
 }
@@ -53,23 +60,18 @@ fn is_unreserved(b: u8) -> bool {
 /// Percent-encodes `input` as SigV4 does (uppercase hex, every byte but the unreserved ones),
 /// also leaving the bytes `keep` accepts as they are. Unescaped runs go out in one piece.
 fn encode_into<S: Sink + ?Sized>(out: &mut S, input: &[u8], keep: impl Fn(u8) -> bool) {
-    let mut start = 0;
-    for (i, &b) in input.iter().enumerate() {
-        if is_unreserved(b) || keep(b) {
-            continue;
+    let escaped = |b: &u8| !is_unreserved(*b) && !keep(*b);
+    // The runs between escaped bytes, each followed by the byte that ended it (none after the
+    // last run).
+    let mut ends = input.iter().filter(|b| escaped(b));
+    for run in input.split(escaped) {
+        if !run.is_empty() {
+            out.put(run);
         }
-        if start < i {
-            out.put(&input[start..i]);
+        if let Some(&b) = ends.next() {
+            let [hi, lo] = hex_digits(b, HEX_UPPER);
+            out.put(&[b'%', hi, lo]);
         }
-        out.put(&[
-            b'%',
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 0x0f)],
-        ]);
-        start = i + 1;
-    }
-    if start < input.len() {
-        out.put(&input[start..]);
     }
 }
 
@@ -134,20 +136,20 @@ pub(crate) fn write_path<S: Sink + ?Sized>(out: &mut S, path: &str, mode: PathMo
 
 /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is.
 fn percent_decode(input: &str) -> Vec<u8> {
-    let b = input.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let digit = |at: usize| b.get(at).and_then(|&d| (d as char).to_digit(16));
-            if let (Some(hi), Some(lo)) = (digit(i + 1), digit(i + 2)) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
+    let mut rest = input.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    let digit = |d: &u8| char::from(*d).to_digit(16);
+    while let [first, tail @ ..] = rest {
+        if let [b'%', hi, lo, after @ ..] = rest {
+            if let (Some(hi), Some(lo)) = (digit(hi), digit(lo)) {
+                // Two hex digits make one byte.
+                out.push(((hi << 4) | lo) as u8);
+                rest = after;
                 continue;
             }
         }
-        out.push(b[i]);
-        i += 1;
+        out.push(*first);
+        rest = tail;
     }
     out
 }
@@ -438,5 +440,32 @@ mod tests {
         let hex = hex32(&bytes);
         assert_eq!(&hex[..8], b"00081018");
         assert_eq!(&hex[56..], b"e0e8f0f8");
+        // Fewer than 32 bytes fill only the front; the rest stays zero.
+        let short = hex32(&[0xab]);
+        assert_eq!(&short[..2], b"ab");
+        assert!(short[2..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn percent_decoding_keeps_incomplete_escapes() {
+        assert_eq!(percent_decode("a%20b%2f%2F"), b"a b//");
+        assert_eq!(percent_decode("%"), b"%");
+        assert_eq!(percent_decode("%4"), b"%4");
+        assert_eq!(percent_decode("100%"), b"100%");
+        assert_eq!(percent_decode("%zz%41"), b"%zzA");
+        assert_eq!(percent_decode("%%41"), b"%A");
+        assert_eq!(percent_decode("%e2%82%ac"), "\u{20ac}".as_bytes());
+        assert_eq!(percent_decode("é%"), "é%".as_bytes());
+        assert_eq!(percent_decode(""), b"");
+    }
+
+    #[test]
+    fn escapes_at_either_end_and_in_a_row() {
+        let encode = |raw: &str| text(|out| encode_component_into(out, raw.as_bytes()));
+        assert_eq!(encode(" a b "), "%20a%20b%20");
+        assert_eq!(encode("//"), "%2F%2F");
+        assert_eq!(encode("plain-text_1.~"), "plain-text_1.~");
+        assert_eq!(encode("é"), "%C3%A9");
+        assert_eq!(encode(""), "");
     }
 }

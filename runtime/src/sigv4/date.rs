@@ -61,7 +61,11 @@ impl AmzDate {
 
     /// The instant as a `SystemTime`.
     pub(crate) fn system_time(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.seconds)
+        // Safe: every constructor goes through `date::format_basic`, which refuses instants
+        // after 9999, and every platform's `SystemTime` reaches past that.
+        #[allow(clippy::arithmetic_side_effects)]
+        let time = UNIX_EPOCH + Duration::from_secs(self.seconds);
+        time
     }
 }
 

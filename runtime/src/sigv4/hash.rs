@@ -42,10 +42,9 @@ mod imp {
         /// that here gives the same MAC through the infallible block-sized constructor.
         pub(crate) fn new(key: &[u8]) -> Self {
             let mut block = [0_u8; 64];
-            if key.len() <= block.len() {
-                block[..key.len()].copy_from_slice(key);
-            } else {
-                block[..32].copy_from_slice(&Sha256::hash(key));
+            match block.get_mut(..key.len()) {
+                Some(start) => start.copy_from_slice(key),
+                None => block[..32].copy_from_slice(&Sha256::hash(key)),
             }
             HmacSha256(<Hmac<sha2::Sha256> as KeyInit>::new(&block.into()))
         }

@@ -234,8 +234,9 @@ impl<'a> Headers<'a> {
     }
 
     fn count(&self, name: &str) -> usize {
-        let mut n = 0;
-        self.each(name, |_| n += 1);
+        let mut n = 0_usize;
+        // One per header value held in memory, so this never saturates.
+        self.each(name, |_| n = n.saturating_add(1));
         n
     }
 }
@@ -493,7 +494,7 @@ impl<'a> Incoming<'a> {
             return Err(VerifyError::UnrecognizedClient);
         }
 
-        let mut entries: Vec<Entry<'_>> = Vec::with_capacity(signed.len() + 1);
+        let mut entries: Vec<Entry<'_>> = Vec::with_capacity(signed.len().saturating_add(1));
         for &name in &signed {
             let before = entries.len();
             self.headers
@@ -588,14 +589,14 @@ fn check_time(claim: &Claim<'_>, options: &VerifyOptions) -> Result<(), VerifyEr
             Some(expires) => format!(
                 "Signature expired: {} is now earlier than {} ({} - {}).",
                 amz(time),
-                amz(now - expires.as_secs()),
+                amz(now.saturating_sub(expires.as_secs())),
                 amz(now),
                 span(expires)
             ),
             None => format!(
                 "Signature expired: {} is now earlier than {} ({} - {})",
                 amz(time),
-                amz(now - skew),
+                amz(now.saturating_sub(skew)),
                 amz(now),
                 span(options.max_skew)
             ),
@@ -607,7 +608,7 @@ fn check_time(claim: &Claim<'_>, options: &VerifyOptions) -> Result<(), VerifyEr
             message: format!(
                 "Signature not yet current: {} is still later than {} ({} + {})",
                 amz(time),
-                amz(now + skew),
+                amz(now.saturating_add(skew)),
                 amz(now),
                 span(options.max_skew)
             ),
