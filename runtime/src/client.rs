@@ -1229,6 +1229,19 @@ mod tests {
         );
     }
 
+    /// A service without endpoint rules, for the request-body tests.
+    static GZIP_SERVICE: ServiceMeta = ServiceMeta {
+        service_id: "Example",
+        api_version: "2020-01-01",
+        target_prefix: "Example",
+        content_type: "application/x-amz-json-1.1",
+        signing_name: "example",
+        endpoint_prefix: "example",
+        endpoint_rules: None,
+        crate_name: "example",
+        crate_version: "0.1.0",
+    };
+
     static GZIP_OP: OperationMeta = OperationMeta {
         name: "Upload",
         target: "Example.Upload",
@@ -1254,18 +1267,10 @@ mod tests {
     #[cfg(not(feature = "gzip"))]
     #[test]
     fn without_the_gzip_feature_bodies_go_uncompressed() {
-        static SERVICE: ServiceMeta = ServiceMeta {
-            service_id: "Example",
-            api_version: "2020-01-01",
-            target_prefix: "Example",
-            content_type: "application/x-amz-json-1.1",
-            signing_name: "example",
-            endpoint_prefix: "example",
-            endpoint_rules: None,
-            crate_name: "example",
-            crate_version: "0.1.0",
-        };
-        let core = ClientCore::new(&SERVICE, Config::builder().min_compression_size(0).build());
+        let core = ClientCore::new(
+            &GZIP_SERVICE,
+            Config::builder().min_compression_size(0).build(),
+        );
         let json = br#"{"Data":"0123456789"}"#;
         assert_eq!(sent_body(&core, &GZIP_OP, json), (json.to_vec(), false));
     }
@@ -1274,19 +1279,8 @@ mod tests {
     #[test]
     fn bodies_are_gzipped_from_the_minimum_size_when_the_model_allows_it() {
         use std::io::Read;
-        static SERVICE: ServiceMeta = ServiceMeta {
-            service_id: "Example",
-            api_version: "2020-01-01",
-            target_prefix: "Example",
-            content_type: "application/x-amz-json-1.1",
-            signing_name: "example",
-            endpoint_prefix: "example",
-            endpoint_rules: None,
-            crate_name: "example",
-            crate_version: "0.1.0",
-        };
         let json = br#"{"Data":"0123456789012345678901234567890123456789"}"#;
-        let core = |config: ConfigBuilder| ClientCore::new(&SERVICE, config.build());
+        let core = |config: ConfigBuilder| ClientCore::new(&GZIP_SERVICE, config.build());
         let small_min = core(Config::builder().min_compression_size(16));
 
         let (bytes, gzip) = sent_body(&small_min, &GZIP_OP, json);

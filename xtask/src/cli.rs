@@ -299,6 +299,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     }
 }
 
+/// An argument as text, or the usage message for one that is not UTF-8.
+fn text_arg(arg: &OsString) -> Result<&str, String> {
+    arg.to_str()
+        .ok_or_else(|| format!("unexpected argument `{}`", arg.to_string_lossy()))
+}
+
 /// Parses the arguments of `codegen`. Values follow their flag as the next argument or
 /// after `=` (`--out=DIR`).
 fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
@@ -312,12 +318,7 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
     let mut crate_name: Option<OsString> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        let Some(text) = arg.to_str() else {
-            return Err(usage(format!(
-                "unexpected argument `{}`",
-                arg.to_string_lossy()
-            )));
-        };
+        let text = text_arg(&arg).map_err(usage)?;
         let (flag, inline) = match text.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(OsString::from(value))),
             _ => (text, None),
@@ -431,12 +432,7 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
     let mut seconds: Option<u64> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        let Some(text) = arg.to_str() else {
-            return Err(usage(format!(
-                "unexpected argument `{}`",
-                arg.to_string_lossy()
-            )));
-        };
+        let text = text_arg(&arg).map_err(usage)?;
         let value = if text == "--seconds" {
             Some(args.next())
         } else {
