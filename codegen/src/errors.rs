@@ -36,14 +36,13 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
 }
 
 /// The field every exception structure has besides its members: what the error response
-/// carried (its request id). It is not serialised, and its leading underscore keeps it apart
+/// carried (its request id). It is not on the wire, and its leading underscore keeps it apart
 /// from member fields, which never start with one.
 pub fn meta_field(shape: &ir::Shape) -> Option<TokenStream> {
     let rt = rt();
     shape.error.as_ref().map(|_| {
         quote! {
             #[doc(hidden)]
-            #[serde(skip)]
             pub _meta: #rt::error::ErrorMeta,
         }
     })

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::krate::Cx;
-use crate::wire::{self, rt, SERDE_CRATE};
+use crate::wire::{self, rt};
 use crate::CodegenError;
 
 /// The `types` module.
@@ -59,10 +59,11 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
 
 fn emit_empty(ident: &Ident, doc: &str) -> TokenStream {
     let doc = docs::attrs(doc);
+    let path = quote!(crate::types::#ident);
+    let serde_impls = emit_object_serde(ident, &path, &ident.to_string(), &[], None);
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
-        #[serde(crate = #SERDE_CRATE)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #ident {}
 
         impl #ident {
@@ -71,6 +72,8 @@ fn emit_empty(ident: &Ident, doc: &str) -> TokenStream {
                 Self {}
             }
         }
+
+        #serde_impls
     }
 }
 
@@ -133,9 +136,8 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
     let fields = members.iter().map(|m| {
         let name = cx.names.field(&shape.name, &m.name);
         let ty = wire::field_type(cx, m);
-        let attrs = wire::field_attrs(cx, m);
         let docs = member_docs(cx, shape, m);
-        quote! { #docs #attrs pub #name: #ty, }
+        quote! { #docs pub #name: #ty, }
     });
     let redact = members
         .iter()
@@ -149,17 +151,159 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
     let debug_impl = redact.then(|| emit_debug(cx, shape, members));
     let ctor = emit_constructor(cx, shape, members);
     let meta = crate::errors::meta_field(shape);
+    let serde_impls = struct_serde(cx, shape, members);
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, PartialEq, #derive_debug #derive_default ::aws_json_runtime::serde::Serialize, ::aws_json_runtime::serde::Deserialize)]
-        #[serde(crate = #SERDE_CRATE)]
+        #[derive(Clone, PartialEq, #derive_debug #derive_default)]
         pub struct #ident {
             #(#fields)*
             #meta
         }
         #ctor
         #debug_impl
+        #serde_impls
+    }
+}
+
+/// One member as the serde impls of its structure see it.
+struct SerdeMember {
+    field: Ident,
+    wire: String,
+    alias: Option<&'static str>,
+    format: TokenStream,
+    required: bool,
+}
+
+fn struct_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let ident = cx.names.type_name(&shape.name);
+    let fields: Vec<SerdeMember> = members
+        .iter()
+        .map(|m| SerdeMember {
+            field: cx.names.field(&shape.name, &m.name),
+            wire: m.name.clone(),
+            alias: wire::message_alias(m),
+            format: wire::member_format(cx, m),
+            required: m.required,
+        })
+        .collect();
+    let meta = crate::errors::meta_init(shape);
+    emit_object_serde(
+        &ident,
+        &cx.type_path(&shape.name),
+        &shape.name,
+        &fields,
+        meta,
+    )
+}
+
+/// `Serialize` and `Deserialize` for a structure: a JSON object holding each member under
+/// its wire name in its wire format. Absent optional members are left out when writing; when
+/// reading, `null` leaves an optional member unset, a required one that is missing or `null`
+/// is an error naming it, a member sent twice is an error, and members the model does not
+/// list (`__type` among them) are skipped. `path` names the type inside the impls, where a
+/// local item could shadow its bare name.
+fn emit_object_serde(
+    ident: &Ident,
+    path: &TokenStream,
+    title: &str,
+    fields: &[SerdeMember],
+    meta: Option<TokenStream>,
+) -> TokenStream {
+    let rt = rt();
+    let writes = fields.iter().map(|f| {
+        let SerdeMember {
+            field,
+            wire,
+            format,
+            ..
+        } = f;
+        if f.required {
+            quote!(#rt::wire::write_member::<#format, _>(&mut map, #wire, &self.#field)?;)
+        } else {
+            quote! {
+                if let Some(v) = &self.#field {
+                    #rt::wire::write_member::<#format, _>(&mut map, #wire, v)?;
+                }
+            }
+        }
+    });
+    let map_binding = if fields.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
+    let slots: Vec<Ident> = fields
+        .iter()
+        .map(|f| format_ident!("member_{}", name_text(&f.field)))
+        .collect();
+    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+        let SerdeMember {
+            wire,
+            alias,
+            format,
+            ..
+        } = f;
+        let read = if f.required {
+            quote!(read_member)
+        } else {
+            quote!(read_optional_member)
+        };
+        let alias = alias.map(|a| quote!(| #a));
+        quote!(#wire #alias => #rt::wire::#read::<#format, _>(&mut map, &mut #slot, #wire)?,)
+    });
+    let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+        let (field, wire) = (&f.field, &f.wire);
+        if f.required {
+            quote!(#field: #rt::wire::required(#slot, #wire)?,)
+        } else {
+            quote!(#field: #slot.flatten(),)
+        }
+    });
+    let read_loop = if fields.is_empty() {
+        quote! {
+            while map.next_key::<#rt::wire::Key<'de>>()?.is_some() {
+                #rt::wire::skip_member(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            #(let mut #slots = None;)*
+            while let Some(key) = map.next_key::<#rt::wire::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => #rt::wire::skip_member(&mut map)?,
+                }
+            }
+        }
+    };
+    let expecting = format!("the structure `{title}`");
+    quote! {
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use #rt::serde::ser::SerializeMap as _;
+                let #map_binding = s.serialize_map(None)?;
+                #(#writes)*
+                map.end()
+            }
+        }
+
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct MembersVisitor;
+                impl<'de> #rt::serde::de::Visitor<'de> for MembersVisitor {
+                    type Value = #path;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                        #read_loop
+                        Ok(#path { #(#inits)* #meta })
+                    }
+                }
+                d.deserialize_map(MembersVisitor)
+            }
+        }
     }
 }
 
@@ -324,6 +468,8 @@ fn emit_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenSt
 fn emit_union_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
     let rt = rt();
     let ident = cx.names.type_name(&shape.name);
+    // Inside the impls the type goes by its path: a local item could shadow its bare name.
+    let path = cx.type_path(&shape.name);
     let title = shape.name.as_str();
     let variants: Vec<Ident> = members
         .iter()
@@ -357,16 +503,16 @@ fn emit_union_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
             fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 struct UnionVisitor;
                 impl<'de> #rt::serde::de::Visitor<'de> for UnionVisitor {
-                    type Value = #ident;
+                    type Value = #path;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
-                        let mut found: ::std::option::Option<#ident> = None;
+                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                        let mut found: ::std::option::Option<#path> = None;
                         let mut unknown: ::std::option::Option<::std::string::String> = None;
                         while let Some(key) = map.next_key::<::std::string::String>()? {
                             let value = match key.as_str() {
-                                #(#wires => #ins.map(#ident::#variants),)*
+                                #(#wires => #ins.map(#path::#variants),)*
                                 _ => {
                                     map.next_value::<#rt::serde::de::IgnoredAny>()?;
                                     if key != "__type" && unknown.is_none() {
@@ -384,7 +530,7 @@ fn emit_union_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
                         }
                         match (found, unknown) {
                             (Some(v), _) => Ok(v),
-                            (None, Some(name)) => Ok(#ident::Unknown(name)),
+                            (None, Some(name)) => Ok(#path::Unknown(name)),
                             (None, None) => Err(<A::Error as #rt::serde::de::Error>::custom(#none)),
                         }
                     }

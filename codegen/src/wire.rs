@@ -1,6 +1,6 @@
-//! Wire decisions for members: the Rust type a member gets and the serde attributes that
-//! put it on the wire under its model name, in its timestamp format, with absent optional
-//! members omitted. Emitters ask here instead of looking at shapes themselves.
+//! Wire decisions for members: the Rust type a member gets and the runtime `WireFormat` that
+//! puts it on the wire under its model name, in its timestamp format. Emitters ask here
+//! instead of looking at shapes themselves.
 //!
 //! Types in generated code are written with absolute paths (`::std::string::String`), so a
 //! shape named `String` or `Option` cannot shadow them. Values and patterns (`Some`, `None`,
@@ -17,10 +17,6 @@ use crate::krate::Cx;
 pub fn rt() -> TokenStream {
     quote!(::aws_json_runtime)
 }
-
-/// The serde crate path for `#[serde(crate = ..)]`, so generated crates need no direct
-/// serde dependency.
-pub const SERDE_CRATE: &str = "::aws_json_runtime::serde";
 
 /// An `Option` expression of a value: `Some(value)` or `None`.
 pub fn option<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
@@ -166,56 +162,21 @@ pub fn wire_format(
     }
 }
 
-/// The serde attributes (starting with a comma) that give a member its wire form when its
-/// Rust type's own form is not it: a scalar's module, or the member's `WireFormat`.
-fn format_attrs(cx: &Cx<'_>, m: &ir::Member, optional: bool) -> Option<TokenStream> {
-    let collection = matches!(
-        cx.shape(&m.target).kind,
-        ShapeKind::List { .. } | ShapeKind::Map { .. }
-    );
-    if !collection {
-        let format = element_format(cx, &m.target, m.timestamp_format)?;
-        let module = match format {
-            "DateTimeFormat" => "date_time",
-            "HttpDateFormat" => "http_date",
-            "F32Format" => "f32",
-            _ => "f64",
-        };
-        let module = match (module, optional) {
-            ("f32" | "f64", false) => format!("{module}_value"),
-            (_, true) => format!("{module}_opt"),
-            (_, false) => module.to_owned(),
-        };
-        let path = format!("::aws_json_runtime::wire::{module}");
-        return Some(quote!(, with = #path));
+/// The runtime `WireFormat` a structure member is written and read through: its
+/// [`wire_format`], or `Plain` of its Rust type when that type's own serde form is the wire
+/// form (always for a boxed member, which closes a cycle through a structure or union).
+pub fn member_format(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
+    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+        Some(format) => format,
+        None => {
+            let ty = boxed_type(cx, m);
+            quote!(::aws_json_runtime::wire::Plain<#ty>)
+        }
     }
-    // The attribute holds the type as text, spaced like written Rust to keep it readable.
-    let format = wire_format(cx, &m.target, m.timestamp_format)?
-        .to_string()
-        .replace(' ', "")
-        .replace(',', ", ");
-    let opt = if optional { "_opt" } else { "" };
-    let ser = format!("::aws_json_runtime::wire::serialize{opt}::<{format}, _>");
-    let de = format!("::aws_json_runtime::wire::deserialize{opt}::<{format}, _>");
-    Some(quote!(, serialize_with = #ser, deserialize_with = #de))
-}
-
-/// The `#[serde(..)]` attribute of a structure field.
-pub fn field_attrs(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
-    let wire = &m.name;
-    let with = if m.indirect {
-        None
-    } else {
-        format_attrs(cx, m, !m.required)
-    };
-    let alias = message_alias(m).map(|a| quote!(, alias = #a));
-    let optional = (!m.required)
-        .then(|| quote!(, default, skip_serializing_if = "::std::option::Option::is_none"));
-    quote! { #[serde(rename = #wire #alias #with #optional)] }
 }
 
 /// Error messages arrive as `message` or `Message` whatever the model calls the member.
-fn message_alias(m: &ir::Member) -> Option<&'static str> {
+pub fn message_alias(m: &ir::Member) -> Option<&'static str> {
     match m.name.as_str() {
         "message" => Some("Message"),
         "Message" => Some("message"),

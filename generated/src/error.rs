@@ -5,26 +5,11 @@
 //! Each operation returns its own enum (`{Operation}Error`) listing exactly the errors the model gives it, plus `Unhandled` for anything else: an unknown error code, a transport failure or a malformed response. Every operation error converts into the service-wide [`Error`].
 
 /// Thrown if there are parallel requests to modify a resource.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ConcurrentModificationException {
     /// The message returned by a ConcurrentModificationException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -44,6 +29,68 @@ impl ConcurrentModificationException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for ConcurrentModificationException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for ConcurrentModificationException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::ConcurrentModificationException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ConcurrentModificationException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::ConcurrentModificationException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::ConcurrentModificationException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -93,26 +140,11 @@ impl ::std::fmt::Display for ConcurrentModificationException {
 impl ::std::error::Error for ConcurrentModificationException {}
 
 /// The provided developer user identifier is already registered with Cognito under a different identity ID.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeveloperUserAlreadyRegisteredException {
     /// This developer user identifier is already registered with Cognito.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -132,6 +164,68 @@ impl DeveloperUserAlreadyRegisteredException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for DeveloperUserAlreadyRegisteredException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for DeveloperUserAlreadyRegisteredException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::DeveloperUserAlreadyRegisteredException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DeveloperUserAlreadyRegisteredException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::DeveloperUserAlreadyRegisteredException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::DeveloperUserAlreadyRegisteredException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -181,26 +275,11 @@ impl ::std::fmt::Display for DeveloperUserAlreadyRegisteredException {
 impl ::std::error::Error for DeveloperUserAlreadyRegisteredException {}
 
 /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ExternalServiceException {
     /// The message returned by an ExternalServiceException
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -220,6 +299,67 @@ impl ExternalServiceException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for ExternalServiceException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ExternalServiceException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::ExternalServiceException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ExternalServiceException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::ExternalServiceException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::ExternalServiceException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -269,26 +409,11 @@ impl ::std::fmt::Display for ExternalServiceException {
 impl ::std::error::Error for ExternalServiceException {}
 
 /// Thrown when the service encounters an error during processing the request.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct InternalErrorException {
     /// The message returned by an InternalErrorException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -308,6 +433,64 @@ impl InternalErrorException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for InternalErrorException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InternalErrorException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::InternalErrorException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `InternalErrorException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::error::InternalErrorException, A::Error> {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::InternalErrorException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -359,26 +542,11 @@ impl ::std::error::Error for InternalErrorException {}
 /// If you provided authentication information in the request, the identity pool has no authenticated role configured, or STS returned an error response to the request to assume the authenticated role from the identity pool. If you provided no authentication information in the request, the identity pool has no unauthenticated role configured, or STS returned an error response to the request to assume the unauthenticated role from the identity pool.
 ///
 /// Your role trust policy must grant `AssumeRoleWithWebIdentity` permissions to `cognito-identity.amazonaws.com`.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct InvalidIdentityPoolConfigurationException {
     /// The message returned for an `InvalidIdentityPoolConfigurationException`
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -398,6 +566,68 @@ impl InvalidIdentityPoolConfigurationException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for InvalidIdentityPoolConfigurationException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for InvalidIdentityPoolConfigurationException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::InvalidIdentityPoolConfigurationException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `InvalidIdentityPoolConfigurationException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::InvalidIdentityPoolConfigurationException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::InvalidIdentityPoolConfigurationException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -447,26 +677,11 @@ impl ::std::fmt::Display for InvalidIdentityPoolConfigurationException {
 impl ::std::error::Error for InvalidIdentityPoolConfigurationException {}
 
 /// Thrown for missing or bad input parameter(s).
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct InvalidParameterException {
     /// The message returned by an InvalidParameterException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -486,6 +701,67 @@ impl InvalidParameterException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for InvalidParameterException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InvalidParameterException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::InvalidParameterException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `InvalidParameterException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::InvalidParameterException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::InvalidParameterException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -535,26 +811,11 @@ impl ::std::fmt::Display for InvalidParameterException {
 impl ::std::error::Error for InvalidParameterException {}
 
 /// Thrown when the total number of user pools has exceeded a preset limit.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct LimitExceededException {
     /// The message returned by a LimitExceededException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -574,6 +835,64 @@ impl LimitExceededException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for LimitExceededException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitExceededException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::LimitExceededException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `LimitExceededException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::error::LimitExceededException, A::Error> {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::LimitExceededException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -623,26 +942,11 @@ impl ::std::fmt::Display for LimitExceededException {
 impl ::std::error::Error for LimitExceededException {}
 
 /// Thrown when a user is not authorized to access the requested resource.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct NotAuthorizedException {
     /// The message returned by a NotAuthorizedException
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -662,6 +966,64 @@ impl NotAuthorizedException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for NotAuthorizedException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotAuthorizedException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::NotAuthorizedException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `NotAuthorizedException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::error::NotAuthorizedException, A::Error> {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::NotAuthorizedException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -711,26 +1073,11 @@ impl ::std::fmt::Display for NotAuthorizedException {
 impl ::std::error::Error for NotAuthorizedException {}
 
 /// Thrown when a user tries to use a login which is already linked to another account.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ResourceConflictException {
     /// The message returned by a ResourceConflictException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -750,6 +1097,67 @@ impl ResourceConflictException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for ResourceConflictException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceConflictException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::ResourceConflictException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ResourceConflictException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::ResourceConflictException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::ResourceConflictException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -799,26 +1207,11 @@ impl ::std::fmt::Display for ResourceConflictException {
 impl ::std::error::Error for ResourceConflictException {}
 
 /// Thrown when the requested resource (for example, a dataset or record) does not exist.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ResourceNotFoundException {
     /// The message returned by a ResourceNotFoundException.
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -838,6 +1231,67 @@ impl ResourceNotFoundException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for ResourceNotFoundException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceNotFoundException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::ResourceNotFoundException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ResourceNotFoundException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::ResourceNotFoundException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::ResourceNotFoundException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -887,26 +1341,11 @@ impl ::std::fmt::Display for ResourceNotFoundException {
 impl ::std::error::Error for ResourceNotFoundException {}
 
 /// Thrown when a request is throttled.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct TooManyRequestsException {
     /// Message returned by a TooManyRequestsException
-    #[serde(
-        rename = "message",
-        alias = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    #[serde(skip)]
     pub _meta: ::aws_json_runtime::error::ErrorMeta,
 }
 
@@ -926,6 +1365,67 @@ impl TooManyRequestsException {
     ) -> Self {
         self.message = Some(message.into());
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for TooManyRequestsException {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.message {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "message", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TooManyRequestsException {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::error::TooManyRequestsException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `TooManyRequestsException`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::error::TooManyRequestsException,
+                A::Error,
+            > {
+                let mut member_message = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" | "Message" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_message, "message")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::error::TooManyRequestsException {
+                    message: member_message.flatten(),
+                    _meta: ::std::default::Default::default(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 

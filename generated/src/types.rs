@@ -88,40 +88,17 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AmbiguousRoleResolutio
 }
 
 /// A provider representing an Amazon Cognito user pool and its client ID.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct CognitoIdentityProvider {
     /// The provider name for an Amazon Cognito user pool. For example, `cognito-idp.us-east-1.amazonaws.com/us-east-1_123456789`.
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_name: ::std::option::Option<::std::string::String>,
     /// The client ID for the Amazon Cognito user pool.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// TRUE if server-side token validation is enabled for the identity provider’s token.
     ///
     /// Once you set `ServerSideTokenCheck` to TRUE for an identity pool, that identity pool will check with the integrated user pools to make sure that the user has not been globally signed out or deleted before the identity pool provides an OIDC token or Amazon Web Services credentials for the user.
     ///
     /// If the user is signed out or deleted, the identity pool will return a 400 Not Authorized error.
-    #[serde(
-        rename = "ServerSideTokenCheck",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_side_token_check: ::std::option::Option<bool>,
 }
 
@@ -163,90 +140,125 @@ impl CognitoIdentityProvider {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for CognitoIdentityProvider {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.provider_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "ProviderName", v)?;
+        }
+        if let Some(v) = &self.client_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "ClientId", v)?;
+        }
+        if let Some(v) = &self.server_side_token_check {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "ServerSideTokenCheck", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CognitoIdentityProvider {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::CognitoIdentityProvider;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `CognitoIdentityProvider`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::CognitoIdentityProvider, A::Error> {
+                let mut member_provider_name = None;
+                let mut member_client_id = None;
+                let mut member_server_side_token_check = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ProviderName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_provider_name, "ProviderName")?
+                        }
+                        "ClientId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_client_id, "ClientId")?
+                        }
+                        "ServerSideTokenCheck" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_server_side_token_check,
+                                "ServerSideTokenCheck",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::CognitoIdentityProvider {
+                    provider_name: member_provider_name.flatten(),
+                    client_id: member_client_id.flatten(),
+                    server_side_token_check: member_server_side_token_check.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the CreateIdentityPool action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct CreateIdentityPoolInput {
     /// A string that you provide.
-    #[serde(rename = "IdentityPoolName")]
     pub identity_pool_name: ::std::string::String,
     /// TRUE if the identity pool supports unauthenticated logins.
-    #[serde(rename = "AllowUnauthenticatedIdentities")]
     pub allow_unauthenticated_identities: bool,
     /// Enables or disables the Basic (Classic) authentication flow. For more information, see [Identity Pools (Federated Identities) Authentication Flow](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html) in the *Amazon Cognito Developer Guide*.
-    #[serde(
-        rename = "AllowClassicFlow",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_classic_flow: ::std::option::Option<bool>,
     /// Optional key:value pairs mapping provider names to provider app IDs.
-    #[serde(
-        rename = "SupportedLoginProviders",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported_login_providers: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// The "domain" by which Cognito will refer to your users. This name acts as a placeholder that allows your backend and the Cognito service to communicate about the developer provider. For the `DeveloperProviderName`, you can use letters as well as period (`.`), underscore (`_`), and dash (`-`).
     ///
     /// Once you have set a developer provider name, you cannot change it. Please take care in setting this parameter.
-    #[serde(
-        rename = "DeveloperProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub developer_provider_name: ::std::option::Option<::std::string::String>,
     /// The Amazon Resource Names (ARN) of the OpenID Connect providers.
-    #[serde(
-        rename = "OpenIdConnectProviderARNs",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub open_id_connect_provider_ar_ns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// An array of Amazon Cognito user pools and their client IDs.
-    #[serde(
-        rename = "CognitoIdentityProviders",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cognito_identity_providers: ::std::option::Option<
         ::std::vec::Vec<crate::types::CognitoIdentityProvider>,
     >,
     /// An array of Amazon Resource Names (ARNs) of the SAML provider for your identity pool.
-    #[serde(
-        rename = "SamlProviderARNs",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub saml_provider_ar_ns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Tags to assign to the identity pool. A tag is a label that you can apply to identity pools to categorize and manage them in different ways, such as by purpose, owner, environment, or other criteria.
-    #[serde(
-        rename = "IdentityPoolTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -340,47 +352,248 @@ impl CreateIdentityPoolInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for CreateIdentityPoolInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<bool>,
+            _,
+        >(
+            &mut map,
+            "AllowUnauthenticatedIdentities",
+            &self.allow_unauthenticated_identities,
+        )?;
+        if let Some(v) = &self.allow_classic_flow {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "AllowClassicFlow", v)?;
+        }
+        if let Some(v) = &self.supported_login_providers {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "SupportedLoginProviders", v)?;
+        }
+        if let Some(v) = &self.developer_provider_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "DeveloperProviderName", v)?;
+        }
+        if let Some(v) = &self.open_id_connect_provider_ar_ns {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "OpenIdConnectProviderARNs", v)?;
+        }
+        if let Some(v) = &self.cognito_identity_providers {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>,
+                _,
+            >(&mut map, "CognitoIdentityProviders", v)?;
+        }
+        if let Some(v) = &self.saml_provider_ar_ns {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "SamlProviderARNs", v)?;
+        }
+        if let Some(v) = &self.identity_pool_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "IdentityPoolTags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::CreateIdentityPoolInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `CreateIdentityPoolInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::CreateIdentityPoolInput, A::Error> {
+                let mut member_identity_pool_name = None;
+                let mut member_allow_unauthenticated_identities = None;
+                let mut member_allow_classic_flow = None;
+                let mut member_supported_login_providers = None;
+                let mut member_developer_provider_name = None;
+                let mut member_open_id_connect_provider_ar_ns = None;
+                let mut member_cognito_identity_providers = None;
+                let mut member_saml_provider_ar_ns = None;
+                let mut member_identity_pool_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_pool_name,
+                                "IdentityPoolName",
+                            )?
+                        }
+                        "AllowUnauthenticatedIdentities" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_allow_unauthenticated_identities,
+                                "AllowUnauthenticatedIdentities",
+                            )?
+                        }
+                        "AllowClassicFlow" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_allow_classic_flow,
+                                "AllowClassicFlow",
+                            )?
+                        }
+                        "SupportedLoginProviders" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_supported_login_providers,
+                                "SupportedLoginProviders",
+                            )?
+                        }
+                        "DeveloperProviderName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_provider_name,
+                                "DeveloperProviderName",
+                            )?
+                        }
+                        "OpenIdConnectProviderARNs" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_open_id_connect_provider_ar_ns,
+                                "OpenIdConnectProviderARNs",
+                            )?
+                        }
+                        "CognitoIdentityProviders" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<
+                                    crate::types::CognitoIdentityProvider,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_cognito_identity_providers,
+                                "CognitoIdentityProviders",
+                            )?
+                        }
+                        "SamlProviderARNs" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_saml_provider_ar_ns,
+                                "SamlProviderARNs",
+                            )?
+                        }
+                        "IdentityPoolTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_pool_tags,
+                                "IdentityPoolTags",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::CreateIdentityPoolInput {
+                    identity_pool_name: ::aws_json_runtime::wire::required(
+                        member_identity_pool_name,
+                        "IdentityPoolName",
+                    )?,
+                    allow_unauthenticated_identities: ::aws_json_runtime::wire::required(
+                        member_allow_unauthenticated_identities,
+                        "AllowUnauthenticatedIdentities",
+                    )?,
+                    allow_classic_flow: member_allow_classic_flow.flatten(),
+                    supported_login_providers: member_supported_login_providers
+                        .flatten(),
+                    developer_provider_name: member_developer_provider_name.flatten(),
+                    open_id_connect_provider_ar_ns: member_open_id_connect_provider_ar_ns
+                        .flatten(),
+                    cognito_identity_providers: member_cognito_identity_providers
+                        .flatten(),
+                    saml_provider_ar_ns: member_saml_provider_ar_ns.flatten(),
+                    identity_pool_tags: member_identity_pool_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Credentials for the provided identity ID.
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 pub struct Credentials {
     /// The Access Key portion of the credentials.
-    #[serde(
-        rename = "AccessKeyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// The Secret Access Key portion of the credentials
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "SecretKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_key: ::std::option::Option<::std::string::String>,
     /// The Session Token portion of the credentials
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "SessionToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session_token: ::std::option::Option<::std::string::String>,
     /// The date at which these credentials will expire.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
@@ -440,22 +653,111 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for Credentials {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.access_key_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "AccessKeyId", v)?;
+        }
+        if let Some(v) = &self.secret_key {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "SecretKey", v)?;
+        }
+        if let Some(v) = &self.session_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "SessionToken", v)?;
+        }
+        if let Some(v) = &self.expiration {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
+                _,
+            >(&mut map, "Expiration", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::Credentials;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `Credentials`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::Credentials, A::Error> {
+                let mut member_access_key_id = None;
+                let mut member_secret_key = None;
+                let mut member_session_token = None;
+                let mut member_expiration = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "AccessKeyId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_access_key_id, "AccessKeyId")?
+                        }
+                        "SecretKey" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_secret_key, "SecretKey")?
+                        }
+                        "SessionToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_session_token, "SessionToken")?
+                        }
+                        "Expiration" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    ::aws_json_runtime::DateTime,
+                                >,
+                                _,
+                            >(&mut map, &mut member_expiration, "Expiration")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::Credentials {
+                    access_key_id: member_access_key_id.flatten(),
+                    secret_key: member_secret_key.flatten(),
+                    session_token: member_session_token.flatten(),
+                    expiration: member_expiration.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `DeleteIdentities` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct DeleteIdentitiesInput {
     /// A list of 1-60 identities that you want to delete.
-    #[serde(
-        rename = "IdentityIdsToDelete",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
-    )]
     pub identity_ids_to_delete: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -466,25 +768,72 @@ impl DeleteIdentitiesInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for DeleteIdentitiesInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::List<::std::string::String>,
+            _,
+        >(&mut map, "IdentityIdsToDelete", &self.identity_ids_to_delete)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DeleteIdentitiesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DeleteIdentitiesInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::DeleteIdentitiesInput, A::Error> {
+                let mut member_identity_ids_to_delete = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityIdsToDelete" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_ids_to_delete,
+                                "IdentityIdsToDelete",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::DeleteIdentitiesInput {
+                    identity_ids_to_delete: ::aws_json_runtime::wire::required(
+                        member_identity_ids_to_delete,
+                        "IdentityIdsToDelete",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `DeleteIdentities` operation.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteIdentitiesResponse {
     /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
-    #[serde(
-        rename = "UnprocessedIdentityIds",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unprocessed_identity_ids: ::std::option::Option<
         ::std::vec::Vec<crate::types::UnprocessedIdentityId>,
     >,
@@ -508,18 +857,76 @@ impl DeleteIdentitiesResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for DeleteIdentitiesResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.unprocessed_identity_ids {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>,
+                _,
+            >(&mut map, "UnprocessedIdentityIds", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DeleteIdentitiesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DeleteIdentitiesResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::DeleteIdentitiesResponse,
+                A::Error,
+            > {
+                let mut member_unprocessed_identity_ids = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "UnprocessedIdentityIds" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<
+                                    crate::types::UnprocessedIdentityId,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_unprocessed_identity_ids,
+                                "UnprocessedIdentityIds",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::DeleteIdentitiesResponse {
+                    unprocessed_identity_ids: member_unprocessed_identity_ids.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the DeleteIdentityPool action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct DeleteIdentityPoolInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
 }
 
@@ -534,18 +941,68 @@ impl DeleteIdentityPoolInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for DeleteIdentityPoolInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityPoolInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DeleteIdentityPoolInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DeleteIdentityPoolInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::DeleteIdentityPoolInput, A::Error> {
+                let mut member_identity_pool_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::DeleteIdentityPoolInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `DescribeIdentity` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct DescribeIdentityInput {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(rename = "IdentityId")]
     pub identity_id: ::std::string::String,
 }
 
@@ -558,18 +1015,68 @@ impl DescribeIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for DescribeIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityId", &self.identity_id)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DescribeIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DescribeIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::DescribeIdentityInput, A::Error> {
+                let mut member_identity_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::DescribeIdentityInput {
+                    identity_id: ::aws_json_runtime::wire::required(
+                        member_identity_id,
+                        "IdentityId",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the DescribeIdentityPool action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct DescribeIdentityPoolInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
 }
 
@@ -581,6 +1088,67 @@ impl DescribeIdentityPoolInput {
         Self {
             identity_pool_id: identity_pool_id.into(),
         }
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for DescribeIdentityPoolInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeIdentityPoolInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DescribeIdentityPoolInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DescribeIdentityPoolInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::DescribeIdentityPoolInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::DescribeIdentityPoolInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -668,16 +1236,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ErrorCode {
 }
 
 /// Input to the `GetCredentialsForIdentity` action.
-#[derive(
-    Clone,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct GetCredentialsForIdentityInput {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(rename = "IdentityId")]
     pub identity_id: ::std::string::String,
     /// A set of optional name-value pairs that map provider names to provider tokens. The name-value pair will follow the syntax "provider\_name": "provider\_user\_identifier".
     ///
@@ -686,22 +1247,10 @@ pub struct GetCredentialsForIdentityInput {
     /// The Logins parameter is required when using identities associated with external identity providers such as Facebook. For examples of `Logins` maps, see the code examples in the [External Identity Providers](https://docs.aws.amazon.com/cognito/latest/developerguide/external-identity-providers.html) section of the Amazon Cognito Developer Guide.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logins: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// The Amazon Resource Name (ARN) of the role to be assumed when multiple roles were received in the token from the identity provider. For example, a SAML-based identity provider. This parameter is optional for identity providers that do not support role customization.
-    #[serde(
-        rename = "CustomRoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_role_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -744,30 +1293,108 @@ impl ::std::fmt::Debug for GetCredentialsForIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetCredentialsForIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityId", &self.identity_id)?;
+        if let Some(v) = &self.logins {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "Logins", v)?;
+        }
+        if let Some(v) = &self.custom_role_arn {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "CustomRoleArn", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetCredentialsForIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetCredentialsForIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetCredentialsForIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetCredentialsForIdentityInput,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                let mut member_logins = None;
+                let mut member_custom_role_arn = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        "CustomRoleArn" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_custom_role_arn, "CustomRoleArn")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetCredentialsForIdentityInput {
+                    identity_id: ::aws_json_runtime::wire::required(
+                        member_identity_id,
+                        "IdentityId",
+                    )?,
+                    logins: member_logins.flatten(),
+                    custom_role_arn: member_custom_role_arn.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `GetCredentialsForIdentity` operation.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetCredentialsForIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// Credentials for the provided identity ID.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
 }
 
@@ -796,24 +1423,87 @@ impl GetCredentialsForIdentityResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetCredentialsForIdentityResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.credentials {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<crate::types::Credentials>,
+                _,
+            >(&mut map, "Credentials", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetCredentialsForIdentityResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetCredentialsForIdentityResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetCredentialsForIdentityResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetCredentialsForIdentityResponse,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                let mut member_credentials = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Credentials" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<crate::types::Credentials>,
+                                _,
+                            >(&mut map, &mut member_credentials, "Credentials")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetCredentialsForIdentityResponse {
+                    identity_id: member_identity_id.flatten(),
+                    credentials: member_credentials.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the GetId action.
-#[derive(
-    Clone,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct GetIdInput {
     /// A standard Amazon Web Services account ID (9+ digits).
-    #[serde(
-        rename = "AccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// A set of optional name-value pairs that map provider names to provider tokens. The available provider names for `Logins` are as follows:
     ///
@@ -825,13 +1515,6 @@ pub struct GetIdInput {
     /// - Digits: `www.digits.com`
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logins: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -878,23 +1561,102 @@ impl ::std::fmt::Debug for GetIdInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetIdInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.account_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "AccountId", v)?;
+        }
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        if let Some(v) = &self.logins {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "Logins", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetIdInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetIdInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::GetIdInput, A::Error> {
+                let mut member_account_id = None;
+                let mut member_identity_pool_id = None;
+                let mut member_logins = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "AccountId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_account_id, "AccountId")?
+                        }
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetIdInput {
+                    account_id: member_account_id.flatten(),
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    logins: member_logins.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a GetId request.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetIdResponse {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -914,18 +1676,67 @@ impl GetIdResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetIdResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetIdResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetIdResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::GetIdResponse, A::Error> {
+                let mut member_identity_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetIdResponse {
+                    identity_id: member_identity_id.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `GetIdentityPoolRoles` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct GetIdentityPoolRolesInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
 }
 
@@ -940,43 +1751,77 @@ impl GetIdentityPoolRolesInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetIdentityPoolRolesInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetIdentityPoolRolesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetIdentityPoolRolesInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetIdentityPoolRolesInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetIdentityPoolRolesInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `GetIdentityPoolRoles` operation.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetIdentityPoolRolesResponse {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_id: ::std::option::Option<::std::string::String>,
     /// The map of roles associated with this pool. Currently only authenticated and unauthenticated roles are supported.
-    #[serde(
-        rename = "Roles",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub roles: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// How users for a specific identity provider are to mapped to roles. This is a String-to-`RoleMapping` object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
-    #[serde(
-        rename = "RoleMappings",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_mappings: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::RoleMapping>,
     >,
@@ -1023,56 +1868,127 @@ impl GetIdentityPoolRolesResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetIdentityPoolRolesResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pool_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolId", v)?;
+        }
+        if let Some(v) = &self.roles {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "Roles", v)?;
+        }
+        if let Some(v) = &self.role_mappings {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    crate::types::RoleMapping,
+                >,
+                _,
+            >(&mut map, "RoleMappings", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetIdentityPoolRolesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetIdentityPoolRolesResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetIdentityPoolRolesResponse,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_roles = None;
+                let mut member_role_mappings = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "Roles" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_roles, "Roles")?
+                        }
+                        "RoleMappings" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    crate::types::RoleMapping,
+                                >,
+                                _,
+                            >(&mut map, &mut member_role_mappings, "RoleMappings")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetIdentityPoolRolesResponse {
+                    identity_pool_id: member_identity_pool_id.flatten(),
+                    roles: member_roles.flatten(),
+                    role_mappings: member_role_mappings.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `GetOpenIdTokenForDeveloperIdentity` action.
-#[derive(
-    Clone,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct GetOpenIdTokenForDeveloperIdentityInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// A set of optional name-value pairs that map provider names to provider tokens. Each name-value pair represents a user from a public provider or developer provider. If the user is from a developer provider, the name-value pair will follow the syntax `"developer_provider_name": "developer_user_identifier"`. The developer provider is the "domain" by which Cognito will refer to your users; you provided this domain while creating/updating the identity pool. The developer user identifier is an identifier from your backend that uniquely identifies a user. When you create an identity pool, you can specify the supported logins.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
-    )]
     pub logins: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// Use this operation to configure attribute mappings for custom providers.
-    #[serde(
-        rename = "PrincipalTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// The expiration time of the token, in seconds. You can specify a custom expiration time for the token so that you can cache it. If you don't provide an expiration time, the token is valid for 15 minutes. You can exchange the token with Amazon STS for temporary Amazon Web Services credentials, which are valid for a maximum of one hour. The maximum token duration you can set is 24 hours. You should take care in setting the expiration time for a token, as there are significant security implications: an attacker could use a leaked token to access your Amazon Web Services resources for the token's duration.
     ///
     /// **Note:** Please provide for a small grace period, usually no more than 5 minutes, to account for clock skew.
-    #[serde(
-        rename = "TokenDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_duration: ::std::option::Option<i64>,
 }
 
@@ -1131,31 +2047,139 @@ impl ::std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenForDeveloperIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
+            _,
+        >(&mut map, "Logins", &self.logins)?;
+        if let Some(v) = &self.principal_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "PrincipalTags", v)?;
+        }
+        if let Some(v) = &self.token_duration {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<i64>,
+                _,
+            >(&mut map, "TokenDuration", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetOpenIdTokenForDeveloperIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetOpenIdTokenForDeveloperIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetOpenIdTokenForDeveloperIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetOpenIdTokenForDeveloperIdentityInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_id = None;
+                let mut member_logins = None;
+                let mut member_principal_tags = None;
+                let mut member_token_duration = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        "PrincipalTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_principal_tags, "PrincipalTags")?
+                        }
+                        "TokenDuration" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<i64>,
+                                _,
+                            >(&mut map, &mut member_token_duration, "TokenDuration")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetOpenIdTokenForDeveloperIdentityInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    identity_id: member_identity_id.flatten(),
+                    logins: ::aws_json_runtime::wire::required(member_logins, "Logins")?,
+                    principal_tags: member_principal_tags.flatten(),
+                    token_duration: member_token_duration.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `GetOpenIdTokenForDeveloperIdentity` request.
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetOpenIdTokenForDeveloperIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// An OpenID token.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -1196,28 +2220,90 @@ impl ::std::fmt::Debug for GetOpenIdTokenForDeveloperIdentityResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize
+for GetOpenIdTokenForDeveloperIdentityResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "Token", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetOpenIdTokenForDeveloperIdentityResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetOpenIdTokenForDeveloperIdentityResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetOpenIdTokenForDeveloperIdentityResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetOpenIdTokenForDeveloperIdentityResponse,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                let mut member_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Token" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_token, "Token")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetOpenIdTokenForDeveloperIdentityResponse {
+                    identity_id: member_identity_id.flatten(),
+                    token: member_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the GetOpenIdToken action.
-#[derive(
-    Clone,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct GetOpenIdTokenInput {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(rename = "IdentityId")]
     pub identity_id: ::std::string::String,
     /// A set of optional name-value pairs that map provider names to provider tokens. When using graph.facebook.com and www.amazon.com, supply the access\_token returned from the provider's authflow. For accounts.google.com, an Amazon Cognito user pool provider, or any other OpenID Connect provider, always include the `id_token`.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logins: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -1251,31 +2337,92 @@ impl ::std::fmt::Debug for GetOpenIdTokenInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityId", &self.identity_id)?;
+        if let Some(v) = &self.logins {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "Logins", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetOpenIdTokenInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetOpenIdTokenInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetOpenIdTokenInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::GetOpenIdTokenInput, A::Error> {
+                let mut member_identity_id = None;
+                let mut member_logins = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetOpenIdTokenInput {
+                    identity_id: ::aws_json_runtime::wire::required(
+                        member_identity_id,
+                        "IdentityId",
+                    )?,
+                    logins: member_logins.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful GetOpenIdToken request.
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetOpenIdTokenResponse {
     /// A unique identifier in the format REGION:GUID. Note that the IdentityId returned may not match the one passed on input.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// An OpenID token, valid for 10 minutes.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -1316,21 +2463,83 @@ impl ::std::fmt::Debug for GetOpenIdTokenResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "Token", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetOpenIdTokenResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetOpenIdTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetOpenIdTokenResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::GetOpenIdTokenResponse, A::Error> {
+                let mut member_identity_id = None;
+                let mut member_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Token" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_token, "Token")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetOpenIdTokenResponse {
+                    identity_id: member_identity_id.flatten(),
+                    token: member_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `GetPrincipalTagAttributeMapInput` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct GetPrincipalTagAttributeMapInput {
     /// You can use this operation to get the ID of the Identity Pool you setup attribute mappings for.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// You can use this operation to get the provider name.
-    #[serde(rename = "IdentityProviderName")]
     pub identity_provider_name: ::std::string::String,
 }
 
@@ -1347,46 +2556,97 @@ impl GetPrincipalTagAttributeMapInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetPrincipalTagAttributeMapInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityProviderName", &self.identity_provider_name)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetPrincipalTagAttributeMapInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetPrincipalTagAttributeMapInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetPrincipalTagAttributeMapInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetPrincipalTagAttributeMapInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_provider_name = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityProviderName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_provider_name,
+                                "IdentityProviderName",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetPrincipalTagAttributeMapInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    identity_provider_name: ::aws_json_runtime::wire::required(
+                        member_identity_provider_name,
+                        "IdentityProviderName",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `GetPrincipalTagAttributeMapResponse` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetPrincipalTagAttributeMapResponse {
     /// You can use this operation to get the ID of the Identity Pool you setup attribute mappings for.
-    #[serde(
-        rename = "IdentityPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_id: ::std::option::Option<::std::string::String>,
     /// You can use this operation to get the provider name.
-    #[serde(
-        rename = "IdentityProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_provider_name: ::std::option::Option<::std::string::String>,
     /// You can use this operation to list
-    #[serde(
-        rename = "UseDefaults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_defaults: ::std::option::Option<bool>,
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
-    #[serde(
-        rename = "PrincipalTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -1440,46 +2700,129 @@ impl GetPrincipalTagAttributeMapResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for GetPrincipalTagAttributeMapResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pool_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolId", v)?;
+        }
+        if let Some(v) = &self.identity_provider_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityProviderName", v)?;
+        }
+        if let Some(v) = &self.use_defaults {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "UseDefaults", v)?;
+        }
+        if let Some(v) = &self.principal_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "PrincipalTags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for GetPrincipalTagAttributeMapResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::GetPrincipalTagAttributeMapResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `GetPrincipalTagAttributeMapResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::GetPrincipalTagAttributeMapResponse,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_provider_name = None;
+                let mut member_use_defaults = None;
+                let mut member_principal_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityProviderName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_provider_name,
+                                "IdentityProviderName",
+                            )?
+                        }
+                        "UseDefaults" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                        }
+                        "PrincipalTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_principal_tags, "PrincipalTags")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::GetPrincipalTagAttributeMapResponse {
+                    identity_pool_id: member_identity_pool_id.flatten(),
+                    identity_provider_name: member_identity_provider_name.flatten(),
+                    use_defaults: member_use_defaults.flatten(),
+                    principal_tags: member_principal_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// A description of the identity.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct IdentityDescription {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// The provider names.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Date on which the identity was created.
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::aws_json_runtime::DateTime>,
     /// Date on which the identity was last modified.
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
@@ -1531,91 +2874,143 @@ impl IdentityDescription {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for IdentityDescription {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.logins {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "Logins", v)?;
+        }
+        if let Some(v) = &self.creation_date {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
+                _,
+            >(&mut map, "CreationDate", v)?;
+        }
+        if let Some(v) = &self.last_modified_date {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
+                _,
+            >(&mut map, "LastModifiedDate", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityDescription {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::IdentityDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `IdentityDescription`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::IdentityDescription, A::Error> {
+                let mut member_identity_id = None;
+                let mut member_logins = None;
+                let mut member_creation_date = None;
+                let mut member_last_modified_date = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        "CreationDate" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    ::aws_json_runtime::DateTime,
+                                >,
+                                _,
+                            >(&mut map, &mut member_creation_date, "CreationDate")?
+                        }
+                        "LastModifiedDate" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    ::aws_json_runtime::DateTime,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_last_modified_date,
+                                "LastModifiedDate",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::IdentityDescription {
+                    identity_id: member_identity_id.flatten(),
+                    logins: member_logins.flatten(),
+                    creation_date: member_creation_date.flatten(),
+                    last_modified_date: member_last_modified_date.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// An object representing an Amazon Cognito identity pool.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct IdentityPool {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// A string that you provide.
-    #[serde(rename = "IdentityPoolName")]
     pub identity_pool_name: ::std::string::String,
     /// TRUE if the identity pool supports unauthenticated logins.
-    #[serde(rename = "AllowUnauthenticatedIdentities")]
     pub allow_unauthenticated_identities: bool,
     /// Enables or disables the Basic (Classic) authentication flow. For more information, see [Identity Pools (Federated Identities) Authentication Flow](https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html) in the *Amazon Cognito Developer Guide*.
-    #[serde(
-        rename = "AllowClassicFlow",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_classic_flow: ::std::option::Option<bool>,
     /// Optional key:value pairs mapping provider names to provider app IDs.
-    #[serde(
-        rename = "SupportedLoginProviders",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported_login_providers: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// The "domain" by which Cognito will refer to your users.
-    #[serde(
-        rename = "DeveloperProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub developer_provider_name: ::std::option::Option<::std::string::String>,
     /// The ARNs of the OpenID Connect providers.
-    #[serde(
-        rename = "OpenIdConnectProviderARNs",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub open_id_connect_provider_ar_ns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// A list representing an Amazon Cognito user pool and its client ID.
-    #[serde(
-        rename = "CognitoIdentityProviders",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cognito_identity_providers: ::std::option::Option<
         ::std::vec::Vec<crate::types::CognitoIdentityProvider>,
     >,
     /// An array of Amazon Resource Names (ARNs) of the SAML provider for your identity pool.
-    #[serde(
-        rename = "SamlProviderARNs",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub saml_provider_ar_ns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The tags that are assigned to the identity pool. A tag is a label that you can apply to identity pools to categorize and manage them in different ways, such as by purpose, owner, environment, or other criteria.
-    #[serde(
-        rename = "IdentityPoolTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -1711,30 +3106,255 @@ impl IdentityPool {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for IdentityPool {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<bool>,
+            _,
+        >(
+            &mut map,
+            "AllowUnauthenticatedIdentities",
+            &self.allow_unauthenticated_identities,
+        )?;
+        if let Some(v) = &self.allow_classic_flow {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "AllowClassicFlow", v)?;
+        }
+        if let Some(v) = &self.supported_login_providers {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "SupportedLoginProviders", v)?;
+        }
+        if let Some(v) = &self.developer_provider_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "DeveloperProviderName", v)?;
+        }
+        if let Some(v) = &self.open_id_connect_provider_ar_ns {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "OpenIdConnectProviderARNs", v)?;
+        }
+        if let Some(v) = &self.cognito_identity_providers {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>,
+                _,
+            >(&mut map, "CognitoIdentityProviders", v)?;
+        }
+        if let Some(v) = &self.saml_provider_ar_ns {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "SamlProviderARNs", v)?;
+        }
+        if let Some(v) = &self.identity_pool_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "IdentityPoolTags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::IdentityPool;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `IdentityPool`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::IdentityPool, A::Error> {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_pool_name = None;
+                let mut member_allow_unauthenticated_identities = None;
+                let mut member_allow_classic_flow = None;
+                let mut member_supported_login_providers = None;
+                let mut member_developer_provider_name = None;
+                let mut member_open_id_connect_provider_ar_ns = None;
+                let mut member_cognito_identity_providers = None;
+                let mut member_saml_provider_ar_ns = None;
+                let mut member_identity_pool_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityPoolName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_pool_name,
+                                "IdentityPoolName",
+                            )?
+                        }
+                        "AllowUnauthenticatedIdentities" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_allow_unauthenticated_identities,
+                                "AllowUnauthenticatedIdentities",
+                            )?
+                        }
+                        "AllowClassicFlow" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_allow_classic_flow,
+                                "AllowClassicFlow",
+                            )?
+                        }
+                        "SupportedLoginProviders" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_supported_login_providers,
+                                "SupportedLoginProviders",
+                            )?
+                        }
+                        "DeveloperProviderName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_provider_name,
+                                "DeveloperProviderName",
+                            )?
+                        }
+                        "OpenIdConnectProviderARNs" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_open_id_connect_provider_ar_ns,
+                                "OpenIdConnectProviderARNs",
+                            )?
+                        }
+                        "CognitoIdentityProviders" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<
+                                    crate::types::CognitoIdentityProvider,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_cognito_identity_providers,
+                                "CognitoIdentityProviders",
+                            )?
+                        }
+                        "SamlProviderARNs" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_saml_provider_ar_ns,
+                                "SamlProviderARNs",
+                            )?
+                        }
+                        "IdentityPoolTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_pool_tags,
+                                "IdentityPoolTags",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::IdentityPool {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    identity_pool_name: ::aws_json_runtime::wire::required(
+                        member_identity_pool_name,
+                        "IdentityPoolName",
+                    )?,
+                    allow_unauthenticated_identities: ::aws_json_runtime::wire::required(
+                        member_allow_unauthenticated_identities,
+                        "AllowUnauthenticatedIdentities",
+                    )?,
+                    allow_classic_flow: member_allow_classic_flow.flatten(),
+                    supported_login_providers: member_supported_login_providers
+                        .flatten(),
+                    developer_provider_name: member_developer_provider_name.flatten(),
+                    open_id_connect_provider_ar_ns: member_open_id_connect_provider_ar_ns
+                        .flatten(),
+                    cognito_identity_providers: member_cognito_identity_providers
+                        .flatten(),
+                    saml_provider_ar_ns: member_saml_provider_ar_ns.flatten(),
+                    identity_pool_tags: member_identity_pool_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// A description of the identity pool.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct IdentityPoolShortDescription {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_id: ::std::option::Option<::std::string::String>,
     /// A string that you provide.
-    #[serde(
-        rename = "IdentityPoolName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1766,35 +3386,94 @@ impl IdentityPoolShortDescription {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for IdentityPoolShortDescription {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pool_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolId", v)?;
+        }
+        if let Some(v) = &self.identity_pool_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolName", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPoolShortDescription {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::IdentityPoolShortDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `IdentityPoolShortDescription`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::IdentityPoolShortDescription,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_pool_name = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityPoolName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_pool_name,
+                                "IdentityPoolName",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::IdentityPoolShortDescription {
+                    identity_pool_id: member_identity_pool_id.flatten(),
+                    identity_pool_name: member_identity_pool_name.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the ListIdentities action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct ListIdentitiesInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// The maximum number of identities to return.
-    #[serde(rename = "MaxResults")]
     pub max_results: i32,
     /// A pagination token.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// An optional boolean parameter that allows you to hide disabled identities. If omitted, the ListIdentities API will include disabled identities in the response.
-    #[serde(
-        rename = "HideDisabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_disabled: ::std::option::Option<bool>,
 }
 
@@ -1828,41 +3507,117 @@ impl ListIdentitiesInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListIdentitiesInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<i32>,
+            _,
+        >(&mut map, "MaxResults", &self.max_results)?;
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        if let Some(v) = &self.hide_disabled {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "HideDisabled", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentitiesInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListIdentitiesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListIdentitiesInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::ListIdentitiesInput, A::Error> {
+                let mut member_identity_pool_id = None;
+                let mut member_max_results = None;
+                let mut member_next_token = None;
+                let mut member_hide_disabled = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "MaxResults" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<i32>,
+                                _,
+                            >(&mut map, &mut member_max_results, "MaxResults")?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        "HideDisabled" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(&mut map, &mut member_hide_disabled, "HideDisabled")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListIdentitiesInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    max_results: ::aws_json_runtime::wire::required(
+                        member_max_results,
+                        "MaxResults",
+                    )?,
+                    next_token: member_next_token.flatten(),
+                    hide_disabled: member_hide_disabled.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The response to a ListIdentities request.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListIdentitiesResponse {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_id: ::std::option::Option<::std::string::String>,
     /// An object containing a set of identities and associated mappings.
-    #[serde(
-        rename = "Identities",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityDescription>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityDescription>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities: ::std::option::Option<
         ::std::vec::Vec<crate::types::IdentityDescription>,
     >,
     /// A pagination token.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
@@ -1904,25 +3659,99 @@ impl ListIdentitiesResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListIdentitiesResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pool_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolId", v)?;
+        }
+        if let Some(v) = &self.identities {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<crate::types::IdentityDescription>,
+                _,
+            >(&mut map, "Identities", v)?;
+        }
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentitiesResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListIdentitiesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListIdentitiesResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::ListIdentitiesResponse, A::Error> {
+                let mut member_identity_pool_id = None;
+                let mut member_identities = None;
+                let mut member_next_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "Identities" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<
+                                    crate::types::IdentityDescription,
+                                >,
+                                _,
+                            >(&mut map, &mut member_identities, "Identities")?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListIdentitiesResponse {
+                    identity_pool_id: member_identity_pool_id.flatten(),
+                    identities: member_identities.flatten(),
+                    next_token: member_next_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the ListIdentityPools action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct ListIdentityPoolsInput {
     /// The maximum number of identities to return.
-    #[serde(rename = "MaxResults")]
     pub max_results: i32,
     /// A pagination token.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
@@ -1945,34 +3774,86 @@ impl ListIdentityPoolsInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListIdentityPoolsInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<i32>,
+            _,
+        >(&mut map, "MaxResults", &self.max_results)?;
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityPoolsInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListIdentityPoolsInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListIdentityPoolsInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::ListIdentityPoolsInput, A::Error> {
+                let mut member_max_results = None;
+                let mut member_next_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "MaxResults" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<i32>,
+                                _,
+                            >(&mut map, &mut member_max_results, "MaxResults")?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListIdentityPoolsInput {
+                    max_results: ::aws_json_runtime::wire::required(
+                        member_max_results,
+                        "MaxResults",
+                    )?,
+                    next_token: member_next_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The result of a successful ListIdentityPools action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListIdentityPoolsResponse {
     /// The identity pools returned by the ListIdentityPools action.
-    #[serde(
-        rename = "IdentityPools",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityPoolShortDescription>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<crate::types::IdentityPoolShortDescription>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pools: ::std::option::Option<
         ::std::vec::Vec<crate::types::IdentityPoolShortDescription>,
     >,
     /// A pagination token.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
@@ -2004,18 +3885,88 @@ impl ListIdentityPoolsResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListIdentityPoolsResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pools {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<
+                    crate::types::IdentityPoolShortDescription,
+                >,
+                _,
+            >(&mut map, "IdentityPools", v)?;
+        }
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityPoolsResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListIdentityPoolsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListIdentityPoolsResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::ListIdentityPoolsResponse,
+                A::Error,
+            > {
+                let mut member_identity_pools = None;
+                let mut member_next_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPools" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<
+                                    crate::types::IdentityPoolShortDescription,
+                                >,
+                                _,
+                            >(&mut map, &mut member_identity_pools, "IdentityPools")?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListIdentityPoolsResponse {
+                    identity_pools: member_identity_pools.flatten(),
+                    next_token: member_next_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `ListTagsForResourceInput` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool that the tags are assigned to.
-    #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
 }
 
@@ -2028,25 +3979,71 @@ impl ListTagsForResourceInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "ResourceArn", &self.resource_arn)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListTagsForResourceInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListTagsForResourceInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::ListTagsForResourceInput,
+                A::Error,
+            > {
+                let mut member_resource_arn = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ResourceArn" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListTagsForResourceInput {
+                    resource_arn: ::aws_json_runtime::wire::required(
+                        member_resource_arn,
+                        "ResourceArn",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `ListTagsForResourceResponse` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the identity pool.
-    #[serde(
-        rename = "Tags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -2068,46 +4065,84 @@ impl ListTagsForResourceResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "Tags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::ListTagsForResourceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `ListTagsForResourceResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::ListTagsForResourceResponse,
+                A::Error,
+            > {
+                let mut member_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "Tags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_tags, "Tags")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::ListTagsForResourceResponse {
+                    tags: member_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `LookupDeveloperIdentityInput` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct LookupDeveloperIdentityInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// A unique ID used by your backend authentication process to identify a user. Typically, a developer identity provider would issue many developer user identifiers, in keeping with the number of users.
-    #[serde(
-        rename = "DeveloperUserIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub developer_user_identifier: ::std::option::Option<::std::string::String>,
     /// The maximum number of identities to return.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// A pagination token. The first call you make will have `NextToken` set to null. After that the service will return `NextToken` values as needed. For example, let's say you make a request with `MaxResults` set to 10, and there are 20 matches in the database. The service will return a pagination token as a part of the response. This token can be used to call the API again and get results starting from the 11th match.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
@@ -2159,41 +4194,138 @@ impl LookupDeveloperIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for LookupDeveloperIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.developer_user_identifier {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "DeveloperUserIdentifier", v)?;
+        }
+        if let Some(v) = &self.max_results {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<i32>,
+                _,
+            >(&mut map, "MaxResults", v)?;
+        }
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LookupDeveloperIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::LookupDeveloperIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `LookupDeveloperIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::LookupDeveloperIdentityInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_id = None;
+                let mut member_developer_user_identifier = None;
+                let mut member_max_results = None;
+                let mut member_next_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "DeveloperUserIdentifier" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_user_identifier,
+                                "DeveloperUserIdentifier",
+                            )?
+                        }
+                        "MaxResults" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<i32>,
+                                _,
+                            >(&mut map, &mut member_max_results, "MaxResults")?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::LookupDeveloperIdentityInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    identity_id: member_identity_id.flatten(),
+                    developer_user_identifier: member_developer_user_identifier
+                        .flatten(),
+                    max_results: member_max_results.flatten(),
+                    next_token: member_next_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `LookupDeveloperIdentity` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct LookupDeveloperIdentityResponse {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// This is the list of developer user identifiers associated with an identity ID. Cognito supports the association of multiple developer user identifiers with an identity ID.
-    #[serde(
-        rename = "DeveloperUserIdentifierList",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub developer_user_identifier_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// A pagination token. The first call you make will have `NextToken` set to null. After that the service will return `NextToken` values as needed. For example, let's say you make a request with `MaxResults` set to 10, and there are 20 matches in the database. The service will return a pagination token as a part of the response. This token can be used to call the API again and get results starting from the 11th match.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
@@ -2235,27 +4367,110 @@ impl LookupDeveloperIdentityResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for LookupDeveloperIdentityResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.developer_user_identifier_list {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::List<::std::string::String>,
+                _,
+            >(&mut map, "DeveloperUserIdentifierList", v)?;
+        }
+        if let Some(v) = &self.next_token {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "NextToken", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for LookupDeveloperIdentityResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::LookupDeveloperIdentityResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `LookupDeveloperIdentityResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::LookupDeveloperIdentityResponse,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                let mut member_developer_user_identifier_list = None;
+                let mut member_next_token = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "DeveloperUserIdentifierList" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_user_identifier_list,
+                                "DeveloperUserIdentifierList",
+                            )?
+                        }
+                        "NextToken" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_next_token, "NextToken")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::LookupDeveloperIdentityResponse {
+                    identity_id: member_identity_id.flatten(),
+                    developer_user_identifier_list: member_developer_user_identifier_list
+                        .flatten(),
+                    next_token: member_next_token.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// A rule that maps a claim name, a claim value, and a match type to a role ARN.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct MappingRule {
     /// The claim name that must be present in the token, for example, "isAdmin" or "paid".
-    #[serde(rename = "Claim")]
     pub claim: ::std::string::String,
     /// The match condition that specifies how closely the claim value in the IdP token must match `Value`.
-    #[serde(rename = "MatchType")]
     pub match_type: crate::types::MappingRuleMatchType,
     /// A brief string that the claim must match, for example, "paid" or "yes".
-    #[serde(rename = "Value")]
     pub value: ::std::string::String,
     /// The role ARN.
-    #[serde(rename = "RoleARN")]
     pub role_arn: ::std::string::String,
 }
 
@@ -2273,6 +4488,105 @@ impl MappingRule {
             value: value.into(),
             role_arn: role_arn.into(),
         }
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for MappingRule {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "Claim", &self.claim)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<crate::types::MappingRuleMatchType>,
+            _,
+        >(&mut map, "MatchType", &self.match_type)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "Value", &self.value)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "RoleARN", &self.role_arn)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MappingRule {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::MappingRule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `MappingRule`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::MappingRule, A::Error> {
+                let mut member_claim = None;
+                let mut member_match_type = None;
+                let mut member_value = None;
+                let mut member_role_arn = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "Claim" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_claim, "Claim")?
+                        }
+                        "MatchType" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    crate::types::MappingRuleMatchType,
+                                >,
+                                _,
+                            >(&mut map, &mut member_match_type, "MatchType")?
+                        }
+                        "Value" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_value, "Value")?
+                        }
+                        "RoleARN" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_role_arn, "RoleARN")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::MappingRule {
+                    claim: ::aws_json_runtime::wire::required(member_claim, "Claim")?,
+                    match_type: ::aws_json_runtime::wire::required(
+                        member_match_type,
+                        "MatchType",
+                    )?,
+                    value: ::aws_json_runtime::wire::required(member_value, "Value")?,
+                    role_arn: ::aws_json_runtime::wire::required(
+                        member_role_arn,
+                        "RoleARN",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -2373,26 +4687,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MappingRuleMatchType {
 }
 
 /// Input to the `MergeDeveloperIdentities` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct MergeDeveloperIdentitiesInput {
     /// User identifier for the source user. The value should be a `DeveloperUserIdentifier`.
-    #[serde(rename = "SourceUserIdentifier")]
     pub source_user_identifier: ::std::string::String,
     /// User identifier for the destination user. The value should be a `DeveloperUserIdentifier`.
-    #[serde(rename = "DestinationUserIdentifier")]
     pub destination_user_identifier: ::std::string::String,
     /// The "domain" by which Cognito will refer to your users. This is a (pseudo) domain name that you provide while creating an identity pool. This name acts as a placeholder that allows your backend and the Cognito service to communicate about the developer provider. For the `DeveloperProviderName`, you can use letters as well as period (.), underscore (\_), and dash (-).
-    #[serde(rename = "DeveloperProviderName")]
     pub developer_provider_name: ::std::string::String,
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
 }
 
@@ -2413,23 +4716,128 @@ impl MergeDeveloperIdentitiesInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for MergeDeveloperIdentitiesInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "SourceUserIdentifier", &self.source_user_identifier)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "DestinationUserIdentifier", &self.destination_user_identifier)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "DeveloperProviderName", &self.developer_provider_name)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MergeDeveloperIdentitiesInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::MergeDeveloperIdentitiesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `MergeDeveloperIdentitiesInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::MergeDeveloperIdentitiesInput,
+                A::Error,
+            > {
+                let mut member_source_user_identifier = None;
+                let mut member_destination_user_identifier = None;
+                let mut member_developer_provider_name = None;
+                let mut member_identity_pool_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "SourceUserIdentifier" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_source_user_identifier,
+                                "SourceUserIdentifier",
+                            )?
+                        }
+                        "DestinationUserIdentifier" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_destination_user_identifier,
+                                "DestinationUserIdentifier",
+                            )?
+                        }
+                        "DeveloperProviderName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_provider_name,
+                                "DeveloperProviderName",
+                            )?
+                        }
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::MergeDeveloperIdentitiesInput {
+                    source_user_identifier: ::aws_json_runtime::wire::required(
+                        member_source_user_identifier,
+                        "SourceUserIdentifier",
+                    )?,
+                    destination_user_identifier: ::aws_json_runtime::wire::required(
+                        member_destination_user_identifier,
+                        "DestinationUserIdentifier",
+                    )?,
+                    developer_provider_name: ::aws_json_runtime::wire::required(
+                        member_developer_provider_name,
+                        "DeveloperProviderName",
+                    )?,
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Returned in response to a successful `MergeDeveloperIdentities` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct MergeDeveloperIdentitiesResponse {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -2449,38 +4857,81 @@ impl MergeDeveloperIdentitiesResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for MergeDeveloperIdentitiesResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for MergeDeveloperIdentitiesResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::MergeDeveloperIdentitiesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `MergeDeveloperIdentitiesResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::MergeDeveloperIdentitiesResponse,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::MergeDeveloperIdentitiesResponse {
+                    identity_id: member_identity_id.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// A role mapping.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct RoleMapping {
     /// The role mapping type. Token will use `cognito:roles` and `cognito:preferred_role` claims from the Cognito identity provider token to map groups to roles. Rules will attempt to match claims from the token to map to a role.
-    #[serde(rename = "Type")]
     pub r#type: crate::types::RoleMappingType,
     /// If you specify Token or Rules as the `Type`, `AmbiguousRoleResolution` is required.
     ///
     /// Specifies the action to be taken if either no rules match the claim value for the `Rules` type, or there is no `cognito:preferred_role` claim and there are multiple `cognito:roles` matches for the `Token` type.
-    #[serde(
-        rename = "AmbiguousRoleResolution",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ambiguous_role_resolution: ::std::option::Option<
         crate::types::AmbiguousRoleResolutionType,
     >,
     /// The rules to be used for mapping users to roles.
     ///
     /// If you specify Rules as the role mapping type, `RulesConfiguration` is required.
-    #[serde(
-        rename = "RulesConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rules_configuration: ::std::option::Option<crate::types::RulesConfigurationType>,
 }
 
@@ -2514,6 +4965,106 @@ impl RoleMapping {
     ) -> Self {
         self.rules_configuration = Some(rules_configuration);
         self
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for RoleMapping {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<crate::types::RoleMappingType>,
+            _,
+        >(&mut map, "Type", &self.r#type)?;
+        if let Some(v) = &self.ambiguous_role_resolution {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<
+                    crate::types::AmbiguousRoleResolutionType,
+                >,
+                _,
+            >(&mut map, "AmbiguousRoleResolution", v)?;
+        }
+        if let Some(v) = &self.rules_configuration {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<crate::types::RulesConfigurationType>,
+                _,
+            >(&mut map, "RulesConfiguration", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoleMapping {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::RoleMapping;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `RoleMapping`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::RoleMapping, A::Error> {
+                let mut member_type = None;
+                let mut member_ambiguous_role_resolution = None;
+                let mut member_rules_configuration = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    crate::types::RoleMappingType,
+                                >,
+                                _,
+                            >(&mut map, &mut member_type, "Type")?
+                        }
+                        "AmbiguousRoleResolution" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    crate::types::AmbiguousRoleResolutionType,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_ambiguous_role_resolution,
+                                "AmbiguousRoleResolution",
+                            )?
+                        }
+                        "RulesConfiguration" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<
+                                    crate::types::RulesConfigurationType,
+                                >,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_rules_configuration,
+                                "RulesConfiguration",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::RoleMapping {
+                    r#type: ::aws_json_runtime::wire::required(member_type, "Type")?,
+                    ambiguous_role_resolution: member_ambiguous_role_resolution
+                        .flatten(),
+                    rules_configuration: member_rules_configuration.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }
 
@@ -2601,23 +5152,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoleMappingType {
 }
 
 /// A container for rules.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct RulesConfigurationType {
     /// An array of rules. You can specify up to 25 rules per identity provider.
     ///
     /// Rules are evaluated in order. The first one to match specifies the role.
-    #[serde(
-        rename = "Rules",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<crate::types::MappingRule>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<crate::types::MappingRule>, _>"
-    )]
     pub rules: ::std::vec::Vec<crate::types::MappingRule>,
 }
 
@@ -2628,36 +5167,71 @@ impl RulesConfigurationType {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for RulesConfigurationType {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::List<crate::types::MappingRule>,
+            _,
+        >(&mut map, "Rules", &self.rules)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RulesConfigurationType {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::RulesConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `RulesConfigurationType`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::RulesConfigurationType, A::Error> {
+                let mut member_rules = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "Rules" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::List<crate::types::MappingRule>,
+                                _,
+                            >(&mut map, &mut member_rules, "Rules")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::RulesConfigurationType {
+                    rules: ::aws_json_runtime::wire::required(member_rules, "Rules")?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `SetIdentityPoolRoles` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct SetIdentityPoolRolesInput {
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// The map of roles associated with this pool. For a given role, the key will be either "authenticated" or "unauthenticated" and the value will be the Role ARN.
-    #[serde(
-        rename = "Roles",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
-    )]
     pub roles: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     /// How users for a specific identity provider are to mapped to roles. This is a string to `RoleMapping` object map. The string identifies the identity provider, for example, `graph.facebook.com` or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id`.
     ///
     /// Up to 25 rules can be specified per identity provider.
-    #[serde(
-        rename = "RoleMappings",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, crate::types::RoleMapping>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_mappings: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, crate::types::RoleMapping>,
     >,
@@ -2689,37 +5263,112 @@ impl SetIdentityPoolRolesInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for SetIdentityPoolRolesInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
+            _,
+        >(&mut map, "Roles", &self.roles)?;
+        if let Some(v) = &self.role_mappings {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    crate::types::RoleMapping,
+                >,
+                _,
+            >(&mut map, "RoleMappings", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::SetIdentityPoolRolesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `SetIdentityPoolRolesInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::SetIdentityPoolRolesInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_roles = None;
+                let mut member_role_mappings = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "Roles" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_roles, "Roles")?
+                        }
+                        "RoleMappings" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    crate::types::RoleMapping,
+                                >,
+                                _,
+                            >(&mut map, &mut member_role_mappings, "RoleMappings")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::SetIdentityPoolRolesInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    roles: ::aws_json_runtime::wire::required(member_roles, "Roles")?,
+                    role_mappings: member_role_mappings.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `SetPrincipalTagAttributeMapInput` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct SetPrincipalTagAttributeMapInput {
     /// The ID of the Identity Pool you want to set attribute mappings for.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// The provider name you want to use for attribute mappings.
-    #[serde(rename = "IdentityProviderName")]
     pub identity_provider_name: ::std::string::String,
     /// You can use this operation to use default (username and clientID) attribute mappings.
-    #[serde(
-        rename = "UseDefaults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_defaults: ::std::option::Option<bool>,
     /// You can use this operation to add principal tags.
-    #[serde(
-        rename = "PrincipalTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -2758,46 +5407,131 @@ impl SetPrincipalTagAttributeMapInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for SetPrincipalTagAttributeMapInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityProviderName", &self.identity_provider_name)?;
+        if let Some(v) = &self.use_defaults {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "UseDefaults", v)?;
+        }
+        if let Some(v) = &self.principal_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "PrincipalTags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for SetPrincipalTagAttributeMapInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::SetPrincipalTagAttributeMapInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `SetPrincipalTagAttributeMapInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::SetPrincipalTagAttributeMapInput,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_provider_name = None;
+                let mut member_use_defaults = None;
+                let mut member_principal_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityProviderName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_provider_name,
+                                "IdentityProviderName",
+                            )?
+                        }
+                        "UseDefaults" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                        }
+                        "PrincipalTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_principal_tags, "PrincipalTags")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::SetPrincipalTagAttributeMapInput {
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    identity_provider_name: ::aws_json_runtime::wire::required(
+                        member_identity_provider_name,
+                        "IdentityProviderName",
+                    )?,
+                    use_defaults: member_use_defaults.flatten(),
+                    principal_tags: member_principal_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `SetPrincipalTagAttributeMapResponse` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetPrincipalTagAttributeMapResponse {
     /// The ID of the Identity Pool you want to set attribute mappings for.
-    #[serde(
-        rename = "IdentityPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_pool_id: ::std::option::Option<::std::string::String>,
     /// The provider name you want to use for attribute mappings.
-    #[serde(
-        rename = "IdentityProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_provider_name: ::std::option::Option<::std::string::String>,
     /// You can use this operation to select default (username and clientID) attribute mappings.
-    #[serde(
-        rename = "UseDefaults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_defaults: ::std::option::Option<bool>,
     /// You can use this operation to add principal tags. The `PrincipalTags`operation enables you to reference user attributes in your IAM permissions policy.
-    #[serde(
-        rename = "PrincipalTags",
-        serialize_with = "::aws_json_runtime::wire::serialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize_opt::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -2851,25 +5585,125 @@ impl SetPrincipalTagAttributeMapResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for SetPrincipalTagAttributeMapResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_pool_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityPoolId", v)?;
+        }
+        if let Some(v) = &self.identity_provider_name {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityProviderName", v)?;
+        }
+        if let Some(v) = &self.use_defaults {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<bool>,
+                _,
+            >(&mut map, "UseDefaults", v)?;
+        }
+        if let Some(v) = &self.principal_tags {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Map<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                _,
+            >(&mut map, "PrincipalTags", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
+for SetPrincipalTagAttributeMapResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::SetPrincipalTagAttributeMapResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `SetPrincipalTagAttributeMapResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::SetPrincipalTagAttributeMapResponse,
+                A::Error,
+            > {
+                let mut member_identity_pool_id = None;
+                let mut member_identity_provider_name = None;
+                let mut member_use_defaults = None;
+                let mut member_principal_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "IdentityProviderName" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_identity_provider_name,
+                                "IdentityProviderName",
+                            )?
+                        }
+                        "UseDefaults" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<bool>,
+                                _,
+                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                        }
+                        "PrincipalTags" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_principal_tags, "PrincipalTags")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::SetPrincipalTagAttributeMapResponse {
+                    identity_pool_id: member_identity_pool_id.flatten(),
+                    identity_provider_name: member_identity_provider_name.flatten(),
+                    use_defaults: member_use_defaults.flatten(),
+                    principal_tags: member_principal_tags.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `TagResourceInput` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool.
-    #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
     /// The tags to assign to the identity pool.
-    #[serde(
-        rename = "Tags",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
-    )]
     pub tags: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 }
 
@@ -2886,16 +5720,81 @@ impl TagResourceInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for TagResourceInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "ResourceArn", &self.resource_arn)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
+            _,
+        >(&mut map, "Tags", &self.tags)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::TagResourceInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `TagResourceInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::TagResourceInput, A::Error> {
+                let mut member_resource_arn = None;
+                let mut member_tags = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ResourceArn" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                        }
+                        "Tags" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_tags, "Tags")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::TagResourceInput {
+                    resource_arn: ::aws_json_runtime::wire::required(
+                        member_resource_arn,
+                        "ResourceArn",
+                    )?,
+                    tags: ::aws_json_runtime::wire::required(member_tags, "Tags")?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `TagResourceResponse` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct TagResourceResponse {}
 
 impl TagResourceResponse {
@@ -2905,27 +5804,55 @@ impl TagResourceResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for TagResourceResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::TagResourceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `TagResourceResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::TagResourceResponse, A::Error> {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::TagResourceResponse {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the `UnlinkDeveloperIdentity` action.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct UnlinkDeveloperIdentityInput {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(rename = "IdentityId")]
     pub identity_id: ::std::string::String,
     /// An identity pool ID in the format REGION:GUID.
-    #[serde(rename = "IdentityPoolId")]
     pub identity_pool_id: ::std::string::String,
     /// The "domain" by which Cognito will refer to your users.
-    #[serde(rename = "DeveloperProviderName")]
     pub developer_provider_name: ::std::string::String,
     /// A unique ID used by your backend authentication process to identify a user.
-    #[serde(rename = "DeveloperUserIdentifier")]
     pub developer_user_identifier: ::std::string::String,
 }
 
@@ -2946,36 +5873,133 @@ impl UnlinkDeveloperIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UnlinkDeveloperIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityId", &self.identity_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "DeveloperProviderName", &self.developer_provider_name)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "DeveloperUserIdentifier", &self.developer_user_identifier)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkDeveloperIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UnlinkDeveloperIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UnlinkDeveloperIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::UnlinkDeveloperIdentityInput,
+                A::Error,
+            > {
+                let mut member_identity_id = None;
+                let mut member_identity_pool_id = None;
+                let mut member_developer_provider_name = None;
+                let mut member_developer_user_identifier = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "IdentityPoolId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                        }
+                        "DeveloperProviderName" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_provider_name,
+                                "DeveloperProviderName",
+                            )?
+                        }
+                        "DeveloperUserIdentifier" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(
+                                &mut map,
+                                &mut member_developer_user_identifier,
+                                "DeveloperUserIdentifier",
+                            )?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::UnlinkDeveloperIdentityInput {
+                    identity_id: ::aws_json_runtime::wire::required(
+                        member_identity_id,
+                        "IdentityId",
+                    )?,
+                    identity_pool_id: ::aws_json_runtime::wire::required(
+                        member_identity_pool_id,
+                        "IdentityPoolId",
+                    )?,
+                    developer_provider_name: ::aws_json_runtime::wire::required(
+                        member_developer_provider_name,
+                        "DeveloperProviderName",
+                    )?,
+                    developer_user_identifier: ::aws_json_runtime::wire::required(
+                        member_developer_user_identifier,
+                        "DeveloperUserIdentifier",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// Input to the UnlinkIdentity action.
-#[derive(
-    Clone,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct UnlinkIdentityInput {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(rename = "IdentityId")]
     pub identity_id: ::std::string::String,
     /// A set of optional name-value pairs that map provider names to provider tokens.
     ///
     /// This value is sensitive: `Debug` prints it redacted.
-    #[serde(
-        rename = "Logins",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>, _>"
-    )]
     pub logins: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// Provider names to unlink from this identity.
-    #[serde(
-        rename = "LoginsToRemove",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
-    )]
     pub logins_to_remove: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -3007,30 +6031,100 @@ impl ::std::fmt::Debug for UnlinkIdentityInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UnlinkIdentityInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "IdentityId", &self.identity_id)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
+            _,
+        >(&mut map, "Logins", &self.logins)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::List<::std::string::String>,
+            _,
+        >(&mut map, "LoginsToRemove", &self.logins_to_remove)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkIdentityInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UnlinkIdentityInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UnlinkIdentityInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::UnlinkIdentityInput, A::Error> {
+                let mut member_identity_id = None;
+                let mut member_logins = None;
+                let mut member_logins_to_remove = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "Logins" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Map<
+                                    ::std::string::String,
+                                    ::std::string::String,
+                                >,
+                                _,
+                            >(&mut map, &mut member_logins, "Logins")?
+                        }
+                        "LoginsToRemove" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_logins_to_remove, "LoginsToRemove")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::UnlinkIdentityInput {
+                    identity_id: ::aws_json_runtime::wire::required(
+                        member_identity_id,
+                        "IdentityId",
+                    )?,
+                    logins: ::aws_json_runtime::wire::required(member_logins, "Logins")?,
+                    logins_to_remove: ::aws_json_runtime::wire::required(
+                        member_logins_to_remove,
+                        "LoginsToRemove",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct UnprocessedIdentityId {
     /// A unique identifier in the format REGION:GUID.
-    #[serde(
-        rename = "IdentityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     /// The error code indicating the type of error that occurred.
-    #[serde(
-        rename = "ErrorCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_code: ::std::option::Option<crate::types::ErrorCode>,
 }
 
@@ -3062,25 +6156,83 @@ impl UnprocessedIdentityId {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UnprocessedIdentityId {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        if let Some(v) = &self.identity_id {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                _,
+            >(&mut map, "IdentityId", v)?;
+        }
+        if let Some(v) = &self.error_code {
+            ::aws_json_runtime::wire::write_member::<
+                ::aws_json_runtime::wire::Plain<crate::types::ErrorCode>,
+                _,
+            >(&mut map, "ErrorCode", v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnprocessedIdentityId {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UnprocessedIdentityId;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UnprocessedIdentityId`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::UnprocessedIdentityId, A::Error> {
+                let mut member_identity_id = None;
+                let mut member_error_code = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "IdentityId" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                        }
+                        "ErrorCode" => {
+                            ::aws_json_runtime::wire::read_optional_member::<
+                                ::aws_json_runtime::wire::Plain<crate::types::ErrorCode>,
+                                _,
+                            >(&mut map, &mut member_error_code, "ErrorCode")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::UnprocessedIdentityId {
+                    identity_id: member_identity_id.flatten(),
+                    error_code: member_error_code.flatten(),
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `UntagResourceInput` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug)]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) of the identity pool.
-    #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
     /// The keys of the tags to remove from the user pool.
-    #[serde(
-        rename = "TagKeys",
-        serialize_with = "::aws_json_runtime::wire::serialize::<::aws_json_runtime::wire::List<::std::string::String>, _>",
-        deserialize_with = "::aws_json_runtime::wire::deserialize::<::aws_json_runtime::wire::List<::std::string::String>, _>"
-    )]
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -3097,16 +6249,81 @@ impl UntagResourceInput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UntagResourceInput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(None)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::Plain<::std::string::String>,
+            _,
+        >(&mut map, "ResourceArn", &self.resource_arn)?;
+        ::aws_json_runtime::wire::write_member::<
+            ::aws_json_runtime::wire::List<::std::string::String>,
+            _,
+        >(&mut map, "TagKeys", &self.tag_keys)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceInput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UntagResourceInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UntagResourceInput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::UntagResourceInput, A::Error> {
+                let mut member_resource_arn = None;
+                let mut member_tag_keys = None;
+                while let Some(key) = map
+                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ResourceArn" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::Plain<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                        }
+                        "TagKeys" => {
+                            ::aws_json_runtime::wire::read_member::<
+                                ::aws_json_runtime::wire::List<::std::string::String>,
+                                _,
+                            >(&mut map, &mut member_tag_keys, "TagKeys")?
+                        }
+                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                    }
+                }
+                Ok(crate::types::UntagResourceInput {
+                    resource_arn: ::aws_json_runtime::wire::required(
+                        member_resource_arn,
+                        "ResourceArn",
+                    )?,
+                    tag_keys: ::aws_json_runtime::wire::required(
+                        member_tag_keys,
+                        "TagKeys",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The `UntagResourceResponse` structure.
-#[derive(
-    Clone,
-    PartialEq,
-    Debug,
-    Default,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, PartialEq, Debug, Default)]
 pub struct UntagResourceResponse {}
 
 impl UntagResourceResponse {
@@ -3116,16 +6333,47 @@ impl UntagResourceResponse {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UntagResourceResponse {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceResponse {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UntagResourceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UntagResourceResponse`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::UntagResourceResponse, A::Error> {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::UntagResourceResponse {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The output of `DeleteIdentityPool`, which returns no members.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteIdentityPoolOutput {}
 
 impl DeleteIdentityPoolOutput {
@@ -3135,16 +6383,50 @@ impl DeleteIdentityPoolOutput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for DeleteIdentityPoolOutput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityPoolOutput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::DeleteIdentityPoolOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `DeleteIdentityPoolOutput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::DeleteIdentityPoolOutput,
+                A::Error,
+            > {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::DeleteIdentityPoolOutput {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The output of `SetIdentityPoolRoles`, which returns no members.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetIdentityPoolRolesOutput {}
 
 impl SetIdentityPoolRolesOutput {
@@ -3154,16 +6436,50 @@ impl SetIdentityPoolRolesOutput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for SetIdentityPoolRolesOutput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesOutput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::SetIdentityPoolRolesOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `SetIdentityPoolRolesOutput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::SetIdentityPoolRolesOutput,
+                A::Error,
+            > {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::SetIdentityPoolRolesOutput {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The output of `UnlinkDeveloperIdentity`, which returns no members.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnlinkDeveloperIdentityOutput {}
 
 impl UnlinkDeveloperIdentityOutput {
@@ -3173,21 +6489,94 @@ impl UnlinkDeveloperIdentityOutput {
     }
 }
 
+impl ::aws_json_runtime::serde::Serialize for UnlinkDeveloperIdentityOutput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkDeveloperIdentityOutput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UnlinkDeveloperIdentityOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UnlinkDeveloperIdentityOutput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::types::UnlinkDeveloperIdentityOutput,
+                A::Error,
+            > {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::UnlinkDeveloperIdentityOutput {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
+}
+
 /// The output of `UnlinkIdentity`, which returns no members.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::aws_json_runtime::serde::Serialize,
-    ::aws_json_runtime::serde::Deserialize
-)]
-#[serde(crate = "::aws_json_runtime::serde")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnlinkIdentityOutput {}
 
 impl UnlinkIdentityOutput {
     /// Creates the value.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+impl ::aws_json_runtime::serde::Serialize for UnlinkIdentityOutput {
+    fn serialize<S: ::aws_json_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        let map = s.serialize_map(None)?;
+        map.end()
+    }
+}
+
+impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkIdentityOutput {
+    fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> ::aws_json_runtime::serde::de::Visitor<'de> for MembersVisitor {
+            type Value = crate::types::UnlinkIdentityOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("the structure `UnlinkIdentityOutput`")
+            }
+            fn visit_map<A: ::aws_json_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::types::UnlinkIdentityOutput, A::Error> {
+                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
+                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                }
+                Ok(crate::types::UnlinkIdentityOutput {
+                })
+            }
+        }
+        d.deserialize_map(MembersVisitor)
     }
 }

@@ -53,8 +53,9 @@ pub use bytes::Bytes;
 /// The trait of the pagination streams ([`paginate::Pages`], [`paginate::Items`]).
 pub use futures_core::Stream;
 pub use http;
-/// The serde version generated types derive `Serialize` and `Deserialize` through, so a
-/// generated crate needs no serde dependency of its own.
+/// The serde version generated types implement `Serialize` and `Deserialize` from (the code
+/// generator writes the impls; no derive macro is involved), so a generated crate needs no
+/// serde dependency of its own.
 pub use serde;
 
 pub use client::{

@@ -1,18 +1,22 @@
-//! Serde helpers the generated code names in `#[serde(with = "...")]` attributes, plus the
+//! How values reach the wire, for the serde impls generated structures carry, plus the
 //! `Debug` helpers that keep sensitive values out of logs.
 //!
-//! Each timestamp format has a module for a required member and an `_opt` module for an
-//! optional one; floats get modules that write `NaN` and the infinities as the strings
-//! awsJson uses. Lists and maps go through [`WireFormat`] types that compose, so an element
-//! keeps its wire form at any depth, and dense collections drop a stray `null` instead of
-//! failing the whole message. Nothing here knows about any service.
+//! Every member is written and read through a [`WireFormat`]: [`Plain`] for a value whose own
+//! serde form is its wire form, a timestamp or float format where it is not, and list and
+//! map formats that compose, so an element keeps its wire form at any depth and dense
+//! collections drop a stray `null` instead of failing the whole message. A generated
+//! structure writes its members with [`write_member`] and reads them with [`Key`],
+//! [`read_member`], [`read_optional_member`], [`skip_member`] and [`required`]. Nothing here
+//! knows about any service.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serializer};
 
 use crate::types::DateTime;
@@ -119,274 +123,12 @@ where
     deserializer.deserialize_str(StrVisitor(f))
 }
 
-macro_rules! timestamp_format {
-    ($module:ident, $opt:ident, $doc:literal, $to:ident, $from:ident, $expect:literal) => {
-        #[doc = concat!("A required timestamp written as ", $doc, ".")]
-        pub mod $module {
-            use super::*;
-
-            /// Writes the timestamp.
-            pub fn serialize<S: Serializer>(t: &DateTime, s: S) -> Result<S::Ok, S::Error> {
-                let text = t.$to().map_err(serde::ser::Error::custom)?;
-                s.serialize_str(&text)
-            }
-
-            /// Reads the timestamp.
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
-                struct V;
-                impl Visitor<'_> for V {
-                    type Value = DateTime;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str($expect)
-                    }
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
-                        DateTime::$from(v).map_err(E::custom)
-                    }
-                }
-                d.deserialize_str(V)
-            }
-        }
-
-        #[doc = concat!("An optional timestamp written as ", $doc, ".")]
-        pub mod $opt {
-            use super::*;
-
-            /// Writes the timestamp; only called for `Some` (absent members are skipped).
-            pub fn serialize<S: Serializer>(t: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
-                match t {
-                    Some(t) => super::$module::serialize(t, s),
-                    None => s.serialize_none(),
-                }
-            }
-
-            /// Reads the timestamp; `null` reads as `None`.
-            pub fn deserialize<'de, D: Deserializer<'de>>(
-                d: D,
-            ) -> Result<Option<DateTime>, D::Error> {
-                struct Wrap(DateTime);
-                impl<'de> Deserialize<'de> for Wrap {
-                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        super::$module::deserialize(d).map(Wrap)
-                    }
-                }
-                Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
-            }
-        }
-    };
-}
-
-timestamp_format!(
-    date_time,
-    date_time_opt,
-    "an RFC 3339 date-time string",
-    to_rfc3339,
-    parse_rfc3339,
-    "an RFC 3339 date-time string"
-);
-timestamp_format!(
-    http_date,
-    http_date_opt,
-    "an HTTP date string",
-    to_http_date,
-    parse_http_date,
-    "an HTTP date string"
-);
-
-macro_rules! float_format {
-    ($module:ident, $opt:ident, $ty:ty) => {
-        #[doc = concat!("A required `", stringify!($ty), "`; `NaN`, `Infinity` and `-Infinity` travel as strings.")]
-        pub mod $module {
-            use super::*;
-
-            /// Writes the number.
-            pub fn serialize<S: Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
-                if v.is_nan() {
-                    s.serialize_str("NaN")
-                } else if v.is_infinite() {
-                    s.serialize_str(if *v > 0.0 { "Infinity" } else { "-Infinity" })
-                } else {
-                    s.serialize_f64(f64::from(*v))
-                }
-            }
-
-            /// Reads the number.
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
-                struct V;
-                impl Visitor<'_> for V {
-                    type Value = $ty;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a number, `NaN`, `Infinity` or `-Infinity`")
-                    }
-                    fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
-                        Ok(v as $ty)
-                    }
-                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
-                        Ok(v as $ty)
-                    }
-                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
-                        Ok(v as $ty)
-                    }
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
-                        match v {
-                            "NaN" => Ok(<$ty>::NAN),
-                            "Infinity" => Ok(<$ty>::INFINITY),
-                            "-Infinity" => Ok(<$ty>::NEG_INFINITY),
-                            other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
-                        }
-                    }
-                }
-                d.deserialize_any(V)
-            }
-        }
-
-        #[doc = concat!("An optional `", stringify!($ty), "`, like [`", stringify!($module), "`].")]
-        pub mod $opt {
-            use super::*;
-
-            /// Writes the number; only called for `Some`.
-            pub fn serialize<S: Serializer>(v: &Option<$ty>, s: S) -> Result<S::Ok, S::Error> {
-                match v {
-                    Some(v) => super::$module::serialize(v, s),
-                    None => s.serialize_none(),
-                }
-            }
-
-            /// Reads the number; `null` reads as `None`.
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$ty>, D::Error> {
-                struct Wrap($ty);
-                impl<'de> Deserialize<'de> for Wrap {
-                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        super::$module::deserialize(d).map(Wrap)
-                    }
-                }
-                Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
-            }
-        }
-    };
-}
-
-float_format!(f64_value, f64_opt, f64);
-float_format!(f32_value, f32_opt, f32);
-
-/// What a redacted value prints as.
-pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
-
-/// Prints [`REDACTED`] in place of a sensitive value.
-pub struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
-    }
-}
-
-/// Prints a collection whose elements (or map values) are sensitive: map keys and the
-/// number of list elements stay visible, the sensitive values do not.
-pub struct RedactedEntries<'a, T: ?Sized>(pub &'a T);
-
-impl<K: fmt::Debug, V> fmt::Debug for RedactedEntries<'_, HashMap<K, V>> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut keys: Vec<String> = self.0.keys().map(|k| format!("{k:?}")).collect();
-        // Sorted so the output is stable across runs.
-        keys.sort();
-        f.debug_map()
-            .entries(keys.iter().map(|k| (Verbatim(k), Redacted)))
-            .finish()
-    }
-}
-
-/// Prints text as it is (an already formatted key).
-struct Verbatim<'a>(&'a str);
-
-impl fmt::Debug for Verbatim<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl<T> fmt::Debug for RedactedEntries<'_, Vec<T>> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|_| Redacted))
-            .finish()
-    }
-}
-
-impl<T> fmt::Debug for RedactedEntries<'_, Option<T>>
-where
-    for<'b> RedactedEntries<'b, T>: fmt::Debug,
-{
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(inner) => f
-                .debug_tuple("Some")
-                .field(&RedactedEntries(inner))
-                .finish(),
-            None => f.write_str("None"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde::Serialize;
-
-    #[derive(Serialize, Deserialize, Debug, PartialEq)]
-    struct Times {
-        #[serde(with = "date_time")]
-        iso: DateTime,
-        #[serde(
-            with = "http_date_opt",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        http: Option<DateTime>,
-        #[serde(with = "f64_value")]
-        ratio: f64,
-        #[serde(with = "f32_opt", default, skip_serializing_if = "Option::is_none")]
-        small: Option<f32>,
-    }
-
-    #[test]
-    fn timestamp_and_float_helpers_round_trip() {
-        let json = r#"{"iso":"2014-04-29T18:30:38Z","http":"Tue, 29 Apr 2014 18:30:38 GMT","ratio":"-Infinity","small":"NaN"}"#;
-        let t: Times = serde_json::from_str(json).unwrap();
-        assert_eq!(t.iso.secs(), 1398796238);
-        assert_eq!(t.http, Some(t.iso));
-        assert_eq!(t.ratio, f64::NEG_INFINITY);
-        assert!(t.small.unwrap().is_nan());
-        assert_eq!(serde_json::to_string(&t).unwrap(), json);
-    }
-
-    #[test]
-    fn optional_helpers_accept_absent_and_null() {
-        let t: Times =
-            serde_json::from_str(r#"{"iso":"2014-04-29T18:30:38Z","http":null,"ratio":1.5}"#)
-                .unwrap();
-        assert_eq!((t.http, t.small, t.ratio), (None, None, 1.5));
-    }
-
-    #[test]
-    fn redacted_entries_hide_values_but_keep_keys() {
-        let map = HashMap::from([("graph.facebook.com".to_string(), "token".to_string())]);
-        let shown = format!("{:?}", RedactedEntries(&Some(map)));
-        assert_eq!(
-            shown,
-            format!("Some({{\"graph.facebook.com\": {REDACTED}}})")
-        );
-        assert!(!shown.contains("token"));
-        assert_eq!(
-            format!("{:?}", RedactedEntries(&vec![1, 2])),
-            format!("[{REDACTED}, {REDACTED}]")
-        );
-    }
-}
-
 /// A wire form for values whose Rust type's own serde form is not the wire's: timestamps in
 /// a non-default format and floats that may be `NaN` or infinite. [`ListOf`], [`MapOf`] and
-/// their sparse forms compose formats for collections at any depth; generated fields name
-/// the composed format through [`serialize`] and [`deserialize`] (and their `_opt` forms).
+/// their sparse forms compose formats for collections at any depth, and [`Plain`] is the
+/// form of a value whose own serde form is its wire form. Generated structures read and
+/// write every member through its format ([`AsWire`], [`read_member`]), so this trait is the
+/// one way a value reaches the wire.
 pub trait WireFormat {
     /// The Rust type.
     type Value;
@@ -396,47 +138,119 @@ pub trait WireFormat {
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error>;
 }
 
-macro_rules! wire_format {
-    ($name:ident, $value:ty, $module:ident, $doc:literal) => {
-        #[doc = $doc]
-        pub struct $name;
-
-        impl WireFormat for $name {
-            type Value = $value;
-            fn serialize<S: Serializer>(value: &$value, serializer: S) -> Result<S::Ok, S::Error> {
-                $module::serialize(value, serializer)
-            }
-            fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<$value, D::Error> {
-                $module::deserialize(deserializer)
-            }
-        }
-    };
+/// Reads a timestamp string with one parser; one visitor type serves every text format.
+struct TimestampVisitor {
+    parse: fn(&str) -> Result<DateTime, crate::types::DateTimeError>,
+    expecting: &'static str,
 }
 
-wire_format!(
-    DateTimeFormat,
-    DateTime,
-    date_time,
-    "Timestamps as RFC 3339 strings."
-);
-wire_format!(
-    HttpDateFormat,
-    DateTime,
-    http_date,
-    "Timestamps as HTTP-date strings."
-);
-wire_format!(
-    F64Format,
-    f64,
-    f64_value,
-    "`f64` with `NaN` and infinities as strings."
-);
-wire_format!(
-    F32Format,
-    f32,
-    f32_value,
-    "`f32` with `NaN` and infinities as strings."
-);
+impl Visitor<'_> for TimestampVisitor {
+    type Value = DateTime;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
+        (self.parse)(v).map_err(E::custom)
+    }
+}
+
+/// Timestamps as RFC 3339 strings.
+pub struct DateTimeFormat;
+
+impl WireFormat for DateTimeFormat {
+    type Value = DateTime;
+    fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = value.to_rfc3339().map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
+        deserializer.deserialize_str(TimestampVisitor {
+            parse: DateTime::parse_rfc3339,
+            expecting: "an RFC 3339 date-time string",
+        })
+    }
+}
+
+/// Timestamps as HTTP-date strings.
+pub struct HttpDateFormat;
+
+impl WireFormat for HttpDateFormat {
+    type Value = DateTime;
+    fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = value.to_http_date().map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
+        deserializer.deserialize_str(TimestampVisitor {
+            parse: DateTime::parse_http_date,
+            expecting: "an HTTP date string",
+        })
+    }
+}
+
+/// Writes a float; `NaN` and the infinities travel as the strings awsJson uses.
+fn serialize_float<S: Serializer>(v: f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if v.is_nan() {
+        serializer.serialize_str("NaN")
+    } else if v.is_infinite() {
+        serializer.serialize_str(if v > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        serializer.serialize_f64(v)
+    }
+}
+
+/// Reads a number, or `NaN`, `Infinity` or `-Infinity` as a string, as an `f64`.
+struct FloatVisitor;
+
+impl Visitor<'_> for FloatVisitor {
+    type Value = f64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number, `NaN`, `Infinity` or `-Infinity`")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        match v {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+        }
+    }
+}
+
+/// `f64` with `NaN` and infinities as strings.
+pub struct F64Format;
+
+impl WireFormat for F64Format {
+    type Value = f64;
+    fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_float(*value, serializer)
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        deserializer.deserialize_any(FloatVisitor)
+    }
+}
+
+/// `f32` with `NaN` and infinities as strings.
+pub struct F32Format;
+
+impl WireFormat for F32Format {
+    type Value = f32;
+    fn serialize<S: Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_float(f64::from(*value), serializer)
+    }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+        deserializer.deserialize_any(FloatVisitor).map(|v| v as f32)
+    }
+}
 
 /// Serialises one value in format `F` (for union members and collection elements).
 pub struct AsWire<'a, F: WireFormat>(pub &'a F::Value);
@@ -601,99 +415,302 @@ where
     }
 }
 
-/// Writes a required member in format `F`.
-pub fn serialize<F: WireFormat, S: Serializer>(value: &F::Value, s: S) -> Result<S::Ok, S::Error> {
-    F::serialize(value, s)
+/// Writes a member in format `F` into the JSON object being written.
+pub fn write_member<F: WireFormat, M: SerializeMap>(
+    map: &mut M,
+    name: &'static str,
+    value: &F::Value,
+) -> Result<(), M::Error> {
+    map.serialize_entry(name, &AsWire::<F>(value))
 }
 
-/// Reads a required member in format `F`.
-pub fn deserialize<'de, F: WireFormat, D: Deserializer<'de>>(d: D) -> Result<F::Value, D::Error> {
-    F::deserialize(d)
-}
+/// A member name read from a JSON object, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
 
-/// Writes an optional member in format `F`; only called for `Some`.
-pub fn serialize_opt<F: WireFormat, S: Serializer>(
-    value: &Option<F::Value>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => F::serialize(v, s),
-        None => s.serialize_none(),
+impl Key<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-/// Reads an optional member in format `F`; `null` reads as `None`.
-pub fn deserialize_opt<'de, F: WireFormat, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<F::Value>, D::Error> {
-    Ok(Option::<FromWire<F>>::deserialize(d)?.map(|w| w.0))
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// Reads the value of a required member in format `F` into its slot. A member that appears
+/// twice is an error, as is `null` (the member's type has no room for it).
+pub fn read_member<'de, F: WireFormat, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<F::Value>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<FromWire<F>>()?.0);
+    Ok(())
+}
+
+/// Reads the value of an optional member in format `F` into its slot; `null` reads as unset.
+/// A member that appears twice is an error.
+pub fn read_optional_member<'de, F: WireFormat, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<F::Value>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<Option<FromWire<F>>>()?.map(|w| w.0));
+    Ok(())
+}
+
+/// Skips the value of a member the model does not list (including `__type`).
+pub fn skip_member<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// The value of a required member once the object is read, or the error that names it.
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
 }
 
 #[cfg(test)]
 mod collection_tests {
     use super::*;
-    use serde::Serialize;
 
-    #[derive(Serialize, Deserialize, Debug, PartialEq)]
-    struct Holder {
-        #[serde(
-            serialize_with = "serialize::<ListOf<DateTimeFormat>, _>",
-            deserialize_with = "deserialize::<ListOf<DateTimeFormat>, _>"
-        )]
-        dates: Vec<DateTime>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "serialize_opt::<MapOf<String, F64Format>, _>",
-            deserialize_with = "deserialize_opt::<MapOf<String, F64Format>, _>"
-        )]
-        scores: Option<HashMap<String, f64>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "serialize_opt::<ListOf<MapOf<String, ListOf<HttpDateFormat>>>, _>",
-            deserialize_with = "deserialize_opt::<ListOf<MapOf<String, ListOf<HttpDateFormat>>>, _>"
-        )]
-        nested: Option<Vec<HashMap<String, Vec<DateTime>>>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            serialize_with = "serialize_opt::<SparseListOf<Plain<String>>, _>",
-            deserialize_with = "deserialize_opt::<SparseListOf<Plain<String>>, _>"
-        )]
-        sparse: Option<Vec<Option<String>>>,
+    fn read<F: WireFormat>(json: &str) -> F::Value {
+        serde_json::from_str::<FromWire<F>>(json).unwrap().0
+    }
+
+    fn write<F: WireFormat>(value: &F::Value) -> String {
+        serde_json::to_string(&AsWire::<F>(value)).unwrap()
+    }
+
+    #[test]
+    fn scalar_formats_round_trip() {
+        let t = read::<DateTimeFormat>(r#""2014-04-29T18:30:38Z""#);
+        assert_eq!(t.secs(), 1398796238);
+        assert_eq!(
+            write::<HttpDateFormat>(&t),
+            r#""Tue, 29 Apr 2014 18:30:38 GMT""#
+        );
+        assert_eq!(
+            read::<HttpDateFormat>(r#""Tue, 29 Apr 2014 18:30:38 GMT""#),
+            t
+        );
+        assert_eq!(read::<F64Format>(r#""-Infinity""#), f64::NEG_INFINITY);
+        assert!(read::<F32Format>(r#""NaN""#).is_nan());
+        assert_eq!(read::<F64Format>("3"), 3.0);
+        assert_eq!(write::<F64Format>(&f64::INFINITY), r#""Infinity""#);
+        assert_eq!(write::<F32Format>(&1.5), "1.5");
+        let err = serde_json::from_str::<FromWire<F64Format>>(r#""Inf""#)
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("`NaN`, `Infinity` or `-Infinity`"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<FromWire<DateTimeFormat>>("12")
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
     }
 
     #[test]
     fn collections_use_the_element_wire_format() {
-        let json = r#"{"dates":["2014-04-29T18:30:38Z"],"scores":{"a":"NaN"}}"#;
-        let h: Holder = serde_json::from_str(json).unwrap();
-        assert_eq!(h.dates[0].secs(), 1398796238);
-        assert!(h.scores.as_ref().unwrap()["a"].is_nan());
-        assert_eq!(serde_json::to_string(&h).unwrap(), json);
-        let h: Holder = serde_json::from_str(r#"{"dates":[]}"#).unwrap();
-        assert_eq!(h.scores, None);
+        let dates = read::<ListOf<DateTimeFormat>>(r#"["2014-04-29T18:30:38Z"]"#);
+        assert_eq!(dates[0].secs(), 1398796238);
+        assert_eq!(
+            write::<ListOf<DateTimeFormat>>(&dates),
+            r#"["2014-04-29T18:30:38Z"]"#
+        );
+        let scores = read::<MapOf<String, F64Format>>(r#"{"a":"NaN"}"#);
+        assert!(scores["a"].is_nan());
+        assert_eq!(write::<MapOf<String, F64Format>>(&scores), r#"{"a":"NaN"}"#);
     }
 
     #[test]
     fn formats_apply_at_any_depth() {
-        let json = r#"{"dates":[],"nested":[{"k":["Sun, 02 Jan 2000 20:34:56 GMT"]}]}"#;
-        let h: Holder = serde_json::from_str(json).unwrap();
-        assert_eq!(h.nested.as_ref().unwrap()[0]["k"][0].secs(), 946845296);
-        assert_eq!(serde_json::to_string(&h).unwrap(), json);
+        type Nested = ListOf<MapOf<String, ListOf<HttpDateFormat>>>;
+        let json = r#"[{"k":["Sun, 02 Jan 2000 20:34:56 GMT"]}]"#;
+        let nested = read::<Nested>(json);
+        assert_eq!(nested[0]["k"][0].secs(), 946845296);
+        assert_eq!(write::<Nested>(&nested), json);
     }
 
     #[test]
     fn dense_collections_drop_nulls_and_sparse_ones_keep_them() {
-        let json = r#"{"dates":[null,"2014-04-29T18:30:38Z"],"scores":{"a":1.5,"b":null},
-            "nested":[{"k":[null]}],"sparse":["x",null]}"#;
-        let h: Holder = serde_json::from_str(json).unwrap();
-        assert_eq!(h.dates.len(), 1);
-        assert_eq!(h.scores, Some(HashMap::from([("a".to_owned(), 1.5)])));
-        assert_eq!(h.nested.as_ref().unwrap()[0]["k"], vec![]);
-        assert_eq!(h.sparse, Some(vec![Some("x".to_owned()), None]));
-        assert!(serde_json::to_string(&h)
-            .unwrap()
-            .contains(r#""sparse":["x",null]"#));
+        let dates = read::<ListOf<DateTimeFormat>>(r#"[null,"2014-04-29T18:30:38Z"]"#);
+        assert_eq!(dates.len(), 1);
+        let scores = read::<MapOf<String, F64Format>>(r#"{"a":1.5,"b":null}"#);
+        assert_eq!(scores, HashMap::from([("a".to_owned(), 1.5)]));
+        let nested = read::<ListOf<MapOf<String, List<String>>>>(r#"[{"k":[null]}]"#);
+        assert_eq!(nested[0]["k"], Vec::<String>::new());
+        let sparse = read::<SparseList<String>>(r#"["x",null]"#);
+        assert_eq!(sparse, vec![Some("x".to_owned()), None]);
+        assert_eq!(write::<SparseList<String>>(&sparse), r#"["x",null]"#);
+    }
+
+    /// A structure written the way generated code writes one.
+    #[derive(Debug, PartialEq)]
+    struct Pair {
+        name: String,
+        when: Option<DateTime>,
+    }
+
+    impl<'de> Deserialize<'de> for Pair {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Pair;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("the structure `Pair`")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pair, A::Error> {
+                    let mut name = None;
+                    let mut when = None;
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match key.as_str() {
+                            "Name" => read_member::<Plain<String>, _>(&mut map, &mut name, "Name")?,
+                            "When" => read_optional_member::<DateTimeFormat, _>(
+                                &mut map, &mut when, "When",
+                            )?,
+                            _ => skip_member(&mut map)?,
+                        }
+                    }
+                    Ok(Pair {
+                        name: required(name, "Name")?,
+                        when: when.flatten(),
+                    })
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn structures_read_members_once_and_name_what_is_missing() {
+        let pair: Pair =
+            serde_json::from_str(r#"{"__type":"x","Name":"a","When":null,"Other":[1]}"#).unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                name: "a".into(),
+                when: None
+            }
+        );
+        let pair: Pair =
+            serde_json::from_str(r#"{"N\u0061me":"b","When":"2014-04-29T18:30:38Z"}"#).unwrap();
+        assert_eq!(pair.name, "b");
+        assert_eq!(pair.when.map(|t| t.secs()), Some(1398796238));
+        let err = serde_json::from_str::<Pair>(r#"{"When":null}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `Name`"), "{err}");
+        let err = serde_json::from_str::<Pair>(r#"{"Name":"a","Name":"b"}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `Name`"), "{err}");
+        let err =
+            serde_json::from_str::<Pair>(r#"{"Name":"a","When":null,"When":null}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `When`"), "{err}");
+        let err = serde_json::from_str::<Pair>(r#"{"Name":null}"#).unwrap_err();
+        assert!(err.to_string().contains("invalid type: null"), "{err}");
+        assert!(serde_json::from_str::<Pair>(r#"["a"]"#).is_err());
+    }
+}
+
+/// What a redacted value prints as.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// Prints [`REDACTED`] in place of a sensitive value.
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// Prints a collection whose elements (or map values) are sensitive: map keys and the
+/// number of list elements stay visible, the sensitive values do not.
+pub struct RedactedEntries<'a, T: ?Sized>(pub &'a T);
+
+impl<K: fmt::Debug, V> fmt::Debug for RedactedEntries<'_, HashMap<K, V>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut keys: Vec<String> = self.0.keys().map(|k| format!("{k:?}")).collect();
+        // Sorted so the output is stable across runs.
+        keys.sort();
+        f.debug_map()
+            .entries(keys.iter().map(|k| (Verbatim(k), Redacted)))
+            .finish()
+    }
+}
+
+/// Prints text as it is (an already formatted key).
+struct Verbatim<'a>(&'a str);
+
+impl fmt::Debug for Verbatim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<T> fmt::Debug for RedactedEntries<'_, Vec<T>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|_| Redacted))
+            .finish()
+    }
+}
+
+impl<T> fmt::Debug for RedactedEntries<'_, Option<T>>
+where
+    for<'b> RedactedEntries<'b, T>: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(inner) => f
+                .debug_tuple("Some")
+                .field(&RedactedEntries(inner))
+                .finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_entries_hide_values_but_keep_keys() {
+        let map = HashMap::from([("graph.facebook.com".to_string(), "token".to_string())]);
+        let shown = format!("{:?}", RedactedEntries(&Some(map)));
+        assert_eq!(
+            shown,
+            format!("Some({{\"graph.facebook.com\": {REDACTED}}})")
+        );
+        assert!(!shown.contains("token"));
+        assert_eq!(
+            format!("{:?}", RedactedEntries(&vec![1, 2])),
+            format!("[{REDACTED}, {REDACTED}]")
+        );
     }
 }
