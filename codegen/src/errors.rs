@@ -124,6 +124,13 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
                 self._meta.request_id()
             }
 
+            /// Reads the error from a response whose code names it, keeping its request id.
+            pub fn from_response(response: &#rt::error::ErrorResponse) -> ::std::result::Result<Self, #rt::UnhandledError> {
+                let mut e = response.parse::<Self>()?;
+                e._meta = response.meta();
+                Ok(e)
+            }
+
             /// True when the service, not the caller, is at fault.
             pub fn is_server_fault(&self) -> bool {
                 #is_server
@@ -174,11 +181,8 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     } else {
         quote! {
             match response.code.as_deref() {
-                #(Some(#codes) => match response.parse::<#paths>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::#variants(e)
-                    }
+                #(Some(#codes) => match #paths::from_response(response) {
+                    Ok(e) => Self::#variants(e),
                     Err(e) => Self::Unhandled(e),
                 },)*
                 _ => Self::Unhandled(response.unhandled()),

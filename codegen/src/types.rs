@@ -1094,11 +1094,8 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
                     .is_some()
                     .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
                 let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
-                // Entries are checked in key order so the violations read the same every run.
                 let each_entry = quote! {
-                    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-                    entries.sort_unstable_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
-                    for (k, v) in entries {
+                    for (k, v) in #rt::validate::entries_in_key_order(value) {
                         if #rt::validate::is_full(out) { break; }
                         #key_bind
                         #value_bind

@@ -111,6 +111,14 @@ impl ConcurrentModificationException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -246,6 +254,14 @@ impl DeveloperUserAlreadyRegisteredException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -380,6 +396,14 @@ impl ExternalServiceException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -510,6 +534,14 @@ impl InternalErrorException {
     /// The request id of the response this error came from, if it carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
+    }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -648,6 +680,14 @@ impl InvalidIdentityPoolConfigurationException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -782,6 +822,14 @@ impl InvalidParameterException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -913,6 +961,14 @@ impl LimitExceededException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -1043,6 +1099,14 @@ impl NotAuthorizedException {
     /// The request id of the response this error came from, if it carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
+    }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -1178,6 +1242,14 @@ impl ResourceConflictException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -1311,6 +1383,14 @@ impl ResourceNotFoundException {
     /// The request id of the response this error came from, if it carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
+    }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
     }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
@@ -1446,6 +1526,14 @@ impl TooManyRequestsException {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self._meta.request_id()
     }
+    /// Reads the error from a response whose code names it, keeping its request id.
+    pub fn from_response(
+        response: &::aws_json_runtime::error::ErrorResponse,
+    ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
+        let mut e = response.parse::<Self>()?;
+        e._meta = response.meta();
+        Ok(e)
+    }
     /// True when the service, not the caller, is at fault.
     pub fn is_server_fault(&self) -> bool {
         false
@@ -1573,56 +1661,38 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse::<crate::error::LimitExceededException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::LimitExceededException(e)
-                    }
+                match crate::error::LimitExceededException::from_response(response) {
+                    Ok(e) => Self::LimitExceededException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -1830,29 +1900,20 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2025,47 +2086,32 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2271,47 +2317,32 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2516,47 +2547,32 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -2789,76 +2805,52 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse::<crate::error::ExternalServiceException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ExternalServiceException(e)
-                    }
+                match crate::error::ExternalServiceException::from_response(response) {
+                    Ok(e) => Self::ExternalServiceException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidIdentityPoolConfigurationException") => {
-                match response
-                    .parse::<crate::error::InvalidIdentityPoolConfigurationException>()
-                {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidIdentityPoolConfigurationException(e)
-                    }
+                match crate::error::InvalidIdentityPoolConfigurationException::from_response(
+                    response,
+                ) {
+                    Ok(e) => Self::InvalidIdentityPoolConfigurationException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3133,74 +3125,50 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse::<crate::error::ExternalServiceException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ExternalServiceException(e)
-                    }
+                match crate::error::ExternalServiceException::from_response(response) {
+                    Ok(e) => Self::ExternalServiceException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse::<crate::error::LimitExceededException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::LimitExceededException(e)
-                    }
+                match crate::error::LimitExceededException::from_response(response) {
+                    Ok(e) => Self::LimitExceededException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3452,56 +3420,38 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -3737,65 +3687,44 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse::<crate::error::ExternalServiceException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ExternalServiceException(e)
-                    }
+                match crate::error::ExternalServiceException::from_response(response) {
+                    Ok(e) => Self::ExternalServiceException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4048,67 +3977,46 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("DeveloperUserAlreadyRegisteredException") => {
-                match response
-                    .parse::<crate::error::DeveloperUserAlreadyRegisteredException>()
-                {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::DeveloperUserAlreadyRegisteredException(e)
-                    }
+                match crate::error::DeveloperUserAlreadyRegisteredException::from_response(
+                    response,
+                ) {
+                    Ok(e) => Self::DeveloperUserAlreadyRegisteredException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4346,47 +4254,32 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4592,47 +4485,32 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -4835,47 +4713,32 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5081,47 +4944,32 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5334,56 +5182,38 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5612,56 +5442,38 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -5897,65 +5709,46 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match response.parse::<crate::error::ConcurrentModificationException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ConcurrentModificationException(e)
-                    }
+                match crate::error::ConcurrentModificationException::from_response(
+                    response,
+                ) {
+                    Ok(e) => Self::ConcurrentModificationException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6193,47 +5986,32 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6439,47 +6217,32 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6686,56 +6449,38 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -6971,65 +6716,44 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match response.parse::<crate::error::ExternalServiceException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ExternalServiceException(e)
-                    }
+                match crate::error::ExternalServiceException::from_response(response) {
+                    Ok(e) => Self::ExternalServiceException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -7264,47 +6988,32 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
@@ -7528,74 +7237,52 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match response.parse::<crate::error::ConcurrentModificationException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ConcurrentModificationException(e)
-                    }
+                match crate::error::ConcurrentModificationException::from_response(
+                    response,
+                ) {
+                    Ok(e) => Self::ConcurrentModificationException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InternalErrorException") => {
-                match response.parse::<crate::error::InternalErrorException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InternalErrorException(e)
-                    }
+                match crate::error::InternalErrorException::from_response(response) {
+                    Ok(e) => Self::InternalErrorException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("InvalidParameterException") => {
-                match response.parse::<crate::error::InvalidParameterException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::InvalidParameterException(e)
-                    }
+                match crate::error::InvalidParameterException::from_response(response) {
+                    Ok(e) => Self::InvalidParameterException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("LimitExceededException") => {
-                match response.parse::<crate::error::LimitExceededException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::LimitExceededException(e)
-                    }
+                match crate::error::LimitExceededException::from_response(response) {
+                    Ok(e) => Self::LimitExceededException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("NotAuthorizedException") => {
-                match response.parse::<crate::error::NotAuthorizedException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::NotAuthorizedException(e)
-                    }
+                match crate::error::NotAuthorizedException::from_response(response) {
+                    Ok(e) => Self::NotAuthorizedException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceConflictException") => {
-                match response.parse::<crate::error::ResourceConflictException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceConflictException(e)
-                    }
+                match crate::error::ResourceConflictException::from_response(response) {
+                    Ok(e) => Self::ResourceConflictException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("ResourceNotFoundException") => {
-                match response.parse::<crate::error::ResourceNotFoundException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::ResourceNotFoundException(e)
-                    }
+                match crate::error::ResourceNotFoundException::from_response(response) {
+                    Ok(e) => Self::ResourceNotFoundException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }
             Some("TooManyRequestsException") => {
-                match response.parse::<crate::error::TooManyRequestsException>() {
-                    Ok(mut e) => {
-                        e._meta = response.meta();
-                        Self::TooManyRequestsException(e)
-                    }
+                match crate::error::TooManyRequestsException::from_response(response) {
+                    Ok(e) => Self::TooManyRequestsException(e),
                     Err(e) => Self::Unhandled(e),
                 }
             }

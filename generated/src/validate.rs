@@ -758,13 +758,7 @@ fn check_identity_pool_tags_type(
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-    entries
-        .sort_unstable_by(|a, b| {
-            ::std::convert::AsRef::<str>::as_ref(a.0)
-                .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-        });
-    for (k, v) in entries {
+    for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
         if ::aws_json_runtime::validate::is_full(out) {
             break;
         }
@@ -838,13 +832,7 @@ fn check_identity_providers(
         out,
     );
     if within {
-        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-        entries
-            .sort_unstable_by(|a, b| {
-                ::std::convert::AsRef::<str>::as_ref(a.0)
-                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-            });
-        for (k, v) in entries {
+        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
             if ::aws_json_runtime::validate::is_full(out) {
                 break;
             }
@@ -1005,13 +993,7 @@ fn check_logins_map(
         out,
     );
     if within {
-        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-        entries
-            .sort_unstable_by(|a, b| {
-                ::std::convert::AsRef::<str>::as_ref(a.0)
-                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-            });
-        for (k, v) in entries {
+        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
             if ::aws_json_runtime::validate::is_full(out) {
                 break;
             }
@@ -1253,13 +1235,7 @@ fn check_principal_tags(
         out,
     );
     if within {
-        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-        entries
-            .sort_unstable_by(|a, b| {
-                ::std::convert::AsRef::<str>::as_ref(a.0)
-                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-            });
-        for (k, v) in entries {
+        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
             if ::aws_json_runtime::validate::is_full(out) {
                 break;
             }
@@ -1339,13 +1315,7 @@ fn check_role_mapping_map(
         out,
     );
     if within {
-        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-        entries
-            .sort_unstable_by(|a, b| {
-                ::std::convert::AsRef::<str>::as_ref(a.0)
-                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-            });
-        for (k, v) in entries {
+        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
             if ::aws_json_runtime::validate::is_full(out) {
                 break;
             }
@@ -1402,13 +1372,7 @@ fn check_roles_map(
         out,
     );
     if within {
-        let mut entries: ::std::vec::Vec<_> = value.iter().collect();
-        entries
-            .sort_unstable_by(|a, b| {
-                ::std::convert::AsRef::<str>::as_ref(a.0)
-                    .cmp(::std::convert::AsRef::<str>::as_ref(b.0))
-            });
-        for (k, v) in entries {
+        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
             if ::aws_json_runtime::validate::is_full(out) {
                 break;
             }

@@ -206,18 +206,27 @@ impl ErrorResponse {
     /// Parses the body as the modeled error `T`, or explains why it could not (a body that
     /// is not UTF-8 or nests too deep never parses; see [`crate::wire::json_text`]).
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, UnhandledError> {
-        let malformed = |reason: &dyn fmt::Display| {
-            UnhandledError::new(
-                ErrorKind::Response,
-                format!(
-                    "the body of error `{}` does not match the model: {reason}",
-                    self.code.as_deref().unwrap_or("unknown")
-                ),
-            )
-            .with_response(self)
-        };
-        let body = crate::wire::json_text(&self.body).map_err(|e| malformed(&e).with_source(e))?;
-        serde_json::from_str(body).map_err(|e| malformed(&e).with_source(e))
+        // Only the `from_str` call depends on `T`; the rest is shared by every error type.
+        let body =
+            crate::wire::json_text(&self.body).map_err(|e| self.malformed(&e).with_source(e))?;
+        serde_json::from_str(body).map_err(|e| self.malformed_json(e))
+    }
+
+    /// The error for a body that does not parse as the modeled error.
+    fn malformed(&self, reason: &dyn fmt::Display) -> UnhandledError {
+        UnhandledError::new(
+            ErrorKind::Response,
+            format!(
+                "the body of error `{}` does not match the model: {reason}",
+                self.code.as_deref().unwrap_or("unknown")
+            ),
+        )
+        .with_response(self)
+    }
+
+    /// [`Self::malformed`] for serde_json's error, kept as the source.
+    fn malformed_json(&self, e: serde_json::Error) -> UnhandledError {
+        self.malformed(&e).with_source(e)
     }
 
     /// An [`UnhandledError`] for a code the operation does not model.

@@ -251,7 +251,18 @@ pub fn error_response<T: Serialize>(
     error: &T,
     content_type: &'static str,
 ) -> HttpResponse {
-    let mut value = match serde_json::to_value(error) {
+    // Only the conversion depends on `T`; the rest is shared by every error type.
+    error_value_response(status, code, serde_json::to_value(error), content_type)
+}
+
+/// [`error_response`] once the error is a JSON value.
+fn error_value_response(
+    status: u16,
+    code: &str,
+    value: Result<serde_json::Value, serde_json::Error>,
+    content_type: &'static str,
+) -> HttpResponse {
+    let mut value = match value {
         Ok(serde_json::Value::Object(map)) => map,
         Ok(_) => serde_json::Map::new(),
         Err(e) => {

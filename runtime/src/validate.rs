@@ -115,6 +115,26 @@ pub fn is_full(out: &[ConstraintViolation]) -> bool {
     out.len() >= MAX_VIOLATIONS
 }
 
+/// A map's entries in key order, so the violations found in it read the same every run.
+pub fn entries_in_key_order<K: AsRef<str>, V, S>(map: &HashMap<K, V, S>) -> Vec<(&K, &V)> {
+    let entries: Vec<(&K, &V)> = map.iter().collect();
+    let mut order: Vec<(&str, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_ref(), i))
+        .collect();
+    // The sort works on `(&str, usize)` whatever the map's types, so it is compiled once.
+    sort_keys(&mut order);
+    order
+        .into_iter()
+        .filter_map(|(_, i)| entries.get(i).copied())
+        .collect()
+}
+
+fn sort_keys(order: &mut [(&str, usize)]) {
+    order.sort_unstable();
+}
+
 /// Adds the violation `make` builds, unless `out` is already full.
 fn push(out: &mut Vec<ConstraintViolation>, make: impl FnOnce() -> ConstraintViolation) {
     if !is_full(out) {
