@@ -285,7 +285,7 @@ fn cargo_toml(cx: &Cx<'_>) -> String {
     if model::pattern::needs_full_engine(cx.service) {
         always.push("unicode-patterns");
     }
-    let features = "\n[features]\ndefault = [\"https\", \"sha2\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# SigV4 hashing with the CPU's SHA instructions (RustCrypto's sha2); without it, portable code.\nsha2 = [\"aws-json-runtime/sha2\"]\n# Gzip request bodies: compressing those the model allows, decoding them in the router.\ngzip = [\"aws-json-runtime/gzip\"]\n# Serving the router over HTTP (gzip bodies included).\nserver = [\"aws-json-runtime/server\"]\n# The generated `mock::Mock`, a stand-in for the service in tests.\nmock = []\n";
+    let features = "\n[features]\ndefault = [\"https\", \"sha2\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# SigV4 hashing with the CPU's SHA instructions (RustCrypto's sha2); without it, portable code.\nsha2 = [\"aws-json-runtime/sha2\"]\n# Gzip request bodies: compressing those the model allows, decoding them in the router.\ngzip = [\"aws-json-runtime/gzip\"]\n# Serving the router over HTTP (gzip bodies included).\nserver = [\"aws-json-runtime/server\"]\n# The generated `mock::Mock`, a stand-in for the service in tests.\nmock = [\"aws-json-runtime/mock\"]\n";
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{features}{lints}",
         name = opts.crate_name,

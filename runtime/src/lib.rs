@@ -33,6 +33,7 @@ pub mod endpoint;
 pub mod error;
 #[cfg(feature = "https")]
 pub mod https;
+#[cfg(feature = "mock")]
 pub mod mock;
 pub mod paginate;
 pub mod profile;

@@ -16,6 +16,7 @@
 mod canonical;
 mod date;
 mod hash;
+#[cfg(feature = "verify")]
 mod verify;
 
 use std::borrow::Cow;
@@ -32,6 +33,7 @@ use date::AmzDate;
 use hash::{HmacSha256, Sha256};
 
 pub(crate) use canonical::encode_component_into;
+#[cfg(feature = "verify")]
 pub use verify::{verify, verify_parts, VerifiedRequest, VerifyError, VerifyOptions};
 
 /// The only algorithm this module speaks.

@@ -4,7 +4,7 @@
 //! type only keeps the formatted text next to the seconds, limited to 1970 through 9999 because
 //! signing times are unsigned seconds since the epoch.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::date;
 
@@ -31,6 +31,7 @@ impl AmzDate {
 
     /// Reads the exact form `YYYYMMDDTHHMMSSZ` with a valid calendar date and time of day,
     /// from 1970 on.
+    #[cfg(feature = "verify")]
     pub(crate) fn parse(text: &str) -> Option<AmzDate> {
         let seconds = date::parse_basic(text).ok()?;
         AmzDate::from_seconds(u64::try_from(seconds).ok()?)
@@ -38,6 +39,7 @@ impl AmzDate {
 
     /// Reads an IMF-fixdate such as `Sun, 30 Aug 2015 12:36:00 GMT` (RFC 9110), the form every
     /// HTTP/1.1 sender must use for `Date`.
+    #[cfg(feature = "verify")]
     pub(crate) fn parse_http_date(text: &str) -> Option<AmzDate> {
         let seconds = date::parse_imf_fixdate(text)?;
         AmzDate::from_seconds(u64::try_from(seconds).ok()?)
@@ -55,16 +57,18 @@ impl AmzDate {
     }
 
     /// Seconds since the Unix epoch.
+    #[cfg(feature = "verify")]
     pub(crate) fn seconds(&self) -> u64 {
         self.seconds
     }
 
     /// The instant as a `SystemTime`.
+    #[cfg(feature = "verify")]
     pub(crate) fn system_time(&self) -> SystemTime {
         // Safe: every constructor goes through `date::format_basic`, which refuses instants
         // after 9999, and every platform's `SystemTime` reaches past that.
         #[allow(clippy::arithmetic_side_effects)]
-        let time = UNIX_EPOCH + Duration::from_secs(self.seconds);
+        let time = UNIX_EPOCH + std::time::Duration::from_secs(self.seconds);
         time
     }
 }
@@ -80,6 +84,7 @@ mod tests {
     use super::*;
 
     /// The last second of year 9999.
+    #[cfg(feature = "verify")]
     const MAX_SECONDS: u64 = 253_402_300_799;
 
     #[test]
@@ -90,6 +95,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "verify")]
     fn parses_what_it_formats_across_leap_days_and_eras() {
         for seconds in [
             0,
@@ -111,6 +117,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "verify")]
     fn rejects_malformed_dates() {
         for text in [
             "",
@@ -131,6 +138,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "verify")]
     fn reads_http_dates() {
         let date = AmzDate::parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT").unwrap();
         assert_eq!(date.as_str(), "20150830T123600Z");
@@ -141,7 +149,7 @@ mod tests {
 
     #[test]
     fn system_times_before_1970_have_no_amz_date() {
-        let before = UNIX_EPOCH - Duration::from_secs(1);
+        let before = UNIX_EPOCH - std::time::Duration::from_secs(1);
         assert!(AmzDate::from_system_time(before).is_none());
     }
 }
