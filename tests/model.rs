@@ -786,6 +786,57 @@ fn bad_json_names_the_file_and_position() {
 }
 
 #[test]
+fn wrongly_typed_fields_name_their_shape_and_member() {
+    // A member that is not an object.
+    let text = error_text(botocore(&with(
+        "",
+        r#", "Pool": {"type": "structure", "members": {"Id": "Str"}}"#,
+    )));
+    assert!(
+        text.starts_with(
+            "fixture/service-2.json: shape `Pool`, member `Id`: unexpected JSON content"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("(at `shapes.Pool.members.Id`)"), "{text}");
+    // A number where a string belongs.
+    let text = error_text(botocore(&with(
+        "",
+        r#", "Pool": {"type": "structure", "members": {"Id": {"shape": 7}}}"#,
+    )));
+    assert!(
+        text.starts_with("fixture/service-2.json: shape `Pool`, member `Id`: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("invalid type: integer `7`, expected a string"),
+        "{text}"
+    );
+    // An operation field of the wrong type.
+    let text = error_text(botocore(&with(
+        r#""GetId": {"name": "GetId", "errors": "E"}"#,
+        "",
+    )));
+    assert!(
+        text.starts_with("fixture/service-2.json: operation `GetId`: "),
+        "{text}"
+    );
+    // The Smithy reader names the shape id and member the same way.
+    let text = error_text(smithy(
+        r#"{"smithy": "2.0", "shapes": {"ex#Pool": {"type": "structure",
+            "members": {"Id": {"target": 7}}}}}"#,
+    ));
+    assert!(
+        text.starts_with("fixture/model.smithy.json: shape `ex#Pool`, member `Id`: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("(at `shapes.ex#Pool.members.Id.target`)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn dangling_member_target_names_shape_member_and_target() {
     let text = error_text(botocore(&with(
         "",

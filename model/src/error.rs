@@ -78,6 +78,61 @@ impl Error {
         )
     }
 
+    /// Reads `text` as `T`; when it does not fit, the error names the place: the operation,
+    /// shape and member the path through the document leads to (botocore's `operations`,
+    /// `shapes`, `members` and `pagination`; Smithy's `shapes`, `members` and `traits`), the
+    /// whole path, and serde_json's line and column.
+    pub fn parse<T: serde::de::DeserializeOwned>(
+        file: &str,
+        what: &str,
+        text: &str,
+    ) -> Result<T, Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| Error::json_at(file, what, e.path(), e.inner()))?;
+        de.end().map_err(|e| Error::json(file, what, &e))?;
+        Ok(value)
+    }
+
+    /// [`Error::json`] located by the path at which reading failed.
+    fn json_at(
+        file: &str,
+        what: &str,
+        path: &serde_path_to_error::Path,
+        err: &serde_json::Error,
+    ) -> Self {
+        use serde_path_to_error::Segment;
+        let segments: Vec<String> = path
+            .iter()
+            .map(|s| match s {
+                Segment::Seq { index } => index.to_string(),
+                Segment::Map { key } => key.clone(),
+                Segment::Enum { variant } => variant.clone(),
+                Segment::Unknown => "?".to_owned(),
+            })
+            .collect();
+        let mut error = Error::json(file, what, err);
+        // Only a value of the wrong shape has a place; broken syntax has a line and column.
+        if err.classify() != serde_json::error::Category::Data {
+            return error;
+        }
+        let at = |i: usize| segments.get(i).filter(|s| s.as_str() != "?").cloned();
+        match segments.first().map(String::as_str) {
+            Some("operations" | "pagination") => error.operation = at(1),
+            Some("shapes") => {
+                error.shape = at(1);
+                if at(2).as_deref() == Some("members") {
+                    error.member = at(3);
+                }
+            }
+            _ => {}
+        }
+        if !segments.is_empty() {
+            error.reason = format!("{} (at `{path}`)", error.reason);
+        }
+        error
+    }
+
     fn render(&self) -> String {
         let mut out = self.file.clone();
         out.push_str(": ");
@@ -220,6 +275,82 @@ mod tests {
             "a.json: shape `A`: first\na.json: operation `Op`: second"
         );
         assert_eq!(errors.len(), 2);
+    }
+
+    // Read only for their errors; the values are never looked at.
+    #[allow(dead_code)]
+    #[derive(Debug, serde::Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        shapes: std::collections::BTreeMap<String, Shape>,
+        #[serde(default)]
+        operations: std::collections::BTreeMap<String, Shape>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Debug, serde::Deserialize)]
+    struct Shape {
+        #[serde(default)]
+        members: std::collections::BTreeMap<String, Member>,
+        #[serde(default)]
+        min: Option<u32>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Debug, serde::Deserialize)]
+    struct Member {
+        shape: String,
+    }
+
+    fn parse_err(text: &str) -> Error {
+        Error::parse::<Doc>("m.json", "a model", text).expect_err("the model is wrong")
+    }
+
+    #[test]
+    fn a_wrongly_typed_field_names_its_shape_and_member() {
+        let e = parse_err(r#"{"shapes": {"Pool": {"members": {"Id": {"shape": 7}}}}}"#);
+        assert_eq!(
+            (e.shape.as_deref(), e.member.as_deref()),
+            (Some("Pool"), Some("Id"))
+        );
+        assert!(e.reason.contains("shapes.Pool.members.Id.shape"), "{e}");
+        assert!(e.reason.contains("expected a string"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("m.json: shape `Pool`, member `Id`: "),
+            "{e}"
+        );
+
+        let e = parse_err(r#"{"shapes": {"Pool": {"members": {"Id": "IdType"}}}}"#);
+        assert_eq!(
+            (e.shape.as_deref(), e.member.as_deref()),
+            (Some("Pool"), Some("Id"))
+        );
+
+        let e = parse_err(r#"{"shapes": {"Name": {"min": "one"}}}"#);
+        assert_eq!(
+            (e.shape.as_deref(), e.member.as_deref()),
+            (Some("Name"), None)
+        );
+        assert!(e.reason.contains("shapes.Name.min"), "{e}");
+
+        let e = parse_err(r#"{"operations": {"GetId": {"members": []}}}"#);
+        assert_eq!(e.operation.as_deref(), Some("GetId"));
+    }
+
+    #[test]
+    fn syntax_errors_and_trailing_text_keep_line_and_column() {
+        let e = parse_err("{\n  \"shapes\": ,\n}");
+        assert!(e.reason.starts_with("invalid JSON"), "{e}");
+        assert_eq!(
+            (e.shape.as_deref(), e.reason.contains("(at")),
+            (None, false),
+            "{e}"
+        );
+        assert!(e.reason.contains("line 2, column 13"), "{e}");
+        let e = parse_err("{} x");
+        assert!(e.reason.contains("line 1, column 4"), "{e}");
+        assert!(Error::parse::<Doc>("m.json", "a model", "{}").is_ok());
     }
 
     #[test]

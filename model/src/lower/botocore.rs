@@ -32,8 +32,7 @@ use crate::{BotocoreFiles, Error, Errors, Source};
 /// Reads and lowers a botocore model. Every problem found is reported, not only the first.
 pub fn lower(files: BotocoreFiles<'_>) -> Result<Service, Errors> {
     let file = files.service.name;
-    let raw: raw::Service = serde_json::from_str(files.service.text)
-        .map_err(|e| Error::json(file, "a botocore service model", &e))?;
+    let raw: raw::Service = Error::parse(file, "a botocore service model", files.service.text)?;
     let mut p = Problems::new(file);
 
     let metadata = lower_metadata(&raw.metadata, &mut p);
@@ -529,13 +528,14 @@ fn one_key(
 }
 
 fn apply_paginators(file: Source<'_>, operations: &mut [Operation], p: &mut Problems) {
-    let raw: raw::Paginators = match serde_json::from_str(file.text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            p.push(Error::json(file.name, "a botocore paginators file", &e));
-            return;
-        }
-    };
+    let raw: raw::Paginators =
+        match Error::parse(file.name, "a botocore paginators file", file.text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                p.push(e);
+                return;
+            }
+        };
     for (op_name, pg) in &raw.pagination {
         let input_token = one_key(
             pg.input_token.as_ref(),

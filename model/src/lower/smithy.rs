@@ -51,8 +51,7 @@ const DOCS: &str = "smithy.api#documentation";
 
 /// Reads and lowers a Smithy JSON AST model. Every problem found is reported.
 pub fn lower(file: Source<'_>) -> Result<Service, Errors> {
-    let model: raw::Model = serde_json::from_str(file.text)
-        .map_err(|e| Error::json(file.name, "a Smithy JSON AST model", &e))?;
+    let model: raw::Model = Error::parse(file.name, "a Smithy JSON AST model", file.text)?;
     let mut p = Problems::new(file.name);
     if !(model.smithy.starts_with('1') || model.smithy.starts_with('2')) {
         let error = p.error(format!(
