@@ -43,9 +43,14 @@ pub fn rust_file(
             items: Vec::new(),
         }));
     }
-    // Each item is printed on its own so that the blank line between items is decided by
-    // the syntax tree, not by guessing from the printed text.
-    for item in parsed.items {
+    print_items(parsed.items, &mut out);
+    Ok(out)
+}
+
+/// Prints each item on its own, after a blank line, so that the blank line between items is
+/// decided by the syntax tree, not by guessing from the printed text.
+fn print_items(items: Vec<syn::Item>, out: &mut String) {
+    for item in items {
         out.push('\n');
         out.push_str(&prettyplease::unparse(&syn::File {
             shebang: None,
@@ -53,6 +58,19 @@ pub fn rust_file(
             items: vec![item],
         }));
     }
+}
+
+/// Formats `tokens`, items only, as a later part of the Rust file `file`: what
+/// [`rust_file`] prints after its header, so that a file split into parts is the first part
+/// by [`rust_file`] followed by the others by this.
+pub fn rust_items(file: &str, tokens: TokenStream) -> Result<String, CodegenError> {
+    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| CodegenError::Format {
+        file: file.to_owned(),
+        item: near(&e),
+        reason: e.to_string(),
+    })?;
+    let mut out = String::new();
+    print_items(parsed.items, &mut out);
     Ok(out)
 }
 

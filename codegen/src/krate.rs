@@ -22,7 +22,28 @@ pub struct Cx<'a> {
     pub opts: &'a Options,
     /// The path items of the generated crate are named through: `crate` inside it, or
     /// `::name` in code written against it (see [`crate::literal`]).
-    pub root: TokenStream,
+    pub root: Root,
+}
+
+/// The path the generated crate's items are named through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// `crate`, in the generated crate's own code.
+    Crate,
+    /// `::name`, in code written against the crate, which depends on it as `name`.
+    Extern(String),
+}
+
+impl quote::ToTokens for Root {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Root::Crate => tokens.extend(quote!(crate)),
+            Root::Extern(name) => {
+                let name = quote::format_ident!("{name}");
+                tokens.extend(quote!(::#name));
+            }
+        }
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -116,38 +137,117 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         service,
         names,
         opts,
-        root: quote!(crate),
+        root: Root::Crate,
     };
-    let headers = &opts.model_files;
     let mut files = Files::new();
-    let rust = [
-        ("src/lib.rs", lib_rs(&cx)),
-        ("src/types.rs", types::emit(&cx)),
-        ("src/error.rs", errors::emit(&cx)),
-        ("src/operation.rs", client::emit_operations(&cx)),
-        ("src/client.rs", client::emit(&cx)),
-        ("src/pagination.rs", pagination::emit(&cx)),
-        ("src/mock.rs", mock::emit(&cx)),
-        ("src/service.rs", server::emit_trait(&cx)),
-        ("src/server.rs", server::emit(&cx)),
-        ("src/validate.rs", types::emit_validation(&cx)),
-    ];
-    // A deprecated shape or operation is still generated, and the generated code itself
-    // must use it without warnings; users of it still see the deprecation.
-    let allow_deprecated = has_deprecated(service).then(|| quote!(#![allow(deprecated)]));
-    for (path, tokens) in rust {
-        let tokens = if path == "src/lib.rs" {
-            tokens
-        } else {
-            quote!(#allow_deprecated #tokens)
-        };
-        files.insert(
-            PathBuf::from(path),
-            format::rust_file(path, tokens, headers)?,
-        );
+    for (path, text) in emit_rust_files(&cx) {
+        files.insert(PathBuf::from(path), text?);
     }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
     Ok(files)
+}
+
+/// An emitter: the tokens of one generated Rust file.
+type Emitter = fn(&Cx<'_>) -> TokenStream;
+
+/// The emitter of each Rust file but `types.rs`, the largest first.
+const RUST_FILES: [(&str, Emitter); 9] = [
+    ("src/validate.rs", types::emit_validation),
+    ("src/error.rs", errors::emit),
+    ("src/server.rs", server::emit),
+    ("src/mock.rs", mock::emit),
+    ("src/client.rs", client::emit),
+    ("src/operation.rs", client::emit_operations),
+    ("src/service.rs", server::emit_trait),
+    ("src/pagination.rs", pagination::emit),
+    ("src/lib.rs", lib_rs),
+];
+
+/// `types.rs`, usually as large as all other files together, is emitted in this many parts.
+const TYPES_PARTS: usize = 3;
+
+/// One piece of work for [`emit_rust_files`]: a whole file, or a part of `types.rs`.
+#[derive(Clone, Copy)]
+enum Job {
+    File(&'static str, Emitter),
+    TypesPart(usize),
+}
+
+/// Emits and formats the Rust files, on as many threads as the machine offers: each piece's
+/// tokens are built and printed on the thread that takes it, since token streams cannot
+/// cross threads. The text is the same whatever the thread count.
+fn emit_rust_files(cx: &Cx<'_>) -> Vec<(&'static str, Result<String, CodegenError>)> {
+    // A deprecated shape or operation is still generated, and the generated code itself
+    // must use it without warnings; users of it still see the deprecation.
+    let deprecated = has_deprecated(cx.service);
+    let allowing_deprecated = |tokens: TokenStream| {
+        let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
+        quote!(#allow #tokens)
+    };
+    let headers = &cx.opts.model_files;
+    let render = |job: Job| match job {
+        Job::File(path, emit) => {
+            let tokens = match path {
+                "src/lib.rs" => emit(cx),
+                _ => allowing_deprecated(emit(cx)),
+            };
+            (path, 0, format::rust_file(path, tokens, headers))
+        }
+        Job::TypesPart(0) => {
+            let tokens = allowing_deprecated(types::emit_part(cx, 0, TYPES_PARTS));
+            let text = format::rust_file("src/types.rs", tokens, headers);
+            ("src/types.rs", 0, text)
+        }
+        Job::TypesPart(part) => {
+            let tokens = types::emit_part(cx, part, TYPES_PARTS);
+            let text = format::rust_items("src/types.rs", tokens);
+            ("src/types.rs", part, text)
+        }
+    };
+    let jobs: Vec<Job> = (0..TYPES_PARTS)
+        .map(Job::TypesPart)
+        .chain(RUST_FILES.iter().map(|&(path, emit)| Job::File(path, emit)))
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(&job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            done.push(render(job));
+        }
+        done
+    };
+    let mut pieces: Vec<_> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut pieces = work();
+        for helper in helpers {
+            // A panic in an emitter is a bug; it surfaces as it would without threads.
+            pieces.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        pieces
+    });
+    pieces.sort_by_key(|(path, part, _)| (*path, *part));
+    // Join the parts of each file in order; the first error of a file stands for it.
+    let mut files: Vec<(&'static str, Result<String, CodegenError>)> = Vec::new();
+    for (path, _, text) in pieces {
+        match files.last_mut() {
+            Some((last, joined)) if *last == path => {
+                if let (Ok(joined), Ok(more)) = (joined.as_mut(), &text) {
+                    joined.push_str(more);
+                } else if joined.is_ok() {
+                    *joined = text;
+                }
+            }
+            _ => files.push((path, text)),
+        }
+    }
+    files
 }
 
 /// Makes sure every shape the IR refers to exists, so that the emitters' lookups cannot

@@ -13,7 +13,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 use serde_json::Value;
 
-use crate::krate::Cx;
+use crate::krate::{Cx, Root};
 use crate::names::Names;
 use crate::Options;
 
@@ -25,7 +25,7 @@ pub struct Literals<'a> {
 impl<'a> Literals<'a> {
     /// Expressions for the crate generated from `service` with `opts`, reached in the
     /// caller's code through the path `krate` (e.g. `::my_service`).
-    pub fn new(service: &'a ir::Service, opts: &'a Options, krate: TokenStream) -> Self {
+    pub fn new(service: &'a ir::Service, opts: &'a Options, krate: Root) -> Self {
         Literals {
             cx: Cx {
                 service,
@@ -37,7 +37,7 @@ impl<'a> Literals<'a> {
     }
 
     /// The path the caller's code reaches the generated crate through.
-    pub fn crate_path(&self) -> &TokenStream {
+    pub fn crate_path(&self) -> &Root {
         &self.cx.root
     }
 

@@ -18,39 +18,70 @@ use crate::CodegenError;
 
 /// The `types` module.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
-    let mut items = Vec::new();
+    emit_part(cx, 0, 1)
+}
+
+/// One item of the `types` module, in module order.
+enum TypeItem<'a> {
+    Shape(&'a ir::Shape),
+    EmptyInput(&'a ir::Operation),
+    EmptyOutput(&'a ir::Operation),
+}
+
+/// Part `part` (from 0) of the `types` module split into `parts` runs of consecutive items,
+/// so that threads can emit and format a large module together; the first part carries the
+/// module docs. The parts, formatted and joined in order, are the whole module.
+pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
+    let mut all = Vec::new();
     for shape in cx.service.shapes.values() {
-        if shape.error.is_some() {
-            continue;
-        }
-        match &shape.kind {
-            ShapeKind::Structure(members) => items.push(emit_struct(cx, shape, members)),
-            ShapeKind::Union(members) => items.push(emit_union(cx, shape, members)),
-            ShapeKind::Enum(values) => items.push(emit_enum(cx, shape, values)),
-            ShapeKind::IntEnum(values) => items.push(emit_int_enum(cx, shape, values)),
-            _ => {}
+        let named = matches!(
+            shape.kind,
+            ShapeKind::Structure(_)
+                | ShapeKind::Union(_)
+                | ShapeKind::Enum(_)
+                | ShapeKind::IntEnum(_)
+        );
+        if shape.error.is_none() && named {
+            all.push(TypeItem::Shape(shape));
         }
     }
     for op in &cx.service.operations {
         if op.input.is_none() {
-            let ident = cx.names.input_type(&op.name);
-            items.push(emit_empty(
-                &ident,
-                &format!("The input of `{}`, which takes no members.", op.name),
-            ));
+            all.push(TypeItem::EmptyInput(op));
         }
         if op.output.is_none() {
-            let ident = cx.names.output_type(&op.name);
-            items.push(emit_empty(
-                &ident,
-                &format!("The output of `{}`, which returns no members.", op.name),
-            ));
+            all.push(TypeItem::EmptyOutput(op));
         }
     }
-    let module_doc = docs::inner_attrs(&format!(
-        "The inputs, outputs and shapes of {}.\n\nRequired members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.",
-        cx.service.metadata.full_name
-    ));
+    let parts = parts.max(1);
+    let range = all.len() * part / parts..all.len() * (part + 1) / parts;
+    let items = all
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .map(|item| match item {
+            TypeItem::Shape(shape) => match &shape.kind {
+                ShapeKind::Structure(members) => emit_struct(cx, shape, members),
+                ShapeKind::Union(members) => emit_union(cx, shape, members),
+                ShapeKind::Enum(values) => emit_enum(cx, shape, values),
+                ShapeKind::IntEnum(values) => emit_int_enum(cx, shape, values),
+                _ => TokenStream::new(),
+            },
+            TypeItem::EmptyInput(op) => emit_empty(
+                &cx.names.input_type(&op.name),
+                &format!("The input of `{}`, which takes no members.", op.name),
+            ),
+            TypeItem::EmptyOutput(op) => emit_empty(
+                &cx.names.output_type(&op.name),
+                &format!("The output of `{}`, which returns no members.", op.name),
+            ),
+        });
+    let module_doc = (part == 0).then(|| {
+        docs::inner_attrs(&format!(
+            "The inputs, outputs and shapes of {}.\n\nRequired members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.",
+            cx.service.metadata.full_name
+        ))
+    });
     quote! {
         #module_doc
         #(#items)*
@@ -171,7 +202,8 @@ struct SerdeMember {
     field: Ident,
     wire: String,
     alias: Option<&'static str>,
-    format: TokenStream,
+    /// The member's `WireFormat`, when its own serde form is not its wire form.
+    format: Option<TokenStream>,
     required: bool,
 }
 
@@ -211,19 +243,20 @@ fn emit_object_serde(
     meta: Option<TokenStream>,
 ) -> TokenStream {
     let rt = rt();
+    // Inside the impls the runtime's `wire` module is in scope under its own name; no
+    // generated item is called `wire` (shapes are types, modules are fixed).
     let writes = fields.iter().map(|f| {
-        let SerdeMember {
-            field,
-            wire,
-            format,
-            ..
-        } = f;
+        let SerdeMember { field, wire, .. } = f;
+        let write = match &f.format {
+            Some(format) => quote!(wire::write_member_as::<#format, _>),
+            None => quote!(wire::write_member),
+        };
         if f.required {
-            quote!(#rt::wire::write_member::<#format, _>(&mut map, #wire, &self.#field)?;)
+            quote!(#write(&mut map, #wire, &self.#field)?;)
         } else {
             quote! {
                 if let Some(v) = &self.#field {
-                    #rt::wire::write_member::<#format, _>(&mut map, #wire, v)?;
+                    #write(&mut map, #wire, v)?;
                 }
             }
         }
@@ -238,50 +271,48 @@ fn emit_object_serde(
         .map(|f| format_ident!("member_{}", name_text(&f.field)))
         .collect();
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
-        let SerdeMember {
-            wire,
-            alias,
-            format,
-            ..
-        } = f;
-        let read = if f.required {
-            quote!(read_member)
-        } else {
-            quote!(read_optional_member)
+        let SerdeMember { wire, alias, .. } = f;
+        let read = match (&f.format, f.required) {
+            (Some(format), true) => quote!(wire::read_member_as::<#format, _>),
+            (Some(format), false) => quote!(wire::read_optional_member_as::<#format, _>),
+            (None, true) => quote!(wire::read_member),
+            (None, false) => quote!(wire::read_optional_member),
         };
         let alias = alias.map(|a| quote!(| #a));
-        quote!(#wire #alias => #rt::wire::#read::<#format, _>(&mut map, &mut #slot, #wire)?,)
+        quote!(#wire #alias => #read(&mut map, &mut #slot, #wire)?,)
     });
     let inits = fields.iter().zip(&slots).map(|(f, slot)| {
         let (field, wire) = (&f.field, &f.wire);
         if f.required {
-            quote!(#field: #rt::wire::required(#slot, #wire)?,)
+            quote!(#field: wire::required(#slot, #wire)?,)
         } else {
             quote!(#field: #slot.flatten(),)
         }
     });
     let read_loop = if fields.is_empty() {
         quote! {
-            while map.next_key::<#rt::wire::Key<'de>>()?.is_some() {
-                #rt::wire::skip_member(&mut map)?;
+            while map.next_key::<wire::Key<'de>>()?.is_some() {
+                wire::skip_member(&mut map)?;
             }
         }
     } else {
         quote! {
             #(let mut #slots = None;)*
-            while let Some(key) = map.next_key::<#rt::wire::Key<'de>>()? {
+            while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                 match key.as_str() {
                     #(#arms)*
-                    _ => #rt::wire::skip_member(&mut map)?,
+                    _ => wire::skip_member(&mut map)?,
                 }
             }
         }
     };
     let expecting = format!("the structure `{title}`");
+    let use_wire = (!fields.is_empty()).then(|| quote!(use #rt::wire;));
     quote! {
         impl #rt::serde::Serialize for #ident {
             fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use #rt::serde::ser::SerializeMap as _;
+                #use_wire
                 let #map_binding = s.serialize_map(None)?;
                 #(#writes)*
                 map.end()
@@ -297,6 +328,7 @@ fn emit_object_serde(
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                        use #rt::wire;
                         #read_loop
                         Ok(#path { #(#inits)* #meta })
                     }

@@ -162,17 +162,12 @@ pub fn wire_format(
     }
 }
 
-/// The runtime `WireFormat` a structure member is written and read through: its
-/// [`wire_format`], or `Plain` of its Rust type when that type's own serde form is the wire
-/// form (always for a boxed member, which closes a cycle through a structure or union).
-pub fn member_format(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
-    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
-        Some(format) => format,
-        None => {
-            let ty = boxed_type(cx, m);
-            quote!(::aws_json_runtime::wire::Plain<#ty>)
-        }
-    }
+/// The runtime `WireFormat` a structure member is written and read through, when its Rust
+/// type's own serde form is not its wire form ([`wire_format`]; never for a boxed member,
+/// which closes a cycle through a structure or union). `None`: the member goes on the wire
+/// in its own serde form.
+pub fn member_format(cx: &Cx<'_>, m: &ir::Member) -> Option<TokenStream> {
+    wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect)
 }
 
 /// Error messages arrive as `message` or `Message` whatever the model calls the member.

@@ -38,12 +38,10 @@ impl ::aws_json_runtime::serde::Serialize for ConcurrentModificationException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -70,18 +68,18 @@ for ConcurrentModificationException {
                 crate::error::ConcurrentModificationException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::ConcurrentModificationException {
@@ -181,12 +179,10 @@ impl ::aws_json_runtime::serde::Serialize for DeveloperUserAlreadyRegisteredExce
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -213,18 +209,18 @@ for DeveloperUserAlreadyRegisteredException {
                 crate::error::DeveloperUserAlreadyRegisteredException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::DeveloperUserAlreadyRegisteredException {
@@ -324,12 +320,10 @@ impl ::aws_json_runtime::serde::Serialize for ExternalServiceException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -355,18 +349,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ExternalServiceExcepti
                 crate::error::ExternalServiceException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::ExternalServiceException {
@@ -466,12 +460,10 @@ impl ::aws_json_runtime::serde::Serialize for InternalErrorException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -494,18 +486,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InternalErrorException
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::error::InternalErrorException, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::InternalErrorException {
@@ -607,12 +599,10 @@ impl ::aws_json_runtime::serde::Serialize for InvalidIdentityPoolConfigurationEx
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -639,18 +629,18 @@ for InvalidIdentityPoolConfigurationException {
                 crate::error::InvalidIdentityPoolConfigurationException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::InvalidIdentityPoolConfigurationException {
@@ -750,12 +740,10 @@ impl ::aws_json_runtime::serde::Serialize for InvalidParameterException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -781,18 +769,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InvalidParameterExcept
                 crate::error::InvalidParameterException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::InvalidParameterException {
@@ -892,12 +880,10 @@ impl ::aws_json_runtime::serde::Serialize for LimitExceededException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -920,18 +906,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitExceededException
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::error::LimitExceededException, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::LimitExceededException {
@@ -1031,12 +1017,10 @@ impl ::aws_json_runtime::serde::Serialize for NotAuthorizedException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -1059,18 +1043,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotAuthorizedException
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::error::NotAuthorizedException, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::NotAuthorizedException {
@@ -1170,12 +1154,10 @@ impl ::aws_json_runtime::serde::Serialize for ResourceConflictException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -1201,18 +1183,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceConflictExcept
                 crate::error::ResourceConflictException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::ResourceConflictException {
@@ -1312,12 +1294,10 @@ impl ::aws_json_runtime::serde::Serialize for ResourceNotFoundException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -1343,18 +1323,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceNotFoundExcept
                 crate::error::ResourceNotFoundException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::ResourceNotFoundException {
@@ -1454,12 +1434,10 @@ impl ::aws_json_runtime::serde::Serialize for TooManyRequestsException {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.message {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "message", v)?;
+            wire::write_member(&mut map, "message", v)?;
         }
         map.end()
     }
@@ -1485,18 +1463,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TooManyRequestsExcepti
                 crate::error::TooManyRequestsException,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_message = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "message" | "Message" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_message, "message")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_message,
+                                "message",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::error::TooManyRequestsException {

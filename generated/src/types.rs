@@ -146,24 +146,16 @@ impl ::aws_json_runtime::serde::Serialize for CognitoIdentityProvider {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.provider_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "ProviderName", v)?;
+            wire::write_member(&mut map, "ProviderName", v)?;
         }
         if let Some(v) = &self.client_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "ClientId", v)?;
+            wire::write_member(&mut map, "ClientId", v)?;
         }
         if let Some(v) = &self.server_side_token_check {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "ServerSideTokenCheck", v)?;
+            wire::write_member(&mut map, "ServerSideTokenCheck", v)?;
         }
         map.end()
     }
@@ -186,36 +178,34 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CognitoIdentityProvide
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::CognitoIdentityProvider, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_provider_name = None;
                 let mut member_client_id = None;
                 let mut member_server_side_token_check = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "ProviderName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_provider_name, "ProviderName")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_provider_name,
+                                "ProviderName",
+                            )?
                         }
                         "ClientId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_client_id, "ClientId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_client_id,
+                                "ClientId",
+                            )?
                         }
                         "ServerSideTokenCheck" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_server_side_token_check,
                                 "ServerSideTokenCheck",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::CognitoIdentityProvider {
@@ -358,27 +348,19 @@ impl ::aws_json_runtime::serde::Serialize for CreateIdentityPoolInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<bool>,
-            _,
-        >(
+        wire::write_member(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
+        wire::write_member(
             &mut map,
             "AllowUnauthenticatedIdentities",
             &self.allow_unauthenticated_identities,
         )?;
         if let Some(v) = &self.allow_classic_flow {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "AllowClassicFlow", v)?;
+            wire::write_member(&mut map, "AllowClassicFlow", v)?;
         }
         if let Some(v) = &self.supported_login_providers {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -387,31 +369,28 @@ impl ::aws_json_runtime::serde::Serialize for CreateIdentityPoolInput {
             >(&mut map, "SupportedLoginProviders", v)?;
         }
         if let Some(v) = &self.developer_provider_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "DeveloperProviderName", v)?;
+            wire::write_member(&mut map, "DeveloperProviderName", v)?;
         }
         if let Some(v) = &self.open_id_connect_provider_ar_ns {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "OpenIdConnectProviderARNs", v)?;
         }
         if let Some(v) = &self.cognito_identity_providers {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>,
                 _,
             >(&mut map, "CognitoIdentityProviders", v)?;
         }
         if let Some(v) = &self.saml_provider_ar_ns {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "SamlProviderARNs", v)?;
         }
         if let Some(v) = &self.identity_pool_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -440,6 +419,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::CreateIdentityPoolInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_name = None;
                 let mut member_allow_unauthenticated_identities = None;
                 let mut member_allow_classic_flow = None;
@@ -449,42 +429,31 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                 let mut member_cognito_identity_providers = None;
                 let mut member_saml_provider_ar_ns = None;
                 let mut member_identity_pool_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_identity_pool_name,
                                 "IdentityPoolName",
                             )?
                         }
                         "AllowUnauthenticatedIdentities" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_allow_unauthenticated_identities,
                                 "AllowUnauthenticatedIdentities",
                             )?
                         }
                         "AllowClassicFlow" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_allow_classic_flow,
                                 "AllowClassicFlow",
                             )?
                         }
                         "SupportedLoginProviders" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -497,17 +466,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                             )?
                         }
                         "DeveloperProviderName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_developer_provider_name,
                                 "DeveloperProviderName",
                             )?
                         }
                         "OpenIdConnectProviderARNs" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -517,7 +483,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                             )?
                         }
                         "CognitoIdentityProviders" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<
                                     crate::types::CognitoIdentityProvider,
                                 >,
@@ -529,7 +495,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                             )?
                         }
                         "SamlProviderARNs" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -539,7 +505,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                             )?
                         }
                         "IdentityPoolTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -551,15 +517,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityPoolInpu
                                 "IdentityPoolTags",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::CreateIdentityPoolInput {
-                    identity_pool_name: ::aws_json_runtime::wire::required(
+                    identity_pool_name: wire::required(
                         member_identity_pool_name,
                         "IdentityPoolName",
                     )?,
-                    allow_unauthenticated_identities: ::aws_json_runtime::wire::required(
+                    allow_unauthenticated_identities: wire::required(
                         member_allow_unauthenticated_identities,
                         "AllowUnauthenticatedIdentities",
                     )?,
@@ -659,30 +625,19 @@ impl ::aws_json_runtime::serde::Serialize for Credentials {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.access_key_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "AccessKeyId", v)?;
+            wire::write_member(&mut map, "AccessKeyId", v)?;
         }
         if let Some(v) = &self.secret_key {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "SecretKey", v)?;
+            wire::write_member(&mut map, "SecretKey", v)?;
         }
         if let Some(v) = &self.session_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "SessionToken", v)?;
+            wire::write_member(&mut map, "SessionToken", v)?;
         }
         if let Some(v) = &self.expiration {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
-                _,
-            >(&mut map, "Expiration", v)?;
+            wire::write_member(&mut map, "Expiration", v)?;
         }
         map.end()
     }
@@ -705,41 +660,42 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for Credentials {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::Credentials, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_access_key_id = None;
                 let mut member_secret_key = None;
                 let mut member_session_token = None;
                 let mut member_expiration = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "AccessKeyId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_access_key_id, "AccessKeyId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_access_key_id,
+                                "AccessKeyId",
+                            )?
                         }
                         "SecretKey" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_secret_key, "SecretKey")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_secret_key,
+                                "SecretKey",
+                            )?
                         }
                         "SessionToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_session_token, "SessionToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_session_token,
+                                "SessionToken",
+                            )?
                         }
                         "Expiration" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    ::aws_json_runtime::DateTime,
-                                >,
-                                _,
-                            >(&mut map, &mut member_expiration, "Expiration")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_expiration,
+                                "Expiration",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::Credentials {
@@ -774,8 +730,9 @@ impl ::aws_json_runtime::serde::Serialize for DeleteIdentitiesInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member_as::<
             ::aws_json_runtime::wire::List<::std::string::String>,
             _,
         >(&mut map, "IdentityIdsToDelete", &self.identity_ids_to_delete)?;
@@ -800,13 +757,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesInput 
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::DeleteIdentitiesInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_ids_to_delete = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityIdsToDelete" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -815,11 +771,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesInput 
                                 "IdentityIdsToDelete",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::DeleteIdentitiesInput {
-                    identity_ids_to_delete: ::aws_json_runtime::wire::required(
+                    identity_ids_to_delete: wire::required(
                         member_identity_ids_to_delete,
                         "IdentityIdsToDelete",
                     )?,
@@ -863,9 +819,10 @@ impl ::aws_json_runtime::serde::Serialize for DeleteIdentitiesResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.unprocessed_identity_ids {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<crate::types::UnprocessedIdentityId>,
                 _,
             >(&mut map, "UnprocessedIdentityIds", v)?;
@@ -894,13 +851,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesRespon
                 crate::types::DeleteIdentitiesResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_unprocessed_identity_ids = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "UnprocessedIdentityIds" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<
                                     crate::types::UnprocessedIdentityId,
                                 >,
@@ -911,7 +867,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentitiesRespon
                                 "UnprocessedIdentityIds",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::DeleteIdentitiesResponse {
@@ -947,11 +903,9 @@ impl ::aws_json_runtime::serde::Serialize for DeleteIdentityPoolInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         map.end()
     }
 }
@@ -973,22 +927,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityPoolInpu
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::DeleteIdentityPoolInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::DeleteIdentityPoolInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -1021,11 +975,9 @@ impl ::aws_json_runtime::serde::Serialize for DescribeIdentityInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityId", &self.identity_id)?;
+        wire::write_member(&mut map, "IdentityId", &self.identity_id)?;
         map.end()
     }
 }
@@ -1047,25 +999,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeIdentityInput 
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::DescribeIdentityInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::DescribeIdentityInput {
-                    identity_id: ::aws_json_runtime::wire::required(
-                        member_identity_id,
-                        "IdentityId",
-                    )?,
+                    identity_id: wire::required(member_identity_id, "IdentityId")?,
                 })
             }
         }
@@ -1097,11 +1046,9 @@ impl ::aws_json_runtime::serde::Serialize for DescribeIdentityPoolInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         map.end()
     }
 }
@@ -1126,22 +1073,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeIdentityPoolIn
                 crate::types::DescribeIdentityPoolInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::DescribeIdentityPoolInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -1299,13 +1246,11 @@ impl ::aws_json_runtime::serde::Serialize for GetCredentialsForIdentityInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityId", &self.identity_id)?;
+        wire::write_member(&mut map, "IdentityId", &self.identity_id)?;
         if let Some(v) = &self.logins {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -1314,10 +1259,7 @@ impl ::aws_json_runtime::serde::Serialize for GetCredentialsForIdentityInput {
             >(&mut map, "Logins", v)?;
         }
         if let Some(v) = &self.custom_role_arn {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "CustomRoleArn", v)?;
+            wire::write_member(&mut map, "CustomRoleArn", v)?;
         }
         map.end()
     }
@@ -1344,21 +1286,21 @@ for GetCredentialsForIdentityInput {
                 crate::types::GetCredentialsForIdentityInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_logins = None;
                 let mut member_custom_role_arn = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -1367,19 +1309,17 @@ for GetCredentialsForIdentityInput {
                             >(&mut map, &mut member_logins, "Logins")?
                         }
                         "CustomRoleArn" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_custom_role_arn, "CustomRoleArn")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_custom_role_arn,
+                                "CustomRoleArn",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetCredentialsForIdentityInput {
-                    identity_id: ::aws_json_runtime::wire::required(
-                        member_identity_id,
-                        "IdentityId",
-                    )?,
+                    identity_id: wire::required(member_identity_id, "IdentityId")?,
                     logins: member_logins.flatten(),
                     custom_role_arn: member_custom_role_arn.flatten(),
                 })
@@ -1429,18 +1369,13 @@ impl ::aws_json_runtime::serde::Serialize for GetCredentialsForIdentityResponse 
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.credentials {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<crate::types::Credentials>,
-                _,
-            >(&mut map, "Credentials", v)?;
+            wire::write_member(&mut map, "Credentials", v)?;
         }
         map.end()
     }
@@ -1467,25 +1402,26 @@ for GetCredentialsForIdentityResponse {
                 crate::types::GetCredentialsForIdentityResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_credentials = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Credentials" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<crate::types::Credentials>,
-                                _,
-                            >(&mut map, &mut member_credentials, "Credentials")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_credentials,
+                                "Credentials",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetCredentialsForIdentityResponse {
@@ -1567,19 +1503,14 @@ impl ::aws_json_runtime::serde::Serialize for GetIdInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.account_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "AccountId", v)?;
+            wire::write_member(&mut map, "AccountId", v)?;
         }
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         if let Some(v) = &self.logins {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -1608,27 +1539,28 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::GetIdInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_account_id = None;
                 let mut member_identity_pool_id = None;
                 let mut member_logins = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "AccountId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_account_id, "AccountId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_account_id,
+                                "AccountId",
+                            )?
                         }
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -1636,12 +1568,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdInput {
                                 _,
                             >(&mut map, &mut member_logins, "Logins")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetIdInput {
                     account_id: member_account_id.flatten(),
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -1682,12 +1614,10 @@ impl ::aws_json_runtime::serde::Serialize for GetIdResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         map.end()
     }
@@ -1710,18 +1640,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdResponse {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::GetIdResponse, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetIdResponse {
@@ -1757,11 +1687,9 @@ impl ::aws_json_runtime::serde::Serialize for GetIdentityPoolRolesInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         map.end()
     }
 }
@@ -1786,22 +1714,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesIn
                 crate::types::GetIdentityPoolRolesInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetIdentityPoolRolesInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -1874,15 +1802,13 @@ impl ::aws_json_runtime::serde::Serialize for GetIdentityPoolRolesResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pool_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolId", v)?;
+            wire::write_member(&mut map, "IdentityPoolId", v)?;
         }
         if let Some(v) = &self.roles {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -1891,7 +1817,7 @@ impl ::aws_json_runtime::serde::Serialize for GetIdentityPoolRolesResponse {
             >(&mut map, "Roles", v)?;
         }
         if let Some(v) = &self.role_mappings {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     crate::types::RoleMapping,
@@ -1923,21 +1849,21 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesRe
                 crate::types::GetIdentityPoolRolesResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_roles = None;
                 let mut member_role_mappings = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "Roles" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -1946,7 +1872,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesRe
                             >(&mut map, &mut member_roles, "Roles")?
                         }
                         "RoleMappings" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     crate::types::RoleMapping,
@@ -1954,7 +1880,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetIdentityPoolRolesRe
                                 _,
                             >(&mut map, &mut member_role_mappings, "RoleMappings")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetIdentityPoolRolesResponse {
@@ -2053,23 +1979,18 @@ impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenForDeveloperIdentity
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member_as::<
             ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
             _,
         >(&mut map, "Logins", &self.logins)?;
         if let Some(v) = &self.principal_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -2078,10 +1999,7 @@ impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenForDeveloperIdentity
             >(&mut map, "PrincipalTags", v)?;
         }
         if let Some(v) = &self.token_duration {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<i64>,
-                _,
-            >(&mut map, "TokenDuration", v)?;
+            wire::write_member(&mut map, "TokenDuration", v)?;
         }
         map.end()
     }
@@ -2108,29 +2026,30 @@ for GetOpenIdTokenForDeveloperIdentityInput {
                 crate::types::GetOpenIdTokenForDeveloperIdentityInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_id = None;
                 let mut member_logins = None;
                 let mut member_principal_tags = None;
                 let mut member_token_duration = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -2139,7 +2058,7 @@ for GetOpenIdTokenForDeveloperIdentityInput {
                             >(&mut map, &mut member_logins, "Logins")?
                         }
                         "PrincipalTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -2148,21 +2067,22 @@ for GetOpenIdTokenForDeveloperIdentityInput {
                             >(&mut map, &mut member_principal_tags, "PrincipalTags")?
                         }
                         "TokenDuration" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<i64>,
-                                _,
-                            >(&mut map, &mut member_token_duration, "TokenDuration")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_token_duration,
+                                "TokenDuration",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetOpenIdTokenForDeveloperIdentityInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
                     identity_id: member_identity_id.flatten(),
-                    logins: ::aws_json_runtime::wire::required(member_logins, "Logins")?,
+                    logins: wire::required(member_logins, "Logins")?,
                     principal_tags: member_principal_tags.flatten(),
                     token_duration: member_token_duration.flatten(),
                 })
@@ -2227,18 +2147,13 @@ for GetOpenIdTokenForDeveloperIdentityResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "Token", v)?;
+            wire::write_member(&mut map, "Token", v)?;
         }
         map.end()
     }
@@ -2265,25 +2180,26 @@ for GetOpenIdTokenForDeveloperIdentityResponse {
                 crate::types::GetOpenIdTokenForDeveloperIdentityResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Token" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_token, "Token")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_token,
+                                "Token",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetOpenIdTokenForDeveloperIdentityResponse {
@@ -2343,13 +2259,11 @@ impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityId", &self.identity_id)?;
+        wire::write_member(&mut map, "IdentityId", &self.identity_id)?;
         if let Some(v) = &self.logins {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -2378,20 +2292,20 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetOpenIdTokenInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::GetOpenIdTokenInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_logins = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -2399,14 +2313,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetOpenIdTokenInput {
                                 _,
                             >(&mut map, &mut member_logins, "Logins")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetOpenIdTokenInput {
-                    identity_id: ::aws_json_runtime::wire::required(
-                        member_identity_id,
-                        "IdentityId",
-                    )?,
+                    identity_id: wire::required(member_identity_id, "IdentityId")?,
                     logins: member_logins.flatten(),
                 })
             }
@@ -2469,18 +2380,13 @@ impl ::aws_json_runtime::serde::Serialize for GetOpenIdTokenResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "Token", v)?;
+            wire::write_member(&mut map, "Token", v)?;
         }
         map.end()
     }
@@ -2503,25 +2409,26 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetOpenIdTokenResponse
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::GetOpenIdTokenResponse, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Token" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_token, "Token")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_token,
+                                "Token",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetOpenIdTokenResponse {
@@ -2562,15 +2469,14 @@ impl ::aws_json_runtime::serde::Serialize for GetPrincipalTagAttributeMapInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityProviderName", &self.identity_provider_name)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(
+            &mut map,
+            "IdentityProviderName",
+            &self.identity_provider_name,
+        )?;
         map.end()
     }
 }
@@ -2596,37 +2502,34 @@ for GetPrincipalTagAttributeMapInput {
                 crate::types::GetPrincipalTagAttributeMapInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_provider_name = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityProviderName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_identity_provider_name,
                                 "IdentityProviderName",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetPrincipalTagAttributeMapInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    identity_provider_name: ::aws_json_runtime::wire::required(
+                    identity_provider_name: wire::required(
                         member_identity_provider_name,
                         "IdentityProviderName",
                     )?,
@@ -2706,27 +2609,19 @@ impl ::aws_json_runtime::serde::Serialize for GetPrincipalTagAttributeMapRespons
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pool_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolId", v)?;
+            wire::write_member(&mut map, "IdentityPoolId", v)?;
         }
         if let Some(v) = &self.identity_provider_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityProviderName", v)?;
+            wire::write_member(&mut map, "IdentityProviderName", v)?;
         }
         if let Some(v) = &self.use_defaults {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "UseDefaults", v)?;
+            wire::write_member(&mut map, "UseDefaults", v)?;
         }
         if let Some(v) = &self.principal_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -2759,38 +2654,36 @@ for GetPrincipalTagAttributeMapResponse {
                 crate::types::GetPrincipalTagAttributeMapResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_provider_name = None;
                 let mut member_use_defaults = None;
                 let mut member_principal_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityProviderName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_identity_provider_name,
                                 "IdentityProviderName",
                             )?
                         }
                         "UseDefaults" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_use_defaults,
+                                "UseDefaults",
+                            )?
                         }
                         "PrincipalTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -2798,7 +2691,7 @@ for GetPrincipalTagAttributeMapResponse {
                                 _,
                             >(&mut map, &mut member_principal_tags, "PrincipalTags")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::GetPrincipalTagAttributeMapResponse {
@@ -2880,30 +2773,22 @@ impl ::aws_json_runtime::serde::Serialize for IdentityDescription {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.logins {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "Logins", v)?;
         }
         if let Some(v) = &self.creation_date {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
-                _,
-            >(&mut map, "CreationDate", v)?;
+            wire::write_member(&mut map, "CreationDate", v)?;
         }
         if let Some(v) = &self.last_modified_date {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::aws_json_runtime::DateTime>,
-                _,
-            >(&mut map, "LastModifiedDate", v)?;
+            wire::write_member(&mut map, "LastModifiedDate", v)?;
         }
         map.end()
     }
@@ -2926,47 +2811,41 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityDescription {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::IdentityDescription, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_logins = None;
                 let mut member_creation_date = None;
                 let mut member_last_modified_date = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(&mut map, &mut member_logins, "Logins")?
                         }
                         "CreationDate" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    ::aws_json_runtime::DateTime,
-                                >,
-                                _,
-                            >(&mut map, &mut member_creation_date, "CreationDate")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_creation_date,
+                                "CreationDate",
+                            )?
                         }
                         "LastModifiedDate" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    ::aws_json_runtime::DateTime,
-                                >,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_last_modified_date,
                                 "LastModifiedDate",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::IdentityDescription {
@@ -3112,31 +2991,20 @@ impl ::aws_json_runtime::serde::Serialize for IdentityPool {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<bool>,
-            _,
-        >(
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolName", &self.identity_pool_name)?;
+        wire::write_member(
             &mut map,
             "AllowUnauthenticatedIdentities",
             &self.allow_unauthenticated_identities,
         )?;
         if let Some(v) = &self.allow_classic_flow {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "AllowClassicFlow", v)?;
+            wire::write_member(&mut map, "AllowClassicFlow", v)?;
         }
         if let Some(v) = &self.supported_login_providers {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -3145,31 +3013,28 @@ impl ::aws_json_runtime::serde::Serialize for IdentityPool {
             >(&mut map, "SupportedLoginProviders", v)?;
         }
         if let Some(v) = &self.developer_provider_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "DeveloperProviderName", v)?;
+            wire::write_member(&mut map, "DeveloperProviderName", v)?;
         }
         if let Some(v) = &self.open_id_connect_provider_ar_ns {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "OpenIdConnectProviderARNs", v)?;
         }
         if let Some(v) = &self.cognito_identity_providers {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<crate::types::CognitoIdentityProvider>,
                 _,
             >(&mut map, "CognitoIdentityProviders", v)?;
         }
         if let Some(v) = &self.saml_provider_ar_ns {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "SamlProviderARNs", v)?;
         }
         if let Some(v) = &self.identity_pool_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -3198,6 +3063,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::IdentityPool, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_pool_name = None;
                 let mut member_allow_unauthenticated_identities = None;
@@ -3208,48 +3074,38 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                 let mut member_cognito_identity_providers = None;
                 let mut member_saml_provider_ar_ns = None;
                 let mut member_identity_pool_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityPoolName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_identity_pool_name,
                                 "IdentityPoolName",
                             )?
                         }
                         "AllowUnauthenticatedIdentities" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_allow_unauthenticated_identities,
                                 "AllowUnauthenticatedIdentities",
                             )?
                         }
                         "AllowClassicFlow" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_allow_classic_flow,
                                 "AllowClassicFlow",
                             )?
                         }
                         "SupportedLoginProviders" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -3262,17 +3118,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                             )?
                         }
                         "DeveloperProviderName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_developer_provider_name,
                                 "DeveloperProviderName",
                             )?
                         }
                         "OpenIdConnectProviderARNs" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -3282,7 +3135,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                             )?
                         }
                         "CognitoIdentityProviders" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<
                                     crate::types::CognitoIdentityProvider,
                                 >,
@@ -3294,7 +3147,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                             )?
                         }
                         "SamlProviderARNs" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -3304,7 +3157,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                             )?
                         }
                         "IdentityPoolTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -3316,19 +3169,19 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPool {
                                 "IdentityPoolTags",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::IdentityPool {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    identity_pool_name: ::aws_json_runtime::wire::required(
+                    identity_pool_name: wire::required(
                         member_identity_pool_name,
                         "IdentityPoolName",
                     )?,
-                    allow_unauthenticated_identities: ::aws_json_runtime::wire::required(
+                    allow_unauthenticated_identities: wire::required(
                         member_allow_unauthenticated_identities,
                         "AllowUnauthenticatedIdentities",
                     )?,
@@ -3392,18 +3245,13 @@ impl ::aws_json_runtime::serde::Serialize for IdentityPoolShortDescription {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pool_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolId", v)?;
+            wire::write_member(&mut map, "IdentityPoolId", v)?;
         }
         if let Some(v) = &self.identity_pool_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolName", v)?;
+            wire::write_member(&mut map, "IdentityPoolName", v)?;
         }
         map.end()
     }
@@ -3429,29 +3277,26 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityPoolShortDescr
                 crate::types::IdentityPoolShortDescription,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_pool_name = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityPoolName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_identity_pool_name,
                                 "IdentityPoolName",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::IdentityPoolShortDescription {
@@ -3513,26 +3358,15 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentitiesInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<i32>,
-            _,
-        >(&mut map, "MaxResults", &self.max_results)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "MaxResults", &self.max_results)?;
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         if let Some(v) = &self.hide_disabled {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "HideDisabled", v)?;
+            wire::write_member(&mut map, "HideDisabled", v)?;
         }
         map.end()
     }
@@ -3555,50 +3389,50 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentitiesInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::ListIdentitiesInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_max_results = None;
                 let mut member_next_token = None;
                 let mut member_hide_disabled = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "MaxResults" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<i32>,
-                                _,
-                            >(&mut map, &mut member_max_results, "MaxResults")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_max_results,
+                                "MaxResults",
+                            )?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
                         "HideDisabled" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(&mut map, &mut member_hide_disabled, "HideDisabled")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_hide_disabled,
+                                "HideDisabled",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListIdentitiesInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    max_results: ::aws_json_runtime::wire::required(
-                        member_max_results,
-                        "MaxResults",
-                    )?,
+                    max_results: wire::required(member_max_results, "MaxResults")?,
                     next_token: member_next_token.flatten(),
                     hide_disabled: member_hide_disabled.flatten(),
                 })
@@ -3665,24 +3499,19 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentitiesResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pool_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolId", v)?;
+            wire::write_member(&mut map, "IdentityPoolId", v)?;
         }
         if let Some(v) = &self.identities {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<crate::types::IdentityDescription>,
                 _,
             >(&mut map, "Identities", v)?;
         }
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         map.end()
     }
@@ -3705,21 +3534,21 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentitiesResponse
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::ListIdentitiesResponse, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identities = None;
                 let mut member_next_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "Identities" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<
                                     crate::types::IdentityDescription,
                                 >,
@@ -3727,12 +3556,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentitiesResponse
                             >(&mut map, &mut member_identities, "Identities")?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListIdentitiesResponse {
@@ -3780,16 +3610,11 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentityPoolsInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<i32>,
-            _,
-        >(&mut map, "MaxResults", &self.max_results)?;
+        wire::write_member(&mut map, "MaxResults", &self.max_results)?;
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         map.end()
     }
@@ -3812,32 +3637,30 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityPoolsInput
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::ListIdentityPoolsInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_max_results = None;
                 let mut member_next_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "MaxResults" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<i32>,
-                                _,
-                            >(&mut map, &mut member_max_results, "MaxResults")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_max_results,
+                                "MaxResults",
+                            )?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListIdentityPoolsInput {
-                    max_results: ::aws_json_runtime::wire::required(
-                        member_max_results,
-                        "MaxResults",
-                    )?,
+                    max_results: wire::required(member_max_results, "MaxResults")?,
                     next_token: member_next_token.flatten(),
                 })
             }
@@ -3891,9 +3714,10 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentityPoolsResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pools {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<
                     crate::types::IdentityPoolShortDescription,
                 >,
@@ -3901,10 +3725,7 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentityPoolsResponse {
             >(&mut map, "IdentityPools", v)?;
         }
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         map.end()
     }
@@ -3930,14 +3751,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityPoolsRespo
                 crate::types::ListIdentityPoolsResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pools = None;
                 let mut member_next_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPools" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<
                                     crate::types::IdentityPoolShortDescription,
                                 >,
@@ -3945,12 +3765,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityPoolsRespo
                             >(&mut map, &mut member_identity_pools, "IdentityPools")?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListIdentityPoolsResponse {
@@ -3985,11 +3806,9 @@ impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "ResourceArn", &self.resource_arn)?;
+        wire::write_member(&mut map, "ResourceArn", &self.resource_arn)?;
         map.end()
     }
 }
@@ -4014,25 +3833,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceInp
                 crate::types::ListTagsForResourceInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_resource_arn = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "ResourceArn" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_resource_arn,
+                                "ResourceArn",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListTagsForResourceInput {
-                    resource_arn: ::aws_json_runtime::wire::required(
-                        member_resource_arn,
-                        "ResourceArn",
-                    )?,
+                    resource_arn: wire::required(member_resource_arn, "ResourceArn")?,
                 })
             }
         }
@@ -4071,9 +3887,10 @@ impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -4105,13 +3922,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceRes
                 crate::types::ListTagsForResourceResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "Tags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -4119,7 +3935,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceRes
                                 _,
                             >(&mut map, &mut member_tags, "Tags")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::ListTagsForResourceResponse {
@@ -4200,34 +4016,20 @@ impl ::aws_json_runtime::serde::Serialize for LookupDeveloperIdentityInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.developer_user_identifier {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "DeveloperUserIdentifier", v)?;
+            wire::write_member(&mut map, "DeveloperUserIdentifier", v)?;
         }
         if let Some(v) = &self.max_results {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<i32>,
-                _,
-            >(&mut map, "MaxResults", v)?;
+            wire::write_member(&mut map, "MaxResults", v)?;
         }
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         map.end()
     }
@@ -4253,54 +4055,54 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LookupDeveloperIdentit
                 crate::types::LookupDeveloperIdentityInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_id = None;
                 let mut member_developer_user_identifier = None;
                 let mut member_max_results = None;
                 let mut member_next_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "DeveloperUserIdentifier" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_developer_user_identifier,
                                 "DeveloperUserIdentifier",
                             )?
                         }
                         "MaxResults" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<i32>,
-                                _,
-                            >(&mut map, &mut member_max_results, "MaxResults")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_max_results,
+                                "MaxResults",
+                            )?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::LookupDeveloperIdentityInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -4373,24 +4175,19 @@ impl ::aws_json_runtime::serde::Serialize for LookupDeveloperIdentityResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.developer_user_identifier_list {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::List<::std::string::String>,
                 _,
             >(&mut map, "DeveloperUserIdentifierList", v)?;
         }
         if let Some(v) = &self.next_token {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "NextToken", v)?;
+            wire::write_member(&mut map, "NextToken", v)?;
         }
         map.end()
     }
@@ -4417,21 +4214,21 @@ for LookupDeveloperIdentityResponse {
                 crate::types::LookupDeveloperIdentityResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_developer_user_identifier_list = None;
                 let mut member_next_token = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "DeveloperUserIdentifierList" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(
@@ -4441,12 +4238,13 @@ for LookupDeveloperIdentityResponse {
                             )?
                         }
                         "NextToken" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_next_token, "NextToken")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_next_token,
+                                "NextToken",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::LookupDeveloperIdentityResponse {
@@ -4497,23 +4295,12 @@ impl ::aws_json_runtime::serde::Serialize for MappingRule {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "Claim", &self.claim)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<crate::types::MappingRuleMatchType>,
-            _,
-        >(&mut map, "MatchType", &self.match_type)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "Value", &self.value)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "RoleARN", &self.role_arn)?;
+        wire::write_member(&mut map, "Claim", &self.claim)?;
+        wire::write_member(&mut map, "MatchType", &self.match_type)?;
+        wire::write_member(&mut map, "Value", &self.value)?;
+        wire::write_member(&mut map, "RoleARN", &self.role_arn)?;
         map.end()
     }
 }
@@ -4535,54 +4322,37 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MappingRule {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::MappingRule, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_claim = None;
                 let mut member_match_type = None;
                 let mut member_value = None;
                 let mut member_role_arn = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "Claim" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_claim, "Claim")?
+                            wire::read_member(&mut map, &mut member_claim, "Claim")?
                         }
                         "MatchType" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    crate::types::MappingRuleMatchType,
-                                >,
-                                _,
-                            >(&mut map, &mut member_match_type, "MatchType")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_match_type,
+                                "MatchType",
+                            )?
                         }
                         "Value" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_value, "Value")?
+                            wire::read_member(&mut map, &mut member_value, "Value")?
                         }
                         "RoleARN" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_role_arn, "RoleARN")?
+                            wire::read_member(&mut map, &mut member_role_arn, "RoleARN")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::MappingRule {
-                    claim: ::aws_json_runtime::wire::required(member_claim, "Claim")?,
-                    match_type: ::aws_json_runtime::wire::required(
-                        member_match_type,
-                        "MatchType",
-                    )?,
-                    value: ::aws_json_runtime::wire::required(member_value, "Value")?,
-                    role_arn: ::aws_json_runtime::wire::required(
-                        member_role_arn,
-                        "RoleARN",
-                    )?,
+                    claim: wire::required(member_claim, "Claim")?,
+                    match_type: wire::required(member_match_type, "MatchType")?,
+                    value: wire::required(member_value, "Value")?,
+                    role_arn: wire::required(member_role_arn, "RoleARN")?,
                 })
             }
         }
@@ -4722,23 +4492,24 @@ impl ::aws_json_runtime::serde::Serialize for MergeDeveloperIdentitiesInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "SourceUserIdentifier", &self.source_user_identifier)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "DestinationUserIdentifier", &self.destination_user_identifier)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "DeveloperProviderName", &self.developer_provider_name)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(
+            &mut map,
+            "SourceUserIdentifier",
+            &self.source_user_identifier,
+        )?;
+        wire::write_member(
+            &mut map,
+            "DestinationUserIdentifier",
+            &self.destination_user_identifier,
+        )?;
+        wire::write_member(
+            &mut map,
+            "DeveloperProviderName",
+            &self.developer_provider_name,
+        )?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
         map.end()
     }
 }
@@ -4763,67 +4534,58 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MergeDeveloperIdentiti
                 crate::types::MergeDeveloperIdentitiesInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_source_user_identifier = None;
                 let mut member_destination_user_identifier = None;
                 let mut member_developer_provider_name = None;
                 let mut member_identity_pool_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "SourceUserIdentifier" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_source_user_identifier,
                                 "SourceUserIdentifier",
                             )?
                         }
                         "DestinationUserIdentifier" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_destination_user_identifier,
                                 "DestinationUserIdentifier",
                             )?
                         }
                         "DeveloperProviderName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_developer_provider_name,
                                 "DeveloperProviderName",
                             )?
                         }
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::MergeDeveloperIdentitiesInput {
-                    source_user_identifier: ::aws_json_runtime::wire::required(
+                    source_user_identifier: wire::required(
                         member_source_user_identifier,
                         "SourceUserIdentifier",
                     )?,
-                    destination_user_identifier: ::aws_json_runtime::wire::required(
+                    destination_user_identifier: wire::required(
                         member_destination_user_identifier,
                         "DestinationUserIdentifier",
                     )?,
-                    developer_provider_name: ::aws_json_runtime::wire::required(
+                    developer_provider_name: wire::required(
                         member_developer_provider_name,
                         "DeveloperProviderName",
                     )?,
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
@@ -4863,12 +4625,10 @@ impl ::aws_json_runtime::serde::Serialize for MergeDeveloperIdentitiesResponse {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         map.end()
     }
@@ -4895,18 +4655,18 @@ for MergeDeveloperIdentitiesResponse {
                 crate::types::MergeDeveloperIdentitiesResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::MergeDeveloperIdentitiesResponse {
@@ -4974,24 +4734,14 @@ impl ::aws_json_runtime::serde::Serialize for RoleMapping {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<crate::types::RoleMappingType>,
-            _,
-        >(&mut map, "Type", &self.r#type)?;
+        wire::write_member(&mut map, "Type", &self.r#type)?;
         if let Some(v) = &self.ambiguous_role_resolution {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<
-                    crate::types::AmbiguousRoleResolutionType,
-                >,
-                _,
-            >(&mut map, "AmbiguousRoleResolution", v)?;
+            wire::write_member(&mut map, "AmbiguousRoleResolution", v)?;
         }
         if let Some(v) = &self.rules_configuration {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<crate::types::RulesConfigurationType>,
-                _,
-            >(&mut map, "RulesConfiguration", v)?;
+            wire::write_member(&mut map, "RulesConfiguration", v)?;
         }
         map.end()
     }
@@ -5014,50 +4764,32 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoleMapping {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::RoleMapping, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_type = None;
                 let mut member_ambiguous_role_resolution = None;
                 let mut member_rules_configuration = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
-                        "Type" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    crate::types::RoleMappingType,
-                                >,
-                                _,
-                            >(&mut map, &mut member_type, "Type")?
-                        }
+                        "Type" => wire::read_member(&mut map, &mut member_type, "Type")?,
                         "AmbiguousRoleResolution" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    crate::types::AmbiguousRoleResolutionType,
-                                >,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_ambiguous_role_resolution,
                                 "AmbiguousRoleResolution",
                             )?
                         }
                         "RulesConfiguration" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<
-                                    crate::types::RulesConfigurationType,
-                                >,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_rules_configuration,
                                 "RulesConfiguration",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::RoleMapping {
-                    r#type: ::aws_json_runtime::wire::required(member_type, "Type")?,
+                    r#type: wire::required(member_type, "Type")?,
                     ambiguous_role_resolution: member_ambiguous_role_resolution
                         .flatten(),
                     rules_configuration: member_rules_configuration.flatten(),
@@ -5173,8 +4905,9 @@ impl ::aws_json_runtime::serde::Serialize for RulesConfigurationType {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member_as::<
             ::aws_json_runtime::wire::List<crate::types::MappingRule>,
             _,
         >(&mut map, "Rules", &self.rules)?;
@@ -5199,22 +4932,21 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RulesConfigurationType
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::RulesConfigurationType, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_rules = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "Rules" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::List<crate::types::MappingRule>,
                                 _,
                             >(&mut map, &mut member_rules, "Rules")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::RulesConfigurationType {
-                    rules: ::aws_json_runtime::wire::required(member_rules, "Rules")?,
+                    rules: wire::required(member_rules, "Rules")?,
                 })
             }
         }
@@ -5269,17 +5001,15 @@ impl ::aws_json_runtime::serde::Serialize for SetIdentityPoolRolesInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member_as::<
             ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
             _,
         >(&mut map, "Roles", &self.roles)?;
         if let Some(v) = &self.role_mappings {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     crate::types::RoleMapping,
@@ -5311,21 +5041,21 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesIn
                 crate::types::SetIdentityPoolRolesInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_roles = None;
                 let mut member_role_mappings = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "Roles" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -5334,7 +5064,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesIn
                             >(&mut map, &mut member_roles, "Roles")?
                         }
                         "RoleMappings" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     crate::types::RoleMapping,
@@ -5342,15 +5072,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesIn
                                 _,
                             >(&mut map, &mut member_role_mappings, "RoleMappings")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::SetIdentityPoolRolesInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    roles: ::aws_json_runtime::wire::required(member_roles, "Roles")?,
+                    roles: wire::required(member_roles, "Roles")?,
                     role_mappings: member_role_mappings.flatten(),
                 })
             }
@@ -5413,23 +5143,19 @@ impl ::aws_json_runtime::serde::Serialize for SetPrincipalTagAttributeMapInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityProviderName", &self.identity_provider_name)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(
+            &mut map,
+            "IdentityProviderName",
+            &self.identity_provider_name,
+        )?;
         if let Some(v) = &self.use_defaults {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "UseDefaults", v)?;
+            wire::write_member(&mut map, "UseDefaults", v)?;
         }
         if let Some(v) = &self.principal_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -5462,38 +5188,36 @@ for SetPrincipalTagAttributeMapInput {
                 crate::types::SetPrincipalTagAttributeMapInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_provider_name = None;
                 let mut member_use_defaults = None;
                 let mut member_principal_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityProviderName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_identity_provider_name,
                                 "IdentityProviderName",
                             )?
                         }
                         "UseDefaults" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_use_defaults,
+                                "UseDefaults",
+                            )?
                         }
                         "PrincipalTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -5501,15 +5225,15 @@ for SetPrincipalTagAttributeMapInput {
                                 _,
                             >(&mut map, &mut member_principal_tags, "PrincipalTags")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::SetPrincipalTagAttributeMapInput {
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    identity_provider_name: ::aws_json_runtime::wire::required(
+                    identity_provider_name: wire::required(
                         member_identity_provider_name,
                         "IdentityProviderName",
                     )?,
@@ -5591,27 +5315,19 @@ impl ::aws_json_runtime::serde::Serialize for SetPrincipalTagAttributeMapRespons
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_pool_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityPoolId", v)?;
+            wire::write_member(&mut map, "IdentityPoolId", v)?;
         }
         if let Some(v) = &self.identity_provider_name {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityProviderName", v)?;
+            wire::write_member(&mut map, "IdentityProviderName", v)?;
         }
         if let Some(v) = &self.use_defaults {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<bool>,
-                _,
-            >(&mut map, "UseDefaults", v)?;
+            wire::write_member(&mut map, "UseDefaults", v)?;
         }
         if let Some(v) = &self.principal_tags {
-            ::aws_json_runtime::wire::write_member::<
+            wire::write_member_as::<
                 ::aws_json_runtime::wire::Map<
                     ::std::string::String,
                     ::std::string::String,
@@ -5644,38 +5360,36 @@ for SetPrincipalTagAttributeMapResponse {
                 crate::types::SetPrincipalTagAttributeMapResponse,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_pool_id = None;
                 let mut member_identity_provider_name = None;
                 let mut member_use_defaults = None;
                 let mut member_principal_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "IdentityProviderName" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_optional_member(
                                 &mut map,
                                 &mut member_identity_provider_name,
                                 "IdentityProviderName",
                             )?
                         }
                         "UseDefaults" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<bool>,
-                                _,
-                            >(&mut map, &mut member_use_defaults, "UseDefaults")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_use_defaults,
+                                "UseDefaults",
+                            )?
                         }
                         "PrincipalTags" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
+                            wire::read_optional_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -5683,7 +5397,7 @@ for SetPrincipalTagAttributeMapResponse {
                                 _,
                             >(&mut map, &mut member_principal_tags, "PrincipalTags")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::SetPrincipalTagAttributeMapResponse {
@@ -5726,12 +5440,10 @@ impl ::aws_json_runtime::serde::Serialize for TagResourceInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "ResourceArn", &self.resource_arn)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member(&mut map, "ResourceArn", &self.resource_arn)?;
+        wire::write_member_as::<
             ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
             _,
         >(&mut map, "Tags", &self.tags)?;
@@ -5756,20 +5468,20 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::TagResourceInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_resource_arn = None;
                 let mut member_tags = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "ResourceArn" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_resource_arn,
+                                "ResourceArn",
+                            )?
                         }
                         "Tags" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -5777,15 +5489,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceInput {
                                 _,
                             >(&mut map, &mut member_tags, "Tags")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::TagResourceInput {
-                    resource_arn: ::aws_json_runtime::wire::required(
-                        member_resource_arn,
-                        "ResourceArn",
-                    )?,
-                    tags: ::aws_json_runtime::wire::required(member_tags, "Tags")?,
+                    resource_arn: wire::required(member_resource_arn, "ResourceArn")?,
+                    tags: wire::required(member_tags, "Tags")?,
                 })
             }
         }
@@ -5832,8 +5541,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceResponse {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::TagResourceResponse, A::Error> {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::TagResourceResponse {
                 })
@@ -5879,23 +5589,20 @@ impl ::aws_json_runtime::serde::Serialize for UnlinkDeveloperIdentityInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityId", &self.identity_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "DeveloperProviderName", &self.developer_provider_name)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "DeveloperUserIdentifier", &self.developer_user_identifier)?;
+        wire::write_member(&mut map, "IdentityId", &self.identity_id)?;
+        wire::write_member(&mut map, "IdentityPoolId", &self.identity_pool_id)?;
+        wire::write_member(
+            &mut map,
+            "DeveloperProviderName",
+            &self.developer_provider_name,
+        )?;
+        wire::write_member(
+            &mut map,
+            "DeveloperUserIdentifier",
+            &self.developer_user_identifier,
+        )?;
         map.end()
     }
 }
@@ -5920,63 +5627,55 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkDeveloperIdentit
                 crate::types::UnlinkDeveloperIdentityInput,
                 A::Error,
             > {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_identity_pool_id = None;
                 let mut member_developer_provider_name = None;
                 let mut member_developer_user_identifier = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "IdentityPoolId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_pool_id, "IdentityPoolId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_pool_id,
+                                "IdentityPoolId",
+                            )?
                         }
                         "DeveloperProviderName" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_developer_provider_name,
                                 "DeveloperProviderName",
                             )?
                         }
                         "DeveloperUserIdentifier" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(
+                            wire::read_member(
                                 &mut map,
                                 &mut member_developer_user_identifier,
                                 "DeveloperUserIdentifier",
                             )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::UnlinkDeveloperIdentityInput {
-                    identity_id: ::aws_json_runtime::wire::required(
-                        member_identity_id,
-                        "IdentityId",
-                    )?,
-                    identity_pool_id: ::aws_json_runtime::wire::required(
+                    identity_id: wire::required(member_identity_id, "IdentityId")?,
+                    identity_pool_id: wire::required(
                         member_identity_pool_id,
                         "IdentityPoolId",
                     )?,
-                    developer_provider_name: ::aws_json_runtime::wire::required(
+                    developer_provider_name: wire::required(
                         member_developer_provider_name,
                         "DeveloperProviderName",
                     )?,
-                    developer_user_identifier: ::aws_json_runtime::wire::required(
+                    developer_user_identifier: wire::required(
                         member_developer_user_identifier,
                         "DeveloperUserIdentifier",
                     )?,
@@ -6037,16 +5736,14 @@ impl ::aws_json_runtime::serde::Serialize for UnlinkIdentityInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "IdentityId", &self.identity_id)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member(&mut map, "IdentityId", &self.identity_id)?;
+        wire::write_member_as::<
             ::aws_json_runtime::wire::Map<::std::string::String, ::std::string::String>,
             _,
         >(&mut map, "Logins", &self.logins)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member_as::<
             ::aws_json_runtime::wire::List<::std::string::String>,
             _,
         >(&mut map, "LoginsToRemove", &self.logins_to_remove)?;
@@ -6071,21 +5768,21 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkIdentityInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::UnlinkIdentityInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_logins = None;
                 let mut member_logins_to_remove = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "Logins" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::Map<
                                     ::std::string::String,
                                     ::std::string::String,
@@ -6094,21 +5791,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkIdentityInput {
                             >(&mut map, &mut member_logins, "Logins")?
                         }
                         "LoginsToRemove" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(&mut map, &mut member_logins_to_remove, "LoginsToRemove")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::UnlinkIdentityInput {
-                    identity_id: ::aws_json_runtime::wire::required(
-                        member_identity_id,
-                        "IdentityId",
-                    )?,
-                    logins: ::aws_json_runtime::wire::required(member_logins, "Logins")?,
-                    logins_to_remove: ::aws_json_runtime::wire::required(
+                    identity_id: wire::required(member_identity_id, "IdentityId")?,
+                    logins: wire::required(member_logins, "Logins")?,
+                    logins_to_remove: wire::required(
                         member_logins_to_remove,
                         "LoginsToRemove",
                     )?,
@@ -6162,18 +5856,13 @@ impl ::aws_json_runtime::serde::Serialize for UnprocessedIdentityId {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
         if let Some(v) = &self.identity_id {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                _,
-            >(&mut map, "IdentityId", v)?;
+            wire::write_member(&mut map, "IdentityId", v)?;
         }
         if let Some(v) = &self.error_code {
-            ::aws_json_runtime::wire::write_member::<
-                ::aws_json_runtime::wire::Plain<crate::types::ErrorCode>,
-                _,
-            >(&mut map, "ErrorCode", v)?;
+            wire::write_member(&mut map, "ErrorCode", v)?;
         }
         map.end()
     }
@@ -6196,25 +5885,26 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnprocessedIdentityId 
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::UnprocessedIdentityId, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_identity_id = None;
                 let mut member_error_code = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "IdentityId" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_identity_id, "IdentityId")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_identity_id,
+                                "IdentityId",
+                            )?
                         }
                         "ErrorCode" => {
-                            ::aws_json_runtime::wire::read_optional_member::<
-                                ::aws_json_runtime::wire::Plain<crate::types::ErrorCode>,
-                                _,
-                            >(&mut map, &mut member_error_code, "ErrorCode")?
+                            wire::read_optional_member(
+                                &mut map,
+                                &mut member_error_code,
+                                "ErrorCode",
+                            )?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::UnprocessedIdentityId {
@@ -6255,12 +5945,10 @@ impl ::aws_json_runtime::serde::Serialize for UntagResourceInput {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::aws_json_runtime::serde::ser::SerializeMap as _;
+        use ::aws_json_runtime::wire;
         let mut map = s.serialize_map(None)?;
-        ::aws_json_runtime::wire::write_member::<
-            ::aws_json_runtime::wire::Plain<::std::string::String>,
-            _,
-        >(&mut map, "ResourceArn", &self.resource_arn)?;
-        ::aws_json_runtime::wire::write_member::<
+        wire::write_member(&mut map, "ResourceArn", &self.resource_arn)?;
+        wire::write_member_as::<
             ::aws_json_runtime::wire::List<::std::string::String>,
             _,
         >(&mut map, "TagKeys", &self.tag_keys)?;
@@ -6285,36 +5973,30 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::UntagResourceInput, A::Error> {
+                use ::aws_json_runtime::wire;
                 let mut member_resource_arn = None;
                 let mut member_tag_keys = None;
-                while let Some(key) = map
-                    .next_key::<::aws_json_runtime::wire::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<wire::Key<'de>>()? {
                     match key.as_str() {
                         "ResourceArn" => {
-                            ::aws_json_runtime::wire::read_member::<
-                                ::aws_json_runtime::wire::Plain<::std::string::String>,
-                                _,
-                            >(&mut map, &mut member_resource_arn, "ResourceArn")?
+                            wire::read_member(
+                                &mut map,
+                                &mut member_resource_arn,
+                                "ResourceArn",
+                            )?
                         }
                         "TagKeys" => {
-                            ::aws_json_runtime::wire::read_member::<
+                            wire::read_member_as::<
                                 ::aws_json_runtime::wire::List<::std::string::String>,
                                 _,
                             >(&mut map, &mut member_tag_keys, "TagKeys")?
                         }
-                        _ => ::aws_json_runtime::wire::skip_member(&mut map)?,
+                        _ => wire::skip_member(&mut map)?,
                     }
                 }
                 Ok(crate::types::UntagResourceInput {
-                    resource_arn: ::aws_json_runtime::wire::required(
-                        member_resource_arn,
-                        "ResourceArn",
-                    )?,
-                    tag_keys: ::aws_json_runtime::wire::required(
-                        member_tag_keys,
-                        "TagKeys",
-                    )?,
+                    resource_arn: wire::required(member_resource_arn, "ResourceArn")?,
+                    tag_keys: wire::required(member_tag_keys, "TagKeys")?,
                 })
             }
         }
@@ -6361,8 +6043,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceResponse 
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::UntagResourceResponse, A::Error> {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::UntagResourceResponse {
                 })
@@ -6414,8 +6097,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityPoolOutp
                 crate::types::DeleteIdentityPoolOutput,
                 A::Error,
             > {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::DeleteIdentityPoolOutput {
                 })
@@ -6467,8 +6151,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetIdentityPoolRolesOu
                 crate::types::SetIdentityPoolRolesOutput,
                 A::Error,
             > {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::SetIdentityPoolRolesOutput {
                 })
@@ -6520,8 +6205,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkDeveloperIdentit
                 crate::types::UnlinkDeveloperIdentityOutput,
                 A::Error,
             > {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::UnlinkDeveloperIdentityOutput {
                 })
@@ -6570,8 +6256,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UnlinkIdentityOutput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<crate::types::UnlinkIdentityOutput, A::Error> {
-                while map.next_key::<::aws_json_runtime::wire::Key<'de>>()?.is_some() {
-                    ::aws_json_runtime::wire::skip_member(&mut map)?;
+                use ::aws_json_runtime::wire;
+                while map.next_key::<wire::Key<'de>>()?.is_some() {
+                    wire::skip_member(&mut map)?;
                 }
                 Ok(crate::types::UnlinkIdentityOutput {
                 })

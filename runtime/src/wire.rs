@@ -6,8 +6,9 @@
 //! map formats that compose, so an element keeps its wire form at any depth and dense
 //! collections drop a stray `null` instead of failing the whole message. A generated
 //! structure writes its members with [`write_member`] and reads them with [`Key`],
-//! [`read_member`], [`read_optional_member`], [`skip_member`] and [`required`]. Nothing here
-//! knows about any service.
+//! [`read_member`], [`read_optional_member`], [`skip_member`] and [`required`] (the `_as`
+//! forms take the format; the plain ones serve members in their own serde form). Nothing
+//! here knows about any service.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -127,8 +128,9 @@ where
 /// a non-default format and floats that may be `NaN` or infinite. [`ListOf`], [`MapOf`] and
 /// their sparse forms compose formats for collections at any depth, and [`Plain`] is the
 /// form of a value whose own serde form is its wire form. Generated structures read and
-/// write every member through its format ([`AsWire`], [`read_member`]), so this trait is the
-/// one way a value reaches the wire.
+/// write a member that needs a format through it ([`write_member_as`], [`read_member_as`]),
+/// and every other member in its own serde form, which is `Plain`'s: this trait is the one
+/// way a value reaches the wire.
 pub trait WireFormat {
     /// The Rust type.
     type Value;
@@ -415,8 +417,17 @@ where
     }
 }
 
+/// Writes a member whose own serde form is its wire form into the JSON object being written.
+pub fn write_member<T: serde::Serialize + ?Sized, M: SerializeMap>(
+    map: &mut M,
+    name: &'static str,
+    value: &T,
+) -> Result<(), M::Error> {
+    map.serialize_entry(name, value)
+}
+
 /// Writes a member in format `F` into the JSON object being written.
-pub fn write_member<F: WireFormat, M: SerializeMap>(
+pub fn write_member_as<F: WireFormat, M: SerializeMap>(
     map: &mut M,
     name: &'static str,
     value: &F::Value,
@@ -456,9 +467,23 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the value of a required member in format `F` into its slot. A member that appears
-/// twice is an error, as is `null` (the member's type has no room for it).
-pub fn read_member<'de, F: WireFormat, A: MapAccess<'de>>(
+/// Reads the value of a required member whose own serde form is its wire form into its slot.
+/// A member that appears twice is an error, as is `null` (the member's type has no room for
+/// it).
+pub fn read_member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<T>()?);
+    Ok(())
+}
+
+/// [`read_member`] for a member in format `F`.
+pub fn read_member_as<'de, F: WireFormat, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<F::Value>,
     name: &'static str,
@@ -470,9 +495,22 @@ pub fn read_member<'de, F: WireFormat, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Reads the value of an optional member in format `F` into its slot; `null` reads as unset.
-/// A member that appears twice is an error.
-pub fn read_optional_member<'de, F: WireFormat, A: MapAccess<'de>>(
+/// Reads the value of an optional member whose own serde form is its wire form into its slot;
+/// `null` reads as unset. A member that appears twice is an error.
+pub fn read_optional_member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<Option<T>>()?);
+    Ok(())
+}
+
+/// [`read_optional_member`] for a member in format `F`.
+pub fn read_optional_member_as<'de, F: WireFormat, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<Option<F::Value>>,
     name: &'static str,
@@ -591,8 +629,8 @@ mod collection_tests {
                     let mut when = None;
                     while let Some(key) = map.next_key::<Key<'de>>()? {
                         match key.as_str() {
-                            "Name" => read_member::<Plain<String>, _>(&mut map, &mut name, "Name")?,
-                            "When" => read_optional_member::<DateTimeFormat, _>(
+                            "Name" => read_member(&mut map, &mut name, "Name")?,
+                            "When" => read_optional_member_as::<DateTimeFormat, _>(
                                 &mut map, &mut when, "When",
                             )?,
                             _ => skip_member(&mut map)?,

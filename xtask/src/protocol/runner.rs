@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use codegen::krate::Root;
 use codegen::literal::Literals;
 use model::ir;
 use proc_macro2::TokenStream;
@@ -38,8 +39,7 @@ pub fn runner_crate(
     skip: &std::collections::BTreeMap<usize, String>,
 ) -> Result<(Files, Vec<(usize, String)>), String> {
     let (lib_package, lib_name, lib_dir) = lib;
-    let krate = format_ident!("{lib_name}");
-    let literals = Literals::new(service, options, quote!(::#krate));
+    let literals = Literals::new(service, options, Root::Extern(lib_name.to_owned()));
     let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     let mut functions = Vec::new();
     let mut entries = Vec::new();
