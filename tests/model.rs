@@ -143,6 +143,7 @@ fn botocore_and_smithy_generate_the_same_code_apart_from_comments() {
         runtime_dependency: "{ workspace = true }".to_owned(),
         workspace_member: true,
         model_files: vec!["model/service-2.json".to_owned()],
+        names_lock: Default::default(),
     };
     let code = |service: &Service| -> Vec<(std::path::PathBuf, Vec<String>)> {
         let files = codegen::generate(service, &options).expect("Cognito Identity generates");
@@ -1060,6 +1061,7 @@ fn standalone_options(crate_name: &str, model_file: &str) -> codegen::Options {
         runtime_dependency: "{ path = \"../runtime\" }".to_owned(),
         workspace_member: false,
         model_files: vec![model_file.to_owned()],
+        names_lock: Default::default(),
     }
 }
 

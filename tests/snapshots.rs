@@ -108,6 +108,7 @@ fn generate_fixture(name: &str, service: &Service, runtime: &str) -> Files {
         runtime_dependency: runtime.to_owned(),
         workspace_member: false,
         model_files: vec![format!("tests/fixtures/{name}.json")],
+        names_lock: Default::default(),
     };
     codegen::generate(service, &options)
         .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))

@@ -132,7 +132,7 @@ impl<'a> Cx<'a> {
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
     check_references(service)?;
     types::check_pattern_decisions(service)?;
-    let names = Names::new(service);
+    let names = Names::with_lock(service, &opts.names_lock);
     let cx = Cx {
         service,
         names,
@@ -144,6 +144,12 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         files.insert(PathBuf::from(path), text?);
     }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
+    files.insert(
+        PathBuf::from(crate::lock::FILE),
+        cx.names
+            .lock()
+            .render(&format::toml_header(&opts.model_files)),
+    );
     Ok(files)
 }
 

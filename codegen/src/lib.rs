@@ -11,6 +11,7 @@ pub mod errors;
 pub mod format;
 pub mod krate;
 pub mod literal;
+pub mod lock;
 pub mod mock;
 pub mod names;
 pub mod pagination;
@@ -42,6 +43,9 @@ pub struct Options {
     pub workspace_member: bool,
     /// The model files, as named in the header (`model/service-2.json`).
     pub model_files: Vec<String>,
+    /// The names a previous generation gave (its `names.lock`), which this one keeps; empty
+    /// for a first generation.
+    pub names_lock: lock::NamesLock,
 }
 
 /// A failure of the code generator. Reaching one is a bug in the codegen or an input the
@@ -61,6 +65,14 @@ pub enum CodegenError {
     /// The model uses something the generator does not support.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A line of the previous generation's `names.lock` cannot be read.
+    #[error("names.lock, line {line}: {reason}")]
+    NamesLock {
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Generates every file of the crate for `service`.

@@ -26,6 +26,16 @@
 //!   no input or output shape, `{Operation}Error` for an operation's error enum, `Error` for
 //!   the service-wide error, and the UpperCamelCase service id for the server trait.
 //!
+//! Names stay when the model changes. Every name given is recorded in the crate's
+//! `names.lock` ([`crate::lock`]: scope, owner, name), and the next generation reads it back.
+//! An owner (a shape, member, enum value or operation, or a name derived from an operation)
+//! with a recorded name keeps it while it is free, and no other owner may take a recorded
+//! name, so when a new model name collides with an existing one, the newcomer is suffixed.
+//! Adding shapes, members or operations therefore never renames an existing one. A name
+//! recorded for an owner the model no longer has stays reserved for that one generation and
+//! is left out of the new record. The claim order below decides only names without a record
+//! (a first generation, or a newcomer).
+//!
 //! Collisions never fail the generation: they are resolved by one rule, the same in every
 //! scope. Names are claimed in a fixed order, and the first claimant keeps its name; each
 //! later one takes the first free name among its own with the suffix 2, 3, 4 and so on
@@ -57,6 +67,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use model::ir;
 use proc_macro2::{Ident, Span};
+
+use crate::lock::NamesLock;
 
 /// Whole words that must survive case conversion as one word: the model spelling and the
 /// UpperCamelCase form it is rewritten to before `heck` splits words.
@@ -114,6 +126,8 @@ pub struct Names {
     union_variants: BTreeMap<(String, String), String>,
     operations: BTreeMap<String, OperationNames>,
     service_trait: String,
+    /// Every name given, for the next generation's [`NamesLock`].
+    given: NamesLock,
 }
 
 /// Methods every generated `Client` has besides one per operation.
@@ -126,9 +140,15 @@ const MOCK_METHODS: &[&str] = &["new", "calls", "call_count"];
 const OPERATION_STATICS: &[&str] = &["SERVICE", "ALL"];
 
 impl Names {
-    /// Decides every name of `service`, resolving every collision by the rules of this
-    /// module, so that the generated crate always compiles.
+    /// Decides every name of `service` afresh, resolving every collision by the rules of
+    /// this module, so that the generated crate always compiles.
     pub fn new(service: &ir::Service) -> Names {
+        Names::with_lock(service, &NamesLock::new())
+    }
+
+    /// Decides every name of `service`, keeping the names `lock` records from a previous
+    /// generation (see the module docs).
+    pub fn with_lock(service: &ir::Service, lock: &NamesLock) -> Names {
         let mut names = Names {
             types: BTreeMap::new(),
             shape_fns: BTreeMap::new(),
@@ -137,70 +157,102 @@ impl Names {
             union_variants: BTreeMap::new(),
             operations: BTreeMap::new(),
             service_trait: String::new(),
+            given: NamesLock::new(),
         };
 
         // Fixed names come first so that a model name meeting one is the one suffixed: the
         // generated code and the runtime refer to these by their fixed spelling.
-        let mut types_module = Scope::new(Case::Camel);
-        let mut error_module = Scope::new(Case::Camel);
-        error_module.claim(SERVICE_ERROR);
-        let mut root = Scope::new(Case::Camel);
+        let mut types_module = Scope::new(Case::Camel, "types", lock);
+        let mut error_module = Scope::new(Case::Camel, "error", lock);
+        error_module.claim_fixed(SERVICE_ERROR);
+        let mut root = Scope::new(Case::Camel, "root", lock);
         for item in ROOT_ITEMS {
-            root.claim(item);
+            root.claim_fixed(item);
         }
-        let mut methods = Scope::new(Case::Snake);
+        let mut methods = Scope::new(Case::Snake, "client", lock);
         for method in CLIENT_METHODS {
-            methods.claim(method);
+            methods.claim_fixed(method);
         }
-        let mut pagination_module = Scope::new(Case::Camel);
-        let mut mock_methods = Scope::new(Case::Snake);
+        let mut pagination_module = Scope::new(Case::Camel, "pagination", lock);
+        let mut mock_methods = Scope::new(Case::Snake, "mock", lock);
         for method in MOCK_METHODS {
-            mock_methods.claim(method);
+            mock_methods.claim_fixed(method);
         }
-        let mut constants = Scope::new(Case::Snake);
+        let mut constants = Scope::new(Case::Snake, "operation", lock);
         for constant in OPERATION_STATICS {
-            constants.claim(constant);
+            constants.claim_fixed(constant);
         }
 
         // Shapes in name order (byte order, so `Boolean` comes before `boolean`).
-        let mut shape_fns = Scope::new(Case::Snake);
+        let mut shape_fns = Scope::new(Case::Snake, "functions", lock);
         for shape in service.shapes.values() {
-            let function = shape_fns.claim(&snake_ident(&shape.name));
+            let function = shape_fns.claim(&shape.name, &snake_ident(&shape.name));
             names.shape_fns.insert(shape.name.clone(), function);
-            names.add_shape(shape, &mut types_module, &mut error_module);
+            names.add_shape(shape, &mut types_module, &mut error_module, lock);
         }
 
         // Operations in name order; each claims its method, constant and generated types.
         for op in &service.operations {
-            let mut decided = operation_names(&op.name, op.input.as_deref(), op.output.as_deref());
-            decided.function = methods.claim(&decided.function);
+            let name = op.name.as_str();
+            let mut decided = operation_names(name, op.input.as_deref(), op.output.as_deref());
+            decided.function = methods.claim(name, &decided.function);
             decided.pages_function = format!("{}_pages", decided.function.trim_start_matches("r#"));
             if op.pagination.is_some() {
-                decided.pages_function = methods.claim(&decided.pages_function);
-                decided.pages_type = pagination_module.claim(&decided.pages_type);
+                decided.pages_function =
+                    methods.claim(&format!("{name} pages"), &decided.pages_function);
+                decided.pages_type = pagination_module.claim(name, &decided.pages_type);
             }
             let bare = decided.function.trim_start_matches("r#");
-            decided.mock_on = mock_methods.claim(&format!("on_{bare}"));
-            decided.mock_queue = mock_methods.claim(&format!("queue_{bare}"));
-            decided.mock_calls = mock_methods.claim(&format!("{bare}_calls"));
-            decided.constant = constants.claim(&decided.constant);
+            decided.mock_on = mock_methods.claim(&format!("on {name}"), &format!("on_{bare}"));
+            decided.mock_queue =
+                mock_methods.claim(&format!("queue {name}"), &format!("queue_{bare}"));
+            decided.mock_calls =
+                mock_methods.claim(&format!("calls {name}"), &format!("{bare}_calls"));
+            decided.constant = constants.claim(name, &decided.constant);
             match &op.input {
                 Some(shape) => decided.input = names.type_text(shape),
-                None => decided.input = types_module.claim(&decided.input),
+                None => {
+                    decided.input = types_module.claim(&format!("{name} input"), &decided.input)
+                }
             }
             match &op.output {
                 Some(shape) => decided.output = names.type_text(shape),
-                None => decided.output = types_module.claim(&decided.output),
+                None => {
+                    decided.output = types_module.claim(&format!("{name} output"), &decided.output)
+                }
             }
-            decided.error = error_module.claim(&decided.error);
+            decided.error = error_module.claim(&format!("{name} error"), &decided.error);
             names.operations.insert(op.name.clone(), decided);
         }
 
-        names.service_trait = root.claim(&type_ident(&service.metadata.service_id));
+        names.service_trait = root.claim("service", &type_ident(&service.metadata.service_id));
+        for scope in [
+            types_module,
+            error_module,
+            root,
+            methods,
+            pagination_module,
+            mock_methods,
+            constants,
+            shape_fns,
+        ] {
+            scope.record(&mut names.given);
+        }
         names
     }
 
-    fn add_shape(&mut self, shape: &ir::Shape, types_module: &mut Scope, error_module: &mut Scope) {
+    /// Every name given, for the `names.lock` the next generation reads.
+    pub fn lock(&self) -> &NamesLock {
+        &self.given
+    }
+
+    fn add_shape(
+        &mut self,
+        shape: &ir::Shape,
+        types_module: &mut Scope,
+        error_module: &mut Scope,
+        lock: &NamesLock,
+    ) {
         let owner = &shape.name;
         let module = if shape.error.is_some() {
             error_module
@@ -235,15 +287,16 @@ impl Names {
                 _ => return,
             };
         self.types
-            .insert(owner.clone(), module.claim(&type_ident(owner)));
-        let mut scope = Scope::new(case);
+            .insert(owner.clone(), module.claim(owner, &type_ident(owner)));
+        let mut scope = Scope::new(case, &format!("members {owner}"), lock);
         for name in names {
             let ident = match case {
                 Case::Snake => snake_ident(name),
                 Case::Camel => variant_ident(name),
             };
-            table.insert((owner.clone(), name.clone()), scope.claim(&ident));
+            table.insert((owner.clone(), name.clone()), scope.claim(name, &ident));
         }
+        scope.record(&mut self.given);
     }
 
     /// The decided type name of a shape, as text.
@@ -412,31 +465,66 @@ enum Case {
     Snake,
 }
 
-/// One scope in which every identifier must be unique, filled in a defined order.
+/// One scope in which every identifier must be unique, filled in a defined order, and the
+/// names a previous generation gave in it.
 struct Scope {
     case: Case,
+    /// The scope's key in `names.lock`.
+    key: String,
     taken: BTreeSet<String>,
+    /// Previous names by owner.
+    locked: BTreeMap<String, String>,
+    /// Every previous name, which no other owner may take.
+    reserved: BTreeSet<String>,
+    /// The names given here, by owner.
+    given: Vec<(String, String)>,
 }
 
 impl Scope {
-    fn new(case: Case) -> Scope {
+    fn new(case: Case, key: &str, lock: &NamesLock) -> Scope {
+        let locked = lock.scope(key);
         Scope {
             case,
+            key: key.to_owned(),
             taken: BTreeSet::new(),
+            reserved: locked.values().cloned().collect(),
+            locked,
+            given: Vec::new(),
         }
     }
 
-    /// Takes `name` when it is free; otherwise the first free name among `name` with the
-    /// suffixes 2, 3, 4 and so on. The result is recorded and returned.
-    fn claim(&mut self, name: &str) -> String {
-        let mut granted = name.to_owned();
-        let mut n = 2u32;
-        while self.taken.contains(&granted) {
-            granted = with_suffix(name, n, self.case);
-            n += 1;
-        }
+    /// Takes a name the generated code spells literally; it is not recorded.
+    fn claim_fixed(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// Names `owner`: its previous name when it had one that is still free; otherwise `name`
+    /// when it is free and no other owner had it, else the first such name among `name` with
+    /// the suffixes 2, 3, 4 and so on. The result is recorded and returned.
+    fn claim(&mut self, owner: &str, name: &str) -> String {
+        let granted = match self.locked.get(owner) {
+            Some(previous) if !self.taken.contains(previous) => previous.clone(),
+            _ => {
+                let free = |n: &String| !self.taken.contains(n) && !self.reserved.contains(n);
+                let mut granted = name.to_owned();
+                let mut n = 2u32;
+                while !free(&granted) {
+                    granted = with_suffix(name, n, self.case);
+                    n += 1;
+                }
+                granted
+            }
+        };
         self.taken.insert(granted.clone());
+        self.given.push((owner.to_owned(), granted.clone()));
         granted
+    }
+
+    /// Adds the names given here to `lock`.
+    fn record(self, lock: &mut NamesLock) {
+        for (owner, name) in &self.given {
+            lock.insert(&self.key, owner, name);
+        }
     }
 }
 
@@ -996,6 +1084,107 @@ mod tests {
         assert_eq!(names.shape_fn("boolean").to_string(), "boolean_2");
         assert_eq!(names.shape_fn("IPAddress").to_string(), "ip_address");
         assert_eq!(names.shape_fn("IpAddress").to_string(), "ip_address_2");
+    }
+
+    /// Every name `before` recorded that `after` gives differently, as `scope/owner`.
+    fn renamed(before: &Names, after: &Names) -> Vec<String> {
+        before
+            .lock()
+            .entries()
+            .filter(|(scope, owner, name)| after.lock().get(scope, owner) != Some(*name))
+            .map(|(scope, owner, _)| format!("{scope}/{owner}"))
+            .collect()
+    }
+
+    #[test]
+    fn adding_colliding_shapes_members_and_operations_renames_nothing() {
+        let mut model = cognito_like();
+        insert(
+            &mut model,
+            vec![structure("SseType", &["KeyId"]), structure("Foo_Bar", &[])],
+        );
+        model.operations.push(operation("ListPools", None, None));
+        let before = Names::new(&model);
+
+        // Each addition sorts (or stands, for members) before the name it collides with, so
+        // the naming order alone would hand it the existing name.
+        let mut grown = model.clone();
+        insert(
+            &mut grown,
+            vec![
+                structure("SSEType", &[]),
+                structure("FooBar", &[]),
+                structure("SseType", &["KEY_ID", "KeyId"]),
+            ],
+        );
+        grown
+            .operations
+            .insert(0, operation("LISTPools", None, None));
+        let fresh = Names::new(&grown);
+        assert_eq!(
+            renamed(&before, &fresh),
+            [
+                "client/ListPools",
+                "error/ListPools error",
+                "functions/Foo_Bar",
+                "functions/SseType",
+                "members SseType/KeyId",
+                "mock/calls ListPools",
+                "mock/on ListPools",
+                "mock/queue ListPools",
+                "operation/ListPools",
+                "types/Foo_Bar",
+                "types/ListPools input",
+                "types/ListPools output",
+                "types/SseType",
+            ],
+            "without the record, the additions take the existing names"
+        );
+
+        // With the record, every existing name stays and the newcomers take the suffixes.
+        let kept = Names::with_lock(&grown, before.lock());
+        assert_eq!(renamed(&before, &kept), Vec::<String>::new());
+        let s = |ident: Ident| ident.to_string();
+        assert_eq!(s(kept.type_name("SseType")), "SseType");
+        assert_eq!(s(kept.type_name("SSEType")), "SseType2");
+        assert_eq!(s(kept.type_name("Foo_Bar")), "FooBar");
+        assert_eq!(s(kept.type_name("FooBar")), "FooBar2");
+        assert_eq!(s(kept.field("SseType", "KeyId")), "key_id");
+        assert_eq!(s(kept.field("SseType", "KEY_ID")), "key_id_2");
+        assert_eq!(s(kept.operation_fn("ListPools")), "list_pools");
+        assert_eq!(s(kept.operation_fn("LISTPools")), "list_pools_2");
+        assert_eq!(s(kept.input_type("ListPools")), "ListPoolsInput");
+        assert_eq!(s(kept.input_type("LISTPools")), "ListPoolsInput2");
+
+        // The record it writes gives the same names again.
+        let again = Names::with_lock(&grown, kept.lock());
+        assert_eq!(again.lock(), kept.lock());
+    }
+
+    #[test]
+    fn a_recorded_name_goes_to_one_owner_and_a_removed_owner_keeps_it_reserved() {
+        let mut model = cognito_like();
+        insert(
+            &mut model,
+            vec![structure("Foo", &[]), structure("Bar", &[])],
+        );
+        let mut lock = NamesLock::new();
+        // A hand-edited record that gives one name to two shapes, and one to a shape the
+        // model no longer has.
+        lock.insert("types", "Foo", "Foo");
+        lock.insert("types", "Bar", "Foo");
+        lock.insert("types", "Gone", "Baz");
+        insert(&mut model, vec![structure("Baz", &[])]);
+        let names = Names::with_lock(&model, &lock);
+        let s = |ident: Ident| ident.to_string();
+        // The first in naming order (`Bar`) gets the recorded name; `Foo` is suffixed.
+        assert_eq!(s(names.type_name("Bar")), "Foo");
+        assert_eq!(s(names.type_name("Foo")), "Foo2");
+        // `Baz` stays reserved for the shape that had it in this generation.
+        assert_eq!(s(names.type_name("Baz")), "Baz2");
+        // The new record lists only present owners, with the names they now have.
+        assert_eq!(names.lock().get("types", "Gone"), None);
+        assert_eq!(names.lock().get("types", "Baz"), Some("Baz2"));
     }
 
     #[test]

@@ -79,13 +79,28 @@ pub fn workspace_options(model_files: Vec<String>) -> codegen::Options {
         runtime_dependency: "{ workspace = true }".to_owned(),
         workspace_member: true,
         model_files,
+        names_lock: codegen::lock::NamesLock::new(),
+    }
+}
+
+/// The `names.lock` in a generated crate's directory: the names its last generation gave,
+/// which the next one keeps. Empty when the file does not exist; an error naming the file
+/// when it cannot be read.
+pub fn read_names_lock(crate_dir: &Path) -> Result<codegen::lock::NamesLock> {
+    let path = crate_dir.join(codegen::lock::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => codegen::lock::NamesLock::parse(&text)
+            .with_context(|| format!("cannot use {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(codegen::lock::NamesLock::new()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
 /// Generates the files of the workspace's crate (relative to [`generated_dir`]) in memory.
 pub fn generate_workspace_crate() -> Result<Files> {
     let loaded = load_workspace_model()?;
-    let options = workspace_options(loaded.model_files);
+    let mut options = workspace_options(loaded.model_files);
+    options.names_lock = read_names_lock(&generated_dir())?;
     Ok(codegen::generate(&loaded.service, &options)?)
 }
 
@@ -148,6 +163,7 @@ pub fn generate_standalone(
         runtime_dependency: paths::runtime_dependency(out_dir, &runtime_dir())?,
         workspace_member: false,
         model_files: loaded.model_files,
+        names_lock: read_names_lock(out_dir)?,
     };
     let files = codegen::generate(&loaded.service, &options)?;
     Ok(StandaloneCrate {
@@ -169,6 +185,32 @@ mod tests {
         for file in WORKSPACE_MODEL_FILES {
             assert!(root.join(file).is_file(), "{file}");
         }
+    }
+
+    #[test]
+    fn a_names_lock_is_read_from_the_crate_directory() {
+        let dir = std::env::temp_dir().join(format!("xtask-names-lock-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            read_names_lock(&dir).unwrap(),
+            codegen::lock::NamesLock::new()
+        );
+        std::fs::write(dir.join("names.lock"), "# c\ntypes\tSSEType\tSseType2\n").unwrap();
+        assert_eq!(
+            read_names_lock(&dir).unwrap().get("types", "SSEType"),
+            Some("SseType2")
+        );
+        std::fs::write(dir.join("names.lock"), "types\tSSEType\n").unwrap();
+        let err = format!("{:#}", read_names_lock(&dir).unwrap_err());
+        assert!(
+            err.contains("names.lock, line 1: expected a scope"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&dir.join("names.lock").display().to_string()),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
