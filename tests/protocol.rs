@@ -1,17 +1,61 @@
 //! The protocol test suites, run by the same harness as `cargo xtask protocol-tests`.
 //!
-//! Every case of the vendored botocore suites in `tests/protocol/` must pass, and every case
-//! must have run: the counts are checked against the suite files themselves. The suite in
-//! `tests/protocol-negative/` has wrong expectations on purpose, one per check the harness
-//! makes, so each of its cases must fail for the reason it names; this shows the harness
-//! can fail at all. Both directories run in one harness invocation, sharing one build.
+//! Every case of the suites in `tests/protocol/` must pass, and every case must have run:
+//! the counts are checked against the suite files themselves and against the numbers each
+//! file is known to hold. Besides botocore's json suites, the directory holds suites in
+//! botocore's older forms (cases without ids, the legacy `character` type, output-only models
+//! without a target prefix) and a suite of the pinned idempotency token. The suites in
+//! `tests/protocol-negative/` have wrong expectations on purpose, one per check the harness
+//! makes and one per older form, so each of their cases must fail for the reason it names;
+//! this shows the harness can fail at all. Both directories run in one harness invocation,
+//! sharing one build.
 
 use std::path::{Path, PathBuf};
 
 use xtask::protocol::{self, suite};
 
-/// The reason each case of the negative suite must give, by case id.
-const NEGATIVE: &[(&str, &str)] = &[
+/// How many cases files of `tests/protocol/` hold, so a case that silently disappears (a
+/// suite the reader skips, say) fails the test. Every file of the directory must pass in any
+/// case, listed here or not.
+const VENDORED: &[(&str, usize)] = &[
+    // Botocore's json suites: 54 input and 58 output cases.
+    ("idempotency-token.json", 2),
+    ("input-json.json", 54),
+    ("legacy-forms.json", 10),
+    ("query-compatible.json", 7),
+    ("output-json.json", 58),
+];
+
+/// The reason each case of the negative suites must give, by file and case id. Cases
+/// without an id in the file are named by the harness after their suite and index.
+const NEGATIVE: &[(&str, &[(&str, &str)])] = &[
+    ("legacy-forms-wrong.json", LEGACY_NEGATIVE),
+    ("wrong-expectations.json", WRONG_EXPECTATIONS),
+];
+
+/// The cases in older forms that must fail.
+const LEGACY_NEGATIVE: &[(&str, &str)] = &[
+    (
+        "Legacy forms with wrong expectations #0",
+        "expected JSON equal to `{\"Initial\": \"b\", \"Token\": \"t\"}`",
+    ),
+    (
+        "Legacy forms with wrong expectations #1",
+        "body is `{\"Token\":\"00000000-0000-4000-8000-000000000000\"}`",
+    ),
+    (
+        "No target prefix, wrong expectations #0",
+        "no request was sent: invalid request: `OperationName` cannot be called: the service model declares no target prefix",
+    ),
+    ("No target prefix, wrong expectations #1", "the output is OutputShape"),
+    (
+        "No target prefix, wrong expectations #2",
+        "error code is Some(\"BadRequest\"), expected `OtherError`",
+    ),
+];
+
+/// The reason each case of `wrong-expectations.json` must give, by case id.
+const WRONG_EXPECTATIONS: &[(&str, &str)] = &[
     ("wrong_body", "expected JSON equal to `{\"Name\":\"b\"}`"),
     (
         "wrong_header",
@@ -91,10 +135,8 @@ fn vendored_suites_pass_and_wrong_expectations_fail() {
         eprintln!("{}", report.summary());
     }
 
-    let (negative_report, vendored_reports) = reports
-        .split_last()
-        .expect("the run reports the negative file last");
-    assert_eq!(vendored_reports.len(), files.len());
+    assert_eq!(reports.len(), files.len() + NEGATIVE.len());
+    let (vendored_reports, negative_reports) = reports.split_at(files.len());
     for (report, file) in vendored_reports.iter().zip(&files) {
         assert_eq!(
             report.cases.len(),
@@ -104,20 +146,25 @@ fn vendored_suites_pass_and_wrong_expectations_fail() {
         );
         assert_eq!(report.failed(), 0, "{}", report.text());
     }
-    let total: usize = vendored_reports.iter().map(|r| r.passed()).sum();
-    assert_eq!(
-        total, 112,
-        "botocore's json suites hold 54 input and 58 output cases"
-    );
+    for (name, count) in VENDORED {
+        let report = vendored_reports
+            .iter()
+            .find(|r| r.name == *name)
+            .unwrap_or_else(|| panic!("tests/protocol/{name} did not run"));
+        assert_eq!(report.passed(), *count, "cases of {name}");
+    }
 
-    assert_eq!(negative_report.passed(), 0, "{}", negative_report.text());
-    assert_eq!(negative_report.cases.len(), NEGATIVE.len());
-    for (case, (id, reason)) in negative_report.cases.iter().zip(NEGATIVE) {
-        assert_eq!(case.id, *id);
-        let got = case.result.as_ref().expect_err("a negative case fails");
-        assert!(
-            got.contains(reason),
-            "{id}: `{got}` should contain `{reason}`"
-        );
+    for (report, (name, expected)) in negative_reports.iter().zip(NEGATIVE) {
+        assert_eq!(report.name, *name);
+        assert_eq!(report.passed(), 0, "{}", report.text());
+        assert_eq!(report.cases.len(), expected.len(), "cases of {name}");
+        for (case, (id, reason)) in report.cases.iter().zip(*expected) {
+            assert_eq!(case.id, *id);
+            let got = case.result.as_ref().expect_err("a negative case fails");
+            assert!(
+                got.contains(reason),
+                "{id}: `{got}` should contain `{reason}`"
+            );
+        }
     }
 }

@@ -204,6 +204,7 @@ list-map = { path = "../list_map" }
 smithy-shapes = { path = "../smithy_shapes" }
 sensitive = { path = "../sensitive" }
 dotted-target-prefix = { path = "../dotted_target_prefix" }
+no-target-prefix = { path = "../no_target_prefix" }
 patterns = { path = "../patterns" }
 "#;
 

@@ -1,6 +1,10 @@
 //! Emits the `operation` module (each operation's wire facts as constants) and the
 //! `Client`, whose one async method per operation hands the input to the runtime's
 //! dispatch and returns the output or the operation's error.
+//!
+//! A model without a target prefix (botocore metadata lacking `targetPrefix`) cannot name
+//! an operation in `X-Amz-Target`, so its client methods fail with a request error that says
+//! so, before anything is sent; its operation constants carry an empty target.
 
 use model::ir;
 use proc_macro2::TokenStream;
@@ -17,7 +21,7 @@ pub fn emit_operations(cx: &Cx<'_>) -> TokenStream {
     let (service_id, api_version, prefix, content_type, signing, endpoint) = (
         &meta.service_id,
         &meta.api_version,
-        &meta.target_prefix,
+        meta.target_prefix.as_deref().unwrap_or_default(),
         meta.protocol.content_type(),
         &meta.signing_name,
         &meta.endpoint_prefix,
@@ -70,7 +74,10 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let rt = rt();
     let ident = cx.names.operation_const(&op.name);
     let name = &op.name;
-    let target = format!("{}.{}", cx.service.metadata.target_prefix, op.name);
+    let target = match &cx.service.metadata.target_prefix {
+        Some(prefix) => format!("{prefix}.{}", op.name),
+        None => String::new(),
+    };
     let unsigned = op.unsigned;
     let idempotent = op.idempotent;
     let gzip_request = op.request_compression.iter().any(|e| e == "gzip");
@@ -90,8 +97,8 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         }
         None => quote!(None),
     };
-    let doc = docs::attrs(&format!(
-        "`{name}`: sent with `X-Amz-Target: {target}`{}{}.",
+    let traits = format!(
+        "{}{}",
         if unsigned {
             ", unsigned"
         } else {
@@ -102,7 +109,13 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         } else {
             ""
         }
-    ));
+    );
+    let doc = docs::attrs(&match &cx.service.metadata.target_prefix {
+        Some(_) => format!("`{name}`: sent with `X-Amz-Target: {target}`{traits}."),
+        None => {
+            format!("`{name}`{traits}. Never sent: the model declares no `X-Amz-Target` prefix.")
+        }
+    });
     quote! {
         #doc
         pub static #ident: #rt::OperationMeta = #rt::OperationMeta {
@@ -137,9 +150,9 @@ pub fn op_docs(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     quote! { #doc #deprecated }
 }
 
-/// Statements that give each unset idempotency-token member of the input a fresh token.
+/// Statements that give each unset idempotency-token member of the input a token from the
+/// client's configured provider (fresh version-4 UUIDs unless the user set another).
 fn fill_idempotency_tokens(cx: &Cx<'_>, op: &ir::Operation) -> Vec<TokenStream> {
-    let rt = rt();
     let Some(input) = &op.input else {
         return Vec::new();
     };
@@ -153,7 +166,7 @@ fn fill_idempotency_tokens(cx: &Cx<'_>, op: &ir::Operation) -> Vec<TokenStream> 
             let field = cx.names.field(input, &m.name);
             quote! {
                 if input.#field.is_none() {
-                    input.#field = Some(#rt::idempotency_token());
+                    input.#field = Some(self.core.config().idempotency_token());
                 }
             }
         })
@@ -170,29 +183,12 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let input = cx.input_path(op);
         let output = cx.output_path(op);
         let error = cx.op_error_path(op);
-        let meta = cx.op_meta_path(op);
         let docs = op_docs(cx, op);
-        let fill = fill_idempotency_tokens(cx, op);
-        let binding = if fill.is_empty() {
-            quote!(input)
-        } else {
-            quote!(mut input)
-        };
-        let call = match host_prefix(cx, op) {
-            Some(HostPrefix::Fixed(prefix)) => {
-                quote!(self.core.invoke_at(&#meta, &input, Some(#prefix)).await)
-            }
-            Some(HostPrefix::Labeled(prefix)) => quote! {
-                let host_prefix = #prefix;
-                self.core.invoke_at(&#meta, &input, Some(&host_prefix)).await
-            },
-            None => quote!(self.core.invoke(&#meta, &input).await),
-        };
+        let (binding, body) = method_body(cx, op, &error);
         quote! {
             #docs
             pub async fn #f(&self, #binding: #input) -> ::std::result::Result<#output, #error> {
-                #(#fill)*
-                #call
+                #body
             }
         }
     });
@@ -208,15 +204,31 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             }
         }
     });
+    let uncallable = if cx.service.metadata.target_prefix.is_none() {
+        "\n\nThe model declares no `X-Amz-Target` prefix, so every call fails before sending anything."
+    } else {
+        ""
+    };
     let doc = docs::attrs(&format!(
         "A client for {full_name}: one async method per operation.\n\n\
          Build it from a [`Config`]({rt_path}::Config) that names the transport, and the region or endpoint URL. \
-         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with the generated `mock::Mock` (feature `mock`) instead of HTTP.",
+         It also implements [`{trait_name}`](crate::{trait_name}), so code written against the trait can be tested with the generated `mock::Mock` (feature `mock`) instead of HTTP.{uncallable}",
         rt_path = "crate::runtime",
     ));
+    // An awsQuery-compatible service's client says so on every request, and reads the
+    // awsQuery codes of its errors.
+    let (new_core, query_doc) = if cx.service.metadata.query_compatible {
+        let doc = docs::attrs(
+            "\nThe service is awsQuery-compatible: every request carries `x-amzn-query-mode: true`, and an error's `code()` is its awsQuery code, from the response's `x-amzn-query-error` header.",
+        );
+        (quote!(new_query_compatible), Some(doc))
+    } else {
+        (quote!(new), None)
+    };
     quote! {
         //! The client.
         #doc
+        #query_doc
         #[derive(Clone, Debug)]
         pub struct Client {
             core: #rt::ClientCore,
@@ -226,7 +238,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             /// A client with `config`.
             pub fn new(config: #rt::Config) -> Self {
                 Client {
-                    core: #rt::ClientCore::new(&crate::operation::SERVICE, config),
+                    core: #rt::ClientCore::#new_core(&crate::operation::SERVICE, config),
                 }
             }
 
@@ -252,6 +264,43 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             #(#trait_methods)*
         }
     }
+}
+
+/// The input binding and the body of an operation's client method: fill idempotency tokens,
+/// then hand the input to the runtime; or, when the model has no target prefix, fail with a
+/// request error naming the problem (the input is not read and nothing is sent).
+fn method_body(cx: &Cx<'_>, op: &ir::Operation, error: &TokenStream) -> (TokenStream, TokenStream) {
+    let rt = rt();
+    if cx.service.metadata.target_prefix.is_none() {
+        let reason = format!(
+            "`{}` cannot be called: the service model declares no target prefix (metadata `targetPrefix`), which the `X-Amz-Target` header needs; no request was sent",
+            op.name
+        );
+        let body = quote! {
+            ::std::result::Result::Err(<#error as ::std::convert::From<#rt::UnhandledError>>::from(
+                #rt::UnhandledError::new(#rt::ErrorKind::Request, #reason),
+            ))
+        };
+        return (quote!(_input), body);
+    }
+    let meta = cx.op_meta_path(op);
+    let fill = fill_idempotency_tokens(cx, op);
+    let binding = if fill.is_empty() {
+        quote!(input)
+    } else {
+        quote!(mut input)
+    };
+    let call = match host_prefix(cx, op) {
+        Some(HostPrefix::Fixed(prefix)) => {
+            quote!(self.core.invoke_at(&#meta, &input, Some(#prefix)).await)
+        }
+        Some(HostPrefix::Labeled(prefix)) => quote! {
+            let host_prefix = #prefix;
+            self.core.invoke_at(&#meta, &input, Some(&host_prefix)).await
+        },
+        None => quote!(self.core.invoke(&#meta, &input).await),
+    };
+    (binding, quote!(#(#fill)* #call))
 }
 
 /// An operation's host prefix: fixed text, or an expression filling labels from the input.

@@ -1,6 +1,12 @@
 //! Emits the `error` module: one struct per modeled exception, one enum per operation with
 //! exactly that operation's errors plus `Unhandled`, and the service-wide `Error` that
 //! every operation error converts into.
+//!
+//! For an awsQuery-compatible service, each exception also has `QUERY_CODE` (the model's
+//! awsQuery code, else its awsJson code), its `code()` reports the awsQuery code (the one the
+//! response's `x-amzn-query-error` named, else `QUERY_CODE`) as the AWS SDKs do, and the
+//! server writes `x-amzn-query-error` for every error. `CODE` stays the awsJson code that picks
+//! the modeled error. Other services' errors are emitted as before.
 
 use model::ir::{self, Fault, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
@@ -90,6 +96,63 @@ fn retry_tokens(e: &ir::ErrorTrait) -> TokenStream {
     }
 }
 
+/// The awsQuery code a server of an awsQuery-compatible service sends for an error: the
+/// model's, else the awsJson code (as the awsQuery protocol resolves an error's code).
+fn query_code(e: &ir::ErrorTrait) -> &str {
+    e.query_code.as_deref().unwrap_or(&e.code)
+}
+
+/// The fault `x-amzn-query-error` names for an error.
+fn query_fault(e: &ir::ErrorTrait) -> TokenStream {
+    let rt = rt();
+    match e.fault {
+        Fault::Client => quote!(#rt::error::QueryFault::Sender),
+        Fault::Server => quote!(#rt::error::QueryFault::Receiver),
+    }
+}
+
+/// An exception's `code()` and, for an awsQuery-compatible service, its `QUERY_CODE` constant
+/// and `query_error()` accessor: (constant, `code()`, accessor).
+fn exception_code_items(
+    cx: &Cx<'_>,
+    e: &ir::ErrorTrait,
+) -> (Option<TokenStream>, TokenStream, Option<TokenStream>) {
+    let rt = rt();
+    if !cx.service.metadata.query_compatible {
+        let code_fn = quote! {
+            /// The error code on the wire.
+            pub fn code(&self) -> &'static str {
+                Self::CODE
+            }
+        };
+        return (None, code_fn, None);
+    }
+    let query_code = query_code(e);
+    let constant = quote! {
+        /// The error's awsQuery code: the model's, else [`Self::CODE`]. This service is
+        /// awsQuery-compatible, so its error responses name it in `x-amzn-query-error`.
+        pub const QUERY_CODE: &'static str = #query_code;
+    };
+    let code_fn = quote! {
+        /// The error code as the service's awsQuery clients know it: the one the response's
+        /// `x-amzn-query-error` named, else [`Self::QUERY_CODE`]. [`Self::CODE`] is the
+        /// awsJson code.
+        pub fn code(&self) -> &str {
+            match self._meta.query_error() {
+                Some(query) => query.code(),
+                None => Self::QUERY_CODE,
+            }
+        }
+    };
+    let accessor = quote! {
+        /// The awsQuery code and fault the response named in `x-amzn-query-error`, if it did.
+        pub fn query_error(&self) -> ::std::option::Option<&#rt::error::QueryError> {
+            self._meta.query_error()
+        }
+    };
+    (Some(constant), code_fn, Some(accessor))
+}
+
 fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
     let rt = rt();
     let ident = cx.names.type_name(&shape.name);
@@ -101,18 +164,18 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
     let message = message_expr(cx, shape, members);
     let retry = retry_tokens(err);
     let is_server = matches!(err.fault, Fault::Server);
+    let (query_const, code_fn, query_accessor) = exception_code_items(cx, err);
     quote! {
         impl #ident {
             /// The error code on the wire.
             pub const CODE: &'static str = #code;
 
+            #query_const
+
             /// The HTTP status the service answers this error with.
             pub const HTTP_STATUS: u16 = #status;
 
-            /// The error code on the wire.
-            pub fn code(&self) -> &'static str {
-                Self::CODE
-            }
+            #code_fn
 
             /// The service's message, if it sent one.
             pub fn message(&self) -> ::std::option::Option<&str> {
@@ -123,6 +186,8 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
             pub fn request_id(&self) -> ::std::option::Option<&str> {
                 self._meta.request_id()
             }
+
+            #query_accessor
 
             /// Reads the error from a response whose code names it, keeping its request id.
             pub fn from_response(response: &#rt::error::ErrorResponse) -> ::std::result::Result<Self, #rt::UnhandledError> {
@@ -193,6 +258,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         let shape = cx.shape(e);
         docs::attrs(&cx.docs(shape.docs.as_deref(), &format!("The `{e}` error.")))
     });
+    let to_response = to_response_arms(cx, op, &variants, &paths);
     quote! {
         #doc
         #[derive(Debug)]
@@ -232,8 +298,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
 
             fn to_response(&self, content_type: &'static str) -> #rt::HttpResponse {
                 match self {
-                    #(Self::#variants(e) => #rt::server::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
-                    Self::Unhandled(e) => #rt::server::unhandled_response(e, content_type),
+                    #to_response
                 }
             }
         }
@@ -251,6 +316,35 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 Self::Unhandled(e)
             }
         }
+    }
+}
+
+/// The arms of an operation error's `to_response`: each modeled error with its status and
+/// code, and for an awsQuery-compatible service its `x-amzn-query-error` too.
+fn to_response_arms(
+    cx: &Cx<'_>,
+    op: &ir::Operation,
+    variants: &[Ident],
+    paths: &[TokenStream],
+) -> TokenStream {
+    let rt = rt();
+    if !cx.service.metadata.query_compatible {
+        return quote! {
+            #(Self::#variants(e) => #rt::server::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
+            Self::Unhandled(e) => #rt::server::unhandled_response(e, content_type),
+        };
+    }
+    let faults: Vec<TokenStream> = op
+        .errors
+        .iter()
+        .map(|e| match &cx.shape(e).error {
+            Some(t) => query_fault(t),
+            None => quote!(#rt::error::QueryFault::Sender),
+        })
+        .collect();
+    quote! {
+        #(Self::#variants(e) => #rt::server::query_error_response(#paths::HTTP_STATUS, #paths::CODE, #paths::QUERY_CODE, #faults, e, content_type),)*
+        Self::Unhandled(e) => #rt::server::unhandled_query_response(e, content_type),
     }
 }
 

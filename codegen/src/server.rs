@@ -6,6 +6,10 @@
 //! The router also declares, for the required-member check, the shape of every structure,
 //! union, list and map an input can reach (see `aws_json_runtime::validate::Shape`): one
 //! private `static` each, so recursive shapes simply refer to each other.
+//!
+//! A model without a target prefix gives no `X-Amz-Target` value that names an operation, so
+//! its router answers every request with `UnknownOperationException` (status 400), the error
+//! AWS services give a target they do not know, and never calls the handler.
 
 use std::collections::BTreeSet;
 
@@ -50,24 +54,6 @@ pub fn emit_trait(cx: &Cx<'_>) -> TokenStream {
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let rt = rt();
     let trait_name = cx.service_trait();
-    let arms = cx.service.operations.iter().map(|op| {
-        let f = cx.op_fn(op);
-        let name = &op.name;
-        let input = cx.input_path(op);
-        let shape = match &op.input {
-            Some(shape) => shape_ref(cx, shape),
-            None => quote!(&#rt::validate::Shape::Structure(&[])),
-        };
-        quote! {
-            #name => match #rt::server::read_input::<#input>(&body, #shape) {
-                Ok(input) => match self.handler.#f(input).await {
-                    Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
-                    Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
-                },
-                Err(rejection) => rejection.into_response(CONTENT_TYPE),
-            },
-        }
-    });
     let content_type = cx.service.metadata.protocol.content_type();
     let doc = docs::attrs(&format!(
         "Serves a [`{trait_name}`](crate::{trait_name}) implementation over HTTP the way the service does.\n\n\
@@ -76,16 +62,41 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
          Requests that never reach the handler get `UnknownOperationException` (unknown `X-Amz-Target`), \
          `SerializationException` (malformed JSON or wrong JSON types) or `ValidationException` (missing required members, at any depth, or broken length, range, pattern or enum constraints), all with status 400, \
          or `RequestEntityTooLargeException` with status 413 (a body over the limit). \
-         Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.",
+         Handler errors are written with their modeled status (400 for client errors, 500 for faults) and `__type`.{unroutable}",
+        unroutable = if cx.service.metadata.target_prefix.is_none() {
+            "\n\nThe model declares no `X-Amz-Target` prefix, so no request names an operation: every request gets `UnknownOperationException` and the handler is never called."
+        } else {
+            ""
+        },
     ));
-    let shapes = input_shapes(cx)
-        .into_iter()
-        .map(|name| shape_static(cx, name));
+    let (handle, operation_meta, shapes) = match cx.service.metadata.target_prefix {
+        Some(_) => {
+            let meta = quote!(#rt::server::find_operation(crate::operation::ALL, target));
+            let shapes: Vec<TokenStream> = input_shapes(cx)
+                .into_iter()
+                .map(|name| shape_static(cx, name))
+                .collect();
+            (dispatch(cx), meta, shapes)
+        }
+        None => {
+            let meta = quote! {
+                let _ = target;
+                ::std::option::Option::None
+            };
+            (unroutable(), meta, Vec::new())
+        }
+    };
+    let query_doc = cx.service.metadata.query_compatible.then(|| {
+        docs::attrs(
+            "\nThe service is awsQuery-compatible, so every error response also carries `x-amzn-query-error: Code;Sender` (`;Receiver` for faults), with the error's awsQuery code.",
+        )
+    });
     quote! {
         //! Server-side dispatch.
         const CONTENT_TYPE: &str = #content_type;
 
         #doc
+        #query_doc
         #[derive(Clone, Debug, Default)]
         pub struct Router<H> {
             handler: H,
@@ -104,15 +115,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
 
             /// Answers one request.
             pub async fn handle(&self, request: #rt::HttpRequest) -> #rt::HttpResponse {
-                let (operation, body) = match #rt::server::prepare(&request, crate::operation::SERVICE.target_prefix) {
-                    Ok(prepared) => prepared,
-                    Err(rejection) => return rejection.into_response(CONTENT_TYPE),
-                };
-                match operation {
-                    #(#arms)*
-                    other => #rt::server::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))
-                        .into_response(CONTENT_TYPE),
-                }
+                #handle
             }
         }
 
@@ -126,11 +129,65 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             }
 
             fn operation_meta(&self, target: &str) -> ::std::option::Option<&'static #rt::OperationMeta> {
-                #rt::server::find_operation(crate::operation::ALL, target)
+                #operation_meta
             }
         }
 
         #(#shapes)*
+    }
+}
+
+/// The body of `Router::handle`: find the operation `X-Amz-Target` names, read and check its
+/// input, call the handler, and write its output or error.
+fn dispatch(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    // An awsQuery-compatible service names the awsQuery code of every error, rejections too.
+    let into_response = if cx.service.metadata.query_compatible {
+        quote!(into_query_response)
+    } else {
+        quote!(into_response)
+    };
+    let arms = cx.service.operations.iter().map(|op| {
+        let f = cx.op_fn(op);
+        let name = &op.name;
+        let input = cx.input_path(op);
+        let shape = match &op.input {
+            Some(shape) => shape_ref(cx, shape),
+            None => quote!(&#rt::validate::Shape::Structure(&[])),
+        };
+        quote! {
+            #name => match #rt::server::read_input::<#input>(&body, #shape) {
+                Ok(input) => match self.handler.#f(input).await {
+                    Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
+                    Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
+                },
+                Err(rejection) => rejection.#into_response(CONTENT_TYPE),
+            },
+        }
+    });
+    quote! {
+        let (operation, body) = match #rt::server::prepare(&request, crate::operation::SERVICE.target_prefix) {
+            Ok(prepared) => prepared,
+            Err(rejection) => return rejection.#into_response(CONTENT_TYPE),
+        };
+        match operation {
+            #(#arms)*
+            other => #rt::server::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))
+                .#into_response(CONTENT_TYPE),
+        }
+    }
+}
+
+/// The body of `Router::handle` for a model without a target prefix: no request names an
+/// operation, so each one gets `UnknownOperationException`.
+fn unroutable() -> TokenStream {
+    let rt = rt();
+    quote! {
+        let _ = request;
+        #rt::server::Rejection::UnknownOperation(::std::string::String::from(
+            "no operation can be named: the service model declares no target prefix for X-Amz-Target",
+        ))
+        .into_response(CONTENT_TYPE)
     }
 }
 

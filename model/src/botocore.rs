@@ -139,6 +139,9 @@ pub struct Metadata {
     /// Auth scheme ids in order of preference (`aws.auth#sigv4`, `smithy.api#noAuth`, ...).
     #[serde(default)]
     pub auth: Option<Vec<String>>,
+    /// Present (as `{}`) when the service is awsQuery-compatible; its value says nothing.
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde::de::IgnoredAny>,
 }
 
 /// A reference to a shape (`{"shape": "Name"}`), as used by operation inputs and outputs.

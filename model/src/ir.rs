@@ -52,14 +52,22 @@ pub struct Metadata {
     pub api_version: String,
     /// The wire protocol.
     pub protocol: Protocol,
-    /// The `X-Amz-Target` prefix, e.g. `AWSCognitoIdentityService`.
-    pub target_prefix: String,
+    /// The `X-Amz-Target` prefix, e.g. `AWSCognitoIdentityService`. `None` when the model
+    /// declares none (botocore metadata without `targetPrefix`): such a model can still
+    /// describe how responses are read, but its client cannot send a request and its router
+    /// routes nothing (see the code generator's client and server emitters).
+    pub target_prefix: Option<String>,
     /// The SigV4 signing name, e.g. `cognito-identity`.
     pub signing_name: String,
     /// The endpoint prefix, e.g. `cognito-identity`.
     pub endpoint_prefix: String,
     /// The service's auth schemes, in order of preference.
     pub auth: Vec<AuthScheme>,
+    /// True when the service is awsQuery-compatible (Smithy `aws.protocols#awsQueryCompatible`,
+    /// botocore `metadata.awsQueryCompatible`): it moved from the awsQuery protocol to awsJson
+    /// and still names its errors by their awsQuery codes ([`ErrorTrait::query_code`]) in the
+    /// `x-amzn-query-error` response header, and clients say so with `x-amzn-query-mode`.
+    pub query_compatible: bool,
 }
 
 /// The JSON protocol variant.

@@ -18,10 +18,13 @@ use crate::{Error, Errors};
 /// Checks a lowered service, collecting every problem before returning.
 pub fn validate(service: &Service, file: &str) -> Result<(), Errors> {
     let mut errors = Vec::new();
-    if service.metadata.target_prefix.is_empty() {
+    // A missing target prefix is not an error: only sending a request needs one, and a model
+    // without it (an output-only protocol suite, say) still says how responses are read. The
+    // generated client then fails each call before sending, and the router routes nothing.
+    if service.metadata.target_prefix.as_deref() == Some("") {
         errors.push(Error::new(
             file,
-            "metadata has no targetPrefix, which the json protocol needs for X-Amz-Target",
+            "metadata has an empty targetPrefix; leave it out or name the X-Amz-Target prefix",
         ));
     }
     for (name, shape) in &service.shapes {
@@ -488,10 +491,11 @@ mod tests {
                 full_name: "Test".into(),
                 api_version: "1".into(),
                 protocol: Protocol::AwsJson1_0,
-                target_prefix: "T".into(),
+                target_prefix: Some("T".into()),
                 signing_name: "t".into(),
                 endpoint_prefix: "t".into(),
                 auth: Vec::new(),
+                query_compatible: false,
             },
             docs: None,
             operations: Vec::new(),
@@ -531,6 +535,21 @@ mod tests {
         ]);
         passes(&mut s, "f").expect("optional members break the cycle");
         assert_eq!(indirect_members(&s), ["B.a"]);
+    }
+
+    #[test]
+    fn a_missing_target_prefix_is_accepted_and_an_empty_one_is_not() {
+        let mut s = service(Vec::new());
+        s.metadata.target_prefix = None;
+        validate(&s, "f.json").expect("only sending needs a target prefix");
+        s.metadata.target_prefix = Some(String::new());
+        let text = validate(&s, "f.json")
+            .expect_err("empty prefix")
+            .to_string();
+        assert!(
+            text.contains("f.json: metadata has an empty targetPrefix"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ use crate::transport::{
 use crate::validate::{summarize, Validate};
 
 /// A fresh idempotency token (a random version-4 UUID), for input members the model marks
-/// `idempotencyToken` that the caller left unset.
+/// `idempotencyToken` that the caller left unset. This is the default provider of
+/// [`Config::idempotency_token`]; see [`ConfigBuilder::idempotency_token_provider`].
 pub fn idempotency_token() -> String {
     uuid_v4().iter().map(|&b| char::from(b)).collect()
 }
@@ -127,6 +128,8 @@ pub struct Config {
     /// False until a transport is set; `build` then puts the default transport in place.
     explicit_transport: bool,
     timeouts: Timeouts,
+    /// Makes the tokens of unset idempotency-token members.
+    idempotency_tokens: Arc<dyn Fn() -> String + Send + Sync>,
 }
 
 /// The time limits of a call. `None` is no limit.
@@ -187,6 +190,7 @@ impl Config {
                 shared_config: None,
                 explicit_transport: false,
                 timeouts: Timeouts::default(),
+                idempotency_tokens: Arc::new(idempotency_token),
             },
         }
     }
@@ -256,6 +260,12 @@ impl Config {
     /// The source of credentials for signed operations, if one is set.
     pub fn credentials_provider(&self) -> Option<&dyn ProvideCredentials> {
         self.credentials.as_deref()
+    }
+
+    /// A token for an idempotency-token member the caller left unset, from the configured
+    /// provider (by default a fresh random version-4 UUID each time).
+    pub fn idempotency_token(&self) -> String {
+        (self.idempotency_tokens)()
     }
 
     /// This configuration for `service_id`: without an explicit endpoint URL, the one the
@@ -407,6 +417,18 @@ impl ConfigBuilder {
         self
     }
 
+    /// Makes the tokens the client fills into idempotency-token members the caller left
+    /// unset, instead of fresh random version-4 UUIDs. A fixed value makes requests
+    /// reproducible (as protocol tests need); a real service then treats every call with the
+    /// same token as a retry of the first, so use one only where that is meant.
+    pub fn idempotency_token_provider(
+        mut self,
+        provider: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.config.idempotency_tokens = Arc::new(provider);
+        self
+    }
+
     /// The finished configuration.
     pub fn build(mut self) -> Config {
         if !self.config.explicit_transport {
@@ -447,6 +469,8 @@ mod state {
         /// Headers the endpoint rules add to every request.
         pub(super) endpoint_headers: Arc<[(HeaderName, HeaderValue)]>,
         pub(super) content_type: HeaderValue,
+        /// True for an awsQuery-compatible service: see [`ClientCore::new_query_compatible`].
+        pub(super) query_mode: bool,
     }
 }
 
@@ -476,6 +500,17 @@ impl ClientCore {
     /// unset). An endpoint that cannot be resolved (for example, rules that need a region
     /// when none is set) or an invalid endpoint URL is reported by every call.
     pub fn new(service: &'static ServiceMeta, config: Config) -> Self {
+        Self::build(service, config, false)
+    }
+
+    /// [`ClientCore::new`] for an awsQuery-compatible service: every request also carries
+    /// `x-amzn-query-mode: true`, and error responses are read with their
+    /// `x-amzn-query-error` header ([`ErrorResponse::from_query_compatible_response`]).
+    pub fn new_query_compatible(service: &'static ServiceMeta, config: Config) -> Self {
+        Self::build(service, config, true)
+    }
+
+    fn build(service: &'static ServiceMeta, config: Config, query_mode: bool) -> Self {
         let config = config.for_service(service.service_id);
         // A shared config file that failed to parse fails every call, before the endpoint
         // (whose region it may hold) is even looked at.
@@ -494,6 +529,7 @@ impl ClientCore {
             uri,
             endpoint_headers,
             content_type: HeaderValue::from_static(service.content_type),
+            query_mode,
         }))
     }
 
@@ -517,6 +553,9 @@ impl ClientCore {
         let headers = request.headers_mut();
         headers.insert(CONTENT_TYPE, self.content_type.clone());
         headers.insert(X_AMZ_TARGET, HeaderValue::from_static(op.target));
+        if self.query_mode {
+            headers.insert(X_AMZN_QUERY_MODE, HeaderValue::from_static("true"));
+        }
         headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
         if body.gzip {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
@@ -775,10 +814,18 @@ impl ClientCore {
                 .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))?;
             serde_json::from_str(json).map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
         } else {
-            Err(E::from_response(&ErrorResponse::from_response(&response)))
+            let error = if self.query_mode {
+                ErrorResponse::from_query_compatible_response(&response)
+            } else {
+                ErrorResponse::from_response(&response)
+            };
+            Err(E::from_response(&error))
         }
     }
 }
+
+/// The `x-amzn-query-mode` header: an awsQuery-compatible service's clients send `true`.
+const X_AMZN_QUERY_MODE: http::HeaderName = http::HeaderName::from_static("x-amzn-query-mode");
 
 /// The `x-amz-user-agent` header, which AWS reads where proxies may rewrite `User-Agent`.
 const X_AMZ_USER_AGENT: http::HeaderName = http::HeaderName::from_static("x-amz-user-agent");
@@ -1067,6 +1114,34 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+    }
+
+    #[test]
+    fn the_config_makes_idempotency_tokens_with_the_provider_it_is_given() {
+        let default = Config::builder().build();
+        let (a, b) = (default.idempotency_token(), default.idempotency_token());
+        assert_ne!(a, b, "the default makes a fresh token each time");
+        assert_eq!((a.len(), &a[14..15]), (36, "4"), "{a}");
+
+        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = Arc::clone(&counter);
+        let pinned = Config::builder()
+            .idempotency_token_provider(move || {
+                let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                format!("00000000-0000-4000-8000-{n:012}")
+            })
+            .build();
+        // Clones share the provider.
+        let copy = pinned.clone();
+        assert_eq!(
+            pinned.idempotency_token(),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            copy.idempotency_token(),
+            "00000000-0000-4000-8000-000000000001"
+        );
+        assert_eq!(counter.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     static AGENT_SERVICE: ServiceMeta = ServiceMeta {

@@ -5,6 +5,13 @@
 //! awsJson names the error type in the `X-Amzn-ErrorType` header, the body's `__type`, or the
 //! body's `code`. The value may carry a namespace (`aws.protocoltests#FooError`) and a
 //! suffix after `:` (`FooError:http://internal.amazon.com/`); both are stripped here.
+//!
+//! An awsQuery-compatible service (one that moved from the awsQuery protocol to awsJson) also
+//! sends the error's awsQuery code and fault in `x-amzn-query-error: Code;Sender` (or
+//! `;Receiver`): [`QueryError`]. The modeled error is still chosen by the awsJson code; the
+//! query code is what [`UnhandledError::code`] and a generated exception's `code()` report,
+//! as the AWS SDKs do, so code written against the service's awsQuery error codes keeps
+//! working. A malformed header is ignored and never hides the awsJson code.
 
 use std::fmt;
 
@@ -14,6 +21,103 @@ use serde::de::DeserializeOwned;
 pub use crate::retry::is_throttling_code;
 use crate::retry::{is_transient_code, is_transient_status, RetryKind};
 use crate::transport::{HttpResponse, TransportError, TransportErrorKind};
+
+/// The `x-amzn-query-error` header of an awsQuery-compatible service's error responses.
+pub const X_AMZN_QUERY_ERROR: http::HeaderName =
+    http::HeaderName::from_static("x-amzn-query-error");
+
+/// Whose fault an error is, in the awsQuery protocol's words (the second half of
+/// `x-amzn-query-error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryFault {
+    /// The caller's request was wrong: a client error.
+    Sender,
+    /// The service failed: a server error.
+    Receiver,
+}
+
+impl QueryFault {
+    /// `Sender` or `Receiver`, as the header spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryFault::Sender => "Sender",
+            QueryFault::Receiver => "Receiver",
+        }
+    }
+
+    /// The fault an HTTP status implies: `Receiver` for 5xx, `Sender` for anything else.
+    pub fn from_status(status: u16) -> Self {
+        if (500..600).contains(&status) {
+            QueryFault::Receiver
+        } else {
+            QueryFault::Sender
+        }
+    }
+}
+
+/// An error's awsQuery code and fault, as an awsQuery-compatible service sends them in the
+/// `x-amzn-query-error` header (`AWS.SimpleQueueService.NonExistentQueue;Sender`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    code: String,
+    fault: QueryFault,
+}
+
+impl QueryError {
+    /// The awsQuery error `code`, at fault `fault`.
+    pub fn new(code: impl Into<String>, fault: QueryFault) -> Self {
+        QueryError {
+            code: code.into(),
+            fault,
+        }
+    }
+
+    /// Reads a header value: `Code;Sender` or `Code;Receiver`, with spaces around either part
+    /// ignored. Anything else (no `;` or several, an empty code, another fault) is `None`, so a
+    /// malformed header names nothing.
+    pub fn parse(value: &str) -> Option<Self> {
+        let (code, fault) = value.split_once(';')?;
+        let (code, fault) = (code.trim(), fault.trim());
+        if code.is_empty() || fault.contains(';') {
+            return None;
+        }
+        let fault = match fault {
+            "Sender" => QueryFault::Sender,
+            "Receiver" => QueryFault::Receiver,
+            _ => return None,
+        };
+        Some(QueryError::new(code, fault))
+    }
+
+    /// The `x-amzn-query-error` header of `headers`, when it is present, is text and parses
+    /// (see [`QueryError::parse`]).
+    pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
+        let value = headers.get(X_AMZN_QUERY_ERROR)?.to_str().ok()?;
+        Self::parse(value)
+    }
+
+    /// The awsQuery error code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Whose fault the error is.
+    pub fn fault(&self) -> QueryFault {
+        self.fault
+    }
+
+    /// The header value, `Code;Sender` or `Code;Receiver`; `None` when the code holds
+    /// characters a header cannot carry.
+    pub fn header_value(&self) -> Option<http::HeaderValue> {
+        http::HeaderValue::from_str(&self.to_string()).ok()
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{};{}", self.code, self.fault.as_str())
+    }
+}
 
 /// Reduces a raw error type to the bare shape name: drops everything from the first `:`
 /// and everything up to the last `#`.
@@ -167,6 +271,9 @@ pub struct ErrorResponse {
     /// The request id the service assigned (`x-amzn-requestid`, else `x-amz-request-id`),
     /// if any.
     pub request_id: Option<String>,
+    /// The awsQuery code and fault of a well-formed `x-amzn-query-error` header, read only for
+    /// awsQuery-compatible services ([`ErrorResponse::from_query_compatible_response`]).
+    pub query_error: Option<QueryError>,
     /// The raw body.
     pub body: Bytes,
 }
@@ -192,7 +299,18 @@ impl ErrorResponse {
             code,
             message: parsed.message,
             request_id,
+            query_error: None,
             body,
+        }
+    }
+
+    /// [`ErrorResponse::from_response`] for an awsQuery-compatible service: also reads the
+    /// `x-amzn-query-error` header into [`ErrorResponse::query_error`] (a malformed one is
+    /// ignored). The awsJson code, which picks the modeled error, is read as usual.
+    pub fn from_query_compatible_response(response: &HttpResponse) -> Self {
+        ErrorResponse {
+            query_error: QueryError::from_headers(response.headers()),
+            ..Self::from_response(response)
         }
     }
 
@@ -200,6 +318,7 @@ impl ErrorResponse {
     pub fn meta(&self) -> ErrorMeta {
         ErrorMeta {
             request_id: self.request_id.clone(),
+            query_error: self.query_error.clone().map(Box::new),
         }
     }
 
@@ -249,13 +368,16 @@ pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// What an error response carried besides the modeled error's members: the request id the
-/// service assigned. Every generated exception structure keeps one.
+/// service assigned and, from an awsQuery-compatible service, its `x-amzn-query-error`. Every
+/// generated exception structure keeps one.
 ///
 /// It is never serialised, and equality ignores it: two errors with the same members are
 /// equal whichever response they came from.
 #[derive(Debug, Clone, Default)]
 pub struct ErrorMeta {
     request_id: Option<String>,
+    /// Boxed: most errors have none, and every exception structure carries this.
+    query_error: Option<Box<QueryError>>,
 }
 
 impl ErrorMeta {
@@ -263,12 +385,26 @@ impl ErrorMeta {
     pub fn with_request_id(request_id: impl Into<String>) -> Self {
         ErrorMeta {
             request_id: Some(request_id.into()),
+            query_error: None,
         }
+    }
+
+    /// This metadata, carrying `query_error` as if the response had sent it.
+    #[must_use]
+    pub fn with_query_error(mut self, query_error: QueryError) -> Self {
+        self.query_error = Some(Box::new(query_error));
+        self
     }
 
     /// The request id of the response the error came from, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The `x-amzn-query-error` of the response the error came from, when the service is
+    /// awsQuery-compatible and the header was well-formed.
+    pub fn query_error(&self) -> Option<&QueryError> {
+        self.query_error.as_deref()
     }
 }
 
@@ -309,6 +445,7 @@ struct Unhandled {
     detail: String,
     status: Option<u16>,
     request_id: Option<String>,
+    query_error: Option<QueryError>,
     body: Bytes,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -323,6 +460,7 @@ impl UnhandledError {
             detail: detail.into(),
             status: None,
             request_id: None,
+            query_error: None,
             body: Bytes::new(),
             source: None,
         }))
@@ -348,7 +486,16 @@ impl UnhandledError {
         self.0.code.clone_from(&response.code);
         self.0.status = Some(response.status);
         self.0.request_id.clone_from(&response.request_id);
+        self.0.query_error.clone_from(&response.query_error);
         self.0.body = response.body.clone();
+        self
+    }
+
+    /// Sets the awsQuery code and fault of the error: read from a response's
+    /// `x-amzn-query-error`, or, in a server handler of an awsQuery-compatible service, the
+    /// header the router sends for it.
+    pub fn with_query_error(mut self, query_error: QueryError) -> Self {
+        self.0.query_error = Some(query_error);
         self
     }
 
@@ -376,9 +523,26 @@ impl UnhandledError {
         self.0.kind
     }
 
-    /// The error code the service sent, if any.
+    /// The error code the service sent, if any: the awsQuery code of `x-amzn-query-error`
+    /// when an awsQuery-compatible service sent one, else the awsJson code
+    /// ([`UnhandledError::error_type`]).
     pub fn code(&self) -> Option<&str> {
+        match &self.0.query_error {
+            Some(query) => Some(query.code()),
+            None => self.0.code.as_deref(),
+        }
+    }
+
+    /// The awsJson error code (`X-Amzn-ErrorType`, `__type` or `code`, sanitized), whatever
+    /// `x-amzn-query-error` says.
+    pub fn error_type(&self) -> Option<&str> {
         self.0.code.as_deref()
+    }
+
+    /// The awsQuery code and fault an awsQuery-compatible service sent in
+    /// `x-amzn-query-error`, or that a server handler set.
+    pub fn query_error(&self) -> Option<&QueryError> {
+        self.0.query_error.as_ref()
     }
 
     /// The service's message, if any.
@@ -405,6 +569,10 @@ impl UnhandledError {
     /// timeouts; throttling codes and 429; transient codes and 500, 502, 503 and 504.
     pub fn retry_kind(&self) -> Option<RetryKind> {
         let code = self.0.code.as_deref();
+        let query = self.0.query_error.as_ref().map(QueryError::code);
+        // Either code may say it: the awsJson one or, from an awsQuery-compatible service,
+        // the awsQuery one.
+        let says = |test: fn(&str) -> bool| code.is_some_and(test) || query.is_some_and(test);
         match (self.0.kind, self.0.status) {
             (ErrorKind::Transport, _) => {
                 let transport = self
@@ -418,12 +586,8 @@ impl UnhandledError {
                     _ => None,
                 }
             }
-            (ErrorKind::Service, _) if code.is_some_and(is_throttling_code) => {
-                Some(RetryKind::Throttling)
-            }
-            (ErrorKind::Service, _) if code.is_some_and(is_transient_code) => {
-                Some(RetryKind::Transient)
-            }
+            (ErrorKind::Service, _) if says(is_throttling_code) => Some(RetryKind::Throttling),
+            (ErrorKind::Service, _) if says(is_transient_code) => Some(RetryKind::Transient),
             (ErrorKind::Service | ErrorKind::Response, Some(429)) => Some(RetryKind::Throttling),
             (ErrorKind::Service | ErrorKind::Response, Some(status))
                 if is_transient_status(status) =>
@@ -480,7 +644,8 @@ pub trait OperationError: std::error::Error + Sized + Send + Sync + 'static {
     /// Whether, and why, the call may be retried.
     fn retry_kind(&self) -> Option<RetryKind>;
 
-    /// The response a server sends for this error: the modeled status and `__type`.
+    /// The response a server sends for this error: the modeled status and `__type`, and for
+    /// an awsQuery-compatible service `x-amzn-query-error`.
     fn to_response(&self, content_type: &'static str) -> HttpResponse;
 }
 
@@ -634,6 +799,109 @@ mod tests {
             "none",
         ));
         assert_eq!(unset.retry_kind(), None);
+    }
+
+    #[test]
+    fn query_error_headers_parse_only_when_well_formed() {
+        let parsed = QueryError::parse("AWS.SimpleQueueService.NonExistentQueue;Sender")
+            .expect("well-formed");
+        assert_eq!(
+            (parsed.code(), parsed.fault()),
+            (
+                "AWS.SimpleQueueService.NonExistentQueue",
+                QueryFault::Sender
+            )
+        );
+        assert_eq!(
+            QueryError::parse(" Busy ; Receiver "),
+            Some(QueryError::new("Busy", QueryFault::Receiver))
+        );
+        for bad in [
+            "",
+            ";",
+            "Code",
+            "Code;",
+            ";Sender",
+            "  ;Sender",
+            "Code;sender",
+            "Code;Client",
+            "Code;Sender;Receiver",
+            "A;B;Sender",
+        ] {
+            assert_eq!(QueryError::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            parsed.to_string(),
+            "AWS.SimpleQueueService.NonExistentQueue;Sender"
+        );
+        assert_eq!(
+            parsed.header_value().expect("text"),
+            "AWS.SimpleQueueService.NonExistentQueue;Sender"
+        );
+        assert_eq!(QueryFault::from_status(503), QueryFault::Receiver);
+        assert_eq!(QueryFault::from_status(429), QueryFault::Sender);
+    }
+
+    #[test]
+    fn a_query_compatible_response_keeps_both_codes() {
+        let r = response(
+            400,
+            &[
+                (
+                    "x-amzn-query-error",
+                    "AWS.SimpleQueueService.NonExistentQueue;Sender",
+                ),
+                ("x-amzn-RequestId", "r1"),
+            ],
+            r#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"#,
+        );
+        let e = ErrorResponse::from_query_compatible_response(&r);
+        assert_eq!(e.code.as_deref(), Some("QueueDoesNotExist"));
+        let query = e.query_error.clone().expect("the header parses");
+        assert_eq!(query.code(), "AWS.SimpleQueueService.NonExistentQueue");
+        assert_eq!(e.meta().query_error(), Some(&query));
+        assert_eq!(e.meta().request_id(), Some("r1"));
+        let u = e.unhandled();
+        assert_eq!(u.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        assert_eq!(u.error_type(), Some("QueueDoesNotExist"));
+        assert_eq!(u.query_error(), Some(&query));
+        assert_eq!(u.to_string(), "QueueDoesNotExist: gone");
+        // A service that is not awsQuery-compatible never has the header read.
+        let plain = ErrorResponse::from_response(&r);
+        assert_eq!(plain.query_error, None);
+        assert_eq!(plain.unhandled().code(), Some("QueueDoesNotExist"));
+    }
+
+    #[test]
+    fn a_malformed_query_error_header_never_hides_the_body_code() {
+        let bytes = http::HeaderValue::from_bytes(b"Caf\xe9;Sender").expect("opaque bytes");
+        let mut odd = response(400, &[], r#"{"__type":"ns#BodyError"}"#);
+        odd.headers_mut().insert(X_AMZN_QUERY_ERROR, bytes);
+        for header in ["", "NoFault", ";Sender", "Code;Nobody", "a;b;c"] {
+            let r = response(
+                400,
+                &[("x-amzn-query-error", header)],
+                r#"{"__type":"ns#BodyError"}"#,
+            );
+            for r in [&r, &odd] {
+                let e = ErrorResponse::from_query_compatible_response(r);
+                assert_eq!(e.query_error, None, "{header:?}");
+                assert_eq!(e.unhandled().code(), Some("BodyError"), "{header:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_throttling_query_code_is_retried_as_throttling() {
+        let r = response(
+            400,
+            &[("x-amzn-query-error", "Throttling;Sender")],
+            r#"{"__type":"SlowDownPlease"}"#,
+        );
+        let plain = ErrorResponse::from_response(&r).unhandled();
+        assert_eq!(plain.retry_kind(), None);
+        let query = ErrorResponse::from_query_compatible_response(&r).unhandled();
+        assert_eq!(query.retry_kind(), Some(RetryKind::Throttling));
     }
 
     #[test]

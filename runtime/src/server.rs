@@ -7,6 +7,11 @@
 //!
 //! Everything here is safe to expose to the network: a gzip body is decoded only up to the
 //! body limit, and validation reports stay small whatever the input.
+//!
+//! An awsQuery-compatible service's router answers every error with `x-amzn-query-error:
+//! Code;Sender` (or `;Receiver`) as well: [`query_error_response`] for modeled errors, with
+//! their awsQuery code, [`unhandled_query_response`] and [`Rejection::into_query_response`]
+//! for the rest.
 
 use std::borrow::Cow;
 
@@ -16,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::client::OperationMeta;
-use crate::error::UnhandledError;
+use crate::error::{QueryError, QueryFault, UnhandledError, X_AMZN_QUERY_ERROR};
 use crate::transport::{HttpRequest, HttpResponse, X_AMZN_ERROR_TYPE};
 use crate::validate::{summarize, ConstraintViolation, Shape, Validate};
 
@@ -82,6 +87,15 @@ impl Rejection {
             body.to_string().into(),
             content_type,
         )
+    }
+
+    /// [`Rejection::into_response`] for an awsQuery-compatible service: also
+    /// `x-amzn-query-error: {code};Sender`, since the caller is at fault.
+    pub fn into_query_response(self, content_type: &'static str) -> HttpResponse {
+        let query = QueryError::new(self.code(), QueryFault::Sender);
+        let mut response = self.into_response(content_type);
+        set_query_error(&mut response, &query);
+        response
     }
 }
 
@@ -280,10 +294,59 @@ fn error_value_response(
     json(status, code, body.into(), content_type)
 }
 
+/// [`error_response`] for a modeled error of an awsQuery-compatible service: also
+/// `x-amzn-query-error: {query_code};{fault}`, with the error's awsQuery code (the model's, else
+/// its awsJson code). An error that cannot be serialised becomes `InternalFailure;Receiver`.
+pub fn query_error_response<T: Serialize>(
+    status: u16,
+    code: &str,
+    query_code: &str,
+    fault: QueryFault,
+    error: &T,
+    content_type: &'static str,
+) -> HttpResponse {
+    let mut response = error_response(status, code, error, content_type);
+    let query = if response.status().as_u16() == status {
+        QueryError::new(query_code, fault)
+    } else {
+        QueryError::new("InternalFailure", QueryFault::Receiver)
+    };
+    set_query_error(&mut response, &query);
+    response
+}
+
+/// [`unhandled_response`] for an awsQuery-compatible service: also `x-amzn-query-error`, the
+/// one the handler set on the error ([`UnhandledError::with_query_error`]), else its code with
+/// `Receiver` for a 5xx status and `Sender` otherwise; `InternalFailure;Receiver` for an error
+/// without a code.
+pub fn unhandled_query_response(
+    error: &UnhandledError,
+    content_type: &'static str,
+) -> HttpResponse {
+    let mut response = unhandled_response(error, content_type);
+    let query = match (error.error_type(), error.query_error()) {
+        (Some(_), Some(query)) => query.clone(),
+        (Some(code), None) => {
+            QueryError::new(code, QueryFault::from_status(response.status().as_u16()))
+        }
+        (None, _) => QueryError::new("InternalFailure", QueryFault::Receiver),
+    };
+    set_query_error(&mut response, &query);
+    response
+}
+
+/// Sets `x-amzn-query-error`, unless the code cannot be a header value.
+fn set_query_error(response: &mut HttpResponse, query: &QueryError) {
+    if let Some(value) = query.header_value() {
+        response.headers_mut().insert(X_AMZN_QUERY_ERROR, value);
+    }
+}
+
 /// The response for an error the model does not name: the code and status the handler
-/// chose (`UnhandledError::service`), or 500 `InternalFailure`.
+/// chose (`UnhandledError::service`), or 500 `InternalFailure`. The code is the awsJson one
+/// ([`UnhandledError::error_type`]).
 pub fn unhandled_response(error: &UnhandledError, content_type: &'static str) -> HttpResponse {
-    match error.code() {
+    match error.error_type() {
         Some(code) => {
             let status = error.status().unwrap_or(400);
             let body = serde_json::json!({ "__type": code, "message": error.message().unwrap_or_default() });
@@ -395,6 +458,54 @@ mod tests {
         assert_eq!(
             request_body(&r).unwrap_err(),
             Rejection::TooLarge(DEFAULT_BODY_LIMIT)
+        );
+    }
+
+    #[test]
+    fn query_compatible_errors_carry_the_query_code_and_fault() {
+        let ct = "application/x-amz-json-1.0";
+        let gone = serde_json::json!({ "message": "no" });
+        let r = query_error_response(
+            400,
+            "QueueDoesNotExist",
+            "AWS.SimpleQueueService.NonExistentQueue",
+            QueryFault::Sender,
+            &gone,
+            ct,
+        );
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()[X_AMZN_ERROR_TYPE], "QueueDoesNotExist");
+        assert_eq!(
+            r.headers()[X_AMZN_QUERY_ERROR],
+            "AWS.SimpleQueueService.NonExistentQueue;Sender"
+        );
+        let plain = error_response(400, "QueueDoesNotExist", &gone, ct);
+        assert!(plain.headers().get(X_AMZN_QUERY_ERROR).is_none());
+
+        let busy = UnhandledError::service("Busy", "later").with_status_and_body(503, Bytes::new());
+        let r = unhandled_query_response(&busy, ct);
+        assert_eq!(r.headers()[X_AMZN_QUERY_ERROR], "Busy;Receiver");
+        let chosen = UnhandledError::service("Odd", "m")
+            .with_query_error(QueryError::new("AWS.Odd", QueryFault::Sender));
+        let r = unhandled_query_response(&chosen, ct);
+        assert_eq!(r.headers()[X_AMZN_ERROR_TYPE], "Odd");
+        assert_eq!(r.headers()[X_AMZN_QUERY_ERROR], "AWS.Odd;Sender");
+        assert!(String::from_utf8_lossy(r.body()).contains(r#""__type":"Odd""#));
+        let anonymous = UnhandledError::new(crate::ErrorKind::Transport, "down");
+        let r = unhandled_query_response(&anonymous, ct);
+        assert_eq!(r.status(), 500);
+        assert_eq!(r.headers()[X_AMZN_QUERY_ERROR], "InternalFailure;Receiver");
+
+        let r = Rejection::Serialization("bad".into()).into_query_response(ct);
+        assert_eq!(
+            r.headers()[X_AMZN_QUERY_ERROR],
+            "SerializationException;Sender"
+        );
+        let r = Rejection::TooLarge(1).into_query_response(ct);
+        assert_eq!(r.status(), 413);
+        assert_eq!(
+            r.headers()[X_AMZN_QUERY_ERROR],
+            "RequestEntityTooLargeException;Sender"
         );
     }
 

@@ -265,3 +265,58 @@ fn patterns_are_checked_the_way_java_reads_them() {
         ["code", "displayName", "printable", "qualifiedName", "roleArn", "text"]
     );
 }
+
+struct Items;
+
+impl no_target_prefix::NoTargetPrefix for Items {
+    async fn put_item(
+        &self,
+        _input: no_target_prefix::types::PutItemRequest,
+    ) -> Result<no_target_prefix::types::PutItemResponse, no_target_prefix::error::PutItemError> {
+        panic!("a router without a target prefix never calls its handler")
+    }
+}
+
+#[test]
+fn without_a_target_prefix_the_client_sends_nothing_and_says_why() {
+    use no_target_prefix::runtime::{Config, ErrorKind, InMemoryTransport};
+    use no_target_prefix::types::{Item, PutItemRequest};
+    let transport = InMemoryTransport::canned(200, "{}").recording();
+    let client = no_target_prefix::Client::new(
+        Config::builder().transport(transport.clone()).region("us-east-1").build(),
+    );
+    let error = ready(client.put_item(PutItemRequest::new(Item::new("n"))))
+        .expect_err("no call can be made");
+    // The operation models no errors, so its error enum has only this variant.
+    let no_target_prefix::error::PutItemError::Unhandled(unhandled) = &error;
+    assert_eq!(unhandled.kind(), ErrorKind::Request);
+    assert_eq!(
+        error.to_string(),
+        "invalid request: `PutItem` cannot be called: the service model declares no target prefix \
+         (metadata `targetPrefix`), which the `X-Amz-Target` header needs; no request was sent"
+    );
+    assert!(transport.requests().is_empty());
+}
+
+#[test]
+fn without_a_target_prefix_the_router_knows_no_operation() {
+    use no_target_prefix::runtime::{http, Bytes, HttpService};
+    let router = no_target_prefix::Router::new(Items);
+    for target in ["PutItem", ".PutItem", "NoTargetPrefix.PutItem", ""] {
+        let request = http::Request::builder()
+            .method("POST")
+            .uri("/")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .body(Bytes::from(r#"{"Item": {"Name": "n"}}"#))
+            .unwrap();
+        let response = ready(router.handle(request));
+        let body: Value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+        assert_eq!(
+            (response.status().as_u16(), body["__type"].as_str()),
+            (400, Some("UnknownOperationException")),
+            "target `{target}`: {body}"
+        );
+        assert!(router.operation_meta(target).is_none(), "target `{target}`");
+    }
+}

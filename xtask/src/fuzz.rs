@@ -257,9 +257,14 @@ fn error_code_and_status(service: &ir::Service, name: &str) -> (String, u16) {
 fn router_seeds(root: &Path) -> Result<Vec<Seed>> {
     let service = cognito(root)?;
     let content_type = service.metadata.protocol.content_type();
+    let prefix = service
+        .metadata
+        .target_prefix
+        .as_deref()
+        .context("the Cognito Identity model has no target prefix")?;
     let mut seeds = Vec::new();
     for op in sorted_operations(&service) {
-        let target = format!("{}.{}", service.metadata.target_prefix, op.name);
+        let target = format!("{prefix}.{}", op.name);
         let headers = vec![
             (
                 "Host".to_owned(),

@@ -103,12 +103,13 @@ fn lower_metadata(m: &raw::Metadata, p: &mut Problems) -> Metadata {
         full_name,
         api_version: m.api_version.clone().unwrap_or_default(),
         protocol,
-        // A missing target prefix stays empty here and is reported by validation, which
-        // checks the same fact for every format.
-        target_prefix: m.target_prefix.clone().unwrap_or_default(),
+        // A missing target prefix stays missing: only sending a request needs one.
+        target_prefix: m.target_prefix.clone(),
         signing_name,
         endpoint_prefix,
         auth,
+        // botocore marks the service by the key alone, as `"awsQueryCompatible": {}`.
+        query_compatible: m.aws_query_compatible.is_some(),
     }
 }
 
@@ -231,7 +232,9 @@ fn lower_kind(name: &str, s: &raw::Shape, p: &mut Problems) -> Option<ShapeKind>
                 sparse: false,
             }
         }
-        "string" => match &s.enum_values {
+        // `character` is a legacy botocore type for a one-character string; botocore reads
+        // and writes it as a string, and so does the IR (no length is implied or checked).
+        "string" | "character" => match &s.enum_values {
             Some(values) => ShapeKind::Enum(
                 values
                     .iter()
@@ -424,10 +427,14 @@ fn lower_error_trait(name: &str, s: &raw::Shape) -> Option<ErrorTrait> {
         return None;
     }
     let info = s.error.as_ref();
-    let fault = if s.fault || info.and_then(|i| i.sender_fault) == Some(false) {
-        Fault::Server
-    } else {
-        Fault::Client
+    // `fault` marks a server error and `senderFault` says whose fault an error with awsQuery
+    // data is. botocore leaves `senderFault` out of server errors' awsQuery data (CloudWatch's
+    // `InternalServiceFault` has only a code and status 500), so then a 5xx status decides.
+    let status = info.and_then(|i| i.http_status_code);
+    let fault = match (s.fault, info.and_then(|i| i.sender_fault), status) {
+        (true, _, _) | (false, Some(false), _) => Fault::Server,
+        (false, None, Some(status)) if status >= 500 => Fault::Server,
+        _ => Fault::Client,
     };
     let default_status = match fault {
         Fault::Client => 400,
@@ -435,9 +442,7 @@ fn lower_error_trait(name: &str, s: &raw::Shape) -> Option<ErrorTrait> {
     };
     Some(ErrorTrait {
         fault,
-        http_status: info
-            .and_then(|i| i.http_status_code)
-            .unwrap_or(default_status),
+        http_status: status.unwrap_or(default_status),
         code: name.to_owned(),
         query_code: info.and_then(|i| i.code.clone()),
         retryable: s.retryable.as_ref().map(|r| Retryable {
@@ -679,6 +684,20 @@ mod tests {
             (i.min_value, i.max_value, i.max_length),
             (Some(0.0), Some(5.0), None)
         );
+    }
+
+    #[test]
+    fn legacy_character_shapes_are_strings_and_the_target_prefix_may_be_missing() {
+        let svc = lower(files(
+            r#"{"metadata": {"protocol": "json"}, "shapes": {
+                "C": {"type": "character"},
+                "E": {"type": "character", "enum": ["a", "b"]}
+            }}"#,
+        ))
+        .expect("valid model");
+        assert_eq!(svc.shapes["C"].kind, ShapeKind::String);
+        assert!(matches!(&svc.shapes["E"].kind, ShapeKind::Enum(values) if values.len() == 2));
+        assert_eq!(svc.metadata.target_prefix, None);
     }
 
     #[test]

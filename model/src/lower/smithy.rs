@@ -695,10 +695,11 @@ fn lower_metadata(service_id: &str, s: &raw::Shape, p: &mut Problems) -> Metadat
         api_version: s.version.clone().unwrap_or_default(),
         protocol: protocol(t, &shape_name, p),
         // awsJson's X-Amz-Target prefix is the service shape's name.
-        target_prefix: shape_name,
+        target_prefix: Some(shape_name),
         signing_name: sigv4_name.unwrap_or_else(|| endpoint_prefix.clone()),
         endpoint_prefix,
         auth,
+        query_compatible: t.contains_key("aws.protocols#awsQueryCompatible"),
     }
 }
 

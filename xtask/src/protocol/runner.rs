@@ -4,11 +4,19 @@
 //! The case functions build inputs and expected outputs as Rust values through
 //! `codegen::literal`, so they use the generated crate's own types and names; the checks
 //! themselves live in `support.rs`, copied into every runner. Nothing here runs a case.
+//!
+//! A suite whose model has no target prefix gets a client that refuses every call before
+//! sending (nothing can name the operation in `X-Amz-Target`). Its output and error cases
+//! test only how a response is read, so they call the client's core (`ClientCore::invoke`,
+//! what every generated client method hands its input to) with the generated crate's own
+//! operation facts, and read the response with the same code a client would. Its input cases
+//! still go through the client, and fail with its error.
 
 use std::path::PathBuf;
 
-use codegen::krate::Root;
+use codegen::krate::{Cx, Root};
 use codegen::literal::Literals;
+use codegen::names::Names;
 use model::ir;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -40,6 +48,12 @@ pub fn runner_crate(
 ) -> Result<(Files, Vec<(usize, String)>), String> {
     let (lib_package, lib_name, lib_dir) = lib;
     let literals = Literals::new(service, options, Root::Extern(lib_name.to_owned()));
+    let cx = Cx {
+        service,
+        names: Names::new(service),
+        opts: options,
+        root: Root::Extern(lib_name.to_owned()),
+    };
     let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     let mut functions = Vec::new();
     let mut entries = Vec::new();
@@ -49,7 +63,7 @@ pub fn runner_crate(
             unbuilt.push((index, reason.clone()));
             continue;
         }
-        match case_fn(&literals, service, case, endpoint) {
+        match case_fn(&literals, &cx, case, endpoint) {
             Ok(body) => {
                 let f = format_ident!("case_{index}");
                 let id = &case.id;
@@ -95,12 +109,8 @@ pub fn runner_crate(
 }
 
 /// The body of one case's function.
-fn case_fn(
-    literals: &Literals<'_>,
-    service: &ir::Service,
-    case: &Case,
-    endpoint: &str,
-) -> Prepared {
+fn case_fn(literals: &Literals<'_>, cx: &Cx<'_>, case: &Case, endpoint: &str) -> Prepared {
+    let service = cx.service;
     let op_name = case.operation()?;
     let op = service
         .operations
@@ -114,7 +124,24 @@ fn case_fn(
         .unwrap_or(Value::Object(Default::default()));
     let input = literals.input(op, &params)?;
     let krate = literals.crate_path();
-    let client = quote!(#krate::Client::new(support::config(transport.clone(), #endpoint)));
+    let config = quote!(support::config(transport.clone(), #endpoint));
+    let client = quote!(#krate::Client::new(#config));
+    // How an output or error case calls the operation: through the client, or through its
+    // core when the client cannot send (see the module docs).
+    let (caller, call) = match &service.metadata.target_prefix {
+        Some(_) => (client.clone(), quote!(client.#f(input))),
+        None => {
+            let (meta, output, error) = (
+                cx.op_meta_path(op),
+                cx.output_path(op),
+                cx.op_error_path(op),
+            );
+            (
+                quote!(::aws_json_runtime::ClientCore::new(&#krate::operation::SERVICE, #config)),
+                quote!(client.invoke::<_, #output, #error>(&#meta, &input)),
+            )
+        }
+    };
     match case.kind()? {
         CaseKind::Input => {
             let expected = text(case.serialized.as_ref())?;
@@ -137,9 +164,9 @@ fn case_fn(
             let expected = literals.output(op, &result)?;
             Ok(quote! {
                 let transport = support::response_transport(#response);
-                let client = #client;
+                let client = #caller;
                 let input = #input;
-                match support::block_on(client.#f(input)) {
+                match support::block_on(#call) {
                     Ok(output) => support::same("output", &output, &#expected),
                     Err(e) => Err(format!("expected an output, got the error {e:?}")),
                 }
@@ -175,9 +202,9 @@ fn case_fn(
             };
             Ok(quote! {
                 let transport = support::response_transport(#response);
-                let client = #client;
+                let client = #caller;
                 let input = #input;
-                match support::block_on(client.#f(input)) {
+                match support::block_on(#call) {
                     Ok(output) => Err(format!("expected the error `{}`, got the output {output:?}", #code)),
                     Err(e) => {
                         support::check_error(e.code(), e.message(), #code, #message)?;

@@ -5,8 +5,12 @@
 //! (`given`). An input case has `params` and `serialized`; an output case has `response` and
 //! either `result` or `error`/`errorCode`/`errorMessage`. Only the format is decided here:
 //! reading a suite never runs anything.
+//!
+//! Older botocore suites give their cases no `id`; reading names each such case after its
+//! suite and its place in it (see [`name_cases`]), so every case has a name that is stable
+//! and unique within its file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -36,7 +40,9 @@ pub struct Suite {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Case {
-    /// The case's id, unique within its file.
+    /// The case's id, unique within its file: the suite's own, or one [`name_cases`] gives a
+    /// case that has none.
+    #[serde(default)]
     pub id: String,
     /// What the case checks.
     #[serde(default)]
@@ -107,16 +113,66 @@ impl Case {
     }
 }
 
-/// Reads a suite file.
+/// Reads a suite file, naming the cases that have no id.
 pub fn read_file(path: &Path) -> Result<Vec<Suite>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| {
+    let mut suites: Vec<Suite> = serde_json::from_str(&text).with_context(|| {
         format!(
             "{} is not a protocol test suite file (a JSON array of suites)",
             path.display()
         )
-    })
+    })?;
+    name_cases(&mut suites);
+    Ok(suites)
+}
+
+/// Gives every case without an id (or with an empty one) a name made of its suite's
+/// description and its index within the suite, counted from 0 as botocore's runner counts:
+/// `<description> #<case>`. When several suites of the file share a description (or have
+/// none), the suite's index is added: `<description> (suite <n>) #<case>`. Whitespace runs
+/// become one space, so a name stays on one line of a runner's report. A name that an
+/// explicit id of the file already uses gets ` (2)`, ` (3)`, ... appended. Cases with an id
+/// keep it.
+pub fn name_cases(suites: &mut [Suite]) {
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut descriptions: BTreeMap<String, usize> = BTreeMap::new();
+    for suite in suites.iter() {
+        *descriptions
+            .entry(one_line(&suite.description))
+            .or_default() += 1;
+    }
+    let mut taken: BTreeSet<String> = suites
+        .iter()
+        .flat_map(|s| &s.cases)
+        .filter(|c| !c.id.is_empty())
+        .map(|c| c.id.clone())
+        .collect();
+    for (suite_index, suite) in suites.iter_mut().enumerate() {
+        let description = one_line(&suite.description);
+        let shared = descriptions.get(&description).is_some_and(|&n| n > 1);
+        let base = if description.is_empty() {
+            format!("suite {suite_index}")
+        } else if shared {
+            format!("{description} (suite {suite_index})")
+        } else {
+            description
+        };
+        for (case_index, case) in suite.cases.iter_mut().enumerate() {
+            if !case.id.is_empty() {
+                continue;
+            }
+            let name = format!("{base} #{case_index}");
+            let mut unique = name.clone();
+            let mut n = 1;
+            while taken.contains(&unique) {
+                n += 1;
+                unique = format!("{name} ({n})");
+            }
+            taken.insert(unique.clone());
+            case.id = unique;
+        }
+    }
 }
 
 /// The botocore `service-2.json` text of a suite's model: its metadata with the identity
@@ -201,6 +257,65 @@ mod tests {
             .as_ref()
             .unwrap_err()
             .contains("does not check: forbidParams"));
+    }
+
+    fn suites(value: Value) -> Vec<Suite> {
+        let mut suites: Vec<Suite> = serde_json::from_value(value).unwrap();
+        name_cases(&mut suites);
+        suites
+    }
+
+    fn ids(suites: &[Suite]) -> Vec<&str> {
+        suites
+            .iter()
+            .flat_map(|s| &s.cases)
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn cases_without_ids_are_named_after_suite_and_index() {
+        let meta = serde_json::json!({"protocol": "json"});
+        let case = serde_json::json!({"given": {"name": "Op"}, "params": {}, "serialized": {}});
+        let with_id = serde_json::json!({"id": "kept", "given": {"name": "Op"}, "params": {}, "serialized": {}});
+        let named = suites(serde_json::json!([
+            {"description": "Scalar\n  members", "metadata": meta, "cases": [case, with_id, case]},
+            {"description": "Lists", "metadata": meta, "cases": [case]},
+            {"description": "Lists", "metadata": meta, "cases": [case, case]},
+            {"metadata": meta, "cases": [case]},
+        ]));
+        assert_eq!(
+            ids(&named),
+            [
+                "Scalar members #0",
+                "kept",
+                "Scalar members #2",
+                "Lists (suite 1) #0",
+                "Lists (suite 2) #0",
+                "Lists (suite 2) #1",
+                "suite 3 #0",
+            ]
+        );
+        // Reading the same suites again gives the same names.
+        let again = suites(serde_json::json!([
+            {"description": "Scalar members", "metadata": meta, "cases": [case, with_id, case]},
+        ]));
+        assert_eq!(
+            ids(&again),
+            ["Scalar members #0", "kept", "Scalar members #2"]
+        );
+    }
+
+    #[test]
+    fn a_generated_name_never_takes_an_explicit_id() {
+        let meta = serde_json::json!({"protocol": "json"});
+        let case = serde_json::json!({"given": {"name": "Op"}, "params": {}, "serialized": {}});
+        let clash = serde_json::json!({"id": "S #0", "given": {"name": "Op"}, "params": {}, "serialized": {}});
+        let named = suites(serde_json::json!([
+            {"description": "S", "metadata": meta, "cases": [case]},
+            {"description": "T", "metadata": meta, "cases": [clash]},
+        ]));
+        assert_eq!(ids(&named), ["S #0 (2)", "S #0"]);
     }
 
     #[test]

@@ -47,10 +47,16 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// The token the client fills into an unset idempotency-token member: pinned, as botocore's
+/// suites expect, so a case can compare the request body.
+pub const IDEMPOTENCY_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+
 /// A client configuration for one case: the given transport and endpoint, fixed test
-/// credentials for signed operations, no retries (a case sees exactly one exchange).
+/// credentials for signed operations, no retries (a case sees exactly one exchange), and the
+/// pinned idempotency token.
 pub fn config(transport: InMemoryTransport, endpoint: &str) -> Config {
     Config::builder()
+        .idempotency_token_provider(|| IDEMPOTENCY_TOKEN.to_owned())
         .region("us-east-1")
         .credentials(aws_json_runtime::credentials::Credentials::new(
             "AKIDEXAMPLE",
