@@ -5,7 +5,8 @@
 //! Fixtures are inline JSON strings so each test shows exactly what it feeds the reader.
 
 use model::ir::{
-    AuthScheme, Fault, Member, Pagination, Protocol, Retryable, Service, ShapeKind, TimestampFormat,
+    AuthScheme, Fault, HostSegment, Member, Pagination, Protocol, Retryable, Service, ShapeKind,
+    TimestampFormat,
 };
 use model::{BotocoreFiles, Source};
 
@@ -838,6 +839,53 @@ fn wrongly_typed_fields_name_their_shape_and_member() {
         text.contains("(at `shapes.ex#Pool.members.Id.target`)"),
         "{text}"
     );
+}
+
+#[test]
+fn the_passes_decide_host_prefix_segments_and_error_message_members() {
+    let text = with(
+        r#""Put": {"name": "Put", "input": {"shape": "PutIn"},
+             "endpoint": {"hostPrefix": "{Account}.data-{Zone}."}},
+           "Get": {"name": "Get", "endpoint": {"hostPrefix": "fixed."}}"#,
+        r#", "PutIn": {"type": "structure", "required": ["Account"], "members": {
+               "Account": {"shape": "Str"}, "Zone": {"shape": "Str"}}},
+             "Plain": {"type": "structure", "members": {"Message": {"shape": "Str"}},
+               "exception": true},
+             "Odd": {"type": "structure", "members": {"message": {"shape": "Num"},
+               "Message": {"shape": "Str"}}, "exception": true},
+             "Num": {"type": "integer"}"#,
+    );
+    let s = botocore(&text).unwrap_or_else(|e| panic!("the model loads:\n{e}"));
+    let op = |name: &str| s.operations.iter().find(|o| o.name == name).unwrap();
+    let member = |name: &str, required: bool| HostSegment::Member {
+        shape: "PutIn".to_owned(),
+        name: name.to_owned(),
+        required,
+    };
+    assert_eq!(
+        op("Put").host_segments,
+        [
+            member("Account", true),
+            HostSegment::Text(".data-".to_owned()),
+            member("Zone", false),
+            HostSegment::Text(".".to_owned()),
+        ]
+    );
+    assert_eq!(
+        op("Get").host_segments,
+        [HostSegment::Text("fixed.".to_owned())]
+    );
+    let message = |shape: &str| {
+        s.shapes[shape]
+            .error
+            .as_ref()
+            .unwrap()
+            .message_member
+            .clone()
+    };
+    assert_eq!(message("Plain").as_deref(), Some("Message"));
+    // The first message-named member decides; one that is not a string carries no message.
+    assert_eq!(message("Odd"), None);
 }
 
 #[test]

@@ -309,31 +309,30 @@ enum HostPrefix {
     Labeled(TokenStream),
 }
 
-/// The expression of an operation's host prefix (its endpoint trait), with each label read
-/// from the input member it names; an unset optional label is empty, which the runtime
-/// rejects before sending. Model validation has checked the template and its labels.
+/// The expression of an operation's host prefix (its endpoint trait), from the segments the
+/// model's passes decided: each member segment reads that input member; an unset optional
+/// one is empty, which the runtime rejects before sending.
 fn host_prefix(cx: &Cx<'_>, op: &ir::Operation) -> Option<HostPrefix> {
-    let template = op.host_prefix.as_deref()?;
-    let parts = ir::host_prefix_parts(template).ok()?;
-    let input = op.input.as_deref();
+    if op.host_segments.is_empty() {
+        return None;
+    }
     let mut format = String::new();
+    let mut fixed = String::new();
     let mut args = Vec::new();
-    for part in parts {
-        match part {
-            ir::HostPart::Text(text) => {
-                format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+    for segment in &op.host_segments {
+        match segment {
+            ir::HostSegment::Text(text) => {
+                fixed.push_str(text);
+                format.push_str(&text.replace('{', "{{").replace('}', "}}"));
             }
-            ir::HostPart::Label(label) => {
-                let input = input?;
-                let member = cx
-                    .shape(input)
-                    .kind
-                    .members()
-                    .into_iter()
-                    .find(|m| m.name == label)?;
-                let field = cx.names.field(input, &label);
+            ir::HostSegment::Member {
+                shape,
+                name,
+                required,
+            } => {
+                let field = cx.names.field(shape, name);
                 format.push_str("{}");
-                args.push(if member.required {
+                args.push(if *required {
                     quote!(input.#field)
                 } else {
                     quote!(input.#field.as_deref().unwrap_or_default())
@@ -342,7 +341,7 @@ fn host_prefix(cx: &Cx<'_>, op: &ir::Operation) -> Option<HostPrefix> {
         }
     }
     Some(if args.is_empty() {
-        HostPrefix::Fixed(template.to_owned())
+        HostPrefix::Fixed(fixed)
     } else {
         HostPrefix::Labeled(quote!(::std::format!(#format, #(#args),*)))
     })

@@ -63,15 +63,14 @@ pub fn meta_init(shape: &ir::Shape) -> Option<TokenStream> {
 }
 
 /// The member that carries an exception's message, if any.
-fn message_member(members: &[ir::Member]) -> Option<&ir::Member> {
-    members
-        .iter()
-        .find(|m| matches!(m.name.as_str(), "message" | "Message" | "errorMessage"))
-}
-
+/// `message()`'s body: the member the model's passes chose to carry the message, if any.
 fn message_expr(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
-    match message_member(members) {
-        Some(m) if matches!(cx.shape(&m.target).kind, ShapeKind::String) => {
+    let chosen = shape
+        .error
+        .as_ref()
+        .and_then(|e| e.message_member.as_deref());
+    match chosen.and_then(|name| members.iter().find(|m| m.name == name)) {
+        Some(m) => {
             let field = cx.names.field(&shape.name, &m.name);
             if m.required {
                 quote!(Some(self.#field.as_str()))
@@ -79,7 +78,7 @@ fn message_expr(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Token
                 quote!(self.#field.as_deref())
             }
         }
-        _ => quote!(None),
+        None => quote!(None),
     }
 }
 

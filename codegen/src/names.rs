@@ -880,6 +880,7 @@ mod tests {
                 code: name.to_owned(),
                 query_code: None,
                 retryable: None,
+                message_member: Some("message".to_owned()),
             }),
             ..shape(
                 name,
@@ -911,6 +912,7 @@ mod tests {
             unsigned: false,
             pagination: None,
             host_prefix: None,
+            host_segments: Vec::new(),
             request_compression: Vec::new(),
             idempotent: false,
         }

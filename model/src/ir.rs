@@ -131,6 +131,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Host prefix from the endpoint trait (`{Label}.data.`), with labels naming input members.
     pub host_prefix: Option<String>,
+    /// The host prefix as the client builds it, decided by [`crate::passes`]: text and input
+    /// members in order. Empty when the operation has none.
+    pub host_segments: Vec<HostSegment>,
     /// Content encodings the request body may be compressed with (e.g. `gzip`).
     pub request_compression: Vec<String>,
     /// True when the operation is idempotent.
@@ -145,6 +148,23 @@ pub enum HostPart {
     Text(String),
     /// `{Name}`: the value of the input member `Name`.
     Label(String),
+}
+
+/// A piece of a host prefix as the client builds it ([`Operation::host_segments`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum HostSegment {
+    /// Text copied as is, e.g. `data.`.
+    Text(String),
+    /// The value of an input member (a string), by its model name.
+    Member {
+        /// The input structure.
+        shape: ShapeName,
+        /// The member's model name.
+        name: String,
+        /// True when the member is required; an unset optional one is an empty label, which
+        /// the client rejects before sending.
+        required: bool,
+    },
 }
 
 /// Splits a host prefix template such as `{AccountId}.data.` into its parts; an unbalanced
@@ -417,6 +437,9 @@ pub struct ErrorTrait {
     pub query_code: Option<String>,
     /// Set when a client may retry the call.
     pub retryable: Option<Retryable>,
+    /// The member that carries the message (a string member named `message`, `Message` or
+    /// `errorMessage`), decided by [`crate::passes`].
+    pub message_member: Option<String>,
 }
 
 /// Whose fault an error is.

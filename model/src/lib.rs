@@ -10,6 +10,7 @@ pub mod customizations;
 pub mod error;
 pub mod ir;
 pub mod lower;
+pub mod passes;
 pub mod pattern;
 pub mod smithy;
 pub mod validate;
@@ -66,7 +67,7 @@ pub fn detect_format(file: Source<'_>) -> Result<Format, Errors> {
 /// pattern is checked).
 fn finish(mut service: ir::Service, file: &str) -> Result<ir::Service, Errors> {
     validate::validate(&service, file)?;
-    validate::passes(&mut service, file)?;
+    passes::run(&mut service, file)?;
     pattern::pass(&mut service);
     Ok(service)
 }

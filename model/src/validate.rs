@@ -1,17 +1,16 @@
-//! Validation of a lowered service, and the IR passes that decide facts for the code generator.
+//! Validation of a lowered service: nothing here changes the IR ([`crate::passes`] decides
+//! facts for the code generator once validation has passed).
 //!
 //! [`validate`] checks what both readers could get wrong or what a model can say wrongly
 //! (dangling references, operation inputs that are not structures, errors without the error
-//! trait, bad map keys, empty or duplicate enums, contradictory constraints, required cycles)
-//! and reports every problem at once. [`passes`] then decides member sensitivity (applying
-//! [`crate::customizations`]) and which members must be stored indirectly.
+//! trait, bad map keys, empty or duplicate enums, contradictory constraints, required cycles,
+//! host prefixes) and reports every problem at once.
 //!
-//! Neither reads raw model JSON: they work on the IR alone, so both formats are held to the
+//! It does not read raw model JSON: it works on the IR alone, so both formats are held to the
 //! same rules. Rust-name collisions are the code generator's concern, not this module's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::customizations;
 use crate::ir::{Operation, Service, Shape, ShapeKind};
 use crate::{Error, Errors};
 
@@ -44,16 +43,6 @@ pub fn validate(service: &Service, file: &str) -> Result<(), Errors> {
     }
     errors.extend(required_cycles(service, file));
     Errors::check(errors)
-}
-
-/// Runs the IR passes on a validated service: sensitivity (with customizations), then
-/// indirection.
-pub fn passes(service: &mut Service, file: &str) -> Result<(), Errors> {
-    let mut errors = sensitivity(service, file);
-    errors.extend(required_cycles(service, file));
-    Errors::check(errors)?;
-    indirection(service);
-    Ok(())
 }
 
 /// A short name for a shape kind, for messages.
@@ -282,7 +271,7 @@ fn required_edges(service: &Service) -> BTreeMap<&str, Vec<(&str, &str)>> {
 
 /// Cycles of required structure members: no value of such a structure can ever be built, since
 /// no list, map or optional member ends the chain. One error per cycle, naming its shapes.
-fn required_cycles(service: &Service, file: &str) -> Vec<Error> {
+pub(crate) fn required_cycles(service: &Service, file: &str) -> Vec<Error> {
     let edges = required_edges(service);
     let mut errors = Vec::new();
     let mut reported: BTreeSet<&str> = BTreeSet::new();
@@ -341,115 +330,6 @@ fn required_cycles(service: &Service, file: &str) -> Vec<Error> {
         }
     }
     errors
-}
-
-/// Sensitivity: a member is sensitive when its target shape is, or when a customization
-/// says so. List members and map keys and values are members too, so a map whose values
-/// target a sensitive shape has a sensitive value member.
-fn sensitivity(service: &mut Service, file: &str) -> Vec<Error> {
-    let mut errors = Vec::new();
-    let custom = customizations::for_service(&service.metadata.service_id);
-    let mut extra: BTreeSet<(&str, &str)> = BTreeSet::new();
-    if let Some(custom) = custom {
-        for m in custom.sensitive_members {
-            let exists = service
-                .shapes
-                .get(m.shape)
-                .is_some_and(|s| s.kind.members().iter().any(|x| x.name == m.member));
-            if exists {
-                extra.insert((m.shape, m.member));
-            } else {
-                errors.push(
-                    Error::new(
-                        file,
-                        format!(
-                            "the customizations for `{}` mark this member sensitive, but the model has no such member; update customizations.rs",
-                            custom.service_id
-                        ),
-                    )
-                    .shape(m.shape)
-                    .member(m.member),
-                );
-            }
-        }
-    }
-    let sensitive_shapes: BTreeSet<String> = service
-        .shapes
-        .values()
-        .filter(|s| s.sensitive)
-        .map(|s| s.name.clone())
-        .collect();
-    for (name, shape) in service.shapes.iter_mut() {
-        for m in shape.kind.members_mut() {
-            m.sensitive = sensitive_shapes.contains(&m.target)
-                || extra.contains(&(name.as_str(), m.name.as_str()));
-        }
-    }
-    errors
-}
-
-/// Indirection: marks the structure and union members that close a cycle of direct
-/// structure/union references. Lists and maps already store their elements on the heap, so
-/// only direct references count. The marked members are the back edges of a depth-first
-/// search that visits shapes in name order and members in declaration order, which breaks
-/// every cycle and is the same on every run.
-fn indirection(service: &mut Service) {
-    let is_aggregate = |s: &Shape| matches!(s.kind, ShapeKind::Structure(_) | ShapeKind::Union(_));
-    let aggregates: BTreeSet<&str> = service
-        .shapes
-        .values()
-        .filter(|s| is_aggregate(s))
-        .map(|s| s.name.as_str())
-        .collect();
-    // Outgoing edges: (member index, target) for members targeting a structure or union.
-    let edges: BTreeMap<&str, Vec<(usize, &str)>> = service
-        .shapes
-        .values()
-        .filter_map(|s| match &s.kind {
-            ShapeKind::Structure(ms) | ShapeKind::Union(ms) => Some((
-                s.name.as_str(),
-                ms.iter()
-                    .enumerate()
-                    .filter(|(_, m)| aggregates.contains(m.target.as_str()))
-                    .map(|(i, m)| (i, m.target.as_str()))
-                    .collect(),
-            )),
-            _ => None,
-        })
-        .collect();
-    let mut back_edges: BTreeSet<(String, usize)> = BTreeSet::new();
-    let mut done: BTreeSet<&str> = BTreeSet::new();
-    for &start in edges.keys() {
-        if done.contains(start) {
-            continue;
-        }
-        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
-        let mut on_path: BTreeSet<&str> = BTreeSet::from([start]);
-        while let Some(top) = path.last_mut() {
-            let (node, next) = *top;
-            let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
-            let Some(&(member, target)) = out.get(next) else {
-                on_path.remove(node);
-                done.insert(node);
-                path.pop();
-                continue;
-            };
-            top.1 += 1;
-            if on_path.contains(target) {
-                back_edges.insert((node.to_owned(), member));
-            } else if !done.contains(target) {
-                on_path.insert(target);
-                path.push((target, 0));
-            }
-        }
-    }
-    for (name, shape) in service.shapes.iter_mut() {
-        if let ShapeKind::Structure(ms) | ShapeKind::Union(ms) = &mut shape.kind {
-            for (i, m) in ms.iter_mut().enumerate() {
-                m.indirect = back_edges.contains(&(name.clone(), i));
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -523,7 +403,7 @@ mod tests {
             "Node",
             ShapeKind::Structure(vec![member("next", "Node", false)]),
         )]);
-        passes(&mut s, "f").expect("an optional self reference is fine");
+        crate::passes::run(&mut s, "f").expect("an optional self reference is fine");
         assert_eq!(indirect_members(&s), ["Node.next"]);
     }
 
@@ -533,7 +413,7 @@ mod tests {
             shape("A", ShapeKind::Structure(vec![member("b", "B", false)])),
             shape("B", ShapeKind::Structure(vec![member("a", "A", false)])),
         ]);
-        passes(&mut s, "f").expect("optional members break the cycle");
+        crate::passes::run(&mut s, "f").expect("optional members break the cycle");
         assert_eq!(indirect_members(&s), ["B.a"]);
     }
 

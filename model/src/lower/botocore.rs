@@ -178,6 +178,8 @@ fn lower_operation(key: &str, op: &raw::Operation, p: &mut Problems) -> Operatio
         unsigned,
         pagination: None,
         host_prefix: op.endpoint.as_ref().and_then(|e| e.host_prefix.clone()),
+        // Decided by the passes.
+        host_segments: Vec::new(),
         request_compression: op
             .requestcompression
             .as_ref()
@@ -448,6 +450,8 @@ fn lower_error_trait(name: &str, s: &raw::Shape) -> Option<ErrorTrait> {
         retryable: s.retryable.as_ref().map(|r| Retryable {
             throttling: r.throttling,
         }),
+        // Decided by the passes.
+        message_member: None,
     })
 }
 

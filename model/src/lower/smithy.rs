@@ -608,6 +608,8 @@ impl<'m> Cx<'m> {
             unsigned,
             pagination,
             host_prefix,
+            // Decided by the passes.
+            host_segments: Vec::new(),
             request_compression: request_compression.unwrap_or_default(),
             idempotent: t.contains_key("smithy.api#idempotent"),
         })
@@ -914,6 +916,8 @@ fn error_trait(name: &str, t: &BTreeMap<String, Value>) -> Result<Option<ErrorTr
         code: name.to_owned(),
         query_code: str_field(query, "code")?,
         retryable,
+        // Decided by the passes.
+        message_member: None,
     }))
 }
 
