@@ -9,7 +9,8 @@ use quote::quote;
 
 use crate::names::Names;
 use crate::{
-    client, docs, errors, format, mock, pagination, server, types, CodegenError, Files, Options,
+    client, docs, error, format, mock, operation, pagination, server, service, types, validate,
+    CodegenError, Files, Options,
 };
 
 /// What every emitter reads.
@@ -131,7 +132,7 @@ impl<'a> Cx<'a> {
 /// Generates every file of the crate.
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
     check_references(service)?;
-    types::check_pattern_decisions(service)?;
+    validate::check_pattern_decisions(service)?;
     let names = Names::with_lock(service, &opts.names_lock);
     let cx = Cx {
         service,
@@ -158,13 +159,13 @@ type Emitter = fn(&Cx<'_>) -> TokenStream;
 
 /// The emitter of each Rust file but `types.rs`, the largest first.
 const RUST_FILES: [(&str, Emitter); 9] = [
-    ("src/validate.rs", types::emit_validation),
-    ("src/error.rs", errors::emit),
+    ("src/validate.rs", validate::emit_validation),
+    ("src/error.rs", error::emit),
     ("src/server.rs", server::emit),
     ("src/mock.rs", mock::emit),
     ("src/client.rs", client::emit),
-    ("src/operation.rs", client::emit_operations),
-    ("src/service.rs", server::emit_trait),
+    ("src/operation.rs", operation::emit),
+    ("src/service.rs", service::emit),
     ("src/pagination.rs", pagination::emit),
     ("src/lib.rs", lib_rs),
 ];
@@ -307,7 +308,7 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         meta.protocol.json_version(),
     );
     let skipped = unsupported_docs(&cx.service.unsupported);
-    let unchecked = types::unchecked_patterns_docs(cx.service);
+    let unchecked = validate::unchecked_patterns_docs(cx.service);
     let text = format!("{intro}{skipped}{unchecked}{service_docs}")
         .trim_end()
         .to_owned();

@@ -7,16 +7,19 @@
 
 pub mod client;
 pub mod docs;
-pub mod errors;
+pub mod error;
 pub mod format;
 pub mod krate;
 pub mod literal;
 pub mod lock;
 pub mod mock;
 pub mod names;
+pub mod operation;
 pub mod pagination;
 pub mod server;
+pub mod service;
 pub mod types;
+pub mod validate;
 pub mod wire;
 
 use std::collections::BTreeMap;

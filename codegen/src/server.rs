@@ -1,5 +1,4 @@
-//! Emits the service trait (one async method per operation, implemented by the `Client`
-//! and by server handlers) and the `Router`, which serves a handler over HTTP: it picks the
+//! Emits the `Router`, which serves a handler of the service trait over HTTP: it picks the
 //! operation from `X-Amz-Target`, reads and checks the input, calls the handler and writes
 //! the output or error the way the service does.
 //!
@@ -17,38 +16,9 @@ use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::client::op_docs;
 use crate::docs;
 use crate::krate::Cx;
 use crate::wire::rt;
-
-/// The `service` module: the service trait.
-pub fn emit_trait(cx: &Cx<'_>) -> TokenStream {
-    let trait_name = cx.service_trait();
-    let full_name = &cx.service.metadata.full_name;
-    let methods = cx.service.operations.iter().map(|op| {
-        let f = cx.op_fn(op);
-        let input = cx.input_path(op);
-        let output = cx.output_path(op);
-        let error = cx.op_error_path(op);
-        let docs = op_docs(cx, op);
-        quote! {
-            #docs
-            fn #f(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send;
-        }
-    });
-    let doc = docs::attrs(&format!(
-        "{full_name} as a trait: one async method per operation.\n\n\
-         [`Client`](crate::Client) implements it by calling the service. Implement it yourself to serve the API with [`Router`](crate::Router), or to stand in for the service in tests of code that is generic over it.",
-    ));
-    quote! {
-        //! The service trait.
-        #doc
-        pub trait #trait_name: ::std::marker::Send + ::std::marker::Sync {
-            #(#methods)*
-        }
-    }
-}
 
 /// The `server` module: the router.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {

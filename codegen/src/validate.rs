@@ -1,0 +1,509 @@
+//! Emits the private `validate` module: `Validate` for every structure and union, checking
+//! the model's constraints (required, length, range, pattern, enum values) with one check
+//! function per constrained shape, and the documentation of patterns the crate cannot check.
+
+use std::collections::BTreeSet;
+
+use model::ir::{self, PatternCheck, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::krate::Cx;
+use crate::wire::{self, rt};
+use crate::CodegenError;
+
+/// The private `validate` module: `Validate` for every structure and union, and one check
+/// function per shape whose values carry constraints.
+pub fn emit_validation(cx: &Cx<'_>) -> TokenStream {
+    let rt = rt();
+    let mut items = Vec::new();
+    for shape in cx.service.shapes.values() {
+        match &shape.kind {
+            ShapeKind::Structure(members) => items.push(validate_struct(cx, shape, members)),
+            ShapeKind::Union(members) => items.push(validate_union(cx, shape, members)),
+            _ => {
+                if needs_check(cx, &shape.name) {
+                    items.push(check_fn(cx, shape));
+                }
+            }
+        }
+    }
+    for op in &cx.service.operations {
+        for (missing, ident) in [
+            (op.input.is_none(), cx.names.input_type(&op.name)),
+            (op.output.is_none(), cx.names.output_type(&op.name)),
+        ] {
+            if missing {
+                items.push(quote! {
+                    impl #rt::Validate for crate::types::#ident {
+                        fn validate(&self, _path: &#rt::validate::Path<'_>, _out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {}
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        //! Checks of every type against the model's constraints, used by the server router
+        //! and by clients that opt in to input validation.
+        #(#items)*
+    }
+}
+
+/// True when values of `shape` need any check of their own.
+fn needs_check(cx: &Cx<'_>, name: &str) -> bool {
+    let shape = cx.shape(name);
+    let c = &shape.constraints;
+    let constrained = c.min_length.is_some()
+        || c.max_length.is_some()
+        || c.min_value.is_some()
+        || c.max_value.is_some()
+        || pattern_value(c).is_some();
+    constrained
+        || match &shape.kind {
+            ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum(_) => true,
+            ShapeKind::List { member, .. } => needs_check(cx, &member.target),
+            ShapeKind::Map { key, value, .. } => {
+                needs_check(cx, &key.target) || needs_check(cx, &value.target)
+            }
+            _ => false,
+        }
+}
+
+/// The runtime `Pattern` that checks a shape's pattern, as decided when the model was read:
+/// `None` when the shape has no pattern or the pattern is not checked.
+fn pattern_value(c: &ir::Constraints) -> Option<TokenStream> {
+    let rt = rt();
+    let source = c.pattern.as_deref()?;
+    match c.pattern_check.as_ref()? {
+        PatternCheck::Lite { regex } if regex == source => {
+            Some(quote!(#rt::validate::Pattern::new(#source)))
+        }
+        PatternCheck::Lite { regex } => {
+            Some(quote!(#rt::validate::Pattern::translated(#source, #regex)))
+        }
+        PatternCheck::Unicode { regex } => {
+            Some(quote!(#rt::validate::Pattern::unicode(#source, #regex)))
+        }
+        PatternCheck::Unenforced { .. } => None,
+    }
+}
+
+/// Makes sure every pattern carries its decision, so that none is dropped unnoticed.
+/// `model::load_*` decides them all; an IR built another way may not.
+pub fn check_pattern_decisions(service: &ir::Service) -> Result<(), CodegenError> {
+    let undecided: Vec<&str> = service
+        .shapes
+        .values()
+        .filter(|s| s.constraints.pattern.is_some() && s.constraints.pattern_check.is_none())
+        .map(|s| s.name.as_str())
+        .collect();
+    if undecided.is_empty() {
+        return Ok(());
+    }
+    Err(CodegenError::Unsupported(format!(
+        "the patterns of {} carry no decision on how to check them; load models with `model::load_*`, which decides them",
+        undecided.join(", ")
+    )))
+}
+
+/// A Markdown code span holding `text`, whatever backticks it contains; control characters
+/// are written as escapes so the span stays on one line.
+fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The doc paragraphs saying which patterns the values of `target` (and of its list
+/// elements and map keys and values) have but this crate does not check; empty when none.
+pub(crate) fn unchecked_pattern_notes(cx: &Cx<'_>, target: &str) -> String {
+    let mut notes = String::new();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![target];
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let shape = cx.shape(name);
+        match &shape.kind {
+            ShapeKind::String => {
+                let c = &shape.constraints;
+                if let (Some(p), Some(PatternCheck::Unenforced { reason })) =
+                    (&c.pattern, &c.pattern_check)
+                {
+                    notes.push_str(&format!(
+                        "\n\nThe pattern {} is not checked here: {reason}.",
+                        code_span(p)
+                    ));
+                }
+            }
+            ShapeKind::List { member, .. } => todo.push(&member.target),
+            ShapeKind::Map { key, value, .. } => {
+                todo.push(&value.target);
+                todo.push(&key.target);
+            }
+            _ => {}
+        }
+    }
+    notes
+}
+
+/// The paragraph of the crate docs that lists the model's patterns this crate does not
+/// check, each with its shape and the reason; empty when every pattern is checked.
+pub fn unchecked_patterns_docs(service: &ir::Service) -> String {
+    let unchecked = model::pattern::unchecked(service);
+    if unchecked.is_empty() {
+        return String::new();
+    }
+    let items: String = unchecked
+        .iter()
+        .map(|u| {
+            format!(
+                "- `{}`: {} ({})\n",
+                u.shape,
+                code_span(&u.pattern),
+                u.reason
+            )
+        })
+        .collect();
+    format!("Patterns of the model that this crate does not check (values are sent and accepted without them):\n\n{items}\n")
+}
+
+fn check_fn_ident(cx: &Cx<'_>, name: &str) -> Ident {
+    format_ident!("check_{}", cx.names.shape_fn(name))
+}
+
+/// The call that checks one value of `target` at `path` (`value` is a reference).
+fn check_call(
+    cx: &Cx<'_>,
+    target: &str,
+    value: TokenStream,
+    path: TokenStream,
+    sensitive: bool,
+) -> Option<TokenStream> {
+    if !needs_check(cx, target) {
+        return None;
+    }
+    let rt = rt();
+    Some(match &cx.shape(target).kind {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => {
+            quote! { #rt::Validate::validate(#value, #path, out); }
+        }
+        _ => {
+            let f = check_fn_ident(cx, target);
+            quote! { #f(#value, #path, #sensitive, out); }
+        }
+    })
+}
+
+fn validate_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.type_path(&shape.name);
+    let checks: Vec<TokenStream> = members
+        .iter()
+        .filter_map(|m| {
+            let name = cx.names.field(&shape.name, &m.name);
+            let wire = &m.name;
+            let path = quote!(&path.member(#wire));
+            let sensitive = m.sensitive;
+            if m.required {
+                check_call(cx, &m.target, quote!(&self.#name), path, sensitive)
+            } else {
+                let call = check_call(cx, &m.target, quote!(v), path, sensitive)?;
+                Some(quote! { if let Some(v) = &self.#name { #call } })
+            }
+        })
+        .collect();
+    let (path_arg, out_arg) = if checks.is_empty() {
+        (quote!(_path), quote!(_out))
+    } else {
+        (quote!(path), quote!(out))
+    };
+    quote! {
+        impl #rt::Validate for #ident {
+            fn validate(&self, #path_arg: &#rt::validate::Path<'_>, #out_arg: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {
+    let rt = rt();
+    let ident = cx.type_path(&shape.name);
+    let arms = members.iter().map(|m| {
+        let variant = cx.names.union_variant(&shape.name, &m.name);
+        let wire = &m.name;
+        let call = check_call(
+            cx,
+            &m.target,
+            quote!(v),
+            quote!(&path.member(#wire)),
+            m.sensitive,
+        );
+        match call {
+            Some(call) => quote! { Self::#variant(v) => { #call } },
+            None => quote! { Self::#variant(_) => {} },
+        }
+    });
+    quote! {
+        impl #rt::Validate for #ident {
+            #[allow(unused_variables)]
+            fn validate(&self, path: &#rt::validate::Path<'_>, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(name) => #rt::validate::unknown_union_member(path, name, out),
+                }
+            }
+        }
+    }
+}
+
+/// A check function for a non-structure shape: its own constraints, then its elements'.
+fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
+    let rt = rt();
+    let f = check_fn_ident(cx, &shape.name);
+    let ty = wire::value_type(cx, &shape.name);
+    let c = &shape.constraints;
+    let (min_len, max_len) = (
+        wire::option(c.min_length.map(proc_macro2::Literal::u64_unsuffixed)),
+        wire::option(c.max_length.map(proc_macro2::Literal::u64_unsuffixed)),
+    );
+    let has_len = c.min_length.is_some() || c.max_length.is_some();
+    let has_range = c.min_value.is_some() || c.max_value.is_some();
+    let mut body = Vec::new();
+    match &shape.kind {
+        ShapeKind::String => {
+            if has_len {
+                body.push(
+                    quote! { #rt::validate::str_length(path, value, #min_len, #max_len, out); },
+                );
+            }
+            if let Some(p) = pattern_value(c) {
+                body.push(quote! {
+                    static PATTERN: #rt::validate::Pattern = #p;
+                    #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
+                });
+            }
+        }
+        ShapeKind::Enum(_) => {
+            body.push(quote! {
+                if value.is_unknown() {
+                    #rt::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
+                }
+            });
+        }
+        ShapeKind::Blob if has_len => {
+            body.push(
+                quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+            );
+        }
+        ShapeKind::List { member, sparse } => {
+            // A list that broke its length limit is reported once; its elements are not
+            // checked one by one, so a huge list costs one violation.
+            if has_len {
+                body.push(
+                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                );
+            }
+            let each = if *sparse {
+                check_call(
+                    cx,
+                    &member.target,
+                    quote!(v),
+                    quote!(&path.index(i)),
+                    member.sensitive,
+                )
+                .map(|call| quote! { if let Some(v) = v { #call } })
+            } else {
+                check_call(
+                    cx,
+                    &member.target,
+                    quote!(v),
+                    quote!(&path.index(i)),
+                    member.sensitive,
+                )
+            };
+            if let Some(each) = each {
+                let each_element = quote! {
+                    for (i, v) in value.iter().enumerate() {
+                        if #rt::validate::is_full(out) { break; }
+                        #each
+                    }
+                };
+                body.push(within_limit(has_len, each_element));
+            }
+        }
+        ShapeKind::Map {
+            key,
+            value: val,
+            sparse,
+        } => {
+            if has_len {
+                body.push(
+                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
+                );
+            }
+            // Keys are reported at the map's own path, values at the key's path.
+            let key_check = check_call(cx, &key.target, quote!(k), quote!(path), key.sensitive);
+            let val_check = if *sparse {
+                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
+                    .map(|call| quote! { if let Some(v) = v { #call } })
+            } else {
+                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
+            };
+            if key_check.is_some() || val_check.is_some() {
+                let key_bind = val_check
+                    .is_some()
+                    .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
+                let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
+                let each_entry = quote! {
+                    for (k, v) in #rt::validate::entries_in_key_order(value) {
+                        if #rt::validate::is_full(out) { break; }
+                        #key_bind
+                        #value_bind
+                        #key_check
+                        #val_check
+                    }
+                };
+                body.push(within_limit(has_len, each_entry));
+            }
+        }
+        ShapeKind::Byte
+        | ShapeKind::Short
+        | ShapeKind::Integer
+        | ShapeKind::Long
+        | ShapeKind::Float
+        | ShapeKind::Double
+        | ShapeKind::BigInteger
+        | ShapeKind::BigDecimal
+            if has_range =>
+        {
+            let (min, max) = (
+                wire::option(c.min_value.map(proc_macro2::Literal::f64_unsuffixed)),
+                wire::option(c.max_value.map(proc_macro2::Literal::f64_unsuffixed)),
+            );
+            let value = match &shape.kind {
+                ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
+                _ => quote!(*value as f64),
+            };
+            body.push(quote! { #rt::validate::range(path, #value, #min, #max, out); });
+        }
+        _ => {}
+    }
+    quote! {
+        #[allow(unused_variables, clippy::ptr_arg)]
+        fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+            #(#body)*
+        }
+    }
+}
+
+/// `checks`, run only when the collection kept its length limit (`within`, bound by the
+/// length check) if it has one.
+fn within_limit(has_len: bool, checks: TokenStream) -> TokenStream {
+    if has_len {
+        quote! { if within { #checks } }
+    } else {
+        checks
+    }
+}
+
+fn path_of_key() -> TokenStream {
+    quote!(&path.key(key_text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_any_pattern_text() {
+        assert_eq!(code_span(r"^\d+$"), r"`^\d+$`");
+        assert_eq!(code_span("[!-`]"), "``[!-`]``");
+        assert_eq!(code_span("`a``"), "``` `a`` ```");
+        assert_eq!(code_span("a\nb"), r"`a\u{a}b`");
+    }
+
+    #[test]
+    fn each_decision_picks_its_pattern_constructor() {
+        let constraints = |pattern: &str, check: Option<PatternCheck>| ir::Constraints {
+            pattern: Some(pattern.to_owned()),
+            pattern_check: check,
+            ..ir::Constraints::default()
+        };
+        let text = |c: &ir::Constraints| pattern_value(c).map(|t| t.to_string());
+        let same = constraints(
+            "^a$",
+            Some(PatternCheck::Lite {
+                regex: "^a$".to_owned(),
+            }),
+        );
+        assert!(text(&same).is_some_and(|t| t.contains("Pattern :: new (\"^a$\")")));
+        let translated = constraints(
+            r"^\p{Print}$",
+            Some(PatternCheck::Lite {
+                regex: "^[[:print:]]$".to_owned(),
+            }),
+        );
+        assert!(text(&translated).is_some_and(|t| t.contains("Pattern :: translated")));
+        let unicode = constraints(
+            r"^\p{L}$",
+            Some(PatternCheck::Unicode {
+                regex: r"^\p{L}$".to_owned(),
+            }),
+        );
+        assert!(text(&unicode).is_some_and(|t| t.contains("Pattern :: unicode")));
+        let unenforced = constraints(
+            "^(?!a)$",
+            Some(PatternCheck::Unenforced {
+                reason: "look-ahead".to_owned(),
+            }),
+        );
+        assert_eq!(text(&unenforced), None);
+        assert_eq!(text(&constraints("^a$", None)), None);
+    }
+
+    #[test]
+    fn an_undecided_pattern_is_an_error_not_a_silent_skip() {
+        let text = r#"{"metadata": {"protocol": "json", "apiVersion": "1", "targetPrefix": "T",
+            "jsonVersion": "1.0", "serviceFullName": "S", "serviceId": "S",
+            "signatureVersion": "v4", "signingName": "s", "endpointPrefix": "s"},
+          "operations": {}, "shapes": {"Code": {"type": "string", "pattern": "[a-z]+"}}}"#;
+        let files = model::BotocoreFiles {
+            service: model::Source {
+                name: "service-2.json",
+                text,
+            },
+            paginators: None,
+            endpoint_rules: None,
+        };
+        let mut service = model::load_botocore(files).expect("the model loads");
+        assert!(check_pattern_decisions(&service).is_ok());
+        if let Some(code) = service.shapes.get_mut("Code") {
+            code.constraints.pattern_check = None;
+        }
+        let err = check_pattern_decisions(&service).expect_err("undecided");
+        assert!(err.to_string().contains("patterns of Code"), "{err}");
+    }
+}
