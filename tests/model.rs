@@ -5,8 +5,8 @@
 //! Fixtures are inline JSON strings so each test shows exactly what it feeds the reader.
 
 use model::ir::{
-    AuthScheme, Fault, HostSegment, Member, Pagination, Protocol, Retryable, Service, ShapeKind,
-    TimestampFormat,
+    AuthScheme, Fault, HostSegment, Member, PageItems, PagesHelper, Pagination, Protocol,
+    Retryable, Service, ShapeKind, TimestampFormat,
 };
 use model::{BotocoreFiles, Source};
 
@@ -293,6 +293,17 @@ fn cognito_identity_list_identity_pools_is_paginated() {
                 output_token: "NextToken".into(),
                 page_size: Some("MaxResults".into()),
                 items: Some("IdentityPools".into()),
+                // Both tokens are optional top-level strings, and the items a direct list.
+                helper: Some(PagesHelper {
+                    input: "ListIdentityPoolsInput".into(),
+                    output: "ListIdentityPoolsResponse".into(),
+                    items: Some(PageItems {
+                        member: "IdentityPools".into(),
+                        element: "IdentityPoolShortDescription".into(),
+                        sparse: false,
+                        required: false,
+                    }),
+                }),
             })
         );
         let paginated = s
@@ -886,6 +897,53 @@ fn the_passes_decide_host_prefix_segments_and_error_message_members() {
     assert_eq!(message("Plain").as_deref(), Some("Message"));
     // The first message-named member decides; one that is not a string carries no message.
     assert_eq!(message("Odd"), None);
+}
+
+#[test]
+fn only_top_level_optional_string_tokens_get_a_pages_helper() {
+    let text = with(
+        r#""Ok": {"name": "Ok", "input": {"shape": "In"}, "output": {"shape": "Out"}},
+           "Nested": {"name": "Nested", "input": {"shape": "In"}, "output": {"shape": "Out"}},
+           "Required": {"name": "Required", "input": {"shape": "ReqIn"}, "output": {"shape": "Out"}}"#,
+        r#", "In": {"type": "structure", "members": {"Token": {"shape": "Str"}}},
+             "ReqIn": {"type": "structure", "required": ["Token"],
+               "members": {"Token": {"shape": "Str"}}},
+             "Out": {"type": "structure", "members": {"Next": {"shape": "Str"},
+               "Items": {"shape": "Strs"}}},
+             "Strs": {"type": "list", "member": {"shape": "Str"}}"#,
+    );
+    let paginators = r#"{"pagination": {
+        "Ok": {"input_token": "Token", "output_token": "Next", "result_key": "Items"},
+        "Nested": {"input_token": "Token", "output_token": "Next", "result_key": "Page.Items"},
+        "Required": {"input_token": "Token", "output_token": "Next"}}}"#;
+    let s = model::load_botocore(BotocoreFiles {
+        service: Source {
+            name: "fixture/service-2.json",
+            text: &text,
+        },
+        paginators: Some(Source {
+            name: "fixture/paginators-1.json",
+            text: paginators,
+        }),
+        endpoint_rules: None,
+    })
+    .unwrap_or_else(|e| panic!("the model loads:\n{e}"));
+    let helper = |name: &str| {
+        let op = s.operations.iter().find(|o| o.name == name).unwrap();
+        op.pagination.as_ref().unwrap().helper.clone()
+    };
+    let ok = helper("Ok").expect("optional string tokens get a helper");
+    assert_eq!(ok.items.map(|i| i.member).as_deref(), Some("Items"));
+    assert_eq!(
+        helper("Nested").expect("the tokens qualify").items,
+        None,
+        "a nested result path is not followed"
+    );
+    assert_eq!(
+        helper("Required"),
+        None,
+        "a required input token gets no helper"
+    );
 }
 
 #[test]

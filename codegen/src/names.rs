@@ -1291,6 +1291,7 @@ mod tests {
                 output_token: "NextToken".to_owned(),
                 page_size: None,
                 items: None,
+                helper: None,
             });
         }
         let names = names_of(&model);

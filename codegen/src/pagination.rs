@@ -4,9 +4,8 @@
 //! The generated pages type is thin wiring around the runtime's `paginate::Pages`: a closure
 //! that calls the operation with a given token, and a function that reads the next token from
 //! an output. Following tokens, ending, and the guard against a repeated token are the
-//! runtime's. An operation gets a pages type when its tokens are top-level optional string
-//! members of its input and output; other forms keep their pagination metadata only. It also
-//! gets an items stream when its result key is a top-level list member of the output.
+//! runtime's. An operation gets a pages type when the model's passes gave it a pages helper
+//! (`ir::Pagination::helper`), and an items stream when the helper names the items.
 
 use model::ir;
 use proc_macro2::{Ident, TokenStream};
@@ -34,58 +33,27 @@ struct ItemsOf {
     required: bool,
 }
 
+/// The facts of an operation's pages type, from the pages helper the model's passes decided.
 fn paged_op<'a>(cx: &Cx<'a>, op: &'a ir::Operation) -> Option<PagedOp<'a>> {
     let p = op.pagination.as_ref()?;
-    let output = op.output.as_deref()?;
-    let token_member = |shape: &str, member: &str| -> Option<Ident> {
-        let m = structure_member(cx, shape, member)?;
-        let is_string = matches!(cx.shape(&m.target).kind, ir::ShapeKind::String);
-        (is_string && !m.required).then(|| cx.names.field(shape, member))
-    };
+    let helper = p.helper.as_ref()?;
     Some(PagedOp {
         op,
-        input_token: token_member(op.input.as_deref()?, &p.input_token)?,
-        output_token: token_member(output, &p.output_token)?,
-        items: p
-            .items
-            .as_deref()
-            .and_then(|member| items_of(cx, output, member)),
-    })
-}
-
-/// A member of a structure shape, by model name.
-fn structure_member<'a>(cx: &Cx<'a>, shape: &str, member: &str) -> Option<&'a ir::Member> {
-    let ir::ShapeKind::Structure(members) = &cx.shape(shape).kind else {
-        return None;
-    };
-    members.iter().find(|m| m.name == member)
-}
-
-/// The items member of an output, when it is a plain (not boxed) list; a dotted path names a
-/// nested member, which the items stream does not follow.
-fn items_of(cx: &Cx<'_>, output: &str, member: &str) -> Option<ItemsOf> {
-    let m = structure_member(cx, output, member)?;
-    let ir::ShapeKind::List {
-        member: element,
-        sparse,
-    } = &cx.shape(&m.target).kind
-    else {
-        return None;
-    };
-    if m.indirect {
-        return None;
-    }
-    let value = wire::value_type(cx, &element.target);
-    let item = if *sparse {
-        quote!(::std::option::Option<#value>)
-    } else {
-        value
-    };
-    Some(ItemsOf {
-        member: member.to_owned(),
-        field: cx.names.field(output, member),
-        item,
-        required: m.required,
+        input_token: cx.names.field(&helper.input, &p.input_token),
+        output_token: cx.names.field(&helper.output, &p.output_token),
+        items: helper.items.as_ref().map(|items| {
+            let value = wire::value_type(cx, &items.element);
+            ItemsOf {
+                member: items.member.clone(),
+                field: cx.names.field(&helper.output, &items.member),
+                item: if items.sparse {
+                    quote!(::std::option::Option<#value>)
+                } else {
+                    value
+                },
+                required: items.required,
+            }
+        }),
     })
 }
 

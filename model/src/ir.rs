@@ -214,6 +214,35 @@ pub struct Pagination {
     pub page_size: Option<String>,
     /// Output member (or dotted path) holding the items of a page, if any.
     pub items: Option<String>,
+    /// The pages helper a client offers, decided by [`crate::passes`]; `None` when the
+    /// tokens are not top-level optional string members of the input and output (the
+    /// metadata above is then all there is).
+    pub helper: Option<PagesHelper>,
+}
+
+/// What a client's pages helper follows: the token members, and the items of a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PagesHelper {
+    /// The input structure.
+    pub input: ShapeName,
+    /// The output structure.
+    pub output: ShapeName,
+    /// The items of a page: a top-level, directly stored list member of the output; `None`
+    /// when the model names none or names a nested path.
+    pub items: Option<PageItems>,
+}
+
+/// The list member of an output that holds a page's items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageItems {
+    /// The member's model name.
+    pub member: String,
+    /// The shape of one item.
+    pub element: ShapeName,
+    /// True when the list is sparse (items may be `null`).
+    pub sparse: bool,
+    /// True when the member is required.
+    pub required: bool,
 }
 
 /// One named shape.

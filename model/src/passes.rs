@@ -7,14 +7,19 @@
 //! - host prefixes: each operation's endpoint host prefix as text and input members
 //!   ([`crate::ir::Operation::host_segments`]);
 //! - error messages: which member of an exception carries its message
-//!   ([`crate::ir::ErrorTrait::message_member`]).
+//!   ([`crate::ir::ErrorTrait::message_member`]);
+//! - pages helpers: which paginated operations a client can page through, and the list
+//!   member holding a page's items ([`crate::ir::Pagination::helper`]).
 //!
 //! Patterns are decided by [`crate::pattern::pass`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::customizations;
-use crate::ir::{host_prefix_parts, HostPart, HostSegment, Service, Shape, ShapeKind};
+use crate::ir::{
+    host_prefix_parts, HostPart, HostSegment, Member, PageItems, PagesHelper, Service, Shape,
+    ShapeKind,
+};
 use crate::validate::required_cycles;
 use crate::{Error, Errors};
 
@@ -27,6 +32,7 @@ pub fn run(service: &mut Service, file: &str) -> Result<(), Errors> {
     Errors::check(errors)?;
     indirection(service);
     error_messages(service);
+    pages_helpers(service);
     Ok(())
 }
 
@@ -215,6 +221,64 @@ fn error_messages(service: &mut Service) {
     for (name, message) in decided {
         if let Some(error) = service.shapes.get_mut(&name).and_then(|s| s.error.as_mut()) {
             error.message_member = message;
+        }
+    }
+}
+
+/// Pages helpers: an operation gets one when its tokens are top-level optional string
+/// members of its input and output. Its items are the output's result member when that is a
+/// top-level list stored directly (a dotted path names a nested member, which the helper
+/// does not follow). Runs after indirection, which decides what is stored directly.
+fn pages_helpers(service: &mut Service) {
+    let member = |shape: &str, name: &str| -> Option<&Member> {
+        match &service.shapes.get(shape)?.kind {
+            ShapeKind::Structure(members) => members.iter().find(|m| m.name == name),
+            _ => None,
+        }
+    };
+    let is_token = |shape: &str, name: &str| {
+        member(shape, name).is_some_and(|m| {
+            !m.required
+                && service
+                    .shapes
+                    .get(&m.target)
+                    .is_some_and(|t| matches!(t.kind, ShapeKind::String))
+        })
+    };
+    let items_of = |output: &str, name: &str| -> Option<PageItems> {
+        let m = member(output, name).filter(|m| !m.indirect)?;
+        match &service.shapes.get(&m.target)?.kind {
+            ShapeKind::List {
+                member: element,
+                sparse,
+            } => Some(PageItems {
+                member: name.to_owned(),
+                element: element.target.clone(),
+                sparse: *sparse,
+                required: m.required,
+            }),
+            _ => None,
+        }
+    };
+    let decided: Vec<Option<PagesHelper>> = service
+        .operations
+        .iter()
+        .map(|op| {
+            let p = op.pagination.as_ref()?;
+            let (input, output) = (op.input.as_deref()?, op.output.as_deref()?);
+            if !(is_token(input, &p.input_token) && is_token(output, &p.output_token)) {
+                return None;
+            }
+            Some(PagesHelper {
+                input: input.to_owned(),
+                output: output.to_owned(),
+                items: p.items.as_deref().and_then(|name| items_of(output, name)),
+            })
+        })
+        .collect();
+    for (op, helper) in service.operations.iter_mut().zip(decided) {
+        if let Some(p) = op.pagination.as_mut() {
+            p.helper = helper;
         }
     }
 }

@@ -582,6 +582,8 @@ fn apply_paginators(file: Source<'_>, operations: &mut [Operation], p: &mut Prob
                 output_token,
                 page_size: pg.limit_key.clone(),
                 items,
+                // Decided by the passes.
+                helper: None,
             });
         }
     }

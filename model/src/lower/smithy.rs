@@ -964,6 +964,8 @@ fn pagination(op: Option<&Value>, service: Option<&Value>) -> Result<Option<Pagi
         output_token,
         page_size: pick("pageSize")?,
         items: str_field(Some(op), "items")?,
+        // Decided by the passes.
+        helper: None,
     }))
 }
 
@@ -1036,7 +1038,9 @@ mod tests {
                 input_token: "Next".into(),
                 output_token: "Next".into(),
                 page_size: Some("Max".into()),
-                items: Some("Things".into())
+                items: Some("Things".into()),
+                // Decided by the passes.
+                helper: None,
             }
         );
         let err = pagination(Some(&op), None).expect_err("no tokens anywhere");
