@@ -5,8 +5,8 @@
 //! Fixtures are inline JSON strings so each test shows exactly what it feeds the reader.
 
 use model::ir::{
-    AuthScheme, Fault, HostSegment, Member, PageItems, PagesHelper, Pagination, Protocol,
-    Retryable, Service, ShapeKind, TimestampFormat,
+    AuthScheme, Element, Fault, HostSegment, Member, PageItems, PagesHelper, Pagination, Protocol,
+    Retryable, Service, ShapeKind, TimestampFormat, WireForm,
 };
 use model::{BotocoreFiles, Source};
 
@@ -943,6 +943,62 @@ fn only_top_level_optional_string_tokens_get_a_pages_helper() {
         helper("Required"),
         None,
         "a required input token gets no helper"
+    );
+}
+
+#[test]
+fn wire_forms_reach_any_depth_and_collection_cycles_are_errors() {
+    let text = with(
+        "",
+        r#", "Holder": {"type": "structure", "members": {
+               "When": {"shape": "Stamps", "timestampFormat": "iso8601"},
+               "Scores": {"shape": "Scores"}}},
+             "Stamps": {"type": "list", "member": {"shape": "Stamp"}},
+             "Stamp": {"type": "timestamp"},
+             "Scores": {"type": "map", "key": {"shape": "Str"}, "value": {"shape": "Ratios"}},
+             "Ratios": {"type": "list", "member": {"shape": "Ratio"}},
+             "Ratio": {"type": "double"}"#,
+    );
+    let s = botocore(&text).unwrap_or_else(|e| panic!("the model loads:\n{e}"));
+    let element = |target: &str, wire: WireForm| {
+        Box::new(Element {
+            target: target.to_owned(),
+            wire,
+        })
+    };
+    // A member's timestampFormat applies only when it targets a timestamp: the elements of
+    // the list it targets keep their own form (epoch seconds here).
+    assert_eq!(
+        member(&s, "Holder", "When").wire,
+        WireForm::List {
+            sparse: false,
+            element: element("Stamp", WireForm::Plain),
+        }
+    );
+    assert_eq!(
+        member(&s, "Holder", "Scores").wire,
+        WireForm::Map {
+            sparse: false,
+            key: "Str".to_owned(),
+            value: element(
+                "Ratios",
+                WireForm::List {
+                    sparse: false,
+                    element: element("Ratio", WireForm::Double),
+                }
+            ),
+        }
+    );
+
+    let text = error_text(botocore(&with(
+        "",
+        r#", "Loop": {"type": "list", "member": {"shape": "Back"}},
+             "Back": {"type": "map", "key": {"shape": "Str"}, "value": {"shape": "Loop"}}"#,
+    )));
+    assert!(
+        text.contains("lists and maps hold each other in a cycle with no structure or union between them (Back -> Loop -> Back)")
+            || text.contains("(Loop -> Back -> Loop)"),
+        "{text}"
     );
 }
 

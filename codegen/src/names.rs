@@ -857,6 +857,7 @@ mod tests {
             timestamp_format: None,
             sensitive: false,
             indirect: false,
+            wire: ir::WireForm::Plain,
         }
     }
 

@@ -7,7 +7,7 @@
 //! `Ok`, `Err`) and derive macros (`Clone`, `Debug`) are written bare: generated shapes are
 //! braced structs and enums, which never enter the value or macro namespaces.
 
-use model::ir::{self, ShapeKind, TimestampFormat};
+use model::ir::{self, ShapeKind, WireForm};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -99,75 +99,47 @@ pub fn takes_into(cx: &Cx<'_>, m: &ir::Member) -> bool {
         )
 }
 
-/// The runtime's `WireFormat` for a scalar value of `target` whose Rust type's own serde
-/// form is not the wire form, with `timestamp_format` overriding the shape's.
-pub fn element_format(
-    cx: &Cx<'_>,
-    target: &str,
-    timestamp_format: Option<TimestampFormat>,
-) -> Option<&'static str> {
-    match &cx.shape(target).kind {
-        ShapeKind::Timestamp(fmt) => match timestamp_format.unwrap_or(*fmt) {
-            TimestampFormat::EpochSeconds => None,
-            TimestampFormat::DateTime => Some("DateTimeFormat"),
-            TimestampFormat::HttpDate => Some("HttpDateFormat"),
-        },
-        ShapeKind::Float => Some("F32Format"),
-        ShapeKind::Double | ShapeKind::BigDecimal => Some("F64Format"),
-        _ => None,
-    }
-}
-
-/// The runtime `WireFormat` type (e.g. `..::wire::ListOf<..::wire::F64Format>`) of a value of
-/// `target` whose Rust type's own serde form is not its wire form: scalars with a special
-/// form, and every list and map (whose elements may need a form at any depth, and whose
-/// dense reading drops `null`s). `None` means the value's own serde form is the wire form.
-pub fn wire_format(
-    cx: &Cx<'_>,
-    target: &str,
-    timestamp_format: Option<TimestampFormat>,
-) -> Option<TokenStream> {
+/// The runtime `WireFormat` type (e.g. `..::wire::ListOf<..::wire::F64Format>`) of a wire
+/// form the model's passes decided; `None` for [`WireForm::Plain`], the value's own serde
+/// form. Lists and maps always have one: their elements may need a form at any depth, and
+/// dense ones drop `null`s when read. Elements in their own form use the shorter aliases
+/// (`List<T>` for `ListOf<Plain<T>>`).
+pub fn wire_format(cx: &Cx<'_>, form: &WireForm) -> Option<TokenStream> {
     let wire = quote!(::aws_json_runtime::wire);
-    // Elements in their own form use the shorter aliases (`List<T>` for `ListOf<Plain<T>>`).
-    let element = |m: &ir::Member, plain: &str, formatted: &str| match wire_format(
-        cx,
-        &m.target,
-        m.timestamp_format,
-    ) {
+    let element = |e: &ir::Element, plain: &str, formatted: &str| match wire_format(cx, &e.wire) {
         Some(format) => (format_ident!("{formatted}"), format),
-        None => (format_ident!("{plain}"), value_type(cx, &m.target)),
+        None => (format_ident!("{plain}"), value_type(cx, &e.target)),
     };
-    match &cx.shape(target).kind {
-        ShapeKind::List { member, sparse } => {
+    Some(match form {
+        WireForm::Plain => return None,
+        WireForm::DateTime => quote!(#wire::DateTimeFormat),
+        WireForm::HttpDate => quote!(#wire::HttpDateFormat),
+        WireForm::Float => quote!(#wire::F32Format),
+        WireForm::Double => quote!(#wire::F64Format),
+        WireForm::List { sparse, element: e } => {
             let (kind, element) = if *sparse {
-                element(member, "SparseList", "SparseListOf")
+                element(e, "SparseList", "SparseListOf")
             } else {
-                element(member, "List", "ListOf")
+                element(e, "List", "ListOf")
             };
-            Some(quote!(#wire::#kind<#element>))
+            quote!(#wire::#kind<#element>)
         }
-        ShapeKind::Map { key, value, sparse } => {
+        WireForm::Map { sparse, key, value } => {
             let (kind, element) = if *sparse {
                 element(value, "SparseMap", "SparseMapOf")
             } else {
                 element(value, "Map", "MapOf")
             };
-            let key = value_type(cx, &key.target);
-            Some(quote!(#wire::#kind<#key, #element>))
+            let key = value_type(cx, key);
+            quote!(#wire::#kind<#key, #element>)
         }
-        _ => element_format(cx, target, timestamp_format).map(|f| {
-            let f = format_ident!("{f}");
-            quote!(#wire::#f)
-        }),
-    }
+    })
 }
 
-/// The runtime `WireFormat` a structure member is written and read through, when its Rust
-/// type's own serde form is not its wire form ([`wire_format`]; never for a boxed member,
-/// which closes a cycle through a structure or union). `None`: the member goes on the wire
-/// in its own serde form.
+/// The runtime `WireFormat` a member is written and read through, when its wire form is not
+/// its Rust type's own serde form. `None`: the member goes on the wire in its own form.
 pub fn member_format(cx: &Cx<'_>, m: &ir::Member) -> Option<TokenStream> {
-    wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect)
+    wire_format(cx, &m.wire)
 }
 
 /// Error messages arrive as `message` or `Message` whatever the model calls the member.
@@ -181,7 +153,7 @@ pub fn message_alias(m: &ir::Member) -> Option<&'static str> {
 
 /// The value a union member puts on the wire: itself, or wrapped in its wire format.
 pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> TokenStream {
-    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+    match member_format(cx, m) {
         Some(format) => quote!(&::aws_json_runtime::wire::AsWire::<#format>(#value)),
         None => value,
     }
@@ -190,7 +162,7 @@ pub fn union_value_out(cx: &Cx<'_>, m: &ir::Member, value: TokenStream) -> Token
 /// Reads a union member's value from a map being visited; `null` reads as unset.
 pub fn union_value_in(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
     let ty = boxed_type(cx, m);
-    match wire_format(cx, &m.target, m.timestamp_format).filter(|_| !m.indirect) {
+    match member_format(cx, m) {
         Some(format) => {
             quote! {
                 map.next_value::<::std::option::Option<::aws_json_runtime::wire::FromWire<#format>>>()?.map(|w| w.0)

@@ -379,6 +379,51 @@ pub struct Member {
     /// Decided by a pass: true when the member must be stored behind a pointer (`Box`)
     /// because it closes a cycle of structure or union references.
     pub indirect: bool,
+    /// Decided by a pass: how the member's value is written on the wire.
+    pub wire: WireForm,
+}
+
+/// How a value is written on the wire, decided by [`crate::passes`] from the target shape
+/// and the member's timestamp format.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub enum WireForm {
+    /// The Rust value's own serde form: structures, unions, enums, strings, integers,
+    /// booleans, blobs, documents and epoch-seconds timestamps.
+    #[default]
+    Plain,
+    /// A timestamp as an RFC 3339 string.
+    DateTime,
+    /// A timestamp as an HTTP date.
+    HttpDate,
+    /// A `float`, with `NaN` and the infinities as strings.
+    Float,
+    /// A `double` (or `bigDecimal`), with `NaN` and the infinities as strings.
+    Double,
+    /// A list; a dense one drops `null` elements when read.
+    List {
+        /// True when elements may be `null`.
+        sparse: bool,
+        /// The elements.
+        element: Box<Element>,
+    },
+    /// A map; a dense one drops entries whose value is `null` when read.
+    Map {
+        /// True when values may be `null`.
+        sparse: bool,
+        /// The key shape (a string or string enum).
+        key: ShapeName,
+        /// The values.
+        value: Box<Element>,
+    },
+}
+
+/// The elements of a list or the values of a map, with their own wire form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Element {
+    /// The element shape.
+    pub target: ShapeName,
+    /// How each element is written.
+    pub wire: WireForm,
 }
 
 /// A named value of a string enum.

@@ -9,7 +9,8 @@
 //! - error messages: which member of an exception carries its message
 //!   ([`crate::ir::ErrorTrait::message_member`]);
 //! - pages helpers: which paginated operations a client can page through, and the list
-//!   member holding a page's items ([`crate::ir::Pagination::helper`]).
+//!   member holding a page's items ([`crate::ir::Pagination::helper`]);
+//! - wire forms: how each member's value is written ([`crate::ir::Member::wire`]).
 //!
 //! Patterns are decided by [`crate::pattern::pass`].
 
@@ -17,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::customizations;
 use crate::ir::{
-    host_prefix_parts, HostPart, HostSegment, Member, PageItems, PagesHelper, Service, Shape,
-    ShapeKind,
+    host_prefix_parts, Element, HostPart, HostSegment, Member, PageItems, PagesHelper, Service,
+    Shape, ShapeKind, TimestampFormat, WireForm,
 };
 use crate::validate::required_cycles;
 use crate::{Error, Errors};
@@ -29,6 +30,7 @@ pub fn run(service: &mut Service, file: &str) -> Result<(), Errors> {
     let mut errors = sensitivity(service, file);
     errors.extend(required_cycles(service, file));
     errors.extend(host_prefixes(service, file));
+    errors.extend(wire_forms(service, file));
     Errors::check(errors)?;
     indirection(service);
     error_messages(service);
@@ -281,4 +283,87 @@ fn pages_helpers(service: &mut Service) {
             p.helper = helper;
         }
     }
+}
+
+/// Wire forms: every member's, from its target and its timestamp format. Lists and maps
+/// carry their elements' forms, so a format applies at any depth. Lists and maps that hold
+/// each other in a cycle with no structure or union between them are reported: no Rust
+/// type can hold such a value.
+fn wire_forms(service: &mut Service, file: &str) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let mut decided = Vec::new();
+    for shape in service.shapes.values() {
+        for (index, m) in shape.kind.members().into_iter().enumerate() {
+            match wire_form(service, m, &mut Vec::new()) {
+                Ok(form) => decided.push((shape.name.clone(), index, form)),
+                Err(cycle) => errors.push(
+                    Error::new(
+                        file,
+                        format!(
+                            "lists and maps hold each other in a cycle with no structure or union between them ({}); no Rust type can hold such a value",
+                            cycle.join(" -> ")
+                        ),
+                    )
+                    .shape(&shape.name)
+                    .member(&m.name),
+                ),
+            }
+        }
+    }
+    for (name, index, form) in decided {
+        let member = service
+            .shapes
+            .get_mut(&name)
+            .and_then(|s| s.kind.members_mut().into_iter().nth(index));
+        if let Some(m) = member {
+            m.wire = form;
+        }
+    }
+    errors
+}
+
+/// The wire form of `m`; `Err` with the collections on the path when lists and maps cycle.
+/// `open` holds the collections whose elements are being decided.
+fn wire_form(
+    service: &Service,
+    m: &Member,
+    open: &mut Vec<String>,
+) -> Result<WireForm, Vec<String>> {
+    // Validation has checked that every target exists.
+    let Some(target) = service.shapes.get(&m.target) else {
+        return Ok(WireForm::Plain);
+    };
+    let element = |open: &mut Vec<String>, member: &Member| {
+        if open.contains(&target.name) {
+            let mut cycle = open.clone();
+            cycle.push(target.name.clone());
+            return Err(cycle);
+        }
+        open.push(target.name.clone());
+        let wire = wire_form(service, member, open)?;
+        open.pop();
+        Ok(Box::new(Element {
+            target: member.target.clone(),
+            wire,
+        }))
+    };
+    Ok(match &target.kind {
+        ShapeKind::Timestamp(format) => match m.timestamp_format.unwrap_or(*format) {
+            TimestampFormat::EpochSeconds => WireForm::Plain,
+            TimestampFormat::DateTime => WireForm::DateTime,
+            TimestampFormat::HttpDate => WireForm::HttpDate,
+        },
+        ShapeKind::Float => WireForm::Float,
+        ShapeKind::Double | ShapeKind::BigDecimal => WireForm::Double,
+        ShapeKind::List { member, sparse } => WireForm::List {
+            sparse: *sparse,
+            element: element(open, member)?,
+        },
+        ShapeKind::Map { key, value, sparse } => WireForm::Map {
+            sparse: *sparse,
+            key: key.target.clone(),
+            value: element(open, value)?,
+        },
+        _ => WireForm::Plain,
+    })
 }

@@ -349,6 +349,7 @@ mod tests {
             timestamp_format: None,
             sensitive: false,
             indirect: false,
+            wire: crate::ir::WireForm::Plain,
         }
     }
 

@@ -340,6 +340,8 @@ fn lower_member(
         timestamp_format,
         sensitive: false,
         indirect: false,
+        // Decided by the passes.
+        wire: crate::ir::WireForm::Plain,
     })
 }
 

@@ -440,6 +440,8 @@ impl<'m> Cx<'m> {
             timestamp_format,
             sensitive: false,
             indirect: false,
+            // Decided by the passes.
+            wire: crate::ir::WireForm::Plain,
         })
     }
 
