@@ -284,111 +284,62 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
     let rt = rt();
     let f = check_fn_ident(cx, &shape.name);
     let ty = wire::value_type(cx, &shape.name);
+    let body = check_body(cx, shape, &ty);
+    quote! {
+        #[allow(unused_variables, clippy::ptr_arg)]
+        fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+            #(#body)*
+        }
+    }
+}
+
+/// A shape's length limits, as the runtime's checks take them.
+struct Length {
+    min: TokenStream,
+    max: TokenStream,
+    /// True when either limit is set.
+    limited: bool,
+}
+
+impl Length {
+    fn of(c: &ir::Constraints) -> Length {
+        Length {
+            min: wire::option(c.min_length.map(proc_macro2::Literal::u64_unsuffixed)),
+            max: wire::option(c.max_length.map(proc_macro2::Literal::u64_unsuffixed)),
+            limited: c.min_length.is_some() || c.max_length.is_some(),
+        }
+    }
+
+    /// The length check of a list or map, binding `within` for [`within_limit`]. A
+    /// collection that broke its limit is reported once; its elements are not checked one
+    /// by one, so a huge collection costs one violation.
+    fn of_collection(&self) -> Option<TokenStream> {
+        let (rt, min, max) = (rt(), &self.min, &self.max);
+        self.limited.then(
+            || quote! { let within = #rt::validate::length(path, value.len(), #min, #max, out); },
+        )
+    }
+}
+
+/// The statements of a shape's check function, by the shape's kind.
+fn check_body(cx: &Cx<'_>, shape: &ir::Shape, ty: &TokenStream) -> Vec<TokenStream> {
+    let rt = rt();
     let c = &shape.constraints;
-    let (min_len, max_len) = (
-        wire::option(c.min_length.map(proc_macro2::Literal::u64_unsuffixed)),
-        wire::option(c.max_length.map(proc_macro2::Literal::u64_unsuffixed)),
-    );
-    let has_len = c.min_length.is_some() || c.max_length.is_some();
+    let len = Length::of(c);
     let has_range = c.min_value.is_some() || c.max_value.is_some();
-    let mut body = Vec::new();
     match &shape.kind {
-        ShapeKind::String => {
-            if has_len {
-                body.push(
-                    quote! { #rt::validate::str_length(path, value, #min_len, #max_len, out); },
-                );
+        ShapeKind::String => string_checks(c, &len),
+        ShapeKind::Enum(_) => vec![quote! {
+            if value.is_unknown() {
+                #rt::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
             }
-            if let Some(p) = pattern_value(c) {
-                body.push(quote! {
-                    static PATTERN: #rt::validate::Pattern = #p;
-                    #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
-                });
-            }
+        }],
+        ShapeKind::Blob if len.limited => {
+            let (min, max) = (&len.min, &len.max);
+            vec![quote! { #rt::validate::length(path, value.len(), #min, #max, out); }]
         }
-        ShapeKind::Enum(_) => {
-            body.push(quote! {
-                if value.is_unknown() {
-                    #rt::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
-                }
-            });
-        }
-        ShapeKind::Blob if has_len => {
-            body.push(
-                quote! { #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
-            );
-        }
-        ShapeKind::List { member, sparse } => {
-            // A list that broke its length limit is reported once; its elements are not
-            // checked one by one, so a huge list costs one violation.
-            if has_len {
-                body.push(
-                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
-                );
-            }
-            let each = if *sparse {
-                check_call(
-                    cx,
-                    &member.target,
-                    quote!(v),
-                    quote!(&path.index(i)),
-                    member.sensitive,
-                )
-                .map(|call| quote! { if let Some(v) = v { #call } })
-            } else {
-                check_call(
-                    cx,
-                    &member.target,
-                    quote!(v),
-                    quote!(&path.index(i)),
-                    member.sensitive,
-                )
-            };
-            if let Some(each) = each {
-                let each_element = quote! {
-                    for (i, v) in value.iter().enumerate() {
-                        if #rt::validate::is_full(out) { break; }
-                        #each
-                    }
-                };
-                body.push(within_limit(has_len, each_element));
-            }
-        }
-        ShapeKind::Map {
-            key,
-            value: val,
-            sparse,
-        } => {
-            if has_len {
-                body.push(
-                    quote! { let within = #rt::validate::length(path, value.len(), #min_len, #max_len, out); },
-                );
-            }
-            // Keys are reported at the map's own path, values at the key's path.
-            let key_check = check_call(cx, &key.target, quote!(k), quote!(path), key.sensitive);
-            let val_check = if *sparse {
-                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
-                    .map(|call| quote! { if let Some(v) = v { #call } })
-            } else {
-                check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive)
-            };
-            if key_check.is_some() || val_check.is_some() {
-                let key_bind = val_check
-                    .is_some()
-                    .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
-                let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
-                let each_entry = quote! {
-                    for (k, v) in #rt::validate::entries_in_key_order(value) {
-                        if #rt::validate::is_full(out) { break; }
-                        #key_bind
-                        #value_bind
-                        #key_check
-                        #val_check
-                    }
-                };
-                body.push(within_limit(has_len, each_entry));
-            }
-        }
+        ShapeKind::List { member, sparse } => list_checks(cx, member, *sparse, &len),
+        ShapeKind::Map { key, value, sparse } => map_checks(cx, key, value, *sparse, &len),
         ShapeKind::Byte
         | ShapeKind::Short
         | ShapeKind::Integer
@@ -399,24 +350,107 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
         | ShapeKind::BigDecimal
             if has_range =>
         {
-            let (min, max) = (
-                wire::option(c.min_value.map(proc_macro2::Literal::f64_unsuffixed)),
-                wire::option(c.max_value.map(proc_macro2::Literal::f64_unsuffixed)),
-            );
-            let value = match &shape.kind {
-                ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
-                _ => quote!(*value as f64),
-            };
-            body.push(quote! { #rt::validate::range(path, #value, #min, #max, out); });
+            vec![range_check(shape)]
         }
-        _ => {}
+        _ => Vec::new(),
     }
-    quote! {
-        #[allow(unused_variables, clippy::ptr_arg)]
-        fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
-            #(#body)*
-        }
+}
+
+/// A string's length and pattern checks.
+fn string_checks(c: &ir::Constraints, len: &Length) -> Vec<TokenStream> {
+    let rt = rt();
+    let mut body = Vec::new();
+    if len.limited {
+        let (min, max) = (&len.min, &len.max);
+        body.push(quote! { #rt::validate::str_length(path, value, #min, #max, out); });
     }
+    if let Some(p) = pattern_value(c) {
+        body.push(quote! {
+            static PATTERN: #rt::validate::Pattern = #p;
+            #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
+        });
+    }
+    body
+}
+
+/// A list's length check, then each element's check (skipping `null`s of a sparse list).
+fn list_checks(cx: &Cx<'_>, member: &ir::Member, sparse: bool, len: &Length) -> Vec<TokenStream> {
+    let rt = rt();
+    let mut body: Vec<TokenStream> = len.of_collection().into_iter().collect();
+    let call = check_call(
+        cx,
+        &member.target,
+        quote!(v),
+        quote!(&path.index(i)),
+        member.sensitive,
+    );
+    let each = if sparse {
+        call.map(|call| quote! { if let Some(v) = v { #call } })
+    } else {
+        call
+    };
+    if let Some(each) = each {
+        let each_element = quote! {
+            for (i, v) in value.iter().enumerate() {
+                if #rt::validate::is_full(out) { break; }
+                #each
+            }
+        };
+        body.push(within_limit(len.limited, each_element));
+    }
+    body
+}
+
+/// A map's length check, then each entry's, in key order. Keys are reported at the map's own
+/// path, values at the key's path.
+fn map_checks(
+    cx: &Cx<'_>,
+    key: &ir::Member,
+    val: &ir::Member,
+    sparse: bool,
+    len: &Length,
+) -> Vec<TokenStream> {
+    let rt = rt();
+    let mut body: Vec<TokenStream> = len.of_collection().into_iter().collect();
+    let key_check = check_call(cx, &key.target, quote!(k), quote!(path), key.sensitive);
+    let val_check = check_call(cx, &val.target, quote!(v), path_of_key(), val.sensitive);
+    let val_check = if sparse {
+        val_check.map(|call| quote! { if let Some(v) = v { #call } })
+    } else {
+        val_check
+    };
+    if key_check.is_some() || val_check.is_some() {
+        let key_bind = val_check
+            .is_some()
+            .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
+        let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
+        let each_entry = quote! {
+            for (k, v) in #rt::validate::entries_in_key_order(value) {
+                if #rt::validate::is_full(out) { break; }
+                #key_bind
+                #value_bind
+                #key_check
+                #val_check
+            }
+        };
+        body.push(within_limit(len.limited, each_entry));
+    }
+    body
+}
+
+/// A number's range check; every number is compared as an `f64`.
+fn range_check(shape: &ir::Shape) -> TokenStream {
+    let rt = rt();
+    let c = &shape.constraints;
+    let (min, max) = (
+        wire::option(c.min_value.map(proc_macro2::Literal::f64_unsuffixed)),
+        wire::option(c.max_value.map(proc_macro2::Literal::f64_unsuffixed)),
+    );
+    let value = match &shape.kind {
+        ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
+        _ => quote!(*value as f64),
+    };
+    quote! { #rt::validate::range(path, #value, #min, #max, out); }
 }
 
 /// `checks`, run only when the collection kept its length limit (`within`, bound by the
