@@ -197,17 +197,7 @@ fn generated_client_and_router_speak_query_compatible() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
     let started = Instant::now();
-    let result = workspace.run_cargo(
-        &target.join("fixture-target"),
-        &[
-            "test",
-            "--workspace",
-            "--lib",
-            "--all-features",
-            "--quiet",
-            "--offline",
-        ],
-    );
+    let result = workspace.test_all_features(&target.join("fixture-target"));
     eprintln!(
         "building and running the query-compatible checks took {:.1?}",
         started.elapsed()

@@ -234,18 +234,7 @@ fn fixture_crates_compile() {
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
     let started = Instant::now();
-    let result = workspace.run_cargo(
-        &target.join("fixture-target"),
-        // Every feature, so the optional modules (the mock) are built and tested too.
-        &[
-            "test",
-            "--workspace",
-            "--lib",
-            "--all-features",
-            "--quiet",
-            "--offline",
-        ],
-    );
+    let result = workspace.test_all_features(&target.join("fixture-target"));
     eprintln!(
         "building and testing the fixture crates took {:.1?}",
         started.elapsed()

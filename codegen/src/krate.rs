@@ -140,10 +140,7 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
         opts,
         root: Root::Crate,
     };
-    let mut files = Files::new();
-    for (path, text) in emit_rust_files(&cx) {
-        files.insert(PathBuf::from(path), text?);
-    }
+    let mut files = emit_rust_files(&cx)?;
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&cx));
     files.insert(
         PathBuf::from(crate::lock::FILE),
@@ -183,7 +180,7 @@ enum Job {
 /// Emits and formats the Rust files, on as many threads as the machine offers: each piece's
 /// tokens are built and printed on the thread that takes it, since token streams cannot
 /// cross threads. The text is the same whatever the thread count.
-fn emit_rust_files(cx: &Cx<'_>) -> Vec<(&'static str, Result<String, CodegenError>)> {
+fn emit_rust_files(cx: &Cx<'_>) -> Result<Files, CodegenError> {
     // A deprecated shape or operation is still generated, and the generated code itself
     // must use it without warnings; users of it still see the deprecation.
     let deprecated = has_deprecated(cx.service);
@@ -240,21 +237,15 @@ fn emit_rust_files(cx: &Cx<'_>) -> Vec<(&'static str, Result<String, CodegenErro
         pieces
     });
     pieces.sort_by_key(|(path, part, _)| (*path, *part));
-    // Join the parts of each file in order; the first error of a file stands for it.
-    let mut files: Vec<(&'static str, Result<String, CodegenError>)> = Vec::new();
+    // Join the parts of each file in order; the first error, in that order, is the result.
+    let mut files = Files::new();
     for (path, _, text) in pieces {
-        match files.last_mut() {
-            Some((last, joined)) if *last == path => {
-                if let (Ok(joined), Ok(more)) = (joined.as_mut(), &text) {
-                    joined.push_str(more);
-                } else if joined.is_ok() {
-                    *joined = text;
-                }
-            }
-            _ => files.push((path, text)),
-        }
+        files
+            .entry(PathBuf::from(path))
+            .or_default()
+            .push_str(&text?);
     }
-    files
+    Ok(files)
 }
 
 /// Makes sure every shape the IR refers to exists, so that the emitters' lookups cannot

@@ -14,11 +14,6 @@ use crate::krate::Cx;
 use crate::validate::unchecked_pattern_notes;
 use crate::wire::{self, rt};
 
-/// The `types` module.
-pub fn emit(cx: &Cx<'_>) -> TokenStream {
-    emit_part(cx, 0, 1)
-}
-
 /// One item of the `types` module, in module order.
 enum TypeItem<'a> {
     Shape(&'a ir::Shape),
@@ -28,7 +23,8 @@ enum TypeItem<'a> {
 
 /// Part `part` (from 0) of the `types` module split into `parts` runs of consecutive items,
 /// so that threads can emit and format a large module together; the first part carries the
-/// module docs. The parts, formatted and joined in order, are the whole module.
+/// module docs. The parts, formatted and joined in order, are the whole module
+/// (`emit_part(cx, 0, 1)` is all of it).
 pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
     let mut all = Vec::new();
     for shape in cx.service.shapes.values() {

@@ -18,10 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::customizations;
 use crate::ir::{
-    host_prefix_parts, Element, HostPart, HostSegment, Member, PageItems, PagesHelper, Service,
-    Shape, ShapeKind, TimestampFormat, WireForm,
+    Element, Member, PageItems, PagesHelper, Service, Shape, ShapeKind, TimestampFormat, WireForm,
 };
-use crate::validate::required_cycles;
+use crate::validate::{required_cycles, resolve_host_prefix};
 use crate::{Error, Errors};
 
 /// Runs the passes on a validated service: sensitivity (with customizations), indirection,
@@ -154,38 +153,15 @@ fn host_prefixes(service: &mut Service, file: &str) -> Vec<Error> {
     let mut errors = Vec::new();
     let mut decided = Vec::new();
     for op in &service.operations {
-        let Some(template) = &op.host_prefix else {
-            decided.push(Vec::new());
-            continue;
+        let resolved = match &op.host_prefix {
+            Some(template) => resolve_host_prefix(service, op, template),
+            None => Ok(Vec::new()),
         };
-        let at = |reason: String| Error::new(file, reason).operation(&op.name);
-        let parts = match host_prefix_parts(template) {
-            Ok(parts) => parts,
-            Err(reason) => {
-                errors.push(at(reason));
-                decided.push(Vec::new());
-                continue;
-            }
-        };
-        let input = op.input.as_ref().and_then(|i| service.shapes.get(i));
-        let members = input.map(|s| s.kind.members()).unwrap_or_default();
-        let mut segments = Vec::new();
-        for part in parts {
-            match part {
-                HostPart::Text(text) => segments.push(HostSegment::Text(text)),
-                HostPart::Label(label) => match (input, members.iter().find(|m| m.name == label)) {
-                    (Some(input), Some(m)) => segments.push(HostSegment::Member {
-                        shape: input.name.clone(),
-                        name: label,
-                        required: m.required,
-                    }),
-                    _ => errors.push(at(format!(
-                        "host prefix label `{{{label}}}` is not a member of the input"
-                    ))),
-                },
-            }
-        }
-        decided.push(segments);
+        decided.push(resolved.unwrap_or_else(|reasons| {
+            let at = |reason| Error::new(file, reason).operation(&op.name);
+            errors.extend(reasons.into_iter().map(at));
+            Vec::new()
+        }));
     }
     for (op, segments) in service.operations.iter_mut().zip(decided) {
         op.host_segments = segments;

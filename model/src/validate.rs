@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Operation, Service, Shape, ShapeKind};
+use crate::ir::{host_prefix_parts, HostPart, HostSegment, Operation, Service, Shape, ShapeKind};
 use crate::{Error, Errors};
 
 /// Checks a lowered service, collecting every problem before returning.
@@ -215,34 +215,54 @@ fn check_host_prefix(
     at: &dyn Fn(String) -> Error,
     errors: &mut Vec<Error>,
 ) {
-    let parts = match crate::ir::host_prefix_parts(template) {
-        Ok(parts) => parts,
-        Err(reason) => return errors.push(at(reason)),
-    };
-    let members = op
-        .input
-        .as_ref()
-        .and_then(|i| service.shapes.get(i))
-        .map(|s| s.kind.members())
-        .unwrap_or_default();
+    if let Err(reasons) = resolve_host_prefix(service, op, template) {
+        errors.extend(reasons.into_iter().map(at));
+    }
+}
+
+/// An operation's host prefix template as text and input members; `Err` with every reason it
+/// does not resolve (it does not parse, or a label does not name a string member of the
+/// input). Validation reports the reasons; [`crate::passes`] keeps the segments.
+pub(crate) fn resolve_host_prefix(
+    service: &Service,
+    op: &Operation,
+    template: &str,
+) -> Result<Vec<HostSegment>, Vec<String>> {
+    let parts = host_prefix_parts(template).map_err(|reason| vec![reason])?;
+    let input = op.input.as_ref().and_then(|i| service.shapes.get(i));
+    let members = input.map(|s| s.kind.members()).unwrap_or_default();
+    let mut segments = Vec::new();
+    let mut reasons = Vec::new();
     for part in parts {
-        let crate::ir::HostPart::Label(label) = part else {
-            continue;
+        let label = match part {
+            HostPart::Text(text) => {
+                segments.push(HostSegment::Text(text));
+                continue;
+            }
+            HostPart::Label(label) => label,
         };
-        let target = members
-            .iter()
-            .find(|m| m.name == label)
-            .and_then(|m| service.shapes.get(&m.target));
-        match target {
-            Some(shape) if matches!(shape.kind, ShapeKind::String) => {}
-            Some(shape) => errors.push(at(format!(
+        let member = members.iter().find(|m| m.name == label);
+        match (input, member, member.and_then(|m| service.shapes.get(&m.target))) {
+            (Some(input), Some(m), Some(target)) if matches!(target.kind, ShapeKind::String) => {
+                segments.push(HostSegment::Member {
+                    shape: input.name.clone(),
+                    name: label,
+                    required: m.required,
+                });
+            }
+            (_, _, Some(target)) => reasons.push(format!(
                 "host prefix label `{{{label}}}` names an input member of kind {}, but must name a string",
-                kind_name(&shape.kind)
-            ))),
-            None => errors.push(at(format!(
+                kind_name(&target.kind)
+            )),
+            _ => reasons.push(format!(
                 "host prefix label `{{{label}}}` is not a member of the input"
-            ))),
+            )),
         }
+    }
+    if reasons.is_empty() {
+        Ok(segments)
+    } else {
+        Err(reasons)
     }
 }
 

@@ -140,13 +140,27 @@ pub trait WireFormat {
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error>;
 }
 
-/// Reads a timestamp string with one parser; one visitor type serves every text format.
-struct TimestampVisitor {
+/// A text form of timestamps: how one is written and read, and what a reader expects. The
+/// one visitor type and the one write path serve every text format.
+#[derive(Clone, Copy)]
+struct TimestampText {
+    write: fn(&DateTime) -> Result<String, crate::types::DateTimeError>,
     parse: fn(&str) -> Result<DateTime, crate::types::DateTimeError>,
     expecting: &'static str,
 }
 
-impl Visitor<'_> for TimestampVisitor {
+impl TimestampText {
+    fn serialize<S: Serializer>(self, value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = (self.write)(value).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<DateTime, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for TimestampText {
     type Value = DateTime;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.expecting)
@@ -156,20 +170,28 @@ impl Visitor<'_> for TimestampVisitor {
     }
 }
 
+const RFC3339: TimestampText = TimestampText {
+    write: DateTime::to_rfc3339,
+    parse: DateTime::parse_rfc3339,
+    expecting: "an RFC 3339 date-time string",
+};
+
+const HTTP_DATE: TimestampText = TimestampText {
+    write: DateTime::to_http_date,
+    parse: DateTime::parse_http_date,
+    expecting: "an HTTP date string",
+};
+
 /// Timestamps as RFC 3339 strings.
 pub struct DateTimeFormat;
 
 impl WireFormat for DateTimeFormat {
     type Value = DateTime;
     fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = value.to_rfc3339().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+        RFC3339.serialize(value, serializer)
     }
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
-        deserializer.deserialize_str(TimestampVisitor {
-            parse: DateTime::parse_rfc3339,
-            expecting: "an RFC 3339 date-time string",
-        })
+        RFC3339.deserialize(deserializer)
     }
 }
 
@@ -179,14 +201,10 @@ pub struct HttpDateFormat;
 impl WireFormat for HttpDateFormat {
     type Value = DateTime;
     fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = value.to_http_date().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+        HTTP_DATE.serialize(value, serializer)
     }
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
-        deserializer.deserialize_str(TimestampVisitor {
-            parse: DateTime::parse_http_date,
-            expecting: "an HTTP date string",
-        })
+        HTTP_DATE.deserialize(deserializer)
     }
 }
 

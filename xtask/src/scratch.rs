@@ -131,6 +131,23 @@ impl ScratchWorkspace {
         }
         Ok(())
     }
+
+    /// Builds and runs the unit tests of every crate of the workspace with every feature
+    /// (optional modules such as a generated mock included), offline and quietly, in
+    /// `target_dir`: how generated crates and the checks written against them are tested.
+    pub fn test_all_features(&self, target_dir: &Path) -> Result<()> {
+        self.run_cargo(
+            target_dir,
+            &[
+                "test",
+                "--workspace",
+                "--lib",
+                "--all-features",
+                "--quiet",
+                "--offline",
+            ],
+        )
+    }
 }
 
 /// Runs `command` to completion, capturing its output; fails only when it cannot start.
