@@ -379,7 +379,11 @@ fn cargo_toml(cx: &Cx<'_>) -> String {
     if compresses {
         always.push("gzip");
     }
-    // Patterns with Unicode classes need the full regex engine, whatever the user picks.
+    // Patterns too large for an automaton need a regex engine, whatever the user picks: the
+    // full engine for large Unicode classes.
+    if model::pattern::needs_lite_engine(cx.service) {
+        always.push("lite-patterns");
+    }
     if model::pattern::needs_full_engine(cx.service) {
         always.push("unicode-patterns");
     }

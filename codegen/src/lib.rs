@@ -5,6 +5,7 @@
 //! decided once in [`names`], documentation is converted once in [`docs`], and each emitter
 //! only reads those decisions.
 
+pub mod automaton;
 pub mod client;
 pub mod docs;
 pub mod error;

@@ -75,6 +75,10 @@ fn pattern_value(c: &ir::Constraints) -> Option<TokenStream> {
     let rt = rt();
     let source = c.pattern.as_deref()?;
     match c.pattern_check.as_ref()? {
+        PatternCheck::Automaton { regex, automaton } => {
+            let automaton = crate::automaton::expr(&rt, automaton);
+            Some(quote!(#rt::validate::Pattern::automaton(#source, #regex, &#automaton)))
+        }
         PatternCheck::Lite { regex } if regex == source => {
             Some(quote!(#rt::validate::Pattern::new(#source)))
         }
@@ -508,6 +512,16 @@ mod tests {
             }),
         );
         assert!(text(&unicode).is_some_and(|t| t.contains("Pattern :: unicode")));
+        let automaton = constraints(
+            "^a$",
+            Some(PatternCheck::Automaton {
+                regex: "^a$".to_owned(),
+                automaton: model::automaton::build("^a$").expect("small"),
+            }),
+        );
+        assert!(text(&automaton).is_some_and(|t| t.contains(
+            "Pattern :: automaton (\"^a$\" , \"^a$\" , & :: aws_json_runtime :: automaton :: Automaton :: new"
+        )));
         let unenforced = constraints(
             "^(?!a)$",
             Some(PatternCheck::Unenforced {

@@ -469,6 +469,14 @@ pub struct Constraints {
 /// How a model pattern is checked at run time, decided when the model is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PatternCheck {
+    /// Checked with an automaton over characters, built when the model was read from
+    /// `regex` (the full engine's translation of the model's text).
+    Automaton {
+        /// The text the automaton was built from.
+        regex: String,
+        /// The automaton.
+        automaton: crate::automaton::Automaton,
+    },
     /// Checked with `regex-lite`, which compiles `regex`: the model's text in Rust syntax.
     Lite {
         /// The text the runtime compiles.

@@ -5,6 +5,7 @@
 //! disk, the environment or the network. Every problem with a model becomes an [`Error`] that
 //! names the file, the shape (and member) and what is wrong; nothing panics on input.
 
+pub mod automaton;
 pub mod botocore;
 pub mod customizations;
 pub mod error;

@@ -58,8 +58,24 @@ use crate::ir::{PatternCheck, Service, ShapeKind};
 /// as ranges; a longer one uses the full engine.
 pub const MAX_WRITTEN_OUT: usize = 16 * 1024;
 
-/// Decides how the pattern `text` (the model's text, after anchoring) is checked.
+/// Decides how the pattern `text` (the model's text, after anchoring) is checked: with an
+/// automaton built here when it is small enough (see [`crate::automaton`]), else with a regex
+/// engine at run time, as [`engine_check`] decides.
 pub fn decide(text: &str) -> PatternCheck {
+    let engine = engine_check(text);
+    if matches!(engine, PatternCheck::Unenforced { .. }) {
+        return engine;
+    }
+    // The full engine's translation: Java's meaning in the syntax `regex-automata` reads.
+    let regex = translate(text, Engine::Full).regex;
+    match crate::automaton::build(&regex) {
+        Some(automaton) => PatternCheck::Automaton { regex, automaton },
+        None => engine,
+    }
+}
+
+/// Decides which regex engine checks the pattern `text` at run time, when no automaton does.
+pub fn engine_check(text: &str) -> PatternCheck {
     let lite = translate(text, Engine::Lite);
     if !lite.unsupported.is_empty() {
         return PatternCheck::Unenforced {
@@ -148,6 +164,17 @@ pub fn needs_full_engine(service: &Service) -> bool {
             && matches!(
                 shape.constraints.pattern_check,
                 Some(PatternCheck::Unicode { .. })
+            )
+    })
+}
+
+/// Whether a string shape of `service` has a pattern checked with `regex-lite`.
+pub fn needs_lite_engine(service: &Service) -> bool {
+    service.shapes.values().any(|shape| {
+        matches!(shape.kind, ShapeKind::String)
+            && matches!(
+                shape.constraints.pattern_check,
+                Some(PatternCheck::Lite { .. })
             )
     })
 }
@@ -753,22 +780,26 @@ mod tests {
                 let re = regex::Regex::new(&regex).expect("decided as compiling");
                 Box::new(move |v| re.is_match(v))
             }
+            PatternCheck::Automaton { automaton, .. } => Box::new(move |v| automaton.is_match(v)),
             PatternCheck::Unenforced { reason } => panic!("{text} is not enforced: {reason}"),
         }
     }
 
     #[test]
     fn plain_patterns_are_lite_and_unchanged() {
-        assert_eq!(decide(r"^[\w-]+:[0-9a-f-]+$"), lite(r"^[\w-]+:[0-9a-f-]+$"));
         assert_eq!(
-            decide(r"^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$"),
+            engine_check(r"^[\w-]+:[0-9a-f-]+$"),
+            lite(r"^[\w-]+:[0-9a-f-]+$")
+        );
+        assert_eq!(
+            engine_check(r"^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$"),
             lite(r"^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$")
         );
         assert_eq!(
-            decide(r"^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3$"),
+            engine_check(r"^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3$"),
             lite(r"^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3$")
         );
-        assert_eq!(decide(r"^[a-z]+?\d*?$"), lite(r"^[a-z]+?\d*?$"));
+        assert_eq!(engine_check(r"^[a-z]+?\d*?$"), lite(r"^[a-z]+?\d*?$"));
     }
 
     /// The text of a `Lite` decision.
@@ -782,7 +813,7 @@ mod tests {
     #[test]
     fn a_unicode_class_is_written_out_for_regex_lite() {
         let text = r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$";
-        let regex = lite_regex(decide(text));
+        let regex = lite_regex(engine_check(text));
         assert!(regex.starts_with("^[") && regex.ends_with("]+$"), "{regex}");
         assert!(!regex.contains(r"\p"), "{regex}");
         assert!(regex.len() <= MAX_WRITTEN_OUT, "{} bytes", regex.len());
@@ -800,7 +831,7 @@ mod tests {
             assert_eq!(lite.is_match(c), full.is_match(c), "{c:?}");
         }
         // Outside brackets a class is bracketed; a negated one is written out negated.
-        let regex = lite_regex(decide(r"^\pN\PL$"));
+        let regex = lite_regex(engine_check(r"^\pN\PL$"));
         assert!(regex.starts_with("^[0-9"), "{regex}");
         assert!(matcher(r"^\pN\PL$")("\u{663}1"));
         assert!(!matcher(r"^\pN\PL$")("1\u{e9}"));
@@ -810,24 +841,24 @@ mod tests {
     fn large_unicode_patterns_need_the_full_engine_with_ascii_perl_classes() {
         // Seven written-out `\p{L}` would be some 70 KiB.
         let text = r"^(?:\p{L}+:\p{L}+:\p{L}+(?:\.\p{L}+){0,3}|\p{L}+(?:\.\p{L}+){0,2})$";
-        assert_eq!(decide(text), unicode(text));
+        assert_eq!(engine_check(text), unicode(text));
         assert!(matcher(text)("\u{e9}t\u{e9}:a:b.c"));
         // A case-insensitive pattern keeps the full engine too.
         assert_eq!(
-            decide(r"(?i)^\p{L}+\w\d\s\W[\w\D]\b$"),
+            engine_check(r"(?i)^\p{L}+\w\d\s\W[\w\D]\b$"),
             unicode(
                 r"(?i)^\p{L}+[[:word:]][[:digit:]][[:space:]][[:^word:]][[:word:][:^digit:]](?-u:\b)$"
             )
         );
-        assert_eq!(decide(r"(?i)\p{L}\B"), unicode(r"(?i)\p{L}(?-u:\B)"));
-        assert_eq!(decide(r"(?i)\pL\PN"), unicode(r"(?i)\p{L}\P{N}"));
+        assert_eq!(engine_check(r"(?i)\p{L}\B"), unicode(r"(?i)\p{L}(?-u:\B)"));
+        assert_eq!(engine_check(r"(?i)\pL\PN"), unicode(r"(?i)\p{L}\P{N}"));
         let m = matcher(r"(?i)^\p{L}\w+$");
         assert!(m("\u{e9}ab_1"));
         assert!(!m("\u{e9}a\u{e9}"), "\\w stays ASCII with the full engine");
         assert!(!m("1ab"));
         // Non-ASCII literals (a no-break space, an ideographic space) pass through.
         let spaces = "(?i)^[\\p{L}\\t\\n\\r \u{a0}\u{3000}]+$";
-        assert_eq!(decide(spaces), unicode(spaces));
+        assert_eq!(engine_check(spaces), unicode(spaces));
         assert!(matcher(spaces)("a\u{3000}b"));
     }
 
@@ -842,9 +873,9 @@ mod tests {
 
     #[test]
     fn java_posix_classes_become_ascii_classes() {
-        assert_eq!(decide(r"^\p{Print}+$"), lite(r"^[[:print:]]+$"));
+        assert_eq!(engine_check(r"^\p{Print}+$"), lite(r"^[[:print:]]+$"));
         assert_eq!(
-            decide(r"[\p{Alpha}\P{Digit}]\p{XDigit}\p{Punct}"),
+            engine_check(r"[\p{Alpha}\P{Digit}]\p{XDigit}\p{Punct}"),
             lite(r"[[:alpha:][:^digit:]][[:xdigit:]][[:punct:]]")
         );
         let m = matcher(r"^\p{Print}+$");
@@ -857,7 +888,7 @@ mod tests {
     fn surrogate_pairs_become_code_points() {
         let text = r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*$";
         assert_eq!(
-            decide(text),
+            engine_check(text),
             lite(r"^[\x{20}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\r\n\t]*$")
         );
         let m = matcher(text);
@@ -865,7 +896,7 @@ mod tests {
         assert!(!m("bell \u{7}"));
         assert!(!m("\u{FFFE}"));
         assert_eq!(
-            decide(r"^[\u0009\u000A\u000D\u0020-\u00FF]+$"),
+            engine_check(r"^[\u0009\u000A\u000D\u0020-\u00FF]+$"),
             lite(r"^[\x{9}\x{A}\x{D}\x{20}-\x{FF}]+$")
         );
     }
@@ -882,20 +913,20 @@ mod tests {
     fn a_dash_beside_a_class_escape_is_a_literal() {
         let text = r"^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w-\/.@+=,]{1,1017}$";
         assert_eq!(
-            decide(text),
+            engine_check(text),
             lite(r"^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w\-\/.@+=,]{1,1017}$")
         );
         let m = matcher(text);
         assert!(m("arn:aws:iam::123456789012:role/my-role/a.b@c"));
         assert!(!m("arn:aws:iam::123456789012:role/my role"));
-        assert_eq!(decide(r"[a-\d]"), lite(r"[a\-\d]"));
+        assert_eq!(engine_check(r"[a-\d]"), lite(r"[a\-\d]"));
         // A property class is a set too (seen here with the full engine, since a class
         // written out for regex-lite becomes plain ranges).
-        assert_eq!(decide(r"(?i)[\p{L}-z]"), unicode(r"(?i)[\p{L}\-z]"));
+        assert_eq!(engine_check(r"(?i)[\p{L}-z]"), unicode(r"(?i)[\p{L}\-z]"));
         let m = matcher(r"^[\p{L}-9]+$");
         assert!(m("\u{e9}-9"));
         assert!(!m("8"));
-        assert_eq!(decide(r"^[\.\-\w]*$"), lite(r"^[\.\-\w]*$"));
+        assert_eq!(engine_check(r"^[\.\-\w]*$"), lite(r"^[\.\-\w]*$"));
     }
 
     #[test]
@@ -933,7 +964,7 @@ mod tests {
             "it uses a possessive quantifier `*+`, a possessive quantifier `{2}+` and an atomic group `(?>`, which no Rust regex engine supports"
         );
         // Lazy quantifiers and `+` after a group are ordinary.
-        assert_eq!(decide(r"(a+)+b+?"), lite(r"(a+)+b+?"));
+        assert_eq!(engine_check(r"(a+)+b+?"), lite(r"(a+)+b+?"));
     }
 
     #[test]
@@ -953,16 +984,19 @@ mod tests {
     fn constructs_regex_lite_lacks_fall_back_to_the_full_engine() {
         // Java's class intersection and nested classes read the same in Rust's full engine.
         assert_eq!(
-            decide(r"^[a-z&&[^aeiou]]+$"),
+            engine_check(r"^[a-z&&[^aeiou]]+$"),
             unicode(r"^[a-z&&[^aeiou]]+$")
         );
     }
 
     #[test]
     fn escapes_java_reads_as_literals_stay_literals() {
-        assert_eq!(decide(r"^\<\w+\>$"), lite(r"^<\w+>$"));
-        assert_eq!(decide(r"^\Q1+1=[2]\E$"), lite(r"^1\+1=\[2\]$"));
-        assert_eq!(decide(r"\0101\x41\x{42}+"), lite(r"\x{41}\x41\x{42}+"));
+        assert_eq!(engine_check(r"^\<\w+\>$"), lite(r"^<\w+>$"));
+        assert_eq!(engine_check(r"^\Q1+1=[2]\E$"), lite(r"^1\+1=\[2\]$"));
+        assert_eq!(
+            engine_check(r"\0101\x41\x{42}+"),
+            lite(r"\x{41}\x41\x{42}+")
+        );
         assert!(matcher(r"^\Q1+1=[2]\E$")("1+1=[2]"));
     }
 
@@ -975,9 +1009,11 @@ mod tests {
             "input": {"shape": "In"}}},
           "shapes": {
             "In": {"type": "structure", "members": {
-              "A": {"shape": "Plain"}, "B": {"shape": "Letters"}, "C": {"shape": "Ahead"}}},
+              "A": {"shape": "Plain"}, "B": {"shape": "Letters"}, "C": {"shape": "Ahead"},
+              "D": {"shape": "Large"}}},
             "Plain": {"type": "string", "pattern": "[a-z]+"},
             "Letters": {"type": "string", "pattern": "\\p{L}+:\\p{L}+"},
+            "Large": {"type": "string", "pattern": "\\p{L}{1,20}:\\p{L}{1,20}"},
             "Ahead": {"type": "string", "pattern": "(?!x).+"}}}"#;
         let files = crate::BotocoreFiles {
             service: crate::Source {
@@ -989,8 +1025,19 @@ mod tests {
         };
         let service = crate::load_botocore(files).expect("the model loads");
         let check = |name: &str| service.shapes[name].constraints.pattern_check.clone();
-        assert_eq!(check("Plain"), Some(lite("^[a-z]+$")));
-        assert_eq!(check("Letters"), Some(unicode(r"^\p{L}+:\p{L}+$")));
+        let automaton = |name: &str| match check(name) {
+            Some(PatternCheck::Automaton { regex, automaton }) => (regex, automaton),
+            other => panic!("{name}: expected an automaton, got {other:?}"),
+        };
+        assert_eq!(automaton("Plain").0, "^[a-z]+$");
+        let (regex, letters) = automaton("Letters");
+        assert_eq!(regex, r"^\p{L}+:\p{L}+$");
+        assert!(letters.is_match("\u{e9}t\u{e9}:b") && !letters.is_match("a:1"));
+        assert_eq!(
+            check("Large"),
+            Some(unicode(r"^\p{L}{1,20}:\p{L}{1,20}$")),
+            "too large for an automaton"
+        );
         assert!(matches!(
             check("Ahead"),
             Some(PatternCheck::Unenforced { .. })

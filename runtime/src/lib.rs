@@ -26,6 +26,7 @@
     )
 )]
 
+pub mod automaton;
 pub mod client;
 pub mod credentials;
 mod date;

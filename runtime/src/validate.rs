@@ -15,9 +15,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+#[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
 use std::sync::OnceLock;
 
 use serde_json::Value;
+
+use crate::automaton::Automaton;
 
 /// The most violations one input reports; checks stop collecting once this many are found.
 pub const MAX_VIOLATIONS: usize = 20;
@@ -311,14 +314,16 @@ pub fn range(
     }
 }
 
-/// A model pattern, compiled on first use.
+/// A model pattern, as generated code checks it.
 ///
 /// It keeps the model's text, which violation messages quote, and the text a Rust engine
-/// compiles: the same, or the model's Java/ECMA 262 syntax translated when the model is read
-/// (`\uD800\uDC00` pairs, Java's POSIX classes, Unicode classes written out as ranges, and so
-/// on). Most patterns use `regex-lite`; those whose Unicode classes (`\p{L}`) are too large to
-/// write out use the full `regex` engine, which only the `unicode-patterns` feature brings in
-/// (`Pattern::unicode`).
+/// reads: the same, or the model's Java/ECMA 262 syntax translated when the model is read
+/// (`\uD800\uDC00` pairs, Java's POSIX classes, ASCII `\w`, `\d`, `\s`, and so on). Most
+/// patterns are checked with an [`Automaton`] the code generator built from that text, which
+/// needs no regex engine. A pattern too large for one is compiled on first use: with
+/// `regex-lite` (the `lite-patterns` feature), or with the full `regex` engine when its
+/// Unicode classes are too large to write out as ranges (the `unicode-patterns` feature). A
+/// generated crate turns on the feature its model needs.
 ///
 /// A pattern whose text does not compile is not enforced. Generated code never holds one:
 /// the code generator compiles every pattern with the same engine when it reads the model,
@@ -327,26 +332,33 @@ pub struct Pattern {
     source: &'static str,
     regex: &'static str,
     engine: Engine,
+    #[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
     compiled: OnceLock<Option<Compiled>>,
 }
 
-/// Which engine compiles a [`Pattern`].
+/// What checks a [`Pattern`].
 #[derive(Debug, Clone, Copy)]
 enum Engine {
+    Automaton(&'static Automaton),
+    #[cfg(feature = "lite-patterns")]
     Lite,
     #[cfg(feature = "unicode-patterns")]
     Unicode,
 }
 
+#[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
 enum Compiled {
+    #[cfg(feature = "lite-patterns")]
     Lite(regex_lite::Regex),
     #[cfg(feature = "unicode-patterns")]
     Unicode(regex::Regex),
 }
 
+#[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
 impl Compiled {
     fn is_match(&self, value: &str) -> bool {
         match self {
+            #[cfg(feature = "lite-patterns")]
             Compiled::Lite(re) => re.is_match(value),
             #[cfg(feature = "unicode-patterns")]
             Compiled::Unicode(re) => re.is_match(value),
@@ -355,13 +367,31 @@ impl Compiled {
 }
 
 impl Pattern {
+    /// A pattern checked with the automaton the code generator built from `regex` (the
+    /// model's text `source` in Rust syntax).
+    pub const fn automaton(
+        source: &'static str,
+        regex: &'static str,
+        automaton: &'static Automaton,
+    ) -> Self {
+        Pattern {
+            source,
+            regex,
+            engine: Engine::Automaton(automaton),
+            #[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
+            compiled: OnceLock::new(),
+        }
+    }
+
     /// A pattern whose model text `regex-lite` compiles as it is.
+    #[cfg(feature = "lite-patterns")]
     pub const fn new(source: &'static str) -> Self {
         Self::translated(source, source)
     }
 
     /// A pattern with its model text (`source`, for messages) and the Rust syntax of it that
     /// `regex-lite` compiles (`regex`).
+    #[cfg(feature = "lite-patterns")]
     pub const fn translated(source: &'static str, regex: &'static str) -> Self {
         Pattern {
             source,
@@ -388,19 +418,35 @@ impl Pattern {
         self.source
     }
 
-    /// The text the engine compiles.
+    /// The text the automaton was built from, or the engine compiles.
     pub fn regex(&self) -> &'static str {
         self.regex
     }
 
-    /// True when the pattern compiled, so [`pattern`] enforces it.
+    /// True when the pattern is checked: it has an automaton, or its text compiled.
     pub fn is_enforced(&self) -> bool {
-        self.compiled().is_some()
+        match self.engine {
+            Engine::Automaton(_) => true,
+            #[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
+            _ => self.compiled().is_some(),
+        }
     }
 
+    /// Whether `value` matches; `None` when the pattern is not enforced.
+    fn matches(&self, value: &str) -> Option<bool> {
+        match self.engine {
+            Engine::Automaton(automaton) => Some(automaton.is_match(value)),
+            #[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
+            _ => self.compiled().map(|re| re.is_match(value)),
+        }
+    }
+
+    #[cfg(any(feature = "lite-patterns", feature = "unicode-patterns"))]
     fn compiled(&self) -> Option<&Compiled> {
         self.compiled
             .get_or_init(|| match self.engine {
+                Engine::Automaton(_) => None,
+                #[cfg(feature = "lite-patterns")]
                 Engine::Lite => regex_lite::Regex::new(self.regex).ok().map(Compiled::Lite),
                 #[cfg(feature = "unicode-patterns")]
                 Engine::Unicode => regex::Regex::new(self.regex).ok().map(Compiled::Unicode),
@@ -430,17 +476,15 @@ pub fn pattern(
     if is_full(out) {
         return;
     }
-    if let Some(re) = pattern.compiled() {
-        if !re.is_match(value) {
-            let shown: Option<&dyn fmt::Display> = if sensitive { None } else { Some(&value) };
-            push(out, || {
-                violation(
-                    path,
-                    shown,
-                    format_args!("satisfy regular expression pattern: {}", pattern.source),
-                )
-            });
-        }
+    if pattern.matches(value) == Some(false) {
+        let shown: Option<&dyn fmt::Display> = if sensitive { None } else { Some(&value) };
+        push(out, || {
+            violation(
+                path,
+                shown,
+                format_args!("satisfy regular expression pattern: {}", pattern.source),
+            )
+        });
     }
 }
 
@@ -645,10 +689,56 @@ fn found_json(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::automaton::DEAD;
+
+    /// `^[\w-]+:[0-9a-f-]+$` as the code generator writes it (from Cognito's `IdentityId`).
+    static ID: Pattern = Pattern::automaton(
+        r"[\w-]+:[0-9a-f-]+",
+        "^[[:word:]-]+:[0-9a-f-]+$",
+        &Automaton::new(
+            &[
+                '\0', '-', '.', '0', ':', ';', 'A', '[', '_', '`', 'a', 'g', '{',
+            ],
+            &[0, 1, 0, 1, 2, 0, 3, 0, 3, 0, 1, 3, 0],
+            4,
+            &[
+                DEAD, 1, DEAD, 1, DEAD, 1, 2, 1, DEAD, 3, DEAD, DEAD, DEAD, 3, DEAD, DEAD,
+            ],
+            &[false, false, false, true],
+        ),
+    );
+
+    /// `^a+$`.
+    static A_PLUS: Pattern = Pattern::automaton(
+        "^a+$",
+        "^a+$",
+        &Automaton::new(
+            &['\0', 'a', 'b'],
+            &[0, 1, 0],
+            2,
+            &[DEAD, 1, DEAD, 1],
+            &[false, true],
+        ),
+    );
+
+    #[test]
+    fn automaton_patterns_are_enforced_and_keep_both_texts() {
+        assert!(ID.is_enforced());
+        assert_eq!(ID.source(), r"[\w-]+:[0-9a-f-]+");
+        assert_eq!(ID.regex(), "^[[:word:]-]+:[0-9a-f-]+$");
+        let mut out = Vec::new();
+        for good in ["us-east-1:0123-abcd", "a:-"] {
+            pattern(&Path::Root.member("Id"), good, &ID, false, &mut out);
+        }
+        assert!(out.is_empty(), "{out:?}");
+        for bad in ["", "us-east-1", "us-east-1:XYZ", "a b:0", "é:0"] {
+            pattern(&Path::Root.member("Id"), bad, &ID, false, &mut out);
+        }
+        assert_eq!(out.len(), 5, "{out:?}");
+    }
 
     #[test]
     fn length_and_pattern_violations_read_like_aws() {
-        static ID: Pattern = Pattern::new(r"[\w-]+:[0-9a-f-]+");
         let mut out = Vec::new();
         let root = Path::Root;
         let p = root.member("IdentityPoolId");
@@ -783,14 +873,13 @@ mod tests {
 
     #[test]
     fn reports_stay_small_whatever_the_input() {
-        static P: Pattern = Pattern::new("^a+$");
         let mut out = Vec::new();
         let huge = "b".repeat(1 << 20);
         let root = Path::Root;
         let key_path = root.member("Map");
         let path = key_path.key(&huge);
         for _ in 0..1000 {
-            pattern(&path, &huge, &P, false, &mut out);
+            pattern(&path, &huge, &A_PLUS, false, &mut out);
             str_length(&path, &huge, None, Some(10), &mut out);
         }
         assert_eq!(out.len(), MAX_VIOLATIONS);
@@ -842,6 +931,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "lite-patterns")]
     fn translated_patterns_compile_the_rust_text_and_quote_the_model_text() {
         static ASTRAL: Pattern = Pattern::translated(
             r"^[\uD800\uDC00-\uDBFF\uDFFF]+$",
@@ -868,6 +958,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "lite-patterns")]
     fn a_pattern_that_does_not_compile_is_not_enforced() {
         // Look-ahead, and a Unicode class for `regex-lite`: the code generator never emits
         // either, so this only shows that nothing panics.
@@ -882,6 +973,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "lite-patterns")]
     fn lite_patterns_read_perl_classes_as_ascii() {
         static WORD: Pattern = Pattern::new(r"^\w+$");
         assert!(WORD.is_enforced());
@@ -932,9 +1024,14 @@ mod tests {
 
     #[test]
     fn sensitive_values_are_not_quoted() {
-        static P: Pattern = Pattern::new("^x$");
         let mut out = Vec::new();
-        pattern(&Path::Root.member("Token"), "secret", &P, true, &mut out);
+        pattern(
+            &Path::Root.member("Token"),
+            "secret",
+            &A_PLUS,
+            true,
+            &mut out,
+        );
         assert!(!out[0].message.contains("secret"));
     }
 }

@@ -237,10 +237,10 @@ fn pattern_failures(input: Value) -> Vec<String> {
 
 #[test]
 fn patterns_are_checked_the_way_java_reads_them() {
-    // `\w` and `\p{Print}` are ASCII, `\p{L}` is any letter (written out as ranges for
-    // regex-lite in `DisplayName`, through the full engine in `QualifiedName`), a
-    // surrogate-pair range covers the supplementary planes, and the look-ahead pattern is
-    // documented as unchecked.
+    // `\w` and `\p{Print}` are ASCII, `\p{L}` is any letter, a surrogate-pair range covers
+    // the supplementary planes, and the look-ahead pattern is documented as unchecked. Most
+    // patterns are automata; `LongCode` is too large for one and uses regex-lite, and
+    // `CaselessName` the full engine.
     let good = json!({
         "Code": "ABC-12",
         "Printable": "Hello, world ~",
@@ -249,7 +249,9 @@ fn patterns_are_checked_the_way_java_reads_them() {
         "DisplayName": "\u{c9}mile 2",
         "QualifiedName": "\u{c9}mile.Zo\u{eb}.\u{65e5}\u{672c}",
         "Title": "   ",
-        "Titles": ["", " "]
+        "Titles": ["", " "],
+        "LongCode": "abc",
+        "CaselessName": "\u{c9}MILE"
     });
     assert_eq!(pattern_failures(good), Vec::<String>::new());
     let bad = json!({
@@ -258,11 +260,22 @@ fn patterns_are_checked_the_way_java_reads_them() {
         "Text": "bell \u{7}",
         "RoleArn": "arn:aws:iam::123456789012:role/a b",
         "DisplayName": "Zo\u{eb}",
-        "QualifiedName": "a.b.c.d"
+        "QualifiedName": "a.b.c.d",
+        "LongCode": "a".repeat(601),
+        "CaselessName": "1abc"
     });
     assert_eq!(
         pattern_failures(bad),
-        ["code", "displayName", "printable", "qualifiedName", "roleArn", "text"]
+        [
+            "caselessName",
+            "code",
+            "displayName",
+            "longCode",
+            "printable",
+            "qualifiedName",
+            "roleArn",
+            "text"
+        ]
     );
 }
 

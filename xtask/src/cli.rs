@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 pub use crate::fuzz::FuzzArgs;
-use crate::{StaleError, CODEGEN_COMMAND, GENERATED_DIR};
+use crate::{StaleError, CODEGEN_COMMAND};
 
 /// The help of `xtask`.
 pub const MAIN_HELP: &str = "\
@@ -550,13 +550,14 @@ fn protocol_tests(mut paths: Vec<PathBuf>) -> Result<ExitCode> {
 }
 
 fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
-    let (dir, label, files, command) = match &args.standalone {
-        None => (
-            crate::generated_dir(),
-            GENERATED_DIR.to_owned(),
-            crate::generate_workspace_crate()?,
-            CODEGEN_COMMAND.to_owned(),
-        ),
+    let (targets, command) = match &args.standalone {
+        None => {
+            let targets = crate::generate_workspace()?
+                .into_iter()
+                .map(|(dir, label, files)| (dir, label.to_owned(), files))
+                .collect::<Vec<_>>();
+            (targets, CODEGEN_COMMAND.to_owned())
+        }
         Some(standalone) => {
             let generated = crate::generate_standalone(
                 &standalone.model,
@@ -575,27 +576,30 @@ fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
                     unchecked.shape, unchecked.reason, unchecked.pattern
                 );
             }
-            let files = generated.files;
             let label = standalone.out.display().to_string();
             let label = label.trim_end_matches(['/', '\\']).to_owned();
-            (standalone.out.clone(), label, files, standalone.command())
+            let target = (standalone.out.clone(), label, generated.files);
+            (vec![target], standalone.command())
         }
     };
     if args.check {
-        let stale = crate::diff(&dir, &files)?;
-        return match StaleError::check(&label, stale, &command) {
-            Ok(()) => {
-                println!("{label}/ is up to date ({} files)", files.len());
-                Ok(ExitCode::SUCCESS)
+        let mut code = ExitCode::SUCCESS;
+        for (dir, label, files) in &targets {
+            let stale = crate::diff(dir, files)?;
+            match StaleError::check(label, stale, &command) {
+                Ok(()) => println!("{label}/ is up to date ({} files)", files.len()),
+                Err(err) => {
+                    eprintln!("{err}");
+                    code = ExitCode::FAILURE;
+                }
             }
-            Err(err) => {
-                eprintln!("{err}");
-                Ok(ExitCode::FAILURE)
-            }
-        };
+        }
+        return Ok(code);
     }
-    let report = crate::sync(&dir, &files)?;
-    println!("{label}/: {report}");
+    for (dir, label, files) in &targets {
+        let report = crate::sync(dir, files)?;
+        println!("{label}/: {report}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

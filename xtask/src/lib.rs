@@ -61,6 +61,35 @@ pub fn runtime_dir() -> PathBuf {
     workspace_root().join("runtime")
 }
 
+/// The runtime's directory that holds its one generated file, relative to the workspace root.
+pub const RUNTIME_GENERATED_DIR: &str = "runtime/src/endpoint";
+
+/// The partition data the runtime's generated file is made from, relative to the workspace
+/// root.
+pub const PARTITIONS_FILE: &str = "runtime/data/partitions.json";
+
+/// Generates the runtime's generated file (relative to [`RUNTIME_GENERATED_DIR`]) in memory:
+/// `regions.rs`, the automata of the region patterns of the built-in partition data.
+pub fn generate_runtime_files() -> Result<Files> {
+    let path = workspace_root().join(PARTITIONS_FILE);
+    let json = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let file = codegen::automaton::regions_file(PARTITIONS_FILE, &json)?;
+    Ok(Files::from([(PathBuf::from("regions.rs"), file)]))
+}
+
+/// Every directory `cargo xtask codegen` writes in the workspace, with its label and files.
+pub fn generate_workspace() -> Result<Vec<(PathBuf, &'static str, Files)>> {
+    Ok(vec![
+        (generated_dir(), GENERATED_DIR, generate_workspace_crate()?),
+        (
+            workspace_root().join(RUNTIME_GENERATED_DIR),
+            RUNTIME_GENERATED_DIR,
+            generate_runtime_files()?,
+        ),
+    ])
+}
+
 /// Loads the workspace's model (all three botocore files must exist).
 pub fn load_workspace_model() -> Result<LoadedModel> {
     let root = workspace_root();
@@ -104,23 +133,13 @@ pub fn generate_workspace_crate() -> Result<Files> {
     Ok(codegen::generate(&loaded.service, &options)?)
 }
 
-/// Regenerates the workspace's crate on disk: what `cargo xtask codegen` does.
-pub fn sync_workspace() -> Result<SyncReport> {
-    let files = generate_workspace_crate()?;
-    sync(&generated_dir(), &files)
-}
-
-/// Lists what is stale in the workspace's generated crate without changing anything.
-pub fn diff_workspace() -> Result<Vec<Stale>> {
-    let files = generate_workspace_crate()?;
-    diff(&generated_dir(), &files)
-}
-
 /// What `cargo xtask codegen --check` checks: fails with a [`StaleError`] listing every stale
-/// file of the workspace's generated crate and the command that fixes them.
+/// file of the workspace's generated crate (or of the runtime's generated file) and the
+/// command that fixes them.
 pub fn check_workspace() -> Result<()> {
-    let stale = diff_workspace()?;
-    StaleError::check(GENERATED_DIR, stale, CODEGEN_COMMAND)?;
+    for (dir, label, files) in generate_workspace()? {
+        StaleError::check(label, diff(&dir, &files)?, CODEGEN_COMMAND)?;
+    }
     Ok(())
 }
 

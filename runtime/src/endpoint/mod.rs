@@ -18,6 +18,9 @@ mod arn;
 mod eval;
 mod functions;
 mod partition;
+// Written by `cargo xtask codegen`, formatted as it writes it.
+#[rustfmt::skip]
+mod regions;
 mod syntax;
 mod value;
 

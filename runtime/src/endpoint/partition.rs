@@ -5,14 +5,21 @@
 //! overrides of its outputs); otherwise the first partition whose `regionRegex` matches;
 //! otherwise the `aws` partition, so that a region newer than this data still resolves
 //! the way the commercial partition names its endpoints.
+//!
+//! Region patterns are matched without a regex engine: the automaton of each pattern of the
+//! built-in data is generated into `regions.rs` (by `cargo xtask codegen`). Partition data
+//! with other patterns needs the `lite-patterns` feature, which compiles them with
+//! `regex-lite`; without it such data is refused with an error that says so.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
+use super::regions::REGION_PATTERNS;
 use super::value::Value;
 use super::EndpointError;
+use crate::automaton::Automaton;
 
 /// The partition data that ships with this crate.
 const BUILT_IN: &str = include_str!("../../data/partitions.json");
@@ -31,11 +38,51 @@ pub struct Partitions {
 #[derive(Debug, Clone)]
 struct Partition {
     id: String,
-    region_regex: regex_lite::Regex,
+    region_regex: RegionPattern,
     /// The listed regions, each with the outputs it overrides.
     regions: BTreeMap<String, BTreeMap<String, Value>>,
     /// `name`, `dnsSuffix`, `supportsFIPS` and the other fields rules read.
     outputs: BTreeMap<String, Value>,
+}
+
+/// How a partition's `regionRegex` is matched.
+#[derive(Debug, Clone)]
+enum RegionPattern {
+    /// With the generated automaton of a pattern of the built-in data.
+    Automaton(&'static Automaton),
+    /// Compiled from data that is not built in.
+    #[cfg(feature = "lite-patterns")]
+    Lite(regex_lite::Regex),
+}
+
+impl RegionPattern {
+    /// The matcher of `text`, the `regionRegex` of the partition `id`.
+    fn new(id: &str, text: &str) -> Result<RegionPattern, String> {
+        if let Some((_, automaton)) = REGION_PATTERNS.iter().find(|(known, _)| *known == text) {
+            return Ok(RegionPattern::Automaton(automaton));
+        }
+        #[cfg(feature = "lite-patterns")]
+        {
+            regex_lite::Regex::new(text)
+                .map(RegionPattern::Lite)
+                .map_err(|e| format!("`{id}` has an invalid `regionRegex`: {e}"))
+        }
+        #[cfg(not(feature = "lite-patterns"))]
+        {
+            Err(format!(
+                "`{id}` has the `regionRegex` `{text}`, which is not in the built-in data; \
+                 the `lite-patterns` feature of aws-json-runtime compiles such patterns"
+            ))
+        }
+    }
+
+    fn is_match(&self, region: &str) -> bool {
+        match self {
+            RegionPattern::Automaton(automaton) => automaton.is_match(region),
+            #[cfg(feature = "lite-patterns")]
+            RegionPattern::Lite(regex) => regex.is_match(region),
+        }
+    }
 }
 
 impl Partitions {
@@ -112,8 +159,7 @@ fn partition(json: &Json) -> Result<Partition, String> {
         .get("regionRegex")
         .and_then(Json::as_str)
         .ok_or_else(|| format!("`{id}` has no `regionRegex` string"))?;
-    let region_regex = regex_lite::Regex::new(regex_text)
-        .map_err(|e| format!("`{id}` has an invalid `regionRegex`: {e}"))?;
+    let region_regex = RegionPattern::new(&id, regex_text)?;
     let mut outputs = record(json.get("outputs"), &format!("`{id}` outputs"))?;
     // Rules read the partition's name from its outputs; older data leaves it to the id.
     outputs
@@ -191,6 +237,62 @@ mod tests {
     }
 
     #[test]
+    fn built_in_patterns_all_have_automata_that_agree_with_the_regex_engine() {
+        let json: Json = serde_json::from_str(BUILT_IN).unwrap();
+        let mut texts = Vec::new();
+        for partition in json["partitions"].as_array().unwrap() {
+            let text = partition["regionRegex"].as_str().unwrap();
+            let (_, automaton) = REGION_PATTERNS
+                .iter()
+                .find(|(known, _)| *known == text)
+                .unwrap_or_else(|| panic!("no automaton for {text}: run `cargo xtask codegen`"));
+            texts.push((text, automaton));
+        }
+        assert_eq!(texts.len(), REGION_PATTERNS.len(), "no stale automata");
+        let regions = [
+            "us-east-1",
+            "eu-west-3",
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "eusc-de-east-1",
+            "ap-southeast-7",
+            "mx-central-1",
+            "us-east-1x",
+            "us_east_1",
+            "useast1",
+            "",
+            "us-east-",
+            "aws-global",
+            "us-west-2-",
+            "US-EAST-1",
+            "us-ëast-1",
+        ];
+        // Both engines are at hand in tests only when the feature is on.
+        #[cfg(feature = "lite-patterns")]
+        for (text, automaton) in &texts {
+            let regex = regex_lite::Regex::new(text).unwrap();
+            for region in regions {
+                assert_eq!(
+                    automaton.is_match(region),
+                    regex.is_match(region),
+                    "{text} {region}"
+                );
+            }
+        }
+        let aws = texts
+            .iter()
+            .find(|(t, _)| t.starts_with("^(us|eu"))
+            .unwrap()
+            .1;
+        assert!(aws.is_match("us-east-1") && !aws.is_match(regions[12]));
+    }
+
+    #[test]
+    #[cfg(feature = "lite-patterns")]
     fn region_entries_override_outputs() {
         let data = r#"{"partitions":[{"id":"aws","regionRegex":"^us-\\w+-\\d+$",
             "outputs":{"name":"aws","dnsSuffix":"amazonaws.com","supportsFIPS":true},
@@ -212,10 +314,17 @@ mod tests {
         for (data, expected) in [
             ("[", "not JSON"),
             ("{}", "no `partitions` array"),
+            #[cfg(feature = "lite-patterns")]
             (
                 r#"{"partitions":[{"id":"aws","regionRegex":"(","outputs":{}}]}"#,
                 "partitions[0]: `aws` has an invalid `regionRegex`",
             ),
+            #[cfg(not(feature = "lite-patterns"))]
+            (
+                r#"{"partitions":[{"id":"aws","regionRegex":"(","outputs":{}}]}"#,
+                "partitions[0]: `aws` has the `regionRegex` `(`, which is not in the built-in data; the `lite-patterns` feature",
+            ),
+            #[cfg(feature = "lite-patterns")]
             (
                 r#"{"partitions":[{"id":"x","regionRegex":"x","outputs":{}}]}"#,
                 "no `aws` partition",
