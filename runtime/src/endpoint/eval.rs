@@ -6,10 +6,8 @@
 //! A function given an unset argument returns "not set" (except `isSet`, which exists to
 //! ask), so a condition on an unset optional value fails instead of erroring.
 
-use std::collections::BTreeMap;
-
 use super::syntax::{Body, Call, Condition, EndpointTemplate, Expr, Function, Part, Rule, RuleSet};
-use super::value::Value;
+use super::value::{Named, Value};
 use super::{arn, functions, partition::Partitions, syntax, Endpoint, EndpointError, Params};
 
 impl RuleSet {
@@ -133,7 +131,7 @@ impl Eval<'_> {
 
     fn endpoint(&self, template: &EndpointTemplate) -> Result<Endpoint, String> {
         let url = self.string(&template.url, "the endpoint URL")?;
-        let mut headers = BTreeMap::new();
+        let mut headers = Named::default();
         for (name, values) in &template.headers {
             let values = values
                 .iter()
@@ -141,6 +139,7 @@ impl Eval<'_> {
                 .collect::<Result<Vec<_>, _>>()?;
             headers.insert(name.clone(), values);
         }
+        let headers = headers.into_iter().collect();
         let mut properties = serde_json::Map::new();
         for (name, expr) in &template.properties {
             let value = self
@@ -181,7 +180,7 @@ impl Eval<'_> {
                 Some(Value::Array(values))
             }
             Expr::Record(fields) => {
-                let mut values = BTreeMap::new();
+                let mut values = Named::default();
                 for (name, item) in fields {
                     match self.expr(item)? {
                         Some(v) => values.insert(name.clone(), v),
@@ -253,7 +252,7 @@ impl Eval<'_> {
                 None => None,
             },
             Function::ParseUrl => functions::parse_url(args.str(0)?).map(|url| {
-                Value::Record(BTreeMap::from([
+                Value::Record(Named::from_iter([
                     ("scheme".to_owned(), Value::Str(url.scheme)),
                     ("authority".to_owned(), Value::Str(url.authority)),
                     ("path".to_owned(), Value::Str(url.path)),
@@ -273,7 +272,7 @@ impl Eval<'_> {
             Function::Partition => Some(self.partitions.lookup(args.str(0)?)),
             Function::ParseArn => arn::parse_arn(args.str(0)?).map(|arn| {
                 let resource = arn.resource_id.into_iter().map(Value::Str).collect();
-                Value::Record(BTreeMap::from([
+                Value::Record(Named::from_iter([
                     ("partition".to_owned(), Value::Str(arn.partition)),
                     ("service".to_owned(), Value::Str(arn.service)),
                     ("region".to_owned(), Value::Str(arn.region)),
@@ -370,8 +369,11 @@ mod tests {
         .unwrap();
         assert_eq!(ep.url, "https://abc.eu-west-1.example.com");
         assert_eq!(
-            ep.headers["x-account"],
-            vec!["123".to_owned(), "{literal}".to_owned()]
+            ep.headers,
+            [(
+                "x-account".to_owned(),
+                vec!["123".to_owned(), "{literal}".to_owned()]
+            )]
         );
         assert_eq!(
             serde_json::Value::Object(ep.properties),

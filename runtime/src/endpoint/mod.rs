@@ -24,12 +24,13 @@ mod regions;
 mod syntax;
 mod value;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use partition::Partitions;
 pub use syntax::{Deprecated, ParamType, Parameter, RuleSet};
+use value::Named;
 
 /// The built-in parameter for the AWS region.
 pub const BUILT_IN_REGION: &str = "AWS::Region";
@@ -45,8 +46,9 @@ pub const BUILT_IN_ENDPOINT: &str = "SDK::Endpoint";
 pub struct Endpoint {
     /// The endpoint URL, e.g. `https://cognito-identity.us-east-1.amazonaws.com`.
     pub url: String,
-    /// Headers every request to this endpoint carries, by name.
-    pub headers: BTreeMap<String, Vec<String>>,
+    /// Headers every request to this endpoint carries: each name once, sorted by name, with
+    /// its values.
+    pub headers: Vec<(String, Vec<String>)>,
     /// Further properties the rules attach (for example `authSchemes`).
     pub properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -77,7 +79,7 @@ impl ParamValue {
 /// take their rule-set default, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    values: BTreeMap<String, ParamValue>,
+    values: Named<ParamValue>,
 }
 
 impl Params {
@@ -121,7 +123,7 @@ impl Params {
 
     /// Every value set, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ParamValue)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
+        self.values.iter()
     }
 }
 

@@ -11,13 +11,12 @@
 //! with other patterns needs the `lite-patterns` feature, which compiles them with
 //! `regex-lite`; without it such data is refused with an error that says so.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
 use super::regions::REGION_PATTERNS;
-use super::value::Value;
+use super::value::{Named, Value};
 use super::EndpointError;
 use crate::automaton::Automaton;
 
@@ -40,9 +39,9 @@ struct Partition {
     id: String,
     region_regex: RegionPattern,
     /// The listed regions, each with the outputs it overrides.
-    regions: BTreeMap<String, BTreeMap<String, Value>>,
+    regions: Named<Named<Value>>,
     /// `name`, `dnsSuffix`, `supportsFIPS` and the other fields rules read.
-    outputs: BTreeMap<String, Value>,
+    outputs: Named<Value>,
 }
 
 /// How a partition's `regionRegex` is matched.
@@ -142,7 +141,9 @@ impl Partitions {
             .unwrap_or_else(|| (&self.partitions[self.default], None));
         let mut outputs = partition.outputs.clone();
         if let Some(overrides) = overrides {
-            outputs.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+            for (k, v) in overrides.iter() {
+                outputs.insert(k.to_owned(), v.clone());
+            }
         }
         Value::Record(outputs)
     }
@@ -162,10 +163,10 @@ fn partition(json: &Json) -> Result<Partition, String> {
     let region_regex = RegionPattern::new(&id, regex_text)?;
     let mut outputs = record(json.get("outputs"), &format!("`{id}` outputs"))?;
     // Rules read the partition's name from its outputs; older data leaves it to the id.
-    outputs
-        .entry("name".to_owned())
-        .or_insert_with(|| Value::Str(id.clone()));
-    let mut regions = BTreeMap::new();
+    if outputs.get("name").is_none() {
+        outputs.insert("name".to_owned(), Value::Str(id.clone()));
+    }
+    let mut regions = Named::default();
     if let Some(listed) = json.get("regions") {
         let listed = listed
             .as_object()
@@ -185,7 +186,7 @@ fn partition(json: &Json) -> Result<Partition, String> {
     })
 }
 
-fn record(json: Option<&Json>, what: &str) -> Result<BTreeMap<String, Value>, String> {
+fn record(json: Option<&Json>, what: &str) -> Result<Named<Value>, String> {
     let fields = json
         .and_then(Json::as_object)
         .ok_or_else(|| format!("{what} must be an object"))?;
@@ -302,7 +303,7 @@ mod tests {
             panic!("a record")
         };
         assert_eq!(odd["supportsFIPS"], Value::Bool(false));
-        assert!(!odd.contains_key("description"));
+        assert!(odd.get("description").is_none());
         let Value::Record(even) = partitions.lookup("us-even-2") else {
             panic!("a record")
         };

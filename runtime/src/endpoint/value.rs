@@ -2,9 +2,85 @@
 //! results of `parseURL`, `aws.parseArn` and `aws.partition`), and the attribute paths
 //! `getAttr` walks through them.
 
-use std::collections::BTreeMap;
-
 use super::ParamValue;
+
+/// Values by name, sorted by name, each name once: the fields of a record, the parameters of
+/// a resolution. They hold a handful of entries, for which a sorted list does what a map
+/// does with far less code for every value type it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Named<V>(Vec<(String, V)>);
+
+impl<V> Default for Named<V> {
+    fn default() -> Self {
+        Named(Vec::new())
+    }
+}
+
+impl<V> Named<V> {
+    /// The position of `name`, or where it would go.
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    /// The value of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&V> {
+        let at = self.find(name).ok()?;
+        self.0.get(at).map(|(_, v)| v)
+    }
+
+    /// Sets `name` to `value`, replacing an earlier value.
+    pub(crate) fn insert(&mut self, name: String, value: V) {
+        match self.find(&name) {
+            Ok(at) => {
+                if let Some(slot) = self.0.get_mut(at) {
+                    slot.1 = value;
+                }
+            }
+            Err(at) => self.0.insert(at, (name, value)),
+        }
+    }
+
+    /// Removes `name`.
+    pub(crate) fn remove(&mut self, name: &str) {
+        if let Ok(at) = self.find(name) {
+            self.0.remove(at);
+        }
+    }
+
+    /// Every name and value, in order of name.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<V> FromIterator<(String, V)> for Named<V> {
+    /// Later values of a name replace earlier ones.
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        let mut named = Named::default();
+        for (name, value) in iter {
+            named.insert(name, value);
+        }
+        named
+    }
+}
+
+impl<V> IntoIterator for Named<V> {
+    type Item = (String, V);
+    type IntoIter = std::vec::IntoIter<(String, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+#[cfg(test)]
+impl<V> std::ops::Index<&str> for Named<V> {
+    type Output = V;
+
+    fn index(&self, name: &str) -> &V {
+        self.get(name).unwrap()
+    }
+}
 
 /// A value during evaluation. An unset value is `None` around it, never a variant, so that
 /// functions cannot mistake "not set" for an empty string.
@@ -14,7 +90,7 @@ pub(crate) enum Value {
     Bool(bool),
     Int(i64),
     Array(Vec<Value>),
-    Record(BTreeMap<String, Value>),
+    Record(Named<Value>),
 }
 
 impl Value {
