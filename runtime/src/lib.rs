@@ -36,6 +36,7 @@ pub mod error;
 pub mod https;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod named;
 pub mod paginate;
 pub mod profile;
 pub mod retry;

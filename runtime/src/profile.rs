@@ -13,11 +13,12 @@
 //! `key = value` lines). For a profile present in both files, the credentials file wins key by
 //! key, as the AWS CLI does. A malformed file is an error naming the file and the line.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use crate::named::Named;
 
 /// Names of the environment variables and profile keys this module reads.
 pub mod names {
@@ -55,7 +56,7 @@ pub struct Env(EnvSource);
 #[derive(Clone)]
 enum EnvSource {
     Process,
-    Fixed(Arc<BTreeMap<String, String>>),
+    Fixed(Arc<Named<String>>),
 }
 
 impl Env {
@@ -112,7 +113,8 @@ pub struct Fs(FsSource);
 #[derive(Clone)]
 enum FsSource {
     Real,
-    Fixed(Arc<BTreeMap<PathBuf, String>>),
+    /// Paths and contents; a later entry for a path replaces an earlier one.
+    Fixed(Arc<Vec<(PathBuf, String)>>),
 }
 
 impl Fs {
@@ -141,9 +143,14 @@ impl Fs {
     pub fn read_to_string(&self, path: &Path) -> io::Result<String> {
         match &self.0 {
             FsSource::Real => std::fs::read_to_string(path),
-            FsSource::Fixed(files) => files.get(path).cloned().ok_or_else(|| {
-                io::Error::new(io::ErrorKind::NotFound, "no such file in the fixed set")
-            }),
+            FsSource::Fixed(files) => files
+                .iter()
+                .rev()
+                .find(|(p, _)| p == path)
+                .map(|(_, c)| c.clone())
+                .ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::NotFound, "no such file in the fixed set")
+                }),
         }
     }
 }
@@ -152,7 +159,7 @@ impl fmt::Debug for Fs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             FsSource::Real => f.write_str("Fs(real)"),
-            FsSource::Fixed(files) => f.debug_set().entries(files.keys()).finish(),
+            FsSource::Fixed(files) => f.debug_set().entries(files.iter().map(|(p, _)| p)).finish(),
         }
     }
 }
@@ -214,8 +221,8 @@ const SECRET_KEYS: &[&str] = &[
 /// nested keys such as `s3 =`.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Profile {
-    properties: BTreeMap<String, String>,
-    nested: BTreeMap<String, BTreeMap<String, String>>,
+    properties: Named<String>,
+    nested: Named<Named<String>>,
 }
 
 impl Profile {
@@ -238,7 +245,7 @@ impl Profile {
 
     /// The property keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.properties.keys().map(String::as_str)
+        self.properties.keys()
     }
 
     /// Lays `other`'s properties over this profile's, key by key.
@@ -254,11 +261,11 @@ impl Profile {
 impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for (key, value) in &self.properties {
-            if SECRET_KEYS.contains(&key.as_str()) {
-                map.entry(key, &"** redacted **");
+        for (key, value) in self.properties.iter() {
+            if SECRET_KEYS.contains(&key) {
+                map.entry(&key, &"** redacted **");
             } else {
-                map.entry(key, value);
+                map.entry(&key, value);
             }
         }
         map.finish()
@@ -270,9 +277,9 @@ impl fmt::Debug for Profile {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedFile {
     /// Profiles by name.
-    pub profiles: BTreeMap<String, Profile>,
+    pub profiles: Named<Profile>,
     /// `[services NAME]` sections of the config file, by name.
-    pub services: BTreeMap<String, Profile>,
+    pub services: Named<Profile>,
     /// Config-file sections named like a credentials-file profile (`[name]`), which the SDKs
     /// ignore; kept to explain a profile that is not found.
     pub ignored: Vec<String>,
@@ -314,9 +321,7 @@ pub fn parse(text: &str, path: &Path, kind: FileKind) -> Result<ParsedFile, Prof
         };
         if let Some((map, name)) = target {
             // A section written twice is one section; later keys win.
-            map.entry(name.to_owned())
-                .or_default()
-                .overlay(section.body);
+            map.get_or_default(name.to_owned()).overlay(section.body);
         }
     }
     Ok(parsed)
@@ -396,8 +401,7 @@ fn parse_sections(text: &str, path: &Path) -> Result<Vec<RawSection>, ProfileErr
                     section
                         .body
                         .nested
-                        .entry(key.clone())
-                        .or_default()
+                        .get_or_default(key.clone())
                         .insert(sub_key, sub_value);
                 }
             }
@@ -485,7 +489,7 @@ pub struct ProfileFiles {
     name: String,
     name_from_env: bool,
     profile: Option<Profile>,
-    services: BTreeMap<String, Profile>,
+    services: Named<Profile>,
     config: FileLocation,
     credentials: FileLocation,
     ignored_config_section: bool,
@@ -810,7 +814,7 @@ mod tests {
         parsed.profiles.get(name).map_or_else(Vec::new, |p| {
             p.properties
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.to_owned(), v.clone()))
                 .collect()
         })
     }

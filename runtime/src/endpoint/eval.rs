@@ -7,8 +7,9 @@
 //! ask), so a condition on an unset optional value fails instead of erroring.
 
 use super::syntax::{Body, Call, Condition, EndpointTemplate, Expr, Function, Part, Rule, RuleSet};
-use super::value::{Named, Value};
+use super::value::Value;
 use super::{arn, functions, partition::Partitions, syntax, Endpoint, EndpointError, Params};
+use crate::named::Named;
 
 impl RuleSet {
     /// Resolves the endpoint for `params` with the partition data built into this crate.

@@ -28,9 +28,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::named::Named;
 pub use partition::Partitions;
 pub use syntax::{Deprecated, ParamType, Parameter, RuleSet};
-use value::Named;
 
 /// The built-in parameter for the AWS region.
 pub const BUILT_IN_REGION: &str = "AWS::Region";

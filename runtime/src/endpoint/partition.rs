@@ -16,9 +16,10 @@ use std::sync::OnceLock;
 use serde_json::Value as Json;
 
 use super::regions::REGION_PATTERNS;
-use super::value::{Named, Value};
+use super::value::Value;
 use super::EndpointError;
 use crate::automaton::Automaton;
+use crate::named::Named;
 
 /// The partition data that ships with this crate.
 const BUILT_IN: &str = include_str!("../../data/partitions.json");
