@@ -288,8 +288,8 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
-    /// A builder filled in from the process environment and the shared files, as the AWS
-    /// SDKs do: the region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`;
+    /// A builder filled in from the process environment and the shared files (these with the
+    /// `config-files` feature, on by default), as the AWS SDKs do: the region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`;
     /// FIPS and dual-stack from `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT` or the
     /// profile's `use_fips_endpoint` and `use_dualstack_endpoint`; the endpoint URL from `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` or the profile
     /// (resolved when a client is made, since it depends on the service); and credentials
@@ -941,11 +941,16 @@ impl<'a> CallSigner<'a> {
 
     async fn fetch(core: &ClientCore, op: &'static OperationMeta) -> Result<Credentials, String> {
         let Some(provider) = &core.config.credentials else {
+            #[cfg(feature = "config-files")]
+            const SOURCES: &str = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the shared \
+                                   files ~/.aws/credentials and ~/.aws/config";
+            #[cfg(not(feature = "config-files"))]
+            const SOURCES: &str = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the shared \
+                                   files need the `config-files` feature)";
             return Err(format!(
                 "{} is a signed operation and no credentials are configured: give them with \
                  `ConfigBuilder::credentials` or `ConfigBuilder::credentials_provider`, or build \
-                 the configuration with `Config::from_env` to read AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY or the shared files ~/.aws/credentials and ~/.aws/config",
+                 the configuration with `Config::from_env` to read {SOURCES}",
                 op.name
             ));
         };

@@ -8,7 +8,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use crate::profile::{Env, Fs, ProfileFiles};
+#[cfg(feature = "config-files")]
+use crate::profile::ProfileFiles;
+use crate::profile::{Env, Fs};
 use crate::transport::BoxFuture;
 
 /// An AWS access key pair, with the session token of temporary credentials and their expiry.
@@ -131,11 +133,15 @@ mod keys {
     pub const ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
     pub const SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
     pub const SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+    #[cfg(feature = "config-files")]
     pub const PROFILE_ACCESS_KEY_ID: &str = "aws_access_key_id";
+    #[cfg(feature = "config-files")]
     pub const PROFILE_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+    #[cfg(feature = "config-files")]
     pub const PROFILE_SESSION_TOKEN: &str = "aws_session_token";
     /// Profile keys that get credentials some other way (assuming a role, SSO, an external
     /// process, a web identity token), which these sources do not implement.
+    #[cfg(feature = "config-files")]
     pub const UNSUPPORTED: &[&str] = &[
         "role_arn",
         "source_profile",
@@ -219,6 +225,9 @@ impl ProvideCredentials for EnvironmentCredentials {
 /// A missing profile, or one without keys: not loaded. A malformed file, a profile with only
 /// one of the two keys, or one that gets credentials another way (`role_arn`, SSO,
 /// `credential_process`, which this source does not implement): an error saying so.
+///
+/// Only with the `config-files` feature (on by default).
+#[cfg(feature = "config-files")]
 #[derive(Debug, Clone)]
 pub struct ProfileCredentials {
     env: Env,
@@ -226,6 +235,7 @@ pub struct ProfileCredentials {
     profile: Option<String>,
 }
 
+#[cfg(feature = "config-files")]
 impl ProfileCredentials {
     /// Reads the files the process environment points at (at each call).
     pub fn new() -> Self {
@@ -297,12 +307,14 @@ impl ProfileCredentials {
     }
 }
 
+#[cfg(feature = "config-files")]
 impl Default for ProfileCredentials {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "config-files")]
 impl ProvideCredentials for ProfileCredentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let result = self.load();
@@ -320,7 +332,8 @@ impl ProvideCredentials for ProfileCredentials {
 /// credentials are not kept here: the source that made them refreshes them.
 ///
 /// [`CredentialsChain::default`] is the order AWS users expect: the environment, then the
-/// shared files. Keys given to a client's configuration directly come before any chain.
+/// shared files (with the `config-files` feature). Keys given to a client's configuration
+/// directly come before any chain.
 pub struct CredentialsChain {
     sources: Vec<(&'static str, Box<dyn ProvideCredentials>)>,
     cached: Mutex<Option<Credentials>>,
@@ -342,10 +355,17 @@ impl CredentialsChain {
     }
 
     /// The default chain reading through `env` and `fs`: the environment, then the shared
-    /// files.
+    /// files (without the `config-files` feature, the environment only).
     pub fn with_env_and_fs(env: Env, fs: Fs) -> Self {
-        CredentialsChain::first_try("environment", EnvironmentCredentials::with_env(env.clone()))
-            .or_else("profile", ProfileCredentials::with_env_and_fs(env, fs))
+        let chain = CredentialsChain::first_try(
+            "environment",
+            EnvironmentCredentials::with_env(env.clone()),
+        );
+        #[cfg(feature = "config-files")]
+        let chain = chain.or_else("profile", ProfileCredentials::with_env_and_fs(env, fs));
+        #[cfg(not(feature = "config-files"))]
+        let _ = (env, fs);
+        chain
     }
 
     async fn resolve(&self) -> Result<Credentials, CredentialsError> {
@@ -485,6 +505,7 @@ mod tests {
         ));
     }
 
+    #[cfg(feature = "config-files")]
     #[test]
     fn profile_credentials() {
         let fs = files(&[
@@ -541,6 +562,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "config-files")]
     #[test]
     fn malformed_file_stops_with_file_and_line() {
         let fs = files(&[("/home/me/.aws/config", "[default]\nregion\n")]);
@@ -596,26 +618,50 @@ mod tests {
         );
 
         // The environment wins over the shared files, which come next.
+        #[cfg(feature = "config-files")]
+        {
+            let fs = files(&[(
+                "/home/me/.aws/credentials",
+                "[default]\naws_access_key_id = FILE\naws_secret_access_key = s\n",
+            )]);
+            let both = env(&[
+                HOME,
+                ("AWS_ACCESS_KEY_ID", "ENV"),
+                ("AWS_SECRET_ACCESS_KEY", "s"),
+            ]);
+            let chain = CredentialsChain::with_env_and_fs(both, fs.clone());
+            assert_eq!(
+                chain.provide_credentials().await.unwrap().access_key_id(),
+                "ENV"
+            );
+            let chain = CredentialsChain::with_env_and_fs(env(&[HOME]), fs);
+            let from_file = chain.provide_credentials().await.unwrap();
+            assert_eq!(from_file.access_key_id(), "FILE");
+            assert_eq!(from_file.provider_name(), "profile");
+        }
+    }
+
+    #[cfg(not(feature = "config-files"))]
+    #[tokio::test]
+    async fn without_config_files_the_chain_reads_the_environment_only() {
         let fs = files(&[(
             "/home/me/.aws/credentials",
             "[default]\naws_access_key_id = FILE\naws_secret_access_key = s\n",
         )]);
-        let both = env(&[
-            HOME,
-            ("AWS_ACCESS_KEY_ID", "ENV"),
-            ("AWS_SECRET_ACCESS_KEY", "s"),
-        ]);
-        let chain = CredentialsChain::with_env_and_fs(both, fs.clone());
-        assert_eq!(
-            chain.provide_credentials().await.unwrap().access_key_id(),
-            "ENV"
-        );
         let chain = CredentialsChain::with_env_and_fs(env(&[HOME]), fs);
-        let from_file = chain.provide_credentials().await.unwrap();
-        assert_eq!(from_file.access_key_id(), "FILE");
-        assert_eq!(from_file.provider_name(), "profile");
+        assert_eq!(
+            format!("{chain:?}"),
+            "CredentialsChain { sources: [\"environment\"], .. }"
+        );
+        let err = chain.provide_credentials().await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no credentials: the environment variables AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY are not set"
+        );
     }
 
+    #[cfg(feature = "config-files")]
     #[tokio::test]
     async fn nothing_found_lists_every_place_looked() {
         let chain = CredentialsChain::with_env_and_fs(
