@@ -5,7 +5,7 @@
 //! `regex-automata` builds the deterministic automaton over UTF-8 bytes, with the semantics
 //! of the full `regex` engine; this module only re-encodes it over characters. Starting from
 //! the automaton's unanchored start state, each state that lies between two characters gets
-//! one [`Run`] list: for every range of characters, what reading one of them leads to: the
+//! one list of runs: for every range of characters, what reading one of them leads to: the
 //! state before the next character, a match found ([`Next::Match`]), or no match possible any
 //! more ([`Next::Dead`]). A state also says whether the end of the text completes a match.
 //! The check is then one step per character (a binary search in the state's runs) and stops

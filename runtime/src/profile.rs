@@ -258,7 +258,7 @@ pub struct SharedConfig {
 }
 
 impl SharedConfig {
-    /// Reads the shared files the environment points at (see [`ProfileFiles::load`]); without
+    /// Reads the shared files the environment points at (see `ProfileFiles::load`); without
     /// the `config-files` feature, only keeps the environment.
     pub fn load(env: Env, fs: &Fs) -> Result<Self, ProfileError> {
         #[cfg(feature = "config-files")]
