@@ -40,7 +40,9 @@ Usage: cargo xtask codegen [--check]
        cargo xtask codegen --model PATH --out DIR [--crate-name NAME] [--check]
 
 Without --model, regenerates the workspace crate in generated/ from
-model/service-2.json, model/paginators-1.json and model/endpoint-rule-set-1.json.
+model/service-2.json, model/paginators-1.json and model/endpoint-rule-set-1.json,
+and the runtime's runtime/src/endpoint/regions.rs (the automata of the region
+patterns) from runtime/data/partitions.json.
 
 Options:
       --check            Change nothing: list each stale file (changed, missing or
