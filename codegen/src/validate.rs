@@ -344,18 +344,7 @@ fn check_body(cx: &Cx<'_>, shape: &ir::Shape, ty: &TokenStream) -> Vec<TokenStre
         }
         ShapeKind::List { member, sparse } => list_checks(cx, member, *sparse, &len),
         ShapeKind::Map { key, value, sparse } => map_checks(cx, key, value, *sparse, &len),
-        ShapeKind::Byte
-        | ShapeKind::Short
-        | ShapeKind::Integer
-        | ShapeKind::Long
-        | ShapeKind::Float
-        | ShapeKind::Double
-        | ShapeKind::BigInteger
-        | ShapeKind::BigDecimal
-            if has_range =>
-        {
-            vec![range_check(shape)]
-        }
+        kind if kind.is_number() && has_range => vec![range_check(shape)],
         _ => Vec::new(),
     }
 }

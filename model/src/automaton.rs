@@ -78,9 +78,11 @@ impl Automaton {
         self.accepts_at_end.len()
     }
 
-    /// Whether `text` matches somewhere, walking the tables as the runtime does (for tests
-    /// that compare the automaton with a regex engine).
-    pub fn is_match(&self, text: &str) -> bool {
+    /// Whether `text` matches somewhere, walking the tables as the runtime's
+    /// `automaton::Automaton::is_match` does, for the tests here that compare the tables with
+    /// a regex engine.
+    #[cfg(test)]
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         let mut state = 0usize;
         for c in text.chars() {
             let run = self.starts.partition_point(|&start| start <= c);
@@ -441,29 +443,14 @@ impl Reader<'_> {
         let mut out: Vec<Span> = Vec::new();
         for sequence in Utf8Sequences::new('\0', char::MAX) {
             let ranges = sequence.as_slice();
-            let (lead, tail) = ranges.split_first()?;
+            // The payload bits of the lead byte, by the length of the sequence.
             let mask = match ranges.len() {
                 1 => 0x7f,
                 2 => 0x1f,
                 3 => 0x0f,
                 _ => 0x07,
             };
-            let shift = 6 * u32::try_from(tail.len()).ok()?;
-            for byte in lead.start..=lead.end {
-                let base = u32::from(byte & mask) << shift;
-                let step = self.step(self.dfa.next_state(id, byte))?;
-                match step {
-                    Step::To(next) if !tail.is_empty() => {
-                        for (lo, hi, s) in self.tail(next, tail)? {
-                            push(&mut out, base + lo, base + hi, s)?;
-                        }
-                    }
-                    _ => {
-                        let (lo, hi) = tail_bounds(tail);
-                        push(&mut out, base + lo, base + hi, step)?;
-                    }
-                }
-            }
+            self.bytes(id, ranges, mask, &mut out)?;
         }
         out.into_iter()
             .map(|(lo, _, step)| char::from_u32(lo).map(|c| (c, step)))
@@ -480,26 +467,41 @@ impl Reader<'_> {
             return Some(runs.clone());
         }
         let mut out = Vec::new();
-        if let Some((first, rest)) = tail.split_first() {
-            let shift = 6 * u32::try_from(rest.len()).ok()?;
-            for byte in first.start..=first.end {
-                let base = u32::from(byte & 0x3f) << shift;
-                let step = self.step(self.dfa.next_state(id, byte))?;
-                match step {
-                    Step::To(next) if !rest.is_empty() => {
-                        for (lo, hi, s) in self.tail(next, rest)? {
-                            push(&mut out, base + lo, base + hi, s)?;
-                        }
-                    }
-                    _ => {
-                        let (lo, hi) = tail_bounds(rest);
-                        push(&mut out, base + lo, base + hi, step)?;
-                    }
-                }
-            }
+        if !tail.is_empty() {
+            self.bytes(id, tail, 0x3f, &mut out)?;
         }
         self.memo.insert(key, out.clone());
         Some(out)
+    }
+
+    /// Appends to `out` the runs of the byte ranges `ranges` read from `id`, the first byte
+    /// carrying the payload bits `mask` and each later one six bits (values relative to
+    /// `ranges`).
+    fn bytes(
+        &mut self,
+        id: StateID,
+        ranges: &[Utf8Range],
+        mask: u8,
+        out: &mut Vec<Span>,
+    ) -> Option<()> {
+        let (first, rest) = ranges.split_first()?;
+        let shift = 6 * u32::try_from(rest.len()).ok()?;
+        for byte in first.start..=first.end {
+            let base = u32::from(byte & mask) << shift;
+            let step = self.step(self.dfa.next_state(id, byte))?;
+            match step {
+                Step::To(next) if !rest.is_empty() => {
+                    for (lo, hi, s) in self.tail(next, rest)? {
+                        push(out, base + lo, base + hi, s)?;
+                    }
+                }
+                _ => {
+                    let (lo, hi) = tail_bounds(rest);
+                    push(out, base + lo, base + hi, step)?;
+                }
+            }
+        }
+        Some(())
     }
 }
 

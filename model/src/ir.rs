@@ -320,6 +320,21 @@ pub enum ShapeKind {
 }
 
 impl ShapeKind {
+    /// True for the number kinds (`byte` to `bigDecimal`), the kinds a range constrains.
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            ShapeKind::Byte
+                | ShapeKind::Short
+                | ShapeKind::Integer
+                | ShapeKind::Long
+                | ShapeKind::Float
+                | ShapeKind::Double
+                | ShapeKind::BigInteger
+                | ShapeKind::BigDecimal
+        )
+    }
+
     /// Every member of the shape: a structure's or union's members, a list's member, a
     /// map's key and value; none for scalars.
     pub fn members(&self) -> Vec<&Member> {

@@ -62,15 +62,19 @@ pub const MAX_WRITTEN_OUT: usize = 16 * 1024;
 /// automaton built here when it is small enough (see [`crate::automaton`]), else with a regex
 /// engine at run time, as [`engine_check`] decides.
 pub fn decide(text: &str) -> PatternCheck {
-    let engine = engine_check(text);
-    if matches!(engine, PatternCheck::Unenforced { .. }) {
-        return engine;
+    let lite = translate(text, Engine::Lite);
+    if !lite.unsupported.is_empty() {
+        return PatternCheck::Unenforced {
+            reason: unsupported_reason(&lite.unsupported),
+        };
     }
-    // The full engine's translation: Java's meaning in the syntax `regex-automata` reads.
+    // The full engine's translation: Java's meaning in the syntax `regex-automata` reads (the
+    // full engine's own parser, so a pattern it builds is one the full engine compiles). Only
+    // a pattern without an automaton needs a regex engine to be picked and compiled.
     let regex = translate(text, Engine::Full).regex;
     match crate::automaton::build(&regex) {
         Some(automaton) => PatternCheck::Automaton { regex, automaton },
-        None => engine,
+        None => engine_for(text, lite),
     }
 }
 
@@ -82,6 +86,12 @@ pub fn engine_check(text: &str) -> PatternCheck {
             reason: unsupported_reason(&lite.unsupported),
         };
     }
+    engine_for(text, lite)
+}
+
+/// [`engine_check`] for a pattern whose `regex-lite` translation `lite` has nothing
+/// unsupported.
+fn engine_for(text: &str, lite: Translation) -> PatternCheck {
     let unicode = lite.properties > 0;
     if !unicode && regex_lite::Regex::new(&lite.regex).is_ok() {
         return PatternCheck::Lite { regex: lite.regex };

@@ -389,14 +389,7 @@ fn lower_constraints(
             c.min_length = canonical_min_length(length(name, "min", s.min.as_ref(), p));
             c.max_length = length(name, "max", s.max.as_ref(), p);
         }
-        ShapeKind::Byte
-        | ShapeKind::Short
-        | ShapeKind::Integer
-        | ShapeKind::Long
-        | ShapeKind::Float
-        | ShapeKind::Double
-        | ShapeKind::BigInteger
-        | ShapeKind::BigDecimal => {
+        kind if kind.is_number() => {
             c.min_value = s.min.as_ref().and_then(serde_json::Number::as_f64);
             c.max_value = s.max.as_ref().and_then(serde_json::Number::as_f64);
         }
