@@ -9,10 +9,15 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_json_runtime::endpoint::Partitions;
+use aws_json_runtime::endpoint::{CompiledRules, Partitions};
 use serde_json::Value;
 use xtask::endpoints;
 use xtask::protocol::FileReport;
+
+/// The suites' rule sets compiled to Rust, written by `cargo xtask codegen`.
+#[path = "endpoint-compiled/rules.rs"]
+#[rustfmt::skip]
+mod compiled;
 
 fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -172,6 +177,68 @@ fn smithy_model_endpoint_tests_pass() {
             "{id}: {reason}"
         );
     }
+}
+
+/// The cases of `tests` run with the compiled `rules`.
+fn run_compiled(name: &str, rules: CompiledRules, tests: &Value) -> FileReport {
+    let cases = tests["testCases"].as_array().expect("testCases");
+    endpoints::run_cases_with(name.to_owned(), cases, &|params| {
+        Ok((rules.resolve)(params))
+    })
+}
+
+#[test]
+fn compiled_rules_give_what_the_interpreter_gives_on_every_case() {
+    let dir = root().join("tests/endpoint-rules");
+    let interpreted = run(&dir);
+    let mut compared = 0;
+    for (name, rules) in compiled::ALL {
+        let cases = dir.join("test-cases").join(name);
+        // The Smithy model's rules are checked below; a suite rule set without cases only
+        // had to compile.
+        if !cases.is_file() {
+            continue;
+        }
+        let interpreted = interpreted
+            .iter()
+            .find(|r| r.name == *name)
+            .expect("a report");
+        let report = run_compiled(name, *rules, &read_json(&cases));
+        assert_eq!(report.failed(), 0, "{}", report.text());
+        assert_eq!(report.cases.len(), interpreted.cases.len());
+        compared += report.cases.len();
+    }
+    assert_eq!(compared, 101);
+    assert_eq!(
+        compiled::ALL.len(),
+        19,
+        "18 suite rule sets and the Smithy model's"
+    );
+
+    // The Smithy model's rules, compiled, with the shipped partition data: the same 35
+    // passes and four ISO dual-stack failures as the interpreter, for the same reasons.
+    let smithy_name = "cognito-identity-2014-06-30.smithy.json";
+    let smithy = compiled::ALL
+        .iter()
+        .find(|(name, _)| *name == smithy_name)
+        .expect("the Smithy model's rules");
+    let compiled = run_compiled(smithy_name, smithy.1, &smithy_tests());
+    let interpreted = run(&root().join(endpoints::DEFAULT_PATHS[1]));
+    assert_eq!(compiled.cases.len(), 39);
+    for (c, i) in compiled.cases.iter().zip(&interpreted[0].cases) {
+        assert_eq!((&c.id, &c.result), (&i.id, &i.result));
+    }
+    assert_eq!(compiled.passed(), 35, "{}", compiled.text());
+
+    // The generated crate's own rules pass botocore's 35 cases.
+    let tests = read_json(&root().join("model/endpoint-tests-1.json"));
+    let report = run_compiled("model", cognito_identity::endpoint::RULES, &tests);
+    assert_eq!(
+        report.summary(),
+        "model: 35 passed, 0 failed",
+        "{}",
+        report.text()
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! (load, then generate) and every generated file is compared with its snapshot, named
 //! `<fixture>__<file>`, so a change to the emitted code shows up as a readable diff. A
 //! `fixtures/<feature>.paginators-1.json` sibling, when present, is read as that model's
-//! paginators. Cognito Identity's small files (`lib.rs`, `operation.rs`) are snapshotted too;
+//! paginators. Cognito Identity's small files (`lib.rs`, `operation.rs`, `endpoint.rs`) are snapshotted too;
 //! the freshness test already checks the whole real crate.
 //!
 //! [`fixture_crates_compile`] writes every fixture's crate into one throwaway workspace under
@@ -151,7 +151,7 @@ fn fixture_output_matches_snapshots() {
 fn cognito_identity_small_files_match_snapshots() {
     let files = xtask::generate_workspace_crate()
         .unwrap_or_else(|e| panic!("generating Cognito Identity failed: {e:#}"));
-    let small: Files = ["src/lib.rs", "src/operation.rs"]
+    let small: Files = ["src/lib.rs", "src/operation.rs", "src/endpoint.rs"]
         .into_iter()
         .map(|path| {
             let path = PathBuf::from(path);

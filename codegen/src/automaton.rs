@@ -38,49 +38,142 @@ pub fn expr(rt: &TokenStream, automaton: &Automaton) -> TokenStream {
     }
 }
 
-/// The runtime file `src/endpoint/regions.rs`: an automaton for each `regionRegex` of the
-/// partition data `partitions_json` (the runtime's `data/partitions.json`, named `source` in
-/// the header), so the runtime matches regions without a regex engine. The patterns are read
-/// as `regex-lite` reads them, with ASCII `\w` and `\d`.
+/// The runtime file `src/endpoint/regions.rs`: the partition data `partitions_json` (the
+/// runtime's `data/partitions.json`, named `source` in the header) as Rust, so that
+/// `aws.partition` needs neither a JSON parser nor a regex engine. Each partition keeps its
+/// typed outputs, its listed regions and an automaton for its `regionRegex`, read as
+/// `regex-lite` reads it (ASCII `\w` and `\d`). The data must have an `aws` partition (the
+/// one for regions no partition claims), and every partition the six outputs rules read;
+/// per-region overrides of outputs are refused, as the typed table has no place for them.
 pub fn regions_file(source: &str, partitions_json: &str) -> Result<String, CodegenError> {
+    use serde_json::Value as Json;
     let invalid = |reason: String| CodegenError::Unsupported(format!("{source}: {reason}"));
-    let data: serde_json::Value =
-        serde_json::from_str(partitions_json).map_err(|e| invalid(e.to_string()))?;
+    let data: Json = serde_json::from_str(partitions_json).map_err(|e| invalid(e.to_string()))?;
     let partitions = data
         .get("partitions")
-        .and_then(serde_json::Value::as_array)
+        .and_then(Json::as_array)
         .ok_or_else(|| invalid("no `partitions` array".to_owned()))?;
-    let mut texts: Vec<&str> = Vec::new();
-    for partition in partitions {
+    let rt = quote!(crate);
+    let mut entries = Vec::new();
+    let mut aws = None;
+    for (i, partition) in partitions.iter().enumerate() {
+        let id = partition
+            .get("id")
+            .and_then(Json::as_str)
+            .ok_or_else(|| invalid(format!("partitions[{i}] has no `id` string")))?;
         let text = partition
             .get("regionRegex")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| invalid("a partition has no `regionRegex` string".to_owned()))?;
-        if !texts.contains(&text) {
-            texts.push(text);
+            .and_then(Json::as_str)
+            .ok_or_else(|| invalid(format!("`{id}` has no `regionRegex` string")))?;
+        let automaton = model::automaton::build_ascii(text).ok_or_else(|| {
+            invalid(format!(
+                "the region pattern `{text}` has no small automaton"
+            ))
+        })?;
+        let automaton = expr(&rt, &automaton);
+        let outputs = outputs(id, partition.get("outputs")).map_err(invalid)?;
+        let mut regions = Vec::new();
+        if let Some(listed) = partition.get("regions") {
+            let listed = listed
+                .as_object()
+                .ok_or_else(|| invalid(format!("`{id}` regions must be an object")))?;
+            for (region, fields) in listed {
+                let overrides: Vec<&String> = fields
+                    .as_object()
+                    .map(|f| f.keys().filter(|k| *k != "description").collect())
+                    .unwrap_or_default();
+                if let Some(first) = overrides.first() {
+                    return Err(invalid(format!(
+                        "region `{region}` of `{id}` overrides the output `{first}`, which the \
+                         built-in table cannot hold"
+                    )));
+                }
+                regions.push(region.as_str());
+            }
         }
+        if id == DEFAULT_PARTITION {
+            aws = Some(outputs.clone());
+        }
+        entries.push(quote! {
+            BuiltInPartition {
+                region_regex: #text,
+                automaton: #automaton,
+                regions: &[#(#regions),*],
+                outputs: #outputs,
+            }
+        });
     }
-    let rt = quote!(crate);
-    let entries = texts
-        .iter()
-        .map(|text| {
-            let automaton = model::automaton::build_ascii(text).ok_or_else(|| {
-                invalid(format!(
-                    "the region pattern `{text}` has no small automaton"
-                ))
-            })?;
-            let expr = expr(&rt, &automaton);
-            Ok(quote!((#text, #expr)))
-        })
-        .collect::<Result<Vec<_>, CodegenError>>()?;
+    let aws = aws.ok_or_else(|| invalid(format!("no `{DEFAULT_PARTITION}` partition")))?;
     let tokens = quote! {
-        //! The region patterns (`regionRegex`) of the built-in partition data, each with the
-        //! automaton that matches it, so that regions are matched without a regex engine.
+        //! The built-in partition data: each partition's outputs, listed regions and the
+        //! automaton of its `regionRegex`, in the data's order, so that regions are matched
+        //! without a regex engine and nothing is parsed at run time.
 
-        /// Each region pattern of the built-in data and its automaton.
-        pub(crate) static REGION_PATTERNS: &[(&str, crate::automaton::Automaton)] = &[#(#entries),*];
+        use super::functions::{BuiltInPartition, Partition};
+
+        /// The partitions, in the data's order (the order `regionRegex` is tried in).
+        pub(crate) static PARTITIONS: &[BuiltInPartition] = &[#(#entries),*];
+
+        /// The outputs of the `aws` partition, for regions no partition claims.
+        pub(crate) static AWS: Partition = #aws;
     };
     crate::format::rust_file("regions.rs", tokens, &[source.to_owned()])
+}
+
+/// The partition for regions that no partition lists or matches.
+const DEFAULT_PARTITION: &str = "aws";
+
+/// The `outputs` of partition `id` as a `Partition` expression.
+fn outputs(id: &str, json: Option<&serde_json::Value>) -> Result<TokenStream, String> {
+    let fields = json
+        .and_then(serde_json::Value::as_object)
+        .ok_or_else(|| format!("`{id}` has no `outputs` object"))?;
+    const TEXT: [&str; 4] = [
+        "name",
+        "dnsSuffix",
+        "dualStackDnsSuffix",
+        "implicitGlobalRegion",
+    ];
+    const FLAGS: [&str; 2] = ["supportsFIPS", "supportsDualStack"];
+    if let Some(unknown) = fields
+        .keys()
+        .find(|k| !TEXT.contains(&k.as_str()) && !FLAGS.contains(&k.as_str()))
+    {
+        return Err(format!(
+            "`{id}` has the output `{unknown}`, which the runtime's `Partition` has no field for"
+        ));
+    }
+    let text = |key: &str| match fields.get(key) {
+        Some(v) => v
+            .as_str()
+            .ok_or_else(|| format!("`{id}` output `{key}` must be a string")),
+        // Older data leaves the name to the id.
+        None if key == "name" => Ok(id),
+        None => Err(format!("`{id}` has no output `{key}`")),
+    };
+    let flag = |key: &str| {
+        fields
+            .get(key)
+            .and_then(serde_json::Value::as_bool)
+            .ok_or_else(|| format!("`{id}` has no boolean output `{key}`"))
+    };
+    let [name, dns, dual, global] = [
+        text(TEXT[0])?,
+        text(TEXT[1])?,
+        text(TEXT[2])?,
+        text(TEXT[3])?,
+    ];
+    let [fips, dual_stack] = [flag(FLAGS[0])?, flag(FLAGS[1])?];
+    Ok(quote! {
+        Partition {
+            name: #name,
+            dns_suffix: #dns,
+            dual_stack_dns_suffix: #dual,
+            implicit_global_region: #global,
+            supports_fips: #fips,
+            supports_dual_stack: #dual_stack,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -99,19 +192,31 @@ mod tests {
     }
 
     #[test]
-    fn a_region_file_lists_each_pattern_once() {
-        let json = r#"{"partitions": [
-            {"id": "a", "regionRegex": "^us\\-\\w+$"},
-            {"id": "b", "regionRegex": "^us\\-\\w+$"},
-            {"id": "c", "regionRegex": "^cn\\-\\w+$"}]}"#;
-        let file = regions_file("data/p.json", json).expect("generates");
+    fn a_region_file_holds_each_partition_typed() {
+        let outputs = r#""outputs": {"name": "N", "dnsSuffix": "d", "dualStackDnsSuffix": "s",
+            "implicitGlobalRegion": "g", "supportsFIPS": true, "supportsDualStack": false}"#;
+        let json = format!(
+            r#"{{"partitions": [
+            {{"id": "aws", "regionRegex": "^us\\-\\w+$", {outputs},
+              "regions": {{"us-x-1": {{"description": "X"}}}}}},
+            {{"id": "b", "regionRegex": "^cn\\-\\w+$", {outputs}}}]}}"#
+        );
+        let file = regions_file("data/p.json", &json).expect("generates");
         assert!(file.starts_with("// @generated by `cargo xtask codegen` from data/p.json."));
         assert_eq!(file.matches("Automaton::new(").count(), 2, "{file}");
-        let err = regions_file("data/p.json", r#"{"partitions": [{"id": "a"}]}"#).unwrap_err();
+        assert!(file.contains("regions: &[\"us-x-1\"]"), "{file}");
+        assert!(file.contains("supports_dual_stack: false"), "{file}");
+        let err = |json: &str| regions_file("data/p.json", json).unwrap_err().to_string();
         assert!(
-            err.to_string()
-                .contains("data/p.json: a partition has no `regionRegex`"),
-            "{err}"
+            err(r#"{"partitions": [{"id": "a"}]}"#)
+                .contains("data/p.json: `a` has no `regionRegex`"),
+            "no pattern"
         );
+        let no_aws = json.replace("\"aws\"", "\"c\"");
+        assert!(err(&no_aws).contains("no `aws` partition"));
+        let extra = json.replace("\"name\": \"N\"", "\"name\": \"N\", \"x\": 1");
+        assert!(err(&extra).contains("the output `x`"), "{}", err(&extra));
+        let overrides = json.replace("\"description\": \"X\"", "\"dnsSuffix\": \"y\"");
+        assert!(err(&overrides).contains("overrides the output `dnsSuffix`"));
     }
 }

@@ -9,8 +9,8 @@ use quote::quote;
 
 use crate::names::Names;
 use crate::{
-    client, docs, error, format, mock, operation, pagination, server, service, types, validate,
-    CodegenError, Files, Options,
+    client, docs, endpoint, error, format, mock, operation, pagination, server, service, types,
+    validate, CodegenError, Files, Options,
 };
 
 /// What every emitter reads.
@@ -133,6 +133,7 @@ impl<'a> Cx<'a> {
 pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
     check_references(service)?;
     validate::check_pattern_decisions(service)?;
+    endpoint::compile_service(service)?;
     let names = Names::with_lock(service, &opts.names_lock);
     let cx = Cx {
         service,
@@ -155,13 +156,14 @@ pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenE
 type Emitter = fn(&Cx<'_>) -> TokenStream;
 
 /// The emitter of each Rust file but `types.rs`, the largest first.
-const RUST_FILES: [(&str, Emitter); 9] = [
+const RUST_FILES: [(&str, Emitter); 10] = [
     ("src/validate.rs", validate::emit_validation),
     ("src/error.rs", error::emit),
     ("src/server.rs", server::emit),
     ("src/mock.rs", mock::emit),
     ("src/client.rs", client::emit),
     ("src/operation.rs", operation::emit),
+    ("src/endpoint.rs", endpoint::emit),
     ("src/service.rs", service::emit),
     ("src/pagination.rs", pagination::emit),
     ("src/lib.rs", lib_rs),
@@ -291,7 +293,7 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         "Client and server for {} (API version {}, awsJson {}), generated from the service model.\n\n\
          - [`Client`] calls the service: one async method per operation.\n\
          - [`{trait_name}`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.\n\
-         - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.\n\
+         - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts; [`endpoint`] the endpoint rules, compiled.\n\
          - [`pagination`] pages through paginated operations, also as streams.\n\
          - `mock::Mock`, with the `mock` feature, stands in for the service in tests: answers set per operation, every call recorded.\n\n",
         meta.full_name,
@@ -309,6 +311,8 @@ fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #![deny(missing_docs)]
         #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
+        pub mod endpoint;
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]

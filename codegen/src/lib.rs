@@ -8,6 +8,7 @@
 pub mod automaton;
 pub mod client;
 pub mod docs;
+pub mod endpoint;
 pub mod error;
 pub mod format;
 pub mod krate;

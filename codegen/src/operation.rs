@@ -22,15 +22,12 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         &meta.signing_name,
         &meta.endpoint_prefix,
     );
-    // The rule set travels as compact JSON text that the runtime parses when a client is
-    // built; a model without one falls back to the `{prefix}.{region}` host.
-    let endpoint_rules = crate::wire::option(
-        cx.service
-            .endpoint_rules
-            .as_ref()
-            .map(serde_json::Value::to_string)
-            .as_deref(),
-    );
+    // The rules compiled into the `endpoint` module; a model without a rule set falls back
+    // to the `{prefix}.{region}` host.
+    let endpoint_rules = match cx.service.endpoint_rules {
+        Some(_) => quote!(Some(crate::endpoint::RULES)),
+        None => quote!(None),
+    };
     let consts: Vec<TokenStream> = cx
         .service
         .operations

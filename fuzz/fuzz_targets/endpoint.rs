@@ -5,25 +5,28 @@
 //! the modes that use the Cognito rules), then UTF-8 text:
 //! - mode 0: a rule set, a NUL byte, and the parameters as a JSON object (strings, booleans
 //!   and arrays of strings become parameter values);
-//! - mode 1: a region, and after a NUL byte an endpoint URL, for the Cognito rules;
+//! - mode 1: a region, and after a NUL byte an endpoint URL, for the Cognito rules, both
+//!   interpreted and as compiled into the generated crate, which must agree;
 //! - mode 2: partition data (`partitions.json`), a NUL byte, and a region, for the Cognito
 //!   rules.
 //!
-//! Every outcome is fine except a panic.
+//! Every outcome is fine except a panic, or the two resolutions of mode 1 disagreeing.
 
 #![no_main]
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use aws_json_runtime::endpoint::{BuiltIns, ParamValue, Params, Partitions, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
-fn cognito_rules() -> Option<Arc<RuleSet>> {
-    let text = cognito_identity::operation::SERVICE.endpoint_rules?;
-    match RuleSet::from_static(text) {
-        Ok(rules) => Some(rules),
+/// The Cognito Identity rule set, parsed once, for the interpreter.
+fn cognito_rules() -> Option<&'static RuleSet> {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    let text = include_str!("../../model/endpoint-rule-set-1.json");
+    Some(RULES.get_or_init(|| match RuleSet::from_json(text) {
+        Ok(rules) => rules,
         Err(e) => panic!("the Cognito Identity rule set does not parse: {e}"),
-    }
+    }))
 }
 
 fn params(text: &str) -> Params {
@@ -74,7 +77,10 @@ fuzz_target!(|data: &[u8]| {
                 use_dual_stack,
                 endpoint: Some(second).filter(|e| !e.is_empty()),
             };
-            let _ = rules.resolve(&rules.built_in_params(&built_ins));
+            // The rules compiled into the generated crate must agree with the interpreter.
+            let interpreted = rules.resolve(&rules.built_in_params(&built_ins));
+            let compiled = cognito_identity::endpoint::RULES.resolve_built_ins(&built_ins);
+            assert_eq!(interpreted, compiled, "{built_ins:?}");
         }
         _ => {
             let (Some(rules), Ok(partitions)) = (cognito_rules(), Partitions::from_json(first))

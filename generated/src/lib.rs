@@ -4,7 +4,7 @@
 //!
 //! - [`Client`] calls the service: one async method per operation.
 //! - [`CognitoIdentity`] is the service as a trait: [`Client`] implements it, and so does a server's handler, which [`Router`] serves over HTTP.
-//! - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts.
+//! - [`types`] holds the inputs, outputs and the shapes they use; [`error`] the errors; [`operation`] each operation's wire facts; [`endpoint`] the endpoint rules, compiled.
 //! - [`pagination`] pages through paginated operations, also as streams.
 //! - `mock::Mock`, with the `mock` feature, stands in for the service in tests: answers set per operation, every call recorded.
 //!
@@ -21,6 +21,9 @@
 
 #[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
+pub mod endpoint;
 
 #[rustfmt::skip]
 pub mod error;

@@ -73,8 +73,8 @@ pub struct ServiceMeta {
     pub signing_name: &'static str,
     /// The endpoint prefix (the first label of the default host name).
     pub endpoint_prefix: &'static str,
-    /// The endpoint rule set as JSON text, when the model has one.
-    pub endpoint_rules: Option<&'static str>,
+    /// The endpoint rules compiled from the model's rule set, when it has one.
+    pub endpoint_rules: Option<crate::endpoint::CompiledRules>,
     /// The generated crate's package name, for the `User-Agent` header.
     pub crate_name: &'static str,
     /// The generated crate's version, for the `User-Agent` header.
@@ -1028,14 +1028,14 @@ fn resolve_endpoint(
         return Ok((endpoint_uri(&text)?, Vec::new()));
     };
     let cannot = |e: &dyn fmt::Display| format!("cannot resolve the endpoint: {e}");
-    let rules = crate::endpoint::RuleSet::from_static(rules).map_err(|e| cannot(&e))?;
-    let params = rules.built_in_params(&crate::endpoint::BuiltIns {
-        region: config.region.as_deref(),
-        use_fips: config.use_fips,
-        use_dual_stack: config.use_dual_stack,
-        endpoint: config.endpoint_url.as_deref(),
-    });
-    let endpoint = rules.resolve(&params).map_err(|e| cannot(&e))?;
+    let endpoint = rules
+        .resolve_built_ins(&crate::endpoint::BuiltIns {
+            region: config.region.as_deref(),
+            use_fips: config.use_fips,
+            use_dual_stack: config.use_dual_stack,
+            endpoint: config.endpoint_url.as_deref(),
+        })
+        .map_err(|e| cannot(&e))?;
     let mut headers = Vec::new();
     for (name, values) in &endpoint.headers {
         let name = HeaderName::try_from(name.as_str()).map_err(|e| {
@@ -1238,6 +1238,59 @@ mod tests {
 
     #[test]
     fn endpoint_rules_resolve_once_from_the_client_settings() {
+        use crate::endpoint::{
+            bind, functions, Endpoint, EndpointError, ParamSpec, ParamType, Params, StaticDefault,
+        };
+        // Rules as `cargo xtask codegen` would compile them: a custom endpoint, else the
+        // partition's host, with headers for FIPS and dual-stack, else the rules' error.
+        const fn spec(name: &'static str, built_in: &'static str, flag: bool) -> ParamSpec {
+            ParamSpec {
+                name,
+                param_type: if flag {
+                    ParamType::Boolean
+                } else {
+                    ParamType::String
+                },
+                required: flag,
+                default: if flag {
+                    Some(StaticDefault::Bool(false))
+                } else {
+                    None
+                },
+                built_in: Some(built_in),
+            }
+        }
+        static PARAMETERS: &[ParamSpec] = &[
+            spec("Endpoint", "SDK::Endpoint", false),
+            spec("Region", "AWS::Region", false),
+            spec("UseDualStack", "AWS::UseDualStack", true),
+            spec("UseFIPS", "AWS::UseFIPS", true),
+        ];
+        fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
+            let bound = bind(PARAMETERS, params)?;
+            if let Some(endpoint) = bound.string(0) {
+                return Ok(Endpoint::new(endpoint));
+            }
+            let Some(region) = bound.string(1) else {
+                return Err(EndpointError::Rule(
+                    "Invalid Configuration: Missing Region".to_owned(),
+                ));
+            };
+            let p = functions::partition(region);
+            if bound.bool(3) == Some(true) && bound.bool(2) == Some(true) {
+                let mut endpoint = Endpoint::new(format!(
+                    "https://example-fips.{region}.{}",
+                    p.dual_stack_dns_suffix
+                ));
+                let values = vec!["fips".to_owned(), "dual-stack".to_owned()];
+                endpoint.headers.push(("x-endpoint".to_owned(), values));
+                return Ok(endpoint);
+            }
+            Ok(Endpoint::new(format!(
+                "https://example.{region}.{}",
+                p.dns_suffix
+            )))
+        }
         static SERVICE: ServiceMeta = ServiceMeta {
             service_id: "Example",
             api_version: "2020-01-01",
@@ -1245,26 +1298,10 @@ mod tests {
             content_type: "application/x-amz-json-1.1",
             signing_name: "example",
             endpoint_prefix: "example",
-            endpoint_rules: Some(
-                r#"{"version":"1.0","parameters":{
-                  "Region":{"type":"string","builtIn":"AWS::Region"},
-                  "UseFIPS":{"type":"boolean","builtIn":"AWS::UseFIPS","required":true,"default":false},
-                  "UseDualStack":{"type":"boolean","builtIn":"AWS::UseDualStack","required":true,"default":false},
-                  "Endpoint":{"type":"string","builtIn":"SDK::Endpoint"}},
-                "rules":[
-                  {"conditions":[{"fn":"isSet","argv":[{"ref":"Endpoint"}]}],
-                   "endpoint":{"url":{"ref":"Endpoint"}},"type":"endpoint"},
-                  {"conditions":[{"fn":"isSet","argv":[{"ref":"Region"}]},
-                                 {"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"p"}],
-                   "type":"tree","rules":[
-                    {"conditions":[{"fn":"booleanEquals","argv":[{"ref":"UseFIPS"},true]},
-                                   {"fn":"booleanEquals","argv":[{"ref":"UseDualStack"},true]}],
-                     "endpoint":{"url":"https://example-fips.{Region}.{p#dualStackDnsSuffix}",
-                                 "headers":{"x-endpoint":["fips","dual-stack"]}},"type":"endpoint"},
-                    {"conditions":[],"endpoint":{"url":"https://example.{Region}.{p#dnsSuffix}"},
-                     "type":"endpoint"}]},
-                  {"conditions":[],"error":"Invalid Configuration: Missing Region","type":"error"}]}"#,
-            ),
+            endpoint_rules: Some(crate::endpoint::CompiledRules {
+                parameters: PARAMETERS,
+                resolve,
+            }),
             crate_name: "example",
             crate_version: "0.1.0",
         };

@@ -212,6 +212,26 @@ pub fn run_cases(
     cases: &[Json],
     partitions: &Partitions,
 ) -> FileReport {
+    run_cases_with(name, cases, &interpreted(rules, partitions))
+}
+
+/// A resolver for [`run_cases_with`]: the endpoint or error for the parameters, or `Err` with
+/// why nothing could be resolved at all.
+pub type Resolver<'a> = dyn Fn(&Params) -> Result<Result<Endpoint, EndpointError>, String> + 'a;
+
+/// The resolver that interprets `rules` with `partitions`.
+fn interpreted<'a>(
+    rules: &'a Result<RuleSet, EndpointError>,
+    partitions: &'a Partitions,
+) -> impl Fn(&Params) -> Result<Result<Endpoint, EndpointError>, String> + 'a {
+    move |params| match rules {
+        Ok(rules) => Ok(rules.resolve_with(params, partitions)),
+        Err(e) => Err(format!("the rule set does not parse: {e}")),
+    }
+}
+
+/// Runs `cases` with `resolve`, such as a rule set compiled into Rust.
+pub fn run_cases_with(name: String, cases: &[Json], resolve: &Resolver<'_>) -> FileReport {
     let cases = cases
         .iter()
         .enumerate()
@@ -220,7 +240,7 @@ pub fn run_cases(
                 .get("documentation")
                 .and_then(Json::as_str)
                 .map_or_else(|| format!("case {i}"), str::to_owned),
-            result: check_case(rules, case, partitions),
+            result: check_case_with(case, resolve),
         })
         .collect();
     FileReport { name, cases }
@@ -248,12 +268,17 @@ fn only_known(object: &Map<String, Json>, known: &[&str], what: &str) -> Result<
     }
 }
 
-/// Checks one case; `Err` holds why it failed.
+/// Checks one case against `rules`; `Err` holds why it failed.
 pub fn check_case(
     rules: &Result<RuleSet, EndpointError>,
     case: &Json,
     partitions: &Partitions,
 ) -> Result<(), String> {
+    check_case_with(case, &interpreted(rules, partitions))
+}
+
+/// Checks one case with `resolve`; `Err` holds why it failed.
+pub fn check_case_with(case: &Json, resolve: &Resolver<'_>) -> Result<(), String> {
     let Some(case) = case.as_object() else {
         return Err("a test case must be a JSON object".to_owned());
     };
@@ -269,11 +294,8 @@ pub fn check_case(
         return Err("no `expect` object".to_owned());
     };
     only_known(expect, &EXPECT_FIELDS, "expectation")?;
-    let rules = rules
-        .as_ref()
-        .map_err(|e| format!("the rule set does not parse: {e}"))?;
     let params = params(case.get("params"))?;
-    let resolved = rules.resolve_with(&params, partitions);
+    let resolved = resolve(&params)?;
     match (expect.get("error"), expect.get("endpoint")) {
         (Some(_), Some(_)) => Err("`expect` holds both `error` and `endpoint`".to_owned()),
         (None, None) => Err("`expect` holds neither `error` nor `endpoint`".to_owned()),

@@ -69,13 +69,87 @@ pub const RUNTIME_GENERATED_DIR: &str = "runtime/src/endpoint";
 pub const PARTITIONS_FILE: &str = "runtime/data/partitions.json";
 
 /// Generates the runtime's generated file (relative to [`RUNTIME_GENERATED_DIR`]) in memory:
-/// `regions.rs`, the automata of the region patterns of the built-in partition data.
+/// `regions.rs`, the built-in partition data as Rust, with automata for its region patterns.
 pub fn generate_runtime_files() -> Result<Files> {
     let path = workspace_root().join(PARTITIONS_FILE);
     let json = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let file = codegen::automaton::regions_file(PARTITIONS_FILE, &json)?;
     Ok(Files::from([(PathBuf::from("regions.rs"), file)]))
+}
+
+/// The directory of the test suites' rule sets compiled to Rust, relative to the workspace
+/// root: the tests run every endpoint case against them as well as the interpreter.
+pub const COMPILED_RULES_DIR: &str = "tests/endpoint-compiled";
+
+/// Generates `rules.rs` of [`COMPILED_RULES_DIR`] in memory: each rule set of the rules-engine
+/// suite (`tests/endpoint-rules/valid-rules`) and of the Smithy model, compiled by the
+/// generator as a crate's own rules are, in a module named after its file, and `ALL`, each
+/// [`CompiledRules`](aws_json_runtime::endpoint::CompiledRules) by the file name the cases
+/// are reported under.
+pub fn generate_compiled_rules() -> Result<Files> {
+    use aws_json_runtime::endpoint::RuleSet;
+    use quote::{format_ident, quote};
+    let root = workspace_root();
+    let suite = "tests/endpoint-rules/valid-rules";
+    let mut sources: Vec<(String, String, serde_json::Value)> = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(root.join(suite))
+        .with_context(|| format!("cannot list {suite}"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = format!("{suite}/{name}");
+        let text = std::fs::read_to_string(root.join(&path))
+            .with_context(|| format!("cannot read {path}"))?;
+        let json = serde_json::from_str(&text).with_context(|| format!("{path} is not JSON"))?;
+        sources.push((name, path, json));
+    }
+    let smithy = endpoints::DEFAULT_PATHS[1];
+    let model: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(smithy))
+            .with_context(|| format!("cannot read {smithy}"))?,
+    )
+    .with_context(|| format!("{smithy} is not JSON"))?;
+    let rules = model
+        .get("shapes")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|shapes| shapes.values())
+        .find_map(|shape| shape.pointer("/traits/smithy.rules#endpointRuleSet"))
+        .with_context(|| format!("{smithy} has no endpoint rule set"))?;
+    let file_name = Path::new(smithy)
+        .file_name()
+        .map_or_else(|| smithy.to_owned(), |n| n.to_string_lossy().into_owned());
+    sources.push((file_name, smithy.to_owned(), rules.clone()));
+    let mut modules = Vec::new();
+    let mut all = Vec::new();
+    for (name, path, json) in &sources {
+        let rules = RuleSet::from_value(json).with_context(|| format!("{path} does not parse"))?;
+        let module = format_ident!(
+            "{}",
+            name.trim_end_matches(".json")
+                .trim_end_matches(".smithy")
+                .replace(['-', '.'], "_")
+        );
+        let body = codegen::endpoint::compile(&rules, &format!("`{path}`"))
+            .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        modules.push(quote!(pub mod #module { #body }));
+        all.push(quote!((#name, #module::RULES)));
+    }
+    let tokens = quote! {
+        //! The rule sets of the endpoint test suites, compiled to Rust by the code generator.
+
+        #(#modules)*
+
+        /// Each compiled rule set, by the file name its cases are reported under.
+        pub static ALL: &[(&str, ::aws_json_runtime::endpoint::CompiledRules)] = &[#(#all),*];
+    };
+    let headers: Vec<String> = sources.into_iter().map(|(_, path, _)| path).collect();
+    let file = codegen::format::rust_file("rules.rs", tokens, &headers)?;
+    Ok(Files::from([(PathBuf::from("rules.rs"), file)]))
 }
 
 /// Every directory `cargo xtask codegen` writes in the workspace, with its label and files.
@@ -86,6 +160,11 @@ pub fn generate_workspace() -> Result<Vec<(PathBuf, &'static str, Files)>> {
             workspace_root().join(RUNTIME_GENERATED_DIR),
             RUNTIME_GENERATED_DIR,
             generate_runtime_files()?,
+        ),
+        (
+            workspace_root().join(COMPILED_RULES_DIR),
+            COMPILED_RULES_DIR,
+            generate_compiled_rules()?,
         ),
     ])
 }

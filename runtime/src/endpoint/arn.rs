@@ -2,21 +2,23 @@
 
 /// The fields of an ARN (`arn:partition:service:region:accountId:resource`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Arn {
-    pub(crate) partition: String,
-    pub(crate) service: String,
+pub struct Arn {
+    /// The partition, e.g. `aws`.
+    pub partition: String,
+    /// The service namespace, e.g. `s3`.
+    pub service: String,
     /// May be empty (global resources).
-    pub(crate) region: String,
+    pub region: String,
     /// May be empty.
-    pub(crate) account_id: String,
+    pub account_id: String,
     /// The resource, split at every `:` and `/`.
-    pub(crate) resource_id: Vec<String>,
+    pub resource_id: Vec<String>,
 }
 
 /// Parses `value`, or `None` when it is not an ARN: fewer than six `:`-separated fields, a
 /// first field other than `arn`, or an empty partition, service or resource. The resource is
 /// everything after the fifth `:`, so it may itself hold `:` and `/`.
-pub(crate) fn parse_arn(value: &str) -> Option<Arn> {
+pub fn parse_arn(value: &str) -> Option<Arn> {
     let mut fields = value.splitn(6, ':');
     let (arn, partition, service, region, account_id, resource) = (
         fields.next()?,

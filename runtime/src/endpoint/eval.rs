@@ -8,7 +8,7 @@
 
 use super::syntax::{Body, Call, Condition, EndpointTemplate, Expr, Function, Part, Rule, RuleSet};
 use super::value::Value;
-use super::{arn, functions, partition::Partitions, syntax, Endpoint, EndpointError, Params};
+use super::{arn, compiled, functions, partition::Partitions, Endpoint, EndpointError, Params};
 use crate::named::Named;
 
 impl RuleSet {
@@ -38,36 +38,23 @@ impl RuleSet {
 
     /// The initial slots: each parameter's given value, else its default.
     fn bind(&self, params: &Params) -> Result<Vec<Option<Value>>, EndpointError> {
-        let mut slots = vec![None; self.slots];
+        let mut slots = vec![None; self.slots.len()];
         for (slot, parameter) in slots.iter_mut().zip(&self.parameters) {
             let value = match params.get(&parameter.name) {
-                Some(given) if given.param_type() != parameter.param_type => {
-                    return Err(EndpointError::InvalidParams(format!(
-                        "`{}` is a {} parameter, given a {}",
-                        parameter.name,
-                        syntax::type_name(parameter.param_type),
-                        syntax::type_name(given.param_type())
-                    )))
+                Some(given) => {
+                    compiled::check_type(&parameter.name, parameter.param_type, given)?;
+                    Some(given)
                 }
-                Some(given) => Some(given),
                 None => parameter.default.as_ref(),
             };
             if value.is_none() && parameter.required {
-                return Err(EndpointError::InvalidParams(format!(
-                    "`{}` is required and has no default",
-                    parameter.name
-                )));
+                return Err(compiled::missing_required(&parameter.name));
             }
             *slot = value.map(Value::from);
         }
-        if let Some((name, _)) = params
-            .iter()
-            .find(|(name, _)| !self.parameters.iter().any(|p| p.name == *name))
-        {
-            return Err(EndpointError::InvalidParams(format!(
-                "`{name}` is not a parameter of this rule set"
-            )));
-        }
+        compiled::check_names(params, |name| {
+            self.parameters.iter().any(|p| p.name == name)
+        })?;
         Ok(slots)
     }
 }

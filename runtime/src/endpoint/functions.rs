@@ -1,15 +1,72 @@
-//! The string functions of the rules' standard library: `substring`, `uriEncode`,
-//! `isValidHostLabel`, `parseURL` and `aws.isVirtualHostableS3Bucket`.
+//! The rules' standard library as plain Rust functions: `substring`, `uriEncode`,
+//! `isValidHostLabel`, `parseURL`, `aws.parseArn`, `aws.partition` and
+//! `aws.isVirtualHostableS3Bucket`.
 //!
-//! Each is a plain function on Rust values; evaluation checks argument types and turns
-//! results into rule values. None of them allocates more than its result.
+//! Generated crates call these from their compiled endpoint rules; the rule-set interpreter
+//! (feature `endpoint-rules`) calls them too, after checking argument types. None of them
+//! allocates more than its result.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+pub use super::arn::{parse_arn, Arn};
+use crate::automaton::Automaton;
+
+/// The outputs of an AWS partition, as `aws.partition` returns them and rules read them
+/// with `getAttr` (`{PartitionResult#dnsSuffix}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    /// `name`: the partition id, e.g. `aws` or `aws-cn`.
+    pub name: &'static str,
+    /// `dnsSuffix`, e.g. `amazonaws.com`.
+    pub dns_suffix: &'static str,
+    /// `dualStackDnsSuffix`, e.g. `api.aws`.
+    pub dual_stack_dns_suffix: &'static str,
+    /// `implicitGlobalRegion`: the region global endpoints of the partition live in.
+    pub implicit_global_region: &'static str,
+    /// `supportsFIPS`.
+    pub supports_fips: bool,
+    /// `supportsDualStack`.
+    pub supports_dual_stack: bool,
+}
+
+/// One partition of the built-in data (generated into `regions.rs`).
+pub(crate) struct BuiltInPartition {
+    /// Its `regionRegex`, as the data spells it: how the interpreter finds the automaton
+    /// of a pattern of JSON partition data.
+    #[cfg_attr(not(feature = "endpoint-rules"), allow(dead_code))]
+    pub(crate) region_regex: &'static str,
+    /// The automaton that matches `region_regex`.
+    pub(crate) automaton: Automaton,
+    /// The regions the data lists for it.
+    pub(crate) regions: &'static [&'static str],
+    /// Its outputs.
+    pub(crate) outputs: Partition,
+}
+
+/// `aws.partition(region)`: the outputs of the partition `region` belongs to, from the
+/// partition data built into this crate. A listed region belongs to its partition; otherwise
+/// the first partition whose `regionRegex` matches; otherwise the `aws` partition, so that a
+/// region newer than this data still resolves the way the commercial partition names its
+/// endpoints.
+pub fn partition(region: &str) -> &'static Partition {
+    let partitions = super::regions::PARTITIONS;
+    let listed = partitions.iter().find(|p| p.regions.contains(&region));
+    let matched = || partitions.iter().find(|p| p.automaton.is_match(region));
+    match listed.or_else(matched) {
+        Some(found) => &found.outputs,
+        None => &super::regions::AWS,
+    }
+}
+
+/// Element `index` of a string array (`getAttr(value, "[index]")`), or `None` past its end.
+pub fn element<S: AsRef<str>>(items: &[S], index: usize) -> Option<&str> {
+    items.get(index).map(AsRef::as_ref)
+}
 
 /// `substring(input, start, stop, reverse)`: the characters `start..stop` of `input`, counted
 /// from its end when `reverse` is true. `None` when the input holds any non-ASCII character
 /// (so that a character is a byte), or when the range is empty or does not fit.
-pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<String> {
+pub fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<String> {
     if !input.is_ascii() {
         return None;
     }
@@ -28,7 +85,7 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
 
 /// `uriEncode(value)`: percent-encodes every byte of the UTF-8 text except the unreserved
 /// characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`), with upper-case hex digits.
-pub(crate) fn uri_encode(value: &str) -> String {
+pub fn uri_encode(value: &str) -> String {
     // The same encoding as a SigV4 canonical URI component, so one function does both.
     let mut out = Vec::with_capacity(value.len());
     crate::sigv4::encode_component_into(&mut out, value.as_bytes());
@@ -39,7 +96,7 @@ pub(crate) fn uri_encode(value: &str) -> String {
 /// `isValidHostLabel(value, allowSubDomains)`: whether `value` is an RFC 1123 host label (1
 /// to 63 letters, digits and hyphens, neither starting nor ending with a hyphen), or with
 /// `allow_sub_domains`, such labels joined by dots.
-pub(crate) fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
+pub fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool {
     if allow_sub_domains {
         value.split('.').all(is_host_label)
     } else {
@@ -61,7 +118,7 @@ fn is_host_label(label: &str) -> bool {
 /// `allow_sub_domains` is false, where a dot fails) must be 3 to 63 lower-case letters,
 /// digits and hyphens, starting and ending with a letter or digit, and the name must not
 /// look like an IPv4 address.
-pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
+pub fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
     let segment_ok = |s: &str| {
         (3..=63).contains(&s.len())
             && is_host_label(s)
@@ -77,23 +134,23 @@ pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool
 
 /// The parts of a URL that `parseURL` returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Url {
+pub struct Url {
     /// `http` or `https`.
-    pub(crate) scheme: String,
+    pub scheme: String,
     /// The host and port, as written (`[::1]:8080`).
-    pub(crate) authority: String,
+    pub authority: String,
     /// The path as written, empty when there is none.
-    pub(crate) path: String,
+    pub path: String,
     /// The path with a trailing slash (`/` for no path).
-    pub(crate) normalized_path: String,
+    pub normalized_path: String,
     /// True when the host is an IPv4 or a bracketed IPv6 address.
-    pub(crate) is_ip: bool,
+    pub is_ip: bool,
 }
 
 /// `parseURL(value)`: splits an `http` or `https` URL into its parts. `None` for any other
 /// scheme, a URL with a query, fragment or user info, an empty host, a malformed IPv6
 /// literal, or a port that is not a number.
-pub(crate) fn parse_url(value: &str) -> Option<Url> {
+pub fn parse_url(value: &str) -> Option<Url> {
     let (scheme, rest) = value.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
@@ -155,6 +212,71 @@ pub(crate) fn parse_url(value: &str) -> Option<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_by_listed_region_then_pattern_then_aws() {
+        let name = |region: &str| partition(region).name;
+        assert_eq!(name("us-east-1"), "aws");
+        assert_eq!(name("aws-cn-global"), "aws-cn");
+        assert_eq!(name("us-gov-west-1"), "aws-us-gov");
+        // Not listed, but matched by a partition's pattern.
+        assert_eq!(name("us-east-10"), "aws");
+        assert_eq!(name("cn-north-5"), "aws-cn");
+        assert_eq!(name("us-isob-east-9"), "aws-iso-b");
+        // Matched by nothing: the aws partition.
+        assert_eq!(name("mars-global"), "aws");
+        assert_eq!(name(""), "aws");
+        assert_eq!(partition("cn-north-1").dns_suffix, "amazonaws.com.cn");
+        assert!(partition("us-east-1").supports_fips);
+        assert_eq!(element(&["a", "b"], 1), Some("b"));
+        assert_eq!(element(&[String::from("a")], 1), None);
+    }
+
+    #[test]
+    fn built_in_automata_agree_with_the_regex_engine() {
+        let regions = [
+            "us-east-1",
+            "eu-west-3",
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "eusc-de-east-1",
+            "ap-southeast-7",
+            "mx-central-1",
+            "us-east-1x",
+            "us_east_1",
+            "useast1",
+            "",
+            "us-east-",
+            "aws-global",
+            "us-west-2-",
+            "US-EAST-1",
+            "us-\u{eb}ast-1",
+        ];
+        let aws = super::super::regions::PARTITIONS
+            .iter()
+            .find(|p| p.outputs.name == "aws")
+            .unwrap();
+        assert!(aws.automaton.is_match("us-east-1") && !aws.automaton.is_match("US-EAST-1"));
+        // Both engines are at hand in tests only when the feature is on.
+        #[cfg(feature = "lite-patterns")]
+        for built_in in super::super::regions::PARTITIONS {
+            let regex = regex_lite::Regex::new(built_in.region_regex).unwrap();
+            for region in regions {
+                assert_eq!(
+                    built_in.automaton.is_match(region),
+                    regex.is_match(region),
+                    "{} {region}",
+                    built_in.region_regex
+                );
+            }
+        }
+        #[cfg(not(feature = "lite-patterns"))]
+        let _ = regions;
+    }
 
     #[test]
     fn substring_counts_from_either_end_and_rejects_non_ascii() {

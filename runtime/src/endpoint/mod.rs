@@ -4,33 +4,79 @@
 //! `smithy.rules#endpointRuleSet` trait): typed parameters such as `Region` and `UseFIPS`, and
 //! a tree of rules whose conditions call a small standard library (`aws.partition`,
 //! `parseURL`, `isValidHostLabel` and others) and whose leaves are an endpoint or an error.
-//! [`RuleSet::from_json`] parses the rules once into a typed tree, checking every function
-//! name, arity, reference and template up front, and [`RuleSet::resolve`] evaluates the tree
-//! for a set of [`Params`]. The rules are interpreted rather than compiled to Rust because the
-//! parameters of an awsJson client are fixed when it is built, so the endpoint is resolved
-//! once per client, and because one interpreter serves every model unchanged.
+//!
+//! A generated crate carries its rule set compiled to Rust by `cargo xtask codegen`: a
+//! function over [`Params`] that calls the standard library in [`functions`], with its
+//! parameter table, together a [`CompiledRules`]. Types, function names, arities and
+//! references are checked when the crate is generated, so nothing is parsed or looked up at
+//! run time, and the partition data `aws.partition` reads is built in as Rust too.
+//!
+//! With the feature `endpoint-rules`, [`RuleSet`] parses a rule set from JSON at run time
+//! and interprets it, and [`Partitions`] reads partition data from JSON: for rule sets that
+//! are not known when a crate is generated, and for `cargo xtask endpoint-tests`.
 //!
 //! Nothing here panics on a rule set, a parameter or partition data: each problem is an
 //! [`EndpointError`] that says where it is and what is wrong. An error rule's message comes
 //! back exactly as the rule set spells it.
 
 mod arn;
+mod compiled;
+#[cfg(feature = "endpoint-rules")]
 mod eval;
-mod functions;
+pub mod functions;
+#[cfg(feature = "endpoint-rules")]
 mod partition;
 // Written by `cargo xtask codegen`, formatted as it writes it.
 #[rustfmt::skip]
 mod regions;
-mod syntax;
-mod value;
+#[cfg(feature = "endpoint-rules")]
+pub mod syntax;
+#[cfg(feature = "endpoint-rules")]
+pub mod value;
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
+
+pub use compiled::{bind, Bound, CompiledRules, ParamSpec, StaticDefault};
+#[cfg(feature = "endpoint-rules")]
+pub use partition::Partitions;
+#[cfg(feature = "endpoint-rules")]
+pub use syntax::{Deprecated, Parameter, RuleSet};
 
 use crate::named::Named;
-pub use partition::Partitions;
-pub use syntax::{Deprecated, ParamType, Parameter, RuleSet};
+
+/// The type of a rule-set parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Boolean,
+    /// `stringArray`.
+    StringArray,
+}
+
+impl ParamType {
+    /// The name rule sets give the type: `string`, `boolean` or `stringArray`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Boolean => "boolean",
+            ParamType::StringArray => "stringArray",
+        }
+    }
+
+    /// The type named `text`, in either spelling: botocore writes the names in lower camel
+    /// case, the Smithy AST in upper camel case.
+    pub fn parse(text: &str) -> Option<ParamType> {
+        [
+            ParamType::String,
+            ParamType::Boolean,
+            ParamType::StringArray,
+        ]
+        .into_iter()
+        .find(|t| t.name().eq_ignore_ascii_case(text))
+    }
+}
 
 /// The built-in parameter for the AWS region.
 pub const BUILT_IN_REGION: &str = "AWS::Region";
@@ -52,6 +98,20 @@ pub struct Endpoint {
     /// Further properties the rules attach (for example `authSchemes`).
     pub properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Endpoint {
+    /// An endpoint at `url`, with no headers or properties.
+    pub fn new(url: impl Into<String>) -> Self {
+        Endpoint {
+            url: url.into(),
+            headers: Vec::new(),
+            properties: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The JSON values of endpoint properties, re-exported for compiled rules.
+pub use serde_json::{Map as PropertyMap, Value as PropertyValue};
 
 /// The value of one endpoint parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +200,7 @@ pub struct BuiltIns<'a> {
     pub endpoint: Option<&'a str>,
 }
 
+#[cfg(feature = "endpoint-rules")]
 impl RuleSet {
     /// The parameters for `built_ins`: each parameter of this rule set bound to a built-in
     /// the client knows gets that value; unset optional settings are left out, so the
@@ -147,42 +208,12 @@ impl RuleSet {
     pub fn built_in_params(&self, built_ins: &BuiltIns<'_>) -> Params {
         let mut params = Params::new();
         for parameter in self.parameters() {
-            let value = match parameter.built_in.as_deref() {
-                Some(BUILT_IN_REGION) => built_ins.region.map(|r| ParamValue::String(r.into())),
-                Some(BUILT_IN_USE_FIPS) => Some(ParamValue::Bool(built_ins.use_fips)),
-                Some(BUILT_IN_USE_DUAL_STACK) => Some(ParamValue::Bool(built_ins.use_dual_stack)),
-                Some(BUILT_IN_ENDPOINT) => built_ins.endpoint.map(|e| ParamValue::String(e.into())),
-                _ => None,
-            };
-            if let Some(value) = value {
+            if let Some(value) = compiled::built_in_value(parameter.built_in.as_deref(), built_ins)
+            {
                 params.set(parameter.name.clone(), value);
             }
         }
         params
-    }
-
-    /// The rule set in `text`, parsed once per process: later calls with the same static
-    /// text share the first result. Generated crates hold their rule set as a `&'static str`,
-    /// so building many clients parses it only once.
-    pub fn from_static(text: &'static str) -> Result<Arc<RuleSet>, EndpointError> {
-        type Cache = Mutex<HashMap<(usize, usize), Arc<RuleSet>>>;
-        static CACHE: OnceLock<Cache> = OnceLock::new();
-        // The address and length identify the static text without hashing all of it.
-        let key = (text.as_ptr() as usize, text.len());
-        let cache = CACHE.get_or_init(Cache::default);
-        let cached = match cache.lock() {
-            Ok(map) => map.get(&key).cloned(),
-            Err(poisoned) => poisoned.into_inner().get(&key).cloned(),
-        };
-        if let Some(rules) = cached {
-            return Ok(rules);
-        }
-        let rules = Arc::new(RuleSet::from_json(text)?);
-        match cache.lock() {
-            Ok(mut map) => map.insert(key, rules.clone()),
-            Err(poisoned) => poisoned.into_inner().insert(key, rules.clone()),
-        };
-        Ok(rules)
     }
 }
 
@@ -227,6 +258,7 @@ impl EndpointError {
         }
     }
 
+    #[cfg(feature = "endpoint-rules")]
     pub(crate) fn invalid(at: impl Into<String>, reason: impl Into<String>) -> Self {
         EndpointError::InvalidRuleSet {
             at: at.into(),
@@ -258,7 +290,7 @@ impl fmt::Display for EndpointError {
 
 impl std::error::Error for EndpointError {}
 
-#[cfg(test)]
+#[cfg(all(test, feature = "endpoint-rules"))]
 mod tests {
     use super::*;
 
@@ -310,14 +342,6 @@ mod tests {
             missing.rule_message(),
             Some("Invalid Configuration: Missing Region")
         );
-    }
-
-    #[test]
-    fn static_rule_sets_are_parsed_once() {
-        let a = RuleSet::from_static(COGNITO).unwrap();
-        let b = RuleSet::from_static(COGNITO).unwrap();
-        assert!(Arc::ptr_eq(&a, &b));
-        assert!(RuleSet::from_static("{").is_err());
     }
 
     #[test]

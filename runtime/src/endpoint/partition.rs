@@ -1,7 +1,9 @@
-//! `aws.partition`: which AWS partition a region belongs to, from `partitions.json`.
+//! Partition data read from JSON (`partitions.json`), for the rule-set interpreter (feature
+//! `endpoint-rules`).
 //!
-//! The partition data ships inside the crate (`runtime/data/partitions.json`) and is parsed
-//! once, on first use. A region listed by a partition belongs to it (with any per-region
+//! Compiled rules read the built-in data as Rust (`functions::partition`); here the same
+//! data (`runtime/data/partitions.json`) is parsed once, on first use, and other data can be
+//! read too. A region listed by a partition belongs to it (with any per-region
 //! overrides of its outputs); otherwise the first partition whose `regionRegex` matches;
 //! otherwise the `aws` partition, so that a region newer than this data still resolves
 //! the way the commercial partition names its endpoints.
@@ -15,7 +17,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use super::regions::REGION_PATTERNS;
+use super::regions::PARTITIONS;
 use super::value::Value;
 use super::EndpointError;
 use crate::automaton::Automaton;
@@ -58,8 +60,8 @@ enum RegionPattern {
 impl RegionPattern {
     /// The matcher of `text`, the `regionRegex` of the partition `id`.
     fn new(id: &str, text: &str) -> Result<RegionPattern, String> {
-        if let Some((_, automaton)) = REGION_PATTERNS.iter().find(|(known, _)| *known == text) {
-            return Ok(RegionPattern::Automaton(automaton));
+        if let Some(known) = PARTITIONS.iter().find(|p| p.region_regex == text) {
+            return Ok(RegionPattern::Automaton(&known.automaton));
         }
         #[cfg(feature = "lite-patterns")]
         {
@@ -205,92 +207,54 @@ fn record(json: Option<&Json>, what: &str) -> Result<Named<Value>, String> {
 mod tests {
     use super::*;
 
-    fn field(region: &str, name: &str) -> Value {
-        let Value::Record(fields) = Partitions::built_in().unwrap().lookup(region) else {
-            panic!("a record");
-        };
-        fields[name].clone()
-    }
-
-    fn name(region: &str) -> String {
-        match field(region, "name") {
-            Value::Str(s) => s,
-            other => panic!("{other:?}"),
-        }
-    }
-
     #[test]
-    fn listed_regions_then_regexes_then_aws() {
-        assert_eq!(name("us-east-1"), "aws");
-        assert_eq!(name("aws-cn-global"), "aws-cn");
-        assert_eq!(name("us-gov-west-1"), "aws-us-gov");
-        // Not listed, but matched by a partition's pattern.
-        assert_eq!(name("us-east-10"), "aws");
-        assert_eq!(name("cn-north-5"), "aws-cn");
-        assert_eq!(name("us-isob-east-9"), "aws-iso-b");
-        // Matched by nothing: the aws partition.
-        assert_eq!(name("mars-global"), "aws");
-        assert_eq!(name(""), "aws");
-        assert_eq!(
-            field("cn-north-1", "dnsSuffix"),
-            Value::Str("amazonaws.com.cn".into())
-        );
-        assert_eq!(field("us-east-1", "supportsFIPS"), Value::Bool(true));
-    }
-
-    #[test]
-    fn built_in_patterns_all_have_automata_that_agree_with_the_regex_engine() {
-        let json: Json = serde_json::from_str(BUILT_IN).unwrap();
-        let mut texts = Vec::new();
-        for partition in json["partitions"].as_array().unwrap() {
-            let text = partition["regionRegex"].as_str().unwrap();
-            let (_, automaton) = REGION_PATTERNS
-                .iter()
-                .find(|(known, _)| *known == text)
-                .unwrap_or_else(|| panic!("no automaton for {text}: run `cargo xtask codegen`"));
-            texts.push((text, automaton));
-        }
-        assert_eq!(texts.len(), REGION_PATTERNS.len(), "no stale automata");
-        let regions = [
-            "us-east-1",
-            "eu-west-3",
-            "cn-north-1",
-            "us-gov-west-1",
-            "us-iso-east-1",
-            "us-isob-east-1",
-            "eu-isoe-west-1",
-            "us-isof-south-1",
-            "eusc-de-east-1",
-            "ap-southeast-7",
-            "mx-central-1",
-            "us-east-1x",
-            "us_east_1",
-            "useast1",
-            "",
-            "us-east-",
-            "aws-global",
-            "us-west-2-",
-            "US-EAST-1",
-            "us-ëast-1",
-        ];
-        // Both engines are at hand in tests only when the feature is on.
-        #[cfg(feature = "lite-patterns")]
-        for (text, automaton) in &texts {
-            let regex = regex_lite::Regex::new(text).unwrap();
-            for region in regions {
-                assert_eq!(
-                    automaton.is_match(region),
-                    regex.is_match(region),
-                    "{text} {region}"
-                );
-            }
-        }
-        let aws = texts
+    fn the_built_in_table_agrees_with_the_json_data() {
+        let json = Partitions::built_in().unwrap();
+        let mut regions: Vec<String> = json
+            .partitions
             .iter()
-            .find(|(t, _)| t.starts_with("^(us|eu"))
-            .unwrap()
-            .1;
-        assert!(aws.is_match("us-east-1") && !aws.is_match(regions[12]));
+            .flat_map(|p| p.regions.iter().map(|(r, _)| r.to_owned()))
+            .collect();
+        assert!(regions.len() > 40, "{regions:?}");
+        regions.extend(
+            [
+                "us-east-10",
+                "cn-north-5",
+                "us-isob-east-9",
+                "mars-global",
+                "",
+                "US-EAST-1",
+            ]
+            .map(str::to_owned),
+        );
+        for region in &regions {
+            let typed = super::super::functions::partition(region);
+            let field = |name: &str| match json.lookup(region) {
+                Value::Record(fields) => fields[name].clone(),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(field("name"), Value::Str(typed.name.into()), "{region}");
+            assert_eq!(field("dnsSuffix"), Value::Str(typed.dns_suffix.into()));
+            assert_eq!(
+                field("dualStackDnsSuffix"),
+                Value::Str(typed.dual_stack_dns_suffix.into())
+            );
+            assert_eq!(
+                field("implicitGlobalRegion"),
+                Value::Str(typed.implicit_global_region.into())
+            );
+            assert_eq!(field("supportsFIPS"), Value::Bool(typed.supports_fips));
+            assert_eq!(
+                field("supportsDualStack"),
+                Value::Bool(typed.supports_dual_stack)
+            );
+        }
+        let json_patterns: Json = serde_json::from_str(BUILT_IN).unwrap();
+        assert_eq!(
+            json_patterns["partitions"].as_array().unwrap().len(),
+            PARTITIONS.len(),
+            "the table is stale: run `cargo xtask codegen`"
+        );
     }
 
     #[test]

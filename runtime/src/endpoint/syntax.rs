@@ -1,4 +1,6 @@
-//! The typed form of a rule set, and its parser from JSON.
+//! The typed form of a rule set, and its parser from JSON (feature `endpoint-rules`).
+//!
+//! The interpreter evaluates this tree, and the code generator compiles it to Rust.
 //!
 //! Parsing checks everything that does not depend on parameter values: the shape of every
 //! rule, parameter types and defaults, function names and arities, `getAttr` paths, string
@@ -10,39 +12,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::value::{Path, Value};
-use super::{EndpointError, ParamValue};
-
-/// The type of a rule-set parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamType {
-    /// `string`.
-    String,
-    /// `boolean`.
-    Boolean,
-    /// `stringArray`.
-    StringArray,
-}
-
-impl ParamType {
-    fn name(self) -> &'static str {
-        match self {
-            ParamType::String => "string",
-            ParamType::Boolean => "boolean",
-            ParamType::StringArray => "stringArray",
-        }
-    }
-
-    fn parse(text: &str) -> Option<ParamType> {
-        // Botocore spells the types in lower camel case, the Smithy AST in upper camel case.
-        [
-            ParamType::String,
-            ParamType::Boolean,
-            ParamType::StringArray,
-        ]
-        .into_iter()
-        .find(|t| t.name().eq_ignore_ascii_case(text))
-    }
-}
+use super::{EndpointError, ParamType, ParamValue};
 
 /// Why a parameter is deprecated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,8 +48,8 @@ pub struct RuleSet {
     pub(crate) version: String,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) rules: Vec<Rule>,
-    /// How many value slots evaluation needs: the parameters, then one per `assign`.
-    pub(crate) slots: usize,
+    /// The name of each value slot: the parameters, then one per `assign`.
+    pub(crate) slots: Vec<String>,
 }
 
 impl RuleSet {
@@ -105,85 +75,131 @@ impl RuleSet {
     pub fn parameters(&self) -> &[Parameter] {
         &self.parameters
     }
+
+    /// The top-level rules, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The name of each value slot the rules use: the parameters (slots
+    /// `0..parameters().len()`, in the order of [`parameters`](Self::parameters)), then one
+    /// per `assign`, in the order they appear.
+    pub fn slot_names(&self) -> &[String] {
+        &self.slots
+    }
 }
 
 /// A rule: conditions that must all hold, then what it yields.
 #[derive(Debug, Clone)]
-pub(crate) struct Rule {
+pub struct Rule {
     /// Where the rule is, for error messages.
-    pub(crate) at: String,
-    pub(crate) conditions: Vec<Condition>,
-    pub(crate) body: Body,
+    pub at: String,
+    /// The conditions, in order.
+    pub conditions: Vec<Condition>,
+    /// What the rule yields.
+    pub body: Body,
 }
 
 /// What a rule yields when its conditions hold.
 #[derive(Debug, Clone)]
-pub(crate) enum Body {
+pub enum Body {
+    /// An endpoint.
     Endpoint(EndpointTemplate),
+    /// An error, with this message.
     Error(Expr),
+    /// The first matching rule of these; none matching is an error.
     Tree(Vec<Rule>),
 }
 
 /// An endpoint rule's endpoint, before evaluation.
 #[derive(Debug, Clone)]
-pub(crate) struct EndpointTemplate {
-    pub(crate) url: Expr,
-    pub(crate) headers: Vec<(String, Vec<Expr>)>,
-    pub(crate) properties: Vec<(String, Expr)>,
+pub struct EndpointTemplate {
+    /// The URL.
+    pub url: Expr,
+    /// The headers, each with its values, in the rule set's order.
+    pub headers: Vec<(String, Vec<Expr>)>,
+    /// The properties, in the rule set's order.
+    pub properties: Vec<(String, Expr)>,
 }
 
 /// A condition: a function call, whose result may be bound to a new name.
 #[derive(Debug, Clone)]
-pub(crate) struct Condition {
-    pub(crate) call: Call,
-    pub(crate) assign: Option<usize>,
+pub struct Condition {
+    /// The call.
+    pub call: Call,
+    /// The slot its result is bound to, when it has `assign`.
+    pub assign: Option<usize>,
 }
 
 /// An expression.
 #[derive(Debug, Clone)]
-pub(crate) enum Expr {
+pub enum Expr {
+    /// A literal: a string without placeholders, a boolean or an integer.
     Literal(Value),
+    /// A string template with placeholders.
     Template(Vec<Part>),
+    /// The value in a slot (a parameter or an `assign`).
     Ref(usize),
+    /// A nested function call.
     Call(Box<Call>),
+    /// An array of values.
     Array(Vec<Expr>),
+    /// A record: named values, in the rule set's order.
     Record(Vec<(String, Expr)>),
 }
 
 /// A piece of a string template.
 #[derive(Debug, Clone)]
-pub(crate) enum Part {
+pub enum Part {
+    /// Literal text, braces unescaped.
     Text(String),
     /// `{name}`, or `{name#path}` when a path is given.
     Value {
+        /// The slot of `name`.
         slot: usize,
+        /// The name as written.
         name: String,
+        /// The attribute path after `#`.
         path: Option<Path>,
     },
 }
 
 /// A function call.
 #[derive(Debug, Clone)]
-pub(crate) struct Call {
-    pub(crate) function: Function,
-    pub(crate) args: Vec<Expr>,
+pub struct Call {
+    /// The function.
+    pub function: Function,
+    /// The evaluated arguments (for `getAttr`, only the value: its path is in
+    /// [`Function::GetAttr`]).
+    pub args: Vec<Expr>,
 }
 
 /// The standard library.
 #[derive(Debug, Clone)]
-pub(crate) enum Function {
+pub enum Function {
+    /// `isSet(value)`.
     IsSet,
+    /// `not(boolean)`.
     Not,
+    /// `booleanEquals(a, b)`.
     BooleanEquals,
+    /// `stringEquals(a, b)`.
     StringEquals,
     /// `getAttr`: the path argument must be a literal, so it is parsed here.
     GetAttr(Path),
+    /// `parseURL(url)`.
     ParseUrl,
+    /// `substring(input, start, stop, reverse)`.
     Substring,
+    /// `uriEncode(value)`.
     UriEncode,
+    /// `isValidHostLabel(value, allowSubDomains)`.
     IsValidHostLabel,
+    /// `aws.partition(region)`.
     Partition,
+    /// `aws.parseArn(value)`.
     ParseArn,
+    /// `aws.isVirtualHostableS3Bucket(value, allowSubDomains)`.
     IsVirtualHostableS3Bucket,
 }
 
@@ -207,7 +223,7 @@ impl Function {
     }
 
     /// The name rule sets use.
-    pub(crate) fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Function::IsSet => "isSet",
             Function::Not => "not",
@@ -225,11 +241,12 @@ impl Function {
     }
 }
 
-/// The parser's state: the names in scope, innermost last, each with its slot.
+/// The parser's state: the names in scope, innermost last, each with its slot, and the
+/// name of every slot handed out.
 #[derive(Default)]
 struct Parser {
     scope: Vec<(String, usize)>,
-    next_slot: usize,
+    names: Vec<String>,
 }
 
 type Parsed<T> = Result<T, EndpointError>;
@@ -272,7 +289,7 @@ impl Parser {
         };
         parameters.sort_by(|a, b| a.name.cmp(&b.name));
         for p in &parameters {
-            let slot = self.new_slot();
+            let slot = self.new_slot(&p.name);
             self.scope.push((p.name.clone(), slot));
         }
         let rules = match top.get("rules") {
@@ -283,7 +300,7 @@ impl Parser {
             version,
             parameters,
             rules,
-            slots: self.next_slot,
+            slots: self.names,
         })
     }
 
@@ -374,7 +391,7 @@ impl Parser {
                         format!("`{name}` is already defined; `assign` may not shadow it"),
                     ));
                 }
-                let slot = self.new_slot();
+                let slot = self.new_slot(name);
                 self.scope.push((name.to_owned(), slot));
                 Some(slot)
             }
@@ -416,12 +433,10 @@ impl Parser {
         })
     }
 
-    /// Hands out the next value slot, for a parameter or an `assign`.
-    fn new_slot(&mut self) -> usize {
-        let slot = self.next_slot;
-        // One slot per parameter or assignment held in memory, so this never saturates.
-        self.next_slot = slot.saturating_add(1);
-        slot
+    /// Hands out the next value slot, for a parameter or an `assign` named `name`.
+    fn new_slot(&mut self, name: &str) -> usize {
+        self.names.push(name.to_owned());
+        self.names.len().saturating_sub(1)
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
@@ -689,11 +704,6 @@ fn default_value(json: &Json, param_type: ParamType, at: &str) -> Parsed<ParamVa
     })
 }
 
-/// The type name of a parameter type, for messages elsewhere in the module.
-pub(crate) fn type_name(param_type: ParamType) -> &'static str {
-    param_type.name()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,7 +818,7 @@ mod tests {
     fn templates_split_into_text_and_values() {
         let parser = Parser {
             scope: vec![("Region".into(), 0), ("url".into(), 1)],
-            next_slot: 2,
+            names: vec!["Region".into(), "url".into()],
         };
         let Expr::Template(parts) = parser
             .template("{{x}}{url#scheme}://a.{Region}", "t")

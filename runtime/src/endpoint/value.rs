@@ -1,6 +1,6 @@
 //! The values rules compute with: strings, booleans, integers, arrays and records (the
 //! results of `parseURL`, `aws.parseArn` and `aws.partition`), and the attribute paths
-//! `getAttr` walks through them.
+//! `getAttr` walks through them (feature `endpoint-rules`, for the interpreter).
 
 use super::ParamValue;
 use crate::named::Named;
@@ -8,17 +8,22 @@ use crate::named::Named;
 /// A value during evaluation. An unset value is `None` around it, never a variant, so that
 /// functions cannot mistake "not set" for an empty string.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub enum Value {
+    /// A string.
     Str(String),
+    /// A boolean.
     Bool(bool),
+    /// An integer (only literals: `substring`'s bounds).
     Int(i64),
+    /// An array.
     Array(Vec<Value>),
+    /// A record, such as the outputs of `aws.partition`.
     Record(Named<Value>),
 }
 
 impl Value {
     /// The type's name, for error messages.
-    pub(crate) fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "a string",
             Value::Bool(_) => "a boolean",
@@ -81,7 +86,7 @@ impl From<&ParamValue> for Value {
 
 /// One step of an attribute path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Step {
+pub enum Step {
     /// A record field.
     Field(String),
     /// An array element.
@@ -90,14 +95,14 @@ pub(crate) enum Step {
 
 /// An attribute path such as `resourceId[2]`, `a.b` or `[0]`, parsed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Path {
+pub struct Path {
     pub(crate) text: String,
     steps: Vec<Step>,
 }
 
 impl Path {
     /// Parses `text`: fields separated by `.`, each optionally followed by `[index]`s.
-    pub(crate) fn parse(text: &str) -> Result<Path, String> {
+    pub fn parse(text: &str) -> Result<Path, String> {
         let bad = |why: &str| format!("invalid attribute path `{text}`: {why}");
         let mut steps = Vec::new();
         for segment in text.split('.') {
@@ -128,6 +133,16 @@ impl Path {
             text: text.to_owned(),
             steps,
         })
+    }
+
+    /// The path as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The steps, in order.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
     }
 
     /// The value at this path in `value`: `None` when a field is missing or an index is
