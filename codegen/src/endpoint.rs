@@ -72,11 +72,36 @@ pub fn compile(rules: &RuleSet, service_name: &str) -> Result<TokenStream, Strin
         .contains(" f ::")
         .then(|| quote!(use #rt::endpoint::functions as f;));
     let bindings = compiler.param_bindings();
+    let parameters: String = rules
+        .parameters()
+        .iter()
+        .map(|p| {
+            let built_in = p
+                .built_in
+                .as_deref()
+                .map(|b| format!(", from `{b}`"))
+                .unwrap_or_default();
+            // Plain text from the rule set: nothing in it may read as a link or an HTML tag.
+            let docs = p
+                .documentation
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .replace('[', "\\[")
+                .replace(']', "\\]")
+                .replace('<', "\\<");
+            format!(
+                "\n- `{}` ({}{built_in}): {docs}",
+                p.name,
+                p.param_type.name()
+            )
+        })
+        .collect();
     let doc = format!(
         "The endpoint rules of {service_name}, compiled from the model's rule set (version {}).\n\n\
          [`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and \
          dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any \
-         parameters, such as an endpoint test case gives.",
+         parameters, such as an endpoint test case gives. The parameters:\n{parameters}",
         rules.version()
     );
     Ok(quote! {

@@ -2,7 +2,12 @@
 
 /*!The endpoint rules of Amazon Cognito Identity, compiled from the model's rule set (version 1.0).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Endpoint` (string, from `SDK::Endpoint`): Override the endpoint used to send this request
+- `Region` (string, from `AWS::Region`): The AWS region used to dispatch the request.
+- `UseDualStack` (boolean, from `AWS::UseDualStack`): When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack, dispatching the request MAY return an error.
+- `UseFIPS` (boolean, from `AWS::UseFIPS`): When true, send this request to the FIPS-compliant regional endpoint. If the configured endpoint does not have a FIPS compliant endpoint, dispatching the request will return an error.*/
 
 use ::aws_json_runtime::endpoint as ep;
 

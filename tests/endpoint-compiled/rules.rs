@@ -5,7 +5,10 @@
 pub mod account_id {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/account-id.json`, compiled from the model's rule set (version 1.0).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `AccountId` (string, from `AWS::Auth::AccountId`): The AWS account ID used in the endpoint for a request, eg. `123456789012`.
+- `AccountIdEndpointMode` (string, from `AWS::Auth::AccountIdEndpointMode`): The behavior for account ID based endpoint routing, eg. `preferred`.*/
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -95,7 +98,9 @@ pub mod account_id {
 pub mod array_index {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/array-index.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `ResourceList` (stringArray): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -139,7 +144,9 @@ pub mod array_index {
 pub mod aws_region {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/aws-region.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): The region to dispatch this request, eg. `us-east-1`.*/
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -199,7 +206,10 @@ pub mod aws_region {
 pub mod default_values {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/default-values.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): The region to dispatch this request, eg. `us-east-1`.
+- `UseFips` (boolean, from `AWS::UseFIPS`): */
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -246,7 +256,9 @@ pub mod default_values {
 pub mod deprecated_param {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/deprecated-param.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): */
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -304,7 +316,12 @@ pub mod deprecated_param {
 pub mod eventbridge {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/eventbridge.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `endpointId` (string):
+- `region` (string, from `AWS::Region`):
+- `useDualStackEndpoint` (boolean, from `AWS::UseDualStack`):
+- `useFIPSEndpoint` (boolean, from `AWS::UseFIPS`): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -567,7 +584,11 @@ pub mod eventbridge {
 pub mod fns {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/fns.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Arn` (string): an ARN to extract fields from
+- `CustomError` (string): when set, a custom error message
+- `Uri` (string): A URI to use*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -649,7 +670,9 @@ pub mod fns {
 pub mod get_attr_type_inference {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/get-attr-type-inference.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Bucket` (string): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -700,7 +723,9 @@ pub mod get_attr_type_inference {
 pub mod headers {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/headers.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): The region to dispatch this request, eg. `us-east-1`.*/
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -746,7 +771,9 @@ pub mod headers {
 pub mod is_virtual_hostable_s3_bucket {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/is-virtual-hostable-s3-bucket.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `BucketName` (string): the input used to test isVirtualHostableS3Bucket*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -796,7 +823,9 @@ pub mod is_virtual_hostable_s3_bucket {
 pub mod local_region_override {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/local-region-override.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): */
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -839,7 +868,9 @@ pub mod local_region_override {
 pub mod minimal_ruleset {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/minimal-ruleset.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): */
     use ::aws_json_runtime::endpoint as ep;
     /// The parameters of the rules, sorted by name.
     pub static PARAMETERS: &[ep::ParamSpec] = &[
@@ -888,7 +919,11 @@ pub mod minimal_ruleset {
 pub mod parse_arn {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/parse-arn.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Bucket` (string):
+- `Region` (string, from `AWS::Region`):
+- `TestCaseId` (string): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1078,7 +1113,10 @@ pub mod parse_arn {
 pub mod parse_url {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/parse-url.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Endpoint` (string):
+- `Region` (string, from `AWS::Region`): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1172,7 +1210,12 @@ pub mod parse_url {
 pub mod partition_fn {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/partition-fn.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `PropertyOne` (boolean):
+- `PropertyThree` (boolean):
+- `PropertyTwo` (string):
+- `Region` (string, from `AWS::Region`): */
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1313,7 +1356,10 @@ pub mod partition_fn {
 pub mod substring {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/substring.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Input` (string): the input used to test substring
+- `TestCaseId` (string): Test case id used to select the test case to use*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1384,7 +1430,10 @@ pub mod substring {
 pub mod uri_encode {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/uri-encode.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Input` (string): the input used to test uriEncode
+- `TestCaseId` (string): Test case id used to select the test case to use*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1431,7 +1480,9 @@ pub mod uri_encode {
 pub mod valid_hostlabel {
     /*!The endpoint rules of `tests/endpoint-rules/valid-rules/valid-hostlabel.json`, compiled from the model's rule set (version 1.3).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Region` (string, from `AWS::Region`): The region to dispatch this request, eg. `us-east-1`.*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
@@ -1481,7 +1532,12 @@ pub mod valid_hostlabel {
 pub mod cognito_identity_2014_06_30 {
     /*!The endpoint rules of `model/cognito-identity-2014-06-30.smithy.json`, compiled from the model's rule set (version 1.0).
 
-[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives.*/
+[`RULES`] is what a client resolves its endpoint with, from the region, the FIPS and dual-stack settings and the endpoint URL of its configuration. [`resolve`] takes any parameters, such as an endpoint test case gives. The parameters:
+
+- `Endpoint` (string, from `SDK::Endpoint`): Override the endpoint used to send this request
+- `Region` (string, from `AWS::Region`): The AWS region used to dispatch the request.
+- `UseDualStack` (boolean, from `AWS::UseDualStack`): When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack, dispatching the request MAY return an error.
+- `UseFIPS` (boolean, from `AWS::UseFIPS`): When true, send this request to the FIPS-compliant regional endpoint. If the configured endpoint does not have a FIPS compliant endpoint, dispatching the request will return an error.*/
     use ::aws_json_runtime::endpoint as ep;
     use ::aws_json_runtime::endpoint::functions as f;
     /// The parameters of the rules, sorted by name.
