@@ -76,21 +76,17 @@ pub fn json_text(body: &[u8]) -> Result<&str, JsonTextError> {
         std::str::from_utf8(json_or_empty_object(body)).map_err(|e| JsonTextError::NotUtf8 {
             valid_up_to: e.valid_up_to(),
         })?;
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in text.as_bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut at = 0usize;
+    while let Some(&byte) = bytes.get(at) {
+        at = at.saturating_add(1);
         match byte {
-            b'"' => in_string = true,
+            b'"' => match string_end(bytes, at) {
+                Some(end) => at = end,
+                // An unterminated string: the parser reports it.
+                None => break,
+            },
             b'[' | b'{' => {
                 depth = depth.saturating_add(1);
                 if depth > MAX_JSON_DEPTH {
@@ -102,6 +98,21 @@ pub fn json_text(body: &[u8]) -> Result<&str, JsonTextError> {
         }
     }
     Ok(text)
+}
+
+/// Where the JSON string whose text starts at `start` (just after its opening quote) ends:
+/// the position after its closing quote, or `None` when it does not end. Strings are most of
+/// a body's bytes, so this jumps from quote or backslash to the next with `memchr`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    loop {
+        let found = at.checked_add(memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?)?;
+        match bytes.get(found)? {
+            // A backslash escapes the byte after it, which may be a quote.
+            b'\\' => at = found.checked_add(2)?,
+            _ => return found.checked_add(1),
+        }
+    }
 }
 
 /// Reads a string through `f`, borrowing from the input when it can, so that a string enum
@@ -754,6 +765,24 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn depth_counts_brackets_outside_strings_only() {
+        let depth_ok = |text: &str, levels: usize| {
+            let body = format!("{}{}{}", "[".repeat(levels), text, "]".repeat(levels));
+            json_text(body.as_bytes()).is_ok()
+        };
+        let max = MAX_JSON_DEPTH;
+        // An escaped backslash ends before the quote, which then closes the string, so the
+        // brackets after it count; an escaped quote does not close it, so they do not.
+        assert!(!depth_ok(r#""a\\", [[]]"#, max - 1));
+        assert!(depth_ok(r#""a\" [[[", 1"#, max));
+        assert!(depth_ok(r#""[[[[", "{{{{""#, max));
+        assert!(!depth_ok(r#""x", [0]"#, max));
+        // Unterminated strings, or a trailing backslash, are left for the parser.
+        assert!(json_text(br#"{"a": "open"#).is_ok());
+        assert!(json_text(br#"{"a": "\"#).is_ok());
+    }
 
     #[test]
     fn redacted_entries_hide_values_but_keep_keys() {
