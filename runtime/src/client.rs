@@ -330,8 +330,7 @@ impl ConfigBuilder {
     }
 
     /// Sends requests through `transport` instead of the default one (the `https`
-    /// feature's [`HttpsTransport`](crate::https::HttpsTransport), one per configuration,
-    /// built at the first request).
+    /// feature's `https::HttpsTransport`, one per configuration, built at the first request).
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.config.transport = Arc::new(transport);
         self.config.explicit_transport = true;

@@ -1,10 +1,10 @@
 //! AWS Signature Version 4: signing requests and verifying signed ones.
 //!
 //! [`sign`] adds `X-Amz-Date`, `X-Amz-Security-Token` (for temporary credentials) and
-//! `Authorization` to a request; [`verify`] checks such a request on the server side and
-//! answers with the error codes AWS JSON services use. Both run the same canonicalisation, so
-//! a request this module signs is one this module accepts, and both are proven on the AWS SigV4
-//! test suite. [`SigningParts`] exposes each stage (canonical request, string to sign,
+//! `Authorization` to a request; `verify` (feature `verify`) checks such a request on the
+//! server side and answers with the error codes AWS JSON services use. Both run the same
+//! canonicalisation, so a request this module signs is one this module accepts, and both are
+//! proven on the AWS SigV4 test suite. [`SigningParts`] exposes each stage (canonical request, string to sign,
 //! signature) for tests and for debugging a mismatch.
 //!
 //! Signing is on the hot path of every signed call, so the canonical request is streamed into

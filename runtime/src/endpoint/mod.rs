@@ -11,8 +11,8 @@
 //! references are checked when the crate is generated, so nothing is parsed or looked up at
 //! run time, and the partition data `aws.partition` reads is built in as Rust too.
 //!
-//! With the feature `endpoint-rules`, [`RuleSet`] parses a rule set from JSON at run time
-//! and interprets it, and [`Partitions`] reads partition data from JSON: for rule sets that
+//! With the feature `endpoint-rules`, `RuleSet` parses a rule set from JSON at run time
+//! and interprets it, and `Partitions` reads partition data from JSON: for rule sets that
 //! are not known when a crate is generated, and for `cargo xtask endpoint-tests`.
 //!
 //! Nothing here panics on a rule set, a parameter or partition data: each problem is an
