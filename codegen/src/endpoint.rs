@@ -207,6 +207,7 @@ struct Val {
 }
 
 impl Val {
+    /// A value that is always set, read by `code`.
     fn set(code: TokenStream, ty: Ty) -> Val {
         Val {
             code,
@@ -218,7 +219,7 @@ impl Val {
         }
     }
 
-    /// A comparison `a == b` (or `a != b` when `equal` is false), and its negation.
+    /// The comparison `a == b`, with `a != b` as its negation.
     fn comparison(a: &Val, b: &Val) -> Val {
         let (a, b) = (a.parenthesized(), b.parenthesized());
         Val {
@@ -304,13 +305,16 @@ impl<'a> Compiler<'a> {
                     .iter()
                     .zip(&snakes)
                     .any(|(other, s)| s == snake && other != &names[slot]);
-                let mut text = if snake.is_empty() || clash {
-                    format!("{snake}_{slot}")
-                } else {
-                    snake.clone()
-                };
-                if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                    text = format!("v_{text}");
+                // Only ASCII letters, digits and `_`, so that any name makes an identifier.
+                let mut text: String = snake
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if text.is_empty() || clash {
+                    text = format!("{text}_{slot}");
+                }
+                if !text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    text = format!("v{text}");
                 }
                 if RESERVED.contains(&text.as_str())
                     || text.starts_with("tmp")
@@ -326,15 +330,16 @@ impl<'a> Compiler<'a> {
             .iter()
             .zip(&idents)
             .map(|(p, ident): (_, &Ident)| {
-                let (ty, optional) = match p.param_type {
-                    ParamType::String => (Ty::Str, !p.required),
-                    ParamType::Boolean => (Ty::Bool, !p.required),
-                    ParamType::StringArray => (Ty::Strings, !p.required),
+                let ty = match p.param_type {
+                    ParamType::String => Ty::Str,
+                    ParamType::Boolean => Ty::Bool,
+                    ParamType::StringArray => Ty::Strings,
                 };
                 Some(Var {
                     ident: ident.clone(),
                     ty,
-                    optional,
+                    // A required parameter always has a value once bound.
+                    optional: !p.required,
                     read: quote!(#ident),
                 })
             })
@@ -1161,5 +1166,38 @@ mod tests {
         assert!(!code.contains("let use_fips"), "{code}");
         // The last rule always matches, so nothing follows it.
         assert!(!code.contains("NoRuleMatched"), "{code}");
+    }
+
+    #[test]
+    fn any_parameter_name_becomes_an_identifier() {
+        let names = [
+            "Type",
+            "type",
+            "9lives",
+            "bound",
+            "tmp0",
+            "a.b-c",
+            "Ünïcode",
+            "_",
+        ];
+        let parameters: Vec<String> = names
+            .iter()
+            .map(|n| format!(r#""{n}": {{"type": "string"}}"#))
+            .collect();
+        let conditions: Vec<String> = names
+            .iter()
+            .map(|n| format!(r#"{{"fn": "isSet", "argv": [{{"ref": "{n}"}}]}}"#))
+            .collect();
+        let template: String = names.iter().map(|n| format!("{{{n}}}")).collect();
+        let json = format!(
+            r#"{{"version": "1.0", "parameters": {{{}}}, "rules": [
+                {{"conditions": [{}], "endpoint": {{"url": "https://{template}"}}, "type": "endpoint"}},
+                {{"conditions": [], "error": "unset", "type": "error"}}]}}"#,
+            parameters.join(", "),
+            conditions.join(", ")
+        );
+        let tokens = compile(&rules(&json), "Test").expect("compiles");
+        let file: syn::File = syn::parse2(tokens).expect("valid Rust");
+        assert!(!file.items.is_empty());
     }
 }

@@ -93,12 +93,19 @@ pub fn generate_compiled_rules() -> Result<Files> {
     let root = workspace_root();
     let suite = "tests/endpoint-rules/valid-rules";
     let mut sources: Vec<(String, String, serde_json::Value)> = Vec::new();
-    let mut names: Vec<String> = std::fs::read_dir(root.join(suite))
-        .with_context(|| format!("cannot list {suite}"))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
+    let mut names = Vec::new();
+    for entry in
+        std::fs::read_dir(root.join(suite)).with_context(|| format!("cannot list {suite}"))?
+    {
+        let name = entry
+            .with_context(|| format!("cannot list {suite}"))?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".json") {
+            names.push(name);
+        }
+    }
     names.sort();
     for name in names {
         let path = format!("{suite}/{name}");
