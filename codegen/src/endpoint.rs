@@ -777,76 +777,30 @@ impl<'a> Compiler<'a> {
                 let base = self.require(base, stmts, exit);
                 get_attr(&base, path)?
             }
-            Function::ParseUrl => self.library(
-                call,
-                "parse_url",
-                &[Ty::Str],
-                (Ty::Url, true, false),
-                stmts,
-                exit,
-            )?,
-            Function::Substring => self.library(
-                call,
-                "substring",
-                &[Ty::Str, Ty::Int, Ty::Int, Ty::Bool],
-                (Ty::Str, true, true),
-                stmts,
-                exit,
-            )?,
-            Function::UriEncode => self.library(
-                call,
-                "uri_encode",
-                &[Ty::Str],
-                (Ty::Str, false, true),
-                stmts,
-                exit,
-            )?,
-            Function::IsValidHostLabel => self.library(
-                call,
-                "is_valid_host_label",
-                &[Ty::Str, Ty::Bool],
-                (Ty::Bool, false, false),
-                stmts,
-                exit,
-            )?,
-            Function::Partition => self.library(
-                call,
-                "partition",
-                &[Ty::Str],
-                (Ty::Partition, false, false),
-                stmts,
-                exit,
-            )?,
-            Function::ParseArn => self.library(
-                call,
-                "parse_arn",
-                &[Ty::Str],
-                (Ty::Arn, true, false),
-                stmts,
-                exit,
-            )?,
-            Function::IsVirtualHostableS3Bucket => self.library(
-                call,
-                "is_virtual_hostable_s3_bucket",
-                &[Ty::Str, Ty::Bool],
-                (Ty::Bool, false, false),
-                stmts,
-                exit,
-            )?,
+            library => {
+                let Some(signature) = signature(library) else {
+                    return Err(format!("`{name}` has no compiled form"));
+                };
+                self.library(call, signature, stmts, exit)?
+            }
         })
     }
 
-    /// A call of the library function `function` (in `functions`), whose arguments have the
-    /// types `args` and whose result is `(type, may be unset, an owned string)`.
+    /// A call of a library function in `functions`, with its `signature`.
     fn library(
         &mut self,
         call: &Call,
-        function: &str,
-        args: &[Ty],
-        (ty, optional, owned): (Ty, bool, bool),
+        signature: Signature,
         stmts: &mut Vec<TokenStream>,
         exit: &TokenStream,
     ) -> Result<Val, String> {
+        let Signature {
+            function,
+            args,
+            result: ty,
+            optional,
+            owned,
+        } = signature;
         let name = call.function.name();
         let mut codes = Vec::new();
         for (i, (arg, want)) in call.args.iter().zip(args).enumerate() {
@@ -924,15 +878,18 @@ impl<'a> Compiler<'a> {
             }
             headers.insert(name, codes);
         }
-        let headers = headers
-            .iter()
-            .map(|(name, values)| quote!((#name.to_owned(), vec![#(#values),*])));
         let mut properties = Vec::new();
         for (name, value) in &template.properties {
             let what = format!("property `{name}`");
             let json = self.property(value, stmts, &unset(&what))?;
             properties.push(quote!((#name.to_owned(), #json)));
         }
+        if headers.is_empty() && properties.is_empty() {
+            return Ok(quote!(#ep::Endpoint::new(#url)));
+        }
+        let headers = headers
+            .iter()
+            .map(|(name, values)| quote!((#name.to_owned(), vec![#(#values),*])));
         let properties = if properties.is_empty() {
             quote!(#ep::PropertyMap::new())
         } else {
@@ -995,6 +952,65 @@ impl<'a> Compiler<'a> {
             }
         })
     }
+}
+
+/// How a library function of `functions` is called.
+#[derive(Clone, Copy)]
+struct Signature {
+    /// Its name in `functions`.
+    function: &'static str,
+    /// The types of its arguments.
+    args: &'static [Ty],
+    /// The type of its result.
+    result: Ty,
+    /// The result may be unset (the function gives an `Option`).
+    optional: bool,
+    /// The result is an owned `String`.
+    owned: bool,
+}
+
+/// The signature of a library function; `None` for the functions compiled inline
+/// (`isSet`, `not`, the comparisons and `getAttr`).
+fn signature(function: &Function) -> Option<Signature> {
+    let (function, args, result, optional, owned): (_, &'static [Ty], _, _, _) = match function {
+        Function::ParseUrl => ("parse_url", &[Ty::Str], Ty::Url, true, false),
+        Function::Substring => (
+            "substring",
+            &[Ty::Str, Ty::Int, Ty::Int, Ty::Bool],
+            Ty::Str,
+            true,
+            true,
+        ),
+        Function::UriEncode => ("uri_encode", &[Ty::Str], Ty::Str, false, true),
+        Function::IsValidHostLabel => (
+            "is_valid_host_label",
+            &[Ty::Str, Ty::Bool],
+            Ty::Bool,
+            false,
+            false,
+        ),
+        Function::Partition => ("partition", &[Ty::Str], Ty::Partition, false, false),
+        Function::ParseArn => ("parse_arn", &[Ty::Str], Ty::Arn, true, false),
+        Function::IsVirtualHostableS3Bucket => (
+            "is_virtual_hostable_s3_bucket",
+            &[Ty::Str, Ty::Bool],
+            Ty::Bool,
+            false,
+            false,
+        ),
+        Function::IsSet
+        | Function::Not
+        | Function::BooleanEquals
+        | Function::StringEquals
+        | Function::GetAttr(_) => return None,
+    };
+    Some(Signature {
+        function,
+        args,
+        result,
+        optional,
+        owned,
+    })
 }
 
 /// `getAttr(base, path)` on a set value.

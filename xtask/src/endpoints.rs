@@ -36,7 +36,8 @@ pub const DEFAULT_PATHS: [&str; 3] = [
     "tests/endpoint-rules",
 ];
 
-const RULE_SET_TRAIT: &str = "smithy.rules#endpointRuleSet";
+/// The Smithy trait that holds a service's endpoint rule set.
+pub const RULE_SET_TRAIT: &str = "smithy.rules#endpointRuleSet";
 const TESTS_TRAIT: &str = "smithy.rules#endpointTests";
 
 /// [`DEFAULT_PATHS`], under the workspace root.

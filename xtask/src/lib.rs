@@ -125,7 +125,7 @@ pub fn generate_compiled_rules() -> Result<Files> {
         .and_then(serde_json::Value::as_object)
         .into_iter()
         .flat_map(|shapes| shapes.values())
-        .find_map(|shape| shape.pointer("/traits/smithy.rules#endpointRuleSet"))
+        .find_map(|shape| shape.get("traits")?.get(endpoints::RULE_SET_TRAIT))
         .with_context(|| format!("{smithy} has no endpoint rule set"))?;
     let file_name = Path::new(smithy)
         .file_name()
