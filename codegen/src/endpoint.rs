@@ -884,9 +884,6 @@ impl<'a> Compiler<'a> {
             let json = self.property(value, stmts, &unset(&what))?;
             properties.push(quote!((#name.to_owned(), #json)));
         }
-        if headers.is_empty() && properties.is_empty() {
-            return Ok(quote!(#ep::Endpoint::new(#url)));
-        }
         let headers = headers
             .iter()
             .map(|(name, values)| quote!((#name.to_owned(), vec![#(#values),*])));

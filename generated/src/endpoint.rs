@@ -86,7 +86,11 @@ pub fn resolve(params: &ep::Params) -> Result<ep::Endpoint, ep::EndpointError> {
             );
         }
         {
-            return Ok(ep::Endpoint::new(endpoint.to_owned()));
+            return Ok(ep::Endpoint {
+                url: endpoint.to_owned(),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
     }
     'r1: {
@@ -113,55 +117,55 @@ pub fn resolve(params: &ep::Params) -> Result<ep::Endpoint, ep::EndpointError> {
                         if region != "us-east-1" {
                             break 'r1_0_0_0_0;
                         }
-                        return Ok(
-                            ep::Endpoint::new(
-                                "https://cognito-identity-fips.us-east-1.amazonaws.com"
-                                    .to_owned(),
-                            ),
-                        );
+                        return Ok(ep::Endpoint {
+                            url: "https://cognito-identity-fips.us-east-1.amazonaws.com"
+                                .to_owned(),
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                     'r1_0_0_0_1: {
                         if region != "us-east-2" {
                             break 'r1_0_0_0_1;
                         }
-                        return Ok(
-                            ep::Endpoint::new(
-                                "https://cognito-identity-fips.us-east-2.amazonaws.com"
-                                    .to_owned(),
-                            ),
-                        );
+                        return Ok(ep::Endpoint {
+                            url: "https://cognito-identity-fips.us-east-2.amazonaws.com"
+                                .to_owned(),
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                     'r1_0_0_0_2: {
                         if region != "us-west-1" {
                             break 'r1_0_0_0_2;
                         }
-                        return Ok(
-                            ep::Endpoint::new(
-                                "https://cognito-identity-fips.us-west-1.amazonaws.com"
-                                    .to_owned(),
-                            ),
-                        );
+                        return Ok(ep::Endpoint {
+                            url: "https://cognito-identity-fips.us-west-1.amazonaws.com"
+                                .to_owned(),
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                     'r1_0_0_0_3: {
                         if region != "us-west-2" {
                             break 'r1_0_0_0_3;
                         }
-                        return Ok(
-                            ep::Endpoint::new(
-                                "https://cognito-identity-fips.us-west-2.amazonaws.com"
-                                    .to_owned(),
-                            ),
-                        );
+                        return Ok(ep::Endpoint {
+                            url: "https://cognito-identity-fips.us-west-2.amazonaws.com"
+                                .to_owned(),
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                     {
-                        return Ok(
-                            ep::Endpoint::new(
-                                format!(
-                                    "https://cognito-identity-fips.{}.{}", region,
-                                    partition_result.dual_stack_dns_suffix
-                                ),
+                        return Ok(ep::Endpoint {
+                            url: format!(
+                                "https://cognito-identity-fips.{}.{}", region,
+                                partition_result.dual_stack_dns_suffix
                             ),
-                        );
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                 }
                 {
@@ -182,14 +186,14 @@ pub fn resolve(params: &ep::Params) -> Result<ep::Endpoint, ep::EndpointError> {
                         break 'r1_0_1_0;
                     }
                     {
-                        return Ok(
-                            ep::Endpoint::new(
-                                format!(
-                                    "https://cognito-identity-fips.{}.{}", region,
-                                    partition_result.dns_suffix
-                                ),
+                        return Ok(ep::Endpoint {
+                            url: format!(
+                                "https://cognito-identity-fips.{}.{}", region,
+                                partition_result.dns_suffix
                             ),
-                        );
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                 }
                 {
@@ -213,21 +217,23 @@ pub fn resolve(params: &ep::Params) -> Result<ep::Endpoint, ep::EndpointError> {
                         if "aws" != partition_result.name {
                             break 'r1_0_2_0_0;
                         }
-                        return Ok(
-                            ep::Endpoint::new(
-                                format!("https://cognito-identity.{}.amazonaws.com", region),
+                        return Ok(ep::Endpoint {
+                            url: format!(
+                                "https://cognito-identity.{}.amazonaws.com", region
                             ),
-                        );
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                     {
-                        return Ok(
-                            ep::Endpoint::new(
-                                format!(
-                                    "https://cognito-identity.{}.{}", region, partition_result
-                                    .dual_stack_dns_suffix
-                                ),
+                        return Ok(ep::Endpoint {
+                            url: format!(
+                                "https://cognito-identity.{}.{}", region, partition_result
+                                .dual_stack_dns_suffix
                             ),
-                        );
+                            headers: vec![],
+                            properties: ep::PropertyMap::new(),
+                        });
                     }
                 }
                 {
@@ -240,14 +246,14 @@ pub fn resolve(params: &ep::Params) -> Result<ep::Endpoint, ep::EndpointError> {
                 }
             }
             {
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "https://cognito-identity.{}.{}", region, partition_result
-                            .dns_suffix
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "https://cognito-identity.{}.{}", region, partition_result
+                        .dns_suffix
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
         }
     }

@@ -48,9 +48,11 @@ pub mod account_id {
             if account_id_endpoint_mode != "preferred" {
                 break 'r0;
             }
-            return Ok(
-                ep::Endpoint::new(format!("https://{}.amazonaws.com", account_id)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("https://{}.amazonaws.com", account_id),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         'r1: {
             if account_id.is_none() {
@@ -62,7 +64,11 @@ pub mod account_id {
             if account_id_endpoint_mode != "disabled" {
                 break 'r1;
             }
-            return Ok(ep::Endpoint::new("https://amazonaws.com".to_owned()));
+            return Ok(ep::Endpoint {
+                url: "https://amazonaws.com".to_owned(),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         'r2: {
             if account_id.is_some() {
@@ -81,7 +87,11 @@ pub mod account_id {
                 ),
             );
         }
-        Ok(ep::Endpoint::new("https://amazonaws.com".to_owned()))
+        Ok(ep::Endpoint {
+            url: "https://amazonaws.com".to_owned(),
+            headers: vec![],
+            properties: ep::PropertyMap::new(),
+        })
     }
 }
 
@@ -117,11 +127,17 @@ pub mod array_index {
             let Some(resourceid) = f::element(resource_list, 0) else {
                 break 'r0;
             };
-            return Ok(
-                ep::Endpoint::new(format!("https://www.{}.example.com", resourceid)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("https://www.{}.example.com", resourceid),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
-        Ok(ep::Endpoint::new("https://www.example.com".to_owned()))
+        Ok(ep::Endpoint {
+            url: "https://www.example.com".to_owned(),
+            headers: vec![],
+            properties: ep::PropertyMap::new(),
+        })
     }
 }
 
@@ -227,9 +243,11 @@ pub mod default_values {
             if !use_fips {
                 break 'r0;
             }
-            return Ok(
-                ep::Endpoint::new(format!("https://fips.{}.amazonaws.com", region)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("https://fips.{}.amazonaws.com", region),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         Err(ep::EndpointError::Rule("UseFips = false".to_owned()))
     }
@@ -548,13 +566,13 @@ pub mod eventbridge {
                 });
             }
             {
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "https://events.{}.{}", region, partition_result.dns_suffix
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "https://events.{}.{}", region, partition_result.dns_suffix
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
         }
         Err(
@@ -687,14 +705,14 @@ pub mod get_attr_type_inference {
             let Some(outpost_id) = f::element(&bucket_arn.resource_id, 2) else {
                 break 'r0;
             };
-            return Ok(
-                ep::Endpoint::new(
-                    format!(
-                        "https://{}.{}.{}", bucket_arn.account_id.as_str(), outpost_id,
-                        bucket_arn.region.as_str()
-                    ),
+            return Ok(ep::Endpoint {
+                url: format!(
+                    "https://{}.{}.{}", bucket_arn.account_id.as_str(), outpost_id,
+                    bucket_arn.region.as_str()
                 ),
-            );
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         Err(ep::EndpointError::NoRuleMatched {
             at: "rules".to_owned(),
@@ -782,17 +800,21 @@ pub mod is_virtual_hostable_s3_bucket {
             if !f::is_virtual_hostable_s3_bucket(bucket_name, false) {
                 break 'r0;
             }
-            return Ok(
-                ep::Endpoint::new(format!("https://{}.s3.amazonaws.com", bucket_name)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("https://{}.s3.amazonaws.com", bucket_name),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         'r1: {
             if !f::is_virtual_hostable_s3_bucket(bucket_name, true) {
                 break 'r1;
             }
-            return Ok(
-                ep::Endpoint::new(format!("http://{}.s3.amazonaws.com", bucket_name)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("http://{}.s3.amazonaws.com", bucket_name),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         Err(ep::EndpointError::Rule("not isVirtualHostableS3Bucket".to_owned()))
     }
@@ -829,9 +851,17 @@ pub mod local_region_override {
             if "local" != region {
                 break 'r0;
             }
-            return Ok(ep::Endpoint::new("http://localhost:8080".to_owned()));
+            return Ok(ep::Endpoint {
+                url: "http://localhost:8080".to_owned(),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
-        Ok(ep::Endpoint::new(format!("https://{}.someservice.amazonaws.com", region)))
+        Ok(ep::Endpoint {
+            url: format!("https://{}.someservice.amazonaws.com", region),
+            headers: vec![],
+            properties: ep::PropertyMap::new(),
+        })
     }
 }
 
@@ -1027,15 +1057,15 @@ pub mod parse_arn {
                             );
                         }
                         {
-                            return Ok(
-                                ep::Endpoint::new(
-                                    format!(
-                                        "https://{}-{}.{}.{}", outpost_id, bucket_arn.account_id
-                                        .as_str(), bucket_arn.region.as_str(), partition_result
-                                        .dns_suffix
-                                    ),
+                            return Ok(ep::Endpoint {
+                                url: format!(
+                                    "https://{}-{}.{}.{}", outpost_id, bucket_arn.account_id
+                                    .as_str(), bucket_arn.region.as_str(), partition_result
+                                    .dns_suffix
                                 ),
-                            );
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                     }
                     {
@@ -1050,26 +1080,26 @@ pub mod parse_arn {
                     if !f::is_valid_host_label(bucket, false) {
                         break 'r2_0_1;
                     }
-                    return Ok(
-                        ep::Endpoint::new(
-                            format!("https://{}.{}.amazonaws.com", bucket, region),
-                        ),
-                    );
+                    return Ok(ep::Endpoint {
+                        url: format!("https://{}.{}.amazonaws.com", bucket, region),
+                        headers: vec![],
+                        properties: ep::PropertyMap::new(),
+                    });
                 }
                 {
-                    return Ok(
-                        ep::Endpoint::new(
-                            format!("https://{}.amazonaws.com/{}", region, bucket),
-                        ),
-                    );
+                    return Ok(ep::Endpoint {
+                        url: format!("https://{}.amazonaws.com/{}", region, bucket),
+                        headers: vec![],
+                        properties: ep::PropertyMap::new(),
+                    });
                 }
             }
             {
-                return Ok(
-                    ep::Endpoint::new(
-                        format!("https://{}.{}", region, partition_result.dns_suffix),
-                    ),
-                );
+                return Ok(ep::Endpoint {
+                    url: format!("https://{}.{}", region, partition_result.dns_suffix),
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
         }
         Err(
@@ -1127,50 +1157,50 @@ pub mod parse_url {
                 if !url.is_ip {
                     break 'r0_0;
                 }
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "{}://{}{}is-ip-addr", url.scheme.as_str(), url.authority
-                            .as_str(), url.normalized_path.as_str()
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "{}://{}{}is-ip-addr", url.scheme.as_str(), url.authority
+                        .as_str(), url.normalized_path.as_str()
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
             'r0_1: {
                 if url.path.as_str() != "/port" {
                     break 'r0_1;
                 }
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "{}://{}/uri-with-port", url.scheme.as_str(), url.authority
-                            .as_str()
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "{}://{}/uri-with-port", url.scheme.as_str(), url.authority
+                        .as_str()
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
             'r0_2: {
                 if url.normalized_path.as_str() != "/" {
                     break 'r0_2;
                 }
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "https://{}-{}-nopath.example.com", url.scheme.as_str(), url
-                            .authority.as_str()
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "https://{}-{}-nopath.example.com", url.scheme.as_str(), url
+                        .authority.as_str()
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
             {
-                return Ok(
-                    ep::Endpoint::new(
-                        format!(
-                            "https://{}-{}.example.com/path-is{}", url.scheme.as_str(),
-                            url.authority.as_str(), url.path.as_str()
-                        ),
+                return Ok(ep::Endpoint {
+                    url: format!(
+                        "https://{}-{}.example.com/path-is{}", url.scheme.as_str(), url
+                        .authority.as_str(), url.path.as_str()
                     ),
-                );
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
         }
         Err(ep::EndpointError::Rule("endpoint was invalid".to_owned()))
@@ -1479,15 +1509,21 @@ pub mod valid_hostlabel {
             if !f::is_valid_host_label(region, false) {
                 break 'r0;
             }
-            return Ok(ep::Endpoint::new(format!("https://{}.amazonaws.com", region)));
+            return Ok(ep::Endpoint {
+                url: format!("https://{}.amazonaws.com", region),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         'r1: {
             if !f::is_valid_host_label(region, true) {
                 break 'r1;
             }
-            return Ok(
-                ep::Endpoint::new(format!("https://{}-subdomains.amazonaws.com", region)),
-            );
+            return Ok(ep::Endpoint {
+                url: format!("https://{}-subdomains.amazonaws.com", region),
+                headers: vec![],
+                properties: ep::PropertyMap::new(),
+            });
         }
         Err(ep::EndpointError::Rule("Invalid hostlabel".to_owned()))
     }
@@ -1575,7 +1611,11 @@ pub mod cognito_identity_2014_06_30 {
                 );
             }
             {
-                return Ok(ep::Endpoint::new(endpoint.to_owned()));
+                return Ok(ep::Endpoint {
+                    url: endpoint.to_owned(),
+                    headers: vec![],
+                    properties: ep::PropertyMap::new(),
+                });
             }
         }
         'r1: {
@@ -1602,55 +1642,55 @@ pub mod cognito_identity_2014_06_30 {
                             if region != "us-east-1" {
                                 break 'r1_0_0_0_0;
                             }
-                            return Ok(
-                                ep::Endpoint::new(
-                                    "https://cognito-identity-fips.us-east-1.amazonaws.com"
-                                        .to_owned(),
-                                ),
-                            );
+                            return Ok(ep::Endpoint {
+                                url: "https://cognito-identity-fips.us-east-1.amazonaws.com"
+                                    .to_owned(),
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                         'r1_0_0_0_1: {
                             if region != "us-east-2" {
                                 break 'r1_0_0_0_1;
                             }
-                            return Ok(
-                                ep::Endpoint::new(
-                                    "https://cognito-identity-fips.us-east-2.amazonaws.com"
-                                        .to_owned(),
-                                ),
-                            );
+                            return Ok(ep::Endpoint {
+                                url: "https://cognito-identity-fips.us-east-2.amazonaws.com"
+                                    .to_owned(),
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                         'r1_0_0_0_2: {
                             if region != "us-west-1" {
                                 break 'r1_0_0_0_2;
                             }
-                            return Ok(
-                                ep::Endpoint::new(
-                                    "https://cognito-identity-fips.us-west-1.amazonaws.com"
-                                        .to_owned(),
-                                ),
-                            );
+                            return Ok(ep::Endpoint {
+                                url: "https://cognito-identity-fips.us-west-1.amazonaws.com"
+                                    .to_owned(),
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                         'r1_0_0_0_3: {
                             if region != "us-west-2" {
                                 break 'r1_0_0_0_3;
                             }
-                            return Ok(
-                                ep::Endpoint::new(
-                                    "https://cognito-identity-fips.us-west-2.amazonaws.com"
-                                        .to_owned(),
-                                ),
-                            );
+                            return Ok(ep::Endpoint {
+                                url: "https://cognito-identity-fips.us-west-2.amazonaws.com"
+                                    .to_owned(),
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                         {
-                            return Ok(
-                                ep::Endpoint::new(
-                                    format!(
-                                        "https://cognito-identity-fips.{}.{}", region,
-                                        partition_result.dual_stack_dns_suffix
-                                    ),
+                            return Ok(ep::Endpoint {
+                                url: format!(
+                                    "https://cognito-identity-fips.{}.{}", region,
+                                    partition_result.dual_stack_dns_suffix
                                 ),
-                            );
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                     }
                     {
@@ -1671,14 +1711,14 @@ pub mod cognito_identity_2014_06_30 {
                             break 'r1_0_1_0;
                         }
                         {
-                            return Ok(
-                                ep::Endpoint::new(
-                                    format!(
-                                        "https://cognito-identity-fips.{}.{}", region,
-                                        partition_result.dns_suffix
-                                    ),
+                            return Ok(ep::Endpoint {
+                                url: format!(
+                                    "https://cognito-identity-fips.{}.{}", region,
+                                    partition_result.dns_suffix
                                 ),
-                            );
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                     }
                     {
@@ -1702,21 +1742,23 @@ pub mod cognito_identity_2014_06_30 {
                             if "aws" != partition_result.name {
                                 break 'r1_0_2_0_0;
                             }
-                            return Ok(
-                                ep::Endpoint::new(
-                                    format!("https://cognito-identity.{}.amazonaws.com", region),
+                            return Ok(ep::Endpoint {
+                                url: format!(
+                                    "https://cognito-identity.{}.amazonaws.com", region
                                 ),
-                            );
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                         {
-                            return Ok(
-                                ep::Endpoint::new(
-                                    format!(
-                                        "https://cognito-identity.{}.{}", region, partition_result
-                                        .dual_stack_dns_suffix
-                                    ),
+                            return Ok(ep::Endpoint {
+                                url: format!(
+                                    "https://cognito-identity.{}.{}", region, partition_result
+                                    .dual_stack_dns_suffix
                                 ),
-                            );
+                                headers: vec![],
+                                properties: ep::PropertyMap::new(),
+                            });
                         }
                     }
                     {
@@ -1729,14 +1771,14 @@ pub mod cognito_identity_2014_06_30 {
                     }
                 }
                 {
-                    return Ok(
-                        ep::Endpoint::new(
-                            format!(
-                                "https://cognito-identity.{}.{}", region, partition_result
-                                .dns_suffix
-                            ),
+                    return Ok(ep::Endpoint {
+                        url: format!(
+                            "https://cognito-identity.{}.{}", region, partition_result
+                            .dns_suffix
                         ),
-                    );
+                        headers: vec![],
+                        properties: ep::PropertyMap::new(),
+                    });
                 }
             }
         }
