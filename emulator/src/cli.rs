@@ -34,6 +34,9 @@ OPTIONS:
     --verify-signatures AKID:SECRET
                                   Require SigV4 signatures made with this key pair on
                                   signed operations (off by default)
+    --clock-offset SECONDS        Run the emulator's clock this far ahead of the machine's
+                                  (negative: behind), for testing clients against a
+                                  skewed server [default: 0]
     -h, --help                    Print this help
 
 The first line on standard output is the URL served (http://127.0.0.1:PORT); one log line
@@ -110,6 +113,12 @@ pub fn parse(
                     }
                 }
             }
+            "--clock-offset" => {
+                let v = value("--clock-offset")?;
+                options.clock_offset_secs = v.parse().map_err(|_| {
+                    format!("--clock-offset: `{v}` is not a whole number of seconds")
+                })?;
+            }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
@@ -148,6 +157,7 @@ mod tests {
         assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/x")));
         assert_eq!(o.region, "eu-west-1");
         assert_eq!(serve(&[]).port, DEFAULT_PORT);
+        assert_eq!(serve(&["--clock-offset", "-3600"]).clock_offset_secs, -3600);
         assert_eq!(
             serve(&["--verify-signatures", "AKID:se:cret"]).verify_signatures,
             Some(("AKID".into(), "se:cret".into()))
@@ -162,6 +172,7 @@ mod tests {
         assert!(err(&["--bogus"]).contains("--bogus"));
         assert!(err(&["--in-memory", "--data-dir", "d"]).contains("exclude"));
         assert!(err(&["--account-id", "12"]).contains("12-digit"));
+        assert!(err(&["--clock-offset", "1h"]).contains("whole number"));
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct Options {
     /// The key pair (access key id, secret) requests must be signed with, when signatures
     /// are checked.
     pub verify_signatures: Option<(String, String)>,
+    /// Seconds the emulator's clock runs ahead of this machine's (negative: behind): token
+    /// times, credential expiries, the `Date` header and signature checks all read it.
+    pub clock_offset_secs: i64,
 }
 
 impl Default for Options {
@@ -76,6 +79,7 @@ impl Default for Options {
             issuer: None,
             log_level: Level::Info,
             verify_signatures: None,
+            clock_offset_secs: 0,
         }
     }
 }
@@ -138,6 +142,31 @@ impl Front {
 
 impl HttpService for Front {
     async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let mut response = self.answer(request).await;
+        // A skewed clock shows in the `Date` header, which clients read to correct their own;
+        // without an offset the server's own header stands.
+        let offset = self.emulator().settings().clock_offset_secs;
+        if offset != 0 {
+            let now = std::time::UNIX_EPOCH
+                + std::time::Duration::from_millis(service::clock_ms(offset).max(0) as u64);
+            if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(now)) {
+                response.headers_mut().insert(http::header::DATE, value);
+            }
+        }
+        response
+    }
+
+    fn service_meta(&self) -> Option<&'static ServiceMeta> {
+        self.router.service_meta()
+    }
+
+    fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
+        self.router.operation_meta(target)
+    }
+}
+
+impl Front {
+    async fn answer(&self, request: HttpRequest) -> HttpResponse {
         if request.method() == Method::GET {
             let mut response = match self.well_known(request.uri().path()) {
                 Some(doc) => http::Response::new(Bytes::from(doc.to_string())),
@@ -154,14 +183,6 @@ impl HttpService for Front {
             return response;
         }
         self.router.handle(request).await
-    }
-
-    fn service_meta(&self) -> Option<&'static ServiceMeta> {
-        self.router.service_meta()
-    }
-
-    fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
-        self.router.operation_meta(target)
     }
 }
 
@@ -237,6 +258,7 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
         region: options.region.clone(),
         account_id: options.account_id.clone(),
         issuer: options.issuer.clone().unwrap_or_else(|| url.clone()),
+        clock_offset_secs: options.clock_offset_secs,
     };
     let front = Arc::new(Front::new(
         Emulator::new(store, settings).map_err(StartError::State)?,
@@ -247,7 +269,11 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
     // scoped to the emulator's region; the model's unsigned operations pass without one.
     if let Some((akid, secret)) = &options.verify_signatures {
         let key = Credentials::new(akid, secret, None, None, "emulator");
-        builder = builder.sigv4(SigV4Verifier::new([key]).region(options.region.clone()));
+        builder = builder.sigv4(
+            SigV4Verifier::new([key])
+                .region(options.region.clone())
+                .clock_offset(options.clock_offset_secs),
+        );
     }
     let server = builder
         .on_request(move |entry: &RequestLog<'_>| log::request(level, entry))

@@ -42,6 +42,9 @@ pub struct Settings {
     pub account_id: String,
     /// The `iss` of issued tokens.
     pub issuer: String,
+    /// Seconds the emulator's clock runs ahead of this machine's (negative: behind), so that
+    /// tests can play a server whose clock is skewed.
+    pub clock_offset_secs: i64,
 }
 
 /// The emulated service.
@@ -51,11 +54,13 @@ pub struct Emulator {
     settings: Settings,
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
+/// Milliseconds since the epoch on a clock `offset_secs` ahead of this machine's.
+pub fn clock_ms(offset_secs: i64) -> i64 {
+    let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+        .unwrap_or(0);
+    ms.saturating_add(offset_secs.saturating_mul(1000))
 }
 
 fn date(ms: i64) -> DateTime {
@@ -82,6 +87,11 @@ impl Emulator {
     /// The settings it runs with.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Milliseconds since the epoch on the emulator's clock.
+    pub fn now_ms(&self) -> i64 {
+        clock_ms(self.settings.clock_offset_secs)
     }
 
     fn pool_arn_id<'a>(&self, arn: &'a str) -> Result<&'a str, Fault> {
@@ -408,7 +418,7 @@ impl Emulator {
 
     fn get_id(&self, input: GetIdInput) -> Result<String, Fault> {
         let logins = input.logins.unwrap_or_default();
-        let now = now_ms();
+        let now = self.now_ms();
         if !logins.is_empty() {
             // Most calls name logins that are already linked: answer those from a read.
             let known = self.store.read(|r| {
@@ -597,7 +607,7 @@ impl Emulator {
         input: GetCredentialsForIdentityInput,
     ) -> Result<GetCredentialsForIdentityResponse, Fault> {
         let logins = input.logins.unwrap_or_default();
-        let now = now_ms();
+        let now = self.now_ms();
         let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now)?;
         let authenticated = !resolved.is_empty();
         let role = choose_role(&pool, &resolved, input.custom_role_arn.as_deref())?;
@@ -646,7 +656,7 @@ impl Emulator {
         input: GetOpenIdTokenInput,
     ) -> Result<GetOpenIdTokenResponse, Fault> {
         let logins = input.logins.unwrap_or_default();
-        let now = now_ms();
+        let now = self.now_ms();
         let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now)?;
         let token = self.signer.issue(&TokenRequest {
             identity_id: &input.identity_id,
@@ -665,7 +675,7 @@ impl Emulator {
         &self,
         input: GetOpenIdTokenForDeveloperIdentityInput,
     ) -> Result<GetOpenIdTokenForDeveloperIdentityResponse, Fault> {
-        let now = now_ms();
+        let now = self.now_ms();
         let (pool, identity_id, resolved) = self.store.write(|w| {
             let pool = w.existing_pool(&input.identity_pool_id)?;
             let resolved =
@@ -701,7 +711,7 @@ impl Emulator {
     }
 
     fn unlink_identity(&self, input: UnlinkIdentityInput) -> Result<(), Fault> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.store.write(|w| {
             let identity = w.existing_identity(&input.identity_id)?;
             let pool = w.existing_pool(&identity.pool_id)?;
@@ -815,7 +825,7 @@ impl Emulator {
     }
 
     fn merge(&self, input: MergeDeveloperIdentitiesInput) -> Result<String, Fault> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.store.write(|w| {
             let pool = w.existing_pool(&input.identity_pool_id)?;
             let developer = Self::check_developer_provider(&pool, &input.developer_provider_name)?;
@@ -856,7 +866,7 @@ impl Emulator {
     }
 
     fn unlink_developer(&self, input: UnlinkDeveloperIdentityInput) -> Result<(), Fault> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.store.write(|w| {
             let pool = w.existing_pool(&input.identity_pool_id)?;
             let developer = Self::check_developer_provider(&pool, &input.developer_provider_name)?;
