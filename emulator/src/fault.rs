@@ -24,6 +24,8 @@ pub enum FaultKind {
     DeveloperUserAlreadyRegistered,
     /// `InvalidIdentityPoolConfigurationException`.
     InvalidPoolConfiguration,
+    /// `ExternalServiceException`: an identity provider's keys could not be had.
+    ExternalService,
     /// `InternalErrorException` (status 500).
     Internal,
 }
@@ -41,6 +43,7 @@ impl FaultKind {
                 DeveloperUserAlreadyRegisteredException::CODE
             }
             FaultKind::InvalidPoolConfiguration => InvalidIdentityPoolConfigurationException::CODE,
+            FaultKind::ExternalService => ExternalServiceException::CODE,
             FaultKind::Internal => InternalErrorException::CODE,
         }
     }
@@ -135,6 +138,11 @@ impl Fault {
         )
     }
 
+    /// `ExternalServiceException`: a provider the emulator depends on did not answer.
+    pub fn external_service(message: impl Into<String>) -> Self {
+        Self::new(FaultKind::ExternalService, message)
+    }
+
     /// `InternalErrorException`: the emulator itself failed (its database, its signing key).
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(FaultKind::Internal, message)
@@ -212,6 +220,7 @@ operation_error!(GetCredentialsForIdentityError {
     NotAuthorized => NotAuthorizedException,
     Conflict => ResourceConflictException,
     InvalidPoolConfiguration => InvalidIdentityPoolConfigurationException,
+    ExternalService => ExternalServiceException,
     Internal => InternalErrorException,
 });
 operation_error!(GetIdError {
@@ -220,6 +229,7 @@ operation_error!(GetIdError {
     NotAuthorized => NotAuthorizedException,
     Conflict => ResourceConflictException,
     LimitExceeded => LimitExceededException,
+    ExternalService => ExternalServiceException,
     Internal => InternalErrorException,
 });
 operation_error!(GetIdentityPoolRolesError {
@@ -234,6 +244,7 @@ operation_error!(GetOpenIdTokenError {
     NotFound => ResourceNotFoundException,
     NotAuthorized => NotAuthorizedException,
     Conflict => ResourceConflictException,
+    ExternalService => ExternalServiceException,
     Internal => InternalErrorException,
 });
 operation_error!(GetOpenIdTokenForDeveloperIdentityError {
@@ -313,6 +324,7 @@ operation_error!(UnlinkIdentityError {
     NotFound => ResourceNotFoundException,
     NotAuthorized => NotAuthorizedException,
     Conflict => ResourceConflictException,
+    ExternalService => ExternalServiceException,
     Internal => InternalErrorException,
 });
 operation_error!(UntagResourceError {

@@ -13,9 +13,14 @@ pub mod fault;
 pub mod ids;
 pub mod log;
 pub mod logins;
+pub mod saml;
 pub mod service;
 pub mod store;
 pub mod tokens;
+pub mod trust;
+
+#[cfg(test)]
+mod test_support;
 
 use std::io;
 use std::net::SocketAddr;

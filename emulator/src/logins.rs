@@ -2,10 +2,22 @@
 //!
 //! A `Logins` map names providers (`graph.facebook.com`, an OpenID Connect issuer, a SAML
 //! provider ARN, a Cognito user pool, the pool's developer provider, or
-//! `cognito-identity.amazonaws.com` itself) and gives a token for each. The emulator cannot
-//! ask Facebook or Google whether a token is real, so a login's user is the token's `sub`
-//! claim when the token is a JWT and the token text itself otherwise; the same user always
-//! maps to the same identity. Tokens this emulator issued are verified in full.
+//! `cognito-identity.amazonaws.com` itself) and gives a token for each. Each entry is checked
+//! as the service checks it before it means anything:
+//!
+//! - a token this emulator issued is verified in full (signature, issuer, audience, expiry),
+//!   and one whose `amr` says `unauthenticated` stays a guest's;
+//! - a JWT is never accepted unsigned or with `alg: none`; its signature is verified against
+//!   the provider's keys when the emulator was told to trust them ([`Trust`]), and otherwise
+//!   only its claims are checked (issuer, audience, token use, expiry), since the emulator
+//!   cannot ask Google or a user pool it does not run for their keys;
+//! - a SAML response is keyed on its assertion's `NameID`, and its Role attribute feeds role
+//!   mapping; its XML signature is not checked;
+//! - an opaque token (Facebook, Amazon, Twitter, Digits) stands for its user, but only its
+//!   SHA-256 digest is kept, so raw tokens are never stored or copied into `amr` or session
+//!   tokens.
+//!
+//! The same user always maps to the same identity.
 
 use std::collections::HashMap;
 
@@ -14,7 +26,8 @@ use serde_json::{Map, Value};
 
 use crate::fault::Fault;
 use crate::store::Login;
-use crate::tokens::{unverified_claims, Signer, COGNITO_PROVIDER};
+use crate::tokens::{check_expiry, Jwt, Signer, COGNITO_PROVIDER};
+use crate::trust::{Trust, TrustError};
 
 /// What kind of provider a `Logins` key names in a pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +45,12 @@ pub enum Provider {
     /// `cognito-identity.amazonaws.com`: a token this service issued.
     CognitoIdentity,
 }
+
+/// The SAML attribute that carries the roles a user may take, each `role-arn,provider-arn`.
+pub const SAML_ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
+
+/// The prefix of a stored digest that stands for an opaque token.
+pub const DIGEST_PREFIX: &str = "sha256:";
 
 /// The `Logins` key of an OpenID Connect provider ARN
 /// (`arn:aws:iam::123456789012:oidc-provider/accounts.google.com` names
@@ -65,7 +84,6 @@ pub fn provider(pool: &IdentityPool, name: &str) -> Option<Provider> {
     if !user_pool_clients.is_empty() {
         return Some(Provider::UserPool(user_pool_clients));
     }
-    let arns = |list: &Option<Vec<String>>| list.iter().flatten().any(|a| a == name);
     if pool
         .open_id_connect_provider_ar_ns
         .iter()
@@ -74,10 +92,22 @@ pub fn provider(pool: &IdentityPool, name: &str) -> Option<Provider> {
     {
         return Some(Provider::Oidc);
     }
-    if arns(&pool.saml_provider_ar_ns) {
+    if pool.saml_provider_ar_ns.iter().flatten().any(|a| a == name) {
         return Some(Provider::Saml);
     }
     None
+}
+
+/// The digest that stands for an opaque token or any other secret text: `sha256:` and the
+/// lower-case hex of its SHA-256.
+pub fn digest(secret: &str) -> String {
+    let hash = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes());
+    let mut out = String::with_capacity(DIGEST_PREFIX.len() + 64);
+    out.push_str(DIGEST_PREFIX);
+    for byte in hash.as_ref() {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
 }
 
 /// A `Logins` entry, checked and resolved to a user.
@@ -87,8 +117,13 @@ pub struct Resolved {
     pub login: Login,
     /// What kind of provider it is.
     pub kind: Provider,
-    /// The token's claims, when it is a JWT.
+    /// What the login says about the user: a JWT's claims, or a SAML assertion's attributes.
     pub claims: Option<Map<String, Value>>,
+    /// The roles the login itself offers for role mapping of type Token
+    /// (`cognito:roles`, or a SAML assertion's Role attribute).
+    pub roles: Vec<String>,
+    /// The role the login prefers (`cognito:preferred_role`).
+    pub preferred_role: Option<String>,
 }
 
 impl Resolved {
@@ -97,7 +132,21 @@ impl Resolved {
         (self.kind == Provider::CognitoIdentity).then_some(self.login.subject.as_str())
     }
 
-    /// The `amr` entry naming this login in an OpenID token, as the service writes them
+    /// Whether the login authenticates its user. Every provider's login does, except a token
+    /// this service issued to a guest (its `amr` says `unauthenticated`): handing back one's
+    /// own guest token proves the identity, not a sign-in.
+    pub fn authenticates(&self) -> bool {
+        if self.kind != Provider::CognitoIdentity {
+            return true;
+        }
+        self.claims
+            .as_ref()
+            .and_then(|c| c.get("amr"))
+            .and_then(Value::as_array)
+            .is_some_and(|amr| amr.iter().any(|v| v == "authenticated"))
+    }
+
+    /// The `amr` entries naming this login in an OpenID token, as the service writes them
     /// (`graph.facebook.com:APP_ID:USER`).
     pub fn amr(&self, pool_id: &str) -> Vec<String> {
         let Login { provider, subject } = &self.login;
@@ -126,7 +175,7 @@ impl Resolved {
                 .map(|a| {
                     a.iter()
                         .filter_map(Value::as_str)
-                        .filter(|s| *s != "authenticated")
+                        .filter(|s| *s != "authenticated" && *s != "unauthenticated")
                         .map(str::to_owned)
                         .collect()
                 })
@@ -134,149 +183,264 @@ impl Resolved {
         }
     }
 
-    /// The app client a user pool token was issued to (`aud`, or `client_id` in access tokens).
+    /// The app client a user pool token was issued to (`aud`).
     pub fn client_id(&self) -> Option<&str> {
-        let claims = self.claims.as_ref()?;
-        claims
-            .get("aud")
-            .or_else(|| claims.get("client_id"))
-            .and_then(Value::as_str)
+        if !matches!(self.kind, Provider::UserPool(_)) {
+            return None;
+        }
+        self.claims.as_ref()?.get("aud").and_then(Value::as_str)
     }
+}
+
+/// What checking a login needs besides the pool: the emulator's own key, the providers whose
+/// keys it trusts, and the time on its clock (seconds since the epoch).
+pub struct Checker<'a> {
+    /// The key that signs this service's own tokens.
+    pub signer: &'a Signer,
+    /// The providers whose signatures are verified.
+    pub trust: &'a Trust,
+    /// Seconds since the epoch, on the emulator's clock.
+    pub now: i64,
 }
 
 /// Checks every entry of `logins` against `pool` and resolves it, in provider order.
 /// Developer logins are accepted only where `developer` is true (the developer-authenticated
 /// operations); everywhere else the developer provider is not a login provider.
-pub fn resolve_all(
+pub async fn resolve_all(
     pool: &IdentityPool,
     logins: &HashMap<String, String>,
     developer: bool,
-    signer: &Signer,
-    now: i64,
+    cx: &Checker<'_>,
 ) -> Result<Vec<Resolved>, Fault> {
     let mut names: Vec<&String> = logins.keys().collect();
     names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let token = logins.get(name).map(String::as_str).unwrap_or_default();
-            resolve(pool, name, token, developer, signer, now)
-        })
-        .collect()
+    let mut resolved = Vec::with_capacity(names.len());
+    for name in names {
+        let token = logins.get(name).map(String::as_str).unwrap_or_default();
+        resolved.push(resolve(pool, name, token, developer, cx).await?);
+    }
+    Ok(resolved)
 }
 
-fn resolve(
+async fn resolve(
     pool: &IdentityPool,
     name: &str,
     token: &str,
     developer: bool,
-    signer: &Signer,
-    now: i64,
+    cx: &Checker<'_>,
 ) -> Result<Resolved, Fault> {
     let kind = provider(pool, name).ok_or_else(Fault::unsupported_provider)?;
     let login = |subject: String| Login {
         provider: name.to_owned(),
         subject,
     };
+    let plain = |login: Login, kind: Provider, claims: Option<Map<String, Value>>| Resolved {
+        login,
+        kind,
+        claims,
+        roles: Vec::new(),
+        preferred_role: None,
+    };
     match &kind {
         Provider::CognitoIdentity => {
-            let claims = signer.verify(token, &pool.identity_pool_id)?;
-            let sub = claims
-                .get("sub")
+            let claims = cx.signer.verify(token, &pool.identity_pool_id, cx.now)?;
+            let sub = required(&claims, "sub")?.to_owned();
+            Ok(plain(login(sub), kind, Some(claims)))
+        }
+        Provider::Developer if developer => Ok(plain(login(token.to_owned()), kind, None)),
+        Provider::Developer => Err(Fault::unsupported_provider()),
+        Provider::Saml => {
+            let assertion =
+                crate::saml::read(token).map_err(|e| Fault::not_authorized(e.to_string()))?;
+            if let Some(until) = assertion.not_on_or_after {
+                if until <= cx.now {
+                    return Err(Fault::not_authorized(format!(
+                        "Invalid login token. Token expired: {} >= {until}",
+                        cx.now
+                    )));
+                }
+            }
+            let mut claims: Map<String, Value> = assertion
+                .attributes
+                .iter()
+                .map(|(k, v)| match v.as_slice() {
+                    [one] => (k.clone(), Value::String(one.clone())),
+                    many => (k.clone(), Value::from(many.to_vec())),
+                })
+                .collect();
+            claims.insert("sub".to_owned(), Value::String(assertion.name_id.clone()));
+            Ok(Resolved {
+                login: login(assertion.name_id),
+                kind,
+                claims: Some(claims),
+                roles: assertion.roles.into_iter().map(|r| r.role_arn).collect(),
+                preferred_role: None,
+            })
+        }
+        Provider::Public(_) | Provider::Oidc | Provider::UserPool(_) => {
+            let Some(jwt) = Jwt::read(token) else {
+                if matches!(kind, Provider::Public(_)) {
+                    // An opaque token stands for its user; only its digest is kept.
+                    return Ok(plain(login(digest(token)), kind, None));
+                }
+                return Err(Fault::not_authorized(
+                    "Invalid login token. Not a valid OpenId Connect identity token.",
+                ));
+            };
+            jwt.check_signed()?;
+            let claims = if cx.trust.trusts(name) {
+                cx.trust
+                    .verify(name, token)
+                    .await
+                    .map_err(|e| trust_fault(name, e))?
+            } else {
+                jwt.claims
+            };
+            check_claims(name, &kind, &claims, cx.now)?;
+            let sub = required(&claims, "sub")?.to_owned();
+            let roles = claims
+                .get("cognito:roles")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let preferred_role = claims
+                .get("cognito:preferred_role")
                 .and_then(Value::as_str)
-                .ok_or_else(|| {
-                    Fault::not_authorized("Invalid login token. Missing a required claim: sub")
-                })?
-                .to_owned();
+                .map(str::to_owned);
             Ok(Resolved {
                 login: login(sub),
                 kind,
                 claims: Some(claims),
+                roles,
+                preferred_role,
             })
-        }
-        Provider::Developer if developer => Ok(Resolved {
-            login: login(token.to_owned()),
-            kind,
-            claims: None,
-        }),
-        Provider::Developer => Err(Fault::unsupported_provider()),
-        Provider::Public(_) | Provider::Saml | Provider::Oidc | Provider::UserPool(_) => {
-            let claims = unverified_claims(token);
-            let subject = match &claims {
-                Some(claims) => subject_of(name, &kind, claims, now)?,
-                None if matches!(kind, Provider::Oidc | Provider::UserPool(_)) => {
-                    return Err(Fault::not_authorized(
-                        "Invalid login token. Not a valid OpenId Connect identity token.",
-                    ))
-                }
-                None => token.to_owned(),
-            };
-            let resolved = Resolved {
-                login: login(subject),
-                kind,
-                claims,
-            };
-            if let Provider::UserPool(clients) = &resolved.kind {
-                match resolved.client_id() {
-                    Some(c) if clients.iter().any(|k| k == c) => {}
-                    _ => return Err(Fault::unsupported_provider()),
-                }
-            }
-            Ok(resolved)
         }
     }
 }
 
-/// The user a JWT from `name` stands for, after the checks the service makes on its claims.
-fn subject_of(
+/// The fault for a token the trusted keys refused, or whose keys could not be had.
+fn trust_fault(provider: &str, error: TrustError) -> Fault {
+    match error {
+        TrustError::Invalid(reason) => {
+            Fault::not_authorized(format!("Invalid login token. {reason}"))
+        }
+        TrustError::Unavailable(reason) => Fault::external_service(format!(
+            "The keys of identity provider '{provider}' could not be loaded: {reason}"
+        )),
+        TrustError::NotTrusted => Fault::unsupported_provider(),
+    }
+}
+
+/// A claim the service requires, as text.
+fn required<'c>(claims: &'c Map<String, Value>, name: &str) -> Result<&'c str, Fault> {
+    claims.get(name).and_then(Value::as_str).ok_or_else(|| {
+        Fault::not_authorized(format!(
+            "Invalid login token. Missing a required claim: {name}"
+        ))
+    })
+}
+
+/// Whether `iss` names the provider `name`: the provider name itself, with or without
+/// `https://` (Google issues both forms).
+fn issued_by(iss: &str, name: &str) -> bool {
+    iss == name || iss.strip_prefix("https://") == Some(name)
+}
+
+/// The checks the service makes on a JWT's claims for a provider of `kind`.
+fn check_claims(
     name: &str,
     kind: &Provider,
     claims: &Map<String, Value>,
     now: i64,
-) -> Result<String, Fault> {
-    if let Some(exp) = claims.get("exp").and_then(Value::as_i64) {
-        if exp <= now {
-            return Err(Fault::not_authorized(format!(
-                "Invalid login token. Token expired: {now} >= {exp}"
-            )));
+) -> Result<(), Fault> {
+    match kind {
+        Provider::UserPool(clients) => {
+            // An access token has no `aud`: the service answers exactly this for one.
+            let aud = required(claims, "aud")?;
+            let iss = required(claims, "iss")?;
+            if iss.strip_prefix("https://") != Some(name) {
+                return Err(Fault::not_authorized(
+                    "Invalid login token. Issuer doesn't match providerName",
+                ));
+            }
+            if !clients.iter().any(|c| c == aud) {
+                return Err(Fault::not_authorized(
+                    "Invalid login token. Incorrect token audience.",
+                ));
+            }
+            match claims.get("token_use").and_then(Value::as_str) {
+                Some("id") => {}
+                other => {
+                    return Err(Fault::not_authorized(format!(
+                        "Invalid login token. Token use is '{}', not 'id'.",
+                        other.unwrap_or("")
+                    )))
+                }
+            }
         }
-    }
-    if let Provider::UserPool(_) = kind {
-        let issuer = claims
-            .get("iss")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if issuer.strip_prefix("https://") != Some(name) {
-            return Err(Fault::not_authorized(
-                "Invalid login token. Issuer doesn't match providerName",
-            ));
+        Provider::Oidc | Provider::Public(_) => {
+            let iss = required(claims, "iss")?;
+            if !issued_by(iss, name) {
+                return Err(Fault::not_authorized(
+                    "Invalid login token. Issuer doesn't match providerName",
+                ));
+            }
+            // A public provider's app id names the client ids its tokens must be issued to
+            // (several separated by commas); OpenID Connect client ids live in IAM, which the
+            // emulator does not have.
+            if let Provider::Public(app_ids) = kind {
+                let aud = audiences(claims);
+                if !app_ids
+                    .split(',')
+                    .map(str::trim)
+                    .any(|id| aud.contains(&id))
+                {
+                    return Err(Fault::not_authorized(
+                        "Invalid login token. Incorrect token audience.",
+                    ));
+                }
+            }
         }
+        Provider::Developer | Provider::Saml | Provider::CognitoIdentity => {}
     }
-    claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| Fault::not_authorized("Invalid login token. Missing a required claim: sub"))
+    check_expiry(claims, now)
+}
+
+/// A token's audiences: `aud` as one string or a list.
+fn audiences(claims: &Map<String, Value>) -> Vec<&str> {
+    match claims.get("aud") {
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use cognito_identity::types::CognitoIdentityProvider;
+    use serde_json::json;
+
+    const USER_POOL: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
 
     fn pool() -> IdentityPool {
         let mut p = IdentityPool::new("us-east-1:p", "p", true);
-        p.supported_login_providers = Some(HashMap::from([(
-            "graph.facebook.com".to_owned(),
-            "123".to_owned(),
-        )]));
+        p.supported_login_providers = Some(HashMap::from([
+            ("graph.facebook.com".to_owned(), "123".to_owned()),
+            ("accounts.google.com".to_owned(), "g1, g2".to_owned()),
+        ]));
         p.developer_provider_name = Some("login.example".into());
         p.open_id_connect_provider_ar_ns = Some(vec![
-            "arn:aws:iam::123456789012:oidc-provider/accounts.google.com".into(),
+            "arn:aws:iam::123456789012:oidc-provider/id.example.com".into(),
         ]);
         p.saml_provider_ar_ns = Some(vec!["arn:aws:iam::123456789012:saml-provider/corp".into()]);
         p.cognito_identity_providers = Some(vec![CognitoIdentityProvider::new()
-            .with_provider_name("cognito-idp.us-east-1.amazonaws.com/us-east-1_abc")
+            .with_provider_name(USER_POOL)
             .with_client_id("client1")]);
         p
     }
@@ -284,11 +448,36 @@ mod tests {
     fn jwt(claims: Value) -> String {
         use base64::Engine;
         let e = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-        format!(
-            "{}.{}.sig",
-            e(&serde_json::json!({"alg": "none"})),
-            e(&claims)
-        )
+        format!("{}.{}.c2ln", e(&json!({"alg": "RS256"})), e(&claims))
+    }
+
+    fn signer() -> Signer {
+        Signer::new(&crate::tokens::generate_key().unwrap(), None, "x".into()).unwrap()
+    }
+
+    fn resolve_one(name: &str, token: &str, now: i64) -> Result<Resolved, Fault> {
+        let signer = signer();
+        let trust = Trust::default();
+        let cx = Checker {
+            signer: &signer,
+            trust: &trust,
+            now,
+        };
+        let logins = HashMap::from([(name.to_owned(), token.to_owned())]);
+        let pool = pool();
+        let mut resolved = crate::test_support::block_on(resolve_all(&pool, &logins, false, &cx))?;
+        Ok(resolved.remove(0))
+    }
+
+    fn id_token(extra: Value) -> Value {
+        let mut claims = json!({
+            "sub": "u1", "aud": "client1", "iss": format!("https://{USER_POOL}"),
+            "token_use": "id", "exp": 100,
+        });
+        if let (Some(c), Value::Object(e)) = (claims.as_object_mut(), extra) {
+            c.extend(e);
+        }
+        claims
     }
 
     #[test]
@@ -299,50 +488,113 @@ mod tests {
             Some(Provider::Public("123".into()))
         );
         assert_eq!(provider(&p, "login.example"), Some(Provider::Developer));
-        assert_eq!(provider(&p, "accounts.google.com"), Some(Provider::Oidc));
+        assert_eq!(provider(&p, "id.example.com"), Some(Provider::Oidc));
         assert_eq!(
             provider(&p, "arn:aws:iam::123456789012:saml-provider/corp"),
             Some(Provider::Saml)
         );
         assert!(matches!(
-            provider(&p, "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"),
+            provider(&p, USER_POOL),
             Some(Provider::UserPool(_))
         ));
         assert_eq!(provider(&p, "www.amazon.com"), None);
     }
 
     #[test]
-    fn user_pool_tokens_need_the_right_issuer_and_client() {
-        let p = pool();
-        let signer = Signer::new(&crate::tokens::generate_key().unwrap(), "x".into()).unwrap();
-        let name = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
-        let good = jwt(
-            serde_json::json!({"sub": "u1", "aud": "client1", "iss": format!("https://{name}")}),
-        );
-        let logins = HashMap::from([(name.to_owned(), good)]);
-        let r = resolve_all(&p, &logins, false, &signer, 0).unwrap();
-        assert_eq!(r[0].login.subject, "u1");
+    fn user_pool_id_tokens_are_checked_as_the_service_checks_them() {
+        let r = resolve_one(USER_POOL, &jwt(id_token(json!({}))), 10).unwrap();
+        assert_eq!(r.login.subject, "u1");
+        assert_eq!(r.client_id(), Some("client1"));
 
-        let wrong_client =
-            jwt(serde_json::json!({"sub": "u1", "aud": "other", "iss": format!("https://{name}")}));
-        let logins = HashMap::from([(name.to_owned(), wrong_client)]);
-        assert!(resolve_all(&p, &logins, false, &signer, 0).is_err());
-
-        let expired = jwt(
-            serde_json::json!({"sub": "u1", "aud": "client1", "iss": format!("https://{name}"), "exp": 5}),
+        let message = |claims: Value, now: i64| {
+            resolve_one(USER_POOL, &jwt(claims), now)
+                .unwrap_err()
+                .message
+        };
+        let mut access = id_token(json!({"token_use": "access", "client_id": "client1"}));
+        access.as_object_mut().unwrap().remove("aud");
+        assert_eq!(
+            message(access, 10),
+            "Invalid login token. Missing a required claim: aud"
         );
-        let logins = HashMap::from([(name.to_owned(), expired)]);
-        let e = resolve_all(&p, &logins, false, &signer, 10).unwrap_err();
-        assert!(e.message.contains("Token expired"), "{e}");
+        assert_eq!(
+            message(id_token(json!({"aud": "other"})), 10),
+            "Invalid login token. Incorrect token audience."
+        );
+        assert_eq!(
+            message(id_token(json!({"iss": "https://evil.example"})), 10),
+            "Invalid login token. Issuer doesn't match providerName"
+        );
+        assert_eq!(
+            message(id_token(json!({"token_use": "access"})), 10),
+            "Invalid login token. Token use is 'access', not 'id'."
+        );
+        assert_eq!(
+            message(id_token(json!({})), 100),
+            "Invalid login token. Token expired: 100 >= 100"
+        );
+        let mut no_exp = id_token(json!({}));
+        no_exp.as_object_mut().unwrap().remove("exp");
+        assert_eq!(
+            message(no_exp, 10),
+            "Invalid login token. Missing a required claim: exp"
+        );
+    }
+
+    #[test]
+    fn unsigned_tokens_are_refused_from_every_provider() {
+        use base64::Engine;
+        let e = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let claims = id_token(json!({}));
+        for token in [
+            format!("{}.{}.", e(&json!({"alg": "none"})), e(&claims)),
+            format!("{}.{}.c2ln", e(&json!({"alg": "none"})), e(&claims)),
+            format!("{}.{}.", e(&json!({"alg": "RS256"})), e(&claims)),
+        ] {
+            let err = resolve_one(USER_POOL, &token, 10).unwrap_err();
+            assert_eq!(err.message, "Invalid login token. The token is not signed.");
+            assert!(resolve_one("accounts.google.com", &token, 10).is_err());
+        }
+    }
+
+    #[test]
+    fn public_provider_tokens_need_the_app_id_as_audience() {
+        let google = |aud: &str| {
+            jwt(json!({"sub": "g", "aud": aud, "iss": "accounts.google.com", "exp": 100}))
+        };
+        assert_eq!(
+            resolve_one("accounts.google.com", &google("g2"), 10)
+                .unwrap()
+                .login
+                .subject,
+            "g"
+        );
+        assert!(resolve_one("accounts.google.com", &google("g3"), 10).is_err());
+    }
+
+    #[test]
+    fn opaque_tokens_are_kept_as_digests() {
+        let r = resolve_one("graph.facebook.com", "EAAGm0PX4ZCpsBA", 10).unwrap();
+        assert_eq!(r.login.subject, digest("EAAGm0PX4ZCpsBA"));
+        assert!(r.login.subject.starts_with("sha256:"));
+        assert!(!r.amr("p").iter().any(|a| a.contains("EAAGm0PX4ZCpsBA")));
+        assert!(resolve_one(USER_POOL, "EAAGm0PX4ZCpsBA", 10).is_err());
     }
 
     #[test]
     fn developer_logins_only_where_allowed() {
+        let signer = signer();
+        let trust = Trust::default();
+        let cx = Checker {
+            signer: &signer,
+            trust: &trust,
+            now: 0,
+        };
         let p = pool();
-        let signer = Signer::new(&crate::tokens::generate_key().unwrap(), "x".into()).unwrap();
         let logins = HashMap::from([("login.example".to_owned(), "user-7".to_owned())]);
-        assert!(resolve_all(&p, &logins, false, &signer, 0).is_err());
-        let r = resolve_all(&p, &logins, true, &signer, 0).unwrap();
+        let block = crate::test_support::block_on;
+        assert!(block(resolve_all(&p, &logins, false, &cx)).is_err());
+        let r = block(resolve_all(&p, &logins, true, &cx)).unwrap();
         assert_eq!(r[0].login.subject, "user-7");
     }
 }

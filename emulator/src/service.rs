@@ -18,14 +18,19 @@ use serde_json::{json, Value};
 
 use crate::fault::Fault;
 use crate::ids;
-use crate::logins::{self, Provider, Resolved};
+use crate::logins::{self, Checker, Provider, Resolved};
 use crate::store::{Identity, Login, Pool, Read, Store, TagMap, Writer};
-use crate::tokens::{generate_key, Signer, TokenRequest, TAGS_CLAIM};
+use crate::tokens::{
+    generate_key, Signer, TokenRequest, LEGACY_EC_KEY_META, RSA_KEY_META, TAGS_CLAIM,
+};
+use crate::trust::Trust;
 
 /// How many identity pools one account may have (the service's default quota).
 pub const MAX_POOLS: usize = 1000;
 /// How many tags one identity pool may carry.
 pub const MAX_TAGS: usize = 50;
+/// How many logins one identity may have linked (the service's quota).
+pub const MAX_LOGINS: usize = 20;
 /// Lifetime of a `GetOpenIdToken` token: ten minutes, as documented.
 const OPEN_ID_TOKEN_SECS: i64 = 600;
 /// Default lifetime of a developer-authenticated token: fifteen minutes.
@@ -51,6 +56,7 @@ pub struct Settings {
 pub struct Emulator {
     store: Store,
     signer: Signer,
+    trust: Trust,
     settings: Settings,
 }
 
@@ -69,14 +75,47 @@ fn date(ms: i64) -> DateTime {
 
 impl Emulator {
     /// The service over `store`, loading its signing key from the store or making one.
+    /// A data directory from before RSA signing keeps its P-256 key, to verify the tokens
+    /// it signed until they expire.
     pub fn new(store: Store, settings: Settings) -> Result<Emulator, Fault> {
-        let key = store.meta_or_insert("signing_key_pkcs8", generate_key)?;
-        let signer = Signer::new(&key, settings.issuer.clone())?;
+        let key = store.meta_or_insert(RSA_KEY_META, generate_key)?;
+        let legacy = store.meta(LEGACY_EC_KEY_META)?;
+        let signer = Signer::new(&key, legacy.as_deref(), settings.issuer.clone())?;
         Ok(Emulator {
             store,
             signer,
+            trust: Trust::default(),
             settings,
         })
+    }
+
+    /// The same service, verifying the signatures of the providers `trust` names.
+    #[must_use]
+    pub fn with_trust(mut self, trust: Trust) -> Emulator {
+        self.trust = trust;
+        self
+    }
+
+    /// The providers whose signatures are verified.
+    pub fn trust(&self) -> &Trust {
+        &self.trust
+    }
+
+    /// What checking logins needs, at `now_ms` on the emulator's clock.
+    fn checker(&self, now_ms: i64) -> Checker<'_> {
+        Checker {
+            signer: &self.signer,
+            trust: &self.trust,
+            now: now_ms / 1000,
+        }
+    }
+
+    /// The ARN of identity pool `pool_id`.
+    fn pool_arn(&self, pool_id: &str) -> String {
+        format!(
+            "arn:aws:cognito-identity:{}:{}:identitypool/{pool_id}",
+            self.settings.region, self.settings.account_id
+        )
     }
 
     /// The token signer (for the JWKS document).
@@ -115,7 +154,9 @@ impl Emulator {
             identity_pool_id: ids::regional_id(&self.settings.region)?,
             identity_pool_name: input.identity_pool_name,
             allow_unauthenticated_identities: input.allow_unauthenticated_identities,
-            allow_classic_flow: Some(input.allow_classic_flow.unwrap_or(false)),
+            // Left unset when not given, as the service leaves it: such a pool answers without
+            // the member and does not refuse the classic flow.
+            allow_classic_flow: input.allow_classic_flow,
             supported_login_providers: input.supported_login_providers,
             developer_provider_name: input.developer_provider_name,
             open_id_connect_provider_ar_ns: input.open_id_connect_provider_ar_ns,
@@ -156,7 +197,6 @@ impl Emulator {
             if config.identity_pool_tags.is_none() {
                 config.identity_pool_tags = old.config.identity_pool_tags.clone();
             }
-            config.allow_classic_flow = Some(config.allow_classic_flow.unwrap_or(false));
             let config = normalise_pool(config)?;
             let pool = w.update_pool(Pool {
                 config,
@@ -416,46 +456,60 @@ impl Emulator {
         Ok(id)
     }
 
-    fn get_id(&self, input: GetIdInput) -> Result<String, Fault> {
+    /// The pool `pool_id`, read from the cache without a transaction.
+    fn pool(&self, pool_id: &str) -> Result<Arc<Pool>, Fault> {
+        self.store.read(|r| r.existing_pool(pool_id))
+    }
+
+    async fn get_id(&self, input: GetIdInput) -> Result<String, Fault> {
         let logins = input.logins.unwrap_or_default();
         let now = self.now_ms();
-        if !logins.is_empty() {
-            // Most calls name logins that are already linked: answer those from a read.
-            let known = self.store.read(|r| {
-                let pool = r.existing_pool(&input.identity_pool_id)?;
-                let resolved =
-                    logins::resolve_all(&pool.config, &logins, false, &self.signer, now / 1000)?;
-                let mut owners = BTreeSet::new();
-                for login in &resolved {
-                    match login.cognito_identity() {
-                        Some(id) => owners.insert(id.to_owned()),
-                        None => {
-                            match r.identity_for_login(&input.identity_pool_id, &login.login)? {
-                                Some(id) => owners.insert(id),
-                                None => return Ok(None),
-                            }
-                        }
-                    };
-                }
-                Ok(match owners.len() {
-                    1 => owners.pop_first(),
-                    _ => None,
-                })
-            })?;
-            if let Some(id) = known {
-                return Ok(id);
-            }
-        }
-        self.store.write(|w| {
-            let pool = w.existing_pool(&input.identity_pool_id)?;
-            if logins.is_empty() {
+        if logins.is_empty() {
+            return self.store.write(|w| {
+                let pool = w.existing_pool(&input.identity_pool_id)?;
                 if !pool.config.allow_unauthenticated_identities {
                     return Err(Fault::unauthenticated_not_supported());
                 }
-                return self.new_identity(w, &input.identity_pool_id, now);
+                self.new_identity(w, &input.identity_pool_id, now)
+            });
+        }
+        let pool = self.pool(&input.identity_pool_id)?;
+        let resolved =
+            logins::resolve_all(&pool.config, &logins, false, &self.checker(now)).await?;
+        // A guest handing back its own token is still a guest.
+        if !resolved.iter().any(Resolved::authenticates)
+            && !pool.config.allow_unauthenticated_identities
+        {
+            return Err(Fault::unauthenticated_not_supported());
+        }
+        // Most calls name logins that are already linked: answer those from a read.
+        let known = self.store.read(|r| {
+            let mut owners = BTreeSet::new();
+            for login in &resolved {
+                let owner = match login.cognito_identity() {
+                    // The token's identity must still exist here: one deleted or merged
+                    // away goes the slow way, which says so.
+                    Some(id) => r
+                        .identity(id)?
+                        .filter(|i| i.pool_id == input.identity_pool_id)
+                        .map(|i| i.id),
+                    None => r.identity_for_login(&input.identity_pool_id, &login.login)?,
+                };
+                match owner {
+                    Some(id) => owners.insert(id),
+                    None => return Ok(None),
+                };
             }
-            let resolved =
-                logins::resolve_all(&pool.config, &logins, false, &self.signer, now / 1000)?;
+            Ok(match owners.len() {
+                1 => owners.pop_first(),
+                _ => None,
+            })
+        })?;
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        self.store.write(|w| {
+            let pool = w.existing_pool(&input.identity_pool_id)?;
             self.link_logins(w, &pool, None, &resolved, now)
         })
     }
@@ -503,9 +557,12 @@ impl Emulator {
         if identity.pool_id != *pool_id {
             return Err(Fault::logins_dont_match());
         }
+        if identity.disabled {
+            return Err(disabled(&target));
+        }
         let linked = w.logins_of(&target)?;
         let developer = pool.config.developer_provider_name.as_deref();
-        let mut changed = false;
+        let mut added = 0;
         for r in resolved {
             if r.cognito_identity().is_some() || linked.contains(&r.login) {
                 continue;
@@ -521,44 +578,41 @@ impl Emulator {
                     r.login.provider
                 )));
             }
+            check_login_count(&target, linked.len() + added + 1)?;
             w.link(pool_id, &r.login, &target)?;
-            changed = true;
+            added += 1;
         }
-        if changed {
+        if added > 0 {
             w.touch_identity(&target, now, false)?;
         }
         Ok(target)
     }
 
-    /// The checks every operation that takes an identity id and `Logins` makes: the identity
-    /// exists and is enabled, and the logins prove it (one of them is linked to it, or it has
-    /// none yet) without belonging to another identity. Returns the pool, the identity, the
-    /// resolved logins, and whether some of them still need linking.
+    /// The checks every operation that takes an identity id and `Logins` makes, over logins
+    /// already resolved: the identity exists and is enabled, the logins prove it (one of them
+    /// is linked to it, or it has none yet) without belonging to another identity, and a
+    /// guest is let in only where the pool allows guests. Returns the pool, the identity,
+    /// and whether some logins still need linking.
     fn check_logins(
         &self,
         r: &impl Read,
         identity_id: &str,
-        logins: &HashMap<String, String>,
-        now: i64,
-    ) -> Result<(Arc<Pool>, Identity, Vec<Resolved>, bool), Fault> {
+        resolved: &[Resolved],
+    ) -> Result<(Arc<Pool>, Identity, bool), Fault> {
         let identity = r.existing_identity(identity_id)?;
         let pool = r.existing_pool(&identity.pool_id)?;
         if identity.disabled {
-            return Err(Fault::not_authorized(format!(
-                "Identity '{identity_id}' is disabled."
-            )));
+            return Err(disabled(identity_id));
         }
         let linked = r.logins_of(identity_id)?;
-        if logins.is_empty() {
-            if !linked.is_empty() {
-                return Err(Fault::logins_dont_match());
-            }
-            if !pool.config.allow_unauthenticated_identities {
-                return Err(Fault::unauthenticated_not_supported());
-            }
-            return Ok((pool, identity, Vec::new(), false));
+        if resolved.is_empty() && !linked.is_empty() {
+            return Err(Fault::logins_dont_match());
         }
-        let resolved = logins::resolve_all(&pool.config, logins, false, &self.signer, now / 1000)?;
+        if !resolved.iter().any(Resolved::authenticates)
+            && !pool.config.allow_unauthenticated_identities
+        {
+            return Err(Fault::unauthenticated_not_supported());
+        }
         let proven = linked.is_empty()
             || resolved.iter().any(|r| {
                 r.cognito_identity() == Some(identity.id.as_str()) || linked.contains(&r.login)
@@ -567,7 +621,7 @@ impl Emulator {
             return Err(Fault::logins_dont_match());
         }
         let mut needs_link = false;
-        for login in &resolved {
+        for login in resolved {
             let owner = match login.cognito_identity() {
                 Some(id) => Some(id.to_owned()),
                 None => r.identity_for_login(&pool.config.identity_pool_id, &login.login)?,
@@ -578,38 +632,48 @@ impl Emulator {
                 None => needs_link = true,
             }
         }
-        Ok((pool, identity, resolved, needs_link))
+        Ok((pool, identity, needs_link))
     }
 
-    /// [`Emulator::check_logins`], then links the new logins in a write when there are any.
-    fn authenticate(
+    /// Resolves `logins` against the identity's pool, runs [`Emulator::check_logins`], and
+    /// links the new logins in a write when there are any.
+    async fn authenticate(
         &self,
         identity_id: &str,
         logins: &HashMap<String, String>,
         now: i64,
     ) -> Result<(Arc<Pool>, Vec<Resolved>), Fault> {
-        let (pool, _, resolved, needs_link) = self
+        let pool = self.store.read(|r| {
+            let identity = r.existing_identity(identity_id)?;
+            r.existing_pool(&identity.pool_id)
+        })?;
+        let resolved = if logins.is_empty() {
+            Vec::new()
+        } else {
+            logins::resolve_all(&pool.config, logins, false, &self.checker(now)).await?
+        };
+        let (pool, _, needs_link) = self
             .store
-            .read(|r| self.check_logins(r, identity_id, logins, now))?;
+            .read(|r| self.check_logins(r, identity_id, &resolved))?;
         if !needs_link {
             return Ok((pool, resolved));
         }
         self.store.write(|w| {
             // Checked again inside the transaction: another request may have linked them.
-            let (pool, identity, resolved, _) = self.check_logins(w, identity_id, logins, now)?;
+            let (pool, identity, _) = self.check_logins(w, identity_id, &resolved)?;
             self.link_logins(w, &pool, Some(&identity), &resolved, now)?;
             Ok((pool, resolved))
         })
     }
 
-    fn get_credentials(
+    async fn get_credentials(
         &self,
         input: GetCredentialsForIdentityInput,
     ) -> Result<GetCredentialsForIdentityResponse, Fault> {
         let logins = input.logins.unwrap_or_default();
         let now = self.now_ms();
-        let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now)?;
-        let authenticated = !resolved.is_empty();
+        let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now).await?;
+        let authenticated = resolved.iter().any(Resolved::authenticates);
         let role = choose_role(&pool, &resolved, input.custom_role_arn.as_deref())?;
         let tags = if authenticated {
             self.store.read(|r| principal_tags(r, &pool, &resolved))?
@@ -636,8 +700,10 @@ impl Emulator {
             .with_credentials(credentials))
     }
 
+    /// The `amr` of a token or session: `unauthenticated` for a guest, else `authenticated`
+    /// and the providers used.
     fn amr(&self, pool: &Pool, resolved: &[Resolved]) -> Vec<String> {
-        if resolved.is_empty() {
+        if !resolved.iter().any(Resolved::authenticates) {
             return vec!["unauthenticated".to_owned()];
         }
         let mut amr = vec!["authenticated".to_owned()];
@@ -651,16 +717,25 @@ impl Emulator {
         amr
     }
 
-    fn get_open_id_token(
+    async fn get_open_id_token(
         &self,
         input: GetOpenIdTokenInput,
     ) -> Result<GetOpenIdTokenResponse, Fault> {
         let logins = input.logins.unwrap_or_default();
         let now = self.now_ms();
-        let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now)?;
+        let (pool, resolved) = self.authenticate(&input.identity_id, &logins, now).await?;
+        // Only a pool whose flag was set to false refuses: one created without the flag
+        // gives tokens, as the service does.
+        if pool.config.allow_classic_flow == Some(false) {
+            return Err(Fault::invalid_parameter(
+                "Basic (classic) flow is not enabled, please use enhanced flow.",
+            ));
+        }
+        let pool_id = &pool.config.identity_pool_id;
         let token = self.signer.issue(&TokenRequest {
             identity_id: &input.identity_id,
-            pool_id: &pool.config.identity_pool_id,
+            pool_id,
+            pool_arn: &self.pool_arn(pool_id),
             amr: self.amr(&pool, &resolved),
             lifetime_secs: OPEN_ID_TOKEN_SECS,
             principal_tags: BTreeMap::new(),
@@ -671,15 +746,16 @@ impl Emulator {
             .with_token(token))
     }
 
-    fn get_developer_token(
+    async fn get_developer_token(
         &self,
         input: GetOpenIdTokenForDeveloperIdentityInput,
     ) -> Result<GetOpenIdTokenForDeveloperIdentityResponse, Fault> {
         let now = self.now_ms();
-        let (pool, identity_id, resolved) = self.store.write(|w| {
+        let pool = self.pool(&input.identity_pool_id)?;
+        let resolved =
+            logins::resolve_all(&pool.config, &input.logins, true, &self.checker(now)).await?;
+        let (pool, identity_id) = self.store.write(|w| {
             let pool = w.existing_pool(&input.identity_pool_id)?;
-            let resolved =
-                logins::resolve_all(&pool.config, &input.logins, true, &self.signer, now / 1000)?;
             let explicit = match &input.identity_id {
                 Some(id) => {
                     let identity = w.existing_identity(id)?;
@@ -691,11 +767,13 @@ impl Emulator {
                 None => None,
             };
             let id = self.link_logins(w, &pool, explicit.as_ref(), &resolved, now)?;
-            Ok((pool, id, resolved))
+            Ok((pool, id))
         })?;
+        let pool_id = &pool.config.identity_pool_id;
         let token = self.signer.issue(&TokenRequest {
             identity_id: &identity_id,
-            pool_id: &pool.config.identity_pool_id,
+            pool_id,
+            pool_arn: &self.pool_arn(pool_id),
             amr: self.amr(&pool, &resolved),
             lifetime_secs: input.token_duration.unwrap_or(DEVELOPER_TOKEN_SECS),
             principal_tags: input
@@ -710,13 +788,17 @@ impl Emulator {
             .with_token(token))
     }
 
-    fn unlink_identity(&self, input: UnlinkIdentityInput) -> Result<(), Fault> {
+    async fn unlink_identity(&self, input: UnlinkIdentityInput) -> Result<(), Fault> {
         let now = self.now_ms();
+        let pool = self.store.read(|r| {
+            let identity = r.existing_identity(&input.identity_id)?;
+            r.existing_pool(&identity.pool_id)
+        })?;
+        let resolved =
+            logins::resolve_all(&pool.config, &input.logins, false, &self.checker(now)).await?;
         self.store.write(|w| {
             let identity = w.existing_identity(&input.identity_id)?;
             let pool = w.existing_pool(&identity.pool_id)?;
-            let resolved =
-                logins::resolve_all(&pool.config, &input.logins, false, &self.signer, now / 1000)?;
             let linked = w.logins_of(&identity.id)?;
             let proven = resolved.iter().any(|r| {
                 r.cognito_identity() == Some(identity.id.as_str()) || linked.contains(&r.login)
@@ -856,6 +938,8 @@ impl Emulator {
                     )));
                 }
             }
+            let merged = from.iter().filter(|l| !into.contains(l)).count() + into.len();
+            check_login_count(&destination, merged)?;
             for login in &from {
                 w.link(&input.identity_pool_id, login, &destination)?;
             }
@@ -933,6 +1017,22 @@ fn normalise_pool(mut config: IdentityPool) -> Result<IdentityPool, Fault> {
         )));
     }
     Ok(config)
+}
+
+/// `NotAuthorizedException` for an identity whose last login was unlinked.
+fn disabled(identity_id: &str) -> Fault {
+    Fault::not_authorized(format!("Identity '{identity_id}' is disabled."))
+}
+
+/// Refuses to give an identity more than [`MAX_LOGINS`] logins. The service's own wording
+/// for this refusal is not documented; the code is its `LimitExceededException`.
+fn check_login_count(identity_id: &str, count: usize) -> Result<(), Fault> {
+    if count > MAX_LOGINS {
+        return Err(Fault::limit_exceeded(format!(
+            "Identity '{identity_id}' has reached the maximum of {MAX_LOGINS} linked logins."
+        )));
+    }
+    Ok(())
 }
 
 fn already_linked(r: &Resolved) -> Fault {
@@ -1100,7 +1200,7 @@ fn principal_tags(
 /// if there is one, else `CustomRoleArn`, else the pool's role for the kind of identity.
 fn choose_role(pool: &Pool, resolved: &[Resolved], custom: Option<&str>) -> Result<String, Fault> {
     let default_role = |key: &str| pool.roles.get(key).cloned().ok_or_else(Fault::no_role);
-    if resolved.is_empty() {
+    if !resolved.iter().any(Resolved::authenticates) {
         return default_role("unauthenticated");
     }
     for login in resolved.iter().filter(|r| r.cognito_identity().is_none()) {
@@ -1115,7 +1215,7 @@ fn choose_role(pool: &Pool, resolved: &[Resolved], custom: Option<&str>) -> Resu
         let empty = serde_json::Map::new();
         let claims = login.claims.as_ref().unwrap_or(&empty);
         let chosen = match mapping.r#type {
-            RoleMappingType::Token => role_from_token(claims, custom),
+            RoleMappingType::Token => role_from_token(login, custom),
             _ => role_from_rules(mapping, claims),
         };
         return match chosen {
@@ -1139,23 +1239,22 @@ fn choose_role(pool: &Pool, resolved: &[Resolved], custom: Option<&str>) -> Resu
     }
 }
 
-fn role_from_token(
-    claims: &serde_json::Map<String, Value>,
-    custom: Option<&str>,
-) -> Option<String> {
-    let roles: Vec<&str> = claims
-        .get("cognito:roles")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+/// The role a login's own token offers: the custom role if the token lists it, else the
+/// preferred role, else its only role (`cognito:roles` of a user pool token, the Role
+/// attribute of a SAML assertion).
+fn role_from_token(login: &Resolved, custom: Option<&str>) -> Option<String> {
     if let Some(custom) = custom {
-        return roles.contains(&custom).then(|| custom.to_owned());
+        return login
+            .roles
+            .iter()
+            .any(|r| r == custom)
+            .then(|| custom.to_owned());
     }
-    if let Some(preferred) = claims.get("cognito:preferred_role").and_then(Value::as_str) {
-        return Some(preferred.to_owned());
+    if let Some(preferred) = &login.preferred_role {
+        return Some(preferred.clone());
     }
-    match roles.as_slice() {
-        [only] => Some((*only).to_owned()),
+    match login.roles.as_slice() {
+        [only] => Some(only.clone()),
         _ => None,
     }
 }
@@ -1220,11 +1319,11 @@ impl CognitoIdentity for Emulator {
         &self,
         input: GetCredentialsForIdentityInput,
     ) -> Result<GetCredentialsForIdentityResponse, GetCredentialsForIdentityError> {
-        Ok(self.get_credentials(input)?)
+        Ok(self.get_credentials(input).await?)
     }
 
     async fn get_id(&self, input: GetIdInput) -> Result<GetIdResponse, GetIdError> {
-        let id = Emulator::get_id(self, input)?;
+        let id = Emulator::get_id(self, input).await?;
         Ok(GetIdResponse::new().with_identity_id(id))
     }
 
@@ -1239,7 +1338,7 @@ impl CognitoIdentity for Emulator {
         &self,
         input: GetOpenIdTokenInput,
     ) -> Result<GetOpenIdTokenResponse, GetOpenIdTokenError> {
-        Ok(Emulator::get_open_id_token(self, input)?)
+        Ok(Emulator::get_open_id_token(self, input).await?)
     }
 
     async fn get_open_id_token_for_developer_identity(
@@ -1247,7 +1346,7 @@ impl CognitoIdentity for Emulator {
         input: GetOpenIdTokenForDeveloperIdentityInput,
     ) -> Result<GetOpenIdTokenForDeveloperIdentityResponse, GetOpenIdTokenForDeveloperIdentityError>
     {
-        Ok(self.get_developer_token(input)?)
+        Ok(self.get_developer_token(input).await?)
     }
 
     async fn get_principal_tag_attribute_map(
@@ -1329,7 +1428,7 @@ impl CognitoIdentity for Emulator {
         &self,
         input: UnlinkIdentityInput,
     ) -> Result<UnlinkIdentityOutput, UnlinkIdentityError> {
-        Emulator::unlink_identity(self, input)?;
+        Emulator::unlink_identity(self, input).await?;
         Ok(UnlinkIdentityOutput::default())
     }
 

@@ -147,9 +147,10 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<Store, Fault> {
+    fn init(mut conn: Connection) -> Result<Store, Fault> {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         let mut pools = HashMap::new();
         {
             let mut stmt =
@@ -223,6 +224,17 @@ impl Store {
         Ok(value)
     }
 
+    /// The value stored under `key` in the metadata table, if there is one.
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, Fault> {
+        self.read(|r| {
+            Ok(r.conn()
+                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                    row.get(0)
+                })
+                .optional()?)
+        })
+    }
+
     /// The value stored under `key` in the metadata table, setting it to `make()` first when
     /// there is none.
     pub fn meta_or_insert(
@@ -247,6 +259,87 @@ impl Store {
             }
         })
     }
+}
+
+/// The version of the stored data this build writes, kept in `meta` as `schema_version`.
+/// Version 1 (no entry) kept opaque login tokens and SAML assertions as they came.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// The public providers whose tokens are opaque strings, not JWTs.
+const OPAQUE_PROVIDERS: [&str; 4] = [
+    "graph.facebook.com",
+    "www.amazon.com",
+    "api.twitter.com",
+    "www.digits.com",
+];
+
+/// Brings a database written by an earlier version up to [`SCHEMA_VERSION`], in one
+/// transaction: either all of it is migrated or none.
+///
+/// From version 1: a login of an opaque-token provider was keyed on the token itself and a
+/// SAML login on the whole assertion. Those become the token's digest and the assertion's
+/// `NameID` (its digest when the stored text is no readable assertion). Where two old logins
+/// now name the same user, the one linked first keeps it and the other is dropped: it was
+/// the same person signing in again, given a second identity by the old keying.
+fn migrate(conn: &mut Connection) -> Result<(), Fault> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let version = match version {
+        None => 1,
+        Some(bytes) => String::from_utf8_lossy(&bytes)
+            .parse::<i64>()
+            .map_err(|_| Fault::internal("the database's schema_version is not a number"))?,
+    };
+    if version > SCHEMA_VERSION {
+        return Err(Fault::internal(format!(
+            "the database was written by a newer version (schema {version}; this one reads up to {SCHEMA_VERSION})"
+        )));
+    }
+    if version < 2 {
+        let rows: Vec<(String, String, String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT l.pool_id, l.provider, l.subject, l.identity_id FROM logins l
+                 LEFT JOIN identities i ON i.id = l.identity_id ORDER BY i.seq, l.provider, l.subject",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (pool_id, provider, subject, identity_id) in rows {
+            let new_subject = if subject.starts_with(crate::logins::DIGEST_PREFIX) {
+                continue;
+            } else if OPAQUE_PROVIDERS.contains(&provider.as_str()) {
+                crate::logins::digest(&subject)
+            } else if provider.starts_with("arn:") && provider.contains(":saml-provider/") {
+                match crate::saml::read(&subject) {
+                    Ok(assertion) => assertion.name_id,
+                    Err(_) => crate::logins::digest(&subject),
+                }
+            } else {
+                continue;
+            };
+            tx.execute(
+                "DELETE FROM logins WHERE pool_id = ?1 AND provider = ?2 AND subject = ?3",
+                params![pool_id, provider, subject],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO logins (pool_id, provider, subject, identity_id) VALUES (?1, ?2, ?3, ?4)",
+                params![pool_id, provider, new_subject, identity_id],
+            )?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [SCHEMA_VERSION.to_string().into_bytes()],
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Reads shared by [`Reader`] and [`Writer`].
@@ -554,6 +647,65 @@ mod tests {
             seen.map(|p| p.config.identity_pool_name.clone()),
             Some("name".into())
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_version_1_database_keeps_no_raw_tokens_after_opening() {
+        let dir = std::env::temp_dir().join(format!("cil-migrate-{}", crate::ids::guid().unwrap()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA).unwrap();
+            let rows = [
+                (
+                    "us-east-1:p",
+                    "graph.facebook.com",
+                    "EAAGraw",
+                    "us-east-1:a",
+                ),
+                (
+                    "us-east-1:p",
+                    "accounts.google.com",
+                    "1234567890",
+                    "us-east-1:a",
+                ),
+                (
+                    "us-east-1:p",
+                    "arn:aws:iam::1:saml-provider/corp",
+                    "not an assertion",
+                    "us-east-1:b",
+                ),
+                ("us-east-1:p", "login.example", "dev-user", "us-east-1:b"),
+            ];
+            for (pool, provider, subject, identity) in rows {
+                conn.execute(
+                    "INSERT INTO logins (pool_id, provider, subject, identity_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![pool, provider, subject, identity],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        let logins = |id: &str| store.read(|r| r.logins_of(id)).unwrap();
+        let a = logins("us-east-1:a");
+        assert!(a.contains(&Login {
+            provider: "graph.facebook.com".into(),
+            subject: crate::logins::digest("EAAGraw"),
+        }));
+        // A JWT's `sub` and a developer user id are ids, not secrets: they stay.
+        assert!(a.iter().any(|l| l.subject == "1234567890"));
+        let b = logins("us-east-1:b");
+        assert!(b
+            .iter()
+            .any(|l| l.subject == crate::logins::digest("not an assertion")));
+        assert!(b.iter().any(|l| l.subject == "dev-user"));
+        drop(store);
+        // Opening again changes nothing more.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.read(|r| r.logins_of("us-east-1:a")).unwrap(), a);
+        drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -65,7 +65,8 @@ jwks = jwt.PyJWKClient(URL + "/.well-known/jwks.json")
 
 def verify(token, pool_id):
     key = jwks.get_signing_key_from_jwt(token)
-    return jwt.decode(token, key.key, algorithms=["ES256"], audience=pool_id, issuer=URL)
+    check(jwt.get_unverified_header(token).get("typ") == "JWS", token)
+    return jwt.decode(token, key.key, algorithms=["RS512"], audience=pool_id, issuer=URL)
 
 
 # --- pools -------------------------------------------------------------------------------
@@ -81,7 +82,9 @@ pool = op(
 )
 pool_id = pool["IdentityPoolId"]
 check(ID_RE.match(pool_id), f"pool id {pool_id}")
-check(pool["AllowClassicFlow"] is False, pool)
+# Created without the flag, the pool leaves it unset and answers without it, as the service
+# does (a stored False would refuse GetOpenIdToken).
+check("AllowClassicFlow" not in pool, pool)
 check(pool["IdentityPoolTags"] == {"team": "blue"}, pool)
 closed = op("CreateIdentityPool", IdentityPoolName="closed", AllowUnauthenticatedIdentities=False)
 
@@ -184,6 +187,26 @@ check(guest_claims["amr"] == ["unauthenticated"], guest_claims)
 cognito_login = {"cognito-identity.amazonaws.com": token["Token"]}
 again = op("GetCredentialsForIdentity", IdentityId=alice, Logins=cognito_login)
 check(again["IdentityId"] == alice, again)
+
+# A guest's own token proves the identity, not a sign-in: it keeps the guest's role, and it
+# stops working once the pool stops allowing guests.
+guest_pool = op("CreateIdentityPool", IdentityPoolName="guests", AllowUnauthenticatedIdentities=True)
+guest_pool_id = guest_pool["IdentityPoolId"]
+op("SetIdentityPoolRoles", IdentityPoolId=guest_pool_id, Roles={"authenticated": AUTH, "unauthenticated": UNAUTH})
+visitor = op("GetId", IdentityPoolId=guest_pool_id)["IdentityId"]
+visitor_token = op("GetOpenIdToken", IdentityId=visitor)["Token"]
+check(verify(visitor_token, guest_pool_id)["amr"] == ["unauthenticated"], "guest token")
+visitor_login = {"cognito-identity.amazonaws.com": visitor_token}
+promoted = op("GetCredentialsForIdentity", IdentityId=visitor, Logins=visitor_login)["Credentials"]
+check(session_payload(promoted["SessionToken"])["RoleArn"] == UNAUTH, "a guest token stays a guest's")
+check(session_payload(promoted["SessionToken"])["Amr"] == ["unauthenticated"], "guest amr")
+closed_config = op("DescribeIdentityPool", IdentityPoolId=guest_pool_id)
+closed_config.pop("ResponseMetadata", None)
+closed_config["AllowUnauthenticatedIdentities"] = False
+op("UpdateIdentityPool", **closed_config)
+msg = fails("NotAuthorizedException", "GetCredentialsForIdentity", IdentityId=visitor, Logins=visitor_login)
+check(msg == "Unauthenticated access is not supported for this identity pool.", msg)
+op("DeleteIdentityPool", IdentityPoolId=guest_pool_id)
 
 # --- developer identities ------------------------------------------------------------------
 dev = op(

@@ -51,8 +51,14 @@ fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         .collect()
 }
 
-/// A user pool ID token with `claims` (unsigned: the emulator reads claims only).
-fn user_pool_token(claims: serde_json::Value) -> String {
+/// A user pool ID token with `claims`, plus `token_use: id` and an hour's `exp` unless
+/// `claims` sets them. Its signature is no one's: without `--trust` for the user pool the
+/// emulator checks the claims only.
+fn user_pool_token(mut claims: serde_json::Value) -> String {
+    if let Some(map) = claims.as_object_mut() {
+        map.entry("token_use").or_insert_with(|| "id".into());
+        map.entry("exp").or_insert_with(|| (now() + 3600).into());
+    }
     let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
     format!(
         "{}.{}.c2ln",
@@ -105,7 +111,9 @@ async fn identity_pools_are_created_described_updated_listed_and_deleted() {
     let pool = open_pool(&client).await;
     let id = pool.identity_pool_id.clone();
     assert!(id.starts_with("us-east-1:"), "{id}");
-    assert_eq!(pool.allow_classic_flow, Some(false));
+    // Created without the flag, the pool leaves it unset (and so answers without it), as the
+    // service does; a stored `false` would refuse GetOpenIdToken.
+    assert_eq!(pool.allow_classic_flow, None);
     let providers = pool.cognito_identity_providers.clone().unwrap_or_default();
     assert_eq!(providers[0].server_side_token_check, Some(false));
 
