@@ -2,10 +2,13 @@
 # Requests per second of cognito-identity-local, and of moto_server beside it, for the same
 # calls on loopback, measured with wrk (keep-alive, one load thread, 16 connections):
 # DescribeIdentityPool, GetId for a known login (a read), and GetId creating a new identity
-# each time (a durable write). Then, with --identities N, the emulator's resident memory
-# after N identities are stored.
+# each time (a durable write); for the emulator also GetCredentialsForIdentity with a user
+# pool ID token whose signature it verifies (--trust) beside the same call for a guest. Then,
+# with --identities N, the emulator's resident memory after N identities are stored.
+# --binary PATH measures another build of the emulator (an older commit's, for a side-by-side
+# ratio); --skip-moto leaves moto out.
 #
-#   emulator/bench/throughput.sh [--seconds S] [--identities N]
+#   emulator/bench/throughput.sh [--seconds S] [--identities N] [--binary PATH] [--skip-moto]
 #
 # Needs wrk and curl (apt-get install wrk curl). moto is taken from target/interop-venv,
 # which `cargo test -p tests --test moto` creates; without it only the emulator is measured.
@@ -13,17 +16,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=10
 identities=0
+binary=./target/release/cognito-identity-local
+skip_moto=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
         --identities) identities=$2; shift 2 ;;
-        *) echo "usage: $0 [--seconds S] [--identities N]" >&2; exit 2 ;;
+        --binary) binary=$2; shift 2 ;;
+        --skip-moto) skip_moto=1; shift ;;
+        *) echo "usage: $0 [--seconds S] [--identities N] [--binary PATH] [--skip-moto]" >&2; exit 2 ;;
     esac
 done
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is missing: apt-get install curl" >&2; exit 1; }
 
-cargo build --release -q -p cognito-identity-local
+cargo build --release -q -p cognito-identity-local --bin cognito-identity-local --example mint_token
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -52,15 +59,45 @@ measure() { # NAME URL
         wrk -t1 -c16 -d"${seconds}s" -s emulator/bench/call.lua "$2/" | tail -1 | sed 's/^GetId/GetId (new identity each time)/'
 }
 
-./target/release/cognito-identity-local --port 0 --data-dir "$work/data" --log-level error > "$work/url" &
+# A user pool the emulator trusts: its keys in a JWKS file, one ID token for the bench.
+user_pool=cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench
+trust=()
+if "$binary" --help | grep -q -- --trust; then
+    id_token=$(./target/release/examples/mint_token --jwks "$work/jwks.json" \
+        --iss "https://$user_pool" --aud benchclient --sub bench-user --lifetime 86400)
+    trust=(--trust "$user_pool=$work/jwks.json")
+fi
+"$binary" --port 0 --data-dir "$work/data" --log-level error "${trust[@]}" > "$work/url" &
 pids+=($!)
 emulator_pid=$!
 for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
 emulator=$(head -1 "$work/url")
 measure "cognito-identity-local (data dir: every write committed)" "$emulator"
 
+if [ ${#trust[@]} -gt 0 ]; then
+    echo "== cognito-identity-local: credentials for a verified user pool login and for a guest"
+    pool=$(call "$emulator" CreateIdentityPool \
+        "{\"IdentityPoolName\":\"bench\",\"AllowUnauthenticatedIdentities\":true,\"CognitoIdentityProviders\":[{\"ProviderName\":\"$user_pool\",\"ClientId\":\"benchclient\"}]}" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["IdentityPoolId"])')
+    call "$emulator" SetIdentityPoolRoles \
+        "{\"IdentityPoolId\":\"$pool\",\"Roles\":{\"authenticated\":\"arn:aws:iam::123456789012:role/A\",\"unauthenticated\":\"arn:aws:iam::123456789012:role/U\"}}" >/dev/null
+    logins="{\"$user_pool\":\"$id_token\"}"
+    user=$(call "$emulator" GetId "{\"IdentityPoolId\":\"$pool\",\"Logins\":$logins}" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["IdentityId"])')
+    guest=$(call "$emulator" GetId "{\"IdentityPoolId\":\"$pool\"}" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["IdentityId"])')
+    TARGET=GetCredentialsForIdentity BODY="{\"IdentityId\":\"$user\",\"Logins\":$logins}" \
+        wrk -t1 -c16 -d"${seconds}s" -s emulator/bench/call.lua "$emulator/" | tail -1 |
+        sed 's/^GetCredentialsForIdentity/GetCredentialsForIdentity (verified user pool login)/'
+    TARGET=GetCredentialsForIdentity BODY="{\"IdentityId\":\"$guest\"}" \
+        wrk -t1 -c16 -d"${seconds}s" -s emulator/bench/call.lua "$emulator/" | tail -1 |
+        sed 's/^GetCredentialsForIdentity/GetCredentialsForIdentity (guest)/'
+fi
+
 moto=target/interop-venv/bin/moto_server
-if [ -x "$moto" ]; then
+if [ "$skip_moto" = 1 ]; then
+    echo "== moto_server: skipped (--skip-moto)"
+elif [ -x "$moto" ]; then
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     "$moto" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
     pids+=($!)

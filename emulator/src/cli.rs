@@ -1,6 +1,8 @@
-//! The command line, parsed by hand: a dozen flags do not need a parser crate.
+//! The command line, parsed by hand (a dozen flags do not need a parser crate), and the
+//! JSON configuration file `--config` names.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::log::Level;
 use crate::Options;
@@ -34,6 +36,13 @@ OPTIONS:
     --verify-signatures AKID:SECRET
                                   Require SigV4 signatures made with this key pair on
                                   signed operations (off by default)
+    --trust PROVIDER=JWKS         Verify the signatures of PROVIDER's tokens (a Logins
+                                  key such as accounts.google.com) against the JWKS
+                                  document at JWKS: an http(s) URL or a file. Repeatable.
+                                  Other providers' JWTs are checked by their claims only
+    --config FILE                 Read settings from a JSON file: {\"trust\": {PROVIDER:
+                                  JWKS, ...}}; relative files are read from FILE's folder,
+                                  and flags given on the command line win
     --clock-offset SECONDS        Run the emulator's clock this far ahead of the machine's
                                   (negative: behind), for testing clients against a
                                   skewed server [default: 0]
@@ -62,6 +71,8 @@ pub fn parse(
             .map_err(|e| format!("COGNITO_LOCAL_LOG: {e}"))?;
     }
     let mut in_memory = false;
+    let mut trust: BTreeMap<String, String> = BTreeMap::new();
+    let mut config: Option<PathBuf> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Both `--flag value` and `--flag=value` are accepted.
@@ -113,6 +124,12 @@ pub fn parse(
                     }
                 }
             }
+            "--trust" => {
+                let v = value("--trust")?;
+                let (provider, source) = trust_entry(&v).map_err(|e| format!("--trust: {e}"))?;
+                trust.insert(provider, source);
+            }
+            "--config" => config = Some(PathBuf::from(value("--config")?)),
             "--clock-offset" => {
                 let v = value("--clock-offset")?;
                 options.clock_offset_secs = v.parse().map_err(|_| {
@@ -122,6 +139,14 @@ pub fn parse(
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
+    if let Some(path) = config {
+        let from_file = read_config(&path)?;
+        for (provider, source) in from_file.trust {
+            // The command line wins over the file.
+            trust.entry(provider).or_insert(source);
+        }
+    }
+    options.trust = trust.into_iter().collect();
     if in_memory && options.data_dir.is_some() {
         return Err("--in-memory and --data-dir exclude each other".to_owned());
     }
@@ -137,6 +162,75 @@ pub fn parse(
         ));
     }
     Ok(Command::Serve(options))
+}
+
+/// `PROVIDER=JWKS`, split at the first `=` (a URL may have more).
+fn trust_entry(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((provider, source)) if !provider.trim().is_empty() && !source.trim().is_empty() => {
+            Ok((provider.trim().to_owned(), source.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "`{text}` is not PROVIDER=JWKS (a provider name, `=`, then a JWKS URL or file)"
+        )),
+    }
+}
+
+/// What the configuration file holds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Provider name to JWKS source, files made absolute against the file's folder.
+    pub trust: BTreeMap<String, String>,
+}
+
+/// Reads the configuration file at `path`.
+pub fn read_config(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--config: cannot read {}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse_config(&text, base).map_err(|e| format!("--config {}: {e}", path.display()))
+}
+
+/// Reads a configuration document; relative JWKS files are taken from `base`.
+pub fn parse_config(text: &str, base: &Path) -> Result<Config, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let serde_json::Value::Object(top) = value else {
+        return Err("the document must be a JSON object".to_owned());
+    };
+    let mut config = Config::default();
+    for (key, value) in top {
+        match key.as_str() {
+            "trust" => {
+                let serde_json::Value::Object(entries) = value else {
+                    return Err("`trust` must be an object of PROVIDER: JWKS".to_owned());
+                };
+                for (provider, source) in entries {
+                    let Some(source) = source.as_str().filter(|s| !s.trim().is_empty()) else {
+                        return Err(format!(
+                            "`trust.{provider}` must be a JWKS URL or file name"
+                        ));
+                    };
+                    let source = if is_url(source) || Path::new(source).is_absolute() {
+                        source.to_owned()
+                    } else {
+                        base.join(source).display().to_string()
+                    };
+                    config.trust.insert(provider, source);
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown setting `{other}` (the settings are: trust)"
+                ))
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn is_url(source: &str) -> bool {
+    source.starts_with("http://") || source.starts_with("https://")
 }
 
 #[cfg(test)]
@@ -162,6 +256,59 @@ mod tests {
             serve(&["--verify-signatures", "AKID:se:cret"]).verify_signatures,
             Some(("AKID".into(), "se:cret".into()))
         );
+    }
+
+    #[test]
+    fn trusted_providers_come_from_flags_and_the_file() {
+        let dir = std::env::temp_dir().join(format!("cil-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("emulator.json");
+        std::fs::write(
+            &file,
+            r#"{"trust": {"accounts.google.com": "https://example.com/certs?x=1", "corp": "keys/corp.json"}}"#,
+        )
+        .unwrap();
+        let o = serve(&[
+            "--config",
+            file.to_str().unwrap(),
+            "--trust",
+            "corp=https://corp.example/jwks.json",
+            "--trust=id.example.com=/etc/jwks.json",
+        ]);
+        assert_eq!(
+            o.trust,
+            vec![
+                (
+                    "accounts.google.com".to_owned(),
+                    "https://example.com/certs?x=1".to_owned()
+                ),
+                ("corp".to_owned(), "https://corp.example/jwks.json".to_owned()),
+                ("id.example.com".to_owned(), "/etc/jwks.json".to_owned()),
+            ]
+        );
+        let only_file = serve(&["--config", file.to_str().unwrap()]);
+        assert_eq!(
+            only_file.trust.get(1).map(|(_, s)| PathBuf::from(s)),
+            Some(dir.join("keys/corp.json"))
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_configuration_is_named() {
+        let base = Path::new("/");
+        assert!(parse_config("[]", base).unwrap_err().contains("JSON object"));
+        assert!(parse_config("{", base).unwrap_err().contains("not JSON"));
+        assert!(parse_config(r#"{"trusts": {}}"#, base)
+            .unwrap_err()
+            .contains("unknown setting `trusts`"));
+        assert!(parse_config(r#"{"trust": {"a": 1}}"#, base)
+            .unwrap_err()
+            .contains("trust.a"));
+        let err = |args: &[&str]| parse(args.iter().map(|s| s.to_string()), None).unwrap_err();
+        assert!(err(&["--trust", "nokeys"]).contains("PROVIDER=JWKS"));
+        assert!(err(&["--trust", "=x"]).contains("PROVIDER=JWKS"));
+        assert!(err(&["--config", "/nonexistent/emulator.json"]).contains("cannot read"));
     }
 
     #[test]

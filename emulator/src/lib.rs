@@ -71,6 +71,9 @@ pub struct Options {
     /// Seconds the emulator's clock runs ahead of this machine's (negative: behind): token
     /// times, credential expiries, the `Date` header and signature checks all read it.
     pub clock_offset_secs: i64,
+    /// Login providers whose token signatures are verified, each with where its JWKS
+    /// document is: an `http(s)` URL or a file path.
+    pub trust: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -85,6 +88,7 @@ impl Default for Options {
             log_level: Level::Info,
             verify_signatures: None,
             clock_offset_secs: 0,
+            trust: Vec::new(),
         }
     }
 }

@@ -84,6 +84,25 @@ pub fn format_request(level: Level, entry: &RequestLog<'_>) -> Option<String> {
     Some(line)
 }
 
+/// Writes a line about the emulator itself (not a request) at `line_level` to standard
+/// error, if `level` shows it: what start-up decided, such as which providers' signatures are
+/// verified.
+pub fn note(level: Level, line_level: Level, message: &str) {
+    if level < line_level || line_level == Level::Off {
+        return;
+    }
+    let time = DateTime::from(SystemTime::now())
+        .to_rfc3339()
+        .unwrap_or_default();
+    let name = match line_level {
+        Level::Error => "ERROR",
+        Level::Warn => "WARN ",
+        Level::Debug => "DEBUG",
+        _ => "INFO ",
+    };
+    let _ = writeln!(std::io::stderr().lock(), "{time} {name} {message}");
+}
+
 /// Writes the line for one request to standard error, if `level` shows it.
 pub fn request(level: Level, entry: &RequestLog<'_>) {
     if let Some(line) = format_request(level, entry) {
