@@ -13,6 +13,7 @@ pub mod fault;
 pub mod ids;
 pub mod log;
 pub mod logins;
+pub mod saml;
 pub mod service;
 pub mod store;
 pub mod tokens;
