@@ -1016,4 +1016,108 @@ mod tests {
         assert!(deepest.len() <= MAX_TOKEN_BYTES);
         assert_eq!(read(&deepest), Err(SamlError::TooDeep));
     }
+
+    /// A small xorshift generator, so the mutation test needs no dependency and always
+    /// replays the same cases.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// A number below `n`, or 0 when `n` is 0.
+        fn below(&mut self, n: usize) -> usize {
+            if n == 0 {
+                0
+            } else {
+                (self.next() % n as u64) as usize
+            }
+        }
+    }
+
+    /// Pieces of SAML and XML syntax the mutations splice in, so that mutants reach the
+    /// reader's deeper paths rather than only the parser's first error.
+    const SNIPPETS: &[&str] = &[
+        "<",
+        ">",
+        "/>",
+        "\"",
+        "&",
+        "&lol;",
+        "&#0;",
+        "&#x10FFFF;",
+        "<!DOCTYPE a [<!ENTITY lol 'x'>]>",
+        "<![CDATA[",
+        "]]>",
+        "<!--",
+        "-->",
+        ",",
+        ":role/",
+        ":saml-provider/",
+        "arn:aws:iam::1:role/R,arn:aws:iam::1:saml-provider/P",
+        "NotOnOrAfter='9999-12-31T23:59:60Z'",
+        "NotOnOrAfter='0000-01-01T00:00:00-23:59'",
+        "<saml:Assertion>",
+        "</saml:Assertion>",
+        "<saml:NameID>",
+        "xmlns:saml='urn:oasis:names:tc:SAML:2.0:protocol'",
+        "xmlns=''",
+        "é",
+        "\u{feff}",
+    ];
+
+    fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
+        for _ in 0..=rng.below(4) {
+            let at = rng.below(bytes.len() + 1);
+            match rng.below(5) {
+                0 if at < bytes.len() => bytes[at] = rng.next() as u8,
+                1 => {
+                    let end = (at + rng.below(32)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                2 => {
+                    let snippet = SNIPPETS[rng.below(SNIPPETS.len())].as_bytes();
+                    bytes.splice(at..at, snippet.iter().copied());
+                }
+                3 => {
+                    let end = (at + rng.below(64)).min(bytes.len());
+                    let copy = bytes[at..end].to_vec();
+                    let to = rng.below(bytes.len() + 1);
+                    bytes.splice(to..to, copy);
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+    }
+
+    #[test]
+    fn read_never_panics_on_mutated_input() {
+        let mut rng = Rng(0x5eed_5a41_1234_abcd);
+        let mut read_fine = 0;
+        for round in 0..4000 {
+            let token = if round % 4 == 3 {
+                // Mutate the base64 text itself: alphabets, padding, whitespace.
+                let mut text = token(RESPONSE).into_bytes();
+                for _ in 0..=rng.below(3) {
+                    let at = rng.below(text.len());
+                    text[at] = b"A+/-_= \n<%"[rng.below(10)];
+                }
+                String::from_utf8_lossy(&text).into_owned()
+            } else {
+                let mut xml = RESPONSE.as_bytes().to_vec();
+                mutate(&mut rng, &mut xml);
+                STANDARD.encode(&xml)
+            };
+            if read(&token).is_ok() {
+                read_fine += 1;
+            }
+        }
+        // Some mutants are harmless (a changed signature byte), so a reader that refused
+        // everything would show here.
+        assert!(read_fine > 100, "only {read_fine} mutants were read");
+    }
 }
