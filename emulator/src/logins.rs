@@ -46,9 +46,6 @@ pub enum Provider {
     CognitoIdentity,
 }
 
-/// The SAML attribute that carries the roles a user may take, each `role-arn,provider-arn`.
-pub const SAML_ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
-
 /// The prefix of a stored digest that stands for an opaque token.
 pub const DIGEST_PREFIX: &str = "sha256:";
 
