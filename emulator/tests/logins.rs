@@ -521,3 +521,114 @@ async fn open_id_tokens_are_rs512_jws_with_the_pool_arn() {
     assert_eq!(verified.claims["sub"], id);
     running.shutdown().await.unwrap();
 }
+
+/// A base64 SAML response for `name_id`, valid for an hour from `now` unless `until` says
+/// otherwise, offering `roles` (each `role-arn,provider-arn`).
+fn saml_response(name_id: &str, roles: &[&str], until: i64) -> String {
+    let time = |secs: i64| {
+        aws_json_runtime::DateTime::from_secs(secs)
+            .to_rfc3339()
+            .expect("a time")
+    };
+    let values: String = roles
+        .iter()
+        .map(|r| format!("<saml2:AttributeValue>{r}</saml2:AttributeValue>"))
+        .collect();
+    let xml = format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0" IssueInstant="{issued}">
+  <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
+  <saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="{issued}">
+    <saml2:Issuer>https://idp.example.com</saml2:Issuer>
+    <saml2:Subject>
+      <saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{name_id}</saml2:NameID>
+    </saml2:Subject>
+    <saml2:Conditions NotBefore="{issued}" NotOnOrAfter="{until}"/>
+    <saml2:AttributeStatement>
+      <saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{values}</saml2:Attribute>
+      <saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml2:AttributeValue>{name_id}</saml2:AttributeValue></saml2:Attribute>
+    </saml2:AttributeStatement>
+  </saml2:Assertion>
+</samlp:Response>"#,
+        issued = time(now() - 60),
+        until = time(until),
+    );
+    STANDARD.encode(xml)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saml_logins_are_keyed_on_the_name_id_and_offer_their_roles() {
+    const SAML: &str = "arn:aws:iam::123456789012:saml-provider/corp";
+    const ADMIN: &str = "arn:aws:iam::123456789012:role/Admin";
+    const READER: &str = "arn:aws:iam::123456789012:role/Reader";
+    let running = emulator().await;
+    let addr = running.local_addr();
+    let pool_id = pool(addr, json!({"SamlProviderARNs": [SAML]})).await;
+    ok(
+        addr,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": pool_id,
+               "Roles": {"authenticated": AUTH, "unauthenticated": UNAUTH},
+               "RoleMappings": {SAML: {"Type": "Token", "AmbiguousRoleResolution": "Deny"}}}),
+    )
+    .await;
+    let admin = format!("{ADMIN},{SAML}");
+    // Either order of the pair is accepted, as AWS accepts it.
+    let reader = format!("{SAML},{READER}");
+    let first = saml_response("alice@example.com", &[&admin], now() + 3600);
+    let second = saml_response("alice@example.com", &[&admin], now() + 1800);
+    assert_ne!(first, second);
+    let get_id = |token: &str| json!({"IdentityPoolId": pool_id, "Logins": {SAML: token}});
+    let id = ok(addr, "GetId", get_id(&first)).await["IdentityId"].clone();
+    let again = ok(addr, "GetId", get_id(&second)).await["IdentityId"].clone();
+    assert_eq!(id, again, "a new assertion for the same NameID is the same person");
+    let bob = ok(
+        addr,
+        "GetId",
+        get_id(&saml_response("bob@example.com", &[&admin], now() + 3600)),
+    )
+    .await;
+    assert_ne!(bob["IdentityId"], id);
+
+    // One role in the assertion: role mapping of type Token takes it.
+    let creds = ok(
+        addr,
+        "GetCredentialsForIdentity",
+        json!({"IdentityId": id, "Logins": {SAML: second}}),
+    )
+    .await;
+    let granted = session(&creds);
+    assert_eq!(granted["RoleArn"], ADMIN);
+    assert!(granted["Amr"].to_string().contains(&format!("{SAML}:alice@example.com")));
+    assert!(!granted.to_string().contains(&second), "no raw assertion is handed back");
+
+    // Two roles: ambiguous without CustomRoleArn (denied here), chosen with it.
+    let both = saml_response("alice@example.com", &[&admin, &reader], now() + 3600);
+    let (code, _) = refused(
+        addr,
+        "GetCredentialsForIdentity",
+        json!({"IdentityId": id, "Logins": {SAML: both}}),
+    )
+    .await;
+    assert_eq!(code, "NotAuthorizedException");
+    let creds = ok(
+        addr,
+        "GetCredentialsForIdentity",
+        json!({"IdentityId": id, "Logins": {SAML: both}, "CustomRoleArn": READER}),
+    )
+    .await;
+    assert_eq!(session(&creds)["RoleArn"], READER);
+
+    // An expired assertion and one that is no SAML are refused, naming why.
+    let (code, message) = refused(
+        addr,
+        "GetId",
+        get_id(&saml_response("alice@example.com", &[&admin], now() - 10)),
+    )
+    .await;
+    assert_eq!(code, "NotAuthorizedException");
+    assert!(message.contains("Token expired"), "{message}");
+    let (code, message) = refused(addr, "GetId", get_id("not-a-saml-response")).await;
+    assert_eq!(code, "NotAuthorizedException");
+    assert!(message.starts_with("Invalid login token."), "{message}");
+    running.shutdown().await.unwrap();
+}
