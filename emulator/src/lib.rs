@@ -16,6 +16,7 @@ pub mod logins;
 pub mod service;
 pub mod store;
 pub mod tokens;
+pub mod trust;
 
 use std::io;
 use std::net::SocketAddr;
