@@ -10,8 +10,8 @@ use crate::Options;
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
-    /// Serve with these options.
-    Serve(Options),
+    /// Serve with these options (boxed: they are far larger than the other variant).
+    Serve(Box<Options>),
     /// Print the help text.
     Help,
 }
@@ -161,7 +161,7 @@ pub fn parse(
             options.region
         ));
     }
-    Ok(Command::Serve(options))
+    Ok(Command::Serve(Box::new(options)))
 }
 
 /// `PROVIDER=JWKS`, split at the first `=` (a URL may have more).
@@ -239,7 +239,7 @@ mod tests {
 
     fn serve(args: &[&str]) -> Options {
         match parse(args.iter().map(|s| s.to_string()), None) {
-            Ok(Command::Serve(o)) => o,
+            Ok(Command::Serve(o)) => *o,
             other => panic!("{other:?}"),
         }
     }
@@ -282,7 +282,10 @@ mod tests {
                     "accounts.google.com".to_owned(),
                     "https://example.com/certs?x=1".to_owned()
                 ),
-                ("corp".to_owned(), "https://corp.example/jwks.json".to_owned()),
+                (
+                    "corp".to_owned(),
+                    "https://corp.example/jwks.json".to_owned()
+                ),
                 ("id.example.com".to_owned(), "/etc/jwks.json".to_owned()),
             ]
         );
@@ -297,7 +300,9 @@ mod tests {
     #[test]
     fn bad_configuration_is_named() {
         let base = Path::new("/");
-        assert!(parse_config("[]", base).unwrap_err().contains("JSON object"));
+        assert!(parse_config("[]", base)
+            .unwrap_err()
+            .contains("JSON object"));
         assert!(parse_config("{", base).unwrap_err().contains("not JSON"));
         assert!(parse_config(r#"{"trusts": {}}"#, base)
             .unwrap_err()

@@ -41,6 +41,7 @@ pub use crate::fault::Fault;
 pub use crate::log::Level;
 pub use crate::service::{Emulator, Settings};
 use crate::store::Store;
+use crate::trust::{JwksSource, Trust};
 
 /// Where the JWKS document is served (also under `/.well-known/jwks_uri`, the path the real
 /// service uses).
@@ -269,10 +270,19 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
         issuer: options.issuer.clone().unwrap_or_else(|| url.clone()),
         clock_offset_secs: options.clock_offset_secs,
     };
-    let front = Arc::new(Front::new(
-        Emulator::new(store, settings).map_err(StartError::State)?,
-    ));
     let level = options.log_level;
+    let trust = Trust::new(
+        options
+            .trust
+            .iter()
+            .map(|(provider, source)| (provider.clone(), JwksSource::parse(source))),
+    );
+    announce_trust(&trust, level).await;
+    let front = Arc::new(Front::new(
+        Emulator::new(store, settings)
+            .map_err(StartError::State)?
+            .with_trust(trust),
+    ));
     let mut builder = Server::builder(SharedFront(front.clone())).other_requests(true);
     // Operations the model signs need a signature made with the one configured key pair,
     // scoped to the emulator's region; the model's unsigned operations pass without one.
@@ -313,6 +323,31 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
         stop: Some(stop),
         task,
     })
+}
+
+/// Says once, at start-up, whose signatures are verified, and loads their keys. A provider
+/// whose keys cannot be had yet (offline, say) does not stop the start: its logins are
+/// answered with `ExternalServiceException` until its keys load.
+async fn announce_trust(trust: &Trust, level: Level) {
+    if let Err(e) = trust.load().await {
+        log::note(
+            level,
+            Level::Warn,
+            &format!("{e}; tried again at its next login"),
+        );
+    }
+    let trusted: Vec<&str> = trust.providers().collect();
+    let message = if trusted.is_empty() {
+        "no --trust given: login JWTs are checked by their claims only (issuer, audience, \
+         token use, expiry), their signatures are not verified"
+            .to_owned()
+    } else {
+        format!(
+            "signatures verified for {}; other providers' JWTs are checked by their claims only",
+            trusted.join(", ")
+        )
+    };
+    log::note(level, Level::Info, &message);
 }
 
 /// The front shared between the server and [`Running`].

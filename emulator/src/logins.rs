@@ -326,10 +326,10 @@ fn trust_fault(provider: &str, error: TrustError) -> Fault {
         TrustError::Invalid(reason) => {
             Fault::not_authorized(format!("Invalid login token. {reason}"))
         }
-        TrustError::Unavailable(reason) => Fault::external_service(format!(
-            "The keys of identity provider '{provider}' could not be loaded: {reason}"
+        TrustError::Unavailable { jwks, reason, .. } => Fault::external_service(format!(
+            "The keys of identity provider '{provider}' could not be loaded from {jwks}: {reason}"
         )),
-        TrustError::NotTrusted => Fault::unsupported_provider(),
+        TrustError::NotTrusted { .. } => Fault::unsupported_provider(),
     }
 }
 
@@ -454,7 +454,7 @@ mod tests {
 
     fn resolve_one(name: &str, token: &str, now: i64) -> Result<Resolved, Fault> {
         let signer = signer();
-        let trust = Trust::default();
+        let trust = Trust::new(Vec::new());
         let cx = Checker {
             signer: &signer,
             trust: &trust,
@@ -581,7 +581,7 @@ mod tests {
     #[test]
     fn developer_logins_only_where_allowed() {
         let signer = signer();
-        let trust = Trust::default();
+        let trust = Trust::new(Vec::new());
         let cx = Checker {
             signer: &signer,
             trust: &trust,

@@ -10,7 +10,7 @@ use cognito_identity_local::cli::{self, Command};
 fn main() -> ExitCode {
     let args = std::env::args().skip(1);
     let options = match cli::parse(args, std::env::var("COGNITO_LOCAL_LOG").ok()) {
-        Ok(Command::Serve(options)) => options,
+        Ok(Command::Serve(options)) => *options,
         Ok(Command::Help) => {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;

@@ -84,7 +84,7 @@ impl Emulator {
         Ok(Emulator {
             store,
             signer,
-            trust: Trust::default(),
+            trust: Trust::new(Vec::new()),
             settings,
         })
     }

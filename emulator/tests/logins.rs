@@ -580,7 +580,10 @@ async fn saml_logins_are_keyed_on_the_name_id_and_offer_their_roles() {
     let get_id = |token: &str| json!({"IdentityPoolId": pool_id, "Logins": {SAML: token}});
     let id = ok(addr, "GetId", get_id(&first)).await["IdentityId"].clone();
     let again = ok(addr, "GetId", get_id(&second)).await["IdentityId"].clone();
-    assert_eq!(id, again, "a new assertion for the same NameID is the same person");
+    assert_eq!(
+        id, again,
+        "a new assertion for the same NameID is the same person"
+    );
     let bob = ok(
         addr,
         "GetId",
@@ -598,8 +601,13 @@ async fn saml_logins_are_keyed_on_the_name_id_and_offer_their_roles() {
     .await;
     let granted = session(&creds);
     assert_eq!(granted["RoleArn"], ADMIN);
-    assert!(granted["Amr"].to_string().contains(&format!("{SAML}:alice@example.com")));
-    assert!(!granted.to_string().contains(&second), "no raw assertion is handed back");
+    assert!(granted["Amr"]
+        .to_string()
+        .contains(&format!("{SAML}:alice@example.com")));
+    assert!(
+        !granted.to_string().contains(&second),
+        "no raw assertion is handed back"
+    );
 
     // Two roles: ambiguous without CustomRoleArn (denied here), chosen with it.
     let both = saml_response("alice@example.com", &[&admin, &reader], now() + 3600);
@@ -631,4 +639,265 @@ async fn saml_logins_are_keyed_on_the_name_id_and_offer_their_roles() {
     assert_eq!(code, "NotAuthorizedException");
     assert!(message.starts_with("Invalid login token."), "{message}");
     running.shutdown().await.unwrap();
+}
+
+/// A provider's signing key: the PKCS#1 DER of a fresh RSA key and its JWKS document.
+fn provider_key(kid: &str) -> (Vec<u8>, Value) {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::PublicKeyParts;
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("an RSA key");
+    let der = key.to_pkcs1_der().expect("PKCS#1").as_bytes().to_vec();
+    let jwks = json!({"keys": [{
+        "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+        "n": URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
+        "e": URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()),
+    }]});
+    (der, jwks)
+}
+
+fn sign(der: &[u8], kid: &str, claims: &Value) -> String {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(kid.to_owned());
+    jsonwebtoken::encode(
+        &header,
+        claims,
+        &jsonwebtoken::EncodingKey::from_rsa_der(der),
+    )
+    .expect("a signed token")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trusted_user_pool_s_tokens_must_carry_its_signature() {
+    let dir = support::scratch_dir("trusted-user-pool");
+    let (der, jwks) = provider_key("pool-key-1");
+    let jwks_file = dir.join("jwks.json");
+    std::fs::write(&jwks_file, jwks.to_string()).unwrap();
+    let running = start(
+        Options {
+            log_level: cognito_identity_local::Level::Off,
+            trust: vec![(USER_POOL.to_owned(), jwks_file.display().to_string())],
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts");
+    let addr = running.local_addr();
+    let pool_id = pool(addr, json!({})).await;
+    let get_id = |token: &str| json!({"IdentityPoolId": pool_id, "Logins": {USER_POOL: token}});
+
+    let signed = sign(&der, "pool-key-1", &id_token(json!({})));
+    let id = ok(addr, "GetId", get_id(&signed)).await;
+    let creds = ok(
+        addr,
+        "GetCredentialsForIdentity",
+        json!({"IdentityId": id["IdentityId"], "Logins": {USER_POOL: signed}}),
+    )
+    .await;
+    assert_eq!(session(&creds)["RoleArn"], AUTH);
+
+    // The same claims under another key, under no key, or as HMAC are refused.
+    let (other, _) = provider_key("pool-key-1");
+    let forged = sign(&other, "pool-key-1", &id_token(json!({})));
+    let (code, message) = refused(addr, "GetId", get_id(&forged)).await;
+    assert_eq!(code, "NotAuthorizedException");
+    assert!(message.starts_with("Invalid login token. "), "{message}");
+    assert!(message.contains("signature"), "{message}");
+    let unsigned = jwt(
+        json!({"alg": "RS256", "kid": "pool-key-1"}),
+        &id_token(json!({})),
+    );
+    let (code, _) = refused(addr, "GetId", get_id(&unsigned)).await;
+    assert_eq!(code, "NotAuthorizedException");
+    let hmac = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &id_token(json!({})),
+        &jsonwebtoken::EncodingKey::from_secret(jwks.to_string().as_bytes()),
+    )
+    .unwrap();
+    let (code, message) = refused(addr, "GetId", get_id(&hmac)).await;
+    assert_eq!(code, "NotAuthorizedException");
+    assert!(message.contains("HS256"), "{message}");
+    // A verified signature does not excuse the claims: an expired token is still refused.
+    let expired = sign(&der, "pool-key-1", &id_token(json!({"exp": now() - 5})));
+    let (_, message) = refused(addr, "GetId", get_id(&expired)).await;
+    assert!(
+        message.starts_with("Invalid login token. Token expired: "),
+        "{message}"
+    );
+    running.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_openid_provider_s_keys_are_fetched_from_its_url() {
+    // One emulator plays the OpenID Connect provider: its tokens are RS512 JWTs whose keys
+    // it serves at its JWKS URL.
+    let provider = start(
+        Options {
+            log_level: cognito_identity_local::Level::Off,
+            issuer: Some("https://idp.local".to_owned()),
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the provider starts");
+    let provider_pool = pool(provider.local_addr(), json!({})).await;
+    let (_, token) = developer(provider.local_addr(), &provider_pool, "someone").await;
+
+    let unreachable = "http://127.0.0.1:9/jwks.json";
+    let running = start(
+        Options {
+            log_level: cognito_identity_local::Level::Off,
+            trust: vec![
+                (
+                    "idp.local".to_owned(),
+                    format!("{}/.well-known/jwks.json", provider.url()),
+                ),
+                ("down.example".to_owned(), unreachable.to_owned()),
+            ],
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts even when one provider's keys cannot be had");
+    let addr = running.local_addr();
+    let pool_id = pool(
+        addr,
+        json!({"OpenIdConnectProviderARNs": [
+            "arn:aws:iam::123456789012:oidc-provider/idp.local",
+            "arn:aws:iam::123456789012:oidc-provider/down.example",
+        ]}),
+    )
+    .await;
+    let id = ok(
+        addr,
+        "GetId",
+        json!({"IdentityPoolId": pool_id, "Logins": {"idp.local": token}}),
+    )
+    .await;
+    assert!(id["IdentityId"].is_string());
+
+    // A token from a provider whose keys cannot be fetched is a dependency failure.
+    let down = sign(
+        &provider_key("k").0,
+        "k",
+        &json!({"sub": "x", "iss": "https://down.example", "exp": now() + 60}),
+    );
+    let (code, message) = refused(
+        addr,
+        "GetId",
+        json!({"IdentityPoolId": pool_id, "Logins": {"down.example": down}}),
+    )
+    .await;
+    assert_eq!(code, "ExternalServiceException");
+    assert!(message.contains(unreachable), "{message}");
+    running.shutdown().await.unwrap();
+    provider.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_directory_from_before_opens_migrated() {
+    let dir = support::scratch_dir("migrate");
+    let options = || Options {
+        log_level: cognito_identity_local::Level::Off,
+        data_dir: Some(dir.clone()),
+        issuer: Some("http://cognito-identity.local".to_owned()),
+        ..Options::default()
+    };
+    let running = start(options(), false).await.expect("the emulator starts");
+    let pool_id = pool(running.local_addr(), json!({})).await;
+    let identity = ok(
+        running.local_addr(),
+        "GetId",
+        json!({"IdentityPoolId": pool_id}),
+    )
+    .await;
+    let identity = identity["IdentityId"].as_str().unwrap().to_owned();
+    running.shutdown().await.unwrap();
+
+    // Make it what an earlier version wrote: no schema version, an opaque token kept as it
+    // came, and the P-256 key that signed its tokens.
+    let raw = "EAAGoldrawfacebooktoken";
+    let ec = ring::signature::EcdsaKeyPair::generate_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &ring::rand::SystemRandom::new(),
+    )
+    .unwrap();
+    {
+        let db =
+            rusqlite::Connection::open(dir.join(cognito_identity_local::DATABASE_FILE)).unwrap();
+        db.execute("DELETE FROM meta WHERE key = 'schema_version'", [])
+            .unwrap();
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('signing_key_pkcs8', ?1)",
+            [ec.as_ref()],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO logins (pool_id, provider, subject, identity_id) VALUES (?1, 'graph.facebook.com', ?2, ?3)",
+            rusqlite::params![pool_id, raw, identity],
+        )
+        .unwrap();
+    }
+
+    let running = start(options(), false)
+        .await
+        .expect("the old directory opens");
+    let addr = running.local_addr();
+    let same = ok(
+        addr,
+        "GetId",
+        json!({"IdentityPoolId": pool_id, "Logins": {"graph.facebook.com": raw}}),
+    )
+    .await;
+    assert_eq!(
+        same["IdentityId"], identity,
+        "the login survived the migration"
+    );
+    let described = ok(addr, "DescribeIdentity", json!({"IdentityId": identity})).await;
+    assert_eq!(described["Logins"], json!(["graph.facebook.com"]));
+
+    // A token the old key signed still verifies until it expires.
+    let jwks = {
+        let body = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                stream,
+                "GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut text = String::new();
+            stream.read_to_string(&mut text).unwrap();
+            text.split_once("\r\n\r\n").unwrap().1.to_owned()
+        })
+        .await
+        .unwrap();
+        serde_json::from_str::<Value>(&body).unwrap()
+    };
+    let keys = jwks["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "{jwks}");
+    assert_eq!(keys[0]["alg"], "RS512");
+    assert_eq!(keys[1]["alg"], "ES256");
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+    header.kid = keys[1]["kid"].as_str().map(str::to_owned);
+    let old_token = jsonwebtoken::encode(
+        &header,
+        &json!({"sub": identity, "aud": pool_id, "iss": "http://cognito-identity.local",
+                "amr": ["unauthenticated"], "exp": now() + 300}),
+        &jsonwebtoken::EncodingKey::from_ec_der(ec.as_ref()),
+    )
+    .unwrap();
+    let again = ok(
+        addr,
+        "GetId",
+        json!({"IdentityPoolId": pool_id, "Logins": {COGNITO: old_token}}),
+    )
+    .await;
+    assert_eq!(again["IdentityId"], identity);
+    running.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }
