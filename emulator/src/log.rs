@@ -54,20 +54,13 @@ pub fn format_request(level: Level, entry: &RequestLog<'_>) -> Option<String> {
     if level < line_level {
         return None;
     }
-    let time = DateTime::from(SystemTime::now())
-        .to_rfc3339()
-        .unwrap_or_default();
-    let name = match line_level {
-        Level::Error => "ERROR",
-        Level::Warn => "WARN ",
-        _ => "INFO ",
-    };
+    let prefix = prefix(line_level);
     let operation = entry
         .operation
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{} {}", entry.method, entry.uri.path()));
     let mut line = format!(
-        "{time} {name} {operation} {} {:.2}ms",
+        "{prefix} {operation} {} {:.2}ms",
         entry.status.as_u16(),
         entry.latency.as_secs_f64() * 1000.0
     );
@@ -91,6 +84,11 @@ pub fn note(level: Level, line_level: Level, message: &str) {
     if level < line_level || line_level == Level::Off {
         return;
     }
+    let _ = writeln!(std::io::stderr().lock(), "{} {message}", prefix(line_level));
+}
+
+/// What every line starts with: the time and the line's level.
+fn prefix(line_level: Level) -> String {
     let time = DateTime::from(SystemTime::now())
         .to_rfc3339()
         .unwrap_or_default();
@@ -100,7 +98,7 @@ pub fn note(level: Level, line_level: Level, message: &str) {
         Level::Debug => "DEBUG",
         _ => "INFO ",
     };
-    let _ = writeln!(std::io::stderr().lock(), "{time} {name} {message}");
+    format!("{time} {name}")
 }
 
 /// Writes the line for one request to standard error, if `level` shows it.

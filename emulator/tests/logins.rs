@@ -55,6 +55,25 @@ async fn refused(addr: SocketAddr, operation: &'static str, body: Value) -> (Str
     )
 }
 
+/// The emulator's JWKS document, fetched with a plain GET.
+async fn jwks_of(addr: SocketAddr) -> Value {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(addr).expect("connecting");
+        write!(
+            stream,
+            "GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("sending");
+        let mut text = String::new();
+        stream.read_to_string(&mut text).expect("reading");
+        let body = text.split_once("\r\n\r\n").expect("a head and a body").1;
+        serde_json::from_str(body).expect("a JSON document")
+    })
+    .await
+    .expect("the request's thread")
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -492,20 +511,7 @@ async fn open_id_tokens_are_rs512_jws_with_the_pool_arn() {
     );
 
     // The JWKS publishes the key the header names, and it verifies the token.
-    let jwks: Value = tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        use std::io::{Read, Write};
-        write!(
-            stream,
-            "GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).unwrap();
-        serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap()
-    })
-    .await
-    .unwrap();
+    let jwks = jwks_of(addr).await;
     let keys: jsonwebtoken::jwk::JwkSet = serde_json::from_value(jwks).unwrap();
     let kid = header["kid"].as_str().unwrap();
     let key = keys.find(kid).expect("the JWKS has the token's key");
@@ -861,23 +867,7 @@ async fn a_data_directory_from_before_opens_migrated() {
     assert_eq!(described["Logins"], json!(["graph.facebook.com"]));
 
     // A token the old key signed still verifies until it expires.
-    let jwks = {
-        let body = tokio::task::spawn_blocking(move || {
-            use std::io::{Read, Write};
-            let mut stream = std::net::TcpStream::connect(addr).unwrap();
-            write!(
-                stream,
-                "GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut text = String::new();
-            stream.read_to_string(&mut text).unwrap();
-            text.split_once("\r\n\r\n").unwrap().1.to_owned()
-        })
-        .await
-        .unwrap();
-        serde_json::from_str::<Value>(&body).unwrap()
-    };
+    let jwks = jwks_of(addr).await;
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 2, "{jwks}");
     assert_eq!(keys[0]["alg"], "RS512");
