@@ -1,20 +1,25 @@
 //! [`CognitoCredentialsProvider`]: the identity id and the cached credentials of one
-//! identity pool, refreshed by one caller at a time.
+//! identity pool, refreshed by one caller at a time, and recovered when the service stops
+//! accepting the identity id.
 //!
 //! Reads take a short `std` lock on the cache and never wait for the network. A refresh runs
 //! under an async mutex: callers that arrive while it is in flight wait for it and take its
 //! outcome, success or failure, instead of sending requests of their own. No lock of the
-//! standard library is held across an `.await`.
+//! standard library is held across an `.await`, and the identity-change callback is never
+//! called with one held. A refresh tries a replacement identity at most once, so a service
+//! that keeps refusing can never make it loop.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::GetCredentialsForIdentityError;
 use cognito_identity::runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use cognito_identity::runtime::BoxFuture;
-use cognito_identity::types::{GetCredentialsForIdentityInput, GetIdInput};
+use cognito_identity::types::{
+    GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse, GetIdInput,
+};
 use cognito_identity::{Client, CognitoIdentity};
 
 use crate::error::CognitoCredentialsError;
@@ -30,14 +35,24 @@ const PROVIDER_NAME: &str = "CognitoIdentity";
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
+type OnChange = Box<dyn Fn(Option<&str>, &str) + Send + Sync>;
+
 /// Temporary AWS credentials for an identity of an Amazon Cognito identity pool.
 ///
 /// The first use calls `GetId` (with the logins, the pool id and the account id if set) and
-/// keeps the identity id for the provider's lifetime. Each refresh asks the logins source
-/// once and calls `GetCredentialsForIdentity` with that same map (and the custom role ARN if
-/// set). Credentials are cached until their `Expiration` minus the refresh margin; callers
-/// that arrive during a refresh share it. If the service no longer knows the identity
-/// (`ResourceNotFoundException`), the provider calls `GetId` again, once, and retries.
+/// keeps the identity id. Each refresh asks the logins source once and calls
+/// `GetCredentialsForIdentity` with that same map (and the custom role ARN if set). Credentials are cached until their
+/// `Expiration` minus the refresh margin; callers that arrive during a refresh share it.
+///
+/// When the service stops accepting the identity id, the provider gives it up and calls
+/// `GetId` once more, as the AWS SDKs' Cognito providers do:
+///
+/// - an id from `GetId` gives way on `NotAuthorizedException` (another user signed in,
+///   so the logins now prove someone else) or `ResourceNotFoundException` (the
+///   identity was deleted, or merged into another one);
+/// - an id given to [`Builder::identity_id`] gives way on `ResourceNotFoundException` or an
+///   invalid-parameter or validation error, never on `NotAuthorizedException`;
+/// - an id `GetId` gave in the same refresh never gives way.
 ///
 /// Cloning is cheap and clones share the identity and the cache. `C` is the client: the
 /// generated [`Client`], or anything implementing [`CognitoIdentity`] (a fake in tests).
@@ -58,10 +73,14 @@ struct Shared<C> {
     identity_pool_id: String,
     account_id: Option<String>,
     custom_role_arn: Option<String>,
-    logins: Option<Box<dyn ProvideLogins>>,
+    source: Source,
+    on_change: Option<OnChange>,
     refresh_margin: Duration,
     clock: Clock,
     identity: RwLock<Option<Identity>>,
+    /// The last identity id the provider held, so that each change is reported once, with
+    /// the id it replaced, even when the old id was given up in between.
+    last_id: Mutex<Option<String>>,
     cached: RwLock<Option<Cached>>,
     /// Held for the whole of a refresh; holds the outcome of the last one, numbered by
     /// `completed`, so that callers who waited for it can take it.
@@ -70,17 +89,58 @@ struct Shared<C> {
     completed: AtomicU64,
 }
 
+/// Who says which identity to use.
+enum Source {
+    /// No logins: an unauthenticated identity.
+    Unauthenticated,
+    /// Logins, asked once per refresh.
+    Logins(Box<dyn ProvideLogins>),
+}
+
+/// Where an identity id came from, which decides which errors make the provider give it up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// [`Builder::identity_id`].
+    Configured,
+    /// `GetId` (or a merge reported by `GetCredentialsForIdentity` after it).
+    GetId,
+}
+
+impl Origin {
+    /// Whether an id of this origin is given up for a fresh `GetId` when
+    /// `GetCredentialsForIdentity` fails with `error`.
+    fn gives_way_to(self, error: &GetCredentialsForIdentityError) -> bool {
+        let not_found = matches!(
+            error,
+            GetCredentialsForIdentityError::ResourceNotFoundException(_)
+        );
+        let refused = matches!(
+            error,
+            GetCredentialsForIdentityError::NotAuthorizedException(_)
+        );
+        // `ValidationException` is what services answer for input that breaks the model's
+        // constraints (a malformed id); the model itself names `InvalidParameterException`.
+        let invalid = matches!(
+            error.code(),
+            Some("InvalidParameterException" | "ValidationException")
+        );
+        match self {
+            Origin::GetId => not_found || refused,
+            Origin::Configured => not_found || invalid,
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Identity {
     id: String,
-    /// True when `GetId` gave it (and so may be asked for a new one), false when the user
-    /// configured it.
-    from_get_id: bool,
+    origin: Origin,
 }
 
 struct Cached {
     credentials: Credentials,
-    /// When to refresh: the expiry minus the margin; `None` when the service gave no expiry.
+    /// When to refresh, on the provider's clock: the expiry minus the margin; `None` when
+    /// the service gave no expiry.
     refresh_at: Option<SystemTime>,
 }
 
@@ -107,12 +167,16 @@ enum Got {
 impl<C> fmt::Debug for CognitoCredentialsProvider<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.shared;
+        let source = match &s.source {
+            Source::Unauthenticated => "none (unauthenticated)",
+            Source::Logins(_) => "logins (** redacted **)",
+        };
         f.debug_struct("CognitoCredentialsProvider")
             .field("identity_pool_id", &s.identity_pool_id)
             .field("identity_id", &self.cached_identity_id())
             .field("account_id", &s.account_id)
             .field("custom_role_arn", &s.custom_role_arn)
-            .field("logins", &s.logins.as_ref().map(|_| "** redacted **"))
+            .field("source", &source)
             .field("refresh_margin", &s.refresh_margin)
             .finish_non_exhaustive()
     }
@@ -146,7 +210,8 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
             account_id: None,
             custom_role_arn: None,
             identity_id: None,
-            logins: None,
+            source: Source::Unauthenticated,
+            on_change: None,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             clock: Arc::new(SystemTime::now),
         }
@@ -164,7 +229,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     }
 
     /// The current credentials: the cached ones while they are fresh, otherwise new ones
-    /// from `GetCredentialsForIdentity` (after `GetId`, the first time).
+    /// from `GetCredentialsForIdentity` (after finding the identity id, the first time).
     pub async fn credentials(&self) -> Result<Credentials, CognitoCredentialsError> {
         match self.single_flight(Want::Credentials).await? {
             Got::Credentials(c) => Ok(c),
@@ -239,24 +304,25 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         if let Want::IdentityId = want {
             return Ok(Got::IdentityId(identity.id));
         }
-        let credentials = match self.get_credentials(&identity, &logins).await {
-            Err(GetCredentialsForIdentityError::ResourceNotFoundException(_))
-                if identity.from_get_id && !fresh =>
-            {
-                // The identity was deleted or merged away since `GetId`: get a new one, once.
-                *write(&self.shared.identity) = None;
+        let output = match self.get_credentials(&identity, &logins).await {
+            Err(error) if !fresh && identity.origin.gives_way_to(&error) => {
+                // The service no longer takes this id for these logins (another user signed
+                // in, the identity was deleted or merged away, or it was never valid): give
+                // it up and ask `GetId` once.
+                self.forget();
                 let identity = self.get_id(&logins).await?;
-                self.get_credentials(&identity, &logins).await??
+                let output = self.get_credentials(&identity, &logins).await?;
+                return self.accept(&identity, output).map(Got::Credentials);
             }
-            other => other??,
+            other => other?,
         };
-        Ok(Got::Credentials(credentials))
+        self.accept(&identity, output).map(Got::Credentials)
     }
 
     async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
-        match &self.shared.logins {
-            None => Ok(None),
-            Some(source) => {
+        match &self.shared.source {
+            Source::Unauthenticated => Ok(None),
+            Source::Logins(source) => {
                 let logins = source
                     .logins()
                     .await
@@ -267,6 +333,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         }
     }
 
+    /// Calls `GetId` and takes up the id it gives.
     async fn get_id(&self, logins: &Option<Logins>) -> Result<Identity, CognitoCredentialsError> {
         let s = &*self.shared;
         let mut input = GetIdInput::new(s.identity_pool_id.clone());
@@ -278,33 +345,64 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         })?;
         let identity = Identity {
             id,
-            from_get_id: true,
+            origin: Origin::GetId,
         };
-        *write(&s.identity) = Some(identity.clone());
+        self.adopt(identity.clone());
         Ok(identity)
     }
 
-    /// Calls `GetCredentialsForIdentity` and caches what it gives. The operation's own error
-    /// comes back unconverted, so that the caller can react to `ResourceNotFoundException`.
+    /// Gives up the identity: the provider holds no id until the next one.
+    fn forget(&self) {
+        *write(&self.shared.identity) = None;
+    }
+
+    /// Makes `identity` the one the provider holds, and reports it if its id is new.
+    fn adopt(&self, identity: Identity) {
+        let s = &*self.shared;
+        let id = identity.id.clone();
+        *write(&s.identity) = Some(identity);
+        let previous = {
+            let mut last = s.last_id.lock().unwrap_or_else(PoisonError::into_inner);
+            if last.as_deref() == Some(id.as_str()) {
+                return;
+            }
+            last.replace(id.clone())
+        };
+        if let Some(on_change) = &s.on_change {
+            on_change(previous.as_deref(), &id);
+        }
+    }
+
+    /// Calls `GetCredentialsForIdentity`; the operation's own error comes back unconverted,
+    /// so that the caller can decide whether the identity gives way.
     async fn get_credentials(
         &self,
         identity: &Identity,
         logins: &Option<Logins>,
-    ) -> Result<Result<Credentials, CognitoCredentialsError>, GetCredentialsForIdentityError> {
+    ) -> Result<GetCredentialsForIdentityResponse, GetCredentialsForIdentityError> {
         let s = &*self.shared;
         let mut input = GetCredentialsForIdentityInput::new(identity.id.clone());
         input.logins = logins.clone();
         input.custom_role_arn = s.custom_role_arn.clone();
-        let output = s.client.get_credentials_for_identity(input).await?;
+        s.client.get_credentials_for_identity(input).await
+    }
+
+    /// Takes up the identity the answer names and caches its credentials.
+    fn accept(
+        &self,
+        identity: &Identity,
+        output: GetCredentialsForIdentityResponse,
+    ) -> Result<Credentials, CognitoCredentialsError> {
+        let credentials = self.cache(output.credentials)?;
         // The service may answer with another id for the same person (after identities were
         // merged); that id is the one to use from now on.
         if let Some(id) = output.identity_id.filter(|id| *id != identity.id) {
-            *write(&s.identity) = Some(Identity {
+            self.adopt(Identity {
                 id,
-                from_get_id: identity.from_get_id,
+                origin: identity.origin,
             });
         }
-        Ok(self.cache(output.credentials))
+        Ok(credentials)
     }
 
     fn cache(
@@ -375,19 +473,24 @@ pub struct Builder<C> {
     account_id: Option<String>,
     custom_role_arn: Option<String>,
     identity_id: Option<String>,
-    logins: Option<Box<dyn ProvideLogins>>,
+    source: Source,
+    on_change: Option<OnChange>,
     refresh_margin: Duration,
     clock: Clock,
 }
 
 impl<C> fmt::Debug for Builder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            Source::Unauthenticated => "none (unauthenticated)",
+            Source::Logins(_) => "logins (** redacted **)",
+        };
         f.debug_struct("Builder")
             .field("identity_pool_id", &self.identity_pool_id)
             .field("account_id", &self.account_id)
             .field("custom_role_arn", &self.custom_role_arn)
             .field("identity_id", &self.identity_id)
-            .field("logins", &self.logins.as_ref().map(|_| "** redacted **"))
+            .field("source", &source)
             .field("refresh_margin", &self.refresh_margin)
             .finish_non_exhaustive()
     }
@@ -406,14 +509,16 @@ impl<C: CognitoIdentity> Builder<C> {
         self
     }
 
-    /// An identity id obtained earlier (say, stored on the device), so that `GetId` is not
-    /// called. The provider never replaces an id given this way on its own.
+    /// An identity id obtained earlier, so that `GetId` is not called. The provider replaces
+    /// it only when the service does not know it (`ResourceNotFoundException`) or calls it
+    /// invalid (an invalid-parameter or validation error): then it calls `GetId` once.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.identity_id = Some(identity_id.into());
         self
     }
 
     /// Fixed logins: provider name to token. Without logins the identity is unauthenticated.
+    /// Replaces a logins source set before.
     pub fn logins<K: Into<String>, V: Into<String>>(
         mut self,
         logins: impl IntoIterator<Item = (K, V)>,
@@ -422,14 +527,28 @@ impl<C: CognitoIdentity> Builder<C> {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
-        self.logins = Some(Box::new(map));
+        self.source = Source::Logins(Box::new(map));
         self
     }
 
     /// Logins asked from `source` on every refresh (see [`logins_fn`](crate::logins_fn) for
-    /// an async callback), so that tokens can be renewed between refreshes.
+    /// an async callback), so that tokens can be renewed between refreshes. Replaces a logins
+    /// source set before.
     pub fn logins_provider(mut self, source: impl ProvideLogins) -> Self {
-        self.logins = Some(Box::new(source));
+        self.source = Source::Logins(Box::new(source));
+        self
+    }
+
+    /// Called with the old id (`None` for the first) and the new one each time the
+    /// provider's identity id changes: the first one it finds, a merged id
+    /// `GetCredentialsForIdentity` answers with, or a fresh `GetId`'s id replacing one given
+    /// up. An id given to [`Builder::identity_id`] is where it starts (it is not reported
+    /// itself). The callback runs inside the refresh, so it should be quick.
+    pub fn on_identity_id_change(
+        mut self,
+        callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_change = Some(Box::new(callback));
         self
     }
 
@@ -451,18 +570,21 @@ impl<C: CognitoIdentity> Builder<C> {
     pub fn build(self) -> CognitoCredentialsProvider<C> {
         let identity = self.identity_id.map(|id| Identity {
             id,
-            from_get_id: false,
+            origin: Origin::Configured,
         });
+        let last_id = identity.as_ref().map(|i| i.id.clone());
         CognitoCredentialsProvider {
             shared: Arc::new(Shared {
                 client: self.client,
                 identity_pool_id: self.identity_pool_id,
                 account_id: self.account_id,
                 custom_role_arn: self.custom_role_arn,
-                logins: self.logins,
+                source: self.source,
+                on_change: self.on_change,
                 refresh_margin: self.refresh_margin,
                 clock: self.clock,
                 identity: RwLock::new(identity),
+                last_id: Mutex::new(last_id),
                 cached: RwLock::new(None),
                 refresh: tokio::sync::Mutex::new(None),
                 completed: AtomicU64::new(0),
