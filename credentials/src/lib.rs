@@ -40,12 +40,16 @@ mod logins;
 mod provider;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
+mod store;
 
 pub use error::CognitoCredentialsError;
 pub use logins::{logins_fn, BoxError, Logins, LoginsFn, ProvideLogins};
 pub use provider::{Builder, CognitoCredentialsProvider, DEFAULT_REFRESH_MARGIN};
 #[cfg(feature = "aws-sdk")]
 pub use sdk::to_sdk_credentials;
+pub use store::{
+    identity_id_key, FileIdentityIdStore, IdentityIdStore, InMemoryIdentityIdStore, ANONYMOUS,
+};
 
 /// The credentials type the provider returns (the runtime's, shared by every generated client).
 pub use cognito_identity::runtime::credentials::Credentials;

@@ -24,6 +24,7 @@ use cognito_identity::{Client, CognitoIdentity};
 
 use crate::error::CognitoCredentialsError;
 use crate::logins::{Logins, ProvideLogins};
+use crate::store::{identity_id_key, IdentityIdStore, InMemoryIdentityIdStore};
 
 /// How long before their expiry cached credentials are replaced, unless
 /// [`Builder::refresh_margin`] says otherwise: five minutes, so that a request signed just
@@ -39,17 +40,19 @@ type OnChange = Box<dyn Fn(Option<&str>, &str) + Send + Sync>;
 
 /// Temporary AWS credentials for an identity of an Amazon Cognito identity pool.
 ///
-/// The first use calls `GetId` (with the logins, the pool id and the account id if set) and
-/// keeps the identity id. Each refresh asks the logins source once and calls
-/// `GetCredentialsForIdentity` with that same map (and the custom role ARN if set). Credentials are cached until their
+/// The first use finds the identity id: in the identity-id store, else from `GetId` (with
+/// the logins, the pool id and the account id if set), whose answer the store then keeps.
+/// Each refresh asks the logins source once and calls `GetCredentialsForIdentity` with that
+/// same map (and the custom role ARN if set). Credentials are cached until their
 /// `Expiration` minus the refresh margin; callers that arrive during a refresh share it.
 ///
-/// When the service stops accepting the identity id, the provider gives it up and calls
-/// `GetId` once more, as the AWS SDKs' Cognito providers do:
+/// When the service stops accepting the identity id, the provider gives it up (and removes
+/// it from the store) and calls `GetId` once more, as the AWS SDKs' Cognito providers do:
 ///
-/// - an id from `GetId` gives way on `NotAuthorizedException` (another user signed in,
-///   so the logins now prove someone else) or `ResourceNotFoundException` (the
+/// - an id from `GetId` or the store gives way on `NotAuthorizedException` (another user
+///   signed in, so the logins now prove someone else) or `ResourceNotFoundException` (the
 ///   identity was deleted, or merged into another one);
+/// - an id from the store also gives way on an invalid-parameter or validation error;
 /// - an id given to [`Builder::identity_id`] gives way on `ResourceNotFoundException` or an
 ///   invalid-parameter or validation error, never on `NotAuthorizedException`;
 /// - an id `GetId` gave in the same refresh never gives way.
@@ -74,6 +77,7 @@ struct Shared<C> {
     account_id: Option<String>,
     custom_role_arn: Option<String>,
     source: Source,
+    store: Box<dyn IdentityIdStore>,
     on_change: Option<OnChange>,
     refresh_margin: Duration,
     clock: Clock,
@@ -104,6 +108,8 @@ enum Origin {
     Configured,
     /// `GetId` (or a merge reported by `GetCredentialsForIdentity` after it).
     GetId,
+    /// The identity-id store.
+    Store,
 }
 
 impl Origin {
@@ -126,6 +132,7 @@ impl Origin {
         );
         match self {
             Origin::GetId => not_found || refused,
+            Origin::Store => not_found || refused || invalid,
             Origin::Configured => not_found || invalid,
         }
     }
@@ -135,6 +142,8 @@ impl Origin {
 struct Identity {
     id: String,
     origin: Origin,
+    /// The store key it is kept under, for ids from `GetId` or the store.
+    key: Option<String>,
 }
 
 struct Cached {
@@ -211,13 +220,15 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
             custom_role_arn: None,
             identity_id: None,
             source: Source::Unauthenticated,
+            store: None,
             on_change: None,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             clock: Arc::new(SystemTime::now),
         }
     }
 
-    /// The identity id, calling `GetId` first if the provider has none yet.
+    /// The identity id, finding one first (in the store, else from `GetId`) if the provider
+    /// has none yet.
     pub async fn identity_id(&self) -> Result<String, CognitoCredentialsError> {
         match self.single_flight(Want::IdentityId).await? {
             Got::IdentityId(id) => Ok(id),
@@ -299,7 +310,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         let known = read(&self.shared.identity).clone();
         let (identity, fresh) = match known {
             Some(identity) => (identity, false),
-            None => (self.get_id(&logins).await?, true),
+            None => self.find_identity(&logins).await?,
         };
         if let Want::IdentityId = want {
             return Ok(Got::IdentityId(identity.id));
@@ -309,14 +320,14 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
                 // The service no longer takes this id for these logins (another user signed
                 // in, the identity was deleted or merged away, or it was never valid): give
                 // it up and ask `GetId` once.
-                self.forget();
+                self.forget(&identity).await?;
                 let identity = self.get_id(&logins).await?;
                 let output = self.get_credentials(&identity, &logins).await?;
-                return self.accept(&identity, output).map(Got::Credentials);
+                return self.accept(&identity, output).await.map(Got::Credentials);
             }
             other => other?,
         };
-        self.accept(&identity, output).map(Got::Credentials)
+        self.accept(&identity, output).await.map(Got::Credentials)
     }
 
     async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
@@ -333,7 +344,34 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         }
     }
 
-    /// Calls `GetId` and takes up the id it gives.
+    /// The identity the store keeps for these logins, else a new one from `GetId` (then
+    /// `true`: an id no error may make the provider give up in this refresh).
+    async fn find_identity(
+        &self,
+        logins: &Option<Logins>,
+    ) -> Result<(Identity, bool), CognitoCredentialsError> {
+        let s = &*self.shared;
+        let key = identity_id_key(&s.identity_pool_id, logins.as_ref());
+        let stored = s
+            .store
+            .get(&key)
+            .await
+            .map_err(|e| CognitoCredentialsError::identity_store("read", e))?;
+        match stored {
+            Some(id) => {
+                let identity = Identity {
+                    id,
+                    origin: Origin::Store,
+                    key: Some(key),
+                };
+                self.adopt(identity.clone());
+                Ok((identity, false))
+            }
+            None => Ok((self.get_id(logins).await?, true)),
+        }
+    }
+
+    /// Calls `GetId`, takes up the id it gives, and stores it.
     async fn get_id(&self, logins: &Option<Logins>) -> Result<Identity, CognitoCredentialsError> {
         let s = &*self.shared;
         let mut input = GetIdInput::new(s.identity_pool_id.clone());
@@ -343,17 +381,44 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         let id = output.identity_id.ok_or_else(|| {
             CognitoCredentialsError::invalid_response("GetId", "the answer has no IdentityId")
         })?;
+        let key = identity_id_key(&s.identity_pool_id, logins.as_ref());
         let identity = Identity {
             id,
             origin: Origin::GetId,
+            key: Some(key),
         };
+        // Kept in memory before the store is asked, so that a failing store does not make
+        // the next refresh ask for yet another identity.
         self.adopt(identity.clone());
+        self.save(&identity).await?;
         Ok(identity)
     }
 
-    /// Gives up the identity: the provider holds no id until the next one.
-    fn forget(&self) {
+    /// Gives up `identity`: the provider holds no id until the next one, and the store
+    /// forgets it.
+    async fn forget(&self, identity: &Identity) -> Result<(), CognitoCredentialsError> {
         *write(&self.shared.identity) = None;
+        match &identity.key {
+            Some(key) => self
+                .shared
+                .store
+                .remove(key)
+                .await
+                .map_err(|e| CognitoCredentialsError::identity_store("remove", e)),
+            None => Ok(()),
+        }
+    }
+
+    async fn save(&self, identity: &Identity) -> Result<(), CognitoCredentialsError> {
+        match &identity.key {
+            Some(key) => self
+                .shared
+                .store
+                .set(key, &identity.id)
+                .await
+                .map_err(|e| CognitoCredentialsError::identity_store("save", e)),
+            None => Ok(()),
+        }
     }
 
     /// Makes `identity` the one the provider holds, and reports it if its id is new.
@@ -388,7 +453,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     }
 
     /// Takes up the identity the answer names and caches its credentials.
-    fn accept(
+    async fn accept(
         &self,
         identity: &Identity,
         output: GetCredentialsForIdentityResponse,
@@ -397,10 +462,13 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         // The service may answer with another id for the same person (after identities were
         // merged); that id is the one to use from now on.
         if let Some(id) = output.identity_id.filter(|id| *id != identity.id) {
-            self.adopt(Identity {
+            let merged = Identity {
                 id,
                 origin: identity.origin,
-            });
+                key: identity.key.clone(),
+            };
+            self.adopt(merged.clone());
+            self.save(&merged).await?;
         }
         Ok(credentials)
     }
@@ -474,6 +542,7 @@ pub struct Builder<C> {
     custom_role_arn: Option<String>,
     identity_id: Option<String>,
     source: Source,
+    store: Option<Box<dyn IdentityIdStore>>,
     on_change: Option<OnChange>,
     refresh_margin: Duration,
     clock: Clock,
@@ -491,6 +560,7 @@ impl<C> fmt::Debug for Builder<C> {
             .field("custom_role_arn", &self.custom_role_arn)
             .field("identity_id", &self.identity_id)
             .field("source", &source)
+            .field("identity_id_store", &self.store.as_ref().map(|_| "set"))
             .field("refresh_margin", &self.refresh_margin)
             .finish_non_exhaustive()
     }
@@ -539,6 +609,13 @@ impl<C: CognitoIdentity> Builder<C> {
         self
     }
 
+    /// Where identity ids are kept between runs (default: in memory, for the provider's
+    /// lifetime). See [`FileIdentityIdStore`](crate::FileIdentityIdStore) for a file.
+    pub fn identity_id_store(mut self, store: impl IdentityIdStore) -> Self {
+        self.store = Some(Box::new(store));
+        self
+    }
+
     /// Called with the old id (`None` for the first) and the new one each time the
     /// provider's identity id changes: the first one it finds, a merged id
     /// `GetCredentialsForIdentity` answers with, or a fresh `GetId`'s id replacing one given
@@ -571,6 +648,7 @@ impl<C: CognitoIdentity> Builder<C> {
         let identity = self.identity_id.map(|id| Identity {
             id,
             origin: Origin::Configured,
+            key: None,
         });
         let last_id = identity.as_ref().map(|i| i.id.clone());
         CognitoCredentialsProvider {
@@ -580,6 +658,9 @@ impl<C: CognitoIdentity> Builder<C> {
                 account_id: self.account_id,
                 custom_role_arn: self.custom_role_arn,
                 source: self.source,
+                store: self
+                    .store
+                    .unwrap_or_else(|| Box::new(InMemoryIdentityIdStore::new())),
                 on_change: self.on_change,
                 refresh_margin: self.refresh_margin,
                 clock: self.clock,

@@ -1,11 +1,12 @@
 //! The provider's recovery against the local Cognito Identity (`cognito-identity-local`) over
-//! real HTTP on loopback: a user switch, a merged identity, and a configured identity the
-//! service does not know.
+//! real HTTP on loopback: a user switch, a merged identity, a configured identity the
+//! service does not know, and identity ids kept in a file.
 //!
 //! A counting wrapper around the generated client shows which calls the provider made; a
 //! test clock moves the provider's time, while the emulator's clock runs on its own.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -14,7 +15,10 @@ use cognito_identity::error::*;
 use cognito_identity::runtime::credentials::Credentials as StaticKeys;
 use cognito_identity::types::*;
 use cognito_identity::{Client, CognitoIdentity, Config};
-use cognito_identity_credentials::{logins_fn, CognitoCredentialsProvider, Logins};
+use cognito_identity_credentials::{
+    identity_id_key, logins_fn, CognitoCredentialsError, CognitoCredentialsProvider,
+    FileIdentityIdStore, IdentityIdStore, Logins,
+};
 use cognito_identity_local::{ids, start, Options, Running};
 
 const DEVELOPER: &str = "login.example.app";
@@ -372,5 +376,110 @@ async fn a_configured_identity_the_service_does_not_know_gives_way_to_one_get_id
     assert_eq!(counting.get_id_calls(), 0);
     assert_eq!(provider.cached_identity_id(), Some(alice.identity_id));
     assert!(changes(&record).is_empty());
+    running.shutdown().await.unwrap();
+}
+
+/// A fresh directory for this test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("recovery-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_store_keeps_the_identity_across_providers() {
+    let (running, admin) = emulator(Options::default()).await;
+    let pool = pool(&admin).await;
+    let dir = scratch("file-store");
+    let path = dir.join("nested/identity-ids.json");
+    let clock = TestClock::new();
+
+    // The first run: GetId, and the id is saved under the guest key.
+    let first_run = Counting::new(client(&running));
+    let (builder1, _) = builder(&first_run, &pool, &clock);
+    let provider = builder1
+        .identity_id_store(FileIdentityIdStore::new(&path))
+        .build();
+    provider.credentials().await.unwrap();
+    let guest = provider.cached_identity_id().unwrap();
+    assert_eq!(first_run.get_id_calls(), 1);
+    let saved: HashMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        saved,
+        HashMap::from([(identity_id_key(&pool, None), guest.clone())])
+    );
+
+    // The next run, with a provider built afresh on the same file: no GetId.
+    let second_run = Counting::new(client(&running));
+    let (builder2, record) = builder(&second_run, &pool, &clock);
+    let provider = builder2
+        .identity_id_store(FileIdentityIdStore::new(&path))
+        .build();
+    let credentials = provider.credentials().await.unwrap();
+    assert_eq!(identity_of(&credentials), guest);
+    assert_eq!(second_run.get_id_calls(), 0);
+    assert_eq!(changes(&record), vec![change(None, &guest)]);
+    let listed = admin
+        .list_identities(ListIdentitiesInput::new(&pool, 60))
+        .await
+        .unwrap();
+    assert_eq!(listed.identities.unwrap_or_default().len(), 1);
+
+    // The stored identity is deleted on the service: the next run gives it up, and the file
+    // then holds the new one.
+    admin
+        .delete_identities(DeleteIdentitiesInput::new(vec![guest.clone()]))
+        .await
+        .unwrap();
+    let third_run = Counting::new(client(&running));
+    let (builder3, _) = builder(&third_run, &pool, &clock);
+    let store = Arc::new(FileIdentityIdStore::new(&path));
+    let provider = builder3.identity_id_store(Arc::clone(&store)).build();
+    provider.credentials().await.unwrap();
+    let replacement = provider.cached_identity_id().unwrap();
+    assert_ne!(replacement, guest);
+    assert_eq!(third_run.get_id_calls(), 1);
+    let key = identity_id_key(&pool, None);
+    assert_eq!(store.get(&key).await.unwrap(), Some(replacement));
+    // Written by renaming a temporary file: nothing else is left beside it.
+    let files: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, ["identity-ids.json"]);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_store_file_is_an_error_naming_it() {
+    let (running, admin) = emulator(Options::default()).await;
+    let pool = pool(&admin).await;
+    let dir = scratch("corrupt-store");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("identity-ids.json");
+    std::fs::write(&path, "{\"half\": \"writ").unwrap();
+
+    let counting = Counting::new(client(&running));
+    let clock = TestClock::new();
+    let (builder, _) = builder(&counting, &pool, &clock);
+    let provider = builder
+        .identity_id_store(FileIdentityIdStore::new(&path))
+        .build();
+    let error = provider.credentials().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            CognitoCredentialsError::IdentityStore { action: "read", .. }
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(text.contains("not a JSON object"), "{text}");
+    assert_eq!(counting.get_id_calls(), 0);
+    // The file is left for the user to look at, not overwritten.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"half\": \"writ");
     running.shutdown().await.unwrap();
 }
