@@ -30,6 +30,8 @@ pub enum CognitoCredentialsError {
     GetCredentialsForIdentity(Arc<GetCredentialsForIdentityError>),
     /// The logins source failed.
     Logins(Arc<dyn std::error::Error + Send + Sync + 'static>),
+    /// The developer-identity source failed.
+    DeveloperIdentity(Arc<dyn std::error::Error + Send + Sync + 'static>),
     /// The identity-id store could not read, save or remove an identity id. An id the
     /// provider got is kept in memory all the same, so asking again does not make another.
     IdentityStore {
@@ -56,6 +58,10 @@ impl CognitoCredentialsError {
 
     pub(crate) fn logins(error: BoxError) -> Self {
         CognitoCredentialsError::Logins(Arc::from(error))
+    }
+
+    pub(crate) fn developer_identity(error: BoxError) -> Self {
+        CognitoCredentialsError::DeveloperIdentity(Arc::from(error))
     }
 
     pub(crate) fn identity_store(action: &'static str, error: BoxError) -> Self {
@@ -114,6 +120,9 @@ impl fmt::Display for CognitoCredentialsError {
                 write!(f, "GetCredentialsForIdentity failed: {e}")
             }
             CognitoCredentialsError::Logins(e) => write!(f, "the logins source failed: {e}"),
+            CognitoCredentialsError::DeveloperIdentity(e) => {
+                write!(f, "the developer identity source failed: {e}")
+            }
             CognitoCredentialsError::IdentityStore { action, source } => {
                 write!(
                     f,
@@ -133,6 +142,7 @@ impl std::error::Error for CognitoCredentialsError {
             CognitoCredentialsError::GetId(e) => Some(&**e),
             CognitoCredentialsError::GetCredentialsForIdentity(e) => Some(&**e),
             CognitoCredentialsError::Logins(e) => Some(&**e),
+            CognitoCredentialsError::DeveloperIdentity(e) => Some(&**e),
             CognitoCredentialsError::IdentityStore { source, .. } => Some(&**source),
             CognitoCredentialsError::NotAuthorized { .. }
             | CognitoCredentialsError::InvalidResponse { .. } => None,

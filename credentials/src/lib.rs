@@ -35,6 +35,7 @@
 //! Nothing here prints a secret: `Debug` of the provider, of its errors and of the
 //! credentials redacts the secret key, the session token and every login token.
 
+mod developer;
 mod error;
 mod logins;
 mod provider;
@@ -42,6 +43,10 @@ mod provider;
 mod sdk;
 mod store;
 
+pub use developer::{
+    developer_identity_fn, DeveloperIdentity, DeveloperIdentityFn, ProvideDeveloperIdentity,
+    COGNITO_IDENTITY_PROVIDER,
+};
 pub use error::CognitoCredentialsError;
 pub use logins::{logins_fn, BoxError, Logins, LoginsFn, ProvideLogins};
 pub use provider::{Builder, CognitoCredentialsProvider, DEFAULT_REFRESH_MARGIN};

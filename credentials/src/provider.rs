@@ -22,6 +22,7 @@ use cognito_identity::types::{
 };
 use cognito_identity::{Client, CognitoIdentity};
 
+use crate::developer::{ProvideDeveloperIdentity, COGNITO_IDENTITY_PROVIDER};
 use crate::error::CognitoCredentialsError;
 use crate::logins::{Logins, ProvideLogins};
 use crate::store::{identity_id_key, IdentityIdStore, InMemoryIdentityIdStore};
@@ -55,7 +56,10 @@ type OnChange = Box<dyn Fn(Option<&str>, &str) + Send + Sync>;
 /// - an id from the store also gives way on an invalid-parameter or validation error;
 /// - an id given to [`Builder::identity_id`] gives way on `ResourceNotFoundException` or an
 ///   invalid-parameter or validation error, never on `NotAuthorizedException`;
-/// - an id `GetId` gave in the same refresh never gives way.
+/// - an id `GetId` gave in the same refresh, or a developer source's, never gives way.
+///
+/// With a developer-identity source ([`Builder::developer_identity_provider`]) the provider
+/// never calls `GetId`: each refresh takes the source's identity id and token.
 ///
 /// Cloning is cheap and clones share the identity and the cache. `C` is the client: the
 /// generated [`Client`], or anything implementing [`CognitoIdentity`] (a fake in tests).
@@ -99,6 +103,8 @@ enum Source {
     Unauthenticated,
     /// Logins, asked once per refresh.
     Logins(Box<dyn ProvideLogins>),
+    /// A developer-identity source: identity id and token together.
+    Developer(Box<dyn ProvideDeveloperIdentity>),
 }
 
 /// Where an identity id came from, which decides which errors make the provider give it up.
@@ -110,6 +116,8 @@ enum Origin {
     GetId,
     /// The identity-id store.
     Store,
+    /// A developer-identity source.
+    Developer,
 }
 
 impl Origin {
@@ -134,6 +142,7 @@ impl Origin {
             Origin::GetId => not_found || refused,
             Origin::Store => not_found || refused || invalid,
             Origin::Configured => not_found || invalid,
+            Origin::Developer => false,
         }
     }
 }
@@ -179,6 +188,7 @@ impl<C> fmt::Debug for CognitoCredentialsProvider<C> {
         let source = match &s.source {
             Source::Unauthenticated => "none (unauthenticated)",
             Source::Logins(_) => "logins (** redacted **)",
+            Source::Developer(_) => "developer identity (** redacted **)",
         };
         f.debug_struct("CognitoCredentialsProvider")
             .field("identity_pool_id", &s.identity_pool_id)
@@ -227,8 +237,8 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         }
     }
 
-    /// The identity id, finding one first (in the store, else from `GetId`) if the provider
-    /// has none yet.
+    /// The identity id, finding one first (store, `GetId`, or the developer source) if the
+    /// provider has none yet.
     pub async fn identity_id(&self) -> Result<String, CognitoCredentialsError> {
         match self.single_flight(Want::IdentityId).await? {
             Got::IdentityId(id) => Ok(id),
@@ -305,6 +315,9 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     }
 
     async fn refresh(&self, want: Want) -> Result<Got, CognitoCredentialsError> {
+        if let Source::Developer(source) = &self.shared.source {
+            return self.refresh_developer(&**source, want).await;
+        }
         let logins = self.current_logins().await?;
         // Bound first: a lock guard must not live on in the match across an `.await`.
         let known = read(&self.shared.identity).clone();
@@ -330,9 +343,37 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         self.accept(&identity, output).await.map(Got::Credentials)
     }
 
+    /// A refresh with a developer-identity source: its identity id, and credentials for its
+    /// token.
+    async fn refresh_developer(
+        &self,
+        source: &dyn ProvideDeveloperIdentity,
+        want: Want,
+    ) -> Result<Got, CognitoCredentialsError> {
+        let developer = source
+            .developer_identity()
+            .await
+            .map_err(CognitoCredentialsError::developer_identity)?;
+        let identity = Identity {
+            id: developer.identity_id,
+            origin: Origin::Developer,
+            key: None,
+        };
+        self.adopt(identity.clone());
+        if let Want::IdentityId = want {
+            return Ok(Got::IdentityId(identity.id));
+        }
+        let logins = Some(Logins::from([(
+            COGNITO_IDENTITY_PROVIDER.to_owned(),
+            developer.token,
+        )]));
+        let output = self.get_credentials(&identity, &logins).await?;
+        self.accept(&identity, output).await.map(Got::Credentials)
+    }
+
     async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
         match &self.shared.source {
-            Source::Unauthenticated => Ok(None),
+            Source::Unauthenticated | Source::Developer(_) => Ok(None),
             Source::Logins(source) => {
                 let logins = source
                     .logins()
@@ -553,6 +594,7 @@ impl<C> fmt::Debug for Builder<C> {
         let source = match &self.source {
             Source::Unauthenticated => "none (unauthenticated)",
             Source::Logins(_) => "logins (** redacted **)",
+            Source::Developer(_) => "developer identity (** redacted **)",
         };
         f.debug_struct("Builder")
             .field("identity_pool_id", &self.identity_pool_id)
@@ -588,7 +630,7 @@ impl<C: CognitoIdentity> Builder<C> {
     }
 
     /// Fixed logins: provider name to token. Without logins the identity is unauthenticated.
-    /// Replaces a logins source set before.
+    /// Replaces a logins or developer-identity source set before.
     pub fn logins<K: Into<String>, V: Into<String>>(
         mut self,
         logins: impl IntoIterator<Item = (K, V)>,
@@ -603,9 +645,19 @@ impl<C: CognitoIdentity> Builder<C> {
 
     /// Logins asked from `source` on every refresh (see [`logins_fn`](crate::logins_fn) for
     /// an async callback), so that tokens can be renewed between refreshes. Replaces a logins
-    /// source set before.
+    /// or developer-identity source set before.
     pub fn logins_provider(mut self, source: impl ProvideLogins) -> Self {
         self.source = Source::Logins(Box::new(source));
+        self
+    }
+
+    /// A developer-authenticated identity: each refresh asks `source` for an identity id and
+    /// an OpenID token (see [`developer_identity_fn`](crate::developer_identity_fn)), and
+    /// calls `GetCredentialsForIdentity` with that id and the token as the
+    /// `cognito-identity.amazonaws.com` login. `GetId` and the identity-id store are not
+    /// used. Replaces a logins source set before.
+    pub fn developer_identity_provider(mut self, source: impl ProvideDeveloperIdentity) -> Self {
+        self.source = Source::Developer(Box::new(source));
         self
     }
 
@@ -618,9 +670,10 @@ impl<C: CognitoIdentity> Builder<C> {
 
     /// Called with the old id (`None` for the first) and the new one each time the
     /// provider's identity id changes: the first one it finds, a merged id
-    /// `GetCredentialsForIdentity` answers with, or a fresh `GetId`'s id replacing one given
-    /// up. An id given to [`Builder::identity_id`] is where it starts (it is not reported
-    /// itself). The callback runs inside the refresh, so it should be quick.
+    /// `GetCredentialsForIdentity` answers with, a fresh `GetId`'s id replacing one given up,
+    /// or a developer source's new id. An id given to [`Builder::identity_id`] is where it
+    /// starts (it is not reported itself). The callback runs inside the refresh, so it should
+    /// be quick.
     pub fn on_identity_id_change(
         mut self,
         callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static,

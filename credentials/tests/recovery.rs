@@ -1,6 +1,6 @@
 //! The provider's recovery against the local Cognito Identity (`cognito-identity-local`) over
 //! real HTTP on loopback: a user switch, a merged identity, a configured identity the
-//! service does not know, and identity ids kept in a file.
+//! service does not know, identity ids kept in a file, and a developer-identity source.
 //!
 //! A counting wrapper around the generated client shows which calls the provider made; a
 //! test clock moves the provider's time, while the emulator's clock runs on its own.
@@ -13,19 +13,19 @@ use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::*;
 use cognito_identity::runtime::credentials::Credentials as StaticKeys;
+use cognito_identity::runtime::BoxFuture;
 use cognito_identity::types::*;
 use cognito_identity::{Client, CognitoIdentity, Config};
 use cognito_identity_credentials::{
-    identity_id_key, logins_fn, CognitoCredentialsError, CognitoCredentialsProvider,
-    FileIdentityIdStore, IdentityIdStore, Logins,
+    identity_id_key, logins_fn, BoxError, CognitoCredentialsError, CognitoCredentialsProvider,
+    DeveloperIdentity, FileIdentityIdStore, IdentityIdStore, Logins, ProvideDeveloperIdentity,
+    COGNITO_IDENTITY_PROVIDER,
 };
 use cognito_identity_local::{ids, start, Options, Running};
 
 const DEVELOPER: &str = "login.example.app";
 const AUTHENTICATED: &str = "arn:aws:iam::123456789012:role/Authenticated";
 const UNAUTHENTICATED: &str = "arn:aws:iam::123456789012:role/Unauthenticated";
-/// The `Logins` key of an OpenID token Cognito Identity issued.
-const COGNITO_IDENTITY_PROVIDER: &str = "cognito-identity.amazonaws.com";
 /// A well-formed identity id the emulator never issued.
 const UNKNOWN: &str = "us-east-1:00000000-0000-4000-8000-000000000000";
 const KEY_ID: &str = "AKIDLOCAL";
@@ -77,18 +77,6 @@ async fn pool(admin: &Client) -> String {
         .await
         .expect("SetIdentityPoolRoles");
     pool.identity_pool_id
-}
-
-/// An identity id and an OpenID token for it.
-struct DeveloperIdentity {
-    identity_id: String,
-    token: String,
-}
-
-impl DeveloperIdentity {
-    fn new(identity_id: String, token: String) -> Self {
-        DeveloperIdentity { identity_id, token }
-    }
 }
 
 /// What the app's backend does for a developer user: the identity id and an OpenID token
@@ -482,4 +470,74 @@ async fn a_corrupt_store_file_is_an_error_naming_it() {
     // The file is left for the user to look at, not overwritten.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"half\": \"writ");
     running.shutdown().await.unwrap();
+}
+
+/// The app's backend: mints the signed-in developer user's identity and token with its own
+/// (signed) client, counting how often it is asked.
+struct Backend {
+    admin: Client,
+    pool: String,
+    user: Mutex<String>,
+    asked: AtomicUsize,
+}
+
+impl ProvideDeveloperIdentity for Backend {
+    fn developer_identity(&self) -> BoxFuture<'_, Result<DeveloperIdentity, BoxError>> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let user = self.user.lock().unwrap().clone();
+        Box::pin(async move { Ok(developer_token(&self.admin, &self.pool, &user).await) })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_developer_source_gives_identity_and_token_and_get_id_is_never_called() {
+    let (running, admin) = emulator(Options::default()).await;
+    let pool = pool(&admin).await;
+    let bob = developer_token(&admin, &pool, "bob").await;
+    let backend = Arc::new(Backend {
+        admin: admin.clone(),
+        pool: pool.clone(),
+        user: Mutex::new("alice".to_owned()),
+        asked: AtomicUsize::new(0),
+    });
+    let counting = Counting::new(client(&running));
+    let clock = TestClock::new();
+    let (builder, record) = builder(&counting, &pool, &clock);
+    let provider = builder
+        .developer_identity_provider(ArcSource(Arc::clone(&backend)))
+        .build();
+
+    let alice = provider.identity_id().await.unwrap();
+    let credentials = provider.credentials().await.unwrap();
+    assert_eq!(identity_of(&credentials), alice);
+    let amr =
+        ids::session_token_payload(credentials.session_token().unwrap()).unwrap()["Amr"].clone();
+    assert_eq!(amr[0], "authenticated", "{amr}");
+    assert_eq!(backend.asked.load(Ordering::SeqCst), 2);
+
+    // Alice's identity is merged into Bob's: the backend's next answer names Bob's.
+    admin
+        .merge_developer_identities(MergeDeveloperIdentitiesInput::new(
+            "alice", "bob", DEVELOPER, &pool,
+        ))
+        .await
+        .unwrap();
+    clock.advance(HOUR);
+    let after = provider.credentials().await.unwrap();
+    assert_eq!(identity_of(&after), bob.identity_id);
+    assert_eq!(counting.get_id_calls(), 0);
+    assert_eq!(
+        changes(&record),
+        vec![change(None, &alice), change(Some(&alice), &bob.identity_id)]
+    );
+    running.shutdown().await.unwrap();
+}
+
+/// Hands a shared backend to the provider.
+struct ArcSource(Arc<Backend>);
+
+impl ProvideDeveloperIdentity for ArcSource {
+    fn developer_identity(&self) -> BoxFuture<'_, Result<DeveloperIdentity, BoxError>> {
+        self.0.developer_identity()
+    }
 }
