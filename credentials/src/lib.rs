@@ -43,6 +43,8 @@ mod provider;
 mod sdk;
 mod store;
 
+/// How far the service's clock is from this machine's (the generated client keeps one).
+pub use cognito_identity::runtime::ClockSkew;
 pub use developer::{
     developer_identity_fn, DeveloperIdentity, DeveloperIdentityFn, ProvideDeveloperIdentity,
     COGNITO_IDENTITY_PROVIDER,

@@ -9,6 +9,7 @@
 //! called with one held. A refresh tries a replacement identity at most once, so a service
 //! that keeps refusing can never make it loop.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -16,7 +17,7 @@ use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::GetCredentialsForIdentityError;
 use cognito_identity::runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use cognito_identity::runtime::BoxFuture;
+use cognito_identity::runtime::{BoxFuture, ClockSkew};
 use cognito_identity::types::{
     GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse, GetIdInput,
 };
@@ -45,7 +46,8 @@ type OnChange = Box<dyn Fn(Option<&str>, &str) + Send + Sync>;
 /// the logins, the pool id and the account id if set), whose answer the store then keeps.
 /// Each refresh asks the logins source once and calls `GetCredentialsForIdentity` with that
 /// same map (and the custom role ARN if set). Credentials are cached until their
-/// `Expiration` minus the refresh margin; callers that arrive during a refresh share it.
+/// `Expiration`, read on the service's clock, minus the refresh margin; callers that arrive
+/// during a refresh share it.
 ///
 /// When the service stops accepting the identity id, the provider gives it up (and removes
 /// it from the store) and calls `GetId` once more, as the AWS SDKs' Cognito providers do:
@@ -83,6 +85,8 @@ struct Shared<C> {
     source: Source,
     store: Box<dyn IdentityIdStore>,
     on_change: Option<OnChange>,
+    /// The service's clock minus this machine's, when the client keeps it.
+    clock_skew: Option<ClockSkew>,
     refresh_margin: Duration,
     clock: Clock,
     identity: RwLock<Option<Identity>>,
@@ -197,6 +201,7 @@ impl<C> fmt::Debug for CognitoCredentialsProvider<C> {
             .field("custom_role_arn", &s.custom_role_arn)
             .field("source", &source)
             .field("refresh_margin", &s.refresh_margin)
+            .field("clock_skew", &s.clock_skew)
             .finish_non_exhaustive()
     }
 }
@@ -217,12 +222,25 @@ impl<C> CognitoCredentialsProvider<C> {
     pub fn invalidate(&self) {
         *write(&self.shared.cached) = None;
     }
+
+    /// When the cached credentials will be replaced, on the provider's clock: their
+    /// `Expiration` converted from the service's clock, minus the refresh margin. `None`
+    /// when nothing is cached or the service gave no expiry.
+    pub fn next_refresh(&self) -> Option<SystemTime> {
+        read(&self.shared.cached)
+            .as_ref()
+            .and_then(|c| c.refresh_at)
+    }
 }
 
-impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
+impl<C: CognitoIdentity + 'static> CognitoCredentialsProvider<C> {
     /// A builder for a provider of `identity_pool_id`'s credentials that calls the service
-    /// through `client` (a [`Client`], or any [`CognitoIdentity`]).
+    /// through `client` (a [`Client`], or any [`CognitoIdentity`]). A [`Client`]'s clock
+    /// skew is picked up on its own; give another client's with [`Builder::clock_skew`].
     pub fn builder(client: C, identity_pool_id: impl Into<String>) -> Builder<C> {
+        let clock_skew = (&client as &dyn Any)
+            .downcast_ref::<Client>()
+            .map(|c| c.config().clock_skew().clone());
         Builder {
             client,
             identity_pool_id: identity_pool_id.into(),
@@ -232,11 +250,14 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
             source: Source::Unauthenticated,
             store: None,
             on_change: None,
+            clock_skew,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             clock: Arc::new(SystemTime::now),
         }
     }
+}
 
+impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     /// The identity id, finding one first (store, `GetId`, or the developer source) if the
     /// provider has none yet.
     pub async fn identity_id(&self) -> Result<String, CognitoCredentialsError> {
@@ -534,6 +555,12 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
                 )
             })?),
         };
+        // The service wrote the expiry on its own clock; callers compare it with this
+        // machine's, so it is handed on converted.
+        let expiry = match &self.shared.clock_skew {
+            Some(skew) => expiry.map(|at| skew.local_time(at)),
+            None => expiry,
+        };
         let credentials = Credentials::new(
             access_key_id,
             secret_key,
@@ -585,6 +612,7 @@ pub struct Builder<C> {
     source: Source,
     store: Option<Box<dyn IdentityIdStore>>,
     on_change: Option<OnChange>,
+    clock_skew: Option<ClockSkew>,
     refresh_margin: Duration,
     clock: Clock,
 }
@@ -603,6 +631,7 @@ impl<C> fmt::Debug for Builder<C> {
             .field("identity_id", &self.identity_id)
             .field("source", &source)
             .field("identity_id_store", &self.store.as_ref().map(|_| "set"))
+            .field("clock_skew", &self.clock_skew)
             .field("refresh_margin", &self.refresh_margin)
             .finish_non_exhaustive()
     }
@@ -682,6 +711,14 @@ impl<C: CognitoIdentity> Builder<C> {
         self
     }
 
+    /// How far the service's clock is from this machine's, to read credential expiries by
+    /// (the service writes them on its clock). A [`Client`]'s own is used by default; a
+    /// wrapper around one can hand over `client.config().clock_skew().clone()`.
+    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
+        self.clock_skew = Some(skew);
+        self
+    }
+
     /// How long before their expiry credentials are replaced (default
     /// [`DEFAULT_REFRESH_MARGIN`]).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
@@ -690,7 +727,8 @@ impl<C: CognitoIdentity> Builder<C> {
     }
 
     /// The clock that decides whether cached credentials are fresh (default
-    /// [`SystemTime::now`]); tests use it to move time forward.
+    /// [`SystemTime::now`]); tests use it to move time forward. It is this machine's clock:
+    /// expiries are converted to it from the service's.
     pub fn clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(now);
         self
@@ -715,6 +753,7 @@ impl<C: CognitoIdentity> Builder<C> {
                     .store
                     .unwrap_or_else(|| Box::new(InMemoryIdentityIdStore::new())),
                 on_change: self.on_change,
+                clock_skew: self.clock_skew,
                 refresh_margin: self.refresh_margin,
                 clock: self.clock,
                 identity: RwLock::new(identity),

@@ -1,6 +1,7 @@
 //! The provider's recovery against the local Cognito Identity (`cognito-identity-local`) over
 //! real HTTP on loopback: a user switch, a merged identity, a configured identity the
-//! service does not know, identity ids kept in a file, and a developer-identity source.
+//! service does not know, identity ids kept in a file, a developer-identity source, and
+//! expiries and signatures read on a server clock hours away from this machine's.
 //!
 //! A counting wrapper around the generated client shows which calls the provider made; a
 //! test clock moves the provider's time, while the emulator's clock runs on its own.
@@ -13,7 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::*;
 use cognito_identity::runtime::credentials::Credentials as StaticKeys;
-use cognito_identity::runtime::BoxFuture;
+use cognito_identity::runtime::https::HttpsTransport;
+use cognito_identity::runtime::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use cognito_identity::types::*;
 use cognito_identity::{Client, CognitoIdentity, Config};
 use cognito_identity_credentials::{
@@ -30,6 +32,7 @@ const UNAUTHENTICATED: &str = "arn:aws:iam::123456789012:role/Unauthenticated";
 const UNKNOWN: &str = "us-east-1:00000000-0000-4000-8000-000000000000";
 const KEY_ID: &str = "AKIDLOCAL";
 const SECRET: &str = "local-secret";
+const TWO_HOURS: i64 = 2 * 3600;
 
 /// An emulator with `options` (quiet), and a client for it that signs with the key pair a
 /// signature-checking emulator accepts.
@@ -216,6 +219,7 @@ fn builder(
     let record = Arc::clone(&changes);
     let clock = clock.clone();
     let builder = CognitoCredentialsProvider::builder(counting.clone(), pool)
+        .clock_skew(counting.inner.config().clock_skew().clone())
         .clock(move || clock.now())
         .on_identity_id_change(move |old, new| {
             let change = (old.map(str::to_owned), new.to_owned());
@@ -539,5 +543,126 @@ struct ArcSource(Arc<Backend>);
 impl ProvideDeveloperIdentity for ArcSource {
     fn developer_identity(&self) -> BoxFuture<'_, Result<DeveloperIdentity, BoxError>> {
         self.0.developer_identity()
+    }
+}
+
+/// How far apart two times are, either way.
+fn apart(a: SystemTime, b: SystemTime) -> Duration {
+    match a.duration_since(b) {
+        Ok(d) => d,
+        Err(e) => e.duration(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_are_refreshed_on_time_by_a_skewed_server_clock() {
+    for offset in [TWO_HOURS, -TWO_HOURS] {
+        let (running, admin) = emulator(Options {
+            clock_offset_secs: offset,
+            ..Options::default()
+        })
+        .await;
+        let pool = pool(&admin).await;
+        let counting = Counting::new(client(&running));
+        let clock = TestClock::new();
+        let start = clock.now();
+        let (builder, _) = builder(&counting, &pool, &clock);
+        let provider = builder.refresh_margin(Duration::from_secs(5 * 60)).build();
+
+        let first = provider.credentials().await.unwrap();
+        let skew = counting.inner.config().clock_skew().millis();
+        assert!(
+            skew.abs_diff(offset * 1000) <= 2_000,
+            "offset {offset} s, learnt {skew} ms"
+        );
+        // The emulator's credentials live an hour on its clock: an hour on this one too.
+        let expiry = first.expiry().unwrap();
+        assert!(
+            apart(expiry, start + HOUR) <= Duration::from_secs(3),
+            "{offset}"
+        );
+        let refresh = provider.next_refresh().unwrap();
+        let expected = start + HOUR - Duration::from_secs(5 * 60);
+        assert!(
+            apart(refresh, expected) <= Duration::from_secs(3),
+            "{offset}"
+        );
+
+        // Just before the refresh point the cached credentials stand; at it they are replaced.
+        clock.set(refresh - Duration::from_secs(1));
+        let cached = provider.credentials().await.unwrap();
+        assert_eq!(cached.access_key_id(), first.access_key_id());
+        assert_eq!(counting.credentials_calls(), 1);
+        clock.set(refresh);
+        let renewed = provider.credentials().await.unwrap();
+        assert_ne!(renewed.access_key_id(), first.access_key_id());
+        assert_eq!(counting.credentials_calls(), 2);
+        running.shutdown().await.unwrap();
+    }
+}
+
+/// An answer's status and error code.
+type Answer = (u16, Option<String>);
+
+/// The HTTP transport, noting the status and error code of every answer.
+#[derive(Clone, Default)]
+struct Noting {
+    inner: Arc<HttpsTransport>,
+    answers: Arc<Mutex<Vec<Answer>>>,
+}
+
+impl Transport for Noting {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let response = self.inner.send(request).await?;
+            let code = response
+                .headers()
+                .get("x-amzn-errortype")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let status = response.status().as_u16();
+            self.answers.lock().unwrap().push((status, code));
+            Ok(response)
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_call_to_a_skewed_server_succeeds_after_the_correction() {
+    for offset in [TWO_HOURS, -TWO_HOURS] {
+        let (running, _) = emulator(Options {
+            clock_offset_secs: offset,
+            verify_signatures: Some((KEY_ID.to_owned(), SECRET.to_owned())),
+            ..Options::default()
+        })
+        .await;
+        let noting = Noting::default();
+        let admin = Client::new(
+            Config::builder()
+                .region("us-east-1")
+                .endpoint_url(running.url())
+                .credentials(StaticKeys::new(KEY_ID, SECRET, None, None, "test"))
+                .transport(noting.clone())
+                .build(),
+        );
+        // The first signed call is refused for its time, learns the server's clock from the
+        // refusal, and is signed again at the server's time.
+        let pool = pool(&admin).await;
+        let skew = admin.config().clock_skew().millis();
+        assert!(skew.abs_diff(offset * 1000) <= 2_000, "{offset}: {skew}");
+        let described = admin
+            .describe_identity_pool(DescribeIdentityPoolInput::new(&pool))
+            .await
+            .expect("DescribeIdentityPool, signed at the server's time");
+        assert_eq!(described.identity_pool_id, pool);
+        let refused = (400, Some("InvalidSignatureException".to_owned()));
+        let accepted = (200, None);
+        // CreateIdentityPool twice, then SetIdentityPoolRoles and DescribeIdentityPool once.
+        assert_eq!(
+            *noting.answers.lock().unwrap(),
+            vec![refused, accepted.clone(), accepted.clone(), accepted],
+            "{offset}"
+        );
+        running.shutdown().await.unwrap();
     }
 }
