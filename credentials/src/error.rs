@@ -30,6 +30,16 @@ pub enum CognitoCredentialsError {
     GetCredentialsForIdentity(Arc<GetCredentialsForIdentityError>),
     /// The logins source failed.
     Logins(Arc<dyn std::error::Error + Send + Sync + 'static>),
+    /// The developer-identity source failed.
+    DeveloperIdentity(Arc<dyn std::error::Error + Send + Sync + 'static>),
+    /// The identity-id store could not read, save or remove an identity id. An id the
+    /// provider got is kept in memory all the same, so asking again does not make another.
+    IdentityStore {
+        /// What the provider asked of the store: `read`, `save` or `remove`.
+        action: &'static str,
+        /// The store's error.
+        source: Arc<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// The service answered without something the provider needs (an identity id, an
     /// access key, an expiry a clock can hold).
     InvalidResponse {
@@ -48,6 +58,17 @@ impl CognitoCredentialsError {
 
     pub(crate) fn logins(error: BoxError) -> Self {
         CognitoCredentialsError::Logins(Arc::from(error))
+    }
+
+    pub(crate) fn developer_identity(error: BoxError) -> Self {
+        CognitoCredentialsError::DeveloperIdentity(Arc::from(error))
+    }
+
+    pub(crate) fn identity_store(action: &'static str, error: BoxError) -> Self {
+        CognitoCredentialsError::IdentityStore {
+            action,
+            source: Arc::from(error),
+        }
     }
 
     pub(crate) fn invalid_response(operation: &'static str, reason: impl Into<String>) -> Self {
@@ -99,6 +120,15 @@ impl fmt::Display for CognitoCredentialsError {
                 write!(f, "GetCredentialsForIdentity failed: {e}")
             }
             CognitoCredentialsError::Logins(e) => write!(f, "the logins source failed: {e}"),
+            CognitoCredentialsError::DeveloperIdentity(e) => {
+                write!(f, "the developer identity source failed: {e}")
+            }
+            CognitoCredentialsError::IdentityStore { action, source } => {
+                write!(
+                    f,
+                    "the identity id store could not {action} an id: {source}"
+                )
+            }
             CognitoCredentialsError::InvalidResponse { operation, reason } => {
                 write!(f, "{operation} answered without what is needed: {reason}")
             }
@@ -112,6 +142,8 @@ impl std::error::Error for CognitoCredentialsError {
             CognitoCredentialsError::GetId(e) => Some(&**e),
             CognitoCredentialsError::GetCredentialsForIdentity(e) => Some(&**e),
             CognitoCredentialsError::Logins(e) => Some(&**e),
+            CognitoCredentialsError::DeveloperIdentity(e) => Some(&**e),
+            CognitoCredentialsError::IdentityStore { source, .. } => Some(&**source),
             CognitoCredentialsError::NotAuthorized { .. }
             | CognitoCredentialsError::InvalidResponse { .. } => None,
         }

@@ -1,24 +1,32 @@
 //! [`CognitoCredentialsProvider`]: the identity id and the cached credentials of one
-//! identity pool, refreshed by one caller at a time.
+//! identity pool, refreshed by one caller at a time, and recovered when the service stops
+//! accepting the identity id.
 //!
 //! Reads take a short `std` lock on the cache and never wait for the network. A refresh runs
 //! under an async mutex: callers that arrive while it is in flight wait for it and take its
 //! outcome, success or failure, instead of sending requests of their own. No lock of the
-//! standard library is held across an `.await`.
+//! standard library is held across an `.await`, and the identity-change callback is never
+//! called with one held. A refresh tries a replacement identity at most once, so a service
+//! that keeps refusing can never make it loop.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::GetCredentialsForIdentityError;
 use cognito_identity::runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use cognito_identity::runtime::BoxFuture;
-use cognito_identity::types::{GetCredentialsForIdentityInput, GetIdInput};
+use cognito_identity::runtime::{BoxFuture, ClockSkew};
+use cognito_identity::types::{
+    GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse, GetIdInput,
+};
 use cognito_identity::{Client, CognitoIdentity};
 
+use crate::developer::{ProvideDeveloperIdentity, COGNITO_IDENTITY_PROVIDER};
 use crate::error::CognitoCredentialsError;
 use crate::logins::{Logins, ProvideLogins};
+use crate::store::{identity_id_key, IdentityIdStore, InMemoryIdentityIdStore};
 
 /// How long before their expiry cached credentials are replaced, unless
 /// [`Builder::refresh_margin`] says otherwise: five minutes, so that a request signed just
@@ -30,14 +38,30 @@ const PROVIDER_NAME: &str = "CognitoIdentity";
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
+type OnChange = Box<dyn Fn(Option<&str>, &str) + Send + Sync>;
+
 /// Temporary AWS credentials for an identity of an Amazon Cognito identity pool.
 ///
-/// The first use calls `GetId` (with the logins, the pool id and the account id if set) and
-/// keeps the identity id for the provider's lifetime. Each refresh asks the logins source
-/// once and calls `GetCredentialsForIdentity` with that same map (and the custom role ARN if
-/// set). Credentials are cached until their `Expiration` minus the refresh margin; callers
-/// that arrive during a refresh share it. If the service no longer knows the identity
-/// (`ResourceNotFoundException`), the provider calls `GetId` again, once, and retries.
+/// The first use finds the identity id: in the identity-id store, else from `GetId` (with
+/// the logins, the pool id and the account id if set), whose answer the store then keeps.
+/// Each refresh asks the logins source once and calls `GetCredentialsForIdentity` with that
+/// same map (and the custom role ARN if set). Credentials are cached until their
+/// `Expiration`, read on the service's clock, minus the refresh margin; callers that arrive
+/// during a refresh share it.
+///
+/// When the service stops accepting the identity id, the provider gives it up (and removes
+/// it from the store) and calls `GetId` once more, as the AWS SDKs' Cognito providers do:
+///
+/// - an id from `GetId` or the store gives way on `NotAuthorizedException` (another user
+///   signed in, so the logins now prove someone else) or `ResourceNotFoundException` (the
+///   identity was deleted, or merged into another one);
+/// - an id from the store also gives way on an invalid-parameter or validation error;
+/// - an id given to [`Builder::identity_id`] gives way on `ResourceNotFoundException` or an
+///   invalid-parameter or validation error, never on `NotAuthorizedException`;
+/// - an id `GetId` gave in the same refresh, or a developer source's, never gives way.
+///
+/// With a developer-identity source ([`Builder::developer_identity_provider`]) the provider
+/// never calls `GetId`: each refresh takes the source's identity id and token.
 ///
 /// Cloning is cheap and clones share the identity and the cache. `C` is the client: the
 /// generated [`Client`], or anything implementing [`CognitoIdentity`] (a fake in tests).
@@ -58,10 +82,17 @@ struct Shared<C> {
     identity_pool_id: String,
     account_id: Option<String>,
     custom_role_arn: Option<String>,
-    logins: Option<Box<dyn ProvideLogins>>,
+    source: Source,
+    store: Box<dyn IdentityIdStore>,
+    on_change: Option<OnChange>,
+    /// The service's clock minus this machine's, when the client keeps it.
+    clock_skew: Option<ClockSkew>,
     refresh_margin: Duration,
     clock: Clock,
     identity: RwLock<Option<Identity>>,
+    /// The last identity id the provider held, so that each change is reported once, with
+    /// the id it replaced, even when the old id was given up in between.
+    last_id: Mutex<Option<String>>,
     cached: RwLock<Option<Cached>>,
     /// Held for the whole of a refresh; holds the outcome of the last one, numbered by
     /// `completed`, so that callers who waited for it can take it.
@@ -70,17 +101,68 @@ struct Shared<C> {
     completed: AtomicU64,
 }
 
+/// Who says which identity to use.
+enum Source {
+    /// No logins: an unauthenticated identity.
+    Unauthenticated,
+    /// Logins, asked once per refresh.
+    Logins(Box<dyn ProvideLogins>),
+    /// A developer-identity source: identity id and token together.
+    Developer(Box<dyn ProvideDeveloperIdentity>),
+}
+
+/// Where an identity id came from, which decides which errors make the provider give it up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// [`Builder::identity_id`].
+    Configured,
+    /// `GetId` (or a merge reported by `GetCredentialsForIdentity` after it).
+    GetId,
+    /// The identity-id store.
+    Store,
+    /// A developer-identity source.
+    Developer,
+}
+
+impl Origin {
+    /// Whether an id of this origin is given up for a fresh `GetId` when
+    /// `GetCredentialsForIdentity` fails with `error`.
+    fn gives_way_to(self, error: &GetCredentialsForIdentityError) -> bool {
+        let not_found = matches!(
+            error,
+            GetCredentialsForIdentityError::ResourceNotFoundException(_)
+        );
+        let refused = matches!(
+            error,
+            GetCredentialsForIdentityError::NotAuthorizedException(_)
+        );
+        // `ValidationException` is what services answer for input that breaks the model's
+        // constraints (a malformed id); the model itself names `InvalidParameterException`.
+        let invalid = matches!(
+            error.code(),
+            Some("InvalidParameterException" | "ValidationException")
+        );
+        match self {
+            Origin::GetId => not_found || refused,
+            Origin::Store => not_found || refused || invalid,
+            Origin::Configured => not_found || invalid,
+            Origin::Developer => false,
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Identity {
     id: String,
-    /// True when `GetId` gave it (and so may be asked for a new one), false when the user
-    /// configured it.
-    from_get_id: bool,
+    origin: Origin,
+    /// The store key it is kept under, for ids from `GetId` or the store.
+    key: Option<String>,
 }
 
 struct Cached {
     credentials: Credentials,
-    /// When to refresh: the expiry minus the margin; `None` when the service gave no expiry.
+    /// When to refresh, on the provider's clock: the expiry minus the margin; `None` when
+    /// the service gave no expiry.
     refresh_at: Option<SystemTime>,
 }
 
@@ -107,13 +189,19 @@ enum Got {
 impl<C> fmt::Debug for CognitoCredentialsProvider<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.shared;
+        let source = match &s.source {
+            Source::Unauthenticated => "none (unauthenticated)",
+            Source::Logins(_) => "logins (** redacted **)",
+            Source::Developer(_) => "developer identity (** redacted **)",
+        };
         f.debug_struct("CognitoCredentialsProvider")
             .field("identity_pool_id", &s.identity_pool_id)
             .field("identity_id", &self.cached_identity_id())
             .field("account_id", &s.account_id)
             .field("custom_role_arn", &s.custom_role_arn)
-            .field("logins", &s.logins.as_ref().map(|_| "** redacted **"))
+            .field("source", &source)
             .field("refresh_margin", &s.refresh_margin)
+            .field("clock_skew", &s.clock_skew)
             .finish_non_exhaustive()
     }
 }
@@ -134,25 +222,44 @@ impl<C> CognitoCredentialsProvider<C> {
     pub fn invalidate(&self) {
         *write(&self.shared.cached) = None;
     }
+
+    /// When the cached credentials will be replaced, on the provider's clock: their
+    /// `Expiration` converted from the service's clock, minus the refresh margin. `None`
+    /// when nothing is cached or the service gave no expiry.
+    pub fn next_refresh(&self) -> Option<SystemTime> {
+        read(&self.shared.cached)
+            .as_ref()
+            .and_then(|c| c.refresh_at)
+    }
 }
 
-impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
+impl<C: CognitoIdentity + 'static> CognitoCredentialsProvider<C> {
     /// A builder for a provider of `identity_pool_id`'s credentials that calls the service
-    /// through `client` (a [`Client`], or any [`CognitoIdentity`]).
+    /// through `client` (a [`Client`], or any [`CognitoIdentity`]). A [`Client`]'s clock
+    /// skew is picked up on its own; give another client's with [`Builder::clock_skew`].
     pub fn builder(client: C, identity_pool_id: impl Into<String>) -> Builder<C> {
+        let clock_skew = (&client as &dyn Any)
+            .downcast_ref::<Client>()
+            .map(|c| c.config().clock_skew().clone());
         Builder {
             client,
             identity_pool_id: identity_pool_id.into(),
             account_id: None,
             custom_role_arn: None,
             identity_id: None,
-            logins: None,
+            source: Source::Unauthenticated,
+            store: None,
+            on_change: None,
+            clock_skew,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             clock: Arc::new(SystemTime::now),
         }
     }
+}
 
-    /// The identity id, calling `GetId` first if the provider has none yet.
+impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
+    /// The identity id, finding one first (store, `GetId`, or the developer source) if the
+    /// provider has none yet.
     pub async fn identity_id(&self) -> Result<String, CognitoCredentialsError> {
         match self.single_flight(Want::IdentityId).await? {
             Got::IdentityId(id) => Ok(id),
@@ -164,7 +271,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     }
 
     /// The current credentials: the cached ones while they are fresh, otherwise new ones
-    /// from `GetCredentialsForIdentity` (after `GetId`, the first time).
+    /// from `GetCredentialsForIdentity` (after finding the identity id, the first time).
     pub async fn credentials(&self) -> Result<Credentials, CognitoCredentialsError> {
         match self.single_flight(Want::Credentials).await? {
             Got::Credentials(c) => Ok(c),
@@ -229,34 +336,66 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     }
 
     async fn refresh(&self, want: Want) -> Result<Got, CognitoCredentialsError> {
+        if let Source::Developer(source) = &self.shared.source {
+            return self.refresh_developer(&**source, want).await;
+        }
         let logins = self.current_logins().await?;
         // Bound first: a lock guard must not live on in the match across an `.await`.
         let known = read(&self.shared.identity).clone();
         let (identity, fresh) = match known {
             Some(identity) => (identity, false),
-            None => (self.get_id(&logins).await?, true),
+            None => self.find_identity(&logins).await?,
         };
         if let Want::IdentityId = want {
             return Ok(Got::IdentityId(identity.id));
         }
-        let credentials = match self.get_credentials(&identity, &logins).await {
-            Err(GetCredentialsForIdentityError::ResourceNotFoundException(_))
-                if identity.from_get_id && !fresh =>
-            {
-                // The identity was deleted or merged away since `GetId`: get a new one, once.
-                *write(&self.shared.identity) = None;
+        let output = match self.get_credentials(&identity, &logins).await {
+            Err(error) if !fresh && identity.origin.gives_way_to(&error) => {
+                // The service no longer takes this id for these logins (another user signed
+                // in, the identity was deleted or merged away, or it was never valid): give
+                // it up and ask `GetId` once.
+                self.forget(&identity).await?;
                 let identity = self.get_id(&logins).await?;
-                self.get_credentials(&identity, &logins).await??
+                let output = self.get_credentials(&identity, &logins).await?;
+                return self.accept(&identity, output).await.map(Got::Credentials);
             }
-            other => other??,
+            other => other?,
         };
-        Ok(Got::Credentials(credentials))
+        self.accept(&identity, output).await.map(Got::Credentials)
+    }
+
+    /// A refresh with a developer-identity source: its identity id, and credentials for its
+    /// token.
+    async fn refresh_developer(
+        &self,
+        source: &dyn ProvideDeveloperIdentity,
+        want: Want,
+    ) -> Result<Got, CognitoCredentialsError> {
+        let developer = source
+            .developer_identity()
+            .await
+            .map_err(CognitoCredentialsError::developer_identity)?;
+        let identity = Identity {
+            id: developer.identity_id,
+            origin: Origin::Developer,
+            key: None,
+        };
+        self.adopt(identity.clone());
+        if let Want::IdentityId = want {
+            return Ok(Got::IdentityId(identity.id));
+        }
+        let logins = Some(Logins::from([(
+            COGNITO_IDENTITY_PROVIDER.to_owned(),
+            developer.token,
+        )]));
+        let output = self.get_credentials(&identity, &logins).await?;
+        self.accept(&identity, output).await.map(Got::Credentials)
     }
 
     async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
-        match &self.shared.logins {
-            None => Ok(None),
-            Some(source) => {
+        match &self.shared.source {
+            Source::Unauthenticated | Source::Developer(_) => Ok(None),
+            Source::Logins(source) => {
                 let logins = source
                     .logins()
                     .await
@@ -267,6 +406,34 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         }
     }
 
+    /// The identity the store keeps for these logins, else a new one from `GetId` (then
+    /// `true`: an id no error may make the provider give up in this refresh).
+    async fn find_identity(
+        &self,
+        logins: &Option<Logins>,
+    ) -> Result<(Identity, bool), CognitoCredentialsError> {
+        let s = &*self.shared;
+        let key = identity_id_key(&s.identity_pool_id, logins.as_ref());
+        let stored = s
+            .store
+            .get(&key)
+            .await
+            .map_err(|e| CognitoCredentialsError::identity_store("read", e))?;
+        match stored {
+            Some(id) => {
+                let identity = Identity {
+                    id,
+                    origin: Origin::Store,
+                    key: Some(key),
+                };
+                self.adopt(identity.clone());
+                Ok((identity, false))
+            }
+            None => Ok((self.get_id(logins).await?, true)),
+        }
+    }
+
+    /// Calls `GetId`, takes up the id it gives, and stores it.
     async fn get_id(&self, logins: &Option<Logins>) -> Result<Identity, CognitoCredentialsError> {
         let s = &*self.shared;
         let mut input = GetIdInput::new(s.identity_pool_id.clone());
@@ -276,35 +443,96 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         let id = output.identity_id.ok_or_else(|| {
             CognitoCredentialsError::invalid_response("GetId", "the answer has no IdentityId")
         })?;
+        let key = identity_id_key(&s.identity_pool_id, logins.as_ref());
         let identity = Identity {
             id,
-            from_get_id: true,
+            origin: Origin::GetId,
+            key: Some(key),
         };
-        *write(&s.identity) = Some(identity.clone());
+        // Kept in memory before the store is asked, so that a failing store does not make
+        // the next refresh ask for yet another identity.
+        self.adopt(identity.clone());
+        self.save(&identity).await?;
         Ok(identity)
     }
 
-    /// Calls `GetCredentialsForIdentity` and caches what it gives. The operation's own error
-    /// comes back unconverted, so that the caller can react to `ResourceNotFoundException`.
+    /// Gives up `identity`: the provider holds no id until the next one, and the store
+    /// forgets it.
+    async fn forget(&self, identity: &Identity) -> Result<(), CognitoCredentialsError> {
+        *write(&self.shared.identity) = None;
+        match &identity.key {
+            Some(key) => self
+                .shared
+                .store
+                .remove(key)
+                .await
+                .map_err(|e| CognitoCredentialsError::identity_store("remove", e)),
+            None => Ok(()),
+        }
+    }
+
+    async fn save(&self, identity: &Identity) -> Result<(), CognitoCredentialsError> {
+        match &identity.key {
+            Some(key) => self
+                .shared
+                .store
+                .set(key, &identity.id)
+                .await
+                .map_err(|e| CognitoCredentialsError::identity_store("save", e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Makes `identity` the one the provider holds, and reports it if its id is new.
+    fn adopt(&self, identity: Identity) {
+        let s = &*self.shared;
+        let id = identity.id.clone();
+        *write(&s.identity) = Some(identity);
+        let previous = {
+            let mut last = s.last_id.lock().unwrap_or_else(PoisonError::into_inner);
+            if last.as_deref() == Some(id.as_str()) {
+                return;
+            }
+            last.replace(id.clone())
+        };
+        if let Some(on_change) = &s.on_change {
+            on_change(previous.as_deref(), &id);
+        }
+    }
+
+    /// Calls `GetCredentialsForIdentity`; the operation's own error comes back unconverted,
+    /// so that the caller can decide whether the identity gives way.
     async fn get_credentials(
         &self,
         identity: &Identity,
         logins: &Option<Logins>,
-    ) -> Result<Result<Credentials, CognitoCredentialsError>, GetCredentialsForIdentityError> {
+    ) -> Result<GetCredentialsForIdentityResponse, GetCredentialsForIdentityError> {
         let s = &*self.shared;
         let mut input = GetCredentialsForIdentityInput::new(identity.id.clone());
         input.logins = logins.clone();
         input.custom_role_arn = s.custom_role_arn.clone();
-        let output = s.client.get_credentials_for_identity(input).await?;
+        s.client.get_credentials_for_identity(input).await
+    }
+
+    /// Takes up the identity the answer names and caches its credentials.
+    async fn accept(
+        &self,
+        identity: &Identity,
+        output: GetCredentialsForIdentityResponse,
+    ) -> Result<Credentials, CognitoCredentialsError> {
+        let credentials = self.cache(output.credentials)?;
         // The service may answer with another id for the same person (after identities were
         // merged); that id is the one to use from now on.
         if let Some(id) = output.identity_id.filter(|id| *id != identity.id) {
-            *write(&s.identity) = Some(Identity {
+            let merged = Identity {
                 id,
-                from_get_id: identity.from_get_id,
-            });
+                origin: identity.origin,
+                key: identity.key.clone(),
+            };
+            self.adopt(merged.clone());
+            self.save(&merged).await?;
         }
-        Ok(self.cache(output.credentials))
+        Ok(credentials)
     }
 
     fn cache(
@@ -326,6 +554,12 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
                     format!("the Expiration {at} is out of range: {e}"),
                 )
             })?),
+        };
+        // The service wrote the expiry on its own clock; callers compare it with this
+        // machine's, so it is handed on converted.
+        let expiry = match &self.shared.clock_skew {
+            Some(skew) => expiry.map(|at| skew.local_time(at)),
+            None => expiry,
         };
         let credentials = Credentials::new(
             access_key_id,
@@ -375,19 +609,29 @@ pub struct Builder<C> {
     account_id: Option<String>,
     custom_role_arn: Option<String>,
     identity_id: Option<String>,
-    logins: Option<Box<dyn ProvideLogins>>,
+    source: Source,
+    store: Option<Box<dyn IdentityIdStore>>,
+    on_change: Option<OnChange>,
+    clock_skew: Option<ClockSkew>,
     refresh_margin: Duration,
     clock: Clock,
 }
 
 impl<C> fmt::Debug for Builder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            Source::Unauthenticated => "none (unauthenticated)",
+            Source::Logins(_) => "logins (** redacted **)",
+            Source::Developer(_) => "developer identity (** redacted **)",
+        };
         f.debug_struct("Builder")
             .field("identity_pool_id", &self.identity_pool_id)
             .field("account_id", &self.account_id)
             .field("custom_role_arn", &self.custom_role_arn)
             .field("identity_id", &self.identity_id)
-            .field("logins", &self.logins.as_ref().map(|_| "** redacted **"))
+            .field("source", &source)
+            .field("identity_id_store", &self.store.as_ref().map(|_| "set"))
+            .field("clock_skew", &self.clock_skew)
             .field("refresh_margin", &self.refresh_margin)
             .finish_non_exhaustive()
     }
@@ -406,14 +650,16 @@ impl<C: CognitoIdentity> Builder<C> {
         self
     }
 
-    /// An identity id obtained earlier (say, stored on the device), so that `GetId` is not
-    /// called. The provider never replaces an id given this way on its own.
+    /// An identity id obtained earlier, so that `GetId` is not called. The provider replaces
+    /// it only when the service does not know it (`ResourceNotFoundException`) or calls it
+    /// invalid (an invalid-parameter or validation error): then it calls `GetId` once.
     pub fn identity_id(mut self, identity_id: impl Into<String>) -> Self {
         self.identity_id = Some(identity_id.into());
         self
     }
 
     /// Fixed logins: provider name to token. Without logins the identity is unauthenticated.
+    /// Replaces a logins or developer-identity source set before.
     pub fn logins<K: Into<String>, V: Into<String>>(
         mut self,
         logins: impl IntoIterator<Item = (K, V)>,
@@ -422,14 +668,54 @@ impl<C: CognitoIdentity> Builder<C> {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
-        self.logins = Some(Box::new(map));
+        self.source = Source::Logins(Box::new(map));
         self
     }
 
     /// Logins asked from `source` on every refresh (see [`logins_fn`](crate::logins_fn) for
-    /// an async callback), so that tokens can be renewed between refreshes.
+    /// an async callback), so that tokens can be renewed between refreshes. Replaces a logins
+    /// or developer-identity source set before.
     pub fn logins_provider(mut self, source: impl ProvideLogins) -> Self {
-        self.logins = Some(Box::new(source));
+        self.source = Source::Logins(Box::new(source));
+        self
+    }
+
+    /// A developer-authenticated identity: each refresh asks `source` for an identity id and
+    /// an OpenID token (see [`developer_identity_fn`](crate::developer_identity_fn)), and
+    /// calls `GetCredentialsForIdentity` with that id and the token as the
+    /// `cognito-identity.amazonaws.com` login. `GetId` and the identity-id store are not
+    /// used. Replaces a logins source set before.
+    pub fn developer_identity_provider(mut self, source: impl ProvideDeveloperIdentity) -> Self {
+        self.source = Source::Developer(Box::new(source));
+        self
+    }
+
+    /// Where identity ids are kept between runs (default: in memory, for the provider's
+    /// lifetime). See [`FileIdentityIdStore`](crate::FileIdentityIdStore) for a file.
+    pub fn identity_id_store(mut self, store: impl IdentityIdStore) -> Self {
+        self.store = Some(Box::new(store));
+        self
+    }
+
+    /// Called with the old id (`None` for the first) and the new one each time the
+    /// provider's identity id changes: the first one it finds, a merged id
+    /// `GetCredentialsForIdentity` answers with, a fresh `GetId`'s id replacing one given up,
+    /// or a developer source's new id. An id given to [`Builder::identity_id`] is where it
+    /// starts (it is not reported itself). The callback runs inside the refresh, so it should
+    /// be quick.
+    pub fn on_identity_id_change(
+        mut self,
+        callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_change = Some(Box::new(callback));
+        self
+    }
+
+    /// How far the service's clock is from this machine's, to read credential expiries by
+    /// (the service writes them on its clock). A [`Client`]'s own is used by default; a
+    /// wrapper around one can hand over `client.config().clock_skew().clone()`.
+    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
+        self.clock_skew = Some(skew);
         self
     }
 
@@ -441,7 +727,8 @@ impl<C: CognitoIdentity> Builder<C> {
     }
 
     /// The clock that decides whether cached credentials are fresh (default
-    /// [`SystemTime::now`]); tests use it to move time forward.
+    /// [`SystemTime::now`]); tests use it to move time forward. It is this machine's clock:
+    /// expiries are converted to it from the service's.
     pub fn clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(now);
         self
@@ -451,18 +738,26 @@ impl<C: CognitoIdentity> Builder<C> {
     pub fn build(self) -> CognitoCredentialsProvider<C> {
         let identity = self.identity_id.map(|id| Identity {
             id,
-            from_get_id: false,
+            origin: Origin::Configured,
+            key: None,
         });
+        let last_id = identity.as_ref().map(|i| i.id.clone());
         CognitoCredentialsProvider {
             shared: Arc::new(Shared {
                 client: self.client,
                 identity_pool_id: self.identity_pool_id,
                 account_id: self.account_id,
                 custom_role_arn: self.custom_role_arn,
-                logins: self.logins,
+                source: self.source,
+                store: self
+                    .store
+                    .unwrap_or_else(|| Box::new(InMemoryIdentityIdStore::new())),
+                on_change: self.on_change,
+                clock_skew: self.clock_skew,
                 refresh_margin: self.refresh_margin,
                 clock: self.clock,
                 identity: RwLock::new(identity),
+                last_id: Mutex::new(last_id),
                 cached: RwLock::new(None),
                 refresh: tokio::sync::Mutex::new(None),
                 completed: AtomicU64::new(0),

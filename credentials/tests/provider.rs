@@ -391,7 +391,13 @@ fn not_authorized_is_its_own_error() {
 fn other_service_errors_keep_their_operation_error() {
     let (client, state) = service();
     let provider = builder(client, &state).identity_id(POOL).build();
+    // The configured identity is unknown, and so is the one `GetId` gives in its place.
     state.lost.lock().unwrap().push(POOL.to_owned());
+    state
+        .lost
+        .lock()
+        .unwrap()
+        .push("us-east-1:00000000-0000-0000-0000-000000000001".to_owned());
     let error = block_on(provider.credentials()).unwrap_err();
     match &error {
         CognitoCredentialsError::GetCredentialsForIdentity(e) => {
@@ -403,8 +409,8 @@ fn other_service_errors_keep_their_operation_error() {
         other => panic!("expected a GetCredentialsForIdentity error, got {other:?}"),
     }
     assert!(std::error::Error::source(&error).is_some());
-    // A configured identity is never swapped for another one behind the user's back.
-    assert_eq!(state.get_id_calls.load(Ordering::SeqCst), 0);
+    // A configured identity the service does not know gives way to one `GetId`, not more.
+    assert_eq!(state.get_id_calls.load(Ordering::SeqCst), 1);
 }
 
 #[test]

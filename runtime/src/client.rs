@@ -15,6 +15,7 @@ use crate::credentials::{Credentials, CredentialsChain, ProvideCredentials};
 use crate::error::{ErrorKind, ErrorResponse, OperationError, UnhandledError};
 use crate::profile::{Env, Fs, ProfileError, SharedConfig};
 use crate::retry::{RetryConfig, RetryQuota};
+use crate::skew::{self, ClockSkew};
 use crate::timer;
 use crate::transport::{
     HttpRequest, HttpResponse, NoTransport, Transport, TransportError, TransportErrorKind,
@@ -130,6 +131,9 @@ pub struct Config {
     timeouts: Timeouts,
     /// Makes the tokens of unset idempotency-token members.
     idempotency_tokens: Arc<dyn Fn() -> String + Send + Sync>,
+    /// The service's clock minus this machine's; each client made from the configuration
+    /// starts its own.
+    clock_skew: ClockSkew,
 }
 
 /// The time limits of a call. `None` is no limit.
@@ -191,6 +195,7 @@ impl Config {
                 explicit_transport: false,
                 timeouts: Timeouts::default(),
                 idempotency_tokens: Arc::new(idempotency_token),
+                clock_skew: ClockSkew::new(),
             },
         }
     }
@@ -266,6 +271,16 @@ impl Config {
     /// provider (by default a fresh random version-4 UUID each time).
     pub fn idempotency_token(&self) -> String {
         (self.idempotency_tokens)()
+    }
+
+    /// How far the service's clock is from this machine's, as the `Date` headers of the
+    /// client's responses show it. Requests are signed at the service's time; a holder of
+    /// times the service wrote (a credential `Expiration`) converts them with
+    /// [`ClockSkew::local_time`]. Every client made from a configuration starts its own
+    /// estimate at zero, so read it from the client's configuration (`client.config()`);
+    /// a clone of the handle follows the client's updates.
+    pub fn clock_skew(&self) -> &ClockSkew {
+        &self.clock_skew
     }
 
     /// This configuration for `service_id`: without an explicit endpoint URL, the one the
@@ -510,7 +525,9 @@ impl ClientCore {
     }
 
     fn build(service: &'static ServiceMeta, config: Config, query_mode: bool) -> Self {
-        let config = config.for_service(service.service_id);
+        let mut config = config.for_service(service.service_id);
+        // The skew is a fact about the client's service: a fresh estimate for each client.
+        config.clock_skew = ClockSkew::new();
         // A shared config file that failed to parse fails every call, before the endpoint
         // (whose region it may hold) is even looked at.
         let resolved = match &config.shared_config {
@@ -786,40 +803,62 @@ impl ClientCore {
         O: DeserializeOwned,
         E: OperationError,
     {
-        let request = signer
-            .sign(self.with_sdk_headers(self.request(uri, op, body), headers))
-            .await
-            .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e)))?;
-        let response = self
-            .send(request)
-            .await
-            .map_err(|e| E::from_unhandled(UnhandledError::transport(e)))?;
-        let status = response.status();
-        if status.is_success() {
-            let body = response.body();
-            let malformed = |reason: &dyn fmt::Display| {
-                UnhandledError::new(
-                    ErrorKind::Response,
-                    format!(
-                        "the {} response does not match the model: {reason}",
-                        op.name
-                    ),
-                )
-                .with_status_and_body(status.as_u16(), body.clone())
-                .with_request_id(crate::error::request_id(response.headers()))
-            };
-            // Not UTF-8 or nested too deep, even in a member the model does not know: refused.
-            let json = crate::wire::json_text(body)
-                .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))?;
-            serde_json::from_str(json).map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
-        } else {
+        // A request refused for its signing time is worth sending again, once, when the
+        // refusal's `Date` corrected the client's idea of the service's clock.
+        let mut may_resign = true;
+        loop {
+            let request = signer
+                .sign(self.with_sdk_headers(self.request(uri, op, body), headers.clone()))
+                .await
+                .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e)))?;
+            let sent = SystemTime::now();
+            let response = self
+                .send(request)
+                .await
+                .map_err(|e| E::from_unhandled(UnhandledError::transport(e)))?;
+            let learnt =
+                self.config
+                    .clock_skew
+                    .observe(response.headers(), sent, SystemTime::now());
+            if response.status().is_success() {
+                return Self::output(op, &response);
+            }
             let error = if self.query_mode {
                 ErrorResponse::from_query_compatible_response(&response)
             } else {
                 ErrorResponse::from_response(&response)
             };
-            Err(E::from_response(&error))
+            if may_resign && learnt && skew::is_skew_refusal(&error) {
+                may_resign = false;
+                continue;
+            }
+            return Err(E::from_response(&error));
         }
+    }
+
+    /// Reads the output of a successful response.
+    fn output<O, E>(op: &'static OperationMeta, response: &HttpResponse) -> Result<O, E>
+    where
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        let status = response.status();
+        let body = response.body();
+        let malformed = |reason: &dyn fmt::Display| {
+            UnhandledError::new(
+                ErrorKind::Response,
+                format!(
+                    "the {} response does not match the model: {reason}",
+                    op.name
+                ),
+            )
+            .with_status_and_body(status.as_u16(), body.clone())
+            .with_request_id(crate::error::request_id(response.headers()))
+        };
+        // Not UTF-8 or nested too deep, even in a member the model does not know: refused.
+        let json = crate::wire::json_text(body)
+            .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))?;
+        serde_json::from_str(json).map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
     }
 }
 
@@ -868,6 +907,7 @@ impl CallShared {
 }
 
 /// The per-attempt headers of one call.
+#[derive(Clone)]
 struct AttemptHeaders {
     invocation_id: Option<HeaderValue>,
     request: HeaderValue,
@@ -964,6 +1004,7 @@ impl<'a> CallSigner<'a> {
         let Some((held, region)) = &self.credentials else {
             return Ok(request);
         };
+        // Expiries are on this machine's clock; the signature carries the service's time.
         let now = SystemTime::now();
         let fresh;
         let credentials = match held.expiry() {
@@ -977,7 +1018,7 @@ impl<'a> CallSigner<'a> {
             credentials,
             region,
             service: self.core.service.signing_name,
-            time: now,
+            time: self.core.config.clock_skew.server_time(now),
         };
         crate::sigv4::sign(&mut request, &params)
             .map_err(|e| format!("cannot sign the {} request: {e}", self.op.name))?;

@@ -44,6 +44,7 @@ pub mod retry;
 pub mod serve;
 pub mod server;
 pub mod sigv4;
+pub mod skew;
 #[cfg(test)]
 mod test_support;
 mod timer;
@@ -66,6 +67,7 @@ pub use client::{
     ServiceMeta,
 };
 pub use error::{ErrorKind, OperationError, UnhandledError};
+pub use skew::ClockSkew;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, HttpService, InMemoryTransport, Transport, TransportError,
 };

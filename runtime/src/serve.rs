@@ -281,6 +281,18 @@ impl SigV4Verifier {
         let service = service.unwrap_or(&verified.service);
         verified.expect_scope(region, service)
     }
+
+    /// The `Date` of a response on the verifier's clock, when it is offset from this
+    /// machine's (otherwise the HTTP server's own `Date` stands).
+    fn date_header(&self) -> Option<HeaderValue> {
+        if self.clock_offset_secs == 0 {
+            return None;
+        }
+        let now = shifted(SystemTime::now(), self.clock_offset_secs);
+        let secs = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        let text = crate::date::format_http_date(i64::try_from(secs).ok()?)?;
+        HeaderValue::try_from(text).ok()
+    }
 }
 
 /// `now` moved by `secs` seconds either way (saturating at the epoch).
@@ -639,7 +651,13 @@ impl<S: HttpService> Inner<S> {
             let service = self.service.service_meta().map(|meta| meta.signing_name);
             if let Err(e) = check.verify(&request, service) {
                 let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-                return error(status, e.code(), &e.message(), content_type);
+                let mut response = error(status, e.code(), &e.message(), content_type);
+                // A client corrects its clock from the refusal's `Date`, so a server that
+                // plays a skewed clock must show it here too.
+                if let Some(date) = check.date_header() {
+                    response.headers_mut().insert(http::header::DATE, date);
+                }
+                return response;
             }
         }
         self.service.call(request).await
@@ -834,6 +852,22 @@ mod tests {
             "UnknownOperationException"
         );
         assert_eq!(response.headers()[X_AMZN_REQUEST_ID], "id-1");
+    }
+
+    #[test]
+    fn a_verifier_with_a_clock_offset_dates_its_refusals_on_that_clock() {
+        let verifier = SigV4Verifier::new([]);
+        assert_eq!(verifier.date_header(), None);
+        for offset in [7_200_i64, -7_200] {
+            let date = verifier.clone().clock_offset(offset).date_header().unwrap();
+            let shown = httpdate::parse_http_date(date.to_str().unwrap()).unwrap();
+            let expected = shifted(SystemTime::now(), offset);
+            let apart = match shown.duration_since(expected) {
+                Ok(d) => d,
+                Err(e) => e.duration(),
+            };
+            assert!(apart <= Duration::from_secs(2), "{date:?} {offset}");
+        }
     }
 
     #[test]
