@@ -919,12 +919,13 @@ mod tests {
     use jsonwebtoken::{EncodingKey, Header};
     use ring::rand::SystemRandom;
     use ring::signature::{
-        EcdsaKeyPair, EcdsaSigningAlgorithm, KeyPair, RsaKeyPair, RsaPublicKeyComponents,
-        ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
+        EcdsaKeyPair, EcdsaSigningAlgorithm, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
+        ECDSA_P384_SHA384_FIXED_SIGNING,
     };
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::PublicKeyParts;
+    use rsa::RsaPrivateKey;
     use serde_json::json;
-
-    const RSA_A: &str = include_str!("../tests/data/trust-rsa-a.pem");
 
     fn b64(bytes: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(bytes)
@@ -942,21 +943,18 @@ mod tests {
         (EncodingKey::from_ec_der(pkcs8.as_ref()), jwk)
     }
 
-    /// The fixed test RSA key: what signs, and its JWK (without `kid`).
-    fn rsa_key(pem: &str) -> (EncodingKey, Value) {
-        let body: String = pem
-            .lines()
-            .skip_while(|l| !l.starts_with("-----BEGIN"))
-            .skip(1)
-            .take_while(|l| !l.starts_with("-----END"))
-            .collect();
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .unwrap();
-        let pair = RsaKeyPair::from_der(&der).unwrap();
-        let public = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public());
-        let jwk = json!({ "kty": "RSA", "n": b64(&public.n), "e": b64(&public.e) });
-        (EncodingKey::from_rsa_der(&der), jwk)
+    /// The RSA key of these tests: what signs, and its JWK (without `kid`). It is made once
+    /// per test run, since a 2048-bit key takes a while to find and no test needs a second.
+    fn rsa_key() -> (EncodingKey, Value) {
+        static KEY: OnceLock<(Vec<u8>, Value)> = OnceLock::new();
+        let (der, jwk) = KEY.get_or_init(|| {
+            let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+            let der = key.to_pkcs1_der().unwrap().as_bytes().to_vec();
+            let n = b64(&key.n().to_bytes_be());
+            let e = b64(&key.e().to_bytes_be());
+            (der, json!({ "kty": "RSA", "n": n, "e": e }))
+        });
+        (EncodingKey::from_rsa_der(der), jwk.clone())
     }
 
     fn with(mut jwk: Value, extra: Value) -> Value {
@@ -1040,7 +1038,7 @@ mod tests {
 
     #[test]
     fn rsa_tokens_verify_with_pkcs1_and_pss() {
-        let (key, jwk) = rsa_key(RSA_A);
+        let (key, jwk) = rsa_key();
         let keys = parse_jwks(&document(&[with(jwk, json!({ "kid": "a" }))])).unwrap();
         for alg in [
             Algorithm::RS256,
@@ -1056,7 +1054,7 @@ mod tests {
     fn a_token_without_kid_is_tried_against_every_fitting_key() {
         let (first, jwk1) = ec_key(&ECDSA_P256_SHA256_FIXED_SIGNING, "P-256");
         let (second, jwk2) = ec_key(&ECDSA_P256_SHA256_FIXED_SIGNING, "P-256");
-        let (_, rsa) = rsa_key(RSA_A);
+        let (_, rsa) = rsa_key();
         let keys = parse_jwks(&document(&[rsa, jwk1, with(jwk2, json!({ "kid": "2" }))])).unwrap();
         keys.verify(&sign(Algorithm::ES256, None, &first)).unwrap();
         keys.verify(&sign(Algorithm::ES256, None, &second)).unwrap();
@@ -1075,7 +1073,7 @@ mod tests {
     #[test]
     fn the_algorithm_must_fit_the_key_and_its_stated_alg() {
         let (ec, jwk) = ec_key(&ECDSA_P256_SHA256_FIXED_SIGNING, "P-256");
-        let (rsa, rsa_jwk) = rsa_key(RSA_A);
+        let (rsa, rsa_jwk) = rsa_key();
         let keys = parse_jwks(&document(&[
             with(jwk, json!({ "kid": "ec" })),
             with(rsa_jwk, json!({ "kid": "rsa", "alg": "RS384" })),
@@ -1114,7 +1112,7 @@ mod tests {
 
     #[test]
     fn unsigned_and_shared_secret_tokens_are_always_refused() {
-        let (_, jwk) = rsa_key(RSA_A);
+        let (_, jwk) = rsa_key();
         let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
         let keys = parse_jwks(&document(&[with(jwk.clone(), json!({ "kid": "a" }))])).unwrap();
         let payload = json!({ "sub": "x" });
@@ -1201,7 +1199,7 @@ mod tests {
     #[test]
     fn unusable_keys_are_skipped_with_their_reason() {
         let (_, ec) = ec_key(&ECDSA_P256_SHA256_FIXED_SIGNING, "P-256");
-        let (_, rsa) = rsa_key(RSA_A);
+        let (_, rsa) = rsa_key();
         let short_n = b64(&[0xc5; 128]);
         let cases = [
             (json!(1), "it is not a JSON object"),
@@ -1402,7 +1400,7 @@ mod tests {
     #[test]
     fn mangled_tokens_and_documents_never_panic() {
         let (key, ec) = ec_key(&ECDSA_P256_SHA256_FIXED_SIGNING, "P-256");
-        let (_, rsa) = rsa_key(RSA_A);
+        let (_, rsa) = rsa_key();
         let doc = document(&[with(ec, json!({ "kid": "k" })), rsa]);
         let keys = parse_jwks(&doc).unwrap();
         let token = sign(Algorithm::ES256, Some("k"), &key).into_bytes();

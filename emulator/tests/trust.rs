@@ -1,11 +1,11 @@
 //! `trust` against a real JWKS server on loopback: the runtime's HTTP server answers GET with a
-//! key set the test can swap, and counts how often it is asked. The RSA keys are the fixed,
-//! test-only keys in `tests/data/`.
+//! key set the test can swap, and counts how often it is asked. The two RSA keys are made when
+//! the tests first need them, so no private key is kept in the repository.
 
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_json_runtime::serve::Server;
@@ -14,7 +14,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use cognito_identity_local::trust::{JwksSource, Trust, TrustError, MIN_REFETCH_INTERVAL};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use ring::signature::{RsaKeyPair, RsaPublicKeyComponents};
+use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 
 const PROVIDER: &str = "issuer.example";
@@ -27,24 +29,32 @@ struct TestKey {
     e: String,
 }
 
+/// Key A, made once for all the tests of this file: most of them need it, and finding a
+/// 2048-bit key takes a while.
+fn key_a() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(TestKey::generate)
+}
+
+/// Key B, the one that is not A: a stranger's key, or A's successor after a rotation.
+fn key_b() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(TestKey::generate)
+}
+
 impl TestKey {
-    fn load(name: &str) -> TestKey {
-        let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-        let pem = std::fs::read_to_string(&path).expect("the test key exists");
-        let body: String = pem
-            .lines()
-            .skip_while(|l| !l.starts_with("-----BEGIN"))
-            .skip(1)
-            .take_while(|l| !l.starts_with("-----END"))
-            .collect();
-        let der = STANDARD.decode(body).expect("the test key is base64");
-        let pair = RsaKeyPair::from_der(&der).expect("the test key is PKCS#1");
-        let public = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public());
+    fn generate() -> TestKey {
+        let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("a new RSA key");
+        let der = key.to_pkcs1_der().expect("the key encodes");
+        let public_der = key
+            .to_public_key()
+            .to_pkcs1_der()
+            .expect("the public key encodes");
         TestKey {
-            public_der: pair.public().as_ref().to_vec(),
-            n: URL_SAFE_NO_PAD.encode(&public.n),
-            e: URL_SAFE_NO_PAD.encode(&public.e),
-            der,
+            der: der.as_bytes().to_vec(),
+            public_der: public_der.as_bytes().to_vec(),
+            n: URL_SAFE_NO_PAD.encode(key.n().to_bytes_be()),
+            e: URL_SAFE_NO_PAD.encode(key.e().to_bytes_be()),
         }
     }
 
@@ -148,8 +158,8 @@ async fn past_refetch_interval() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_good_token_verifies_and_other_keys_are_refused() {
-    let a = TestKey::load("trust-rsa-a.pem");
-    let b = TestKey::load("trust-rsa-b.pem");
+    let a = key_a();
+    let b = key_b();
     let (jwks, url) = jwks_server(document(&[a.jwk("key-a")])).await;
     let trust = trust(&format!("{url}/jwks.json"));
     trust.load().await.expect("the keys load");
@@ -172,7 +182,7 @@ async fn a_good_token_verifies_and_other_keys_are_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unsigned_and_hmac_tokens_are_refused_even_keyed_with_the_public_key() {
-    let a = TestKey::load("trust-rsa-a.pem");
+    let a = key_a();
     let (jwks, url) = jwks_server(document(&[a.jwk("key-a")])).await;
     let trust = trust(&format!("{url}/jwks.json"));
     trust.load().await.expect("the keys load");
@@ -214,8 +224,8 @@ async fn unsigned_and_hmac_tokens_are_refused_even_keyed_with_the_public_key() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rotated_key_verifies_after_exactly_one_shared_refetch() {
-    let a = TestKey::load("trust-rsa-a.pem");
-    let b = TestKey::load("trust-rsa-b.pem");
+    let a = key_a();
+    let b = key_b();
     let (jwks, url) = jwks_server(document(&[a.jwk("key-a")])).await;
     let trust = trust(&format!("{url}/jwks.json"));
     trust.load().await.expect("the keys load");
@@ -248,7 +258,7 @@ async fn a_rotated_key_verifies_after_exactly_one_shared_refetch() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_flood_of_unknown_kids_refetches_at_most_once_a_second() {
-    let a = TestKey::load("trust-rsa-a.pem");
+    let a = key_a();
     let (jwks, url) = jwks_server(document(&[a.jwk("key-a")])).await;
     let trust = trust(&format!("{url}/jwks.json"));
     // Taken before the first load, so every load, that one included, falls after it.
@@ -296,7 +306,7 @@ async fn a_flood_of_unknown_kids_refetches_at_most_once_a_second() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_source_works_and_a_missing_file_is_named() {
-    let a = TestKey::load("trust-rsa-a.pem");
+    let a = key_a();
     let dir = support::scratch_dir("trust-file");
     let path = dir.join("jwks.json");
     std::fs::write(&path, document(&[a.jwk("key-a")])).expect("writing the document");
@@ -342,7 +352,7 @@ async fn unreachable_and_broken_servers_are_unavailable_naming_the_url() {
     assert!(started.elapsed() < Duration::from_secs(5));
     // Verifying with it says the same, not that the token is bad.
     let unreachable = trust(&dead);
-    let a = TestKey::load("trust-rsa-a.pem");
+    let a = key_a();
     match unreachable.verify(PROVIDER, &a.sign("key-a")).await {
         Err(TrustError::Unavailable { jwks, .. }) => assert_eq!(jwks, dead),
         other => panic!("expected Unavailable, got {other:?}"),
@@ -382,7 +392,7 @@ async fn unreachable_and_broken_servers_are_unavailable_naming_the_url() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn loading_names_the_first_failing_provider_of_several() {
-    let a = TestKey::load("trust-rsa-a.pem");
+    let a = key_a();
     let (_jwks, url) = jwks_server(document(&[a.jwk("key-a")])).await;
     let trust = Trust::new([
         (

@@ -124,11 +124,14 @@ Usage: cargo xtask fuzz [TARGET] [--seconds N]
 Targets: router (whole HTTP requests through the generated router), response
 (the client's handling of any response), model (the botocore and Smithy
 readers with lowering and validation), endpoint (the endpoint rules engine),
-sigv4_verify (SigV4 verification). Without TARGET, every target runs in turn.
+sigv4_verify (SigV4 verification), login (the emulator's checks of Logins
+tokens: JWTs, SAML responses, opaque tokens, for every kind of provider), jwks
+(the emulator's JWKS reader and token signature check). Without TARGET, every
+target runs in turn.
 
 Seeds are written first into target/fuzz-corpus/<target>/ from the project's
-data (the model, protocol suites, fixtures, endpoint rule sets, SigV4 suite);
-the fuzzer keeps what it finds there too. Targets build once with
+data (the model, protocol suites, fixtures, endpoint rule sets, SigV4 suite,
+token forms, a public key set); the fuzzer keeps what it finds there too. Targets build once with
 `cargo +nightly fuzz build` into target/fuzz/; nothing is installed: without
 the nightly toolchain or cargo-fuzz the command fails and says how to get them.
 An input that panics, runs longer than 10 s or takes more than 2048 MiB is a
@@ -801,7 +804,7 @@ mod tests {
     fn fuzz_misuse_is_a_usage_error() {
         assert_eq!(
             error_of(&["fuzz", "parser"]),
-            "unknown fuzz target `parser`; the targets are router, response, model, endpoint, sigv4_verify"
+            "unknown fuzz target `parser`; the targets are router, response, model, endpoint, sigv4_verify, login, jwks"
         );
         assert_eq!(
             error_of(&["fuzz", "router", "model"]),

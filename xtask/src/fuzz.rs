@@ -2,11 +2,13 @@
 //! cargo-fuzz targets of `fuzz/` for a fixed time each and reports executions and crashes.
 //!
 //! Seeds are made at run time from the files the tests already use (the Cognito model, the
-//! protocol suites, the fixtures, the endpoint rule sets and the SigV4 suite), in the byte
-//! form each target reads (see `fuzz/src/lib.rs` and the head of each target), into
-//! `target/fuzz-corpus/<target>/`, where the fuzzer also keeps what it finds. Building and
-//! running go through `cargo +nightly fuzz`; this module installs nothing, and says how to get
-//! the nightly toolchain or cargo-fuzz when either is missing.
+//! protocol suites, the fixtures, the endpoint rule sets and the SigV4 suite) and, for the
+//! emulator's login and JWKS readers, from fixed token forms and the public key set in
+//! `fuzz/seeds/jwks/`. Each is written in the byte form its target reads (see
+//! `fuzz/src/lib.rs` and the head of each target) into `target/fuzz-corpus/<target>/`, where
+//! the fuzzer also keeps what it finds. Building and running go through `cargo +nightly
+//! fuzz`; this module installs nothing, and says how to get the nightly toolchain or
+//! cargo-fuzz when either is missing.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,7 +22,15 @@ use model::ir::{self, ShapeKind, TimestampFormat};
 use serde_json::{json, Map, Value};
 
 /// The fuzz targets, in the order they run.
-pub const TARGETS: [&str; 5] = ["router", "response", "model", "endpoint", "sigv4_verify"];
+pub const TARGETS: [&str; 7] = [
+    "router",
+    "response",
+    "model",
+    "endpoint",
+    "sigv4_verify",
+    "login",
+    "jwks",
+];
 
 /// How long each target runs by default, in seconds.
 pub const DEFAULT_SECONDS: u64 = 10;
@@ -113,6 +123,8 @@ pub fn seeds(target: &str, root: &Path) -> Result<Vec<Seed>> {
         "model" => model_seeds(root)?,
         "endpoint" => endpoint_seeds(root)?,
         "sigv4_verify" => sigv4_seeds(root)?,
+        "login" => login_seeds(),
+        "jwks" => jwks_seeds(root)?,
         other => bail!("unknown fuzz target `{other}`"),
     };
     // Two sources may give the same name; number the later ones.
@@ -670,6 +682,415 @@ fn sigv4_seeds(root: &Path) -> Result<Vec<Seed>> {
     Ok(seeds)
 }
 
+/// The login target's provider choices and its developer flag, and the names its pool gives
+/// the providers (see `fuzz/fuzz_targets/login.rs`).
+const LOGIN_PUBLIC: u8 = 0;
+const LOGIN_OIDC: u8 = 1;
+const LOGIN_USER_POOL: u8 = 2;
+const LOGIN_SAML: u8 = 3;
+const LOGIN_COGNITO: u8 = 4;
+const LOGIN_DEVELOPER: u8 = 5;
+const LOGIN_AS_DEVELOPER: u8 = 0x80;
+const LOGIN_GOOGLE_APP: &str = "fuzz-app.apps.googleusercontent.com";
+const LOGIN_OIDC_ISSUER: &str = "https://oidc.example.com";
+const LOGIN_USER_POOL_NAME: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_fuzz";
+const LOGIN_USER_POOL_CLIENT: &str = "fuzzclient";
+const LOGIN_SAML_ARN: &str = "arn:aws:iam::123456789012:saml-provider/fuzz";
+const LOGIN_POOL_ID: &str = "us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b";
+/// An expiry long after the login target's clock (2100-01-01), in seconds and as SAML writes
+/// it, so that seeds meant to pass are not refused as expired.
+const LOGIN_EXP: u64 = 4_102_444_800;
+const LOGIN_EXP_TEXT: &str = "2100-01-01T00:00:00Z";
+
+/// A JWT with the given header and claims and a signature of `signature` (base64url text).
+/// Nothing here signs: the targets' keys are made per process, so no seed can carry a
+/// signature they accept, and the fuzzer starts from the forms instead.
+fn jwt(header: &Value, claims: &Value, signature: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    format!(
+        "{}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+/// Base64url of `len` made-up bytes, standing for a signature of that size (256 for a
+/// 2048-bit RSA key, 64 for P-256).
+fn fake_signature(len: usize) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let bytes: Vec<u8> = (0..len).map(|i| (i % 256) as u8).collect();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A SAML response (or, without `response`, a bare assertion) for `name_id` granting `roles`,
+/// base64 as an identity provider posts it.
+fn saml_token(name_id: &str, roles: &[&str], response: bool, status: &str) -> String {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    let values: String = roles
+        .iter()
+        .map(|r| format!("<saml2:AttributeValue>{r}</saml2:AttributeValue>"))
+        .collect();
+    let assertion = format!(
+        r#"<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="2023-11-14T22:13:20Z">
+    <saml2:Issuer>https://idp.example.com</saml2:Issuer>
+    <saml2:Subject>
+      <saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{name_id}</saml2:NameID>
+      <saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
+        <saml2:SubjectConfirmationData NotOnOrAfter="{LOGIN_EXP_TEXT}" Recipient="https://signin.aws.amazon.com/saml"/>
+      </saml2:SubjectConfirmation>
+    </saml2:Subject>
+    <saml2:Conditions NotBefore="2023-11-14T22:13:20Z" NotOnOrAfter="{LOGIN_EXP_TEXT}"/>
+    <saml2:AttributeStatement>
+      <saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{values}</saml2:Attribute>
+      <saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml2:AttributeValue>{name_id}</saml2:AttributeValue></saml2:Attribute>
+      <saml2:Attribute Name="department"><saml2:AttributeValue>eng</saml2:AttributeValue><saml2:AttributeValue>ops</saml2:AttributeValue></saml2:Attribute>
+    </saml2:AttributeStatement>
+  </saml2:Assertion>"#
+    );
+    let xml = if response {
+        format!(
+            r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0" IssueInstant="2023-11-14T22:13:20Z">
+  <samlp:Status><samlp:StatusCode Value="{status}"/></samlp:Status>
+  {assertion}
+</samlp:Response>"#
+        )
+    } else {
+        assertion
+    };
+    STANDARD.encode(xml)
+}
+
+fn login_seeds() -> Vec<Seed> {
+    let mut seeds = Vec::new();
+    let mut add = |name: &str, choice: u8, token: &str| {
+        seeds.push(Seed::new(name, &[choice], token.as_bytes()));
+    };
+    let rs256 = json!({ "alg": "RS256", "kid": "fuzz-key-1", "typ": "JWT" });
+    let signature = fake_signature(256);
+
+    // A user pool's ID token with every claim the checks read: it passes them, since nothing
+    // verifies user pool signatures without `--trust`.
+    let user_pool_iss = format!("https://{LOGIN_USER_POOL_NAME}");
+    let id_token = json!({
+        "sub": "5f1c0e2a-1111-4222-8333-944455556666",
+        "aud": LOGIN_USER_POOL_CLIENT,
+        "iss": user_pool_iss,
+        "token_use": "id",
+        "exp": LOGIN_EXP,
+        "iat": 1_700_000_000,
+        "email": "user@example.com",
+        "cognito:groups": ["admins"],
+        "cognito:roles": ["arn:aws:iam::123456789012:role/Admin"],
+        "cognito:preferred_role": "arn:aws:iam::123456789012:role/Admin",
+    });
+    add(
+        "user-pool-id-token",
+        LOGIN_USER_POOL,
+        &jwt(&rs256, &id_token, &signature),
+    );
+    let access_token = json!({
+        "sub": "5f1c0e2a-1111-4222-8333-944455556666",
+        "client_id": LOGIN_USER_POOL_CLIENT,
+        "iss": user_pool_iss,
+        "token_use": "access",
+        "exp": LOGIN_EXP,
+    });
+    add(
+        "user-pool-access-token",
+        LOGIN_USER_POOL,
+        &jwt(&rs256, &access_token, &signature),
+    );
+    add(
+        "user-pool-alg-none",
+        LOGIN_USER_POOL,
+        &jwt(&json!({ "alg": "none" }), &id_token, ""),
+    );
+
+    let google = json!({
+        "sub": "110169484474386276334",
+        "aud": [LOGIN_GOOGLE_APP, "other-app"],
+        "azp": LOGIN_GOOGLE_APP,
+        "iss": "https://accounts.google.com",
+        "exp": LOGIN_EXP,
+        "email_verified": true,
+    });
+    add(
+        "google-id-token",
+        LOGIN_PUBLIC,
+        &jwt(&rs256, &google, &signature),
+    );
+    let expired = json!({
+        "sub": "u", "aud": LOGIN_GOOGLE_APP, "iss": "accounts.google.com", "exp": 1,
+    });
+    add(
+        "google-expired",
+        LOGIN_PUBLIC,
+        &jwt(&rs256, &expired, &signature),
+    );
+    // Public providers such as Facebook hand out opaque tokens, which stand for their user.
+    add(
+        "google-opaque",
+        LOGIN_PUBLIC,
+        "EAAGm0PX4ZCpsBAKZC7vQ2bZBkZCZAqZA1ZA",
+    );
+
+    let oidc = json!({
+        "sub": "oidc-user", "aud": "any-client", "iss": LOGIN_OIDC_ISSUER, "exp": LOGIN_EXP,
+        "nbf": 1_600_000_000,
+    });
+    add(
+        "oidc-id-token",
+        LOGIN_OIDC,
+        &jwt(&json!({ "alg": "ES256", "kid": "k" }), &oidc, "c2ln"),
+    );
+    add("oidc-opaque", LOGIN_OIDC, "not-a-jwt-but-an-opaque-token");
+
+    let admin = format!("arn:aws:iam::123456789012:role/Admin,{LOGIN_SAML_ARN}");
+    let reader = format!("{LOGIN_SAML_ARN},arn:aws:iam::123456789012:role/Reader");
+    let success = "urn:oasis:names:tc:SAML:2.0:status:Success";
+    add(
+        "saml-response",
+        LOGIN_SAML,
+        &saml_token("alice@example.com", &[&admin, &reader], true, success),
+    );
+    // A bare assertion, with the line breaks identity providers put into their base64.
+    let bare = saml_token("bob@example.com", &[&admin], false, success);
+    let wrapped: Vec<String> = bare
+        .as_bytes()
+        .chunks(76)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect();
+    add("saml-assertion-wrapped", LOGIN_SAML, &wrapped.join("\r\n"));
+    add(
+        "saml-failed",
+        LOGIN_SAML,
+        &saml_token(
+            "carol@example.com",
+            &[],
+            true,
+            "urn:oasis:names:tc:SAML:2.0:status:Responder",
+        ),
+    );
+
+    // The form of a token this service issues, with a signature the target's key never made.
+    let cognito = json!({
+        "sub": "us-east-1:fd5a3aad-ef14-4e86-9c4c-23126a53ae35",
+        "aud": LOGIN_POOL_ID,
+        "iss": "https://cognito-identity.amazonaws.com",
+        "amr": ["authenticated", "accounts.google.com", "accounts.google.com:app:user"],
+        "exp": LOGIN_EXP,
+        "https://aws.amazon.com/tags": { "principal_tags": { "team": ["blue"] } },
+    });
+    add(
+        "cognito-identity",
+        LOGIN_COGNITO,
+        &jwt(
+            &json!({ "alg": "RS512", "typ": "JWS", "kid": "3t8wjpjFJmo95dqm" }),
+            &cognito,
+            &signature,
+        ),
+    );
+
+    add(
+        "developer-allowed",
+        LOGIN_DEVELOPER | LOGIN_AS_DEVELOPER,
+        "user-7",
+    );
+    add("developer-refused", LOGIN_DEVELOPER, "user-7");
+    seeds
+}
+
+/// The hand-made key set of the jwks target's seeds: the emulator's published RSA key and an
+/// EC key on each supported curve, public halves only.
+const JWKS_DOCUMENT: &str = "fuzz/seeds/jwks/rsa-and-ec";
+/// The `kid` of the jwks target's fixed RSA key and of its RS512 token.
+const JWKS_FIXED_KID: &str = "fuzz-rsa";
+
+fn jwks_seeds(root: &Path) -> Result<Vec<Seed>> {
+    let path = root.join(JWKS_DOCUMENT);
+    let document = read_json(&path)?;
+    let keys: Vec<Value> = document
+        .get("keys")
+        .and_then(Value::as_array)
+        .cloned()
+        .with_context(|| format!("{} has no `keys` list", path.display()))?;
+    let find = |kty: &str, crv: Option<&str>| {
+        keys.iter()
+            .find(|k| {
+                k.get("kty").and_then(Value::as_str) == Some(kty)
+                    && k.get("crv").and_then(Value::as_str) == crv
+            })
+            .cloned()
+            .with_context(|| format!("{} has no {kty} {crv:?} key", path.display()))
+    };
+    let rsa = find("RSA", None)?;
+    let p256 = find("EC", Some("P-256"))?;
+    let p384 = find("EC", Some("P-384"))?;
+    let with = |key: &Value, changes: Value| {
+        let mut key = key.clone();
+        if let (Some(key), Value::Object(changes)) = (key.as_object_mut(), changes) {
+            for (name, value) in changes {
+                if value.is_null() {
+                    key.remove(&name);
+                } else {
+                    key.insert(name, value);
+                }
+            }
+        }
+        key
+    };
+    let set = |keys: Vec<Value>| json!({ "keys": keys }).to_string();
+
+    let mut seeds = Vec::new();
+    let mut add = |name: &str, text: String| seeds.push(Seed::new(name, &[], text.as_bytes()));
+    add("empty-set", set(Vec::new()));
+    add("no-keys", "{}".to_owned());
+    add("keys-not-a-list", r#"{"keys":{}}"#.to_owned());
+    add("not-an-object", "[]".to_owned());
+    add("rsa", set(vec![rsa.clone()]));
+    add("p256", set(vec![p256.clone()]));
+    add("p384", set(vec![p384.clone()]));
+    // The fixed tokens' `kid` and no `kid` at all, so the fixed tokens meet these keys.
+    add(
+        "rsa-fixed-kid",
+        set(vec![with(&rsa, json!({ "kid": JWKS_FIXED_KID }))]),
+    );
+    add(
+        "no-kids",
+        set(vec![
+            with(&rsa, json!({ "kid": null, "alg": null })),
+            with(&p256, json!({ "kid": null })),
+        ]),
+    );
+    let odd = [
+        ("rsa-for-encryption", with(&rsa, json!({ "use": "enc" }))),
+        ("rsa-use-number", with(&rsa, json!({ "use": 1 }))),
+        ("rsa-sign-only", with(&rsa, json!({ "key_ops": ["sign"] }))),
+        (
+            "rsa-key-ops-text",
+            with(&rsa, json!({ "key_ops": "verify" })),
+        ),
+        ("rsa-hs256", with(&rsa, json!({ "alg": "HS256" }))),
+        ("rsa-es256", with(&rsa, json!({ "alg": "ES256" }))),
+        ("rsa-alg-list", with(&rsa, json!({ "alg": ["RS256"] }))),
+        ("rsa-kid-number", with(&rsa, json!({ "kid": 5 }))),
+        ("rsa-empty-modulus", with(&rsa, json!({ "n": "" }))),
+        ("rsa-short-modulus", with(&rsa, json!({ "n": "xcXFxcXF" }))),
+        ("rsa-even-exponent", with(&rsa, json!({ "e": "AQAA" }))),
+        (
+            "rsa-huge-exponent",
+            with(&rsa, json!({ "e": "AQAAAAAAAAAAAQ" })),
+        ),
+        (
+            "rsa-x509-members",
+            with(
+                &rsa,
+                json!({ "x5c": ["MIIB"], "x5t": "abc", "x5u": "https://keys.example/x", "ext": true }),
+            ),
+        ),
+        ("p256-curve-p521", with(&p256, json!({ "crv": "P-521" }))),
+        (
+            "p256-as-p384",
+            with(&p256, json!({ "crv": "P-384", "alg": null })),
+        ),
+        ("p256-bad-y", with(&p256, json!({ "y": "!" }))),
+        ("p256-no-y", with(&p256, json!({ "y": null }))),
+        (
+            "oct",
+            json!({ "kty": "oct", "k": "c2VjcmV0", "kid": "hmac" }),
+        ),
+        (
+            "okp",
+            json!({ "kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" }),
+        ),
+        ("kty-number", json!({ "kty": 1 })),
+        ("not-a-key", json!("RSA")),
+    ];
+    for (name, key) in odd {
+        add(name, set(vec![key]));
+    }
+    // A usable and an unusable key under one `kid`, and many unusable keys.
+    add(
+        "shared-kid",
+        set(vec![
+            json!({ "kty": "oct", "k": "AA", "kid": "k" }),
+            with(&p256, json!({ "kid": "k" })),
+        ]),
+    );
+    add(
+        "many-unusable",
+        set(vec![json!({ "kty": "oct", "k": "AA" }); 8]),
+    );
+    add("whole-document", document.to_string());
+
+    // Tokens, for the second reading of the bytes, against the target's fixed keys.
+    let claims = json!({ "sub": "fuzz", "iss": "https://fuzz.example", "exp": 1 });
+    let signature = fake_signature(256);
+    let tokens = [
+        (
+            "token-rs512-fixed-kid",
+            jwt(
+                &json!({ "alg": "RS512", "kid": JWKS_FIXED_KID }),
+                &claims,
+                &signature,
+            ),
+        ),
+        (
+            "token-rs256-fixed-kid",
+            jwt(
+                &json!({ "alg": "RS256", "kid": JWKS_FIXED_KID }),
+                &claims,
+                &signature,
+            ),
+        ),
+        (
+            "token-es256-no-kid",
+            jwt(&json!({ "alg": "ES256" }), &claims, &fake_signature(64)),
+        ),
+        (
+            "token-unknown-kid",
+            jwt(
+                &json!({ "alg": "PS256", "kid": "unknown" }),
+                &claims,
+                &signature,
+            ),
+        ),
+        (
+            "token-hs256",
+            jwt(
+                &json!({ "alg": "HS256", "kid": JWKS_FIXED_KID }),
+                &claims,
+                "c2ln",
+            ),
+        ),
+        ("token-none", jwt(&json!({ "alg": "none" }), &claims, "")),
+        (
+            "token-crit",
+            jwt(
+                &json!({ "alg": "RS512", "kid": JWKS_FIXED_KID, "crit": ["exp"] }),
+                &claims,
+                &signature,
+            ),
+        ),
+        (
+            "token-embedded-jwk",
+            jwt(
+                &json!({ "alg": "RS512", "jwk": rsa, "jku": "https://keys.example/jwks" }),
+                &claims,
+                &signature,
+            ),
+        ),
+        ("token-jwe", "a.b.c.d.e".to_owned()),
+    ];
+    for (name, token) in tokens {
+        add(name, token);
+    }
+    Ok(seeds)
+}
+
 /// Makes example JSON values for shapes of a model: every member set, each value inside the
 /// model's constraints where a simple value can be (length, range, enum, pattern).
 struct Sampler<'a> {
@@ -1154,6 +1575,80 @@ mod tests {
         assert!(seeds
             .iter()
             .any(|s| s.name.starts_with("input-json-suite-")));
+    }
+
+    #[test]
+    fn login_seeds_reach_every_provider_in_the_target_pool() {
+        use base64::Engine as _;
+        let seeds = seeds_of("login");
+        let choices: BTreeSet<u8> = seeds
+            .iter()
+            .map(|s| s.data[0] & !LOGIN_AS_DEVELOPER)
+            .collect();
+        assert_eq!(
+            choices,
+            BTreeSet::from([
+                LOGIN_PUBLIC,
+                LOGIN_OIDC,
+                LOGIN_USER_POOL,
+                LOGIN_SAML,
+                LOGIN_COGNITO,
+                LOGIN_DEVELOPER
+            ])
+        );
+        let id_token = seeds
+            .iter()
+            .find(|s| s.name == "user-pool-id-token")
+            .expect("user-pool-id-token");
+        let text = std::str::from_utf8(&id_token.data[1..]).expect("a token is text");
+        let payload = text.split('.').nth(1).expect("three parts");
+        let claims: Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .expect("base64url"),
+        )
+        .expect("JSON claims");
+        assert_eq!(claims["aud"], LOGIN_USER_POOL_CLIENT);
+        assert_eq!(claims["iss"], format!("https://{LOGIN_USER_POOL_NAME}"));
+        let saml = seeds
+            .iter()
+            .find(|s| s.name == "saml-response")
+            .expect("saml-response");
+        let xml = base64::engine::general_purpose::STANDARD
+            .decode(&saml.data[1..])
+            .expect("base64");
+        let xml = String::from_utf8(xml).expect("UTF-8 XML");
+        assert!(xml.contains(LOGIN_SAML_ARN), "{xml}");
+        assert!(xml.contains(LOGIN_EXP_TEXT), "{xml}");
+    }
+
+    #[test]
+    fn jwks_seeds_are_key_sets_from_the_real_keys_and_tokens() {
+        let seeds = seeds_of("jwks");
+        let whole = seeds
+            .iter()
+            .find(|s| s.name == "whole-document")
+            .expect("whole-document");
+        let document: Value = serde_json::from_slice(&whole.data).expect("JSON");
+        let types: BTreeSet<&str> = document["keys"]
+            .as_array()
+            .expect("a key list")
+            .iter()
+            .filter_map(|k| k["kty"].as_str())
+            .collect();
+        assert_eq!(types, BTreeSet::from(["EC", "RSA"]));
+        let fixed = seeds
+            .iter()
+            .find(|s| s.name == "rsa-fixed-kid")
+            .expect("rsa-fixed-kid");
+        let fixed: Value = serde_json::from_slice(&fixed.data).expect("JSON");
+        assert_eq!(fixed["keys"][0]["kid"], JWKS_FIXED_KID);
+        assert_eq!(fixed["keys"][0]["n"], document["keys"][0]["n"]);
+        let token = seeds
+            .iter()
+            .find(|s| s.name == "token-rs512-fixed-kid")
+            .expect("token-rs512-fixed-kid");
+        assert_eq!(token.data.iter().filter(|&&b| b == b'.').count(), 2);
     }
 
     #[test]
