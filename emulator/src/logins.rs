@@ -98,11 +98,13 @@ pub fn provider(pool: &IdentityPool, name: &str) -> Option<Provider> {
 /// The digest that stands for an opaque token or any other secret text: `sha256:` and the
 /// lower-case hex of its SHA-256.
 pub fn digest(secret: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes());
     let mut out = String::with_capacity(DIGEST_PREFIX.len() + 64);
     out.push_str(DIGEST_PREFIX);
     for byte in hash.as_ref() {
-        out.push_str(&format!("{byte:02x}"));
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     out
 }

@@ -214,7 +214,7 @@ impl Emulator {
     }
 
     fn describe_pool(&self, id: &str) -> Result<IdentityPool, Fault> {
-        self.store.read(|r| Ok(r.existing_pool(id)?.config.clone()))
+        Ok(self.pool(id)?.config.clone())
     }
 
     fn list_pools(
@@ -456,9 +456,11 @@ impl Emulator {
         Ok(id)
     }
 
-    /// The pool `pool_id`, read from the cache without a transaction.
+    /// The committed pool `pool_id`, read without waiting for the database.
     fn pool(&self, pool_id: &str) -> Result<Arc<Pool>, Fault> {
-        self.store.read(|r| r.existing_pool(pool_id))
+        self.store
+            .pool(pool_id)
+            .ok_or_else(|| Fault::pool_not_found(pool_id))
     }
 
     async fn get_id(&self, input: GetIdInput) -> Result<String, Fault> {
@@ -643,13 +645,13 @@ impl Emulator {
         logins: &HashMap<String, String>,
         now: i64,
     ) -> Result<(Arc<Pool>, Vec<Resolved>), Fault> {
-        let pool = self.store.read(|r| {
-            let identity = r.existing_identity(identity_id)?;
-            r.existing_pool(&identity.pool_id)
-        })?;
         let resolved = if logins.is_empty() {
             Vec::new()
         } else {
+            let pool = self.store.read(|r| {
+                let identity = r.existing_identity(identity_id)?;
+                r.existing_pool(&identity.pool_id)
+            })?;
             logins::resolve_all(&pool.config, logins, false, &self.checker(now)).await?
         };
         let (pool, _, needs_link) = self

@@ -7,11 +7,13 @@
 //! which only a power cut could need). One connection behind a mutex serialises the requests,
 //! so concurrent clients never lose an update. Identity pools are few and read on almost every
 //! request, so they are also kept decoded in memory; the cache changes only after the
-//! transaction that changed the table has committed.
+//! transaction that changed the table has committed. A copy of that cache is published
+//! behind a read-write lock of its own ([`Store::pool`]), so a request that only needs a
+//! pool's configuration never waits for the database.
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use cognito_identity::types::{IdentityPool, RoleMapping};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -104,6 +106,8 @@ CREATE TABLE IF NOT EXISTS principal_tags (
 /// The database and the decoded pools.
 pub struct Store {
     inner: Mutex<Inner>,
+    /// The committed pools, replaced whole after each commit that changed one.
+    published: RwLock<Arc<HashMap<String, Arc<Pool>>>>,
 }
 
 struct Inner {
@@ -176,6 +180,7 @@ impl Store {
             }
         }
         Ok(Store {
+            published: RwLock::new(Arc::new(pools.clone())),
             inner: Mutex::new(Inner { conn, pools }),
         })
     }
@@ -215,13 +220,24 @@ impl Store {
         let value = f(&mut writer)?;
         let pending = writer.pending;
         tx.commit()?;
-        for (id, pool) in pending {
-            match pool {
-                Some(pool) => inner.pools.insert(id, pool),
-                None => inner.pools.remove(&id),
-            };
+        if !pending.is_empty() {
+            for (id, pool) in pending {
+                match pool {
+                    Some(pool) => inner.pools.insert(id, pool),
+                    None => inner.pools.remove(&id),
+                };
+            }
+            // Published while the database is still held, so copies follow commit order.
+            let copy = Arc::new(inner.pools.clone());
+            *self.published.write().unwrap_or_else(|p| p.into_inner()) = copy;
         }
         Ok(value)
+    }
+
+    /// The committed pool `id`, without waiting for the database.
+    pub fn pool(&self, id: &str) -> Option<Arc<Pool>> {
+        let published = self.published.read().unwrap_or_else(|p| p.into_inner());
+        published.get(id).cloned()
     }
 
     /// The value stored under `key` in the metadata table, if there is one.
