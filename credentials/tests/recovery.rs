@@ -6,6 +6,8 @@
 //! A counting wrapper around the generated client shows which calls the provider made; a
 //! test clock moves the provider's time, while the emulator's clock runs on its own.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -159,29 +161,7 @@ impl CognitoIdentity for Counting {
         self.inner.get_credentials_for_identity(input).await
     }
 
-    forward! {
-        create_identity_pool: CreateIdentityPoolInput => IdentityPool, CreateIdentityPoolError;
-        delete_identities: DeleteIdentitiesInput => DeleteIdentitiesResponse, DeleteIdentitiesError;
-        delete_identity_pool: DeleteIdentityPoolInput => DeleteIdentityPoolOutput, DeleteIdentityPoolError;
-        describe_identity: DescribeIdentityInput => IdentityDescription, DescribeIdentityError;
-        describe_identity_pool: DescribeIdentityPoolInput => IdentityPool, DescribeIdentityPoolError;
-        get_identity_pool_roles: GetIdentityPoolRolesInput => GetIdentityPoolRolesResponse, GetIdentityPoolRolesError;
-        get_open_id_token: GetOpenIdTokenInput => GetOpenIdTokenResponse, GetOpenIdTokenError;
-        get_open_id_token_for_developer_identity: GetOpenIdTokenForDeveloperIdentityInput => GetOpenIdTokenForDeveloperIdentityResponse, GetOpenIdTokenForDeveloperIdentityError;
-        get_principal_tag_attribute_map: GetPrincipalTagAttributeMapInput => GetPrincipalTagAttributeMapResponse, GetPrincipalTagAttributeMapError;
-        list_identities: ListIdentitiesInput => ListIdentitiesResponse, ListIdentitiesError;
-        list_identity_pools: ListIdentityPoolsInput => ListIdentityPoolsResponse, ListIdentityPoolsError;
-        list_tags_for_resource: ListTagsForResourceInput => ListTagsForResourceResponse, ListTagsForResourceError;
-        lookup_developer_identity: LookupDeveloperIdentityInput => LookupDeveloperIdentityResponse, LookupDeveloperIdentityError;
-        merge_developer_identities: MergeDeveloperIdentitiesInput => MergeDeveloperIdentitiesResponse, MergeDeveloperIdentitiesError;
-        set_identity_pool_roles: SetIdentityPoolRolesInput => SetIdentityPoolRolesOutput, SetIdentityPoolRolesError;
-        set_principal_tag_attribute_map: SetPrincipalTagAttributeMapInput => SetPrincipalTagAttributeMapResponse, SetPrincipalTagAttributeMapError;
-        tag_resource: TagResourceInput => TagResourceResponse, TagResourceError;
-        unlink_developer_identity: UnlinkDeveloperIdentityInput => UnlinkDeveloperIdentityOutput, UnlinkDeveloperIdentityError;
-        unlink_identity: UnlinkIdentityInput => UnlinkIdentityOutput, UnlinkIdentityError;
-        untag_resource: UntagResourceInput => UntagResourceResponse, UntagResourceError;
-        update_identity_pool: IdentityPool => IdentityPool, UpdateIdentityPoolError;
-    }
+    support::other_operations!(forward);
 }
 
 /// A clock the test moves, starting at this machine's time.

@@ -1386,18 +1386,8 @@ mod tests {
         );
     }
 
-    /// A service without endpoint rules, for the request-body tests.
-    static GZIP_SERVICE: ServiceMeta = ServiceMeta {
-        service_id: "Example",
-        api_version: "2020-01-01",
-        target_prefix: "Example",
-        content_type: "application/x-amz-json-1.1",
-        signing_name: "example",
-        endpoint_prefix: "example",
-        endpoint_rules: None,
-        crate_name: "example",
-        crate_version: "0.1.0",
-    };
+    // A service without endpoint rules, for the request-body tests.
+    use crate::test_support::EXAMPLE_SERVICE as GZIP_SERVICE;
 
     static GZIP_OP: OperationMeta = OperationMeta {
         name: "Upload",

@@ -231,17 +231,7 @@ mod tests {
         }
     }
 
-    static SERVICE: crate::ServiceMeta = crate::ServiceMeta {
-        service_id: "Example",
-        api_version: "2020-01-01",
-        target_prefix: "Example",
-        content_type: "application/x-amz-json-1.1",
-        signing_name: "example",
-        endpoint_prefix: "example",
-        endpoint_rules: None,
-        crate_name: "example",
-        crate_version: "0.1.0",
-    };
+    use crate::test_support::EXAMPLE_SERVICE as SERVICE;
 
     static SIGNED: crate::OperationMeta = crate::OperationMeta {
         name: "Describe",

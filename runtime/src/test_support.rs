@@ -1,5 +1,6 @@
 //! What the runtime's unit tests share: an operation error type for the generic machinery
-//! (paging, mocks) to be tested with, without a generated crate.
+//! (paging, mocks) to be tested with, and a service without endpoint rules, without a
+//! generated crate.
 
 use std::fmt;
 
@@ -33,3 +34,16 @@ impl OperationError for TestError {
         HttpResponse::default()
     }
 }
+
+/// A service without endpoint rules, for tests that send requests to an explicit endpoint.
+pub(crate) static EXAMPLE_SERVICE: crate::ServiceMeta = crate::ServiceMeta {
+    service_id: "Example",
+    api_version: "2020-01-01",
+    target_prefix: "Example",
+    content_type: "application/x-amz-json-1.1",
+    signing_name: "example",
+    endpoint_prefix: "example",
+    endpoint_rules: None,
+    crate_name: "example",
+    crate_version: "0.1.0",
+};
