@@ -3,7 +3,9 @@
 //!
 //! A scratch workspace is a directory of crates written from memory, a root manifest listing
 //! them, and a copy of this workspace's `Cargo.lock`, so `cargo --offline` resolves the same
-//! versions already downloaded for the runtime. Files are rewritten only when their text
+//! versions as the runtime. [`ScratchWorkspace::finish`] downloads whatever of those the
+//! machine lacks first (a fresh machine whose registry has never built the runtime), so the
+//! offline builds that follow find every crate. Files are rewritten only when their text
 //! changed, which keeps cargo's incremental builds warm between runs. Nothing here writes
 //! outside the scratch directory, and nothing here decides what the crates contain.
 
@@ -96,7 +98,38 @@ impl ScratchWorkspace {
         let lock_path = crate::workspace_root().join("Cargo.lock");
         let lock = fs::read_to_string(&lock_path)
             .with_context(|| format!("reading {}", lock_path.display()))?;
-        write_if_changed(&self.root.join("Cargo.lock"), &lock)
+        write_if_changed(&self.root.join("Cargo.lock"), &lock)?;
+        self.fetch()
+    }
+
+    /// Downloads the crates the lockfile names that the machine does not have yet. When the
+    /// registry cannot be reached, the crates already at hand may still be all that is
+    /// needed; only when they are not does this fail, saying what to do.
+    fn fetch(&self) -> Result<()> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let attempt = |offline: bool| -> Result<Output> {
+            let mut command = Command::new(&cargo);
+            command.current_dir(&self.root).args(["fetch", "--quiet"]);
+            if offline {
+                command.arg("--offline");
+            }
+            run(command)
+        };
+        let online = attempt(false)?;
+        if online.status.success() {
+            return Ok(());
+        }
+        let offline = attempt(true)?;
+        if offline.status.success() {
+            return Ok(());
+        }
+        anyhow::bail!(
+            "the crates the generated code builds with cannot be downloaded, and this machine \
+             does not have them all yet (`cargo fetch` in {}):\n{}\nReach the crate registry \
+             once (or run `cargo fetch` in this workspace), then try again.",
+            self.root.display(),
+            output_text(&online).trim_end()
+        )
     }
 
     /// A `cargo` command in the workspace, offline, building into `target_dir` with warnings
@@ -187,9 +220,21 @@ mod tests {
     fn members_and_lockfile_are_written_and_unchanged_files_are_kept() -> Result<()> {
         let dir = TempDir::new()?;
         let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
-        let files: Files = [(PathBuf::from("src/lib.rs"), "pub fn f() {}\n".to_owned())].into();
-        ws.add_crate("one", &files)?;
-        ws.add_crate("two", &files)?;
+        // Whole crates: finishing also fetches their dependencies, which reads the manifests.
+        let krate = |name: &str| -> Files {
+            [
+                (
+                    PathBuf::from("Cargo.toml"),
+                    format!(
+                        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"
+                    ),
+                ),
+                (PathBuf::from("src/lib.rs"), "pub fn f() {}\n".to_owned()),
+            ]
+            .into()
+        };
+        ws.add_crate("one", &krate("one"))?;
+        ws.add_crate("two", &krate("two"))?;
         ws.finish()?;
         let manifest = dir.read("ws/Cargo.toml")?;
         assert!(
@@ -204,6 +249,31 @@ mod tests {
         assert_eq!(fs::metadata(&lib)?.modified()?, before);
         write_if_changed(&lib, "pub fn g() {}\n")?;
         assert_eq!(fs::read_to_string(&lib)?, "pub fn g() {}\n");
+        Ok(())
+    }
+
+    #[test]
+    fn a_dependency_that_cannot_be_had_is_named_with_what_to_do() -> Result<()> {
+        let dir = TempDir::new()?;
+        let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
+        let files: Files = [
+            (
+                PathBuf::from("Cargo.toml"),
+                "[package]\nname = \"needs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+                 [dependencies]\nno-such-crate-for-scratch-tests-7b1d = \"1\"\n"
+                    .to_owned(),
+            ),
+            (PathBuf::from("src/lib.rs"), String::new()),
+        ]
+        .into();
+        ws.add_crate("needs", &files)?;
+        let error = format!("{:#}", ws.finish().expect_err("the crate cannot be had"));
+        assert!(error.contains("cannot be downloaded"), "{error}");
+        assert!(
+            error.contains("no-such-crate-for-scratch-tests-7b1d"),
+            "{error}"
+        );
+        assert!(error.contains("then try again"), "{error}");
         Ok(())
     }
 }
