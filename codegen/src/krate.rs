@@ -7,11 +7,11 @@ use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::names::Names;
-use crate::{
-    client, docs, endpoint, error, format, mock, operation, pagination, server, service, types,
-    validate, CodegenError, Files, Options,
+use crate::emit::{
+    client, endpoint, error, mock, operation, pagination, server, service, types, validate,
 };
+use crate::names::Names;
+use crate::{docs, format, CodegenError, Files, Options};
 
 /// What every emitter reads.
 pub struct Cx<'a> {

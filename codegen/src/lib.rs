@@ -6,22 +6,13 @@
 //! only reads those decisions.
 
 pub mod automaton;
-pub mod client;
 pub mod docs;
-pub mod endpoint;
-pub mod error;
+pub mod emit;
 pub mod format;
 pub mod krate;
 pub mod literal;
 pub mod lock;
-pub mod mock;
 pub mod names;
-pub mod operation;
-pub mod pagination;
-pub mod server;
-pub mod service;
-pub mod types;
-pub mod validate;
 pub mod wire;
 
 use std::collections::BTreeMap;

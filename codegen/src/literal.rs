@@ -224,7 +224,7 @@ impl<'a> Literals<'a> {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let meta = crate::error::meta_init(shape);
+        let meta = crate::emit::error::meta_init(shape);
         Ok(quote!(#path { #(#fields,)* #meta }))
     }
 

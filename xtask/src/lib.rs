@@ -141,7 +141,7 @@ pub fn generate_compiled_rules() -> Result<Files> {
                 .trim_end_matches(".smithy")
                 .replace(['-', '.'], "_")
         );
-        let body = codegen::endpoint::compile(&rules, &format!("`{path}`"))
+        let body = codegen::emit::endpoint::compile(&rules, &format!("`{path}`"))
             .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
         modules.push(quote!(pub mod #module { #body }));
         all.push(quote!((#name, #module::RULES)));

@@ -1,8 +1,8 @@
 //! Emits the `types` module: one Rust type per structure, union and enum shape, plus empty
 //! inputs and outputs for operations the model gives none, each with its serde impls. The
-//! checks of the model's constraints are emitted by [`crate::validate`].
+//! checks of the model's constraints are emitted by [`crate::emit::validate`].
 //!
-//! Structures shared with the `error` module (exceptions) are emitted by [`crate::error`]
+//! Structures shared with the `error` module (exceptions) are emitted by [`crate::emit::error`]
 //! through [`emit_struct`]; everything about one structure is decided here.
 
 use model::ir::{self, ShapeKind};
@@ -10,8 +10,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::docs;
+use crate::emit::validate::unchecked_pattern_notes;
 use crate::krate::Cx;
-use crate::validate::unchecked_pattern_notes;
 use crate::wire::{self, rt};
 
 /// One item of the `types` module, in module order.
@@ -175,7 +175,7 @@ pub fn emit_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
         .then(|| quote!(Default,));
     let debug_impl = redact.then(|| emit_debug(cx, shape, members));
     let ctor = emit_constructor(cx, shape, members);
-    let meta = crate::error::meta_field(shape);
+    let meta = crate::emit::error::meta_field(shape);
     let serde_impls = struct_serde(cx, shape, members);
     quote! {
         #doc
@@ -213,7 +213,7 @@ fn struct_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Token
             required: m.required,
         })
         .collect();
-    let meta = crate::error::meta_init(shape);
+    let meta = crate::emit::error::meta_init(shape);
     emit_object_serde(
         &ident,
         &cx.type_path(&shape.name),
@@ -398,7 +398,7 @@ fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
     };
     let new_doc = docs::attrs(&new_doc);
     let too_many = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let meta = crate::error::meta_init(shape);
+    let meta = crate::emit::error::meta_init(shape);
     quote! {
         impl #ident {
             #new_doc

@@ -29,7 +29,10 @@ pub fn op_docs(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         text.push_str(&list.join(", "));
         text.push_str(", or `Unhandled`.");
     }
-    let deprecated = op.deprecated.as_ref().map(crate::types::deprecated_attr);
+    let deprecated = op
+        .deprecated
+        .as_ref()
+        .map(crate::emit::types::deprecated_attr);
     let doc = docs::attrs(&text);
     quote! { #doc #deprecated }
 }
@@ -76,7 +79,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             }
         }
     });
-    let pages = crate::pagination::client_methods(cx);
+    let pages = crate::emit::pagination::client_methods(cx);
     let trait_methods = cx.service.operations.iter().map(|op| {
         let f = cx.op_fn(op);
         let input = cx.input_path(op);

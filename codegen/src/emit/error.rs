@@ -13,8 +13,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::docs;
+use crate::emit::types::emit_struct;
 use crate::krate::Cx;
-use crate::types::emit_struct;
 use crate::wire::rt;
 
 /// The `error` module.

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::client::op_docs;
 use crate::docs;
+use crate::emit::client::op_docs;
 use crate::krate::Cx;
 
 /// The `service` module: the service trait.
