@@ -6,7 +6,7 @@ use model::automaton::{Automaton, Next};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::CodegenError;
+use crate::codegen_error::CodegenError;
 
 /// The step table entry for the runtime: a state number, or its `MATCH` / `DEAD` values.
 fn step(next: Next) -> u16 {

@@ -1,5 +1,5 @@
-//! Turns the model's HTML documentation into the Markdown that rustdoc reads, and Markdown
-//! into `#[doc]` attributes.
+//! Turns the model's HTML documentation into the Markdown that rustdoc reads, Markdown into
+//! `#[doc]` attributes, and the model's deprecations into `#[deprecated]` attributes.
 //!
 //! The HTML is parsed and walked by `htmd` (html5ever underneath). A few of its element
 //! handlers are replaced so that the result suits rustdoc: code samples become
@@ -22,6 +22,7 @@ use htmd::element_handler::{HandlerResult, Handlers};
 use htmd::options::{BrStyle, BulletListMarker, CodeBlockFence, CodeBlockStyle, Options};
 use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
+use model::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -180,6 +181,13 @@ pub fn summary_sentence(kind: &str, name: &str) -> String {
 
 /// The Markdown for an item: its converted documentation, or the summary sentence when the
 /// model has none (or only whitespace).
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "no emitter uses it yet; its test keeps the rule fixed"
+    )
+)]
 pub fn markdown_or_summary(html: Option<&str>, kind: &str, name: &str) -> String {
     let markdown = html.map(to_markdown).unwrap_or_default();
     if markdown.is_empty() {
@@ -769,6 +777,17 @@ fn take_url(text: &str) -> (String, usize) {
     }
     let len = chars.last().map_or(0, |&(_, end)| end);
     (chars.into_iter().map(|(c, _)| c).collect(), len)
+}
+
+/// `#[deprecated]` with the model's message.
+pub fn deprecated_attr(d: &ir::Deprecated) -> TokenStream {
+    let note = match (&d.message, &d.since) {
+        (Some(m), Some(s)) => format!("{m} (since {s})"),
+        (Some(m), None) => m.clone(),
+        (None, Some(s)) => format!("deprecated since {s}"),
+        (None, None) => "deprecated by the service".to_owned(),
+    };
+    quote! { #[deprecated(note = #note)] }
 }
 
 #[cfg(test)]

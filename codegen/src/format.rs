@@ -4,7 +4,10 @@
 
 use proc_macro2::TokenStream;
 
-use crate::CodegenError;
+use crate::codegen_error::CodegenError;
+
+/// The marker every generated file starts with (after the comment leader).
+pub const GENERATED_MARKER: &str = "@generated";
 
 /// The header line of a generated Rust file.
 pub fn rust_header(model_files: &[String]) -> String {

@@ -1,77 +1,75 @@
 //! Turns a validated service IR into the files of a Rust crate: types, errors, wire format,
 //! client and server dispatch, `lib.rs` and `Cargo.toml`.
 //!
-//! Pure: [`generate`] returns file contents in a map and never touches the disk. Names are
-//! decided once in [`names`], documentation is converted once in [`docs`], and each emitter
-//! only reads those decisions.
+//! Pure: [`generate`] returns file contents in a map and never touches the disk, reads no
+//! environment and no clock, so the same IR and [`Options`] always give the same bytes.
+//!
+//! # Pipeline
+//!
+//! ```text
+//! IR + Options ──> checks ──> context ──> emitters ──> format ──> Files
+//!                             (Cx: IR,    (one per     (prettyplease,
+//!                              names,      file)        header)
+//!                              options)
+//! ```
+//!
+//! 1. The assembler (`krate`) checks what the emitters rely on: every referenced shape
+//!    exists, every pattern carries its decision, the endpoint rules compile.
+//! 2. It builds the context (`context::Cx`): the IR, the naming table (`names`, which
+//!    keeps the names of the previous generation's [`NamesLock`]) and the options.
+//! 3. It calls each emitter (`emit::*`), one per file of the generated crate, and collects
+//!    what they return: tokens, which `format` prints with the `@generated` header, or text
+//!    for `Cargo.toml` and `names.lock`.
+//!
+//! Emitters only read decisions: names from the naming table, documentation converted once
+//! by `docs`, wire types from `wire`. A failure anywhere is a [`CodegenError`].
+//!
+//! # Modules
+//!
+//! | module | does |
+//! |---|---|
+//! | `krate` | the assembler: checks, builds the context, calls every emitter, collects [`Files`] |
+//! | `context` | `Cx`, what every emitter reads, and `Root`, the path the crate is named by |
+//! | `options` | [`Options`], the caller's choices |
+//! | `codegen_error` | [`CodegenError`] |
+//! | `emit/` | one emitter per generated file: `cargo_toml`, `lib`, `client`, `endpoint`, `error`, `mock`, `operation`, `pagination`, `server`, `service`, `types`, `validate` |
+//! | `structure` | structures, shared by the `types` and `error` emitters: fields, `new`, setters, `Debug`, serde |
+//! | `method` | an operation as a method: its rustdoc and the service trait's signature, shared by client, trait and mock |
+//! | `paging` | which operations page, shared by the `pagination` and `client` emitters |
+//! | `patterns` | the docs of patterns the crate does not check, and the check that each has a decision |
+//! | `wire` | the Rust type and wire format of a member, and the runtime's path |
+//! | `names` | the naming table: every Rust identifier, decided once |
+//! | `lock` | [`NamesLock`], the `names.lock` record that keeps names stable |
+//! | `docs` | model HTML into Markdown, and Markdown into `#[doc]` attributes |
+//! | `format` | the only place text is made: prettyplease and the header |
+//! | `automaton` | pattern automata as Rust tables, and the runtime's partition file |
+//! | `literal` | value expressions for code written against a generated crate |
+//! | [`testing`] | the public face for tests and the project's commands |
+//!
+//! Imports run one way: the assembler imports the emitters, emitters import the context and
+//! the helpers (never the assembler or each other), and the context imports no emitter.
 
-pub mod automaton;
-pub mod docs;
-pub mod emit;
-pub mod format;
-pub mod krate;
-pub mod literal;
-pub mod lock;
-pub mod names;
-pub mod wire;
+mod automaton;
+mod codegen_error;
+mod context;
+mod docs;
+mod emit;
+mod format;
+mod krate;
+mod literal;
+mod lock;
+mod method;
+mod names;
+mod options;
+mod paging;
+mod patterns;
+mod structure;
+pub mod testing;
+mod wire;
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use model::ir;
-
-/// Relative path (inside the output crate) to file contents.
-pub type Files = BTreeMap<PathBuf, String>;
-
-/// The marker every generated file starts with (after the comment leader).
-pub const GENERATED_MARKER: &str = "@generated";
-
-/// What the caller decides about the crate to write.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The package name, e.g. `cognito-identity`.
-    pub crate_name: String,
-    /// The value of the runtime dependency in `Cargo.toml`, e.g.
-    /// `{ path = "../runtime" }` or `{ workspace = true }`.
-    pub runtime_dependency: String,
-    /// True when the crate is a member of this workspace (it then inherits workspace
-    /// package fields, lints and dependency versions).
-    pub workspace_member: bool,
-    /// The model files, as named in the header (`model/service-2.json`).
-    pub model_files: Vec<String>,
-    /// The names a previous generation gave (its `names.lock`), which this one keeps; empty
-    /// for a first generation.
-    pub names_lock: lock::NamesLock,
-}
-
-/// A failure of the code generator. Reaching one is a bug in the codegen or an input the
-/// model validation should have rejected; the message names the file and item.
-#[derive(Debug, thiserror::Error)]
-pub enum CodegenError {
-    /// The emitted tokens for a file did not parse as Rust.
-    #[error("generated file `{file}` does not parse ({item}): {reason}")]
-    Format {
-        /// The output file.
-        file: String,
-        /// The offending item, as far as known.
-        item: String,
-        /// The parser's message.
-        reason: String,
-    },
-    /// The model uses something the generator does not support.
-    #[error("unsupported: {0}")]
-    Unsupported(String),
-    /// A line of the previous generation's `names.lock` cannot be read.
-    #[error("names.lock, line {line}: {reason}")]
-    NamesLock {
-        /// The line, from 1.
-        line: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-}
-
-/// Generates every file of the crate for `service`.
-pub fn generate(service: &ir::Service, opts: &Options) -> Result<Files, CodegenError> {
-    krate::generate(service, opts)
-}
+pub use automaton::regions_file;
+pub use codegen_error::CodegenError;
+pub use format::GENERATED_MARKER;
+pub use krate::{generate, Files};
+pub use lock::NamesLock;
+pub use options::Options;

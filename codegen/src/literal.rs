@@ -5,17 +5,17 @@
 //! are objects keyed by member name, blobs are their bytes as a text string, timestamps are
 //! epoch seconds (or an RFC 3339 string), floats may be `"NaN"`, `"Infinity"` or
 //! `"-Infinity"`, documents are any JSON, and `null` means an absent member. The expressions
-//! use the same names as the generated crate because they come from the same [`Names`]
-//! table; this module decides no names and emits no items.
+//! use the same names as the generated crate because they come from the same naming
+//! table (`crate::names`); this module decides no names and emits no items.
 
 use model::ir::{self, ShapeKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 use serde_json::Value;
 
-use crate::krate::{Cx, Root};
-use crate::names::Names;
-use crate::Options;
+use crate::context::{Cx, Root};
+use crate::options::Options;
+use crate::structure::meta_init;
 
 /// Builds value expressions for the types of one generated crate.
 pub struct Literals<'a> {
@@ -23,22 +23,34 @@ pub struct Literals<'a> {
 }
 
 impl<'a> Literals<'a> {
-    /// Expressions for the crate generated from `service` with `opts`, reached in the
-    /// caller's code through the path `krate` (e.g. `::my_service`).
-    pub fn new(service: &'a ir::Service, opts: &'a Options, krate: Root) -> Self {
+    /// Expressions for the crate generated from `service` with `opts`, which the caller's
+    /// code depends on under the library name `crate_name` and reaches as `::crate_name`.
+    /// Names come from the same table [`generate`](crate::generate) decides them in,
+    /// `opts.names_lock` included.
+    pub fn new(service: &'a ir::Service, opts: &'a Options, crate_name: &str) -> Self {
         Literals {
-            cx: Cx {
-                service,
-                names: Names::new(service),
-                opts,
-                root: krate,
-            },
+            cx: Cx::new(service, opts, Root::Extern(crate_name.to_owned())),
         }
     }
 
-    /// The path the caller's code reaches the generated crate through.
-    pub fn crate_path(&self) -> &Root {
-        &self.cx.root
+    /// The path the caller's code reaches the generated crate through (`::crate_name`).
+    pub fn crate_path(&self) -> TokenStream {
+        self.cx.root.to_token_stream()
+    }
+
+    /// The path of an operation's wire facts (its constant in the `operation` module).
+    pub fn operation_meta(&self, op: &ir::Operation) -> TokenStream {
+        self.cx.op_meta_path(op)
+    }
+
+    /// The path of an operation's output type.
+    pub fn output_type(&self, op: &ir::Operation) -> TokenStream {
+        self.cx.output_path(op)
+    }
+
+    /// The path of an operation's error enum.
+    pub fn error_type(&self, op: &ir::Operation) -> TokenStream {
+        self.cx.op_error_path(op)
     }
 
     /// The variant of an operation's error enum that holds the exception `shape`.
@@ -224,7 +236,7 @@ impl<'a> Literals<'a> {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let meta = crate::emit::error::meta_init(shape);
+        let meta = meta_init(shape);
         Ok(quote!(#path { #(#fields,)* #meta }))
     }
 

@@ -9,10 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::CodegenError;
-
-/// The file name of the record in the generated crate's directory.
-pub const FILE: &str = "names.lock";
+use crate::codegen_error::CodegenError;
 
 /// The names of a previous generation: scope, then owner (a model name, or a name the
 /// generator derives from one), then the Rust name it was given.
@@ -22,6 +19,9 @@ pub struct NamesLock {
 }
 
 impl NamesLock {
+    /// The file name of the record in the generated crate's directory.
+    pub const FILE: &'static str = "names.lock";
+
     /// An empty record: every name is decided afresh.
     pub fn new() -> NamesLock {
         NamesLock::default()

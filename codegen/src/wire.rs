@@ -11,7 +11,7 @@ use model::ir::{self, ShapeKind, WireForm};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::krate::Cx;
+use crate::context::Cx;
 
 /// The path of the runtime crate in generated code.
 pub fn rt() -> TokenStream {

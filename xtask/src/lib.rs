@@ -74,7 +74,7 @@ pub fn generate_runtime_files() -> Result<Files> {
     let path = workspace_root().join(PARTITIONS_FILE);
     let json = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let file = codegen::automaton::regions_file(PARTITIONS_FILE, &json)?;
+    let file = codegen::regions_file(PARTITIONS_FILE, &json)?;
     Ok(Files::from([(PathBuf::from("regions.rs"), file)]))
 }
 
@@ -141,7 +141,7 @@ pub fn generate_compiled_rules() -> Result<Files> {
                 .trim_end_matches(".smithy")
                 .replace(['-', '.'], "_")
         );
-        let body = codegen::emit::endpoint::compile(&rules, &format!("`{path}`"))
+        let body = codegen::testing::compile_rules(&rules, &format!("`{path}`"))
             .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
         modules.push(quote!(pub mod #module { #body }));
         all.push(quote!((#name, #module::RULES)));
@@ -155,7 +155,7 @@ pub fn generate_compiled_rules() -> Result<Files> {
         pub static ALL: &[(&str, ::aws_json_runtime::endpoint::CompiledRules)] = &[#(#all),*];
     };
     let headers: Vec<String> = sources.into_iter().map(|(_, path, _)| path).collect();
-    let file = codegen::format::rust_file("rules.rs", tokens, &headers)?;
+    let file = codegen::testing::rust_file("rules.rs", tokens, &headers)?;
     Ok(Files::from([(PathBuf::from("rules.rs"), file)]))
 }
 
@@ -194,19 +194,19 @@ pub fn workspace_options(model_files: Vec<String>) -> codegen::Options {
         runtime_dependency: "{ workspace = true }".to_owned(),
         workspace_member: true,
         model_files,
-        names_lock: codegen::lock::NamesLock::new(),
+        names_lock: codegen::NamesLock::new(),
     }
 }
 
 /// The `names.lock` in a generated crate's directory: the names its last generation gave,
 /// which the next one keeps. Empty when the file does not exist; an error naming the file
 /// when it cannot be read.
-pub fn read_names_lock(crate_dir: &Path) -> Result<codegen::lock::NamesLock> {
-    let path = crate_dir.join(codegen::lock::FILE);
+pub fn read_names_lock(crate_dir: &Path) -> Result<codegen::NamesLock> {
+    let path = crate_dir.join(codegen::NamesLock::FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => codegen::lock::NamesLock::parse(&text)
+        Ok(text) => codegen::NamesLock::parse(&text)
             .with_context(|| format!("cannot use {}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(codegen::lock::NamesLock::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(codegen::NamesLock::new()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
@@ -296,10 +296,7 @@ mod tests {
     fn a_names_lock_is_read_from_the_crate_directory() {
         let dir = std::env::temp_dir().join(format!("xtask-names-lock-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(
-            read_names_lock(&dir).unwrap(),
-            codegen::lock::NamesLock::new()
-        );
+        assert_eq!(read_names_lock(&dir).unwrap(), codegen::NamesLock::new());
         std::fs::write(dir.join("names.lock"), "# c\ntypes\tSSEType\tSseType2\n").unwrap();
         assert_eq!(
             read_names_lock(&dir).unwrap().get("types", "SSEType"),

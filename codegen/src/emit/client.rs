@@ -1,5 +1,7 @@
 //! Emits the `Client`, whose one async method per operation hands the input to the runtime's
-//! dispatch and returns the output or the operation's error.
+//! dispatch and returns the output or the operation's error, and whose pages methods start
+//! the pages types of the `pagination` module (the operations that page are
+//! [`crate::paging`]'s to say).
 //!
 //! A model without a target prefix (botocore metadata lacking `targetPrefix`) cannot name
 //! an operation in `X-Amz-Target`, so its client methods fail with a request error that says
@@ -9,33 +11,11 @@ use model::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::krate::Cx;
+use crate::method;
+use crate::paging::paged_ops;
 use crate::wire::rt;
-
-/// Rustdoc for an operation method: the model's text, then the errors it returns.
-pub fn op_docs(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
-    let mut text = cx.docs(op.docs.as_deref(), &format!("Calls `{}`.", op.name));
-    if !op.errors.is_empty() {
-        let error_enum = cx.names.op_error(&op.name);
-        text.push_str(&format!(
-            "\n\n# Errors\n\nReturns [`{error_enum}`](crate::error::{error_enum}): "
-        ));
-        let list: Vec<String> = op
-            .errors
-            .iter()
-            .map(|e| format!("[`{0}`](crate::error::{0})", cx.names.type_name(e)))
-            .collect();
-        text.push_str(&list.join(", "));
-        text.push_str(", or `Unhandled`.");
-    }
-    let deprecated = op
-        .deprecated
-        .as_ref()
-        .map(crate::emit::types::deprecated_attr);
-    let doc = docs::attrs(&text);
-    quote! { #doc #deprecated }
-}
 
 /// Statements that give each unset idempotency-token member of the input a token from the
 /// client's configured provider (fresh version-4 UUIDs unless the user set another).
@@ -70,7 +50,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let input = cx.input_path(op);
         let output = cx.output_path(op);
         let error = cx.op_error_path(op);
-        let docs = op_docs(cx, op);
+        let docs = method::op_docs(cx, op);
         let (binding, body) = method_body(cx, op, &error);
         quote! {
             #docs
@@ -79,14 +59,12 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             }
         }
     });
-    let pages = crate::emit::pagination::client_methods(cx);
+    let pages = pages_methods(cx);
     let trait_methods = cx.service.operations.iter().map(|op| {
         let f = cx.op_fn(op);
-        let input = cx.input_path(op);
-        let output = cx.output_path(op);
-        let error = cx.op_error_path(op);
+        let signature = method::trait_signature(cx, op);
         quote! {
-            fn #f(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send {
+            #signature {
                 Client::#f(self, input)
             }
         }
@@ -151,6 +129,34 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             #(#trait_methods)*
         }
     }
+}
+
+/// The `Client` methods that start paging.
+fn pages_methods(cx: &Cx<'_>) -> Vec<TokenStream> {
+    paged_ops(cx)
+        .iter()
+        .map(|p| {
+            let f = cx.names.pages_fn(&p.op.name);
+            let ty = cx.names.pages_type(&p.op.name);
+            let input = cx.input_path(p.op);
+            let doc = docs::attrs(&format!(
+                "Pages through `{}`, starting from `input`: each [`next_page`](crate::pagination::{ty}::next_page) \
+                 call sends the next request, following the continuation token; \
+                 [`into_stream`](crate::pagination::{ty}::into_stream) makes it a stream of pages{}.",
+                p.op.name,
+                match p.items {
+                    Some(_) => format!(" and [`items`](crate::pagination::{ty}::items) a stream of their items"),
+                    None => String::new(),
+                },
+            ));
+            quote! {
+                #doc
+                pub fn #f(&self, input: #input) -> crate::pagination::#ty<'_> {
+                    crate::pagination::#ty::new(self, input)
+                }
+            }
+        })
+        .collect()
 }
 
 /// The input binding and the body of an operation's client method: fill idempotency tokens,

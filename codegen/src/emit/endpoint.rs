@@ -27,9 +27,9 @@ use heck::ToSnakeCase;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::krate::Cx;
+use crate::codegen_error::CodegenError;
+use crate::context::Cx;
 use crate::wire::rt;
-use crate::CodegenError;
 
 /// The `endpoint` module of the crate for `cx`.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {

@@ -1,6 +1,7 @@
 //! Emits the `error` module: one struct per modeled exception, one enum per operation with
 //! exactly that operation's errors plus `Unhandled`, and the service-wide `Error` that
-//! every operation error converts into.
+//! every operation error converts into. An exception's struct is written by
+//! [`crate::structure`], as every structure is; its error methods are written here.
 //!
 //! For an awsQuery-compatible service, each exception also has `QUERY_CODE` (the model's
 //! awsQuery code, else its awsJson code), its `code()` reports the awsQuery code (the one the
@@ -12,9 +13,9 @@ use model::ir::{self, Fault, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::emit::types::emit_struct;
-use crate::krate::Cx;
+use crate::structure::emit_struct;
 use crate::wire::rt;
 
 /// The `error` module.
@@ -39,27 +40,6 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         #doc
         #(#items)*
     }
-}
-
-/// The field every exception structure has besides its members: what the error response
-/// carried (its request id). It is not on the wire, and its leading underscore keeps it apart
-/// from member fields, which never start with one.
-pub fn meta_field(shape: &ir::Shape) -> Option<TokenStream> {
-    let rt = rt();
-    shape.error.as_ref().map(|_| {
-        quote! {
-            #[doc(hidden)]
-            pub _meta: #rt::error::ErrorMeta,
-        }
-    })
-}
-
-/// The initialiser of [`meta_field`] in a struct expression, for exception structures.
-pub fn meta_init(shape: &ir::Shape) -> Option<TokenStream> {
-    shape
-        .error
-        .as_ref()
-        .map(|_| quote!(_meta: ::std::default::Default::default(),))
 }
 
 /// The member that carries an exception's message, if any.

@@ -11,8 +11,9 @@ use model::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::krate::Cx;
+use crate::method;
 use crate::wire::rt;
 
 /// The `mock` module.
@@ -140,10 +141,10 @@ fn emit_methods(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
 /// The trait method of one operation: record and answer, at once.
 fn emit_trait_method(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let f = cx.op_fn(op);
-    let (input, output, error) = (cx.input_path(op), cx.output_path(op), cx.op_error_path(op));
+    let signature = method::trait_signature(cx, op);
     let name = &op.name;
     quote! {
-        fn #f(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send {
+        #signature {
             ::std::future::ready(self.operations.#f.respond(&self.log, #name, input))
         }
     }

@@ -6,8 +6,8 @@ use model::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::krate::Cx;
 use crate::wire::rt;
 
 /// The `operation` module.

@@ -1,5 +1,5 @@
-//! Emits the `pagination` module (one pages type per paginated operation) and the `Client`
-//! methods that start paging.
+//! Emits the `pagination` module: one pages type per paginated operation. The `Client`
+//! methods that start paging are the `client` emitter's; both read [`crate::paging`].
 //!
 //! The generated pages type is thin wiring around the runtime's `paginate::Pages`: a closure
 //! that calls the operation with a given token, and a function that reads the next token from
@@ -7,92 +7,13 @@
 //! runtime's. An operation gets a pages type when the model's passes gave it a pages helper
 //! (`ir::Pagination::helper`), and an items stream when the helper names the items.
 
-use model::ir;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::krate::Cx;
-use crate::wire::{self, rt};
-
-/// The facts a pages type needs.
-struct PagedOp<'a> {
-    op: &'a ir::Operation,
-    input_token: Ident,
-    output_token: Ident,
-    items: Option<ItemsOf>,
-}
-
-/// The list member of the output that holds a page's items.
-struct ItemsOf {
-    /// The model name of the member, for docs.
-    member: String,
-    field: Ident,
-    /// The type of one item.
-    item: TokenStream,
-    required: bool,
-}
-
-/// The facts of an operation's pages type, from the pages helper the model's passes decided.
-fn paged_op<'a>(cx: &Cx<'a>, op: &'a ir::Operation) -> Option<PagedOp<'a>> {
-    let p = op.pagination.as_ref()?;
-    let helper = p.helper.as_ref()?;
-    Some(PagedOp {
-        op,
-        input_token: cx.names.field(&helper.input, &p.input_token),
-        output_token: cx.names.field(&helper.output, &p.output_token),
-        items: helper.items.as_ref().map(|items| {
-            let value = wire::value_type(cx, &items.element);
-            ItemsOf {
-                member: items.member.clone(),
-                field: cx.names.field(&helper.output, &items.member),
-                item: if items.sparse {
-                    quote!(::std::option::Option<#value>)
-                } else {
-                    value
-                },
-                required: items.required,
-            }
-        }),
-    })
-}
-
-/// Every operation that gets a pages type.
-fn paged_ops<'a>(cx: &Cx<'a>) -> Vec<PagedOp<'a>> {
-    cx.service
-        .operations
-        .iter()
-        .filter_map(|op| paged_op(cx, op))
-        .collect()
-}
-
-/// The `Client` methods that start paging.
-pub fn client_methods(cx: &Cx<'_>) -> Vec<TokenStream> {
-    paged_ops(cx)
-        .iter()
-        .map(|p| {
-            let f = cx.names.pages_fn(&p.op.name);
-            let ty = cx.names.pages_type(&p.op.name);
-            let input = cx.input_path(p.op);
-            let doc = docs::attrs(&format!(
-                "Pages through `{}`, starting from `input`: each [`next_page`](crate::pagination::{ty}::next_page) \
-                 call sends the next request, following the continuation token; \
-                 [`into_stream`](crate::pagination::{ty}::into_stream) makes it a stream of pages{}.",
-                p.op.name,
-                match p.items {
-                    Some(_) => format!(" and [`items`](crate::pagination::{ty}::items) a stream of their items"),
-                    None => String::new(),
-                },
-            ));
-            quote! {
-                #doc
-                pub fn #f(&self, input: #input) -> crate::pagination::#ty<'_> {
-                    crate::pagination::#ty::new(self, input)
-                }
-            }
-        })
-        .collect()
-}
+use crate::paging::{paged_ops, ItemsOf, PagedOp};
+use crate::wire::rt;
 
 /// The `pagination` module.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {

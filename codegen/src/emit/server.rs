@@ -16,8 +16,8 @@ use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::context::Cx;
 use crate::docs;
-use crate::krate::Cx;
 use crate::wire::rt;
 
 /// The `server` module: the router.

@@ -4,23 +4,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::context::Cx;
 use crate::docs;
-use crate::emit::client::op_docs;
-use crate::krate::Cx;
+use crate::method;
 
 /// The `service` module: the service trait.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let trait_name = cx.service_trait();
     let full_name = &cx.service.metadata.full_name;
     let methods = cx.service.operations.iter().map(|op| {
-        let f = cx.op_fn(op);
-        let input = cx.input_path(op);
-        let output = cx.output_path(op);
-        let error = cx.op_error_path(op);
-        let docs = op_docs(cx, op);
+        let docs = method::op_docs(cx, op);
+        let signature = method::trait_signature(cx, op);
         quote! {
             #docs
-            fn #f(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send;
+            #signature;
         }
     });
     let doc = docs::attrs(&format!(

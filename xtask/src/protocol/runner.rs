@@ -2,8 +2,8 @@
 //! suite's generated client and checks what it sent or parsed.
 //!
 //! The case functions build inputs and expected outputs as Rust values through
-//! `codegen::literal`, so they use the generated crate's own types and names; the checks
-//! themselves live in `support.rs`, copied into every runner. Nothing here runs a case.
+//! `codegen::testing::Literals`, so they use the generated crate's own types and names; the
+//! checks themselves live in `support.rs`, copied into every runner. Nothing here runs a case.
 //!
 //! A suite whose model has no target prefix gets a client that refuses every call before
 //! sending (nothing can name the operation in `X-Amz-Target`). Its output and error cases
@@ -14,9 +14,7 @@
 
 use std::path::PathBuf;
 
-use codegen::krate::{Cx, Root};
-use codegen::literal::Literals;
-use codegen::names::Names;
+use codegen::testing::Literals;
 use model::ir;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -47,13 +45,7 @@ pub fn runner_crate(
     skip: &std::collections::BTreeMap<usize, String>,
 ) -> Result<(Files, Vec<(usize, String)>), String> {
     let (lib_package, lib_name, lib_dir) = lib;
-    let literals = Literals::new(service, options, Root::Extern(lib_name.to_owned()));
-    let cx = Cx {
-        service,
-        names: Names::new(service),
-        opts: options,
-        root: Root::Extern(lib_name.to_owned()),
-    };
+    let literals = Literals::new(service, options, lib_name);
     let endpoint = suite.client_endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     let mut functions = Vec::new();
     let mut entries = Vec::new();
@@ -63,7 +55,7 @@ pub fn runner_crate(
             unbuilt.push((index, reason.clone()));
             continue;
         }
-        match case_fn(&literals, &cx, case, endpoint) {
+        match case_fn(&literals, service, case, endpoint) {
             Ok(body) => {
                 let f = format_ident!("case_{index}");
                 let id = &case.id;
@@ -90,7 +82,7 @@ pub fn runner_crate(
 
         #(#functions)*
     };
-    let main = codegen::format::rust_file("src/main.rs", main, &["protocol tests".to_owned()])
+    let main = codegen::testing::rust_file("src/main.rs", main, &["protocol tests".to_owned()])
         .map_err(|e| e.to_string())?;
     let manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
@@ -109,8 +101,12 @@ pub fn runner_crate(
 }
 
 /// The body of one case's function.
-fn case_fn(literals: &Literals<'_>, cx: &Cx<'_>, case: &Case, endpoint: &str) -> Prepared {
-    let service = cx.service;
+fn case_fn(
+    literals: &Literals<'_>,
+    service: &ir::Service,
+    case: &Case,
+    endpoint: &str,
+) -> Prepared {
     let op_name = case.operation()?;
     let op = service
         .operations
@@ -132,9 +128,9 @@ fn case_fn(literals: &Literals<'_>, cx: &Cx<'_>, case: &Case, endpoint: &str) ->
         Some(_) => (client.clone(), quote!(client.#f(input))),
         None => {
             let (meta, output, error) = (
-                cx.op_meta_path(op),
-                cx.output_path(op),
-                cx.op_error_path(op),
+                literals.operation_meta(op),
+                literals.output_type(op),
+                literals.error_type(op),
             );
             (
                 quote!(::aws_json_runtime::ClientCore::new(&#krate::operation::SERVICE, #config)),

@@ -1,0 +1,143 @@
+//! The generation context ([`Cx`]): what every emitter reads, and all it reads. It holds
+//! the IR, the naming table decided before anything is emitted, the caller's options and
+//! the path the generated crate's items are named through, and answers the questions every
+//! emitter asks alike (a shape by name, the path of a type, an item's rustdoc).
+//!
+//! It decides nothing and emits no file: it imports no emitter and no assembler, so every
+//! emitter can depend on it without a loop.
+
+use model::ir::{self, ShapeKind};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::docs;
+use crate::names::Names;
+use crate::options::Options;
+
+/// What every emitter reads.
+pub struct Cx<'a> {
+    /// The service.
+    pub service: &'a ir::Service,
+    /// Every Rust name, decided up front.
+    pub names: Names,
+    /// The caller's options.
+    pub opts: &'a Options,
+    /// The path items of the generated crate are named through: `crate` inside it, or
+    /// `::name` in code written against it (see [`crate::literal`]).
+    pub root: Root,
+}
+
+/// The path the generated crate's items are named through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// `crate`, in the generated crate's own code.
+    Crate,
+    /// `::name`, in code written against the crate, which depends on it as `name`.
+    Extern(String),
+}
+
+impl quote::ToTokens for Root {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Root::Crate => tokens.extend(quote!(crate)),
+            Root::Extern(name) => {
+                let name = quote::format_ident!("{name}");
+                tokens.extend(quote!(::#name));
+            }
+        }
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The context of the crate generated from `service` with `opts`, its items named
+    /// through `root`. Names are decided here, keeping those the options' lock records, so
+    /// every context of one service and lock names items alike.
+    pub fn new(service: &'a ir::Service, opts: &'a Options, root: Root) -> Self {
+        Cx {
+            service,
+            names: Names::with_lock(service, &opts.names_lock),
+            opts,
+            root,
+        }
+    }
+
+    /// A shape of the validated model.
+    pub fn shape(&self, name: &str) -> &'a ir::Shape {
+        self.service
+            .shapes
+            .get(name)
+            .expect("`generate` checked that every referenced shape exists")
+    }
+
+    /// True when `name` is an error structure (emitted in the `error` module).
+    pub fn is_error(&self, name: &str) -> bool {
+        self.shape(name).error.is_some()
+    }
+
+    /// The absolute path of the Rust type of a structure, union or enum shape.
+    pub fn type_path(&self, name: &str) -> TokenStream {
+        let (root, ident) = (&self.root, self.names.type_name(name));
+        if self.is_error(name) {
+            quote!(#root::error::#ident)
+        } else {
+            quote!(#root::types::#ident)
+        }
+    }
+
+    /// The input type of an operation (the model's shape or a synthesized empty one).
+    pub fn input_path(&self, op: &ir::Operation) -> TokenStream {
+        let (root, ident) = (&self.root, self.names.input_type(&op.name));
+        quote!(#root::types::#ident)
+    }
+
+    /// The output type of an operation.
+    pub fn output_path(&self, op: &ir::Operation) -> TokenStream {
+        let (root, ident) = (&self.root, self.names.output_type(&op.name));
+        quote!(#root::types::#ident)
+    }
+
+    /// The error enum of an operation.
+    pub fn op_error_path(&self, op: &ir::Operation) -> TokenStream {
+        let (root, ident) = (&self.root, self.names.op_error(&op.name));
+        quote!(#root::error::#ident)
+    }
+
+    /// The metadata constant of an operation.
+    pub fn op_meta_path(&self, op: &ir::Operation) -> TokenStream {
+        let (root, ident) = (&self.root, self.names.operation_const(&op.name));
+        quote!(#root::operation::#ident)
+    }
+
+    /// The method name of an operation.
+    pub fn op_fn(&self, op: &ir::Operation) -> Ident {
+        self.names.operation_fn(&op.name)
+    }
+
+    /// The service trait's name.
+    pub fn service_trait(&self) -> Ident {
+        self.names.service_trait()
+    }
+
+    /// Every error shape any operation returns, sorted by name.
+    pub fn error_shapes(&self) -> Vec<&'a str> {
+        let mut v: Vec<&str> = self
+            .service
+            .shapes
+            .values()
+            .filter(|s| s.error.is_some() && matches!(s.kind, ShapeKind::Structure(_)))
+            .map(|s| s.name.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Rustdoc for an item: the model's documentation converted to Markdown, or `fallback`.
+    pub fn docs(&self, html: Option<&str>, fallback: &str) -> String {
+        let text = html.map(docs::to_markdown).unwrap_or_default();
+        if text.trim().is_empty() {
+            fallback.to_owned()
+        } else {
+            text
+        }
+    }
+}
