@@ -8,7 +8,7 @@
 
 use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::docs;
 use crate::names::Names;
@@ -76,36 +76,38 @@ impl<'a> Cx<'a> {
 
     /// The absolute path of the Rust type of a structure, union or enum shape.
     pub fn type_path(&self, name: &str) -> TokenStream {
-        let (root, ident) = (&self.root, self.names.type_name(name));
-        if self.is_error(name) {
-            quote!(#root::error::#ident)
+        let module = if self.is_error(name) {
+            "error"
         } else {
-            quote!(#root::types::#ident)
-        }
+            "types"
+        };
+        self.item_path(module, self.names.type_name(name))
     }
 
     /// The input type of an operation (the model's shape or a synthesized empty one).
     pub fn input_path(&self, op: &ir::Operation) -> TokenStream {
-        let (root, ident) = (&self.root, self.names.input_type(&op.name));
-        quote!(#root::types::#ident)
+        self.item_path("types", self.names.input_type(&op.name))
     }
 
     /// The output type of an operation.
     pub fn output_path(&self, op: &ir::Operation) -> TokenStream {
-        let (root, ident) = (&self.root, self.names.output_type(&op.name));
-        quote!(#root::types::#ident)
+        self.item_path("types", self.names.output_type(&op.name))
     }
 
     /// The error enum of an operation.
     pub fn op_error_path(&self, op: &ir::Operation) -> TokenStream {
-        let (root, ident) = (&self.root, self.names.op_error(&op.name));
-        quote!(#root::error::#ident)
+        self.item_path("error", self.names.op_error(&op.name))
     }
 
     /// The metadata constant of an operation.
     pub fn op_meta_path(&self, op: &ir::Operation) -> TokenStream {
-        let (root, ident) = (&self.root, self.names.operation_const(&op.name));
-        quote!(#root::operation::#ident)
+        self.item_path("operation", self.names.operation_const(&op.name))
+    }
+
+    /// The absolute path of the item `ident` in the generated crate's module `module`.
+    fn item_path(&self, module: &str, ident: Ident) -> TokenStream {
+        let (root, module) = (&self.root, format_ident!("{module}"));
+        quote!(#root::#module::#ident)
     }
 
     /// The method name of an operation.

@@ -225,35 +225,21 @@ fn emit_object_serde(
     };
     let expecting = format!("the structure `{title}`");
     let use_wire = (!fields.is_empty()).then(|| quote!(use #rt::wire;));
-    quote! {
-        impl #rt::serde::Serialize for #ident {
-            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use #rt::serde::ser::SerializeMap as _;
-                #use_wire
-                let #map_binding = s.serialize_map(None)?;
-                #(#writes)*
-                map.end()
-            }
-        }
-
-        impl<'de> #rt::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                struct MembersVisitor;
-                impl<'de> #rt::serde::de::Visitor<'de> for MembersVisitor {
-                    type Value = #path;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
-                        use #rt::wire;
-                        #read_loop
-                        Ok(#path { #(#inits)* #meta })
-                    }
-                }
-                d.deserialize_map(MembersVisitor)
-            }
-        }
-    }
+    let serialize = quote! {
+        use #rt::serde::ser::SerializeMap as _;
+        #use_wire
+        let #map_binding = s.serialize_map(None)?;
+        #(#writes)*
+        map.end()
+    };
+    let visit_map = quote! {
+        use #rt::wire;
+        #read_loop
+        Ok(#path { #(#inits)* #meta })
+    };
+    let visitor = format_ident!("MembersVisitor");
+    let deserialize = wire::map_visitor(&visitor, path, &expecting, visit_map);
+    wire::serde_impls(ident, serialize, deserialize)
 }
 
 fn emit_constructor(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> TokenStream {

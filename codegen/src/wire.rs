@@ -1,6 +1,7 @@
 //! Wire decisions for members: the Rust type a member gets and the runtime `WireFormat` that
-//! puts it on the wire under its model name, in its timestamp format. Emitters ask here
-//! instead of looking at shapes themselves.
+//! puts it on the wire under its model name, in its timestamp format, and the serde impls
+//! every generated type goes on the wire through. Emitters ask here instead of looking at
+//! shapes themselves.
 //!
 //! Types in generated code are written with absolute paths (`::std::string::String`), so a
 //! shape named `String` or `Option` cannot shadow them. Values and patterns (`Some`, `None`,
@@ -8,7 +9,7 @@
 //! braced structs and enums, which never enter the value or macro namespaces.
 
 use model::ir::{self, ShapeKind, WireForm};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::context::Cx;
@@ -169,5 +170,50 @@ pub fn union_value_in(cx: &Cx<'_>, m: &ir::Member) -> TokenStream {
             }
         }
         None => quote!(map.next_value::<::std::option::Option<#ty>>()?),
+    }
+}
+
+/// `Serialize` and `Deserialize` for the generated type `ident`, around the bodies of their
+/// methods: `serialize` reads `self` and writes to the serializer `s`, `deserialize` reads
+/// the deserializer `d`. Every generated type goes on the wire through this pair.
+pub fn serde_impls(ident: &Ident, serialize: TokenStream, deserialize: TokenStream) -> TokenStream {
+    let rt = rt();
+    quote! {
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
+
+/// A `deserialize` body that reads a JSON object with a local visitor named `visitor`: its
+/// `visit_map` runs `visit_map` over the object's entries (`map`) and returns a value of the
+/// type at `path`; `expecting` says what the object should be, for serde's errors.
+pub fn map_visitor(
+    visitor: &Ident,
+    path: &TokenStream,
+    expecting: &str,
+    visit_map: TokenStream,
+) -> TokenStream {
+    let rt = rt();
+    quote! {
+        struct #visitor;
+        impl<'de> #rt::serde::de::Visitor<'de> for #visitor {
+            type Value = #path;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                #visit_map
+            }
+        }
+        d.deserialize_map(#visitor)
     }
 }

@@ -208,7 +208,6 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         op.name
     ));
     let variants: Vec<Ident> = op.errors.iter().map(|e| cx.names.type_name(e)).collect();
-    let (accessors, impls) = enum_error_parts(&ident, &variants);
     let paths: Vec<TokenStream> = op.errors.iter().map(|e| cx.type_path(e)).collect();
     let codes: Vec<&str> = op
         .errors
@@ -238,26 +237,25 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         docs::attrs(&cx.docs(shape.docs.as_deref(), &format!("The `{e}` error.")))
     });
     let to_response = to_response_arms(cx, op, &variants, &paths);
+    let unhandled_doc = quote! {
+        /// An error the model does not list for this operation: an unknown code, a
+        /// transport failure, a malformed response or an invalid request.
+    };
+    let unhandled_fn = quote! {
+        /// An error with a code the model does not list, as a server handler may return it.
+        pub fn unhandled(code: impl ::std::convert::Into<::std::string::String>, message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self::Unhandled(#rt::UnhandledError::service(code, message))
+        }
+    };
+    let parts = ErrorEnum {
+        variants: &variants,
+        variant_docs: variant_docs.collect(),
+        paths: &paths,
+        unhandled_doc,
+    };
+    let declaration = error_enum(doc, &ident, parts, Some(unhandled_fn));
     quote! {
-        #doc
-        #[derive(Debug)]
-        pub enum #ident {
-            #(#variant_docs #variants(#paths),)*
-            /// An error the model does not list for this operation: an unknown code, a
-            /// transport failure, a malformed response or an invalid request.
-            Unhandled(#rt::UnhandledError),
-        }
-
-        impl #ident {
-            /// An error with a code the model does not list, as a server handler may return it.
-            pub fn unhandled(code: impl ::std::convert::Into<::std::string::String>, message: impl ::std::convert::Into<::std::string::String>) -> Self {
-                Self::Unhandled(#rt::UnhandledError::service(code, message))
-            }
-
-            #accessors
-        }
-
-        #impls
+        #declaration
 
         impl #rt::OperationError for #ident {
             fn from_response(response: &#rt::error::ErrorResponse) -> Self {
@@ -327,6 +325,50 @@ fn to_response_arms(
     }
 }
 
+/// The variants of an error enum besides `Unhandled`: one per modeled error, with its docs
+/// and the path of its type; and the docs of `Unhandled`.
+struct ErrorEnum<'a> {
+    variants: &'a [Ident],
+    variant_docs: Vec<TokenStream>,
+    paths: &'a [TokenStream],
+    unhandled_doc: TokenStream,
+}
+
+/// An error enum, per operation or service-wide: its declaration, an `impl` block with
+/// `methods` and then the accessors every error enum has, and its `Display` and `Error`
+/// impls.
+fn error_enum(
+    doc: TokenStream,
+    ident: &Ident,
+    parts: ErrorEnum<'_>,
+    methods: Option<TokenStream>,
+) -> TokenStream {
+    let rt = rt();
+    let ErrorEnum {
+        variants,
+        variant_docs,
+        paths,
+        unhandled_doc,
+    } = parts;
+    let (accessors, impls) = enum_error_parts(ident, variants);
+    quote! {
+        #doc
+        #[derive(Debug)]
+        pub enum #ident {
+            #(#variant_docs #variants(#paths),)*
+            #unhandled_doc
+            Unhandled(#rt::UnhandledError),
+        }
+
+        impl #ident {
+            #methods
+            #accessors
+        }
+
+        #impls
+    }
+}
+
 /// What every error enum (per operation and service-wide) has: `code()` and `message()`
 /// methods, to place inside its `impl` block, and its `Display` and `Error` impls.
 fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStream) {
@@ -379,11 +421,9 @@ fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStr
 }
 
 fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
-    let rt = rt();
     let ident = cx.names.service_error();
     let errors = cx.error_shapes();
     let variants: Vec<Ident> = errors.iter().map(|e| cx.names.type_name(e)).collect();
-    let (accessors, impls) = enum_error_parts(&ident, &variants);
     let paths: Vec<TokenStream> = errors.iter().map(|e| cx.type_path(e)).collect();
     let doc = docs::attrs(&format!(
         "Any error of {}: every modeled exception, and `Unhandled` for the rest. Every operation's error converts into it with `?`.",
@@ -409,20 +449,17 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
     let variant_docs = variants
         .iter()
         .map(|v| docs::attrs(&format!("See [`{v}`].")));
-    quote! {
-        #doc
-        #[derive(Debug)]
-        pub enum #ident {
-            #(#variant_docs #variants(#paths),)*
+    let parts = ErrorEnum {
+        variants: &variants,
+        variant_docs: variant_docs.collect(),
+        paths: &paths,
+        unhandled_doc: quote! {
             /// An error the model does not list.
-            Unhandled(#rt::UnhandledError),
-        }
-
-        impl #ident {
-            #accessors
-        }
-
-        #impls
+        },
+    };
+    let declaration = error_enum(doc, &ident, parts, None);
+    quote! {
+        #declaration
 
         #(#conversions)*
     }

@@ -7,7 +7,7 @@
 
 use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::context::Cx;
 use crate::docs;
@@ -143,61 +143,47 @@ fn emit_union_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
     let expecting = format!("the union `{title}`");
     let many = format!("union `{title}` has more than one member set");
     let none = format!("union `{title}` has no member set");
-    quote! {
-        impl #rt::serde::Serialize for #ident {
-            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use #rt::serde::ser::SerializeMap as _;
-                let mut map = s.serialize_map(Some(1))?;
-                match self {
-                    #(Self::#variants(v) => map.serialize_entry(#wires, #outs)?,)*
-                    Self::Unknown(name) => {
-                        return Err(<S::Error as #rt::serde::ser::Error>::custom(::std::format!(#cannot_send)));
-                    }
-                }
-                map.end()
+    let serialize = quote! {
+        use #rt::serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(Some(1))?;
+        match self {
+            #(Self::#variants(v) => map.serialize_entry(#wires, #outs)?,)*
+            Self::Unknown(name) => {
+                return Err(<S::Error as #rt::serde::ser::Error>::custom(::std::format!(#cannot_send)));
             }
         }
-
-        impl<'de> #rt::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                struct UnionVisitor;
-                impl<'de> #rt::serde::de::Visitor<'de> for UnionVisitor {
-                    type Value = #path;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
+        map.end()
+    };
+    let visit_map = quote! {
+        let mut found: ::std::option::Option<#path> = None;
+        let mut unknown: ::std::option::Option<::std::string::String> = None;
+        while let Some(key) = map.next_key::<::std::string::String>()? {
+            let value = match key.as_str() {
+                #(#wires => #ins.map(#path::#variants),)*
+                _ => {
+                    map.next_value::<#rt::serde::de::IgnoredAny>()?;
+                    if key != "__type" && unknown.is_none() {
+                        unknown = Some(key);
                     }
-                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
-                        let mut found: ::std::option::Option<#path> = None;
-                        let mut unknown: ::std::option::Option<::std::string::String> = None;
-                        while let Some(key) = map.next_key::<::std::string::String>()? {
-                            let value = match key.as_str() {
-                                #(#wires => #ins.map(#path::#variants),)*
-                                _ => {
-                                    map.next_value::<#rt::serde::de::IgnoredAny>()?;
-                                    if key != "__type" && unknown.is_none() {
-                                        unknown = Some(key);
-                                    }
-                                    None
-                                }
-                            };
-                            if value.is_some() && found.is_some() {
-                                return Err(<A::Error as #rt::serde::de::Error>::custom(#many));
-                            }
-                            if value.is_some() {
-                                found = value;
-                            }
-                        }
-                        match (found, unknown) {
-                            (Some(v), _) => Ok(v),
-                            (None, Some(name)) => Ok(#path::Unknown(name)),
-                            (None, None) => Err(<A::Error as #rt::serde::de::Error>::custom(#none)),
-                        }
-                    }
+                    None
                 }
-                d.deserialize_map(UnionVisitor)
+            };
+            if value.is_some() && found.is_some() {
+                return Err(<A::Error as #rt::serde::de::Error>::custom(#many));
+            }
+            if value.is_some() {
+                found = value;
             }
         }
-    }
+        match (found, unknown) {
+            (Some(v), _) => Ok(v),
+            (None, Some(name)) => Ok(#path::Unknown(name)),
+            (None, None) => Err(<A::Error as #rt::serde::de::Error>::custom(#none)),
+        }
+    };
+    let visitor = format_ident!("UnionVisitor");
+    let deserialize = wire::map_visitor(&visitor, &path, &expecting, visit_map);
+    wire::serde_impls(&ident, serialize, deserialize)
 }
 
 /// `Debug` for a union with sensitive members: the variant name shows, the value does not.
@@ -227,21 +213,43 @@ fn emit_union_debug(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> T
     }
 }
 
-fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenStream {
+/// What an enum and an int enum both start from: the type's name and docs, and each value's
+/// variant and docs (the model's, else the value in code). `values` gives each value's
+/// model name, docs and value as text.
+fn enum_head<'v>(
+    cx: &Cx<'_>,
+    shape: &ir::Shape,
+    values: impl Iterator<Item = (&'v str, Option<&'v str>, String)>,
+) -> (Ident, TokenStream, Vec<Ident>, Vec<TokenStream>) {
     let ident = cx.names.type_name(&shape.name);
-    let rt = rt();
     let doc = docs::attrs(&cx.docs(
         shape.docs.as_deref(),
         &format!("The `{}` enumeration.", shape.name),
     ));
-    let variants: Vec<Ident> = values
-        .iter()
-        .map(|v| cx.names.enum_variant(&shape.name, &v.name))
-        .collect();
+    let (variants, variant_docs) = values
+        .map(|(name, text, value)| {
+            let variant = cx.names.enum_variant(&shape.name, name);
+            (variant, docs::attrs(&cx.docs(text, &format!("`{value}`"))))
+        })
+        .unzip();
+    (ident, doc, variants, variant_docs)
+}
+
+fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenStream {
+    let rt = rt();
+    let (ident, doc, variants, variant_docs) = enum_head(
+        cx,
+        shape,
+        values
+            .iter()
+            .map(|v| (v.name.as_str(), v.docs.as_deref(), v.value.clone())),
+    );
     let wires: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values
-        .iter()
-        .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
+    let serde_impls = wire::serde_impls(
+        &ident,
+        quote!(s.serialize_str(self.as_str())),
+        quote!(#rt::wire::deserialize_str_with(d, |v: &str| Self::from(v))),
+    );
     quote! {
         #doc
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -306,38 +314,28 @@ fn emit_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::EnumValue]) -> TokenS
             }
         }
 
-        impl #rt::serde::Serialize for #ident {
-            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> #rt::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::wire::deserialize_str_with(d, |v: &str| Self::from(v))
-            }
-        }
+        #serde_impls
     }
 }
 
 fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) -> TokenStream {
-    let ident = cx.names.type_name(&shape.name);
     let rt = rt();
-    let doc = docs::attrs(&cx.docs(
-        shape.docs.as_deref(),
-        &format!("The `{}` enumeration.", shape.name),
-    ));
-    let variants: Vec<Ident> = values
-        .iter()
-        .map(|v| cx.names.enum_variant(&shape.name, &v.name))
-        .collect();
+    let (ident, doc, variants, variant_docs) = enum_head(
+        cx,
+        shape,
+        values
+            .iter()
+            .map(|v| (v.name.as_str(), v.docs.as_deref(), v.value.to_string())),
+    );
     let nums: Vec<proc_macro2::Literal> = values
         .iter()
         .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value as i32))
         .collect();
-    let variant_docs = values
-        .iter()
-        .map(|v| docs::attrs(&cx.docs(v.docs.as_deref(), &format!("`{}`", v.value))));
+    let serde_impls = wire::serde_impls(
+        &ident,
+        quote!(s.serialize_i32(self.value())),
+        quote!(<i32 as #rt::serde::Deserialize>::deserialize(d).map(Self::from)),
+    );
     quote! {
         #doc
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -374,16 +372,6 @@ fn emit_int_enum(cx: &Cx<'_>, shape: &ir::Shape, values: &[ir::IntEnumValue]) ->
             }
         }
 
-        impl #rt::serde::Serialize for #ident {
-            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_i32(self.value())
-            }
-        }
-
-        impl<'de> #rt::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <i32 as #rt::serde::Deserialize>::deserialize(d).map(Self::from)
-            }
-        }
+        #serde_impls
     }
 }
