@@ -1,6 +1,7 @@
 //! The only place generated text is made: parses tokens as a Rust file, prints each
 //! top-level item with prettyplease, separates items with one blank line, and adds the
-//! `@generated` header. It never edits printed code.
+//! `@generated` header (the TOML files' header too, and the marker both carry). It never
+//! edits printed code.
 
 use proc_macro2::TokenStream;
 

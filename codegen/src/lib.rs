@@ -1,8 +1,9 @@
 //! Turns a validated service IR into the files of a Rust crate: types, errors, wire format,
 //! client and server dispatch, `lib.rs` and `Cargo.toml`.
 //!
-//! Pure: [`generate`] returns file contents in a map and never touches the disk, reads no
-//! environment and no clock, so the same IR and [`Options`] always give the same bytes.
+//! Pure: [`generate`] returns file contents in a map and never touches the disk, the
+//! network or the clock, so the same IR and [`Options`] always give the same bytes (the
+//! threads it formats on change only how soon).
 //!
 //! # Pipeline
 //!
@@ -26,25 +27,29 @@
 //!
 //! # Modules
 //!
-//! | module | does |
-//! |---|---|
-//! | `krate` | the assembler: checks, builds the context, calls every emitter, collects [`Files`] |
-//! | `context` | `Cx`, what every emitter reads, and `Root`, the path the crate is named by |
-//! | `options` | [`Options`], the caller's choices |
-//! | `codegen_error` | [`CodegenError`] |
-//! | `emit/` | one emitter per generated file: `cargo_toml`, `lib`, `client`, `endpoint`, `error`, `mock`, `operation`, `pagination`, `server`, `service`, `types`, `validate` |
-//! | `structure` | structures, shared by the `types` and `error` emitters: fields, `new`, setters, `Debug`, serde |
-//! | `method` | an operation as a method: its rustdoc and the service trait's signature, shared by client, trait and mock |
-//! | `paging` | which operations page, shared by the `pagination` and `client` emitters |
-//! | `patterns` | the docs of patterns the crate does not check, and the check that each has a decision |
-//! | `wire` | the Rust type and wire format of a member, and the runtime's path |
-//! | `names` | the naming table: every Rust identifier, decided once |
-//! | `lock` | [`NamesLock`], the `names.lock` record that keeps names stable |
-//! | `docs` | model HTML into Markdown, and Markdown into `#[doc]` attributes |
-//! | `format` | the only place text is made: prettyplease and the header |
-//! | `automaton` | pattern automata as Rust tables, and the runtime's partition file |
-//! | `literal` | value expressions for code written against a generated crate |
-//! | [`testing`] | the public face for tests and the project's commands |
+//! - `krate`: the assembler. Checks, builds the context, calls every emitter and collects
+//!   [`Files`].
+//! - `context`: `Cx`, what every emitter reads, and `Root`, the path the crate is named by.
+//! - `options`: [`Options`], the caller's choices. `codegen_error`: [`CodegenError`].
+//! - `emit/`: one emitter per generated file: `cargo_toml`, `lib`, `client`, `endpoint`,
+//!   `error`, `mock`, `operation`, `pagination`, `server`, `service`, `types`, `validate`.
+//! - `structure`: every structure (fields, `new`, setters, `Debug`, serde), for the `types`
+//!   and `error` emitters.
+//! - `method`: an operation as a method (rustdoc, the trait's signature), for the client,
+//!   the service trait and the mock.
+//! - `paging`: which operations page, for the `pagination` and `client` emitters.
+//! - `patterns`: the docs of patterns the crate does not check, and the check that every
+//!   pattern carries its decision.
+//! - `wire`: a member's Rust type and wire format, the serde impls, the runtime's path.
+//! - `names`: the naming table, every Rust identifier decided once; `lock`: [`NamesLock`],
+//!   the `names.lock` record that keeps those names from one generation to the next.
+//! - `docs`: model HTML into Markdown, Markdown into `#[doc]`, deprecations into
+//!   `#[deprecated]`.
+//! - `format`: the only place Rust text is made (prettyplease and the `@generated` header).
+//! - `automaton`: pattern automata as Rust tables, and the runtime's partition file
+//!   ([`regions_file`]).
+//! - `literal`: value expressions for code written against a generated crate.
+//! - [`testing`]: what tests and the project's commands use besides [`generate`].
 //!
 //! Imports run one way: the assembler imports the emitters, emitters import the context and
 //! the helpers (never the assembler or each other), and the context imports no emitter.

@@ -1,6 +1,6 @@
 //! Emits the crate's `Cargo.toml`: the package, the runtime dependency with the features the
-//! model needs, and the crate's own features, which switch the runtime's. It is the only
-//! file written as text rather than tokens, so it carries its TOML header itself.
+//! model needs, and the crate's own features, which switch the runtime's. TOML is no Rust,
+//! so this emitter returns text, with the TOML header [`crate::format`] makes.
 
 use crate::context::Cx;
 use crate::format;

@@ -1,7 +1,7 @@
 //! The emitters: one module per file of the generated crate, named after it (`lib` writes
 //! `src/lib.rs`, `cargo_toml` the manifest), each turning the context into that file's
-//! tokens (the manifest's text). An emitter reads the context and the helpers beside this folder;
-//! it never calls the assembler, and never another emitter.
+//! tokens (the manifest's text). An emitter reads the context and the helpers beside this
+//! folder; it never calls the assembler, and never another emitter.
 
 pub mod cargo_toml;
 pub mod client;

@@ -1,5 +1,6 @@
 //! Emits the `service` module: the service as a trait, one async method per operation,
-//! implemented by the `Client` and by server handlers.
+//! implemented by the `Client` and by server handlers. Each method's rustdoc and signature
+//! come from [`crate::method`], which the client and the mock share.
 
 use proc_macro2::TokenStream;
 use quote::quote;
