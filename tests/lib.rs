@@ -770,3 +770,15 @@ pub mod fixtures {
 /// The README's examples, compiled and run as doctests so the README stays true.
 #[doc = include_str!("../README.md")]
 pub mod readme {}
+
+/// The emulator's manual, whose Rust examples are doctests too.
+#[doc = include_str!("../emulator/README.md")]
+pub mod emulator_readme {}
+
+/// The architecture notes, so any Rust example added to them is compiled.
+#[doc = include_str!("../ARCHITECTURE.md")]
+pub mod architecture {}
+
+/// The contributors' guide, so any Rust example added to it is compiled.
+#[doc = include_str!("../CONTRIBUTING.md")]
+pub mod contributing {}
