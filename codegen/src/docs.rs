@@ -173,30 +173,6 @@ fn doc_lines(markdown: &str) -> Vec<String> {
         .collect()
 }
 
-/// The sentence documenting an item the model leaves undocumented, e.g.
-/// ``The `GetIdInput` structure.`` for `summary_sentence("structure", "GetIdInput")`.
-pub fn summary_sentence(kind: &str, name: &str) -> String {
-    format!("The {} {kind}.", code_span(name))
-}
-
-/// The Markdown for an item: its converted documentation, or the summary sentence when the
-/// model has none (or only whitespace).
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "no emitter uses it yet; its test keeps the rule fixed"
-    )
-)]
-pub fn markdown_or_summary(html: Option<&str>, kind: &str, name: &str) -> String {
-    let markdown = html.map(to_markdown).unwrap_or_default();
-    if markdown.is_empty() {
-        summary_sentence(kind, name)
-    } else {
-        markdown
-    }
-}
-
 /// Wraps text in a code span whose backtick fence is longer than any backtick run inside,
 /// padding with spaces when the text starts or ends with a backtick.
 fn code_span(text: &str) -> String {
@@ -1006,26 +982,6 @@ mod tests {
     #[test]
     fn attrs_of_empty_markdown_is_empty() {
         assert!(attrs("").is_empty());
-    }
-
-    #[test]
-    fn summary_sentence_names_the_item_in_code() {
-        assert_eq!(
-            summary_sentence("structure", "GetIdInput"),
-            "The `GetIdInput` structure."
-        );
-        assert_eq!(
-            markdown_or_summary(None, "enum", "RoleMappingType"),
-            "The `RoleMappingType` enum."
-        );
-        assert_eq!(
-            markdown_or_summary(Some("<p> </p>"), "enum", "RoleMappingType"),
-            "The `RoleMappingType` enum."
-        );
-        assert_eq!(
-            markdown_or_summary(Some("<p>Doc.</p>"), "enum", "X"),
-            "Doc."
-        );
     }
 
     #[test]

@@ -414,18 +414,6 @@ impl Names {
         ident(&self.service_trait)
     }
 
-    /// A module name in snake_case; every keyword gets a `_` suffix (`type_`).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the generated modules have fixed names; the rule is kept with its test"
-        )
-    )]
-    pub fn module(name: &str) -> Ident {
-        ident(&module_ident(name))
-    }
-
     fn operation(&self, op: &str) -> OperationNames {
         match self.operations.get(op) {
             Some(names) => names.clone(),
@@ -693,16 +681,6 @@ fn snake_ident(raw: &str) -> String {
     }
 }
 
-/// A module: snake_case with a `_` suffix for every keyword.
-fn module_ident(raw: &str) -> String {
-    let name = snake_base(raw);
-    if NOT_RAW.contains(&name.as_str()) || KEYWORDS.contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
-}
-
 /// A constant: SCREAMING_SNAKE_CASE.
 fn constant_ident(raw: &str) -> String {
     snake_base(raw).to_ascii_uppercase()
@@ -772,19 +750,6 @@ mod tests {
                 ("x-amz-meta", "x_amz_meta"),
             ],
         );
-    }
-
-    #[test]
-    fn modules_suffix_every_keyword() {
-        check(
-            module_ident,
-            &[
-                ("type", "type_"),
-                ("self", "self_"),
-                ("CognitoIdentity", "cognito_identity"),
-            ],
-        );
-        assert_eq!(Names::module("type").to_string(), "type_");
     }
 
     #[test]
