@@ -26,17 +26,19 @@
     )
 )]
 
-pub mod automaton;
+/// Pattern automata, which generated validation code builds its patterns' tables with.
+pub use aws_primitives::automaton;
 pub mod client;
 pub mod credentials;
 mod date;
-pub mod endpoint;
+/// Endpoint rules: the standard library compiled rules call, and with the feature
+/// `endpoint-rules` the rule-set parser and interpreter.
+pub use aws_endpoint_rules as endpoint;
 pub mod error;
 #[cfg(feature = "https")]
 pub mod https;
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod named;
 pub mod paginate;
 pub mod profile;
 pub mod retry;

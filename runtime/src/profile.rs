@@ -22,7 +22,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::named::Named;
+use aws_primitives::named::Named;
 
 #[cfg(feature = "config-files")]
 mod files;

@@ -32,7 +32,6 @@ use canonical::{Entry, PathMode, Tee};
 use date::AmzDate;
 use hash::{HmacSha256, Sha256};
 
-pub(crate) use canonical::encode_component_into;
 #[cfg(feature = "verify")]
 pub use verify::{verify, verify_parts, VerifiedRequest, VerifyError, VerifyOptions};
 

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::automaton::Automaton;
+use aws_primitives::automaton::Automaton;
 
 /// The most violations one input reports; checks stop collecting once this many are found.
 pub const MAX_VIOLATIONS: usize = 20;
@@ -689,7 +689,7 @@ fn found_json(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::automaton::DEAD;
+    use aws_primitives::automaton::DEAD;
 
     /// `^[\w-]+:[0-9a-f-]+$` as the code generator writes it (from Cognito's `IdentityId`).
     static ID: Pattern = Pattern::automaton(

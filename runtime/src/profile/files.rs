@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{expand_home, names, Env, Fs, ProfileError};
-use crate::named::Named;
+use aws_primitives::named::Named;
 
 /// Which of the two shared files a text comes from; the section headers differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -561,7 +561,7 @@ mod tests {
     #[test]
     fn nested_sub_properties_are_kept() {
         let parsed = config("[default]\ns3 =\n  addressing_style = path\n  max = 2 # c\n").unwrap();
-        let profile = &parsed.profiles["default"];
+        let profile = parsed.profiles.get("default").unwrap();
         assert_eq!(profile.nested("s3", "addressing_style"), Some("path"));
         assert_eq!(profile.nested("S3", "MAX"), Some("2"));
         assert_eq!(profile.nested("s3", "other"), None);

@@ -4,6 +4,8 @@
 //! tests and error messages capture the same bytes as text; nothing here allocates unless a
 //! request has a query string or a path that needs normalising.
 
+use aws_primitives::percent::{self, hex_digits, HEX_LOWER};
+
 use super::hash::Sha256;
 
 /// Where canonical bytes go: a hasher, a buffer, or both.
@@ -32,47 +34,21 @@ impl Sink for Tee<'_> {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-
-/// The two hex digits of `b`, taken from `table`.
-// Safe: `b >> 4` and `b & 0x0f` are nibbles, below 16, the length of the table.
-#[allow(clippy::indexing_slicing)]
-fn hex_digits(b: u8, table: &[u8; 16]) -> [u8; 2] {
-    [table[usize::from(b >> 4)], table[usize::from(b & 0x0f)]]
-}
-
 /// Lowercase hex of 32 bytes (a SHA-256 digest or an HMAC-SHA256 tag).
 pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
     let mut out = [0_u8; 64];
-    let digits = bytes.iter().flat_map(|&b| hex_digits(b, HEX));
+    let digits = bytes.iter().flat_map(|&b| hex_digits(b, HEX_LOWER));
     for (slot, digit) in out.iter_mut().zip(digits) {
         *slot = digit;
     }
     out
 }
 
-/// The characters RFC 3986 leaves unreserved, the only ones SigV4 never escapes.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-}
-
 /// Percent-encodes `input` as SigV4 does (uppercase hex, every byte but the unreserved ones),
-/// also leaving the bytes `keep` accepts as they are. Unescaped runs go out in one piece.
+/// also leaving the bytes `keep` accepts as they are. The encoding is the one the endpoint
+/// rules' `uriEncode` uses too, so both call the same function.
 fn encode_into<S: Sink + ?Sized>(out: &mut S, input: &[u8], keep: impl Fn(u8) -> bool) {
-    let escaped = |b: &u8| !is_unreserved(*b) && !keep(*b);
-    // The runs between escaped bytes, each followed by the byte that ended it (none after the
-    // last run).
-    let mut ends = input.iter().filter(|b| escaped(b));
-    for run in input.split(escaped) {
-        if !run.is_empty() {
-            out.put(run);
-        }
-        if let Some(&b) = ends.next() {
-            let [hi, lo] = hex_digits(b, HEX_UPPER);
-            out.put(&[b'%', hi, lo]);
-        }
-    }
+    percent::encode_with(input, keep, |piece| out.put(piece));
 }
 
 /// How a service wants the URI path canonicalised.

@@ -1,15 +1,15 @@
 //! Partition data read from JSON (`partitions.json`), for the rule-set interpreter (feature
-//! `endpoint-rules`).
+//! `interpreter`).
 //!
 //! Compiled rules read the built-in data as Rust (`functions::partition`); here the same
-//! data (`runtime/data/partitions.json`) is parsed once, on first use, and other data can be
+//! data (`data/partitions.json`) is parsed once, on first use, and other data can be
 //! read too. A region listed by a partition belongs to it (with any per-region
 //! overrides of its outputs); otherwise the first partition whose `regionRegex` matches;
 //! otherwise the `aws` partition, so that a region newer than this data still resolves
 //! the way the commercial partition names its endpoints.
 //!
 //! Region patterns are matched without a regex engine: the automaton of each pattern of the
-//! built-in data is generated into `regions.rs` (by `cargo xtask codegen`). Partition data
+//! built-in data is generated into `partitions_generated.rs` (by `cargo xtask codegen`). Partition data
 //! with other patterns needs the `lite-patterns` feature, which compiles them with
 //! `regex-lite`; without it such data is refused with an error that says so.
 
@@ -17,14 +17,14 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use super::regions::PARTITIONS;
+use super::partitions_generated::PARTITIONS;
 use super::value::Value;
 use super::EndpointError;
-use crate::automaton::Automaton;
-use crate::named::Named;
+use aws_primitives::automaton::Automaton;
+use aws_primitives::named::Named;
 
 /// The partition data that ships with this crate.
-const BUILT_IN: &str = include_str!("../../data/partitions.json");
+const BUILT_IN: &str = include_str!("../data/partitions.json");
 
 /// The id of the partition used for regions no partition claims.
 const DEFAULT_PARTITION: &str = "aws";
@@ -230,7 +230,7 @@ mod tests {
         for region in &regions {
             let typed = super::super::functions::partition(region);
             let field = |name: &str| match json.lookup(region) {
-                Value::Record(fields) => fields[name].clone(),
+                Value::Record(fields) => fields.get(name).unwrap().clone(),
                 other => panic!("{other:?}"),
             };
             assert_eq!(field("name"), Value::Str(typed.name.into()), "{region}");
@@ -267,12 +267,12 @@ mod tests {
         let Value::Record(odd) = partitions.lookup("us-odd-1") else {
             panic!("a record")
         };
-        assert_eq!(odd["supportsFIPS"], Value::Bool(false));
+        assert_eq!(odd.get("supportsFIPS").unwrap(), &Value::Bool(false));
         assert!(odd.get("description").is_none());
         let Value::Record(even) = partitions.lookup("us-even-2") else {
             panic!("a record")
         };
-        assert_eq!(even["supportsFIPS"], Value::Bool(true));
+        assert_eq!(even.get("supportsFIPS").unwrap(), &Value::Bool(true));
     }
 
     #[test]

@@ -9,40 +9,64 @@
 //! function over [`Params`] that calls the standard library in [`functions`], with its
 //! parameter table, together a [`CompiledRules`]. Types, function names, arities and
 //! references are checked when the crate is generated, so nothing is parsed or looked up at
-//! run time, and the partition data `aws.partition` reads is built in as Rust too.
+//! run time, and the partition data `aws.partition` reads is built in as Rust too. The
+//! runtime re-exports this crate as its `endpoint` module, so generated crates reach it
+//! through the runtime.
 //!
-//! With the feature `endpoint-rules`, `RuleSet` parses a rule set from JSON at run time
-//! and interprets it, and `Partitions` reads partition data from JSON: for rule sets that
-//! are not known when a crate is generated, and for `cargo xtask endpoint-tests`.
+//! With the feature `parser`, `RuleSet` parses a rule set from JSON into its typed form, which
+//! is what the code generator compiles. With the feature `interpreter` (the runtime's
+//! `endpoint-rules`), `RuleSet` also interprets it, and `Partitions` reads partition data from
+//! JSON: for rule sets that are not known when a crate is generated, and for
+//! `cargo xtask endpoint-tests`.
 //!
 //! Nothing here panics on a rule set, a parameter or partition data: each problem is an
 //! [`EndpointError`] that says where it is and what is wrong. An error rule's message comes
 //! back exactly as the rule set spells it.
 
+#![deny(missing_docs)]
+// Rule sets, parameters and partition data come from outside, so library code must not panic
+// on them: no unwrap/expect, no unchecked indexing or slicing, no unchecked arithmetic. Each
+// exception is a narrow `allow` with a comment saying why it is safe. Unit tests are exempt.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 mod arn;
 mod compiled;
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "interpreter")]
 mod eval;
 pub mod functions;
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "interpreter")]
 mod partition;
-// Written by `cargo xtask codegen`, formatted as it writes it.
+// The built-in partition data as Rust, written by `cargo xtask codegen` from
+// `data/partitions.json` and formatted as it writes it.
 #[rustfmt::skip]
-mod regions;
-#[cfg(feature = "endpoint-rules")]
+mod partitions_generated;
+#[cfg(feature = "parser")]
 pub mod syntax;
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "parser")]
 pub mod value;
 
 use std::fmt;
 
 pub use compiled::{bind, Bound, CompiledRules, ParamSpec, StaticDefault};
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "interpreter")]
 pub use partition::Partitions;
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "parser")]
 pub use syntax::{Deprecated, Parameter, RuleSet};
 
-use crate::named::Named;
+use aws_primitives::named::Named;
 
 /// The type of a rule-set parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +224,7 @@ pub struct BuiltIns<'a> {
     pub endpoint: Option<&'a str>,
 }
 
-#[cfg(feature = "endpoint-rules")]
+#[cfg(feature = "parser")]
 impl RuleSet {
     /// The parameters for `built_ins`: each parameter of this rule set bound to a built-in
     /// the client knows gets that value; unset optional settings are left out, so the
@@ -258,7 +282,7 @@ impl EndpointError {
         }
     }
 
-    #[cfg(feature = "endpoint-rules")]
+    #[cfg(feature = "parser")]
     pub(crate) fn invalid(at: impl Into<String>, reason: impl Into<String>) -> Self {
         EndpointError::InvalidRuleSet {
             at: at.into(),
@@ -290,11 +314,11 @@ impl fmt::Display for EndpointError {
 
 impl std::error::Error for EndpointError {}
 
-#[cfg(all(test, feature = "endpoint-rules"))]
+#[cfg(all(test, feature = "interpreter"))]
 mod tests {
     use super::*;
 
-    const COGNITO: &str = include_str!("../../../model/endpoint-rule-set-1.json");
+    const COGNITO: &str = include_str!("../../model/endpoint-rule-set-1.json");
 
     fn cognito() -> RuleSet {
         RuleSet::from_json(COGNITO).unwrap()

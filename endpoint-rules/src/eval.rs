@@ -9,7 +9,7 @@
 use super::syntax::{Body, Call, Condition, EndpointTemplate, Expr, Function, Part, Rule, RuleSet};
 use super::value::Value;
 use super::{arn, compiled, functions, partition::Partitions, Endpoint, EndpointError, Params};
-use crate::named::Named;
+use aws_primitives::named::Named;
 
 impl RuleSet {
     /// Resolves the endpoint for `params` with the partition data built into this crate.

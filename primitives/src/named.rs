@@ -114,15 +114,6 @@ impl<V> IntoIterator for Named<V> {
 }
 
 #[cfg(test)]
-impl<V> std::ops::Index<&str> for Named<V> {
-    type Output = V;
-
-    fn index(&self, name: &str) -> &V {
-        self.get(name).unwrap()
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -1,9 +1,9 @@
 //! The values rules compute with: strings, booleans, integers, arrays and records (the
 //! results of `parseURL`, `aws.parseArn` and `aws.partition`), and the attribute paths
-//! `getAttr` walks through them (feature `endpoint-rules`, for the interpreter).
+//! `getAttr` walks through them (feature `parser`, for the parser and the interpreter).
 
 use super::ParamValue;
-use crate::named::Named;
+use aws_primitives::named::Named;
 
 /// A value during evaluation. An unset value is `None` around it, never a variant, so that
 /// functions cannot mistake "not set" for an empty string.
@@ -34,6 +34,7 @@ impl Value {
     }
 
     /// The JSON form, for endpoint properties.
+    #[cfg(feature = "interpreter")]
     pub(crate) fn into_json(self) -> serde_json::Value {
         match self {
             Value::Str(s) => serde_json::Value::String(s),
@@ -53,6 +54,7 @@ impl Value {
 
     /// The value of a JSON literal (partition outputs), or `None` for JSON the rules
     /// language has no value for (`null`, fractions).
+    #[cfg(feature = "interpreter")]
     pub(crate) fn from_json(json: &serde_json::Value) -> Option<Value> {
         Some(match json {
             serde_json::Value::String(s) => Value::Str(s.clone()),
@@ -147,6 +149,7 @@ impl Path {
 
     /// The value at this path in `value`: `None` when a field is missing or an index is
     /// out of range; an error when a step meets a value of the wrong kind.
+    #[cfg(feature = "interpreter")]
     pub(crate) fn get(&self, value: &Value) -> Result<Option<Value>, String> {
         let mut current = value;
         for step in &self.steps {
@@ -181,6 +184,7 @@ impl Path {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "interpreter")]
     fn record(fields: &[(&str, Value)]) -> Value {
         Value::Record(
             fields
@@ -191,6 +195,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "interpreter")]
     fn paths_walk_fields_and_indexes() {
         let arn = record(&[
             ("region", Value::Str("us-east-2".into())),

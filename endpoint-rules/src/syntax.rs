@@ -1,4 +1,4 @@
-//! The typed form of a rule set, and its parser from JSON (feature `endpoint-rules`).
+//! The typed form of a rule set, and its parser from JSON (feature `parser`).
 //!
 //! The interpreter evaluates this tree, and the code generator compiles it to Rust.
 //!

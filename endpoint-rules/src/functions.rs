@@ -3,13 +3,13 @@
 //! `aws.isVirtualHostableS3Bucket`.
 //!
 //! Generated crates call these from their compiled endpoint rules; the rule-set interpreter
-//! (feature `endpoint-rules`) calls them too, after checking argument types. None of them
+//! (feature `interpreter`) calls them too, after checking argument types. None of them
 //! allocates more than its result.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub use super::arn::{parse_arn, Arn};
-use crate::automaton::Automaton;
+use aws_primitives::automaton::Automaton;
 
 /// The outputs of an AWS partition, as `aws.partition` returns them and rules read them
 /// with `getAttr` (`{PartitionResult#dnsSuffix}`).
@@ -29,11 +29,11 @@ pub struct Partition {
     pub supports_dual_stack: bool,
 }
 
-/// One partition of the built-in data (generated into `regions.rs`).
+/// One partition of the built-in data (generated into `partitions_generated.rs`).
 pub(crate) struct BuiltInPartition {
     /// Its `regionRegex`, as the data spells it: how the interpreter finds the automaton
     /// of a pattern of JSON partition data.
-    #[cfg_attr(not(feature = "endpoint-rules"), allow(dead_code))]
+    #[cfg_attr(not(feature = "interpreter"), allow(dead_code))]
     pub(crate) region_regex: &'static str,
     /// The automaton that matches `region_regex`.
     pub(crate) automaton: Automaton,
@@ -49,12 +49,12 @@ pub(crate) struct BuiltInPartition {
 /// region newer than this data still resolves the way the commercial partition names its
 /// endpoints.
 pub fn partition(region: &str) -> &'static Partition {
-    let partitions = super::regions::PARTITIONS;
+    let partitions = super::partitions_generated::PARTITIONS;
     let listed = partitions.iter().find(|p| p.regions.contains(&region));
     let matched = || partitions.iter().find(|p| p.automaton.is_match(region));
     match listed.or_else(matched) {
         Some(found) => &found.outputs,
-        None => &super::regions::AWS,
+        None => &super::partitions_generated::AWS,
     }
 }
 
@@ -87,10 +87,7 @@ pub fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Option<St
 /// characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`), with upper-case hex digits.
 pub fn uri_encode(value: &str) -> String {
     // The same encoding as a SigV4 canonical URI component, so one function does both.
-    let mut out = Vec::with_capacity(value.len());
-    crate::sigv4::encode_component_into(&mut out, value.as_bytes());
-    // Percent-encoding leaves only ASCII, which is always UTF-8.
-    String::from_utf8_lossy(&out).into_owned()
+    aws_primitives::percent::encode(value)
 }
 
 /// `isValidHostLabel(value, allowSubDomains)`: whether `value` is an RFC 1123 host label (1
@@ -256,14 +253,14 @@ mod tests {
             "US-EAST-1",
             "us-\u{eb}ast-1",
         ];
-        let aws = super::super::regions::PARTITIONS
+        let aws = super::super::partitions_generated::PARTITIONS
             .iter()
             .find(|p| p.outputs.name == "aws")
             .unwrap();
         assert!(aws.automaton.is_match("us-east-1") && !aws.automaton.is_match("US-EAST-1"));
         // Both engines are at hand in tests only when the feature is on.
         #[cfg(feature = "lite-patterns")]
-        for built_in in super::super::regions::PARTITIONS {
+        for built_in in super::super::partitions_generated::PARTITIONS {
             let regex = regex_lite::Regex::new(built_in.region_regex).unwrap();
             for region in regions {
                 assert_eq!(
