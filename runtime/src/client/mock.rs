@@ -13,9 +13,9 @@
 //! another to the code under test (or to a server's router). Nothing here names a service.
 //!
 //! ```
-//! # use aws_json_runtime::error::ErrorResponse;
+//! # use aws_json_runtime::wire::error::ErrorResponse;
 //! # use aws_json_runtime::{HttpResponse, OperationError, UnhandledError};
-//! # use aws_json_runtime::retry::RetryKind;
+//! # use aws_json_runtime::wire::retryable::RetryKind;
 //! # #[derive(Debug)]
 //! # struct EchoError(UnhandledError);
 //! # impl std::fmt::Display for EchoError {
@@ -28,7 +28,7 @@
 //! #     fn retry_kind(&self) -> Option<RetryKind> { None }
 //! #     fn to_response(&self, _: &'static str) -> HttpResponse { HttpResponse::default() }
 //! # }
-//! use aws_json_runtime::mock::{CallLog, MockOperation, NOT_MOCKED};
+//! use aws_json_runtime::client::mock::{CallLog, MockOperation, NOT_MOCKED};
 //!
 //! let log = CallLog::default();
 //! let echo: MockOperation<String, String, EchoError> = MockOperation::default();
@@ -55,7 +55,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::error::{OperationError, UnhandledError};
+use crate::wire::error::{OperationError, UnhandledError};
 
 /// The error code an operation that was not set up answers with.
 pub const NOT_MOCKED: &str = "NotMocked";
@@ -232,9 +232,9 @@ impl fmt::Debug for CallLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
+    use crate::wire::error::ErrorKind;
 
-    use crate::test_support::TestError;
+    use crate::client::test_support::TestError;
 
     type Op = MockOperation<u32, u32, TestError>;
 

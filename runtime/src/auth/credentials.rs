@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 #[cfg(feature = "config-files")]
-use crate::profile::ProfileFiles;
-use crate::profile::{Env, Fs};
-use crate::transport::BoxFuture;
+use crate::auth::profile::ProfileFiles;
+use crate::auth::profile::{Env, Fs};
+use crate::base::http::BoxFuture;
 
 /// An AWS access key pair, with the session token of temporary credentials and their expiry.
 #[derive(Clone, PartialEq, Eq)]
@@ -219,7 +219,7 @@ impl ProvideCredentials for EnvironmentCredentials {
 
 /// Static keys from the shared files: `aws_access_key_id`, `aws_secret_access_key` and
 /// `aws_session_token` of the selected profile (`AWS_PROFILE`, or `default`), the
-/// credentials file winning over the config file. See [`crate::profile`] for where the
+/// credentials file winning over the config file. See [`crate::auth::profile`] for where the
 /// files are looked for.
 ///
 /// A missing profile, or one without keys: not loaded. A malformed file, a profile with only

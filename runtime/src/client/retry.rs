@@ -6,75 +6,14 @@
 //! What is retried: throttling (the codes AWS uses for it and HTTP 429), transient failures
 //! (HTTP 500, 502, 503 and 504, the transient error codes, connection failures, broken
 //! connections and timeouts), and errors the model marks retryable. Client errors such as
-//! validation failures never are.
+//! validation failures never are. Which failure is which is decided in `wire::retryable`;
+//! this module decides what to do about it.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// Why a failed call may be retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryKind {
-    /// The service is throttling the caller.
-    Throttling,
-    /// A transient failure: a 5xx response, a transient error code, a dropped connection.
-    Transient,
-    /// No answer came in time (an attempt or connect timeout). Retried like a transient
-    /// failure, but a retry after a timeout costs the retry quota more.
-    Timeout,
-}
-
-/// Error codes that mean the request may succeed if sent again, whatever the status.
-pub fn is_transient_code(code: &str) -> bool {
-    matches!(
-        code,
-        "RequestTimeout" | "RequestTimeoutException" | "PriorRequestNotComplete" | "InternalError"
-    )
-}
-
-/// Error codes AWS services use for throttling even where a model does not say so.
-pub fn is_throttling_code(code: &str) -> bool {
-    matches!(
-        code,
-        "Throttling"
-            | "ThrottlingException"
-            | "ThrottledException"
-            | "RequestThrottledException"
-            | "TooManyRequestsException"
-            | "ProvisionedThroughputExceededException"
-            | "TransactionInProgressException"
-            | "RequestLimitExceeded"
-            | "BandwidthLimitExceeded"
-            | "LimitExceededException"
-            | "RequestThrottled"
-            | "SlowDown"
-            | "EC2ThrottledException"
-    )
-}
-
-/// The HTTP statuses retried as transient failures when the error is not otherwise known.
-pub fn is_transient_status(status: u16) -> bool {
-    matches!(status, 500 | 502 | 503 | 504)
-}
-
-/// The retry kind of an error the model names: what the model declares, else throttling for
-/// the throttling codes and 429, else transient for the transient codes and server faults.
-pub fn modeled_retry_kind(
-    code: &str,
-    http_status: u16,
-    declared: Option<RetryKind>,
-) -> Option<RetryKind> {
-    declared.or_else(|| {
-        if is_throttling_code(code) || http_status == 429 {
-            Some(RetryKind::Throttling)
-        } else if is_transient_code(code) || http_status >= 500 {
-            Some(RetryKind::Transient)
-        } else {
-            None
-        }
-    })
-}
+use crate::base::random::random_u64;
+use crate::wire::retryable::RetryKind;
 
 /// How a client retries.
 ///
@@ -231,29 +170,6 @@ impl RetryQuota {
     }
 }
 
-/// A random number from the standard library's per-process hash keys, which is all the
-/// jitter needs.
-pub(crate) fn random_u64() -> u64 {
-    keyed_hasher().finish()
-}
-
-/// Two random numbers from one set of hash keys, for a 128-bit id.
-pub(crate) fn random_u64_pair() -> (u64, u64) {
-    let mut h = keyed_hasher();
-    let first = h.finish();
-    h.write_u8(0);
-    (first, h.finish())
-}
-
-/// A hasher with fresh keys that has hashed a fresh count.
-fn keyed_hasher() -> std::hash::DefaultHasher {
-    // Each `RandomState` gets new keys, and the counter separates calls that share them.
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,32 +217,6 @@ mod tests {
     fn zero_initial_backoff_never_waits() {
         let cfg = RetryConfig::standard().with_backoff(Duration::ZERO, Duration::from_secs(20));
         assert_eq!(cfg.backoff(3), Duration::ZERO);
-    }
-
-    #[test]
-    fn classification_follows_the_standard_lists() {
-        assert_eq!(
-            modeled_retry_kind("ThrottlingException", 400, None),
-            Some(RetryKind::Throttling)
-        );
-        assert_eq!(
-            modeled_retry_kind("Anything", 429, None),
-            Some(RetryKind::Throttling)
-        );
-        assert_eq!(
-            modeled_retry_kind("RequestTimeoutException", 400, None),
-            Some(RetryKind::Transient)
-        );
-        assert_eq!(
-            modeled_retry_kind("InternalErrorException", 500, None),
-            Some(RetryKind::Transient)
-        );
-        assert_eq!(modeled_retry_kind("ValidationException", 400, None), None);
-        assert_eq!(
-            modeled_retry_kind("X", 400, Some(RetryKind::Transient)),
-            Some(RetryKind::Transient)
-        );
-        assert!(is_transient_status(503) && !is_transient_status(501));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::error::ErrorResponse;
+use crate::wire::error::ErrorResponse;
 
 /// How much further than the header's one-second resolution a `Date` may stray before it
 /// counts as news: less is rounding, not a skewed clock.
@@ -85,7 +85,7 @@ impl ClockSkew {
         let Some(date_ms) = headers
             .get(http::header::DATE)
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::date::parse_http_date)
+            .and_then(crate::wire::date::parse_http_date)
             .map(|secs| secs.saturating_mul(1_000))
         else {
             return false;
@@ -227,11 +227,15 @@ mod tests {
     }
 
     impl crate::Validate for Empty {
-        fn validate(&self, _: &crate::validate::Path<'_>, _: &mut Vec<crate::ConstraintViolation>) {
+        fn validate(
+            &self,
+            _: &crate::wire::validate::Path<'_>,
+            _: &mut Vec<crate::ConstraintViolation>,
+        ) {
         }
     }
 
-    use crate::test_support::EXAMPLE_SERVICE as SERVICE;
+    use crate::client::test_support::EXAMPLE_SERVICE as SERVICE;
 
     static SIGNED: crate::OperationMeta = crate::OperationMeta {
         name: "Describe",
@@ -245,7 +249,7 @@ mod tests {
     /// Seconds since the epoch of a SigV4 time (`20240101T000000Z`).
     fn amz_secs(text: &str) -> i64 {
         let n = |at: std::ops::Range<usize>| text[at].parse::<i64>().unwrap();
-        let day = crate::date::days_from_civil(n(0..4), n(4..6) as u32, n(6..8) as u32);
+        let day = crate::wire::date::days_from_civil(n(0..4), n(4..6) as u32, n(6..8) as u32);
         day * 86_400 + n(9..11) * 3_600 + n(11..13) * 60 + n(13..15)
     }
 
@@ -267,7 +271,7 @@ mod tests {
             } else {
                 (400, r#"{"__type":"InvalidSignatureException","message":"Signature expired: 20240101T000000Z is now earlier than 20240101T015500Z"}"#.to_owned())
             };
-            let mut response = crate::transport::json_response(status, body.into());
+            let mut response = crate::base::http::json_response(status, body.into());
             if tell || status == 200 {
                 response.headers_mut().insert(
                     http::header::DATE,
@@ -281,7 +285,7 @@ mod tests {
     fn core(transport: crate::InMemoryTransport) -> crate::ClientCore {
         let config = crate::Config::builder()
             .region("us-east-1")
-            .credentials(crate::credentials::Credentials::new(
+            .credentials(crate::auth::credentials::Credentials::new(
                 "AKID", "secret", None, None, "test",
             ))
             .transport(transport)
@@ -291,7 +295,7 @@ mod tests {
 
     async fn call(
         core: &crate::ClientCore,
-    ) -> Result<serde_json::Value, crate::test_support::TestError> {
+    ) -> Result<serde_json::Value, crate::client::test_support::TestError> {
         core.invoke(&SIGNED, &Empty).await
     }
 

@@ -31,13 +31,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
-use crate::client::{OperationMeta, ServiceMeta};
-use crate::credentials::Credentials;
-use crate::server::BodyLimit;
-use crate::sigv4::{VerifyError, VerifyOptions};
-use crate::transport::{HttpRequest, HttpService, X_AMZN_ERROR_TYPE, X_AMZ_TARGET};
+use crate::auth::credentials::Credentials;
+use crate::auth::sigv4::{VerifyError, VerifyOptions};
+use crate::base::http::{HttpRequest, HttpService, X_AMZN_ERROR_TYPE, X_AMZ_TARGET};
+use crate::base::meta::{OperationMeta, ServiceMeta};
+use crate::server::router::BodyLimit;
 
-pub use crate::server::DEFAULT_BODY_LIMIT;
+pub use crate::server::router::DEFAULT_BODY_LIMIT;
 
 /// How long a request body may take to arrive by default: 30 s, as hyper allows for headers.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -89,7 +89,7 @@ impl<F: Fn(&RequestLog<'_>) + Send + Sync + 'static> RequestObserver for F {
 ///
 /// ```no_run
 /// # async fn run<S: aws_json_runtime::HttpService>(router: S) -> std::io::Result<()> {
-/// use aws_json_runtime::serve::{shutdown_signal, Server};
+/// use aws_json_runtime::server::http_server::{shutdown_signal, Server};
 /// let server = Server::builder(router)
 ///     .body_limit(1024 * 1024)
 ///     .bind("127.0.0.1:0")
@@ -211,8 +211,8 @@ impl<S> fmt::Debug for ServerBuilder<S> {
 /// The key pairs a server accepts SigV4 signatures from, and how strictly it checks them.
 ///
 /// ```
-/// use aws_json_runtime::credentials::Credentials;
-/// use aws_json_runtime::serve::SigV4Verifier;
+/// use aws_json_runtime::auth::credentials::Credentials;
+/// use aws_json_runtime::server::http_server::SigV4Verifier;
 /// let verifier = SigV4Verifier::new([Credentials::new("AKIDLOCAL", "local-secret", None, None, "local")])
 ///     .region("us-east-1");
 /// assert!(verifier.knows("AKIDLOCAL"));
@@ -276,7 +276,7 @@ impl SigV4Verifier {
             max_skew: self.max_skew,
             ..VerifyOptions::at(shifted(SystemTime::now(), self.clock_offset_secs))
         };
-        let verified = crate::sigv4::verify(request, &lookup, &options)?;
+        let verified = crate::auth::sigv4::verify(request, &lookup, &options)?;
         let region = self.region.as_deref().unwrap_or(&verified.region);
         let service = service.unwrap_or(&verified.service);
         verified.expect_scope(region, service)
@@ -290,7 +290,7 @@ impl SigV4Verifier {
         }
         let now = shifted(SystemTime::now(), self.clock_offset_secs);
         let secs = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-        let text = crate::date::format_http_date(i64::try_from(secs).ok()?)?;
+        let text = crate::wire::date::format_http_date(i64::try_from(secs).ok()?)?;
         HeaderValue::try_from(text).ok()
     }
 }
@@ -539,7 +539,7 @@ impl<S: HttpService> Inner<S> {
         B::Error: Into<Box<dyn StdError + Send + Sync>>,
     {
         let started = Instant::now();
-        let request_id = crate::client::idempotency_token();
+        let request_id = crate::base::random::idempotency_token();
         let operation = request
             .headers()
             .get(X_AMZ_TARGET)
@@ -758,7 +758,7 @@ fn too_large(limit: usize, content_type: &'static str) -> http::Response<Bytes> 
     closing_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "RequestEntityTooLargeException",
-        &crate::server::too_large_message(limit),
+        &crate::server::router::too_large_message(limit),
         content_type,
     )
 }

@@ -4,9 +4,9 @@
 
 use std::fmt;
 
-use crate::error::{ErrorResponse, OperationError, UnhandledError};
-use crate::retry::RetryKind;
-use crate::transport::HttpResponse;
+use crate::base::http::HttpResponse;
+use crate::wire::error::{ErrorResponse, OperationError, UnhandledError};
+use crate::wire::retryable::RetryKind;
 
 /// The smallest [`OperationError`]: every error is unhandled, none is retried.
 #[derive(Debug)]

@@ -31,9 +31,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use crate::transport::{
-    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
-};
+use crate::base::http::{BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use crate::client::transport::Transport;
 
 /// How long a TCP connection and its TLS handshake may take by default: 3.1 seconds, the
 /// AWS SDKs' default connect timeout.
@@ -54,7 +53,7 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 ///
 /// ```
 /// use std::time::Duration;
-/// use aws_json_runtime::https::HttpsTransport;
+/// use aws_json_runtime::client::https::HttpsTransport;
 ///
 /// let transport = HttpsTransport::builder()
 ///     .connect_timeout(Duration::from_secs(1))

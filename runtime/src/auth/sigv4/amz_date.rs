@@ -1,12 +1,12 @@
 //! The two timestamp forms SigV4 reads and writes: the ISO 8601 basic form of `X-Amz-Date`
 //! (`20150830T123600Z`) and the IMF-fixdate of the HTTP `Date` header, which a verifier accepts
-//! when `X-Amz-Date` is absent. The calendar and the text forms live in [`crate::date`]; this
-//! type only keeps the formatted text next to the seconds, limited to 1970 through 9999 because
-//! signing times are unsigned seconds since the epoch.
+//! when `X-Amz-Date` is absent. The calendar and the text forms live in the one date module,
+//! [`crate::wire::date`]; this type only keeps the formatted text next to the seconds, limited
+//! to 1970 through 9999 because signing times are unsigned seconds since the epoch.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::date;
+use crate::wire::date;
 
 /// A UTC instant in the `X-Amz-Date` form, kept as its 16 ASCII bytes so that signing never
 /// allocates for it.

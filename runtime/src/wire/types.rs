@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::date;
+use crate::wire::date;
 
 /// Untyped JSON (`document` shapes).
 pub type Document = serde_json::Value;

@@ -13,8 +13,8 @@
 //! module implements header-based signing and, for verification, the query-string (presigned
 //! URL) form; it does not implement chunked or unsigned payloads (S3 only).
 
+mod amz_date;
 mod canonical;
-mod date;
 mod hash;
 #[cfg(feature = "verify")]
 mod verify;
@@ -27,9 +27,9 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 
-use crate::credentials::Credentials;
+use crate::auth::credentials::Credentials;
+use amz_date::AmzDate;
 use canonical::{Entry, PathMode, Tee};
-use date::AmzDate;
 use hash::{HmacSha256, Sha256};
 
 #[cfg(feature = "verify")]

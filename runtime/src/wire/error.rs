@@ -18,9 +18,9 @@ use std::fmt;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-pub use crate::retry::is_throttling_code;
-use crate::retry::{is_transient_code, is_transient_status, RetryKind};
-use crate::transport::{HttpResponse, TransportError, TransportErrorKind};
+use crate::base::http::{HttpResponse, TransportError, TransportErrorKind};
+pub use crate::wire::retryable::is_throttling_code;
+use crate::wire::retryable::{is_transient_code, is_transient_status, RetryKind};
 
 /// The `x-amzn-query-error` header of an awsQuery-compatible service's error responses.
 pub const X_AMZN_QUERY_ERROR: http::HeaderName =

@@ -1,5 +1,10 @@
-//! How values reach the wire, for the serde impls generated structures carry, plus the
-//! `Debug` helpers that keep sensitive values out of logs.
+//! The awsJson wire format, the same for a client and a server: the value types generated
+//! code uses ([`types`]), the text forms of dates and times (`date`), input validation
+//! ([`validate`]), error codes and error types ([`error`]) and which failures are worth
+//! retrying ([`retryable`]).
+//!
+//! This module itself holds how values reach the wire, for the serde impls generated
+//! structures carry, plus the `Debug` helpers that keep sensitive values out of logs.
 //!
 //! Every member is written and read through a [`WireFormat`]: [`Plain`] for a value whose own
 //! serde form is its wire form, a timestamp or float format where it is not, and list and
@@ -8,7 +13,13 @@
 //! structure writes its members with [`write_member`] and reads them with [`Key`],
 //! [`read_member`], [`read_optional_member`], [`skip_member`] and [`required`] (the `_as`
 //! forms take the format; the plain ones serve members in their own serde form). Nothing
-//! here knows about any service.
+//! here knows about any service, and nothing here sends or serves anything.
+
+pub(crate) mod date;
+pub mod error;
+pub mod retryable;
+pub mod types;
+pub mod validate;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,7 +31,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serializer};
 
-use crate::types::DateTime;
+use crate::wire::types::DateTime;
 
 /// The JSON to read from a body: the body itself, or `{}` when it is empty or only
 /// whitespace (awsJson allows an empty body wherever an empty object is meant).
@@ -155,8 +166,8 @@ pub trait WireFormat {
 /// one visitor type and the one write path serve every text format.
 #[derive(Clone, Copy)]
 struct TimestampText {
-    write: fn(&DateTime) -> Result<String, crate::types::DateTimeError>,
-    parse: fn(&str) -> Result<DateTime, crate::types::DateTimeError>,
+    write: fn(&DateTime) -> Result<String, crate::wire::types::DateTimeError>,
+    parse: fn(&str) -> Result<DateTime, crate::wire::types::DateTimeError>,
     expecting: &'static str,
 }
 

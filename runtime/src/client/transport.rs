@@ -1,31 +1,21 @@
-//! How requests leave the client: the [`Transport`] trait and an in-memory implementation.
+//! How requests leave the client: the [`Transport`] trait, an in-memory implementation for
+//! tests, and the transport of a client built without one. The request and response types
+//! and the transport error are `base::http`'s, shared with the server.
 //!
 //! A transport takes a finished HTTP request (already serialised and, where needed, signed)
 //! and returns the HTTP response. The client does everything else, so an HTTP/1.1 or HTTP/2
 //! transport, a test double and a direct call into a server router are all interchangeable.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-/// The `X-Amz-Target` header, which names the operation.
-pub const X_AMZ_TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
-
-/// The `X-Amzn-ErrorType` header, which names an error.
-pub const X_AMZN_ERROR_TYPE: http::HeaderName = http::HeaderName::from_static("x-amzn-errortype");
-
-/// An HTTP request with its whole body in memory.
-pub type HttpRequest = http::Request<Bytes>;
-
-/// An HTTP response with its whole body in memory.
-pub type HttpResponse = http::Response<Bytes>;
-
-/// A boxed future, as returned by object-safe async traits.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::base::http::{
+    json_response, BoxFuture, HttpRequest, HttpResponse, HttpService, TransportError,
+    TransportErrorKind,
+};
 
 /// Sends one HTTP request and returns its response.
 ///
@@ -39,97 +29,6 @@ pub trait Transport: Send + Sync + 'static {
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         (**self).send(request)
-    }
-}
-
-/// Something that answers HTTP requests in process, such as a generated server router.
-pub trait HttpService: Send + Sync + 'static {
-    /// Answers `request`.
-    fn call(&self, request: HttpRequest) -> impl Future<Output = HttpResponse> + Send;
-
-    /// The service this answers for, when it is a generated router. An HTTP server uses it
-    /// to write the service's content type on the errors it answers itself.
-    fn service_meta(&self) -> Option<&'static crate::client::ServiceMeta> {
-        None
-    }
-
-    /// The operation that `target` (an `X-Amz-Target` value) names, when this service knows
-    /// it. An HTTP server uses it to tell the model's unsigned operations from signed ones and
-    /// to name the operation in its request log.
-    fn operation_meta(&self, target: &str) -> Option<&'static crate::client::OperationMeta> {
-        let _ = target;
-        None
-    }
-}
-
-/// What kind of failure a [`TransportError`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection could be made.
-    Connect,
-    /// The request or response timed out.
-    Timeout,
-    /// The connection failed while the request or response was in flight.
-    Io,
-    /// The transport is not set up to send (for example, none was configured).
-    NotConfigured,
-    /// The response (its body, or its head: too many or too large headers) is larger than
-    /// the transport reads; it was not read whole, and sending again is not worth it.
-    ResponseTooLarge,
-    /// Anything else.
-    Other,
-}
-
-/// A failure to get any HTTP response.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl TransportError {
-    /// A new error of `kind` saying `message`.
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// Attaches the underlying error.
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
-        self
-    }
-
-    /// The kind of failure.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// True when sending again may succeed (connection failures, timeouts, broken streams).
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
-        )
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error ({:?}): {}", self.kind, self.message)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -273,18 +172,6 @@ impl InMemoryTransport {
     pub fn last_request(&self) -> Option<RecordedRequest> {
         self.requests().pop()
     }
-}
-
-/// A response with `status`, the awsJson 1.1 content type and `body`.
-pub fn json_response(status: u16, body: Bytes) -> HttpResponse {
-    let mut response = http::Response::new(body);
-    *response.status_mut() =
-        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/x-amz-json-1.1"),
-    );
-    response
 }
 
 impl Transport for InMemoryTransport {

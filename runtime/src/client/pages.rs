@@ -14,10 +14,10 @@
 //! library is needed to walk them. Nothing here names a service.
 //!
 //! ```
-//! # use aws_json_runtime::paginate::Pages;
-//! # use aws_json_runtime::error::ErrorResponse;
+//! # use aws_json_runtime::client::pages::Pages;
+//! # use aws_json_runtime::wire::error::ErrorResponse;
 //! # use aws_json_runtime::{HttpResponse, OperationError, UnhandledError};
-//! # use aws_json_runtime::retry::RetryKind;
+//! # use aws_json_runtime::wire::retryable::RetryKind;
 //! # #[derive(Debug)]
 //! # struct ListError(UnhandledError);
 //! # impl std::fmt::Display for ListError {
@@ -72,8 +72,8 @@ use std::task::{ready, Context, Poll};
 
 use futures_core::Stream;
 
-use crate::error::{ErrorKind, OperationError, UnhandledError};
-use crate::transport::BoxFuture;
+use crate::base::http::BoxFuture;
+use crate::wire::error::{ErrorKind, OperationError, UnhandledError};
 
 /// The request for one page: called with the token to send (`None` for a first page without
 /// one), it returns the call's future.
@@ -290,7 +290,7 @@ mod tests {
 
     use super::*;
 
-    use crate::test_support::TestError;
+    use crate::client::test_support::TestError;
 
     /// A page: its items and its next token.
     type Page = (Vec<u32>, Option<String>);

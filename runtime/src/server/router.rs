@@ -1,5 +1,6 @@
-//! The server side of awsJson: picking the operation from `X-Amz-Target`, reading and
-//! checking the input, and writing outputs and errors the way AWS services do.
+//! Router support, what a generated router calls: picking the operation from
+//! `X-Amz-Target`, reading and checking the input, and writing outputs and errors the way AWS
+//! services do. Serving a router over HTTP is the front door's job (`http_server`).
 //!
 //! A generated router calls these in order: [`prepare`] (the operation and the decoded
 //! body), [`read_input`], the user's handler, then [`output_response`] or
@@ -20,10 +21,10 @@ use http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::client::OperationMeta;
-use crate::error::{QueryError, QueryFault, UnhandledError, X_AMZN_QUERY_ERROR};
-use crate::transport::{HttpRequest, HttpResponse, X_AMZN_ERROR_TYPE};
-use crate::validate::{summarize, ConstraintViolation, Shape, Validate};
+use crate::base::http::{HttpRequest, HttpResponse, X_AMZN_ERROR_TYPE};
+use crate::base::meta::OperationMeta;
+use crate::wire::error::{QueryError, QueryFault, UnhandledError, X_AMZN_QUERY_ERROR};
+use crate::wire::validate::{summarize, ConstraintViolation, Shape, Validate};
 
 /// The largest request body a router reads, in bytes, unless told otherwise with a
 /// [`BodyLimit`]: 4 MiB. A gzip body may not decode to more than this either.
@@ -235,7 +236,7 @@ fn explain(json: &[u8], shape: &Shape, error: serde_json::Error) -> Rejection {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(json) else {
         return Rejection::Serialization(error.to_string());
     };
-    match crate::validate::missing_required(&value, shape) {
+    match crate::wire::validate::missing_required(&value, shape) {
         Err(wrong) => Rejection::Serialization(wrong.to_string()),
         Ok(missing) if !missing.is_empty() => Rejection::Validation(missing),
         Ok(_) => Rejection::Serialization(error.to_string()),

@@ -15,12 +15,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::HeaderMap;
 
+use super::amz_date::AmzDate;
 use super::canonical::{self, Entry, PathMode};
-use super::date::AmzDate;
 use super::{
     compute_signature, payload_hash, uri_host, Capture, Scope, SignableRequest, Target, ALGORITHM,
 };
-use crate::credentials::Credentials;
+use crate::auth::credentials::Credentials;
 
 /// How strict verification is.
 #[derive(Debug, Clone, Copy)]
