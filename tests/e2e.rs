@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use aws_json_runtime::retry::RetryConfig;
+use aws_json_runtime::client::retry::RetryConfig;
 use aws_json_runtime::ErrorKind;
 use bytes::Bytes;
 use cognito_identity::error::*;

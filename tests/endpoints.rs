@@ -126,7 +126,7 @@ const ISO_DUAL_STACK: [&str; 4] = [
 /// The shipped partition data with dual-stack support taken from the ISO partitions, as it
 /// was when the Smithy model's tests were written.
 fn partitions_without_iso_dual_stack() -> Partitions {
-    let mut data = read_json(&root().join("runtime/data/partitions.json"));
+    let mut data = read_json(&root().join("endpoint-rules/data/partitions.json"));
     let mut changed = 0;
     for partition in data["partitions"].as_array_mut().expect("partitions") {
         if matches!(partition["id"].as_str(), Some("aws-iso" | "aws-iso-b")) {

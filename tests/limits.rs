@@ -13,12 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use aws_json_runtime::error::ErrorKind;
-use aws_json_runtime::https::{HttpsTransport, DEFAULT_MAX_RESPONSE_BODY};
-use aws_json_runtime::retry::RetryConfig;
-use aws_json_runtime::serve::{Server, DEFAULT_BODY_LIMIT};
-use aws_json_runtime::server::BodyLimit;
+use aws_json_runtime::client::https::{HttpsTransport, DEFAULT_MAX_RESPONSE_BODY};
+use aws_json_runtime::client::retry::RetryConfig;
+use aws_json_runtime::server::http_server::{Server, DEFAULT_BODY_LIMIT};
+use aws_json_runtime::server::router::BodyLimit;
 use aws_json_runtime::transport::{TransportError, TransportErrorKind};
+use aws_json_runtime::wire::error::ErrorKind;
 use aws_json_runtime::wire::{json_text, JsonTextError, MAX_JSON_DEPTH};
 use aws_json_runtime::{HttpRequest, HttpResponse, InMemoryTransport, UnhandledError};
 use bench_alloc_counter::{CountingAllocator, Counts};
@@ -401,7 +401,7 @@ fn canned_client(status: u16, body: Vec<u8>, headers: &[(&'static str, &'static 
     let body = Bytes::from(body);
     let headers: Vec<(&'static str, &'static [u8])> = headers.to_vec();
     let transport = InMemoryTransport::from_fn(move |_, _| {
-        let mut response = aws_json_runtime::transport::json_response(status, body.clone());
+        let mut response = aws_json_runtime::base::http::json_response(status, body.clone());
         for (name, value) in &headers {
             let value = http::HeaderValue::from_bytes(value).expect("obs-text is a valid value");
             response.headers_mut().insert(*name, value);

@@ -3,7 +3,7 @@
 //! standing in for the service in code written against the `CognitoIdentity` trait, directly
 //! and behind a `Router` over HTTP.
 
-use aws_json_runtime::mock::NOT_MOCKED;
+use aws_json_runtime::client::mock::NOT_MOCKED;
 use aws_json_runtime::ErrorKind;
 use cognito_identity::error::{
     GetCredentialsForIdentityError, GetIdError, NotAuthorizedException, ResourceNotFoundException,

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use cognito_identity::error::DescribeIdentityPoolError;
-use cognito_identity::runtime::credentials::Credentials;
-use cognito_identity::runtime::https::HttpsTransport;
+use cognito_identity::runtime::auth::credentials::Credentials;
+use cognito_identity::runtime::client::https::HttpsTransport;
 use cognito_identity::runtime::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use cognito_identity::types::*;
 use cognito_identity::{Client, Config};

@@ -1,4 +1,4 @@
-//! The HTTP front door (`aws_json_runtime::serve`) over real loopback TCP: the generated
+//! The HTTP front door (`aws_json_runtime::server::http_server`) over real loopback TCP: the generated
 //! router served by hyper, checked the way an AWS endpoint behaves: keep-alive, only
 //! `POST /` with an awsJson content type, a body limit that holds for declared, streamed and
 //! gzip-inflated bodies, a request id on every response, awsJson error headers, graceful
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use aws_json_runtime::serve::{RequestLog, Server, DEFAULT_BODY_LIMIT};
+use aws_json_runtime::server::http_server::{RequestLog, Server, DEFAULT_BODY_LIMIT};
 use aws_json_runtime::{HttpRequest, HttpResponse, HttpService};
 use bytes::Bytes;
 use cognito_identity::types::*;
@@ -61,7 +61,7 @@ async fn serve_router(limit: usize) -> Running {
 }
 
 async fn start<S: HttpService>(
-    builder: aws_json_runtime::serve::ServerBuilder<S>,
+    builder: aws_json_runtime::server::http_server::ServerBuilder<S>,
     handler: TestHandler,
 ) -> Running {
     let server = builder
@@ -357,7 +357,7 @@ async fn validation_reports_stay_small_whatever_the_input() {
     assert!(
         message.starts_with(&format!(
             "{} validation errors detected: ",
-            aws_json_runtime::validate::MAX_VIOLATIONS
+            aws_json_runtime::wire::validate::MAX_VIOLATIONS
         )),
         "{message}"
     );
@@ -663,7 +663,7 @@ async fn the_generated_client_works_over_real_http() {
             .region("us-east-1")
             .endpoint_url(format!("http://{}", server.addr))
             .credentials(tests::test_credentials())
-            .transport(aws_json_runtime::https::HttpsTransport::new())
+            .transport(aws_json_runtime::client::https::HttpsTransport::new())
             .build(),
     );
     let got = client.get_id(fixtures::get_id_input()).await.unwrap();
@@ -682,13 +682,13 @@ async fn the_generated_client_works_over_real_http() {
 }
 
 /// The key pair the signing tests' server accepts.
-fn server_key() -> aws_json_runtime::credentials::Credentials {
+fn server_key() -> aws_json_runtime::auth::credentials::Credentials {
     tests::test_credentials()
 }
 
 /// A server that requires SigV4 signatures from [`server_key`].
 async fn serve_signed() -> Running {
-    use aws_json_runtime::serve::SigV4Verifier;
+    use aws_json_runtime::server::http_server::SigV4Verifier;
     let handler = TestHandler::new();
     let builder = Server::builder(Router::new(handler.clone()))
         .sigv4(SigV4Verifier::new([server_key()]).region("us-east-1"));
@@ -698,7 +698,7 @@ async fn serve_signed() -> Running {
 /// A generated client over HTTP to `addr`, signing with `credentials`.
 fn client_to(
     addr: SocketAddr,
-    credentials: aws_json_runtime::credentials::Credentials,
+    credentials: aws_json_runtime::auth::credentials::Credentials,
     transport: impl aws_json_runtime::Transport,
 ) -> cognito_identity::Client {
     cognito_identity::Client::new(
@@ -707,13 +707,13 @@ fn client_to(
             .endpoint_url(format!("http://{addr}"))
             .credentials(credentials)
             .transport(transport)
-            .retry(aws_json_runtime::retry::RetryConfig::disabled())
+            .retry(aws_json_runtime::client::retry::RetryConfig::disabled())
             .build(),
     )
 }
 
 /// Changes the body of every request after the client signed it.
-struct Tamper(aws_json_runtime::https::HttpsTransport);
+struct Tamper(aws_json_runtime::client::https::HttpsTransport);
 
 impl aws_json_runtime::Transport for Tamper {
     fn send(
@@ -730,7 +730,7 @@ impl aws_json_runtime::Transport for Tamper {
 
 #[tokio::test]
 async fn signed_operations_need_a_valid_signature_when_verification_is_on() {
-    use aws_json_runtime::https::HttpsTransport;
+    use aws_json_runtime::client::https::HttpsTransport;
     let server = serve_signed().await;
     server
         .handler
@@ -753,7 +753,7 @@ async fn signed_operations_need_a_valid_signature_when_verification_is_on() {
     assert_eq!(err.code(), Some("InvalidSignatureException"), "{err}");
 
     // Nor is a wrong secret for a known key, or a key the server does not know.
-    let wrong_secret = aws_json_runtime::credentials::Credentials::new(
+    let wrong_secret = aws_json_runtime::auth::credentials::Credentials::new(
         server_key().access_key_id(),
         "not-the-secret",
         None,
@@ -765,7 +765,7 @@ async fn signed_operations_need_a_valid_signature_when_verification_is_on() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidSignatureException"), "{err}");
-    let stranger = aws_json_runtime::credentials::Credentials::new(
+    let stranger = aws_json_runtime::auth::credentials::Credentials::new(
         "AKIDSTRANGER",
         "whatever",
         None,
@@ -798,13 +798,13 @@ fn signed(
         .body(Bytes::from(body.to_owned()))
         .unwrap();
     let key = server_key();
-    let params = aws_json_runtime::sigv4::SigningParams {
+    let params = aws_json_runtime::auth::sigv4::SigningParams {
         credentials: &key,
         region: "us-east-1",
         service: "cognito-identity",
         time,
     };
-    aws_json_runtime::sigv4::sign(&mut request, &params).expect("signs");
+    aws_json_runtime::auth::sigv4::sign(&mut request, &params).expect("signs");
     request.map(Full::new)
 }
 

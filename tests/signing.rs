@@ -12,11 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use aws_json_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use aws_json_runtime::profile::{Env, Fs};
-use aws_json_runtime::retry::RetryConfig;
-use aws_json_runtime::sigv4::{self, VerifyOptions};
-use aws_json_runtime::transport::RecordedRequest;
+use aws_json_runtime::auth::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use aws_json_runtime::auth::profile::{Env, Fs};
+use aws_json_runtime::auth::sigv4::{self, VerifyOptions};
+use aws_json_runtime::client::retry::RetryConfig;
+use aws_json_runtime::client::transport::RecordedRequest;
 use aws_json_runtime::{BoxFuture, ConfigBuilder, ErrorKind};
 use bytes::Bytes;
 use cognito_identity::error::DescribeIdentityPoolError;

@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_json_runtime::credentials::Credentials;
-use aws_json_runtime::sigv4::{
+use aws_json_runtime::auth::credentials::Credentials;
+use aws_json_runtime::auth::sigv4::{
     self, SignableRequest, SigningParams, SigningParts, VerifyError, VerifyOptions,
 };
 use bytes::Bytes;

@@ -38,8 +38,8 @@ pub fn expr(rt: &TokenStream, automaton: &Automaton) -> TokenStream {
     }
 }
 
-/// The runtime file `src/endpoint/regions.rs`: the partition data `partitions_json` (the
-/// runtime's `data/partitions.json`, named `source` in the header) as Rust, so that
+/// The endpoint rules' file `src/partitions_generated.rs`: the partition data `partitions_json`
+/// (their `data/partitions.json`, named `source` in the header) as Rust, so that
 /// `aws.partition` needs neither a JSON parser nor a regex engine. Each partition keeps its
 /// typed outputs, its listed regions and an automaton for its `regionRegex`, read as
 /// `regex-lite` reads it (ASCII `\w` and `\d`). The data must have an `aws` partition (the
@@ -53,7 +53,7 @@ pub fn regions_file(source: &str, partitions_json: &str) -> Result<String, Codeg
         .get("partitions")
         .and_then(Json::as_array)
         .ok_or_else(|| invalid("no `partitions` array".to_owned()))?;
-    let rt = quote!(crate);
+    let rt = quote!(::aws_primitives);
     let mut entries = Vec::new();
     let mut aws = None;
     for (i, partition) in partitions.iter().enumerate() {
@@ -117,7 +117,7 @@ pub fn regions_file(source: &str, partitions_json: &str) -> Result<String, Codeg
         /// The outputs of the `aws` partition, for regions no partition claims.
         pub(crate) static AWS: Partition = #aws;
     };
-    crate::format::rust_file("regions.rs", tokens, &[source.to_owned()])
+    crate::format::rust_file("partitions_generated.rs", tokens, &[source.to_owned()])
 }
 
 /// The partition for regions that no partition lists or matches.

@@ -366,7 +366,7 @@ pub fn meta_field(shape: &ir::Shape) -> Option<TokenStream> {
     shape.error.as_ref().map(|_| {
         quote! {
             #[doc(hidden)]
-            pub _meta: #rt::error::ErrorMeta,
+            pub _meta: #rt::wire::error::ErrorMeta,
         }
     })
 }

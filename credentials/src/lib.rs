@@ -7,7 +7,7 @@
 //! before they expire, and lets every concurrent caller share one refresh.
 //!
 //! It implements this workspace's
-//! [`ProvideCredentials`](cognito_identity::runtime::credentials::ProvideCredentials), so it
+//! [`ProvideCredentials`](cognito_identity::runtime::auth::credentials::ProvideCredentials), so it
 //! can sign the requests of any generated client, and with the `aws-sdk` feature the official
 //! SDK's `aws_credential_types::provider::ProvideCredentials`, so it drives any client of the
 //! AWS SDK for Rust (S3, DynamoDB, STS...).
@@ -16,7 +16,7 @@
 //! use cognito_identity::{Client, Config, InMemoryTransport};
 //! use cognito_identity_credentials::CognitoCredentialsProvider;
 //!
-//! # let transport = InMemoryTransport::from_fn(|n, _| Ok(cognito_identity::runtime::transport::json_response(200,
+//! # let transport = InMemoryTransport::from_fn(|n, _| Ok(cognito_identity::runtime::base::http::json_response(200,
 //! #     if n == 0 { r#"{"IdentityId":"us-east-1:1234"}"#.into() } else {
 //! #     r#"{"IdentityId":"us-east-1:1234","Credentials":{"AccessKeyId":"ASIAEXAMPLE","SecretKey":"secret","SessionToken":"token","Expiration":4102444800}}"#.into() })));
 //! let client = Client::new(Config::builder().region("us-east-1").transport(transport).build());
@@ -63,7 +63,7 @@
 //! use cognito_identity::{Client, Config, InMemoryTransport};
 //! use cognito_identity_credentials::{CognitoCredentialsProvider, InMemoryIdentityIdStore};
 //!
-//! # let transport = InMemoryTransport::from_fn(|_, _| Ok(cognito_identity::runtime::transport::json_response(200,
+//! # let transport = InMemoryTransport::from_fn(|_, _| Ok(cognito_identity::runtime::base::http::json_response(200,
 //! #     r#"{"IdentityId":"us-east-1:5678","Credentials":{"AccessKeyId":"ASIAEXAMPLE","SecretKey":"secret","SessionToken":"token","Expiration":4102444800}}"#.into())));
 //! let client = Client::new(Config::builder().region("us-east-1").transport(transport).build());
 //! let store = Arc::new(InMemoryIdentityIdStore::new());
@@ -107,7 +107,7 @@ pub use store::{
 };
 
 /// The credentials type the provider returns (the runtime's, shared by every generated client).
-pub use cognito_identity::runtime::credentials::Credentials;
+pub use cognito_identity::runtime::auth::credentials::Credentials;
 
 /// The README's examples, compiled as doctests so that the README stays true.
 #[cfg(doctest)]

@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::GetCredentialsForIdentityError;
-use cognito_identity::runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use cognito_identity::runtime::auth::credentials::{
+    Credentials, CredentialsError, ProvideCredentials,
+};
 use cognito_identity::runtime::{BoxFuture, ClockSkew};
 use cognito_identity::types::{
     GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse, GetIdInput,

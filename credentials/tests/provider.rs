@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::*;
-use cognito_identity::runtime::credentials::{CredentialsError, ProvideCredentials};
+use cognito_identity::runtime::auth::credentials::{CredentialsError, ProvideCredentials};
 use cognito_identity::runtime::DateTime;
 use cognito_identity::types::*;
 use cognito_identity::{Client, CognitoIdentity, Config, InMemoryTransport, Router};

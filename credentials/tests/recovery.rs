@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use cognito_identity::error::*;
-use cognito_identity::runtime::credentials::Credentials as StaticKeys;
-use cognito_identity::runtime::https::HttpsTransport;
+use cognito_identity::runtime::auth::credentials::Credentials as StaticKeys;
+use cognito_identity::runtime::client::https::HttpsTransport;
 use cognito_identity::runtime::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use cognito_identity::types::*;
 use cognito_identity::{Client, CognitoIdentity, Config};

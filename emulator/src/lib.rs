@@ -27,10 +27,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use aws_json_runtime::client::{OperationMeta, ServiceMeta};
-use aws_json_runtime::credentials::Credentials;
-use aws_json_runtime::serve::{RequestLog, Server, SigV4Verifier};
+use aws_json_runtime::auth::credentials::Credentials;
+use aws_json_runtime::server::http_server::{RequestLog, Server, SigV4Verifier};
 use aws_json_runtime::{Bytes, HttpRequest, HttpResponse, HttpService};
+use aws_json_runtime::{OperationMeta, ServiceMeta};
 use cognito_identity::Router;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Method, StatusCode};
@@ -308,7 +308,7 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
                 .serve_with_shutdown(async move {
                     tokio::select! {
                         () = stopped => {}
-                        () = aws_json_runtime::serve::shutdown_signal() => {}
+                        () = aws_json_runtime::server::http_server::shutdown_signal() => {}
                     }
                 })
                 .await

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use aws_json_runtime::serve::RequestLog;
+use aws_json_runtime::server::http_server::RequestLog;
 use aws_json_runtime::DateTime;
 
 /// Which lines are written.

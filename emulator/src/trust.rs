@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use aws_json_runtime::https::HttpsTransport;
+use aws_json_runtime::client::https::HttpsTransport;
 use aws_json_runtime::{Bytes, Transport};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

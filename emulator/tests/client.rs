@@ -6,7 +6,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_json_runtime::credentials::Credentials;
+use aws_json_runtime::auth::credentials::Credentials;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use cognito_identity::error::*;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use aws_json_runtime::serve::Server;
+use aws_json_runtime::server::http_server::Server;
 use aws_json_runtime::{Bytes, HttpRequest, HttpResponse, HttpService};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;

@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use aws_json_runtime::server::BodyLimit;
+use aws_json_runtime::server::router::BodyLimit;
 use aws_json_runtime::HttpService;
 use cognito_identity::operation::{ALL, SERVICE};
 use cognito_identity::Router;

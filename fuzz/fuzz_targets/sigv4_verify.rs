@@ -13,8 +13,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_json_runtime::credentials::Credentials;
-use aws_json_runtime::sigv4::{self, SignableRequest, SigningParams, VerifyOptions};
+use aws_json_runtime::auth::credentials::Credentials;
+use aws_json_runtime::auth::sigv4::{self, SignableRequest, SigningParams, VerifyOptions};
 use fuzz::{suite_credentials, Message};
 use libfuzzer_sys::fuzz_target;
 

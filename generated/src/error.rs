@@ -10,7 +10,7 @@ pub struct ConcurrentModificationException {
     /// The message returned by a ConcurrentModificationException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl ConcurrentModificationException {
@@ -111,7 +111,7 @@ impl ConcurrentModificationException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -125,8 +125,8 @@ impl ConcurrentModificationException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -151,7 +151,7 @@ pub struct DeveloperUserAlreadyRegisteredException {
     /// This developer user identifier is already registered with Cognito.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl DeveloperUserAlreadyRegisteredException {
@@ -252,7 +252,7 @@ impl DeveloperUserAlreadyRegisteredException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -266,8 +266,8 @@ impl DeveloperUserAlreadyRegisteredException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -292,7 +292,7 @@ pub struct ExternalServiceException {
     /// The message returned by an ExternalServiceException
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl ExternalServiceException {
@@ -392,7 +392,7 @@ impl ExternalServiceException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -406,8 +406,8 @@ impl ExternalServiceException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -432,7 +432,7 @@ pub struct InternalErrorException {
     /// The message returned by an InternalErrorException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl InternalErrorException {
@@ -529,7 +529,7 @@ impl InternalErrorException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -543,8 +543,8 @@ impl InternalErrorException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -571,7 +571,7 @@ pub struct InvalidIdentityPoolConfigurationException {
     /// The message returned for an `InvalidIdentityPoolConfigurationException`
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl InvalidIdentityPoolConfigurationException {
@@ -672,7 +672,7 @@ impl InvalidIdentityPoolConfigurationException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -686,8 +686,8 @@ impl InvalidIdentityPoolConfigurationException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -712,7 +712,7 @@ pub struct InvalidParameterException {
     /// The message returned by an InvalidParameterException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl InvalidParameterException {
@@ -812,7 +812,7 @@ impl InvalidParameterException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -826,8 +826,8 @@ impl InvalidParameterException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -852,7 +852,7 @@ pub struct LimitExceededException {
     /// The message returned by a LimitExceededException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl LimitExceededException {
@@ -949,7 +949,7 @@ impl LimitExceededException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -963,8 +963,8 @@ impl LimitExceededException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -989,7 +989,7 @@ pub struct NotAuthorizedException {
     /// The message returned by a NotAuthorizedException
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl NotAuthorizedException {
@@ -1086,7 +1086,7 @@ impl NotAuthorizedException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -1100,8 +1100,8 @@ impl NotAuthorizedException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -1126,7 +1126,7 @@ pub struct ResourceConflictException {
     /// The message returned by a ResourceConflictException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl ResourceConflictException {
@@ -1226,7 +1226,7 @@ impl ResourceConflictException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -1240,8 +1240,8 @@ impl ResourceConflictException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -1266,7 +1266,7 @@ pub struct ResourceNotFoundException {
     /// The message returned by a ResourceNotFoundException.
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl ResourceNotFoundException {
@@ -1366,7 +1366,7 @@ impl ResourceNotFoundException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -1380,8 +1380,8 @@ impl ResourceNotFoundException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -1406,7 +1406,7 @@ pub struct TooManyRequestsException {
     /// Message returned by a TooManyRequestsException
     pub message: ::std::option::Option<::std::string::String>,
     #[doc(hidden)]
-    pub _meta: ::aws_json_runtime::error::ErrorMeta,
+    pub _meta: ::aws_json_runtime::wire::error::ErrorMeta,
 }
 
 impl TooManyRequestsException {
@@ -1506,7 +1506,7 @@ impl TooManyRequestsException {
     }
     /// Reads the error from a response whose code names it, keeping its request id.
     pub fn from_response(
-        response: &::aws_json_runtime::error::ErrorResponse,
+        response: &::aws_json_runtime::wire::error::ErrorResponse,
     ) -> ::std::result::Result<Self, ::aws_json_runtime::UnhandledError> {
         let mut e = response.parse::<Self>()?;
         e._meta = response.meta();
@@ -1520,8 +1520,8 @@ impl TooManyRequestsException {
     /// declares, else by its code (throttling) or status (server faults).
     pub fn retry_kind(
         &self,
-    ) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
-        ::aws_json_runtime::retry::modeled_retry_kind(
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ::aws_json_runtime::wire::retryable::modeled_retry_kind(
             Self::CODE,
             Self::HTTP_STATUS,
             None,
@@ -1636,7 +1636,7 @@ impl ::std::error::Error for CreateIdentityPoolError {
 }
 
 impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -1680,7 +1680,9 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -1697,7 +1699,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -1705,7 +1707,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -1713,7 +1715,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::LimitExceededException::HTTP_STATUS,
                     crate::error::LimitExceededException::CODE,
                     e,
@@ -1721,7 +1723,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -1729,7 +1731,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -1737,7 +1739,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -1745,7 +1747,7 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -1875,7 +1877,7 @@ impl ::std::error::Error for DeleteIdentitiesError {
 }
 
 impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -1901,7 +1903,9 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -1915,7 +1919,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -1923,7 +1927,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -1931,7 +1935,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -1939,7 +1943,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -2061,7 +2065,7 @@ impl ::std::error::Error for DeleteIdentityPoolError {
 }
 
 impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -2099,7 +2103,9 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -2115,7 +2121,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -2123,7 +2129,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -2131,7 +2137,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -2139,7 +2145,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -2147,7 +2153,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -2155,7 +2161,7 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -2292,7 +2298,7 @@ impl ::std::error::Error for DescribeIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for DescribeIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -2330,7 +2336,9 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -2346,7 +2354,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -2354,7 +2362,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -2362,7 +2370,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -2370,7 +2378,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -2378,7 +2386,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -2386,7 +2394,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -2522,7 +2530,7 @@ impl ::std::error::Error for DescribeIdentityPoolError {
 }
 
 impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -2560,7 +2568,9 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -2576,7 +2586,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -2584,7 +2594,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -2592,7 +2602,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -2600,7 +2610,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -2608,7 +2618,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -2616,7 +2626,7 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -2780,7 +2790,7 @@ impl ::std::error::Error for GetCredentialsForIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
                 match crate::error::ExternalServiceException::from_response(response) {
@@ -2838,7 +2848,9 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ExternalServiceException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -2857,7 +2869,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ExternalServiceException::HTTP_STATUS,
                     crate::error::ExternalServiceException::CODE,
                     e,
@@ -2865,7 +2877,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -2873,7 +2885,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidIdentityPoolConfigurationException::HTTP_STATUS,
                     crate::error::InvalidIdentityPoolConfigurationException::CODE,
                     e,
@@ -2881,7 +2893,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -2889,7 +2901,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -2897,7 +2909,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -2905,7 +2917,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -2913,7 +2925,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -2921,7 +2933,7 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -3100,7 +3112,7 @@ impl ::std::error::Error for GetIdError {
 }
 
 impl ::aws_json_runtime::OperationError for GetIdError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
                 match crate::error::ExternalServiceException::from_response(response) {
@@ -3156,7 +3168,9 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ExternalServiceException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -3175,7 +3189,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ExternalServiceException::HTTP_STATUS,
                     crate::error::ExternalServiceException::CODE,
                     e,
@@ -3183,7 +3197,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -3191,7 +3205,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -3199,7 +3213,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::LimitExceededException::HTTP_STATUS,
                     crate::error::LimitExceededException::CODE,
                     e,
@@ -3207,7 +3221,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -3215,7 +3229,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -3223,7 +3237,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -3231,7 +3245,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -3239,7 +3253,7 @@ impl ::aws_json_runtime::OperationError for GetIdError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -3395,7 +3409,7 @@ impl ::std::error::Error for GetIdentityPoolRolesError {
 }
 
 impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -3439,7 +3453,9 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -3456,7 +3472,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -3464,7 +3480,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -3472,7 +3488,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -3480,7 +3496,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -3488,7 +3504,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -3496,7 +3512,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -3504,7 +3520,7 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -3662,7 +3678,7 @@ impl ::std::error::Error for GetOpenIdTokenError {
 }
 
 impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
                 match crate::error::ExternalServiceException::from_response(response) {
@@ -3712,7 +3728,9 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ExternalServiceException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -3730,7 +3748,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ExternalServiceException::HTTP_STATUS,
                     crate::error::ExternalServiceException::CODE,
                     e,
@@ -3738,7 +3756,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -3746,7 +3764,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -3754,7 +3772,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -3762,7 +3780,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -3770,7 +3788,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -3778,7 +3796,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -3786,7 +3804,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -3952,7 +3970,7 @@ impl ::std::error::Error for GetOpenIdTokenForDeveloperIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("DeveloperUserAlreadyRegisteredException") => {
                 match crate::error::DeveloperUserAlreadyRegisteredException::from_response(
@@ -4004,7 +4022,9 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::DeveloperUserAlreadyRegisteredException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -4022,7 +4042,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::DeveloperUserAlreadyRegisteredException::HTTP_STATUS,
                     crate::error::DeveloperUserAlreadyRegisteredException::CODE,
                     e,
@@ -4030,7 +4050,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -4038,7 +4058,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -4046,7 +4066,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -4054,7 +4074,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -4062,7 +4082,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -4070,7 +4090,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -4078,7 +4098,7 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -4229,7 +4249,7 @@ impl ::std::error::Error for GetPrincipalTagAttributeMapError {
 }
 
 impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -4267,7 +4287,9 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -4283,7 +4305,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -4291,7 +4313,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -4299,7 +4321,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -4307,7 +4329,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -4315,7 +4337,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -4323,7 +4345,7 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -4460,7 +4482,7 @@ impl ::std::error::Error for ListIdentitiesError {
 }
 
 impl ::aws_json_runtime::OperationError for ListIdentitiesError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -4498,7 +4520,9 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -4514,7 +4538,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -4522,7 +4546,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -4530,7 +4554,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -4538,7 +4562,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -4546,7 +4570,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -4554,7 +4578,7 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -4688,7 +4712,7 @@ impl ::std::error::Error for ListIdentityPoolsError {
 }
 
 impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -4726,7 +4750,9 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -4742,7 +4768,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -4750,7 +4776,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -4758,7 +4784,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -4766,7 +4792,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -4774,7 +4800,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -4782,7 +4808,7 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -4919,7 +4945,7 @@ impl ::std::error::Error for ListTagsForResourceError {
 }
 
 impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -4957,7 +4983,9 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -4973,7 +5001,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -4981,7 +5009,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -4989,7 +5017,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -4997,7 +5025,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -5005,7 +5033,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -5013,7 +5041,7 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -5157,7 +5185,7 @@ impl ::std::error::Error for LookupDeveloperIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -5201,7 +5229,9 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -5218,7 +5248,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -5226,7 +5256,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -5234,7 +5264,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -5242,7 +5272,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -5250,7 +5280,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -5258,7 +5288,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -5266,7 +5296,7 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -5417,7 +5447,7 @@ impl ::std::error::Error for MergeDeveloperIdentitiesError {
 }
 
 impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -5461,7 +5491,9 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -5478,7 +5510,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -5486,7 +5518,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -5494,7 +5526,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -5502,7 +5534,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -5510,7 +5542,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -5518,7 +5550,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -5526,7 +5558,7 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -5684,7 +5716,7 @@ impl ::std::error::Error for SetIdentityPoolRolesError {
 }
 
 impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
                 match crate::error::ConcurrentModificationException::from_response(
@@ -5736,7 +5768,9 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ConcurrentModificationException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -5754,7 +5788,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ConcurrentModificationException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ConcurrentModificationException::HTTP_STATUS,
                     crate::error::ConcurrentModificationException::CODE,
                     e,
@@ -5762,7 +5796,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -5770,7 +5804,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -5778,7 +5812,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -5786,7 +5820,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -5794,7 +5828,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -5802,7 +5836,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -5810,7 +5844,7 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -5961,7 +5995,7 @@ impl ::std::error::Error for SetPrincipalTagAttributeMapError {
 }
 
 impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -5999,7 +6033,9 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -6015,7 +6051,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -6023,7 +6059,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -6031,7 +6067,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -6039,7 +6075,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -6047,7 +6083,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -6055,7 +6091,7 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -6192,7 +6228,7 @@ impl ::std::error::Error for TagResourceError {
 }
 
 impl ::aws_json_runtime::OperationError for TagResourceError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -6230,7 +6266,9 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -6246,7 +6284,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -6254,7 +6292,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -6262,7 +6300,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -6270,7 +6308,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -6278,7 +6316,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -6286,7 +6324,7 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -6424,7 +6462,7 @@ impl ::std::error::Error for UnlinkDeveloperIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -6468,7 +6506,9 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -6485,7 +6525,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -6493,7 +6533,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -6501,7 +6541,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -6509,7 +6549,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -6517,7 +6557,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -6525,7 +6565,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -6533,7 +6573,7 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -6691,7 +6731,7 @@ impl ::std::error::Error for UnlinkIdentityError {
 }
 
 impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
                 match crate::error::ExternalServiceException::from_response(response) {
@@ -6741,7 +6781,9 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ExternalServiceException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -6759,7 +6801,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ExternalServiceException::HTTP_STATUS,
                     crate::error::ExternalServiceException::CODE,
                     e,
@@ -6767,7 +6809,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -6775,7 +6817,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -6783,7 +6825,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -6791,7 +6833,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -6799,7 +6841,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -6807,7 +6849,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -6815,7 +6857,7 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -6963,7 +7005,7 @@ impl ::std::error::Error for UntagResourceError {
 }
 
 impl ::aws_json_runtime::OperationError for UntagResourceError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
                 match crate::error::InternalErrorException::from_response(response) {
@@ -7001,7 +7043,9 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::InternalErrorException(e) => e.retry_kind(),
             Self::InvalidParameterException(e) => e.retry_kind(),
@@ -7017,7 +7061,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -7025,7 +7069,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -7033,7 +7077,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -7041,7 +7085,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -7049,7 +7093,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -7057,7 +7101,7 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }
@@ -7212,7 +7256,7 @@ impl ::std::error::Error for UpdateIdentityPoolError {
 }
 
 impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
-    fn from_response(response: &::aws_json_runtime::error::ErrorResponse) -> Self {
+    fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
                 match crate::error::ConcurrentModificationException::from_response(
@@ -7270,7 +7314,9 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn from_unhandled(error: ::aws_json_runtime::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn retry_kind(&self) -> ::std::option::Option<::aws_json_runtime::retry::RetryKind> {
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
         match self {
             Self::ConcurrentModificationException(e) => e.retry_kind(),
             Self::InternalErrorException(e) => e.retry_kind(),
@@ -7289,7 +7335,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     ) -> ::aws_json_runtime::HttpResponse {
         match self {
             Self::ConcurrentModificationException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ConcurrentModificationException::HTTP_STATUS,
                     crate::error::ConcurrentModificationException::CODE,
                     e,
@@ -7297,7 +7343,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InternalErrorException::HTTP_STATUS,
                     crate::error::InternalErrorException::CODE,
                     e,
@@ -7305,7 +7351,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::InvalidParameterException::HTTP_STATUS,
                     crate::error::InvalidParameterException::CODE,
                     e,
@@ -7313,7 +7359,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::LimitExceededException::HTTP_STATUS,
                     crate::error::LimitExceededException::CODE,
                     e,
@@ -7321,7 +7367,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::NotAuthorizedException::HTTP_STATUS,
                     crate::error::NotAuthorizedException::CODE,
                     e,
@@ -7329,7 +7375,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceConflictException::HTTP_STATUS,
                     crate::error::ResourceConflictException::CODE,
                     e,
@@ -7337,7 +7383,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::ResourceNotFoundException::HTTP_STATUS,
                     crate::error::ResourceNotFoundException::CODE,
                     e,
@@ -7345,7 +7391,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::error_response(
+                ::aws_json_runtime::server::router::error_response(
                     crate::error::TooManyRequestsException::HTTP_STATUS,
                     crate::error::TooManyRequestsException::CODE,
                     e,
@@ -7353,7 +7399,7 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
                 )
             }
             Self::Unhandled(e) => {
-                ::aws_json_runtime::server::unhandled_response(e, content_type)
+                ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
     }

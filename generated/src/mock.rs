@@ -9,124 +9,124 @@
 /// Clones share answers and calls: keep one and hand another to the code under test, or to a [`Router`](crate::Router) to serve the mock over HTTP. The setters take `&self` and return it, so they chain.
 #[derive(Clone, Debug, Default)]
 pub struct Mock {
-    log: ::aws_json_runtime::mock::CallLog,
+    log: ::aws_json_runtime::client::mock::CallLog,
     operations: MockOperations,
 }
 
 /// One answer slot per operation.
 #[derive(Clone, Debug, Default)]
 struct MockOperations {
-    create_identity_pool: ::aws_json_runtime::mock::MockOperation<
+    create_identity_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateIdentityPoolInput,
         crate::types::IdentityPool,
         crate::error::CreateIdentityPoolError,
     >,
-    delete_identities: ::aws_json_runtime::mock::MockOperation<
+    delete_identities: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteIdentitiesInput,
         crate::types::DeleteIdentitiesResponse,
         crate::error::DeleteIdentitiesError,
     >,
-    delete_identity_pool: ::aws_json_runtime::mock::MockOperation<
+    delete_identity_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteIdentityPoolInput,
         crate::types::DeleteIdentityPoolOutput,
         crate::error::DeleteIdentityPoolError,
     >,
-    describe_identity: ::aws_json_runtime::mock::MockOperation<
+    describe_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeIdentityInput,
         crate::types::IdentityDescription,
         crate::error::DescribeIdentityError,
     >,
-    describe_identity_pool: ::aws_json_runtime::mock::MockOperation<
+    describe_identity_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeIdentityPoolInput,
         crate::types::IdentityPool,
         crate::error::DescribeIdentityPoolError,
     >,
-    get_credentials_for_identity: ::aws_json_runtime::mock::MockOperation<
+    get_credentials_for_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetCredentialsForIdentityInput,
         crate::types::GetCredentialsForIdentityResponse,
         crate::error::GetCredentialsForIdentityError,
     >,
-    get_id: ::aws_json_runtime::mock::MockOperation<
+    get_id: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetIdInput,
         crate::types::GetIdResponse,
         crate::error::GetIdError,
     >,
-    get_identity_pool_roles: ::aws_json_runtime::mock::MockOperation<
+    get_identity_pool_roles: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetIdentityPoolRolesInput,
         crate::types::GetIdentityPoolRolesResponse,
         crate::error::GetIdentityPoolRolesError,
     >,
-    get_open_id_token: ::aws_json_runtime::mock::MockOperation<
+    get_open_id_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetOpenIdTokenInput,
         crate::types::GetOpenIdTokenResponse,
         crate::error::GetOpenIdTokenError,
     >,
-    get_open_id_token_for_developer_identity: ::aws_json_runtime::mock::MockOperation<
+    get_open_id_token_for_developer_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetOpenIdTokenForDeveloperIdentityInput,
         crate::types::GetOpenIdTokenForDeveloperIdentityResponse,
         crate::error::GetOpenIdTokenForDeveloperIdentityError,
     >,
-    get_principal_tag_attribute_map: ::aws_json_runtime::mock::MockOperation<
+    get_principal_tag_attribute_map: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetPrincipalTagAttributeMapInput,
         crate::types::GetPrincipalTagAttributeMapResponse,
         crate::error::GetPrincipalTagAttributeMapError,
     >,
-    list_identities: ::aws_json_runtime::mock::MockOperation<
+    list_identities: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListIdentitiesInput,
         crate::types::ListIdentitiesResponse,
         crate::error::ListIdentitiesError,
     >,
-    list_identity_pools: ::aws_json_runtime::mock::MockOperation<
+    list_identity_pools: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListIdentityPoolsInput,
         crate::types::ListIdentityPoolsResponse,
         crate::error::ListIdentityPoolsError,
     >,
-    list_tags_for_resource: ::aws_json_runtime::mock::MockOperation<
+    list_tags_for_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListTagsForResourceInput,
         crate::types::ListTagsForResourceResponse,
         crate::error::ListTagsForResourceError,
     >,
-    lookup_developer_identity: ::aws_json_runtime::mock::MockOperation<
+    lookup_developer_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::LookupDeveloperIdentityInput,
         crate::types::LookupDeveloperIdentityResponse,
         crate::error::LookupDeveloperIdentityError,
     >,
-    merge_developer_identities: ::aws_json_runtime::mock::MockOperation<
+    merge_developer_identities: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::MergeDeveloperIdentitiesInput,
         crate::types::MergeDeveloperIdentitiesResponse,
         crate::error::MergeDeveloperIdentitiesError,
     >,
-    set_identity_pool_roles: ::aws_json_runtime::mock::MockOperation<
+    set_identity_pool_roles: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetIdentityPoolRolesInput,
         crate::types::SetIdentityPoolRolesOutput,
         crate::error::SetIdentityPoolRolesError,
     >,
-    set_principal_tag_attribute_map: ::aws_json_runtime::mock::MockOperation<
+    set_principal_tag_attribute_map: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetPrincipalTagAttributeMapInput,
         crate::types::SetPrincipalTagAttributeMapResponse,
         crate::error::SetPrincipalTagAttributeMapError,
     >,
-    tag_resource: ::aws_json_runtime::mock::MockOperation<
+    tag_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::TagResourceInput,
         crate::types::TagResourceResponse,
         crate::error::TagResourceError,
     >,
-    unlink_developer_identity: ::aws_json_runtime::mock::MockOperation<
+    unlink_developer_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UnlinkDeveloperIdentityInput,
         crate::types::UnlinkDeveloperIdentityOutput,
         crate::error::UnlinkDeveloperIdentityError,
     >,
-    unlink_identity: ::aws_json_runtime::mock::MockOperation<
+    unlink_identity: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UnlinkIdentityInput,
         crate::types::UnlinkIdentityOutput,
         crate::error::UnlinkIdentityError,
     >,
-    untag_resource: ::aws_json_runtime::mock::MockOperation<
+    untag_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UntagResourceInput,
         crate::types::UntagResourceResponse,
         crate::error::UntagResourceError,
     >,
-    update_identity_pool: ::aws_json_runtime::mock::MockOperation<
+    update_identity_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::IdentityPool,
         crate::types::IdentityPool,
         crate::error::UpdateIdentityPoolError,

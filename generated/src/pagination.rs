@@ -7,7 +7,7 @@
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
 #[derive(Debug)]
 pub struct ListIdentityPoolsPages<'a> {
-    pages: ::aws_json_runtime::paginate::Pages<
+    pages: ::aws_json_runtime::client::pages::Pages<
         'a,
         crate::types::ListIdentityPoolsResponse,
         crate::error::ListIdentityPoolsError,
@@ -32,7 +32,11 @@ impl<'a> ListIdentityPoolsPages<'a> {
             output.next_token.as_deref()
         }
         Self {
-            pages: ::aws_json_runtime::paginate::Pages::new(first, fetch, next_token),
+            pages: ::aws_json_runtime::client::pages::Pages::new(
+                first,
+                fetch,
+                next_token,
+            ),
         }
     }
     /// The next page, or `None` after the last one.
@@ -49,7 +53,7 @@ impl<'a> ListIdentityPoolsPages<'a> {
     /// The pages as a [`Stream`](::aws_json_runtime::Stream) of results.
     pub fn into_stream(
         self,
-    ) -> ::aws_json_runtime::paginate::Pages<
+    ) -> ::aws_json_runtime::client::pages::Pages<
         'a,
         crate::types::ListIdentityPoolsResponse,
         crate::error::ListIdentityPoolsError,
@@ -59,7 +63,7 @@ impl<'a> ListIdentityPoolsPages<'a> {
     /// The items of every page (each page's `IdentityPools`), in order, as a [`Stream`](::aws_json_runtime::Stream) of results.
     pub fn items(
         self,
-    ) -> ::aws_json_runtime::paginate::Items<
+    ) -> ::aws_json_runtime::client::pages::Items<
         'a,
         crate::types::ListIdentityPoolsResponse,
         crate::error::ListIdentityPoolsError,

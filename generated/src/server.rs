@@ -26,7 +26,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
         &self,
         request: ::aws_json_runtime::HttpRequest,
     ) -> ::aws_json_runtime::HttpResponse {
-        let (operation, body) = match ::aws_json_runtime::server::prepare(
+        let (operation, body) = match ::aws_json_runtime::server::router::prepare(
             &request,
             crate::operation::SERVICE.target_prefix,
         ) {
@@ -35,13 +35,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
         };
         match operation {
             "CreateIdentityPool" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateIdentityPoolInput,
                 >(&body, &SHAPE_CREATE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.create_identity_pool(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -58,13 +58,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "DeleteIdentities" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteIdentitiesInput,
                 >(&body, &SHAPE_DELETE_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.delete_identities(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -81,13 +81,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "DeleteIdentityPool" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteIdentityPoolInput,
                 >(&body, &SHAPE_DELETE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.delete_identity_pool(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -104,13 +104,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "DescribeIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeIdentityInput,
                 >(&body, &SHAPE_DESCRIBE_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.describe_identity(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -127,13 +127,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "DescribeIdentityPool" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeIdentityPoolInput,
                 >(&body, &SHAPE_DESCRIBE_IDENTITY_POOL_INPUT) {
                     Ok(input) => {
                         match self.handler.describe_identity_pool(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -150,13 +150,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetCredentialsForIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetCredentialsForIdentityInput,
                 >(&body, &SHAPE_GET_CREDENTIALS_FOR_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.get_credentials_for_identity(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -173,13 +173,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetId" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetIdInput,
                 >(&body, &SHAPE_GET_ID_INPUT) {
                     Ok(input) => {
                         match self.handler.get_id(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -196,13 +196,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetIdentityPoolRoles" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetIdentityPoolRolesInput,
                 >(&body, &SHAPE_GET_IDENTITY_POOL_ROLES_INPUT) {
                     Ok(input) => {
                         match self.handler.get_identity_pool_roles(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -219,13 +219,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetOpenIdToken" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetOpenIdTokenInput,
                 >(&body, &SHAPE_GET_OPEN_ID_TOKEN_INPUT) {
                     Ok(input) => {
                         match self.handler.get_open_id_token(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -242,7 +242,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetOpenIdTokenForDeveloperIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetOpenIdTokenForDeveloperIdentityInput,
                 >(&body, &SHAPE_GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
@@ -252,7 +252,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
                             .await
                         {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -269,13 +269,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "GetPrincipalTagAttributeMap" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetPrincipalTagAttributeMapInput,
                 >(&body, &SHAPE_GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT) {
                     Ok(input) => {
                         match self.handler.get_principal_tag_attribute_map(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -292,13 +292,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "ListIdentities" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListIdentitiesInput,
                 >(&body, &SHAPE_LIST_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.list_identities(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -315,13 +315,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "ListIdentityPools" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListIdentityPoolsInput,
                 >(&body, &SHAPE_LIST_IDENTITY_POOLS_INPUT) {
                     Ok(input) => {
                         match self.handler.list_identity_pools(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -338,13 +338,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "ListTagsForResource" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListTagsForResourceInput,
                 >(&body, &SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.list_tags_for_resource(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -361,13 +361,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "LookupDeveloperIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::LookupDeveloperIdentityInput,
                 >(&body, &SHAPE_LOOKUP_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.lookup_developer_identity(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -384,13 +384,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "MergeDeveloperIdentities" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::MergeDeveloperIdentitiesInput,
                 >(&body, &SHAPE_MERGE_DEVELOPER_IDENTITIES_INPUT) {
                     Ok(input) => {
                         match self.handler.merge_developer_identities(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -407,13 +407,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "SetIdentityPoolRoles" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetIdentityPoolRolesInput,
                 >(&body, &SHAPE_SET_IDENTITY_POOL_ROLES_INPUT) {
                     Ok(input) => {
                         match self.handler.set_identity_pool_roles(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -430,13 +430,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "SetPrincipalTagAttributeMap" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetPrincipalTagAttributeMapInput,
                 >(&body, &SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT) {
                     Ok(input) => {
                         match self.handler.set_principal_tag_attribute_map(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -453,13 +453,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "TagResource" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::TagResourceInput,
                 >(&body, &SHAPE_TAG_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.tag_resource(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -476,13 +476,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "UnlinkDeveloperIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UnlinkDeveloperIdentityInput,
                 >(&body, &SHAPE_UNLINK_DEVELOPER_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.unlink_developer_identity(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -499,13 +499,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "UnlinkIdentity" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UnlinkIdentityInput,
                 >(&body, &SHAPE_UNLINK_IDENTITY_INPUT) {
                     Ok(input) => {
                         match self.handler.unlink_identity(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -522,13 +522,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "UntagResource" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UntagResourceInput,
                 >(&body, &SHAPE_UNTAG_RESOURCE_INPUT) {
                     Ok(input) => {
                         match self.handler.untag_resource(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -545,13 +545,13 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             "UpdateIdentityPool" => {
-                match ::aws_json_runtime::server::read_input::<
+                match ::aws_json_runtime::server::router::read_input::<
                     crate::types::IdentityPool,
                 >(&body, &SHAPE_IDENTITY_POOL) {
                     Ok(input) => {
                         match self.handler.update_identity_pool(input).await {
                             Ok(output) => {
-                                ::aws_json_runtime::server::output_response(
+                                ::aws_json_runtime::server::router::output_response(
                                     &output,
                                     CONTENT_TYPE,
                                 )
@@ -568,7 +568,7 @@ impl<H: crate::CognitoIdentity> Router<H> {
                 }
             }
             other => {
-                ::aws_json_runtime::server::Rejection::UnknownOperation(
+                ::aws_json_runtime::server::router::Rejection::UnknownOperation(
                         ::std::format!("unknown operation `{other}`"),
                     )
                     .into_response(CONTENT_TYPE)
@@ -595,80 +595,80 @@ impl<H: crate::CognitoIdentity + 'static> ::aws_json_runtime::HttpService for Ro
         &self,
         target: &str,
     ) -> ::std::option::Option<&'static ::aws_json_runtime::OperationMeta> {
-        ::aws_json_runtime::server::find_operation(crate::operation::ALL, target)
+        ::aws_json_runtime::server::router::find_operation(crate::operation::ALL, target)
     }
 }
 
 /// `CognitoIdentityProvider`, for the required-member check.
-static SHAPE_COGNITO_IDENTITY_PROVIDER: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_COGNITO_IDENTITY_PROVIDER: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ProviderName",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ClientId",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ServerSideTokenCheck",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
     ],
 );
 
 /// `CognitoIdentityProviderList`, for the required-member check.
-static SHAPE_COGNITO_IDENTITY_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+static SHAPE_COGNITO_IDENTITY_PROVIDER_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_COGNITO_IDENTITY_PROVIDER,
 );
 
 /// `CreateIdentityPoolInput`, for the required-member check.
-static SHAPE_CREATE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_CREATE_IDENTITY_POOL_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AllowUnauthenticatedIdentities",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AllowClassicFlow",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "SupportedLoginProviders",
             required: false,
             target: &SHAPE_IDENTITY_PROVIDERS,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperProviderName",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "OpenIdConnectProviderARNs",
             required: false,
             target: &SHAPE_OIDC_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "CognitoIdentityProviders",
             required: false,
             target: &SHAPE_COGNITO_IDENTITY_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "SamlProviderARNs",
             required: false,
             target: &SHAPE_SAML_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolTags",
             required: false,
             target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
@@ -677,9 +677,9 @@ static SHAPE_CREATE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = :
 );
 
 /// `DeleteIdentitiesInput`, for the required-member check.
-static SHAPE_DELETE_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_DELETE_IDENTITIES_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityIdsToDelete",
             required: true,
             target: &SHAPE_IDENTITY_ID_LIST,
@@ -688,73 +688,73 @@ static SHAPE_DELETE_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aw
 );
 
 /// `DeleteIdentityPoolInput`, for the required-member check.
-static SHAPE_DELETE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_DELETE_IDENTITY_POOL_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `DescribeIdentityInput`, for the required-member check.
-static SHAPE_DESCRIBE_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_DESCRIBE_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `DescribeIdentityPoolInput`, for the required-member check.
-static SHAPE_DESCRIBE_IDENTITY_POOL_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_DESCRIBE_IDENTITY_POOL_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `GetCredentialsForIdentityInput`, for the required-member check.
-static SHAPE_GET_CREDENTIALS_FOR_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_CREDENTIALS_FOR_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Logins",
             required: false,
             target: &SHAPE_LOGINS_MAP,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "CustomRoleArn",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `GetIdInput`, for the required-member check.
-static SHAPE_GET_ID_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_ID_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AccountId",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Logins",
             required: false,
             target: &SHAPE_LOGINS_MAP,
@@ -763,56 +763,56 @@ static SHAPE_GET_ID_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runt
 );
 
 /// `GetIdentityPoolRolesInput`, for the required-member check.
-static SHAPE_GET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `GetOpenIdTokenForDeveloperIdentityInput`, for the required-member check.
-static SHAPE_GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Logins",
             required: true,
             target: &SHAPE_LOGINS_MAP,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "PrincipalTags",
             required: false,
             target: &SHAPE_PRINCIPAL_TAGS,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "TokenDuration",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Integer,
+            target: &::aws_json_runtime::wire::validate::Shape::Integer,
         },
     ],
 );
 
 /// `GetOpenIdTokenInput`, for the required-member check.
-static SHAPE_GET_OPEN_ID_TOKEN_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_OPEN_ID_TOKEN_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Logins",
             required: false,
             target: &SHAPE_LOGINS_MAP,
@@ -821,75 +821,75 @@ static SHAPE_GET_OPEN_ID_TOKEN_INPUT: ::aws_json_runtime::validate::Shape = ::aw
 );
 
 /// `GetPrincipalTagAttributeMapInput`, for the required-member check.
-static SHAPE_GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityProviderName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `IdentityIdList`, for the required-member check.
-static SHAPE_IDENTITY_ID_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_IDENTITY_ID_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `IdentityPool`, for the required-member check.
-static SHAPE_IDENTITY_POOL: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_IDENTITY_POOL: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AllowUnauthenticatedIdentities",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AllowClassicFlow",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "SupportedLoginProviders",
             required: false,
             target: &SHAPE_IDENTITY_PROVIDERS,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperProviderName",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "OpenIdConnectProviderARNs",
             required: false,
             target: &SHAPE_OIDC_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "CognitoIdentityProviders",
             required: false,
             target: &SHAPE_COGNITO_IDENTITY_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "SamlProviderARNs",
             required: false,
             target: &SHAPE_SAML_PROVIDER_LIST,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolTags",
             required: false,
             target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
@@ -898,195 +898,195 @@ static SHAPE_IDENTITY_POOL: ::aws_json_runtime::validate::Shape = ::aws_json_run
 );
 
 /// `IdentityPoolTagsListType`, for the required-member check.
-static SHAPE_IDENTITY_POOL_TAGS_LIST_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_IDENTITY_POOL_TAGS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `IdentityPoolTagsType`, for the required-member check.
-static SHAPE_IDENTITY_POOL_TAGS_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_IDENTITY_POOL_TAGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `IdentityProviders`, for the required-member check.
-static SHAPE_IDENTITY_PROVIDERS: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_IDENTITY_PROVIDERS: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ListIdentitiesInput`, for the required-member check.
-static SHAPE_LIST_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_LIST_IDENTITIES_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "MaxResults",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::Integer,
+            target: &::aws_json_runtime::wire::validate::Shape::Integer,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "NextToken",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "HideDisabled",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
     ],
 );
 
 /// `ListIdentityPoolsInput`, for the required-member check.
-static SHAPE_LIST_IDENTITY_POOLS_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_LIST_IDENTITY_POOLS_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "MaxResults",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::Integer,
+            target: &::aws_json_runtime::wire::validate::Shape::Integer,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "NextToken",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `ListTagsForResourceInput`, for the required-member check.
-static SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ResourceArn",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `LoginsList`, for the required-member check.
-static SHAPE_LOGINS_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_LOGINS_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `LoginsMap`, for the required-member check.
-static SHAPE_LOGINS_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_LOGINS_MAP: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `LookupDeveloperIdentityInput`, for the required-member check.
-static SHAPE_LOOKUP_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_LOOKUP_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperUserIdentifier",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "MaxResults",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Integer,
+            target: &::aws_json_runtime::wire::validate::Shape::Integer,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "NextToken",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `MappingRule`, for the required-member check.
-static SHAPE_MAPPING_RULE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_MAPPING_RULE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Claim",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "MatchType",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Value",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "RoleARN",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `MappingRulesList`, for the required-member check.
-static SHAPE_MAPPING_RULES_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
+static SHAPE_MAPPING_RULES_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_MAPPING_RULE,
 );
 
 /// `MergeDeveloperIdentitiesInput`, for the required-member check.
-static SHAPE_MERGE_DEVELOPER_IDENTITIES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_MERGE_DEVELOPER_IDENTITIES_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "SourceUserIdentifier",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DestinationUserIdentifier",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperProviderName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `OIDCProviderList`, for the required-member check.
-static SHAPE_OIDC_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_OIDC_PROVIDER_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `PrincipalTags`, for the required-member check.
-static SHAPE_PRINCIPAL_TAGS: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_PRINCIPAL_TAGS: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `RoleMapping`, for the required-member check.
-static SHAPE_ROLE_MAPPING: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_ROLE_MAPPING: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Type",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "AmbiguousRoleResolution",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "RulesConfiguration",
             required: false,
             target: &SHAPE_RULES_CONFIGURATION_TYPE,
@@ -1095,19 +1095,19 @@ static SHAPE_ROLE_MAPPING: ::aws_json_runtime::validate::Shape = ::aws_json_runt
 );
 
 /// `RoleMappingMap`, for the required-member check.
-static SHAPE_ROLE_MAPPING_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
+static SHAPE_ROLE_MAPPING_MAP: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &SHAPE_ROLE_MAPPING,
 );
 
 /// `RolesMap`, for the required-member check.
-static SHAPE_ROLES_MAP: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Map(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_ROLES_MAP: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `RulesConfigurationType`, for the required-member check.
-static SHAPE_RULES_CONFIGURATION_TYPE: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_RULES_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Rules",
             required: true,
             target: &SHAPE_MAPPING_RULES_LIST,
@@ -1116,24 +1116,24 @@ static SHAPE_RULES_CONFIGURATION_TYPE: ::aws_json_runtime::validate::Shape = ::a
 );
 
 /// `SAMLProviderList`, for the required-member check.
-static SHAPE_SAML_PROVIDER_LIST: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::List(
-    &::aws_json_runtime::validate::Shape::String,
+static SHAPE_SAML_PROVIDER_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
+    &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `SetIdentityPoolRolesInput`, for the required-member check.
-static SHAPE_SET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_SET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Roles",
             required: true,
             target: &SHAPE_ROLES_MAP,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "RoleMappings",
             required: false,
             target: &SHAPE_ROLE_MAPPING_MAP,
@@ -1142,24 +1142,24 @@ static SHAPE_SET_IDENTITY_POOL_ROLES_INPUT: ::aws_json_runtime::validate::Shape 
 );
 
 /// `SetPrincipalTagAttributeMapInput`, for the required-member check.
-static SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityProviderName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "UseDefaults",
             required: false,
-            target: &::aws_json_runtime::validate::Shape::Boolean,
+            target: &::aws_json_runtime::wire::validate::Shape::Boolean,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "PrincipalTags",
             required: false,
             target: &SHAPE_PRINCIPAL_TAGS,
@@ -1168,14 +1168,14 @@ static SHAPE_SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT: ::aws_json_runtime::validate
 );
 
 /// `TagResourceInput`, for the required-member check.
-static SHAPE_TAG_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_TAG_RESOURCE_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ResourceArn",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Tags",
             required: true,
             target: &SHAPE_IDENTITY_POOL_TAGS_TYPE,
@@ -1184,45 +1184,45 @@ static SHAPE_TAG_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_jso
 );
 
 /// `UnlinkDeveloperIdentityInput`, for the required-member check.
-static SHAPE_UNLINK_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_UNLINK_DEVELOPER_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityPoolId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperProviderName",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "DeveloperUserIdentifier",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
     ],
 );
 
 /// `UnlinkIdentityInput`, for the required-member check.
-static SHAPE_UNLINK_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_UNLINK_IDENTITY_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "IdentityId",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "Logins",
             required: true,
             target: &SHAPE_LOGINS_MAP,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "LoginsToRemove",
             required: true,
             target: &SHAPE_LOGINS_LIST,
@@ -1231,14 +1231,14 @@ static SHAPE_UNLINK_IDENTITY_INPUT: ::aws_json_runtime::validate::Shape = ::aws_
 );
 
 /// `UntagResourceInput`, for the required-member check.
-static SHAPE_UNTAG_RESOURCE_INPUT: ::aws_json_runtime::validate::Shape = ::aws_json_runtime::validate::Shape::Structure(
+static SHAPE_UNTAG_RESOURCE_INPUT: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "ResourceArn",
             required: true,
-            target: &::aws_json_runtime::validate::Shape::String,
+            target: &::aws_json_runtime::wire::validate::Shape::String,
         },
-        ::aws_json_runtime::validate::Member {
+        ::aws_json_runtime::wire::validate::Member {
             name: "TagKeys",
             required: true,
             target: &SHAPE_IDENTITY_POOL_TAGS_LIST_TYPE,

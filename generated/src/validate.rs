@@ -6,22 +6,28 @@
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_arn_string(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(20), Some(2048), out);
+    ::aws_json_runtime::wire::validate::str_length(
+        path,
+        value,
+        Some(20),
+        Some(2048),
+        out,
+    );
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_account_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(15), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(15), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^\\d+$",
         "^[[:digit:]]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -32,18 +38,18 @@ fn check_account_id(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_ambiguous_role_resolution_type(
     value: &crate::types::AmbiguousRoleResolutionType,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     if value.is_unknown() {
-        ::aws_json_runtime::validate::known_enum(
+        ::aws_json_runtime::wire::validate::known_enum(
             path,
             value.as_str(),
             crate::types::AmbiguousRoleResolutionType::VALUES,
@@ -55,12 +61,12 @@ fn check_ambiguous_role_resolution_type(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_claim_name(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(64), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(64), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$",
         "^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -360,23 +366,23 @@ fn check_claim_name(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_claim_value(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.provider_name {
@@ -401,12 +407,12 @@ impl ::aws_json_runtime::Validate for crate::types::CognitoIdentityProvider {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_cognito_identity_provider_client_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w_]+$",
         "^[[:word:]_]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -417,18 +423,18 @@ fn check_cognito_identity_provider_client_id(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_cognito_identity_provider_list(
     value: &::std::vec::Vec<crate::types::CognitoIdentityProvider>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
@@ -438,12 +444,12 @@ fn check_cognito_identity_provider_list(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_cognito_identity_provider_name(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w._:/-]+$",
         "^[[:word:]._:/-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -454,13 +460,13 @@ fn check_cognito_identity_provider_name(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 impl ::aws_json_runtime::Validate for crate::error::ConcurrentModificationException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -468,7 +474,7 @@ impl ::aws_json_runtime::Validate for crate::error::ConcurrentModificationExcept
 impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_name(
@@ -526,7 +532,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityPoolInput {
 impl ::aws_json_runtime::Validate for crate::types::Credentials {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -534,7 +540,7 @@ impl ::aws_json_runtime::Validate for crate::types::Credentials {
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentitiesInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id_list(
@@ -549,7 +555,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentitiesInput {
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentitiesResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.unprocessed_identity_ids {
@@ -566,7 +572,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentitiesResponse {
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityPoolInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -581,7 +587,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityPoolInput {
 impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
@@ -591,7 +597,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityInput {
 impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityPoolInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -606,12 +612,12 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityPoolInput {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_developer_provider_name(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w._-]+$",
         "^[[:word:]._-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -622,14 +628,14 @@ fn check_developer_provider_name(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 impl ::aws_json_runtime::Validate
 for crate::error::DeveloperUserAlreadyRegisteredException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -637,22 +643,28 @@ for crate::error::DeveloperUserAlreadyRegisteredException {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_developer_user_identifier(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(1024), out);
+    ::aws_json_runtime::wire::validate::str_length(
+        path,
+        value,
+        Some(1),
+        Some(1024),
+        out,
+    );
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_developer_user_identifier_list(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         check_developer_user_identifier(v, &path.index(i), false, out);
@@ -662,12 +674,12 @@ fn check_developer_user_identifier_list(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_error_code(
     value: &crate::types::ErrorCode,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     if value.is_unknown() {
-        ::aws_json_runtime::validate::known_enum(
+        ::aws_json_runtime::wire::validate::known_enum(
             path,
             value.as_str(),
             crate::types::ErrorCode::VALUES,
@@ -679,7 +691,7 @@ fn check_error_code(
 impl ::aws_json_runtime::Validate for crate::error::ExternalServiceException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -687,7 +699,7 @@ impl ::aws_json_runtime::Validate for crate::error::ExternalServiceException {
 impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
@@ -703,7 +715,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityInp
 impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -718,7 +730,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetCredentialsForIdentityRes
 impl ::aws_json_runtime::Validate for crate::types::GetIdInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.account_id {
@@ -739,7 +751,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdInput {
 impl ::aws_json_runtime::Validate for crate::types::GetIdResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -751,7 +763,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdResponse {
 impl ::aws_json_runtime::Validate for crate::types::GetIdentityPoolRolesInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -766,7 +778,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetIdentityPoolRolesInput {
 impl ::aws_json_runtime::Validate for crate::types::GetIdentityPoolRolesResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pool_id {
@@ -785,7 +797,7 @@ impl ::aws_json_runtime::Validate
 for crate::types::GetOpenIdTokenForDeveloperIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -811,7 +823,7 @@ impl ::aws_json_runtime::Validate
 for crate::types::GetOpenIdTokenForDeveloperIdentityResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -823,7 +835,7 @@ for crate::types::GetOpenIdTokenForDeveloperIdentityResponse {
 impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
@@ -836,7 +848,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenInput {
 impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -848,7 +860,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetOpenIdTokenResponse {
 impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -869,7 +881,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapI
 impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pool_id {
@@ -892,12 +904,12 @@ impl ::aws_json_runtime::Validate for crate::types::GetPrincipalTagAttributeMapR
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identities_list(
     value: &::std::vec::Vec<crate::types::IdentityDescription>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
@@ -907,7 +919,7 @@ fn check_identities_list(
 impl ::aws_json_runtime::Validate for crate::types::IdentityDescription {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -922,12 +934,12 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityDescription {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(55), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(55), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w-]+:[0-9a-f-]+$",
         "^[[:word:]-]+:[0-9a-f-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -941,17 +953,17 @@ fn check_identity_id(
             &[false, false, false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_id_list(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         Some(1),
@@ -960,7 +972,7 @@ fn check_identity_id_list(
     );
     if within {
         for (i, v) in value.iter().enumerate() {
-            if ::aws_json_runtime::validate::is_full(out) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             check_identity_id(v, &path.index(i), false, out);
@@ -971,7 +983,7 @@ fn check_identity_id_list(
 impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -1035,12 +1047,12 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPool {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_pool_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(55), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(55), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w-]+:[0-9a-f-]+$",
         "^[[:word:]-]+:[0-9a-f-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -1054,18 +1066,18 @@ fn check_identity_pool_id(
             &[false, false, false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_pool_name(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w\\s+=,.@-]+$",
         "^[[:word:][:space:]+=,.@-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -1079,13 +1091,13 @@ fn check_identity_pool_name(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::IdentityPoolShortDescription {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pool_id {
@@ -1100,12 +1112,12 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityPoolShortDescription
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_pool_tags_list_type(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         check_tag_keys_type(v, &path.index(i), false, out);
@@ -1115,12 +1127,12 @@ fn check_identity_pool_tags_list_type(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_pool_tags_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-        if ::aws_json_runtime::validate::is_full(out) {
+    for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1132,12 +1144,12 @@ fn check_identity_pool_tags_type(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_pools_list(
     value: &::std::vec::Vec<crate::types::IdentityPoolShortDescription>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
@@ -1147,12 +1159,12 @@ fn check_identity_pools_list(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_provider_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\w.;_/-]+$",
         "^[[:word:].;_/-]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -1163,37 +1175,43 @@ fn check_identity_provider_id(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_provider_name(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_provider_token(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(50000), out);
+    ::aws_json_runtime::wire::validate::str_length(
+        path,
+        value,
+        Some(1),
+        Some(50000),
+        out,
+    );
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_providers(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -1201,8 +1219,8 @@ fn check_identity_providers(
         out,
     );
     if within {
-        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-            if ::aws_json_runtime::validate::is_full(out) {
+        for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1215,7 +1233,7 @@ fn check_identity_providers(
 impl ::aws_json_runtime::Validate for crate::error::InternalErrorException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1224,7 +1242,7 @@ impl ::aws_json_runtime::Validate
 for crate::error::InvalidIdentityPoolConfigurationException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1232,7 +1250,7 @@ for crate::error::InvalidIdentityPoolConfigurationException {
 impl ::aws_json_runtime::Validate for crate::error::InvalidParameterException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1240,7 +1258,7 @@ impl ::aws_json_runtime::Validate for crate::error::InvalidParameterException {
 impl ::aws_json_runtime::Validate for crate::error::LimitExceededException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1248,7 +1266,7 @@ impl ::aws_json_runtime::Validate for crate::error::LimitExceededException {
 impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -1267,7 +1285,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesInput {
 impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pool_id {
@@ -1285,7 +1303,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentitiesResponse {
 impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_query_limit(&self.max_results, &path.member("MaxResults"), false, out);
@@ -1298,7 +1316,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsInput {
 impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pools {
@@ -1313,7 +1331,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityPoolsResponse {
 impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_arn_string(&self.resource_arn, &path.member("ResourceArn"), false, out);
@@ -1323,7 +1341,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceInput {
 impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.tags {
@@ -1335,12 +1353,12 @@ impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceResponse 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_logins_list(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         check_identity_provider_name(v, &path.index(i), false, out);
@@ -1350,11 +1368,11 @@ fn check_logins_list(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_logins_map(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -1362,8 +1380,8 @@ fn check_logins_map(
         out,
     );
     if within {
-        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-            if ::aws_json_runtime::validate::is_full(out) {
+        for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1376,7 +1394,7 @@ fn check_logins_map(
 impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -1408,7 +1426,7 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityInput
 impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -1431,7 +1449,7 @@ impl ::aws_json_runtime::Validate for crate::types::LookupDeveloperIdentityRespo
 impl ::aws_json_runtime::Validate for crate::types::MappingRule {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_claim_name(&self.claim, &path.member("Claim"), false, out);
@@ -1449,12 +1467,12 @@ impl ::aws_json_runtime::Validate for crate::types::MappingRule {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_mapping_rule_match_type(
     value: &crate::types::MappingRuleMatchType,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     if value.is_unknown() {
-        ::aws_json_runtime::validate::known_enum(
+        ::aws_json_runtime::wire::validate::known_enum(
             path,
             value.as_str(),
             crate::types::MappingRuleMatchType::VALUES,
@@ -1466,11 +1484,11 @@ fn check_mapping_rule_match_type(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_mapping_rules_list(
     value: &::std::vec::Vec<crate::types::MappingRule>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         Some(1),
@@ -1479,7 +1497,7 @@ fn check_mapping_rules_list(
     );
     if within {
         for (i, v) in value.iter().enumerate() {
-            if ::aws_json_runtime::validate::is_full(out) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
@@ -1490,7 +1508,7 @@ fn check_mapping_rules_list(
 impl ::aws_json_runtime::Validate for crate::types::MergeDeveloperIdentitiesInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_developer_user_identifier(
@@ -1523,7 +1541,7 @@ impl ::aws_json_runtime::Validate for crate::types::MergeDeveloperIdentitiesInpu
 impl ::aws_json_runtime::Validate for crate::types::MergeDeveloperIdentitiesResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -1535,7 +1553,7 @@ impl ::aws_json_runtime::Validate for crate::types::MergeDeveloperIdentitiesResp
 impl ::aws_json_runtime::Validate for crate::error::NotAuthorizedException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1543,12 +1561,12 @@ impl ::aws_json_runtime::Validate for crate::error::NotAuthorizedException {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_oidc_provider_list(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         check_arn_string(v, &path.index(i), false, out);
@@ -1558,12 +1576,18 @@ fn check_oidc_provider_list(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pagination_key(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(65535), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(
+        path,
+        value,
+        Some(1),
+        Some(65535),
+        out,
+    );
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^[\\S]+$",
         "^[[:^space:]]+$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -1574,37 +1598,37 @@ fn check_pagination_key(
             &[false, true],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_principal_tag_id(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_principal_tag_value(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(256), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(256), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_principal_tags(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -1612,8 +1636,8 @@ fn check_principal_tags(
         out,
     );
     if within {
-        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-            if ::aws_json_runtime::validate::is_full(out) {
+        for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1626,17 +1650,23 @@ fn check_principal_tags(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_query_limit(
     value: &i32,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::range(path, *value as f64, Some(1.0), Some(60.0), out);
+    ::aws_json_runtime::wire::validate::range(
+        path,
+        *value as f64,
+        Some(1.0),
+        Some(60.0),
+        out,
+    );
 }
 
 impl ::aws_json_runtime::Validate for crate::error::ResourceConflictException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1644,7 +1674,7 @@ impl ::aws_json_runtime::Validate for crate::error::ResourceConflictException {
 impl ::aws_json_runtime::Validate for crate::error::ResourceNotFoundException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1652,7 +1682,7 @@ impl ::aws_json_runtime::Validate for crate::error::ResourceNotFoundException {
 impl ::aws_json_runtime::Validate for crate::types::RoleMapping {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_role_mapping_type(&self.r#type, &path.member("Type"), false, out);
@@ -1680,11 +1710,11 @@ fn check_role_mapping_map(
         ::std::string::String,
         crate::types::RoleMapping,
     >,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -1692,8 +1722,8 @@ fn check_role_mapping_map(
         out,
     );
     if within {
-        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-            if ::aws_json_runtime::validate::is_full(out) {
+        for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1706,12 +1736,12 @@ fn check_role_mapping_map(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_role_mapping_type(
     value: &crate::types::RoleMappingType,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     if value.is_unknown() {
-        ::aws_json_runtime::validate::known_enum(
+        ::aws_json_runtime::wire::validate::known_enum(
             path,
             value.as_str(),
             crate::types::RoleMappingType::VALUES,
@@ -1723,12 +1753,12 @@ fn check_role_mapping_type(
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_role_type(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
-    static PATTERN: ::aws_json_runtime::validate::Pattern = ::aws_json_runtime::validate::Pattern::automaton(
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
+    static PATTERN: ::aws_json_runtime::wire::validate::Pattern = ::aws_json_runtime::wire::validate::Pattern::automaton(
         "^(un)?authenticated$",
         "^(un)?authenticated$",
         &::aws_json_runtime::automaton::Automaton::new(
@@ -1761,17 +1791,17 @@ fn check_role_type(
             ],
         ),
     );
-    ::aws_json_runtime::validate::pattern(path, value, &PATTERN, sensitive, out);
+    ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_roles_map(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -1779,8 +1809,8 @@ fn check_roles_map(
         out,
     );
     if within {
-        for (k, v) in ::aws_json_runtime::validate::entries_in_key_order(value) {
-            if ::aws_json_runtime::validate::is_full(out) {
+        for (k, v) in ::aws_json_runtime::wire::validate::entries_in_key_order(value) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             let key_text: &str = ::std::convert::AsRef::as_ref(k);
@@ -1793,7 +1823,7 @@ fn check_roles_map(
 impl ::aws_json_runtime::Validate for crate::types::RulesConfigurationType {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_mapping_rules_list(&self.rules, &path.member("Rules"), false, out);
@@ -1803,12 +1833,12 @@ impl ::aws_json_runtime::Validate for crate::types::RulesConfigurationType {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_saml_provider_list(
     value: &::std::vec::Vec<::std::string::String>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
     for (i, v) in value.iter().enumerate() {
-        if ::aws_json_runtime::validate::is_full(out) {
+        if ::aws_json_runtime::wire::validate::is_full(out) {
             break;
         }
         check_arn_string(v, &path.index(i), false, out);
@@ -1818,7 +1848,7 @@ fn check_saml_provider_list(
 impl ::aws_json_runtime::Validate for crate::types::SetIdentityPoolRolesInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -1837,7 +1867,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetIdentityPoolRolesInput {
 impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_pool_id(
@@ -1861,7 +1891,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapI
 impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapResponse {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_pool_id {
@@ -1884,17 +1914,17 @@ impl ::aws_json_runtime::Validate for crate::types::SetPrincipalTagAttributeMapR
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_tag_keys_type(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, Some(1), Some(128), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
 impl ::aws_json_runtime::Validate for crate::types::TagResourceInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_arn_string(&self.resource_arn, &path.member("ResourceArn"), false, out);
@@ -1905,7 +1935,7 @@ impl ::aws_json_runtime::Validate for crate::types::TagResourceInput {
 impl ::aws_json_runtime::Validate for crate::types::TagResourceResponse {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1913,21 +1943,21 @@ impl ::aws_json_runtime::Validate for crate::types::TagResourceResponse {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_tag_value_type(
     value: &::std::string::String,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::str_length(path, value, None, Some(256), out);
+    ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(256), out);
 }
 
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_token_duration(
     value: &i64,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    ::aws_json_runtime::validate::range(
+    ::aws_json_runtime::wire::validate::range(
         path,
         *value as f64,
         Some(1.0),
@@ -1939,7 +1969,7 @@ fn check_token_duration(
 impl ::aws_json_runtime::Validate for crate::error::TooManyRequestsException {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -1947,7 +1977,7 @@ impl ::aws_json_runtime::Validate for crate::error::TooManyRequestsException {
 impl ::aws_json_runtime::Validate for crate::types::UnlinkDeveloperIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
@@ -1975,7 +2005,7 @@ impl ::aws_json_runtime::Validate for crate::types::UnlinkDeveloperIdentityInput
 impl ::aws_json_runtime::Validate for crate::types::UnlinkIdentityInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_identity_id(&self.identity_id, &path.member("IdentityId"), false, out);
@@ -1992,7 +2022,7 @@ impl ::aws_json_runtime::Validate for crate::types::UnlinkIdentityInput {
 impl ::aws_json_runtime::Validate for crate::types::UnprocessedIdentityId {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         if let Some(v) = &self.identity_id {
@@ -2007,11 +2037,11 @@ impl ::aws_json_runtime::Validate for crate::types::UnprocessedIdentityId {
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_unprocessed_identity_id_list(
     value: &::std::vec::Vec<crate::types::UnprocessedIdentityId>,
-    path: &::aws_json_runtime::validate::Path<'_>,
+    path: &::aws_json_runtime::wire::validate::Path<'_>,
     sensitive: bool,
     out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
 ) {
-    let within = ::aws_json_runtime::validate::length(
+    let within = ::aws_json_runtime::wire::validate::length(
         path,
         value.len(),
         None,
@@ -2020,7 +2050,7 @@ fn check_unprocessed_identity_id_list(
     );
     if within {
         for (i, v) in value.iter().enumerate() {
-            if ::aws_json_runtime::validate::is_full(out) {
+            if ::aws_json_runtime::wire::validate::is_full(out) {
                 break;
             }
             ::aws_json_runtime::Validate::validate(v, &path.index(i), out);
@@ -2031,7 +2061,7 @@ fn check_unprocessed_identity_id_list(
 impl ::aws_json_runtime::Validate for crate::types::UntagResourceInput {
     fn validate(
         &self,
-        path: &::aws_json_runtime::validate::Path<'_>,
+        path: &::aws_json_runtime::wire::validate::Path<'_>,
         out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {
         check_arn_string(&self.resource_arn, &path.member("ResourceArn"), false, out);
@@ -2047,7 +2077,7 @@ impl ::aws_json_runtime::Validate for crate::types::UntagResourceInput {
 impl ::aws_json_runtime::Validate for crate::types::UntagResourceResponse {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -2055,7 +2085,7 @@ impl ::aws_json_runtime::Validate for crate::types::UntagResourceResponse {
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityPoolOutput {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -2063,7 +2093,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityPoolOutput {
 impl ::aws_json_runtime::Validate for crate::types::SetIdentityPoolRolesOutput {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -2071,7 +2101,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetIdentityPoolRolesOutput {
 impl ::aws_json_runtime::Validate for crate::types::UnlinkDeveloperIdentityOutput {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }
@@ -2079,7 +2109,7 @@ impl ::aws_json_runtime::Validate for crate::types::UnlinkDeveloperIdentityOutpu
 impl ::aws_json_runtime::Validate for crate::types::UnlinkIdentityOutput {
     fn validate(
         &self,
-        _path: &::aws_json_runtime::validate::Path<'_>,
+        _path: &::aws_json_runtime::wire::validate::Path<'_>,
         _out: &mut ::std::vec::Vec<::aws_json_runtime::ConstraintViolation>,
     ) {}
 }

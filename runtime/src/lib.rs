@@ -1,10 +1,21 @@
 //! The protocol runtime shared by every generated awsJson 1.0/1.1 crate.
 //!
 //! Generated crates are thin wiring: they declare types and call into this crate for
-//! everything that is the same for every service: the wire helpers for timestamps, blobs,
-//! floats and documents, error-code parsing, the transport trait and an in-memory transport,
-//! the client's dispatch loop with retries, input validation, and the server-side pieces of a
-//! router. Nothing here names a service or a shape.
+//! everything that is the same for every service. The crate is grouped by job, each a module
+//! that imports only the ones below it:
+//!
+//! - [`base`], the ground floor: the static facts generated crates declare about a service and
+//!   its operations, the HTTP exchange every job shares, random ids.
+//! - [`wire`]: the wire format, the same for both sides: the value types, JSON helpers for
+//!   timestamps, blobs, floats and documents, dates, input validation and error codes.
+//! - [`auth`]: credentials, the shared AWS config and credentials files, SigV4 signing and
+//!   verifying.
+//! - [`client`]: the configuration, the dispatch loop with signing, retries and time limits,
+//!   the transports, pagination and mocks.
+//! - [`server`]: router support and the HTTP front door. It never imports the client.
+//! - [`endpoint`]: the endpoint rules, a crate of their own that the code generator uses too.
+//!
+//! The main types are re-exported here. Nothing here names a service or a shape.
 
 #![deny(missing_docs)]
 // This crate reads bytes from outside (requests, responses, headers, config files, rule sets),
@@ -26,35 +37,19 @@
     )
 )]
 
-pub mod automaton;
+pub mod auth;
+/// Pattern automata, which generated validation code builds its patterns' tables with.
+pub use aws_primitives::automaton;
+pub mod base;
 pub mod client;
-pub mod credentials;
-mod date;
-pub mod endpoint;
-pub mod error;
-#[cfg(feature = "https")]
-pub mod https;
-#[cfg(feature = "mock")]
-pub mod mock;
-pub mod named;
-pub mod paginate;
-pub mod profile;
-pub mod retry;
-#[cfg(feature = "server")]
-pub mod serve;
+/// Endpoint rules: the standard library compiled rules call, and with the feature
+/// `endpoint-rules` the rule-set parser and interpreter.
+pub use aws_endpoint_rules as endpoint;
 pub mod server;
-pub mod sigv4;
-pub mod skew;
-#[cfg(test)]
-mod test_support;
-mod timer;
-pub mod transport;
-pub mod types;
-pub mod validate;
 pub mod wire;
 
 pub use bytes::Bytes;
-/// The trait of the pagination streams ([`paginate::Pages`], [`paginate::Items`]).
+/// The trait of the pagination streams ([`client::pages::Pages`], [`client::pages::Items`]).
 pub use futures_core::Stream;
 pub use http;
 /// The serde version generated types implement `Serialize` and `Deserialize` from (the code
@@ -62,17 +57,37 @@ pub use http;
 /// serde dependency of its own.
 pub use serde;
 
-pub use client::{
-    idempotency_token, ClientCore, Config, ConfigBuilder, OperationMeta, PaginationMeta,
-    ServiceMeta,
-};
-pub use error::{ErrorKind, OperationError, UnhandledError};
-pub use skew::ClockSkew;
-pub use transport::{
-    BoxFuture, HttpRequest, HttpResponse, HttpService, InMemoryTransport, Transport, TransportError,
-};
-pub use types::{Blob, DateTime, Document};
-pub use validate::{ConstraintViolation, Validate};
+pub use base::http::{BoxFuture, HttpRequest, HttpResponse, HttpService, TransportError};
+pub use base::meta::{OperationMeta, PaginationMeta, ServiceMeta};
+pub use base::random::idempotency_token;
+pub use client::skew::ClockSkew;
+pub use client::transport::{InMemoryTransport, Transport};
+pub use client::{ClientCore, Config, ConfigBuilder};
+pub use wire::error::{ErrorKind, OperationError, UnhandledError};
+pub use wire::types::{Blob, DateTime, Document};
+pub use wire::validate::{ConstraintViolation, Validate};
+
+// The module paths from before the runtime was grouped by job, for code outside this crate
+// that still names them. They are hidden from the documentation; new code uses the paths
+// above.
+#[doc(hidden)]
+pub use auth::credentials;
+#[doc(hidden)]
+pub use client::retry;
+#[doc(hidden)]
+pub use wire::error;
+/// The transport types under their earlier module path; see [`client::transport`] and
+/// [`base::http`].
+#[doc(hidden)]
+pub mod transport {
+    pub use crate::base::http::{
+        json_response, BoxFuture, HttpRequest, HttpResponse, HttpService, TransportError,
+        TransportErrorKind, X_AMZN_ERROR_TYPE, X_AMZ_TARGET,
+    };
+    pub use crate::client::transport::{
+        InMemoryTransport, NoTransport, RecordedRequest, Transport,
+    };
+}
 
 /// Crates the generated code refers to through this one, so a generated crate's manifest
 /// stays short. Not part of the public API.

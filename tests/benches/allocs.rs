@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use bench_alloc_counter::{CountingAllocator, Counts};
 use bytes::Bytes;
 use cognito_identity::error::GetCredentialsForIdentityError;
-use cognito_identity::runtime::error::ErrorResponse;
+use cognito_identity::runtime::wire::error::ErrorResponse;
 use cognito_identity::runtime::{http, InMemoryTransport, OperationError, Transport};
 use cognito_identity::types::{GetCredentialsForIdentityInput, GetCredentialsForIdentityResponse};
 use cognito_identity::CognitoIdentity;
@@ -178,7 +178,7 @@ async fn server_stages() -> Result<(), String> {
     })
     .await?;
     report("2 find the operation (X-Amz-Target)", || async {
-        let name = cognito_identity::runtime::server::operation_name(
+        let name = cognito_identity::runtime::server::router::operation_name(
             &request,
             "AWSCognitoIdentityService",
         );
@@ -188,9 +188,11 @@ async fn server_stages() -> Result<(), String> {
     .await?;
     report("3 read and validate the input", || async {
         // The shape is read only when an input does not parse, which this one does.
-        let input = cognito_identity::runtime::server::read_input::<GetCredentialsForIdentityInput>(
+        let input = cognito_identity::runtime::server::router::read_input::<
+            GetCredentialsForIdentityInput,
+        >(
             request.body(),
-            &cognito_identity::runtime::validate::Shape::Structure(&[]),
+            &cognito_identity::runtime::wire::validate::Shape::Structure(&[]),
         );
         black_box(input.map_err(|e| e.message())?);
         Ok(())
@@ -204,7 +206,7 @@ async fn server_stages() -> Result<(), String> {
     })
     .await?;
     report("5 write the output response", || async {
-        black_box(cognito_identity::runtime::server::output_response(
+        black_box(cognito_identity::runtime::server::router::output_response(
             &output,
             "application/x-amz-json-1.1",
         ));

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cognito_identity::runtime::credentials::Credentials;
+use cognito_identity::runtime::auth::credentials::Credentials;
 use cognito_identity::types::{DescribeIdentityPoolInput, GetCredentialsForIdentityInput};
 use cognito_identity::{Client, Config};
 

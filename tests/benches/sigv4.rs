@@ -11,8 +11,8 @@
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use aws_json_runtime::credentials::Credentials;
-use aws_json_runtime::sigv4::{self, SigningParams, VerifyOptions};
+use aws_json_runtime::auth::credentials::Credentials;
+use aws_json_runtime::auth::sigv4::{self, SigningParams, VerifyOptions};
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion};
 

@@ -8,10 +8,10 @@ use std::future::Future;
 use query_compatible::error::{
     GetQueueUrlError, QueueDoesNotExist, QueueNameTaken, ServiceFailure,
 };
-use query_compatible::runtime::credentials::Credentials;
-use query_compatible::runtime::error::{QueryError, QueryFault};
+use query_compatible::runtime::auth::credentials::Credentials;
+use query_compatible::runtime::wire::error::{QueryError, QueryFault};
 use query_compatible::runtime::http;
-use query_compatible::runtime::retry::RetryConfig;
+use query_compatible::runtime::client::retry::RetryConfig;
 use query_compatible::runtime::{Bytes, HttpRequest, HttpResponse, UnhandledError};
 use query_compatible::types::{GetQueueUrlInput, GetQueueUrlOutput};
 use query_compatible::{Client, Config, InMemoryTransport, Queues, Router};

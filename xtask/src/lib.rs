@@ -61,21 +61,26 @@ pub fn runtime_dir() -> PathBuf {
     workspace_root().join("runtime")
 }
 
-/// The runtime's directory that holds its one generated file, relative to the workspace root.
-pub const RUNTIME_GENERATED_DIR: &str = "runtime/src/endpoint";
+/// The endpoint rules' directory that holds their one generated file, relative to the
+/// workspace root.
+pub const ENDPOINT_RULES_GENERATED_DIR: &str = "endpoint-rules/src";
 
-/// The partition data the runtime's generated file is made from, relative to the workspace
-/// root.
-pub const PARTITIONS_FILE: &str = "runtime/data/partitions.json";
+/// The partition data the endpoint rules' generated file is made from, relative to the
+/// workspace root.
+pub const PARTITIONS_FILE: &str = "endpoint-rules/data/partitions.json";
 
-/// Generates the runtime's generated file (relative to [`RUNTIME_GENERATED_DIR`]) in memory:
-/// `regions.rs`, the built-in partition data as Rust, with automata for its region patterns.
-pub fn generate_runtime_files() -> Result<Files> {
+/// Generates the endpoint rules' generated file (relative to
+/// [`ENDPOINT_RULES_GENERATED_DIR`]) in memory: `partitions_generated.rs`, the built-in
+/// partition data as Rust, with automata for its region patterns.
+pub fn generate_endpoint_rules_files() -> Result<Files> {
     let path = workspace_root().join(PARTITIONS_FILE);
     let json = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let file = codegen::regions_file(PARTITIONS_FILE, &json)?;
-    Ok(Files::from([(PathBuf::from("regions.rs"), file)]))
+    Ok(Files::from([(
+        PathBuf::from("partitions_generated.rs"),
+        file,
+    )]))
 }
 
 /// The directory of the test suites' rule sets compiled to Rust, relative to the workspace
@@ -164,9 +169,9 @@ pub fn generate_workspace() -> Result<Vec<(PathBuf, &'static str, Files)>> {
     Ok(vec![
         (generated_dir(), GENERATED_DIR, generate_workspace_crate()?),
         (
-            workspace_root().join(RUNTIME_GENERATED_DIR),
-            RUNTIME_GENERATED_DIR,
-            generate_runtime_files()?,
+            workspace_root().join(ENDPOINT_RULES_GENERATED_DIR),
+            ENDPOINT_RULES_GENERATED_DIR,
+            generate_endpoint_rules_files()?,
         ),
         (
             workspace_root().join(COMPILED_RULES_DIR),

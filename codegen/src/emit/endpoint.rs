@@ -1,8 +1,8 @@
 //! Compiles a model's endpoint rule set into Rust: the generated `endpoint` module.
 //!
-//! The rule set is parsed by the runtime's own parser (`endpoint::RuleSet`), so the rules the
-//! generated code follows are exactly the ones the interpreter would run, and then each rule
-//! becomes a block of plain Rust. Types are checked here: a parameter has its declared type,
+//! The rule set is parsed by the endpoint rules' own parser (`aws_endpoint_rules::RuleSet`), so
+//! the rules the generated code follows are exactly the ones the interpreter would run, and
+//! then each rule becomes a block of plain Rust. Types are checked here: a parameter has its declared type,
 //! each function its fixed result type (`aws.partition` a `Partition`, `parseURL` a `Url`,
 //! `getAttr` the type of the field it reads), so a type error in the rules is a generation
 //! error that names the rule, not a failure at run time.
@@ -18,11 +18,11 @@
 
 use std::collections::BTreeMap;
 
-use aws_json_runtime::endpoint::syntax::{
+use aws_endpoint_rules::syntax::{
     Body, Call, Condition, EndpointTemplate, Expr, Function, Part, Rule,
 };
-use aws_json_runtime::endpoint::value::{Path, Step, Value};
-use aws_json_runtime::endpoint::{ParamType, ParamValue, RuleSet};
+use aws_endpoint_rules::value::{Path, Step, Value};
+use aws_endpoint_rules::{ParamType, ParamValue, RuleSet};
 use heck::ToSnakeCase;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -130,7 +130,7 @@ pub fn compile(rules: &RuleSet, service_name: &str) -> Result<TokenStream, Strin
 }
 
 /// The `ParamSpec` of `parameter`.
-fn param_spec(ep: &TokenStream, parameter: &aws_json_runtime::endpoint::Parameter) -> TokenStream {
+fn param_spec(ep: &TokenStream, parameter: &aws_endpoint_rules::Parameter) -> TokenStream {
     let name = &parameter.name;
     let param_type = match parameter.param_type {
         ParamType::String => quote!(String),

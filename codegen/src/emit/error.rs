@@ -66,10 +66,10 @@ fn retry_tokens(e: &ir::ErrorTrait) -> TokenStream {
     let rt = rt();
     match e.retryable {
         Some(ir::Retryable { throttling: true }) => {
-            quote!(Some(#rt::retry::RetryKind::Throttling))
+            quote!(Some(#rt::wire::retryable::RetryKind::Throttling))
         }
         Some(ir::Retryable { throttling: false }) => {
-            quote!(Some(#rt::retry::RetryKind::Transient))
+            quote!(Some(#rt::wire::retryable::RetryKind::Transient))
         }
         None => quote!(None),
     }
@@ -85,8 +85,8 @@ fn query_code(e: &ir::ErrorTrait) -> &str {
 fn query_fault(e: &ir::ErrorTrait) -> TokenStream {
     let rt = rt();
     match e.fault {
-        Fault::Client => quote!(#rt::error::QueryFault::Sender),
-        Fault::Server => quote!(#rt::error::QueryFault::Receiver),
+        Fault::Client => quote!(#rt::wire::error::QueryFault::Sender),
+        Fault::Server => quote!(#rt::wire::error::QueryFault::Receiver),
     }
 }
 
@@ -125,7 +125,7 @@ fn exception_code_items(
     };
     let accessor = quote! {
         /// The awsQuery code and fault the response named in `x-amzn-query-error`, if it did.
-        pub fn query_error(&self) -> ::std::option::Option<&#rt::error::QueryError> {
+        pub fn query_error(&self) -> ::std::option::Option<&#rt::wire::error::QueryError> {
             self._meta.query_error()
         }
     };
@@ -169,7 +169,7 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
             #query_accessor
 
             /// Reads the error from a response whose code names it, keeping its request id.
-            pub fn from_response(response: &#rt::error::ErrorResponse) -> ::std::result::Result<Self, #rt::UnhandledError> {
+            pub fn from_response(response: &#rt::wire::error::ErrorResponse) -> ::std::result::Result<Self, #rt::UnhandledError> {
                 let mut e = response.parse::<Self>()?;
                 e._meta = response.meta();
                 Ok(e)
@@ -182,8 +182,8 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
 
             /// Whether, and why, a call failing with this error may be retried: as the model
             /// declares, else by its code (throttling) or status (server faults).
-            pub fn retry_kind(&self) -> ::std::option::Option<#rt::retry::RetryKind> {
-                #rt::retry::modeled_retry_kind(Self::CODE, Self::HTTP_STATUS, #retry)
+            pub fn retry_kind(&self) -> ::std::option::Option<#rt::wire::retryable::RetryKind> {
+                #rt::wire::retryable::modeled_retry_kind(Self::CODE, Self::HTTP_STATUS, #retry)
             }
         }
 
@@ -258,7 +258,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         #declaration
 
         impl #rt::OperationError for #ident {
-            fn from_response(response: &#rt::error::ErrorResponse) -> Self {
+            fn from_response(response: &#rt::wire::error::ErrorResponse) -> Self {
                 #from_response
             }
 
@@ -266,7 +266,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 Self::Unhandled(error)
             }
 
-            fn retry_kind(&self) -> ::std::option::Option<#rt::retry::RetryKind> {
+            fn retry_kind(&self) -> ::std::option::Option<#rt::wire::retryable::RetryKind> {
                 match self {
                     #(Self::#variants(e) => e.retry_kind(),)*
                     Self::Unhandled(e) => e.retry_kind(),
@@ -307,8 +307,8 @@ fn to_response_arms(
     let rt = rt();
     if !cx.service.metadata.query_compatible {
         return quote! {
-            #(Self::#variants(e) => #rt::server::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
-            Self::Unhandled(e) => #rt::server::unhandled_response(e, content_type),
+            #(Self::#variants(e) => #rt::server::router::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
+            Self::Unhandled(e) => #rt::server::router::unhandled_response(e, content_type),
         };
     }
     let faults: Vec<TokenStream> = op
@@ -316,12 +316,12 @@ fn to_response_arms(
         .iter()
         .map(|e| match &cx.shape(e).error {
             Some(t) => query_fault(t),
-            None => quote!(#rt::error::QueryFault::Sender),
+            None => quote!(#rt::wire::error::QueryFault::Sender),
         })
         .collect();
     quote! {
-        #(Self::#variants(e) => #rt::server::query_error_response(#paths::HTTP_STATUS, #paths::CODE, #paths::QUERY_CODE, #faults, e, content_type),)*
-        Self::Unhandled(e) => #rt::server::unhandled_query_response(e, content_type),
+        #(Self::#variants(e) => #rt::server::router::query_error_response(#paths::HTTP_STATUS, #paths::CODE, #paths::QUERY_CODE, #faults, e, content_type),)*
+        Self::Unhandled(e) => #rt::server::router::unhandled_query_response(e, content_type),
     }
 }
 

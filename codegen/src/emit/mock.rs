@@ -25,7 +25,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let fields = ops.iter().map(|op| {
         let f = cx.op_fn(op);
         let (input, output, error) = (cx.input_path(op), cx.output_path(op), cx.op_error_path(op));
-        quote!(#f: #rt::mock::MockOperation<#input, #output, #error>,)
+        quote!(#f: #rt::client::mock::MockOperation<#input, #output, #error>,)
     });
     let methods = ops.iter().map(|op| emit_methods(cx, op));
     let trait_methods = ops.iter().map(|op| emit_trait_method(cx, op));
@@ -58,7 +58,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         #doc
         #[derive(Clone, Debug, Default)]
         pub struct Mock {
-            log: #rt::mock::CallLog,
+            log: #rt::client::mock::CallLog,
             operations: MockOperations,
         }
 

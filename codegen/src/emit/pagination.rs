@@ -57,7 +57,7 @@ fn emit_pages(cx: &Cx<'_>, p: &PagedOp<'_>) -> TokenStream {
         #doc
         #[derive(Debug)]
         pub struct #ty<'a> {
-            pages: #rt::paginate::Pages<'a, #output, #error>,
+            pages: #rt::client::pages::Pages<'a, #output, #error>,
         }
 
         impl<'a> #ty<'a> {
@@ -73,7 +73,7 @@ fn emit_pages(cx: &Cx<'_>, p: &PagedOp<'_>) -> TokenStream {
                     output.#out_token.as_deref()
                 }
                 Self {
-                    pages: #rt::paginate::Pages::new(first, fetch, next_token),
+                    pages: #rt::client::pages::Pages::new(first, fetch, next_token),
                 }
             }
 
@@ -83,7 +83,7 @@ fn emit_pages(cx: &Cx<'_>, p: &PagedOp<'_>) -> TokenStream {
             }
 
             /// The pages as a [`Stream`](::aws_json_runtime::Stream) of results.
-            pub fn into_stream(self) -> #rt::paginate::Pages<'a, #output, #error> {
+            pub fn into_stream(self) -> #rt::client::pages::Pages<'a, #output, #error> {
                 self.pages
             }
 
@@ -109,7 +109,7 @@ fn emit_items(p: &PagedOp<'_>, items: &ItemsOf, cx: &Cx<'_>) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn items(self) -> #rt::paginate::Items<'a, #output, #error, #item> {
+        pub fn items(self) -> #rt::client::pages::Items<'a, #output, #error, #item> {
             self.pages.items(|output: #output| #take)
         }
     }

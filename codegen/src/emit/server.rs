@@ -3,7 +3,7 @@
 //! the output or error the way the service does.
 //!
 //! The router also declares, for the required-member check, the shape of every structure,
-//! union, list and map an input can reach (see `aws_json_runtime::validate::Shape`): one
+//! union, list and map an input can reach (see `aws_json_runtime::wire::validate::Shape`): one
 //! private `static` each, so recursive shapes simply refer to each other.
 //!
 //! A model without a target prefix gives no `X-Amz-Target` value that names an operation, so
@@ -41,7 +41,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     ));
     let (handle, operation_meta, shapes) = match cx.service.metadata.target_prefix {
         Some(_) => {
-            let meta = quote!(#rt::server::find_operation(crate::operation::ALL, target));
+            let meta = quote!(#rt::server::router::find_operation(crate::operation::ALL, target));
             let shapes: Vec<TokenStream> = input_shapes(cx)
                 .into_iter()
                 .map(|name| shape_static(cx, name))
@@ -123,12 +123,12 @@ fn dispatch(cx: &Cx<'_>) -> TokenStream {
         let input = cx.input_path(op);
         let shape = match &op.input {
             Some(shape) => shape_ref(cx, shape),
-            None => quote!(&#rt::validate::Shape::Structure(&[])),
+            None => quote!(&#rt::wire::validate::Shape::Structure(&[])),
         };
         quote! {
-            #name => match #rt::server::read_input::<#input>(&body, #shape) {
+            #name => match #rt::server::router::read_input::<#input>(&body, #shape) {
                 Ok(input) => match self.handler.#f(input).await {
-                    Ok(output) => #rt::server::output_response(&output, CONTENT_TYPE),
+                    Ok(output) => #rt::server::router::output_response(&output, CONTENT_TYPE),
                     Err(e) => #rt::OperationError::to_response(&e, CONTENT_TYPE),
                 },
                 Err(rejection) => rejection.#into_response(CONTENT_TYPE),
@@ -136,13 +136,13 @@ fn dispatch(cx: &Cx<'_>) -> TokenStream {
         }
     });
     quote! {
-        let (operation, body) = match #rt::server::prepare(&request, crate::operation::SERVICE.target_prefix) {
+        let (operation, body) = match #rt::server::router::prepare(&request, crate::operation::SERVICE.target_prefix) {
             Ok(prepared) => prepared,
             Err(rejection) => return rejection.#into_response(CONTENT_TYPE),
         };
         match operation {
             #(#arms)*
-            other => #rt::server::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))
+            other => #rt::server::router::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))
                 .#into_response(CONTENT_TYPE),
         }
     }
@@ -154,7 +154,7 @@ fn unroutable() -> TokenStream {
     let rt = rt();
     quote! {
         let _ = request;
-        #rt::server::Rejection::UnknownOperation(::std::string::String::from(
+        #rt::server::router::Rejection::UnknownOperation(::std::string::String::from(
             "no operation can be named: the service model declares no target prefix for X-Amz-Target",
         ))
         .into_response(CONTENT_TYPE)
@@ -218,7 +218,7 @@ fn shape_ref(cx: &Cx<'_>, name: &str) -> TokenStream {
         ShapeKind::Timestamp(_) => quote!(Timestamp),
         ShapeKind::Document => quote!(Document),
     };
-    quote!(&#rt::validate::Shape::#leaf)
+    quote!(&#rt::wire::validate::Shape::#leaf)
 }
 
 /// The `static` describing one composite shape for the required-member check.
@@ -233,32 +233,32 @@ fn shape_static(cx: &Cx<'_>, name: &str) -> TokenStream {
                 let wire = &m.name;
                 let required = m.required;
                 let target = shape_ref(cx, &m.target);
-                quote!(#rt::validate::Member { name: #wire, required: #required, target: #target })
+                quote!(#rt::wire::validate::Member { name: #wire, required: #required, target: #target })
             })
             .collect()
     };
     let value = match &shape.kind {
         ShapeKind::Structure(ms) => {
             let ms = members(ms);
-            quote!(#rt::validate::Shape::Structure(&[#(#ms),*]))
+            quote!(#rt::wire::validate::Shape::Structure(&[#(#ms),*]))
         }
         ShapeKind::Union(ms) => {
             let ms = members(ms);
-            quote!(#rt::validate::Shape::Union(&[#(#ms),*]))
+            quote!(#rt::wire::validate::Shape::Union(&[#(#ms),*]))
         }
         ShapeKind::List { member, .. } => {
             let target = shape_ref(cx, &member.target);
-            quote!(#rt::validate::Shape::List(#target))
+            quote!(#rt::wire::validate::Shape::List(#target))
         }
         ShapeKind::Map { value, .. } => {
             let target = shape_ref(cx, &value.target);
-            quote!(#rt::validate::Shape::Map(#target))
+            quote!(#rt::wire::validate::Shape::Map(#target))
         }
         _ => return TokenStream::new(),
     };
     let doc = format!(" `{name}`, for the required-member check.");
     quote! {
         #[doc = #doc]
-        static #ident: #rt::validate::Shape = #value;
+        static #ident: #rt::wire::validate::Shape = #value;
     }
 }

@@ -34,7 +34,7 @@ pub fn emit_validation(cx: &Cx<'_>) -> TokenStream {
             if missing {
                 items.push(quote! {
                     impl #rt::Validate for crate::types::#ident {
-                        fn validate(&self, _path: &#rt::validate::Path<'_>, _out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {}
+                        fn validate(&self, _path: &#rt::wire::validate::Path<'_>, _out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {}
                     }
                 });
             }
@@ -75,16 +75,16 @@ fn pattern_value(c: &ir::Constraints) -> Option<TokenStream> {
     match c.pattern_check.as_ref()? {
         PatternCheck::Automaton { regex, automaton } => {
             let automaton = crate::automaton::expr(&rt, automaton);
-            Some(quote!(#rt::validate::Pattern::automaton(#source, #regex, &#automaton)))
+            Some(quote!(#rt::wire::validate::Pattern::automaton(#source, #regex, &#automaton)))
         }
         PatternCheck::Lite { regex } if regex == source => {
-            Some(quote!(#rt::validate::Pattern::new(#source)))
+            Some(quote!(#rt::wire::validate::Pattern::new(#source)))
         }
         PatternCheck::Lite { regex } => {
-            Some(quote!(#rt::validate::Pattern::translated(#source, #regex)))
+            Some(quote!(#rt::wire::validate::Pattern::translated(#source, #regex)))
         }
         PatternCheck::Unicode { regex } => {
-            Some(quote!(#rt::validate::Pattern::unicode(#source, #regex)))
+            Some(quote!(#rt::wire::validate::Pattern::unicode(#source, #regex)))
         }
         PatternCheck::Unenforced { .. } => None,
     }
@@ -142,7 +142,7 @@ fn validate_struct(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> To
     };
     quote! {
         impl #rt::Validate for #ident {
-            fn validate(&self, #path_arg: &#rt::validate::Path<'_>, #out_arg: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+            fn validate(&self, #path_arg: &#rt::wire::validate::Path<'_>, #out_arg: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
                 #(#checks)*
             }
         }
@@ -170,10 +170,10 @@ fn validate_union(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Tok
     quote! {
         impl #rt::Validate for #ident {
             #[allow(unused_variables)]
-            fn validate(&self, path: &#rt::validate::Path<'_>, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+            fn validate(&self, path: &#rt::wire::validate::Path<'_>, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
                 match self {
                     #(#arms)*
-                    Self::Unknown(name) => #rt::validate::unknown_union_member(path, name, out),
+                    Self::Unknown(name) => #rt::wire::validate::unknown_union_member(path, name, out),
                 }
             }
         }
@@ -188,7 +188,7 @@ fn check_fn(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
     let body = check_body(cx, shape, &ty);
     quote! {
         #[allow(unused_variables, clippy::ptr_arg)]
-        fn #f(value: &#ty, path: &#rt::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
+        fn #f(value: &#ty, path: &#rt::wire::validate::Path<'_>, sensitive: bool, out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {
             #(#body)*
         }
     }
@@ -217,7 +217,7 @@ impl Length {
     fn of_collection(&self) -> Option<TokenStream> {
         let (rt, min, max) = (rt(), &self.min, &self.max);
         self.limited.then(
-            || quote! { let within = #rt::validate::length(path, value.len(), #min, #max, out); },
+            || quote! { let within = #rt::wire::validate::length(path, value.len(), #min, #max, out); },
         )
     }
 }
@@ -232,12 +232,12 @@ fn check_body(cx: &Cx<'_>, shape: &ir::Shape, ty: &TokenStream) -> Vec<TokenStre
         ShapeKind::String => string_checks(c, &len),
         ShapeKind::Enum(_) => vec![quote! {
             if value.is_unknown() {
-                #rt::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
+                #rt::wire::validate::known_enum(path, value.as_str(), #ty::VALUES, out);
             }
         }],
         ShapeKind::Blob if len.limited => {
             let (min, max) = (&len.min, &len.max);
-            vec![quote! { #rt::validate::length(path, value.len(), #min, #max, out); }]
+            vec![quote! { #rt::wire::validate::length(path, value.len(), #min, #max, out); }]
         }
         ShapeKind::List { member, sparse } => list_checks(cx, member, *sparse, &len),
         ShapeKind::Map { key, value, sparse } => map_checks(cx, key, value, *sparse, &len),
@@ -252,12 +252,12 @@ fn string_checks(c: &ir::Constraints, len: &Length) -> Vec<TokenStream> {
     let mut body = Vec::new();
     if len.limited {
         let (min, max) = (&len.min, &len.max);
-        body.push(quote! { #rt::validate::str_length(path, value, #min, #max, out); });
+        body.push(quote! { #rt::wire::validate::str_length(path, value, #min, #max, out); });
     }
     if let Some(p) = pattern_value(c) {
         body.push(quote! {
-            static PATTERN: #rt::validate::Pattern = #p;
-            #rt::validate::pattern(path, value, &PATTERN, sensitive, out);
+            static PATTERN: #rt::wire::validate::Pattern = #p;
+            #rt::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
         });
     }
     body
@@ -282,7 +282,7 @@ fn list_checks(cx: &Cx<'_>, member: &ir::Member, sparse: bool, len: &Length) -> 
     if let Some(each) = each {
         let each_element = quote! {
             for (i, v) in value.iter().enumerate() {
-                if #rt::validate::is_full(out) { break; }
+                if #rt::wire::validate::is_full(out) { break; }
                 #each
             }
         };
@@ -315,8 +315,8 @@ fn map_checks(
             .then(|| quote!(let key_text: &str = ::std::convert::AsRef::as_ref(k);));
         let value_bind = val_check.is_none().then(|| quote!(let _ = v;));
         let each_entry = quote! {
-            for (k, v) in #rt::validate::entries_in_key_order(value) {
-                if #rt::validate::is_full(out) { break; }
+            for (k, v) in #rt::wire::validate::entries_in_key_order(value) {
+                if #rt::wire::validate::is_full(out) { break; }
                 #key_bind
                 #value_bind
                 #key_check
@@ -340,7 +340,7 @@ fn range_check(shape: &ir::Shape) -> TokenStream {
         ShapeKind::Double | ShapeKind::BigDecimal => quote!(*value),
         _ => quote!(*value as f64),
     };
-    quote! { #rt::validate::range(path, #value, #min, #max, out); }
+    quote! { #rt::wire::validate::range(path, #value, #min, #max, out); }
 }
 
 /// `checks`, run only when the collection kept its length limit (`within`, bound by the

@@ -60,8 +60,8 @@ pub const SESSION_TOKEN_LEN: usize = 806;
 pub const DESCRIBE_POOL_BODY: &str = r#"{"IdentityPoolId":"us-east-1:2f6b1d7e-5a4c-4b3a-9e8d-7c6b5a4f3e2d","IdentityPoolName":"MyIdentityPool","AllowUnauthenticatedIdentities":true,"AllowClassicFlow":false,"SupportedLoginProviders":{"graph.facebook.com":"7346241598935552","accounts.google.com":"123456789012.apps.googleusercontent.com"},"DeveloperProviderName":"login.mycompany.myapp","OpenIdConnectProviderARNs":["arn:aws:iam::123456789012:oidc-provider/example.com"],"CognitoIdentityProviders":[{"ProviderName":"cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI","ClientId":"1example23456789","ServerSideTokenCheck":false}],"SamlProviderARNs":[],"IdentityPoolTags":{"env":"prod","team":"identity"}}"#;
 
 /// The SigV4 test suite's key pair, which signs DescribeIdentityPool.
-pub fn test_credentials() -> cognito_identity::runtime::credentials::Credentials {
-    cognito_identity::runtime::credentials::Credentials::new(
+pub fn test_credentials() -> cognito_identity::runtime::auth::credentials::Credentials {
+    cognito_identity::runtime::auth::credentials::Credentials::new(
         "AKIDEXAMPLE",
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         None,
@@ -348,7 +348,7 @@ pub fn get_creds_request_with(body: Bytes) -> HttpRequest {
         http::HeaderValue::from_static("application/x-amz-json-1.1"),
     );
     headers.insert(
-        aws_json_runtime::transport::X_AMZ_TARGET,
+        aws_json_runtime::base::http::X_AMZ_TARGET,
         http::HeaderValue::from_static(GET_CREDS_TARGET),
     );
     request

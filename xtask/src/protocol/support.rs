@@ -11,7 +11,7 @@ use std::future::Future;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use aws_json_runtime::retry::RetryConfig;
+use aws_json_runtime::client::retry::RetryConfig;
 use aws_json_runtime::{Config, InMemoryTransport};
 use serde_json::Value;
 
@@ -58,7 +58,7 @@ pub fn config(transport: InMemoryTransport, endpoint: &str) -> Config {
     Config::builder()
         .idempotency_token_provider(|| IDEMPOTENCY_TOKEN.to_owned())
         .region("us-east-1")
-        .credentials(aws_json_runtime::credentials::Credentials::new(
+        .credentials(aws_json_runtime::auth::credentials::Credentials::new(
             "AKIDEXAMPLE",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             None,
@@ -199,7 +199,7 @@ fn strings(value: &Value) -> impl Iterator<Item = &str> {
 }
 
 /// The request body as sent, decompressed when its `Content-Encoding` is gzip.
-fn request_body(request: &aws_json_runtime::transport::RecordedRequest) -> Result<Vec<u8>, String> {
+fn request_body(request: &aws_json_runtime::client::transport::RecordedRequest) -> Result<Vec<u8>, String> {
     if request.header("content-encoding") != Some("gzip") {
         return Ok(request.body.to_vec());
     }

@@ -1,0 +1,85 @@
+//! Percent-encoding as RFC 3986 and SigV4 spell it: every byte but the unreserved characters
+//! (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case hex digits, and hex digits for
+//! digests. SigV4's canonical request and the endpoint rules' `uriEncode` both encode this
+//! way, so they share this one function. Writers take a callback, so that a caller can stream
+//! the bytes straight into a hasher; nothing here allocates.
+
+/// Lower-case hex digits, as digests are written.
+pub const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+/// Upper-case hex digits, as percent-escapes are written.
+pub const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The two hex digits of `b`, taken from `table` ([`HEX_LOWER`] or [`HEX_UPPER`]).
+// Safe: `b >> 4` and `b & 0x0f` are nibbles, below 16, the length of the table.
+#[allow(clippy::indexing_slicing)]
+pub fn hex_digits(b: u8, table: &[u8; 16]) -> [u8; 2] {
+    [table[usize::from(b >> 4)], table[usize::from(b & 0x0f)]]
+}
+
+/// The characters RFC 3986 leaves unreserved, the only ones never escaped.
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Percent-encodes `input` (upper-case hex, every byte but the unreserved ones), also leaving
+/// the bytes `keep` accepts as they are, and hands the result to `put` in pieces: unescaped
+/// runs go out in one piece, each escape as three bytes.
+pub fn encode_with(input: &[u8], keep: impl Fn(u8) -> bool, mut put: impl FnMut(&[u8])) {
+    let escaped = |b: &u8| !is_unreserved(*b) && !keep(*b);
+    // The runs between escaped bytes, each followed by the byte that ended it (none after the
+    // last run).
+    let mut ends = input.iter().filter(|b| escaped(b));
+    for run in input.split(escaped) {
+        if !run.is_empty() {
+            put(run);
+        }
+        if let Some(&b) = ends.next() {
+            let [hi, lo] = hex_digits(b, HEX_UPPER);
+            put(&[b'%', hi, lo]);
+        }
+    }
+}
+
+/// `input` percent-encoded with nothing kept but the unreserved characters.
+pub fn encode(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    encode_with(
+        input.as_bytes(),
+        |_| false,
+        |piece| {
+            // Percent-encoding leaves only ASCII, which is always UTF-8.
+            out.push_str(&String::from_utf8_lossy(piece));
+        },
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_unreserved_characters_stay() {
+        assert_eq!(encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(encode("a b/c"), "a%20b%2Fc");
+        assert_eq!(encode("é"), "%C3%A9");
+        assert_eq!(encode(""), "");
+    }
+
+    #[test]
+    fn kept_bytes_are_not_escaped() {
+        let mut out = Vec::new();
+        encode_with(
+            b"/a b/",
+            |b| b == b'/',
+            |piece| out.extend_from_slice(piece),
+        );
+        assert_eq!(out, b"/a%20b/");
+    }
+
+    #[test]
+    fn hex_digits_use_the_table() {
+        assert_eq!(hex_digits(0xab, HEX_LOWER), *b"ab");
+        assert_eq!(hex_digits(0xab, HEX_UPPER), *b"AB");
+    }
+}

@@ -1,0 +1,605 @@
+//! The default transport: HTTP/1.1 over TCP, with TLS from rustls for `https://` endpoints
+//! and plain TCP for `http://` ones (local emulators, loopback tests).
+//!
+//! [`HttpsTransport`] keeps a pool of keep-alive connections (hyper-util's pooled client), so
+//! consecutive calls to one host reuse a connection instead of paying for a TCP and TLS
+//! handshake each time. TLS uses rustls with the `ring` crypto provider, chosen explicitly so
+//! the build needs no cmake or assembler and no process-wide provider has to be installed.
+//! Server certificates are checked against Mozilla's root certificates compiled into the
+//! binary (`webpki-roots`): AWS endpoints chain to public roots, and compiled-in roots behave
+//! the same on every machine, including slim containers that have no system certificate
+//! store. This module never retries: the client owns the retry policy.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use crate::base::http::{BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use crate::client::transport::Transport;
+
+/// How long a TCP connection and its TLS handshake may take by default: 3.1 seconds, the
+/// AWS SDKs' default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
+
+/// How long an idle pooled connection is kept by default: 90 seconds.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The largest response body a transport reads by default: 64 MiB, far above any awsJson
+/// answer, and a bound on what a broken or hostile endpoint can make the client hold.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+
+/// The transport clients use unless another is configured: HTTP/1.1 with keep-alive, TLS
+/// from rustls, plain TCP for `http://` URLs.
+///
+/// Cloning is cheap and the clones share one connection pool. Sending needs a tokio runtime
+/// with I/O and timers enabled (each connection is driven by a spawned task).
+///
+/// ```
+/// use std::time::Duration;
+/// use aws_json_runtime::client::https::HttpsTransport;
+///
+/// let transport = HttpsTransport::builder()
+///     .connect_timeout(Duration::from_secs(1))
+///     .pool_max_idle_per_host(8)
+///     .build();
+/// # drop(transport);
+/// ```
+#[derive(Clone)]
+pub struct HttpsTransport {
+    client: Client<Connector, Full<Bytes>>,
+    settings: HttpsSettings,
+}
+
+/// The settings of an [`HttpsTransport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct HttpsSettings {
+    connect_timeout: Duration,
+    pool_idle_timeout: Option<Duration>,
+    pool_max_idle_per_host: usize,
+    max_response_body: usize,
+}
+
+impl Default for HttpsSettings {
+    fn default() -> Self {
+        HttpsSettings {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
+            pool_max_idle_per_host: usize::MAX,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl fmt::Debug for HttpsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpsTransport")
+            .field("connect_timeout", &self.settings.connect_timeout)
+            .field("pool_idle_timeout", &self.settings.pool_idle_timeout)
+            .field(
+                "pool_max_idle_per_host",
+                &self.settings.pool_max_idle_per_host,
+            )
+            .field("max_response_body", &self.settings.max_response_body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for HttpsTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HttpsTransport {
+    /// A transport with the default settings (see [`HttpsTransportBuilder`]).
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A builder to change the settings.
+    pub fn builder() -> HttpsTransportBuilder {
+        HttpsTransportBuilder {
+            settings: HttpsSettings::default(),
+        }
+    }
+
+    /// The connect timeout: how long the TCP connection and the TLS handshake may take.
+    pub fn connect_timeout(&self) -> Duration {
+        self.settings.connect_timeout
+    }
+
+    fn from_settings(settings: HttpsSettings) -> Self {
+        let mut http = HttpConnector::new();
+        // The same connector serves `https://` URLs: TLS is layered on top of it below.
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(settings.connect_timeout));
+        let connector = Connector {
+            http,
+            tls: TlsConnector::from(tls_config()),
+            connect_timeout: settings.connect_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(settings.pool_idle_timeout)
+            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
+            .build(connector);
+        HttpsTransport { client, settings }
+    }
+
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let response = self
+            .client
+            .request(request.map(Full::new))
+            .await
+            .map_err(request_error)?;
+        let (parts, body) = response.into_parts();
+        // A declared `Content-Length` over the limit fails before any of the body is read; a
+        // body without one is cut off at the limit. Either way the connection is dropped
+        // rather than pooled, since the rest of the body was never read.
+        let limit = self.settings.max_response_body;
+        if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+            return Err(response_too_large(limit));
+        }
+        let body = Limited::new(body, limit)
+            .collect()
+            .await
+            .map_err(|e| body_error(e, limit))?;
+        Ok(http::Response::from_parts(parts, body.to_bytes()))
+    }
+}
+
+impl Transport for HttpsTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(self.exchange(request))
+    }
+}
+
+/// Builds an [`HttpsTransport`].
+#[derive(Debug, Clone)]
+pub struct HttpsTransportBuilder {
+    settings: HttpsSettings,
+}
+
+impl HttpsTransportBuilder {
+    /// How long the TCP connection and the TLS handshake may take, each (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`]). A connection that takes longer fails with a retryable
+    /// timeout error.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an idle connection stays in the pool (default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`]); `None` keeps idle connections until the server closes
+    /// them.
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// How many idle connections to one host the pool keeps (default: no limit, as idle
+    /// connections close after the idle timeout anyway); 0 turns keep-alive off.
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.settings.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BODY`]). A
+    /// response that declares a longer body fails before its body is read, and one that
+    /// streams past the limit is cut off there; both fail the attempt with a
+    /// [`TransportErrorKind::ResponseTooLarge`] error, which is not retried.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.settings.max_response_body = bytes;
+        self
+    }
+
+    /// The finished transport. Building it needs no runtime; sending does.
+    pub fn build(self) -> HttpsTransport {
+        HttpsTransport::from_settings(self.settings)
+    }
+}
+
+/// The transport a [`Config`](crate::Config) uses when none is set: one [`HttpsTransport`]
+/// per configuration (shared by its clones), built at the first request so that a
+/// configuration that never sends pays nothing for it.
+pub(crate) struct DefaultHttps {
+    connect_timeout: Duration,
+    transport: OnceLock<HttpsTransport>,
+}
+
+impl DefaultHttps {
+    pub(crate) fn new(connect_timeout: Option<Duration>) -> Self {
+        DefaultHttps {
+            connect_timeout: connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            transport: OnceLock::new(),
+        }
+    }
+}
+
+impl Transport for DefaultHttps {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let transport = self.transport.get_or_init(|| {
+            HttpsTransport::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+        });
+        transport.send(request)
+    }
+}
+
+/// The rustls client configuration every transport shares: the `ring` provider, TLS 1.2
+/// and 1.3, Mozilla's roots, and ALPN offering HTTP/1.1 only (the only protocol spoken).
+fn tls_config() -> Arc<rustls::ClientConfig> {
+    static CONFIG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let roots = rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            // Safe: the versions come from the same provider, with no outside input, so this
+            // cannot fail.
+            #[allow(clippy::expect_used)]
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .expect("rustls' ring provider supports its own safe default TLS versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            Arc::new(config)
+        })
+        .clone()
+}
+
+/// Opens connections: TCP through hyper-util's connector (DNS, happy eyeballs, connect
+/// timeout), then a TLS handshake for `https://`.
+#[derive(Clone)]
+struct Connector {
+    http: HttpConnector,
+    tls: TlsConnector,
+    connect_timeout: Duration,
+}
+
+impl tower_service::Service<http::Uri> for Connector {
+    type Response = Stream;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<Stream, ConnectError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        tower_service::Service::<http::Uri>::poll_ready(&mut self.http, cx)
+            .map_err(|e| ConnectError::tcp(&e))
+    }
+
+    fn call(&mut self, uri: http::Uri) -> Self::Future {
+        let this = self.clone();
+        Box::pin(this.connect(uri))
+    }
+}
+
+impl Connector {
+    async fn connect(mut self, uri: http::Uri) -> Result<Stream, ConnectError> {
+        let tls = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            other => {
+                return Err(ConnectError::new(
+                    TransportErrorKind::Other,
+                    format!(
+                        "cannot send to `{uri}`: the scheme {} is not `http` or `https`",
+                        other.map_or_else(|| "is missing and".to_owned(), |s| format!("`{s}`"))
+                    ),
+                ))
+            }
+        };
+        let host = uri.host().unwrap_or_default().to_owned();
+        let tcp = tower_service::Service::<http::Uri>::call(&mut self.http, uri)
+            .await
+            .map_err(|e| ConnectError::tcp(&e))?;
+        if !tls {
+            return Ok(Stream::Plain(tcp));
+        }
+        // A bracketed IPv6 literal is an IP address to TLS, without the brackets.
+        let bare = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let name = ServerName::try_from(bare).map_err(|e| {
+            ConnectError::new(
+                TransportErrorKind::Other,
+                format!("`{host}` is not a valid TLS server name: {e}"),
+            )
+        })?;
+        let handshake = self.tls.connect(name, tcp.into_inner());
+        match tokio::time::timeout(self.connect_timeout, handshake).await {
+            Ok(Ok(stream)) => Ok(Stream::Tls(Box::new(TokioIo::new(stream)))),
+            Ok(Err(e)) => Err(ConnectError::tls(&host, e)),
+            Err(_) => Err(ConnectError::new(
+                TransportErrorKind::Timeout,
+                format!(
+                    "the TLS handshake with `{host}` took longer than the connect timeout of {:?}",
+                    self.connect_timeout
+                ),
+            )),
+        }
+    }
+}
+
+/// A connection, with or without TLS (boxed: its state is over a kilobyte).
+enum Stream {
+    Plain(TokioIo<TcpStream>),
+    Tls(Box<TokioIo<TlsStream<TcpStream>>>),
+}
+
+impl Connection for Stream {
+    fn connected(&self) -> Connected {
+        match self {
+            Stream::Plain(s) => s.connected(),
+            Stream::Tls(s) => s.inner().get_ref().0.connected(),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Why a connection could not be opened, already sorted into a [`TransportErrorKind`].
+#[derive(Debug)]
+struct ConnectError {
+    kind: TransportErrorKind,
+    message: String,
+}
+
+impl ConnectError {
+    fn new(kind: TransportErrorKind, message: String) -> Self {
+        ConnectError { kind, message }
+    }
+
+    /// A failure of the TCP connector: a timeout when any cause timed out, else a
+    /// connection failure (refused, unreachable, DNS).
+    fn tcp(error: &(dyn StdError + 'static)) -> Self {
+        let timed_out = causes(error).any(|e| io_kind(e) == Some(io::ErrorKind::TimedOut));
+        let kind = if timed_out {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Connect
+        };
+        ConnectError::new(kind, chain_text(error))
+    }
+
+    /// A failed TLS handshake. A certificate the roots do not vouch for, or any other TLS
+    /// protocol refusal, will not get better by retrying; a dropped connection might.
+    fn tls(host: &str, error: io::Error) -> Self {
+        let refused_by_tls = error
+            .get_ref()
+            .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+        let kind = if refused_by_tls {
+            TransportErrorKind::Other
+        } else {
+            TransportErrorKind::Connect
+        };
+        ConnectError::new(
+            kind,
+            format!("the TLS handshake with `{host}` failed: {error}"),
+        )
+    }
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for ConnectError {}
+
+/// The error of a response whose body is larger than `limit` bytes.
+fn response_too_large(limit: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::ResponseTooLarge,
+        format!("the response body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// Sorts a failure while the response body was read: over the limit, or a broken connection.
+fn body_error(error: Box<dyn StdError + Send + Sync>, limit: usize) -> TransportError {
+    if error.is::<LengthLimitError>() {
+        return response_too_large(limit);
+    }
+    let broken = TransportError::new(
+        TransportErrorKind::Io,
+        format!("the connection failed while the response body was read: {error}"),
+    );
+    match error.downcast::<hyper::Error>() {
+        Ok(e) => broken.with_source(*e),
+        Err(_) => broken,
+    }
+}
+
+/// Sorts a failure of the pooled client into a [`TransportError`].
+fn request_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    let connect = causes(&error).find_map(|e| e.downcast_ref::<ConnectError>());
+    let (kind, message) = match connect {
+        Some(c) => (c.kind, format!("cannot connect: {}", c.message)),
+        None if error.is_connect() => (
+            TransportErrorKind::Connect,
+            format!("cannot connect: {}", chain_text(&error)),
+        ),
+        None => {
+            let hyper_errors = || causes(&error).filter_map(|e| e.downcast_ref::<hyper::Error>());
+            if hyper_errors().any(is_head_too_large) {
+                // More headers, or a larger head, than hyper reads (100 headers, about
+                // 400 KiB): a broken or hostile endpoint, not worth asking again.
+                let message = format!("the response head is too large: {}", chain_text(&error));
+                return TransportError::new(TransportErrorKind::ResponseTooLarge, message)
+                    .with_source(error);
+            }
+            let user_error = hyper_errors().any(hyper::Error::is_user);
+            let kind = if user_error {
+                TransportErrorKind::Other
+            } else {
+                TransportErrorKind::Io
+            };
+            (kind, format!("the request failed: {}", chain_text(&error)))
+        }
+    };
+    TransportError::new(kind, message).with_source(error)
+}
+
+/// True for hyper's "message head is too large". hyper names that case with a method only
+/// when its server is built, so the client knows it by its parse error's text.
+fn is_head_too_large(error: &hyper::Error) -> bool {
+    error.is_parse() && error.to_string().contains("too large")
+}
+
+/// `error` and its sources, outermost first.
+fn causes<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(error), |e| (*e).source())
+}
+
+fn io_kind(error: &(dyn StdError + 'static)) -> Option<io::ErrorKind> {
+    error.downcast_ref::<io::Error>().map(io::Error::kind)
+}
+
+/// The messages of `error` and its sources, joined with `: `, skipping repeats (wrappers
+/// often print their source's message again).
+fn chain_text(error: &(dyn StdError + 'static)) -> String {
+    let mut text = String::new();
+    for e in causes(error) {
+        let message = e.to_string();
+        if text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let t = HttpsTransport::new();
+        assert_eq!(t.connect_timeout(), DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(t.settings, HttpsSettings::default());
+        let custom = HttpsTransport::builder()
+            .connect_timeout(Duration::from_millis(250))
+            .pool_idle_timeout(None)
+            .pool_max_idle_per_host(0)
+            .build();
+        assert_eq!(custom.connect_timeout(), Duration::from_millis(250));
+        assert_eq!(custom.settings.pool_idle_timeout, None);
+        assert!(format!("{custom:?}").contains("250ms"));
+    }
+
+    #[test]
+    fn tls_uses_compiled_in_roots_and_offers_http1_only() {
+        let config = tls_config();
+        assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+        assert!(Arc::ptr_eq(&config, &tls_config()), "built once");
+    }
+
+    #[test]
+    fn error_chains_read_as_one_sentence() {
+        let inner = io::Error::new(io::ErrorKind::TimedOut, "deadline passed");
+        let outer = ConnectError::tcp(&inner);
+        assert_eq!(outer.kind, TransportErrorKind::Timeout);
+        assert_eq!(outer.message, "deadline passed");
+        let refused = io::Error::new(io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(
+            ConnectError::tcp(&refused).kind,
+            TransportErrorKind::Connect
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_schemes_fail_without_connecting() {
+        let transport = HttpsTransport::new();
+        let request = http::Request::builder()
+            .uri("ftp://127.0.0.1:1/")
+            .body(Bytes::new())
+            .unwrap();
+        let err = transport.send(request).await.unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Other, "{err}");
+        assert!(err.to_string().contains("`ftp`"), "{err}");
+    }
+}
