@@ -149,31 +149,8 @@ macro_rules! serve_operations {
     };
 }
 
-serve_operations! {
-    create_identity_pool("CreateIdentityPool", CreateIdentityPoolInput) -> IdentityPool, CreateIdentityPoolError;
-    delete_identities("DeleteIdentities", DeleteIdentitiesInput) -> DeleteIdentitiesResponse, DeleteIdentitiesError;
-    delete_identity_pool("DeleteIdentityPool", DeleteIdentityPoolInput) -> DeleteIdentityPoolOutput, DeleteIdentityPoolError;
-    describe_identity("DescribeIdentity", DescribeIdentityInput) -> IdentityDescription, DescribeIdentityError;
-    describe_identity_pool("DescribeIdentityPool", DescribeIdentityPoolInput) -> IdentityPool, DescribeIdentityPoolError;
-    get_credentials_for_identity("GetCredentialsForIdentity", GetCredentialsForIdentityInput) -> GetCredentialsForIdentityResponse, GetCredentialsForIdentityError;
-    get_id("GetId", GetIdInput) -> GetIdResponse, GetIdError;
-    get_identity_pool_roles("GetIdentityPoolRoles", GetIdentityPoolRolesInput) -> GetIdentityPoolRolesResponse, GetIdentityPoolRolesError;
-    get_open_id_token("GetOpenIdToken", GetOpenIdTokenInput) -> GetOpenIdTokenResponse, GetOpenIdTokenError;
-    get_open_id_token_for_developer_identity("GetOpenIdTokenForDeveloperIdentity", GetOpenIdTokenForDeveloperIdentityInput) -> GetOpenIdTokenForDeveloperIdentityResponse, GetOpenIdTokenForDeveloperIdentityError;
-    get_principal_tag_attribute_map("GetPrincipalTagAttributeMap", GetPrincipalTagAttributeMapInput) -> GetPrincipalTagAttributeMapResponse, GetPrincipalTagAttributeMapError;
-    list_identities("ListIdentities", ListIdentitiesInput) -> ListIdentitiesResponse, ListIdentitiesError;
-    list_identity_pools("ListIdentityPools", ListIdentityPoolsInput) -> ListIdentityPoolsResponse, ListIdentityPoolsError;
-    list_tags_for_resource("ListTagsForResource", ListTagsForResourceInput) -> ListTagsForResourceResponse, ListTagsForResourceError;
-    lookup_developer_identity("LookupDeveloperIdentity", LookupDeveloperIdentityInput) -> LookupDeveloperIdentityResponse, LookupDeveloperIdentityError;
-    merge_developer_identities("MergeDeveloperIdentities", MergeDeveloperIdentitiesInput) -> MergeDeveloperIdentitiesResponse, MergeDeveloperIdentitiesError;
-    set_identity_pool_roles("SetIdentityPoolRoles", SetIdentityPoolRolesInput) -> SetIdentityPoolRolesOutput, SetIdentityPoolRolesError;
-    set_principal_tag_attribute_map("SetPrincipalTagAttributeMap", SetPrincipalTagAttributeMapInput) -> SetPrincipalTagAttributeMapResponse, SetPrincipalTagAttributeMapError;
-    tag_resource("TagResource", TagResourceInput) -> TagResourceResponse, TagResourceError;
-    unlink_developer_identity("UnlinkDeveloperIdentity", UnlinkDeveloperIdentityInput) -> UnlinkDeveloperIdentityOutput, UnlinkDeveloperIdentityError;
-    unlink_identity("UnlinkIdentity", UnlinkIdentityInput) -> UnlinkIdentityOutput, UnlinkIdentityError;
-    untag_resource("UntagResource", UntagResourceInput) -> UntagResourceResponse, UntagResourceError;
-    update_identity_pool("UpdateIdentityPool", IdentityPool) -> IdentityPool, UpdateIdentityPoolError;
-}
+include!("support/operations.rs");
+cognito_identity_operations!(serve_operations);
 
 /// A generated client wired to the generated router serving a [`TestHandler`], in memory.
 pub struct Served {

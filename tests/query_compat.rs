@@ -8,7 +8,7 @@
 //! checks of `query_compat_checks/checks.rs` against it: the client's `x-amzn-query-mode`
 //! header and its reading of `x-amzn-query-error`, and the router's writing of that header.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use codegen::{Files, Options};
@@ -177,16 +177,16 @@ tokio = { version = "1", features = ["rt", "macros"] }
 
 /// The generated client and router of the awsQuery-compatible fixture, on the wire.
 ///
-/// The build shares `target/fixture-target` with `snapshots.rs`'s fixture crates, whose
-/// dependencies and features are the same, so neither build starts from nothing.
+/// The build shares the scratch workspaces' target directory with `snapshots.rs`'s fixture
+/// crates, whose dependencies and features are the same, so neither build starts from nothing.
 #[test]
 fn generated_client_and_router_speak_query_compatible() {
     let tests_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target: PathBuf = tests_dir.join("../target");
-    let mut workspace = ScratchWorkspace::new(target.join("query-compat-crates"))
+    let mut workspace = ScratchWorkspace::named("query-compat").unwrap_or_else(|e| panic!("{e:#}"));
+    let runtime = workspace
+        .runtime_dependency("query_compatible")
         .unwrap_or_else(|e| panic!("{e:#}"));
-    // From `target/query-compat-crates/query_compatible/` the runtime is three levels up.
-    let files = generate(&botocore(BOTOCORE), "{ path = \"../../../runtime\" }");
+    let files = generate(&botocore(BOTOCORE), &runtime);
     workspace
         .add_crate("query_compatible", &files)
         .unwrap_or_else(|e| panic!("{e:#}"));
@@ -199,7 +199,7 @@ fn generated_client_and_router_speak_query_compatible() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
     let started = Instant::now();
-    let result = workspace.test_all_features(&target.join("fixture-target"));
+    let result = workspace.test_all_features();
     eprintln!(
         "building and running the query-compatible checks took {:.1?}",
         started.elapsed()

@@ -10,7 +10,7 @@
 //!
 //! [`every_vendored_model_generates_in_memory`] runs the generator on each model and checks
 //! basic facts, fast. [`real_model_crates_pass_clippy_rustdoc_and_round_trip`] writes every
-//! crate into one throwaway workspace under `target/real-models/`, runs clippy and rustdoc
+//! crate into one throwaway workspace, `target/scratch/real-models/`, runs clippy and rustdoc
 //! with warnings denied, and runs the hand-written wire checks of `real_model_checks/`.
 //! Nothing here writes to the source tree.
 
@@ -170,9 +170,9 @@ fn checks_manifest() -> String {
 }
 
 /// Runs `args` with cargo in `workspace`, timing it, and fails with cargo's output.
-fn cargo(workspace: &ScratchWorkspace, target: &Path, args: &[&str]) {
+fn cargo(workspace: &ScratchWorkspace, args: &[&str]) {
     let started = Instant::now();
-    let result = workspace.run_cargo(target, args);
+    let result = workspace.run_cargo(args);
     eprintln!("cargo {} took {:.1?}", args.join(" "), started.elapsed());
     if let Err(e) = result {
         panic!("{e:#}");
@@ -183,9 +183,7 @@ fn cargo(workspace: &ScratchWorkspace, target: &Path, args: &[&str]) {
 /// of a few operations per model serialise to the expected wire JSON and read back equal.
 #[test]
 fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
-    let target = tests_dir().join("../target");
-    let mut workspace =
-        ScratchWorkspace::new(target.join("real-models")).unwrap_or_else(|e| panic!("{e:#}"));
+    let mut workspace = ScratchWorkspace::named("real-models").unwrap_or_else(|e| panic!("{e:#}"));
     let started = Instant::now();
     for model in MODELS {
         let out = workspace.member_dir(model.dir);
@@ -208,7 +206,6 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
-    let target = target.join("real-models-target");
     let clippy = [
         "clippy",
         "--workspace",
@@ -219,10 +216,9 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
         "-D",
         "warnings",
     ];
-    cargo(&workspace, &target, &clippy);
+    cargo(&workspace, &clippy);
     cargo(
         &workspace,
-        &target,
         &[
             "doc",
             "--workspace",
@@ -233,7 +229,6 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
     );
     cargo(
         &workspace,
-        &target,
         &["test", "-p", "real-model-checks", "--offline", "--quiet"],
     );
 }

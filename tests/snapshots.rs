@@ -33,11 +33,6 @@ fn tests_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The workspace root (`tests/..`).
-fn workspace_root() -> PathBuf {
-    tests_dir().join("..")
-}
-
 /// The fixture's name for a model path, or `None` for a paginators sibling or a file that is
 /// not a JSON model.
 fn fixture_name(path: &Path) -> Option<String> {
@@ -182,12 +177,6 @@ fn paginators_sibling_is_read() {
     assert_eq!(paginated, ["ListGadgets", "ListWidgets"]);
 }
 
-/// Every fixture's generated crate builds with warnings denied: this proves that recursion,
-/// keywords, odd enum values and the rest generate working code, not only plausible text.
-///
-/// The crates are members of one throwaway workspace in `target/fixture-crates/`, checked
-/// with their own target directory so the check does not wait on the lock of the outer
-/// `cargo test`.
 /// The manifest of the behaviour-check crate in the fixture workspace.
 const FIXTURE_CHECKS_MANIFEST: &str = r#"[package]
 name = "fixture-checks"
@@ -208,17 +197,21 @@ no-target-prefix = { path = "../no_target_prefix" }
 patterns = { path = "../patterns" }
 "#;
 
-/// Every fixture's crate compiles with warnings denied, and the checks in
-/// `fixture_checks/checks.rs` pass against them.
+/// Every fixture's generated crate builds with warnings denied, and the checks in
+/// `fixture_checks/checks.rs` pass against them: this proves that recursion, keywords, odd
+/// enum values and the rest generate working code, not only plausible text.
+///
+/// The crates are members of one throwaway workspace, `target/scratch/fixtures/`, built in the
+/// scratch workspaces' shared target directory.
 #[test]
 fn fixture_crates_compile() {
-    let target = workspace_root().join("target");
-    let mut workspace =
-        ScratchWorkspace::new(target.join("fixture-crates")).unwrap_or_else(|e| panic!("{e:#}"));
+    let mut workspace = ScratchWorkspace::named("fixtures").unwrap_or_else(|e| panic!("{e:#}"));
     for (name, path) in fixture_paths() {
         let service = load_fixture(&name, &path);
-        // From `target/fixture-crates/<fixture>/` the runtime is three levels up.
-        let files = generate_fixture(&name, &service, "{ path = \"../../../runtime\" }");
+        let runtime = workspace
+            .runtime_dependency(&name)
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let files = generate_fixture(&name, &service, &runtime);
         workspace
             .add_crate(&name, &files)
             .unwrap_or_else(|e| panic!("{e:#}"));
@@ -234,7 +227,7 @@ fn fixture_crates_compile() {
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
     let started = Instant::now();
-    let result = workspace.test_all_features(&target.join("fixture-target"));
+    let result = workspace.test_all_features();
     eprintln!(
         "building and testing the fixture crates took {:.1?}",
         started.elapsed()

@@ -351,7 +351,7 @@ async fn a_configured_identity_the_service_does_not_know_gives_way_to_one_get_id
     running.shutdown().await.unwrap();
 }
 
-/// A fresh directory for this test's files.
+/// A fresh directory for this test's files; a test that passes removes it at its end.
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("recovery-{name}-{}", std::process::id()));
@@ -422,6 +422,7 @@ async fn a_file_store_keeps_the_identity_across_providers() {
         .collect();
     assert_eq!(files, ["identity-ids.json"]);
     running.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,6 +455,7 @@ async fn a_corrupt_store_file_is_an_error_naming_it() {
     // The file is left for the user to look at, not overwritten.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"half\": \"writ");
     running.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The app's backend: mints the signed-in developer user's identity and token with its own

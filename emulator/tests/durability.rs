@@ -122,7 +122,6 @@ fn answered_writes_survive_kill_9() {
     );
     assert_eq!(status, 200, "{out}");
     drop(second);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -138,7 +137,6 @@ fn a_second_server_on_the_same_data_dir_refuses_to_start() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("locked"), "{stderr}");
     drop(first);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

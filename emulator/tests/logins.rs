@@ -732,7 +732,6 @@ async fn a_trusted_user_pool_s_tokens_must_carry_its_signature() {
         "{message}"
     );
     running.shutdown().await.unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -809,7 +808,7 @@ async fn a_data_directory_from_before_opens_migrated() {
     let dir = support::scratch_dir("migrate");
     let options = || Options {
         log_level: cognito_identity_local::Level::Off,
-        data_dir: Some(dir.clone()),
+        data_dir: Some(dir.to_path_buf()),
         issuer: Some("http://cognito-identity.local".to_owned()),
         ..Options::default()
     };
@@ -889,5 +888,4 @@ async fn a_data_directory_from_before_opens_migrated() {
     .await;
     assert_eq!(again["IdentityId"], identity);
     running.shutdown().await.unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }

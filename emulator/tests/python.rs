@@ -47,7 +47,8 @@ async fn boto3_and_the_aws_cli_work_against_the_emulator() {
     .await
     .expect("the emulator starts");
     let url = running.url().to_owned();
-    let home = support::scratch_dir("aws-home");
+    let home_dir = support::scratch_dir("aws-home");
+    let home = home_dir.to_path_buf();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/boto3_flow.py");
 
     let (python, aws) = (venv.python.clone(), venv.aws.clone());
@@ -171,7 +172,8 @@ print("signatures checked")
 "#;
     let python = venv.python.clone();
     let url = checked.url().to_owned();
-    let home = support::scratch_dir("aws-home-signed");
+    let home_dir = support::scratch_dir("aws-home-signed");
+    let home = home_dir.to_path_buf();
     let out = tokio::task::spawn_blocking(move || run(&python, &["-c", script, &url], &home))
         .await
         .expect("the signature script");

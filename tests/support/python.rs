@@ -6,7 +6,8 @@
 //! Nothing here skips: when Python, its `venv` module, pip or a package cannot be had, the
 //! error says which and what to install, and the test that asked fails with it.
 //!
-//! Test files include it with `#[path = "support/python.rs"] mod python;`.
+//! Test files include it with `#[path = "support/python.rs"] mod python;`; the emulator's
+//! tests reach it from their own support module.
 
 #![allow(dead_code)] // Each test file uses the part it needs.
 

@@ -1,9 +1,11 @@
 //! The command line: parses arguments into a [`Command`] and runs it.
 //!
-//! Parsing is written by hand because there is one command with four flags; a parser crate
-//! would cost more build time than the forty lines it saves. Parsing is pure and reports
-//! misuse as a [`UsageError`] (exit status 2); running prints to the terminal and leaves all
-//! file work to the rest of the crate.
+//! Four commands (`codegen`, `protocol-tests`, `endpoint-tests`, `fuzz`) and `help`, each
+//! with a few flags or paths. Parsing is written by hand, one small function per command: a
+//! parser crate would add build time to every `cargo xtask` run to save little code. Parsing
+//! is pure and reports misuse as a [`UsageError`] (exit status 2); running prints to the
+//! terminal and leaves all file work to the rest of the crate. The help texts come first,
+//! then parsing, running, and the tests (the last third of the file).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -78,7 +80,7 @@ Each PATH is a suite file or a directory whose .json files are suite files; the
 default is tests/protocol. For every suite, the suite's model is generated into a
 crate and every case runs against it: input cases compare the request the client
 sends, output cases the output or error it parses. The crates are built under
-target/protocol-tests/.
+target/scratch/.
 
 Prints `<file name>: N passed, M failed` per file, then each failed case with its
 reason. Exit status: 0 when every case passes, 1 otherwise, 2 on a usage error.

@@ -1,13 +1,17 @@
-//! Throwaway cargo workspaces under `target/`, for checks that must compile generated crates:
-//! the protocol test suites, the fixture crates and the real service models.
+//! Throwaway cargo workspaces under `target/scratch/`, for checks that must compile generated
+//! crates: the protocol test suites, the fixture crates, the awsQuery-compatible fixture and
+//! the real service models.
 //!
 //! A scratch workspace is a directory of crates written from memory, a root manifest listing
 //! them, and a copy of this workspace's `Cargo.lock`, so `cargo --offline` resolves the same
 //! versions as the runtime. [`ScratchWorkspace::finish`] downloads whatever of those the
 //! machine lacks first (a fresh machine whose registry has never built the runtime), so the
-//! offline builds that follow find every crate. Files are rewritten only when their text
-//! changed, which keeps cargo's incremental builds warm between runs. Nothing here writes
-//! outside the scratch directory, and nothing here decides what the crates contain.
+//! offline builds that follow find every crate. Every scratch workspace builds into one
+//! target directory, [`target_dir`], so the runtime and its dependencies are compiled once
+//! for all of them (per feature set) rather than once per harness. Files are rewritten only
+//! when their text changed, which keeps cargo's incremental builds warm between runs, and
+//! members a run no longer writes are deleted. Nothing here writes outside `target/scratch/`,
+//! and nothing here decides what the crates contain.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +20,17 @@ use std::process::{Command, Output};
 use anyhow::{Context, Result};
 
 use crate::Files;
+
+/// The directory the scratch workspaces live in: `target/scratch/` of this workspace.
+pub fn scratch_root() -> PathBuf {
+    crate::workspace_root().join("target").join("scratch")
+}
+
+/// The one target directory of every scratch workspace. It is not this workspace's own, so a
+/// check run from inside `cargo test` never waits on the lock the outer cargo holds.
+pub fn target_dir() -> PathBuf {
+    scratch_root().join("target")
+}
 
 /// A throwaway cargo workspace being assembled on disk.
 #[derive(Debug)]
@@ -38,6 +53,11 @@ impl ScratchWorkspace {
         })
     }
 
+    /// The workspace `name` under [`scratch_root`], building into [`target_dir`].
+    pub fn named(name: &str) -> Result<Self> {
+        Self::new(scratch_root().join(name))
+    }
+
     /// The workspace directory.
     pub fn root(&self) -> &Path {
         &self.root
@@ -46,6 +66,14 @@ impl ScratchWorkspace {
     /// The directory a member named `dir` lives in.
     pub fn member_dir(&self, dir: &str) -> PathBuf {
         self.root.join(dir)
+    }
+
+    /// The dependency on this workspace's runtime for a crate in the member directory `dir`:
+    /// a relative `path` dependency.
+    pub fn runtime_dependency(&self, dir: &str) -> Result<String> {
+        let member = self.member_dir(dir);
+        fs::create_dir_all(&member).with_context(|| format!("creating {}", member.display()))?;
+        crate::paths::runtime_dependency(&member, &crate::runtime_dir())
     }
 
     /// Writes the crate `files` (paths relative to the crate) into the member directory `dir`
@@ -86,8 +114,10 @@ impl ScratchWorkspace {
         self.add_crate(dir, &files)
     }
 
-    /// Writes the root manifest listing every member and copies this workspace's lockfile.
+    /// Writes the root manifest listing every member, copies this workspace's lockfile and
+    /// deletes member directories an earlier run wrote that this one did not.
     pub fn finish(&self) -> Result<()> {
+        self.remove_old_members()?;
         let members: Vec<String> = self.members.iter().map(|m| format!("{m:?}")).collect();
         let manifest = format!(
             "# A throwaway workspace of generated crates; rewritten on every run.\n\
@@ -100,6 +130,25 @@ impl ScratchWorkspace {
             .with_context(|| format!("reading {}", lock_path.display()))?;
         write_if_changed(&self.root.join("Cargo.lock"), &lock)?;
         self.fetch()
+    }
+
+    /// Deletes every directory of the workspace that is not a member: crates of suites,
+    /// fixtures or models that are gone, so they neither pile up nor get built again.
+    fn remove_old_members(&self) -> Result<()> {
+        let entries =
+            fs::read_dir(&self.root).with_context(|| format!("reading {}", self.root.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("reading {}", self.root.display()))?;
+            let name = entry.file_name();
+            let is_member = name
+                .to_str()
+                .is_some_and(|n| self.members.iter().any(|m| m == n));
+            if entry.path().is_dir() && !is_member {
+                fs::remove_dir_all(entry.path())
+                    .with_context(|| format!("removing {}", entry.path().display()))?;
+            }
+        }
+        Ok(())
     }
 
     /// Downloads the crates the lockfile names that the machine does not have yet. When the
@@ -132,14 +181,14 @@ impl ScratchWorkspace {
         )
     }
 
-    /// A `cargo` command in the workspace, offline, building into `target_dir` with warnings
-    /// denied. `CARGO` (set when running under cargo) picks the same toolchain as the caller.
-    pub fn cargo(&self, target_dir: &Path) -> Command {
+    /// A `cargo` command in the workspace, building into [`target_dir`] with warnings denied.
+    /// `CARGO` (set when running under cargo) picks the same toolchain as the caller.
+    pub fn cargo(&self) -> Command {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut command = Command::new(cargo);
         command
             .current_dir(&self.root)
-            .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_TARGET_DIR", target_dir())
             .env("RUSTFLAGS", "-Dwarnings")
             .env("RUSTDOCFLAGS", "-Dwarnings")
             // The encoded form would override `RUSTFLAGS` if an outer cargo passed it on.
@@ -150,8 +199,8 @@ impl ScratchWorkspace {
 
     /// Runs `cargo <args>` as [`ScratchWorkspace::cargo`] sets it up; fails with cargo's
     /// whole output when cargo does.
-    pub fn run_cargo(&self, target_dir: &Path, args: &[&str]) -> Result<()> {
-        let mut command = self.cargo(target_dir);
+    pub fn run_cargo(&self, args: &[&str]) -> Result<()> {
+        let mut command = self.cargo();
         command.args(args);
         let output = run(command)?;
         if !output.status.success() {
@@ -166,20 +215,17 @@ impl ScratchWorkspace {
     }
 
     /// Builds and runs the unit tests of every crate of the workspace with every feature
-    /// (optional modules such as a generated mock included), offline and quietly, in
-    /// `target_dir`: how generated crates and the checks written against them are tested.
-    pub fn test_all_features(&self, target_dir: &Path) -> Result<()> {
-        self.run_cargo(
-            target_dir,
-            &[
-                "test",
-                "--workspace",
-                "--lib",
-                "--all-features",
-                "--quiet",
-                "--offline",
-            ],
-        )
+    /// (optional modules such as a generated mock included), offline and quietly: how
+    /// generated crates and the checks written against them are tested.
+    pub fn test_all_features(&self) -> Result<()> {
+        self.run_cargo(&[
+            "test",
+            "--workspace",
+            "--lib",
+            "--all-features",
+            "--quiet",
+            "--offline",
+        ])
     }
 }
 
@@ -217,7 +263,7 @@ mod tests {
     use crate::test_support::TempDir;
 
     #[test]
-    fn members_and_lockfile_are_written_and_unchanged_files_are_kept() -> Result<()> {
+    fn lockfile_and_members_are_written_and_old_members_removed() -> Result<()> {
         let dir = TempDir::new()?;
         let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
         // Whole crates: finishing also fetches their dependencies, which reads the manifests.
@@ -249,6 +295,13 @@ mod tests {
         assert_eq!(fs::metadata(&lib)?.modified()?, before);
         write_if_changed(&lib, "pub fn g() {}\n")?;
         assert_eq!(fs::read_to_string(&lib)?, "pub fn g() {}\n");
+
+        // A later run without `two` deletes it and keeps `one`.
+        let mut again = ScratchWorkspace::new(dir.path().join("ws"))?;
+        again.add_crate("one", &krate("one"))?;
+        again.finish()?;
+        assert!(!dir.path().join("ws/two").exists());
+        assert!(dir.path().join("ws/one/src/lib.rs").is_file());
         Ok(())
     }
 

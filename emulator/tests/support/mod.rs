@@ -1,6 +1,6 @@
 //! Helpers shared by the emulator's integration tests: a raw HTTP/1.1 call (independent of
 //! the generated client), starting the real binary, and a Python virtualenv with boto3, the
-//! AWS CLI and PyJWT under the target directory.
+//! AWS CLI and PyJWT under the target directory (made by `tests/support/python.rs`).
 
 #![allow(dead_code)]
 
@@ -11,6 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+// The virtualenv helper of the workspace's interop tests, shared rather than copied.
+#[path = "../../../tests/support/python.rs"]
+pub mod python;
+
 /// The workspace's target directory.
 pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
@@ -19,14 +23,34 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
-/// A fresh, empty directory under the target directory.
-pub fn scratch_dir(name: &str) -> PathBuf {
+/// A fresh, empty directory under the target directory, deleted when dropped unless the test
+/// is failing (then it is kept to be read).
+pub fn scratch_dir(name: &str) -> ScratchDir {
     let dir = target_dir()
         .join("emulator-tests")
         .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating a scratch directory under target/");
-    dir
+    ScratchDir(dir)
+}
+
+/// A directory from [`scratch_dir`]; it reads as its [`Path`].
+pub struct ScratchDir(PathBuf);
+
+impl std::ops::Deref for ScratchDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// POSTs one awsJson request to `addr` over a new connection and returns the status and the
@@ -125,54 +149,15 @@ pub struct Venv {
 const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]"];
 
 /// A virtualenv under the target directory with boto3, the AWS CLI and PyJWT, made on first
-/// use and reused after. Panics with the reason when Python or the packages cannot be had:
-/// these tests must fail, not skip, on a machine without them.
+/// use and reused after, by the same helper as the workspace's interop tests. Panics with the
+/// reason when Python or the packages cannot be had: these tests must fail, not skip, on a
+/// machine without them.
 pub fn venv() -> Venv {
-    let dir = target_dir().join("emulator-venv");
-    let python = dir.join("bin/python");
-    let aws = dir.join("bin/aws");
-    let marker = dir.join(".installed");
-    let wanted = REQUIREMENTS.join("\n");
-    if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) && python.exists()
-    {
-        return Venv { python, aws };
+    let venv = python::Venv::ensure("emulator-venv", REQUIREMENTS).unwrap_or_else(|e| {
+        panic!("the boto3 and AWS CLI tests need {REQUIREMENTS:?} in a virtualenv: {e}")
+    });
+    Venv {
+        python: venv.python(),
+        aws: venv.bin("aws"),
     }
-    let host_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let made = Command::new(&host_python)
-        .args(["-m", "venv", "--clear"])
-        .arg(&dir)
-        .status();
-    match made {
-        Ok(s) if s.success() => {}
-        Ok(s) => panic!(
-            "cannot create a Python virtualenv with `{host_python} -m venv` ({s}); \
-             install python3 and python3-venv to run the boto3 and AWS CLI tests"
-        ),
-        Err(e) => panic!(
-            "cannot run `{host_python}` ({e}); install python3 and python3-venv to run the \
-             boto3 and AWS CLI tests"
-        ),
-    }
-    let output = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(REQUIREMENTS)
-        .output()
-        .expect("running pip in the virtualenv");
-    if !output.status.success() {
-        panic!(
-            "cannot install {REQUIREMENTS:?} into {} with pip ({}); the boto3 and AWS CLI \
-             tests need them:\n{}",
-            dir.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    std::fs::write(&marker, wanted).expect("writing the virtualenv marker");
-    Venv { python, aws }
 }

@@ -3,8 +3,11 @@
 //!
 //! [`HttpsTransport`] keeps a pool of keep-alive connections (hyper-util's pooled client), so
 //! consecutive calls to one host reuse a connection instead of paying for a TCP and TLS
-//! handshake each time. TLS uses rustls with the `ring` crypto provider, chosen explicitly so
-//! the build needs no cmake or assembler and no process-wide provider has to be installed.
+//! handshake each time. TLS uses rustls with the `aws-lc-rs` crypto provider, named explicitly
+//! so no process-wide provider has to be installed. It offers the post-quantum hybrid key
+//! exchange X25519MLKEM768 first, which AWS endpoints accept and the AWS SDK for Rust offers
+//! too; `ring` has no post-quantum key exchange, and rustls deprecates its provider for that.
+//! Building it needs a C compiler, no cmake or nasm.
 //! Server certificates are checked against Mozilla's root certificates compiled into the
 //! binary (`webpki-roots`): AWS endpoints chain to public roots, and compiled-in roots behave
 //! the same on every machine, including slim containers that have no system certificate
@@ -245,8 +248,9 @@ impl Transport for DefaultHttps {
     }
 }
 
-/// The rustls client configuration every transport shares: the `ring` provider, TLS 1.2
-/// and 1.3, Mozilla's roots, and ALPN offering HTTP/1.1 only (the only protocol spoken).
+/// The rustls client configuration every transport shares: the `aws-lc-rs` provider (its
+/// key exchanges start with X25519MLKEM768), TLS 1.2 and 1.3, Mozilla's roots, and ALPN
+/// offering HTTP/1.1 only (the only protocol spoken).
 fn tls_config() -> Arc<rustls::ClientConfig> {
     static CONFIG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
     CONFIG
@@ -254,13 +258,13 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
             let roots = rustls::RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
             };
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
             // Safe: the versions come from the same provider, with no outside input, so this
             // cannot fail.
             #[allow(clippy::expect_used)]
             let mut config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
-                .expect("rustls' ring provider supports its own safe default TLS versions")
+                .expect("rustls' aws-lc-rs provider supports its own safe default TLS versions")
                 .with_root_certificates(roots)
                 .with_no_client_auth();
             config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -555,6 +559,22 @@ fn chain_text(error: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_offers_the_post_quantum_key_exchange_first() {
+        let config = tls_config();
+        let groups: Vec<_> = config
+            .crypto_provider()
+            .kx_groups
+            .iter()
+            .map(|g| g.name())
+            .collect();
+        assert_eq!(
+            groups.first(),
+            Some(&rustls::NamedGroup::X25519MLKEM768),
+            "{groups:?}"
+        );
+    }
 
     #[test]
     fn defaults_are_documented_values() {

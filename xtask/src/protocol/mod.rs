@@ -3,7 +3,7 @@
 //!
 //! For every suite of every file, the real pipeline (model reader, validation, code
 //! generator) turns the suite's model into a crate, and a runner crate holds one function per
-//! case. All of them are built in one scratch workspace under `target/protocol-tests/`, then
+//! case. All of them are built in one scratch workspace, `target/scratch/protocol-tests/`, then
 //! each runner runs and reports its cases. Every case ends with a result: a case that cannot
 //! be built, whose crate does not compile, or that its runner never reports fails with that
 //! reason; none is skipped. The harness knows the suite format, not any particular suite, so
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::scratch::{self, ScratchWorkspace};
-use crate::{paths, runtime_dir, workspace_root};
+use crate::{paths, runtime_dir};
 use suite::Suite;
 
 /// Where the vendored suites live, relative to the workspace root.
@@ -135,9 +135,8 @@ impl Pending {
 /// Fails only when a file cannot be read as suites or the build cannot start.
 pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
     let files = suite_files(paths)?;
-    let base = workspace_root().join("target").join("protocol-tests");
-    let target_dir = base.join("target");
-    let mut workspace = ScratchWorkspace::new(base.join("crates"))?;
+    let target_dir = scratch::target_dir();
+    let mut workspace = ScratchWorkspace::named("protocol-tests")?;
     let mut pending = Vec::new();
     let mut planned = Vec::new();
     let mut used_dirs = BTreeMap::new();
@@ -181,7 +180,7 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
     for plan in &planned {
         let _ = fs::remove_file(target_dir.join("debug").join(&plan.bin));
     }
-    let mut build = workspace.cargo(&target_dir);
+    let mut build = workspace.cargo();
     build.args([
         "build",
         "--workspace",
