@@ -11,11 +11,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use aws_json_runtime::base::http::{
+    BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind,
+};
 use aws_json_runtime::client::https::HttpsTransport;
 use aws_json_runtime::client::retry::{RetryConfig, RetryQuota};
-use aws_json_runtime::transport::{
-    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
-};
+use aws_json_runtime::client::transport::Transport;
 use aws_json_runtime::wire::error::ErrorKind;
 use cognito_identity::error::GetIdError;
 use cognito_identity::types::GetIdInput;

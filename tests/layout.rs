@@ -36,11 +36,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("server", &["base", "wire", "auth"]),
 ];
 
-/// Module paths the crate root keeps, hidden, for code outside the runtime that still names
-/// them (`aws_json_runtime::retry::RetryConfig`). The runtime's own files use the canonical
-/// paths, so that the job of every import is plain.
-const OLD_PATHS: &[&str] = &["credentials", "error", "retry", "transport"];
-
 /// Files at the top of `runtime/src` that belong to no job: the crate root only declares the
 /// jobs and re-exports their main types.
 const FACADE: &[&str] = &["lib.rs"];
@@ -297,14 +292,6 @@ fn layout_violations(src: &Path) -> (Vec<String>, BTreeSet<(String, String)>) {
             let Some(first) = segments.first() else {
                 continue;
             };
-            let from_root = !text.starts_with("super::");
-            if from_root && OLD_PATHS.contains(&first.as_str()) {
-                problems.push(format!(
-                    "{shown}: `{text}` names an old module path kept for outside code; use the \
-                     canonical path in the job's folder"
-                ));
-                continue;
-            }
             // Names the root neither declares nor re-exports (`Bytes`, `serde`, `http`, the
             // hidden `__private`) are other crates'.
             let Some(target) = names.get(first) else {

@@ -10,7 +10,7 @@ use std::any::Any;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use aws_json_runtime::retry::RetryConfig;
+use aws_json_runtime::client::retry::RetryConfig;
 use aws_json_runtime::{OperationError, UnhandledError};
 use bytes::Bytes;
 use cognito_identity::error::*;
@@ -163,8 +163,8 @@ pub struct Served {
 }
 
 /// The fixed credentials test clients sign with (the access key id of the AWS SigV4 examples).
-pub fn test_credentials() -> aws_json_runtime::credentials::Credentials {
-    aws_json_runtime::credentials::Credentials::new(
+pub fn test_credentials() -> aws_json_runtime::auth::credentials::Credentials {
+    aws_json_runtime::auth::credentials::Credentials::new(
         "AKIDEXAMPLE",
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         None,

@@ -13,11 +13,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use aws_json_runtime::base::http::{TransportError, TransportErrorKind};
 use aws_json_runtime::client::https::{HttpsTransport, DEFAULT_MAX_RESPONSE_BODY};
 use aws_json_runtime::client::retry::RetryConfig;
 use aws_json_runtime::server::http_server::{Server, DEFAULT_BODY_LIMIT};
 use aws_json_runtime::server::router::BodyLimit;
-use aws_json_runtime::transport::{TransportError, TransportErrorKind};
 use aws_json_runtime::wire::error::ErrorKind;
 use aws_json_runtime::wire::{json_text, JsonTextError, MAX_JSON_DEPTH};
 use aws_json_runtime::{HttpRequest, HttpResponse, InMemoryTransport, UnhandledError};

@@ -13,9 +13,9 @@ use std::pin::pin;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Waker};
 
-use aws_json_runtime::credentials::Credentials;
-use aws_json_runtime::error::ErrorResponse;
-use aws_json_runtime::retry::RetryConfig;
+use aws_json_runtime::auth::credentials::Credentials;
+use aws_json_runtime::wire::error::ErrorResponse;
+use aws_json_runtime::client::retry::RetryConfig;
 use aws_json_runtime::{
     ErrorKind, HttpResponse, InMemoryTransport, OperationError, TransportError, UnhandledError,
 };
@@ -348,7 +348,7 @@ impl ScriptedClient {
                 let answer = answer.lock().unwrap_or_else(|p| p.into_inner());
                 answer.clone().ok_or_else(|| {
                     TransportError::new(
-                        aws_json_runtime::transport::TransportErrorKind::NotConfigured,
+                        aws_json_runtime::base::http::TransportErrorKind::NotConfigured,
                         "no response scripted",
                     )
                 })

@@ -67,28 +67,6 @@ pub use wire::error::{ErrorKind, OperationError, UnhandledError};
 pub use wire::types::{Blob, DateTime, Document};
 pub use wire::validate::{ConstraintViolation, Validate};
 
-// The module paths from before the runtime was grouped by job, for code outside this crate
-// that still names them. They are hidden from the documentation; new code uses the paths
-// above.
-#[doc(hidden)]
-pub use auth::credentials;
-#[doc(hidden)]
-pub use client::retry;
-#[doc(hidden)]
-pub use wire::error;
-/// The transport types under their earlier module path; see [`client::transport`] and
-/// [`base::http`].
-#[doc(hidden)]
-pub mod transport {
-    pub use crate::base::http::{
-        json_response, BoxFuture, HttpRequest, HttpResponse, HttpService, TransportError,
-        TransportErrorKind, X_AMZN_ERROR_TYPE, X_AMZ_TARGET,
-    };
-    pub use crate::client::transport::{
-        InMemoryTransport, NoTransport, RecordedRequest, Transport,
-    };
-}
-
 /// Crates the generated code refers to through this one, so a generated crate's manifest
 /// stays short. Not part of the public API.
 #[doc(hidden)]
