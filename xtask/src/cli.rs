@@ -43,8 +43,8 @@ Usage: cargo xtask codegen [--check]
 
 Without --model, regenerates the workspace crate in generated/ from
 model/service-2.json, model/paginators-1.json and model/endpoint-rule-set-1.json,
-the runtime's runtime/src/endpoint/regions.rs (the partition data as Rust, region
-patterns as automata) from runtime/data/partitions.json, and
+endpoint-rules/src/partitions_generated.rs (the partition data as Rust, region
+patterns as automata) from endpoint-rules/data/partitions.json, and
 tests/endpoint-compiled/rules.rs (the endpoint test suites' rule sets, compiled)
 from tests/endpoint-rules/ and the Smithy model.
 

@@ -1,7 +1,7 @@
 //! Emits the `pagination` module: one pages type per paginated operation. The `Client`
 //! methods that start paging are the `client` emitter's; both read [`crate::paging`].
 //!
-//! The generated pages type is thin wiring around the runtime's `paginate::Pages`: a closure
+//! The generated pages type is thin wiring around the runtime's `client::pages::Pages`: a closure
 //! that calls the operation with a given token, and a function that reads the next token from
 //! an output. Following tokens, ending, and the guard against a repeated token are the
 //! runtime's. An operation gets a pages type when the model's passes gave it a pages helper
