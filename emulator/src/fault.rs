@@ -157,6 +157,7 @@ impl std::fmt::Display for Fault {
 
 impl std::error::Error for Fault {}
 
+#[cfg(feature = "service")]
 impl From<rusqlite::Error> for Fault {
     fn from(e: rusqlite::Error) -> Self {
         Fault::internal(format!("database error: {e}"))

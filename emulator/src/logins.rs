@@ -25,9 +25,17 @@ use cognito_identity::types::IdentityPool;
 use serde_json::{Map, Value};
 
 use crate::fault::Fault;
-use crate::store::Login;
 use crate::tokens::{check_expiry, Jwt, Signer, COGNITO_PROVIDER};
 use crate::trust::{Trust, TrustError};
+
+/// A login linked to an identity: the provider's name and the user's id there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Login {
+    /// The `Logins` key (`graph.facebook.com`, a developer provider name, ...).
+    pub provider: String,
+    /// The user at that provider (a token's `sub`, or a developer user identifier).
+    pub subject: String,
+}
 
 /// What kind of provider a `Logins` key names in a pool.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,8 +18,9 @@ use serde_json::{json, Value};
 
 use crate::fault::Fault;
 use crate::ids;
+use crate::logins::Login;
 use crate::logins::{self, Checker, Provider, Resolved};
-use crate::store::{Identity, Login, Pool, Read, Store, TagMap, Writer};
+use crate::store::{Identity, Pool, Read, Store, TagMap, Writer};
 use crate::tokens::{
     generate_key, Signer, TokenRequest, LEGACY_EC_KEY_META, RSA_KEY_META, TAGS_CLAIM,
 };

@@ -19,6 +19,7 @@ use cognito_identity::types::{IdentityPool, RoleMapping};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::fault::Fault;
+use crate::logins::Login;
 
 /// An identity pool as stored: its configuration and its roles.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,15 +49,6 @@ pub struct Identity {
     pub modified_ms: i64,
     /// Set when its last login was unlinked: it can no longer be used.
     pub disabled: bool,
-}
-
-/// A login linked to an identity: the provider's name and the user's id there.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Login {
-    /// The `Logins` key (`graph.facebook.com`, a developer provider name, ...).
-    pub provider: String,
-    /// The user at that provider (a token's `sub`, or a developer user identifier).
-    pub subject: String,
 }
 
 /// A principal tag attribute map as stored.

@@ -31,11 +31,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+#[cfg(feature = "service")]
+use std::sync::OnceLock;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "service")]
 use aws_json_runtime::client::https::HttpsTransport;
-use aws_json_runtime::{Bytes, Transport};
+use aws_json_runtime::Bytes;
+#[cfg(feature = "service")]
+use aws_json_runtime::Transport;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::errors::ErrorKind;
@@ -639,6 +644,7 @@ pub struct Trust {
 struct Inner {
     providers: BTreeMap<String, Provider>,
     /// Built at the first URL fetch, so a trust of files only never sets up TLS.
+    #[cfg(feature = "service")]
     http: OnceLock<HttpsTransport>,
 }
 
@@ -713,6 +719,7 @@ impl Trust {
         Trust {
             inner: Arc::new(Inner {
                 providers,
+                #[cfg(feature = "service")]
                 http: OnceLock::new(),
             }),
         }
@@ -854,6 +861,7 @@ impl Trust {
     }
 
     /// GETs `url`'s body, within [`FETCH_TIMEOUT`] and [`MAX_JWKS_BYTES`].
+    #[cfg(feature = "service")]
     async fn get(&self, url: &str) -> Result<Bytes, String> {
         let uri: http::Uri = url
             .parse()
@@ -881,6 +889,15 @@ impl Trust {
             return Err(format!("the server answered HTTP {status}"));
         }
         Ok(response.into_body())
+    }
+
+    /// Without the `service` feature there is no HTTPS client: key sets come from files only.
+    #[cfg(not(feature = "service"))]
+    async fn get(&self, url: &str) -> Result<Bytes, String> {
+        Err(format!(
+            "fetching {url} needs the crate's `service` feature (HTTPS); without it key sets \
+             are read from files only"
+        ))
     }
 }
 
@@ -915,6 +932,8 @@ async fn read_file(path: &Path) -> Result<Bytes, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::OnceLock;
+
     use super::*;
     use jsonwebtoken::{EncodingKey, Header};
     use ring::rand::SystemRandom;
