@@ -32,6 +32,9 @@ pub fn target_dir() -> PathBuf {
     scratch_root().join("target")
 }
 
+/// The name of the test target that [`ScratchWorkspace::add_checks_crate`] writes.
+pub const CHECKS_TEST: &str = "checks";
+
 /// A throwaway cargo workspace being assembled on disk.
 #[derive(Debug)]
 pub struct ScratchWorkspace {
@@ -87,28 +90,35 @@ impl ScratchWorkspace {
         Ok(())
     }
 
-    /// Adds a library crate `dir` with `manifest` whose unit tests are the file `checks`
-    /// (an absolute path outside the scratch workspace, compiled in place through `#[path]`),
-    /// so hand-written checks run against generated crates the manifest depends on.
+    /// Adds a crate `dir` with `manifest` whose one test target, [`CHECKS_TEST`], is the file
+    /// `checks` (an absolute path outside the scratch workspace, compiled in place through
+    /// `#[path]`), so hand-written checks run against generated crates the manifest depends
+    /// on. The checks are an integration test, not the library's unit tests, so running them
+    /// builds each generated crate once, as a dependency, and no generated crate is built a
+    /// second time as a test harness of its own (generated code has no tests inside it).
     pub fn add_checks_crate(&mut self, dir: &str, manifest: &str, checks: &Path) -> Result<()> {
-        let src = self.member_dir(dir).join("src");
+        let tests = self.member_dir(dir).join("tests");
         let checks =
             fs::canonicalize(checks).with_context(|| format!("resolving {}", checks.display()))?;
-        let path = crate::paths::relative_path(&src, &checks).with_context(|| {
+        let path = crate::paths::relative_path(&tests, &checks).with_context(|| {
             format!(
                 "no relative path from {} to {}",
-                src.display(),
+                tests.display(),
                 checks.display()
             )
         })?;
-        let lib = format!(
+        let test = format!(
             "//! Checks of generated crates, compiled from outside the scratch workspace.\n\
-             #[cfg(test)]\n#[path = {:?}]\nmod checks;\n",
+             #[path = {:?}]\nmod checks;\n",
             path.to_string_lossy().replace('\\', "/")
         );
         let files: Files = [
             (PathBuf::from("Cargo.toml"), manifest.to_owned()),
-            (PathBuf::from("src/lib.rs"), lib),
+            (
+                PathBuf::from("src/lib.rs"),
+                "//! The checks are the test target `tests/checks.rs`.\n".to_owned(),
+            ),
+            (PathBuf::from(format!("tests/{CHECKS_TEST}.rs")), test),
         ]
         .into();
         self.add_crate(dir, &files)
@@ -214,14 +224,15 @@ impl ScratchWorkspace {
         Ok(())
     }
 
-    /// Builds and runs the unit tests of every crate of the workspace with every feature
-    /// (optional modules such as a generated mock included), offline and quietly: how
-    /// generated crates and the checks written against them are tested.
+    /// Builds and runs the checks crates' tests ([`CHECKS_TEST`]) with every feature of every
+    /// crate of the workspace (optional modules such as a generated mock included), offline
+    /// and quietly: how generated crates and the checks written against them are tested.
     pub fn test_all_features(&self) -> Result<()> {
         self.run_cargo(&[
             "test",
             "--workspace",
-            "--lib",
+            "--test",
+            CHECKS_TEST,
             "--all-features",
             "--quiet",
             "--offline",
