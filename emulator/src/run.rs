@@ -280,16 +280,18 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
         .listener(listener)
         .map_err(StartError::Bind)?;
     let (stop, stopped) = oneshot::channel::<()>();
+    // Installed before start-up is announced, so a SIGTERM right after it stops the server.
+    let signal = signals.then(aws_json_runtime::server::http_server::shutdown_signal);
     let task = tokio::spawn(async move {
         let stopped = async move {
             let _ = stopped.await;
         };
-        if signals {
+        if let Some(signal) = signal {
             server
                 .serve_with_shutdown(async move {
                     tokio::select! {
                         () = stopped => {}
-                        () = aws_json_runtime::server::http_server::shutdown_signal() => {}
+                        () = signal => {}
                     }
                 })
                 .await

@@ -436,27 +436,36 @@ fn is_per_connection(e: &io::Error) -> bool {
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM: the signals that ask a server to stop.
-/// If a signal handler cannot be installed, that signal is not waited for.
-pub async fn shutdown_signal() {
-    let interrupt = async {
+/// The handlers are installed when this is called (inside a tokio runtime), not when the
+/// future is first polled, so a signal that arrives while the server is still being spawned
+/// stops it too instead of killing the process. If a handler cannot be installed, that signal
+/// is not waited for.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        async fn received(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                () = received(interrupt) => {}
+                () = received(terminate) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
     }
 }
 
@@ -818,6 +827,29 @@ fn finish(response: &mut http::Response<Bytes>, request_id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A SIGTERM that arrives after `shutdown_signal` is called but before its future is first
+    /// polled is caught by the handler, not by the default action (which would end this test
+    /// process).
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_before_the_first_poll_still_completes_the_future() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let signal = shutdown_signal();
+            let status = std::process::Command::new("kill")
+                .args(["-TERM", &std::process::id().to_string()])
+                .status()
+                .expect("running kill");
+            assert!(status.success());
+            tokio::time::timeout(std::time::Duration::from_secs(10), signal)
+                .await
+                .expect("the signal completes the future");
+        });
+    }
 
     #[test]
     fn awsjson_content_types_are_recognised_with_parameters() {
