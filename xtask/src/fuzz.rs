@@ -32,6 +32,10 @@ pub const TARGETS: [&str; 7] = [
     "jwks",
 ];
 
+/// The workspace service whose generated crate the router, response and endpoint targets
+/// drive, and whose model seeds them (an entry of [`crate::SERVICES`]).
+const COGNITO: &str = "cognito-identity";
+
 /// How long each target runs by default, in seconds.
 pub const DEFAULT_SECONDS: u64 = 10;
 
@@ -241,11 +245,11 @@ fn protocol_cases(root: &Path) -> Result<Vec<(String, crate::protocol::suite::Ca
 
 /// The workspace's Cognito Identity model, loaded as `cargo xtask codegen` loads it.
 fn cognito(root: &Path) -> Result<ir::Service> {
-    let [service, paginators, rules] = crate::WORKSPACE_MODEL_FILES;
+    let [service, paginators, rules] = crate::service(COGNITO)?.model_files();
     Ok(crate::load::load_botocore_files(
-        (&root.join(service), service),
-        (&root.join(paginators), paginators),
-        (&root.join(rules), rules),
+        (&root.join(&service), &service),
+        (&root.join(&paginators), &paginators),
+        (&root.join(&rules), &rules),
     )?
     .service)
 }
@@ -448,7 +452,7 @@ const MODEL_DETECT: u8 = 3;
 
 fn model_seeds(root: &Path) -> Result<Vec<Seed>> {
     let mut seeds = Vec::new();
-    let model_dir = root.join("model");
+    let model_dir = root.join(crate::service(COGNITO)?.model_dir);
     let service = read_text(&model_dir.join("service-2.json"))?;
     let paginators = read_text(&model_dir.join("paginators-1.json"))?;
     let rules = read_text(&model_dir.join("endpoint-rule-set-1.json"))?;
@@ -568,7 +572,8 @@ fn endpoint_seeds(root: &Path) -> Result<Vec<Seed>> {
             ));
         }
     };
-    for dir in ["model", "tests/endpoint-negative"] {
+    let cognito_dir = crate::service(COGNITO)?.model_dir;
+    for dir in [cognito_dir, "tests/endpoint-negative"] {
         let dir = root.join(dir);
         let rules = read_text(&dir.join("endpoint-rule-set-1.json"))?;
         let tests = read_json(&dir.join("endpoint-tests-1.json"))?;
@@ -592,7 +597,7 @@ fn endpoint_seeds(root: &Path) -> Result<Vec<Seed>> {
     }
 
     // The Cognito rules with each case's region and flags, and with partition data.
-    let tests = read_json(&root.join("model/endpoint-tests-1.json"))?;
+    let tests = read_json(&root.join(cognito_dir).join("endpoint-tests-1.json"))?;
     for (index, params) in endpoint_params(&tests).iter().enumerate() {
         let flag = |name: &str, bit: u8| {
             if params.get(name).and_then(Value::as_bool) == Some(true) {
