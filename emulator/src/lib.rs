@@ -30,6 +30,8 @@ pub mod service;
 pub mod store;
 pub mod tokens;
 pub mod trust;
+#[cfg(feature = "service")]
+pub mod user_pools;
 
 #[cfg(test)]
 mod test_support;
