@@ -1510,3 +1510,82 @@ async fn the_seed_creates_pools_at_start_and_reset_forgets_everything() {
     .expect("a bad seed stops the start");
     assert!(err.to_string().contains("unknown member `Colour`"), "{err}");
 }
+
+/// One USER_SRP_AUTH sign-in with the client half of `cognito-srp`; `with_session` says
+/// whether the answer carries the session (pycognito's does not).
+async fn srp_sign_in(
+    c: &Client,
+    pool_id: &str,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    with_session: bool,
+) -> Result<RespondToAuthChallengeResponse, Error> {
+    let srp = cognito_srp::Client::new(cognito_srp::PoolName::from_user_pool_id(pool_id).unwrap())
+        .unwrap();
+    let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, client_id);
+    start.auth_parameters = Some(params(&[("USERNAME", username), ("SRP_A", srp.srp_a())]));
+    let started = c.initiate_auth(start).await?;
+    assert_eq!(
+        started.challenge_name,
+        Some(ChallengeNameType::PasswordVerifier)
+    );
+    let p = started.challenge_parameters.unwrap();
+    let challenge = cognito_srp::Challenge::new(
+        &p["USER_ID_FOR_SRP"],
+        &p["SALT"],
+        &p["SRP_B"],
+        &p["SECRET_BLOCK"],
+    )
+    .unwrap();
+    let claim = srp
+        .respond(&challenge, password, cognito_srp::Timestamp::now())
+        .unwrap();
+    let mut respond =
+        RespondToAuthChallengeRequest::new(client_id, ChallengeNameType::PasswordVerifier);
+    respond.session = started.session.filter(|_| with_session);
+    respond.challenge_responses = Some(params(&[
+        ("USERNAME", &p["USER_ID_FOR_SRP"]),
+        ("PASSWORD_CLAIM_SECRET_BLOCK", claim.secret_block()),
+        ("PASSWORD_CLAIM_SIGNATURE", claim.signature()),
+        ("TIMESTAMP", claim.timestamp().as_str()),
+    ]));
+    c.respond_to_auth_challenge(respond)
+        .await
+        .map_err(Into::into)
+}
+
+#[tokio::test]
+async fn srp_sign_in_checks_the_password_claim() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "olga", &[]).await;
+    for with_session in [true, false] {
+        let done = srp_sign_in(&c, &pool_id, &client_id, "olga", PASSWORD, with_session)
+            .await
+            .expect("SRP sign-in");
+        let id = claims(
+            done.authentication_result
+                .unwrap()
+                .id_token
+                .as_deref()
+                .unwrap(),
+        );
+        assert_eq!(id["cognito:username"], "olga");
+    }
+    let wrong = srp_sign_in(&c, &pool_id, &client_id, "olga", "Wrong-Passw0rd", true).await;
+    assert_eq!(
+        fault(wrong),
+        (
+            "NotAuthorizedException".into(),
+            "Incorrect username or password.".into()
+        )
+    );
+    // A malformed SRP_A is named.
+    let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, &client_id);
+    start.auth_parameters = Some(params(&[("USERNAME", "olga"), ("SRP_A", "not hex")]));
+    let (code, message) = fault(c.initiate_auth(start).await);
+    assert_eq!(code, "InvalidParameterException");
+    assert!(message.starts_with("SRP_A"), "{message}");
+    running.shutdown().await.unwrap();
+}

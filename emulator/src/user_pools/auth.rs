@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognito_identity_provider::types::*;
+use cognito_srp::{ServerHandshake, Timestamp};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -23,7 +24,7 @@ use super::PoolFault;
 use crate::ids;
 
 /// An open challenge: whom it is for and what answers it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Challenge {
     pool_id: String,
     client_id: String,
@@ -32,9 +33,21 @@ pub struct Challenge {
     expires_ms: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 enum ChallengeKind {
+    /// `NEW_PASSWORD_REQUIRED`.
     NewPassword,
+    /// `PASSWORD_VERIFIER`: the server's half of the SRP handshake.
+    PasswordVerifier(Box<ServerHandshake>),
+}
+
+impl ChallengeKind {
+    fn name(&self) -> &'static str {
+        match self {
+            ChallengeKind::NewPassword => "NEW_PASSWORD_REQUIRED",
+            ChallengeKind::PasswordVerifier(_) => "PASSWORD_VERIFIER",
+        }
+    }
 }
 
 /// What an auth step answers: a challenge to meet, or tokens.
@@ -360,16 +373,29 @@ impl UserPools {
         Ok(session)
     }
 
+    /// Takes the open challenge `session` names (or, for `PASSWORD_VERIFIER` answered without
+    /// a session as some SRP clients do, the one whose SECRET_BLOCK `secret_block` is).
     fn take_challenge(
         &self,
         session: Option<&str>,
+        secret_block: Option<&str>,
         client_id: &str,
-        kind: ChallengeKind,
+        kind: &str,
     ) -> Result<Challenge, PoolFault> {
-        let session = session.ok_or_else(session_expired)?;
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let ch = sessions.remove(session).ok_or_else(session_expired)?;
-        if ch.expires_ms <= self.now_ms() || ch.client_id != client_id || ch.kind != kind {
+        let key = match (session, secret_block) {
+            (Some(s), _) => s.to_owned(),
+            (None, Some(block)) => sessions
+                .iter()
+                .find(|(_, ch)| {
+                    matches!(&ch.kind, ChallengeKind::PasswordVerifier(h) if h.secret_block() == block)
+                })
+                .map(|(k, _)| k.clone())
+                .ok_or_else(session_expired)?,
+            (None, None) => return Err(session_expired()),
+        };
+        let ch = sessions.remove(&key).ok_or_else(session_expired)?;
+        if ch.expires_ms <= self.now_ms() || ch.client_id != client_id || ch.kind.name() != kind {
             return Err(session_expired());
         }
         Ok(ch)
@@ -459,7 +485,46 @@ impl UserPools {
                         ..Outcome::default()
                     })
                 }
-                "USER_SRP_AUTH" => Err(PoolFault::out_of_scope("USER_SRP_AUTH")),
+                "USER_SRP_AUTH" => {
+                    let username = param(params, "USERNAME")?;
+                    let srp_a = param(params, "SRP_A")?;
+                    self.check_secret_hash(
+                        &client,
+                        username,
+                        params.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    let (_, user) = self.user_for_client(c, &pool, &client, username)?;
+                    let stored = user
+                        .secret
+                        .as_ref()
+                        .ok_or_else(PoolFault::incorrect_credentials)?;
+                    let handshake = ServerHandshake::start(
+                        password::pool_name(&pool_id)?,
+                        &user.username,
+                        &password::verifier(stored)?,
+                        srp_a,
+                    )
+                    .map_err(|e| PoolFault::invalid_parameter(format!("SRP_A: {e}")))?;
+                    let parameters = HashMap::from([
+                        ("SALT".to_owned(), handshake.salt()),
+                        ("SECRET_BLOCK".to_owned(), handshake.secret_block()),
+                        ("SRP_B".to_owned(), handshake.srp_b().to_owned()),
+                        ("USERNAME".to_owned(), user.username.clone()),
+                        ("USER_ID_FOR_SRP".to_owned(), user.username.clone()),
+                    ]);
+                    let session = self.open_challenge(
+                        &client,
+                        &pool_id,
+                        &user,
+                        ChallengeKind::PasswordVerifier(Box::new(handshake)),
+                    )?;
+                    Ok(Outcome {
+                        challenge_name: Some(ChallengeNameType::PasswordVerifier),
+                        session: Some(session),
+                        challenge_parameters: Some(parameters),
+                        authentication_result: None,
+                    })
+                }
                 "CUSTOM_AUTH" => Err(PoolFault::invalid_parameter(
                     "Custom auth lambda trigger is not configured for the user pool.",
                 )),
@@ -554,20 +619,66 @@ impl UserPools {
         responses: &HashMap<String, String>,
     ) -> Result<Outcome, PoolFault> {
         match name {
-            ChallengeNameType::NewPasswordRequired => {}
+            ChallengeNameType::NewPasswordRequired => {
+                self.respond_new_password(admin, client_id, session, responses)
+            }
             ChallengeNameType::PasswordVerifier => {
-                return Err(PoolFault::out_of_scope("USER_SRP_AUTH"))
+                self.respond_password_verifier(admin, client_id, session, responses)
             }
-            other => {
-                return Err(PoolFault::invalid_parameter(format!(
-                    "The challenge {} is not supported by cognito-identity-local.",
-                    other.as_str()
-                )))
-            }
+            other => Err(PoolFault::invalid_parameter(format!(
+                "The challenge {} is not supported by cognito-identity-local.",
+                other.as_str()
+            ))),
         }
+    }
+
+    fn respond_password_verifier(
+        &self,
+        admin: Option<&str>,
+        client_id: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> Result<Outcome, PoolFault> {
+        let username = param(responses, "USERNAME")?;
+        let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = Timestamp::parse(param(responses, "TIMESTAMP")?)
+            .map_err(|e| PoolFault::invalid_parameter(format!("TIMESTAMP: {e}")))?;
+        let ch = self.take_challenge(session, Some(block), client_id, "PASSWORD_VERIFIER")?;
+        let ChallengeKind::PasswordVerifier(handshake) = &ch.kind else {
+            return Err(session_expired());
+        };
+        self.write(|c| {
+            let (pool, client) = self.client_by_id(c, client_id)?;
+            if admin.is_some_and(|p| p != ch.pool_id) {
+                return Err(session_expired());
+            }
+            self.check_secret_hash(
+                &client,
+                username,
+                responses.get("SECRET_HASH").map(String::as_str),
+            )?;
+            let (_, user) = existing_user(c, &pool, &ch.username)?;
+            handshake
+                .verify(block, &timestamp, signature)
+                .map_err(|_| PoolFault::incorrect_credentials())?;
+            if !user.enabled {
+                return Err(PoolFault::not_authorized("User is disabled."));
+            }
+            self.after_password(c, &ch.pool_id, &client, &user)
+        })
+    }
+
+    fn respond_new_password(
+        &self,
+        admin: Option<&str>,
+        client_id: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> Result<Outcome, PoolFault> {
         let username = param(responses, "USERNAME")?;
         let new_password = param(responses, "NEW_PASSWORD")?;
-        let ch = self.take_challenge(session, client_id, ChallengeKind::NewPassword)?;
+        let ch = self.take_challenge(session, None, client_id, "NEW_PASSWORD_REQUIRED")?;
         self.write(|c| {
             let (pool, client) = self.client_by_id(c, client_id)?;
             if admin.is_some_and(|p| p != ch.pool_id) {

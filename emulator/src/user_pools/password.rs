@@ -1,33 +1,12 @@
 //! Passwords: the pool's policy, and the salt and SRP verifier a password is kept as (never
-//! the password itself). Checking a plain password recomputes the verifier from it, one
-//! 3072-bit modular power, as Cognito's own SRP-6a defines it.
+//! the password itself), made and checked by `cognito-srp`. Checking a plain password
+//! recomputes the verifier from it: one 3072-bit modular power, about a millisecond.
 
 use cognito_identity_provider::types::PasswordPolicyType;
-use ring::digest::{digest, SHA256};
-use rsa::BigUint;
+use cognito_srp::{PoolName, Salt, Verifier};
 
 use super::store::Secret;
 use super::PoolFault;
-
-/// The prime N of RFC 5054's 3072-bit group, which Cognito's SRP uses (g = 2).
-const N_HEX: &str = concat!(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1",
-    "29024E088A67CC74020BBEA63B139B22514A08798E3404DD",
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245",
-    "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D",
-    "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D",
-    "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9",
-    "DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64",
-    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B",
-    "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31",
-    "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-);
 
 /// The characters Cognito counts as symbols.
 const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
@@ -75,60 +54,36 @@ pub fn check_policy(policy: &PasswordPolicyType, password: &str) -> Result<(), P
     Ok(())
 }
 
-/// The short pool name SRP hashes: the part of the pool id after `_`.
-pub fn srp_pool_name(pool_id: &str) -> &str {
-    pool_id.split_once('_').map_or(pool_id, |(_, name)| name)
-}
-
-/// Big-endian bytes with a leading zero when the top bit is set (Cognito's `padHex`).
-fn padded(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + 1);
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        out.push(0);
-    }
-    out.extend_from_slice(bytes);
-    out
-}
-
-fn verifier(
-    pool_id: &str,
-    user_id: &str,
-    password: &str,
-    salt: &[u8],
-) -> Result<BigUint, PoolFault> {
-    let inner = digest(
-        &SHA256,
-        format!("{}{user_id}:{password}", srp_pool_name(pool_id)).as_bytes(),
-    );
-    let mut outer = padded(salt);
-    outer.extend_from_slice(inner.as_ref());
-    let x = BigUint::from_bytes_be(digest(&SHA256, &outer).as_ref());
-    let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16)
-        .ok_or_else(|| PoolFault::internal("the SRP prime is not hex"))?;
-    Ok(BigUint::from(2u8).modpow(&x, &n))
+/// The pool's name as SRP hashes it, or `InvalidParameterException` for an id without one.
+pub fn pool_name(pool_id: &str) -> Result<PoolName, PoolFault> {
+    PoolName::from_user_pool_id(pool_id)
+        .map_err(|e| PoolFault::invalid_parameter(format!("User pool id {pool_id}: {e}")))
 }
 
 /// The salt and verifier to keep for `password` of user `user_id` (`USER_ID_FOR_SRP`).
 pub fn make_secret(pool_id: &str, user_id: &str, password: &str) -> Result<Secret, PoolFault> {
-    let salt = crate::ids::random_bytes::<16>()?;
-    let v = verifier(pool_id, user_id, password, &salt)?;
+    let v = Verifier::new(&pool_name(pool_id)?, user_id, password)
+        .map_err(|e| PoolFault::internal(format!("cannot make the password verifier: {e}")))?;
     Ok(Secret {
-        salt: hex(&salt),
-        verifier: hex(&v.to_bytes_be()),
+        salt: v.salt().to_hex(),
+        verifier: hex(&v.verifier_bytes()),
     })
+}
+
+/// The verifier a stored secret holds.
+pub fn verifier(secret: &Secret) -> Result<Verifier, PoolFault> {
+    let unreadable =
+        |e: String| PoolFault::internal(format!("a stored password verifier is not readable: {e}"));
+    let salt = Salt::from_hex(&secret.salt).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = unhex(&secret.verifier).ok_or_else(|| unreadable("not hex".to_owned()))?;
+    Verifier::from_parts(salt, &bytes).map_err(|e| unreadable(e.to_string()))
 }
 
 /// Whether `password` is the one `secret` was made from.
 pub fn matches(pool_id: &str, user_id: &str, password: &str, secret: &Secret) -> bool {
-    let Some(salt) = unhex(&secret.salt) else {
-        return false;
-    };
-    match verifier(pool_id, user_id, password, &salt) {
-        Ok(v) => {
-            let mine = hex(&v.to_bytes_be());
-            same(mine.as_bytes(), secret.verifier.as_bytes())
-        }
-        Err(_) => false,
+    match (pool_name(pool_id), verifier(secret)) {
+        (Ok(pool), Ok(v)) => v.check_password(&pool, user_id, password),
+        _ => false,
     }
 }
 
