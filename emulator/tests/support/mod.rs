@@ -178,9 +178,9 @@ pub struct Venv {
     pub aws: PathBuf,
 }
 
-const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]"];
+const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]", "pycognito"];
 
-/// A virtualenv under the target directory with boto3, the AWS CLI and PyJWT, made on first
+/// A virtualenv under the target directory with boto3, the AWS CLI, PyJWT and pycognito, made on first
 /// use and reused after, by the same helper as the workspace's interop tests. Panics with the
 /// reason when Python or the packages cannot be had: these tests must fail, not skip, on a
 /// machine without them.
