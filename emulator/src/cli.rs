@@ -58,7 +58,8 @@ OPTIONS:
 
 The first line on standard output is the URL served (http://127.0.0.1:PORT); one log line
 per request goes to standard error. The OpenID signing keys are served as a JWKS document at
-/.well-known/jwks.json. SIGINT or SIGTERM stops the server after requests in flight.
+/.well-known/jwks.json, each user pool's at /<poolId>/.well-known/jwks.json. POST
+/_local/reset forgets all state. SIGINT or SIGTERM stops the server after requests in flight.
 ";
 
 /// The port used when none is given.
@@ -273,6 +274,21 @@ mod tests {
             Ok(Command::Serve(o)) => *o,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn user_pool_flags_and_the_seed_are_read() {
+        let o = serve(&[
+            "--issuer-base",
+            "http://localhost:9229",
+            "--fixed-code=123456",
+        ]);
+        assert_eq!(o.issuer_base.as_deref(), Some("http://localhost:9229"));
+        assert_eq!(o.fixed_code.as_deref(), Some("123456"));
+        assert!(parse(["--issuer-base".to_owned(), "localhost".to_owned()], None).is_err());
+        let config = parse_config(r#"{"seed": {"UserPools": []}}"#, Path::new("")).unwrap();
+        assert_eq!(config.seed, Some(serde_json::json!({"UserPools": []})));
+        assert!(parse_config(r#"{"seed": []}"#, Path::new("")).is_err());
     }
 
     #[test]
