@@ -259,6 +259,14 @@ impl HttpService for Front {
             self.router.operation_meta(target)
         }
     }
+
+    fn service_meta_for(&self, target: &str) -> Option<&'static ServiceMeta> {
+        if target.starts_with(user_pools::TARGET_PREFIX) {
+            self.pools.service_meta()
+        } else {
+            self.router.service_meta()
+        }
+    }
 }
 
 fn json_response(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
@@ -497,5 +505,8 @@ impl HttpService for SharedFront {
     }
     fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
         self.0.operation_meta(target)
+    }
+    fn service_meta_for(&self, target: &str) -> Option<&'static ServiceMeta> {
+        self.0.service_meta_for(target)
     }
 }

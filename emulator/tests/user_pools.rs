@@ -1589,3 +1589,71 @@ async fn srp_sign_in_checks_the_password_claim() {
     assert!(message.starts_with("SRP_A"), "{message}");
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn user_pools_keys_and_sessions_survive_a_restart() {
+    let dir = support::scratch_dir("user-pools-restart");
+    let options = || Options {
+        data_dir: Some(dir.to_path_buf()),
+        ..Options::default()
+    };
+    let (running, c) = emulator(options()).await;
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "pat", &[]).await;
+    let before = tokens(&c, &client_id, "pat").await;
+    let kid = |t: &str| jsonwebtoken::decode_header(t).unwrap().kid;
+    running.shutdown().await.unwrap();
+
+    let (running, c) = emulator(options()).await;
+    let after = tokens(&c, &client_id, "pat").await;
+    assert_eq!(
+        kid(before.id_token.as_deref().unwrap()),
+        kid(after.id_token.as_deref().unwrap())
+    );
+    let mut refresh = InitiateAuthRequest::new(AuthFlowType::RefreshTokenAuth, &client_id);
+    refresh.auth_parameters = Some(params(&[(
+        "REFRESH_TOKEN",
+        before.refresh_token.as_deref().unwrap(),
+    )]));
+    c.initiate_auth(refresh)
+        .await
+        .expect("a refresh token from before the restart");
+    c.get_user(GetUserRequest::new(before.access_token.unwrap()))
+        .await
+        .expect("an access token from before");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn signatures_are_checked_for_the_user_pool_service_too() {
+    let (running, c) = emulator(Options {
+        verify_signatures: Some(("AKIDEXAMPLE".into(), "secret".into())),
+        ..Options::default()
+    })
+    .await;
+    // The client signs for `cognito-idp`; the admin operations need the signature.
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "quinn", &[]).await;
+    let stranger = Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .endpoint_url(running.url())
+            .credentials(Credentials::new(
+                "AKIDEXAMPLE",
+                "not the secret",
+                None,
+                None,
+                "test",
+            ))
+            .build(),
+    );
+    let (code, _) = fault(
+        stranger
+            .describe_user_pool(DescribeUserPoolRequest::new(&pool_id))
+            .await,
+    );
+    assert_eq!(code, "InvalidSignatureException");
+    // Sign-in is unsigned in the model, as for the service.
+    tokens(&stranger, &client_id, "quinn").await;
+    running.shutdown().await.unwrap();
+}
