@@ -1434,6 +1434,42 @@ async fn the_identity_side_accepts_the_pools_own_id_tokens_verified() {
         .expect("a readable session token");
     assert_eq!(payload["RoleArn"], "arn:aws:iam::123456789012:role/Editor");
 
+    // Rules match the token's claims.
+    let mut rules = ci::SetIdentityPoolRolesInput::new(
+        &identity_pool,
+        HashMap::from([(
+            "authenticated".to_owned(),
+            "arn:aws:iam::123456789012:role/Auth".to_owned(),
+        )]),
+    );
+    let mut mapping = ci::RoleMapping::new(ci::RoleMappingType::Rules);
+    mapping.ambiguous_role_resolution = Some(ci::AmbiguousRoleResolutionType::AuthenticatedRole);
+    mapping.rules_configuration = Some(ci::RulesConfigurationType {
+        rules: vec![ci::MappingRule {
+            claim: "cognito:username".into(),
+            match_type: ci::MappingRuleMatchType::Equals,
+            value: "max".into(),
+            role_arn: "arn:aws:iam::123456789012:role/Max".into(),
+        }],
+    });
+    rules.role_mappings = Some(HashMap::from([(
+        format!("{provider}:{client_id}"),
+        mapping,
+    )]));
+    identity.set_identity_pool_roles(rules).await.unwrap();
+    let mut creds = ci::GetCredentialsForIdentityInput::new(&id1);
+    creds.logins = Some(HashMap::from([(provider.clone(), again.clone())]));
+    let token = identity
+        .get_credentials_for_identity(creds)
+        .await
+        .unwrap()
+        .credentials
+        .unwrap()
+        .session_token
+        .unwrap();
+    let payload = cognito_identity_local::ids::session_token_payload(&token).unwrap();
+    assert_eq!(payload["RoleArn"], "arn:aws:iam::123456789012:role/Max");
+
     // A token whose signature is not the pool's is refused, though its claims are right.
     let mut parts: Vec<String> = again.split('.').map(str::to_owned).collect();
     parts[2] = URL_SAFE_NO_PAD.encode(b"not the signature");
