@@ -14,6 +14,7 @@ use aws_json_runtime::auth::credentials::Credentials;
 use aws_json_runtime::server::http_server::{RequestLog, Server, SigV4Verifier};
 use aws_json_runtime::{Bytes, HttpRequest, HttpResponse, HttpService};
 use aws_json_runtime::{OperationMeta, ServiceMeta};
+use aws_primitives::percent;
 use cognito_identity::Router;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Method, StatusCode};
@@ -154,12 +155,13 @@ impl Front {
                 return Ok(Some(signer.discovery(&jwks_uri)));
             }
             CODES_PATH => {
+                let decode = |v: &str| String::from_utf8_lossy(&percent::decode(v)).into_owned();
                 let mut pool = None;
                 let mut username = None;
                 for pair in query.split('&') {
                     match pair.split_once('=') {
-                        Some(("pool", v)) => pool = Some(percent_decode(v)),
-                        Some(("username", v)) => username = Some(percent_decode(v)),
+                        Some(("pool", v)) => pool = Some(decode(v)),
+                        Some(("username", v)) => username = Some(decode(v)),
                         _ => {}
                     }
                 }
@@ -202,34 +204,6 @@ fn pool_fault(f: user_pools::PoolFault) -> Fault {
         "InvalidParameterException" => Fault::invalid_parameter(f.message),
         _ => Fault::internal(f.message),
     }
-}
-
-/// `%XX` and `+` decoded, for query strings.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl HttpService for Front {
