@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use cognito_identity_provider::types::{UserPoolClientType, UserPoolType};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::PoolFault;
@@ -154,15 +155,42 @@ pub struct Refresh {
     pub revoked: bool,
 }
 
+/// The one JSON record `sql` selects, read as `T`.
+fn record<T: DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<T>, PoolFault> {
+    let text: Option<String> = c
+        .prepare_cached(sql)?
+        .query_row(params, |r| r.get(0))
+        .optional()?;
+    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+}
+
+/// The rows `sql` selects as (position, JSON record), read as `T`.
+fn page<T: DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<(i64, T)>, PoolFault> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, text) = row?;
+        out.push((seq, serde_json::from_str(&text)?));
+    }
+    Ok(out)
+}
+
 // ----- pools ---------------------------------------------------------------------------
 
 /// The pool `id`.
 pub fn pool(c: &Connection, id: &str) -> Result<Option<UserPoolType>, PoolFault> {
-    let text: Option<String> = c
-        .prepare_cached("SELECT config FROM up_pools WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    record(c, "SELECT config FROM up_pools WHERE id = ?1", [id])
 }
 
 /// The pool `id`, or `ResourceNotFoundException`.
@@ -203,17 +231,11 @@ pub fn pools_page(
     after: i64,
     limit: usize,
 ) -> Result<Vec<(i64, UserPoolType)>, PoolFault> {
-    let mut stmt =
-        c.prepare_cached("SELECT seq, config FROM up_pools WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-    let rows = stmt.query_map(params![after, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, text) = row?;
-        out.push((seq, serde_json::from_str(&text)?));
-    }
-    Ok(out)
+    page(
+        c,
+        "SELECT seq, config FROM up_pools WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        params![after, limit as i64],
+    )
 }
 
 /// The pool's signing key (PKCS#1 DER), if one was made.
@@ -238,11 +260,7 @@ pub fn insert_pool_key(c: &Connection, pool_id: &str, der: &[u8]) -> Result<(), 
 
 /// The app client `id`.
 pub fn client(c: &Connection, id: &str) -> Result<Option<UserPoolClientType>, PoolFault> {
-    let text: Option<String> = c
-        .prepare_cached("SELECT config FROM up_clients WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    record(c, "SELECT config FROM up_clients WHERE id = ?1", [id])
 }
 
 /// Stores a new app client, or replaces one.
@@ -273,29 +291,22 @@ pub fn clients_page(
     after: i64,
     limit: usize,
 ) -> Result<Vec<(i64, UserPoolClientType)>, PoolFault> {
-    let mut stmt = c.prepare_cached(
+    page(
+        c,
         "SELECT seq, config FROM up_clients WHERE pool_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![pool_id, after, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, text) = row?;
-        out.push((seq, serde_json::from_str(&text)?));
-    }
-    Ok(out)
+        params![pool_id, after, limit as i64],
+    )
 }
 
 // ----- users ---------------------------------------------------------------------------
 
 /// The user whose key (its name, folded when the pool ignores case) is `key`.
 pub fn user(c: &Connection, pool_id: &str, key: &str) -> Result<Option<User>, PoolFault> {
-    let text: Option<String> = c
-        .prepare_cached("SELECT record FROM up_users WHERE pool_id = ?1 AND key = ?2")?
-        .query_row([pool_id, key], |r| r.get(0))
-        .optional()?;
-    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    record(
+        c,
+        "SELECT record FROM up_users WHERE pool_id = ?1 AND key = ?2",
+        [pool_id, key],
+    )
 }
 
 /// The users whose attribute `name` is `value` (email or phone used as a sign-in name).
@@ -305,16 +316,13 @@ pub fn users_with(
     name: &str,
     value: &str,
 ) -> Result<Vec<User>, PoolFault> {
-    let mut stmt = c.prepare_cached(
-        "SELECT record FROM up_users WHERE pool_id = ?1
+    let rows: Vec<(i64, User)> = page(
+        c,
+        "SELECT seq, record FROM up_users WHERE pool_id = ?1
          AND json_extract(record, '$.attributes.' || json_quote(?2)) = ?3 ORDER BY seq",
+        params![pool_id, name, value],
     )?;
-    let rows = stmt.query_map(params![pool_id, name, value], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(serde_json::from_str(&row?)?);
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|(_, u)| u).collect())
 }
 
 /// Stores a new user under `key`, or replaces the one stored there.
@@ -354,29 +362,22 @@ pub fn users_page(
     after: i64,
     limit: usize,
 ) -> Result<Vec<(i64, User)>, PoolFault> {
-    let mut stmt = c.prepare_cached(
+    page(
+        c,
         "SELECT seq, record FROM up_users WHERE pool_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![pool_id, after, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, text) = row?;
-        out.push((seq, serde_json::from_str(&text)?));
-    }
-    Ok(out)
+        params![pool_id, after, limit as i64],
+    )
 }
 
 // ----- groups --------------------------------------------------------------------------
 
 /// The group `name` of `pool_id`.
 pub fn group(c: &Connection, pool_id: &str, name: &str) -> Result<Option<Group>, PoolFault> {
-    let text: Option<String> = c
-        .prepare_cached("SELECT record FROM up_groups WHERE pool_id = ?1 AND name = ?2")?
-        .query_row([pool_id, name], |r| r.get(0))
-        .optional()?;
-    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    record(
+        c,
+        "SELECT record FROM up_groups WHERE pool_id = ?1 AND name = ?2",
+        [pool_id, name],
+    )
 }
 
 /// Stores a new group, or replaces one.
@@ -409,18 +410,11 @@ pub fn groups_page(
     after: i64,
     limit: usize,
 ) -> Result<Vec<(i64, Group)>, PoolFault> {
-    let mut stmt = c.prepare_cached(
+    page(
+        c,
         "SELECT seq, record FROM up_groups WHERE pool_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![pool_id, after, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, text) = row?;
-        out.push((seq, serde_json::from_str(&text)?));
-    }
-    Ok(out)
+        params![pool_id, after, limit as i64],
+    )
 }
 
 /// Adds (or, with `member` false, removes) a user to a group.
