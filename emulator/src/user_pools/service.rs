@@ -592,7 +592,7 @@ impl UserPools {
             Some(id) => id,
             None => ids::random_text(b"abcdefghijklmnopqrstuvwxyz0123456789", 26)?,
         };
-        let secret = match (input.generate_secret, input.client_secret) {
+        let secret = match (input.generate_secret, input.client_secret.clone()) {
             (_, Some(given)) => Some(given),
             (Some(true), None) => Some(ids::random_text(
                 b"abcdefghijklmnopqrstuvwxyz0123456789",
@@ -600,52 +600,20 @@ impl UserPools {
             )?),
             _ => None,
         };
-        let client = UserPoolClientType {
-            user_pool_id: Some(input.user_pool_id.clone()),
-            client_name: Some(input.client_name),
+        let pool_id = input.user_pool_id.clone();
+        let base = UserPoolClientType {
+            user_pool_id: Some(pool_id.clone()),
+            client_name: Some(input.client_name.clone()),
             client_id: Some(client_id),
             client_secret: secret,
             last_modified_date: Some(date(now)),
             creation_date: Some(date(now)),
-            refresh_token_validity: Some(input.refresh_token_validity.unwrap_or(30)),
-            access_token_validity: Some(input.access_token_validity.unwrap_or(60)),
-            id_token_validity: Some(input.id_token_validity.unwrap_or(60)),
-            token_validity_units: Some(units(
-                input.token_validity_units,
-                input.access_token_validity.is_some(),
-                input.id_token_validity.is_some(),
-            )),
-            read_attributes: input.read_attributes,
-            write_attributes: input.write_attributes,
-            explicit_auth_flows: Some(input.explicit_auth_flows.unwrap_or_else(default_flows)),
-            supported_identity_providers: input.supported_identity_providers,
-            callback_ur_ls: input.callback_ur_ls,
-            logout_ur_ls: input.logout_ur_ls,
-            default_redirect_uri: input.default_redirect_uri,
-            allowed_oauth_flows: input.allowed_oauth_flows,
-            allowed_oauth_scopes: input.allowed_oauth_scopes,
-            allowed_oauth_flows_user_pool_client: Some(
-                input.allowed_oauth_flows_user_pool_client.unwrap_or(false),
-            ),
-            analytics_configuration: input.analytics_configuration,
-            prevent_user_existence_errors: Some(
-                input
-                    .prevent_user_existence_errors
-                    .unwrap_or(PreventUserExistenceErrorTypes::Legacy),
-            ),
-            enable_token_revocation: Some(input.enable_token_revocation.unwrap_or(true)),
-            enable_propagate_additional_user_context_data: Some(
-                input
-                    .enable_propagate_additional_user_context_data
-                    .unwrap_or(false),
-            ),
-            auth_session_validity: Some(input.auth_session_validity.unwrap_or(3)),
-            refresh_token_rotation: input.refresh_token_rotation,
             ..Default::default()
         };
+        let client = client_settings(input, base);
         check_client(&client)?;
         self.write(|c| {
-            store::existing_pool(c, &input.user_pool_id)?;
+            store::existing_pool(c, &pool_id)?;
             if store::client(c, client.client_id.as_deref().unwrap_or_default())?.is_some() {
                 return Err(PoolFault::invalid_parameter(
                     "The client id is already taken.",
@@ -685,46 +653,21 @@ impl UserPools {
         let now = self.now_ms();
         self.write(|c| {
             let old = self.client_of(c, &input.user_pool_id, &input.client_id)?;
-            // Members left out go back to their defaults, as the service documents.
-            let client = UserPoolClientType {
-                client_name: input.client_name.or(old.client_name.clone()),
+            // Members left out go back to their defaults, as the service documents: the
+            // update reads as a creation's settings over the client it replaces.
+            let mut settings = serde_json::to_value(&input)?;
+            if let Some(fields) = settings.as_object_mut() {
+                fields.remove("ClientId");
+                let name = input.client_name.clone().or(old.client_name.clone());
+                fields.insert("ClientName".into(), serde_json::json!(name));
+            }
+            let settings: CreateUserPoolClientRequest = serde_json::from_value(settings)?;
+            let base = UserPoolClientType {
+                client_name: Some(settings.client_name.clone()),
                 last_modified_date: Some(date(now)),
-                refresh_token_validity: Some(input.refresh_token_validity.unwrap_or(30)),
-                access_token_validity: Some(input.access_token_validity.unwrap_or(60)),
-                id_token_validity: Some(input.id_token_validity.unwrap_or(60)),
-                token_validity_units: Some(units(
-                    input.token_validity_units,
-                    input.access_token_validity.is_some(),
-                    input.id_token_validity.is_some(),
-                )),
-                read_attributes: input.read_attributes,
-                write_attributes: input.write_attributes,
-                explicit_auth_flows: Some(input.explicit_auth_flows.unwrap_or_else(default_flows)),
-                supported_identity_providers: input.supported_identity_providers,
-                callback_ur_ls: input.callback_ur_ls,
-                logout_ur_ls: input.logout_ur_ls,
-                default_redirect_uri: input.default_redirect_uri,
-                allowed_oauth_flows: input.allowed_oauth_flows,
-                allowed_oauth_scopes: input.allowed_oauth_scopes,
-                allowed_oauth_flows_user_pool_client: Some(
-                    input.allowed_oauth_flows_user_pool_client.unwrap_or(false),
-                ),
-                analytics_configuration: input.analytics_configuration,
-                prevent_user_existence_errors: Some(
-                    input
-                        .prevent_user_existence_errors
-                        .unwrap_or(PreventUserExistenceErrorTypes::Legacy),
-                ),
-                enable_token_revocation: Some(input.enable_token_revocation.unwrap_or(true)),
-                enable_propagate_additional_user_context_data: Some(
-                    input
-                        .enable_propagate_additional_user_context_data
-                        .unwrap_or(false),
-                ),
-                auth_session_validity: Some(input.auth_session_validity.unwrap_or(3)),
-                refresh_token_rotation: input.refresh_token_rotation,
                 ..old
             };
+            let client = client_settings(settings, base);
             check_client(&client)?;
             store::put_client(c, &client)?;
             Ok(client)
@@ -1418,6 +1361,51 @@ fn verify_contact(user: &mut User) {
 /// Whether the client answers as if unknown users existed.
 pub(super) fn hides_users(client: &UserPoolClientType) -> bool {
     client.prevent_user_existence_errors == Some(PreventUserExistenceErrorTypes::Enabled)
+}
+
+/// A client's settings from a creation's (or an update's) input, over `base` (its ids, name,
+/// secret and dates); what the input leaves out takes the service's default.
+fn client_settings(
+    input: CreateUserPoolClientRequest,
+    base: UserPoolClientType,
+) -> UserPoolClientType {
+    UserPoolClientType {
+        refresh_token_validity: Some(input.refresh_token_validity.unwrap_or(30)),
+        access_token_validity: Some(input.access_token_validity.unwrap_or(60)),
+        id_token_validity: Some(input.id_token_validity.unwrap_or(60)),
+        token_validity_units: Some(units(
+            input.token_validity_units,
+            input.access_token_validity.is_some(),
+            input.id_token_validity.is_some(),
+        )),
+        read_attributes: input.read_attributes,
+        write_attributes: input.write_attributes,
+        explicit_auth_flows: Some(input.explicit_auth_flows.unwrap_or_else(default_flows)),
+        supported_identity_providers: input.supported_identity_providers,
+        callback_ur_ls: input.callback_ur_ls,
+        logout_ur_ls: input.logout_ur_ls,
+        default_redirect_uri: input.default_redirect_uri,
+        allowed_oauth_flows: input.allowed_oauth_flows,
+        allowed_oauth_scopes: input.allowed_oauth_scopes,
+        allowed_oauth_flows_user_pool_client: Some(
+            input.allowed_oauth_flows_user_pool_client.unwrap_or(false),
+        ),
+        analytics_configuration: input.analytics_configuration,
+        prevent_user_existence_errors: Some(
+            input
+                .prevent_user_existence_errors
+                .unwrap_or(PreventUserExistenceErrorTypes::Legacy),
+        ),
+        enable_token_revocation: Some(input.enable_token_revocation.unwrap_or(true)),
+        enable_propagate_additional_user_context_data: Some(
+            input
+                .enable_propagate_additional_user_context_data
+                .unwrap_or(false),
+        ),
+        auth_session_validity: Some(input.auth_session_validity.unwrap_or(3)),
+        refresh_token_rotation: input.refresh_token_rotation,
+        ..base
+    }
 }
 
 /// The units of a client's token validities, each filled in as the service does: a validity
