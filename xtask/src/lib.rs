@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod load;
 pub mod paths;
 pub mod protocol;
+pub mod sample;
 pub mod scratch;
 pub mod sync;
 #[cfg(test)]
