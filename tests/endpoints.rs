@@ -1,8 +1,11 @@
 //! The endpoint test cases, run by the same code as `cargo xtask endpoint-tests`.
 //!
 //! Three sources must pass whole: the rules-engine suite in `tests/endpoint-rules/` (101
-//! cases over the whole rules language and its standard library), botocore's Cognito
-//! Identity tests in `model/endpoint-tests-1.json` (35), and the 39 cases of the Smithy
+//! cases over the whole rules language and its standard library), botocore's tests of each
+//! workspace service (`xtask::SERVICES`) in its model directory
+//! (`model/cognito-identity/endpoint-tests-1.json`, 35 cases;
+//! `model/cognito-idp/endpoint-tests-1.json`, 57), each run by the interpreter and by the
+//! rules compiled into that service's crate, and the 39 cases of the Cognito Identity Smithy
 //! model's `smithy.rules#endpointTests` trait. Every case must have run: counts are checked
 //! against the files themselves. `tests/endpoint-negative/` holds wrong expectations on
 //! purpose, each of which must fail for the reason it names, to show the runner can fail.
@@ -49,9 +52,17 @@ fn texts(reports: &[FileReport]) -> String {
         .join("\n")
 }
 
+/// The Cognito Identity Smithy model, the one Smithy model among the services.
+fn smithy_model() -> PathBuf {
+    let service = xtask::service("cognito-identity").expect("the service");
+    let models = service.smithy_models().unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(models.len(), 1, "{models:?}");
+    root().join(&models[0])
+}
+
 /// The Smithy model's endpoint tests.
 fn smithy_tests() -> Value {
-    let model = read_json(&root().join(endpoints::DEFAULT_PATHS[1]));
+    let model = read_json(&smithy_model());
     let services: Vec<&Value> = model["shapes"]
         .as_object()
         .expect("shapes")
@@ -96,21 +107,53 @@ fn the_rules_engine_suite_passes_every_case() {
     assert_eq!(passed(&reports), 101);
 }
 
+/// The rules compiled into each workspace service's crate, by package name.
+const CRATE_RULES: [(&str, CompiledRules); 2] = [
+    ("cognito-identity", cognito_identity::endpoint::RULES),
+    (
+        "cognito-identity-provider",
+        cognito_identity_provider::endpoint::RULES,
+    ),
+];
+
+/// The number of botocore endpoint cases of each service, by package name: a case lost from
+/// a file, or a file replaced by an empty one, fails here.
+const BOTOCORE_CASES: [(&str, usize); 2] =
+    [("cognito-identity", 35), ("cognito-identity-provider", 57)];
+
 #[test]
-fn botocore_cognito_endpoint_tests_pass() {
-    let reports = run(&root().join("model"));
-    assert_eq!(reports.len(), 1);
-    let report = &reports[0];
-    assert_eq!(
-        report.summary(),
-        "model: 35 passed, 0 failed",
-        "{}",
-        report.text()
-    );
-    assert_eq!(
-        report.cases.len(),
-        count_cases(&read_json(&root().join("model/endpoint-tests-1.json")))
-    );
+fn the_tables_above_name_every_workspace_service() {
+    let packages: Vec<&str> = xtask::SERVICES.iter().map(|s| s.package).collect();
+    assert_eq!(CRATE_RULES.map(|(name, _)| name), packages.as_slice());
+    assert_eq!(BOTOCORE_CASES.map(|(name, _)| name), packages.as_slice());
+}
+
+/// Every service's botocore endpoint tests pass whole, with the interpreter on the model's
+/// rule set and with the rules compiled into its crate.
+#[test]
+fn every_service_passes_its_botocore_endpoint_tests() {
+    for ((service, (_, rules)), (_, count)) in
+        xtask::SERVICES.iter().zip(CRATE_RULES).zip(BOTOCORE_CASES)
+    {
+        let dir = root().join(service.model_dir);
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .expect("a model directory has a name");
+        let tests = read_json(&dir.join(endpoints::TESTS_FILE));
+        assert_eq!(count_cases(&tests), count, "{}", service.model_dir);
+        let expected = format!("{name}: {count} passed, 0 failed");
+
+        let reports = run(&dir);
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].summary(), expected, "{}", reports[0].text());
+
+        let compiled = run_compiled(&name, rules, &tests);
+        assert_eq!(compiled.summary(), expected, "{}", compiled.text());
+        for (c, i) in compiled.cases.iter().zip(&reports[0].cases) {
+            assert_eq!((&c.id, &c.result), (&i.id, &i.result));
+        }
+    }
 }
 
 /// The four cases of the Smithy model that expect the ISO partitions to lack dual-stack
@@ -140,7 +183,7 @@ fn partitions_without_iso_dual_stack() -> Partitions {
 
 #[test]
 fn smithy_model_endpoint_tests_pass() {
-    let model = root().join(endpoints::DEFAULT_PATHS[1]);
+    let model = smithy_model();
     assert_eq!(count_cases(&smithy_tests()), 39);
 
     // With the partition data those cases assume, all 39 pass.
@@ -223,37 +266,28 @@ fn compiled_rules_give_what_the_interpreter_gives_on_every_case() {
         .find(|(name, _)| *name == smithy_name)
         .expect("the Smithy model's rules");
     let compiled = run_compiled(smithy_name, smithy.1, &smithy_tests());
-    let interpreted = run(&root().join(endpoints::DEFAULT_PATHS[1]));
+    let interpreted = run(&smithy_model());
     assert_eq!(compiled.cases.len(), 39);
     for (c, i) in compiled.cases.iter().zip(&interpreted[0].cases) {
         assert_eq!((&c.id, &c.result), (&i.id, &i.result));
     }
     assert_eq!(compiled.passed(), 35, "{}", compiled.text());
-
-    // The generated crate's own rules pass botocore's 35 cases.
-    let tests = read_json(&root().join("model/endpoint-tests-1.json"));
-    let report = run_compiled("model", cognito_identity::endpoint::RULES, &tests);
-    assert_eq!(
-        report.summary(),
-        "model: 35 passed, 0 failed",
-        "{}",
-        report.text()
-    );
 }
 
 #[test]
-fn default_paths_are_the_three_sources() {
-    let defaults = endpoints::default_paths();
-    assert_eq!(defaults.len(), 3);
+fn default_paths_are_the_services_the_smithy_model_and_the_suite() {
+    let defaults = endpoints::default_paths().unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(defaults.len(), 4);
     for path in &defaults {
         assert!(path.exists(), "{}", path.display());
     }
     let reports = endpoints::run(&defaults).unwrap_or_else(|e| panic!("{e:#}"));
-    // botocore's directory, the Smithy model, then the 18 rules-engine files.
-    assert_eq!(reports.len(), 20);
-    assert_eq!(reports[0].name, "model");
-    assert_eq!(reports[1].name, "cognito-identity-2014-06-30.smithy.json");
-    assert_eq!(passed(&reports), 35 + 35 + 101, "{}", texts(&reports));
+    // Each service's botocore directory, the Smithy model, then the 18 rules-engine files.
+    assert_eq!(reports.len(), 21);
+    assert_eq!(reports[0].name, "cognito-identity");
+    assert_eq!(reports[1].name, "cognito-idp");
+    assert_eq!(reports[2].name, "cognito-identity-2014-06-30.smithy.json");
+    assert_eq!(passed(&reports), 35 + 57 + 35 + 101, "{}", texts(&reports));
 }
 
 /// The reason each case of the negative file must give, by case.
@@ -324,7 +358,7 @@ fn paths_of_no_known_layout_are_errors() {
         format!("{err:#}").contains("holds neither endpoint-rule-set-1.json"),
         "{err:#}"
     );
-    let err = endpoints::run(&[root().join("model/endpoint-rule-set-1.json")])
+    let err = endpoints::run(&[root().join("model/cognito-identity/endpoint-rule-set-1.json")])
         .expect_err("a rule set file is not a Smithy model");
     assert!(
         format!("{err:#}").contains("not a Smithy JSON AST"),

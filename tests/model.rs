@@ -10,23 +10,24 @@ use model::ir::{
 };
 use model::{BotocoreFiles, Source};
 
-const SERVICE: &str = include_str!("../model/service-2.json");
-const PAGINATORS: &str = include_str!("../model/paginators-1.json");
-const RULES: &str = include_str!("../model/endpoint-rule-set-1.json");
-const SMITHY: &str = include_str!("../model/cognito-identity-2014-06-30.smithy.json");
+const SERVICE: &str = include_str!("../model/cognito-identity/service-2.json");
+const PAGINATORS: &str = include_str!("../model/cognito-identity/paginators-1.json");
+const RULES: &str = include_str!("../model/cognito-identity/endpoint-rule-set-1.json");
+const SMITHY: &str =
+    include_str!("../model/cognito-identity/cognito-identity-2014-06-30.smithy.json");
 
 fn cognito_botocore() -> Service {
     model::load_botocore(BotocoreFiles {
         service: Source {
-            name: "model/service-2.json",
+            name: "model/cognito-identity/service-2.json",
             text: SERVICE,
         },
         paginators: Some(Source {
-            name: "model/paginators-1.json",
+            name: "model/cognito-identity/paginators-1.json",
             text: PAGINATORS,
         }),
         endpoint_rules: Some(Source {
-            name: "model/endpoint-rule-set-1.json",
+            name: "model/cognito-identity/endpoint-rule-set-1.json",
             text: RULES,
         }),
     })
@@ -35,7 +36,7 @@ fn cognito_botocore() -> Service {
 
 fn cognito_smithy() -> Service {
     model::load_smithy(Source {
-        name: "model/cognito-identity-2014-06-30.smithy.json",
+        name: "model/cognito-identity/cognito-identity-2014-06-30.smithy.json",
         text: SMITHY,
     })
     .unwrap_or_else(|e| panic!("the Smithy model loads:\n{e}"))
@@ -143,7 +144,7 @@ fn botocore_and_smithy_generate_the_same_code_apart_from_comments() {
         crate_name: "cognito-identity".to_owned(),
         runtime_dependency: "{ workspace = true }".to_owned(),
         workspace_member: true,
-        model_files: vec!["model/service-2.json".to_owned()],
+        model_files: vec!["model/cognito-identity/service-2.json".to_owned()],
         names_lock: Default::default(),
     };
     let code = |service: &Service| -> Vec<(std::path::PathBuf, Vec<String>)> {
@@ -1309,7 +1310,7 @@ fn operations_reaching_an_event_stream_are_left_out_with_their_shapes() {
 fn codegen_rejects_an_ir_with_dangling_references() {
     let mut service = cognito_botocore();
     service.shapes.remove("Credentials");
-    let options = standalone_options("broken", "model/service-2.json");
+    let options = standalone_options("broken", "model/cognito-identity/service-2.json");
     let message = codegen::generate(&service, &options)
         .expect_err("dangling references are rejected")
         .to_string();

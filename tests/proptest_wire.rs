@@ -77,12 +77,12 @@ fn service() -> &'static Service {
     SERVICE.get_or_init(|| {
         model::load_botocore(BotocoreFiles {
             service: Source {
-                name: "model/service-2.json",
-                text: include_str!("../model/service-2.json"),
+                name: "model/cognito-identity/service-2.json",
+                text: include_str!("../model/cognito-identity/service-2.json"),
             },
             paginators: Some(Source {
-                name: "model/paginators-1.json",
-                text: include_str!("../model/paginators-1.json"),
+                name: "model/cognito-identity/paginators-1.json",
+                text: include_str!("../model/cognito-identity/paginators-1.json"),
             }),
             endpoint_rules: None,
         })

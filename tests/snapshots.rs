@@ -144,7 +144,8 @@ fn fixture_output_matches_snapshots() {
 
 #[test]
 fn cognito_identity_small_files_match_snapshots() {
-    let files = xtask::generate_workspace_crate()
+    let files = xtask::service("cognito-identity")
+        .and_then(xtask::WorkspaceService::generate)
         .unwrap_or_else(|e| panic!("generating Cognito Identity failed: {e:#}"));
     let small: Files = ["src/lib.rs", "src/operation.rs", "src/endpoint.rs"]
         .into_iter()

@@ -14,7 +14,7 @@ pub struct Options {
     /// True when the crate is a member of this workspace (it then inherits workspace
     /// package fields, lints and dependency versions).
     pub workspace_member: bool,
-    /// The model files, as named in the header (`model/service-2.json`).
+    /// The model files, as named in the header (`model/cognito-identity/service-2.json`).
     pub model_files: Vec<String>,
     /// The names a previous generation gave (its `names.lock`), which this one keeps; empty
     /// for a first generation.

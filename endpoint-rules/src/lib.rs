@@ -318,7 +318,7 @@ impl std::error::Error for EndpointError {}
 mod tests {
     use super::*;
 
-    const COGNITO: &str = include_str!("../../model/endpoint-rule-set-1.json");
+    const COGNITO: &str = include_str!("../../model/cognito-identity/endpoint-rule-set-1.json");
 
     fn cognito() -> RuleSet {
         RuleSet::from_json(COGNITO).unwrap()

@@ -22,7 +22,7 @@ use libfuzzer_sys::fuzz_target;
 /// The Cognito Identity rule set, parsed once, for the interpreter.
 fn cognito_rules() -> Option<&'static RuleSet> {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    let text = include_str!("../../model/endpoint-rule-set-1.json");
+    let text = include_str!("../../model/cognito-identity/endpoint-rule-set-1.json");
     Some(RULES.get_or_init(|| match RuleSet::from_json(text) {
         Ok(rules) => rules,
         Err(e) => panic!("the Cognito Identity rule set does not parse: {e}"),

@@ -10,7 +10,7 @@ use std::fmt;
 ///
 /// Displays as `file: shape `S`, member `M`: reason`, leaving out the parts that do not apply,
 /// for example
-/// ``model/service-2.json: shape `Credentials`, member `SecretKey`: targets unknown shape `SecretKeyStr` ``.
+/// ``model/cognito-identity/service-2.json: shape `Credentials`, member `SecretKey`: targets unknown shape `SecretKeyStr` ``.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render())]
 pub struct Error {
@@ -245,14 +245,14 @@ mod tests {
     #[test]
     fn error_names_file_shape_and_member() {
         let e = Error::new(
-            "model/service-2.json",
+            "model/cognito-identity/service-2.json",
             "targets unknown shape `SecretKeyStr`",
         )
         .shape("Credentials")
         .member("SecretKey");
         assert_eq!(
             e.to_string(),
-            "model/service-2.json: shape `Credentials`, member `SecretKey`: targets unknown shape `SecretKeyStr`"
+            "model/cognito-identity/service-2.json: shape `Credentials`, member `SecretKey`: targets unknown shape `SecretKeyStr`"
         );
     }
 

@@ -21,7 +21,7 @@ pub use error::{Error, Errors};
 /// A model file's name (as it should appear in messages) and its contents.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
-    /// The name to report, e.g. `model/service-2.json`.
+    /// The name to report, e.g. `model/cognito-identity/service-2.json`.
     pub name: &'a str,
     /// The file's text.
     pub text: &'a str,

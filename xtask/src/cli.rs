@@ -41,12 +41,16 @@ Generate a Rust client and server crate from an AWS JSON-protocol service model.
 Usage: cargo xtask codegen [--check]
        cargo xtask codegen --model PATH --out DIR [--crate-name NAME] [--check]
 
-Without --model, regenerates the workspace crate in generated/ from
-model/service-2.json, model/paginators-1.json and model/endpoint-rule-set-1.json,
-endpoint-rules/src/partitions_generated.rs (the partition data as Rust, region
-patterns as automata) from endpoint-rules/data/partitions.json, and
+Without --model, regenerates the crate of every service in the table SERVICES
+(xtask/src/lib.rs), each from its model folder's service-2.json,
+paginators-1.json and endpoint-rule-set-1.json:
+  generated/cognito-identity/           from model/cognito-identity/
+  generated/cognito-identity-provider/  from model/cognito-idp/
+then endpoint-rules/src/partitions_generated.rs (the partition data as Rust,
+region patterns as automata) from endpoint-rules/data/partitions.json, and
 tests/endpoint-compiled/rules.rs (the endpoint test suites' rule sets, compiled)
-from tests/endpoint-rules/ and the Smithy model.
+from tests/endpoint-rules/ and the services' Smithy models. --check checks every
+one of them.
 
 Options:
       --check            Change nothing: list each stale file (changed, missing or
@@ -99,7 +103,9 @@ Each PATH is one of:
     by file name (the rules-engine suite's layout);
   - a Smithy JSON AST file whose service shape carries the
     smithy.rules#endpointRuleSet and smithy.rules#endpointTests traits.
-The default is model/, model/cognito-identity-2014-06-30.smithy.json and
+The default is each service's model directory (model/cognito-identity/,
+model/cognito-idp/), the Smithy models among them
+(model/cognito-identity/cognito-identity-2014-06-30.smithy.json) and
 tests/endpoint-rules/.
 
 Every case resolves its params as a client does. A case expecting an error must
@@ -522,7 +528,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
 fn endpoint_tests(args: EndpointTestsArgs) -> Result<ExitCode> {
     let mut paths = args.paths;
     if paths.is_empty() {
-        paths = crate::endpoints::default_paths();
+        paths = crate::endpoints::default_paths()?;
     }
     let reports = match &args.partitions {
         Some(file) => {
@@ -671,6 +677,17 @@ mod tests {
             "--model=m/service-2.json",
         ];
         assert_eq!(parse_strs(&inline), Ok(expected));
+    }
+
+    /// The help says which model folder makes which crate; it must name every service of the
+    /// table.
+    #[test]
+    fn codegen_help_names_every_service_folder() {
+        for service in &crate::SERVICES {
+            for folder in [service.model_dir, service.crate_dir] {
+                assert!(CODEGEN_HELP.contains(&format!("{folder}/")), "{folder}");
+            }
+        }
     }
 
     #[test]

@@ -28,22 +28,27 @@ use crate::workspace_root;
 pub const RULE_SET_FILE: &str = "endpoint-rule-set-1.json";
 /// The botocore endpoint tests of a service directory.
 pub const TESTS_FILE: &str = "endpoint-tests-1.json";
-/// The paths run when none are given, relative to the workspace root: the service's botocore
-/// files, its Smithy model, and the rules-engine suite.
-pub const DEFAULT_PATHS: [&str; 3] = [
-    "model",
-    "model/cognito-identity-2014-06-30.smithy.json",
-    "tests/endpoint-rules",
-];
+/// The rules-engine suite, relative to the workspace root.
+pub const RULES_ENGINE_SUITE: &str = "tests/endpoint-rules";
 
 /// The Smithy trait that holds a service's endpoint rule set.
 pub const RULE_SET_TRAIT: &str = "smithy.rules#endpointRuleSet";
 const TESTS_TRAIT: &str = "smithy.rules#endpointTests";
 
-/// [`DEFAULT_PATHS`], under the workspace root.
-pub fn default_paths() -> Vec<PathBuf> {
+/// The paths run when none are given, under the workspace root: the model directory of each
+/// of [`crate::SERVICES`] (botocore's rule set and tests), then each one's Smithy models, then
+/// the rules-engine suite.
+pub fn default_paths() -> Result<Vec<PathBuf>> {
     let root = workspace_root();
-    DEFAULT_PATHS.iter().map(|p| root.join(p)).collect()
+    let mut paths: Vec<PathBuf> = crate::SERVICES
+        .iter()
+        .map(|service| root.join(service.model_dir))
+        .collect();
+    for service in &crate::SERVICES {
+        paths.extend(service.smithy_models()?.iter().map(|p| root.join(p)));
+    }
+    paths.push(root.join(RULES_ENGINE_SUITE));
+    Ok(paths)
 }
 
 /// Runs the cases under every path, with the partition data built into the runtime, and

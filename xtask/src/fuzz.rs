@@ -18,7 +18,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use model::ir::{self, ShapeKind, TimestampFormat};
+use model::ir;
+
+use crate::sample::Sampler;
 use serde_json::{json, Map, Value};
 
 /// The fuzz targets, in the order they run.
@@ -31,6 +33,10 @@ pub const TARGETS: [&str; 7] = [
     "login",
     "jwks",
 ];
+
+/// The workspace service whose generated crate the router, response and endpoint targets
+/// drive, and whose model seeds them (an entry of [`crate::SERVICES`]).
+const COGNITO: &str = "cognito-identity";
 
 /// How long each target runs by default, in seconds.
 pub const DEFAULT_SECONDS: u64 = 10;
@@ -241,11 +247,11 @@ fn protocol_cases(root: &Path) -> Result<Vec<(String, crate::protocol::suite::Ca
 
 /// The workspace's Cognito Identity model, loaded as `cargo xtask codegen` loads it.
 fn cognito(root: &Path) -> Result<ir::Service> {
-    let [service, paginators, rules] = crate::WORKSPACE_MODEL_FILES;
+    let [service, paginators, rules] = crate::service(COGNITO)?.model_files();
     Ok(crate::load::load_botocore_files(
-        (&root.join(service), service),
-        (&root.join(paginators), paginators),
-        (&root.join(rules), rules),
+        (&root.join(&service), &service),
+        (&root.join(&paginators), &paginators),
+        (&root.join(&rules), &rules),
     )?
     .service)
 }
@@ -289,7 +295,7 @@ fn router_seeds(root: &Path) -> Result<Vec<Seed>> {
         // the output's members, overwritten by the input's where names are shared.
         let mut body = Map::new();
         for shape in [&op.output, &op.input].into_iter().flatten() {
-            if let Value::Object(members) = Sampler::new(&service).shape(shape, 0) {
+            if let Value::Object(members) = Sampler::new(&service).shape(shape) {
                 body.extend(members);
             }
         }
@@ -364,7 +370,7 @@ fn response_seeds(root: &Path) -> Result<Vec<Seed>> {
     for (index, op) in operations.iter().enumerate() {
         let choice = u8::try_from(index).context("more than 255 operations")?;
         let output = match &op.output {
-            Some(shape) => Sampler::new(&service).shape(shape, 0),
+            Some(shape) => Sampler::new(&service).shape(shape),
             None => json!({}),
         };
         let response = message("200 OK", &headers(&[]), output.to_string().as_bytes());
@@ -448,7 +454,7 @@ const MODEL_DETECT: u8 = 3;
 
 fn model_seeds(root: &Path) -> Result<Vec<Seed>> {
     let mut seeds = Vec::new();
-    let model_dir = root.join("model");
+    let model_dir = root.join(crate::service(COGNITO)?.model_dir);
     let service = read_text(&model_dir.join("service-2.json"))?;
     let paginators = read_text(&model_dir.join("paginators-1.json"))?;
     let rules = read_text(&model_dir.join("endpoint-rule-set-1.json"))?;
@@ -568,7 +574,8 @@ fn endpoint_seeds(root: &Path) -> Result<Vec<Seed>> {
             ));
         }
     };
-    for dir in ["model", "tests/endpoint-negative"] {
+    let cognito_dir = crate::service(COGNITO)?.model_dir;
+    for dir in [cognito_dir, "tests/endpoint-negative"] {
         let dir = root.join(dir);
         let rules = read_text(&dir.join("endpoint-rule-set-1.json"))?;
         let tests = read_json(&dir.join("endpoint-tests-1.json"))?;
@@ -592,7 +599,7 @@ fn endpoint_seeds(root: &Path) -> Result<Vec<Seed>> {
     }
 
     // The Cognito rules with each case's region and flags, and with partition data.
-    let tests = read_json(&root.join("model/endpoint-tests-1.json"))?;
+    let tests = read_json(&root.join(cognito_dir).join("endpoint-tests-1.json"))?;
     for (index, params) in endpoint_params(&tests).iter().enumerate() {
         let flag = |name: &str, bit: u8| {
             if params.get(name).and_then(Value::as_bool) == Some(true) {
@@ -1091,157 +1098,6 @@ fn jwks_seeds(root: &Path) -> Result<Vec<Seed>> {
     Ok(seeds)
 }
 
-/// Makes example JSON values for shapes of a model: every member set, each value inside the
-/// model's constraints where a simple value can be (length, range, enum, pattern).
-struct Sampler<'a> {
-    service: &'a ir::Service,
-}
-
-/// How deep the sampler follows nested shapes (recursive shapes stop there).
-const SAMPLE_DEPTH: usize = 6;
-
-/// Strings tried, in order, for a string member: the first that fits the member's length and
-/// pattern is used.
-const STRING_CANDIDATES: [&str; 8] = [
-    "us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b",
-    "arn:aws:iam::123456789012:role/example",
-    "example",
-    "login.example.com",
-    "a",
-    "1",
-    "A",
-    "example example",
-];
-
-impl<'a> Sampler<'a> {
-    fn new(service: &'a ir::Service) -> Self {
-        Sampler { service }
-    }
-
-    fn shape(&self, name: &str, depth: usize) -> Value {
-        match self.service.shapes.get(name) {
-            Some(shape) => self.kind(shape, None, depth),
-            None => Value::Null,
-        }
-    }
-
-    fn member(&self, member: &ir::Member, depth: usize) -> Value {
-        match self.service.shapes.get(&member.target) {
-            Some(shape) => self.kind(shape, member.timestamp_format, depth + 1),
-            None => Value::Null,
-        }
-    }
-
-    fn kind(
-        &self,
-        shape: &ir::Shape,
-        timestamp_format: Option<TimestampFormat>,
-        depth: usize,
-    ) -> Value {
-        let c = &shape.constraints;
-        let count = usize::try_from(c.min_length.unwrap_or(1).clamp(1, 3)).unwrap_or(1);
-        match &shape.kind {
-            ShapeKind::Structure(members) => {
-                let mut object = Map::new();
-                // Past the depth limit only required members go on (a recursive shape may
-                // require itself), and past twice the limit nothing does.
-                for member in members {
-                    let wanted =
-                        depth < SAMPLE_DEPTH || (member.required && depth < SAMPLE_DEPTH * 2);
-                    if wanted {
-                        object.insert(member.name.clone(), self.member(member, depth));
-                    }
-                }
-                Value::Object(object)
-            }
-            ShapeKind::Union(members) => {
-                let mut object = Map::new();
-                if let Some(member) = members.first() {
-                    object.insert(member.name.clone(), self.member(member, depth));
-                }
-                Value::Object(object)
-            }
-            ShapeKind::List { member, .. } => {
-                if depth >= SAMPLE_DEPTH {
-                    return Value::Array(Vec::new());
-                }
-                let item = self.member(member, depth);
-                Value::Array(vec![item; count])
-            }
-            ShapeKind::Map { key, value, .. } => {
-                let mut object = Map::new();
-                if depth < SAMPLE_DEPTH {
-                    let value = self.member(value, depth);
-                    let key = self.member(key, depth);
-                    let key = key.as_str().unwrap_or("key").to_owned();
-                    object.insert(key, value);
-                }
-                Value::Object(object)
-            }
-            ShapeKind::String => Value::String(sample_string(c)),
-            ShapeKind::Enum(values) => {
-                values.first().map_or(Value::String(sample_string(c)), |v| {
-                    Value::String(v.value.clone())
-                })
-            }
-            ShapeKind::IntEnum(values) => json!(values.first().map_or(1, |v| v.value)),
-            ShapeKind::Boolean => Value::Bool(true),
-            ShapeKind::Byte
-            | ShapeKind::Short
-            | ShapeKind::Integer
-            | ShapeKind::Long
-            | ShapeKind::BigInteger => {
-                // Range constraints are whole numbers for integer shapes.
-                let low = c.min_value.unwrap_or(1.0).max(1.0);
-                let value = c.max_value.map_or(low, |high| low.min(high));
-                json!(value as i64)
-            }
-            ShapeKind::Float | ShapeKind::Double | ShapeKind::BigDecimal => {
-                let low = c.min_value.unwrap_or(1.5);
-                json!(c.max_value.map_or(low, |high| low.min(high)))
-            }
-            ShapeKind::Blob => Value::String("ZXhhbXBsZQ==".to_owned()),
-            ShapeKind::Timestamp(format) => match timestamp_format.unwrap_or(*format) {
-                TimestampFormat::EpochSeconds => json!(1_700_000_000.5),
-                TimestampFormat::DateTime => Value::String("2023-11-14T22:13:20Z".to_owned()),
-                TimestampFormat::HttpDate => {
-                    Value::String("Tue, 14 Nov 2023 22:13:20 GMT".to_owned())
-                }
-            },
-            ShapeKind::Document => json!({ "k": [1, "v", true, null] }),
-        }
-    }
-}
-
-/// A string for a string shape: the first candidate that fits its length and pattern, padded
-/// or cut to the length bounds; the first candidate when none does.
-fn sample_string(constraints: &ir::Constraints) -> String {
-    let min = usize::try_from(constraints.min_length.unwrap_or(0)).unwrap_or(usize::MAX);
-    let max = constraints
-        .max_length
-        .and_then(|m| usize::try_from(m).ok())
-        .unwrap_or(usize::MAX);
-    let pattern = constraints
-        .pattern
-        .as_deref()
-        .and_then(|p| regex::Regex::new(p).ok());
-    let fit = |candidate: &str| {
-        let mut s: String = candidate.chars().take(max).collect();
-        while s.chars().count() < min.min(64) {
-            s.push('a');
-        }
-        s
-    };
-    STRING_CANDIDATES
-        .iter()
-        .map(|c| fit(c))
-        .find(|s| {
-            let length = s.chars().count();
-            length >= min && length <= max && pattern.as_ref().is_none_or(|p| p.is_match(s))
-        })
-        .unwrap_or_else(|| fit(STRING_CANDIDATES[0]))
-}
-
 /// What one target's run came to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -1649,32 +1505,6 @@ mod tests {
             .find(|s| s.name == "token-rs512-fixed-kid")
             .expect("token-rs512-fixed-kid");
         assert_eq!(token.data.iter().filter(|&&b| b == b'.').count(), 2);
-    }
-
-    #[test]
-    fn sample_strings_meet_length_and_pattern() {
-        let constraints = |min, max, pattern: Option<&str>| ir::Constraints {
-            min_length: min,
-            max_length: max,
-            pattern: pattern.map(str::to_owned),
-            ..ir::Constraints::default()
-        };
-        assert_eq!(
-            sample_string(&constraints(Some(1), Some(55), Some(r"[\w-]+:[0-9a-f-]+"))),
-            "us-east-1:0f3a9c2e-7b1d-4e5f-8a6b-9c0d1e2f3a4b"
-        );
-        assert_eq!(
-            sample_string(&constraints(Some(1), Some(128), Some(r"^[\w._-]+$"))),
-            "example"
-        );
-        assert_eq!(
-            sample_string(&constraints(Some(10), Some(12), None)),
-            "us-east-1:0f"
-        );
-        assert_eq!(
-            sample_string(&constraints(Some(3), None, Some("^a+$"))),
-            "aaa"
-        );
     }
 
     #[test]

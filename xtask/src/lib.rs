@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod load;
 pub mod paths;
 pub mod protocol;
+pub mod sample;
 pub mod scratch;
 pub mod sync;
 #[cfg(test)]
@@ -25,22 +26,129 @@ pub use codegen::Files;
 pub use load::LoadedModel;
 pub use sync::{diff, sync, Stale, StaleError, StaleKind, SyncReport};
 
-/// The package name of the workspace's generated crate.
-pub const WORKSPACE_CRATE_NAME: &str = "cognito-identity";
-
-/// The command that regenerates the workspace's generated crate.
+/// The command that regenerates the workspace's generated crates.
 pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
 
-/// The workspace's botocore model files, relative to the workspace root. These names also
-/// appear in the generated headers.
-pub const WORKSPACE_MODEL_FILES: [&str; 3] = [
-    "model/service-2.json",
-    "model/paginators-1.json",
-    "model/endpoint-rule-set-1.json",
+/// A service whose crate `cargo xtask codegen` keeps in the workspace: where its model files
+/// are, where its crate goes and what the package is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkspaceService {
+    /// The directory of its botocore model files, relative to the workspace root:
+    /// [`load::SERVICE_FILE`], [`load::PAGINATORS_FILE`] and [`load::ENDPOINT_RULES_FILE`]
+    /// (all three required), `endpoint-tests-1.json` for the endpoint tests, and any Smithy
+    /// JSON AST of the same API (`*.smithy.json`).
+    pub model_dir: &'static str,
+    /// The directory of its generated crate, relative to the workspace root.
+    pub crate_dir: &'static str,
+    /// The package name of its generated crate.
+    pub package: &'static str,
+}
+
+/// Every service the workspace generates a crate for. A new service is one entry here, its
+/// model directory, and its crate added to the root `Cargo.toml`'s members.
+pub const SERVICES: [WorkspaceService; 2] = [
+    WorkspaceService {
+        model_dir: "model/cognito-identity",
+        crate_dir: "generated/cognito-identity",
+        package: "cognito-identity",
+    },
+    WorkspaceService {
+        model_dir: "model/cognito-idp",
+        crate_dir: "generated/cognito-identity-provider",
+        package: "cognito-identity-provider",
+    },
 ];
 
-/// The directory of the generated crate, relative to the workspace root.
-pub const GENERATED_DIR: &str = "generated";
+/// The entry of [`SERVICES`] whose package is `package`, or an error listing the packages.
+pub fn service(package: &str) -> Result<&'static WorkspaceService> {
+    SERVICES
+        .iter()
+        .find(|s| s.package == package)
+        .with_context(|| {
+            let known: Vec<&str> = SERVICES.iter().map(|s| s.package).collect();
+            format!(
+                "no workspace service is named `{package}`; the services are {}",
+                known.join(", ")
+            )
+        })
+}
+
+impl WorkspaceService {
+    /// The three botocore files, relative to the workspace root, in the order service,
+    /// paginators, endpoint rules. These names also appear in the generated headers.
+    pub fn model_files(&self) -> [String; 3] {
+        [
+            load::SERVICE_FILE,
+            load::PAGINATORS_FILE,
+            load::ENDPOINT_RULES_FILE,
+        ]
+        .map(|file| format!("{}/{file}", self.model_dir))
+    }
+
+    /// The directory of the generated crate.
+    pub fn crate_path(&self) -> PathBuf {
+        workspace_root().join(self.crate_dir)
+    }
+
+    /// The model directory.
+    pub fn model_path(&self) -> PathBuf {
+        workspace_root().join(self.model_dir)
+    }
+
+    /// The Smithy JSON AST models (`*.smithy.json`) in the model directory, relative to the
+    /// workspace root and sorted; none when the service has only botocore files.
+    pub fn smithy_models(&self) -> Result<Vec<String>> {
+        let dir = self.model_path();
+        let mut found = Vec::new();
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", self.model_dir))?
+        {
+            let name = entry
+                .with_context(|| format!("cannot list {}", self.model_dir))?
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".smithy.json") {
+                found.push(format!("{}/{name}", self.model_dir));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Loads the model (all three botocore files must exist).
+    pub fn load(&self) -> Result<LoadedModel> {
+        let root = workspace_root();
+        let [service, paginators, endpoint_rules] = self.model_files();
+        load::load_botocore_files(
+            (&root.join(&service), &service),
+            (&root.join(&paginators), &paginators),
+            (&root.join(&endpoint_rules), &endpoint_rules),
+        )
+    }
+
+    /// The generator options for the crate, naming `model_files` in its headers.
+    pub fn options(&self, model_files: Vec<String>) -> codegen::Options {
+        codegen::Options {
+            crate_name: self.package.to_owned(),
+            runtime_dependency: "{ workspace = true }".to_owned(),
+            workspace_member: true,
+            model_files,
+            names_lock: codegen::NamesLock::new(),
+        }
+    }
+
+    /// Generates the crate's files (relative to [`Self::crate_path`]) in memory, keeping the
+    /// names of its `names.lock`.
+    pub fn generate(&self) -> Result<Files> {
+        let loaded = self
+            .load()
+            .with_context(|| format!("loading the model of {}", self.package))?;
+        let mut options = self.options(loaded.model_files);
+        options.names_lock = read_names_lock(&self.crate_path())?;
+        Ok(codegen::generate(&loaded.service, &options)?)
+    }
+}
 
 /// The workspace root, found from where this crate was compiled (`xtask/..`).
 pub fn workspace_root() -> PathBuf {
@@ -49,11 +157,6 @@ pub fn workspace_root() -> PathBuf {
         Some(root) => root.to_path_buf(),
         None => manifest_dir.join(".."),
     }
-}
-
-/// The workspace's generated crate directory.
-pub fn generated_dir() -> PathBuf {
-    workspace_root().join(GENERATED_DIR)
 }
 
 /// The workspace's runtime crate directory, which standalone crates depend on.
@@ -88,7 +191,7 @@ pub fn generate_endpoint_rules_files() -> Result<Files> {
 pub const COMPILED_RULES_DIR: &str = "tests/endpoint-compiled";
 
 /// Generates `rules.rs` of [`COMPILED_RULES_DIR`] in memory: each rule set of the rules-engine
-/// suite (`tests/endpoint-rules/valid-rules`) and of the Smithy model, compiled by the
+/// suite (`tests/endpoint-rules/valid-rules`) and of each service's Smithy model, compiled by the
 /// generator as a crate's own rules are, in a module named after its file, and `ALL`, each
 /// [`CompiledRules`](aws_json_runtime::endpoint::CompiledRules) by the file name the cases
 /// are reported under.
@@ -119,23 +222,26 @@ pub fn generate_compiled_rules() -> Result<Files> {
         let json = serde_json::from_str(&text).with_context(|| format!("{path} is not JSON"))?;
         sources.push((name, path, json));
     }
-    let smithy = endpoints::DEFAULT_PATHS[1];
-    let model: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join(smithy))
-            .with_context(|| format!("cannot read {smithy}"))?,
-    )
-    .with_context(|| format!("{smithy} is not JSON"))?;
-    let rules = model
-        .get("shapes")
-        .and_then(serde_json::Value::as_object)
-        .into_iter()
-        .flat_map(|shapes| shapes.values())
-        .find_map(|shape| shape.get("traits")?.get(endpoints::RULE_SET_TRAIT))
-        .with_context(|| format!("{smithy} has no endpoint rule set"))?;
-    let file_name = Path::new(smithy)
-        .file_name()
-        .map_or_else(|| smithy.to_owned(), |n| n.to_string_lossy().into_owned());
-    sources.push((file_name, smithy.to_owned(), rules.clone()));
+    for service in &SERVICES {
+        for smithy in service.smithy_models()? {
+            let model: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(root.join(&smithy))
+                    .with_context(|| format!("cannot read {smithy}"))?,
+            )
+            .with_context(|| format!("{smithy} is not JSON"))?;
+            let rules = model
+                .get("shapes")
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flat_map(|shapes| shapes.values())
+                .find_map(|shape| shape.get("traits")?.get(endpoints::RULE_SET_TRAIT))
+                .with_context(|| format!("{smithy} has no endpoint rule set"))?;
+            let file_name = Path::new(&smithy)
+                .file_name()
+                .map_or_else(|| smithy.clone(), |n| n.to_string_lossy().into_owned());
+            sources.push((file_name, smithy, rules.clone()));
+        }
+    }
     let mut modules = Vec::new();
     let mut all = Vec::new();
     for (name, path, json) in &sources {
@@ -164,10 +270,14 @@ pub fn generate_compiled_rules() -> Result<Files> {
     Ok(Files::from([(PathBuf::from("rules.rs"), file)]))
 }
 
-/// Every directory `cargo xtask codegen` writes in the workspace, with its label and files.
+/// Every directory `cargo xtask codegen` writes in the workspace, with its label and files:
+/// the crate of each of [`SERVICES`], then the endpoint rules' and the tests' compiled rules.
 pub fn generate_workspace() -> Result<Vec<(PathBuf, &'static str, Files)>> {
-    Ok(vec![
-        (generated_dir(), GENERATED_DIR, generate_workspace_crate()?),
+    let mut targets = Vec::new();
+    for service in &SERVICES {
+        targets.push((service.crate_path(), service.crate_dir, service.generate()?));
+    }
+    targets.extend([
         (
             workspace_root().join(ENDPOINT_RULES_GENERATED_DIR),
             ENDPOINT_RULES_GENERATED_DIR,
@@ -178,29 +288,8 @@ pub fn generate_workspace() -> Result<Vec<(PathBuf, &'static str, Files)>> {
             COMPILED_RULES_DIR,
             generate_compiled_rules()?,
         ),
-    ])
-}
-
-/// Loads the workspace's model (all three botocore files must exist).
-pub fn load_workspace_model() -> Result<LoadedModel> {
-    let root = workspace_root();
-    let [service, paginators, endpoint_rules] = WORKSPACE_MODEL_FILES;
-    load::load_botocore_files(
-        (&root.join(service), service),
-        (&root.join(paginators), paginators),
-        (&root.join(endpoint_rules), endpoint_rules),
-    )
-}
-
-/// The generator options for the workspace's generated crate.
-pub fn workspace_options(model_files: Vec<String>) -> codegen::Options {
-    codegen::Options {
-        crate_name: WORKSPACE_CRATE_NAME.to_owned(),
-        runtime_dependency: "{ workspace = true }".to_owned(),
-        workspace_member: true,
-        model_files,
-        names_lock: codegen::NamesLock::new(),
-    }
+    ]);
+    Ok(targets)
 }
 
 /// The `names.lock` in a generated crate's directory: the names its last generation gave,
@@ -216,17 +305,9 @@ pub fn read_names_lock(crate_dir: &Path) -> Result<codegen::NamesLock> {
     }
 }
 
-/// Generates the files of the workspace's crate (relative to [`generated_dir`]) in memory.
-pub fn generate_workspace_crate() -> Result<Files> {
-    let loaded = load_workspace_model()?;
-    let mut options = workspace_options(loaded.model_files);
-    options.names_lock = read_names_lock(&generated_dir())?;
-    Ok(codegen::generate(&loaded.service, &options)?)
-}
-
 /// What `cargo xtask codegen --check` checks: fails with a [`StaleError`] listing every stale
-/// file of the workspace's generated crate (or of the runtime's generated file) and the
-/// command that fixes them.
+/// file of a service's generated crate (or of the other generated files) and the command that
+/// fixes them.
 pub fn check_workspace() -> Result<()> {
     for (dir, label, files) in generate_workspace()? {
         StaleError::check(label, diff(&dir, &files)?, CODEGEN_COMMAND)?;
@@ -288,13 +369,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn workspace_root_holds_the_workspace_manifest_and_model() {
+    fn workspace_root_holds_the_workspace_manifest_and_every_service() {
         let root = workspace_root();
         assert!(root.join("Cargo.toml").is_file());
         assert!(root.join("xtask/Cargo.toml").is_file());
-        for file in WORKSPACE_MODEL_FILES {
-            assert!(root.join(file).is_file(), "{file}");
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        for service in &SERVICES {
+            for file in service.model_files() {
+                assert!(root.join(&file).is_file(), "{file}");
+            }
+            assert!(
+                root.join(service.model_dir)
+                    .join("endpoint-tests-1.json")
+                    .is_file(),
+                "{}",
+                service.model_dir
+            );
+            let member = format!("\"{}\"", service.crate_dir);
+            assert!(
+                manifest.contains(&member),
+                "the workspace's Cargo.toml names {member}"
+            );
         }
+    }
+
+    #[test]
+    fn services_are_found_by_package_and_unknown_ones_are_named() {
+        assert_eq!(
+            service("cognito-identity").unwrap().model_dir,
+            "model/cognito-identity"
+        );
+        let err = format!("{:#}", service("nope").unwrap_err());
+        assert_eq!(
+            err,
+            "no workspace service is named `nope`; the services are cognito-identity, \
+             cognito-identity-provider"
+        );
+    }
+
+    #[test]
+    fn only_the_identity_service_has_a_smithy_model() {
+        assert_eq!(
+            SERVICES[0].smithy_models().unwrap(),
+            ["model/cognito-identity/cognito-identity-2014-06-30.smithy.json"]
+        );
+        assert!(SERVICES[1].smithy_models().unwrap().is_empty());
     }
 
     #[test]
@@ -322,10 +441,12 @@ mod tests {
 
     #[test]
     fn workspace_options_make_a_workspace_member() {
-        let options = workspace_options(vec!["model/service-2.json".to_owned()]);
-        assert_eq!(options.crate_name, "cognito-identity");
+        let file = "model/cognito-idp/service-2.json";
+        let options = SERVICES[1].options(vec![file.to_owned()]);
+        assert_eq!(options.crate_name, "cognito-identity-provider");
         assert_eq!(options.runtime_dependency, "{ workspace = true }");
         assert!(options.workspace_member);
-        assert_eq!(options.model_files, ["model/service-2.json"]);
+        assert_eq!(options.model_files, [file]);
+        assert_eq!(SERVICES[1].model_files()[0], file);
     }
 }

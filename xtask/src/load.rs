@@ -11,6 +11,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use model::{ir, BotocoreFiles, Format, Source};
 
+/// The name of a botocore service description file.
+pub const SERVICE_FILE: &str = "service-2.json";
+
 /// The name of a botocore paginators file next to `service-2.json`.
 pub const PAGINATORS_FILE: &str = "paginators-1.json";
 
@@ -234,7 +237,11 @@ mod tests {
 
     /// Copies one of the workspace's model files into `tmp` under `name`.
     fn copy_model(tmp: &TempDir, file: &str, name: &str) -> Result<()> {
-        let text = fs::read_to_string(crate::workspace_root().join("model").join(file))?;
+        let text = fs::read_to_string(
+            crate::workspace_root()
+                .join(crate::SERVICES[0].model_dir)
+                .join(file),
+        )?;
         tmp.write(name, &text)
     }
 

@@ -574,7 +574,7 @@ mod tests {
     #[test]
     fn stale_error_lists_every_file_with_its_kind_and_one_hint() {
         let err = StaleError::check(
-            "generated",
+            "generated/cognito-identity",
             vec![
                 stale("src/lib.rs", StaleKind::Changed),
                 stale("src/old.rs", StaleKind::Extra),
@@ -584,11 +584,14 @@ mod tests {
         .expect_err("two stale files");
         assert_eq!(
             err.to_string(),
-            "generated/ is out of date (2 stale files):\n  \
-             changed  generated/src/lib.rs\n  \
-             extra    generated/src/old.rs\n\
+            "generated/cognito-identity/ is out of date (2 stale files):\n  \
+             changed  generated/cognito-identity/src/lib.rs\n  \
+             extra    generated/cognito-identity/src/old.rs\n\
              hint: run `cargo xtask codegen` and commit the result"
         );
-        assert_eq!(StaleError::check("generated", vec![], "x"), Ok(()));
+        assert_eq!(
+            StaleError::check("generated/cognito-identity", vec![], "x"),
+            Ok(())
+        );
     }
 }

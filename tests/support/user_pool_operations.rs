@@ -1,0 +1,156 @@
+// Every operation of Amazon Cognito user pools (`cognito-identity-provider`), in the order of
+// its `operation::ALL`: method, wire name, input, output and error type. The user-pool tests
+// (`tests/user_pools.rs`) implement the service trait from this one table and run each
+// operation through the generated client and router; they bring it in with `include!` and call
+// `cognito_identity_provider_operations!(their_macro)`, which hands the table to their macro.
+// The compiler holds the table to the service trait; a test holds it to the model.
+
+/// Invokes the macro named `$then` with one line per operation of Cognito user pools:
+/// `method("WireName", Input) -> Output, Error;`.
+macro_rules! cognito_identity_provider_operations {
+    ($then:ident) => {
+        $then! {
+            add_custom_attributes("AddCustomAttributes", AddCustomAttributesRequest) -> AddCustomAttributesResponse, AddCustomAttributesError;
+            add_user_pool_client_secret("AddUserPoolClientSecret", AddUserPoolClientSecretRequest) -> AddUserPoolClientSecretResponse, AddUserPoolClientSecretError;
+            admin_add_user_to_group("AdminAddUserToGroup", AdminAddUserToGroupRequest) -> AdminAddUserToGroupOutput, AdminAddUserToGroupError;
+            admin_confirm_sign_up("AdminConfirmSignUp", AdminConfirmSignUpRequest) -> AdminConfirmSignUpResponse, AdminConfirmSignUpError;
+            admin_create_user("AdminCreateUser", AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError;
+            admin_delete_software_token("AdminDeleteSoftwareToken", AdminDeleteSoftwareTokenRequest) -> AdminDeleteSoftwareTokenResponse, AdminDeleteSoftwareTokenError;
+            admin_delete_user("AdminDeleteUser", AdminDeleteUserRequest) -> AdminDeleteUserOutput, AdminDeleteUserError;
+            admin_delete_user_attributes("AdminDeleteUserAttributes", AdminDeleteUserAttributesRequest) -> AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError;
+            admin_disable_provider_for_user("AdminDisableProviderForUser", AdminDisableProviderForUserRequest) -> AdminDisableProviderForUserResponse, AdminDisableProviderForUserError;
+            admin_disable_user("AdminDisableUser", AdminDisableUserRequest) -> AdminDisableUserResponse, AdminDisableUserError;
+            admin_enable_user("AdminEnableUser", AdminEnableUserRequest) -> AdminEnableUserResponse, AdminEnableUserError;
+            admin_forget_device("AdminForgetDevice", AdminForgetDeviceRequest) -> AdminForgetDeviceOutput, AdminForgetDeviceError;
+            admin_get_device("AdminGetDevice", AdminGetDeviceRequest) -> AdminGetDeviceResponse, AdminGetDeviceError;
+            admin_get_user("AdminGetUser", AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError;
+            admin_get_user_auth_factors("AdminGetUserAuthFactors", AdminGetUserAuthFactorsRequest) -> AdminGetUserAuthFactorsResponse, AdminGetUserAuthFactorsError;
+            admin_initiate_auth("AdminInitiateAuth", AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError;
+            admin_link_provider_for_user("AdminLinkProviderForUser", AdminLinkProviderForUserRequest) -> AdminLinkProviderForUserResponse, AdminLinkProviderForUserError;
+            admin_list_devices("AdminListDevices", AdminListDevicesRequest) -> AdminListDevicesResponse, AdminListDevicesError;
+            admin_list_groups_for_user("AdminListGroupsForUser", AdminListGroupsForUserRequest) -> AdminListGroupsForUserResponse, AdminListGroupsForUserError;
+            admin_list_user_auth_events("AdminListUserAuthEvents", AdminListUserAuthEventsRequest) -> AdminListUserAuthEventsResponse, AdminListUserAuthEventsError;
+            admin_list_user_sessions("AdminListUserSessions", AdminListUserSessionsRequest) -> AdminListUserSessionsResponse, AdminListUserSessionsError;
+            admin_remove_user_from_group("AdminRemoveUserFromGroup", AdminRemoveUserFromGroupRequest) -> AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError;
+            admin_reset_user_password("AdminResetUserPassword", AdminResetUserPasswordRequest) -> AdminResetUserPasswordResponse, AdminResetUserPasswordError;
+            admin_respond_to_auth_challenge("AdminRespondToAuthChallenge", AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError;
+            admin_revoke_user_session("AdminRevokeUserSession", AdminRevokeUserSessionRequest) -> AdminRevokeUserSessionResponse, AdminRevokeUserSessionError;
+            admin_set_user_mfa_preference("AdminSetUserMFAPreference", AdminSetUserMfaPreferenceRequest) -> AdminSetUserMfaPreferenceResponse, AdminSetUserMfaPreferenceError;
+            admin_set_user_password("AdminSetUserPassword", AdminSetUserPasswordRequest) -> AdminSetUserPasswordResponse, AdminSetUserPasswordError;
+            admin_set_user_settings("AdminSetUserSettings", AdminSetUserSettingsRequest) -> AdminSetUserSettingsResponse, AdminSetUserSettingsError;
+            admin_update_auth_event_feedback("AdminUpdateAuthEventFeedback", AdminUpdateAuthEventFeedbackRequest) -> AdminUpdateAuthEventFeedbackResponse, AdminUpdateAuthEventFeedbackError;
+            admin_update_device_status("AdminUpdateDeviceStatus", AdminUpdateDeviceStatusRequest) -> AdminUpdateDeviceStatusResponse, AdminUpdateDeviceStatusError;
+            admin_update_user_attributes("AdminUpdateUserAttributes", AdminUpdateUserAttributesRequest) -> AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError;
+            admin_user_global_sign_out("AdminUserGlobalSignOut", AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError;
+            associate_software_token("AssociateSoftwareToken", AssociateSoftwareTokenRequest) -> AssociateSoftwareTokenResponse, AssociateSoftwareTokenError;
+            change_password("ChangePassword", ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError;
+            complete_web_authn_registration("CompleteWebAuthnRegistration", CompleteWebAuthnRegistrationRequest) -> CompleteWebAuthnRegistrationResponse, CompleteWebAuthnRegistrationError;
+            confirm_device("ConfirmDevice", ConfirmDeviceRequest) -> ConfirmDeviceResponse, ConfirmDeviceError;
+            confirm_forgot_password("ConfirmForgotPassword", ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError;
+            confirm_sign_up("ConfirmSignUp", ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError;
+            create_group("CreateGroup", CreateGroupRequest) -> CreateGroupResponse, CreateGroupError;
+            create_identity_provider("CreateIdentityProvider", CreateIdentityProviderRequest) -> CreateIdentityProviderResponse, CreateIdentityProviderError;
+            create_managed_login_branding("CreateManagedLoginBranding", CreateManagedLoginBrandingRequest) -> CreateManagedLoginBrandingResponse, CreateManagedLoginBrandingError;
+            create_resource_server("CreateResourceServer", CreateResourceServerRequest) -> CreateResourceServerResponse, CreateResourceServerError;
+            create_terms("CreateTerms", CreateTermsRequest) -> CreateTermsResponse, CreateTermsError;
+            create_user_import_job("CreateUserImportJob", CreateUserImportJobRequest) -> CreateUserImportJobResponse, CreateUserImportJobError;
+            create_user_pool("CreateUserPool", CreateUserPoolRequest) -> CreateUserPoolResponse, CreateUserPoolError;
+            create_user_pool_client("CreateUserPoolClient", CreateUserPoolClientRequest) -> CreateUserPoolClientResponse, CreateUserPoolClientError;
+            create_user_pool_domain("CreateUserPoolDomain", CreateUserPoolDomainRequest) -> CreateUserPoolDomainResponse, CreateUserPoolDomainError;
+            create_user_pool_replica("CreateUserPoolReplica", CreateUserPoolReplicaRequest) -> CreateUserPoolReplicaResponse, CreateUserPoolReplicaError;
+            delete_group("DeleteGroup", DeleteGroupRequest) -> DeleteGroupOutput, DeleteGroupError;
+            delete_identity_provider("DeleteIdentityProvider", DeleteIdentityProviderRequest) -> DeleteIdentityProviderOutput, DeleteIdentityProviderError;
+            delete_managed_login_branding("DeleteManagedLoginBranding", DeleteManagedLoginBrandingRequest) -> DeleteManagedLoginBrandingOutput, DeleteManagedLoginBrandingError;
+            delete_resource_server("DeleteResourceServer", DeleteResourceServerRequest) -> DeleteResourceServerOutput, DeleteResourceServerError;
+            delete_terms("DeleteTerms", DeleteTermsRequest) -> DeleteTermsOutput, DeleteTermsError;
+            delete_user("DeleteUser", DeleteUserRequest) -> DeleteUserOutput, DeleteUserError;
+            delete_user_attributes("DeleteUserAttributes", DeleteUserAttributesRequest) -> DeleteUserAttributesResponse, DeleteUserAttributesError;
+            delete_user_pool("DeleteUserPool", DeleteUserPoolRequest) -> DeleteUserPoolOutput, DeleteUserPoolError;
+            delete_user_pool_client("DeleteUserPoolClient", DeleteUserPoolClientRequest) -> DeleteUserPoolClientOutput, DeleteUserPoolClientError;
+            delete_user_pool_client_secret("DeleteUserPoolClientSecret", DeleteUserPoolClientSecretRequest) -> DeleteUserPoolClientSecretResponse, DeleteUserPoolClientSecretError;
+            delete_user_pool_domain("DeleteUserPoolDomain", DeleteUserPoolDomainRequest) -> DeleteUserPoolDomainResponse, DeleteUserPoolDomainError;
+            delete_user_pool_replica("DeleteUserPoolReplica", DeleteUserPoolReplicaRequest) -> DeleteUserPoolReplicaResponse, DeleteUserPoolReplicaError;
+            delete_web_authn_credential("DeleteWebAuthnCredential", DeleteWebAuthnCredentialRequest) -> DeleteWebAuthnCredentialResponse, DeleteWebAuthnCredentialError;
+            describe_identity_provider("DescribeIdentityProvider", DescribeIdentityProviderRequest) -> DescribeIdentityProviderResponse, DescribeIdentityProviderError;
+            describe_managed_login_branding("DescribeManagedLoginBranding", DescribeManagedLoginBrandingRequest) -> DescribeManagedLoginBrandingResponse, DescribeManagedLoginBrandingError;
+            describe_managed_login_branding_by_client("DescribeManagedLoginBrandingByClient", DescribeManagedLoginBrandingByClientRequest) -> DescribeManagedLoginBrandingByClientResponse, DescribeManagedLoginBrandingByClientError;
+            describe_resource_server("DescribeResourceServer", DescribeResourceServerRequest) -> DescribeResourceServerResponse, DescribeResourceServerError;
+            describe_risk_configuration("DescribeRiskConfiguration", DescribeRiskConfigurationRequest) -> DescribeRiskConfigurationResponse, DescribeRiskConfigurationError;
+            describe_terms("DescribeTerms", DescribeTermsRequest) -> DescribeTermsResponse, DescribeTermsError;
+            describe_terms_by_client("DescribeTermsByClient", DescribeTermsByClientRequest) -> DescribeTermsByClientResponse, DescribeTermsByClientError;
+            describe_user_import_job("DescribeUserImportJob", DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError;
+            describe_user_pool("DescribeUserPool", DescribeUserPoolRequest) -> DescribeUserPoolResponse, DescribeUserPoolError;
+            describe_user_pool_client("DescribeUserPoolClient", DescribeUserPoolClientRequest) -> DescribeUserPoolClientResponse, DescribeUserPoolClientError;
+            describe_user_pool_domain("DescribeUserPoolDomain", DescribeUserPoolDomainRequest) -> DescribeUserPoolDomainResponse, DescribeUserPoolDomainError;
+            forget_device("ForgetDevice", ForgetDeviceRequest) -> ForgetDeviceOutput, ForgetDeviceError;
+            forgot_password("ForgotPassword", ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError;
+            get_csv_header("GetCSVHeader", GetCsvHeaderRequest) -> GetCsvHeaderResponse, GetCsvHeaderError;
+            get_client_token("GetClientToken", GetClientTokenRequest) -> GetClientTokenResponse, GetClientTokenError;
+            get_derived_token("GetDerivedToken", GetDerivedTokenRequest) -> GetDerivedTokenResponse, GetDerivedTokenError;
+            get_device("GetDevice", GetDeviceRequest) -> GetDeviceResponse, GetDeviceError;
+            get_group("GetGroup", GetGroupRequest) -> GetGroupResponse, GetGroupError;
+            get_identity_provider_by_identifier("GetIdentityProviderByIdentifier", GetIdentityProviderByIdentifierRequest) -> GetIdentityProviderByIdentifierResponse, GetIdentityProviderByIdentifierError;
+            get_log_delivery_configuration("GetLogDeliveryConfiguration", GetLogDeliveryConfigurationRequest) -> GetLogDeliveryConfigurationResponse, GetLogDeliveryConfigurationError;
+            get_provisioned_limit("GetProvisionedLimit", GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError;
+            get_signing_certificate("GetSigningCertificate", GetSigningCertificateRequest) -> GetSigningCertificateResponse, GetSigningCertificateError;
+            get_tokens_from_refresh_token("GetTokensFromRefreshToken", GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError;
+            get_ui_customization("GetUICustomization", GetUiCustomizationRequest) -> GetUiCustomizationResponse, GetUiCustomizationError;
+            get_user("GetUser", GetUserRequest) -> GetUserResponse, GetUserError;
+            get_user_attribute_verification_code("GetUserAttributeVerificationCode", GetUserAttributeVerificationCodeRequest) -> GetUserAttributeVerificationCodeResponse, GetUserAttributeVerificationCodeError;
+            get_user_auth_factors("GetUserAuthFactors", GetUserAuthFactorsRequest) -> GetUserAuthFactorsResponse, GetUserAuthFactorsError;
+            get_user_pool_client_session_configuration("GetUserPoolClientSessionConfiguration", GetUserPoolClientSessionConfigurationRequest) -> GetUserPoolClientSessionConfigurationResponse, GetUserPoolClientSessionConfigurationError;
+            get_user_pool_mfa_config("GetUserPoolMfaConfig", GetUserPoolMfaConfigRequest) -> GetUserPoolMfaConfigResponse, GetUserPoolMfaConfigError;
+            get_user_pool_session_configuration("GetUserPoolSessionConfiguration", GetUserPoolSessionConfigurationRequest) -> GetUserPoolSessionConfigurationResponse, GetUserPoolSessionConfigurationError;
+            global_sign_out("GlobalSignOut", GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError;
+            initiate_auth("InitiateAuth", InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError;
+            list_devices("ListDevices", ListDevicesRequest) -> ListDevicesResponse, ListDevicesError;
+            list_groups("ListGroups", ListGroupsRequest) -> ListGroupsResponse, ListGroupsError;
+            list_identity_providers("ListIdentityProviders", ListIdentityProvidersRequest) -> ListIdentityProvidersResponse, ListIdentityProvidersError;
+            list_resource_servers("ListResourceServers", ListResourceServersRequest) -> ListResourceServersResponse, ListResourceServersError;
+            list_tags_for_resource("ListTagsForResource", ListTagsForResourceRequest) -> ListTagsForResourceResponse, ListTagsForResourceError;
+            list_terms("ListTerms", ListTermsRequest) -> ListTermsResponse, ListTermsError;
+            list_user_import_jobs("ListUserImportJobs", ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError;
+            list_user_pool_client_secrets("ListUserPoolClientSecrets", ListUserPoolClientSecretsRequest) -> ListUserPoolClientSecretsResponse, ListUserPoolClientSecretsError;
+            list_user_pool_clients("ListUserPoolClients", ListUserPoolClientsRequest) -> ListUserPoolClientsResponse, ListUserPoolClientsError;
+            list_user_pool_replicas("ListUserPoolReplicas", ListUserPoolReplicasRequest) -> ListUserPoolReplicasResponse, ListUserPoolReplicasError;
+            list_user_pools("ListUserPools", ListUserPoolsRequest) -> ListUserPoolsResponse, ListUserPoolsError;
+            list_user_sessions("ListUserSessions", ListUserSessionsRequest) -> ListUserSessionsResponse, ListUserSessionsError;
+            list_users("ListUsers", ListUsersRequest) -> ListUsersResponse, ListUsersError;
+            list_users_in_group("ListUsersInGroup", ListUsersInGroupRequest) -> ListUsersInGroupResponse, ListUsersInGroupError;
+            list_web_authn_credentials("ListWebAuthnCredentials", ListWebAuthnCredentialsRequest) -> ListWebAuthnCredentialsResponse, ListWebAuthnCredentialsError;
+            resend_confirmation_code("ResendConfirmationCode", ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError;
+            respond_to_auth_challenge("RespondToAuthChallenge", RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError;
+            revoke_token("RevokeToken", RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError;
+            revoke_user_session("RevokeUserSession", RevokeUserSessionRequest) -> RevokeUserSessionResponse, RevokeUserSessionError;
+            set_log_delivery_configuration("SetLogDeliveryConfiguration", SetLogDeliveryConfigurationRequest) -> SetLogDeliveryConfigurationResponse, SetLogDeliveryConfigurationError;
+            set_risk_configuration("SetRiskConfiguration", SetRiskConfigurationRequest) -> SetRiskConfigurationResponse, SetRiskConfigurationError;
+            set_ui_customization("SetUICustomization", SetUiCustomizationRequest) -> SetUiCustomizationResponse, SetUiCustomizationError;
+            set_user_mfa_preference("SetUserMFAPreference", SetUserMfaPreferenceRequest) -> SetUserMfaPreferenceResponse, SetUserMfaPreferenceError;
+            set_user_pool_client_session_configuration("SetUserPoolClientSessionConfiguration", SetUserPoolClientSessionConfigurationRequest) -> SetUserPoolClientSessionConfigurationResponse, SetUserPoolClientSessionConfigurationError;
+            set_user_pool_mfa_config("SetUserPoolMfaConfig", SetUserPoolMfaConfigRequest) -> SetUserPoolMfaConfigResponse, SetUserPoolMfaConfigError;
+            set_user_pool_session_configuration("SetUserPoolSessionConfiguration", SetUserPoolSessionConfigurationRequest) -> SetUserPoolSessionConfigurationResponse, SetUserPoolSessionConfigurationError;
+            set_user_settings("SetUserSettings", SetUserSettingsRequest) -> SetUserSettingsResponse, SetUserSettingsError;
+            sign_up("SignUp", SignUpRequest) -> SignUpResponse, SignUpError;
+            start_user_import_job("StartUserImportJob", StartUserImportJobRequest) -> StartUserImportJobResponse, StartUserImportJobError;
+            start_web_authn_registration("StartWebAuthnRegistration", StartWebAuthnRegistrationRequest) -> StartWebAuthnRegistrationResponse, StartWebAuthnRegistrationError;
+            stop_user_import_job("StopUserImportJob", StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError;
+            tag_resource("TagResource", TagResourceRequest) -> TagResourceResponse, TagResourceError;
+            untag_resource("UntagResource", UntagResourceRequest) -> UntagResourceResponse, UntagResourceError;
+            update_auth_event_feedback("UpdateAuthEventFeedback", UpdateAuthEventFeedbackRequest) -> UpdateAuthEventFeedbackResponse, UpdateAuthEventFeedbackError;
+            update_device_status("UpdateDeviceStatus", UpdateDeviceStatusRequest) -> UpdateDeviceStatusResponse, UpdateDeviceStatusError;
+            update_group("UpdateGroup", UpdateGroupRequest) -> UpdateGroupResponse, UpdateGroupError;
+            update_identity_provider("UpdateIdentityProvider", UpdateIdentityProviderRequest) -> UpdateIdentityProviderResponse, UpdateIdentityProviderError;
+            update_managed_login_branding("UpdateManagedLoginBranding", UpdateManagedLoginBrandingRequest) -> UpdateManagedLoginBrandingResponse, UpdateManagedLoginBrandingError;
+            update_provisioned_limit("UpdateProvisionedLimit", UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError;
+            update_resource_server("UpdateResourceServer", UpdateResourceServerRequest) -> UpdateResourceServerResponse, UpdateResourceServerError;
+            update_terms("UpdateTerms", UpdateTermsRequest) -> UpdateTermsResponse, UpdateTermsError;
+            update_user_attributes("UpdateUserAttributes", UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError;
+            update_user_pool("UpdateUserPool", UpdateUserPoolRequest) -> UpdateUserPoolResponse, UpdateUserPoolError;
+            update_user_pool_client("UpdateUserPoolClient", UpdateUserPoolClientRequest) -> UpdateUserPoolClientResponse, UpdateUserPoolClientError;
+            update_user_pool_domain("UpdateUserPoolDomain", UpdateUserPoolDomainRequest) -> UpdateUserPoolDomainResponse, UpdateUserPoolDomainError;
+            update_user_pool_replica("UpdateUserPoolReplica", UpdateUserPoolReplicaRequest) -> UpdateUserPoolReplicaResponse, UpdateUserPoolReplicaError;
+            verify_software_token("VerifySoftwareToken", VerifySoftwareTokenRequest) -> VerifySoftwareTokenResponse, VerifySoftwareTokenError;
+            verify_user_attribute("VerifyUserAttribute", VerifyUserAttributeRequest) -> VerifyUserAttributeResponse, VerifyUserAttributeError;
+        }
+    };
+}
