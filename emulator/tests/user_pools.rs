@@ -1693,3 +1693,107 @@ async fn signatures_are_checked_for_the_user_pool_service_too() {
     tokens(&stranger, &client_id, "quinn").await;
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn malformed_input_gets_an_error_naming_it() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "sam", &[]).await;
+    // Tokens that are not tokens.
+    for token in [
+        "",
+        "a.b.c",
+        "not a jwt",
+        "eyJhbGciOiJub25lIn0.e30.",
+        &"x".repeat(5000),
+    ] {
+        // The router refuses what breaks the model's pattern, naming the member; the handler
+        // the rest.
+        let (code, message) = fault(c.get_user(GetUserRequest::new(token)).await);
+        assert!(
+            (code == "NotAuthorizedException" && message == "Invalid Access Token")
+                || message.contains("'accessToken'"),
+            "{token:.20}: {code}: {message}"
+        );
+        let mut refresh = InitiateAuthRequest::new(AuthFlowType::RefreshTokenAuth, &client_id);
+        refresh.auth_parameters = Some(params(&[("REFRESH_TOKEN", token)]));
+        assert_eq!(
+            fault(c.initiate_auth(refresh).await).0,
+            "NotAuthorizedException"
+        );
+    }
+    // A PASSWORD_VERIFIER answer with a bad timestamp, a forged secret block, no session.
+    let srp = cognito_srp::Client::new(cognito_srp::PoolName::from_user_pool_id(&pool_id).unwrap())
+        .unwrap();
+    let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, &client_id);
+    start.auth_parameters = Some(params(&[("USERNAME", "sam"), ("SRP_A", srp.srp_a())]));
+    let started = c.initiate_auth(start).await.unwrap();
+    let answer = |block: &str, timestamp: &str, session: Option<String>| {
+        let mut respond =
+            RespondToAuthChallengeRequest::new(&client_id, ChallengeNameType::PasswordVerifier);
+        respond.session = session;
+        respond.challenge_responses = Some(params(&[
+            ("USERNAME", "sam"),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", block),
+            ("PASSWORD_CLAIM_SIGNATURE", "c2ln"),
+            ("TIMESTAMP", timestamp),
+        ]));
+        c.respond_to_auth_challenge(respond)
+    };
+    let (code, message) = fault(answer("AAAA", "yesterday", started.session.clone()).await);
+    assert_eq!(code, "InvalidParameterException");
+    assert!(message.starts_with("TIMESTAMP"), "{message}");
+    let now = cognito_srp::Timestamp::now();
+    assert_eq!(
+        fault(answer("AAAA", now.as_str(), None).await).1,
+        "Invalid session for the user, session is expired."
+    );
+    assert_eq!(
+        fault(answer("AAAA", now.as_str(), started.session.clone()).await).1,
+        "Incorrect username or password."
+    );
+    // Missing parameters and unknown challenges are named.
+    let mut respond = RespondToAuthChallengeRequest::new(&client_id, ChallengeNameType::SmsMfa);
+    respond.challenge_responses = Some(params(&[("USERNAME", "sam")]));
+    assert_eq!(
+        fault(c.respond_to_auth_challenge(respond).await).0,
+        "InvalidParameterException"
+    );
+    let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, &client_id);
+    start.auth_parameters = Some(params(&[("USERNAME", "sam")]));
+    assert_eq!(
+        fault(c.initiate_auth(start).await).1,
+        "Missing required parameter SRP_A"
+    );
+    // Bad page tokens and filters.
+    let mut list = ListUsersRequest::new(&pool_id);
+    list.pagination_token = Some("garbage".into());
+    assert_eq!(
+        fault(c.list_users(list).await).0,
+        "InvalidParameterException"
+    );
+    let mut list = ListUsersRequest::new(&pool_id);
+    list.filter = Some("username = \"a\" extra\"".into());
+    assert_eq!(
+        fault(c.list_users(list).await).1,
+        "Error while parsing filter."
+    );
+    // The local endpoints say what they need.
+    let (status, body) = http(running.local_addr(), "GET", "/_local/codes").await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"].as_str().unwrap().contains("pool="),
+        "{body}"
+    );
+    assert_eq!(
+        http(
+            running.local_addr(),
+            "GET",
+            "/_local/codes?pool=us-east-1_nothere00"
+        )
+        .await
+        .0,
+        404
+    );
+    running.shutdown().await.unwrap();
+}
