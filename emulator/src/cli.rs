@@ -18,7 +18,8 @@ pub enum Command {
 
 /// The help text.
 pub const HELP: &str = "\
-cognito-identity-local: a local Amazon Cognito Identity (all 23 operations)
+cognito-identity-local: a local Amazon Cognito (identity pools, all 23 operations, and
+user pools: sign-up, sign-in, tokens, groups) on one port
 
 USAGE:
     cognito-identity-local [OPTIONS]
@@ -41,8 +42,15 @@ OPTIONS:
                                   document at JWKS: an http(s) URL or a file. Repeatable.
                                   Other providers' JWTs are checked by their claims only
     --config FILE                 Read settings from a JSON file: {\"trust\": {PROVIDER:
-                                  JWKS, ...}}; relative files are read from FILE's folder,
-                                  and flags given on the command line win
+                                  JWKS, ...}, \"seed\": {\"UserPools\": [...]}}; relative
+                                  files are read from FILE's folder, and flags given on the
+                                  command line win. The seed's pools, clients, users and
+                                  groups are created at start (see the README)
+    --issuer-base URL             Issue user-pool tokens with `iss` URL/<poolId> instead of
+                                  https://cognito-idp.<region>.amazonaws.com/<poolId>
+    --fixed-code CODE             Use CODE for every confirmation and password-reset code
+                                  instead of random ones (codes are logged and served at
+                                  GET /_local/codes?pool=ID&username=NAME either way)
     --clock-offset SECONDS        Run the emulator's clock this far ahead of the machine's
                                   (negative: behind), for testing clients against a
                                   skewed server [default: 0]
@@ -50,7 +58,8 @@ OPTIONS:
 
 The first line on standard output is the URL served (http://127.0.0.1:PORT); one log line
 per request goes to standard error. The OpenID signing keys are served as a JWKS document at
-/.well-known/jwks.json. SIGINT or SIGTERM stops the server after requests in flight.
+/.well-known/jwks.json, each user pool's at /<poolId>/.well-known/jwks.json. POST
+/_local/reset forgets all state. SIGINT or SIGTERM stops the server after requests in flight.
 ";
 
 /// The port used when none is given.
@@ -130,6 +139,20 @@ pub fn parse(
                 trust.insert(provider, source);
             }
             "--config" => config = Some(PathBuf::from(value("--config")?)),
+            "--issuer-base" => {
+                let v = value("--issuer-base")?;
+                if !is_url(&v) {
+                    return Err(format!("--issuer-base: `{v}` is not an http(s) URL"));
+                }
+                options.issuer_base = Some(v);
+            }
+            "--fixed-code" => {
+                let v = value("--fixed-code")?;
+                if v.is_empty() || v.len() > 2048 || v.chars().any(char::is_whitespace) {
+                    return Err(format!("--fixed-code: `{v}` is not a usable code"));
+                }
+                options.fixed_code = Some(v);
+            }
             "--clock-offset" => {
                 let v = value("--clock-offset")?;
                 options.clock_offset_secs = v.parse().map_err(|_| {
@@ -145,6 +168,7 @@ pub fn parse(
             // The command line wins over the file.
             trust.entry(provider).or_insert(source);
         }
+        options.seed = from_file.seed;
     }
     options.trust = trust.into_iter().collect();
     if in_memory && options.data_dir.is_some() {
@@ -181,6 +205,8 @@ fn trust_entry(text: &str) -> Result<(String, String), String> {
 pub struct Config {
     /// Provider name to JWKS source, files made absolute against the file's folder.
     pub trust: BTreeMap<String, String>,
+    /// User pools and what is in them, created at start.
+    pub seed: Option<serde_json::Value>,
 }
 
 /// Reads the configuration file at `path`.
@@ -219,9 +245,15 @@ pub fn parse_config(text: &str, base: &Path) -> Result<Config, String> {
                     config.trust.insert(provider, source);
                 }
             }
+            "seed" => {
+                if !value.is_object() {
+                    return Err("`seed` must be an object: {\"UserPools\": [...]}".to_owned());
+                }
+                config.seed = Some(value);
+            }
             other => {
                 return Err(format!(
-                    "unknown setting `{other}` (the settings are: trust)"
+                    "unknown setting `{other}` (the settings are: trust, seed)"
                 ))
             }
         }
@@ -242,6 +274,21 @@ mod tests {
             Ok(Command::Serve(o)) => *o,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn user_pool_flags_and_the_seed_are_read() {
+        let o = serve(&[
+            "--issuer-base",
+            "http://localhost:9229",
+            "--fixed-code=123456",
+        ]);
+        assert_eq!(o.issuer_base.as_deref(), Some("http://localhost:9229"));
+        assert_eq!(o.fixed_code.as_deref(), Some("123456"));
+        assert!(parse(["--issuer-base".to_owned(), "localhost".to_owned()], None).is_err());
+        let config = parse_config(r#"{"seed": {"UserPools": []}}"#, Path::new("")).unwrap();
+        assert_eq!(config.seed, Some(serde_json::json!({"UserPools": []})));
+        assert!(parse_config(r#"{"seed": []}"#, Path::new("")).is_err());
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn regional_id(region: &str) -> Result<String, Fault> {
 }
 
 /// `len` characters drawn uniformly from `alphabet` (which has at most 256 letters).
-fn random_text(alphabet: &[u8], len: usize) -> Result<String, Fault> {
+pub fn random_text(alphabet: &[u8], len: usize) -> Result<String, Fault> {
     let mut out = String::with_capacity(len);
     // Rejection sampling keeps every letter equally likely whatever the alphabet's size.
     let limit = 256 - (256 % alphabet.len());

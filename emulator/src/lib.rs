@@ -1,17 +1,21 @@
-//! `cognito-identity-local`: a local Amazon Cognito Identity for tests and development.
+//! `cognito-identity-local`: a local Amazon Cognito for tests and development, both services
+//! on one port.
 //!
-//! It serves all 23 operations of the service through the generated `Router` of the
-//! `cognito-identity` crate, keeps its state in one SQLite file (or in memory), signs OpenID
-//! tokens with a key it makes once and publishes as a JWKS document, and answers boto3, the
-//! AWS CLI and the generated client as the service would. `start` runs it inside a tokio
-//! runtime (tests use that); the `cognito-identity-local` binary wraps it in a command line.
-//! Nothing here is shared machinery: HTTP serving and signature checks come from
-//! `aws-json-runtime`.
+//! It serves all 23 operations of Cognito Identity through the generated `Router` of the
+//! `cognito-identity` crate, and Cognito user pools (pools, app clients, users, groups, the
+//! sign-in flows and their tokens; `user_pools`) through the generated `Router` of the
+//! `cognito-identity-provider` crate, telling requests apart by their `X-Amz-Target`. State is
+//! one SQLite file (or memory). It signs OpenID tokens with a key it makes once and each user
+//! pool's tokens with a key of the pool's, publishes them as JWKS documents, and answers boto3,
+//! the AWS CLI, pycognito and the generated clients as the services would. `start` runs it
+//! inside a tokio runtime (tests use that); the `cognito-identity-local` binary wraps it in a
+//! command line. Nothing here is shared machinery: HTTP serving and signature checks come from
+//! `aws-json-runtime`, SRP from `cognito-srp`.
 //!
-//! The running emulator (the front door, the store, the command line, fetching trusted
-//! providers' key sets over HTTPS) is the default `service` feature. Without it the crate is
-//! the readers of what clients send and trust (login tokens, SAML assertions, JWKS documents)
-//! and its own token signer, with neither SQLite nor TLS to build.
+//! The running emulator (the front door, the store, the user pools, the command line, fetching
+//! trusted providers' key sets over HTTPS) is the default `service` feature. Without it the
+//! crate is the readers of what clients send and trust (login tokens, SAML assertions, JWKS
+//! documents) and its own token signer, with neither SQLite nor TLS to build.
 
 #[cfg(feature = "service")]
 pub mod cli;
@@ -30,6 +34,8 @@ pub mod service;
 pub mod store;
 pub mod tokens;
 pub mod trust;
+#[cfg(feature = "service")]
+pub mod user_pools;
 
 #[cfg(test)]
 mod test_support;
@@ -39,8 +45,8 @@ pub use crate::fault::Fault;
 pub use crate::log::Level;
 #[cfg(feature = "service")]
 pub use crate::run::{
-    open_store, start, Front, Options, Running, StartError, DATABASE_FILE, DISCOVERY_PATH,
-    JWKS_PATH,
+    open_store, start, Front, Options, Running, StartError, CODES_PATH, DATABASE_FILE,
+    DISCOVERY_PATH, JWKS_PATH, RESET_PATH,
 };
 #[cfg(feature = "service")]
 pub use crate::service::{Emulator, Settings};

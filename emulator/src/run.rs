@@ -1,6 +1,9 @@
-//! Starting the emulator: one HTTP front door for the service's operations, its JWKS and
-//! OpenID discovery documents, over the SQLite store. [`start`] runs it inside a tokio
-//! runtime; the command line (`cli`) and the tests call it.
+//! Starting the emulator: one HTTP front door for both services over the SQLite store. A
+//! POST to `/` goes to the identity pools' router or the user pools' by its `X-Amz-Target`
+//! (`AWSCognitoIdentityService.` or `AWSCognitoIdentityProviderService.`); GETs serve the
+//! JWKS and OpenID discovery documents (the identity side's at `/.well-known/`, each user
+//! pool's at `/<poolId>/.well-known/`) and the local endpoints under `/_local/`. [`start`]
+//! runs it inside a tokio runtime; the command line (`cli`) and the tests call it.
 
 use std::io;
 use std::net::SocketAddr;
@@ -11,6 +14,7 @@ use aws_json_runtime::auth::credentials::Credentials;
 use aws_json_runtime::server::http_server::{RequestLog, Server, SigV4Verifier};
 use aws_json_runtime::{Bytes, HttpRequest, HttpResponse, HttpService};
 use aws_json_runtime::{OperationMeta, ServiceMeta};
+use aws_primitives::percent;
 use cognito_identity::Router;
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Method, StatusCode};
@@ -22,6 +26,7 @@ use crate::log::Level;
 use crate::service::{Emulator, Settings};
 use crate::store::Store;
 use crate::trust::{JwksSource, Trust};
+use crate::user_pools::{self, PoolSettings, UserPools};
 use crate::{log, service};
 
 /// Where the JWKS document is served (also under `/.well-known/jwks_uri`, the path the real
@@ -56,6 +61,14 @@ pub struct Options {
     /// Login providers whose token signatures are verified, each with where its JWKS
     /// document is: an `http(s)` URL or a file path.
     pub trust: Vec<(String, String)>,
+    /// The base URL user-pool tokens are issued under (`<base>/<poolId>`); `None` issues
+    /// them as the service does, under `https://cognito-idp.<region>.amazonaws.com`.
+    pub issuer_base: Option<String>,
+    /// The code every confirmation and password reset uses; `None` makes random ones.
+    pub fixed_code: Option<String>,
+    /// User pools, app clients, users and groups to create at start (the `seed` of the
+    /// configuration file).
+    pub seed: Option<serde_json::Value>,
 }
 
 impl Default for Options {
@@ -71,6 +84,9 @@ impl Default for Options {
             verify_signatures: None,
             clock_offset_secs: 0,
             trust: Vec::new(),
+            issuer_base: None,
+            fixed_code: None,
+            seed: None,
         }
     }
 }
@@ -98,36 +114,95 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// The HTTP service: the generated router for the API, plus the JWKS and OpenID discovery
-/// documents at their well-known paths.
+/// Where `GET` reads the codes sent to a pool's users (`?pool=ID&username=NAME`).
+pub const CODES_PATH: &str = "/_local/codes";
+/// Where `POST` forgets every pool, identity and user.
+pub const RESET_PATH: &str = "/_local/reset";
+
+/// The HTTP service: the generated routers of both services, the JWKS and OpenID discovery
+/// documents at their well-known paths, and the local endpoints.
 pub struct Front {
     router: Router<Emulator>,
+    pools: cognito_identity_provider::Router<UserPools>,
 }
 
 impl Front {
-    /// The front for `emulator`.
-    pub fn new(emulator: Emulator) -> Front {
+    /// The front for the identity side `emulator` and the user-pool side `pools`.
+    pub fn new(emulator: Emulator, pools: UserPools) -> Front {
         Front {
             router: Router::new(emulator),
+            pools: cognito_identity_provider::Router::new(pools),
         }
     }
 
-    /// The emulator behind the router.
+    /// The identity side behind the router.
     pub fn emulator(&self) -> &Emulator {
         self.router.handler()
     }
 
+    /// The user-pool side behind its router.
+    pub fn user_pools(&self) -> &UserPools {
+        self.pools.handler()
+    }
+
     /// The document at a well-known path, for GET requests.
-    fn well_known(&self, path: &str) -> Option<serde_json::Value> {
+    fn well_known(&self, path: &str, query: &str) -> Result<Option<serde_json::Value>, Fault> {
         let signer = self.emulator().signer();
         match path {
-            JWKS_PATH | "/.well-known/jwks_uri" => Some(signer.jwks()),
+            JWKS_PATH | "/.well-known/jwks_uri" => return Ok(Some(signer.jwks())),
             DISCOVERY_PATH => {
                 let jwks_uri = format!("{}{JWKS_PATH}", signer.issuer().trim_end_matches('/'));
-                Some(signer.discovery(&jwks_uri))
+                return Ok(Some(signer.discovery(&jwks_uri)));
             }
-            _ => None,
+            CODES_PATH => {
+                let decode = |v: &str| String::from_utf8_lossy(&percent::decode(v)).into_owned();
+                let mut pool = None;
+                let mut username = None;
+                for pair in query.split('&') {
+                    match pair.split_once('=') {
+                        Some(("pool", v)) => pool = Some(decode(v)),
+                        Some(("username", v)) => username = Some(decode(v)),
+                        _ => {}
+                    }
+                }
+                let pool = pool.ok_or_else(|| {
+                    Fault::invalid_parameter("GET /_local/codes needs ?pool=<user pool id>")
+                })?;
+                return self
+                    .user_pools()
+                    .codes(&pool, username.as_deref())
+                    .map(Some)
+                    .map_err(pool_fault);
+            }
+            _ => {}
         }
+        // `/<poolId>/.well-known/...`: a user pool's documents.
+        let Some((pool_id, rest)) = path.trim_start_matches('/').split_once('/') else {
+            return Ok(None);
+        };
+        let keys = self.user_pools().keys();
+        match rest {
+            ".well-known/jwks.json" => keys.jwks(pool_id).map_err(pool_fault),
+            ".well-known/openid-configuration" => {
+                if keys.key(pool_id).map_err(pool_fault)?.is_none() {
+                    return Ok(None);
+                }
+                let issuer = keys.settings().issuer(pool_id);
+                Ok(Some(keys.discovery(
+                    pool_id,
+                    &format!("{issuer}/.well-known/jwks.json"),
+                )))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+fn pool_fault(f: user_pools::PoolFault) -> Fault {
+    match f.code {
+        "ResourceNotFoundException" => Fault::not_found(f.message),
+        "InvalidParameterException" => Fault::invalid_parameter(f.message),
+        _ => Fault::internal(f.message),
     }
 }
 
@@ -152,28 +227,73 @@ impl HttpService for Front {
     }
 
     fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
-        self.router.operation_meta(target)
+        if target.starts_with(user_pools::TARGET_PREFIX) {
+            self.pools.operation_meta(target)
+        } else {
+            self.router.operation_meta(target)
+        }
     }
+
+    fn service_meta_for(&self, target: &str) -> Option<&'static ServiceMeta> {
+        if target.starts_with(user_pools::TARGET_PREFIX) {
+            self.pools.service_meta()
+        } else {
+            self.router.service_meta()
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
+    let mut r = http::Response::new(Bytes::from(body.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
 }
 
 impl Front {
     async fn answer(&self, request: HttpRequest) -> HttpResponse {
+        let path = request.uri().path().to_owned();
         if request.method() == Method::GET {
-            let mut response = match self.well_known(request.uri().path()) {
-                Some(doc) => http::Response::new(Bytes::from(doc.to_string())),
-                None => {
-                    let mut r =
-                        http::Response::new(Bytes::from_static(b"{\"message\":\"Not Found\"}"));
-                    *r.status_mut() = StatusCode::NOT_FOUND;
-                    r
+            let query = request.uri().query().unwrap_or_default();
+            return match self.well_known(&path, query) {
+                Ok(Some(doc)) => json_response(StatusCode::OK, &doc),
+                Ok(None) => json_response(
+                    StatusCode::NOT_FOUND,
+                    &serde_json::json!({ "message": "Not Found" }),
+                ),
+                Err(e) => {
+                    let status = match e.kind {
+                        crate::fault::FaultKind::NotFound => StatusCode::NOT_FOUND,
+                        crate::fault::FaultKind::InvalidParameter => StatusCode::BAD_REQUEST,
+                        _ => StatusCode::INTERNAL_SERVER_ERROR,
+                    };
+                    json_response(
+                        status,
+                        &serde_json::json!({ "__type": e.kind.code(), "message": e.message }),
+                    )
                 }
             };
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            return response;
         }
-        self.router.handle(request).await
+        if request.method() == Method::POST && path == RESET_PATH {
+            return match self.user_pools().reset() {
+                Ok(()) => json_response(StatusCode::OK, &serde_json::json!({})),
+                Err(e) => json_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &serde_json::json!({ "__type": e.code, "message": e.message }),
+                ),
+            };
+        }
+        let for_pools = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with(user_pools::TARGET_PREFIX));
+        if for_pools {
+            self.pools.handle(request).await
+        } else {
+            self.router.handle(request).await
+        }
     }
 }
 
@@ -244,7 +364,7 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
         .map_err(StartError::Bind)?;
     let addr = listener.local_addr().map_err(StartError::Bind)?;
     let url = format!("http://{addr}");
-    let store = open_store(&options).map_err(StartError::State)?;
+    let store = Arc::new(open_store(&options).map_err(StartError::State)?);
     let settings = Settings {
         region: options.region.clone(),
         account_id: options.account_id.clone(),
@@ -259,11 +379,27 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
             .map(|(provider, source)| (provider.clone(), JwksSource::parse(source))),
     );
     announce_trust(&trust, level).await;
-    let front = Arc::new(Front::new(
-        Emulator::new(store, settings)
-            .map_err(StartError::State)?
-            .with_trust(trust),
-    ));
+    let pools = user_pools::build(
+        store.clone(),
+        PoolSettings {
+            region: options.region.clone(),
+            account_id: options.account_id.clone(),
+            issuer_base: options.issuer_base.clone(),
+            clock_offset_secs: options.clock_offset_secs,
+            fixed_code: options.fixed_code.clone(),
+            log_level: level,
+        },
+    );
+    if let Some(seed) = &options.seed {
+        user_pools::seed::apply(&pools, seed).map_err(|e| {
+            StartError::State(Fault::invalid_parameter(format!("the seed: {}", e.message)))
+        })?;
+    }
+    let emulator = Emulator::new(store, settings)
+        .map_err(StartError::State)?
+        .with_trust(trust)
+        .with_local_pools(pools.keys().clone());
+    let front = Arc::new(Front::new(emulator, pools));
     let mut builder = Server::builder(SharedFront(front.clone())).other_requests(true);
     // Operations the model signs need a signature made with the one configured key pair,
     // scoped to the emulator's region; the model's unsigned operations pass without one.
@@ -345,5 +481,8 @@ impl HttpService for SharedFront {
     }
     fn operation_meta(&self, target: &str) -> Option<&'static OperationMeta> {
         self.0.operation_meta(target)
+    }
+    fn service_meta_for(&self, target: &str) -> Option<&'static ServiceMeta> {
+        self.0.service_meta_for(target)
     }
 }

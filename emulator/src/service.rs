@@ -55,10 +55,11 @@ pub struct Settings {
 
 /// The emulated service.
 pub struct Emulator {
-    store: Store,
+    store: Arc<Store>,
     signer: Signer,
     trust: Trust,
     settings: Settings,
+    local_pools: Option<Arc<dyn crate::logins::LocalPools>>,
 }
 
 /// Milliseconds since the epoch on a clock `offset_secs` ahead of this machine's.
@@ -78,7 +79,8 @@ impl Emulator {
     /// The service over `store`, loading its signing key from the store or making one.
     /// A data directory from before RSA signing keeps its P-256 key, to verify the tokens
     /// it signed until they expire.
-    pub fn new(store: Store, settings: Settings) -> Result<Emulator, Fault> {
+    pub fn new(store: impl Into<Arc<Store>>, settings: Settings) -> Result<Emulator, Fault> {
+        let store = store.into();
         let key = store.meta_or_insert(RSA_KEY_META, generate_key)?;
         let legacy = store.meta(LEGACY_EC_KEY_META)?;
         let signer = Signer::new(&key, legacy.as_deref(), settings.issuer.clone())?;
@@ -87,7 +89,21 @@ impl Emulator {
             signer,
             trust: Trust::new(Vec::new()),
             settings,
+            local_pools: None,
         })
+    }
+
+    /// The same service, accepting the ID tokens of the user pools `pools` holds keys of
+    /// (the emulator's own) as logins, verified with those keys.
+    #[must_use]
+    pub fn with_local_pools(mut self, pools: Arc<dyn crate::logins::LocalPools>) -> Emulator {
+        self.local_pools = Some(pools);
+        self
+    }
+
+    /// The store, shared with the user-pool side.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     /// The same service, verifying the signatures of the providers `trust` names.
@@ -105,6 +121,7 @@ impl Emulator {
     /// What checking logins needs, at `now_ms` on the emulator's clock.
     fn checker(&self, now_ms: i64) -> Checker<'_> {
         Checker {
+            local: self.local_pools.as_deref(),
             signer: &self.signer,
             trust: &self.trust,
             now: now_ms / 1000,

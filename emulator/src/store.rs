@@ -146,6 +146,7 @@ impl Store {
     fn init(mut conn: Connection) -> Result<Store, Fault> {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(crate::user_pools::store::SCHEMA)?;
         migrate(&mut conn)?;
         let mut pools = HashMap::new();
         {
@@ -226,6 +227,56 @@ impl Store {
         Ok(value)
     }
 
+    /// [`Store::read`] for callers whose errors are their own type (the user-pool side).
+    pub fn read_with<T, E: From<Fault>>(
+        &self,
+        f: impl FnOnce(&Reader<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let inner = self.lock();
+        let reader = Reader {
+            conn: &inner.conn,
+            pools: &inner.pools,
+            pending: None,
+        };
+        f(&reader)
+    }
+
+    /// [`Store::write`] for callers whose errors are their own type: one transaction,
+    /// committed if `f` returns `Ok`, rolled back otherwise. It changes no identity pool.
+    pub fn write_with<T, E: From<Fault>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self.lock();
+        let tx = guard
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Fault::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(Fault::from)?;
+        Ok(value)
+    }
+
+    /// Deletes every pool, identity, user pool and user, in one transaction; the signing
+    /// keys in the metadata table stay.
+    pub fn reset(&self, tables: &[&str]) -> Result<(), Fault> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for table in ["pools", "identities", "logins", "principal_tags"]
+            .iter()
+            .chain(tables)
+        {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        tx.commit()?;
+        inner.pools.clear();
+        *self.published.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(HashMap::new());
+        Ok(())
+    }
+
     /// The committed pool `id`, without waiting for the database.
     pub fn pool(&self, id: &str) -> Option<Arc<Pool>> {
         let published = self.published.read().unwrap_or_else(|p| p.into_inner());
@@ -270,8 +321,9 @@ impl Store {
 }
 
 /// The version of the stored data this build writes, kept in `meta` as `schema_version`.
-/// Version 1 (no entry) kept opaque login tokens and SAML assertions as they came.
-pub const SCHEMA_VERSION: i64 = 2;
+/// Version 1 (no entry) kept opaque login tokens and SAML assertions as they came; version 2
+/// had no user-pool tables (version 3 adds them, empty, with `CREATE TABLE IF NOT EXISTS`).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The public providers whose tokens are opaque strings, not JWTs.
 const OPAQUE_PROVIDERS: [&str; 4] = [

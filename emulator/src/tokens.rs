@@ -44,13 +44,18 @@ pub const RSA_BITS: usize = 2048;
 /// The algorithm of issued tokens.
 const ALGORITHM: Algorithm = Algorithm::RS512;
 
-/// The RSA key that signs.
-struct RsaKey {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    kid: String,
-    n: String,
-    e: String,
+/// An RSA key that signs, with what is published about it.
+pub struct RsaKey {
+    /// The private key, for signing.
+    pub encoding: EncodingKey,
+    /// The public key, for verifying.
+    pub decoding: DecodingKey,
+    /// Its key id.
+    pub kid: String,
+    /// The modulus, base64url.
+    pub n: String,
+    /// The public exponent, base64url.
+    pub e: String,
 }
 
 /// The P-256 key of an older data directory, kept to verify what it signed.
@@ -103,7 +108,8 @@ fn key_id(public: &[u8]) -> String {
 }
 
 impl RsaKey {
-    fn new(pkcs1: &[u8]) -> Result<RsaKey, Fault> {
+    /// The key stored as `pkcs1` (PKCS#1 DER).
+    pub fn new(pkcs1: &[u8]) -> Result<RsaKey, Fault> {
         let key = RsaPrivateKey::from_pkcs1_der(pkcs1).map_err(|e| {
             Fault::internal(format!(
                 "the stored token signing key is not an RSA key: {e}"

@@ -1,6 +1,6 @@
-//! boto3, the AWS CLI and PyJWT against the emulator, from a virtualenv under `target/` that
-//! the test makes on first use. Where Python or the packages cannot be had, the test fails and
-//! says so.
+//! boto3, the AWS CLI, PyJWT and pycognito against the emulator, from a virtualenv under
+//! `target/` that the test makes on first use. Where Python or the packages cannot be had, the
+//! test fails and says so.
 
 mod support;
 
@@ -10,7 +10,15 @@ use std::process::{Command, Output};
 use cognito_identity_local::{start, Level, Options};
 
 fn run(program: &Path, args: &[&str], home: &Path) -> Output {
-    Command::new(program)
+    command(program, args, home)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}
+
+/// `program` with `args`, in an environment free of the user's own AWS settings.
+fn command(program: &Path, args: &[&str], home: &Path) -> Command {
+    let mut command = Command::new(program);
+    command
         .args(args)
         // Keep the user's own AWS configuration and credentials out of the test.
         .env("AWS_CONFIG_FILE", home.join("config"))
@@ -24,8 +32,8 @@ fn run(program: &Path, args: &[&str], home: &Path) -> Output {
         .env("AWS_PAGER", "")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+        .env_remove("AWS_ENDPOINT_URL");
+    command
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -184,4 +192,46 @@ print("signatures checked")
         text(&out.stderr)
     );
     checked.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_pycognito_and_pyjwt_work_against_the_user_pools() {
+    let venv = tokio::task::spawn_blocking(support::venv)
+        .await
+        .expect("setting up the Python virtualenv");
+    let running = start(
+        Options {
+            log_level: Level::Off,
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts");
+    let url = running.url().to_owned();
+    let home = support::scratch_dir("aws-home-pools");
+    let home_path = home.to_path_buf();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/boto3_user_pools.py");
+    let python = venv.python.clone();
+    let flow = tokio::task::spawn_blocking(move || {
+        command(
+            &python,
+            &[script.to_str().unwrap_or_default(), &url],
+            &home_path,
+        )
+        // Both boto3 clients find the emulator the way an app's would.
+        .env("AWS_ENDPOINT_URL", &url)
+        .output()
+        .expect("running the user-pool flow")
+    })
+    .await
+    .expect("the user-pool flow");
+    assert!(
+        flow.status.success(),
+        "the user-pool flow failed:\n{}\n{}",
+        text(&flow.stdout),
+        text(&flow.stderr)
+    );
+    assert!(text(&flow.stdout).contains("ok"));
+    running.shutdown().await.expect("the emulator stops");
 }

@@ -105,6 +105,7 @@ fuzz_target!(|data: &[u8]| {
 
     let trust = Trust::new(Vec::new());
     let checker = Checker {
+        local: None,
         signer: &setup.signer,
         trust: &trust,
         now: NOW,

@@ -2,7 +2,8 @@
 //! (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case hex digits, and hex digits for
 //! digests. SigV4's canonical request and the endpoint rules' `uriEncode` both encode this
 //! way, so they share this one function. Writers take a callback, so that a caller can stream
-//! the bytes straight into a hasher; nothing here allocates.
+//! the bytes straight into a hasher; nothing here allocates but [`decode`], which SigV4's
+//! verifier and the emulator's query strings share.
 
 /// Lower-case hex digits, as digests are written.
 pub const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -54,9 +55,44 @@ pub fn encode(input: &str) -> String {
     out
 }
 
+/// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is, and so does `+`
+/// (this is RFC 3986's decoding, not HTML forms').
+pub fn decode(input: &str) -> Vec<u8> {
+    let mut rest = input.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    let digit = |d: &u8| char::from(*d).to_digit(16);
+    while let [first, tail @ ..] = rest {
+        if let [b'%', hi, lo, after @ ..] = rest {
+            if let (Some(hi), Some(lo)) = (digit(hi), digit(lo)) {
+                // Two hex digits make one byte.
+                out.push(((hi << 4) | lo) as u8);
+                rest = after;
+                continue;
+            }
+        }
+        out.push(*first);
+        rest = tail;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoding_keeps_incomplete_escapes() {
+        assert_eq!(decode("a%20b%2f%2F"), b"a b//");
+        assert_eq!(decode("%"), b"%");
+        assert_eq!(decode("%4"), b"%4");
+        assert_eq!(decode("100%"), b"100%");
+        assert_eq!(decode("%zz%41"), b"%zzA");
+        assert_eq!(decode("%%41"), b"%A");
+        assert_eq!(decode("%e2%82%ac"), "\u{20ac}".as_bytes());
+        assert_eq!(decode("é%"), "é%".as_bytes());
+        assert_eq!(decode(""), b"");
+        assert_eq!(decode("+1%2B"), b"+1+");
+    }
 
     #[test]
     fn only_unreserved_characters_stay() {

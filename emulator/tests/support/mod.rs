@@ -92,6 +92,38 @@ pub fn call(
     (status, json)
 }
 
+/// Sends one plain HTTP request (`GET` or `POST` with no body) to `path` and returns the
+/// status and the JSON body (`Null` when the body is not JSON).
+pub fn http(addr: SocketAddr, method: &str, path: &str) -> (u16, serde_json::Value) {
+    let mut stream = TcpStream::connect(addr).expect("connecting to the emulator");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("setting a read timeout");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .expect("sending the request");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .expect("reading the response");
+    let text = String::from_utf8_lossy(&response);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .expect("a response with a head and a body");
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    (
+        status,
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// The `cognito-identity-local` binary, started with `args`; waits for its URL line.
 pub struct Process {
     pub child: Child,
@@ -146,9 +178,9 @@ pub struct Venv {
     pub aws: PathBuf,
 }
 
-const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]"];
+const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]", "pycognito"];
 
-/// A virtualenv under the target directory with boto3, the AWS CLI and PyJWT, made on first
+/// A virtualenv under the target directory with boto3, the AWS CLI, PyJWT and pycognito, made on first
 /// use and reused after, by the same helper as the workspace's interop tests. Panics with the
 /// reason when Python or the packages cannot be had: these tests must fail, not skip, on a
 /// machine without them.

@@ -42,6 +42,14 @@ pub trait HttpService: Send + Sync + 'static {
         let _ = target;
         None
     }
+
+    /// The service a request with `target` (an `X-Amz-Target` value) is for, when this
+    /// serves several on one port; by default [`HttpService::service_meta`]. An HTTP server
+    /// checks the request's SigV4 signature against that service's signing name.
+    fn service_meta_for(&self, target: &str) -> Option<&'static crate::base::meta::ServiceMeta> {
+        let _ = target;
+        self.service_meta()
+    }
 }
 
 /// What kind of failure a [`TransportError`] is.

@@ -657,7 +657,15 @@ impl<S: HttpService> Inner<S> {
         // including one naming no known operation (AWS checks the caller first).
         let unsigned = operation.is_some_and(|op| op.unsigned);
         if let (Some(check), false) = (&self.options.sigv4, unsigned) {
-            let service = self.service.service_meta().map(|meta| meta.signing_name);
+            let service = match request
+                .headers()
+                .get(X_AMZ_TARGET)
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(target) => self.service.service_meta_for(target),
+                None => self.service.service_meta(),
+            }
+            .map(|meta| meta.signing_name);
             if let Err(e) = check.verify(&request, service) {
                 let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
                 let mut response = error(status, e.code(), &e.message(), content_type);

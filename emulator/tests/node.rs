@@ -1,0 +1,151 @@
+//! The JavaScript peers against the emulator: amazon-cognito-identity-js (SRP sign-in),
+//! aws-jwt-verify (the tokens against the pool's JWKS) and the AWS SDK's
+//! `fromCognitoIdentityPool` (the ID token traded for credentials). The packages are installed
+//! with `npm ci` from the committed `tests/node/package-lock.json` into `target/emulator-node`
+//! on first use, and again when the lock changes. Without node or npm the test fails and says
+//! so.
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use aws_json_runtime::auth::credentials::Credentials;
+use cognito_identity_local::{start, Level, Options};
+use cognito_identity_provider::types::*;
+
+const PASSWORD: &str = "Passw0rd!";
+
+/// `target/emulator-node` with the locked packages installed; panics with what to install
+/// when node or npm is missing.
+fn node_modules() -> std::path::PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let dir = support::target_dir().join("emulator-node");
+    std::fs::create_dir_all(&dir).expect("creating target/emulator-node");
+    let lock = std::fs::read(source.join("package-lock.json")).expect("reading the lock file");
+    let installed = std::fs::read(dir.join("package-lock.json")).ok();
+    let ready = installed.as_deref() == Some(lock.as_slice()) && dir.join("node_modules").is_dir();
+    for file in ["package.json", "package-lock.json", "peers.mjs"] {
+        std::fs::copy(source.join(file), dir.join(file)).expect("copying the node peers");
+    }
+    if !ready {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("the node peer tests need node and npm (Node.js 18 or later) on PATH: {e}")
+            });
+        assert!(
+            out.status.success(),
+            "npm ci failed in {}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
+    let dir = tokio::task::spawn_blocking(node_modules)
+        .await
+        .expect("npm ci");
+    let running = start(
+        Options {
+            log_level: Level::Off,
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts");
+    let url = running.url().to_owned();
+    let credentials = || Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+    let idp = cognito_identity_provider::Client::new(
+        cognito_identity_provider::Config::builder()
+            .region("us-east-1")
+            .endpoint_url(&url)
+            .credentials(credentials())
+            .build(),
+    );
+    let pool_id = idp
+        .create_user_pool(CreateUserPoolRequest::new("node"))
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client_id = idp
+        .create_user_pool_client(CreateUserPoolClientRequest::new(&pool_id, "web"))
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let mut create = AdminCreateUserRequest::new(&pool_id, "rita");
+    create.message_action = Some(MessageActionType::Suppress);
+    idp.admin_create_user(create).await.unwrap();
+    let mut set = AdminSetUserPasswordRequest::new(&pool_id, "rita", PASSWORD);
+    set.permanent = Some(true);
+    idp.admin_set_user_password(set).await.unwrap();
+
+    use cognito_identity::types as ci;
+    let identity = cognito_identity::Client::new(
+        cognito_identity::Config::builder()
+            .region("us-east-1")
+            .endpoint_url(&url)
+            .credentials(credentials())
+            .build(),
+    );
+    let mut create = ci::CreateIdentityPoolInput::new("node", false);
+    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
+        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
+        client_id: Some(client_id.clone()),
+        server_side_token_check: None,
+    }]);
+    let identity_pool = identity
+        .create_identity_pool(create)
+        .await
+        .unwrap()
+        .identity_pool_id;
+    identity
+        .set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
+            &identity_pool,
+            HashMap::from([(
+                "authenticated".to_owned(),
+                "arn:aws:iam::123456789012:role/Auth".to_owned(),
+            )]),
+        ))
+        .await
+        .unwrap();
+
+    let args = [
+        url.clone(),
+        pool_id,
+        client_id,
+        "rita".into(),
+        PASSWORD.into(),
+        identity_pool,
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(dir.join("peers.mjs"))
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("the node peer tests need node on PATH: {e}"))
+    })
+    .await
+    .expect("running node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("ok"),
+        "the node peers failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    running.shutdown().await.expect("the emulator stops");
+}
