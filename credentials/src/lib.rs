@@ -80,6 +80,16 @@
 //! # }).unwrap();
 //! ```
 //!
+//! # Signing in to a user pool
+//!
+//! With the `user-pools` feature, `UserPoolSession` signs a user in to a Cognito user pool
+//! (SRP or the password flow, NEW_PASSWORD_REQUIRED through a callback, `SECRET_HASH` for
+//! clients with a secret), keeps the tokens fresh, signs out, and keeps the refresh token in
+//! a `SessionStore` between runs. It is a [`ProvideLogins`] source: given to
+//! [`Builder::logins_provider`], it hands the provider its ID token under
+//! `cognito-idp.<region>.amazonaws.com/<poolId>`, renewed before it expires, and its
+//! [`ProvideLogins::epoch`] makes the provider drop credentials when the user changes.
+//!
 //! Nothing here prints a secret: `Debug` of the provider, of its errors and of the
 //! credentials redacts the secret key, the session token and every login token.
 
@@ -90,6 +100,8 @@ mod provider;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod store;
+#[cfg(feature = "user-pools")]
+mod user_pools;
 
 /// How far the service's clock is from this machine's (the generated client keeps one).
 pub use cognito_identity::runtime::ClockSkew;
@@ -104,6 +116,13 @@ pub use provider::{Builder, CognitoCredentialsProvider, DEFAULT_REFRESH_MARGIN};
 pub use sdk::to_sdk_credentials;
 pub use store::{
     identity_id_key, FileIdentityIdStore, IdentityIdStore, InMemoryIdentityIdStore, ANONYMOUS,
+};
+
+#[cfg(feature = "user-pools")]
+pub use user_pools::{
+    secret_hash, AuthFlow, InMemorySessionStore, NewPassword, NewPasswordChallenge, SessionBuilder,
+    SessionStore, StoredSession, Tokens, UserPoolError, UserPoolSession,
+    DEFAULT_TOKEN_REFRESH_MARGIN,
 };
 
 /// The credentials type the provider returns (the runtime's, shared by every generated client).

@@ -22,6 +22,14 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub trait ProvideLogins: Send + Sync + 'static {
     /// The logins to send now.
     fn logins(&self) -> BoxFuture<'_, Result<Logins, BoxError>>;
+
+    /// A number that changes whenever the logins may start to prove someone else: a
+    /// sign-out, another user's sign-in. The provider drops the credentials it cached when it
+    /// changes, so that nobody keeps the previous user's credentials. Sources whose user never
+    /// changes keep the default, which never changes.
+    fn epoch(&self) -> u64 {
+        0
+    }
 }
 
 /// A fixed map is its own source.

@@ -163,6 +163,9 @@ struct Identity {
 
 struct Cached {
     credentials: Credentials,
+    /// The logins source's epoch when they were fetched: cached credentials are stale once
+    /// it changes (the user signed out, or another signed in).
+    epoch: u64,
     /// When to refresh, on the provider's clock: the expiry minus the margin; `None` when
     /// the service gave no expiry.
     refresh_at: Option<SystemTime>,
@@ -178,7 +181,8 @@ enum Want {
 /// What the last refresh ended with, for the callers that waited for it.
 enum Outcome {
     Failed(CognitoCredentialsError),
-    Credentials(Credentials),
+    /// Credentials, with the logins source's epoch they were fetched in.
+    Credentials(Cached),
     IdentityId,
 }
 
@@ -291,11 +295,20 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
             Want::IdentityId => self.cached_identity_id().map(Got::IdentityId),
             Want::Credentials => {
                 let now = (self.shared.clock)();
+                let epoch = self.source_epoch();
                 read(&self.shared.cached)
                     .as_ref()
-                    .filter(|c| c.refresh_at.is_none_or(|at| now < at))
+                    .filter(|c| c.epoch == epoch && c.refresh_at.is_none_or(|at| now < at))
                     .map(|c| Got::Credentials(c.credentials.clone()))
             }
+        }
+    }
+
+    /// The logins source's epoch (0 for sources without one).
+    fn source_epoch(&self) -> u64 {
+        match &self.shared.source {
+            Source::Logins(source) => source.epoch(),
+            Source::Unauthenticated | Source::Developer(_) => 0,
         }
     }
 
@@ -318,26 +331,34 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
                     // Credentials that expire within the margin were still worth waiting
                     // for: the next caller after this burst refreshes them.
                     (Outcome::Credentials(c), Want::Credentials)
-                        if c.expiry().is_none_or(|at| (s.clock)() < at) =>
+                        if c.credentials.expiry().is_none_or(|at| (s.clock)() < at)
+                            && c.epoch == self.source_epoch() =>
                     {
-                        return Ok(Got::Credentials(c.clone()));
+                        return Ok(Got::Credentials(c.credentials.clone()));
                     }
                     _ => {}
                 }
             }
         }
-        let result = self.refresh(want).await;
+        // Read before the logins are asked, so that credentials fetched for a user who signs
+        // out meanwhile are already stale when they arrive.
+        let epoch = self.source_epoch();
+        let result = self.refresh(want, epoch).await;
         let n = s.completed.fetch_add(1, Ordering::AcqRel) + 1;
         let outcome = match &result {
             Err(e) => Outcome::Failed(e.clone()),
-            Ok(Got::Credentials(c)) => Outcome::Credentials(c.clone()),
+            Ok(Got::Credentials(c)) => Outcome::Credentials(Cached {
+                credentials: c.clone(),
+                epoch,
+                refresh_at: None,
+            }),
             Ok(Got::IdentityId(_)) => Outcome::IdentityId,
         };
         *last = Some((n, outcome));
         result
     }
 
-    async fn refresh(&self, want: Want) -> Result<Got, CognitoCredentialsError> {
+    async fn refresh(&self, want: Want, epoch: u64) -> Result<Got, CognitoCredentialsError> {
         if let Source::Developer(source) = &self.shared.source {
             return self.refresh_developer(&**source, want).await;
         }
@@ -359,11 +380,16 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
                 self.forget(&identity).await?;
                 let identity = self.get_id(&logins).await?;
                 let output = self.get_credentials(&identity, &logins).await?;
-                return self.accept(&identity, output).await.map(Got::Credentials);
+                return self
+                    .accept(&identity, output, epoch)
+                    .await
+                    .map(Got::Credentials);
             }
             other => other?,
         };
-        self.accept(&identity, output).await.map(Got::Credentials)
+        self.accept(&identity, output, epoch)
+            .await
+            .map(Got::Credentials)
     }
 
     /// A refresh with a developer-identity source: its identity id, and credentials for its
@@ -391,7 +417,9 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
             developer.token,
         )]));
         let output = self.get_credentials(&identity, &logins).await?;
-        self.accept(&identity, output).await.map(Got::Credentials)
+        self.accept(&identity, output, 0)
+            .await
+            .map(Got::Credentials)
     }
 
     async fn current_logins(&self) -> Result<Option<Logins>, CognitoCredentialsError> {
@@ -521,8 +549,9 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         &self,
         identity: &Identity,
         output: GetCredentialsForIdentityResponse,
+        epoch: u64,
     ) -> Result<Credentials, CognitoCredentialsError> {
-        let credentials = self.cache(output.credentials)?;
+        let credentials = self.cache(output.credentials, epoch)?;
         // The service may answer with another id for the same person (after identities were
         // merged); that id is the one to use from now on.
         if let Some(id) = output.identity_id.filter(|id| *id != identity.id) {
@@ -540,6 +569,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
     fn cache(
         &self,
         credentials: Option<cognito_identity::types::Credentials>,
+        epoch: u64,
     ) -> Result<Credentials, CognitoCredentialsError> {
         const OP: &str = "GetCredentialsForIdentity";
         let missing = |what: &str| {
@@ -574,6 +604,7 @@ impl<C: CognitoIdentity> CognitoCredentialsProvider<C> {
         let refresh_at = expiry.map(|at| at.checked_sub(margin).unwrap_or(SystemTime::UNIX_EPOCH));
         *write(&self.shared.cached) = Some(Cached {
             credentials: credentials.clone(),
+            epoch,
             refresh_at,
         });
         Ok(credentials)

@@ -424,6 +424,65 @@ fn a_logins_callback_is_asked_on_every_refresh() {
     assert_eq!(credentials, vec![google("token-v1"), google("token-v2")]);
 }
 
+/// A logins source whose user the test changes: `epoch` counts the changes.
+#[derive(Clone)]
+struct Switching(Arc<SwitchingUser>);
+
+struct SwitchingUser {
+    token: std::sync::Mutex<String>,
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl std::ops::Deref for Switching {
+    type Target = SwitchingUser;
+    fn deref(&self) -> &SwitchingUser {
+        &self.0
+    }
+}
+
+impl cognito_identity_credentials::ProvideLogins for Switching {
+    fn logins(
+        &self,
+    ) -> cognito_identity::runtime::BoxFuture<
+        '_,
+        Result<Logins, cognito_identity_credentials::BoxError>,
+    > {
+        let token = self.token.lock().unwrap().clone();
+        Box::pin(async move { Ok(Logins::from([(GOOGLE.to_owned(), token)])) })
+    }
+
+    fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn cached_credentials_are_dropped_when_the_logins_source_changes_epoch() {
+    let (client, state) = service();
+    let source = Switching(Arc::new(SwitchingUser {
+        token: std::sync::Mutex::new("token-a".to_owned()),
+        epoch: std::sync::atomic::AtomicU64::new(0),
+    }));
+    let provider = builder(client, &state)
+        .logins_provider(source.clone())
+        .build();
+    block_on(async {
+        provider.credentials().await.unwrap();
+        provider.credentials().await.unwrap(); // cached
+                                               // Another user: a new token and a new epoch, long before the credentials expire.
+        *source.token.lock().unwrap() = "token-b".to_owned();
+        source.epoch.fetch_add(1, Ordering::SeqCst);
+        provider.credentials().await.unwrap();
+        provider.credentials().await.unwrap(); // cached again, under the new epoch
+    });
+    let sent: Vec<_> = state
+        .calls("GetCredentialsForIdentity")
+        .into_iter()
+        .map(|c| c.logins)
+        .collect();
+    assert_eq!(sent, vec![google("token-a"), google("token-b")]);
+}
+
 #[test]
 fn a_failing_logins_callback_is_reported_without_calling_the_service() {
     let (client, state) = service();

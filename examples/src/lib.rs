@@ -5,6 +5,8 @@
 //!   the identity id and the credentials with their secrets redacted.
 //! - `drive_sdk` (feature `aws-sdk`): the Cognito credentials provider as the credentials of
 //!   an AWS SDK for Rust client (STS `GetCallerIdentity`).
+//! - `user_pool_sign_in` (feature `user-pools`): against the local Cognito, sign up, confirm,
+//!   sign in with SRP, credentials for that user, refresh, sign out. It reads its own options.
 
 use cognito_identity_credentials::Logins;
 

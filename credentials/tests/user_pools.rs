@@ -1,0 +1,313 @@
+//! The user-pool session and the provider together against the local Cognito
+//! (`cognito-identity-local`, user pools and identity pools on one port) over real HTTP: sign
+//! up and confirm, SRP and password sign-in with a client secret, NEW_PASSWORD_REQUIRED for a
+//! user an administrator made, refresh with rotation, credentials from the identity pool for
+//! the session's ID token, sign-out with the refresh token revoked, a user switch that gets
+//! another identity id, a disabled user, and a refresh token the pool revoked.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cognito_identity::runtime::auth::credentials::Credentials as StaticKeys;
+use cognito_identity::types as ci;
+use cognito_identity_credentials::{
+    secret_hash, AuthFlow, CognitoCredentialsProvider, InMemorySessionStore, NewPassword,
+    UserPoolError, UserPoolSession,
+};
+use cognito_identity_local::{start, Level, Options, Running};
+use cognito_identity_provider::types::*;
+use cognito_identity_provider::{Client, Config};
+
+const PASSWORD: &str = "Passw0rd!";
+const CODE: &str = "123456";
+
+async fn emulator() -> Running {
+    start(
+        Options {
+            log_level: Level::Off,
+            fixed_code: Some(CODE.into()),
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts")
+}
+
+/// A user-pool client for the emulator; `admin` signs (the admin operations need it), the
+/// app's does not (the sign-in operations are unsigned).
+fn idp(running: &Running, admin: bool) -> Client {
+    let mut config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(running.url());
+    if admin {
+        config = config.credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"));
+    }
+    Client::new(config.build())
+}
+
+fn identity(running: &Running) -> cognito_identity::Client {
+    cognito_identity::Client::new(
+        cognito_identity::Config::builder()
+            .region("us-east-1")
+            .endpoint_url(running.url())
+            .credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"))
+            .build(),
+    )
+}
+
+/// A pool and an app client allowing SRP, the password flow and refresh, with a secret and
+/// refresh-token rotation when asked; returns the pool id, client id and secret.
+async fn pool(admin: &Client, secret: bool, rotation: bool) -> (String, String, Option<String>) {
+    let pool_id = admin
+        .create_user_pool(CreateUserPoolRequest::new("app"))
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("a pool id");
+    let mut input = CreateUserPoolClientRequest::new(&pool_id, "app");
+    input.explicit_auth_flows = Some(vec![
+        ExplicitAuthFlowsType::AllowUserSrpAuth,
+        ExplicitAuthFlowsType::AllowUserPasswordAuth,
+        ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+    ]);
+    input.generate_secret = Some(secret);
+    if rotation {
+        input.refresh_token_rotation = Some(RefreshTokenRotationType::new(FeatureType::Enabled));
+    }
+    let client = admin
+        .create_user_pool_client(input)
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .expect("a client");
+    (
+        pool_id,
+        client.client_id.expect("a client id"),
+        client.client_secret,
+    )
+}
+
+/// An identity pool that takes the user pool's ID tokens, with an authenticated role.
+async fn identity_pool(ids: &cognito_identity::Client, pool_id: &str, client_id: &str) -> String {
+    let mut create = ci::CreateIdentityPoolInput::new("app", false);
+    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
+        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
+        client_id: Some(client_id.to_owned()),
+        server_side_token_check: None,
+    }]);
+    let id = ids
+        .create_identity_pool(create)
+        .await
+        .expect("CreateIdentityPool")
+        .identity_pool_id;
+    ids.set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
+        &id,
+        HashMap::from([(
+            "authenticated".to_owned(),
+            "arn:aws:iam::123456789012:role/Authenticated".to_owned(),
+        )]),
+    ))
+    .await
+    .expect("SetIdentityPoolRoles");
+    id
+}
+
+/// Signs `username` up and confirms them with the emulator's fixed code, as an app would.
+async fn sign_up(app: &Client, client_id: &str, secret: Option<&str>, username: &str) {
+    let hash = secret.map(|s| secret_hash(s, username, client_id));
+    let mut input = SignUpRequest::new(client_id, username);
+    input.password = Some(PASSWORD.to_owned());
+    input.secret_hash.clone_from(&hash);
+    input.user_attributes = Some(vec![AttributeType {
+        name: "email".into(),
+        value: Some(format!("{username}@example.com")),
+    }]);
+    app.sign_up(input).await.expect("SignUp");
+    let mut confirm = ConfirmSignUpRequest::new(client_id, username, CODE);
+    confirm.secret_hash = hash;
+    app.confirm_sign_up(confirm).await.expect("ConfirmSignUp");
+}
+
+fn builder(
+    running: &Running,
+    pool_id: &str,
+    client_id: &str,
+    secret: Option<&str>,
+) -> cognito_identity_credentials::SessionBuilder<Client> {
+    let builder = UserPoolSession::builder(idp(running, false), pool_id, client_id);
+    match secret {
+        Some(s) => builder.client_secret(s),
+        None => builder,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_sign_in_credentials_refresh_sign_out_and_switch_users() {
+    let running = emulator().await;
+    let admin = idp(&running, true);
+    let (pool_id, client_id, secret) = pool(&admin, true, true).await;
+    let secret = secret.expect("a generated secret");
+    let ids = identity(&running);
+    let identity_pool_id = identity_pool(&ids, &pool_id, &client_id).await;
+    let app = idp(&running, false);
+    sign_up(&app, &client_id, Some(&secret), "alice").await;
+    sign_up(&app, &client_id, Some(&secret), "bob").await;
+
+    let store = Arc::new(InMemorySessionStore::new());
+    let session = builder(&running, &pool_id, &client_id, Some(&secret))
+        .store(Arc::clone(&store))
+        .build()
+        .unwrap();
+    let tokens = session
+        .sign_in("alice", PASSWORD)
+        .await
+        .expect("SRP sign-in");
+    assert_eq!(tokens.username(), "alice");
+    let first_refresh = tokens.refresh_token().expect("a refresh token").to_owned();
+    assert_eq!(store.get().unwrap().refresh_token, first_refresh);
+
+    let provider = CognitoCredentialsProvider::builder(identity(&running), &identity_pool_id)
+        .logins_provider(session.clone())
+        .build();
+    let credentials = provider.credentials().await.expect("alice's credentials");
+    assert!(!credentials.access_key_id().is_empty());
+    let alice = provider.identity_id().await.unwrap();
+
+    // Refresh with rotation: a new refresh token, kept and stored; the old one is revoked.
+    let refreshed = session.refresh().await.expect("refreshed");
+    let rotated = refreshed.refresh_token().unwrap().to_owned();
+    assert_ne!(rotated, first_refresh);
+    assert_ne!(refreshed.id_token(), tokens.id_token());
+    assert_eq!(store.get().unwrap().refresh_token, rotated);
+    let mut old = GetTokensFromRefreshTokenRequest::new(&first_refresh, &client_id);
+    old.client_secret = Some(secret.clone());
+    assert!(app.get_tokens_from_refresh_token(old).await.is_err());
+
+    // The provider takes fresh credentials with the refreshed token, same identity.
+    provider.invalidate();
+    provider.credentials().await.expect("credentials again");
+    assert_eq!(provider.identity_id().await.unwrap(), alice);
+
+    // Sign out: the refresh token is revoked and the provider hands out nothing.
+    session.sign_out().await.expect("signed out");
+    assert!(store.get().is_none());
+    let mut revoked = GetTokensFromRefreshTokenRequest::new(&rotated, &client_id);
+    revoked.client_secret = Some(secret.clone());
+    assert!(app.get_tokens_from_refresh_token(revoked).await.is_err());
+    assert!(provider.credentials().await.is_err());
+
+    // Someone else signs in on the same session and provider: another identity.
+    session
+        .sign_in("bob", PASSWORD)
+        .await
+        .expect("bob signs in");
+    provider.credentials().await.expect("bob's credentials");
+    let bob = provider.identity_id().await.unwrap();
+    assert_ne!(bob, alice);
+
+    // Alice again: her identity comes back.
+    session.sign_out().await.unwrap();
+    session.sign_in("alice", PASSWORD).await.unwrap();
+    provider.credentials().await.unwrap();
+    assert_eq!(provider.identity_id().await.unwrap(), alice);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_flow_new_password_restore_and_refusals() {
+    let running = emulator().await;
+    let admin = idp(&running, true);
+    let (pool_id, client_id, _) = pool(&admin, false, false).await;
+
+    // An administrator makes carol with a temporary password: she must choose her own.
+    let mut create = AdminCreateUserRequest::new(&pool_id, "carol");
+    create.temporary_password = Some("Temp0rary!".into());
+    create.message_action = Some(MessageActionType::Suppress);
+    admin
+        .admin_create_user(create)
+        .await
+        .expect("AdminCreateUser");
+    let session = builder(&running, &pool_id, &client_id, None)
+        .auth_flow(AuthFlow::UserPassword)
+        .on_new_password_required(|challenge| async move {
+            assert_eq!(challenge.username, "carol");
+            Ok::<_, std::io::Error>(NewPassword::new("N3w-Passw0rd!"))
+        })
+        .build()
+        .unwrap();
+    session
+        .sign_in("carol", "Temp0rary!")
+        .await
+        .expect("signed in with a new password");
+    session.sign_out().await.unwrap();
+    // The new password is hers now, by SRP too.
+    let srp = builder(&running, &pool_id, &client_id, None)
+        .build()
+        .unwrap();
+    srp.sign_in("carol", "N3w-Passw0rd!")
+        .await
+        .expect("SRP with the new password");
+
+    // Refresh without rotation keeps the refresh token; a restore in a new session works.
+    let before = srp.tokens().await.unwrap();
+    let after = srp.refresh().await.unwrap();
+    assert_eq!(after.refresh_token(), before.refresh_token());
+    let store = Arc::new(InMemorySessionStore::new());
+    let first = session_with_store(&running, &pool_id, &client_id, &store);
+    first.sign_in("carol", "N3w-Passw0rd!").await.unwrap();
+    let second = session_with_store(&running, &pool_id, &client_id, &store);
+    assert!(second.restore().await.unwrap());
+    second
+        .tokens()
+        .await
+        .expect("tokens from the stored refresh token");
+
+    // An administrator signs carol out everywhere: the next refresh is refused and signs out.
+    admin
+        .admin_user_global_sign_out(AdminUserGlobalSignOutRequest::new(&pool_id, "carol"))
+        .await
+        .expect("AdminUserGlobalSignOut");
+    let error = second.refresh().await.unwrap_err();
+    assert!(error.is_not_authorized(), "{error:?}");
+    assert!(matches!(
+        second.tokens().await,
+        Err(UserPoolError::NotSignedIn)
+    ));
+    assert!(store.get().is_none());
+
+    // A disabled user gets the typed error.
+    admin
+        .admin_disable_user(AdminDisableUserRequest::new(&pool_id, "carol"))
+        .await
+        .expect("AdminDisableUser");
+    let _ = srp.sign_out().await; // its tokens were revoked with the rest
+    let error = srp.sign_in("carol", "N3w-Passw0rd!").await.unwrap_err();
+    assert!(
+        matches!(error, UserPoolError::UserDisabled { .. }),
+        "{error:?}"
+    );
+
+    // A wrong password.
+    admin
+        .admin_enable_user(AdminEnableUserRequest::new(&pool_id, "carol"))
+        .await
+        .unwrap();
+    let error = srp.sign_in("carol", "wrong").await.unwrap_err();
+    assert!(
+        matches!(error, UserPoolError::NotAuthorized { .. }),
+        "{error:?}"
+    );
+}
+
+fn session_with_store(
+    running: &Running,
+    pool_id: &str,
+    client_id: &str,
+    store: &Arc<InMemorySessionStore>,
+) -> UserPoolSession<Client> {
+    builder(running, pool_id, client_id, None)
+        .store(Arc::clone(store))
+        .build()
+        .unwrap()
+}
