@@ -515,6 +515,15 @@ async fn missing_required_member_is_a_validation_error_naming_it() {
         &["allowUnauthenticatedIdentities"],
     )
     .await;
+    // `IdentityPool` is UpdateIdentityPool's input and DescribeIdentityPool's output: a
+    // client corrects a response that lacks a member, the server still refuses the request.
+    assert_rejected(
+        Some(&target("UpdateIdentityPool")),
+        &json!({ "IdentityPoolId": POOL_ID, "IdentityPoolName": "pool" }).to_string(),
+        "ValidationException",
+        &["allowUnauthenticatedIdentities", "must not be null"],
+    )
+    .await;
     // An empty body reads as `{}`, so it too lacks the required member.
     assert_rejected(
         Some(&target("DescribeIdentity")),
@@ -1023,6 +1032,73 @@ async fn malformed_success_body_is_an_unhandled_response_error() {
         assert_eq!(u.status(), Some(200));
         assert_eq!(&u.body()[..], body.as_bytes());
     }
+}
+
+#[tokio::test]
+async fn a_response_missing_required_members_gives_them_zero_values() {
+    // `IdentityPool` requires its id, name and AllowUnauthenticatedIdentities. A response
+    // that leaves some out (or sends `null`) is kept, the missing members read as zero
+    // values (Smithy's client error correction); the members sent keep their values.
+    let body = r#"{"IdentityPoolId":"us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d","IdentityPoolName":null,"SupportedLoginProviders":{"graph.facebook.com":"app"}}"#;
+    let transport = InMemoryTransport::canned(200, body);
+    let pool = client_over(&transport)
+        .describe_identity_pool(DescribeIdentityPoolInput::new(POOL_ID))
+        .await
+        .expect("a response missing required members is kept");
+    assert_eq!(
+        pool.identity_pool_id,
+        "us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"
+    );
+    assert_eq!(pool.identity_pool_name, "");
+    assert!(!pool.allow_unauthenticated_identities);
+    assert_eq!(
+        pool.supported_login_providers
+            .as_ref()
+            .and_then(|p| p.get("graph.facebook.com"))
+            .map(String::as_str),
+        Some("app")
+    );
+    assert_eq!(
+        pool.developer_provider_name, None,
+        "optional members stay unset"
+    );
+}
+
+#[tokio::test]
+async fn zero_values_reach_into_nested_required_members() {
+    // A role mapping without its required `Type`, holding a rule with only its `Claim`: the
+    // enum reads as an empty unknown value, the rule's strings as empty ones.
+    let body = r#"{"IdentityPoolId":"us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d","RoleMappings":{"graph.facebook.com":{"RulesConfiguration":{"Rules":[{"Claim":"aud"}]}}}}"#;
+    let transport = InMemoryTransport::canned(200, body);
+    let roles = client_over(&transport)
+        .get_identity_pool_roles(GetIdentityPoolRolesInput::new(POOL_ID))
+        .await
+        .expect("a response missing required members is kept");
+    let mapping = &roles.role_mappings.expect("sent")["graph.facebook.com"];
+    assert_eq!(mapping.r#type, RoleMappingType::Unknown(String::new()));
+    let rules = &mapping.rules_configuration.as_ref().expect("sent").rules;
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].claim, "aud");
+    assert_eq!(
+        rules[0].match_type,
+        MappingRuleMatchType::Unknown(String::new())
+    );
+    assert_eq!(rules[0].value, "");
+    assert_eq!(rules[0].role_arn, "");
+}
+
+#[tokio::test]
+async fn a_response_that_breaks_the_model_otherwise_is_still_refused() {
+    // Correction covers absence only: a required member of the wrong type fails the read.
+    let transport = InMemoryTransport::canned(200, r#"{"IdentityPoolId":7}"#);
+    let err = client_over(&transport)
+        .describe_identity_pool(DescribeIdentityPoolInput::new(POOL_ID))
+        .await
+        .expect_err("a number is not an identity pool id");
+    let DescribeIdentityPoolError::Unhandled(u) = &err else {
+        panic!("expected Unhandled, got {err:?}");
+    };
+    assert_eq!(u.kind(), ErrorKind::Response);
 }
 
 #[tokio::test]

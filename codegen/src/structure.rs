@@ -149,7 +149,8 @@ fn struct_serde(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) -> Token
 /// `Serialize` and `Deserialize` for a structure: a JSON object holding each member under
 /// its wire name in its wire format. Absent optional members are left out when writing; when
 /// reading, `null` leaves an optional member unset, a required one that is missing or `null`
-/// is an error naming it, a member sent twice is an error, and members the model does not
+/// is an error naming it (a client's read gives it its zero value instead: the runtime's
+/// `wire::correction`), a member sent twice is an error, and members the model does not
 /// list (`__type` among them) are skipped. `path` names the type inside the impls, where a
 /// local item could shadow its bare name.
 fn emit_object_serde(

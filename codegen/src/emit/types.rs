@@ -5,6 +5,8 @@
 //! Structures, which the `error` module has too (exceptions), are written by
 //! [`crate::structure`]; unions and enums, which only this module has, are written here.
 
+use std::collections::BTreeSet;
+
 use model::ir::{self, ShapeKind};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -49,18 +51,25 @@ pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
     }
     let parts = parts.max(1);
     let range = all.len() * part / parts..all.len() * (part + 1) / parts;
+    let required = required_targets(cx);
     let items = all
         .get(range)
         .unwrap_or_default()
         .iter()
         .map(|item| match item {
-            TypeItem::Shape(shape) => match &shape.kind {
-                ShapeKind::Structure(members) => emit_struct(cx, shape, members),
-                ShapeKind::Union(members) => emit_union(cx, shape, members),
-                ShapeKind::Enum(values) => emit_enum(cx, shape, values),
-                ShapeKind::IntEnum(values) => emit_int_enum(cx, shape, values),
-                _ => TokenStream::new(),
-            },
+            TypeItem::Shape(shape) => {
+                let ty = match &shape.kind {
+                    ShapeKind::Structure(members) => emit_struct(cx, shape, members),
+                    ShapeKind::Union(members) => emit_union(cx, shape, members),
+                    ShapeKind::Enum(values) => emit_enum(cx, shape, values),
+                    ShapeKind::IntEnum(values) => emit_int_enum(cx, shape, values),
+                    _ => TokenStream::new(),
+                };
+                let zero = required
+                    .contains(shape.name.as_str())
+                    .then(|| emit_zero_value(cx, shape));
+                quote!(#ty #zero)
+            }
             TypeItem::EmptyInput(op) => emit_empty(
                 &cx.names.input_type(&op.name),
                 &format!("The input of `{}`, which takes no members.", op.name),
@@ -70,6 +79,16 @@ pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
                 &format!("The output of `{}`, which returns no members.", op.name),
             ),
         });
+    // Exceptions live in the `error` module, but one a required member targets needs a zero
+    // value too; the first part carries those.
+    let error_zeros = (part == 0).then(|| {
+        let zeros = required
+            .iter()
+            .map(|name| cx.shape(name))
+            .filter(|shape| shape.error.is_some())
+            .map(|shape| emit_zero_value(cx, shape));
+        quote!(#(#zeros)*)
+    });
     let module_doc = (part == 0).then(|| {
         docs::inner_attrs(&format!(
             "The inputs, outputs and shapes of {}.\n\nRequired members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.",
@@ -79,6 +98,69 @@ pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
     quote! {
         #module_doc
         #(#items)*
+        #error_zeros
+    }
+}
+
+/// The structures, unions and enums some required member targets: the types a client may
+/// have to fill with a zero value when a response leaves the member out.
+fn required_targets<'a>(cx: &Cx<'a>) -> BTreeSet<&'a str> {
+    let mut targets = BTreeSet::new();
+    for shape in cx.service.shapes.values() {
+        let ShapeKind::Structure(members) = &shape.kind else {
+            continue;
+        };
+        for m in members.iter().filter(|m| m.required) {
+            let target = cx.shape(&m.target);
+            let named = matches!(
+                target.kind,
+                ShapeKind::Structure(_)
+                    | ShapeKind::Union(_)
+                    | ShapeKind::Enum(_)
+                    | ShapeKind::IntEnum(_)
+            );
+            if named {
+                targets.insert(target.name.as_str());
+            }
+        }
+    }
+    targets
+}
+
+/// `ZeroValue` for a structure, union or enum (Smithy's client error correction): a
+/// structure's required members take their own zero values and its optional members stay
+/// unset; an enum or union is an empty unknown value; an int enum is 0.
+fn emit_zero_value(cx: &Cx<'_>, shape: &ir::Shape) -> TokenStream {
+    let rt = rt();
+    let path = cx.type_path(&shape.name);
+    let body = match &shape.kind {
+        ShapeKind::Structure(members) => {
+            let fields = members.iter().map(|m| {
+                let field = cx.names.field(&shape.name, &m.name);
+                if m.required {
+                    quote!(#field: #rt::wire::ZeroValue::zero_value(),)
+                } else {
+                    quote!(#field: ::std::option::Option::None,)
+                }
+            });
+            let meta = shape
+                .error
+                .is_some()
+                .then(|| quote!(_meta: ::std::default::Default::default(),));
+            quote!(Self { #(#fields)* #meta })
+        }
+        ShapeKind::Union(_) | ShapeKind::Enum(_) => {
+            quote!(Self::Unknown(::std::string::String::new()))
+        }
+        ShapeKind::IntEnum(_) => quote!(Self::from(0)),
+        _ => return TokenStream::new(),
+    };
+    quote! {
+        impl #rt::wire::ZeroValue for #path {
+            fn zero_value() -> Self {
+                #body
+            }
+        }
     }
 }
 

@@ -318,6 +318,16 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountTakeoverActions
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::AccountTakeoverActionsType {
+    fn zero_value() -> Self {
+        Self {
+            low_action: ::std::option::Option::None,
+            medium_action: ::std::option::Option::None,
+            high_action: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `AccountTakeoverEventActionType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AccountTakeoverEventActionType {
@@ -412,6 +422,13 @@ for AccountTakeoverEventActionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::AccountTakeoverEventActionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -8275,6 +8292,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdvancedSecurityModeTy
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::AdvancedSecurityModeType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `AliasAttributeType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AliasAttributeType {
@@ -8777,6 +8800,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetCategoryType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetCategoryType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `AssetExtensionType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AssetExtensionType {
@@ -8869,6 +8898,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetExtensionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetExtensionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -9927,6 +9962,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthFlowType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::AuthFlowType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The object that your application receives after authentication. Contains tokens and information for device authentication.
 #[derive(Clone, PartialEq, Default)]
 pub struct AuthenticationResultType {
@@ -10382,6 +10423,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeNameType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::ChallengeNameType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -11052,6 +11099,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientSsoSessionConfig
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::ClientSsoSessionConfigType {
+    fn zero_value() -> Self {
+        Self {
+            max_validity_minutes: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+        }
+    }
+}
+
 /// Contains information about a client secret, including its unique identifier, value, and creation timestamp.
 #[derive(Clone, PartialEq, Default)]
 pub struct ClientSecretDescriptorType {
@@ -11577,6 +11632,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ColorSchemeModeType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::ColorSchemeModeType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `CompleteWebAuthnRegistrationRequest` structure.
 #[derive(Clone, PartialEq)]
 pub struct CompleteWebAuthnRegistrationRequest {
@@ -11809,6 +11870,15 @@ for CompromisedCredentialsActionsType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::CompromisedCredentialsActionsType {
+    fn zero_value() -> Self {
+        Self {
+            event_action: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+        }
+    }
+}
+
 /// The `CompromisedCredentialsEventActionType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum CompromisedCredentialsEventActionType {
@@ -11891,6 +11961,13 @@ for CompromisedCredentialsEventActionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::CompromisedCredentialsEventActionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -17136,6 +17213,13 @@ for CustomEmailSenderLambdaVersionType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::CustomEmailSenderLambdaVersionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The properties of a custom SMS sender Lambda trigger.
 #[derive(Clone, PartialEq, Debug)]
 pub struct CustomSmsLambdaVersionConfigType {
@@ -17309,6 +17393,13 @@ for CustomSmsSenderLambdaVersionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::CustomSmsSenderLambdaVersionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -21674,6 +21765,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::DeviceType {
+    fn zero_value() -> Self {
+        Self {
+            device_key: ::std::option::Option::None,
+            device_attributes: ::std::option::Option::None,
+            device_create_date: ::std::option::Option::None,
+            device_last_modified_date: ::std::option::Option::None,
+            device_last_authenticated_date: ::std::option::Option::None,
+        }
+    }
+}
+
 /// A container for information about the user pool domain associated with the hosted UI and OAuth endpoints.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DomainDescriptionType {
@@ -23557,6 +23660,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventSourceName {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::EventSourceName {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `EventType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EventType {
@@ -23967,6 +24076,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeatureType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeatureType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `FeedbackValueType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum FeedbackValueType {
@@ -24047,6 +24162,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeedbackValueType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeedbackValueType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -29229,6 +29350,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderType {
+    fn zero_value() -> Self {
+        Self {
+            user_pool_id: ::std::option::Option::None,
+            provider_name: ::std::option::Option::None,
+            provider_type: ::std::option::Option::None,
+            provider_details: ::std::option::Option::None,
+            attribute_mapping: ::std::option::Option::None,
+            idp_identifiers: ::std::option::Option::None,
+            acr_mapping: ::std::option::Option::None,
+            last_modified_date: ::std::option::Option::None,
+            creation_date: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `IdentityProviderTypeType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum IdentityProviderTypeType {
@@ -29332,6 +29469,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderTypeTy
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderTypeType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -29507,6 +29650,13 @@ for InboundFederationLambdaVersionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::InboundFederationLambdaVersionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -30176,6 +30326,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuedTokenTypeIdentif
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::IssuedTokenTypeIdentifierType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -30973,6 +31130,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitClass {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitClass {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The class and attributes that identify a specific limit at the account level.
 #[derive(Clone, PartialEq, Debug)]
 pub struct LimitDefinitionType {
@@ -31066,6 +31229,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitDefinitionType {
             }
         }
         d.deserialize_map(MembersVisitor)
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitDefinitionType {
+    fn zero_value() -> Self {
+        Self {
+            limit_class: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+            attributes: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+        }
     }
 }
 
@@ -31178,6 +31350,16 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitType {
             }
         }
         d.deserialize_map(MembersVisitor)
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitType {
+    fn zero_value() -> Self {
+        Self {
+            limit_definition: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+            provisioned_limit_value: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+            free_limit_value: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+        }
     }
 }
 
@@ -34921,6 +35103,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogLevel {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::LogLevel {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// *This data type is no longer supported.* Applies only to SMS multi-factor authentication (MFA) configurations. Does not apply to time-based one-time password (TOTP) software token MFA configurations.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct MfaOptionType {
@@ -36158,6 +36346,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for OauthTokenTypeType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::OauthTokenTypeType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `PasswordHashingAlgorithmType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum PasswordHashingAlgorithmType {
@@ -36549,6 +36743,13 @@ for PreTokenGenerationLambdaVersionType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::PreTokenGenerationLambdaVersionType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -37015,6 +37216,16 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ProviderUserIdentifier
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::ProviderUserIdentifierType {
+    fn zero_value() -> Self {
+        Self {
+            provider_name: ::std::option::Option::None,
+            provider_attribute_name: ::std::option::Option::None,
+            provider_attribute_value: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `RecoveryOptionNameType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RecoveryOptionNameType {
@@ -37103,6 +37314,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RecoveryOptionNameType
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::RecoveryOptionNameType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -38123,6 +38340,18 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerType {
             }
         }
         d.deserialize_map(MembersVisitor)
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::ResourceServerType {
+    fn zero_value() -> Self {
+        Self {
+            user_pool_id: ::std::option::Option::None,
+            identifier: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            scopes: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+        }
     }
 }
 
@@ -39466,6 +39695,19 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskConfigurationType 
             }
         }
         d.deserialize_map(MembersVisitor)
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::RiskConfigurationType {
+    fn zero_value() -> Self {
+        Self {
+            user_pool_id: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            compromised_credentials_risk_configuration: ::std::option::Option::None,
+            account_takeover_risk_configuration: ::std::option::Option::None,
+            risk_exception_configuration: ::std::option::Option::None,
+            last_modified_date: ::std::option::Option::None,
+        }
     }
 }
 
@@ -44845,6 +45087,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsEnforcementType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsEnforcementType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The `TermsSourceType` enumeration.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum TermsSourceType {
@@ -44921,6 +45169,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsSourceType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsSourceType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -45310,6 +45564,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TokenTypeIdentifierTyp
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::TokenTypeIdentifierType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// The time units that, with `IdTokenValidity`, `AccessTokenValidity`, and `RefreshTokenValidity`, set and display the duration of ID, access, and refresh tokens for an app client. You can assign a separate token validity unit to each type of token.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct TokenValidityUnitsType {
@@ -45671,6 +45931,20 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UiCustomizationType {
             }
         }
         d.deserialize_map(MembersVisitor)
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::UiCustomizationType {
+    fn zero_value() -> Self {
+        Self {
+            user_pool_id: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            image_url: ::std::option::Option::None,
+            css: ::std::option::Option::None,
+            css_version: ::std::option::Option::None,
+            last_modified_date: ::std::option::Option::None,
+            creation_date: ::std::option::Option::None,
+        }
     }
 }
 
@@ -47299,6 +47573,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateReplicaStatusTyp
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::UpdateReplicaStatusType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 
@@ -52716,6 +52996,15 @@ for UserPoolTokenSessionConfigType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue
+for crate::types::UserPoolTokenSessionConfigType {
+    fn zero_value() -> Self {
+        Self {
+            max_per_user: ::aws_json_runtime::wire::ZeroValue::zero_value(),
+        }
+    }
+}
+
 /// The configuration of a user pool.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserPoolType {
@@ -53873,6 +54162,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserSessionTrackingTyp
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::UserSessionTrackingType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 

@@ -4456,6 +4456,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MappingRuleMatchType {
     }
 }
 
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::MappingRuleMatchType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
+    }
+}
+
 /// Input to the `MergeDeveloperIdentities` action.
 #[derive(Clone, PartialEq, Debug)]
 pub struct MergeDeveloperIdentitiesInput {
@@ -4880,6 +4886,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoleMappingType {
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::aws_json_runtime::wire::deserialize_str_with(d, |v: &str| Self::from(v))
+    }
+}
+
+impl ::aws_json_runtime::wire::ZeroValue for crate::types::RoleMappingType {
+    fn zero_value() -> Self {
+        Self::Unknown(::std::string::String::new())
     }
 }
 

@@ -422,7 +422,10 @@ impl ClientCore {
         // Not UTF-8 or nested too deep, even in a member the model does not know: refused.
         let json = crate::wire::json_text(body)
             .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))?;
-        serde_json::from_str(json).map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
+        // A required member the response lacks takes its zero value (client error correction);
+        // anything else that does not match the model is refused.
+        crate::wire::correction::correcting(|| serde_json::from_str(json))
+            .map_err(|e| E::from_unhandled(malformed(&e).with_source(e)))
     }
 }
 

@@ -322,13 +322,16 @@ impl ErrorResponse {
         }
     }
 
-    /// Parses the body as the modeled error `T`, or explains why it could not (a body that
-    /// is not UTF-8 or nests too deep never parses; see [`crate::wire::json_text`]).
+    /// Parses the body as the modeled error `T`, as a client reads it (a missing required
+    /// member takes its zero value: [`crate::wire::correction`]), or explains why it could not
+    /// (a body that is not UTF-8 or nests too deep never parses; see
+    /// [`crate::wire::json_text`]).
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, UnhandledError> {
         // Only the `from_str` call depends on `T`; the rest is shared by every error type.
         let body =
             crate::wire::json_text(&self.body).map_err(|e| self.malformed(&e).with_source(e))?;
-        serde_json::from_str(body).map_err(|e| self.malformed_json(e))
+        crate::wire::correction::correcting(|| serde_json::from_str(body))
+            .map_err(|e| self.malformed_json(e))
     }
 
     /// The error for a body that does not parse as the modeled error.

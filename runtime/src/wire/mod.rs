@@ -12,9 +12,11 @@
 //! collections drop a stray `null` instead of failing the whole message. A generated
 //! structure writes its members with [`write_member`] and reads them with [`Key`],
 //! [`read_member`], [`read_optional_member`], [`skip_member`] and [`required`] (the `_as`
-//! forms take the format; the plain ones serve members in their own serde form). Nothing
-//! here knows about any service, and nothing here sends or serves anything.
+//! forms take the format; the plain ones serve members in their own serde form); a client's
+//! read corrects a missing required member to its zero value ([`correction`]). Nothing here
+//! knows about any service, and nothing here sends or serves anything.
 
+pub mod correction;
 pub(crate) mod date;
 pub mod error;
 pub mod retryable;
@@ -31,6 +33,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serializer};
 
+pub use crate::wire::correction::ZeroValue;
 use crate::wire::types::DateTime;
 
 /// The JSON to read from a body: the body itself, or `{}` when it is empty or only
@@ -509,7 +512,8 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Reads the value of a required member whose own serde form is its wire form into its slot.
 /// A member that appears twice is an error, as is `null` (the member's type has no room for
-/// it).
+/// it), except in a client's read ([`correction`]), where `null` leaves the slot empty like a
+/// missing member, for [`required`] to fill.
 pub fn read_member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -518,7 +522,11 @@ pub fn read_member<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value::<T>()?);
+    *slot = if correction::is_correcting() {
+        map.next_value::<Option<T>>()?
+    } else {
+        Some(map.next_value::<T>()?)
+    };
     Ok(())
 }
 
@@ -531,7 +539,11 @@ pub fn read_member_as<'de, F: WireFormat, A: MapAccess<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value::<FromWire<F>>()?.0);
+    *slot = if correction::is_correcting() {
+        map.next_value::<Option<FromWire<F>>>()?.map(|w| w.0)
+    } else {
+        Some(map.next_value::<FromWire<F>>()?.0)
+    };
     Ok(())
 }
 
@@ -567,14 +579,38 @@ pub fn skip_member<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> 
     map.next_value::<de::IgnoredAny>().map(|_| ())
 }
 
-/// The value of a required member once the object is read, or the error that names it.
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
+/// The value of a required member once the object is read. When the member was missing (or
+/// `null`), a client reading a response ([`correction::correcting`]) gets its zero value;
+/// anyone else gets the error that names it.
+pub fn required<T: ZeroValue, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None if correction::is_correcting() => Ok(T::zero_value()),
+        None => Err(E::missing_field(name)),
+    }
 }
 
 #[cfg(test)]
 mod collection_tests {
     use super::*;
+
+    #[test]
+    fn a_missing_required_member_fails_unless_a_client_corrects_it() {
+        let refused = required::<String, serde_json::Error>(None, "IdentityPoolName")
+            .expect_err("refused outside a client's read");
+        assert!(
+            refused.to_string().contains("IdentityPoolName"),
+            "{refused}"
+        );
+        let corrected = correction::correcting(|| {
+            required::<String, serde_json::Error>(None, "IdentityPoolName")
+        });
+        assert_eq!(corrected.expect("corrected"), "");
+        let present = correction::correcting(|| {
+            required::<String, serde_json::Error>(Some("pool".to_owned()), "IdentityPoolName")
+        });
+        assert_eq!(present.expect("kept"), "pool");
+    }
 
     fn read<F: WireFormat>(json: &str) -> F::Value {
         serde_json::from_str::<FromWire<F>>(json).unwrap().0
