@@ -1236,7 +1236,11 @@ fn cargo_fuzz(root: &Path, verb: &str) -> Command {
         .current_dir(root)
         .args(["+nightly", "fuzz", verb, "--fuzz-dir", FUZZ_DIR])
         .args(["--target-dir", BUILD_DIR])
-        .args(["--sanitizer", "none"]);
+        .args(["--sanitizer", "none"])
+        // The fuzz workspace builds on nightly with its own flags: neither the lints nor the
+        // clippy driver CI builds this workspace with apply to it.
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("RUSTFLAGS");
     command
 }
 

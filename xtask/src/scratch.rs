@@ -203,7 +203,10 @@ impl ScratchWorkspace {
             .env("RUSTDOCFLAGS", "-Dwarnings")
             // The encoded form would override `RUSTFLAGS` if an outer cargo passed it on.
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
+            .env_remove("CARGO_ENCODED_RUSTDOCFLAGS")
+            // CI builds the workspace through clippy's driver; scratch crates choose their own
+            // lints (a `cargo clippy` here sets the wrapper again).
+            .env_remove("RUSTC_WORKSPACE_WRAPPER");
         command
     }
 
