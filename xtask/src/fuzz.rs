@@ -1297,8 +1297,8 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Outcome> {
     })
 }
 
-/// What `cargo xtask fuzz` does: seeds, one build, then each target in turn. Exit status 1
-/// when any target crashed or failed.
+/// What `cargo xtask fuzz` does: seeds, one build, then the targets, as many at once as the
+/// machine has cores. Exit status 1 when any target crashed or failed.
 pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
     let root = crate::workspace_root();
     let targets: Vec<&str> = match &args.target {
@@ -1320,11 +1320,29 @@ pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
     if !status.success() {
         bail!("building the fuzz targets failed ({status})");
     }
+    // Each fuzzer runs on one core: as many targets run at once as there are cores, and each
+    // group's outcomes are printed in target order.
+    let jobs = std::thread::available_parallelism().map_or(1, usize::from);
     let mut failed = false;
-    for target in targets {
-        let outcome = run_target(&root, target, args.seconds)?;
-        println!("{}", outcome.line());
-        failed |= outcome.failure.is_some();
+    for group in targets.chunks(jobs) {
+        let outcomes = std::thread::scope(|scope| {
+            let running: Vec<_> = group
+                .iter()
+                .map(|target| scope.spawn(|| run_target(&root, target, args.seconds)))
+                .collect();
+            running
+                .into_iter()
+                .map(|run| {
+                    run.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Vec<_>>()
+        });
+        for outcome in outcomes {
+            let outcome = outcome?;
+            println!("{}", outcome.line());
+            failed |= outcome.failure.is_some();
+        }
     }
     Ok(if failed {
         ExitCode::FAILURE
