@@ -144,6 +144,12 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
     let retry = retry_tokens(err);
     let is_server = matches!(err.fault, Fault::Server);
     let (query_const, code_fn, query_accessor) = exception_code_items(cx, err);
+    let to_response = if cx.service.metadata.query_compatible {
+        let fault = query_fault(err);
+        quote!(#rt::server::router::query_error_response(Self::HTTP_STATUS, Self::CODE, Self::QUERY_CODE, #fault, self, content_type))
+    } else {
+        quote!(#rt::server::router::error_response(Self::HTTP_STATUS, Self::CODE, self, content_type))
+    };
     quote! {
         impl #ident {
             /// The error code on the wire.
@@ -197,6 +203,27 @@ fn emit_exception_impls(cx: &Cx<'_>, shape: &ir::Shape, members: &[ir::Member]) 
         }
 
         impl ::std::error::Error for #ident {}
+
+        impl #rt::wire::error::ModeledError for #ident {
+            fn code(&self) -> &str {
+                #ident::code(self)
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                #ident::message(self)
+            }
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                #ident::request_id(self)
+            }
+            fn retry_kind(&self) -> ::std::option::Option<#rt::wire::retryable::RetryKind> {
+                #ident::retry_kind(self)
+            }
+            fn to_response(&self, content_type: &'static str) -> #rt::HttpResponse {
+                #to_response
+            }
+            fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+                self
+            }
+        }
     }
 }
 
@@ -224,10 +251,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     } else {
         quote! {
             match response.code.as_deref() {
-                #(Some(#codes) => match #paths::from_response(response) {
-                    Ok(e) => Self::#variants(e),
-                    Err(e) => Self::Unhandled(e),
-                },)*
+                #(Some(#codes) => #paths::from_response(response).map_or_else(Self::Unhandled, Self::#variants),)*
                 _ => Self::Unhandled(response.unhandled()),
             }
         }
@@ -236,7 +260,11 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         let shape = cx.shape(e);
         docs::attrs(&cx.docs(shape.docs.as_deref(), &format!("The `{e}` error.")))
     });
-    let to_response = to_response_arms(cx, op, &variants, &paths);
+    let unhandled_response = if cx.service.metadata.query_compatible {
+        quote!(#rt::server::router::unhandled_query_response(e, content_type))
+    } else {
+        quote!(#rt::server::router::unhandled_response(e, content_type))
+    };
     let unhandled_doc = quote! {
         /// An error the model does not list for this operation: an unknown code, a
         /// transport failure, a malformed response or an invalid request.
@@ -267,15 +295,16 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             }
 
             fn retry_kind(&self) -> ::std::option::Option<#rt::wire::retryable::RetryKind> {
-                match self {
-                    #(Self::#variants(e) => e.retry_kind(),)*
-                    Self::Unhandled(e) => e.retry_kind(),
+                match self.modeled() {
+                    Ok(e) => e.retry_kind(),
+                    Err(e) => e.retry_kind(),
                 }
             }
 
             fn to_response(&self, content_type: &'static str) -> #rt::HttpResponse {
-                match self {
-                    #to_response
+                match self.modeled() {
+                    Ok(e) => e.to_response(content_type),
+                    Err(e) => #unhandled_response,
                 }
             }
         }
@@ -293,35 +322,6 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
                 Self::Unhandled(e)
             }
         }
-    }
-}
-
-/// The arms of an operation error's `to_response`: each modeled error with its status and
-/// code, and for an awsQuery-compatible service its `x-amzn-query-error` too.
-fn to_response_arms(
-    cx: &Cx<'_>,
-    op: &ir::Operation,
-    variants: &[Ident],
-    paths: &[TokenStream],
-) -> TokenStream {
-    let rt = rt();
-    if !cx.service.metadata.query_compatible {
-        return quote! {
-            #(Self::#variants(e) => #rt::server::router::error_response(#paths::HTTP_STATUS, #paths::CODE, e, content_type),)*
-            Self::Unhandled(e) => #rt::server::router::unhandled_response(e, content_type),
-        };
-    }
-    let faults: Vec<TokenStream> = op
-        .errors
-        .iter()
-        .map(|e| match &cx.shape(e).error {
-            Some(t) => query_fault(t),
-            None => quote!(#rt::wire::error::QueryFault::Sender),
-        })
-        .collect();
-    quote! {
-        #(Self::#variants(e) => #rt::server::router::query_error_response(#paths::HTTP_STATUS, #paths::CODE, #paths::QUERY_CODE, #faults, e, content_type),)*
-        Self::Unhandled(e) => #rt::server::router::unhandled_query_response(e, content_type),
     }
 }
 
@@ -369,50 +369,60 @@ fn error_enum(
     }
 }
 
-/// What every error enum (per operation and service-wide) has: `code()` and `message()`
-/// methods, to place inside its `impl` block, and its `Display` and `Error` impls.
+/// What every error enum (per operation and service-wide) has: `modeled()`, the one match
+/// over its variants, and the `code()`, `message()` and `request_id()` methods built on it,
+/// to place inside its `impl` block; and its `Display` and `Error` impls.
 fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStream) {
+    let rt = rt();
     let accessors = quote! {
+        /// The variant held: the modeled error, or the unhandled one.
+        fn modeled(&self) -> ::std::result::Result<&dyn #rt::wire::error::ModeledError, &#rt::UnhandledError> {
+            match self {
+                #(Self::#variants(e) => Ok(e),)*
+                Self::Unhandled(e) => Err(e),
+            }
+        }
+
         /// The error code, when there is one.
         pub fn code(&self) -> ::std::option::Option<&str> {
-            match self {
-                #(Self::#variants(e) => Some(e.code()),)*
-                Self::Unhandled(e) => e.code(),
+            match self.modeled() {
+                Ok(e) => Some(e.code()),
+                Err(e) => e.code(),
             }
         }
 
         /// The error message, when there is one.
         pub fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                #(Self::#variants(e) => e.message(),)*
-                Self::Unhandled(e) => e.message(),
+            match self.modeled() {
+                Ok(e) => e.message(),
+                Err(e) => e.message(),
             }
         }
 
         /// The request id of the response the error came from (`x-amzn-RequestId`), when
         /// a response arrived and carried one.
         pub fn request_id(&self) -> ::std::option::Option<&str> {
-            match self {
-                #(Self::#variants(e) => e.request_id(),)*
-                Self::Unhandled(e) => e.request_id(),
+            match self.modeled() {
+                Ok(e) => e.request_id(),
+                Err(e) => e.request_id(),
             }
         }
     };
     let impls = quote! {
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(Self::#variants(e) => ::std::fmt::Display::fmt(e, f),)*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                match self.modeled() {
+                    Ok(e) => ::std::fmt::Display::fmt(e, f),
+                    Err(e) => ::std::fmt::Display::fmt(e, f),
                 }
             }
         }
 
         impl ::std::error::Error for #ident {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(Self::#variants(e) => Some(e),)*
-                    Self::Unhandled(e) => Some(e),
+                match self.modeled() {
+                    Ok(e) => Some(e.as_error()),
+                    Err(e) => Some(e),
                 }
             }
         }

@@ -145,6 +145,37 @@ impl ::std::fmt::Display for ConcurrentModificationException {
 
 impl ::std::error::Error for ConcurrentModificationException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for ConcurrentModificationException {
+    fn code(&self) -> &str {
+        ConcurrentModificationException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ConcurrentModificationException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ConcurrentModificationException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ConcurrentModificationException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// The provided developer user identifier is already registered with Cognito under a different identity ID.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeveloperUserAlreadyRegisteredException {
@@ -286,6 +317,38 @@ impl ::std::fmt::Display for DeveloperUserAlreadyRegisteredException {
 
 impl ::std::error::Error for DeveloperUserAlreadyRegisteredException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError
+for DeveloperUserAlreadyRegisteredException {
+    fn code(&self) -> &str {
+        DeveloperUserAlreadyRegisteredException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        DeveloperUserAlreadyRegisteredException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        DeveloperUserAlreadyRegisteredException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        DeveloperUserAlreadyRegisteredException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// An exception thrown when a dependent service such as Facebook or Twitter is not responding
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ExternalServiceException {
@@ -426,6 +489,37 @@ impl ::std::fmt::Display for ExternalServiceException {
 
 impl ::std::error::Error for ExternalServiceException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for ExternalServiceException {
+    fn code(&self) -> &str {
+        ExternalServiceException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ExternalServiceException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ExternalServiceException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ExternalServiceException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// Thrown when the service encounters an error during processing the request.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct InternalErrorException {
@@ -562,6 +656,37 @@ impl ::std::fmt::Display for InternalErrorException {
 }
 
 impl ::std::error::Error for InternalErrorException {}
+
+impl ::aws_json_runtime::wire::error::ModeledError for InternalErrorException {
+    fn code(&self) -> &str {
+        InternalErrorException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InternalErrorException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        InternalErrorException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        InternalErrorException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 
 /// If you provided authentication information in the request, the identity pool has no authenticated role configured, or STS returned an error response to the request to assume the authenticated role from the identity pool. If you provided no authentication information in the request, the identity pool has no unauthenticated role configured, or STS returned an error response to the request to assume the unauthenticated role from the identity pool.
 ///
@@ -706,6 +831,38 @@ impl ::std::fmt::Display for InvalidIdentityPoolConfigurationException {
 
 impl ::std::error::Error for InvalidIdentityPoolConfigurationException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError
+for InvalidIdentityPoolConfigurationException {
+    fn code(&self) -> &str {
+        InvalidIdentityPoolConfigurationException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InvalidIdentityPoolConfigurationException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        InvalidIdentityPoolConfigurationException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        InvalidIdentityPoolConfigurationException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// Thrown for missing or bad input parameter(s).
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct InvalidParameterException {
@@ -846,6 +1003,37 @@ impl ::std::fmt::Display for InvalidParameterException {
 
 impl ::std::error::Error for InvalidParameterException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for InvalidParameterException {
+    fn code(&self) -> &str {
+        InvalidParameterException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InvalidParameterException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        InvalidParameterException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        InvalidParameterException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// Thrown when the total number of user pools has exceeded a preset limit.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct LimitExceededException {
@@ -983,6 +1171,37 @@ impl ::std::fmt::Display for LimitExceededException {
 
 impl ::std::error::Error for LimitExceededException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for LimitExceededException {
+    fn code(&self) -> &str {
+        LimitExceededException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        LimitExceededException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        LimitExceededException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        LimitExceededException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// Thrown when a user is not authorized to access the requested resource.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct NotAuthorizedException {
@@ -1119,6 +1338,37 @@ impl ::std::fmt::Display for NotAuthorizedException {
 }
 
 impl ::std::error::Error for NotAuthorizedException {}
+
+impl ::aws_json_runtime::wire::error::ModeledError for NotAuthorizedException {
+    fn code(&self) -> &str {
+        NotAuthorizedException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        NotAuthorizedException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        NotAuthorizedException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        NotAuthorizedException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 
 /// Thrown when a user tries to use a login which is already linked to another account.
 #[derive(Clone, PartialEq, Debug, Default)]
@@ -1260,6 +1510,37 @@ impl ::std::fmt::Display for ResourceConflictException {
 
 impl ::std::error::Error for ResourceConflictException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for ResourceConflictException {
+    fn code(&self) -> &str {
+        ResourceConflictException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ResourceConflictException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ResourceConflictException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ResourceConflictException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// Thrown when the requested resource (for example, a dataset or record) does not exist.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ResourceNotFoundException {
@@ -1399,6 +1680,37 @@ impl ::std::fmt::Display for ResourceNotFoundException {
 }
 
 impl ::std::error::Error for ResourceNotFoundException {}
+
+impl ::aws_json_runtime::wire::error::ModeledError for ResourceNotFoundException {
+    fn code(&self) -> &str {
+        ResourceNotFoundException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ResourceNotFoundException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ResourceNotFoundException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        ResourceNotFoundException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
 
 /// Thrown when a request is throttled.
 #[derive(Clone, PartialEq, Debug, Default)]
@@ -1540,6 +1852,37 @@ impl ::std::fmt::Display for TooManyRequestsException {
 
 impl ::std::error::Error for TooManyRequestsException {}
 
+impl ::aws_json_runtime::wire::error::ModeledError for TooManyRequestsException {
+    fn code(&self) -> &str {
+        TooManyRequestsException::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        TooManyRequestsException::message(self)
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        TooManyRequestsException::request_id(self)
+    }
+    fn retry_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
+        TooManyRequestsException::retry_kind(self)
+    }
+    fn to_response(
+        &self,
+        content_type: &'static str,
+    ) -> ::aws_json_runtime::HttpResponse {
+        ::aws_json_runtime::server::router::error_response(
+            Self::HTTP_STATUS,
+            Self::CODE,
+            self,
+            content_type,
+        )
+    }
+    fn as_error(&self) -> &(dyn ::std::error::Error + 'static) {
+        self
+    }
+}
+
 /// The errors `CreateIdentityPool` can return: those the model lists, and `Unhandled` for anything else.
 #[derive(Debug)]
 pub enum CreateIdentityPoolError {
@@ -1568,69 +1911,61 @@ impl CreateIdentityPoolError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::LimitExceededException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::LimitExceededException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::LimitExceededException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for CreateIdentityPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for CreateIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -1639,40 +1974,28 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("LimitExceededException") => {
-                match crate::error::LimitExceededException::from_response(response) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::LimitExceededException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::LimitExceededException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -1683,70 +2006,18 @@ impl ::aws_json_runtime::OperationError for CreateIdentityPoolError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::LimitExceededException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::LimitExceededException::HTTP_STATUS,
-                    crate::error::LimitExceededException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -1824,54 +2095,58 @@ impl DeleteIdentitiesError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for DeleteIdentitiesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for DeleteIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -1880,22 +2155,16 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -1906,43 +2175,18 @@ impl ::aws_json_runtime::OperationError for DeleteIdentitiesError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -2002,64 +2246,60 @@ impl DeleteIdentityPoolError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for DeleteIdentityPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for DeleteIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -2068,34 +2308,24 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -2106,61 +2336,18 @@ impl ::aws_json_runtime::OperationError for DeleteIdentityPoolError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -2235,64 +2422,60 @@ impl DescribeIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for DescribeIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for DescribeIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -2301,34 +2484,24 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -2339,61 +2512,18 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -2467,64 +2597,60 @@ impl DescribeIdentityPoolError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for DescribeIdentityPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for DescribeIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -2533,34 +2659,24 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -2571,61 +2687,18 @@ impl ::aws_json_runtime::OperationError for DescribeIdentityPoolError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -2710,81 +2783,63 @@ impl GetCredentialsForIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ExternalServiceException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidIdentityPoolConfigurationException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidIdentityPoolConfigurationException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidIdentityPoolConfigurationException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidIdentityPoolConfigurationException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetCredentialsForIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExternalServiceException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetCredentialsForIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidIdentityPoolConfigurationException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -2793,54 +2848,41 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match crate::error::ExternalServiceException::from_response(response) {
-                    Ok(e) => Self::ExternalServiceException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ExternalServiceException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ExternalServiceException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidIdentityPoolConfigurationException") => {
-                match crate::error::InvalidIdentityPoolConfigurationException::from_response(
-                    response,
-                ) {
-                    Ok(e) => Self::InvalidIdentityPoolConfigurationException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidIdentityPoolConfigurationException::from_response(
+                        response,
+                    )
+                    .map_or_else(
+                        Self::Unhandled,
+                        Self::InvalidIdentityPoolConfigurationException,
+                    )
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -2851,88 +2893,18 @@ impl ::aws_json_runtime::OperationError for GetCredentialsForIdentityError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ExternalServiceException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidIdentityPoolConfigurationException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ExternalServiceException::HTTP_STATUS,
-                    crate::error::ExternalServiceException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidIdentityPoolConfigurationException::HTTP_STATUS,
-                    crate::error::InvalidIdentityPoolConfigurationException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -3034,79 +3006,63 @@ impl GetIdError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ExternalServiceException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::LimitExceededException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::LimitExceededException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::LimitExceededException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetIdError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExternalServiceException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetIdError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -3115,52 +3071,36 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match crate::error::ExternalServiceException::from_response(response) {
-                    Ok(e) => Self::ExternalServiceException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ExternalServiceException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ExternalServiceException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("LimitExceededException") => {
-                match crate::error::LimitExceededException::from_response(response) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::LimitExceededException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::LimitExceededException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -3171,88 +3111,18 @@ impl ::aws_json_runtime::OperationError for GetIdError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ExternalServiceException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::LimitExceededException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ExternalServiceException::HTTP_STATUS,
-                    crate::error::ExternalServiceException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::LimitExceededException::HTTP_STATUS,
-                    crate::error::LimitExceededException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -3341,69 +3211,61 @@ impl GetIdentityPoolRolesError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetIdentityPoolRolesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetIdentityPoolRolesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -3412,40 +3274,28 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -3456,70 +3306,18 @@ impl ::aws_json_runtime::OperationError for GetIdentityPoolRolesError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -3605,74 +3403,62 @@ impl GetOpenIdTokenError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ExternalServiceException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetOpenIdTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExternalServiceException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetOpenIdTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -3681,46 +3467,32 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match crate::error::ExternalServiceException::from_response(response) {
-                    Ok(e) => Self::ExternalServiceException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ExternalServiceException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ExternalServiceException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -3731,79 +3503,18 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ExternalServiceException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ExternalServiceException::HTTP_STATUS,
-                    crate::error::ExternalServiceException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -3895,76 +3606,62 @@ impl GetOpenIdTokenForDeveloperIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::DeveloperUserAlreadyRegisteredException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetOpenIdTokenForDeveloperIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetOpenIdTokenForDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -3973,48 +3670,37 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("DeveloperUserAlreadyRegisteredException") => {
-                match crate::error::DeveloperUserAlreadyRegisteredException::from_response(
-                    response,
-                ) {
-                    Ok(e) => Self::DeveloperUserAlreadyRegisteredException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::DeveloperUserAlreadyRegisteredException::from_response(
+                        response,
+                    )
+                    .map_or_else(
+                        Self::Unhandled,
+                        Self::DeveloperUserAlreadyRegisteredException,
+                    )
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -4025,79 +3711,18 @@ impl ::aws_json_runtime::OperationError for GetOpenIdTokenForDeveloperIdentityEr
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::DeveloperUserAlreadyRegisteredException::HTTP_STATUS,
-                    crate::error::DeveloperUserAlreadyRegisteredException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -4186,64 +3811,60 @@ impl GetPrincipalTagAttributeMapError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for GetPrincipalTagAttributeMapError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for GetPrincipalTagAttributeMapError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -4252,34 +3873,24 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -4290,61 +3901,18 @@ impl ::aws_json_runtime::OperationError for GetPrincipalTagAttributeMapError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -4419,64 +3987,60 @@ impl ListIdentitiesError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for ListIdentitiesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for ListIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -4485,34 +4049,24 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -4523,61 +4077,18 @@ impl ::aws_json_runtime::OperationError for ListIdentitiesError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -4649,64 +4160,60 @@ impl ListIdentityPoolsError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for ListIdentityPoolsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for ListIdentityPoolsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -4715,34 +4222,24 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -4753,61 +4250,18 @@ impl ::aws_json_runtime::OperationError for ListIdentityPoolsError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -4882,64 +4336,60 @@ impl ListTagsForResourceError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for ListTagsForResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for ListTagsForResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -4948,34 +4398,24 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -4986,61 +4426,18 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -5117,69 +4514,61 @@ impl LookupDeveloperIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for LookupDeveloperIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for LookupDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -5188,40 +4577,28 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -5232,70 +4609,18 @@ impl ::aws_json_runtime::OperationError for LookupDeveloperIdentityError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -5379,69 +4704,61 @@ impl MergeDeveloperIdentitiesError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for MergeDeveloperIdentitiesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for MergeDeveloperIdentitiesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -5450,40 +4767,28 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -5494,70 +4799,18 @@ impl ::aws_json_runtime::OperationError for MergeDeveloperIdentitiesError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -5643,74 +4896,62 @@ impl SetIdentityPoolRolesError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ConcurrentModificationException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for SetIdentityPoolRolesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ConcurrentModificationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for SetIdentityPoolRolesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -5719,48 +4960,32 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match crate::error::ConcurrentModificationException::from_response(
-                    response,
-                ) {
-                    Ok(e) => Self::ConcurrentModificationException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ConcurrentModificationException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ConcurrentModificationException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -5771,79 +4996,18 @@ impl ::aws_json_runtime::OperationError for SetIdentityPoolRolesError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ConcurrentModificationException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ConcurrentModificationException::HTTP_STATUS,
-                    crate::error::ConcurrentModificationException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -5932,64 +5096,60 @@ impl SetPrincipalTagAttributeMapError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for SetPrincipalTagAttributeMapError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for SetPrincipalTagAttributeMapError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -5998,34 +5158,24 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -6036,61 +5186,18 @@ impl ::aws_json_runtime::OperationError for SetPrincipalTagAttributeMapError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -6165,64 +5272,60 @@ impl TagResourceError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for TagResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for TagResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -6231,34 +5334,24 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -6269,61 +5362,18 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -6394,69 +5444,61 @@ impl UnlinkDeveloperIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for UnlinkDeveloperIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for UnlinkDeveloperIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -6465,40 +5507,28 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -6509,70 +5539,18 @@ impl ::aws_json_runtime::OperationError for UnlinkDeveloperIdentityError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -6658,74 +5636,62 @@ impl UnlinkIdentityError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ExternalServiceException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ExternalServiceException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for UnlinkIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ExternalServiceException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for UnlinkIdentityError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ExternalServiceException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -6734,46 +5700,32 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ExternalServiceException") => {
-                match crate::error::ExternalServiceException::from_response(response) {
-                    Ok(e) => Self::ExternalServiceException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ExternalServiceException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ExternalServiceException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -6784,79 +5736,18 @@ impl ::aws_json_runtime::OperationError for UnlinkIdentityError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ExternalServiceException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ExternalServiceException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ExternalServiceException::HTTP_STATUS,
-                    crate::error::ExternalServiceException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -6942,64 +5833,60 @@ impl UntagResourceError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for UntagResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for UntagResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -7008,34 +5895,24 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -7046,61 +5923,18 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -7178,79 +6012,63 @@ impl UpdateIdentityPoolError {
     ) -> Self {
         Self::Unhandled(::aws_json_runtime::UnhandledError::service(code, message))
     }
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ConcurrentModificationException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::LimitExceededException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::LimitExceededException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::LimitExceededException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for UpdateIdentityPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ConcurrentModificationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for UpdateIdentityPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }
@@ -7259,54 +6077,36 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn from_response(response: &::aws_json_runtime::wire::error::ErrorResponse) -> Self {
         match response.code.as_deref() {
             Some("ConcurrentModificationException") => {
-                match crate::error::ConcurrentModificationException::from_response(
-                    response,
-                ) {
-                    Ok(e) => Self::ConcurrentModificationException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ConcurrentModificationException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ConcurrentModificationException)
             }
             Some("InternalErrorException") => {
-                match crate::error::InternalErrorException::from_response(response) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InternalErrorException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InternalErrorException)
             }
             Some("InvalidParameterException") => {
-                match crate::error::InvalidParameterException::from_response(response) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::InvalidParameterException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::InvalidParameterException)
             }
             Some("LimitExceededException") => {
-                match crate::error::LimitExceededException::from_response(response) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::LimitExceededException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::LimitExceededException)
             }
             Some("NotAuthorizedException") => {
-                match crate::error::NotAuthorizedException::from_response(response) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::NotAuthorizedException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::NotAuthorizedException)
             }
             Some("ResourceConflictException") => {
-                match crate::error::ResourceConflictException::from_response(response) {
-                    Ok(e) => Self::ResourceConflictException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceConflictException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceConflictException)
             }
             Some("ResourceNotFoundException") => {
-                match crate::error::ResourceNotFoundException::from_response(response) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::ResourceNotFoundException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::ResourceNotFoundException)
             }
             Some("TooManyRequestsException") => {
-                match crate::error::TooManyRequestsException::from_response(response) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(e) => Self::Unhandled(e),
-                }
+                crate::error::TooManyRequestsException::from_response(response)
+                    .map_or_else(Self::Unhandled, Self::TooManyRequestsException)
             }
             _ => Self::Unhandled(response.unhandled()),
         }
@@ -7317,88 +6117,18 @@ impl ::aws_json_runtime::OperationError for UpdateIdentityPoolError {
     fn retry_kind(
         &self,
     ) -> ::std::option::Option<::aws_json_runtime::wire::retryable::RetryKind> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.retry_kind(),
-            Self::InternalErrorException(e) => e.retry_kind(),
-            Self::InvalidParameterException(e) => e.retry_kind(),
-            Self::LimitExceededException(e) => e.retry_kind(),
-            Self::NotAuthorizedException(e) => e.retry_kind(),
-            Self::ResourceConflictException(e) => e.retry_kind(),
-            Self::ResourceNotFoundException(e) => e.retry_kind(),
-            Self::TooManyRequestsException(e) => e.retry_kind(),
-            Self::Unhandled(e) => e.retry_kind(),
+        match self.modeled() {
+            Ok(e) => e.retry_kind(),
+            Err(e) => e.retry_kind(),
         }
     }
     fn to_response(
         &self,
         content_type: &'static str,
     ) -> ::aws_json_runtime::HttpResponse {
-        match self {
-            Self::ConcurrentModificationException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ConcurrentModificationException::HTTP_STATUS,
-                    crate::error::ConcurrentModificationException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InternalErrorException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InternalErrorException::HTTP_STATUS,
-                    crate::error::InternalErrorException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::InvalidParameterException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::InvalidParameterException::HTTP_STATUS,
-                    crate::error::InvalidParameterException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::LimitExceededException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::LimitExceededException::HTTP_STATUS,
-                    crate::error::LimitExceededException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::NotAuthorizedException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::NotAuthorizedException::HTTP_STATUS,
-                    crate::error::NotAuthorizedException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceConflictException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceConflictException::HTTP_STATUS,
-                    crate::error::ResourceConflictException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::ResourceNotFoundException::HTTP_STATUS,
-                    crate::error::ResourceNotFoundException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::TooManyRequestsException(e) => {
-                ::aws_json_runtime::server::router::error_response(
-                    crate::error::TooManyRequestsException::HTTP_STATUS,
-                    crate::error::TooManyRequestsException::CODE,
-                    e,
-                    content_type,
-                )
-            }
-            Self::Unhandled(e) => {
+        match self.modeled() {
+            Ok(e) => e.to_response(content_type),
+            Err(e) => {
                 ::aws_json_runtime::server::router::unhandled_response(e, content_type)
             }
         }
@@ -7502,98 +6232,66 @@ pub enum Error {
 }
 
 impl Error {
+    /// The variant held: the modeled error, or the unhandled one.
+    fn modeled(
+        &self,
+    ) -> ::std::result::Result<
+        &dyn ::aws_json_runtime::wire::error::ModeledError,
+        &::aws_json_runtime::UnhandledError,
+    > {
+        match self {
+            Self::ConcurrentModificationException(e) => Ok(e),
+            Self::DeveloperUserAlreadyRegisteredException(e) => Ok(e),
+            Self::ExternalServiceException(e) => Ok(e),
+            Self::InternalErrorException(e) => Ok(e),
+            Self::InvalidIdentityPoolConfigurationException(e) => Ok(e),
+            Self::InvalidParameterException(e) => Ok(e),
+            Self::LimitExceededException(e) => Ok(e),
+            Self::NotAuthorizedException(e) => Ok(e),
+            Self::ResourceConflictException(e) => Ok(e),
+            Self::ResourceNotFoundException(e) => Ok(e),
+            Self::TooManyRequestsException(e) => Ok(e),
+            Self::Unhandled(e) => Err(e),
+        }
+    }
     /// The error code, when there is one.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e.code()),
-            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e.code()),
-            Self::ExternalServiceException(e) => Some(e.code()),
-            Self::InternalErrorException(e) => Some(e.code()),
-            Self::InvalidIdentityPoolConfigurationException(e) => Some(e.code()),
-            Self::InvalidParameterException(e) => Some(e.code()),
-            Self::LimitExceededException(e) => Some(e.code()),
-            Self::NotAuthorizedException(e) => Some(e.code()),
-            Self::ResourceConflictException(e) => Some(e.code()),
-            Self::ResourceNotFoundException(e) => Some(e.code()),
-            Self::TooManyRequestsException(e) => Some(e.code()),
-            Self::Unhandled(e) => e.code(),
+        match self.modeled() {
+            Ok(e) => Some(e.code()),
+            Err(e) => e.code(),
         }
     }
     /// The error message, when there is one.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.message(),
-            Self::DeveloperUserAlreadyRegisteredException(e) => e.message(),
-            Self::ExternalServiceException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidIdentityPoolConfigurationException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::ResourceConflictException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
+        match self.modeled() {
+            Ok(e) => e.message(),
+            Err(e) => e.message(),
         }
     }
     /// The request id of the response the error came from (`x-amzn-RequestId`), when
     /// a response arrived and carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ConcurrentModificationException(e) => e.request_id(),
-            Self::DeveloperUserAlreadyRegisteredException(e) => e.request_id(),
-            Self::ExternalServiceException(e) => e.request_id(),
-            Self::InternalErrorException(e) => e.request_id(),
-            Self::InvalidIdentityPoolConfigurationException(e) => e.request_id(),
-            Self::InvalidParameterException(e) => e.request_id(),
-            Self::LimitExceededException(e) => e.request_id(),
-            Self::NotAuthorizedException(e) => e.request_id(),
-            Self::ResourceConflictException(e) => e.request_id(),
-            Self::ResourceNotFoundException(e) => e.request_id(),
-            Self::TooManyRequestsException(e) => e.request_id(),
-            Self::Unhandled(e) => e.request_id(),
+        match self.modeled() {
+            Ok(e) => e.request_id(),
+            Err(e) => e.request_id(),
         }
     }
 }
 
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ConcurrentModificationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::DeveloperUserAlreadyRegisteredException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::ExternalServiceException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidIdentityPoolConfigurationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        match self.modeled() {
+            Ok(e) => ::std::fmt::Display::fmt(e, f),
+            Err(e) => ::std::fmt::Display::fmt(e, f),
         }
     }
 }
 
 impl ::std::error::Error for Error {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ConcurrentModificationException(e) => Some(e),
-            Self::DeveloperUserAlreadyRegisteredException(e) => Some(e),
-            Self::ExternalServiceException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidIdentityPoolConfigurationException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::ResourceConflictException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+        match self.modeled() {
+            Ok(e) => Some(e.as_error()),
+            Err(e) => Some(e),
         }
     }
 }

@@ -652,6 +652,31 @@ pub trait OperationError: std::error::Error + Sized + Send + Sync + 'static {
     fn to_response(&self, content_type: &'static str) -> HttpResponse;
 }
 
+/// A modeled error (one generated structure per exception), as an error enum sees whichever
+/// variant it holds. Each generated enum has one match that turns its variant into a
+/// `&dyn ModeledError` (or its `Unhandled` error), and its accessors, `Display`, `source`,
+/// retry decision and server response are each a call on that: the code the enums share is
+/// written once per exception instead of once per variant of every enum.
+pub trait ModeledError: std::error::Error + Send + Sync + 'static {
+    /// The error code, as the exception's `code()` gives it.
+    fn code(&self) -> &str;
+
+    /// The service's message, if it sent one.
+    fn message(&self) -> Option<&str>;
+
+    /// The request id of the response the error came from, if it carried one.
+    fn request_id(&self) -> Option<&str>;
+
+    /// Whether, and why, a call failing with this error may be retried.
+    fn retry_kind(&self) -> Option<RetryKind>;
+
+    /// The response a server sends for this error (see [`OperationError::to_response`]).
+    fn to_response(&self, content_type: &'static str) -> HttpResponse;
+
+    /// The error as a plain `std::error::Error`, for `source()` chains.
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
