@@ -3,7 +3,9 @@
 //! up and confirm, SRP and password sign-in with a client secret, NEW_PASSWORD_REQUIRED for a
 //! user an administrator made, refresh with rotation, credentials from the identity pool for
 //! the session's ID token, sign-out with the refresh token revoked, a user switch that gets
-//! another identity id, a disabled user, and a refresh token the pool revoked.
+//! another identity id, a disabled user, a refresh token the pool revoked, and one that
+//! expired (the emulator restarted on its database with its clock moved past the client's
+//! shortest refresh-token life).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,8 +13,8 @@ use std::sync::Arc;
 use cognito_identity::runtime::auth::credentials::Credentials as StaticKeys;
 use cognito_identity::types as ci;
 use cognito_identity_credentials::{
-    secret_hash, AuthFlow, CognitoCredentialsProvider, InMemorySessionStore, NewPassword,
-    UserPoolError, UserPoolSession,
+    secret_hash, AuthFlow, CognitoCredentialsError, CognitoCredentialsProvider,
+    InMemorySessionStore, NewPassword, SessionStore, UserPoolError, UserPoolSession,
 };
 use cognito_identity_local::{start, Level, Options, Running};
 use cognito_identity_provider::types::*;
@@ -310,4 +312,130 @@ fn session_with_store(
         .store(Arc::clone(store))
         .build()
         .unwrap()
+}
+
+/// Starts the emulator on the database in `data_dir`, its clock `offset_secs` ahead.
+async fn emulator_at(data_dir: &std::path::Path, offset_secs: i64) -> Running {
+    start(
+        Options {
+            log_level: Level::Off,
+            data_dir: Some(data_dir.to_path_buf()),
+            clock_offset_secs: offset_secs,
+            fixed_code: Some(CODE.into()),
+            ..Options::default()
+        },
+        false,
+    )
+    .await
+    .expect("the emulator starts on the data directory")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_refresh_token_is_refused_and_the_provider_says_so() {
+    // The shortest refresh-token life a client may have: 60 minutes.
+    const VALIDITY_SECS: i64 = 3600;
+    let data_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("refresh-expiry-state");
+    let _ = std::fs::remove_dir_all(&data_dir);
+
+    let running = emulator_at(&data_dir, 0).await;
+    let admin = idp(&running, true);
+    let pool_id = admin
+        .create_user_pool(CreateUserPoolRequest::new("short"))
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .and_then(|p| p.id)
+        .expect("a pool id");
+    let mut input = CreateUserPoolClientRequest::new(&pool_id, "short");
+    input.explicit_auth_flows = Some(vec![
+        ExplicitAuthFlowsType::AllowUserSrpAuth,
+        ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+    ]);
+    input.refresh_token_validity = Some(60);
+    input.token_validity_units = refresh_in_minutes();
+    let client_id = admin
+        .create_user_pool_client(input)
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .and_then(|c| c.client_id)
+        .expect("a client id");
+    // One minute less is refused: 60 minutes is the floor.
+    let mut shorter = CreateUserPoolClientRequest::new(&pool_id, "shorter");
+    shorter.refresh_token_validity = Some(59);
+    shorter.token_validity_units = refresh_in_minutes();
+    let error = admin.create_user_pool_client(shorter).await.unwrap_err();
+    assert_eq!(error.code(), Some("InvalidParameterException"), "{error:?}");
+    let identity_pool_id = identity_pool(&identity(&running), &pool_id, &client_id).await;
+    let app = idp(&running, false);
+    sign_up(&app, &client_id, None, "dora").await;
+
+    let store = Arc::new(InMemorySessionStore::new());
+    let session = session_with_store(&running, &pool_id, &client_id, &store);
+    session.sign_in("dora", PASSWORD).await.expect("signed in");
+    running.shutdown().await.expect("the emulator stops");
+
+    // The app comes back a minute before the refresh token runs out: the kept token works.
+    let running = emulator_at(&data_dir, VALIDITY_SECS - 60).await;
+    let session = session_with_store(&running, &pool_id, &client_id, &store);
+    assert!(session.restore().await.unwrap());
+    session
+        .refresh()
+        .await
+        .expect("refreshed before the expiry");
+    running.shutdown().await.expect("the emulator stops");
+
+    // A minute after: the pool refuses it as expired, the session signs out and forgets it.
+    let running = emulator_at(&data_dir, VALIDITY_SECS + 60).await;
+    let kept = store.get().expect("the refresh token is still kept");
+    let session = session_with_store(&running, &pool_id, &client_id, &store);
+    assert!(session.restore().await.unwrap());
+    let error = session.refresh().await.unwrap_err();
+    assert_expired(&error);
+    assert!(store.get().is_none(), "the refused token is forgotten");
+    assert!(matches!(
+        session.tokens().await,
+        Err(UserPoolError::NotSignedIn)
+    ));
+
+    // The provider fed by such a session hands out no credentials and says why.
+    store.save(&kept).await.unwrap();
+    let session = session_with_store(&running, &pool_id, &client_id, &store);
+    assert!(session.restore().await.unwrap());
+    let provider = CognitoCredentialsProvider::builder(identity(&running), &identity_pool_id)
+        .logins_provider(session.clone())
+        .build();
+    let error = provider.credentials().await.unwrap_err();
+    assert!(
+        matches!(error, CognitoCredentialsError::Logins(_)),
+        "{error:?}"
+    );
+    let cause = std::error::Error::source(&error)
+        .and_then(|e| e.downcast_ref::<UserPoolError>())
+        .unwrap_or_else(|| panic!("the session's error is the cause: {error:?}"));
+    assert_expired(cause);
+    assert!(
+        error.to_string().contains("Refresh Token has expired"),
+        "{error}"
+    );
+    running.shutdown().await.expect("the emulator stops");
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// Refresh-token validity counted in minutes.
+fn refresh_in_minutes() -> Option<TokenValidityUnitsType> {
+    Some(TokenValidityUnitsType {
+        refresh_token: Some(TimeUnitsType::Minutes),
+        ..TokenValidityUnitsType::default()
+    })
+}
+
+fn assert_expired(error: &UserPoolError) {
+    match error {
+        UserPoolError::NotAuthorized { operation, message } => {
+            assert_eq!(*operation, "GetTokensFromRefreshToken");
+            assert_eq!(message.as_deref(), Some("Refresh Token has expired"));
+        }
+        other => panic!("expected NotAuthorized for an expired refresh token: {other:?}"),
+    }
 }

@@ -9,7 +9,6 @@ mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use aws_json_runtime::auth::credentials::Credentials;
 use cognito_identity_local::{start, Level, Options};
@@ -17,39 +16,21 @@ use cognito_identity_provider::types::*;
 
 const PASSWORD: &str = "Passw0rd!";
 
-/// `target/emulator-node` with the locked packages installed; panics with what to install
-/// when node or npm is missing.
-fn node_modules() -> std::path::PathBuf {
+/// `target/emulator-node` with the locked packages installed and `peers.mjs` beside them;
+/// panics with what to install when node or npm is missing.
+fn node_peers() -> (support::node::NodePeers, std::path::PathBuf) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
-    let dir = support::target_dir().join("emulator-node");
-    std::fs::create_dir_all(&dir).expect("creating target/emulator-node");
-    let lock = std::fs::read(source.join("package-lock.json")).expect("reading the lock file");
-    let installed = std::fs::read(dir.join("package-lock.json")).ok();
-    let ready = installed.as_deref() == Some(lock.as_slice()) && dir.join("node_modules").is_dir();
-    for file in ["package.json", "package-lock.json", "peers.mjs"] {
-        std::fs::copy(source.join(file), dir.join(file)).expect("copying the node peers");
-    }
-    if !ready {
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("the node peer tests need node and npm (Node.js 18 or later) on PATH: {e}")
-            });
-        assert!(
-            out.status.success(),
-            "npm ci failed in {}:\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    dir
+    let peers = support::node::NodePeers::ensure("emulator-node", &source)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let script = peers
+        .script(&source.join("peers.mjs"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    (peers, script)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
-    let dir = tokio::task::spawn_blocking(node_modules)
+    let (peers, script) = tokio::task::spawn_blocking(node_peers)
         .await
         .expect("npm ci");
     let running = start(
@@ -132,10 +113,9 @@ async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
         identity_pool,
     ];
     let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(dir.join("peers.mjs"))
+        peers
+            .node(&script)
             .args(&args)
-            .current_dir(&dir)
             .output()
             .unwrap_or_else(|e| panic!("the node peer tests need node on PATH: {e}"))
     })

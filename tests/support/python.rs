@@ -387,13 +387,14 @@ fn run(command: &mut Command, what: &str) -> Result<(), PythonError> {
 
 /// A lock across processes: a directory that exists while someone holds it (creating a
 /// directory either succeeds or finds it there, atomically). A lock older than the longest
-/// install is taken to be left over from a killed run.
-struct DirLock(PathBuf);
+/// install is taken to be left over from a killed run. `support/node.rs` takes it too.
+pub struct DirLock(PathBuf);
 
 impl DirLock {
     const STALE: Duration = Duration::from_secs(15 * 60);
 
-    fn acquire(path: &Path) -> Result<DirLock, PythonError> {
+    /// Holds the lock `path` until the guard is dropped.
+    pub fn acquire(path: &Path) -> Result<DirLock, PythonError> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| error(format!("cannot create {}: {e}", parent.display())))?;

@@ -11,7 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-// The virtualenv helper of the workspace's interop tests, shared rather than copied.
+// The virtualenv and `npm ci` support of the workspace's interop tests, shared rather than
+// copied.
+#[path = "../../../tests/support/node.rs"]
+pub mod node;
 #[path = "../../../tests/support/python.rs"]
 pub mod python;
 
