@@ -1,6 +1,8 @@
 //! The JavaScript peers against the emulator: amazon-cognito-identity-js (SRP sign-in),
-//! aws-jwt-verify (the tokens against the pool's JWKS) and the AWS SDK's
-//! `fromCognitoIdentityPool` (the ID token traded for credentials). The packages are installed
+//! aws-jwt-verify (the tokens against the pool's JWKS), the AWS SDK's
+//! `fromCognitoIdentityPool` (the ID token traded for credentials), and Amplify JS v6 (its
+//! `signIn`, `fetchAuthSession` with identity-pool credentials, and a forced refresh, with
+//! both of Auth's endpoints pointed at the emulator). The packages are installed
 //! with `npm ci` from the committed `tests/node/package-lock.json` into `target/emulator-node`
 //! on first use, and again when the lock changes. Without node or npm the test fails and says
 //! so.
@@ -26,7 +28,12 @@ fn node_modules() -> std::path::PathBuf {
     let lock = std::fs::read(source.join("package-lock.json")).expect("reading the lock file");
     let installed = std::fs::read(dir.join("package-lock.json")).ok();
     let ready = installed.as_deref() == Some(lock.as_slice()) && dir.join("node_modules").is_dir();
-    for file in ["package.json", "package-lock.json", "peers.mjs"] {
+    for file in [
+        "package.json",
+        "package-lock.json",
+        "peers.mjs",
+        "amplify.mjs",
+    ] {
         std::fs::copy(source.join(file), dir.join(file)).expect("copying the node peers");
     }
     if !ready {
@@ -47,11 +54,10 @@ fn node_modules() -> std::path::PathBuf {
     dir
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
-    let dir = tokio::task::spawn_blocking(node_modules)
-        .await
-        .expect("npm ci");
+/// A running emulator with a user pool, an app client, a confirmed user and an identity pool
+/// that accepts the pool's ID tokens; and the arguments both scripts take (URL, user pool,
+/// client, user name, password, identity pool).
+async fn fixture() -> (cognito_identity_local::Running, [String; 6]) {
     let running = start(
         Options {
             log_level: Level::Off,
@@ -124,16 +130,24 @@ async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
         .unwrap();
 
     let args = [
-        url.clone(),
+        url,
         pool_id,
         client_id,
         "rita".into(),
         PASSWORD.into(),
         identity_pool,
     ];
+    (running, args)
+}
+
+/// Runs `script` with node in the installed peers' directory and asserts it printed "ok".
+async fn run_node(script: &'static str, args: [String; 6]) {
+    let dir = tokio::task::spawn_blocking(node_modules)
+        .await
+        .expect("npm ci");
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .arg(dir.join("peers.mjs"))
+            .arg(dir.join(script))
             .args(&args)
             .current_dir(&dir)
             .output()
@@ -144,8 +158,17 @@ async fn amazon_cognito_identity_js_aws_jwt_verify_and_the_js_sdk_work() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && stdout.contains("ok"),
-        "the node peers failed:\n{stdout}\n{}",
+        "the node peer {script} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// One test runs both scripts: `npm ci` into the shared directory must not run twice at once,
+// and test runners may start each test in a process of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amazon_cognito_identity_js_aws_jwt_verify_the_js_sdk_and_amplify_work() {
+    let (running, args) = fixture().await;
+    run_node("peers.mjs", args.clone()).await;
+    run_node("amplify.mjs", args).await;
     running.shutdown().await.expect("the emulator stops");
 }
