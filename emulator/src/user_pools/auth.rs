@@ -105,6 +105,25 @@ fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Result<&'a str,
         .ok_or_else(|| PoolFault::invalid_parameter(format!("Missing required parameter {name}")))
 }
 
+/// How far a `PASSWORD_VERIFIER` answer's `TIMESTAMP` may be from the emulator's clock, either
+/// way. Cognito checks the claim's time but does not document its tolerance; clients whose
+/// clocks were an hour and more off have been reported to sign in, so the window is wide: a
+/// day, which still refuses a claim made with a stale or made-up time, and leaves room for
+/// the emulator's `--clock-offset`. The README says the same.
+pub const TIMESTAMP_WINDOW_SECS: u64 = 24 * 60 * 60;
+
+/// Refuses a claim whose `TIMESTAMP` is more than [`TIMESTAMP_WINDOW_SECS`] from `now`.
+fn check_timestamp(timestamp: &Timestamp, now: i64) -> Result<(), PoolFault> {
+    let now = u64::try_from(now).unwrap_or(0);
+    if timestamp.unix_seconds().abs_diff(now) > TIMESTAMP_WINDOW_SECS {
+        return Err(PoolFault::not_authorized(format!(
+            "TIMESTAMP {} is more than 24 hours from the server's clock.",
+            timestamp.as_str()
+        )));
+    }
+    Ok(())
+}
+
 fn session_expired() -> PoolFault {
     PoolFault::not_authorized("Invalid session for the user, session is expired.")
 }
@@ -648,6 +667,7 @@ impl UserPools {
         let ChallengeKind::PasswordVerifier(handshake) = &ch.kind else {
             return Err(session_expired());
         };
+        check_timestamp(&timestamp, self.now_ms() / 1000)?;
         self.write(|c| {
             let (pool, client) = self.client_by_id(c, client_id)?;
             if admin.is_some_and(|p| p != ch.pool_id) {
@@ -774,5 +794,20 @@ mod tests {
         let h = secret_hash("secret", "alice", "client");
         assert_eq!(STANDARD.decode(&h).unwrap().len(), 32);
         assert_ne!(h, secret_hash("secret", "bob", "client"));
+    }
+
+    #[test]
+    fn a_claim_timestamp_far_from_the_clock_is_refused() {
+        let now: i64 = 1_800_000_000;
+        let at = |offset: i64| Timestamp::from_unix_seconds((now + offset) as u64);
+        let window = TIMESTAMP_WINDOW_SECS as i64;
+        for offset in [0, 3600, -3600, window, -window] {
+            assert_eq!(check_timestamp(&at(offset), now), Ok(()), "{offset}");
+        }
+        for offset in [window + 1, -window - 1, 30 * 86_400] {
+            let e = check_timestamp(&at(offset), now).unwrap_err();
+            assert_eq!(e.code, "NotAuthorizedException");
+            assert!(e.message.contains("TIMESTAMP"), "{}", e.message);
+        }
     }
 }

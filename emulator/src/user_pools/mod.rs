@@ -21,6 +21,9 @@ pub mod tokens;
 
 use std::sync::{Arc, Mutex};
 
+use aws_json_runtime::HttpResponse;
+use cognito_identity_provider::error::NotAuthorizedException;
+
 use crate::fault::Fault;
 use crate::log::Level;
 use crate::store::Store;
@@ -30,6 +33,9 @@ pub use self::tokens::PoolKeys;
 
 /// The `X-Amz-Target` prefix of the user-pool service.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// The content type of the user-pool service's answers (awsJson 1.1).
+const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// How the user-pool side runs.
 #[derive(Debug, Clone)]
@@ -110,6 +116,15 @@ faults! {
 }
 
 impl PoolFault {
+    /// The HTTP status of an error the operation's model does not list (a listed one is
+    /// written with the model's own status): 500 for the service's faults, else 400.
+    pub fn status(&self) -> u16 {
+        match self.code {
+            "InternalErrorException" | "InternalServerException" => 500,
+            _ => 400,
+        }
+    }
+
     /// `NotAuthorizedException` for a wrong password, or for a user who does not exist when
     /// the client hides that.
     pub fn incorrect_credentials() -> PoolFault {
@@ -169,6 +184,52 @@ impl std::fmt::Display for PoolFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
     }
+}
+
+/// Members holding tokens (the model's `TokenModelType`, pattern `[A-Za-z0-9-_=.]+`), as the
+/// router's validation names them, and what the service answers for a token that breaks it.
+const TOKEN_MEMBERS: [(&str, &str); 2] = [
+    ("accessToken", "Invalid Access Token"),
+    ("refreshToken", "Invalid Refresh Token"),
+];
+
+/// Cognito answers a token that breaks the model's pattern as it answers any other bad token,
+/// `NotAuthorizedException` (`Invalid Access Token`), not with a `ValidationException`. The
+/// router validates before the handler sees the request, so its answer is rewritten here when
+/// that pattern is its only complaint. Every other response passes unchanged; only a 400 is
+/// read.
+pub fn token_rejection(response: HttpResponse) -> HttpResponse {
+    if response.status() != http::StatusCode::BAD_REQUEST {
+        return response;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(response.body()) else {
+        return response;
+    };
+    if body.get("__type").and_then(serde_json::Value::as_str) != Some("ValidationException") {
+        return response;
+    }
+    let message = body
+        .get("message")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let Some(violation) = message.strip_prefix("1 validation error detected: ") else {
+        return response;
+    };
+    for (member, answer) in TOKEN_MEMBERS {
+        let pattern = format!(
+            "at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern"
+        );
+        if violation.starts_with("Value ") && violation.contains(&pattern) {
+            let error = NotAuthorizedException::new().with_message(answer);
+            return aws_json_runtime::server::router::error_response(
+                NotAuthorizedException::HTTP_STATUS,
+                NotAuthorizedException::CODE,
+                &error,
+                CONTENT_TYPE,
+            );
+        }
+    }
+    response
 }
 
 /// Builds the user-pool side over `store`, sharing its keys with the identity side.

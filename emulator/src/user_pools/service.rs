@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use aws_json_runtime::DateTime;
+use aws_json_runtime::wire::error::ErrorResponse;
+use aws_json_runtime::{Bytes, DateTime, OperationError};
 use cognito_identity_provider::error::*;
 use cognito_identity_provider::types::*;
 use cognito_identity_provider::CognitoIdentityProvider;
@@ -75,6 +76,20 @@ fn paged<T>(kind: &str, mut rows: Vec<(i64, T)>, limit: usize) -> (Vec<T>, Optio
         None
     };
     (rows.into_iter().map(|(_, t)| t).collect(), next)
+}
+
+/// One page of `items` (already in their listing order) after the first `start`: lists built
+/// whole in memory (a user's groups, a group's members) page by their position in the list.
+fn offset_page<T>(kind: &str, items: Vec<T>, start: i64, limit: usize) -> (Vec<T>, Option<String>) {
+    let start = usize::try_from(start).unwrap_or(0);
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(limit + 1)
+        .map(|(i, t)| (i as i64 + 1, t))
+        .collect();
+    paged(kind, rows, limit)
 }
 
 fn limit(value: Option<i32>, max: i32) -> usize {
@@ -823,7 +838,12 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (key, mut user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let (key, mut user) = match find_user(c, &pool, &input.username)? {
+                Some(found) => found,
+                // A wrong code is all a caller learns about a name that does not exist.
+                None if hides_users(&client) => return Err(codes::mismatch()),
+                None => return Err(PoolFault::no_user()),
+            };
             if user.status != "UNCONFIRMED" {
                 return Err(PoolFault::not_authorized(format!(
                     "User cannot be confirmed. Current status is {}",
@@ -853,7 +873,11 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (_, user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let user = match find_user(c, &pool, &input.username)? {
+                Some((_, u)) => u,
+                None if hides_users(&client) => return Ok(Some(simulated_delivery())),
+                None => return Err(PoolFault::no_user()),
+            };
             if user.status != "UNCONFIRMED" {
                 return Err(PoolFault::invalid_parameter("User is already confirmed."));
             }
@@ -872,14 +896,7 @@ impl UserPools {
             let pool_id = pool.id.clone().unwrap_or_default();
             let user = match find_user(c, &pool, &input.username)? {
                 Some((_, u)) => u,
-                None if hides_users(&client) => {
-                    // The service answers as if a code went out, so callers learn nothing.
-                    return Ok(Some(CodeDeliveryDetailsType {
-                        destination: Some("n***@e***".into()),
-                        delivery_medium: Some(DeliveryMediumType::Email),
-                        attribute_name: Some("email".into()),
-                    }));
-                }
+                None if hides_users(&client) => return Ok(Some(simulated_delivery())),
                 None => return Err(PoolFault::no_user()),
             };
             if !user.enabled {
@@ -903,7 +920,11 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (key, mut user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let (key, mut user) = match find_user(c, &pool, &input.username)? {
+                Some(found) => found,
+                None if hides_users(&client) => return Err(codes::mismatch()),
+                None => return Err(PoolFault::no_user()),
+            };
             codes::redeem(
                 c,
                 &self.settings,
@@ -1319,13 +1340,17 @@ impl UserPools {
         &self,
         pool_id: &str,
         username: &str,
-    ) -> Result<Vec<GroupType>, PoolFault> {
+        max: Option<i32>,
+        token: Option<&String>,
+    ) -> Result<(Vec<GroupType>, Option<String>), PoolFault> {
+        let start = after("user-groups", token)?;
         self.read(|c| {
             let pool = store::existing_pool(c, pool_id)?;
             let (_, user) = existing_user(c, &pool, username)?;
             let mut groups = store::groups_of(c, pool_id, &user.username)?;
             groups.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(groups.iter().map(|g| group_type(pool_id, g)).collect())
+            let (page, next) = offset_page("user-groups", groups, start, limit(max, 60));
+            Ok((page.iter().map(|g| group_type(pool_id, g)).collect(), next))
         })
     }
 
@@ -1333,18 +1358,33 @@ impl UserPools {
         &self,
         pool_id: &str,
         group: &str,
-    ) -> Result<Vec<UserType>, PoolFault> {
+        max: Option<i32>,
+        token: Option<&String>,
+    ) -> Result<(Vec<UserType>, Option<String>), PoolFault> {
+        let start = after("group-users", token)?;
         self.read(|c| {
             let pool = store::existing_pool(c, pool_id)?;
             self.existing_group(c, pool_id, group)?;
-            let mut users = Vec::new();
-            for name in store::members(c, pool_id, group)? {
+            let names = store::members(c, pool_id, group)?;
+            let (names, next) = offset_page("group-users", names, start, limit(max, 60));
+            let mut users = Vec::with_capacity(names.len());
+            for name in names {
                 if let Some(u) = store::user(c, pool_id, &key_of(&pool, &name))? {
                     users.push(user_type(&u, None));
                 }
             }
-            Ok(users)
+            Ok((users, next))
         })
+    }
+}
+
+/// What `ForgotPassword` and `ResendConfirmationCode` answer for a user who does not exist when
+/// the client hides that: a code sent to a made-up address, as the service documents.
+fn simulated_delivery() -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        destination: Some("n***@e***".into()),
+        delivery_medium: Some(DeliveryMediumType::Email),
+        attribute_name: Some("email".into()),
     }
 }
 
@@ -1524,78 +1564,28 @@ fn check_role_arn(arn: &str) -> Result<(), PoolFault> {
     }
 }
 
-/// Converts a [`PoolFault`] into an operation's error: the code AWS sends and its message.
-trait FromFault {
-    fn from_fault(f: PoolFault) -> Self;
+/// Converts a [`PoolFault`] into an operation's error by its code, as a client reads an
+/// error response: the modeled exception when the model lists that code for the operation, so
+/// that it is written with the model's status (500 for `InternalErrorException`, a server
+/// fault; 400 for the client errors), else an unmodeled error with [`PoolFault::status`].
+pub(super) fn operation_error<E: OperationError>(f: PoolFault) -> E {
+    let body = serde_json::json!({ "message": f.message }).to_string();
+    E::from_response(&ErrorResponse {
+        status: f.status(),
+        code: Some(f.code.to_owned()),
+        message: Some(f.message),
+        request_id: None,
+        query_error: None,
+        body: Bytes::from(body),
+    })
 }
-
-macro_rules! from_fault {
-    ($($error:ident),* $(,)?) => {
-        $(impl FromFault for $error {
-            fn from_fault(f: PoolFault) -> Self {
-                $error::unhandled(f.code, f.message)
-            }
-        })*
-    };
-}
-
-from_fault!(
-    AdminAddUserToGroupError,
-    AdminConfirmSignUpError,
-    AdminCreateUserError,
-    AdminDeleteUserError,
-    AdminDeleteUserAttributesError,
-    AdminDisableUserError,
-    AdminEnableUserError,
-    AdminGetUserError,
-    AdminInitiateAuthError,
-    AdminListGroupsForUserError,
-    AdminRemoveUserFromGroupError,
-    AdminResetUserPasswordError,
-    AdminRespondToAuthChallengeError,
-    AdminSetUserPasswordError,
-    AdminUpdateUserAttributesError,
-    AdminUserGlobalSignOutError,
-    ChangePasswordError,
-    ConfirmForgotPasswordError,
-    ConfirmSignUpError,
-    CreateGroupError,
-    CreateUserPoolError,
-    CreateUserPoolClientError,
-    DeleteGroupError,
-    DeleteUserError,
-    DeleteUserPoolError,
-    DeleteUserPoolClientError,
-    DescribeUserPoolError,
-    DescribeUserPoolClientError,
-    ForgotPasswordError,
-    GetGroupError,
-    GetTokensFromRefreshTokenError,
-    GetUserError,
-    GlobalSignOutError,
-    InitiateAuthError,
-    ListGroupsError,
-    ListUserPoolClientsError,
-    ListUserPoolsError,
-    ListUsersError,
-    ListUsersInGroupError,
-    ResendConfirmationCodeError,
-    RespondToAuthChallengeError,
-    RevokeTokenError,
-    SignUpError,
-    UpdateGroupError,
-    UpdateUserAttributesError,
-    UpdateUserPoolError,
-    UpdateUserPoolClientError,
-);
 
 /// Operations the emulator leaves out: each answers `UnsupportedOperationException` naming
 /// itself.
 macro_rules! out_of_scope {
     ($($method:ident($input:ident) -> $output:ident, $error:ident, $name:literal;)*) => {
         $(async fn $method(&self, _input: $input) -> Result<$output, $error> {
-            let f = PoolFault::out_of_scope($name);
-            Err($error::unhandled(f.code, f.message))
+            Err(operation_error(PoolFault::out_of_scope($name)))
         })*
     };
 }
@@ -1606,7 +1596,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminAddUserToGroupRequest,
     ) -> Result<AdminAddUserToGroupOutput, AdminAddUserToGroupError> {
         self.admin_add_user_to_group_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_confirm_sign_up(
@@ -1614,23 +1604,21 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminConfirmSignUpRequest,
     ) -> Result<AdminConfirmSignUpResponse, AdminConfirmSignUpError> {
         self.admin_confirm_sign_up_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_create_user(
         &self,
         input: AdminCreateUserRequest,
     ) -> Result<AdminCreateUserResponse, AdminCreateUserError> {
-        self.admin_create_user_op(input)
-            .map_err(FromFault::from_fault)
+        self.admin_create_user_op(input).map_err(operation_error)
     }
 
     async fn admin_delete_user(
         &self,
         input: AdminDeleteUserRequest,
     ) -> Result<AdminDeleteUserOutput, AdminDeleteUserError> {
-        self.admin_delete_user_op(input)
-            .map_err(FromFault::from_fault)
+        self.admin_delete_user_op(input).map_err(operation_error)
     }
 
     async fn admin_delete_user_attributes(
@@ -1638,38 +1626,35 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminDeleteUserAttributesRequest,
     ) -> Result<AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError> {
         self.admin_delete_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_disable_user(
         &self,
         input: AdminDisableUserRequest,
     ) -> Result<AdminDisableUserResponse, AdminDisableUserError> {
-        self.admin_disable_user_op(input)
-            .map_err(FromFault::from_fault)
+        self.admin_disable_user_op(input).map_err(operation_error)
     }
 
     async fn admin_enable_user(
         &self,
         input: AdminEnableUserRequest,
     ) -> Result<AdminEnableUserResponse, AdminEnableUserError> {
-        self.admin_enable_user_op(input)
-            .map_err(FromFault::from_fault)
+        self.admin_enable_user_op(input).map_err(operation_error)
     }
 
     async fn admin_get_user(
         &self,
         input: AdminGetUserRequest,
     ) -> Result<AdminGetUserResponse, AdminGetUserError> {
-        self.admin_get_user_op(input).map_err(FromFault::from_fault)
+        self.admin_get_user_op(input).map_err(operation_error)
     }
 
     async fn admin_initiate_auth(
         &self,
         input: AdminInitiateAuthRequest,
     ) -> Result<AdminInitiateAuthResponse, AdminInitiateAuthError> {
-        self.admin_initiate_auth_op(input)
-            .map_err(FromFault::from_fault)
+        self.admin_initiate_auth_op(input).map_err(operation_error)
     }
 
     async fn admin_list_groups_for_user(
@@ -1677,7 +1662,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminListGroupsForUserRequest,
     ) -> Result<AdminListGroupsForUserResponse, AdminListGroupsForUserError> {
         self.admin_list_groups_for_user_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_remove_user_from_group(
@@ -1685,7 +1670,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminRemoveUserFromGroupRequest,
     ) -> Result<AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError> {
         self.admin_remove_user_from_group_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_reset_user_password(
@@ -1693,7 +1678,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminResetUserPasswordRequest,
     ) -> Result<AdminResetUserPasswordResponse, AdminResetUserPasswordError> {
         self.admin_reset_user_password_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_respond_to_auth_challenge(
@@ -1701,7 +1686,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminRespondToAuthChallengeRequest,
     ) -> Result<AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError> {
         self.admin_respond_to_auth_challenge_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_set_user_password(
@@ -1709,7 +1694,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminSetUserPasswordRequest,
     ) -> Result<AdminSetUserPasswordResponse, AdminSetUserPasswordError> {
         self.admin_set_user_password_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_update_user_attributes(
@@ -1717,7 +1702,7 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminUpdateUserAttributesRequest,
     ) -> Result<AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError> {
         self.admin_update_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn admin_user_global_sign_out(
@@ -1725,15 +1710,14 @@ impl CognitoIdentityProvider for UserPools {
         input: AdminUserGlobalSignOutRequest,
     ) -> Result<AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError> {
         self.admin_user_global_sign_out_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn change_password(
         &self,
         input: ChangePasswordRequest,
     ) -> Result<ChangePasswordResponse, ChangePasswordError> {
-        self.change_password_op(input)
-            .map_err(FromFault::from_fault)
+        self.change_password_op(input).map_err(operation_error)
     }
 
     async fn confirm_forgot_password(
@@ -1741,30 +1725,28 @@ impl CognitoIdentityProvider for UserPools {
         input: ConfirmForgotPasswordRequest,
     ) -> Result<ConfirmForgotPasswordResponse, ConfirmForgotPasswordError> {
         self.confirm_forgot_password_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn confirm_sign_up(
         &self,
         input: ConfirmSignUpRequest,
     ) -> Result<ConfirmSignUpResponse, ConfirmSignUpError> {
-        self.confirm_sign_up_op(input)
-            .map_err(FromFault::from_fault)
+        self.confirm_sign_up_op(input).map_err(operation_error)
     }
 
     async fn create_group(
         &self,
         input: CreateGroupRequest,
     ) -> Result<CreateGroupResponse, CreateGroupError> {
-        self.create_group_op(input).map_err(FromFault::from_fault)
+        self.create_group_op(input).map_err(operation_error)
     }
 
     async fn create_user_pool(
         &self,
         input: CreateUserPoolRequest,
     ) -> Result<CreateUserPoolResponse, CreateUserPoolError> {
-        self.create_user_pool_op(input)
-            .map_err(FromFault::from_fault)
+        self.create_user_pool_op(input).map_err(operation_error)
     }
 
     async fn create_user_pool_client(
@@ -1772,29 +1754,28 @@ impl CognitoIdentityProvider for UserPools {
         input: CreateUserPoolClientRequest,
     ) -> Result<CreateUserPoolClientResponse, CreateUserPoolClientError> {
         self.create_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn delete_group(
         &self,
         input: DeleteGroupRequest,
     ) -> Result<DeleteGroupOutput, DeleteGroupError> {
-        self.delete_group_op(input).map_err(FromFault::from_fault)
+        self.delete_group_op(input).map_err(operation_error)
     }
 
     async fn delete_user(
         &self,
         input: DeleteUserRequest,
     ) -> Result<DeleteUserOutput, DeleteUserError> {
-        self.delete_user_op(input).map_err(FromFault::from_fault)
+        self.delete_user_op(input).map_err(operation_error)
     }
 
     async fn delete_user_pool(
         &self,
         input: DeleteUserPoolRequest,
     ) -> Result<DeleteUserPoolOutput, DeleteUserPoolError> {
-        self.delete_user_pool_op(input)
-            .map_err(FromFault::from_fault)
+        self.delete_user_pool_op(input).map_err(operation_error)
     }
 
     async fn delete_user_pool_client(
@@ -1802,15 +1783,14 @@ impl CognitoIdentityProvider for UserPools {
         input: DeleteUserPoolClientRequest,
     ) -> Result<DeleteUserPoolClientOutput, DeleteUserPoolClientError> {
         self.delete_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn describe_user_pool(
         &self,
         input: DescribeUserPoolRequest,
     ) -> Result<DescribeUserPoolResponse, DescribeUserPoolError> {
-        self.describe_user_pool_op(input)
-            .map_err(FromFault::from_fault)
+        self.describe_user_pool_op(input).map_err(operation_error)
     }
 
     async fn describe_user_pool_client(
@@ -1818,19 +1798,18 @@ impl CognitoIdentityProvider for UserPools {
         input: DescribeUserPoolClientRequest,
     ) -> Result<DescribeUserPoolClientResponse, DescribeUserPoolClientError> {
         self.describe_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn forgot_password(
         &self,
         input: ForgotPasswordRequest,
     ) -> Result<ForgotPasswordResponse, ForgotPasswordError> {
-        self.forgot_password_op(input)
-            .map_err(FromFault::from_fault)
+        self.forgot_password_op(input).map_err(operation_error)
     }
 
     async fn get_group(&self, input: GetGroupRequest) -> Result<GetGroupResponse, GetGroupError> {
-        self.get_group_op(input).map_err(FromFault::from_fault)
+        self.get_group_op(input).map_err(operation_error)
     }
 
     async fn get_tokens_from_refresh_token(
@@ -1838,33 +1817,32 @@ impl CognitoIdentityProvider for UserPools {
         input: GetTokensFromRefreshTokenRequest,
     ) -> Result<GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError> {
         self.get_tokens_from_refresh_token_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn get_user(&self, input: GetUserRequest) -> Result<GetUserResponse, GetUserError> {
-        self.get_user_op(input).map_err(FromFault::from_fault)
+        self.get_user_op(input).map_err(operation_error)
     }
 
     async fn global_sign_out(
         &self,
         input: GlobalSignOutRequest,
     ) -> Result<GlobalSignOutResponse, GlobalSignOutError> {
-        self.global_sign_out_op(input)
-            .map_err(FromFault::from_fault)
+        self.global_sign_out_op(input).map_err(operation_error)
     }
 
     async fn initiate_auth(
         &self,
         input: InitiateAuthRequest,
     ) -> Result<InitiateAuthResponse, InitiateAuthError> {
-        self.initiate_auth_op(input).map_err(FromFault::from_fault)
+        self.initiate_auth_op(input).map_err(operation_error)
     }
 
     async fn list_groups(
         &self,
         input: ListGroupsRequest,
     ) -> Result<ListGroupsResponse, ListGroupsError> {
-        self.list_groups_op(input).map_err(FromFault::from_fault)
+        self.list_groups_op(input).map_err(operation_error)
     }
 
     async fn list_user_pool_clients(
@@ -1872,30 +1850,28 @@ impl CognitoIdentityProvider for UserPools {
         input: ListUserPoolClientsRequest,
     ) -> Result<ListUserPoolClientsResponse, ListUserPoolClientsError> {
         self.list_user_pool_clients_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn list_user_pools(
         &self,
         input: ListUserPoolsRequest,
     ) -> Result<ListUserPoolsResponse, ListUserPoolsError> {
-        self.list_user_pools_op(input)
-            .map_err(FromFault::from_fault)
+        self.list_user_pools_op(input).map_err(operation_error)
     }
 
     async fn list_users(
         &self,
         input: ListUsersRequest,
     ) -> Result<ListUsersResponse, ListUsersError> {
-        self.list_users_op(input).map_err(FromFault::from_fault)
+        self.list_users_op(input).map_err(operation_error)
     }
 
     async fn list_users_in_group(
         &self,
         input: ListUsersInGroupRequest,
     ) -> Result<ListUsersInGroupResponse, ListUsersInGroupError> {
-        self.list_users_in_group_op(input)
-            .map_err(FromFault::from_fault)
+        self.list_users_in_group_op(input).map_err(operation_error)
     }
 
     async fn resend_confirmation_code(
@@ -1903,7 +1879,7 @@ impl CognitoIdentityProvider for UserPools {
         input: ResendConfirmationCodeRequest,
     ) -> Result<ResendConfirmationCodeResponse, ResendConfirmationCodeError> {
         self.resend_confirmation_code_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn respond_to_auth_challenge(
@@ -1911,25 +1887,25 @@ impl CognitoIdentityProvider for UserPools {
         input: RespondToAuthChallengeRequest,
     ) -> Result<RespondToAuthChallengeResponse, RespondToAuthChallengeError> {
         self.respond_to_auth_challenge_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn revoke_token(
         &self,
         input: RevokeTokenRequest,
     ) -> Result<RevokeTokenResponse, RevokeTokenError> {
-        self.revoke_token_op(input).map_err(FromFault::from_fault)
+        self.revoke_token_op(input).map_err(operation_error)
     }
 
     async fn sign_up(&self, input: SignUpRequest) -> Result<SignUpResponse, SignUpError> {
-        self.sign_up_op(input).map_err(FromFault::from_fault)
+        self.sign_up_op(input).map_err(operation_error)
     }
 
     async fn update_group(
         &self,
         input: UpdateGroupRequest,
     ) -> Result<UpdateGroupResponse, UpdateGroupError> {
-        self.update_group_op(input).map_err(FromFault::from_fault)
+        self.update_group_op(input).map_err(operation_error)
     }
 
     async fn update_user_attributes(
@@ -1937,15 +1913,14 @@ impl CognitoIdentityProvider for UserPools {
         input: UpdateUserAttributesRequest,
     ) -> Result<UpdateUserAttributesResponse, UpdateUserAttributesError> {
         self.update_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     async fn update_user_pool(
         &self,
         input: UpdateUserPoolRequest,
     ) -> Result<UpdateUserPoolResponse, UpdateUserPoolError> {
-        self.update_user_pool_op(input)
-            .map_err(FromFault::from_fault)
+        self.update_user_pool_op(input).map_err(operation_error)
     }
 
     async fn update_user_pool_client(
@@ -1953,7 +1928,7 @@ impl CognitoIdentityProvider for UserPools {
         input: UpdateUserPoolClientRequest,
     ) -> Result<UpdateUserPoolClientResponse, UpdateUserPoolClientError> {
         self.update_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
+            .map_err(operation_error)
     }
 
     out_of_scope! {
@@ -2151,9 +2126,15 @@ impl UserPools {
         &self,
         input: AdminListGroupsForUserRequest,
     ) -> Result<AdminListGroupsForUserResponse, PoolFault> {
+        let (groups, next_token) = self.groups_for_user(
+            &input.user_pool_id,
+            &input.username,
+            input.limit,
+            input.next_token.as_ref(),
+        )?;
         Ok(AdminListGroupsForUserResponse {
-            groups: Some(self.groups_for_user(&input.user_pool_id, &input.username)?),
-            next_token: None,
+            groups: Some(groups),
+            next_token,
         })
     }
 
@@ -2400,9 +2381,15 @@ impl UserPools {
         &self,
         input: ListUsersInGroupRequest,
     ) -> Result<ListUsersInGroupResponse, PoolFault> {
+        let (users, next_token) = self.users_in_group(
+            &input.user_pool_id,
+            &input.group_name,
+            input.limit,
+            input.next_token.as_ref(),
+        )?;
         Ok(ListUsersInGroupResponse {
-            users: Some(self.users_in_group(&input.user_pool_id, &input.group_name)?),
-            next_token: None,
+            users: Some(users),
+            next_token,
         })
     }
 
@@ -2473,5 +2460,40 @@ impl UserPools {
         Ok(UpdateUserPoolClientResponse {
             user_pool_client: Some(self.update_client(input)?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_and_type<E: OperationError>(f: PoolFault) -> (u16, String) {
+        let response = operation_error::<E>(f).to_response("application/x-amz-json-1.1");
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+        (response.status().as_u16(), body["__type"].to_string())
+    }
+
+    #[test]
+    fn server_faults_answer_500_and_client_errors_400() {
+        assert_eq!(
+            status_and_type::<GetUserError>(PoolFault::internal("database error")),
+            (500, "\"InternalErrorException\"".into())
+        );
+        assert_eq!(
+            status_and_type::<AdminGetUserError>(PoolFault::no_user()),
+            (400, "\"UserNotFoundException\"".into())
+        );
+        // Codes the operation's model does not list keep their kind's status.
+        assert_eq!(
+            status_and_type::<GetGroupError>(PoolFault::out_of_scope("Something")),
+            (400, "\"UnsupportedOperationException\"".into())
+        );
+        assert_eq!(
+            status_and_type::<AddUserPoolClientSecretError>(PoolFault::internal("x")),
+            (500, "\"InternalErrorException\"".into())
+        );
+        let e = operation_error::<GetUserError>(PoolFault::not_authorized("Invalid Access Token"));
+        assert!(matches!(e, GetUserError::NotAuthorizedException(_)));
+        assert_eq!(e.message(), Some("Invalid Access Token"));
     }
 }
