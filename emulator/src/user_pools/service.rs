@@ -1580,358 +1580,77 @@ pub(super) fn operation_error<E: OperationError>(f: PoolFault) -> E {
     })
 }
 
-/// Operations the emulator leaves out: each answers `UnsupportedOperationException` naming
-/// itself.
-macro_rules! out_of_scope {
-    ($($method:ident($input:ident) -> $output:ident, $error:ident, $name:literal;)*) => {
-        $(async fn $method(&self, _input: $input) -> Result<$output, $error> {
-            Err(operation_error(PoolFault::out_of_scope($name)))
-        })*
+/// The generated trait, one line per operation. An operation the emulator serves calls its
+/// function below and converts the error (`method(Input) -> Output, Error = function;`); one it
+/// leaves out answers `UnsupportedOperationException` naming itself
+/// (`method(Input) -> Output, Error, "Name";`).
+macro_rules! operations {
+    (
+        served { $($method:ident($input:ident) -> $output:ident, $error:ident = $op:ident;)* }
+        left_out { $($out:ident($out_input:ident) -> $out_output:ident, $out_error:ident, $name:literal;)* }
+    ) => {
+        impl CognitoIdentityProvider for UserPools {
+            $(async fn $method(&self, input: $input) -> Result<$output, $error> {
+                self.$op(input).map_err(operation_error)
+            })*
+            $(async fn $out(&self, _input: $out_input) -> Result<$out_output, $out_error> {
+                Err(operation_error(PoolFault::out_of_scope($name)))
+            })*
+        }
     };
 }
 
-impl CognitoIdentityProvider for UserPools {
-    async fn admin_add_user_to_group(
-        &self,
-        input: AdminAddUserToGroupRequest,
-    ) -> Result<AdminAddUserToGroupOutput, AdminAddUserToGroupError> {
-        self.admin_add_user_to_group_op(input)
-            .map_err(operation_error)
+operations! {
+    served {
+        admin_add_user_to_group(AdminAddUserToGroupRequest) -> AdminAddUserToGroupOutput, AdminAddUserToGroupError = admin_add_user_to_group_op;
+        admin_confirm_sign_up(AdminConfirmSignUpRequest) -> AdminConfirmSignUpResponse, AdminConfirmSignUpError = admin_confirm_sign_up_op;
+        admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError = admin_create_user_op;
+        admin_delete_user(AdminDeleteUserRequest) -> AdminDeleteUserOutput, AdminDeleteUserError = admin_delete_user_op;
+        admin_delete_user_attributes(AdminDeleteUserAttributesRequest) -> AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError = admin_delete_user_attributes_op;
+        admin_disable_user(AdminDisableUserRequest) -> AdminDisableUserResponse, AdminDisableUserError = admin_disable_user_op;
+        admin_enable_user(AdminEnableUserRequest) -> AdminEnableUserResponse, AdminEnableUserError = admin_enable_user_op;
+        admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError = admin_get_user_op;
+        admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError = admin_initiate_auth_op;
+        admin_list_groups_for_user(AdminListGroupsForUserRequest) -> AdminListGroupsForUserResponse, AdminListGroupsForUserError = admin_list_groups_for_user_op;
+        admin_remove_user_from_group(AdminRemoveUserFromGroupRequest) -> AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError = admin_remove_user_from_group_op;
+        admin_reset_user_password(AdminResetUserPasswordRequest) -> AdminResetUserPasswordResponse, AdminResetUserPasswordError = admin_reset_user_password_op;
+        admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError = admin_respond_to_auth_challenge_op;
+        admin_set_user_password(AdminSetUserPasswordRequest) -> AdminSetUserPasswordResponse, AdminSetUserPasswordError = admin_set_user_password_op;
+        admin_update_user_attributes(AdminUpdateUserAttributesRequest) -> AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError = admin_update_user_attributes_op;
+        admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError = admin_user_global_sign_out_op;
+        change_password(ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError = change_password_op;
+        confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError = confirm_forgot_password_op;
+        confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError = confirm_sign_up_op;
+        create_group(CreateGroupRequest) -> CreateGroupResponse, CreateGroupError = create_group_op;
+        create_user_pool(CreateUserPoolRequest) -> CreateUserPoolResponse, CreateUserPoolError = create_user_pool_op;
+        create_user_pool_client(CreateUserPoolClientRequest) -> CreateUserPoolClientResponse, CreateUserPoolClientError = create_user_pool_client_op;
+        delete_group(DeleteGroupRequest) -> DeleteGroupOutput, DeleteGroupError = delete_group_op;
+        delete_user(DeleteUserRequest) -> DeleteUserOutput, DeleteUserError = delete_user_op;
+        delete_user_pool(DeleteUserPoolRequest) -> DeleteUserPoolOutput, DeleteUserPoolError = delete_user_pool_op;
+        delete_user_pool_client(DeleteUserPoolClientRequest) -> DeleteUserPoolClientOutput, DeleteUserPoolClientError = delete_user_pool_client_op;
+        describe_user_pool(DescribeUserPoolRequest) -> DescribeUserPoolResponse, DescribeUserPoolError = describe_user_pool_op;
+        describe_user_pool_client(DescribeUserPoolClientRequest) -> DescribeUserPoolClientResponse, DescribeUserPoolClientError = describe_user_pool_client_op;
+        forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError = forgot_password_op;
+        get_group(GetGroupRequest) -> GetGroupResponse, GetGroupError = get_group_op;
+        get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError = get_tokens_from_refresh_token_op;
+        get_user(GetUserRequest) -> GetUserResponse, GetUserError = get_user_op;
+        global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError = global_sign_out_op;
+        initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError = initiate_auth_op;
+        list_groups(ListGroupsRequest) -> ListGroupsResponse, ListGroupsError = list_groups_op;
+        list_user_pool_clients(ListUserPoolClientsRequest) -> ListUserPoolClientsResponse, ListUserPoolClientsError = list_user_pool_clients_op;
+        list_user_pools(ListUserPoolsRequest) -> ListUserPoolsResponse, ListUserPoolsError = list_user_pools_op;
+        list_users(ListUsersRequest) -> ListUsersResponse, ListUsersError = list_users_op;
+        list_users_in_group(ListUsersInGroupRequest) -> ListUsersInGroupResponse, ListUsersInGroupError = list_users_in_group_op;
+        resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError = resend_confirmation_code_op;
+        respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError = respond_to_auth_challenge_op;
+        revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError = revoke_token_op;
+        sign_up(SignUpRequest) -> SignUpResponse, SignUpError = sign_up_op;
+        update_group(UpdateGroupRequest) -> UpdateGroupResponse, UpdateGroupError = update_group_op;
+        update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError = update_user_attributes_op;
+        update_user_pool(UpdateUserPoolRequest) -> UpdateUserPoolResponse, UpdateUserPoolError = update_user_pool_op;
+        update_user_pool_client(UpdateUserPoolClientRequest) -> UpdateUserPoolClientResponse, UpdateUserPoolClientError = update_user_pool_client_op;
     }
-
-    async fn admin_confirm_sign_up(
-        &self,
-        input: AdminConfirmSignUpRequest,
-    ) -> Result<AdminConfirmSignUpResponse, AdminConfirmSignUpError> {
-        self.admin_confirm_sign_up_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_create_user(
-        &self,
-        input: AdminCreateUserRequest,
-    ) -> Result<AdminCreateUserResponse, AdminCreateUserError> {
-        self.admin_create_user_op(input).map_err(operation_error)
-    }
-
-    async fn admin_delete_user(
-        &self,
-        input: AdminDeleteUserRequest,
-    ) -> Result<AdminDeleteUserOutput, AdminDeleteUserError> {
-        self.admin_delete_user_op(input).map_err(operation_error)
-    }
-
-    async fn admin_delete_user_attributes(
-        &self,
-        input: AdminDeleteUserAttributesRequest,
-    ) -> Result<AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError> {
-        self.admin_delete_user_attributes_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_disable_user(
-        &self,
-        input: AdminDisableUserRequest,
-    ) -> Result<AdminDisableUserResponse, AdminDisableUserError> {
-        self.admin_disable_user_op(input).map_err(operation_error)
-    }
-
-    async fn admin_enable_user(
-        &self,
-        input: AdminEnableUserRequest,
-    ) -> Result<AdminEnableUserResponse, AdminEnableUserError> {
-        self.admin_enable_user_op(input).map_err(operation_error)
-    }
-
-    async fn admin_get_user(
-        &self,
-        input: AdminGetUserRequest,
-    ) -> Result<AdminGetUserResponse, AdminGetUserError> {
-        self.admin_get_user_op(input).map_err(operation_error)
-    }
-
-    async fn admin_initiate_auth(
-        &self,
-        input: AdminInitiateAuthRequest,
-    ) -> Result<AdminInitiateAuthResponse, AdminInitiateAuthError> {
-        self.admin_initiate_auth_op(input).map_err(operation_error)
-    }
-
-    async fn admin_list_groups_for_user(
-        &self,
-        input: AdminListGroupsForUserRequest,
-    ) -> Result<AdminListGroupsForUserResponse, AdminListGroupsForUserError> {
-        self.admin_list_groups_for_user_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_remove_user_from_group(
-        &self,
-        input: AdminRemoveUserFromGroupRequest,
-    ) -> Result<AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError> {
-        self.admin_remove_user_from_group_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_reset_user_password(
-        &self,
-        input: AdminResetUserPasswordRequest,
-    ) -> Result<AdminResetUserPasswordResponse, AdminResetUserPasswordError> {
-        self.admin_reset_user_password_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_respond_to_auth_challenge(
-        &self,
-        input: AdminRespondToAuthChallengeRequest,
-    ) -> Result<AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError> {
-        self.admin_respond_to_auth_challenge_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_set_user_password(
-        &self,
-        input: AdminSetUserPasswordRequest,
-    ) -> Result<AdminSetUserPasswordResponse, AdminSetUserPasswordError> {
-        self.admin_set_user_password_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_update_user_attributes(
-        &self,
-        input: AdminUpdateUserAttributesRequest,
-    ) -> Result<AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError> {
-        self.admin_update_user_attributes_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn admin_user_global_sign_out(
-        &self,
-        input: AdminUserGlobalSignOutRequest,
-    ) -> Result<AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError> {
-        self.admin_user_global_sign_out_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn change_password(
-        &self,
-        input: ChangePasswordRequest,
-    ) -> Result<ChangePasswordResponse, ChangePasswordError> {
-        self.change_password_op(input).map_err(operation_error)
-    }
-
-    async fn confirm_forgot_password(
-        &self,
-        input: ConfirmForgotPasswordRequest,
-    ) -> Result<ConfirmForgotPasswordResponse, ConfirmForgotPasswordError> {
-        self.confirm_forgot_password_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn confirm_sign_up(
-        &self,
-        input: ConfirmSignUpRequest,
-    ) -> Result<ConfirmSignUpResponse, ConfirmSignUpError> {
-        self.confirm_sign_up_op(input).map_err(operation_error)
-    }
-
-    async fn create_group(
-        &self,
-        input: CreateGroupRequest,
-    ) -> Result<CreateGroupResponse, CreateGroupError> {
-        self.create_group_op(input).map_err(operation_error)
-    }
-
-    async fn create_user_pool(
-        &self,
-        input: CreateUserPoolRequest,
-    ) -> Result<CreateUserPoolResponse, CreateUserPoolError> {
-        self.create_user_pool_op(input).map_err(operation_error)
-    }
-
-    async fn create_user_pool_client(
-        &self,
-        input: CreateUserPoolClientRequest,
-    ) -> Result<CreateUserPoolClientResponse, CreateUserPoolClientError> {
-        self.create_user_pool_client_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn delete_group(
-        &self,
-        input: DeleteGroupRequest,
-    ) -> Result<DeleteGroupOutput, DeleteGroupError> {
-        self.delete_group_op(input).map_err(operation_error)
-    }
-
-    async fn delete_user(
-        &self,
-        input: DeleteUserRequest,
-    ) -> Result<DeleteUserOutput, DeleteUserError> {
-        self.delete_user_op(input).map_err(operation_error)
-    }
-
-    async fn delete_user_pool(
-        &self,
-        input: DeleteUserPoolRequest,
-    ) -> Result<DeleteUserPoolOutput, DeleteUserPoolError> {
-        self.delete_user_pool_op(input).map_err(operation_error)
-    }
-
-    async fn delete_user_pool_client(
-        &self,
-        input: DeleteUserPoolClientRequest,
-    ) -> Result<DeleteUserPoolClientOutput, DeleteUserPoolClientError> {
-        self.delete_user_pool_client_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn describe_user_pool(
-        &self,
-        input: DescribeUserPoolRequest,
-    ) -> Result<DescribeUserPoolResponse, DescribeUserPoolError> {
-        self.describe_user_pool_op(input).map_err(operation_error)
-    }
-
-    async fn describe_user_pool_client(
-        &self,
-        input: DescribeUserPoolClientRequest,
-    ) -> Result<DescribeUserPoolClientResponse, DescribeUserPoolClientError> {
-        self.describe_user_pool_client_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn forgot_password(
-        &self,
-        input: ForgotPasswordRequest,
-    ) -> Result<ForgotPasswordResponse, ForgotPasswordError> {
-        self.forgot_password_op(input).map_err(operation_error)
-    }
-
-    async fn get_group(&self, input: GetGroupRequest) -> Result<GetGroupResponse, GetGroupError> {
-        self.get_group_op(input).map_err(operation_error)
-    }
-
-    async fn get_tokens_from_refresh_token(
-        &self,
-        input: GetTokensFromRefreshTokenRequest,
-    ) -> Result<GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError> {
-        self.get_tokens_from_refresh_token_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn get_user(&self, input: GetUserRequest) -> Result<GetUserResponse, GetUserError> {
-        self.get_user_op(input).map_err(operation_error)
-    }
-
-    async fn global_sign_out(
-        &self,
-        input: GlobalSignOutRequest,
-    ) -> Result<GlobalSignOutResponse, GlobalSignOutError> {
-        self.global_sign_out_op(input).map_err(operation_error)
-    }
-
-    async fn initiate_auth(
-        &self,
-        input: InitiateAuthRequest,
-    ) -> Result<InitiateAuthResponse, InitiateAuthError> {
-        self.initiate_auth_op(input).map_err(operation_error)
-    }
-
-    async fn list_groups(
-        &self,
-        input: ListGroupsRequest,
-    ) -> Result<ListGroupsResponse, ListGroupsError> {
-        self.list_groups_op(input).map_err(operation_error)
-    }
-
-    async fn list_user_pool_clients(
-        &self,
-        input: ListUserPoolClientsRequest,
-    ) -> Result<ListUserPoolClientsResponse, ListUserPoolClientsError> {
-        self.list_user_pool_clients_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn list_user_pools(
-        &self,
-        input: ListUserPoolsRequest,
-    ) -> Result<ListUserPoolsResponse, ListUserPoolsError> {
-        self.list_user_pools_op(input).map_err(operation_error)
-    }
-
-    async fn list_users(
-        &self,
-        input: ListUsersRequest,
-    ) -> Result<ListUsersResponse, ListUsersError> {
-        self.list_users_op(input).map_err(operation_error)
-    }
-
-    async fn list_users_in_group(
-        &self,
-        input: ListUsersInGroupRequest,
-    ) -> Result<ListUsersInGroupResponse, ListUsersInGroupError> {
-        self.list_users_in_group_op(input).map_err(operation_error)
-    }
-
-    async fn resend_confirmation_code(
-        &self,
-        input: ResendConfirmationCodeRequest,
-    ) -> Result<ResendConfirmationCodeResponse, ResendConfirmationCodeError> {
-        self.resend_confirmation_code_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn respond_to_auth_challenge(
-        &self,
-        input: RespondToAuthChallengeRequest,
-    ) -> Result<RespondToAuthChallengeResponse, RespondToAuthChallengeError> {
-        self.respond_to_auth_challenge_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn revoke_token(
-        &self,
-        input: RevokeTokenRequest,
-    ) -> Result<RevokeTokenResponse, RevokeTokenError> {
-        self.revoke_token_op(input).map_err(operation_error)
-    }
-
-    async fn sign_up(&self, input: SignUpRequest) -> Result<SignUpResponse, SignUpError> {
-        self.sign_up_op(input).map_err(operation_error)
-    }
-
-    async fn update_group(
-        &self,
-        input: UpdateGroupRequest,
-    ) -> Result<UpdateGroupResponse, UpdateGroupError> {
-        self.update_group_op(input).map_err(operation_error)
-    }
-
-    async fn update_user_attributes(
-        &self,
-        input: UpdateUserAttributesRequest,
-    ) -> Result<UpdateUserAttributesResponse, UpdateUserAttributesError> {
-        self.update_user_attributes_op(input)
-            .map_err(operation_error)
-    }
-
-    async fn update_user_pool(
-        &self,
-        input: UpdateUserPoolRequest,
-    ) -> Result<UpdateUserPoolResponse, UpdateUserPoolError> {
-        self.update_user_pool_op(input).map_err(operation_error)
-    }
-
-    async fn update_user_pool_client(
-        &self,
-        input: UpdateUserPoolClientRequest,
-    ) -> Result<UpdateUserPoolClientResponse, UpdateUserPoolClientError> {
-        self.update_user_pool_client_op(input)
-            .map_err(operation_error)
-    }
-
-    out_of_scope! {
+    left_out {
         add_custom_attributes(AddCustomAttributesRequest) -> AddCustomAttributesResponse, AddCustomAttributesError, "AddCustomAttributes";
         add_user_pool_client_secret(AddUserPoolClientSecretRequest) -> AddUserPoolClientSecretResponse, AddUserPoolClientSecretError, "AddUserPoolClientSecret";
         admin_delete_software_token(AdminDeleteSoftwareTokenRequest) -> AdminDeleteSoftwareTokenResponse, AdminDeleteSoftwareTokenError, "AdminDeleteSoftwareToken";
