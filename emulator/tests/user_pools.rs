@@ -2075,3 +2075,123 @@ async fn bad_tokens_and_unknown_users_answer_400_with_cognitos_codes() {
     );
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn reads_kept_in_memory_never_outlive_a_write() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "kim", &[("email", "kim@example.com")]).await;
+    let email = |attributes: Option<Vec<AttributeType>>| {
+        attributes
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a.name == "email")
+            .and_then(|a| a.value)
+    };
+    let revoked = (
+        "NotAuthorizedException".to_owned(),
+        "Access Token has been revoked".to_owned(),
+    );
+
+    // Each way a session ends refuses a token that was just accepted (and so kept).
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    for _ in 0..2 {
+        c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    }
+    c.global_sign_out(GlobalSignOutRequest::new(&access))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+
+    let session = tokens(&c, &client_id, "kim").await;
+    let access = session.access_token.unwrap();
+    c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    c.revoke_token(RevokeTokenRequest::new(
+        session.refresh_token.unwrap(),
+        &client_id,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    c.admin_disable_user(AdminDisableUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+    c.admin_enable_user(AdminEnableUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+
+    // A change is seen by the next read of either kind.
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    let admin_get = || c.admin_get_user(AdminGetUserRequest::new(&pool_id, "kim"));
+    assert_eq!(
+        email(admin_get().await.unwrap().user_attributes).as_deref(),
+        Some("kim@example.com")
+    );
+    assert_eq!(
+        email(Some(
+            c.get_user(GetUserRequest::new(&access))
+                .await
+                .unwrap()
+                .user_attributes
+        ))
+        .as_deref(),
+        Some("kim@example.com")
+    );
+    c.admin_update_user_attributes(AdminUpdateUserAttributesRequest::new(
+        &pool_id,
+        "kim",
+        vec![AttributeType {
+            name: "email".into(),
+            value: Some("kim@example.org".into()),
+        }],
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        email(admin_get().await.unwrap().user_attributes).as_deref(),
+        Some("kim@example.org")
+    );
+    assert_eq!(
+        email(Some(
+            c.get_user(GetUserRequest::new(&access))
+                .await
+                .unwrap()
+                .user_attributes
+        ))
+        .as_deref(),
+        Some("kim@example.org")
+    );
+    c.admin_delete_user(AdminDeleteUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(admin_get().await).0,
+        "UserNotFoundException".to_owned()
+    );
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+    // A deleted pool's tokens and users are gone too.
+    c.delete_user_pool(DeleteUserPoolRequest::new(&pool_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(admin_get().await).0,
+        "ResourceNotFoundException".to_owned()
+    );
+    running.shutdown().await.unwrap();
+}

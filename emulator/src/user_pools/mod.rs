@@ -7,10 +7,12 @@
 //! operations as plain functions returning [`PoolFault`], and the generated trait's impl),
 //! `auth` (sign-in flows, challenges, refresh and sign-out), `tokens` (per-pool RS256 keys and
 //! the claims of ID and access tokens), `password` (policies and the SRP verifiers passwords
-//! are kept as), `filter` (the `ListUsers` filter) and `codes` (confirmation and reset codes).
+//! are kept as), `filter` (the `ListUsers` filter), `codes` (confirmation and reset codes) and
+//! `cache` (what reads keep in memory between writes).
 //! Nothing here sends mail or text messages: codes go to the log and to a local endpoint.
 
 pub mod auth;
+pub mod cache;
 pub mod codes;
 pub mod filter;
 pub mod password;
@@ -240,5 +242,7 @@ pub fn build(store: Arc<Store>, settings: PoolSettings) -> UserPools {
         keys,
         settings,
         sessions: Mutex::new(Default::default()),
+        cache: Default::default(),
+        checked: Default::default(),
     }
 }

@@ -15,6 +15,7 @@ use cognito_identity_provider::CognitoIdentityProvider;
 use rusqlite::Connection;
 
 use super::auth::Challenge;
+use super::cache::ReadCache;
 use super::codes::{self, Purpose};
 use super::password;
 use super::store::{self, Group, User};
@@ -53,6 +54,8 @@ pub struct UserPools {
     pub(super) keys: Arc<PoolKeys>,
     pub(super) settings: PoolSettings,
     pub(super) sessions: Mutex<HashMap<String, Challenge>>,
+    pub(super) cache: ReadCache,
+    pub(super) checked: password::Checked,
 }
 
 pub(super) fn date(ms: i64) -> DateTime {
@@ -336,17 +339,72 @@ impl UserPools {
         self.store.read_with(|r| f(r.conn()))
     }
 
+    /// Runs `f` in one transaction. The read cache is emptied first, under the store's lock,
+    /// so no read can keep what this write changes.
     pub(super) fn write<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, PoolFault>,
     ) -> Result<T, PoolFault> {
-        self.store.write_with(f)
+        self.store.write_with(|c| {
+            self.cache.clear();
+            f(c)
+        })
+    }
+
+    /// [`UserPools::read`], with the cache's generation at the time of reading.
+    fn read_at<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, PoolFault>,
+    ) -> Result<(u64, T), PoolFault> {
+        self.read(|c| Ok((self.cache.generation(), f(c)?)))
+    }
+
+    /// The pool `id`, or `ResourceNotFoundException`; from the cache when it is there.
+    pub(super) fn pool(&self, id: &str) -> Result<Arc<UserPoolType>, PoolFault> {
+        if let Some(pool) = self.cache.pool(id) {
+            return Ok(pool);
+        }
+        let (generation, pool) = self.read_at(|c| store::existing_pool(c, id))?;
+        let pool = Arc::new(pool);
+        self.cache.put_pool(generation, id, pool.clone());
+        Ok(pool)
+    }
+
+    /// The user stored under `key` in pool `pool_id`; from the cache when it is there.
+    pub(super) fn user_by_key(
+        &self,
+        pool_id: &str,
+        key: &str,
+    ) -> Result<Option<Arc<User>>, PoolFault> {
+        if let Some(user) = self.cache.user(pool_id, key) {
+            return Ok(Some(user));
+        }
+        let (generation, user) = self.read_at(|c| store::user(c, pool_id, key))?;
+        Ok(user.map(|u| {
+            let user = Arc::new(u);
+            self.cache.put_user(generation, pool_id, key, user.clone());
+            user
+        }))
+    }
+
+    /// Whether the session `origin_jti` exists and is not revoked; from the cache when it is
+    /// there.
+    pub(super) fn session_live(&self, origin_jti: &str) -> Result<bool, PoolFault> {
+        if let Some(live) = self.cache.session(origin_jti) {
+            return Ok(live);
+        }
+        let (generation, live) = self.read_at(|c| {
+            Ok(store::refresh_by_origin(c, origin_jti)?.is_some_and(|r| !r.revoked))
+        })?;
+        self.cache.put_session(generation, origin_jti, live);
+        Ok(live)
     }
 
     /// Forgets every user pool, user and session (the identity side's state too: the store
     /// resets both).
     pub fn reset(&self) -> Result<(), PoolFault> {
         self.store.reset(&store::TABLES)?;
+        self.cache.clear();
         self.keys.clear();
         self.sessions
             .lock()
@@ -1177,17 +1235,19 @@ impl UserPools {
         pool_id: &str,
         username: &str,
     ) -> Result<AdminGetUserResponse, PoolFault> {
-        self.read(|c| {
-            let pool = store::existing_pool(c, pool_id)?;
-            let (_, user) = existing_user(c, &pool, username)?;
-            let mut out = AdminGetUserResponse::new(user.username.clone());
-            out.user_attributes = Some(attribute_list(&user, None));
-            out.user_create_date = Some(date(user.created_ms));
-            out.user_last_modified_date = Some(date(user.modified_ms));
-            out.enabled = Some(user.enabled);
-            out.user_status = Some(UserStatusType::from(user.status.as_str()));
-            Ok(out)
-        })
+        let pool = self.pool(pool_id)?;
+        let user = match self.user_by_key(pool_id, &key_of(&pool, username))? {
+            Some(user) => user,
+            // An alias (email, phone, preferred user name) is looked up in the database.
+            None => Arc::new(self.read(|c| existing_user(c, &pool, username))?.1),
+        };
+        let mut out = AdminGetUserResponse::new(user.username.clone());
+        out.user_attributes = Some(attribute_list(&user, None));
+        out.user_create_date = Some(date(user.created_ms));
+        out.user_last_modified_date = Some(date(user.modified_ms));
+        out.enabled = Some(user.enabled);
+        out.user_status = Some(UserStatusType::from(user.status.as_str()));
+        Ok(out)
     }
 
     pub(super) fn admin_delete_user(&self, pool_id: &str, username: &str) -> Result<(), PoolFault> {

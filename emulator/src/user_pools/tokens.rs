@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use jsonwebtoken::{Algorithm, Header, Validation};
+use jsonwebtoken::{Algorithm, Validation};
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
@@ -167,10 +167,7 @@ impl PoolKeys {
         let key = self
             .key_in(c, pool_id)?
             .ok_or_else(|| PoolFault::pool_not_found(pool_id))?;
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(key.kid.clone());
-        jsonwebtoken::encode(&header, claims, &key.encoding)
-            .map_err(|e| PoolFault::internal(format!("cannot sign the token: {e}")))
+        Ok(key.sign_rs256(claims)?)
     }
 
     /// The ID and access tokens of one sign-in.
