@@ -57,7 +57,9 @@ start_emulator() { # CONFIG DIR -> its URL in $url, its pid in $started
     "$binary" --port 0 --data-dir "$2/data" --log-level error --config "$1" > "$2/url" 2> "$2/log" &
     started=$!
     pids+=("$started")
-    for _ in $(seq 3000); do [ -s "$2/url" ] && break; sleep 0.1; done
+    # A large seed takes minutes: wait while it runs.
+    while [ ! -s "$2/url" ] && kill -0 "$started" 2>/dev/null; do sleep 0.2; done
+    [ -s "$2/url" ] || { echo "the emulator stopped: $(cat "$2/log")" >&2; exit 1; }
     url=$(head -1 "$2/url")
 }
 run() { # URL PREFIX TARGET BODY [LABEL]
