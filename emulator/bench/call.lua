@@ -1,4 +1,5 @@
--- One awsJson call per request, for wrk: the operation from TARGET, the body from BODY.
+-- One awsJson call per request, for wrk: the operation from TARGET, the body from BODY, the
+-- service's target prefix from PREFIX (default the identity pools', AWSCognitoIdentityService).
 -- With UNIQUE set, every request's body has `%d` replaced by a number no other request of
 -- this run uses (thread index and counter), so each GetId creates a new identity.
 local target = os.getenv("TARGET")
@@ -11,7 +12,8 @@ local done_file = os.getenv("DONE_FILE")
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
-wrk.headers["X-Amz-Target"] = "AWSCognitoIdentityService." .. target
+local prefix = os.getenv("PREFIX") or "AWSCognitoIdentityService"
+wrk.headers["X-Amz-Target"] = prefix .. "." .. target
 wrk.body = body
 
 local threads = 0

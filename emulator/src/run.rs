@@ -290,7 +290,7 @@ impl Front {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with(user_pools::TARGET_PREFIX));
         if for_pools {
-            self.pools.handle(request).await
+            user_pools::token_rejection(self.pools.handle(request).await)
         } else {
             self.router.handle(request).await
         }

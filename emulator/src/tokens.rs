@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+use ring::signature::{
+    EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING, RSA_PKCS1_SHA256,
+};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
@@ -46,8 +48,11 @@ const ALGORITHM: Algorithm = Algorithm::RS512;
 
 /// An RSA key that signs, with what is published about it.
 pub struct RsaKey {
-    /// The private key, for signing.
+    /// The private key, for signing through `jsonwebtoken`.
     pub encoding: EncodingKey,
+    /// The same key parsed once for ring: `jsonwebtoken` parses and checks the DER again on
+    /// every signature, which costs as much as the signature itself.
+    pair: RsaKeyPair,
     /// The public key, for verifying.
     pub decoding: DecodingKey,
     /// Its key id.
@@ -123,13 +128,39 @@ impl RsaKey {
             .map_err(|err| Fault::internal(format!("cannot read the public key: {err}")))?;
         let mut public = n_bytes;
         public.extend_from_slice(&e_bytes);
+        let pair = RsaKeyPair::from_der(pkcs1).map_err(|e| {
+            Fault::internal(format!("the stored token signing key is refused: {e}"))
+        })?;
         Ok(RsaKey {
             encoding: EncodingKey::from_rsa_der(pkcs1),
+            pair,
             decoding,
             kid: key_id(&public),
             n,
             e,
         })
+    }
+}
+
+impl RsaKey {
+    /// A compact JWT of `claims`, signed with RS256, its header naming this key's id.
+    pub fn sign_rs256(&self, claims: &Value) -> Result<String, Fault> {
+        let header = json!({ "typ": "JWT", "alg": "RS256", "kid": self.kid });
+        let mut jwt = URL_SAFE_NO_PAD.encode(header.to_string());
+        jwt.push('.');
+        URL_SAFE_NO_PAD.encode_string(claims.to_string(), &mut jwt);
+        let mut signature = vec![0; self.pair.public().modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &ring::rand::SystemRandom::new(),
+                jwt.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| Fault::internal("cannot sign the token"))?;
+        jwt.push('.');
+        URL_SAFE_NO_PAD.encode_string(&signature, &mut jwt);
+        Ok(jwt)
     }
 }
 

@@ -1557,6 +1557,20 @@ async fn srp_sign_in(
     password: &str,
     with_session: bool,
 ) -> Result<RespondToAuthChallengeResponse, Error> {
+    let now = cognito_srp::Timestamp::now();
+    srp_sign_in_at(c, pool_id, client_id, username, password, with_session, now).await
+}
+
+/// [`srp_sign_in`] with the claim made at `timestamp`.
+async fn srp_sign_in_at(
+    c: &Client,
+    pool_id: &str,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    with_session: bool,
+    timestamp: cognito_srp::Timestamp,
+) -> Result<RespondToAuthChallengeResponse, Error> {
     let srp = cognito_srp::Client::new(cognito_srp::PoolName::from_user_pool_id(pool_id).unwrap())
         .unwrap();
     let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, client_id);
@@ -1574,9 +1588,7 @@ async fn srp_sign_in(
         &p["SECRET_BLOCK"],
     )
     .unwrap();
-    let claim = srp
-        .respond(&challenge, password, cognito_srp::Timestamp::now())
-        .unwrap();
+    let claim = srp.respond(&challenge, password, timestamp).unwrap();
     let mut respond =
         RespondToAuthChallengeRequest::new(client_id, ChallengeNameType::PasswordVerifier);
     respond.session = started.session.filter(|_| with_session);
@@ -1617,6 +1629,29 @@ async fn srp_sign_in_checks_the_password_claim() {
             "Incorrect username or password.".into()
         )
     );
+    // The claim's time must be near the server's: an hour off passes, two days do not.
+    let now = std::time::SystemTime::now();
+    let hour = std::time::Duration::from_secs(3600);
+    for (when, ok) in [(now - hour, true), (now + hour, true)]
+        .into_iter()
+        .chain([(now - 48 * hour, false), (now + 48 * hour, false)])
+    {
+        let at = cognito_srp::Timestamp::from_system_time(when);
+        let r = srp_sign_in_at(&c, &pool_id, &client_id, "olga", PASSWORD, true, at.clone()).await;
+        if ok {
+            r.expect("a claim an hour off");
+        } else {
+            let (code, message) = fault(r);
+            assert_eq!(code, "NotAuthorizedException");
+            assert_eq!(
+                message,
+                format!(
+                    "TIMESTAMP {} is more than 24 hours from the server's clock.",
+                    at.as_str()
+                )
+            );
+        }
+    }
     // A malformed SRP_A is named.
     let mut start = InitiateAuthRequest::new(AuthFlowType::UserSrpAuth, &client_id);
     start.auth_parameters = Some(params(&[("USERNAME", "olga"), ("SRP_A", "not hex")]));
@@ -1707,14 +1742,18 @@ async fn malformed_input_gets_an_error_naming_it() {
         "eyJhbGciOiJub25lIn0.e30.",
         &"x".repeat(5000),
     ] {
-        // The router refuses what breaks the model's pattern, naming the member; the handler
-        // the rest.
-        let (code, message) = fault(c.get_user(GetUserRequest::new(token)).await);
-        assert!(
-            (code == "NotAuthorizedException" && message == "Invalid Access Token")
-                || message.contains("'accessToken'"),
-            "{token:.20}: {code}: {message}"
-        );
+        // Whether or not it breaks the model's pattern, Cognito's answer to a bad token.
+        for (code, message) in [
+            fault(c.get_user(GetUserRequest::new(token)).await),
+            fault(c.global_sign_out(GlobalSignOutRequest::new(token)).await),
+            fault(c.delete_user(DeleteUserRequest::new(token)).await),
+        ] {
+            assert_eq!(
+                (code.as_str(), message.as_str()),
+                ("NotAuthorizedException", "Invalid Access Token"),
+                "{token:.20}"
+            );
+        }
         let mut refresh = InitiateAuthRequest::new(AuthFlowType::RefreshTokenAuth, &client_id);
         refresh.auth_parameters = Some(params(&[("REFRESH_TOKEN", token)]));
         assert_eq!(
@@ -1794,6 +1833,365 @@ async fn malformed_input_gets_an_error_naming_it() {
         .await
         .0,
         404
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_users_groups_and_a_groups_members_page() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, _) = pool_and_client(&c, |_| {}).await;
+    let users = ["u1", "u2", "u3", "u4", "u5"];
+    for u in users {
+        confirmed_user(&c, &pool_id, u, &[]).await;
+    }
+    let groups = ["g1", "g2", "g3", "g4", "g5"];
+    for g in groups {
+        c.create_group(CreateGroupRequest::new(g, &pool_id))
+            .await
+            .unwrap();
+        c.admin_add_user_to_group(AdminAddUserToGroupRequest::new(&pool_id, "u1", g))
+            .await
+            .unwrap();
+        for u in users {
+            c.admin_add_user_to_group(AdminAddUserToGroupRequest::new(&pool_id, u, "g1"))
+                .await
+                .unwrap();
+        }
+    }
+    // Two at a time, every one once, in name order, then no token.
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let mut input = AdminListGroupsForUserRequest::new("u1", &pool_id);
+        input.limit = Some(2);
+        input.next_token = token.take();
+        let page = c.admin_list_groups_for_user(input).await.unwrap();
+        let names: Vec<String> = page
+            .groups
+            .unwrap()
+            .into_iter()
+            .map(|g| g.group_name.unwrap())
+            .collect();
+        assert!(names.len() <= 2, "{names:?}");
+        seen.extend(names);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(seen, groups);
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let mut input = ListUsersInGroupRequest::new(&pool_id, "g1");
+        input.limit = Some(3);
+        input.next_token = token.take();
+        let page = c.list_users_in_group(input).await.unwrap();
+        let names: Vec<String> = page
+            .users
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username.unwrap())
+            .collect();
+        assert!(names.len() <= 3, "{names:?}");
+        seen.extend(names);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(seen, users);
+    // Without a limit, one page; a token of the other listing is refused.
+    let all = c
+        .list_users_in_group(ListUsersInGroupRequest::new(&pool_id, "g1"))
+        .await
+        .unwrap();
+    assert_eq!(all.users.unwrap().len(), 5);
+    assert_eq!(all.next_token, None);
+    let mut input = AdminListGroupsForUserRequest::new("u1", &pool_id);
+    input.limit = Some(1);
+    let first = c.admin_list_groups_for_user(input).await.unwrap();
+    let mut input = ListUsersInGroupRequest::new(&pool_id, "g1");
+    input.next_token = first.next_token;
+    assert_eq!(
+        fault(c.list_users_in_group(input).await).0,
+        "InvalidParameterException"
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn confirmation_and_recovery_do_not_reveal_users_to_a_hiding_client() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, legacy) = pool_and_client(&c, |_| {}).await;
+    let (_, hiding) = {
+        let mut input = CreateUserPoolClientRequest::new(&pool_id, "hiding");
+        input.prevent_user_existence_errors = Some(PreventUserExistenceErrorTypes::Enabled);
+        let cl = c.create_user_pool_client(input).await.unwrap();
+        (
+            pool_id.clone(),
+            cl.user_pool_client.unwrap().client_id.unwrap(),
+        )
+    };
+    // A user who signed up and waits for a code, with an email to reset by.
+    let mut sign_up = SignUpRequest::new(&hiding, "pending");
+    sign_up.password = Some(PASSWORD.into());
+    sign_up.user_attributes = Some(vec![AttributeType {
+        name: "email".into(),
+        value: Some("pending@example.com".into()),
+    }]);
+    c.sign_up(sign_up).await.unwrap();
+
+    // A wrong code for a real user and any code for a made-up one read the same.
+    for name in ["pending", "nobody"] {
+        assert_eq!(
+            fault(
+                c.confirm_sign_up(ConfirmSignUpRequest::new(&hiding, name, "000000"))
+                    .await
+            ),
+            (
+                "CodeMismatchException".into(),
+                "Invalid verification code provided, please try again.".into()
+            ),
+            "{name}"
+        );
+        let resent = c
+            .resend_confirmation_code(ResendConfirmationCodeRequest::new(&hiding, name))
+            .await
+            .unwrap();
+        let delivery = resent.code_delivery_details.unwrap();
+        assert_eq!(delivery.delivery_medium, Some(DeliveryMediumType::Email));
+        assert_eq!(delivery.attribute_name.as_deref(), Some("email"));
+        let forgot = c
+            .forgot_password(ForgotPasswordRequest::new(&hiding, name))
+            .await
+            .unwrap();
+        assert_eq!(
+            forgot.code_delivery_details.unwrap().delivery_medium,
+            Some(DeliveryMediumType::Email)
+        );
+        assert_eq!(
+            fault(
+                c.confirm_forgot_password(ConfirmForgotPasswordRequest::new(
+                    &hiding, name, "000000", PASSWORD
+                ))
+                .await
+            ),
+            (
+                "CodeMismatchException".into(),
+                "Invalid verification code provided, please try again.".into()
+            ),
+            "{name}"
+        );
+    }
+    // A client that does not hide users says so.
+    let missing = (
+        "UserNotFoundException".to_owned(),
+        "User does not exist.".to_owned(),
+    );
+    assert_eq!(
+        fault(
+            c.confirm_sign_up(ConfirmSignUpRequest::new(&legacy, "nobody", "000000"))
+                .await
+        ),
+        missing
+    );
+    assert_eq!(
+        fault(
+            c.resend_confirmation_code(ResendConfirmationCodeRequest::new(&legacy, "nobody"))
+                .await
+        ),
+        missing
+    );
+    assert_eq!(
+        fault(
+            c.forgot_password(ForgotPasswordRequest::new(&legacy, "nobody"))
+                .await
+        ),
+        missing
+    );
+    assert_eq!(
+        fault(
+            c.confirm_forgot_password(ConfirmForgotPasswordRequest::new(
+                &legacy, "nobody", "000000", PASSWORD
+            ))
+            .await
+        ),
+        missing
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_tokens_and_unknown_users_answer_400_with_cognitos_codes() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, _) = pool_and_client(&c, |_| {}).await;
+    let addr = running.local_addr();
+    let call = |operation: &str, body: Value| {
+        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        tokio::task::spawn_blocking(move || support::call_target(addr, &target, &body))
+    };
+    let (status, body) = call(
+        "AdminGetUser",
+        json!({"UserPoolId": pool_id, "Username": "nobody"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("UserNotFoundException"))
+    );
+    // A token that breaks the model's pattern is Cognito's NotAuthorizedException, not a
+    // ValidationException; other validation errors stay as they are.
+    for operation in ["GetUser", "GlobalSignOut", "DeleteUser"] {
+        let (status, body) = call(operation, json!({"AccessToken": "not a token"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (status, body["__type"].as_str(), body["message"].as_str()),
+            (
+                400,
+                Some("NotAuthorizedException"),
+                Some("Invalid Access Token")
+            ),
+            "{operation}"
+        );
+    }
+    let (status, body) = call(
+        "GetTokensFromRefreshToken",
+        json!({"RefreshToken": "not a token", "ClientId": "someclient"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (400, Some("Invalid Refresh Token"))
+    );
+    let (status, body) = call("GetUser", json!({})).await.unwrap();
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn reads_kept_in_memory_never_outlive_a_write() {
+    let (running, c) = emulator(Options::default()).await;
+    let (pool_id, client_id) = pool_and_client(&c, |_| {}).await;
+    confirmed_user(&c, &pool_id, "kim", &[("email", "kim@example.com")]).await;
+    let email = |attributes: Option<Vec<AttributeType>>| {
+        attributes
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a.name == "email")
+            .and_then(|a| a.value)
+    };
+    let revoked = (
+        "NotAuthorizedException".to_owned(),
+        "Access Token has been revoked".to_owned(),
+    );
+
+    // Each way a session ends refuses a token that was just accepted (and so kept).
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    for _ in 0..2 {
+        c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    }
+    c.global_sign_out(GlobalSignOutRequest::new(&access))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+
+    let session = tokens(&c, &client_id, "kim").await;
+    let access = session.access_token.unwrap();
+    c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    c.revoke_token(RevokeTokenRequest::new(
+        session.refresh_token.unwrap(),
+        &client_id,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    c.get_user(GetUserRequest::new(&access)).await.unwrap();
+    c.admin_disable_user(AdminDisableUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+    c.admin_enable_user(AdminEnableUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+
+    // A change is seen by the next read of either kind.
+    let access = tokens(&c, &client_id, "kim").await.access_token.unwrap();
+    let admin_get = || c.admin_get_user(AdminGetUserRequest::new(&pool_id, "kim"));
+    assert_eq!(
+        email(admin_get().await.unwrap().user_attributes).as_deref(),
+        Some("kim@example.com")
+    );
+    assert_eq!(
+        email(Some(
+            c.get_user(GetUserRequest::new(&access))
+                .await
+                .unwrap()
+                .user_attributes
+        ))
+        .as_deref(),
+        Some("kim@example.com")
+    );
+    c.admin_update_user_attributes(AdminUpdateUserAttributesRequest::new(
+        &pool_id,
+        "kim",
+        vec![AttributeType {
+            name: "email".into(),
+            value: Some("kim@example.org".into()),
+        }],
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        email(admin_get().await.unwrap().user_attributes).as_deref(),
+        Some("kim@example.org")
+    );
+    assert_eq!(
+        email(Some(
+            c.get_user(GetUserRequest::new(&access))
+                .await
+                .unwrap()
+                .user_attributes
+        ))
+        .as_deref(),
+        Some("kim@example.org")
+    );
+    c.admin_delete_user(AdminDeleteUserRequest::new(&pool_id, "kim"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(admin_get().await).0,
+        "UserNotFoundException".to_owned()
+    );
+    assert_eq!(
+        fault(c.get_user(GetUserRequest::new(&access)).await),
+        revoked
+    );
+    // A deleted pool's tokens and users are gone too.
+    c.delete_user_pool(DeleteUserPoolRequest::new(&pool_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        fault(admin_get().await).0,
+        "ResourceNotFoundException".to_owned()
     );
     running.shutdown().await.unwrap();
 }

@@ -24,6 +24,27 @@ pub struct Automaton {
     class_count: usize,
     next: &'static [u16],
     accepts_at_end: &'static [bool],
+    /// The class of each ASCII character, worked out from `starts` and `classes` when the
+    /// automaton is made (at compile time for a `static`), so that the common characters skip
+    /// the search through the runs; [`NO_CLASS`] where the tables give none.
+    ascii: [u16; 128],
+}
+
+/// An ASCII character the tables give no class.
+const NO_CLASS: u16 = u16::MAX;
+
+/// The class of `c` by the runs: that of the last run whose start is at most `c`, `found`
+/// standing for the runs already passed. Slice patterns rather than indexing, so that tables
+/// that do not fit together give no class instead of failing to compile.
+const fn class_by_runs(starts: &[char], classes: &[u8], c: char, found: Option<u8>) -> Option<u8> {
+    match (starts, classes) {
+        ([start, starts @ ..], [class, classes @ ..]) if *start as u32 <= c as u32 => {
+            class_by_runs(starts, classes, c, Some(*class))
+        }
+        // A run without a class gives none.
+        ([start, ..], []) if *start as u32 <= c as u32 => None,
+        _ => found,
+    }
 }
 
 impl Automaton {
@@ -36,12 +57,37 @@ impl Automaton {
         next: &'static [u16],
         accepts_at_end: &'static [bool],
     ) -> Self {
+        let mut ascii = [NO_CLASS; 128];
+        let mut c = 0u8;
+        // `c` runs from 0 to 127: within the table, and far from overflowing.
+        #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+        while c < 128 {
+            if let Some(class) = class_by_runs(starts, classes, c as char, None) {
+                ascii[c as usize] = class as u16;
+            }
+            c += 1;
+        }
         Automaton {
             starts,
             classes,
             class_count,
             next,
             accepts_at_end,
+            ascii,
+        }
+    }
+
+    /// The class of `c`: from the ASCII table, else by a binary search of the runs.
+    fn class(&self, c: char) -> Option<u8> {
+        match self.ascii.get(c as usize) {
+            Some(&NO_CLASS) => None,
+            Some(&class) => u8::try_from(class).ok(),
+            None => {
+                let run = self.starts.partition_point(|&start| start <= c);
+                run.checked_sub(1)
+                    .and_then(|run| self.classes.get(run))
+                    .copied()
+            }
         }
     }
 
@@ -49,16 +95,12 @@ impl Automaton {
     pub fn is_match(&self, text: &str) -> bool {
         let mut state = 0usize;
         for c in text.chars() {
-            let run = self.starts.partition_point(|&start| start <= c);
-            let step = run
-                .checked_sub(1)
-                .and_then(|run| self.classes.get(run))
-                .and_then(|&class| {
-                    let index = state
-                        .checked_mul(self.class_count)?
-                        .checked_add(usize::from(class))?;
-                    self.next.get(index)
-                });
+            let step = self.class(c).and_then(|class| {
+                let index = state
+                    .checked_mul(self.class_count)?
+                    .checked_add(usize::from(class))?;
+                self.next.get(index)
+            });
             match step {
                 Some(&MATCH) => return true,
                 Some(&DEAD) | None => return false,
@@ -122,6 +164,26 @@ mod tests {
         assert!(!EMPTY.is_match("x"));
         static FAR: Automaton = Automaton::new(&['\0'], &[0], 1, &[7], &[true]);
         assert!(!FAR.is_match("xy"));
+    }
+
+    #[test]
+    fn the_ascii_table_gives_each_character_the_class_of_its_run() {
+        for automaton in [&DIGITS, &AB] {
+            for c in (0u8..128).map(char::from).chain(['é', '١', '\u{10FFFF}']) {
+                let run = automaton.starts.partition_point(|&start| start <= c);
+                let by_runs = run
+                    .checked_sub(1)
+                    .and_then(|run| automaton.classes.get(run))
+                    .copied();
+                assert_eq!(automaton.class(c), by_runs, "{c:?}");
+            }
+        }
+        // Runs that begin past `'\0'` leave the characters before them without a class.
+        static LATE: Automaton = Automaton::new(&['a'], &[0], 1, &[MATCH], &[false]);
+        assert_eq!(LATE.class('0'), None);
+        assert_eq!(LATE.class('a'), Some(0));
+        assert!(!LATE.is_match("0"));
+        assert!(LATE.is_match("a"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! store keeps their SHA-256 digests, never the tokens.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -16,6 +17,7 @@ use cognito_srp::{ServerHandshake, Timestamp};
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::cache::AccessToken;
 use super::password;
 use super::service::{existing_user, find_user, hides_users, key_of, policy, seconds, UserPools};
 use super::store::{self, Refresh, User};
@@ -105,6 +107,32 @@ fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Result<&'a str,
         .ok_or_else(|| PoolFault::invalid_parameter(format!("Missing required parameter {name}")))
 }
 
+/// How far a `PASSWORD_VERIFIER` answer's `TIMESTAMP` may be from the emulator's clock, either
+/// way. Cognito checks the claim's time but does not document its tolerance; clients whose
+/// clocks were an hour and more off have been reported to sign in, so the window is wide: a
+/// day, which still refuses a claim made with a stale or made-up time, and leaves room for
+/// the emulator's `--clock-offset`. The README says the same.
+pub const TIMESTAMP_WINDOW_SECS: u64 = 24 * 60 * 60;
+
+/// Refuses a claim whose `TIMESTAMP` is more than [`TIMESTAMP_WINDOW_SECS`] from `now`.
+fn check_timestamp(timestamp: &Timestamp, now: i64) -> Result<(), PoolFault> {
+    let now = u64::try_from(now).unwrap_or(0);
+    if timestamp.unix_seconds().abs_diff(now) > TIMESTAMP_WINDOW_SECS {
+        return Err(PoolFault::not_authorized(format!(
+            "TIMESTAMP {} is more than 24 hours from the server's clock.",
+            timestamp.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// The flows that take the password itself.
+const PASSWORD_FLOWS: [&str; 3] = [
+    "USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+];
+
 fn session_expired() -> PoolFault {
     PoolFault::not_authorized("Invalid session for the user, session is expired.")
 }
@@ -177,37 +205,57 @@ impl UserPools {
 
     /// The pool, the stored key and the user an access token was issued to, checked:
     /// signature, expiry, not revoked, and the user still there and enabled.
-    pub(super) fn signed_in(&self, token: &str) -> Result<(String, String, User), PoolFault> {
+    pub(super) fn signed_in(&self, token: &str) -> Result<(String, String, Arc<User>), PoolFault> {
         let now = self.now_ms() / 1000;
+        let claims = self.access_token(token, now)?;
+        if !self.session_live(&claims.origin_jti)? {
+            return Err(PoolFault::not_authorized("Access Token has been revoked"));
+        }
+        let pool = self.pool(&claims.pool_id)?;
+        let key = key_of(&pool, &claims.username);
+        let user = self
+            .user_by_key(&claims.pool_id, &key)?
+            .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
+        if !user.enabled {
+            return Err(PoolFault::not_authorized("User is disabled."));
+        }
+        Ok((claims.pool_id.clone(), key, user))
+    }
+
+    /// An access token's claims, its signature checked once and then kept by its text; its
+    /// expiry is compared with `now` (seconds) on every use.
+    fn access_token(&self, token: &str, now: i64) -> Result<Arc<AccessToken>, PoolFault> {
+        let expired = || PoolFault::not_authorized("Access Token has expired");
+        if let Some(claims) = self.cache.token(token) {
+            return if claims.exp <= now {
+                Err(expired())
+            } else {
+                Ok(claims)
+            };
+        }
+        let generation = self.cache.generation();
         let (pool_id, claims) = self.keys.verify(token, "access", now).map_err(|e| {
             if e.contains("expired") {
-                PoolFault::not_authorized("Access Token has expired")
+                expired()
             } else {
                 PoolFault::not_authorized("Invalid Access Token")
             }
         })?;
-        let origin = claims
-            .get("origin_jti")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let username = claims
-            .get("username")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        self.read(|c| {
-            match store::refresh_by_origin(c, origin)? {
-                Some(r) if !r.revoked => {}
-                _ => return Err(PoolFault::not_authorized("Access Token has been revoked")),
-            }
-            let pool = store::existing_pool(c, &pool_id)?;
-            let key = key_of(&pool, username);
-            let user = store::user(c, &pool_id, &key)?
-                .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
-            if !user.enabled {
-                return Err(PoolFault::not_authorized("User is disabled."));
-            }
-            Ok((pool_id.clone(), key, user))
-        })
+        let text = |name: &str| {
+            claims
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let checked = Arc::new(AccessToken {
+            pool_id,
+            username: text("username"),
+            origin_jti: text("origin_jti"),
+            exp: claims.get("exp").and_then(Value::as_i64).unwrap_or(0),
+        });
+        self.cache.put_token(generation, token, checked.clone());
+        Ok(checked)
     }
 
     fn lifetimes(client: &UserPoolClientType) -> (i64, i64, i64) {
@@ -291,6 +339,66 @@ impl UserPools {
         let mut result = self.tokens_for(c, client, user, &row)?;
         result.refresh_token = Some(token);
         Ok(result)
+    }
+
+    /// The pool and app client `client_id` names, checked: in pool `admin` for the admin
+    /// operations, and allowing `flow`.
+    fn client_for(
+        &self,
+        c: &Connection,
+        admin: Option<&str>,
+        client_id: &str,
+        flow: &str,
+    ) -> Result<(UserPoolType, UserPoolClientType), PoolFault> {
+        let (pool, client) = self.client_by_id(c, client_id)?;
+        if let Some(admin_pool) = admin {
+            if pool.id.as_deref() != Some(admin_pool) {
+                store::existing_pool(c, admin_pool)?;
+                return Err(PoolFault::client_not_found(client_id));
+            }
+        }
+        if !flow_enabled(&client, flow) {
+            return Err(PoolFault::invalid_parameter(format!(
+                "{flow} flow not enabled for this client"
+            )));
+        }
+        Ok((pool, client))
+    }
+
+    /// The user a password flow names, checked up to the password: parameters, secret hash,
+    /// existence, enabled.
+    fn password_user(
+        &self,
+        c: &Connection,
+        pool: &UserPoolType,
+        client: &UserPoolClientType,
+        params: &HashMap<String, String>,
+    ) -> Result<User, PoolFault> {
+        let username = param(params, "USERNAME")?;
+        param(params, "PASSWORD")?;
+        self.check_secret_hash(
+            client,
+            username,
+            params.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let (_, user) = self.user_for_client(c, pool, client, username)?;
+        if !user.enabled {
+            return Err(PoolFault::not_authorized("User is disabled."));
+        }
+        Ok(user)
+    }
+
+    /// `Incorrect username or password.` unless `given` is the user's password.
+    fn check_password(&self, pool_id: &str, user: &User, given: &str) -> Result<(), PoolFault> {
+        let ok = user
+            .secret
+            .as_ref()
+            .is_some_and(|s| self.checked.matches(pool_id, &user.username, given, s));
+        if ok {
+            Ok(())
+        } else {
+            Err(PoolFault::incorrect_credentials())
+        }
     }
 
     /// What follows a correct password: an error for a user who may not sign in yet, the
@@ -435,39 +543,29 @@ impl UserPools {
                 "Initiate Auth method not supported.",
             ));
         }
+        // The password check (a 3072-bit modular power) runs outside the store's lock, so that
+        // sign-ins on different threads overlap; the transaction below only confirms that the
+        // secret checked is still the user's, and checks again if it changed meanwhile.
+        let checked = if PASSWORD_FLOWS.contains(&flow_name) {
+            let (pool, user) = self.read(|c| {
+                let (pool, client) = self.client_for(c, admin, client_id, flow_name)?;
+                let user = self.password_user(c, &pool, &client, params)?;
+                Ok((pool, user))
+            })?;
+            let pool_id = pool.id.as_deref().unwrap_or_default();
+            self.check_password(pool_id, &user, param(params, "PASSWORD")?)?;
+            user.secret
+        } else {
+            None
+        };
         self.write(|c| {
-            let (pool, client) = self.client_by_id(c, client_id)?;
+            let (pool, client) = self.client_for(c, admin, client_id, flow_name)?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            if let Some(admin_pool) = admin {
-                if admin_pool != pool_id {
-                    store::existing_pool(c, admin_pool)?;
-                    return Err(PoolFault::client_not_found(client_id));
-                }
-            }
-            if !flow_enabled(&client, flow_name) {
-                return Err(PoolFault::invalid_parameter(format!(
-                    "{flow_name} flow not enabled for this client"
-                )));
-            }
             match flow_name {
                 "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
-                    let username = param(params, "USERNAME")?;
-                    let given = param(params, "PASSWORD")?;
-                    self.check_secret_hash(
-                        &client,
-                        username,
-                        params.get("SECRET_HASH").map(String::as_str),
-                    )?;
-                    let (_, user) = self.user_for_client(c, &pool, &client, username)?;
-                    if !user.enabled {
-                        return Err(PoolFault::not_authorized("User is disabled."));
-                    }
-                    let ok = user
-                        .secret
-                        .as_ref()
-                        .is_some_and(|s| password::matches(&pool_id, &user.username, given, s));
-                    if !ok {
-                        return Err(PoolFault::incorrect_credentials());
+                    let user = self.password_user(c, &pool, &client, params)?;
+                    if user.secret.is_none() || user.secret != checked {
+                        self.check_password(&pool_id, &user, param(params, "PASSWORD")?)?;
                     }
                     self.after_password(c, &pool_id, &client, &user)
                 }
@@ -648,6 +746,7 @@ impl UserPools {
         let ChallengeKind::PasswordVerifier(handshake) = &ch.kind else {
             return Err(session_expired());
         };
+        check_timestamp(&timestamp, self.now_ms() / 1000)?;
         self.write(|c| {
             let (pool, client) = self.client_by_id(c, client_id)?;
             if admin.is_some_and(|p| p != ch.pool_id) {
@@ -774,5 +873,20 @@ mod tests {
         let h = secret_hash("secret", "alice", "client");
         assert_eq!(STANDARD.decode(&h).unwrap().len(), 32);
         assert_ne!(h, secret_hash("secret", "bob", "client"));
+    }
+
+    #[test]
+    fn a_claim_timestamp_far_from_the_clock_is_refused() {
+        let now: i64 = 1_800_000_000;
+        let at = |offset: i64| Timestamp::from_unix_seconds((now + offset) as u64);
+        let window = TIMESTAMP_WINDOW_SECS as i64;
+        for offset in [0, 3600, -3600, window, -window] {
+            assert_eq!(check_timestamp(&at(offset), now), Ok(()), "{offset}");
+        }
+        for offset in [window + 1, -window - 1, 30 * 86_400] {
+            let e = check_timestamp(&at(offset), now).unwrap_err();
+            assert_eq!(e.code, "NotAuthorizedException");
+            assert!(e.message.contains("TIMESTAMP"), "{}", e.message);
+        }
     }
 }

@@ -64,6 +64,11 @@ pub fn issue(
     Ok(code)
 }
 
+/// `CodeMismatchException`: a code that is not the one issued.
+pub fn mismatch() -> PoolFault {
+    PoolFault::code_mismatch("Invalid verification code provided, please try again.")
+}
+
 /// Checks `given` against the user's code for `purpose` and forgets it when it matches.
 pub fn redeem(
     c: &Connection,
@@ -84,9 +89,7 @@ pub fn redeem(
         ));
     }
     if code != given {
-        return Err(PoolFault::code_mismatch(
-            "Invalid verification code provided, please try again.",
-        ));
+        return Err(mismatch());
     }
     store::delete_code(c, pool_id, username, purpose.name())
 }

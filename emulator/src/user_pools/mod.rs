@@ -7,10 +7,12 @@
 //! operations as plain functions returning [`PoolFault`], and the generated trait's impl),
 //! `auth` (sign-in flows, challenges, refresh and sign-out), `tokens` (per-pool RS256 keys and
 //! the claims of ID and access tokens), `password` (policies and the SRP verifiers passwords
-//! are kept as), `filter` (the `ListUsers` filter) and `codes` (confirmation and reset codes).
+//! are kept as), `filter` (the `ListUsers` filter), `codes` (confirmation and reset codes) and
+//! `cache` (what reads keep in memory between writes).
 //! Nothing here sends mail or text messages: codes go to the log and to a local endpoint.
 
 pub mod auth;
+pub mod cache;
 pub mod codes;
 pub mod filter;
 pub mod password;
@@ -21,6 +23,9 @@ pub mod tokens;
 
 use std::sync::{Arc, Mutex};
 
+use aws_json_runtime::HttpResponse;
+use cognito_identity_provider::error::NotAuthorizedException;
+
 use crate::fault::Fault;
 use crate::log::Level;
 use crate::store::Store;
@@ -30,6 +35,9 @@ pub use self::tokens::PoolKeys;
 
 /// The `X-Amz-Target` prefix of the user-pool service.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// The content type of the user-pool service's answers (awsJson 1.1).
+const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// How the user-pool side runs.
 #[derive(Debug, Clone)]
@@ -110,6 +118,15 @@ faults! {
 }
 
 impl PoolFault {
+    /// The HTTP status of an error the operation's model does not list (a listed one is
+    /// written with the model's own status): 500 for the service's faults, else 400.
+    pub fn status(&self) -> u16 {
+        match self.code {
+            "InternalErrorException" | "InternalServerException" => 500,
+            _ => 400,
+        }
+    }
+
     /// `NotAuthorizedException` for a wrong password, or for a user who does not exist when
     /// the client hides that.
     pub fn incorrect_credentials() -> PoolFault {
@@ -171,6 +188,52 @@ impl std::fmt::Display for PoolFault {
     }
 }
 
+/// Members holding tokens (the model's `TokenModelType`, pattern `[A-Za-z0-9-_=.]+`), as the
+/// router's validation names them, and what the service answers for a token that breaks it.
+const TOKEN_MEMBERS: [(&str, &str); 2] = [
+    ("accessToken", "Invalid Access Token"),
+    ("refreshToken", "Invalid Refresh Token"),
+];
+
+/// Cognito answers a token that breaks the model's pattern as it answers any other bad token,
+/// `NotAuthorizedException` (`Invalid Access Token`), not with a `ValidationException`. The
+/// router validates before the handler sees the request, so its answer is rewritten here when
+/// that pattern is its only complaint. Every other response passes unchanged; only a 400 is
+/// read.
+pub fn token_rejection(response: HttpResponse) -> HttpResponse {
+    if response.status() != http::StatusCode::BAD_REQUEST {
+        return response;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(response.body()) else {
+        return response;
+    };
+    if body.get("__type").and_then(serde_json::Value::as_str) != Some("ValidationException") {
+        return response;
+    }
+    let message = body
+        .get("message")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let Some(violation) = message.strip_prefix("1 validation error detected: ") else {
+        return response;
+    };
+    for (member, answer) in TOKEN_MEMBERS {
+        let pattern = format!(
+            "at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern"
+        );
+        if violation.starts_with("Value ") && violation.contains(&pattern) {
+            let error = NotAuthorizedException::new().with_message(answer);
+            return aws_json_runtime::server::router::error_response(
+                NotAuthorizedException::HTTP_STATUS,
+                NotAuthorizedException::CODE,
+                &error,
+                CONTENT_TYPE,
+            );
+        }
+    }
+    response
+}
+
 /// Builds the user-pool side over `store`, sharing its keys with the identity side.
 pub fn build(store: Arc<Store>, settings: PoolSettings) -> UserPools {
     let keys = Arc::new(PoolKeys::new(store.clone(), settings.clone()));
@@ -179,5 +242,7 @@ pub fn build(store: Arc<Store>, settings: PoolSettings) -> UserPools {
         keys,
         settings,
         sessions: Mutex::new(Default::default()),
+        cache: Default::default(),
+        checked: Default::default(),
     }
 }

@@ -1,9 +1,15 @@
 //! Passwords: the pool's policy, and the salt and SRP verifier a password is kept as (never
 //! the password itself), made and checked by `cognito-srp`. Checking a plain password
 //! recomputes the verifier from it: one 3072-bit modular power, about a millisecond.
+//! [`Checked`] remembers, in memory only, the passwords that passed that check, so that a user
+//! signing in again with the same password pays an HMAC instead.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use cognito_identity_provider::types::PasswordPolicyType;
 use cognito_srp::{PoolName, Salt, Verifier};
+use ring::hmac;
 
 use super::store::Secret;
 use super::PoolFault;
@@ -144,5 +150,102 @@ mod tests {
         );
         assert!(check_policy(&p, "Passw0rd!").is_ok());
         assert!(check_policy(&p, &temporary(&p).unwrap()).is_ok());
+    }
+}
+
+/// The most passwords [`Checked`] remembers; it forgets them all when full.
+pub const CHECKED_MAX: usize = 10_000;
+
+/// Passwords that matched a user's verifier, remembered in memory (never stored) as an
+/// HMAC-SHA256 under a key drawn when the emulator starts, with the verifier they matched. A
+/// password that matches the remembered tag for the user's current verifier is that user's
+/// password without the modular power; anything else (a new password, a changed verifier, a
+/// restart) takes the full check. The trade: whoever can read the emulator's memory can test
+/// guesses at a remembered password at HMAC speed rather than at one modular power each. The
+/// emulator holds test passwords, and sign-in throughput is what its users measure, so the
+/// stored form stays the verifier and only memory holds the cheap tag.
+pub struct Checked {
+    key: hmac::Key,
+    tags: Mutex<HashMap<(String, String), (String, hmac::Tag)>>,
+}
+
+impl Default for Checked {
+    fn default() -> Self {
+        let rng = ring::rand::SystemRandom::new();
+        // Drawing a key fails only without a system random source, where nothing else works.
+        let key = hmac::Key::generate(hmac::HMAC_SHA256, &rng)
+            .unwrap_or_else(|_| hmac::Key::new(hmac::HMAC_SHA256, &random_fallback()));
+        Checked {
+            key,
+            tags: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// A key from the clock and the process, for a machine without a random source (the tags are
+/// then only as secret as those).
+fn random_fallback() -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{nanos}:{}", std::process::id()).into_bytes()
+}
+
+fn message(pool_id: &str, user_id: &str, password: &str) -> Vec<u8> {
+    [pool_id, user_id, password].join("\0").into_bytes()
+}
+
+impl Checked {
+    fn tags(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), (String, hmac::Tag)>> {
+        self.tags.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `password` is the user's: by the remembered tag when there is one for `secret`,
+    /// else by [`matches`], remembering it when it passes.
+    pub fn matches(&self, pool_id: &str, user_id: &str, password: &str, secret: &Secret) -> bool {
+        let key = (pool_id.to_owned(), user_id.to_owned());
+        let remembered = self
+            .tags()
+            .get(&key)
+            .filter(|(verifier, _)| *verifier == secret.verifier)
+            .map(|(_, tag)| *tag);
+        let text = message(pool_id, user_id, password);
+        if let Some(tag) = remembered {
+            if hmac::verify(&self.key, &text, tag.as_ref()).is_ok() {
+                return true;
+            }
+        }
+        if !matches(pool_id, user_id, password, secret) {
+            return false;
+        }
+        let tag = hmac::sign(&self.key, &text);
+        let mut tags = self.tags();
+        if tags.len() >= CHECKED_MAX {
+            tags.clear();
+        }
+        tags.insert(key, (secret.verifier.clone(), tag));
+        true
+    }
+}
+
+#[cfg(test)]
+mod checked_tests {
+    use super::*;
+
+    #[test]
+    fn a_remembered_password_passes_only_for_its_verifier() {
+        let pool = "us-east-1_Abc123456";
+        let secret = make_secret(pool, "ann", "Passw0rd!").unwrap();
+        let checked = Checked::default();
+        assert!(checked.matches(pool, "ann", "Passw0rd!", &secret));
+        // Remembered now: right and wrong passwords still answer as the verifier does.
+        assert!(checked.matches(pool, "ann", "Passw0rd!", &secret));
+        assert!(!checked.matches(pool, "ann", "Passw0rd?", &secret));
+        assert!(!checked.matches(pool, "bob", "Passw0rd!", &secret));
+        // A new password: the old one no longer passes, the new one does.
+        let changed = make_secret(pool, "ann", "N3w-Passw0rd").unwrap();
+        assert!(!checked.matches(pool, "ann", "Passw0rd!", &changed));
+        assert!(checked.matches(pool, "ann", "N3w-Passw0rd", &changed));
     }
 }

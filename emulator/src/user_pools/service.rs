@@ -7,13 +7,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use aws_json_runtime::DateTime;
+use aws_json_runtime::wire::error::ErrorResponse;
+use aws_json_runtime::{Bytes, DateTime, OperationError};
 use cognito_identity_provider::error::*;
 use cognito_identity_provider::types::*;
 use cognito_identity_provider::CognitoIdentityProvider;
 use rusqlite::Connection;
 
 use super::auth::Challenge;
+use super::cache::ReadCache;
 use super::codes::{self, Purpose};
 use super::password;
 use super::store::{self, Group, User};
@@ -52,6 +54,8 @@ pub struct UserPools {
     pub(super) keys: Arc<PoolKeys>,
     pub(super) settings: PoolSettings,
     pub(super) sessions: Mutex<HashMap<String, Challenge>>,
+    pub(super) cache: ReadCache,
+    pub(super) checked: password::Checked,
 }
 
 pub(super) fn date(ms: i64) -> DateTime {
@@ -75,6 +79,20 @@ fn paged<T>(kind: &str, mut rows: Vec<(i64, T)>, limit: usize) -> (Vec<T>, Optio
         None
     };
     (rows.into_iter().map(|(_, t)| t).collect(), next)
+}
+
+/// One page of `items` (already in their listing order) after the first `start`: lists built
+/// whole in memory (a user's groups, a group's members) page by their position in the list.
+fn offset_page<T>(kind: &str, items: Vec<T>, start: i64, limit: usize) -> (Vec<T>, Option<String>) {
+    let start = usize::try_from(start).unwrap_or(0);
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(limit + 1)
+        .map(|(i, t)| (i as i64 + 1, t))
+        .collect();
+    paged(kind, rows, limit)
 }
 
 fn limit(value: Option<i32>, max: i32) -> usize {
@@ -321,17 +339,72 @@ impl UserPools {
         self.store.read_with(|r| f(r.conn()))
     }
 
+    /// Runs `f` in one transaction. The read cache is emptied first, under the store's lock,
+    /// so no read can keep what this write changes.
     pub(super) fn write<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, PoolFault>,
     ) -> Result<T, PoolFault> {
-        self.store.write_with(f)
+        self.store.write_with(|c| {
+            self.cache.clear();
+            f(c)
+        })
+    }
+
+    /// [`UserPools::read`], with the cache's generation at the time of reading.
+    fn read_at<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, PoolFault>,
+    ) -> Result<(u64, T), PoolFault> {
+        self.read(|c| Ok((self.cache.generation(), f(c)?)))
+    }
+
+    /// The pool `id`, or `ResourceNotFoundException`; from the cache when it is there.
+    pub(super) fn pool(&self, id: &str) -> Result<Arc<UserPoolType>, PoolFault> {
+        if let Some(pool) = self.cache.pool(id) {
+            return Ok(pool);
+        }
+        let (generation, pool) = self.read_at(|c| store::existing_pool(c, id))?;
+        let pool = Arc::new(pool);
+        self.cache.put_pool(generation, id, pool.clone());
+        Ok(pool)
+    }
+
+    /// The user stored under `key` in pool `pool_id`; from the cache when it is there.
+    pub(super) fn user_by_key(
+        &self,
+        pool_id: &str,
+        key: &str,
+    ) -> Result<Option<Arc<User>>, PoolFault> {
+        if let Some(user) = self.cache.user(pool_id, key) {
+            return Ok(Some(user));
+        }
+        let (generation, user) = self.read_at(|c| store::user(c, pool_id, key))?;
+        Ok(user.map(|u| {
+            let user = Arc::new(u);
+            self.cache.put_user(generation, pool_id, key, user.clone());
+            user
+        }))
+    }
+
+    /// Whether the session `origin_jti` exists and is not revoked; from the cache when it is
+    /// there.
+    pub(super) fn session_live(&self, origin_jti: &str) -> Result<bool, PoolFault> {
+        if let Some(live) = self.cache.session(origin_jti) {
+            return Ok(live);
+        }
+        let (generation, live) = self.read_at(|c| {
+            Ok(store::refresh_by_origin(c, origin_jti)?.is_some_and(|r| !r.revoked))
+        })?;
+        self.cache.put_session(generation, origin_jti, live);
+        Ok(live)
     }
 
     /// Forgets every user pool, user and session (the identity side's state too: the store
     /// resets both).
     pub fn reset(&self) -> Result<(), PoolFault> {
         self.store.reset(&store::TABLES)?;
+        self.cache.clear();
         self.keys.clear();
         self.sessions
             .lock()
@@ -823,7 +896,12 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (key, mut user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let (key, mut user) = match find_user(c, &pool, &input.username)? {
+                Some(found) => found,
+                // A wrong code is all a caller learns about a name that does not exist.
+                None if hides_users(&client) => return Err(codes::mismatch()),
+                None => return Err(PoolFault::no_user()),
+            };
             if user.status != "UNCONFIRMED" {
                 return Err(PoolFault::not_authorized(format!(
                     "User cannot be confirmed. Current status is {}",
@@ -853,7 +931,11 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (_, user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let user = match find_user(c, &pool, &input.username)? {
+                Some((_, u)) => u,
+                None if hides_users(&client) => return Ok(Some(simulated_delivery())),
+                None => return Err(PoolFault::no_user()),
+            };
             if user.status != "UNCONFIRMED" {
                 return Err(PoolFault::invalid_parameter("User is already confirmed."));
             }
@@ -872,14 +954,7 @@ impl UserPools {
             let pool_id = pool.id.clone().unwrap_or_default();
             let user = match find_user(c, &pool, &input.username)? {
                 Some((_, u)) => u,
-                None if hides_users(&client) => {
-                    // The service answers as if a code went out, so callers learn nothing.
-                    return Ok(Some(CodeDeliveryDetailsType {
-                        destination: Some("n***@e***".into()),
-                        delivery_medium: Some(DeliveryMediumType::Email),
-                        attribute_name: Some("email".into()),
-                    }));
-                }
+                None if hides_users(&client) => return Ok(Some(simulated_delivery())),
                 None => return Err(PoolFault::no_user()),
             };
             if !user.enabled {
@@ -903,7 +978,11 @@ impl UserPools {
             let (pool, client) = self.client_by_id(c, &input.client_id)?;
             self.check_secret_hash(&client, &input.username, input.secret_hash.as_deref())?;
             let pool_id = pool.id.clone().unwrap_or_default();
-            let (key, mut user) = self.user_for_client(c, &pool, &client, &input.username)?;
+            let (key, mut user) = match find_user(c, &pool, &input.username)? {
+                Some(found) => found,
+                None if hides_users(&client) => return Err(codes::mismatch()),
+                None => return Err(PoolFault::no_user()),
+            };
             codes::redeem(
                 c,
                 &self.settings,
@@ -1156,17 +1235,19 @@ impl UserPools {
         pool_id: &str,
         username: &str,
     ) -> Result<AdminGetUserResponse, PoolFault> {
-        self.read(|c| {
-            let pool = store::existing_pool(c, pool_id)?;
-            let (_, user) = existing_user(c, &pool, username)?;
-            let mut out = AdminGetUserResponse::new(user.username.clone());
-            out.user_attributes = Some(attribute_list(&user, None));
-            out.user_create_date = Some(date(user.created_ms));
-            out.user_last_modified_date = Some(date(user.modified_ms));
-            out.enabled = Some(user.enabled);
-            out.user_status = Some(UserStatusType::from(user.status.as_str()));
-            Ok(out)
-        })
+        let pool = self.pool(pool_id)?;
+        let user = match self.user_by_key(pool_id, &key_of(&pool, username))? {
+            Some(user) => user,
+            // An alias (email, phone, preferred user name) is looked up in the database.
+            None => Arc::new(self.read(|c| existing_user(c, &pool, username))?.1),
+        };
+        let mut out = AdminGetUserResponse::new(user.username.clone());
+        out.user_attributes = Some(attribute_list(&user, None));
+        out.user_create_date = Some(date(user.created_ms));
+        out.user_last_modified_date = Some(date(user.modified_ms));
+        out.enabled = Some(user.enabled);
+        out.user_status = Some(UserStatusType::from(user.status.as_str()));
+        Ok(out)
     }
 
     pub(super) fn admin_delete_user(&self, pool_id: &str, username: &str) -> Result<(), PoolFault> {
@@ -1319,13 +1400,17 @@ impl UserPools {
         &self,
         pool_id: &str,
         username: &str,
-    ) -> Result<Vec<GroupType>, PoolFault> {
+        max: Option<i32>,
+        token: Option<&String>,
+    ) -> Result<(Vec<GroupType>, Option<String>), PoolFault> {
+        let start = after("user-groups", token)?;
         self.read(|c| {
             let pool = store::existing_pool(c, pool_id)?;
             let (_, user) = existing_user(c, &pool, username)?;
             let mut groups = store::groups_of(c, pool_id, &user.username)?;
             groups.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(groups.iter().map(|g| group_type(pool_id, g)).collect())
+            let (page, next) = offset_page("user-groups", groups, start, limit(max, 60));
+            Ok((page.iter().map(|g| group_type(pool_id, g)).collect(), next))
         })
     }
 
@@ -1333,18 +1418,33 @@ impl UserPools {
         &self,
         pool_id: &str,
         group: &str,
-    ) -> Result<Vec<UserType>, PoolFault> {
+        max: Option<i32>,
+        token: Option<&String>,
+    ) -> Result<(Vec<UserType>, Option<String>), PoolFault> {
+        let start = after("group-users", token)?;
         self.read(|c| {
             let pool = store::existing_pool(c, pool_id)?;
             self.existing_group(c, pool_id, group)?;
-            let mut users = Vec::new();
-            for name in store::members(c, pool_id, group)? {
+            let names = store::members(c, pool_id, group)?;
+            let (names, next) = offset_page("group-users", names, start, limit(max, 60));
+            let mut users = Vec::with_capacity(names.len());
+            for name in names {
                 if let Some(u) = store::user(c, pool_id, &key_of(&pool, &name))? {
                     users.push(user_type(&u, None));
                 }
             }
-            Ok(users)
+            Ok((users, next))
         })
+    }
+}
+
+/// What `ForgotPassword` and `ResendConfirmationCode` answer for a user who does not exist when
+/// the client hides that: a code sent to a made-up address, as the service documents.
+fn simulated_delivery() -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        destination: Some("n***@e***".into()),
+        delivery_medium: Some(DeliveryMediumType::Email),
+        attribute_name: Some("email".into()),
     }
 }
 
@@ -1524,439 +1624,93 @@ fn check_role_arn(arn: &str) -> Result<(), PoolFault> {
     }
 }
 
-/// Converts a [`PoolFault`] into an operation's error: the code AWS sends and its message.
-trait FromFault {
-    fn from_fault(f: PoolFault) -> Self;
+/// Converts a [`PoolFault`] into an operation's error by its code, as a client reads an
+/// error response: the modeled exception when the model lists that code for the operation, so
+/// that it is written with the model's status (500 for `InternalErrorException`, a server
+/// fault; 400 for the client errors), else an unmodeled error with [`PoolFault::status`].
+pub(super) fn operation_error<E: OperationError>(f: PoolFault) -> E {
+    let body = serde_json::json!({ "message": f.message }).to_string();
+    E::from_response(&ErrorResponse {
+        status: f.status(),
+        code: Some(f.code.to_owned()),
+        message: Some(f.message),
+        request_id: None,
+        query_error: None,
+        body: Bytes::from(body),
+    })
 }
 
-macro_rules! from_fault {
-    ($($error:ident),* $(,)?) => {
-        $(impl FromFault for $error {
-            fn from_fault(f: PoolFault) -> Self {
-                $error::unhandled(f.code, f.message)
-            }
-        })*
+/// The generated trait, one line per operation. An operation the emulator serves calls its
+/// function below and converts the error (`method(Input) -> Output, Error = function;`); one it
+/// leaves out answers `UnsupportedOperationException` naming itself
+/// (`method(Input) -> Output, Error, "Name";`).
+macro_rules! operations {
+    (
+        served { $($method:ident($input:ident) -> $output:ident, $error:ident = $op:ident;)* }
+        left_out { $($out:ident($out_input:ident) -> $out_output:ident, $out_error:ident, $name:literal;)* }
+    ) => {
+        impl CognitoIdentityProvider for UserPools {
+            $(async fn $method(&self, input: $input) -> Result<$output, $error> {
+                self.$op(input).map_err(operation_error)
+            })*
+            $(async fn $out(&self, _input: $out_input) -> Result<$out_output, $out_error> {
+                Err(operation_error(PoolFault::out_of_scope($name)))
+            })*
+        }
     };
 }
 
-from_fault!(
-    AdminAddUserToGroupError,
-    AdminConfirmSignUpError,
-    AdminCreateUserError,
-    AdminDeleteUserError,
-    AdminDeleteUserAttributesError,
-    AdminDisableUserError,
-    AdminEnableUserError,
-    AdminGetUserError,
-    AdminInitiateAuthError,
-    AdminListGroupsForUserError,
-    AdminRemoveUserFromGroupError,
-    AdminResetUserPasswordError,
-    AdminRespondToAuthChallengeError,
-    AdminSetUserPasswordError,
-    AdminUpdateUserAttributesError,
-    AdminUserGlobalSignOutError,
-    ChangePasswordError,
-    ConfirmForgotPasswordError,
-    ConfirmSignUpError,
-    CreateGroupError,
-    CreateUserPoolError,
-    CreateUserPoolClientError,
-    DeleteGroupError,
-    DeleteUserError,
-    DeleteUserPoolError,
-    DeleteUserPoolClientError,
-    DescribeUserPoolError,
-    DescribeUserPoolClientError,
-    ForgotPasswordError,
-    GetGroupError,
-    GetTokensFromRefreshTokenError,
-    GetUserError,
-    GlobalSignOutError,
-    InitiateAuthError,
-    ListGroupsError,
-    ListUserPoolClientsError,
-    ListUserPoolsError,
-    ListUsersError,
-    ListUsersInGroupError,
-    ResendConfirmationCodeError,
-    RespondToAuthChallengeError,
-    RevokeTokenError,
-    SignUpError,
-    UpdateGroupError,
-    UpdateUserAttributesError,
-    UpdateUserPoolError,
-    UpdateUserPoolClientError,
-);
-
-/// Operations the emulator leaves out: each answers `UnsupportedOperationException` naming
-/// itself.
-macro_rules! out_of_scope {
-    ($($method:ident($input:ident) -> $output:ident, $error:ident, $name:literal;)*) => {
-        $(async fn $method(&self, _input: $input) -> Result<$output, $error> {
-            let f = PoolFault::out_of_scope($name);
-            Err($error::unhandled(f.code, f.message))
-        })*
-    };
-}
-
-impl CognitoIdentityProvider for UserPools {
-    async fn admin_add_user_to_group(
-        &self,
-        input: AdminAddUserToGroupRequest,
-    ) -> Result<AdminAddUserToGroupOutput, AdminAddUserToGroupError> {
-        self.admin_add_user_to_group_op(input)
-            .map_err(FromFault::from_fault)
+operations! {
+    served {
+        admin_add_user_to_group(AdminAddUserToGroupRequest) -> AdminAddUserToGroupOutput, AdminAddUserToGroupError = admin_add_user_to_group_op;
+        admin_confirm_sign_up(AdminConfirmSignUpRequest) -> AdminConfirmSignUpResponse, AdminConfirmSignUpError = admin_confirm_sign_up_op;
+        admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError = admin_create_user_op;
+        admin_delete_user(AdminDeleteUserRequest) -> AdminDeleteUserOutput, AdminDeleteUserError = admin_delete_user_op;
+        admin_delete_user_attributes(AdminDeleteUserAttributesRequest) -> AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError = admin_delete_user_attributes_op;
+        admin_disable_user(AdminDisableUserRequest) -> AdminDisableUserResponse, AdminDisableUserError = admin_disable_user_op;
+        admin_enable_user(AdminEnableUserRequest) -> AdminEnableUserResponse, AdminEnableUserError = admin_enable_user_op;
+        admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError = admin_get_user_op;
+        admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError = admin_initiate_auth_op;
+        admin_list_groups_for_user(AdminListGroupsForUserRequest) -> AdminListGroupsForUserResponse, AdminListGroupsForUserError = admin_list_groups_for_user_op;
+        admin_remove_user_from_group(AdminRemoveUserFromGroupRequest) -> AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError = admin_remove_user_from_group_op;
+        admin_reset_user_password(AdminResetUserPasswordRequest) -> AdminResetUserPasswordResponse, AdminResetUserPasswordError = admin_reset_user_password_op;
+        admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError = admin_respond_to_auth_challenge_op;
+        admin_set_user_password(AdminSetUserPasswordRequest) -> AdminSetUserPasswordResponse, AdminSetUserPasswordError = admin_set_user_password_op;
+        admin_update_user_attributes(AdminUpdateUserAttributesRequest) -> AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError = admin_update_user_attributes_op;
+        admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError = admin_user_global_sign_out_op;
+        change_password(ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError = change_password_op;
+        confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError = confirm_forgot_password_op;
+        confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError = confirm_sign_up_op;
+        create_group(CreateGroupRequest) -> CreateGroupResponse, CreateGroupError = create_group_op;
+        create_user_pool(CreateUserPoolRequest) -> CreateUserPoolResponse, CreateUserPoolError = create_user_pool_op;
+        create_user_pool_client(CreateUserPoolClientRequest) -> CreateUserPoolClientResponse, CreateUserPoolClientError = create_user_pool_client_op;
+        delete_group(DeleteGroupRequest) -> DeleteGroupOutput, DeleteGroupError = delete_group_op;
+        delete_user(DeleteUserRequest) -> DeleteUserOutput, DeleteUserError = delete_user_op;
+        delete_user_pool(DeleteUserPoolRequest) -> DeleteUserPoolOutput, DeleteUserPoolError = delete_user_pool_op;
+        delete_user_pool_client(DeleteUserPoolClientRequest) -> DeleteUserPoolClientOutput, DeleteUserPoolClientError = delete_user_pool_client_op;
+        describe_user_pool(DescribeUserPoolRequest) -> DescribeUserPoolResponse, DescribeUserPoolError = describe_user_pool_op;
+        describe_user_pool_client(DescribeUserPoolClientRequest) -> DescribeUserPoolClientResponse, DescribeUserPoolClientError = describe_user_pool_client_op;
+        forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError = forgot_password_op;
+        get_group(GetGroupRequest) -> GetGroupResponse, GetGroupError = get_group_op;
+        get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError = get_tokens_from_refresh_token_op;
+        get_user(GetUserRequest) -> GetUserResponse, GetUserError = get_user_op;
+        global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError = global_sign_out_op;
+        initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError = initiate_auth_op;
+        list_groups(ListGroupsRequest) -> ListGroupsResponse, ListGroupsError = list_groups_op;
+        list_user_pool_clients(ListUserPoolClientsRequest) -> ListUserPoolClientsResponse, ListUserPoolClientsError = list_user_pool_clients_op;
+        list_user_pools(ListUserPoolsRequest) -> ListUserPoolsResponse, ListUserPoolsError = list_user_pools_op;
+        list_users(ListUsersRequest) -> ListUsersResponse, ListUsersError = list_users_op;
+        list_users_in_group(ListUsersInGroupRequest) -> ListUsersInGroupResponse, ListUsersInGroupError = list_users_in_group_op;
+        resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError = resend_confirmation_code_op;
+        respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError = respond_to_auth_challenge_op;
+        revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError = revoke_token_op;
+        sign_up(SignUpRequest) -> SignUpResponse, SignUpError = sign_up_op;
+        update_group(UpdateGroupRequest) -> UpdateGroupResponse, UpdateGroupError = update_group_op;
+        update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError = update_user_attributes_op;
+        update_user_pool(UpdateUserPoolRequest) -> UpdateUserPoolResponse, UpdateUserPoolError = update_user_pool_op;
+        update_user_pool_client(UpdateUserPoolClientRequest) -> UpdateUserPoolClientResponse, UpdateUserPoolClientError = update_user_pool_client_op;
     }
-
-    async fn admin_confirm_sign_up(
-        &self,
-        input: AdminConfirmSignUpRequest,
-    ) -> Result<AdminConfirmSignUpResponse, AdminConfirmSignUpError> {
-        self.admin_confirm_sign_up_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_create_user(
-        &self,
-        input: AdminCreateUserRequest,
-    ) -> Result<AdminCreateUserResponse, AdminCreateUserError> {
-        self.admin_create_user_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_delete_user(
-        &self,
-        input: AdminDeleteUserRequest,
-    ) -> Result<AdminDeleteUserOutput, AdminDeleteUserError> {
-        self.admin_delete_user_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_delete_user_attributes(
-        &self,
-        input: AdminDeleteUserAttributesRequest,
-    ) -> Result<AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError> {
-        self.admin_delete_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_disable_user(
-        &self,
-        input: AdminDisableUserRequest,
-    ) -> Result<AdminDisableUserResponse, AdminDisableUserError> {
-        self.admin_disable_user_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_enable_user(
-        &self,
-        input: AdminEnableUserRequest,
-    ) -> Result<AdminEnableUserResponse, AdminEnableUserError> {
-        self.admin_enable_user_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_get_user(
-        &self,
-        input: AdminGetUserRequest,
-    ) -> Result<AdminGetUserResponse, AdminGetUserError> {
-        self.admin_get_user_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn admin_initiate_auth(
-        &self,
-        input: AdminInitiateAuthRequest,
-    ) -> Result<AdminInitiateAuthResponse, AdminInitiateAuthError> {
-        self.admin_initiate_auth_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_list_groups_for_user(
-        &self,
-        input: AdminListGroupsForUserRequest,
-    ) -> Result<AdminListGroupsForUserResponse, AdminListGroupsForUserError> {
-        self.admin_list_groups_for_user_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_remove_user_from_group(
-        &self,
-        input: AdminRemoveUserFromGroupRequest,
-    ) -> Result<AdminRemoveUserFromGroupOutput, AdminRemoveUserFromGroupError> {
-        self.admin_remove_user_from_group_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_reset_user_password(
-        &self,
-        input: AdminResetUserPasswordRequest,
-    ) -> Result<AdminResetUserPasswordResponse, AdminResetUserPasswordError> {
-        self.admin_reset_user_password_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_respond_to_auth_challenge(
-        &self,
-        input: AdminRespondToAuthChallengeRequest,
-    ) -> Result<AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError> {
-        self.admin_respond_to_auth_challenge_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_set_user_password(
-        &self,
-        input: AdminSetUserPasswordRequest,
-    ) -> Result<AdminSetUserPasswordResponse, AdminSetUserPasswordError> {
-        self.admin_set_user_password_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_update_user_attributes(
-        &self,
-        input: AdminUpdateUserAttributesRequest,
-    ) -> Result<AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError> {
-        self.admin_update_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn admin_user_global_sign_out(
-        &self,
-        input: AdminUserGlobalSignOutRequest,
-    ) -> Result<AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError> {
-        self.admin_user_global_sign_out_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn change_password(
-        &self,
-        input: ChangePasswordRequest,
-    ) -> Result<ChangePasswordResponse, ChangePasswordError> {
-        self.change_password_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn confirm_forgot_password(
-        &self,
-        input: ConfirmForgotPasswordRequest,
-    ) -> Result<ConfirmForgotPasswordResponse, ConfirmForgotPasswordError> {
-        self.confirm_forgot_password_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn confirm_sign_up(
-        &self,
-        input: ConfirmSignUpRequest,
-    ) -> Result<ConfirmSignUpResponse, ConfirmSignUpError> {
-        self.confirm_sign_up_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn create_group(
-        &self,
-        input: CreateGroupRequest,
-    ) -> Result<CreateGroupResponse, CreateGroupError> {
-        self.create_group_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn create_user_pool(
-        &self,
-        input: CreateUserPoolRequest,
-    ) -> Result<CreateUserPoolResponse, CreateUserPoolError> {
-        self.create_user_pool_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn create_user_pool_client(
-        &self,
-        input: CreateUserPoolClientRequest,
-    ) -> Result<CreateUserPoolClientResponse, CreateUserPoolClientError> {
-        self.create_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn delete_group(
-        &self,
-        input: DeleteGroupRequest,
-    ) -> Result<DeleteGroupOutput, DeleteGroupError> {
-        self.delete_group_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn delete_user(
-        &self,
-        input: DeleteUserRequest,
-    ) -> Result<DeleteUserOutput, DeleteUserError> {
-        self.delete_user_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn delete_user_pool(
-        &self,
-        input: DeleteUserPoolRequest,
-    ) -> Result<DeleteUserPoolOutput, DeleteUserPoolError> {
-        self.delete_user_pool_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn delete_user_pool_client(
-        &self,
-        input: DeleteUserPoolClientRequest,
-    ) -> Result<DeleteUserPoolClientOutput, DeleteUserPoolClientError> {
-        self.delete_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn describe_user_pool(
-        &self,
-        input: DescribeUserPoolRequest,
-    ) -> Result<DescribeUserPoolResponse, DescribeUserPoolError> {
-        self.describe_user_pool_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn describe_user_pool_client(
-        &self,
-        input: DescribeUserPoolClientRequest,
-    ) -> Result<DescribeUserPoolClientResponse, DescribeUserPoolClientError> {
-        self.describe_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn forgot_password(
-        &self,
-        input: ForgotPasswordRequest,
-    ) -> Result<ForgotPasswordResponse, ForgotPasswordError> {
-        self.forgot_password_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn get_group(&self, input: GetGroupRequest) -> Result<GetGroupResponse, GetGroupError> {
-        self.get_group_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn get_tokens_from_refresh_token(
-        &self,
-        input: GetTokensFromRefreshTokenRequest,
-    ) -> Result<GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError> {
-        self.get_tokens_from_refresh_token_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn get_user(&self, input: GetUserRequest) -> Result<GetUserResponse, GetUserError> {
-        self.get_user_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn global_sign_out(
-        &self,
-        input: GlobalSignOutRequest,
-    ) -> Result<GlobalSignOutResponse, GlobalSignOutError> {
-        self.global_sign_out_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn initiate_auth(
-        &self,
-        input: InitiateAuthRequest,
-    ) -> Result<InitiateAuthResponse, InitiateAuthError> {
-        self.initiate_auth_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn list_groups(
-        &self,
-        input: ListGroupsRequest,
-    ) -> Result<ListGroupsResponse, ListGroupsError> {
-        self.list_groups_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn list_user_pool_clients(
-        &self,
-        input: ListUserPoolClientsRequest,
-    ) -> Result<ListUserPoolClientsResponse, ListUserPoolClientsError> {
-        self.list_user_pool_clients_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn list_user_pools(
-        &self,
-        input: ListUserPoolsRequest,
-    ) -> Result<ListUserPoolsResponse, ListUserPoolsError> {
-        self.list_user_pools_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn list_users(
-        &self,
-        input: ListUsersRequest,
-    ) -> Result<ListUsersResponse, ListUsersError> {
-        self.list_users_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn list_users_in_group(
-        &self,
-        input: ListUsersInGroupRequest,
-    ) -> Result<ListUsersInGroupResponse, ListUsersInGroupError> {
-        self.list_users_in_group_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn resend_confirmation_code(
-        &self,
-        input: ResendConfirmationCodeRequest,
-    ) -> Result<ResendConfirmationCodeResponse, ResendConfirmationCodeError> {
-        self.resend_confirmation_code_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn respond_to_auth_challenge(
-        &self,
-        input: RespondToAuthChallengeRequest,
-    ) -> Result<RespondToAuthChallengeResponse, RespondToAuthChallengeError> {
-        self.respond_to_auth_challenge_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn revoke_token(
-        &self,
-        input: RevokeTokenRequest,
-    ) -> Result<RevokeTokenResponse, RevokeTokenError> {
-        self.revoke_token_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn sign_up(&self, input: SignUpRequest) -> Result<SignUpResponse, SignUpError> {
-        self.sign_up_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn update_group(
-        &self,
-        input: UpdateGroupRequest,
-    ) -> Result<UpdateGroupResponse, UpdateGroupError> {
-        self.update_group_op(input).map_err(FromFault::from_fault)
-    }
-
-    async fn update_user_attributes(
-        &self,
-        input: UpdateUserAttributesRequest,
-    ) -> Result<UpdateUserAttributesResponse, UpdateUserAttributesError> {
-        self.update_user_attributes_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn update_user_pool(
-        &self,
-        input: UpdateUserPoolRequest,
-    ) -> Result<UpdateUserPoolResponse, UpdateUserPoolError> {
-        self.update_user_pool_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    async fn update_user_pool_client(
-        &self,
-        input: UpdateUserPoolClientRequest,
-    ) -> Result<UpdateUserPoolClientResponse, UpdateUserPoolClientError> {
-        self.update_user_pool_client_op(input)
-            .map_err(FromFault::from_fault)
-    }
-
-    out_of_scope! {
+    left_out {
         add_custom_attributes(AddCustomAttributesRequest) -> AddCustomAttributesResponse, AddCustomAttributesError, "AddCustomAttributes";
         add_user_pool_client_secret(AddUserPoolClientSecretRequest) -> AddUserPoolClientSecretResponse, AddUserPoolClientSecretError, "AddUserPoolClientSecret";
         admin_delete_software_token(AdminDeleteSoftwareTokenRequest) -> AdminDeleteSoftwareTokenResponse, AdminDeleteSoftwareTokenError, "AdminDeleteSoftwareToken";
@@ -2151,9 +1905,15 @@ impl UserPools {
         &self,
         input: AdminListGroupsForUserRequest,
     ) -> Result<AdminListGroupsForUserResponse, PoolFault> {
+        let (groups, next_token) = self.groups_for_user(
+            &input.user_pool_id,
+            &input.username,
+            input.limit,
+            input.next_token.as_ref(),
+        )?;
         Ok(AdminListGroupsForUserResponse {
-            groups: Some(self.groups_for_user(&input.user_pool_id, &input.username)?),
-            next_token: None,
+            groups: Some(groups),
+            next_token,
         })
     }
 
@@ -2400,9 +2160,15 @@ impl UserPools {
         &self,
         input: ListUsersInGroupRequest,
     ) -> Result<ListUsersInGroupResponse, PoolFault> {
+        let (users, next_token) = self.users_in_group(
+            &input.user_pool_id,
+            &input.group_name,
+            input.limit,
+            input.next_token.as_ref(),
+        )?;
         Ok(ListUsersInGroupResponse {
-            users: Some(self.users_in_group(&input.user_pool_id, &input.group_name)?),
-            next_token: None,
+            users: Some(users),
+            next_token,
         })
     }
 
@@ -2473,5 +2239,40 @@ impl UserPools {
         Ok(UpdateUserPoolClientResponse {
             user_pool_client: Some(self.update_client(input)?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_and_type<E: OperationError>(f: PoolFault) -> (u16, String) {
+        let response = operation_error::<E>(f).to_response("application/x-amz-json-1.1");
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+        (response.status().as_u16(), body["__type"].to_string())
+    }
+
+    #[test]
+    fn server_faults_answer_500_and_client_errors_400() {
+        assert_eq!(
+            status_and_type::<GetUserError>(PoolFault::internal("database error")),
+            (500, "\"InternalErrorException\"".into())
+        );
+        assert_eq!(
+            status_and_type::<AdminGetUserError>(PoolFault::no_user()),
+            (400, "\"UserNotFoundException\"".into())
+        );
+        // Codes the operation's model does not list keep their kind's status.
+        assert_eq!(
+            status_and_type::<GetGroupError>(PoolFault::out_of_scope("Something")),
+            (400, "\"UnsupportedOperationException\"".into())
+        );
+        assert_eq!(
+            status_and_type::<AddUserPoolClientSecretError>(PoolFault::internal("x")),
+            (500, "\"InternalErrorException\"".into())
+        );
+        let e = operation_error::<GetUserError>(PoolFault::not_authorized("Invalid Access Token"));
+        assert!(matches!(e, GetUserError::NotAuthorizedException(_)));
+        assert_eq!(e.message(), Some("Invalid Access Token"));
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use jsonwebtoken::{Algorithm, Header, Validation};
+use jsonwebtoken::{Algorithm, Validation};
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
@@ -50,6 +50,33 @@ pub struct Issue<'a> {
     pub access_secs: i64,
     /// Attributes the client may read (`None`: all).
     pub readable: Option<&'a [String]>,
+}
+
+/// The role ARNs of `groups` (sorted by precedence, unset last) for `cognito:roles`: each
+/// once, the group that wins first.
+fn roles(groups: &[Group]) -> Vec<&str> {
+    let mut roles: Vec<&str> = Vec::new();
+    for role in groups.iter().filter_map(|g| g.role_arn.as_deref()) {
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    roles
+}
+
+/// `cognito:preferred_role`, as the service documents it (`CreateGroup`'s `Precedence`): the
+/// role of the group with the lowest precedence among those with a role, a group without a
+/// precedence losing to every group with one. Groups tied there share it only when they name
+/// the same role; tied groups with different roles leave the claim out.
+fn preferred_role(groups: &[Group]) -> Option<&str> {
+    let with_role = || groups.iter().filter(|g| g.role_arn.is_some());
+    let rank = |g: &Group| g.precedence.map_or(i64::MAX, i64::from);
+    let best = with_role().map(rank).min()?;
+    let mut tied = with_role()
+        .filter(|g| rank(g) == best)
+        .filter_map(|g| g.role_arn.as_deref());
+    let role = tied.next()?;
+    tied.all(|r| r == role).then_some(role)
 }
 
 impl PoolKeys {
@@ -140,10 +167,7 @@ impl PoolKeys {
         let key = self
             .key_in(c, pool_id)?
             .ok_or_else(|| PoolFault::pool_not_found(pool_id))?;
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(key.kid.clone());
-        jsonwebtoken::encode(&header, claims, &key.encoding)
-            .map_err(|e| PoolFault::internal(format!("cannot sign the token: {e}")))
+        Ok(key.sign_rs256(claims)?)
     }
 
     /// The ID and access tokens of one sign-in.
@@ -152,11 +176,7 @@ impl PoolKeys {
         let sub = i.user.sub();
         let event_id = crate::ids::guid()?;
         let group_names: Vec<&str> = i.groups.iter().map(|g| g.name.as_str()).collect();
-        let roles: Vec<&str> = i
-            .groups
-            .iter()
-            .filter_map(|g| g.role_arn.as_deref())
-            .collect();
+        let roles = roles(i.groups);
         let mut id = Map::new();
         for (name, value) in &i.user.attributes {
             if i.readable.is_some_and(|r| !r.iter().any(|a| a == name)) && name != "sub" {
@@ -173,8 +193,7 @@ impl PoolKeys {
         }
         if !roles.is_empty() {
             id.insert("cognito:roles".into(), json!(roles));
-            // The role of the group with the lowest precedence; groups are sorted so.
-            if let Some(role) = i.groups.iter().find_map(|g| g.role_arn.as_deref()) {
+            if let Some(role) = preferred_role(i.groups) {
                 id.insert("cognito:preferred_role".into(), json!(role));
             }
         }
@@ -275,5 +294,80 @@ impl crate::logins::LocalPools for PoolKeys {
             return Err(invalid("Issuer doesn't match providerName".to_owned()));
         }
         Ok(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(name: &str, precedence: Option<i32>, role: Option<&str>) -> Group {
+        Group {
+            name: name.into(),
+            description: None,
+            role_arn: role.map(Into::into),
+            precedence,
+            created_ms: 0,
+            modified_ms: 0,
+        }
+    }
+
+    /// Sorted as the store hands groups to the token issuer: by precedence, unset last.
+    fn sorted(mut groups: Vec<Group>) -> Vec<Group> {
+        groups.sort_by_key(|g| g.precedence.map_or(i64::MAX, i64::from));
+        groups
+    }
+
+    #[test]
+    fn the_lowest_precedence_with_a_role_is_the_preferred_role() {
+        let groups = sorted(vec![
+            group("readers", Some(5), Some("arn:aws:iam::1:role/Read")),
+            group("admins", Some(1), Some("arn:aws:iam::1:role/Admin")),
+            group("norole", Some(0), None),
+            group("unranked", None, Some("arn:aws:iam::1:role/Other")),
+        ]);
+        assert_eq!(preferred_role(&groups), Some("arn:aws:iam::1:role/Admin"));
+        assert_eq!(
+            roles(&groups),
+            [
+                "arn:aws:iam::1:role/Admin",
+                "arn:aws:iam::1:role/Read",
+                "arn:aws:iam::1:role/Other"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_without_precedence_loses_to_any_with_one() {
+        let groups = sorted(vec![
+            group("unranked", None, Some("arn:aws:iam::1:role/Other")),
+            group("last", Some(i32::MAX), Some("arn:aws:iam::1:role/Last")),
+        ]);
+        assert_eq!(preferred_role(&groups), Some("arn:aws:iam::1:role/Last"));
+        let alone = [group("unranked", None, Some("arn:aws:iam::1:role/Other"))];
+        assert_eq!(preferred_role(&alone), Some("arn:aws:iam::1:role/Other"));
+    }
+
+    #[test]
+    fn tied_groups_share_a_role_or_leave_the_claim_out() {
+        let same = sorted(vec![
+            group("a", Some(2), Some("arn:aws:iam::1:role/Same")),
+            group("b", Some(2), Some("arn:aws:iam::1:role/Same")),
+            group("c", Some(3), Some("arn:aws:iam::1:role/Later")),
+        ]);
+        assert_eq!(preferred_role(&same), Some("arn:aws:iam::1:role/Same"));
+        assert_eq!(
+            roles(&same),
+            ["arn:aws:iam::1:role/Same", "arn:aws:iam::1:role/Later"]
+        );
+        let different = sorted(vec![
+            group("a", Some(2), Some("arn:aws:iam::1:role/A")),
+            group("b", Some(2), Some("arn:aws:iam::1:role/B")),
+            group("c", Some(3), Some("arn:aws:iam::1:role/Later")),
+        ]);
+        assert_eq!(preferred_role(&different), None);
+        assert_eq!(roles(&different).len(), 3);
+        assert_eq!(preferred_role(&[]), None);
+        assert_eq!(preferred_role(&[group("x", Some(0), None)]), None);
     }
 }

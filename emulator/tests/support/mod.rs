@@ -63,6 +63,19 @@ pub fn call(
     operation: &str,
     body: &serde_json::Value,
 ) -> (u16, serde_json::Value) {
+    call_target(
+        addr,
+        &format!("AWSCognitoIdentityService.{operation}"),
+        body,
+    )
+}
+
+/// [`call`] with the whole `X-Amz-Target` (for the user-pool service's prefix).
+pub fn call_target(
+    addr: SocketAddr,
+    target: &str,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
     let body = body.to_string();
     let mut stream = TcpStream::connect(addr).expect("connecting to the emulator");
     stream
@@ -70,7 +83,7 @@ pub fn call(
         .expect("setting a read timeout");
     let request = format!(
         "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-amz-json-1.1\r\n\
-         X-Amz-Target: AWSCognitoIdentityService.{operation}\r\nContent-Length: {}\r\n\
+         X-Amz-Target: {target}\r\nContent-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         body.len()
     );
