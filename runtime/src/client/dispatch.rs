@@ -22,6 +22,7 @@ use super::retry::RetryQuota;
 use super::signing::CallSigner;
 use super::skew::{self, ClockSkew};
 use super::timer;
+use super::trace::{AttemptTrace, CallTrace};
 use super::user_agent::{user_agent, RUNTIME_AGENT};
 use crate::base::http::{
     HttpRequest, HttpResponse, TransportError, TransportErrorKind, X_AMZ_TARGET,
@@ -226,12 +227,35 @@ impl ClientCore {
         }
     }
 
-    /// One call, without the operation timeout.
+    /// One call, without the operation timeout, in its span when tracing.
     async fn call<I, O, E>(
         &self,
         op: &'static OperationMeta,
         input: &I,
         host_prefix: Option<&str>,
+    ) -> Result<O, E>
+    where
+        I: Serialize + Validate,
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        let trace = CallTrace::new(self.service, op);
+        let mut attempts = 0;
+        let result = trace
+            .instrument(self.attempts(op, input, host_prefix, &trace, &mut attempts))
+            .await;
+        trace.finish(attempts, result.is_ok());
+        result
+    }
+
+    /// The attempts of one call; `attempts` counts those made.
+    async fn attempts<I, O, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+        host_prefix: Option<&str>,
+        trace: &CallTrace,
+        attempts: &mut u32,
     ) -> Result<O, E>
     where
         I: Serialize + Validate,
@@ -277,21 +301,33 @@ impl ClientCore {
                 invocation_id: invocation_id.clone(),
                 request: self.shared.attempt_header(attempt, max_attempts),
             };
-            let result: Result<O, E> = self.attempt(uri, op, &body, &signer, headers).await;
+            *attempts = attempt;
+            let attempt_trace = trace.attempt(attempt);
+            let result: Result<O, E> = attempt_trace
+                .instrument(self.attempt(uri, op, &body, &signer, headers, &attempt_trace))
+                .await;
             let retry_kind = match &result {
                 Ok(_) => {
+                    attempt_trace.finish("none");
                     quota.on_success(last_retry_cost);
                     return result;
                 }
                 Err(e) => e.retry_kind(),
             };
             let Some(kind) = retry_kind else {
+                attempt_trace.finish("not retryable");
                 return result;
             };
             let cost = RetryQuota::cost(kind);
-            if attempt >= max_attempts || !quota.try_acquire(cost) {
+            if attempt >= max_attempts {
+                attempt_trace.finish("attempts exhausted");
                 return result;
             }
+            if !quota.try_acquire(cost) {
+                attempt_trace.finish("retry quota empty");
+                return result;
+            }
+            attempt_trace.finish("retry");
             last_retry_cost = Some(cost);
             let wait = self.config.retry.backoff(attempt);
             if !wait.is_zero() {
@@ -362,6 +398,7 @@ impl ClientCore {
         body: &Body,
         signer: &CallSigner<'_>,
         headers: AttemptHeaders,
+        trace: &AttemptTrace,
     ) -> Result<O, E>
     where
         O: DeserializeOwned,
@@ -380,8 +417,12 @@ impl ClientCore {
                 .send(request)
                 .await
                 .map_err(|e| E::from_unhandled(UnhandledError::transport(e)))?;
-            let learnt =
-                self.config
+            trace.response(response.status().as_u16(), response.headers());
+            // Most answers carry no `Date` (the in-memory ones, many servers'): read the
+            // clock again only for those that do.
+            let learnt = response.headers().contains_key(http::header::DATE)
+                && self
+                    .config
                     .clock_skew
                     .observe(response.headers(), sent, SystemTime::now());
             if response.status().is_success() {

@@ -22,6 +22,7 @@ pub mod skew;
 #[cfg(test)]
 mod test_support;
 mod timer;
+mod trace;
 pub mod transport;
 mod user_agent;
 
