@@ -202,7 +202,7 @@ impl Checked {
     }
 
     /// Whether `password` is the user's: by the remembered tag when there is one for `secret`,
-    /// else by [`matches`], remembering it when it passes.
+    /// else by [`matches()`], remembering it when it passes.
     pub fn matches(&self, pool_id: &str, user_id: &str, password: &str, secret: &Secret) -> bool {
         let key = (pool_id.to_owned(), user_id.to_owned());
         let remembered = self
