@@ -14,57 +14,28 @@
 #[path = "../../tests/support/python.rs"]
 mod python;
 
+#[path = "../../tests/support/local_cognito.rs"]
+mod local_cognito;
 #[path = "../../tests/support/node.rs"]
 mod node;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use cognito_identity::runtime::auth::credentials::Credentials as StaticKeys;
-use cognito_identity::types as ci;
 use cognito_identity_credentials::{
     CognitoCredentialsProvider, InMemorySessionStore, SessionStore, StoredSession, UserPoolSession,
 };
 use cognito_identity_local::{start, Level, Options, Running};
 use cognito_identity_provider::types::*;
-use cognito_identity_provider::{Client, Config};
+use cognito_identity_provider::Client;
+use local_cognito::{identity, user_pools};
 use serde_json::Value;
 
 const PASSWORD: &str = "Passw0rd!";
 /// The pycognito of the SRP interop test (`tests/srp.rs`), so both share one virtualenv.
 const PYCOGNITO: &str = "pycognito==2024.5.1";
-
-fn admin(running: &Running) -> Client {
-    Client::new(
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"))
-            .build(),
-    )
-}
-
-fn app(running: &Running) -> Client {
-    Client::new(
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .build(),
-    )
-}
-
-fn identity(running: &Running) -> cognito_identity::Client {
-    cognito_identity::Client::new(
-        cognito_identity::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"))
-            .build(),
-    )
-}
 
 /// The pool, app clients and identity pool every client signs in to.
 struct Setup {
@@ -82,7 +53,7 @@ struct Setup {
 /// taking the first one's ID tokens, and `users` made by an administrator with a permanent
 /// password.
 async fn setup(running: &Running, users: &[&str]) -> Setup {
-    let admin = admin(running);
+    let admin = user_pools(running, true);
     let pool_id = admin
         .create_user_pool(CreateUserPoolRequest::new("peers"))
         .await
@@ -112,41 +83,16 @@ async fn setup(running: &Running, users: &[&str]) -> Setup {
     let (secret_client_id, client_secret) = client("server", true).await;
     let client_secret = client_secret.expect("a generated secret");
     for user in users {
-        let mut create = AdminCreateUserRequest::new(&pool_id, *user);
-        create.message_action = Some(MessageActionType::Suppress);
-        admin
-            .admin_create_user(create)
-            .await
-            .expect("AdminCreateUser");
-        let mut set = AdminSetUserPasswordRequest::new(&pool_id, *user, PASSWORD);
-        set.permanent = Some(true);
-        admin
-            .admin_set_user_password(set)
-            .await
-            .expect("AdminSetUserPassword");
+        local_cognito::user_with_password(&admin, &pool_id, user, PASSWORD).await;
     }
-
-    let ids = identity(running);
-    let mut create = ci::CreateIdentityPoolInput::new("peers", false);
-    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
-        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
-        client_id: Some(client_id.clone()),
-        server_side_token_check: None,
-    }]);
-    let identity_pool_id = ids
-        .create_identity_pool(create)
-        .await
-        .expect("CreateIdentityPool")
-        .identity_pool_id;
-    ids.set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
-        &identity_pool_id,
-        HashMap::from([(
-            "authenticated".to_owned(),
-            "arn:aws:iam::123456789012:role/Authenticated".to_owned(),
-        )]),
-    ))
-    .await
-    .expect("SetIdentityPoolRoles");
+    let identity_pool_id = local_cognito::identity_pool_for(
+        &identity(running),
+        "peers",
+        &pool_id,
+        &client_id,
+        "arn:aws:iam::123456789012:role/Authenticated",
+    )
+    .await;
     Setup {
         pool_id,
         client_id,
@@ -162,7 +108,7 @@ fn session(
     setup: &Setup,
     store: &Arc<InMemorySessionStore>,
 ) -> UserPoolSession<Client> {
-    UserPoolSession::builder(app(running), &setup.pool_id, &setup.client_id)
+    UserPoolSession::builder(user_pools(running, false), &setup.pool_id, &setup.client_id)
         .store(Arc::clone(store))
         .build()
         .expect("a session")
@@ -477,11 +423,15 @@ async fn sessions_move_between_pycognito_amazon_cognito_identity_js_and_ours() {
         .save(&StoredSession::new("pia", text(&py, "refresh_token")))
         .await
         .unwrap();
-    let ours = UserPoolSession::builder(app(&running), &setup.pool_id, &setup.secret_client_id)
-        .client_secret(&setup.client_secret)
-        .store(Arc::clone(&store))
-        .build()
-        .unwrap();
+    let ours = UserPoolSession::builder(
+        user_pools(&running, false),
+        &setup.pool_id,
+        &setup.secret_client_id,
+    )
+    .client_secret(&setup.client_secret)
+    .store(Arc::clone(&store))
+    .build()
+    .unwrap();
     assert!(ours.restore().await.unwrap());
     let tokens = ours.refresh().await.expect("refreshed with the secret");
     assert_eq!(claim(tokens.id_token(), "sub"), text(&py, "sub"));

@@ -7,20 +7,22 @@
 //! expired (the emulator restarted on its database with its clock moved past the client's
 //! shortest refresh-token life).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use cognito_identity::runtime::auth::credentials::Credentials as StaticKeys;
-use cognito_identity::types as ci;
 use cognito_identity_credentials::{
     secret_hash, AuthFlow, CognitoCredentialsError, CognitoCredentialsProvider,
     InMemorySessionStore, NewPassword, SessionStore, UserPoolError, UserPoolSession,
 };
 use cognito_identity_local::{start, Level, Options, Running};
 use cognito_identity_provider::types::*;
-use cognito_identity_provider::{Client, Config};
+use cognito_identity_provider::Client;
+
+#[path = "../../tests/support/local_cognito.rs"]
+mod local_cognito;
+use local_cognito::{identity, user_pools};
 
 const PASSWORD: &str = "Passw0rd!";
+const AUTHENTICATED_ROLE: &str = "arn:aws:iam::123456789012:role/Authenticated";
 const CODE: &str = "123456";
 
 async fn emulator() -> Running {
@@ -34,28 +36,6 @@ async fn emulator() -> Running {
     )
     .await
     .expect("the emulator starts")
-}
-
-/// A user-pool client for the emulator; `admin` signs (the admin operations need it), the
-/// app's does not (the sign-in operations are unsigned).
-fn idp(running: &Running, admin: bool) -> Client {
-    let mut config = Config::builder()
-        .region("us-east-1")
-        .endpoint_url(running.url());
-    if admin {
-        config = config.credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"));
-    }
-    Client::new(config.build())
-}
-
-fn identity(running: &Running) -> cognito_identity::Client {
-    cognito_identity::Client::new(
-        cognito_identity::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .credentials(StaticKeys::new("AKIDLOCAL", "secret", None, None, "test"))
-            .build(),
-    )
 }
 
 /// A pool and an app client allowing SRP, the password flow and refresh, with a secret and
@@ -93,27 +73,7 @@ async fn pool(admin: &Client, secret: bool, rotation: bool) -> (String, String, 
 
 /// An identity pool that takes the user pool's ID tokens, with an authenticated role.
 async fn identity_pool(ids: &cognito_identity::Client, pool_id: &str, client_id: &str) -> String {
-    let mut create = ci::CreateIdentityPoolInput::new("app", false);
-    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
-        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
-        client_id: Some(client_id.to_owned()),
-        server_side_token_check: None,
-    }]);
-    let id = ids
-        .create_identity_pool(create)
-        .await
-        .expect("CreateIdentityPool")
-        .identity_pool_id;
-    ids.set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
-        &id,
-        HashMap::from([(
-            "authenticated".to_owned(),
-            "arn:aws:iam::123456789012:role/Authenticated".to_owned(),
-        )]),
-    ))
-    .await
-    .expect("SetIdentityPoolRoles");
-    id
+    local_cognito::identity_pool_for(ids, "app", pool_id, client_id, AUTHENTICATED_ROLE).await
 }
 
 /// Signs `username` up and confirms them with the emulator's fixed code, as an app would.
@@ -138,7 +98,7 @@ fn builder(
     client_id: &str,
     secret: Option<&str>,
 ) -> cognito_identity_credentials::SessionBuilder<Client> {
-    let builder = UserPoolSession::builder(idp(running, false), pool_id, client_id);
+    let builder = UserPoolSession::builder(user_pools(running, false), pool_id, client_id);
     match secret {
         Some(s) => builder.client_secret(s),
         None => builder,
@@ -148,12 +108,12 @@ fn builder(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_sign_in_credentials_refresh_sign_out_and_switch_users() {
     let running = emulator().await;
-    let admin = idp(&running, true);
+    let admin = user_pools(&running, true);
     let (pool_id, client_id, secret) = pool(&admin, true, true).await;
     let secret = secret.expect("a generated secret");
     let ids = identity(&running);
     let identity_pool_id = identity_pool(&ids, &pool_id, &client_id).await;
-    let app = idp(&running, false);
+    let app = user_pools(&running, false);
     sign_up(&app, &client_id, Some(&secret), "alice").await;
     sign_up(&app, &client_id, Some(&secret), "bob").await;
 
@@ -219,7 +179,7 @@ async fn sign_up_sign_in_credentials_refresh_sign_out_and_switch_users() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_flow_new_password_restore_and_refusals() {
     let running = emulator().await;
-    let admin = idp(&running, true);
+    let admin = user_pools(&running, true);
     let (pool_id, client_id, _) = pool(&admin, false, false).await;
 
     // An administrator makes carol with a temporary password: she must choose her own.
@@ -338,7 +298,7 @@ async fn an_expired_refresh_token_is_refused_and_the_provider_says_so() {
     let _ = std::fs::remove_dir_all(&data_dir);
 
     let running = emulator_at(&data_dir, 0).await;
-    let admin = idp(&running, true);
+    let admin = user_pools(&running, true);
     let pool_id = admin
         .create_user_pool(CreateUserPoolRequest::new("short"))
         .await
@@ -367,7 +327,7 @@ async fn an_expired_refresh_token_is_refused_and_the_provider_says_so() {
     let error = admin.create_user_pool_client(shorter).await.unwrap_err();
     assert_eq!(error.code(), Some("InvalidParameterException"), "{error:?}");
     let identity_pool_id = identity_pool(&identity(&running), &pool_id, &client_id).await;
-    let app = idp(&running, false);
+    let app = user_pools(&running, false);
     sign_up(&app, &client_id, None, "dora").await;
 
     let store = Arc::new(InMemorySessionStore::new());

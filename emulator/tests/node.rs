@@ -9,12 +9,11 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use aws_json_runtime::auth::credentials::Credentials;
 use cognito_identity_local::{start, Level, Options};
 use cognito_identity_provider::types::*;
+use support::local_cognito;
 
 const PASSWORD: &str = "Passw0rd!";
 
@@ -39,14 +38,7 @@ async fn fixture() -> (cognito_identity_local::Running, [String; 6]) {
     .await
     .expect("the emulator starts");
     let url = running.url().to_owned();
-    let credentials = || Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
-    let idp = cognito_identity_provider::Client::new(
-        cognito_identity_provider::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&url)
-            .credentials(credentials())
-            .build(),
-    );
+    let idp = local_cognito::user_pools(&running, true);
     let pool_id = idp
         .create_user_pool(CreateUserPoolRequest::new("node"))
         .await
@@ -63,42 +55,15 @@ async fn fixture() -> (cognito_identity_local::Running, [String; 6]) {
         .unwrap()
         .client_id
         .unwrap();
-    let mut create = AdminCreateUserRequest::new(&pool_id, "rita");
-    create.message_action = Some(MessageActionType::Suppress);
-    idp.admin_create_user(create).await.unwrap();
-    let mut set = AdminSetUserPasswordRequest::new(&pool_id, "rita", PASSWORD);
-    set.permanent = Some(true);
-    idp.admin_set_user_password(set).await.unwrap();
-
-    use cognito_identity::types as ci;
-    let identity = cognito_identity::Client::new(
-        cognito_identity::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&url)
-            .credentials(credentials())
-            .build(),
-    );
-    let mut create = ci::CreateIdentityPoolInput::new("node", false);
-    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
-        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
-        client_id: Some(client_id.clone()),
-        server_side_token_check: None,
-    }]);
-    let identity_pool = identity
-        .create_identity_pool(create)
-        .await
-        .unwrap()
-        .identity_pool_id;
-    identity
-        .set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
-            &identity_pool,
-            HashMap::from([(
-                "authenticated".to_owned(),
-                "arn:aws:iam::123456789012:role/Auth".to_owned(),
-            )]),
-        ))
-        .await
-        .unwrap();
+    local_cognito::user_with_password(&idp, &pool_id, "rita", PASSWORD).await;
+    let identity_pool = local_cognito::identity_pool_for(
+        &local_cognito::identity(&running),
+        "node",
+        &pool_id,
+        &client_id,
+        "arn:aws:iam::123456789012:role/Auth",
+    )
+    .await;
 
     let args = [
         url,

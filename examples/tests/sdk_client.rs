@@ -9,7 +9,6 @@
 //! out of the workspace's default test build):
 //! `cargo test -p examples --features aws-sdk,user-pools --test sdk_client`.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -19,10 +18,12 @@ use aws_sdk_sts::config::{BehaviorVersion, Region};
 use cognito_identity::runtime::auth::credentials::Credentials;
 use cognito_identity::runtime::auth::sigv4::{verify, VerifiedRequest, VerifyOptions};
 use cognito_identity::runtime::{http, Bytes};
-use cognito_identity::types as ci;
 use cognito_identity_credentials::{CognitoCredentialsProvider, UserPoolSession};
 use cognito_identity_local::{start, Level, Options, Running};
 use cognito_identity_provider::types::*;
+
+#[path = "../../tests/support/local_cognito.rs"]
+mod local_cognito;
 
 const PASSWORD: &str = "Passw0rd!";
 const ACCOUNT: &str = "123456789012";
@@ -30,14 +31,7 @@ const ACCOUNT: &str = "123456789012";
 /// A user pool with a user, an identity pool that takes its ID tokens with an authenticated
 /// role; returns the user pool id, the app client id and the identity pool id.
 async fn setup(running: &Running) -> (String, String, String) {
-    let keys = || Credentials::new("AKIDLOCAL", "secret", None, None, "test");
-    let admin = cognito_identity_provider::Client::new(
-        cognito_identity_provider::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .credentials(keys())
-            .build(),
-    );
+    let admin = local_cognito::user_pools(running, true);
     let pool_id = admin
         .create_user_pool(CreateUserPoolRequest::new("sdk"))
         .await
@@ -52,47 +46,15 @@ async fn setup(running: &Running) -> (String, String, String) {
         .user_pool_client
         .and_then(|c| c.client_id)
         .expect("a client id");
-    let mut create = AdminCreateUserRequest::new(&pool_id, "sam");
-    create.message_action = Some(MessageActionType::Suppress);
-    admin
-        .admin_create_user(create)
-        .await
-        .expect("AdminCreateUser");
-    let mut set = AdminSetUserPasswordRequest::new(&pool_id, "sam", PASSWORD);
-    set.permanent = Some(true);
-    admin
-        .admin_set_user_password(set)
-        .await
-        .expect("AdminSetUserPassword");
-
-    let identity = cognito_identity::Client::new(
-        cognito_identity::Config::builder()
-            .region("us-east-1")
-            .endpoint_url(running.url())
-            .credentials(keys())
-            .build(),
-    );
-    let mut create = ci::CreateIdentityPoolInput::new("sdk", false);
-    create.cognito_identity_providers = Some(vec![ci::CognitoIdentityProvider {
-        provider_name: Some(format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}")),
-        client_id: Some(client_id.clone()),
-        server_side_token_check: None,
-    }]);
-    let identity_pool_id = identity
-        .create_identity_pool(create)
-        .await
-        .expect("CreateIdentityPool")
-        .identity_pool_id;
-    identity
-        .set_identity_pool_roles(ci::SetIdentityPoolRolesInput::new(
-            &identity_pool_id,
-            HashMap::from([(
-                "authenticated".to_owned(),
-                format!("arn:aws:iam::{ACCOUNT}:role/Authenticated"),
-            )]),
-        ))
-        .await
-        .expect("SetIdentityPoolRoles");
+    local_cognito::user_with_password(&admin, &pool_id, "sam", PASSWORD).await;
+    let identity_pool_id = local_cognito::identity_pool_for(
+        &local_cognito::identity(running),
+        "sdk",
+        &pool_id,
+        &client_id,
+        &format!("arn:aws:iam::{ACCOUNT}:role/Authenticated"),
+    )
+    .await;
     (pool_id, client_id, identity_pool_id)
 }
 

@@ -11,8 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-// The virtualenv and `npm ci` support of the workspace's interop tests, shared rather than
-// copied.
+// The virtualenv and `npm ci` support of the workspace's interop tests, and the set-up of
+// tests that sign in to the local Cognito, shared rather than copied.
+#[path = "../../../tests/support/local_cognito.rs"]
+pub mod local_cognito;
 #[path = "../../../tests/support/node.rs"]
 pub mod node;
 #[path = "../../../tests/support/python.rs"]
