@@ -63,7 +63,8 @@ type Seen = Arc<Mutex<Vec<Result<VerifiedRequest, String>>>>;
 
 /// An STS stand-in on a loopback port: it answers `GetCallerIdentity` for requests signed
 /// with `keys` (the session token included) and refuses the rest as STS does. It serves
-/// one request per connection, for as long as the test runs.
+/// one request per connection, for as long as the test runs, and records each request's
+/// verification before it answers, so a client that has its answer finds it recorded.
 fn sts_stand_in(keys: Credentials) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding a loopback port");
     let url = format!(
@@ -75,18 +76,20 @@ fn sts_stand_in(keys: Credentials) -> (String, Seen) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            let outcome = serve(stream, &keys);
-            record
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(outcome);
+            if let Err(e) = serve(stream, &keys, &record) {
+                record
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Err(e));
+            }
         }
     });
     (url, seen)
 }
 
-/// Reads one HTTP/1.1 request, checks its signature and answers it.
-fn serve(stream: TcpStream, keys: &Credentials) -> Result<VerifiedRequest, String> {
+/// Reads one HTTP/1.1 request, checks its signature, records the outcome in `seen` and
+/// answers. An error is a request that could not be read or answered.
+fn serve(stream: TcpStream, keys: &Credentials, seen: &Seen) -> Result<(), String> {
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| e.to_string())?;
@@ -113,6 +116,9 @@ fn serve(stream: TcpStream, keys: &Credentials) -> Result<VerifiedRequest, Strin
         Ok(_) => ("400 Bad Request", sts_error("InvalidAction", &body)),
         Err(e) => ("403 Forbidden", sts_error("SignatureDoesNotMatch", e.code())),
     };
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(outcome.map_err(|e| e.to_string()));
     let mut stream = reader.into_inner();
     write!(
         stream,
@@ -120,8 +126,7 @@ fn serve(stream: TcpStream, keys: &Credentials) -> Result<VerifiedRequest, Strin
          Connection: close\r\n\r\n{reply}",
         reply.len()
     )
-    .map_err(|e| e.to_string())?;
-    outcome.map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())
 }
 
 fn sts_error(code: &str, message: &str) -> String {
