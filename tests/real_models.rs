@@ -10,8 +10,9 @@
 //!
 //! [`every_vendored_model_generates_in_memory`] runs the generator on each model and checks
 //! basic facts, fast. [`real_model_crates_pass_clippy_rustdoc_and_round_trip`] writes every
-//! crate into one throwaway workspace, `target/scratch/real-models/`, runs clippy and rustdoc
-//! with warnings denied, and runs the hand-written wire checks of `real_model_checks/`.
+//! crate into one throwaway workspace, `target/scratch/real-models/`, builds it with every
+//! feature through clippy's driver and documents it, warnings denied, and runs the
+//! hand-written wire checks of `real_model_checks/`.
 //! Nothing here writes to the source tree.
 
 use std::path::{Path, PathBuf};
@@ -155,8 +156,8 @@ fn every_vendored_model_generates_in_memory() {
 }
 
 /// The manifest of the crate of wire checks; it depends on every generated crate. The checks
-/// read and write values only, so the generated crates come without their default features
-/// (the HTTPS client among them): clippy and rustdoc see every feature, the checks need none.
+/// read and write values only and ask for no feature; the build that runs them turns every
+/// feature on, so that it compiles and lints each crate whole.
 fn checks_manifest() -> String {
     let mut manifest = String::from(
         "[package]\nname = \"real-model-checks\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
@@ -171,10 +172,20 @@ fn checks_manifest() -> String {
     manifest
 }
 
+/// Whether a cargo command compiles the scratch workspace's crates with clippy's driver.
+#[derive(Clone, Copy, PartialEq)]
+enum Lint {
+    Yes,
+    No,
+}
+
 /// Runs `args` with cargo in `workspace`, timing it, and fails with cargo's output.
-fn cargo(workspace: &ScratchWorkspace, args: &[&str]) {
+fn cargo(workspace: &ScratchWorkspace, lint: Lint, args: &[&str]) {
     let started = Instant::now();
-    let result = workspace.run_cargo(args);
+    let result = match lint {
+        Lint::Yes => workspace.run_cargo_linting(args),
+        Lint::No => workspace.run_cargo(args),
+    };
     eprintln!("cargo {} took {:.1?}", args.join(" "), started.elapsed());
     if let Err(e) = result {
         panic!("{e:#}");
@@ -182,7 +193,7 @@ fn cargo(workspace: &ScratchWorkspace, args: &[&str]) {
 }
 
 /// Whether generated `files` hold a test of their own: Rust code outside `src/`, or test code
-/// inside it. None do, so linting their libraries alone lints all of their code.
+/// inside it. None do, so linting their libraries lints all of their code.
 fn has_tests(files: &xtask::Files) -> bool {
     files
         .iter()
@@ -204,8 +215,8 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
             .unwrap_or_else(|e| panic!("{} does not generate: {e:#}", model.dir));
         assert!(
             !has_tests(&generated.files),
-            "{}: the generated crate has tests of its own, which clippy's `--lib` below would \
-             leave out",
+            "{}: the generated crate has tests of its own, which the build below, of the \
+             libraries and the checks, would leave out",
             model.dir
         );
         workspace
@@ -225,42 +236,32 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
 
-    // Every library with every feature, and the checks: the generated crates have no test
-    // targets or test code (asserted above), so `--all-targets` would only check each of them
-    // a second time under `cfg(test)`.
-    let clippy = [
-        "clippy",
-        "--workspace",
-        "--lib",
-        "--test",
-        CHECKS_TEST,
-        "--all-features",
-        "--offline",
-        "--",
-        "-D",
-        "warnings",
-    ];
-    cargo(&workspace, &clippy);
+    // One build compiles and lints every library with every feature, and the checks, then
+    // runs them: clippy's driver compiles the scratch workspace's crates (warnings denied),
+    // so nothing is checked by clippy and then compiled again. The generated crates have no
+    // test targets or test code (asserted above), so this lints all of their code.
     cargo(
         &workspace,
+        Lint::Yes,
+        &[
+            "test",
+            "--workspace",
+            "--test",
+            CHECKS_TEST,
+            "--all-features",
+            "--offline",
+            "--quiet",
+        ],
+    );
+    cargo(
+        &workspace,
+        Lint::No,
         &[
             "doc",
             "--workspace",
             "--all-features",
             "--no-deps",
             "--offline",
-        ],
-    );
-    cargo(
-        &workspace,
-        &[
-            "test",
-            "-p",
-            "real-model-checks",
-            "--test",
-            CHECKS_TEST,
-            "--offline",
-            "--quiet",
         ],
     );
 }

@@ -210,10 +210,31 @@ impl ScratchWorkspace {
         command
     }
 
+    /// A `cargo` command as [`ScratchWorkspace::cargo`] sets it up that compiles the
+    /// workspace's own crates with clippy's driver (`RUSTC_WORKSPACE_WRAPPER`, as `cargo
+    /// clippy` does): one build both compiles and lints them, and any warning, clippy's
+    /// included, is an error. Dependencies compile with rustc, as every other scratch build
+    /// compiles them. Fails, saying how to install it, when clippy is missing.
+    pub fn cargo_linting(&self) -> Result<Command> {
+        let mut command = self.cargo();
+        command.env("RUSTC_WORKSPACE_WRAPPER", clippy_driver()?);
+        Ok(command)
+    }
+
     /// Runs `cargo <args>` as [`ScratchWorkspace::cargo`] sets it up; fails with cargo's
     /// whole output when cargo does.
     pub fn run_cargo(&self, args: &[&str]) -> Result<()> {
-        let mut command = self.cargo();
+        self.run_with(self.cargo(), args)
+    }
+
+    /// Runs `cargo <args>` as [`ScratchWorkspace::cargo_linting`] sets it up; fails with
+    /// cargo's whole output when cargo does.
+    pub fn run_cargo_linting(&self, args: &[&str]) -> Result<()> {
+        self.run_with(self.cargo_linting()?, args)
+    }
+
+    /// Runs `command` with `args` added in the workspace; fails with cargo's whole output.
+    fn run_with(&self, mut command: Command, args: &[&str]) -> Result<()> {
         command.args(args);
         let output = run(command)?;
         if !output.status.success() {
@@ -241,6 +262,35 @@ impl ScratchWorkspace {
             "--offline",
         ])
     }
+}
+
+/// Clippy's driver of the toolchain that runs cargo: beside `$CARGO` (where rustup installs
+/// it), else the one `rustup which` names, else the one on `PATH`.
+fn clippy_driver() -> Result<PathBuf> {
+    let name = format!("clippy-driver{}", std::env::consts::EXE_SUFFIX);
+    if let Some(beside) = std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .map(|cargo| cargo.with_file_name(&name))
+        .filter(|path| path.is_file())
+    {
+        return Ok(beside);
+    }
+    let which = Command::new("rustup")
+        .args(["which", "clippy-driver"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+        .filter(|path| path.is_file());
+    if let Some(path) = which {
+        return Ok(path);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(&name))
+            .find(|path| path.is_file())
+    });
+    on_path.context("clippy is not installed; install it with `rustup component add clippy`")
 }
 
 /// Runs `command` to completion, capturing its output; fails only when it cannot start.
@@ -341,6 +391,41 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("then try again"), "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_linting_build_denies_clippy_warnings_and_the_plain_one_does_not() -> Result<()> {
+        let dir = TempDir::new()?;
+        let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
+        let files: Files = [
+            (
+                PathBuf::from("Cargo.toml"),
+                "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".to_owned(),
+            ),
+            // Clippy warns of the `return` (`needless_return`); rustc does not.
+            (
+                PathBuf::from("src/lib.rs"),
+                "pub fn one() -> u8 {\n    return 1;\n}\n".to_owned(),
+            ),
+        ]
+        .into();
+        ws.add_crate("probe", &files)?;
+        ws.finish()?;
+        // A target directory of its own: the shared one may be locked by a long build.
+        let target = dir.path().join("target");
+        let build = |mut command: Command| -> Result<Output> {
+            command
+                .env("CARGO_TARGET_DIR", &target)
+                .args(["build", "--offline"]);
+            run(command)
+        };
+        let plain = build(ws.cargo())?;
+        assert!(plain.status.success(), "{}", output_text(&plain));
+        let linted = build(ws.cargo_linting()?)?;
+        let text = output_text(&linted);
+        assert!(!linted.status.success(), "{text}");
+        assert!(text.contains("needless_return"), "{text}");
         Ok(())
     }
 }
