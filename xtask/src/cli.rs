@@ -127,7 +127,7 @@ passes, 1 otherwise, 2 on a usage error.
 pub const FUZZ_HELP: &str = "\
 Run the cargo-fuzz targets of fuzz/ for a fixed time each and report crashes.
 
-Usage: cargo xtask fuzz [TARGET] [--seconds N]
+Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N]
 
 Targets: router (whole HTTP requests through the generated router), response
 (the client's handling of any response), model (the botocore and Smithy
@@ -147,8 +147,10 @@ crash, saved under target/fuzz-artifacts/<target>/; full logs go to
 target/fuzz-logs/.
 
 Options:
-      --seconds N  How long each target runs (default 10)
-  -h, --help       Print help
+      --seconds N        How long each target runs (default 10)
+      --codegen-units N  Build with N codegen units instead of cargo-fuzz's 1: a
+                         faster build, slower fuzzing (for a short smoke run)
+  -h, --help             Print help
 
 Prints `<target>: N execs in S s (E/s), no crash` per target, or the crash and
 its saved input. Exit status: 0 when no target crashed, 1 otherwise, 2 on a
@@ -188,7 +190,7 @@ impl HelpTopic {
             HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
             HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
             HelpTopic::EndpointTests => "Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]\nFor more information, try `cargo xtask endpoint-tests --help`.",
-            HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N]\nFor more information, try `cargo xtask fuzz --help`.",
+            HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N]\nFor more information, try `cargo xtask fuzz --help`.",
         }
     }
 }
@@ -445,29 +447,33 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
     }
     let mut target: Option<String> = None;
     let mut seconds: Option<u64> = None;
+    let mut codegen_units: Option<u32> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let text = text_arg(&arg).map_err(usage)?;
-        let value = if text == "--seconds" {
-            Some(args.next())
-        } else {
-            text.strip_prefix("--seconds=")
-                .map(|v| Some(OsString::from(v)))
-        };
-        if let Some(value) = value {
+        if let Some(value) = option_value(text, "--seconds", &mut args) {
             if seconds.is_some() {
                 return Err(usage("`--seconds` is given twice".to_owned()));
             }
-            let parsed = value
-                .as_ref()
-                .and_then(|v| v.to_str())
-                .and_then(|v| v.parse::<u64>().ok())
-                .filter(|&n| n > 0);
-            match parsed {
+            match whole_above_zero(value.as_ref()) {
                 Some(n) => seconds = Some(n),
                 None => {
                     return Err(usage(
                         "`--seconds` needs a whole number of seconds above 0".to_owned(),
+                    ))
+                }
+            }
+            continue;
+        }
+        if let Some(value) = option_value(text, "--codegen-units", &mut args) {
+            if codegen_units.is_some() {
+                return Err(usage("`--codegen-units` is given twice".to_owned()));
+            }
+            match whole_above_zero(value.as_ref()) {
+                Some(n) => codegen_units = Some(n),
+                None => {
+                    return Err(usage(
+                        "`--codegen-units` needs a whole number above 0".to_owned(),
                     ))
                 }
             }
@@ -492,7 +498,34 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
     Ok(Command::Fuzz(FuzzArgs {
         target,
         seconds: seconds.unwrap_or(crate::fuzz::DEFAULT_SECONDS),
+        codegen_units,
     }))
+}
+
+/// The value of the option `name` when `text` is it: `Some(Some(value))` for `name=value` or
+/// `name value` (the value taken from `rest`), `Some(None)` when the value is missing, `None`
+/// when `text` is another argument.
+fn option_value(
+    text: &str,
+    name: &str,
+    rest: &mut impl Iterator<Item = OsString>,
+) -> Option<Option<OsString>> {
+    if text == name {
+        return Some(rest.next());
+    }
+    text.strip_prefix(name)
+        .and_then(|tail| tail.strip_prefix('='))
+        .map(|value| Some(OsString::from(value)))
+}
+
+/// `value` as a whole number above 0, if it is one.
+fn whole_above_zero<T: std::str::FromStr + Default + PartialOrd>(
+    value: Option<&OsString>,
+) -> Option<T> {
+    value
+        .and_then(|v| v.to_str())
+        .and_then(|v| v.parse::<T>().ok())
+        .filter(|n| *n > T::default())
 }
 
 /// Parses a command that takes only paths: `None` when a help flag is among them.
@@ -784,12 +817,14 @@ mod tests {
             parse_strs(&["fuzz"]),
             Ok(Command::Fuzz(FuzzArgs {
                 target: None,
-                seconds: crate::fuzz::DEFAULT_SECONDS
+                seconds: crate::fuzz::DEFAULT_SECONDS,
+                codegen_units: None,
             }))
         );
         let expected = Command::Fuzz(FuzzArgs {
             target: Some("router".to_owned()),
             seconds: 5,
+            codegen_units: None,
         });
         for args in [
             &["fuzz", "router", "--seconds", "5"][..],
@@ -801,9 +836,23 @@ mod tests {
             parse_strs(&["fuzz", "--seconds", "60"]),
             Ok(Command::Fuzz(FuzzArgs {
                 target: None,
-                seconds: 60
+                seconds: 60,
+                codegen_units: None,
             }))
         );
+        for args in [
+            &["fuzz", "--codegen-units", "16", "--seconds", "5"][..],
+            &["fuzz", "--seconds=5", "--codegen-units=16"],
+        ] {
+            assert_eq!(
+                parse_strs(args),
+                Ok(Command::Fuzz(FuzzArgs {
+                    target: None,
+                    seconds: 5,
+                    codegen_units: Some(16),
+                }))
+            );
+        }
         for target in crate::fuzz::TARGETS {
             assert!(
                 matches!(parse_strs(&["fuzz", target]), Ok(Command::Fuzz(a)) if a.target.as_deref() == Some(target)),
@@ -844,6 +893,21 @@ mod tests {
         assert_eq!(
             error_of(&["fuzz", "--seconds", "1", "--seconds=2"]),
             "`--seconds` is given twice"
+        );
+        for args in [
+            &["fuzz", "--codegen-units"][..],
+            &["fuzz", "--codegen-units", "0"],
+            &["fuzz", "--codegen-units=many"],
+        ] {
+            assert_eq!(
+                error_of(args),
+                "`--codegen-units` needs a whole number above 0",
+                "{args:?}"
+            );
+        }
+        assert_eq!(
+            error_of(&["fuzz", "--codegen-units=4", "--codegen-units", "8"]),
+            "`--codegen-units` is given twice"
         );
         assert_eq!(
             error_of(&["fuzz", "--runs", "5"]),

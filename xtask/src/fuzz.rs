@@ -76,6 +76,9 @@ pub struct FuzzArgs {
     pub target: Option<String>,
     /// How long each target runs.
     pub seconds: u64,
+    /// `--codegen-units N`: codegen units per crate in place of cargo-fuzz's 1 (which makes
+    /// the fastest fuzzers and the slowest build).
+    pub codegen_units: Option<u32>,
 }
 
 impl Default for FuzzArgs {
@@ -83,6 +86,7 @@ impl Default for FuzzArgs {
         FuzzArgs {
             target: None,
             seconds: DEFAULT_SECONDS,
+            codegen_units: None,
         }
     }
 }
@@ -1229,14 +1233,17 @@ fn check_tools(root: &Path) -> Result<()> {
 
 /// The `cargo +nightly fuzz <verb>` command with the build options every call shares:
 /// optimised, with debug assertions and overflow checks (cargo-fuzz's default), without a
-/// sanitizer (the code under test has no unsafe code, and the fuzzer runs about twice as fast).
-fn cargo_fuzz(root: &Path, verb: &str) -> Command {
+/// sanitizer (the code under test has no unsafe code, and the fuzzer runs about twice as fast),
+/// and with `codegen_units` per crate when given. The build and each run pass the same
+/// options, so a run finds the build up to date.
+fn cargo_fuzz(root: &Path, verb: &str, codegen_units: Option<u32>) -> Command {
     let mut command = Command::new("cargo");
     command
         .current_dir(root)
         .args(["+nightly", "fuzz", verb, "--fuzz-dir", FUZZ_DIR])
         .args(["--target-dir", BUILD_DIR])
         .args(["--sanitizer", "none"])
+        .args(codegen_units.map(|n| format!("--codegen-units={n}")))
         // The fuzz workspace builds on nightly with its own flags: neither the lints nor the
         // clippy driver CI builds this workspace with apply to it.
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
@@ -1245,14 +1252,15 @@ fn cargo_fuzz(root: &Path, verb: &str) -> Command {
 }
 
 /// Runs one target for `seconds` on its corpus and the hand-made seeds.
-fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Outcome> {
+fn run_target(root: &Path, target: &str, args: &FuzzArgs) -> Result<Outcome> {
+    let seconds = args.seconds;
     let corpus = root.join(CORPUS_DIR).join(target);
     let artifacts = root.join(ARTIFACT_DIR).join(target);
     let logs = root.join(LOG_DIR);
     for dir in [&artifacts, &logs] {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let mut command = cargo_fuzz(root, "run");
+    let mut command = cargo_fuzz(root, "run", args.codegen_units);
     command.arg(target).arg(&corpus);
     let hand_made = root.join(FUZZ_DIR).join("seeds").join(target);
     if hand_made.is_dir() {
@@ -1310,7 +1318,7 @@ pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
         let (dir, count) = write_seeds(target, &root)?;
         println!("{target}: {count} seeds written to {}", dir.display());
     }
-    let mut build = cargo_fuzz(&root, "build");
+    let mut build = cargo_fuzz(&root, "build", args.codegen_units);
     if let Some(target) = &args.target {
         build.arg(target);
     }
@@ -1328,7 +1336,7 @@ pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
         let outcomes = std::thread::scope(|scope| {
             let running: Vec<_> = group
                 .iter()
-                .map(|target| scope.spawn(|| run_target(&root, target, args.seconds)))
+                .map(|target| scope.spawn(|| run_target(&root, target, args)))
                 .collect();
             running
                 .into_iter()
