@@ -61,7 +61,8 @@ pub const SERVICES: [WorkspaceService; 2] = [
         model_dir: "model/cognito-idp",
         crate_dir: "generated/cognito-identity-provider",
         package: "cognito-identity-provider",
-        operation_features: false,
+        // 141 operations, of which a sign-in session calls five.
+        operation_features: true,
     },
 ];
 
@@ -456,6 +457,8 @@ mod tests {
         assert_eq!(options.crate_name, "cognito-identity-provider");
         assert_eq!(options.runtime_dependency, "{ workspace = true }");
         assert!(options.workspace_member);
+        assert!(options.operation_features);
+        assert!(!SERVICES[0].options(Vec::new()).operation_features);
         assert_eq!(options.model_files, [file]);
         assert_eq!(SERVICES[1].model_files()[0], file);
     }
