@@ -146,6 +146,7 @@ fn botocore_and_smithy_generate_the_same_code_apart_from_comments() {
         workspace_member: true,
         model_files: vec!["model/cognito-identity/service-2.json".to_owned()],
         names_lock: Default::default(),
+        operation_features: false,
     };
     let code = |service: &Service| -> Vec<(std::path::PathBuf, Vec<String>)> {
         let files = codegen::generate(service, &options).expect("Cognito Identity generates");
@@ -1237,6 +1238,7 @@ fn standalone_options(crate_name: &str, model_file: &str) -> codegen::Options {
         workspace_member: false,
         model_files: vec![model_file.to_owned()],
         names_lock: Default::default(),
+        operation_features: false,
     }
 }
 

@@ -47,6 +47,7 @@ fn generate(service: &Service, runtime: &str) -> Files {
         workspace_member: false,
         model_files: vec!["tests/fixtures/query_compatible.json".to_owned()],
         names_lock: Default::default(),
+        operation_features: false,
     };
     codegen::generate(service, &options).unwrap_or_else(|e| panic!("generation failed: {e}"))
 }

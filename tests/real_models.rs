@@ -138,7 +138,7 @@ fn every_vendored_model_generates_in_memory() {
         assert_eq!(unsupported, model.unsupported, "{}", model.dir);
 
         let out = Path::new("target/real-models").join(model.dir);
-        let generated = xtask::generate_standalone(&path, &out, None)
+        let generated = xtask::generate_standalone(&path, &out, None, false)
             .unwrap_or_else(|e| panic!("{} does not generate: {e:#}", model.dir));
         let lib = &generated.files[Path::new("src/lib.rs")];
         for (operation, reason) in model.unsupported {
@@ -211,7 +211,7 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
     let started = Instant::now();
     for model in MODELS {
         let out = workspace.member_dir(model.dir);
-        let generated = xtask::generate_standalone(&model_path(model), &out, None)
+        let generated = xtask::generate_standalone(&model_path(model), &out, None, false)
             .unwrap_or_else(|e| panic!("{} does not generate: {e:#}", model.dir));
         assert!(
             !has_tests(&generated.files),

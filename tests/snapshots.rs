@@ -9,8 +9,10 @@
 //! the freshness test already checks the whole real crate.
 //!
 //! [`fixture_crates_compile`] writes every fixture's crate into one throwaway workspace under
-//! `target/` and runs `cargo check` on it with warnings denied. These tests never write to
-//! the source tree except through insta when a snapshot is accepted.
+//! `target/` and runs `cargo check` on it with warnings denied. The fixtures of
+//! [`OPERATION_FEATURE_FIXTURES`] are generated with one cargo feature per operation, and
+//! [`operation_subsets_compile`] checks their crates with only some operations on. These
+//! tests never write to the source tree except through insta when a snapshot is accepted.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,10 @@ const PAGINATORS_SUFFIX: &str = ".paginators-1.json";
 /// The runtime dependency written into snapshotted `Cargo.toml`s. It is fixed so snapshots
 /// do not depend on where a crate is written.
 const SNAPSHOT_RUNTIME: &str = "{ path = \"../../runtime\" }";
+
+/// The fixtures generated with one cargo feature per operation
+/// (`codegen::Options::operation_features`); the others are generated without.
+const OPERATION_FEATURE_FIXTURES: &[&str] = &["operation_features"];
 
 /// The `tests` crate directory.
 fn tests_dir() -> &'static Path {
@@ -104,6 +110,7 @@ fn generate_fixture(name: &str, service: &Service, runtime: &str) -> Files {
         workspace_member: false,
         model_files: vec![format!("tests/fixtures/{name}.json")],
         names_lock: Default::default(),
+        operation_features: OPERATION_FEATURE_FIXTURES.contains(&name),
     };
     codegen::generate(service, &options)
         .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
@@ -235,5 +242,98 @@ fn fixture_crates_compile() {
     );
     if let Err(e) = result {
         panic!("the fixture crates do not compile or their checks fail: {e:#}");
+    }
+}
+
+/// A crate that names items of `PutWidget`, `ListGadgets` and `Ping`, which a build of the
+/// `operation_features` fixture with only `get-widget` must not have.
+const SUBSET_PROBE_MANIFEST: &str = r#"[package]
+name = "subset-probe"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+operation-features = { path = "../operation_features", default-features = false, features = ["get-widget"] }
+"#;
+
+/// The probe's source: each line names an item only other operations reach.
+const SUBSET_PROBE_LIB: &str = "//! Names items the `get-widget` build must leave out.
+pub use operation_features::error::Conflict;
+pub use operation_features::pagination::ListGadgetsPages;
+pub use operation_features::types::PutWidgetRequest;
+pub async fn probe(client: &operation_features::Client) {
+    let _ = client.ping(operation_features::types::PingInput::new()).await;
+}
+";
+
+/// A fixture generated with one feature per operation builds, with warnings denied (an
+/// unused item or import under a subset fails it), with no operation on, with one, and with
+/// two that share shapes (`Widget` is an output of `GetWidget` and an input of `PutWidget`)
+/// and the mock; and a build with one operation leaves out what only the others reach.
+#[test]
+fn operation_subsets_compile() {
+    let fixture = OPERATION_FEATURE_FIXTURES[0];
+    let mut workspace =
+        ScratchWorkspace::named("operation-features").unwrap_or_else(|e| panic!("{e:#}"));
+    let path = tests_dir().join(format!("fixtures/{fixture}.json"));
+    let service = load_fixture(fixture, &path);
+    let runtime = workspace
+        .runtime_dependency(fixture)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let files = generate_fixture(fixture, &service, &runtime);
+    workspace
+        .add_crate(fixture, &files)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let probe: Files = [
+        (
+            PathBuf::from("Cargo.toml"),
+            SUBSET_PROBE_MANIFEST.to_owned(),
+        ),
+        (PathBuf::from("src/lib.rs"), SUBSET_PROBE_LIB.to_owned()),
+    ]
+    .into();
+    workspace
+        .add_crate("subset_probe", &probe)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
+
+    let package = crate_name(fixture);
+    for features in ["", "get-widget", "get-widget,put-widget,mock"] {
+        let started = Instant::now();
+        workspace
+            .run_cargo(&[
+                "check",
+                "--package",
+                &package,
+                "--no-default-features",
+                "--features",
+                features,
+                "--quiet",
+                "--offline",
+            ])
+            .unwrap_or_else(|e| panic!("operations `{features}` alone do not build: {e:#}"));
+        eprintln!("checking with `{features}` took {:.1?}", started.elapsed());
+    }
+
+    let mut command = workspace.cargo();
+    command.args(["check", "--package", "subset-probe", "--offline"]);
+    let output = xtask::scratch::run(command).unwrap_or_else(|e| panic!("{e:#}"));
+    let text = xtask::scratch::output_text(&output);
+    assert!(
+        !output.status.success(),
+        "with only `get-widget`, the crate still has items of other operations:\n{text}"
+    );
+    for missing in [
+        "PutWidgetRequest",
+        "Conflict",
+        "ListGadgetsPages",
+        "PingInput",
+        "ping",
+    ] {
+        assert!(
+            text.contains(&format!("`{missing}`")),
+            "with only `get-widget`, `{missing}` should be missing:\n{text}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The generation context ([`Cx`]): what every emitter reads, and all it reads. It holds
 //! the IR, the naming table decided before anything is emitted, the caller's options and
 //! the path the generated crate's items are named through, and answers the questions every
-//! emitter asks alike (a shape by name, the path of a type, an item's rustdoc).
+//! emitter asks alike (a shape by name, the path of a type, an item's rustdoc, the `#[cfg]`
+//! of an item when each operation is behind a feature of its own).
 //!
 //! It decides nothing and emits no file: it imports no emitter and no assembler, so every
 //! emitter can depend on it without a loop.
@@ -13,6 +14,7 @@ use quote::{format_ident, quote};
 use crate::docs;
 use crate::names::Names;
 use crate::options::Options;
+use crate::reach::Reach;
 
 /// What every emitter reads.
 pub struct Cx<'a> {
@@ -25,6 +27,9 @@ pub struct Cx<'a> {
     /// The path items of the generated crate are named through: `crate` inside it, or
     /// `::name` in code written against it (see [`crate::literal`]).
     pub root: Root,
+    /// Which operations reach each shape, when each operation is behind a feature of its
+    /// own ([`Options::operation_features`]).
+    reach: Option<Reach>,
 }
 
 /// The path the generated crate's items are named through.
@@ -53,12 +58,38 @@ impl<'a> Cx<'a> {
     /// through `root`. Names are decided here, keeping those the options' lock records, so
     /// every context of one service and lock names items alike.
     pub fn new(service: &'a ir::Service, opts: &'a Options, root: Root) -> Self {
+        let mut names = Names::with_lock(service, &opts.names_lock);
+        let mut reach = None;
+        if opts.operation_features {
+            names = names.with_operation_features(service, &opts.names_lock);
+            reach = Some(Reach::new(service, &names));
+        }
         Cx {
             service,
-            names: Names::with_lock(service, &opts.names_lock),
+            names,
             opts,
             root,
+            reach,
         }
+    }
+
+    /// The `#[cfg]` of the items of one operation (its method, error enum, metadata, pages
+    /// type, mock slot, dispatch arm); `None` unless each operation has a feature.
+    pub fn cfg_operation(&self, op: &ir::Operation) -> Option<TokenStream> {
+        self.reach.as_ref()?.operation(&op.name)
+    }
+
+    /// The `#[cfg]` of the items of a shape (its type and impls, check function, zero
+    /// value): the features of the operations that reach it; `None` when every operation
+    /// does, or unless each operation has a feature.
+    pub fn cfg_shape(&self, name: &str) -> Option<TokenStream> {
+        self.reach.as_ref()?.shape(name)
+    }
+
+    /// The `#[cfg]` of the router's description of a shape: the features of the operations
+    /// whose input reaches it.
+    pub fn cfg_input_shape(&self, name: &str) -> Option<TokenStream> {
+        self.reach.as_ref()?.input_shape(name)
     }
 
     /// A shape of the validated model.

@@ -38,6 +38,8 @@
 //! - `method`: an operation as a method (rustdoc, the trait's signature), for the client,
 //!   the service trait and the mock.
 //! - `paging`: which operations page, for the `pagination` and `client` emitters.
+//! - `reach`: which operations reach each shape, for the `#[cfg]` of every item when each
+//!   operation is behind a cargo feature of its own; the context holds the table.
 //! - `patterns`: the docs of patterns the crate does not check, and the check that every
 //!   pattern carries its decision.
 //! - `wire`: a member's Rust type and wire format, the serde impls, the runtime's path.
@@ -68,6 +70,7 @@ mod names;
 mod options;
 mod paging;
 mod patterns;
+mod reach;
 mod structure;
 pub mod testing;
 mod wire;

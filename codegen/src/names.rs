@@ -25,6 +25,11 @@
 //! - Generated names: `{Operation}Input` and `{Operation}Output` only when the operation has
 //!   no input or output shape, `{Operation}Error` for an operation's error enum, `Error` for
 //!   the service-wide error, and the UpperCamelCase service id for the server trait.
+//! - Cargo features of operations (only for a crate generated with one feature per
+//!   operation): the operation's method name in kebab-case, without `r#` or a leading or
+//!   trailing `_` (`InitiateAuth` becomes `initiate-auth`). The crate's own features ([`FIXED_FEATURES`])
+//!   are claimed first. The scope records the snake_case form (`initiate_auth`), so the
+//!   record holds Rust identifiers only, and a suffix reads `-2`.
 //!
 //! Names stay when the model changes. Every name given is recorded in the crate's
 //! `names.lock` ([`crate::lock`]: scope, owner, name), and the next generation reads it back.
@@ -52,13 +57,14 @@
 //!    (`on_{op}`, `queue_{op}`, `{op}_calls`), constant, synthesized input and output, error
 //!    enum.
 //! 4. The service trait.
+//! 5. With one feature per operation, each operation's feature, in operation order.
 //!
 //! The scopes are module `types` (structure, union, enum and intEnum shapes that are not
 //! errors, plus synthesized inputs and outputs), module `error` (error shapes, operation
 //! error enums and `Error`), module `pagination`, the methods of the mock (after its fixed
 //! `new`, `calls` and `call_count`), the crate root, the snake_case names of all shapes, the fields
-//! of one structure, the variants of one enum or union, the client's methods and the
-//! operation constants. Shapes named like std items (`Result`, `Option`, `String`) need no
+//! of one structure, the variants of one enum or union, the client's methods, the
+//! operation constants and the crate's cargo features. Shapes named like std items (`Result`, `Option`, `String`) need no
 //! rule: generated code uses absolute paths. Wire names never change: they come from the
 //! model, not from these identifiers.
 
@@ -98,6 +104,23 @@ const ROOT_ITEMS: &[&str] = &["Client", "Config", "InMemoryTransport", "Router"]
 /// The name of the service-wide error enum in module `error`.
 const SERVICE_ERROR: &str = "Error";
 
+/// The cargo features every generated crate's manifest declares (besides `default`) or may
+/// declare, which no operation's feature may take.
+pub const FIXED_FEATURES: &[&str] = &[
+    "default",
+    "https",
+    "config-files",
+    "sha2",
+    "gzip",
+    "server",
+    "mock",
+    "tracing",
+    ALL_OPERATIONS,
+];
+
+/// The feature that turns on every operation's feature, in `default`.
+pub const ALL_OPERATIONS: &str = "all-operations";
+
 /// The names decided for one operation.
 #[derive(Debug, Clone)]
 struct OperationNames {
@@ -126,6 +149,8 @@ pub struct Names {
     union_variants: BTreeMap<(String, String), String>,
     operations: BTreeMap<String, OperationNames>,
     service_trait: String,
+    /// Each operation's cargo feature, kebab-case, when the crate has one per operation.
+    features: BTreeMap<String, String>,
     /// Every name given, for the next generation's [`NamesLock`].
     given: NamesLock,
 }
@@ -159,6 +184,7 @@ impl Names {
             union_variants: BTreeMap::new(),
             operations: BTreeMap::new(),
             service_trait: String::new(),
+            features: BTreeMap::new(),
             given: NamesLock::new(),
         };
 
@@ -241,6 +267,26 @@ impl Names {
             scope.record(&mut names.given);
         }
         names
+    }
+
+    /// Names one cargo feature per operation, for a crate that puts each operation behind a
+    /// feature of its own (see the module docs), and records them. Called after
+    /// [`Names::with_lock`], whose method names the features are made from.
+    pub fn with_operation_features(mut self, service: &ir::Service, lock: &NamesLock) -> Names {
+        let mut features = Scope::new(Case::Snake, "features", lock);
+        for fixed in FIXED_FEATURES {
+            features.claim_fixed(&fixed.replace('-', "_"));
+        }
+        for op in &service.operations {
+            let method = self.operation(&op.name).function;
+            // `_2fa` (a leading digit) would make `-2fa`, which cargo refuses.
+            let bare = method.trim_start_matches("r#").trim_matches('_');
+            let claimed = features.claim(&op.name, bare);
+            self.features
+                .insert(op.name.clone(), claimed.replace('_', "-"));
+        }
+        features.record(&mut self.given);
+        self
     }
 
     /// Every name given, for the `names.lock` the next generation reads.
@@ -402,6 +448,12 @@ impl Names {
     /// The error enum of an operation, in module `error`: `{Op}Error`.
     pub fn op_error(&self, op: &str) -> Ident {
         ident(&self.operation(op).error)
+    }
+
+    /// The cargo feature of an operation (`initiate-auth`), when the crate has one per
+    /// operation ([`Names::with_operation_features`]).
+    pub fn operation_feature(&self, op: &str) -> Option<&str> {
+        self.features.get(op).map(String::as_str)
     }
 
     /// The service-wide error enum, in module `error`.
@@ -1301,6 +1353,37 @@ mod tests {
         assert_eq!(names.mock_on("Type").to_string(), "on_type");
         assert_eq!(names.mock_calls("Type").to_string(), "type_calls");
         assert_eq!(names.mock_on("New").to_string(), "on_new_2");
+    }
+
+    #[test]
+    fn operation_features_are_kebab_case_and_yield_to_the_crates_own() {
+        let mut model = cognito_like();
+        for name in ["Mock", "Type", "New", "AllOperations", "GetIPv4Address"] {
+            model.operations.push(operation(name, None, None));
+        }
+        model.operations.sort_by(|a, b| a.name.cmp(&b.name));
+        let lock = NamesLock::new();
+        let plain = Names::with_lock(&model, &lock);
+        assert_eq!(plain.operation_feature("GetId"), None);
+        assert!(plain.lock().scope("features").is_empty());
+        let names = Names::with_lock(&model, &lock).with_operation_features(&model, &lock);
+        let feature = |op| names.operation_feature(op).unwrap_or_default();
+        assert_eq!(feature("GetId"), "get-id");
+        assert_eq!(
+            feature("GetOpenIdTokenForDeveloperIdentity"),
+            "get-open-id-token-for-developer-identity"
+        );
+        assert_eq!(feature("GetIPv4Address"), "get-ipv4-address");
+        // The crate's own features keep their names; the method's suffix carries over.
+        assert_eq!(feature("Mock"), "mock-2");
+        assert_eq!(feature("AllOperations"), "all-operations-2");
+        assert_eq!(feature("New"), "new-2");
+        assert_eq!(feature("Type"), "type");
+        // Recorded in snake case, so a later generation keeps them.
+        assert_eq!(names.lock().get("features", "Mock"), Some("mock_2"));
+        let kept =
+            Names::with_lock(&model, names.lock()).with_operation_features(&model, names.lock());
+        assert_eq!(kept.operation_feature("Mock"), Some("mock-2"));
     }
 
     #[test]

@@ -19,4 +19,10 @@ pub struct Options {
     /// The names a previous generation gave (its `names.lock`), which this one keeps; empty
     /// for a first generation.
     pub names_lock: NamesLock,
+    /// True to put each operation behind a cargo feature of its own (web-sys style): the
+    /// manifest gets one feature per operation, named after it in kebab-case
+    /// (`initiate-auth`), and `all-operations`, in `default`, listing them all; every item
+    /// only some operations reach is compiled only when one of theirs is on. False writes
+    /// every item unconditionally, as before.
+    pub operation_features: bool,
 }

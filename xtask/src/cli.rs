@@ -39,7 +39,8 @@ pub const CODEGEN_HELP: &str = "\
 Generate a Rust client and server crate from an AWS JSON-protocol service model.
 
 Usage: cargo xtask codegen [--check]
-       cargo xtask codegen --model PATH --out DIR [--crate-name NAME] [--check]
+       cargo xtask codegen --model PATH --out DIR [--crate-name NAME]
+                           [--operation-features] [--check]
 
 Without --model, regenerates the crate of every service in the table SERVICES
 (xtask/src/lib.rs), each from its model folder's service-2.json,
@@ -64,6 +65,12 @@ Options:
                          service id (botocore serviceId, Smithy sdkId) in lower case
                          with each run of other characters replaced by `-`, e.g.
                          `Cognito Identity` -> cognito-identity
+      --operation-features
+                         Put each operation of the standalone crate behind a cargo
+                         feature named after it in kebab-case (`initiate-auth`), with
+                         `all-operations` (on by default) turning on every one, so a
+                         user compiles only the operations it calls. The workspace's
+                         services set this in SERVICES
   -h, --help             Print help
 
 Only files whose contents differ are written, each atomically. Files whose first
@@ -187,7 +194,7 @@ impl HelpTopic {
     fn usage_hint(self) -> &'static str {
         match self {
             HelpTopic::Main => "Usage: cargo xtask <COMMAND>\nFor more information, try `cargo xtask --help`.",
-            HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME]]\nFor more information, try `cargo xtask codegen --help`.",
+            HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME] [--operation-features]]\nFor more information, try `cargo xtask codegen --help`.",
             HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
             HelpTopic::EndpointTests => "Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]\nFor more information, try `cargo xtask endpoint-tests --help`.",
             HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N]\nFor more information, try `cargo xtask fuzz --help`.",
@@ -237,6 +244,8 @@ pub struct StandaloneArgs {
     pub out: PathBuf,
     /// The package name, when given.
     pub crate_name: Option<String>,
+    /// `--operation-features`: one cargo feature per operation.
+    pub operation_features: bool,
 }
 
 impl StandaloneArgs {
@@ -250,6 +259,9 @@ impl StandaloneArgs {
         if let Some(name) = &self.crate_name {
             command.push_str(" --crate-name ");
             command.push_str(name);
+        }
+        if self.operation_features {
+            command.push_str(" --operation-features");
         }
         command
     }
@@ -330,6 +342,7 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
         return Ok(Command::Help(HelpTopic::Codegen));
     }
     let mut check = false;
+    let mut operation_features = false;
     let mut model: Option<OsString> = None;
     let mut out: Option<OsString> = None;
     let mut crate_name: Option<OsString> = None;
@@ -349,6 +362,16 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
                     return Err(usage("`--check` is given twice".to_owned()));
                 }
                 check = true;
+                continue;
+            }
+            "--operation-features" => {
+                if inline.is_some() {
+                    return Err(usage("`--operation-features` takes no value".to_owned()));
+                }
+                if operation_features {
+                    return Err(usage("`--operation-features` is given twice".to_owned()));
+                }
+                operation_features = true;
                 continue;
             }
             "--model" => &mut model,
@@ -381,6 +404,7 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
                 model: PathBuf::from(model),
                 out: PathBuf::from(out),
                 crate_name,
+                operation_features,
             })
         }
         (Some(_), None) => return Err(usage("`--model` needs `--out DIR`".to_owned())),
@@ -389,6 +413,11 @@ fn parse_codegen(args: Vec<OsString>) -> Result<Command, UsageError> {
             if crate_name.is_some() {
                 return Err(usage(
                     "`--crate-name` applies only with `--model` and `--out`".to_owned(),
+                ));
+            }
+            if operation_features {
+                return Err(usage(
+                    "`--operation-features` applies only with `--model` and `--out`; the workspace's services set it in SERVICES (xtask/src/lib.rs)".to_owned(),
                 ));
             }
             None
@@ -611,6 +640,7 @@ fn codegen(args: &CodegenArgs) -> Result<ExitCode> {
                 &standalone.model,
                 &standalone.out,
                 standalone.crate_name.as_deref(),
+                standalone.operation_features,
             )?;
             for skipped in &generated.unsupported {
                 eprintln!(
@@ -689,6 +719,7 @@ mod tests {
                 model: PathBuf::from("m/service-2.json"),
                 out: PathBuf::from("out dir"),
                 crate_name: Some("my-crate".to_owned()),
+                operation_features: false,
             }),
         });
         let spaced = [
@@ -710,6 +741,46 @@ mod tests {
             "--model=m/service-2.json",
         ];
         assert_eq!(parse_strs(&inline), Ok(expected));
+    }
+
+    #[test]
+    fn operation_features_are_asked_for_a_standalone_crate() {
+        let parsed = parse_strs(&[
+            "codegen",
+            "--model",
+            "m/service-2.json",
+            "--out",
+            "out",
+            "--operation-features",
+        ]);
+        let Ok(Command::Codegen(CodegenArgs {
+            standalone: Some(standalone),
+            ..
+        })) = parsed
+        else {
+            panic!("not a standalone codegen command: {parsed:?}");
+        };
+        assert!(standalone.operation_features);
+        assert_eq!(
+            standalone.command(),
+            "cargo xtask codegen --model m/service-2.json --out out --operation-features"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--operation-features"]),
+            "`--operation-features` applies only with `--model` and `--out`; the workspace's services set it in SERVICES (xtask/src/lib.rs)"
+        );
+        assert_eq!(
+            error_of(&["codegen", "--operation-features=yes"]),
+            "`--operation-features` takes no value"
+        );
+        let twice = [
+            "codegen",
+            "--model=m",
+            "--out=o",
+            "--operation-features",
+            "--operation-features",
+        ];
+        assert_eq!(error_of(&twice), "`--operation-features` is given twice");
     }
 
     /// The help says which model folder makes which crate; it must name every service of the
@@ -974,6 +1045,7 @@ mod tests {
             model: PathBuf::from("m.json"),
             out: PathBuf::from("out"),
             crate_name: Some("x".to_owned()),
+            operation_features: false,
         };
         assert_eq!(
             args.command(),

@@ -42,6 +42,10 @@ pub struct WorkspaceService {
     pub crate_dir: &'static str,
     /// The package name of its generated crate.
     pub package: &'static str,
+    /// True when the crate puts each operation behind a cargo feature of its own
+    /// ([`codegen::Options::operation_features`]), so a user compiles only the operations it
+    /// calls.
+    pub operation_features: bool,
 }
 
 /// Every service the workspace generates a crate for. A new service is one entry here, its
@@ -51,11 +55,14 @@ pub const SERVICES: [WorkspaceService; 2] = [
         model_dir: "model/cognito-identity",
         crate_dir: "generated/cognito-identity",
         package: "cognito-identity",
+        operation_features: false,
     },
     WorkspaceService {
         model_dir: "model/cognito-idp",
         crate_dir: "generated/cognito-identity-provider",
         package: "cognito-identity-provider",
+        // 141 operations, of which a sign-in session calls five.
+        operation_features: true,
     },
 ];
 
@@ -135,6 +142,7 @@ impl WorkspaceService {
             workspace_member: true,
             model_files,
             names_lock: codegen::NamesLock::new(),
+            operation_features: self.operation_features,
         }
     }
 
@@ -329,11 +337,13 @@ pub struct StandaloneCrate {
 /// Generates, in memory, a standalone crate for the model at `model_path` (botocore or Smithy
 /// JSON), to be written to `out_dir`. The crate depends on this workspace's runtime by a path
 /// relative to `out_dir` (absolute only when none exists). Without `crate_name`, the name is
-/// [`load::default_crate_name`] of the model.
+/// [`load::default_crate_name`] of the model. With `operation_features`, each operation is
+/// behind a cargo feature of its own ([`codegen::Options::operation_features`]).
 pub fn generate_standalone(
     model_path: &Path,
     out_dir: &Path,
     crate_name: Option<&str>,
+    operation_features: bool,
 ) -> Result<StandaloneCrate> {
     if let Some(name) = crate_name {
         load::validate_crate_name(name)?;
@@ -355,6 +365,7 @@ pub fn generate_standalone(
         workspace_member: false,
         model_files: loaded.model_files,
         names_lock: read_names_lock(out_dir)?,
+        operation_features,
     };
     let files = codegen::generate(&loaded.service, &options)?;
     Ok(StandaloneCrate {
@@ -446,6 +457,8 @@ mod tests {
         assert_eq!(options.crate_name, "cognito-identity-provider");
         assert_eq!(options.runtime_dependency, "{ workspace = true }");
         assert!(options.workspace_member);
+        assert!(options.operation_features);
+        assert!(!SERVICES[0].options(Vec::new()).operation_features);
         assert_eq!(options.model_files, [file]);
         assert_eq!(SERVICES[1].model_files()[0], file);
     }

@@ -1,9 +1,11 @@
 //! Emits the crate's `Cargo.toml`: the package, the runtime dependency with the features the
-//! model needs, and the crate's own features, which switch the runtime's. TOML is no Rust,
-//! so this emitter returns text, with the TOML header [`crate::format`] makes.
+//! model needs, and the crate's own features, which switch the runtime's (and, for a crate
+//! with one feature per operation, the operations' features). TOML is no Rust, so this
+//! emitter returns text, with the TOML header [`crate::format`] makes.
 
 use crate::context::Cx;
 use crate::format;
+use crate::names::ALL_OPERATIONS;
 
 /// The crate's manifest.
 pub fn emit(cx: &Cx<'_>) -> String {
@@ -44,13 +46,38 @@ pub fn emit(cx: &Cx<'_>) -> String {
     if model::pattern::needs_full_engine(cx.service) {
         always.push("unicode-patterns");
     }
-    let features = "\n[features]\ndefault = [\"https\", \"sha2\", \"config-files\"]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# Region, endpoint URL and credentials from the shared AWS files (~/.aws/config, ~/.aws/credentials).\nconfig-files = [\"aws-json-runtime/config-files\"]\n# SigV4 hashing with the CPU's SHA instructions (RustCrypto's sha2); without it, portable code.\nsha2 = [\"aws-json-runtime/sha2\"]\n# Gzip request bodies: compressing those the model allows, decoding them in the router.\ngzip = [\"aws-json-runtime/gzip\"]\n# Serving the router over HTTP (gzip bodies included).\nserver = [\"aws-json-runtime/server\"]\n# The generated `mock::Mock`, a stand-in for the service in tests.\nmock = [\"aws-json-runtime/mock\"]\n# A `tracing` span per call and per attempt (service, operation, attempt, status, request id, retry decision, time; never a secret).\ntracing = [\"aws-json-runtime/tracing\"]\n";
+    let (default_operations, operations) = operation_features(cx);
+    let features = format!("\n[features]\ndefault = [\"https\", \"sha2\", \"config-files\"{default_operations}]\n# The default HTTP(S) transport (hyper, rustls, tokio's network stack).\nhttps = [\"aws-json-runtime/https\"]\n# Region, endpoint URL and credentials from the shared AWS files (~/.aws/config, ~/.aws/credentials).\nconfig-files = [\"aws-json-runtime/config-files\"]\n# SigV4 hashing with the CPU's SHA instructions (RustCrypto's sha2); without it, portable code.\nsha2 = [\"aws-json-runtime/sha2\"]\n# Gzip request bodies: compressing those the model allows, decoding them in the router.\ngzip = [\"aws-json-runtime/gzip\"]\n# Serving the router over HTTP (gzip bodies included).\nserver = [\"aws-json-runtime/server\"]\n# The generated `mock::Mock`, a stand-in for the service in tests.\nmock = [\"aws-json-runtime/mock\"]\n# A `tracing` span per call and per attempt (service, operation, attempt, status, request id, retry decision, time; never a secret).\ntracing = [\"aws-json-runtime/tracing\"]\n{operations}");
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\n{package_common}\n[dependencies]\naws-json-runtime = {runtime}\n{features}{lints}",
         name = opts.crate_name,
         description = description.replace('"', "\\\""),
         runtime = runtime_dependency(&opts.runtime_dependency, &always),
     )
+}
+
+/// For a crate with one feature per operation: the entry `default` adds, and the features of
+/// the operations with `all-operations` listing them. Empty otherwise.
+fn operation_features(cx: &Cx<'_>) -> (String, String) {
+    if !cx.opts.operation_features {
+        return (String::new(), String::new());
+    }
+    let features: Vec<&str> = cx
+        .service
+        .operations
+        .iter()
+        .filter_map(|op| cx.names.operation_feature(&op.name))
+        .collect();
+    let listed: String = features.iter().map(|f| format!("    \"{f}\",\n")).collect();
+    let each: String = features.iter().map(|f| format!("{f} = []\n")).collect();
+    let text = format!(
+        "# Every operation. Each operation of the service is behind a feature of its own, named\n\
+         # after it in kebab-case: with `default-features = false`, list the operations you call\n\
+         # (and the transport features above you need), and only their types, errors, client\n\
+         # methods, router arms and mock slots are compiled.\n\
+         {ALL_OPERATIONS} = [\n{listed}]\n{each}"
+    );
+    (format!(", \"{ALL_OPERATIONS}\""), text)
 }
 
 /// The runtime dependency with its default features off: `{ path = "x" }` becomes

@@ -51,9 +51,11 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         let output = cx.output_path(op);
         let error = cx.op_error_path(op);
         let docs = method::op_docs(cx, op);
+        let cfg = cx.cfg_operation(op);
         let (binding, body) = method_body(cx, op, &error);
         quote! {
             #docs
+            #cfg
             pub async fn #f(&self, #binding: #input) -> ::std::result::Result<#output, #error> {
                 #body
             }
@@ -63,7 +65,9 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let trait_methods = cx.service.operations.iter().map(|op| {
         let f = cx.op_fn(op);
         let signature = method::trait_signature(cx, op);
+        let cfg = cx.cfg_operation(op);
         quote! {
+            #cfg
             #signature {
                 Client::#f(self, input)
             }
@@ -149,8 +153,10 @@ fn pages_methods(cx: &Cx<'_>) -> Vec<TokenStream> {
                     None => String::new(),
                 },
             ));
+            let cfg = cx.cfg_operation(p.op);
             quote! {
                 #doc
+                #cfg
                 pub fn #f(&self, input: #input) -> crate::pagination::#ty<'_> {
                     crate::pagination::#ty::new(self, input)
                 }

@@ -15,6 +15,7 @@ use quote::quote;
 
 use crate::context::Cx;
 use crate::docs;
+use crate::reach::gate;
 use crate::structure::emit_struct;
 use crate::wire::rt;
 
@@ -24,12 +25,13 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     for name in cx.error_shapes() {
         let shape = cx.shape(name);
         if let ShapeKind::Structure(members) = &shape.kind {
-            items.push(emit_struct(cx, shape, members));
-            items.push(emit_exception_impls(cx, shape, members));
+            let structure = emit_struct(cx, shape, members);
+            let impls = emit_exception_impls(cx, shape, members);
+            items.push(gate(cx.cfg_shape(name), quote!(#structure #impls)));
         }
     }
     for op in &cx.service.operations {
-        items.push(emit_op_error(cx, op));
+        items.push(gate(cx.cfg_operation(op), emit_op_error(cx, op)));
     }
     items.push(emit_service_error(cx));
     let doc = docs::inner_attrs(&format!(
@@ -278,6 +280,7 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let parts = ErrorEnum {
         variants: &variants,
         variant_docs: variant_docs.collect(),
+        variant_cfgs: vec![None; variants.len()],
         paths: &paths,
         unhandled_doc,
     };
@@ -325,11 +328,13 @@ fn emit_op_error(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     }
 }
 
-/// The variants of an error enum besides `Unhandled`: one per modeled error, with its docs
-/// and the path of its type; and the docs of `Unhandled`.
+/// The variants of an error enum besides `Unhandled`: one per modeled error, with its docs,
+/// its `#[cfg]` (none, or one per variant) and the path of its type; and the docs of
+/// `Unhandled`.
 struct ErrorEnum<'a> {
     variants: &'a [Ident],
     variant_docs: Vec<TokenStream>,
+    variant_cfgs: Vec<Option<TokenStream>>,
     paths: &'a [TokenStream],
     unhandled_doc: TokenStream,
 }
@@ -347,15 +352,16 @@ fn error_enum(
     let ErrorEnum {
         variants,
         variant_docs,
+        variant_cfgs,
         paths,
         unhandled_doc,
     } = parts;
-    let (accessors, impls) = enum_error_parts(ident, variants);
+    let (accessors, impls) = enum_error_parts(ident, variants, &variant_cfgs);
     quote! {
         #doc
         #[derive(Debug)]
         pub enum #ident {
-            #(#variant_docs #variants(#paths),)*
+            #(#variant_docs #variant_cfgs #variants(#paths),)*
             #unhandled_doc
             Unhandled(#rt::UnhandledError),
         }
@@ -372,13 +378,17 @@ fn error_enum(
 /// What every error enum (per operation and service-wide) has: `modeled()`, the one match
 /// over its variants, and the `code()`, `message()` and `request_id()` methods built on it,
 /// to place inside its `impl` block; and its `Display` and `Error` impls.
-fn enum_error_parts(ident: &Ident, variants: &[Ident]) -> (TokenStream, TokenStream) {
+fn enum_error_parts(
+    ident: &Ident,
+    variants: &[Ident],
+    cfgs: &[Option<TokenStream>],
+) -> (TokenStream, TokenStream) {
     let rt = rt();
     let accessors = quote! {
         /// The variant held: the modeled error, or the unhandled one.
         fn modeled(&self) -> ::std::result::Result<&dyn #rt::wire::error::ModeledError, &#rt::UnhandledError> {
             match self {
-                #(Self::#variants(e) => Ok(e),)*
+                #(#cfgs Self::#variants(e) => Ok(e),)*
                 Self::Unhandled(e) => Err(e),
             }
         }
@@ -441,11 +451,13 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
     ));
     let conversions = cx.service.operations.iter().map(|op| {
         let op_err = cx.op_error_path(op);
+        let cfg = cx.cfg_operation(op);
         let arms = op.errors.iter().map(|e| {
             let v = cx.names.type_name(e);
             quote!(#op_err::#v(e) => Self::#v(e),)
         });
         quote! {
+            #cfg
             impl ::std::convert::From<#op_err> for #ident {
                 fn from(e: #op_err) -> Self {
                     match e {
@@ -462,6 +474,7 @@ fn emit_service_error(cx: &Cx<'_>) -> TokenStream {
     let parts = ErrorEnum {
         variants: &variants,
         variant_docs: variant_docs.collect(),
+        variant_cfgs: errors.iter().map(|e| cx.cfg_shape(e)).collect(),
         paths: &paths,
         unhandled_doc: quote! {
             /// An error the model does not list.

@@ -8,6 +8,7 @@ use quote::quote;
 
 use crate::context::Cx;
 use crate::docs;
+use crate::names::ALL_OPERATIONS;
 use crate::patterns;
 
 /// The crate root: its docs, the module list and the re-exports users name items by.
@@ -26,9 +27,10 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         meta.api_version,
         meta.protocol.json_version(),
     );
+    let features = operation_features_docs(cx);
     let skipped = unsupported_docs(&cx.service.unsupported);
     let unchecked = patterns::unchecked_patterns_docs(cx.service);
-    let text = format!("{intro}{skipped}{unchecked}{service_docs}")
+    let text = format!("{intro}{features}{skipped}{unchecked}{service_docs}")
         .trim_end()
         .to_owned();
     let attrs = docs::inner_attrs(&text);
@@ -63,6 +65,24 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         pub use error::Error;
         pub use server::Router;
         pub use service::#trait_name;
+    }
+}
+
+/// The paragraph of the crate docs on the operations' cargo features; empty unless each
+/// operation has one.
+fn operation_features_docs(cx: &Cx<'_>) -> String {
+    let example = cx.service.operations.first().and_then(|op| {
+        let feature = cx.names.operation_feature(&op.name)?;
+        Some(format!(" (`{feature}` for `{}`)", op.name))
+    });
+    match example {
+        Some(example) => format!(
+            "Each operation is behind a cargo feature named after it in kebab-case{example}; \
+             `{ALL_OPERATIONS}`, a default feature, turns on every one. With \
+             `default-features = false` and the features of the operations it calls, a crate \
+             compiles only their methods, inputs, outputs and errors, and the shapes they reach.\n\n"
+        ),
+        None => String::new(),
     }
 }
 

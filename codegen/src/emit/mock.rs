@@ -25,7 +25,8 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let fields = ops.iter().map(|op| {
         let f = cx.op_fn(op);
         let (input, output, error) = (cx.input_path(op), cx.output_path(op), cx.op_error_path(op));
-        quote!(#f: #rt::client::mock::MockOperation<#input, #output, #error>,)
+        let cfg = cx.cfg_operation(op);
+        quote!(#cfg #f: #rt::client::mock::MockOperation<#input, #output, #error>,)
     });
     let methods = ops.iter().map(|op| emit_methods(cx, op));
     let trait_methods = ops.iter().map(|op| emit_trait_method(cx, op));
@@ -112,8 +113,10 @@ fn emit_methods(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let calls_doc = docs::attrs(&format!(
         "The inputs of every `{name}` call so far, oldest first."
     ));
+    let cfg = cx.cfg_operation(op);
     quote! {
         #on_doc
+        #cfg
         pub fn #on(
             &self,
             answer: impl ::std::ops::Fn(#input) -> ::std::result::Result<#output, #error> + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -123,6 +126,7 @@ fn emit_methods(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         }
 
         #queue_doc
+        #cfg
         pub fn #queue(
             &self,
             answers: impl ::std::iter::IntoIterator<Item = ::std::result::Result<#output, #error>>,
@@ -132,6 +136,7 @@ fn emit_methods(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
         }
 
         #calls_doc
+        #cfg
         pub fn #calls(&self) -> ::std::vec::Vec<#input> {
             self.operations.#f.calls()
         }
@@ -143,7 +148,9 @@ fn emit_trait_method(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
     let f = cx.op_fn(op);
     let signature = method::trait_signature(cx, op);
     let name = &op.name;
+    let cfg = cx.cfg_operation(op);
     quote! {
+        #cfg
         #signature {
             ::std::future::ready(self.operations.#f.respond(&self.log, #name, input))
         }

@@ -39,6 +39,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         .operations
         .iter()
         .map(|op| cx.names.operation_const(&op.name));
+    let all_cfgs = cx.service.operations.iter().map(|op| cx.cfg_operation(op));
     let doc = docs::inner_attrs(&format!(
         "The wire facts of each operation of {}: name, `X-Amz-Target`, whether it is signed, and how it pages.",
         meta.full_name
@@ -59,7 +60,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
         };
         #(#consts)*
         /// Every operation, sorted by name.
-        pub static ALL: &[&#rt::OperationMeta] = &[#(&#all),*];
+        pub static ALL: &[&#rt::OperationMeta] = &[#(#all_cfgs &#all),*];
     }
 }
 
@@ -109,8 +110,10 @@ fn emit_op_meta(cx: &Cx<'_>, op: &ir::Operation) -> TokenStream {
             format!("`{name}`{traits}. Never sent: the model declares no `X-Amz-Target` prefix.")
         }
     });
+    let cfg = cx.cfg_operation(op);
     quote! {
         #doc
+        #cfg
         pub static #ident: #rt::OperationMeta = #rt::OperationMeta {
             name: #name,
             target: #target,

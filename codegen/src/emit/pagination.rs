@@ -13,11 +13,14 @@ use quote::quote;
 use crate::context::Cx;
 use crate::docs;
 use crate::paging::{paged_ops, ItemsOf, PagedOp};
+use crate::reach::gate;
 use crate::wire::rt;
 
 /// The `pagination` module.
 pub fn emit(cx: &Cx<'_>) -> TokenStream {
-    let items = paged_ops(cx).into_iter().map(|p| emit_pages(cx, &p));
+    let items = paged_ops(cx)
+        .into_iter()
+        .map(|p| gate(cx.cfg_operation(p.op), emit_pages(cx, &p)));
     let doc = docs::inner_attrs(
         "Helpers that page through paginated operations: one type per operation, whose pages \
          come one call at a time, or as a stream of pages or of items.",

@@ -18,6 +18,7 @@ use quote::{format_ident, quote};
 
 use crate::context::Cx;
 use crate::docs;
+use crate::reach::gate;
 use crate::wire::rt;
 
 /// The `server` module: the router.
@@ -44,7 +45,7 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
             let meta = quote!(#rt::server::router::find_operation(crate::operation::ALL, target));
             let shapes: Vec<TokenStream> = input_shapes(cx)
                 .into_iter()
-                .map(|name| shape_static(cx, name))
+                .map(|name| gate(cx.cfg_input_shape(name), shape_static(cx, name)))
                 .collect();
             (dispatch(cx), meta, shapes)
         }
@@ -125,7 +126,9 @@ fn dispatch(cx: &Cx<'_>) -> TokenStream {
             Some(shape) => shape_ref(cx, shape),
             None => quote!(&#rt::wire::validate::Shape::Structure(&[])),
         };
+        let cfg = cx.cfg_operation(op);
         quote! {
+            #cfg
             #name => match #rt::server::router::read_input::<#input>(&body, #shape) {
                 Ok(input) => match self.handler.#f(input).await {
                     Ok(output) => #rt::server::router::output_response(&output, CONTENT_TYPE),
@@ -135,11 +138,14 @@ fn dispatch(cx: &Cx<'_>) -> TokenStream {
             },
         }
     });
+    // With every operation's feature off, no arm reads the body.
+    let body_unread = cx.opts.operation_features.then(|| quote!(let _ = &body;));
     quote! {
         let (operation, body) = match #rt::server::router::prepare(&request, crate::operation::SERVICE.target_prefix) {
             Ok(prepared) => prepared,
             Err(rejection) => return rejection.#into_response(CONTENT_TYPE),
         };
+        #body_unread
         match operation {
             #(#arms)*
             other => #rt::server::router::Rejection::UnknownOperation(::std::format!("unknown operation `{other}`"))

@@ -16,8 +16,10 @@ pub fn emit(cx: &Cx<'_>) -> TokenStream {
     let methods = cx.service.operations.iter().map(|op| {
         let docs = method::op_docs(cx, op);
         let signature = method::trait_signature(cx, op);
+        let cfg = cx.cfg_operation(op);
         quote! {
             #docs
+            #cfg
             #signature;
         }
     });

@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 
 use crate::context::Cx;
 use crate::docs;
+use crate::reach::gate;
 use crate::structure::{emit_empty, emit_struct, member_docs, sensitive_entries};
 use crate::wire::{self, rt};
 
@@ -68,15 +69,21 @@ pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
                 let zero = required
                     .contains(shape.name.as_str())
                     .then(|| emit_zero_value(cx, shape));
-                quote!(#ty #zero)
+                gate(cx.cfg_shape(&shape.name), quote!(#ty #zero))
             }
-            TypeItem::EmptyInput(op) => emit_empty(
-                &cx.names.input_type(&op.name),
-                &format!("The input of `{}`, which takes no members.", op.name),
+            TypeItem::EmptyInput(op) => gate(
+                cx.cfg_operation(op),
+                emit_empty(
+                    &cx.names.input_type(&op.name),
+                    &format!("The input of `{}`, which takes no members.", op.name),
+                ),
             ),
-            TypeItem::EmptyOutput(op) => emit_empty(
-                &cx.names.output_type(&op.name),
-                &format!("The output of `{}`, which returns no members.", op.name),
+            TypeItem::EmptyOutput(op) => gate(
+                cx.cfg_operation(op),
+                emit_empty(
+                    &cx.names.output_type(&op.name),
+                    &format!("The output of `{}`, which returns no members.", op.name),
+                ),
             ),
         });
     // Exceptions live in the `error` module, but one a required member targets needs a zero
@@ -86,7 +93,7 @@ pub fn emit_part(cx: &Cx<'_>, part: usize, parts: usize) -> TokenStream {
             .iter()
             .map(|name| cx.shape(name))
             .filter(|shape| shape.error.is_some())
-            .map(|shape| emit_zero_value(cx, shape));
+            .map(|shape| gate(cx.cfg_shape(&shape.name), emit_zero_value(cx, shape)));
         quote!(#(#zeros)*)
     });
     let module_doc = (part == 0).then(|| {

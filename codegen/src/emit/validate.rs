@@ -8,6 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::context::Cx;
+use crate::reach::gate;
 use crate::wire::{self, rt};
 
 /// The private `validate` module: `Validate` for every structure and union, and one check
@@ -16,23 +17,23 @@ pub fn emit_validation(cx: &Cx<'_>) -> TokenStream {
     let rt = rt();
     let mut items = Vec::new();
     for shape in cx.service.shapes.values() {
-        match &shape.kind {
-            ShapeKind::Structure(members) => items.push(validate_struct(cx, shape, members)),
-            ShapeKind::Union(members) => items.push(validate_union(cx, shape, members)),
-            _ => {
-                if needs_check(cx, &shape.name) {
-                    items.push(check_fn(cx, shape));
-                }
-            }
-        }
+        let item = match &shape.kind {
+            ShapeKind::Structure(members) => validate_struct(cx, shape, members),
+            ShapeKind::Union(members) => validate_union(cx, shape, members),
+            _ if needs_check(cx, &shape.name) => check_fn(cx, shape),
+            _ => continue,
+        };
+        items.push(gate(cx.cfg_shape(&shape.name), item));
     }
     for op in &cx.service.operations {
+        let cfg = cx.cfg_operation(op);
         for (missing, ident) in [
             (op.input.is_none(), cx.names.input_type(&op.name)),
             (op.output.is_none(), cx.names.output_type(&op.name)),
         ] {
             if missing {
                 items.push(quote! {
+                    #cfg
                     impl #rt::Validate for crate::types::#ident {
                         fn validate(&self, _path: &#rt::wire::validate::Path<'_>, _out: &mut ::std::vec::Vec<#rt::ConstraintViolation>) {}
                     }

@@ -42,6 +42,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AddCustomAttributesError`](crate::error::AddCustomAttributesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), or `Unhandled`.
+    #[cfg(feature = "add-custom-attributes")]
     pub async fn add_custom_attributes(
         &self,
         input: crate::types::AddCustomAttributesRequest,
@@ -56,6 +57,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AddUserPoolClientSecretError`](crate::error::AddUserPoolClientSecretError): [`AccessDeniedException`](crate::error::AccessDeniedException), [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "add-user-pool-client-secret")]
     pub async fn add_user_pool_client_secret(
         &self,
         input: crate::types::AddUserPoolClientSecretRequest,
@@ -77,6 +79,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminAddUserToGroupError`](crate::error::AdminAddUserToGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-add-user-to-group")]
     pub async fn admin_add_user_to_group(
         &self,
         input: crate::types::AdminAddUserToGroupRequest,
@@ -102,6 +105,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminConfirmSignUpError`](crate::error::AdminConfirmSignUpError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-confirm-sign-up")]
     pub async fn admin_confirm_sign_up(
         &self,
         input: crate::types::AdminConfirmSignUpRequest,
@@ -135,6 +139,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminCreateUserError`](crate::error::AdminCreateUserError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedUserStateException`](crate::error::UnsupportedUserStateException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "admin-create-user")]
     pub async fn admin_create_user(
         &self,
         input: crate::types::AdminCreateUserRequest,
@@ -156,6 +161,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminDeleteSoftwareTokenError`](crate::error::AdminDeleteSoftwareTokenError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-software-token")]
     pub async fn admin_delete_software_token(
         &self,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -177,6 +183,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminDeleteUserError`](crate::error::AdminDeleteUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-user")]
     pub async fn admin_delete_user(
         &self,
         input: crate::types::AdminDeleteUserRequest,
@@ -198,6 +205,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminDeleteUserAttributesError`](crate::error::AdminDeleteUserAttributesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-user-attributes")]
     pub async fn admin_delete_user_attributes(
         &self,
         input: crate::types::AdminDeleteUserAttributesRequest,
@@ -227,6 +235,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminDisableProviderForUserError`](crate::error::AdminDisableProviderForUserError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-disable-provider-for-user")]
     pub async fn admin_disable_provider_for_user(
         &self,
         input: crate::types::AdminDisableProviderForUserRequest,
@@ -250,6 +259,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminDisableUserError`](crate::error::AdminDisableUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-disable-user")]
     pub async fn admin_disable_user(
         &self,
         input: crate::types::AdminDisableUserRequest,
@@ -271,6 +281,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminEnableUserError`](crate::error::AdminEnableUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-enable-user")]
     pub async fn admin_enable_user(
         &self,
         input: crate::types::AdminEnableUserRequest,
@@ -292,6 +303,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminForgetDeviceError`](crate::error::AdminForgetDeviceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-forget-device")]
     pub async fn admin_forget_device(
         &self,
         input: crate::types::AdminForgetDeviceRequest,
@@ -313,6 +325,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminGetDeviceError`](crate::error::AdminGetDeviceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "admin-get-device")]
     pub async fn admin_get_device(
         &self,
         input: crate::types::AdminGetDeviceRequest,
@@ -336,6 +349,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminGetUserError`](crate::error::AdminGetUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-get-user")]
     pub async fn admin_get_user(
         &self,
         input: crate::types::AdminGetUserRequest,
@@ -360,6 +374,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminGetUserAuthFactorsError`](crate::error::AdminGetUserAuthFactorsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-get-user-auth-factors")]
     pub async fn admin_get_user_auth_factors(
         &self,
         input: crate::types::AdminGetUserAuthFactorsRequest,
@@ -385,6 +400,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminInitiateAuthError`](crate::error::AdminInitiateAuthError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-initiate-auth")]
     pub async fn admin_initiate_auth(
         &self,
         input: crate::types::AdminInitiateAuthRequest,
@@ -412,6 +428,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminLinkProviderForUserError`](crate::error::AdminLinkProviderForUserError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-link-provider-for-user")]
     pub async fn admin_link_provider_for_user(
         &self,
         input: crate::types::AdminLinkProviderForUserRequest,
@@ -433,6 +450,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminListDevicesError`](crate::error::AdminListDevicesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "admin-list-devices")]
     pub async fn admin_list_devices(
         &self,
         input: crate::types::AdminListDevicesRequest,
@@ -454,6 +472,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminListGroupsForUserError`](crate::error::AdminListGroupsForUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-list-groups-for-user")]
     pub async fn admin_list_groups_for_user(
         &self,
         input: crate::types::AdminListGroupsForUserRequest,
@@ -475,6 +494,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminListUserAuthEventsError`](crate::error::AdminListUserAuthEventsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "admin-list-user-auth-events")]
     pub async fn admin_list_user_auth_events(
         &self,
         input: crate::types::AdminListUserAuthEventsRequest,
@@ -489,6 +509,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminListUserSessionsError`](crate::error::AdminListUserSessionsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-list-user-sessions")]
     pub async fn admin_list_user_sessions(
         &self,
         input: crate::types::AdminListUserSessionsRequest,
@@ -510,6 +531,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminRemoveUserFromGroupError`](crate::error::AdminRemoveUserFromGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-remove-user-from-group")]
     pub async fn admin_remove_user_from_group(
         &self,
         input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -537,6 +559,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminResetUserPasswordError`](crate::error::AdminResetUserPasswordError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-reset-user-password")]
     pub async fn admin_reset_user_password(
         &self,
         input: crate::types::AdminResetUserPasswordRequest,
@@ -564,6 +587,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminRespondToAuthChallengeError`](crate::error::AdminRespondToAuthChallengeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     pub async fn admin_respond_to_auth_challenge(
         &self,
         input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -580,6 +604,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminRevokeUserSessionError`](crate::error::AdminRevokeUserSessionError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-revoke-user-session")]
     pub async fn admin_revoke_user_session(
         &self,
         input: crate::types::AdminRevokeUserSessionRequest,
@@ -601,6 +626,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminSetUserMfaPreferenceError`](crate::error::AdminSetUserMfaPreferenceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     pub async fn admin_set_user_mfa_preference(
         &self,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -630,6 +656,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminSetUserPasswordError`](crate::error::AdminSetUserPasswordError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-password")]
     pub async fn admin_set_user_password(
         &self,
         input: crate::types::AdminSetUserPasswordRequest,
@@ -651,6 +678,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminSetUserSettingsError`](crate::error::AdminSetUserSettingsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-settings")]
     pub async fn admin_set_user_settings(
         &self,
         input: crate::types::AdminSetUserSettingsRequest,
@@ -674,6 +702,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminUpdateAuthEventFeedbackError`](crate::error::AdminUpdateAuthEventFeedbackError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     pub async fn admin_update_auth_event_feedback(
         &self,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -697,6 +726,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminUpdateDeviceStatusError`](crate::error::AdminUpdateDeviceStatusError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-update-device-status")]
     pub async fn admin_update_device_status(
         &self,
         input: crate::types::AdminUpdateDeviceStatusRequest,
@@ -726,6 +756,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminUpdateUserAttributesError`](crate::error::AdminUpdateUserAttributesError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-update-user-attributes")]
     pub async fn admin_update_user_attributes(
         &self,
         input: crate::types::AdminUpdateUserAttributesRequest,
@@ -755,6 +786,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AdminUserGlobalSignOutError`](crate::error::AdminUserGlobalSignOutError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-user-global-sign-out")]
     pub async fn admin_user_global_sign_out(
         &self,
         input: crate::types::AdminUserGlobalSignOutRequest,
@@ -773,6 +805,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`AssociateSoftwareTokenError`](crate::error::AssociateSoftwareTokenError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), or `Unhandled`.
+    #[cfg(feature = "associate-software-token")]
     pub async fn associate_software_token(
         &self,
         input: crate::types::AssociateSoftwareTokenRequest,
@@ -791,6 +824,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ChangePasswordError`](crate::error::ChangePasswordError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "change-password")]
     pub async fn change_password(
         &self,
         input: crate::types::ChangePasswordRequest,
@@ -807,6 +841,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CompleteWebAuthnRegistrationError`](crate::error::CompleteWebAuthnRegistrationError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`WebAuthnChallengeNotFoundException`](crate::error::WebAuthnChallengeNotFoundException), [`WebAuthnClientMismatchException`](crate::error::WebAuthnClientMismatchException), [`WebAuthnCredentialNotSupportedException`](crate::error::WebAuthnCredentialNotSupportedException), [`WebAuthnNotEnabledException`](crate::error::WebAuthnNotEnabledException), [`WebAuthnOriginNotAllowedException`](crate::error::WebAuthnOriginNotAllowedException), [`WebAuthnRelyingPartyMismatchException`](crate::error::WebAuthnRelyingPartyMismatchException), or `Unhandled`.
+    #[cfg(feature = "complete-web-authn-registration")]
     pub async fn complete_web_authn_registration(
         &self,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -827,6 +862,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ConfirmDeviceError`](crate::error::ConfirmDeviceError): [`DeviceKeyExistsException`](crate::error::DeviceKeyExistsException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "confirm-device")]
     pub async fn confirm_device(
         &self,
         input: crate::types::ConfirmDeviceRequest,
@@ -843,6 +879,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ConfirmForgotPasswordError`](crate::error::ConfirmForgotPasswordError): [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "confirm-forgot-password")]
     pub async fn confirm_forgot_password(
         &self,
         input: crate::types::ConfirmForgotPasswordRequest,
@@ -861,6 +898,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ConfirmSignUpError`](crate::error::ConfirmSignUpError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "confirm-sign-up")]
     pub async fn confirm_sign_up(
         &self,
         input: crate::types::ConfirmSignUpRequest,
@@ -882,6 +920,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateGroupError`](crate::error::CreateGroupError): [`GroupExistsException`](crate::error::GroupExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-group")]
     pub async fn create_group(
         &self,
         input: crate::types::CreateGroupRequest,
@@ -903,6 +942,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateIdentityProviderError`](crate::error::CreateIdentityProviderError): [`DuplicateProviderException`](crate::error::DuplicateProviderException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-identity-provider")]
     pub async fn create_identity_provider(
         &self,
         input: crate::types::CreateIdentityProviderRequest,
@@ -928,6 +968,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateManagedLoginBrandingError`](crate::error::CreateManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ManagedLoginBrandingExistsException`](crate::error::ManagedLoginBrandingExistsException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-managed-login-branding")]
     pub async fn create_managed_login_branding(
         &self,
         input: crate::types::CreateManagedLoginBrandingRequest,
@@ -949,6 +990,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateResourceServerError`](crate::error::CreateResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-resource-server")]
     pub async fn create_resource_server(
         &self,
         input: crate::types::CreateResourceServerRequest,
@@ -976,6 +1018,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateTermsError`](crate::error::CreateTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TermsExistsException`](crate::error::TermsExistsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-terms")]
     pub async fn create_terms(
         &self,
         input: crate::types::CreateTermsRequest,
@@ -997,6 +1040,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateUserImportJobError`](crate::error::CreateUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-user-import-job")]
     pub async fn create_user_import_job(
         &self,
         input: crate::types::CreateUserImportJobRequest,
@@ -1024,6 +1068,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolError`](crate::error::CreateUserPoolError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`TierChangeNotAllowedException`](crate::error::TierChangeNotAllowedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool")]
     pub async fn create_user_pool(
         &self,
         input: crate::types::CreateUserPoolRequest,
@@ -1049,6 +1094,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolClientError`](crate::error::CreateUserPoolClientError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidOauthFlowException`](crate::error::InvalidOauthFlowException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ScopeDoesNotExistException`](crate::error::ScopeDoesNotExistException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-client")]
     pub async fn create_user_pool_client(
         &self,
         input: crate::types::CreateUserPoolClientRequest,
@@ -1074,6 +1120,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolDomainError`](crate::error::CreateUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-domain")]
     pub async fn create_user_pool_domain(
         &self,
         input: crate::types::CreateUserPoolDomainRequest,
@@ -1095,6 +1142,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolReplicaError`](crate::error::CreateUserPoolReplicaError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-replica")]
     pub async fn create_user_pool_replica(
         &self,
         input: crate::types::CreateUserPoolReplicaRequest,
@@ -1116,6 +1164,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteGroupError`](crate::error::DeleteGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-group")]
     pub async fn delete_group(
         &self,
         input: crate::types::DeleteGroupRequest,
@@ -1137,6 +1186,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteIdentityProviderError`](crate::error::DeleteIdentityProviderError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnsupportedIdentityProviderException`](crate::error::UnsupportedIdentityProviderException), or `Unhandled`.
+    #[cfg(feature = "delete-identity-provider")]
     pub async fn delete_identity_provider(
         &self,
         input: crate::types::DeleteIdentityProviderRequest,
@@ -1158,6 +1208,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteManagedLoginBrandingError`](crate::error::DeleteManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-managed-login-branding")]
     pub async fn delete_managed_login_branding(
         &self,
         input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -1181,6 +1232,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteResourceServerError`](crate::error::DeleteResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-resource-server")]
     pub async fn delete_resource_server(
         &self,
         input: crate::types::DeleteResourceServerRequest,
@@ -1202,6 +1254,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteTermsError`](crate::error::DeleteTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-terms")]
     pub async fn delete_terms(
         &self,
         input: crate::types::DeleteTermsRequest,
@@ -1220,6 +1273,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserError`](crate::error::DeleteUserError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user")]
     pub async fn delete_user(
         &self,
         input: crate::types::DeleteUserRequest,
@@ -1238,6 +1292,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserAttributesError`](crate::error::DeleteUserAttributesError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user-attributes")]
     pub async fn delete_user_attributes(
         &self,
         input: crate::types::DeleteUserAttributesRequest,
@@ -1256,6 +1311,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolError`](crate::error::DeleteUserPoolError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool")]
     pub async fn delete_user_pool(
         &self,
         input: crate::types::DeleteUserPoolRequest,
@@ -1270,6 +1326,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolClientError`](crate::error::DeleteUserPoolClientError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-client")]
     pub async fn delete_user_pool_client(
         &self,
         input: crate::types::DeleteUserPoolClientRequest,
@@ -1284,6 +1341,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolClientSecretError`](crate::error::DeleteUserPoolClientSecretError): [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-client-secret")]
     pub async fn delete_user_pool_client_secret(
         &self,
         input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -1298,6 +1356,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolDomainError`](crate::error::DeleteUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-domain")]
     pub async fn delete_user_pool_domain(
         &self,
         input: crate::types::DeleteUserPoolDomainRequest,
@@ -1319,6 +1378,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolReplicaError`](crate::error::DeleteUserPoolReplicaError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-replica")]
     pub async fn delete_user_pool_replica(
         &self,
         input: crate::types::DeleteUserPoolReplicaRequest,
@@ -1337,6 +1397,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DeleteWebAuthnCredentialError`](crate::error::DeleteWebAuthnCredentialError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-web-authn-credential")]
     pub async fn delete_web_authn_credential(
         &self,
         input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -1351,6 +1412,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeIdentityProviderError`](crate::error::DescribeIdentityProviderError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-identity-provider")]
     pub async fn describe_identity_provider(
         &self,
         input: crate::types::DescribeIdentityProviderRequest,
@@ -1365,6 +1427,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeManagedLoginBrandingError`](crate::error::DescribeManagedLoginBrandingError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-managed-login-branding")]
     pub async fn describe_managed_login_branding(
         &self,
         input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -1381,6 +1444,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeManagedLoginBrandingByClientError`](crate::error::DescribeManagedLoginBrandingByClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     pub async fn describe_managed_login_branding_by_client(
         &self,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -1397,6 +1461,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeResourceServerError`](crate::error::DescribeResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-resource-server")]
     pub async fn describe_resource_server(
         &self,
         input: crate::types::DescribeResourceServerRequest,
@@ -1411,6 +1476,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeRiskConfigurationError`](crate::error::DescribeRiskConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "describe-risk-configuration")]
     pub async fn describe_risk_configuration(
         &self,
         input: crate::types::DescribeRiskConfigurationRequest,
@@ -1432,6 +1498,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeTermsError`](crate::error::DescribeTermsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-terms")]
     pub async fn describe_terms(
         &self,
         input: crate::types::DescribeTermsRequest,
@@ -1455,6 +1522,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeTermsByClientError`](crate::error::DescribeTermsByClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-terms-by-client")]
     pub async fn describe_terms_by_client(
         &self,
         input: crate::types::DescribeTermsByClientRequest,
@@ -1469,6 +1537,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeUserImportJobError`](crate::error::DescribeUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-user-import-job")]
     pub async fn describe_user_import_job(
         &self,
         input: crate::types::DescribeUserImportJobRequest,
@@ -1490,6 +1559,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolError`](crate::error::DescribeUserPoolError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool")]
     pub async fn describe_user_pool(
         &self,
         input: crate::types::DescribeUserPoolRequest,
@@ -1511,6 +1581,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolClientError`](crate::error::DescribeUserPoolClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool-client")]
     pub async fn describe_user_pool_client(
         &self,
         input: crate::types::DescribeUserPoolClientRequest,
@@ -1534,6 +1605,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolDomainError`](crate::error::DescribeUserPoolDomainError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool-domain")]
     pub async fn describe_user_pool_domain(
         &self,
         input: crate::types::DescribeUserPoolDomainRequest,
@@ -1552,6 +1624,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ForgetDeviceError`](crate::error::ForgetDeviceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "forget-device")]
     pub async fn forget_device(
         &self,
         input: crate::types::ForgetDeviceRequest,
@@ -1576,6 +1649,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ForgotPasswordError`](crate::error::ForgotPasswordError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "forgot-password")]
     pub async fn forgot_password(
         &self,
         input: crate::types::ForgotPasswordRequest,
@@ -1597,6 +1671,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetCsvHeaderError`](crate::error::GetCsvHeaderError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-csv-header")]
     pub async fn get_csv_header(
         &self,
         input: crate::types::GetCsvHeaderRequest,
@@ -1615,6 +1690,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetClientTokenError`](crate::error::GetClientTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-client-token")]
     pub async fn get_client_token(
         &self,
         input: crate::types::GetClientTokenRequest,
@@ -1635,6 +1711,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetDerivedTokenError`](crate::error::GetDerivedTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-derived-token")]
     pub async fn get_derived_token(
         &self,
         input: crate::types::GetDerivedTokenRequest,
@@ -1653,6 +1730,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetDeviceError`](crate::error::GetDeviceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-device")]
     pub async fn get_device(
         &self,
         input: crate::types::GetDeviceRequest,
@@ -1676,6 +1754,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetGroupError`](crate::error::GetGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-group")]
     pub async fn get_group(
         &self,
         input: crate::types::GetGroupRequest,
@@ -1690,6 +1769,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetIdentityProviderByIdentifierError`](crate::error::GetIdentityProviderByIdentifierError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     pub async fn get_identity_provider_by_identifier(
         &self,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -1713,6 +1793,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetLogDeliveryConfigurationError`](crate::error::GetLogDeliveryConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-log-delivery-configuration")]
     pub async fn get_log_delivery_configuration(
         &self,
         input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -1734,6 +1815,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetProvisionedLimitError`](crate::error::GetProvisionedLimitError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-provisioned-limit")]
     pub async fn get_provisioned_limit(
         &self,
         input: crate::types::GetProvisionedLimitRequest,
@@ -1759,6 +1841,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetSigningCertificateError`](crate::error::GetSigningCertificateError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-signing-certificate")]
     pub async fn get_signing_certificate(
         &self,
         input: crate::types::GetSigningCertificateRequest,
@@ -1773,6 +1856,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetTokensFromRefreshTokenError`](crate::error::GetTokensFromRefreshTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`RefreshTokenReuseException`](crate::error::RefreshTokenReuseException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     pub async fn get_tokens_from_refresh_token(
         &self,
         input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -1787,6 +1871,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUiCustomizationError`](crate::error::GetUiCustomizationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-ui-customization")]
     pub async fn get_ui_customization(
         &self,
         input: crate::types::GetUiCustomizationRequest,
@@ -1805,6 +1890,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserError`](crate::error::GetUserError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user")]
     pub async fn get_user(
         &self,
         input: crate::types::GetUserRequest,
@@ -1827,6 +1913,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserAttributeVerificationCodeError`](crate::error::GetUserAttributeVerificationCodeError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user-attribute-verification-code")]
     pub async fn get_user_attribute_verification_code(
         &self,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -1850,6 +1937,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserAuthFactorsError`](crate::error::GetUserAuthFactorsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user-auth-factors")]
     pub async fn get_user_auth_factors(
         &self,
         input: crate::types::GetUserAuthFactorsRequest,
@@ -1864,6 +1952,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserPoolClientSessionConfigurationError`](crate::error::GetUserPoolClientSessionConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     pub async fn get_user_pool_client_session_configuration(
         &self,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -1895,6 +1984,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserPoolMfaConfigError`](crate::error::GetUserPoolMfaConfigError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-mfa-config")]
     pub async fn get_user_pool_mfa_config(
         &self,
         input: crate::types::GetUserPoolMfaConfigRequest,
@@ -1909,6 +1999,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GetUserPoolSessionConfigurationError`](crate::error::GetUserPoolSessionConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-session-configuration")]
     pub async fn get_user_pool_session_configuration(
         &self,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -1937,6 +2028,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`GlobalSignOutError`](crate::error::GlobalSignOutError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), or `Unhandled`.
+    #[cfg(feature = "global-sign-out")]
     pub async fn global_sign_out(
         &self,
         input: crate::types::GlobalSignOutRequest,
@@ -1957,6 +2049,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`InitiateAuthError`](crate::error::InitiateAuthError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "initiate-auth")]
     pub async fn initiate_auth(
         &self,
         input: crate::types::InitiateAuthRequest,
@@ -1975,6 +2068,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListDevicesError`](crate::error::ListDevicesError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "list-devices")]
     pub async fn list_devices(
         &self,
         input: crate::types::ListDevicesRequest,
@@ -1996,6 +2090,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListGroupsError`](crate::error::ListGroupsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-groups")]
     pub async fn list_groups(
         &self,
         input: crate::types::ListGroupsRequest,
@@ -2017,6 +2112,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListIdentityProvidersError`](crate::error::ListIdentityProvidersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-identity-providers")]
     pub async fn list_identity_providers(
         &self,
         input: crate::types::ListIdentityProvidersRequest,
@@ -2038,6 +2134,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListResourceServersError`](crate::error::ListResourceServersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-resource-servers")]
     pub async fn list_resource_servers(
         &self,
         input: crate::types::ListResourceServersRequest,
@@ -2052,6 +2149,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListTagsForResourceError`](crate::error::ListTagsForResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-tags-for-resource")]
     pub async fn list_tags_for_resource(
         &self,
         input: crate::types::ListTagsForResourceRequest,
@@ -2073,6 +2171,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListTermsError`](crate::error::ListTermsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-terms")]
     pub async fn list_terms(
         &self,
         input: crate::types::ListTermsRequest,
@@ -2094,6 +2193,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserImportJobsError`](crate::error::ListUserImportJobsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-import-jobs")]
     pub async fn list_user_import_jobs(
         &self,
         input: crate::types::ListUserImportJobsRequest,
@@ -2108,6 +2208,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserPoolClientSecretsError`](crate::error::ListUserPoolClientSecretsError): [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-client-secrets")]
     pub async fn list_user_pool_client_secrets(
         &self,
         input: crate::types::ListUserPoolClientSecretsRequest,
@@ -2129,6 +2230,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserPoolClientsError`](crate::error::ListUserPoolClientsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-clients")]
     pub async fn list_user_pool_clients(
         &self,
         input: crate::types::ListUserPoolClientsRequest,
@@ -2150,6 +2252,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserPoolReplicasError`](crate::error::ListUserPoolReplicasError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-replicas")]
     pub async fn list_user_pool_replicas(
         &self,
         input: crate::types::ListUserPoolReplicasRequest,
@@ -2171,6 +2274,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserPoolsError`](crate::error::ListUserPoolsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pools")]
     pub async fn list_user_pools(
         &self,
         input: crate::types::ListUserPoolsRequest,
@@ -2185,6 +2289,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUserSessionsError`](crate::error::ListUserSessionsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "list-user-sessions")]
     pub async fn list_user_sessions(
         &self,
         input: crate::types::ListUserSessionsRequest,
@@ -2208,6 +2313,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUsersError`](crate::error::ListUsersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-users")]
     pub async fn list_users(
         &self,
         input: crate::types::ListUsersRequest,
@@ -2229,6 +2335,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListUsersInGroupError`](crate::error::ListUsersInGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-users-in-group")]
     pub async fn list_users_in_group(
         &self,
         input: crate::types::ListUsersInGroupRequest,
@@ -2247,6 +2354,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ListWebAuthnCredentialsError`](crate::error::ListWebAuthnCredentialsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-web-authn-credentials")]
     pub async fn list_web_authn_credentials(
         &self,
         input: crate::types::ListWebAuthnCredentialsRequest,
@@ -2267,6 +2375,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`ResendConfirmationCodeError`](crate::error::ResendConfirmationCodeError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "resend-confirmation-code")]
     pub async fn resend_confirmation_code(
         &self,
         input: crate::types::ResendConfirmationCodeRequest,
@@ -2289,6 +2398,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`RespondToAuthChallengeError`](crate::error::RespondToAuthChallengeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "respond-to-auth-challenge")]
     pub async fn respond_to_auth_challenge(
         &self,
         input: crate::types::RespondToAuthChallengeRequest,
@@ -2305,6 +2415,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`RevokeTokenError`](crate::error::RevokeTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnauthorizedException`](crate::error::UnauthorizedException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UnsupportedTokenTypeException`](crate::error::UnsupportedTokenTypeException), or `Unhandled`.
+    #[cfg(feature = "revoke-token")]
     pub async fn revoke_token(
         &self,
         input: crate::types::RevokeTokenRequest,
@@ -2319,6 +2430,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`RevokeUserSessionError`](crate::error::RevokeUserSessionError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "revoke-user-session")]
     pub async fn revoke_user_session(
         &self,
         input: crate::types::RevokeUserSessionRequest,
@@ -2333,6 +2445,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetLogDeliveryConfigurationError`](crate::error::SetLogDeliveryConfigurationError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-log-delivery-configuration")]
     pub async fn set_log_delivery_configuration(
         &self,
         input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -2356,6 +2469,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetRiskConfigurationError`](crate::error::SetRiskConfigurationError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "set-risk-configuration")]
     pub async fn set_risk_configuration(
         &self,
         input: crate::types::SetRiskConfigurationRequest,
@@ -2379,6 +2493,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUiCustomizationError`](crate::error::SetUiCustomizationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-ui-customization")]
     pub async fn set_ui_customization(
         &self,
         input: crate::types::SetUiCustomizationRequest,
@@ -2397,6 +2512,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUserMfaPreferenceError`](crate::error::SetUserMfaPreferenceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "set-user-mfa-preference")]
     pub async fn set_user_mfa_preference(
         &self,
         input: crate::types::SetUserMfaPreferenceRequest,
@@ -2411,6 +2527,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUserPoolClientSessionConfigurationError`](crate::error::SetUserPoolClientSessionConfigurationError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     pub async fn set_user_pool_client_session_configuration(
         &self,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -2434,6 +2551,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUserPoolMfaConfigError`](crate::error::SetUserPoolMfaConfigError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-mfa-config")]
     pub async fn set_user_pool_mfa_config(
         &self,
         input: crate::types::SetUserPoolMfaConfigRequest,
@@ -2448,6 +2566,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUserPoolSessionConfigurationError`](crate::error::SetUserPoolSessionConfigurationError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-session-configuration")]
     pub async fn set_user_pool_session_configuration(
         &self,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -2468,6 +2587,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SetUserSettingsError`](crate::error::SetUserSettingsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "set-user-settings")]
     pub async fn set_user_settings(
         &self,
         input: crate::types::SetUserSettingsRequest,
@@ -2490,6 +2610,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`SignUpError`](crate::error::SignUpError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "sign-up")]
     pub async fn sign_up(
         &self,
         input: crate::types::SignUpRequest,
@@ -2501,6 +2622,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`StartUserImportJobError`](crate::error::StartUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "start-user-import-job")]
     pub async fn start_user_import_job(
         &self,
         input: crate::types::StartUserImportJobRequest,
@@ -2517,6 +2639,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`StartWebAuthnRegistrationError`](crate::error::StartWebAuthnRegistrationError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`WebAuthnConfigurationMissingException`](crate::error::WebAuthnConfigurationMissingException), [`WebAuthnNotEnabledException`](crate::error::WebAuthnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "start-web-authn-registration")]
     pub async fn start_web_authn_registration(
         &self,
         input: crate::types::StartWebAuthnRegistrationRequest,
@@ -2531,6 +2654,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`StopUserImportJobError`](crate::error::StopUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "stop-user-import-job")]
     pub async fn stop_user_import_job(
         &self,
         input: crate::types::StopUserImportJobRequest,
@@ -2551,6 +2675,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`TagResourceError`](crate::error::TagResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "tag-resource")]
     pub async fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
@@ -2565,6 +2690,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UntagResourceError`](crate::error::UntagResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "untag-resource")]
     pub async fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
@@ -2583,6 +2709,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateAuthEventFeedbackError`](crate::error::UpdateAuthEventFeedbackError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "update-auth-event-feedback")]
     pub async fn update_auth_event_feedback(
         &self,
         input: crate::types::UpdateAuthEventFeedbackRequest,
@@ -2601,6 +2728,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateDeviceStatusError`](crate::error::UpdateDeviceStatusError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "update-device-status")]
     pub async fn update_device_status(
         &self,
         input: crate::types::UpdateDeviceStatusRequest,
@@ -2622,6 +2750,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateGroupError`](crate::error::UpdateGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-group")]
     pub async fn update_group(
         &self,
         input: crate::types::UpdateGroupRequest,
@@ -2643,6 +2772,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateIdentityProviderError`](crate::error::UpdateIdentityProviderError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnsupportedIdentityProviderException`](crate::error::UnsupportedIdentityProviderException), or `Unhandled`.
+    #[cfg(feature = "update-identity-provider")]
     pub async fn update_identity_provider(
         &self,
         input: crate::types::UpdateIdentityProviderRequest,
@@ -2668,6 +2798,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateManagedLoginBrandingError`](crate::error::UpdateManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-managed-login-branding")]
     pub async fn update_managed_login_branding(
         &self,
         input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -2691,6 +2822,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateProvisionedLimitError`](crate::error::UpdateProvisionedLimitError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::error::ServiceQuotaExceededException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-provisioned-limit")]
     pub async fn update_provisioned_limit(
         &self,
         input: crate::types::UpdateProvisionedLimitRequest,
@@ -2714,6 +2846,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateResourceServerError`](crate::error::UpdateResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-resource-server")]
     pub async fn update_resource_server(
         &self,
         input: crate::types::UpdateResourceServerRequest,
@@ -2741,6 +2874,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateTermsError`](crate::error::UpdateTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TermsExistsException`](crate::error::TermsExistsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-terms")]
     pub async fn update_terms(
         &self,
         input: crate::types::UpdateTermsRequest,
@@ -2765,6 +2899,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateUserAttributesError`](crate::error::UpdateUserAttributesError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "update-user-attributes")]
     pub async fn update_user_attributes(
         &self,
         input: crate::types::UpdateUserAttributesRequest,
@@ -2794,6 +2929,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolError`](crate::error::UpdateUserPoolError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TierChangeNotAllowedException`](crate::error::TierChangeNotAllowedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool")]
     pub async fn update_user_pool(
         &self,
         input: crate::types::UpdateUserPoolRequest,
@@ -2819,6 +2955,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolClientError`](crate::error::UpdateUserPoolClientError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidOauthFlowException`](crate::error::InvalidOauthFlowException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ScopeDoesNotExistException`](crate::error::ScopeDoesNotExistException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-client")]
     pub async fn update_user_pool_client(
         &self,
         input: crate::types::UpdateUserPoolClientRequest,
@@ -2850,6 +2987,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolDomainError`](crate::error::UpdateUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-domain")]
     pub async fn update_user_pool_domain(
         &self,
         input: crate::types::UpdateUserPoolDomainRequest,
@@ -2871,6 +3009,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolReplicaError`](crate::error::UpdateUserPoolReplicaError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-replica")]
     pub async fn update_user_pool_replica(
         &self,
         input: crate::types::UpdateUserPoolReplicaRequest,
@@ -2887,6 +3026,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`VerifySoftwareTokenError`](crate::error::VerifySoftwareTokenError): [`CodeMismatchException`](crate::error::CodeMismatchException), [`EnableSoftwareTokenMfaException`](crate::error::EnableSoftwareTokenMfaException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "verify-software-token")]
     pub async fn verify_software_token(
         &self,
         input: crate::types::VerifySoftwareTokenRequest,
@@ -2907,6 +3047,7 @@ impl Client {
     /// # Errors
     ///
     /// Returns [`VerifyUserAttributeError`](crate::error::VerifyUserAttributeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "verify-user-attribute")]
     pub async fn verify_user_attribute(
         &self,
         input: crate::types::VerifyUserAttributeRequest,
@@ -2917,6 +3058,7 @@ impl Client {
         self.core.invoke(&crate::operation::VERIFY_USER_ATTRIBUTE, &input).await
     }
     /// Pages through `AdminListGroupsForUser`, starting from `input`: each [`next_page`](crate::pagination::AdminListGroupsForUserPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::AdminListGroupsForUserPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::AdminListGroupsForUserPages::items) a stream of their items.
+    #[cfg(feature = "admin-list-groups-for-user")]
     pub fn admin_list_groups_for_user_pages(
         &self,
         input: crate::types::AdminListGroupsForUserRequest,
@@ -2924,6 +3066,7 @@ impl Client {
         crate::pagination::AdminListGroupsForUserPages::new(self, input)
     }
     /// Pages through `AdminListUserAuthEvents`, starting from `input`: each [`next_page`](crate::pagination::AdminListUserAuthEventsPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::AdminListUserAuthEventsPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::AdminListUserAuthEventsPages::items) a stream of their items.
+    #[cfg(feature = "admin-list-user-auth-events")]
     pub fn admin_list_user_auth_events_pages(
         &self,
         input: crate::types::AdminListUserAuthEventsRequest,
@@ -2931,6 +3074,7 @@ impl Client {
         crate::pagination::AdminListUserAuthEventsPages::new(self, input)
     }
     /// Pages through `ListGroups`, starting from `input`: each [`next_page`](crate::pagination::ListGroupsPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListGroupsPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListGroupsPages::items) a stream of their items.
+    #[cfg(feature = "list-groups")]
     pub fn list_groups_pages(
         &self,
         input: crate::types::ListGroupsRequest,
@@ -2938,6 +3082,7 @@ impl Client {
         crate::pagination::ListGroupsPages::new(self, input)
     }
     /// Pages through `ListIdentityProviders`, starting from `input`: each [`next_page`](crate::pagination::ListIdentityProvidersPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListIdentityProvidersPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListIdentityProvidersPages::items) a stream of their items.
+    #[cfg(feature = "list-identity-providers")]
     pub fn list_identity_providers_pages(
         &self,
         input: crate::types::ListIdentityProvidersRequest,
@@ -2945,6 +3090,7 @@ impl Client {
         crate::pagination::ListIdentityProvidersPages::new(self, input)
     }
     /// Pages through `ListResourceServers`, starting from `input`: each [`next_page`](crate::pagination::ListResourceServersPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListResourceServersPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListResourceServersPages::items) a stream of their items.
+    #[cfg(feature = "list-resource-servers")]
     pub fn list_resource_servers_pages(
         &self,
         input: crate::types::ListResourceServersRequest,
@@ -2952,6 +3098,7 @@ impl Client {
         crate::pagination::ListResourceServersPages::new(self, input)
     }
     /// Pages through `ListUserPoolClients`, starting from `input`: each [`next_page`](crate::pagination::ListUserPoolClientsPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListUserPoolClientsPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListUserPoolClientsPages::items) a stream of their items.
+    #[cfg(feature = "list-user-pool-clients")]
     pub fn list_user_pool_clients_pages(
         &self,
         input: crate::types::ListUserPoolClientsRequest,
@@ -2959,6 +3106,7 @@ impl Client {
         crate::pagination::ListUserPoolClientsPages::new(self, input)
     }
     /// Pages through `ListUserPools`, starting from `input`: each [`next_page`](crate::pagination::ListUserPoolsPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListUserPoolsPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListUserPoolsPages::items) a stream of their items.
+    #[cfg(feature = "list-user-pools")]
     pub fn list_user_pools_pages(
         &self,
         input: crate::types::ListUserPoolsRequest,
@@ -2966,6 +3114,7 @@ impl Client {
         crate::pagination::ListUserPoolsPages::new(self, input)
     }
     /// Pages through `ListUsers`, starting from `input`: each [`next_page`](crate::pagination::ListUsersPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListUsersPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListUsersPages::items) a stream of their items.
+    #[cfg(feature = "list-users")]
     pub fn list_users_pages(
         &self,
         input: crate::types::ListUsersRequest,
@@ -2973,6 +3122,7 @@ impl Client {
         crate::pagination::ListUsersPages::new(self, input)
     }
     /// Pages through `ListUsersInGroup`, starting from `input`: each [`next_page`](crate::pagination::ListUsersInGroupPages::next_page) call sends the next request, following the continuation token; [`into_stream`](crate::pagination::ListUsersInGroupPages::into_stream) makes it a stream of pages and [`items`](crate::pagination::ListUsersInGroupPages::items) a stream of their items.
+    #[cfg(feature = "list-users-in-group")]
     pub fn list_users_in_group_pages(
         &self,
         input: crate::types::ListUsersInGroupRequest,
@@ -2982,6 +3132,7 @@ impl Client {
 }
 
 impl crate::CognitoIdentityProvider for Client {
+    #[cfg(feature = "add-custom-attributes")]
     fn add_custom_attributes(
         &self,
         input: crate::types::AddCustomAttributesRequest,
@@ -2993,6 +3144,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::add_custom_attributes(self, input)
     }
+    #[cfg(feature = "add-user-pool-client-secret")]
     fn add_user_pool_client_secret(
         &self,
         input: crate::types::AddUserPoolClientSecretRequest,
@@ -3004,6 +3156,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::add_user_pool_client_secret(self, input)
     }
+    #[cfg(feature = "admin-add-user-to-group")]
     fn admin_add_user_to_group(
         &self,
         input: crate::types::AdminAddUserToGroupRequest,
@@ -3015,6 +3168,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_add_user_to_group(self, input)
     }
+    #[cfg(feature = "admin-confirm-sign-up")]
     fn admin_confirm_sign_up(
         &self,
         input: crate::types::AdminConfirmSignUpRequest,
@@ -3026,6 +3180,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_confirm_sign_up(self, input)
     }
+    #[cfg(feature = "admin-create-user")]
     fn admin_create_user(
         &self,
         input: crate::types::AdminCreateUserRequest,
@@ -3037,6 +3192,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_create_user(self, input)
     }
+    #[cfg(feature = "admin-delete-software-token")]
     fn admin_delete_software_token(
         &self,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -3048,6 +3204,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_delete_software_token(self, input)
     }
+    #[cfg(feature = "admin-delete-user")]
     fn admin_delete_user(
         &self,
         input: crate::types::AdminDeleteUserRequest,
@@ -3059,6 +3216,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_delete_user(self, input)
     }
+    #[cfg(feature = "admin-delete-user-attributes")]
     fn admin_delete_user_attributes(
         &self,
         input: crate::types::AdminDeleteUserAttributesRequest,
@@ -3070,6 +3228,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_delete_user_attributes(self, input)
     }
+    #[cfg(feature = "admin-disable-provider-for-user")]
     fn admin_disable_provider_for_user(
         &self,
         input: crate::types::AdminDisableProviderForUserRequest,
@@ -3081,6 +3240,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_disable_provider_for_user(self, input)
     }
+    #[cfg(feature = "admin-disable-user")]
     fn admin_disable_user(
         &self,
         input: crate::types::AdminDisableUserRequest,
@@ -3092,6 +3252,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_disable_user(self, input)
     }
+    #[cfg(feature = "admin-enable-user")]
     fn admin_enable_user(
         &self,
         input: crate::types::AdminEnableUserRequest,
@@ -3103,6 +3264,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_enable_user(self, input)
     }
+    #[cfg(feature = "admin-forget-device")]
     fn admin_forget_device(
         &self,
         input: crate::types::AdminForgetDeviceRequest,
@@ -3114,6 +3276,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_forget_device(self, input)
     }
+    #[cfg(feature = "admin-get-device")]
     fn admin_get_device(
         &self,
         input: crate::types::AdminGetDeviceRequest,
@@ -3125,6 +3288,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_get_device(self, input)
     }
+    #[cfg(feature = "admin-get-user")]
     fn admin_get_user(
         &self,
         input: crate::types::AdminGetUserRequest,
@@ -3136,6 +3300,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_get_user(self, input)
     }
+    #[cfg(feature = "admin-get-user-auth-factors")]
     fn admin_get_user_auth_factors(
         &self,
         input: crate::types::AdminGetUserAuthFactorsRequest,
@@ -3147,6 +3312,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_get_user_auth_factors(self, input)
     }
+    #[cfg(feature = "admin-initiate-auth")]
     fn admin_initiate_auth(
         &self,
         input: crate::types::AdminInitiateAuthRequest,
@@ -3158,6 +3324,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_initiate_auth(self, input)
     }
+    #[cfg(feature = "admin-link-provider-for-user")]
     fn admin_link_provider_for_user(
         &self,
         input: crate::types::AdminLinkProviderForUserRequest,
@@ -3169,6 +3336,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_link_provider_for_user(self, input)
     }
+    #[cfg(feature = "admin-list-devices")]
     fn admin_list_devices(
         &self,
         input: crate::types::AdminListDevicesRequest,
@@ -3180,6 +3348,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_list_devices(self, input)
     }
+    #[cfg(feature = "admin-list-groups-for-user")]
     fn admin_list_groups_for_user(
         &self,
         input: crate::types::AdminListGroupsForUserRequest,
@@ -3191,6 +3360,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_list_groups_for_user(self, input)
     }
+    #[cfg(feature = "admin-list-user-auth-events")]
     fn admin_list_user_auth_events(
         &self,
         input: crate::types::AdminListUserAuthEventsRequest,
@@ -3202,6 +3372,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_list_user_auth_events(self, input)
     }
+    #[cfg(feature = "admin-list-user-sessions")]
     fn admin_list_user_sessions(
         &self,
         input: crate::types::AdminListUserSessionsRequest,
@@ -3213,6 +3384,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_list_user_sessions(self, input)
     }
+    #[cfg(feature = "admin-remove-user-from-group")]
     fn admin_remove_user_from_group(
         &self,
         input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -3224,6 +3396,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_remove_user_from_group(self, input)
     }
+    #[cfg(feature = "admin-reset-user-password")]
     fn admin_reset_user_password(
         &self,
         input: crate::types::AdminResetUserPasswordRequest,
@@ -3235,6 +3408,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_reset_user_password(self, input)
     }
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     fn admin_respond_to_auth_challenge(
         &self,
         input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -3246,6 +3420,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_respond_to_auth_challenge(self, input)
     }
+    #[cfg(feature = "admin-revoke-user-session")]
     fn admin_revoke_user_session(
         &self,
         input: crate::types::AdminRevokeUserSessionRequest,
@@ -3257,6 +3432,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_revoke_user_session(self, input)
     }
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     fn admin_set_user_mfa_preference(
         &self,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -3268,6 +3444,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_set_user_mfa_preference(self, input)
     }
+    #[cfg(feature = "admin-set-user-password")]
     fn admin_set_user_password(
         &self,
         input: crate::types::AdminSetUserPasswordRequest,
@@ -3279,6 +3456,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_set_user_password(self, input)
     }
+    #[cfg(feature = "admin-set-user-settings")]
     fn admin_set_user_settings(
         &self,
         input: crate::types::AdminSetUserSettingsRequest,
@@ -3290,6 +3468,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_set_user_settings(self, input)
     }
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     fn admin_update_auth_event_feedback(
         &self,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -3301,6 +3480,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_update_auth_event_feedback(self, input)
     }
+    #[cfg(feature = "admin-update-device-status")]
     fn admin_update_device_status(
         &self,
         input: crate::types::AdminUpdateDeviceStatusRequest,
@@ -3312,6 +3492,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_update_device_status(self, input)
     }
+    #[cfg(feature = "admin-update-user-attributes")]
     fn admin_update_user_attributes(
         &self,
         input: crate::types::AdminUpdateUserAttributesRequest,
@@ -3323,6 +3504,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_update_user_attributes(self, input)
     }
+    #[cfg(feature = "admin-user-global-sign-out")]
     fn admin_user_global_sign_out(
         &self,
         input: crate::types::AdminUserGlobalSignOutRequest,
@@ -3334,6 +3516,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::admin_user_global_sign_out(self, input)
     }
+    #[cfg(feature = "associate-software-token")]
     fn associate_software_token(
         &self,
         input: crate::types::AssociateSoftwareTokenRequest,
@@ -3345,6 +3528,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::associate_software_token(self, input)
     }
+    #[cfg(feature = "change-password")]
     fn change_password(
         &self,
         input: crate::types::ChangePasswordRequest,
@@ -3356,6 +3540,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::change_password(self, input)
     }
+    #[cfg(feature = "complete-web-authn-registration")]
     fn complete_web_authn_registration(
         &self,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -3367,6 +3552,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::complete_web_authn_registration(self, input)
     }
+    #[cfg(feature = "confirm-device")]
     fn confirm_device(
         &self,
         input: crate::types::ConfirmDeviceRequest,
@@ -3378,6 +3564,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::confirm_device(self, input)
     }
+    #[cfg(feature = "confirm-forgot-password")]
     fn confirm_forgot_password(
         &self,
         input: crate::types::ConfirmForgotPasswordRequest,
@@ -3389,6 +3576,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::confirm_forgot_password(self, input)
     }
+    #[cfg(feature = "confirm-sign-up")]
     fn confirm_sign_up(
         &self,
         input: crate::types::ConfirmSignUpRequest,
@@ -3400,6 +3588,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::confirm_sign_up(self, input)
     }
+    #[cfg(feature = "create-group")]
     fn create_group(
         &self,
         input: crate::types::CreateGroupRequest,
@@ -3411,6 +3600,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_group(self, input)
     }
+    #[cfg(feature = "create-identity-provider")]
     fn create_identity_provider(
         &self,
         input: crate::types::CreateIdentityProviderRequest,
@@ -3422,6 +3612,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_identity_provider(self, input)
     }
+    #[cfg(feature = "create-managed-login-branding")]
     fn create_managed_login_branding(
         &self,
         input: crate::types::CreateManagedLoginBrandingRequest,
@@ -3433,6 +3624,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_managed_login_branding(self, input)
     }
+    #[cfg(feature = "create-resource-server")]
     fn create_resource_server(
         &self,
         input: crate::types::CreateResourceServerRequest,
@@ -3444,6 +3636,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_resource_server(self, input)
     }
+    #[cfg(feature = "create-terms")]
     fn create_terms(
         &self,
         input: crate::types::CreateTermsRequest,
@@ -3455,6 +3648,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_terms(self, input)
     }
+    #[cfg(feature = "create-user-import-job")]
     fn create_user_import_job(
         &self,
         input: crate::types::CreateUserImportJobRequest,
@@ -3466,6 +3660,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_user_import_job(self, input)
     }
+    #[cfg(feature = "create-user-pool")]
     fn create_user_pool(
         &self,
         input: crate::types::CreateUserPoolRequest,
@@ -3477,6 +3672,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_user_pool(self, input)
     }
+    #[cfg(feature = "create-user-pool-client")]
     fn create_user_pool_client(
         &self,
         input: crate::types::CreateUserPoolClientRequest,
@@ -3488,6 +3684,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_user_pool_client(self, input)
     }
+    #[cfg(feature = "create-user-pool-domain")]
     fn create_user_pool_domain(
         &self,
         input: crate::types::CreateUserPoolDomainRequest,
@@ -3499,6 +3696,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_user_pool_domain(self, input)
     }
+    #[cfg(feature = "create-user-pool-replica")]
     fn create_user_pool_replica(
         &self,
         input: crate::types::CreateUserPoolReplicaRequest,
@@ -3510,6 +3708,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::create_user_pool_replica(self, input)
     }
+    #[cfg(feature = "delete-group")]
     fn delete_group(
         &self,
         input: crate::types::DeleteGroupRequest,
@@ -3521,6 +3720,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_group(self, input)
     }
+    #[cfg(feature = "delete-identity-provider")]
     fn delete_identity_provider(
         &self,
         input: crate::types::DeleteIdentityProviderRequest,
@@ -3532,6 +3732,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_identity_provider(self, input)
     }
+    #[cfg(feature = "delete-managed-login-branding")]
     fn delete_managed_login_branding(
         &self,
         input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -3543,6 +3744,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_managed_login_branding(self, input)
     }
+    #[cfg(feature = "delete-resource-server")]
     fn delete_resource_server(
         &self,
         input: crate::types::DeleteResourceServerRequest,
@@ -3554,6 +3756,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_resource_server(self, input)
     }
+    #[cfg(feature = "delete-terms")]
     fn delete_terms(
         &self,
         input: crate::types::DeleteTermsRequest,
@@ -3565,6 +3768,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_terms(self, input)
     }
+    #[cfg(feature = "delete-user")]
     fn delete_user(
         &self,
         input: crate::types::DeleteUserRequest,
@@ -3576,6 +3780,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user(self, input)
     }
+    #[cfg(feature = "delete-user-attributes")]
     fn delete_user_attributes(
         &self,
         input: crate::types::DeleteUserAttributesRequest,
@@ -3587,6 +3792,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_attributes(self, input)
     }
+    #[cfg(feature = "delete-user-pool")]
     fn delete_user_pool(
         &self,
         input: crate::types::DeleteUserPoolRequest,
@@ -3598,6 +3804,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_pool(self, input)
     }
+    #[cfg(feature = "delete-user-pool-client")]
     fn delete_user_pool_client(
         &self,
         input: crate::types::DeleteUserPoolClientRequest,
@@ -3609,6 +3816,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_pool_client(self, input)
     }
+    #[cfg(feature = "delete-user-pool-client-secret")]
     fn delete_user_pool_client_secret(
         &self,
         input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -3620,6 +3828,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_pool_client_secret(self, input)
     }
+    #[cfg(feature = "delete-user-pool-domain")]
     fn delete_user_pool_domain(
         &self,
         input: crate::types::DeleteUserPoolDomainRequest,
@@ -3631,6 +3840,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_pool_domain(self, input)
     }
+    #[cfg(feature = "delete-user-pool-replica")]
     fn delete_user_pool_replica(
         &self,
         input: crate::types::DeleteUserPoolReplicaRequest,
@@ -3642,6 +3852,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_user_pool_replica(self, input)
     }
+    #[cfg(feature = "delete-web-authn-credential")]
     fn delete_web_authn_credential(
         &self,
         input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -3653,6 +3864,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::delete_web_authn_credential(self, input)
     }
+    #[cfg(feature = "describe-identity-provider")]
     fn describe_identity_provider(
         &self,
         input: crate::types::DescribeIdentityProviderRequest,
@@ -3664,6 +3876,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_identity_provider(self, input)
     }
+    #[cfg(feature = "describe-managed-login-branding")]
     fn describe_managed_login_branding(
         &self,
         input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -3675,6 +3888,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_managed_login_branding(self, input)
     }
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     fn describe_managed_login_branding_by_client(
         &self,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -3686,6 +3900,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_managed_login_branding_by_client(self, input)
     }
+    #[cfg(feature = "describe-resource-server")]
     fn describe_resource_server(
         &self,
         input: crate::types::DescribeResourceServerRequest,
@@ -3697,6 +3912,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_resource_server(self, input)
     }
+    #[cfg(feature = "describe-risk-configuration")]
     fn describe_risk_configuration(
         &self,
         input: crate::types::DescribeRiskConfigurationRequest,
@@ -3708,6 +3924,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_risk_configuration(self, input)
     }
+    #[cfg(feature = "describe-terms")]
     fn describe_terms(
         &self,
         input: crate::types::DescribeTermsRequest,
@@ -3719,6 +3936,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_terms(self, input)
     }
+    #[cfg(feature = "describe-terms-by-client")]
     fn describe_terms_by_client(
         &self,
         input: crate::types::DescribeTermsByClientRequest,
@@ -3730,6 +3948,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_terms_by_client(self, input)
     }
+    #[cfg(feature = "describe-user-import-job")]
     fn describe_user_import_job(
         &self,
         input: crate::types::DescribeUserImportJobRequest,
@@ -3741,6 +3960,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_user_import_job(self, input)
     }
+    #[cfg(feature = "describe-user-pool")]
     fn describe_user_pool(
         &self,
         input: crate::types::DescribeUserPoolRequest,
@@ -3752,6 +3972,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_user_pool(self, input)
     }
+    #[cfg(feature = "describe-user-pool-client")]
     fn describe_user_pool_client(
         &self,
         input: crate::types::DescribeUserPoolClientRequest,
@@ -3763,6 +3984,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_user_pool_client(self, input)
     }
+    #[cfg(feature = "describe-user-pool-domain")]
     fn describe_user_pool_domain(
         &self,
         input: crate::types::DescribeUserPoolDomainRequest,
@@ -3774,6 +3996,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::describe_user_pool_domain(self, input)
     }
+    #[cfg(feature = "forget-device")]
     fn forget_device(
         &self,
         input: crate::types::ForgetDeviceRequest,
@@ -3785,6 +4008,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::forget_device(self, input)
     }
+    #[cfg(feature = "forgot-password")]
     fn forgot_password(
         &self,
         input: crate::types::ForgotPasswordRequest,
@@ -3796,6 +4020,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::forgot_password(self, input)
     }
+    #[cfg(feature = "get-csv-header")]
     fn get_csv_header(
         &self,
         input: crate::types::GetCsvHeaderRequest,
@@ -3807,6 +4032,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_csv_header(self, input)
     }
+    #[cfg(feature = "get-client-token")]
     fn get_client_token(
         &self,
         input: crate::types::GetClientTokenRequest,
@@ -3818,6 +4044,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_client_token(self, input)
     }
+    #[cfg(feature = "get-derived-token")]
     fn get_derived_token(
         &self,
         input: crate::types::GetDerivedTokenRequest,
@@ -3829,6 +4056,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_derived_token(self, input)
     }
+    #[cfg(feature = "get-device")]
     fn get_device(
         &self,
         input: crate::types::GetDeviceRequest,
@@ -3840,6 +4068,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_device(self, input)
     }
+    #[cfg(feature = "get-group")]
     fn get_group(
         &self,
         input: crate::types::GetGroupRequest,
@@ -3851,6 +4080,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_group(self, input)
     }
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     fn get_identity_provider_by_identifier(
         &self,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -3862,6 +4092,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_identity_provider_by_identifier(self, input)
     }
+    #[cfg(feature = "get-log-delivery-configuration")]
     fn get_log_delivery_configuration(
         &self,
         input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -3873,6 +4104,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_log_delivery_configuration(self, input)
     }
+    #[cfg(feature = "get-provisioned-limit")]
     fn get_provisioned_limit(
         &self,
         input: crate::types::GetProvisionedLimitRequest,
@@ -3884,6 +4116,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_provisioned_limit(self, input)
     }
+    #[cfg(feature = "get-signing-certificate")]
     fn get_signing_certificate(
         &self,
         input: crate::types::GetSigningCertificateRequest,
@@ -3895,6 +4128,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_signing_certificate(self, input)
     }
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     fn get_tokens_from_refresh_token(
         &self,
         input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -3906,6 +4140,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_tokens_from_refresh_token(self, input)
     }
+    #[cfg(feature = "get-ui-customization")]
     fn get_ui_customization(
         &self,
         input: crate::types::GetUiCustomizationRequest,
@@ -3917,6 +4152,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_ui_customization(self, input)
     }
+    #[cfg(feature = "get-user")]
     fn get_user(
         &self,
         input: crate::types::GetUserRequest,
@@ -3928,6 +4164,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user(self, input)
     }
+    #[cfg(feature = "get-user-attribute-verification-code")]
     fn get_user_attribute_verification_code(
         &self,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -3939,6 +4176,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user_attribute_verification_code(self, input)
     }
+    #[cfg(feature = "get-user-auth-factors")]
     fn get_user_auth_factors(
         &self,
         input: crate::types::GetUserAuthFactorsRequest,
@@ -3950,6 +4188,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user_auth_factors(self, input)
     }
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     fn get_user_pool_client_session_configuration(
         &self,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -3961,6 +4200,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user_pool_client_session_configuration(self, input)
     }
+    #[cfg(feature = "get-user-pool-mfa-config")]
     fn get_user_pool_mfa_config(
         &self,
         input: crate::types::GetUserPoolMfaConfigRequest,
@@ -3972,6 +4212,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user_pool_mfa_config(self, input)
     }
+    #[cfg(feature = "get-user-pool-session-configuration")]
     fn get_user_pool_session_configuration(
         &self,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -3983,6 +4224,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::get_user_pool_session_configuration(self, input)
     }
+    #[cfg(feature = "global-sign-out")]
     fn global_sign_out(
         &self,
         input: crate::types::GlobalSignOutRequest,
@@ -3994,6 +4236,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::global_sign_out(self, input)
     }
+    #[cfg(feature = "initiate-auth")]
     fn initiate_auth(
         &self,
         input: crate::types::InitiateAuthRequest,
@@ -4005,6 +4248,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::initiate_auth(self, input)
     }
+    #[cfg(feature = "list-devices")]
     fn list_devices(
         &self,
         input: crate::types::ListDevicesRequest,
@@ -4016,6 +4260,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_devices(self, input)
     }
+    #[cfg(feature = "list-groups")]
     fn list_groups(
         &self,
         input: crate::types::ListGroupsRequest,
@@ -4027,6 +4272,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_groups(self, input)
     }
+    #[cfg(feature = "list-identity-providers")]
     fn list_identity_providers(
         &self,
         input: crate::types::ListIdentityProvidersRequest,
@@ -4038,6 +4284,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_identity_providers(self, input)
     }
+    #[cfg(feature = "list-resource-servers")]
     fn list_resource_servers(
         &self,
         input: crate::types::ListResourceServersRequest,
@@ -4049,6 +4296,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_resource_servers(self, input)
     }
+    #[cfg(feature = "list-tags-for-resource")]
     fn list_tags_for_resource(
         &self,
         input: crate::types::ListTagsForResourceRequest,
@@ -4060,6 +4308,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_tags_for_resource(self, input)
     }
+    #[cfg(feature = "list-terms")]
     fn list_terms(
         &self,
         input: crate::types::ListTermsRequest,
@@ -4071,6 +4320,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_terms(self, input)
     }
+    #[cfg(feature = "list-user-import-jobs")]
     fn list_user_import_jobs(
         &self,
         input: crate::types::ListUserImportJobsRequest,
@@ -4082,6 +4332,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_import_jobs(self, input)
     }
+    #[cfg(feature = "list-user-pool-client-secrets")]
     fn list_user_pool_client_secrets(
         &self,
         input: crate::types::ListUserPoolClientSecretsRequest,
@@ -4093,6 +4344,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_pool_client_secrets(self, input)
     }
+    #[cfg(feature = "list-user-pool-clients")]
     fn list_user_pool_clients(
         &self,
         input: crate::types::ListUserPoolClientsRequest,
@@ -4104,6 +4356,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_pool_clients(self, input)
     }
+    #[cfg(feature = "list-user-pool-replicas")]
     fn list_user_pool_replicas(
         &self,
         input: crate::types::ListUserPoolReplicasRequest,
@@ -4115,6 +4368,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_pool_replicas(self, input)
     }
+    #[cfg(feature = "list-user-pools")]
     fn list_user_pools(
         &self,
         input: crate::types::ListUserPoolsRequest,
@@ -4126,6 +4380,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_pools(self, input)
     }
+    #[cfg(feature = "list-user-sessions")]
     fn list_user_sessions(
         &self,
         input: crate::types::ListUserSessionsRequest,
@@ -4137,6 +4392,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_user_sessions(self, input)
     }
+    #[cfg(feature = "list-users")]
     fn list_users(
         &self,
         input: crate::types::ListUsersRequest,
@@ -4148,6 +4404,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_users(self, input)
     }
+    #[cfg(feature = "list-users-in-group")]
     fn list_users_in_group(
         &self,
         input: crate::types::ListUsersInGroupRequest,
@@ -4159,6 +4416,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_users_in_group(self, input)
     }
+    #[cfg(feature = "list-web-authn-credentials")]
     fn list_web_authn_credentials(
         &self,
         input: crate::types::ListWebAuthnCredentialsRequest,
@@ -4170,6 +4428,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::list_web_authn_credentials(self, input)
     }
+    #[cfg(feature = "resend-confirmation-code")]
     fn resend_confirmation_code(
         &self,
         input: crate::types::ResendConfirmationCodeRequest,
@@ -4181,6 +4440,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::resend_confirmation_code(self, input)
     }
+    #[cfg(feature = "respond-to-auth-challenge")]
     fn respond_to_auth_challenge(
         &self,
         input: crate::types::RespondToAuthChallengeRequest,
@@ -4192,6 +4452,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::respond_to_auth_challenge(self, input)
     }
+    #[cfg(feature = "revoke-token")]
     fn revoke_token(
         &self,
         input: crate::types::RevokeTokenRequest,
@@ -4203,6 +4464,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::revoke_token(self, input)
     }
+    #[cfg(feature = "revoke-user-session")]
     fn revoke_user_session(
         &self,
         input: crate::types::RevokeUserSessionRequest,
@@ -4214,6 +4476,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::revoke_user_session(self, input)
     }
+    #[cfg(feature = "set-log-delivery-configuration")]
     fn set_log_delivery_configuration(
         &self,
         input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -4225,6 +4488,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_log_delivery_configuration(self, input)
     }
+    #[cfg(feature = "set-risk-configuration")]
     fn set_risk_configuration(
         &self,
         input: crate::types::SetRiskConfigurationRequest,
@@ -4236,6 +4500,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_risk_configuration(self, input)
     }
+    #[cfg(feature = "set-ui-customization")]
     fn set_ui_customization(
         &self,
         input: crate::types::SetUiCustomizationRequest,
@@ -4247,6 +4512,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_ui_customization(self, input)
     }
+    #[cfg(feature = "set-user-mfa-preference")]
     fn set_user_mfa_preference(
         &self,
         input: crate::types::SetUserMfaPreferenceRequest,
@@ -4258,6 +4524,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_user_mfa_preference(self, input)
     }
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     fn set_user_pool_client_session_configuration(
         &self,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -4269,6 +4536,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_user_pool_client_session_configuration(self, input)
     }
+    #[cfg(feature = "set-user-pool-mfa-config")]
     fn set_user_pool_mfa_config(
         &self,
         input: crate::types::SetUserPoolMfaConfigRequest,
@@ -4280,6 +4548,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_user_pool_mfa_config(self, input)
     }
+    #[cfg(feature = "set-user-pool-session-configuration")]
     fn set_user_pool_session_configuration(
         &self,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -4291,6 +4560,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_user_pool_session_configuration(self, input)
     }
+    #[cfg(feature = "set-user-settings")]
     fn set_user_settings(
         &self,
         input: crate::types::SetUserSettingsRequest,
@@ -4302,6 +4572,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::set_user_settings(self, input)
     }
+    #[cfg(feature = "sign-up")]
     fn sign_up(
         &self,
         input: crate::types::SignUpRequest,
@@ -4313,6 +4584,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::sign_up(self, input)
     }
+    #[cfg(feature = "start-user-import-job")]
     fn start_user_import_job(
         &self,
         input: crate::types::StartUserImportJobRequest,
@@ -4324,6 +4596,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::start_user_import_job(self, input)
     }
+    #[cfg(feature = "start-web-authn-registration")]
     fn start_web_authn_registration(
         &self,
         input: crate::types::StartWebAuthnRegistrationRequest,
@@ -4335,6 +4608,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::start_web_authn_registration(self, input)
     }
+    #[cfg(feature = "stop-user-import-job")]
     fn stop_user_import_job(
         &self,
         input: crate::types::StopUserImportJobRequest,
@@ -4346,6 +4620,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::stop_user_import_job(self, input)
     }
+    #[cfg(feature = "tag-resource")]
     fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
@@ -4357,6 +4632,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::tag_resource(self, input)
     }
+    #[cfg(feature = "untag-resource")]
     fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
@@ -4368,6 +4644,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::untag_resource(self, input)
     }
+    #[cfg(feature = "update-auth-event-feedback")]
     fn update_auth_event_feedback(
         &self,
         input: crate::types::UpdateAuthEventFeedbackRequest,
@@ -4379,6 +4656,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_auth_event_feedback(self, input)
     }
+    #[cfg(feature = "update-device-status")]
     fn update_device_status(
         &self,
         input: crate::types::UpdateDeviceStatusRequest,
@@ -4390,6 +4668,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_device_status(self, input)
     }
+    #[cfg(feature = "update-group")]
     fn update_group(
         &self,
         input: crate::types::UpdateGroupRequest,
@@ -4401,6 +4680,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_group(self, input)
     }
+    #[cfg(feature = "update-identity-provider")]
     fn update_identity_provider(
         &self,
         input: crate::types::UpdateIdentityProviderRequest,
@@ -4412,6 +4692,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_identity_provider(self, input)
     }
+    #[cfg(feature = "update-managed-login-branding")]
     fn update_managed_login_branding(
         &self,
         input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -4423,6 +4704,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_managed_login_branding(self, input)
     }
+    #[cfg(feature = "update-provisioned-limit")]
     fn update_provisioned_limit(
         &self,
         input: crate::types::UpdateProvisionedLimitRequest,
@@ -4434,6 +4716,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_provisioned_limit(self, input)
     }
+    #[cfg(feature = "update-resource-server")]
     fn update_resource_server(
         &self,
         input: crate::types::UpdateResourceServerRequest,
@@ -4445,6 +4728,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_resource_server(self, input)
     }
+    #[cfg(feature = "update-terms")]
     fn update_terms(
         &self,
         input: crate::types::UpdateTermsRequest,
@@ -4456,6 +4740,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_terms(self, input)
     }
+    #[cfg(feature = "update-user-attributes")]
     fn update_user_attributes(
         &self,
         input: crate::types::UpdateUserAttributesRequest,
@@ -4467,6 +4752,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_user_attributes(self, input)
     }
+    #[cfg(feature = "update-user-pool")]
     fn update_user_pool(
         &self,
         input: crate::types::UpdateUserPoolRequest,
@@ -4478,6 +4764,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_user_pool(self, input)
     }
+    #[cfg(feature = "update-user-pool-client")]
     fn update_user_pool_client(
         &self,
         input: crate::types::UpdateUserPoolClientRequest,
@@ -4489,6 +4776,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_user_pool_client(self, input)
     }
+    #[cfg(feature = "update-user-pool-domain")]
     fn update_user_pool_domain(
         &self,
         input: crate::types::UpdateUserPoolDomainRequest,
@@ -4500,6 +4788,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_user_pool_domain(self, input)
     }
+    #[cfg(feature = "update-user-pool-replica")]
     fn update_user_pool_replica(
         &self,
         input: crate::types::UpdateUserPoolReplicaRequest,
@@ -4511,6 +4800,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::update_user_pool_replica(self, input)
     }
+    #[cfg(feature = "verify-software-token")]
     fn verify_software_token(
         &self,
         input: crate::types::VerifySoftwareTokenRequest,
@@ -4522,6 +4812,7 @@ impl crate::CognitoIdentityProvider for Client {
     > + ::std::marker::Send {
         Client::verify_software_token(self, input)
     }
+    #[cfg(feature = "verify-user-attribute")]
     fn verify_user_attribute(
         &self,
         input: crate::types::VerifyUserAttributeRequest,

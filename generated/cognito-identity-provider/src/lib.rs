@@ -8,6 +8,8 @@
 //! - [`pagination`] pages through paginated operations, also as streams.
 //! - `mock::Mock`, with the `mock` feature, stands in for the service in tests: answers set per operation, every call recorded.
 //!
+//! Each operation is behind a cargo feature named after it in kebab-case (`add-custom-attributes` for `AddCustomAttributes`); `all-operations`, a default feature, turns on every one. With `default-features = false` and the features of the operations it calls, a crate compiles only their methods, inputs, outputs and errors, and the shapes they reach.
+//!
 //! Patterns of the model that this crate does not check (values are sent and accepted without them):
 //!
 //! - `S3BucketType`: `^[0-9A-Za-z\.\-_]*(?<!\.)$` (it uses negative look-behind `(?<!`, which no Rust regex engine supports)

@@ -17,706 +17,847 @@ pub struct Mock {
 /// One answer slot per operation.
 #[derive(Clone, Debug, Default)]
 struct MockOperations {
+    #[cfg(feature = "add-custom-attributes")]
     add_custom_attributes: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AddCustomAttributesRequest,
         crate::types::AddCustomAttributesResponse,
         crate::error::AddCustomAttributesError,
     >,
+    #[cfg(feature = "add-user-pool-client-secret")]
     add_user_pool_client_secret: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AddUserPoolClientSecretRequest,
         crate::types::AddUserPoolClientSecretResponse,
         crate::error::AddUserPoolClientSecretError,
     >,
+    #[cfg(feature = "admin-add-user-to-group")]
     admin_add_user_to_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminAddUserToGroupRequest,
         crate::types::AdminAddUserToGroupOutput,
         crate::error::AdminAddUserToGroupError,
     >,
+    #[cfg(feature = "admin-confirm-sign-up")]
     admin_confirm_sign_up: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminConfirmSignUpRequest,
         crate::types::AdminConfirmSignUpResponse,
         crate::error::AdminConfirmSignUpError,
     >,
+    #[cfg(feature = "admin-create-user")]
     admin_create_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminCreateUserRequest,
         crate::types::AdminCreateUserResponse,
         crate::error::AdminCreateUserError,
     >,
+    #[cfg(feature = "admin-delete-software-token")]
     admin_delete_software_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminDeleteSoftwareTokenRequest,
         crate::types::AdminDeleteSoftwareTokenResponse,
         crate::error::AdminDeleteSoftwareTokenError,
     >,
+    #[cfg(feature = "admin-delete-user")]
     admin_delete_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminDeleteUserRequest,
         crate::types::AdminDeleteUserOutput,
         crate::error::AdminDeleteUserError,
     >,
+    #[cfg(feature = "admin-delete-user-attributes")]
     admin_delete_user_attributes: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminDeleteUserAttributesRequest,
         crate::types::AdminDeleteUserAttributesResponse,
         crate::error::AdminDeleteUserAttributesError,
     >,
+    #[cfg(feature = "admin-disable-provider-for-user")]
     admin_disable_provider_for_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminDisableProviderForUserRequest,
         crate::types::AdminDisableProviderForUserResponse,
         crate::error::AdminDisableProviderForUserError,
     >,
+    #[cfg(feature = "admin-disable-user")]
     admin_disable_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminDisableUserRequest,
         crate::types::AdminDisableUserResponse,
         crate::error::AdminDisableUserError,
     >,
+    #[cfg(feature = "admin-enable-user")]
     admin_enable_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminEnableUserRequest,
         crate::types::AdminEnableUserResponse,
         crate::error::AdminEnableUserError,
     >,
+    #[cfg(feature = "admin-forget-device")]
     admin_forget_device: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminForgetDeviceRequest,
         crate::types::AdminForgetDeviceOutput,
         crate::error::AdminForgetDeviceError,
     >,
+    #[cfg(feature = "admin-get-device")]
     admin_get_device: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminGetDeviceRequest,
         crate::types::AdminGetDeviceResponse,
         crate::error::AdminGetDeviceError,
     >,
+    #[cfg(feature = "admin-get-user")]
     admin_get_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminGetUserRequest,
         crate::types::AdminGetUserResponse,
         crate::error::AdminGetUserError,
     >,
+    #[cfg(feature = "admin-get-user-auth-factors")]
     admin_get_user_auth_factors: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminGetUserAuthFactorsRequest,
         crate::types::AdminGetUserAuthFactorsResponse,
         crate::error::AdminGetUserAuthFactorsError,
     >,
+    #[cfg(feature = "admin-initiate-auth")]
     admin_initiate_auth: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminInitiateAuthRequest,
         crate::types::AdminInitiateAuthResponse,
         crate::error::AdminInitiateAuthError,
     >,
+    #[cfg(feature = "admin-link-provider-for-user")]
     admin_link_provider_for_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminLinkProviderForUserRequest,
         crate::types::AdminLinkProviderForUserResponse,
         crate::error::AdminLinkProviderForUserError,
     >,
+    #[cfg(feature = "admin-list-devices")]
     admin_list_devices: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminListDevicesRequest,
         crate::types::AdminListDevicesResponse,
         crate::error::AdminListDevicesError,
     >,
+    #[cfg(feature = "admin-list-groups-for-user")]
     admin_list_groups_for_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminListGroupsForUserRequest,
         crate::types::AdminListGroupsForUserResponse,
         crate::error::AdminListGroupsForUserError,
     >,
+    #[cfg(feature = "admin-list-user-auth-events")]
     admin_list_user_auth_events: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminListUserAuthEventsRequest,
         crate::types::AdminListUserAuthEventsResponse,
         crate::error::AdminListUserAuthEventsError,
     >,
+    #[cfg(feature = "admin-list-user-sessions")]
     admin_list_user_sessions: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminListUserSessionsRequest,
         crate::types::AdminListUserSessionsResponse,
         crate::error::AdminListUserSessionsError,
     >,
+    #[cfg(feature = "admin-remove-user-from-group")]
     admin_remove_user_from_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminRemoveUserFromGroupRequest,
         crate::types::AdminRemoveUserFromGroupOutput,
         crate::error::AdminRemoveUserFromGroupError,
     >,
+    #[cfg(feature = "admin-reset-user-password")]
     admin_reset_user_password: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminResetUserPasswordRequest,
         crate::types::AdminResetUserPasswordResponse,
         crate::error::AdminResetUserPasswordError,
     >,
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     admin_respond_to_auth_challenge: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminRespondToAuthChallengeRequest,
         crate::types::AdminRespondToAuthChallengeResponse,
         crate::error::AdminRespondToAuthChallengeError,
     >,
+    #[cfg(feature = "admin-revoke-user-session")]
     admin_revoke_user_session: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminRevokeUserSessionRequest,
         crate::types::AdminRevokeUserSessionResponse,
         crate::error::AdminRevokeUserSessionError,
     >,
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     admin_set_user_mfa_preference: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminSetUserMfaPreferenceRequest,
         crate::types::AdminSetUserMfaPreferenceResponse,
         crate::error::AdminSetUserMfaPreferenceError,
     >,
+    #[cfg(feature = "admin-set-user-password")]
     admin_set_user_password: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminSetUserPasswordRequest,
         crate::types::AdminSetUserPasswordResponse,
         crate::error::AdminSetUserPasswordError,
     >,
+    #[cfg(feature = "admin-set-user-settings")]
     admin_set_user_settings: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminSetUserSettingsRequest,
         crate::types::AdminSetUserSettingsResponse,
         crate::error::AdminSetUserSettingsError,
     >,
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     admin_update_auth_event_feedback: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminUpdateAuthEventFeedbackRequest,
         crate::types::AdminUpdateAuthEventFeedbackResponse,
         crate::error::AdminUpdateAuthEventFeedbackError,
     >,
+    #[cfg(feature = "admin-update-device-status")]
     admin_update_device_status: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminUpdateDeviceStatusRequest,
         crate::types::AdminUpdateDeviceStatusResponse,
         crate::error::AdminUpdateDeviceStatusError,
     >,
+    #[cfg(feature = "admin-update-user-attributes")]
     admin_update_user_attributes: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminUpdateUserAttributesRequest,
         crate::types::AdminUpdateUserAttributesResponse,
         crate::error::AdminUpdateUserAttributesError,
     >,
+    #[cfg(feature = "admin-user-global-sign-out")]
     admin_user_global_sign_out: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AdminUserGlobalSignOutRequest,
         crate::types::AdminUserGlobalSignOutResponse,
         crate::error::AdminUserGlobalSignOutError,
     >,
+    #[cfg(feature = "associate-software-token")]
     associate_software_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::AssociateSoftwareTokenRequest,
         crate::types::AssociateSoftwareTokenResponse,
         crate::error::AssociateSoftwareTokenError,
     >,
+    #[cfg(feature = "change-password")]
     change_password: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ChangePasswordRequest,
         crate::types::ChangePasswordResponse,
         crate::error::ChangePasswordError,
     >,
+    #[cfg(feature = "complete-web-authn-registration")]
     complete_web_authn_registration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CompleteWebAuthnRegistrationRequest,
         crate::types::CompleteWebAuthnRegistrationResponse,
         crate::error::CompleteWebAuthnRegistrationError,
     >,
+    #[cfg(feature = "confirm-device")]
     confirm_device: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ConfirmDeviceRequest,
         crate::types::ConfirmDeviceResponse,
         crate::error::ConfirmDeviceError,
     >,
+    #[cfg(feature = "confirm-forgot-password")]
     confirm_forgot_password: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ConfirmForgotPasswordRequest,
         crate::types::ConfirmForgotPasswordResponse,
         crate::error::ConfirmForgotPasswordError,
     >,
+    #[cfg(feature = "confirm-sign-up")]
     confirm_sign_up: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ConfirmSignUpRequest,
         crate::types::ConfirmSignUpResponse,
         crate::error::ConfirmSignUpError,
     >,
+    #[cfg(feature = "create-group")]
     create_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateGroupRequest,
         crate::types::CreateGroupResponse,
         crate::error::CreateGroupError,
     >,
+    #[cfg(feature = "create-identity-provider")]
     create_identity_provider: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateIdentityProviderRequest,
         crate::types::CreateIdentityProviderResponse,
         crate::error::CreateIdentityProviderError,
     >,
+    #[cfg(feature = "create-managed-login-branding")]
     create_managed_login_branding: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateManagedLoginBrandingRequest,
         crate::types::CreateManagedLoginBrandingResponse,
         crate::error::CreateManagedLoginBrandingError,
     >,
+    #[cfg(feature = "create-resource-server")]
     create_resource_server: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateResourceServerRequest,
         crate::types::CreateResourceServerResponse,
         crate::error::CreateResourceServerError,
     >,
+    #[cfg(feature = "create-terms")]
     create_terms: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateTermsRequest,
         crate::types::CreateTermsResponse,
         crate::error::CreateTermsError,
     >,
+    #[cfg(feature = "create-user-import-job")]
     create_user_import_job: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateUserImportJobRequest,
         crate::types::CreateUserImportJobResponse,
         crate::error::CreateUserImportJobError,
     >,
+    #[cfg(feature = "create-user-pool")]
     create_user_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateUserPoolRequest,
         crate::types::CreateUserPoolResponse,
         crate::error::CreateUserPoolError,
     >,
+    #[cfg(feature = "create-user-pool-client")]
     create_user_pool_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateUserPoolClientRequest,
         crate::types::CreateUserPoolClientResponse,
         crate::error::CreateUserPoolClientError,
     >,
+    #[cfg(feature = "create-user-pool-domain")]
     create_user_pool_domain: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateUserPoolDomainRequest,
         crate::types::CreateUserPoolDomainResponse,
         crate::error::CreateUserPoolDomainError,
     >,
+    #[cfg(feature = "create-user-pool-replica")]
     create_user_pool_replica: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::CreateUserPoolReplicaRequest,
         crate::types::CreateUserPoolReplicaResponse,
         crate::error::CreateUserPoolReplicaError,
     >,
+    #[cfg(feature = "delete-group")]
     delete_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteGroupRequest,
         crate::types::DeleteGroupOutput,
         crate::error::DeleteGroupError,
     >,
+    #[cfg(feature = "delete-identity-provider")]
     delete_identity_provider: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteIdentityProviderRequest,
         crate::types::DeleteIdentityProviderOutput,
         crate::error::DeleteIdentityProviderError,
     >,
+    #[cfg(feature = "delete-managed-login-branding")]
     delete_managed_login_branding: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteManagedLoginBrandingRequest,
         crate::types::DeleteManagedLoginBrandingOutput,
         crate::error::DeleteManagedLoginBrandingError,
     >,
+    #[cfg(feature = "delete-resource-server")]
     delete_resource_server: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteResourceServerRequest,
         crate::types::DeleteResourceServerOutput,
         crate::error::DeleteResourceServerError,
     >,
+    #[cfg(feature = "delete-terms")]
     delete_terms: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteTermsRequest,
         crate::types::DeleteTermsOutput,
         crate::error::DeleteTermsError,
     >,
+    #[cfg(feature = "delete-user")]
     delete_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserRequest,
         crate::types::DeleteUserOutput,
         crate::error::DeleteUserError,
     >,
+    #[cfg(feature = "delete-user-attributes")]
     delete_user_attributes: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserAttributesRequest,
         crate::types::DeleteUserAttributesResponse,
         crate::error::DeleteUserAttributesError,
     >,
+    #[cfg(feature = "delete-user-pool")]
     delete_user_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserPoolRequest,
         crate::types::DeleteUserPoolOutput,
         crate::error::DeleteUserPoolError,
     >,
+    #[cfg(feature = "delete-user-pool-client")]
     delete_user_pool_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserPoolClientRequest,
         crate::types::DeleteUserPoolClientOutput,
         crate::error::DeleteUserPoolClientError,
     >,
+    #[cfg(feature = "delete-user-pool-client-secret")]
     delete_user_pool_client_secret: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserPoolClientSecretRequest,
         crate::types::DeleteUserPoolClientSecretResponse,
         crate::error::DeleteUserPoolClientSecretError,
     >,
+    #[cfg(feature = "delete-user-pool-domain")]
     delete_user_pool_domain: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserPoolDomainRequest,
         crate::types::DeleteUserPoolDomainResponse,
         crate::error::DeleteUserPoolDomainError,
     >,
+    #[cfg(feature = "delete-user-pool-replica")]
     delete_user_pool_replica: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteUserPoolReplicaRequest,
         crate::types::DeleteUserPoolReplicaResponse,
         crate::error::DeleteUserPoolReplicaError,
     >,
+    #[cfg(feature = "delete-web-authn-credential")]
     delete_web_authn_credential: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DeleteWebAuthnCredentialRequest,
         crate::types::DeleteWebAuthnCredentialResponse,
         crate::error::DeleteWebAuthnCredentialError,
     >,
+    #[cfg(feature = "describe-identity-provider")]
     describe_identity_provider: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeIdentityProviderRequest,
         crate::types::DescribeIdentityProviderResponse,
         crate::error::DescribeIdentityProviderError,
     >,
+    #[cfg(feature = "describe-managed-login-branding")]
     describe_managed_login_branding: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeManagedLoginBrandingRequest,
         crate::types::DescribeManagedLoginBrandingResponse,
         crate::error::DescribeManagedLoginBrandingError,
     >,
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     describe_managed_login_branding_by_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeManagedLoginBrandingByClientRequest,
         crate::types::DescribeManagedLoginBrandingByClientResponse,
         crate::error::DescribeManagedLoginBrandingByClientError,
     >,
+    #[cfg(feature = "describe-resource-server")]
     describe_resource_server: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeResourceServerRequest,
         crate::types::DescribeResourceServerResponse,
         crate::error::DescribeResourceServerError,
     >,
+    #[cfg(feature = "describe-risk-configuration")]
     describe_risk_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeRiskConfigurationRequest,
         crate::types::DescribeRiskConfigurationResponse,
         crate::error::DescribeRiskConfigurationError,
     >,
+    #[cfg(feature = "describe-terms")]
     describe_terms: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeTermsRequest,
         crate::types::DescribeTermsResponse,
         crate::error::DescribeTermsError,
     >,
+    #[cfg(feature = "describe-terms-by-client")]
     describe_terms_by_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeTermsByClientRequest,
         crate::types::DescribeTermsByClientResponse,
         crate::error::DescribeTermsByClientError,
     >,
+    #[cfg(feature = "describe-user-import-job")]
     describe_user_import_job: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeUserImportJobRequest,
         crate::types::DescribeUserImportJobResponse,
         crate::error::DescribeUserImportJobError,
     >,
+    #[cfg(feature = "describe-user-pool")]
     describe_user_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeUserPoolRequest,
         crate::types::DescribeUserPoolResponse,
         crate::error::DescribeUserPoolError,
     >,
+    #[cfg(feature = "describe-user-pool-client")]
     describe_user_pool_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeUserPoolClientRequest,
         crate::types::DescribeUserPoolClientResponse,
         crate::error::DescribeUserPoolClientError,
     >,
+    #[cfg(feature = "describe-user-pool-domain")]
     describe_user_pool_domain: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::DescribeUserPoolDomainRequest,
         crate::types::DescribeUserPoolDomainResponse,
         crate::error::DescribeUserPoolDomainError,
     >,
+    #[cfg(feature = "forget-device")]
     forget_device: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ForgetDeviceRequest,
         crate::types::ForgetDeviceOutput,
         crate::error::ForgetDeviceError,
     >,
+    #[cfg(feature = "forgot-password")]
     forgot_password: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ForgotPasswordRequest,
         crate::types::ForgotPasswordResponse,
         crate::error::ForgotPasswordError,
     >,
+    #[cfg(feature = "get-csv-header")]
     get_csv_header: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetCsvHeaderRequest,
         crate::types::GetCsvHeaderResponse,
         crate::error::GetCsvHeaderError,
     >,
+    #[cfg(feature = "get-client-token")]
     get_client_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetClientTokenRequest,
         crate::types::GetClientTokenResponse,
         crate::error::GetClientTokenError,
     >,
+    #[cfg(feature = "get-derived-token")]
     get_derived_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetDerivedTokenRequest,
         crate::types::GetDerivedTokenResponse,
         crate::error::GetDerivedTokenError,
     >,
+    #[cfg(feature = "get-device")]
     get_device: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetDeviceRequest,
         crate::types::GetDeviceResponse,
         crate::error::GetDeviceError,
     >,
+    #[cfg(feature = "get-group")]
     get_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetGroupRequest,
         crate::types::GetGroupResponse,
         crate::error::GetGroupError,
     >,
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     get_identity_provider_by_identifier: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetIdentityProviderByIdentifierRequest,
         crate::types::GetIdentityProviderByIdentifierResponse,
         crate::error::GetIdentityProviderByIdentifierError,
     >,
+    #[cfg(feature = "get-log-delivery-configuration")]
     get_log_delivery_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetLogDeliveryConfigurationRequest,
         crate::types::GetLogDeliveryConfigurationResponse,
         crate::error::GetLogDeliveryConfigurationError,
     >,
+    #[cfg(feature = "get-provisioned-limit")]
     get_provisioned_limit: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetProvisionedLimitRequest,
         crate::types::GetProvisionedLimitResponse,
         crate::error::GetProvisionedLimitError,
     >,
+    #[cfg(feature = "get-signing-certificate")]
     get_signing_certificate: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetSigningCertificateRequest,
         crate::types::GetSigningCertificateResponse,
         crate::error::GetSigningCertificateError,
     >,
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     get_tokens_from_refresh_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetTokensFromRefreshTokenRequest,
         crate::types::GetTokensFromRefreshTokenResponse,
         crate::error::GetTokensFromRefreshTokenError,
     >,
+    #[cfg(feature = "get-ui-customization")]
     get_ui_customization: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUiCustomizationRequest,
         crate::types::GetUiCustomizationResponse,
         crate::error::GetUiCustomizationError,
     >,
+    #[cfg(feature = "get-user")]
     get_user: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserRequest,
         crate::types::GetUserResponse,
         crate::error::GetUserError,
     >,
+    #[cfg(feature = "get-user-attribute-verification-code")]
     get_user_attribute_verification_code: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserAttributeVerificationCodeRequest,
         crate::types::GetUserAttributeVerificationCodeResponse,
         crate::error::GetUserAttributeVerificationCodeError,
     >,
+    #[cfg(feature = "get-user-auth-factors")]
     get_user_auth_factors: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserAuthFactorsRequest,
         crate::types::GetUserAuthFactorsResponse,
         crate::error::GetUserAuthFactorsError,
     >,
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     get_user_pool_client_session_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserPoolClientSessionConfigurationRequest,
         crate::types::GetUserPoolClientSessionConfigurationResponse,
         crate::error::GetUserPoolClientSessionConfigurationError,
     >,
+    #[cfg(feature = "get-user-pool-mfa-config")]
     get_user_pool_mfa_config: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserPoolMfaConfigRequest,
         crate::types::GetUserPoolMfaConfigResponse,
         crate::error::GetUserPoolMfaConfigError,
     >,
+    #[cfg(feature = "get-user-pool-session-configuration")]
     get_user_pool_session_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GetUserPoolSessionConfigurationRequest,
         crate::types::GetUserPoolSessionConfigurationResponse,
         crate::error::GetUserPoolSessionConfigurationError,
     >,
+    #[cfg(feature = "global-sign-out")]
     global_sign_out: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::GlobalSignOutRequest,
         crate::types::GlobalSignOutResponse,
         crate::error::GlobalSignOutError,
     >,
+    #[cfg(feature = "initiate-auth")]
     initiate_auth: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::InitiateAuthRequest,
         crate::types::InitiateAuthResponse,
         crate::error::InitiateAuthError,
     >,
+    #[cfg(feature = "list-devices")]
     list_devices: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListDevicesRequest,
         crate::types::ListDevicesResponse,
         crate::error::ListDevicesError,
     >,
+    #[cfg(feature = "list-groups")]
     list_groups: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListGroupsRequest,
         crate::types::ListGroupsResponse,
         crate::error::ListGroupsError,
     >,
+    #[cfg(feature = "list-identity-providers")]
     list_identity_providers: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListIdentityProvidersRequest,
         crate::types::ListIdentityProvidersResponse,
         crate::error::ListIdentityProvidersError,
     >,
+    #[cfg(feature = "list-resource-servers")]
     list_resource_servers: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListResourceServersRequest,
         crate::types::ListResourceServersResponse,
         crate::error::ListResourceServersError,
     >,
+    #[cfg(feature = "list-tags-for-resource")]
     list_tags_for_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListTagsForResourceRequest,
         crate::types::ListTagsForResourceResponse,
         crate::error::ListTagsForResourceError,
     >,
+    #[cfg(feature = "list-terms")]
     list_terms: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListTermsRequest,
         crate::types::ListTermsResponse,
         crate::error::ListTermsError,
     >,
+    #[cfg(feature = "list-user-import-jobs")]
     list_user_import_jobs: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserImportJobsRequest,
         crate::types::ListUserImportJobsResponse,
         crate::error::ListUserImportJobsError,
     >,
+    #[cfg(feature = "list-user-pool-client-secrets")]
     list_user_pool_client_secrets: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserPoolClientSecretsRequest,
         crate::types::ListUserPoolClientSecretsResponse,
         crate::error::ListUserPoolClientSecretsError,
     >,
+    #[cfg(feature = "list-user-pool-clients")]
     list_user_pool_clients: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserPoolClientsRequest,
         crate::types::ListUserPoolClientsResponse,
         crate::error::ListUserPoolClientsError,
     >,
+    #[cfg(feature = "list-user-pool-replicas")]
     list_user_pool_replicas: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserPoolReplicasRequest,
         crate::types::ListUserPoolReplicasResponse,
         crate::error::ListUserPoolReplicasError,
     >,
+    #[cfg(feature = "list-user-pools")]
     list_user_pools: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserPoolsRequest,
         crate::types::ListUserPoolsResponse,
         crate::error::ListUserPoolsError,
     >,
+    #[cfg(feature = "list-user-sessions")]
     list_user_sessions: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUserSessionsRequest,
         crate::types::ListUserSessionsResponse,
         crate::error::ListUserSessionsError,
     >,
+    #[cfg(feature = "list-users")]
     list_users: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUsersRequest,
         crate::types::ListUsersResponse,
         crate::error::ListUsersError,
     >,
+    #[cfg(feature = "list-users-in-group")]
     list_users_in_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListUsersInGroupRequest,
         crate::types::ListUsersInGroupResponse,
         crate::error::ListUsersInGroupError,
     >,
+    #[cfg(feature = "list-web-authn-credentials")]
     list_web_authn_credentials: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ListWebAuthnCredentialsRequest,
         crate::types::ListWebAuthnCredentialsResponse,
         crate::error::ListWebAuthnCredentialsError,
     >,
+    #[cfg(feature = "resend-confirmation-code")]
     resend_confirmation_code: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::ResendConfirmationCodeRequest,
         crate::types::ResendConfirmationCodeResponse,
         crate::error::ResendConfirmationCodeError,
     >,
+    #[cfg(feature = "respond-to-auth-challenge")]
     respond_to_auth_challenge: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::RespondToAuthChallengeRequest,
         crate::types::RespondToAuthChallengeResponse,
         crate::error::RespondToAuthChallengeError,
     >,
+    #[cfg(feature = "revoke-token")]
     revoke_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::RevokeTokenRequest,
         crate::types::RevokeTokenResponse,
         crate::error::RevokeTokenError,
     >,
+    #[cfg(feature = "revoke-user-session")]
     revoke_user_session: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::RevokeUserSessionRequest,
         crate::types::RevokeUserSessionResponse,
         crate::error::RevokeUserSessionError,
     >,
+    #[cfg(feature = "set-log-delivery-configuration")]
     set_log_delivery_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetLogDeliveryConfigurationRequest,
         crate::types::SetLogDeliveryConfigurationResponse,
         crate::error::SetLogDeliveryConfigurationError,
     >,
+    #[cfg(feature = "set-risk-configuration")]
     set_risk_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetRiskConfigurationRequest,
         crate::types::SetRiskConfigurationResponse,
         crate::error::SetRiskConfigurationError,
     >,
+    #[cfg(feature = "set-ui-customization")]
     set_ui_customization: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUiCustomizationRequest,
         crate::types::SetUiCustomizationResponse,
         crate::error::SetUiCustomizationError,
     >,
+    #[cfg(feature = "set-user-mfa-preference")]
     set_user_mfa_preference: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUserMfaPreferenceRequest,
         crate::types::SetUserMfaPreferenceResponse,
         crate::error::SetUserMfaPreferenceError,
     >,
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     set_user_pool_client_session_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUserPoolClientSessionConfigurationRequest,
         crate::types::SetUserPoolClientSessionConfigurationResponse,
         crate::error::SetUserPoolClientSessionConfigurationError,
     >,
+    #[cfg(feature = "set-user-pool-mfa-config")]
     set_user_pool_mfa_config: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUserPoolMfaConfigRequest,
         crate::types::SetUserPoolMfaConfigResponse,
         crate::error::SetUserPoolMfaConfigError,
     >,
+    #[cfg(feature = "set-user-pool-session-configuration")]
     set_user_pool_session_configuration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUserPoolSessionConfigurationRequest,
         crate::types::SetUserPoolSessionConfigurationResponse,
         crate::error::SetUserPoolSessionConfigurationError,
     >,
+    #[cfg(feature = "set-user-settings")]
     set_user_settings: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SetUserSettingsRequest,
         crate::types::SetUserSettingsResponse,
         crate::error::SetUserSettingsError,
     >,
+    #[cfg(feature = "sign-up")]
     sign_up: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::SignUpRequest,
         crate::types::SignUpResponse,
         crate::error::SignUpError,
     >,
+    #[cfg(feature = "start-user-import-job")]
     start_user_import_job: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::StartUserImportJobRequest,
         crate::types::StartUserImportJobResponse,
         crate::error::StartUserImportJobError,
     >,
+    #[cfg(feature = "start-web-authn-registration")]
     start_web_authn_registration: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::StartWebAuthnRegistrationRequest,
         crate::types::StartWebAuthnRegistrationResponse,
         crate::error::StartWebAuthnRegistrationError,
     >,
+    #[cfg(feature = "stop-user-import-job")]
     stop_user_import_job: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::StopUserImportJobRequest,
         crate::types::StopUserImportJobResponse,
         crate::error::StopUserImportJobError,
     >,
+    #[cfg(feature = "tag-resource")]
     tag_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::TagResourceRequest,
         crate::types::TagResourceResponse,
         crate::error::TagResourceError,
     >,
+    #[cfg(feature = "untag-resource")]
     untag_resource: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UntagResourceRequest,
         crate::types::UntagResourceResponse,
         crate::error::UntagResourceError,
     >,
+    #[cfg(feature = "update-auth-event-feedback")]
     update_auth_event_feedback: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateAuthEventFeedbackRequest,
         crate::types::UpdateAuthEventFeedbackResponse,
         crate::error::UpdateAuthEventFeedbackError,
     >,
+    #[cfg(feature = "update-device-status")]
     update_device_status: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateDeviceStatusRequest,
         crate::types::UpdateDeviceStatusResponse,
         crate::error::UpdateDeviceStatusError,
     >,
+    #[cfg(feature = "update-group")]
     update_group: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateGroupRequest,
         crate::types::UpdateGroupResponse,
         crate::error::UpdateGroupError,
     >,
+    #[cfg(feature = "update-identity-provider")]
     update_identity_provider: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateIdentityProviderRequest,
         crate::types::UpdateIdentityProviderResponse,
         crate::error::UpdateIdentityProviderError,
     >,
+    #[cfg(feature = "update-managed-login-branding")]
     update_managed_login_branding: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateManagedLoginBrandingRequest,
         crate::types::UpdateManagedLoginBrandingResponse,
         crate::error::UpdateManagedLoginBrandingError,
     >,
+    #[cfg(feature = "update-provisioned-limit")]
     update_provisioned_limit: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateProvisionedLimitRequest,
         crate::types::UpdateProvisionedLimitResponse,
         crate::error::UpdateProvisionedLimitError,
     >,
+    #[cfg(feature = "update-resource-server")]
     update_resource_server: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateResourceServerRequest,
         crate::types::UpdateResourceServerResponse,
         crate::error::UpdateResourceServerError,
     >,
+    #[cfg(feature = "update-terms")]
     update_terms: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateTermsRequest,
         crate::types::UpdateTermsResponse,
         crate::error::UpdateTermsError,
     >,
+    #[cfg(feature = "update-user-attributes")]
     update_user_attributes: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateUserAttributesRequest,
         crate::types::UpdateUserAttributesResponse,
         crate::error::UpdateUserAttributesError,
     >,
+    #[cfg(feature = "update-user-pool")]
     update_user_pool: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateUserPoolRequest,
         crate::types::UpdateUserPoolResponse,
         crate::error::UpdateUserPoolError,
     >,
+    #[cfg(feature = "update-user-pool-client")]
     update_user_pool_client: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateUserPoolClientRequest,
         crate::types::UpdateUserPoolClientResponse,
         crate::error::UpdateUserPoolClientError,
     >,
+    #[cfg(feature = "update-user-pool-domain")]
     update_user_pool_domain: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateUserPoolDomainRequest,
         crate::types::UpdateUserPoolDomainResponse,
         crate::error::UpdateUserPoolDomainError,
     >,
+    #[cfg(feature = "update-user-pool-replica")]
     update_user_pool_replica: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::UpdateUserPoolReplicaRequest,
         crate::types::UpdateUserPoolReplicaResponse,
         crate::error::UpdateUserPoolReplicaError,
     >,
+    #[cfg(feature = "verify-software-token")]
     verify_software_token: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::VerifySoftwareTokenRequest,
         crate::types::VerifySoftwareTokenResponse,
         crate::error::VerifySoftwareTokenError,
     >,
+    #[cfg(feature = "verify-user-attribute")]
     verify_user_attribute: ::aws_json_runtime::client::mock::MockOperation<
         crate::types::VerifyUserAttributeRequest,
         crate::types::VerifyUserAttributeResponse,
@@ -738,6 +879,7 @@ impl Mock {
         self.log.len()
     }
     /// Answers every later `AddCustomAttributes` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "add-custom-attributes")]
     pub fn on_add_custom_attributes(
         &self,
         answer: impl ::std::ops::Fn(
@@ -751,6 +893,7 @@ impl Mock {
         self
     }
     /// Answers the next `AddCustomAttributes` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "add-custom-attributes")]
     pub fn queue_add_custom_attributes(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -764,12 +907,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AddCustomAttributes` call so far, oldest first.
+    #[cfg(feature = "add-custom-attributes")]
     pub fn add_custom_attributes_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AddCustomAttributesRequest> {
         self.operations.add_custom_attributes.calls()
     }
     /// Answers every later `AddUserPoolClientSecret` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "add-user-pool-client-secret")]
     pub fn on_add_user_pool_client_secret(
         &self,
         answer: impl ::std::ops::Fn(
@@ -783,6 +928,7 @@ impl Mock {
         self
     }
     /// Answers the next `AddUserPoolClientSecret` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "add-user-pool-client-secret")]
     pub fn queue_add_user_pool_client_secret(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -796,12 +942,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AddUserPoolClientSecret` call so far, oldest first.
+    #[cfg(feature = "add-user-pool-client-secret")]
     pub fn add_user_pool_client_secret_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AddUserPoolClientSecretRequest> {
         self.operations.add_user_pool_client_secret.calls()
     }
     /// Answers every later `AdminAddUserToGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-add-user-to-group")]
     pub fn on_admin_add_user_to_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -815,6 +963,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminAddUserToGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-add-user-to-group")]
     pub fn queue_admin_add_user_to_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -828,12 +977,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminAddUserToGroup` call so far, oldest first.
+    #[cfg(feature = "admin-add-user-to-group")]
     pub fn admin_add_user_to_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminAddUserToGroupRequest> {
         self.operations.admin_add_user_to_group.calls()
     }
     /// Answers every later `AdminConfirmSignUp` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-confirm-sign-up")]
     pub fn on_admin_confirm_sign_up(
         &self,
         answer: impl ::std::ops::Fn(
@@ -847,6 +998,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminConfirmSignUp` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-confirm-sign-up")]
     pub fn queue_admin_confirm_sign_up(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -860,12 +1012,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminConfirmSignUp` call so far, oldest first.
+    #[cfg(feature = "admin-confirm-sign-up")]
     pub fn admin_confirm_sign_up_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminConfirmSignUpRequest> {
         self.operations.admin_confirm_sign_up.calls()
     }
     /// Answers every later `AdminCreateUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-create-user")]
     pub fn on_admin_create_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -879,6 +1033,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminCreateUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-create-user")]
     pub fn queue_admin_create_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -892,12 +1047,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminCreateUser` call so far, oldest first.
+    #[cfg(feature = "admin-create-user")]
     pub fn admin_create_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminCreateUserRequest> {
         self.operations.admin_create_user.calls()
     }
     /// Answers every later `AdminDeleteSoftwareToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-delete-software-token")]
     pub fn on_admin_delete_software_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -911,6 +1068,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminDeleteSoftwareToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-delete-software-token")]
     pub fn queue_admin_delete_software_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -924,12 +1082,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminDeleteSoftwareToken` call so far, oldest first.
+    #[cfg(feature = "admin-delete-software-token")]
     pub fn admin_delete_software_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminDeleteSoftwareTokenRequest> {
         self.operations.admin_delete_software_token.calls()
     }
     /// Answers every later `AdminDeleteUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-delete-user")]
     pub fn on_admin_delete_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -943,6 +1103,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminDeleteUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-delete-user")]
     pub fn queue_admin_delete_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -956,12 +1117,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminDeleteUser` call so far, oldest first.
+    #[cfg(feature = "admin-delete-user")]
     pub fn admin_delete_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminDeleteUserRequest> {
         self.operations.admin_delete_user.calls()
     }
     /// Answers every later `AdminDeleteUserAttributes` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-delete-user-attributes")]
     pub fn on_admin_delete_user_attributes(
         &self,
         answer: impl ::std::ops::Fn(
@@ -975,6 +1138,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminDeleteUserAttributes` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-delete-user-attributes")]
     pub fn queue_admin_delete_user_attributes(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -988,12 +1152,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminDeleteUserAttributes` call so far, oldest first.
+    #[cfg(feature = "admin-delete-user-attributes")]
     pub fn admin_delete_user_attributes_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminDeleteUserAttributesRequest> {
         self.operations.admin_delete_user_attributes.calls()
     }
     /// Answers every later `AdminDisableProviderForUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-disable-provider-for-user")]
     pub fn on_admin_disable_provider_for_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1007,6 +1173,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminDisableProviderForUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-disable-provider-for-user")]
     pub fn queue_admin_disable_provider_for_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1020,12 +1187,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminDisableProviderForUser` call so far, oldest first.
+    #[cfg(feature = "admin-disable-provider-for-user")]
     pub fn admin_disable_provider_for_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminDisableProviderForUserRequest> {
         self.operations.admin_disable_provider_for_user.calls()
     }
     /// Answers every later `AdminDisableUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-disable-user")]
     pub fn on_admin_disable_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1039,6 +1208,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminDisableUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-disable-user")]
     pub fn queue_admin_disable_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1052,12 +1222,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminDisableUser` call so far, oldest first.
+    #[cfg(feature = "admin-disable-user")]
     pub fn admin_disable_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminDisableUserRequest> {
         self.operations.admin_disable_user.calls()
     }
     /// Answers every later `AdminEnableUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-enable-user")]
     pub fn on_admin_enable_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1071,6 +1243,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminEnableUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-enable-user")]
     pub fn queue_admin_enable_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1084,12 +1257,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminEnableUser` call so far, oldest first.
+    #[cfg(feature = "admin-enable-user")]
     pub fn admin_enable_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminEnableUserRequest> {
         self.operations.admin_enable_user.calls()
     }
     /// Answers every later `AdminForgetDevice` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-forget-device")]
     pub fn on_admin_forget_device(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1103,6 +1278,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminForgetDevice` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-forget-device")]
     pub fn queue_admin_forget_device(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1116,12 +1292,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminForgetDevice` call so far, oldest first.
+    #[cfg(feature = "admin-forget-device")]
     pub fn admin_forget_device_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminForgetDeviceRequest> {
         self.operations.admin_forget_device.calls()
     }
     /// Answers every later `AdminGetDevice` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-get-device")]
     pub fn on_admin_get_device(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1135,6 +1313,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminGetDevice` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-get-device")]
     pub fn queue_admin_get_device(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1148,12 +1327,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminGetDevice` call so far, oldest first.
+    #[cfg(feature = "admin-get-device")]
     pub fn admin_get_device_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminGetDeviceRequest> {
         self.operations.admin_get_device.calls()
     }
     /// Answers every later `AdminGetUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-get-user")]
     pub fn on_admin_get_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1167,6 +1348,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminGetUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-get-user")]
     pub fn queue_admin_get_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1180,12 +1362,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminGetUser` call so far, oldest first.
+    #[cfg(feature = "admin-get-user")]
     pub fn admin_get_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminGetUserRequest> {
         self.operations.admin_get_user.calls()
     }
     /// Answers every later `AdminGetUserAuthFactors` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-get-user-auth-factors")]
     pub fn on_admin_get_user_auth_factors(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1199,6 +1383,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminGetUserAuthFactors` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-get-user-auth-factors")]
     pub fn queue_admin_get_user_auth_factors(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1212,12 +1397,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminGetUserAuthFactors` call so far, oldest first.
+    #[cfg(feature = "admin-get-user-auth-factors")]
     pub fn admin_get_user_auth_factors_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminGetUserAuthFactorsRequest> {
         self.operations.admin_get_user_auth_factors.calls()
     }
     /// Answers every later `AdminInitiateAuth` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-initiate-auth")]
     pub fn on_admin_initiate_auth(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1231,6 +1418,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminInitiateAuth` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-initiate-auth")]
     pub fn queue_admin_initiate_auth(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1244,12 +1432,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminInitiateAuth` call so far, oldest first.
+    #[cfg(feature = "admin-initiate-auth")]
     pub fn admin_initiate_auth_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminInitiateAuthRequest> {
         self.operations.admin_initiate_auth.calls()
     }
     /// Answers every later `AdminLinkProviderForUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-link-provider-for-user")]
     pub fn on_admin_link_provider_for_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1263,6 +1453,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminLinkProviderForUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-link-provider-for-user")]
     pub fn queue_admin_link_provider_for_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1276,12 +1467,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminLinkProviderForUser` call so far, oldest first.
+    #[cfg(feature = "admin-link-provider-for-user")]
     pub fn admin_link_provider_for_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminLinkProviderForUserRequest> {
         self.operations.admin_link_provider_for_user.calls()
     }
     /// Answers every later `AdminListDevices` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-list-devices")]
     pub fn on_admin_list_devices(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1295,6 +1488,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminListDevices` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-list-devices")]
     pub fn queue_admin_list_devices(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1308,12 +1502,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminListDevices` call so far, oldest first.
+    #[cfg(feature = "admin-list-devices")]
     pub fn admin_list_devices_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminListDevicesRequest> {
         self.operations.admin_list_devices.calls()
     }
     /// Answers every later `AdminListGroupsForUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-list-groups-for-user")]
     pub fn on_admin_list_groups_for_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1327,6 +1523,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminListGroupsForUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-list-groups-for-user")]
     pub fn queue_admin_list_groups_for_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1340,12 +1537,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminListGroupsForUser` call so far, oldest first.
+    #[cfg(feature = "admin-list-groups-for-user")]
     pub fn admin_list_groups_for_user_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminListGroupsForUserRequest> {
         self.operations.admin_list_groups_for_user.calls()
     }
     /// Answers every later `AdminListUserAuthEvents` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-list-user-auth-events")]
     pub fn on_admin_list_user_auth_events(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1359,6 +1558,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminListUserAuthEvents` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-list-user-auth-events")]
     pub fn queue_admin_list_user_auth_events(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1372,12 +1572,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminListUserAuthEvents` call so far, oldest first.
+    #[cfg(feature = "admin-list-user-auth-events")]
     pub fn admin_list_user_auth_events_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminListUserAuthEventsRequest> {
         self.operations.admin_list_user_auth_events.calls()
     }
     /// Answers every later `AdminListUserSessions` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-list-user-sessions")]
     pub fn on_admin_list_user_sessions(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1391,6 +1593,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminListUserSessions` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-list-user-sessions")]
     pub fn queue_admin_list_user_sessions(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1404,12 +1607,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminListUserSessions` call so far, oldest first.
+    #[cfg(feature = "admin-list-user-sessions")]
     pub fn admin_list_user_sessions_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminListUserSessionsRequest> {
         self.operations.admin_list_user_sessions.calls()
     }
     /// Answers every later `AdminRemoveUserFromGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-remove-user-from-group")]
     pub fn on_admin_remove_user_from_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1423,6 +1628,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminRemoveUserFromGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-remove-user-from-group")]
     pub fn queue_admin_remove_user_from_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1436,12 +1642,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminRemoveUserFromGroup` call so far, oldest first.
+    #[cfg(feature = "admin-remove-user-from-group")]
     pub fn admin_remove_user_from_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminRemoveUserFromGroupRequest> {
         self.operations.admin_remove_user_from_group.calls()
     }
     /// Answers every later `AdminResetUserPassword` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-reset-user-password")]
     pub fn on_admin_reset_user_password(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1455,6 +1663,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminResetUserPassword` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-reset-user-password")]
     pub fn queue_admin_reset_user_password(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1468,12 +1677,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminResetUserPassword` call so far, oldest first.
+    #[cfg(feature = "admin-reset-user-password")]
     pub fn admin_reset_user_password_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminResetUserPasswordRequest> {
         self.operations.admin_reset_user_password.calls()
     }
     /// Answers every later `AdminRespondToAuthChallenge` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     pub fn on_admin_respond_to_auth_challenge(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1487,6 +1698,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminRespondToAuthChallenge` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     pub fn queue_admin_respond_to_auth_challenge(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1500,12 +1712,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminRespondToAuthChallenge` call so far, oldest first.
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     pub fn admin_respond_to_auth_challenge_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminRespondToAuthChallengeRequest> {
         self.operations.admin_respond_to_auth_challenge.calls()
     }
     /// Answers every later `AdminRevokeUserSession` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-revoke-user-session")]
     pub fn on_admin_revoke_user_session(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1519,6 +1733,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminRevokeUserSession` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-revoke-user-session")]
     pub fn queue_admin_revoke_user_session(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1532,12 +1747,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminRevokeUserSession` call so far, oldest first.
+    #[cfg(feature = "admin-revoke-user-session")]
     pub fn admin_revoke_user_session_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminRevokeUserSessionRequest> {
         self.operations.admin_revoke_user_session.calls()
     }
     /// Answers every later `AdminSetUserMFAPreference` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     pub fn on_admin_set_user_mfa_preference(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1551,6 +1768,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminSetUserMFAPreference` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     pub fn queue_admin_set_user_mfa_preference(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1564,12 +1782,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminSetUserMFAPreference` call so far, oldest first.
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     pub fn admin_set_user_mfa_preference_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminSetUserMfaPreferenceRequest> {
         self.operations.admin_set_user_mfa_preference.calls()
     }
     /// Answers every later `AdminSetUserPassword` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-set-user-password")]
     pub fn on_admin_set_user_password(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1583,6 +1803,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminSetUserPassword` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-set-user-password")]
     pub fn queue_admin_set_user_password(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1596,12 +1817,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminSetUserPassword` call so far, oldest first.
+    #[cfg(feature = "admin-set-user-password")]
     pub fn admin_set_user_password_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminSetUserPasswordRequest> {
         self.operations.admin_set_user_password.calls()
     }
     /// Answers every later `AdminSetUserSettings` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-set-user-settings")]
     pub fn on_admin_set_user_settings(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1615,6 +1838,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminSetUserSettings` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-set-user-settings")]
     pub fn queue_admin_set_user_settings(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1628,12 +1852,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminSetUserSettings` call so far, oldest first.
+    #[cfg(feature = "admin-set-user-settings")]
     pub fn admin_set_user_settings_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminSetUserSettingsRequest> {
         self.operations.admin_set_user_settings.calls()
     }
     /// Answers every later `AdminUpdateAuthEventFeedback` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     pub fn on_admin_update_auth_event_feedback(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1647,6 +1873,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminUpdateAuthEventFeedback` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     pub fn queue_admin_update_auth_event_feedback(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1660,12 +1887,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminUpdateAuthEventFeedback` call so far, oldest first.
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     pub fn admin_update_auth_event_feedback_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminUpdateAuthEventFeedbackRequest> {
         self.operations.admin_update_auth_event_feedback.calls()
     }
     /// Answers every later `AdminUpdateDeviceStatus` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-update-device-status")]
     pub fn on_admin_update_device_status(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1679,6 +1908,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminUpdateDeviceStatus` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-update-device-status")]
     pub fn queue_admin_update_device_status(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1692,12 +1922,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminUpdateDeviceStatus` call so far, oldest first.
+    #[cfg(feature = "admin-update-device-status")]
     pub fn admin_update_device_status_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminUpdateDeviceStatusRequest> {
         self.operations.admin_update_device_status.calls()
     }
     /// Answers every later `AdminUpdateUserAttributes` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-update-user-attributes")]
     pub fn on_admin_update_user_attributes(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1711,6 +1943,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminUpdateUserAttributes` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-update-user-attributes")]
     pub fn queue_admin_update_user_attributes(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1724,12 +1957,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminUpdateUserAttributes` call so far, oldest first.
+    #[cfg(feature = "admin-update-user-attributes")]
     pub fn admin_update_user_attributes_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminUpdateUserAttributesRequest> {
         self.operations.admin_update_user_attributes.calls()
     }
     /// Answers every later `AdminUserGlobalSignOut` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "admin-user-global-sign-out")]
     pub fn on_admin_user_global_sign_out(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1743,6 +1978,7 @@ impl Mock {
         self
     }
     /// Answers the next `AdminUserGlobalSignOut` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "admin-user-global-sign-out")]
     pub fn queue_admin_user_global_sign_out(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1756,12 +1992,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AdminUserGlobalSignOut` call so far, oldest first.
+    #[cfg(feature = "admin-user-global-sign-out")]
     pub fn admin_user_global_sign_out_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AdminUserGlobalSignOutRequest> {
         self.operations.admin_user_global_sign_out.calls()
     }
     /// Answers every later `AssociateSoftwareToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "associate-software-token")]
     pub fn on_associate_software_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1775,6 +2013,7 @@ impl Mock {
         self
     }
     /// Answers the next `AssociateSoftwareToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "associate-software-token")]
     pub fn queue_associate_software_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1788,12 +2027,14 @@ impl Mock {
         self
     }
     /// The inputs of every `AssociateSoftwareToken` call so far, oldest first.
+    #[cfg(feature = "associate-software-token")]
     pub fn associate_software_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::AssociateSoftwareTokenRequest> {
         self.operations.associate_software_token.calls()
     }
     /// Answers every later `ChangePassword` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "change-password")]
     pub fn on_change_password(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1807,6 +2048,7 @@ impl Mock {
         self
     }
     /// Answers the next `ChangePassword` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "change-password")]
     pub fn queue_change_password(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1820,12 +2062,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ChangePassword` call so far, oldest first.
+    #[cfg(feature = "change-password")]
     pub fn change_password_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ChangePasswordRequest> {
         self.operations.change_password.calls()
     }
     /// Answers every later `CompleteWebAuthnRegistration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "complete-web-authn-registration")]
     pub fn on_complete_web_authn_registration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1839,6 +2083,7 @@ impl Mock {
         self
     }
     /// Answers the next `CompleteWebAuthnRegistration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "complete-web-authn-registration")]
     pub fn queue_complete_web_authn_registration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1852,12 +2097,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CompleteWebAuthnRegistration` call so far, oldest first.
+    #[cfg(feature = "complete-web-authn-registration")]
     pub fn complete_web_authn_registration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CompleteWebAuthnRegistrationRequest> {
         self.operations.complete_web_authn_registration.calls()
     }
     /// Answers every later `ConfirmDevice` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "confirm-device")]
     pub fn on_confirm_device(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1871,6 +2118,7 @@ impl Mock {
         self
     }
     /// Answers the next `ConfirmDevice` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "confirm-device")]
     pub fn queue_confirm_device(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1884,12 +2132,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ConfirmDevice` call so far, oldest first.
+    #[cfg(feature = "confirm-device")]
     pub fn confirm_device_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ConfirmDeviceRequest> {
         self.operations.confirm_device.calls()
     }
     /// Answers every later `ConfirmForgotPassword` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "confirm-forgot-password")]
     pub fn on_confirm_forgot_password(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1903,6 +2153,7 @@ impl Mock {
         self
     }
     /// Answers the next `ConfirmForgotPassword` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "confirm-forgot-password")]
     pub fn queue_confirm_forgot_password(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1916,12 +2167,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ConfirmForgotPassword` call so far, oldest first.
+    #[cfg(feature = "confirm-forgot-password")]
     pub fn confirm_forgot_password_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ConfirmForgotPasswordRequest> {
         self.operations.confirm_forgot_password.calls()
     }
     /// Answers every later `ConfirmSignUp` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "confirm-sign-up")]
     pub fn on_confirm_sign_up(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1935,6 +2188,7 @@ impl Mock {
         self
     }
     /// Answers the next `ConfirmSignUp` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "confirm-sign-up")]
     pub fn queue_confirm_sign_up(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1948,12 +2202,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ConfirmSignUp` call so far, oldest first.
+    #[cfg(feature = "confirm-sign-up")]
     pub fn confirm_sign_up_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ConfirmSignUpRequest> {
         self.operations.confirm_sign_up.calls()
     }
     /// Answers every later `CreateGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-group")]
     pub fn on_create_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1967,6 +2223,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-group")]
     pub fn queue_create_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -1980,12 +2237,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateGroup` call so far, oldest first.
+    #[cfg(feature = "create-group")]
     pub fn create_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateGroupRequest> {
         self.operations.create_group.calls()
     }
     /// Answers every later `CreateIdentityProvider` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-identity-provider")]
     pub fn on_create_identity_provider(
         &self,
         answer: impl ::std::ops::Fn(
@@ -1999,6 +2258,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateIdentityProvider` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-identity-provider")]
     pub fn queue_create_identity_provider(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2012,12 +2272,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateIdentityProvider` call so far, oldest first.
+    #[cfg(feature = "create-identity-provider")]
     pub fn create_identity_provider_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateIdentityProviderRequest> {
         self.operations.create_identity_provider.calls()
     }
     /// Answers every later `CreateManagedLoginBranding` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-managed-login-branding")]
     pub fn on_create_managed_login_branding(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2031,6 +2293,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateManagedLoginBranding` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-managed-login-branding")]
     pub fn queue_create_managed_login_branding(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2044,12 +2307,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateManagedLoginBranding` call so far, oldest first.
+    #[cfg(feature = "create-managed-login-branding")]
     pub fn create_managed_login_branding_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateManagedLoginBrandingRequest> {
         self.operations.create_managed_login_branding.calls()
     }
     /// Answers every later `CreateResourceServer` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-resource-server")]
     pub fn on_create_resource_server(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2063,6 +2328,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateResourceServer` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-resource-server")]
     pub fn queue_create_resource_server(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2076,12 +2342,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateResourceServer` call so far, oldest first.
+    #[cfg(feature = "create-resource-server")]
     pub fn create_resource_server_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateResourceServerRequest> {
         self.operations.create_resource_server.calls()
     }
     /// Answers every later `CreateTerms` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-terms")]
     pub fn on_create_terms(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2095,6 +2363,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateTerms` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-terms")]
     pub fn queue_create_terms(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2108,12 +2377,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateTerms` call so far, oldest first.
+    #[cfg(feature = "create-terms")]
     pub fn create_terms_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateTermsRequest> {
         self.operations.create_terms.calls()
     }
     /// Answers every later `CreateUserImportJob` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-user-import-job")]
     pub fn on_create_user_import_job(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2127,6 +2398,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateUserImportJob` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-user-import-job")]
     pub fn queue_create_user_import_job(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2140,12 +2412,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateUserImportJob` call so far, oldest first.
+    #[cfg(feature = "create-user-import-job")]
     pub fn create_user_import_job_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateUserImportJobRequest> {
         self.operations.create_user_import_job.calls()
     }
     /// Answers every later `CreateUserPool` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-user-pool")]
     pub fn on_create_user_pool(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2159,6 +2433,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateUserPool` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-user-pool")]
     pub fn queue_create_user_pool(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2172,12 +2447,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateUserPool` call so far, oldest first.
+    #[cfg(feature = "create-user-pool")]
     pub fn create_user_pool_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateUserPoolRequest> {
         self.operations.create_user_pool.calls()
     }
     /// Answers every later `CreateUserPoolClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-user-pool-client")]
     pub fn on_create_user_pool_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2191,6 +2468,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateUserPoolClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-user-pool-client")]
     pub fn queue_create_user_pool_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2204,12 +2482,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateUserPoolClient` call so far, oldest first.
+    #[cfg(feature = "create-user-pool-client")]
     pub fn create_user_pool_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateUserPoolClientRequest> {
         self.operations.create_user_pool_client.calls()
     }
     /// Answers every later `CreateUserPoolDomain` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-user-pool-domain")]
     pub fn on_create_user_pool_domain(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2223,6 +2503,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateUserPoolDomain` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-user-pool-domain")]
     pub fn queue_create_user_pool_domain(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2236,12 +2517,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateUserPoolDomain` call so far, oldest first.
+    #[cfg(feature = "create-user-pool-domain")]
     pub fn create_user_pool_domain_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateUserPoolDomainRequest> {
         self.operations.create_user_pool_domain.calls()
     }
     /// Answers every later `CreateUserPoolReplica` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "create-user-pool-replica")]
     pub fn on_create_user_pool_replica(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2255,6 +2538,7 @@ impl Mock {
         self
     }
     /// Answers the next `CreateUserPoolReplica` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "create-user-pool-replica")]
     pub fn queue_create_user_pool_replica(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2268,12 +2552,14 @@ impl Mock {
         self
     }
     /// The inputs of every `CreateUserPoolReplica` call so far, oldest first.
+    #[cfg(feature = "create-user-pool-replica")]
     pub fn create_user_pool_replica_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::CreateUserPoolReplicaRequest> {
         self.operations.create_user_pool_replica.calls()
     }
     /// Answers every later `DeleteGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-group")]
     pub fn on_delete_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2287,6 +2573,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-group")]
     pub fn queue_delete_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2300,12 +2587,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteGroup` call so far, oldest first.
+    #[cfg(feature = "delete-group")]
     pub fn delete_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteGroupRequest> {
         self.operations.delete_group.calls()
     }
     /// Answers every later `DeleteIdentityProvider` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-identity-provider")]
     pub fn on_delete_identity_provider(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2319,6 +2608,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteIdentityProvider` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-identity-provider")]
     pub fn queue_delete_identity_provider(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2332,12 +2622,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteIdentityProvider` call so far, oldest first.
+    #[cfg(feature = "delete-identity-provider")]
     pub fn delete_identity_provider_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteIdentityProviderRequest> {
         self.operations.delete_identity_provider.calls()
     }
     /// Answers every later `DeleteManagedLoginBranding` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-managed-login-branding")]
     pub fn on_delete_managed_login_branding(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2351,6 +2643,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteManagedLoginBranding` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-managed-login-branding")]
     pub fn queue_delete_managed_login_branding(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2364,12 +2657,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteManagedLoginBranding` call so far, oldest first.
+    #[cfg(feature = "delete-managed-login-branding")]
     pub fn delete_managed_login_branding_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteManagedLoginBrandingRequest> {
         self.operations.delete_managed_login_branding.calls()
     }
     /// Answers every later `DeleteResourceServer` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-resource-server")]
     pub fn on_delete_resource_server(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2383,6 +2678,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteResourceServer` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-resource-server")]
     pub fn queue_delete_resource_server(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2396,12 +2692,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteResourceServer` call so far, oldest first.
+    #[cfg(feature = "delete-resource-server")]
     pub fn delete_resource_server_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteResourceServerRequest> {
         self.operations.delete_resource_server.calls()
     }
     /// Answers every later `DeleteTerms` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-terms")]
     pub fn on_delete_terms(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2415,6 +2713,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteTerms` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-terms")]
     pub fn queue_delete_terms(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2428,12 +2727,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteTerms` call so far, oldest first.
+    #[cfg(feature = "delete-terms")]
     pub fn delete_terms_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteTermsRequest> {
         self.operations.delete_terms.calls()
     }
     /// Answers every later `DeleteUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user")]
     pub fn on_delete_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2447,6 +2748,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user")]
     pub fn queue_delete_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2460,10 +2762,12 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUser` call so far, oldest first.
+    #[cfg(feature = "delete-user")]
     pub fn delete_user_calls(&self) -> ::std::vec::Vec<crate::types::DeleteUserRequest> {
         self.operations.delete_user.calls()
     }
     /// Answers every later `DeleteUserAttributes` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-attributes")]
     pub fn on_delete_user_attributes(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2477,6 +2781,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserAttributes` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-attributes")]
     pub fn queue_delete_user_attributes(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2490,12 +2795,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserAttributes` call so far, oldest first.
+    #[cfg(feature = "delete-user-attributes")]
     pub fn delete_user_attributes_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserAttributesRequest> {
         self.operations.delete_user_attributes.calls()
     }
     /// Answers every later `DeleteUserPool` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-pool")]
     pub fn on_delete_user_pool(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2509,6 +2816,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserPool` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-pool")]
     pub fn queue_delete_user_pool(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2522,12 +2830,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserPool` call so far, oldest first.
+    #[cfg(feature = "delete-user-pool")]
     pub fn delete_user_pool_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserPoolRequest> {
         self.operations.delete_user_pool.calls()
     }
     /// Answers every later `DeleteUserPoolClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-pool-client")]
     pub fn on_delete_user_pool_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2541,6 +2851,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserPoolClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-pool-client")]
     pub fn queue_delete_user_pool_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2554,12 +2865,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserPoolClient` call so far, oldest first.
+    #[cfg(feature = "delete-user-pool-client")]
     pub fn delete_user_pool_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserPoolClientRequest> {
         self.operations.delete_user_pool_client.calls()
     }
     /// Answers every later `DeleteUserPoolClientSecret` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-pool-client-secret")]
     pub fn on_delete_user_pool_client_secret(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2573,6 +2886,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserPoolClientSecret` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-pool-client-secret")]
     pub fn queue_delete_user_pool_client_secret(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2586,12 +2900,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserPoolClientSecret` call so far, oldest first.
+    #[cfg(feature = "delete-user-pool-client-secret")]
     pub fn delete_user_pool_client_secret_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserPoolClientSecretRequest> {
         self.operations.delete_user_pool_client_secret.calls()
     }
     /// Answers every later `DeleteUserPoolDomain` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-pool-domain")]
     pub fn on_delete_user_pool_domain(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2605,6 +2921,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserPoolDomain` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-pool-domain")]
     pub fn queue_delete_user_pool_domain(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2618,12 +2935,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserPoolDomain` call so far, oldest first.
+    #[cfg(feature = "delete-user-pool-domain")]
     pub fn delete_user_pool_domain_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserPoolDomainRequest> {
         self.operations.delete_user_pool_domain.calls()
     }
     /// Answers every later `DeleteUserPoolReplica` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-user-pool-replica")]
     pub fn on_delete_user_pool_replica(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2637,6 +2956,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteUserPoolReplica` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-user-pool-replica")]
     pub fn queue_delete_user_pool_replica(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2650,12 +2970,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteUserPoolReplica` call so far, oldest first.
+    #[cfg(feature = "delete-user-pool-replica")]
     pub fn delete_user_pool_replica_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteUserPoolReplicaRequest> {
         self.operations.delete_user_pool_replica.calls()
     }
     /// Answers every later `DeleteWebAuthnCredential` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "delete-web-authn-credential")]
     pub fn on_delete_web_authn_credential(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2669,6 +2991,7 @@ impl Mock {
         self
     }
     /// Answers the next `DeleteWebAuthnCredential` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "delete-web-authn-credential")]
     pub fn queue_delete_web_authn_credential(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2682,12 +3005,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DeleteWebAuthnCredential` call so far, oldest first.
+    #[cfg(feature = "delete-web-authn-credential")]
     pub fn delete_web_authn_credential_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DeleteWebAuthnCredentialRequest> {
         self.operations.delete_web_authn_credential.calls()
     }
     /// Answers every later `DescribeIdentityProvider` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-identity-provider")]
     pub fn on_describe_identity_provider(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2701,6 +3026,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeIdentityProvider` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-identity-provider")]
     pub fn queue_describe_identity_provider(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2714,12 +3040,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeIdentityProvider` call so far, oldest first.
+    #[cfg(feature = "describe-identity-provider")]
     pub fn describe_identity_provider_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeIdentityProviderRequest> {
         self.operations.describe_identity_provider.calls()
     }
     /// Answers every later `DescribeManagedLoginBranding` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-managed-login-branding")]
     pub fn on_describe_managed_login_branding(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2733,6 +3061,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeManagedLoginBranding` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-managed-login-branding")]
     pub fn queue_describe_managed_login_branding(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2746,12 +3075,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeManagedLoginBranding` call so far, oldest first.
+    #[cfg(feature = "describe-managed-login-branding")]
     pub fn describe_managed_login_branding_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeManagedLoginBrandingRequest> {
         self.operations.describe_managed_login_branding.calls()
     }
     /// Answers every later `DescribeManagedLoginBrandingByClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     pub fn on_describe_managed_login_branding_by_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2765,6 +3096,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeManagedLoginBrandingByClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     pub fn queue_describe_managed_login_branding_by_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2778,12 +3110,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeManagedLoginBrandingByClient` call so far, oldest first.
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     pub fn describe_managed_login_branding_by_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeManagedLoginBrandingByClientRequest> {
         self.operations.describe_managed_login_branding_by_client.calls()
     }
     /// Answers every later `DescribeResourceServer` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-resource-server")]
     pub fn on_describe_resource_server(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2797,6 +3131,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeResourceServer` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-resource-server")]
     pub fn queue_describe_resource_server(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2810,12 +3145,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeResourceServer` call so far, oldest first.
+    #[cfg(feature = "describe-resource-server")]
     pub fn describe_resource_server_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeResourceServerRequest> {
         self.operations.describe_resource_server.calls()
     }
     /// Answers every later `DescribeRiskConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-risk-configuration")]
     pub fn on_describe_risk_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2829,6 +3166,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeRiskConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-risk-configuration")]
     pub fn queue_describe_risk_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2842,12 +3180,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeRiskConfiguration` call so far, oldest first.
+    #[cfg(feature = "describe-risk-configuration")]
     pub fn describe_risk_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeRiskConfigurationRequest> {
         self.operations.describe_risk_configuration.calls()
     }
     /// Answers every later `DescribeTerms` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-terms")]
     pub fn on_describe_terms(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2861,6 +3201,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeTerms` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-terms")]
     pub fn queue_describe_terms(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2874,12 +3215,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeTerms` call so far, oldest first.
+    #[cfg(feature = "describe-terms")]
     pub fn describe_terms_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeTermsRequest> {
         self.operations.describe_terms.calls()
     }
     /// Answers every later `DescribeTermsByClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-terms-by-client")]
     pub fn on_describe_terms_by_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2893,6 +3236,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeTermsByClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-terms-by-client")]
     pub fn queue_describe_terms_by_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2906,12 +3250,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeTermsByClient` call so far, oldest first.
+    #[cfg(feature = "describe-terms-by-client")]
     pub fn describe_terms_by_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeTermsByClientRequest> {
         self.operations.describe_terms_by_client.calls()
     }
     /// Answers every later `DescribeUserImportJob` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-user-import-job")]
     pub fn on_describe_user_import_job(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2925,6 +3271,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeUserImportJob` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-user-import-job")]
     pub fn queue_describe_user_import_job(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2938,12 +3285,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeUserImportJob` call so far, oldest first.
+    #[cfg(feature = "describe-user-import-job")]
     pub fn describe_user_import_job_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeUserImportJobRequest> {
         self.operations.describe_user_import_job.calls()
     }
     /// Answers every later `DescribeUserPool` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-user-pool")]
     pub fn on_describe_user_pool(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2957,6 +3306,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeUserPool` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-user-pool")]
     pub fn queue_describe_user_pool(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -2970,12 +3320,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeUserPool` call so far, oldest first.
+    #[cfg(feature = "describe-user-pool")]
     pub fn describe_user_pool_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeUserPoolRequest> {
         self.operations.describe_user_pool.calls()
     }
     /// Answers every later `DescribeUserPoolClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-user-pool-client")]
     pub fn on_describe_user_pool_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -2989,6 +3341,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeUserPoolClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-user-pool-client")]
     pub fn queue_describe_user_pool_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3002,12 +3355,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeUserPoolClient` call so far, oldest first.
+    #[cfg(feature = "describe-user-pool-client")]
     pub fn describe_user_pool_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeUserPoolClientRequest> {
         self.operations.describe_user_pool_client.calls()
     }
     /// Answers every later `DescribeUserPoolDomain` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "describe-user-pool-domain")]
     pub fn on_describe_user_pool_domain(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3021,6 +3376,7 @@ impl Mock {
         self
     }
     /// Answers the next `DescribeUserPoolDomain` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "describe-user-pool-domain")]
     pub fn queue_describe_user_pool_domain(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3034,12 +3390,14 @@ impl Mock {
         self
     }
     /// The inputs of every `DescribeUserPoolDomain` call so far, oldest first.
+    #[cfg(feature = "describe-user-pool-domain")]
     pub fn describe_user_pool_domain_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::DescribeUserPoolDomainRequest> {
         self.operations.describe_user_pool_domain.calls()
     }
     /// Answers every later `ForgetDevice` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "forget-device")]
     pub fn on_forget_device(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3053,6 +3411,7 @@ impl Mock {
         self
     }
     /// Answers the next `ForgetDevice` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "forget-device")]
     pub fn queue_forget_device(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3066,12 +3425,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ForgetDevice` call so far, oldest first.
+    #[cfg(feature = "forget-device")]
     pub fn forget_device_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ForgetDeviceRequest> {
         self.operations.forget_device.calls()
     }
     /// Answers every later `ForgotPassword` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "forgot-password")]
     pub fn on_forgot_password(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3085,6 +3446,7 @@ impl Mock {
         self
     }
     /// Answers the next `ForgotPassword` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "forgot-password")]
     pub fn queue_forgot_password(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3098,12 +3460,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ForgotPassword` call so far, oldest first.
+    #[cfg(feature = "forgot-password")]
     pub fn forgot_password_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ForgotPasswordRequest> {
         self.operations.forgot_password.calls()
     }
     /// Answers every later `GetCSVHeader` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-csv-header")]
     pub fn on_get_csv_header(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3117,6 +3481,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetCSVHeader` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-csv-header")]
     pub fn queue_get_csv_header(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3130,12 +3495,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetCSVHeader` call so far, oldest first.
+    #[cfg(feature = "get-csv-header")]
     pub fn get_csv_header_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetCsvHeaderRequest> {
         self.operations.get_csv_header.calls()
     }
     /// Answers every later `GetClientToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-client-token")]
     pub fn on_get_client_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3149,6 +3516,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetClientToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-client-token")]
     pub fn queue_get_client_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3162,12 +3530,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetClientToken` call so far, oldest first.
+    #[cfg(feature = "get-client-token")]
     pub fn get_client_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetClientTokenRequest> {
         self.operations.get_client_token.calls()
     }
     /// Answers every later `GetDerivedToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-derived-token")]
     pub fn on_get_derived_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3181,6 +3551,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetDerivedToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-derived-token")]
     pub fn queue_get_derived_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3194,12 +3565,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetDerivedToken` call so far, oldest first.
+    #[cfg(feature = "get-derived-token")]
     pub fn get_derived_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetDerivedTokenRequest> {
         self.operations.get_derived_token.calls()
     }
     /// Answers every later `GetDevice` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-device")]
     pub fn on_get_device(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3213,6 +3586,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetDevice` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-device")]
     pub fn queue_get_device(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3226,10 +3600,12 @@ impl Mock {
         self
     }
     /// The inputs of every `GetDevice` call so far, oldest first.
+    #[cfg(feature = "get-device")]
     pub fn get_device_calls(&self) -> ::std::vec::Vec<crate::types::GetDeviceRequest> {
         self.operations.get_device.calls()
     }
     /// Answers every later `GetGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-group")]
     pub fn on_get_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3243,6 +3619,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-group")]
     pub fn queue_get_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3256,10 +3633,12 @@ impl Mock {
         self
     }
     /// The inputs of every `GetGroup` call so far, oldest first.
+    #[cfg(feature = "get-group")]
     pub fn get_group_calls(&self) -> ::std::vec::Vec<crate::types::GetGroupRequest> {
         self.operations.get_group.calls()
     }
     /// Answers every later `GetIdentityProviderByIdentifier` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     pub fn on_get_identity_provider_by_identifier(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3273,6 +3652,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetIdentityProviderByIdentifier` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     pub fn queue_get_identity_provider_by_identifier(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3286,12 +3666,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetIdentityProviderByIdentifier` call so far, oldest first.
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     pub fn get_identity_provider_by_identifier_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetIdentityProviderByIdentifierRequest> {
         self.operations.get_identity_provider_by_identifier.calls()
     }
     /// Answers every later `GetLogDeliveryConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-log-delivery-configuration")]
     pub fn on_get_log_delivery_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3305,6 +3687,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetLogDeliveryConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-log-delivery-configuration")]
     pub fn queue_get_log_delivery_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3318,12 +3701,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetLogDeliveryConfiguration` call so far, oldest first.
+    #[cfg(feature = "get-log-delivery-configuration")]
     pub fn get_log_delivery_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetLogDeliveryConfigurationRequest> {
         self.operations.get_log_delivery_configuration.calls()
     }
     /// Answers every later `GetProvisionedLimit` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-provisioned-limit")]
     pub fn on_get_provisioned_limit(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3337,6 +3722,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetProvisionedLimit` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-provisioned-limit")]
     pub fn queue_get_provisioned_limit(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3350,12 +3736,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetProvisionedLimit` call so far, oldest first.
+    #[cfg(feature = "get-provisioned-limit")]
     pub fn get_provisioned_limit_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetProvisionedLimitRequest> {
         self.operations.get_provisioned_limit.calls()
     }
     /// Answers every later `GetSigningCertificate` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-signing-certificate")]
     pub fn on_get_signing_certificate(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3369,6 +3757,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetSigningCertificate` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-signing-certificate")]
     pub fn queue_get_signing_certificate(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3382,12 +3771,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetSigningCertificate` call so far, oldest first.
+    #[cfg(feature = "get-signing-certificate")]
     pub fn get_signing_certificate_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetSigningCertificateRequest> {
         self.operations.get_signing_certificate.calls()
     }
     /// Answers every later `GetTokensFromRefreshToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     pub fn on_get_tokens_from_refresh_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3401,6 +3792,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetTokensFromRefreshToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     pub fn queue_get_tokens_from_refresh_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3414,12 +3806,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetTokensFromRefreshToken` call so far, oldest first.
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     pub fn get_tokens_from_refresh_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetTokensFromRefreshTokenRequest> {
         self.operations.get_tokens_from_refresh_token.calls()
     }
     /// Answers every later `GetUICustomization` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-ui-customization")]
     pub fn on_get_ui_customization(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3433,6 +3827,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUICustomization` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-ui-customization")]
     pub fn queue_get_ui_customization(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3446,12 +3841,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUICustomization` call so far, oldest first.
+    #[cfg(feature = "get-ui-customization")]
     pub fn get_ui_customization_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUiCustomizationRequest> {
         self.operations.get_ui_customization.calls()
     }
     /// Answers every later `GetUser` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user")]
     pub fn on_get_user(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3465,6 +3862,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUser` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user")]
     pub fn queue_get_user(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3478,10 +3876,12 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUser` call so far, oldest first.
+    #[cfg(feature = "get-user")]
     pub fn get_user_calls(&self) -> ::std::vec::Vec<crate::types::GetUserRequest> {
         self.operations.get_user.calls()
     }
     /// Answers every later `GetUserAttributeVerificationCode` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user-attribute-verification-code")]
     pub fn on_get_user_attribute_verification_code(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3495,6 +3895,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUserAttributeVerificationCode` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user-attribute-verification-code")]
     pub fn queue_get_user_attribute_verification_code(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3508,12 +3909,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUserAttributeVerificationCode` call so far, oldest first.
+    #[cfg(feature = "get-user-attribute-verification-code")]
     pub fn get_user_attribute_verification_code_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUserAttributeVerificationCodeRequest> {
         self.operations.get_user_attribute_verification_code.calls()
     }
     /// Answers every later `GetUserAuthFactors` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user-auth-factors")]
     pub fn on_get_user_auth_factors(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3527,6 +3930,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUserAuthFactors` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user-auth-factors")]
     pub fn queue_get_user_auth_factors(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3540,12 +3944,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUserAuthFactors` call so far, oldest first.
+    #[cfg(feature = "get-user-auth-factors")]
     pub fn get_user_auth_factors_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUserAuthFactorsRequest> {
         self.operations.get_user_auth_factors.calls()
     }
     /// Answers every later `GetUserPoolClientSessionConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     pub fn on_get_user_pool_client_session_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3559,6 +3965,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUserPoolClientSessionConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     pub fn queue_get_user_pool_client_session_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3572,12 +3979,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUserPoolClientSessionConfiguration` call so far, oldest first.
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     pub fn get_user_pool_client_session_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUserPoolClientSessionConfigurationRequest> {
         self.operations.get_user_pool_client_session_configuration.calls()
     }
     /// Answers every later `GetUserPoolMfaConfig` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user-pool-mfa-config")]
     pub fn on_get_user_pool_mfa_config(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3591,6 +4000,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUserPoolMfaConfig` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user-pool-mfa-config")]
     pub fn queue_get_user_pool_mfa_config(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3604,12 +4014,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUserPoolMfaConfig` call so far, oldest first.
+    #[cfg(feature = "get-user-pool-mfa-config")]
     pub fn get_user_pool_mfa_config_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUserPoolMfaConfigRequest> {
         self.operations.get_user_pool_mfa_config.calls()
     }
     /// Answers every later `GetUserPoolSessionConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "get-user-pool-session-configuration")]
     pub fn on_get_user_pool_session_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3623,6 +4035,7 @@ impl Mock {
         self
     }
     /// Answers the next `GetUserPoolSessionConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "get-user-pool-session-configuration")]
     pub fn queue_get_user_pool_session_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3636,12 +4049,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GetUserPoolSessionConfiguration` call so far, oldest first.
+    #[cfg(feature = "get-user-pool-session-configuration")]
     pub fn get_user_pool_session_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GetUserPoolSessionConfigurationRequest> {
         self.operations.get_user_pool_session_configuration.calls()
     }
     /// Answers every later `GlobalSignOut` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "global-sign-out")]
     pub fn on_global_sign_out(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3655,6 +4070,7 @@ impl Mock {
         self
     }
     /// Answers the next `GlobalSignOut` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "global-sign-out")]
     pub fn queue_global_sign_out(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3668,12 +4084,14 @@ impl Mock {
         self
     }
     /// The inputs of every `GlobalSignOut` call so far, oldest first.
+    #[cfg(feature = "global-sign-out")]
     pub fn global_sign_out_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::GlobalSignOutRequest> {
         self.operations.global_sign_out.calls()
     }
     /// Answers every later `InitiateAuth` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "initiate-auth")]
     pub fn on_initiate_auth(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3687,6 +4105,7 @@ impl Mock {
         self
     }
     /// Answers the next `InitiateAuth` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "initiate-auth")]
     pub fn queue_initiate_auth(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3700,12 +4119,14 @@ impl Mock {
         self
     }
     /// The inputs of every `InitiateAuth` call so far, oldest first.
+    #[cfg(feature = "initiate-auth")]
     pub fn initiate_auth_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::InitiateAuthRequest> {
         self.operations.initiate_auth.calls()
     }
     /// Answers every later `ListDevices` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-devices")]
     pub fn on_list_devices(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3719,6 +4140,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListDevices` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-devices")]
     pub fn queue_list_devices(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3732,12 +4154,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListDevices` call so far, oldest first.
+    #[cfg(feature = "list-devices")]
     pub fn list_devices_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListDevicesRequest> {
         self.operations.list_devices.calls()
     }
     /// Answers every later `ListGroups` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-groups")]
     pub fn on_list_groups(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3751,6 +4175,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListGroups` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-groups")]
     pub fn queue_list_groups(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3764,10 +4189,12 @@ impl Mock {
         self
     }
     /// The inputs of every `ListGroups` call so far, oldest first.
+    #[cfg(feature = "list-groups")]
     pub fn list_groups_calls(&self) -> ::std::vec::Vec<crate::types::ListGroupsRequest> {
         self.operations.list_groups.calls()
     }
     /// Answers every later `ListIdentityProviders` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-identity-providers")]
     pub fn on_list_identity_providers(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3781,6 +4208,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListIdentityProviders` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-identity-providers")]
     pub fn queue_list_identity_providers(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3794,12 +4222,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListIdentityProviders` call so far, oldest first.
+    #[cfg(feature = "list-identity-providers")]
     pub fn list_identity_providers_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListIdentityProvidersRequest> {
         self.operations.list_identity_providers.calls()
     }
     /// Answers every later `ListResourceServers` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-resource-servers")]
     pub fn on_list_resource_servers(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3813,6 +4243,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListResourceServers` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-resource-servers")]
     pub fn queue_list_resource_servers(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3826,12 +4257,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListResourceServers` call so far, oldest first.
+    #[cfg(feature = "list-resource-servers")]
     pub fn list_resource_servers_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListResourceServersRequest> {
         self.operations.list_resource_servers.calls()
     }
     /// Answers every later `ListTagsForResource` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn on_list_tags_for_resource(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3845,6 +4278,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListTagsForResource` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn queue_list_tags_for_resource(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3858,12 +4292,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListTagsForResource` call so far, oldest first.
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListTagsForResourceRequest> {
         self.operations.list_tags_for_resource.calls()
     }
     /// Answers every later `ListTerms` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-terms")]
     pub fn on_list_terms(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3877,6 +4313,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListTerms` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-terms")]
     pub fn queue_list_terms(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3890,10 +4327,12 @@ impl Mock {
         self
     }
     /// The inputs of every `ListTerms` call so far, oldest first.
+    #[cfg(feature = "list-terms")]
     pub fn list_terms_calls(&self) -> ::std::vec::Vec<crate::types::ListTermsRequest> {
         self.operations.list_terms.calls()
     }
     /// Answers every later `ListUserImportJobs` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-import-jobs")]
     pub fn on_list_user_import_jobs(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3907,6 +4346,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserImportJobs` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-import-jobs")]
     pub fn queue_list_user_import_jobs(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3920,12 +4360,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserImportJobs` call so far, oldest first.
+    #[cfg(feature = "list-user-import-jobs")]
     pub fn list_user_import_jobs_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserImportJobsRequest> {
         self.operations.list_user_import_jobs.calls()
     }
     /// Answers every later `ListUserPoolClientSecrets` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-pool-client-secrets")]
     pub fn on_list_user_pool_client_secrets(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3939,6 +4381,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserPoolClientSecrets` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-pool-client-secrets")]
     pub fn queue_list_user_pool_client_secrets(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3952,12 +4395,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserPoolClientSecrets` call so far, oldest first.
+    #[cfg(feature = "list-user-pool-client-secrets")]
     pub fn list_user_pool_client_secrets_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserPoolClientSecretsRequest> {
         self.operations.list_user_pool_client_secrets.calls()
     }
     /// Answers every later `ListUserPoolClients` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-pool-clients")]
     pub fn on_list_user_pool_clients(
         &self,
         answer: impl ::std::ops::Fn(
@@ -3971,6 +4416,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserPoolClients` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-pool-clients")]
     pub fn queue_list_user_pool_clients(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -3984,12 +4430,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserPoolClients` call so far, oldest first.
+    #[cfg(feature = "list-user-pool-clients")]
     pub fn list_user_pool_clients_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserPoolClientsRequest> {
         self.operations.list_user_pool_clients.calls()
     }
     /// Answers every later `ListUserPoolReplicas` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-pool-replicas")]
     pub fn on_list_user_pool_replicas(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4003,6 +4451,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserPoolReplicas` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-pool-replicas")]
     pub fn queue_list_user_pool_replicas(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4016,12 +4465,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserPoolReplicas` call so far, oldest first.
+    #[cfg(feature = "list-user-pool-replicas")]
     pub fn list_user_pool_replicas_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserPoolReplicasRequest> {
         self.operations.list_user_pool_replicas.calls()
     }
     /// Answers every later `ListUserPools` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-pools")]
     pub fn on_list_user_pools(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4035,6 +4486,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserPools` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-pools")]
     pub fn queue_list_user_pools(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4048,12 +4500,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserPools` call so far, oldest first.
+    #[cfg(feature = "list-user-pools")]
     pub fn list_user_pools_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserPoolsRequest> {
         self.operations.list_user_pools.calls()
     }
     /// Answers every later `ListUserSessions` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-user-sessions")]
     pub fn on_list_user_sessions(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4067,6 +4521,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUserSessions` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-user-sessions")]
     pub fn queue_list_user_sessions(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4080,12 +4535,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUserSessions` call so far, oldest first.
+    #[cfg(feature = "list-user-sessions")]
     pub fn list_user_sessions_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUserSessionsRequest> {
         self.operations.list_user_sessions.calls()
     }
     /// Answers every later `ListUsers` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-users")]
     pub fn on_list_users(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4099,6 +4556,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUsers` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-users")]
     pub fn queue_list_users(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4112,10 +4570,12 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUsers` call so far, oldest first.
+    #[cfg(feature = "list-users")]
     pub fn list_users_calls(&self) -> ::std::vec::Vec<crate::types::ListUsersRequest> {
         self.operations.list_users.calls()
     }
     /// Answers every later `ListUsersInGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-users-in-group")]
     pub fn on_list_users_in_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4129,6 +4589,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListUsersInGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-users-in-group")]
     pub fn queue_list_users_in_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4142,12 +4603,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListUsersInGroup` call so far, oldest first.
+    #[cfg(feature = "list-users-in-group")]
     pub fn list_users_in_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListUsersInGroupRequest> {
         self.operations.list_users_in_group.calls()
     }
     /// Answers every later `ListWebAuthnCredentials` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "list-web-authn-credentials")]
     pub fn on_list_web_authn_credentials(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4161,6 +4624,7 @@ impl Mock {
         self
     }
     /// Answers the next `ListWebAuthnCredentials` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "list-web-authn-credentials")]
     pub fn queue_list_web_authn_credentials(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4174,12 +4638,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ListWebAuthnCredentials` call so far, oldest first.
+    #[cfg(feature = "list-web-authn-credentials")]
     pub fn list_web_authn_credentials_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ListWebAuthnCredentialsRequest> {
         self.operations.list_web_authn_credentials.calls()
     }
     /// Answers every later `ResendConfirmationCode` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "resend-confirmation-code")]
     pub fn on_resend_confirmation_code(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4193,6 +4659,7 @@ impl Mock {
         self
     }
     /// Answers the next `ResendConfirmationCode` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "resend-confirmation-code")]
     pub fn queue_resend_confirmation_code(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4206,12 +4673,14 @@ impl Mock {
         self
     }
     /// The inputs of every `ResendConfirmationCode` call so far, oldest first.
+    #[cfg(feature = "resend-confirmation-code")]
     pub fn resend_confirmation_code_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::ResendConfirmationCodeRequest> {
         self.operations.resend_confirmation_code.calls()
     }
     /// Answers every later `RespondToAuthChallenge` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "respond-to-auth-challenge")]
     pub fn on_respond_to_auth_challenge(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4225,6 +4694,7 @@ impl Mock {
         self
     }
     /// Answers the next `RespondToAuthChallenge` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "respond-to-auth-challenge")]
     pub fn queue_respond_to_auth_challenge(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4238,12 +4708,14 @@ impl Mock {
         self
     }
     /// The inputs of every `RespondToAuthChallenge` call so far, oldest first.
+    #[cfg(feature = "respond-to-auth-challenge")]
     pub fn respond_to_auth_challenge_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::RespondToAuthChallengeRequest> {
         self.operations.respond_to_auth_challenge.calls()
     }
     /// Answers every later `RevokeToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "revoke-token")]
     pub fn on_revoke_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4257,6 +4729,7 @@ impl Mock {
         self
     }
     /// Answers the next `RevokeToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "revoke-token")]
     pub fn queue_revoke_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4270,12 +4743,14 @@ impl Mock {
         self
     }
     /// The inputs of every `RevokeToken` call so far, oldest first.
+    #[cfg(feature = "revoke-token")]
     pub fn revoke_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::RevokeTokenRequest> {
         self.operations.revoke_token.calls()
     }
     /// Answers every later `RevokeUserSession` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "revoke-user-session")]
     pub fn on_revoke_user_session(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4289,6 +4764,7 @@ impl Mock {
         self
     }
     /// Answers the next `RevokeUserSession` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "revoke-user-session")]
     pub fn queue_revoke_user_session(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4302,12 +4778,14 @@ impl Mock {
         self
     }
     /// The inputs of every `RevokeUserSession` call so far, oldest first.
+    #[cfg(feature = "revoke-user-session")]
     pub fn revoke_user_session_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::RevokeUserSessionRequest> {
         self.operations.revoke_user_session.calls()
     }
     /// Answers every later `SetLogDeliveryConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-log-delivery-configuration")]
     pub fn on_set_log_delivery_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4321,6 +4799,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetLogDeliveryConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-log-delivery-configuration")]
     pub fn queue_set_log_delivery_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4334,12 +4813,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetLogDeliveryConfiguration` call so far, oldest first.
+    #[cfg(feature = "set-log-delivery-configuration")]
     pub fn set_log_delivery_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetLogDeliveryConfigurationRequest> {
         self.operations.set_log_delivery_configuration.calls()
     }
     /// Answers every later `SetRiskConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-risk-configuration")]
     pub fn on_set_risk_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4353,6 +4834,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetRiskConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-risk-configuration")]
     pub fn queue_set_risk_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4366,12 +4848,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetRiskConfiguration` call so far, oldest first.
+    #[cfg(feature = "set-risk-configuration")]
     pub fn set_risk_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetRiskConfigurationRequest> {
         self.operations.set_risk_configuration.calls()
     }
     /// Answers every later `SetUICustomization` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-ui-customization")]
     pub fn on_set_ui_customization(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4385,6 +4869,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUICustomization` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-ui-customization")]
     pub fn queue_set_ui_customization(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4398,12 +4883,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUICustomization` call so far, oldest first.
+    #[cfg(feature = "set-ui-customization")]
     pub fn set_ui_customization_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUiCustomizationRequest> {
         self.operations.set_ui_customization.calls()
     }
     /// Answers every later `SetUserMFAPreference` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-user-mfa-preference")]
     pub fn on_set_user_mfa_preference(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4417,6 +4904,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUserMFAPreference` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-user-mfa-preference")]
     pub fn queue_set_user_mfa_preference(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4430,12 +4918,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUserMFAPreference` call so far, oldest first.
+    #[cfg(feature = "set-user-mfa-preference")]
     pub fn set_user_mfa_preference_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUserMfaPreferenceRequest> {
         self.operations.set_user_mfa_preference.calls()
     }
     /// Answers every later `SetUserPoolClientSessionConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     pub fn on_set_user_pool_client_session_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4449,6 +4939,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUserPoolClientSessionConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     pub fn queue_set_user_pool_client_session_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4462,12 +4953,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUserPoolClientSessionConfiguration` call so far, oldest first.
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     pub fn set_user_pool_client_session_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUserPoolClientSessionConfigurationRequest> {
         self.operations.set_user_pool_client_session_configuration.calls()
     }
     /// Answers every later `SetUserPoolMfaConfig` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-user-pool-mfa-config")]
     pub fn on_set_user_pool_mfa_config(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4481,6 +4974,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUserPoolMfaConfig` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-user-pool-mfa-config")]
     pub fn queue_set_user_pool_mfa_config(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4494,12 +4988,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUserPoolMfaConfig` call so far, oldest first.
+    #[cfg(feature = "set-user-pool-mfa-config")]
     pub fn set_user_pool_mfa_config_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUserPoolMfaConfigRequest> {
         self.operations.set_user_pool_mfa_config.calls()
     }
     /// Answers every later `SetUserPoolSessionConfiguration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-user-pool-session-configuration")]
     pub fn on_set_user_pool_session_configuration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4513,6 +5009,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUserPoolSessionConfiguration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-user-pool-session-configuration")]
     pub fn queue_set_user_pool_session_configuration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4526,12 +5023,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUserPoolSessionConfiguration` call so far, oldest first.
+    #[cfg(feature = "set-user-pool-session-configuration")]
     pub fn set_user_pool_session_configuration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUserPoolSessionConfigurationRequest> {
         self.operations.set_user_pool_session_configuration.calls()
     }
     /// Answers every later `SetUserSettings` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "set-user-settings")]
     pub fn on_set_user_settings(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4545,6 +5044,7 @@ impl Mock {
         self
     }
     /// Answers the next `SetUserSettings` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "set-user-settings")]
     pub fn queue_set_user_settings(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4558,12 +5058,14 @@ impl Mock {
         self
     }
     /// The inputs of every `SetUserSettings` call so far, oldest first.
+    #[cfg(feature = "set-user-settings")]
     pub fn set_user_settings_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::SetUserSettingsRequest> {
         self.operations.set_user_settings.calls()
     }
     /// Answers every later `SignUp` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "sign-up")]
     pub fn on_sign_up(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4577,6 +5079,7 @@ impl Mock {
         self
     }
     /// Answers the next `SignUp` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "sign-up")]
     pub fn queue_sign_up(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4590,10 +5093,12 @@ impl Mock {
         self
     }
     /// The inputs of every `SignUp` call so far, oldest first.
+    #[cfg(feature = "sign-up")]
     pub fn sign_up_calls(&self) -> ::std::vec::Vec<crate::types::SignUpRequest> {
         self.operations.sign_up.calls()
     }
     /// Answers every later `StartUserImportJob` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "start-user-import-job")]
     pub fn on_start_user_import_job(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4607,6 +5112,7 @@ impl Mock {
         self
     }
     /// Answers the next `StartUserImportJob` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "start-user-import-job")]
     pub fn queue_start_user_import_job(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4620,12 +5126,14 @@ impl Mock {
         self
     }
     /// The inputs of every `StartUserImportJob` call so far, oldest first.
+    #[cfg(feature = "start-user-import-job")]
     pub fn start_user_import_job_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::StartUserImportJobRequest> {
         self.operations.start_user_import_job.calls()
     }
     /// Answers every later `StartWebAuthnRegistration` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "start-web-authn-registration")]
     pub fn on_start_web_authn_registration(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4639,6 +5147,7 @@ impl Mock {
         self
     }
     /// Answers the next `StartWebAuthnRegistration` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "start-web-authn-registration")]
     pub fn queue_start_web_authn_registration(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4652,12 +5161,14 @@ impl Mock {
         self
     }
     /// The inputs of every `StartWebAuthnRegistration` call so far, oldest first.
+    #[cfg(feature = "start-web-authn-registration")]
     pub fn start_web_authn_registration_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::StartWebAuthnRegistrationRequest> {
         self.operations.start_web_authn_registration.calls()
     }
     /// Answers every later `StopUserImportJob` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "stop-user-import-job")]
     pub fn on_stop_user_import_job(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4671,6 +5182,7 @@ impl Mock {
         self
     }
     /// Answers the next `StopUserImportJob` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "stop-user-import-job")]
     pub fn queue_stop_user_import_job(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4684,12 +5196,14 @@ impl Mock {
         self
     }
     /// The inputs of every `StopUserImportJob` call so far, oldest first.
+    #[cfg(feature = "stop-user-import-job")]
     pub fn stop_user_import_job_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::StopUserImportJobRequest> {
         self.operations.stop_user_import_job.calls()
     }
     /// Answers every later `TagResource` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "tag-resource")]
     pub fn on_tag_resource(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4703,6 +5217,7 @@ impl Mock {
         self
     }
     /// Answers the next `TagResource` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "tag-resource")]
     pub fn queue_tag_resource(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4716,12 +5231,14 @@ impl Mock {
         self
     }
     /// The inputs of every `TagResource` call so far, oldest first.
+    #[cfg(feature = "tag-resource")]
     pub fn tag_resource_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::TagResourceRequest> {
         self.operations.tag_resource.calls()
     }
     /// Answers every later `UntagResource` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "untag-resource")]
     pub fn on_untag_resource(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4735,6 +5252,7 @@ impl Mock {
         self
     }
     /// Answers the next `UntagResource` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "untag-resource")]
     pub fn queue_untag_resource(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4748,12 +5266,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UntagResource` call so far, oldest first.
+    #[cfg(feature = "untag-resource")]
     pub fn untag_resource_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UntagResourceRequest> {
         self.operations.untag_resource.calls()
     }
     /// Answers every later `UpdateAuthEventFeedback` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-auth-event-feedback")]
     pub fn on_update_auth_event_feedback(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4767,6 +5287,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateAuthEventFeedback` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-auth-event-feedback")]
     pub fn queue_update_auth_event_feedback(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4780,12 +5301,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateAuthEventFeedback` call so far, oldest first.
+    #[cfg(feature = "update-auth-event-feedback")]
     pub fn update_auth_event_feedback_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateAuthEventFeedbackRequest> {
         self.operations.update_auth_event_feedback.calls()
     }
     /// Answers every later `UpdateDeviceStatus` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-device-status")]
     pub fn on_update_device_status(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4799,6 +5322,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateDeviceStatus` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-device-status")]
     pub fn queue_update_device_status(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4812,12 +5336,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateDeviceStatus` call so far, oldest first.
+    #[cfg(feature = "update-device-status")]
     pub fn update_device_status_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateDeviceStatusRequest> {
         self.operations.update_device_status.calls()
     }
     /// Answers every later `UpdateGroup` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-group")]
     pub fn on_update_group(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4831,6 +5357,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateGroup` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-group")]
     pub fn queue_update_group(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4844,12 +5371,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateGroup` call so far, oldest first.
+    #[cfg(feature = "update-group")]
     pub fn update_group_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateGroupRequest> {
         self.operations.update_group.calls()
     }
     /// Answers every later `UpdateIdentityProvider` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-identity-provider")]
     pub fn on_update_identity_provider(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4863,6 +5392,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateIdentityProvider` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-identity-provider")]
     pub fn queue_update_identity_provider(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4876,12 +5406,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateIdentityProvider` call so far, oldest first.
+    #[cfg(feature = "update-identity-provider")]
     pub fn update_identity_provider_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateIdentityProviderRequest> {
         self.operations.update_identity_provider.calls()
     }
     /// Answers every later `UpdateManagedLoginBranding` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-managed-login-branding")]
     pub fn on_update_managed_login_branding(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4895,6 +5427,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateManagedLoginBranding` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-managed-login-branding")]
     pub fn queue_update_managed_login_branding(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4908,12 +5441,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateManagedLoginBranding` call so far, oldest first.
+    #[cfg(feature = "update-managed-login-branding")]
     pub fn update_managed_login_branding_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateManagedLoginBrandingRequest> {
         self.operations.update_managed_login_branding.calls()
     }
     /// Answers every later `UpdateProvisionedLimit` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-provisioned-limit")]
     pub fn on_update_provisioned_limit(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4927,6 +5462,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateProvisionedLimit` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-provisioned-limit")]
     pub fn queue_update_provisioned_limit(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4940,12 +5476,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateProvisionedLimit` call so far, oldest first.
+    #[cfg(feature = "update-provisioned-limit")]
     pub fn update_provisioned_limit_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateProvisionedLimitRequest> {
         self.operations.update_provisioned_limit.calls()
     }
     /// Answers every later `UpdateResourceServer` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-resource-server")]
     pub fn on_update_resource_server(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4959,6 +5497,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateResourceServer` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-resource-server")]
     pub fn queue_update_resource_server(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -4972,12 +5511,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateResourceServer` call so far, oldest first.
+    #[cfg(feature = "update-resource-server")]
     pub fn update_resource_server_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateResourceServerRequest> {
         self.operations.update_resource_server.calls()
     }
     /// Answers every later `UpdateTerms` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-terms")]
     pub fn on_update_terms(
         &self,
         answer: impl ::std::ops::Fn(
@@ -4991,6 +5532,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateTerms` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-terms")]
     pub fn queue_update_terms(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5004,12 +5546,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateTerms` call so far, oldest first.
+    #[cfg(feature = "update-terms")]
     pub fn update_terms_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateTermsRequest> {
         self.operations.update_terms.calls()
     }
     /// Answers every later `UpdateUserAttributes` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-user-attributes")]
     pub fn on_update_user_attributes(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5023,6 +5567,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateUserAttributes` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-user-attributes")]
     pub fn queue_update_user_attributes(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5036,12 +5581,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateUserAttributes` call so far, oldest first.
+    #[cfg(feature = "update-user-attributes")]
     pub fn update_user_attributes_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateUserAttributesRequest> {
         self.operations.update_user_attributes.calls()
     }
     /// Answers every later `UpdateUserPool` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-user-pool")]
     pub fn on_update_user_pool(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5055,6 +5602,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateUserPool` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-user-pool")]
     pub fn queue_update_user_pool(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5068,12 +5616,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateUserPool` call so far, oldest first.
+    #[cfg(feature = "update-user-pool")]
     pub fn update_user_pool_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateUserPoolRequest> {
         self.operations.update_user_pool.calls()
     }
     /// Answers every later `UpdateUserPoolClient` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-user-pool-client")]
     pub fn on_update_user_pool_client(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5087,6 +5637,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateUserPoolClient` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-user-pool-client")]
     pub fn queue_update_user_pool_client(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5100,12 +5651,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateUserPoolClient` call so far, oldest first.
+    #[cfg(feature = "update-user-pool-client")]
     pub fn update_user_pool_client_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateUserPoolClientRequest> {
         self.operations.update_user_pool_client.calls()
     }
     /// Answers every later `UpdateUserPoolDomain` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-user-pool-domain")]
     pub fn on_update_user_pool_domain(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5119,6 +5672,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateUserPoolDomain` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-user-pool-domain")]
     pub fn queue_update_user_pool_domain(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5132,12 +5686,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateUserPoolDomain` call so far, oldest first.
+    #[cfg(feature = "update-user-pool-domain")]
     pub fn update_user_pool_domain_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateUserPoolDomainRequest> {
         self.operations.update_user_pool_domain.calls()
     }
     /// Answers every later `UpdateUserPoolReplica` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "update-user-pool-replica")]
     pub fn on_update_user_pool_replica(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5151,6 +5707,7 @@ impl Mock {
         self
     }
     /// Answers the next `UpdateUserPoolReplica` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "update-user-pool-replica")]
     pub fn queue_update_user_pool_replica(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5164,12 +5721,14 @@ impl Mock {
         self
     }
     /// The inputs of every `UpdateUserPoolReplica` call so far, oldest first.
+    #[cfg(feature = "update-user-pool-replica")]
     pub fn update_user_pool_replica_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::UpdateUserPoolReplicaRequest> {
         self.operations.update_user_pool_replica.calls()
     }
     /// Answers every later `VerifySoftwareToken` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "verify-software-token")]
     pub fn on_verify_software_token(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5183,6 +5742,7 @@ impl Mock {
         self
     }
     /// Answers the next `VerifySoftwareToken` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "verify-software-token")]
     pub fn queue_verify_software_token(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5196,12 +5756,14 @@ impl Mock {
         self
     }
     /// The inputs of every `VerifySoftwareToken` call so far, oldest first.
+    #[cfg(feature = "verify-software-token")]
     pub fn verify_software_token_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::VerifySoftwareTokenRequest> {
         self.operations.verify_software_token.calls()
     }
     /// Answers every later `VerifyUserAttribute` call with `answer` applied to its input, replacing an answer or queue set before.
+    #[cfg(feature = "verify-user-attribute")]
     pub fn on_verify_user_attribute(
         &self,
         answer: impl ::std::ops::Fn(
@@ -5215,6 +5777,7 @@ impl Mock {
         self
     }
     /// Answers the next `VerifyUserAttribute` calls with `answers`, one per call in order, after any still queued; replaces a closure set before.
+    #[cfg(feature = "verify-user-attribute")]
     pub fn queue_verify_user_attribute(
         &self,
         answers: impl ::std::iter::IntoIterator<
@@ -5228,6 +5791,7 @@ impl Mock {
         self
     }
     /// The inputs of every `VerifyUserAttribute` call so far, oldest first.
+    #[cfg(feature = "verify-user-attribute")]
     pub fn verify_user_attribute_calls(
         &self,
     ) -> ::std::vec::Vec<crate::types::VerifyUserAttributeRequest> {
@@ -5236,6 +5800,7 @@ impl Mock {
 }
 
 impl crate::CognitoIdentityProvider for Mock {
+    #[cfg(feature = "add-custom-attributes")]
     fn add_custom_attributes(
         &self,
         input: crate::types::AddCustomAttributesRequest,
@@ -5252,6 +5817,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AddCustomAttributes", input),
         )
     }
+    #[cfg(feature = "add-user-pool-client-secret")]
     fn add_user_pool_client_secret(
         &self,
         input: crate::types::AddUserPoolClientSecretRequest,
@@ -5268,6 +5834,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AddUserPoolClientSecret", input),
         )
     }
+    #[cfg(feature = "admin-add-user-to-group")]
     fn admin_add_user_to_group(
         &self,
         input: crate::types::AdminAddUserToGroupRequest,
@@ -5284,6 +5851,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminAddUserToGroup", input),
         )
     }
+    #[cfg(feature = "admin-confirm-sign-up")]
     fn admin_confirm_sign_up(
         &self,
         input: crate::types::AdminConfirmSignUpRequest,
@@ -5300,6 +5868,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminConfirmSignUp", input),
         )
     }
+    #[cfg(feature = "admin-create-user")]
     fn admin_create_user(
         &self,
         input: crate::types::AdminCreateUserRequest,
@@ -5316,6 +5885,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminCreateUser", input),
         )
     }
+    #[cfg(feature = "admin-delete-software-token")]
     fn admin_delete_software_token(
         &self,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -5332,6 +5902,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminDeleteSoftwareToken", input),
         )
     }
+    #[cfg(feature = "admin-delete-user")]
     fn admin_delete_user(
         &self,
         input: crate::types::AdminDeleteUserRequest,
@@ -5348,6 +5919,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminDeleteUser", input),
         )
     }
+    #[cfg(feature = "admin-delete-user-attributes")]
     fn admin_delete_user_attributes(
         &self,
         input: crate::types::AdminDeleteUserAttributesRequest,
@@ -5364,6 +5936,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminDeleteUserAttributes", input),
         )
     }
+    #[cfg(feature = "admin-disable-provider-for-user")]
     fn admin_disable_provider_for_user(
         &self,
         input: crate::types::AdminDisableProviderForUserRequest,
@@ -5380,6 +5953,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminDisableProviderForUser", input),
         )
     }
+    #[cfg(feature = "admin-disable-user")]
     fn admin_disable_user(
         &self,
         input: crate::types::AdminDisableUserRequest,
@@ -5396,6 +5970,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminDisableUser", input),
         )
     }
+    #[cfg(feature = "admin-enable-user")]
     fn admin_enable_user(
         &self,
         input: crate::types::AdminEnableUserRequest,
@@ -5412,6 +5987,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminEnableUser", input),
         )
     }
+    #[cfg(feature = "admin-forget-device")]
     fn admin_forget_device(
         &self,
         input: crate::types::AdminForgetDeviceRequest,
@@ -5428,6 +6004,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminForgetDevice", input),
         )
     }
+    #[cfg(feature = "admin-get-device")]
     fn admin_get_device(
         &self,
         input: crate::types::AdminGetDeviceRequest,
@@ -5441,6 +6018,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.admin_get_device.respond(&self.log, "AdminGetDevice", input),
         )
     }
+    #[cfg(feature = "admin-get-user")]
     fn admin_get_user(
         &self,
         input: crate::types::AdminGetUserRequest,
@@ -5454,6 +6032,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.admin_get_user.respond(&self.log, "AdminGetUser", input),
         )
     }
+    #[cfg(feature = "admin-get-user-auth-factors")]
     fn admin_get_user_auth_factors(
         &self,
         input: crate::types::AdminGetUserAuthFactorsRequest,
@@ -5470,6 +6049,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminGetUserAuthFactors", input),
         )
     }
+    #[cfg(feature = "admin-initiate-auth")]
     fn admin_initiate_auth(
         &self,
         input: crate::types::AdminInitiateAuthRequest,
@@ -5486,6 +6066,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminInitiateAuth", input),
         )
     }
+    #[cfg(feature = "admin-link-provider-for-user")]
     fn admin_link_provider_for_user(
         &self,
         input: crate::types::AdminLinkProviderForUserRequest,
@@ -5502,6 +6083,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminLinkProviderForUser", input),
         )
     }
+    #[cfg(feature = "admin-list-devices")]
     fn admin_list_devices(
         &self,
         input: crate::types::AdminListDevicesRequest,
@@ -5518,6 +6100,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminListDevices", input),
         )
     }
+    #[cfg(feature = "admin-list-groups-for-user")]
     fn admin_list_groups_for_user(
         &self,
         input: crate::types::AdminListGroupsForUserRequest,
@@ -5534,6 +6117,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminListGroupsForUser", input),
         )
     }
+    #[cfg(feature = "admin-list-user-auth-events")]
     fn admin_list_user_auth_events(
         &self,
         input: crate::types::AdminListUserAuthEventsRequest,
@@ -5550,6 +6134,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminListUserAuthEvents", input),
         )
     }
+    #[cfg(feature = "admin-list-user-sessions")]
     fn admin_list_user_sessions(
         &self,
         input: crate::types::AdminListUserSessionsRequest,
@@ -5566,6 +6151,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminListUserSessions", input),
         )
     }
+    #[cfg(feature = "admin-remove-user-from-group")]
     fn admin_remove_user_from_group(
         &self,
         input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -5582,6 +6168,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminRemoveUserFromGroup", input),
         )
     }
+    #[cfg(feature = "admin-reset-user-password")]
     fn admin_reset_user_password(
         &self,
         input: crate::types::AdminResetUserPasswordRequest,
@@ -5598,6 +6185,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminResetUserPassword", input),
         )
     }
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     fn admin_respond_to_auth_challenge(
         &self,
         input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -5614,6 +6202,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminRespondToAuthChallenge", input),
         )
     }
+    #[cfg(feature = "admin-revoke-user-session")]
     fn admin_revoke_user_session(
         &self,
         input: crate::types::AdminRevokeUserSessionRequest,
@@ -5630,6 +6219,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminRevokeUserSession", input),
         )
     }
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     fn admin_set_user_mfa_preference(
         &self,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -5646,6 +6236,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminSetUserMFAPreference", input),
         )
     }
+    #[cfg(feature = "admin-set-user-password")]
     fn admin_set_user_password(
         &self,
         input: crate::types::AdminSetUserPasswordRequest,
@@ -5662,6 +6253,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminSetUserPassword", input),
         )
     }
+    #[cfg(feature = "admin-set-user-settings")]
     fn admin_set_user_settings(
         &self,
         input: crate::types::AdminSetUserSettingsRequest,
@@ -5678,6 +6270,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminSetUserSettings", input),
         )
     }
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     fn admin_update_auth_event_feedback(
         &self,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -5694,6 +6287,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminUpdateAuthEventFeedback", input),
         )
     }
+    #[cfg(feature = "admin-update-device-status")]
     fn admin_update_device_status(
         &self,
         input: crate::types::AdminUpdateDeviceStatusRequest,
@@ -5710,6 +6304,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminUpdateDeviceStatus", input),
         )
     }
+    #[cfg(feature = "admin-update-user-attributes")]
     fn admin_update_user_attributes(
         &self,
         input: crate::types::AdminUpdateUserAttributesRequest,
@@ -5726,6 +6321,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminUpdateUserAttributes", input),
         )
     }
+    #[cfg(feature = "admin-user-global-sign-out")]
     fn admin_user_global_sign_out(
         &self,
         input: crate::types::AdminUserGlobalSignOutRequest,
@@ -5742,6 +6338,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AdminUserGlobalSignOut", input),
         )
     }
+    #[cfg(feature = "associate-software-token")]
     fn associate_software_token(
         &self,
         input: crate::types::AssociateSoftwareTokenRequest,
@@ -5758,6 +6355,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "AssociateSoftwareToken", input),
         )
     }
+    #[cfg(feature = "change-password")]
     fn change_password(
         &self,
         input: crate::types::ChangePasswordRequest,
@@ -5771,6 +6369,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.change_password.respond(&self.log, "ChangePassword", input),
         )
     }
+    #[cfg(feature = "complete-web-authn-registration")]
     fn complete_web_authn_registration(
         &self,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -5787,6 +6386,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CompleteWebAuthnRegistration", input),
         )
     }
+    #[cfg(feature = "confirm-device")]
     fn confirm_device(
         &self,
         input: crate::types::ConfirmDeviceRequest,
@@ -5800,6 +6400,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.confirm_device.respond(&self.log, "ConfirmDevice", input),
         )
     }
+    #[cfg(feature = "confirm-forgot-password")]
     fn confirm_forgot_password(
         &self,
         input: crate::types::ConfirmForgotPasswordRequest,
@@ -5816,6 +6417,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ConfirmForgotPassword", input),
         )
     }
+    #[cfg(feature = "confirm-sign-up")]
     fn confirm_sign_up(
         &self,
         input: crate::types::ConfirmSignUpRequest,
@@ -5829,6 +6431,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.confirm_sign_up.respond(&self.log, "ConfirmSignUp", input),
         )
     }
+    #[cfg(feature = "create-group")]
     fn create_group(
         &self,
         input: crate::types::CreateGroupRequest,
@@ -5842,6 +6445,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.create_group.respond(&self.log, "CreateGroup", input),
         )
     }
+    #[cfg(feature = "create-identity-provider")]
     fn create_identity_provider(
         &self,
         input: crate::types::CreateIdentityProviderRequest,
@@ -5858,6 +6462,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateIdentityProvider", input),
         )
     }
+    #[cfg(feature = "create-managed-login-branding")]
     fn create_managed_login_branding(
         &self,
         input: crate::types::CreateManagedLoginBrandingRequest,
@@ -5874,6 +6479,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateManagedLoginBranding", input),
         )
     }
+    #[cfg(feature = "create-resource-server")]
     fn create_resource_server(
         &self,
         input: crate::types::CreateResourceServerRequest,
@@ -5890,6 +6496,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateResourceServer", input),
         )
     }
+    #[cfg(feature = "create-terms")]
     fn create_terms(
         &self,
         input: crate::types::CreateTermsRequest,
@@ -5903,6 +6510,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.create_terms.respond(&self.log, "CreateTerms", input),
         )
     }
+    #[cfg(feature = "create-user-import-job")]
     fn create_user_import_job(
         &self,
         input: crate::types::CreateUserImportJobRequest,
@@ -5919,6 +6527,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateUserImportJob", input),
         )
     }
+    #[cfg(feature = "create-user-pool")]
     fn create_user_pool(
         &self,
         input: crate::types::CreateUserPoolRequest,
@@ -5932,6 +6541,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.create_user_pool.respond(&self.log, "CreateUserPool", input),
         )
     }
+    #[cfg(feature = "create-user-pool-client")]
     fn create_user_pool_client(
         &self,
         input: crate::types::CreateUserPoolClientRequest,
@@ -5948,6 +6558,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateUserPoolClient", input),
         )
     }
+    #[cfg(feature = "create-user-pool-domain")]
     fn create_user_pool_domain(
         &self,
         input: crate::types::CreateUserPoolDomainRequest,
@@ -5964,6 +6575,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateUserPoolDomain", input),
         )
     }
+    #[cfg(feature = "create-user-pool-replica")]
     fn create_user_pool_replica(
         &self,
         input: crate::types::CreateUserPoolReplicaRequest,
@@ -5980,6 +6592,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "CreateUserPoolReplica", input),
         )
     }
+    #[cfg(feature = "delete-group")]
     fn delete_group(
         &self,
         input: crate::types::DeleteGroupRequest,
@@ -5993,6 +6606,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.delete_group.respond(&self.log, "DeleteGroup", input),
         )
     }
+    #[cfg(feature = "delete-identity-provider")]
     fn delete_identity_provider(
         &self,
         input: crate::types::DeleteIdentityProviderRequest,
@@ -6009,6 +6623,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteIdentityProvider", input),
         )
     }
+    #[cfg(feature = "delete-managed-login-branding")]
     fn delete_managed_login_branding(
         &self,
         input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -6025,6 +6640,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteManagedLoginBranding", input),
         )
     }
+    #[cfg(feature = "delete-resource-server")]
     fn delete_resource_server(
         &self,
         input: crate::types::DeleteResourceServerRequest,
@@ -6041,6 +6657,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteResourceServer", input),
         )
     }
+    #[cfg(feature = "delete-terms")]
     fn delete_terms(
         &self,
         input: crate::types::DeleteTermsRequest,
@@ -6054,6 +6671,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.delete_terms.respond(&self.log, "DeleteTerms", input),
         )
     }
+    #[cfg(feature = "delete-user")]
     fn delete_user(
         &self,
         input: crate::types::DeleteUserRequest,
@@ -6067,6 +6685,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.delete_user.respond(&self.log, "DeleteUser", input),
         )
     }
+    #[cfg(feature = "delete-user-attributes")]
     fn delete_user_attributes(
         &self,
         input: crate::types::DeleteUserAttributesRequest,
@@ -6083,6 +6702,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteUserAttributes", input),
         )
     }
+    #[cfg(feature = "delete-user-pool")]
     fn delete_user_pool(
         &self,
         input: crate::types::DeleteUserPoolRequest,
@@ -6096,6 +6716,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.delete_user_pool.respond(&self.log, "DeleteUserPool", input),
         )
     }
+    #[cfg(feature = "delete-user-pool-client")]
     fn delete_user_pool_client(
         &self,
         input: crate::types::DeleteUserPoolClientRequest,
@@ -6112,6 +6733,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteUserPoolClient", input),
         )
     }
+    #[cfg(feature = "delete-user-pool-client-secret")]
     fn delete_user_pool_client_secret(
         &self,
         input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -6128,6 +6750,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteUserPoolClientSecret", input),
         )
     }
+    #[cfg(feature = "delete-user-pool-domain")]
     fn delete_user_pool_domain(
         &self,
         input: crate::types::DeleteUserPoolDomainRequest,
@@ -6144,6 +6767,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteUserPoolDomain", input),
         )
     }
+    #[cfg(feature = "delete-user-pool-replica")]
     fn delete_user_pool_replica(
         &self,
         input: crate::types::DeleteUserPoolReplicaRequest,
@@ -6160,6 +6784,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteUserPoolReplica", input),
         )
     }
+    #[cfg(feature = "delete-web-authn-credential")]
     fn delete_web_authn_credential(
         &self,
         input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -6176,6 +6801,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DeleteWebAuthnCredential", input),
         )
     }
+    #[cfg(feature = "describe-identity-provider")]
     fn describe_identity_provider(
         &self,
         input: crate::types::DescribeIdentityProviderRequest,
@@ -6192,6 +6818,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeIdentityProvider", input),
         )
     }
+    #[cfg(feature = "describe-managed-login-branding")]
     fn describe_managed_login_branding(
         &self,
         input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -6208,6 +6835,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeManagedLoginBranding", input),
         )
     }
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     fn describe_managed_login_branding_by_client(
         &self,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -6224,6 +6852,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeManagedLoginBrandingByClient", input),
         )
     }
+    #[cfg(feature = "describe-resource-server")]
     fn describe_resource_server(
         &self,
         input: crate::types::DescribeResourceServerRequest,
@@ -6240,6 +6869,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeResourceServer", input),
         )
     }
+    #[cfg(feature = "describe-risk-configuration")]
     fn describe_risk_configuration(
         &self,
         input: crate::types::DescribeRiskConfigurationRequest,
@@ -6256,6 +6886,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeRiskConfiguration", input),
         )
     }
+    #[cfg(feature = "describe-terms")]
     fn describe_terms(
         &self,
         input: crate::types::DescribeTermsRequest,
@@ -6269,6 +6900,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.describe_terms.respond(&self.log, "DescribeTerms", input),
         )
     }
+    #[cfg(feature = "describe-terms-by-client")]
     fn describe_terms_by_client(
         &self,
         input: crate::types::DescribeTermsByClientRequest,
@@ -6285,6 +6917,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeTermsByClient", input),
         )
     }
+    #[cfg(feature = "describe-user-import-job")]
     fn describe_user_import_job(
         &self,
         input: crate::types::DescribeUserImportJobRequest,
@@ -6301,6 +6934,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeUserImportJob", input),
         )
     }
+    #[cfg(feature = "describe-user-pool")]
     fn describe_user_pool(
         &self,
         input: crate::types::DescribeUserPoolRequest,
@@ -6317,6 +6951,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeUserPool", input),
         )
     }
+    #[cfg(feature = "describe-user-pool-client")]
     fn describe_user_pool_client(
         &self,
         input: crate::types::DescribeUserPoolClientRequest,
@@ -6333,6 +6968,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeUserPoolClient", input),
         )
     }
+    #[cfg(feature = "describe-user-pool-domain")]
     fn describe_user_pool_domain(
         &self,
         input: crate::types::DescribeUserPoolDomainRequest,
@@ -6349,6 +6985,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "DescribeUserPoolDomain", input),
         )
     }
+    #[cfg(feature = "forget-device")]
     fn forget_device(
         &self,
         input: crate::types::ForgetDeviceRequest,
@@ -6362,6 +6999,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.forget_device.respond(&self.log, "ForgetDevice", input),
         )
     }
+    #[cfg(feature = "forgot-password")]
     fn forgot_password(
         &self,
         input: crate::types::ForgotPasswordRequest,
@@ -6375,6 +7013,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.forgot_password.respond(&self.log, "ForgotPassword", input),
         )
     }
+    #[cfg(feature = "get-csv-header")]
     fn get_csv_header(
         &self,
         input: crate::types::GetCsvHeaderRequest,
@@ -6388,6 +7027,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.get_csv_header.respond(&self.log, "GetCSVHeader", input),
         )
     }
+    #[cfg(feature = "get-client-token")]
     fn get_client_token(
         &self,
         input: crate::types::GetClientTokenRequest,
@@ -6401,6 +7041,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.get_client_token.respond(&self.log, "GetClientToken", input),
         )
     }
+    #[cfg(feature = "get-derived-token")]
     fn get_derived_token(
         &self,
         input: crate::types::GetDerivedTokenRequest,
@@ -6417,6 +7058,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetDerivedToken", input),
         )
     }
+    #[cfg(feature = "get-device")]
     fn get_device(
         &self,
         input: crate::types::GetDeviceRequest,
@@ -6430,6 +7072,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.get_device.respond(&self.log, "GetDevice", input),
         )
     }
+    #[cfg(feature = "get-group")]
     fn get_group(
         &self,
         input: crate::types::GetGroupRequest,
@@ -6443,6 +7086,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.get_group.respond(&self.log, "GetGroup", input),
         )
     }
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     fn get_identity_provider_by_identifier(
         &self,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -6459,6 +7103,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetIdentityProviderByIdentifier", input),
         )
     }
+    #[cfg(feature = "get-log-delivery-configuration")]
     fn get_log_delivery_configuration(
         &self,
         input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -6475,6 +7120,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetLogDeliveryConfiguration", input),
         )
     }
+    #[cfg(feature = "get-provisioned-limit")]
     fn get_provisioned_limit(
         &self,
         input: crate::types::GetProvisionedLimitRequest,
@@ -6491,6 +7137,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetProvisionedLimit", input),
         )
     }
+    #[cfg(feature = "get-signing-certificate")]
     fn get_signing_certificate(
         &self,
         input: crate::types::GetSigningCertificateRequest,
@@ -6507,6 +7154,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetSigningCertificate", input),
         )
     }
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     fn get_tokens_from_refresh_token(
         &self,
         input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -6523,6 +7171,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetTokensFromRefreshToken", input),
         )
     }
+    #[cfg(feature = "get-ui-customization")]
     fn get_ui_customization(
         &self,
         input: crate::types::GetUiCustomizationRequest,
@@ -6539,6 +7188,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUICustomization", input),
         )
     }
+    #[cfg(feature = "get-user")]
     fn get_user(
         &self,
         input: crate::types::GetUserRequest,
@@ -6552,6 +7202,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.get_user.respond(&self.log, "GetUser", input),
         )
     }
+    #[cfg(feature = "get-user-attribute-verification-code")]
     fn get_user_attribute_verification_code(
         &self,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -6568,6 +7219,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUserAttributeVerificationCode", input),
         )
     }
+    #[cfg(feature = "get-user-auth-factors")]
     fn get_user_auth_factors(
         &self,
         input: crate::types::GetUserAuthFactorsRequest,
@@ -6584,6 +7236,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUserAuthFactors", input),
         )
     }
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     fn get_user_pool_client_session_configuration(
         &self,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -6600,6 +7253,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUserPoolClientSessionConfiguration", input),
         )
     }
+    #[cfg(feature = "get-user-pool-mfa-config")]
     fn get_user_pool_mfa_config(
         &self,
         input: crate::types::GetUserPoolMfaConfigRequest,
@@ -6616,6 +7270,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUserPoolMfaConfig", input),
         )
     }
+    #[cfg(feature = "get-user-pool-session-configuration")]
     fn get_user_pool_session_configuration(
         &self,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -6632,6 +7287,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "GetUserPoolSessionConfiguration", input),
         )
     }
+    #[cfg(feature = "global-sign-out")]
     fn global_sign_out(
         &self,
         input: crate::types::GlobalSignOutRequest,
@@ -6645,6 +7301,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.global_sign_out.respond(&self.log, "GlobalSignOut", input),
         )
     }
+    #[cfg(feature = "initiate-auth")]
     fn initiate_auth(
         &self,
         input: crate::types::InitiateAuthRequest,
@@ -6658,6 +7315,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.initiate_auth.respond(&self.log, "InitiateAuth", input),
         )
     }
+    #[cfg(feature = "list-devices")]
     fn list_devices(
         &self,
         input: crate::types::ListDevicesRequest,
@@ -6671,6 +7329,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.list_devices.respond(&self.log, "ListDevices", input),
         )
     }
+    #[cfg(feature = "list-groups")]
     fn list_groups(
         &self,
         input: crate::types::ListGroupsRequest,
@@ -6684,6 +7343,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.list_groups.respond(&self.log, "ListGroups", input),
         )
     }
+    #[cfg(feature = "list-identity-providers")]
     fn list_identity_providers(
         &self,
         input: crate::types::ListIdentityProvidersRequest,
@@ -6700,6 +7360,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListIdentityProviders", input),
         )
     }
+    #[cfg(feature = "list-resource-servers")]
     fn list_resource_servers(
         &self,
         input: crate::types::ListResourceServersRequest,
@@ -6716,6 +7377,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListResourceServers", input),
         )
     }
+    #[cfg(feature = "list-tags-for-resource")]
     fn list_tags_for_resource(
         &self,
         input: crate::types::ListTagsForResourceRequest,
@@ -6732,6 +7394,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListTagsForResource", input),
         )
     }
+    #[cfg(feature = "list-terms")]
     fn list_terms(
         &self,
         input: crate::types::ListTermsRequest,
@@ -6745,6 +7408,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.list_terms.respond(&self.log, "ListTerms", input),
         )
     }
+    #[cfg(feature = "list-user-import-jobs")]
     fn list_user_import_jobs(
         &self,
         input: crate::types::ListUserImportJobsRequest,
@@ -6761,6 +7425,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUserImportJobs", input),
         )
     }
+    #[cfg(feature = "list-user-pool-client-secrets")]
     fn list_user_pool_client_secrets(
         &self,
         input: crate::types::ListUserPoolClientSecretsRequest,
@@ -6777,6 +7442,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUserPoolClientSecrets", input),
         )
     }
+    #[cfg(feature = "list-user-pool-clients")]
     fn list_user_pool_clients(
         &self,
         input: crate::types::ListUserPoolClientsRequest,
@@ -6793,6 +7459,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUserPoolClients", input),
         )
     }
+    #[cfg(feature = "list-user-pool-replicas")]
     fn list_user_pool_replicas(
         &self,
         input: crate::types::ListUserPoolReplicasRequest,
@@ -6809,6 +7476,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUserPoolReplicas", input),
         )
     }
+    #[cfg(feature = "list-user-pools")]
     fn list_user_pools(
         &self,
         input: crate::types::ListUserPoolsRequest,
@@ -6822,6 +7490,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.list_user_pools.respond(&self.log, "ListUserPools", input),
         )
     }
+    #[cfg(feature = "list-user-sessions")]
     fn list_user_sessions(
         &self,
         input: crate::types::ListUserSessionsRequest,
@@ -6838,6 +7507,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUserSessions", input),
         )
     }
+    #[cfg(feature = "list-users")]
     fn list_users(
         &self,
         input: crate::types::ListUsersRequest,
@@ -6851,6 +7521,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.list_users.respond(&self.log, "ListUsers", input),
         )
     }
+    #[cfg(feature = "list-users-in-group")]
     fn list_users_in_group(
         &self,
         input: crate::types::ListUsersInGroupRequest,
@@ -6867,6 +7538,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListUsersInGroup", input),
         )
     }
+    #[cfg(feature = "list-web-authn-credentials")]
     fn list_web_authn_credentials(
         &self,
         input: crate::types::ListWebAuthnCredentialsRequest,
@@ -6883,6 +7555,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ListWebAuthnCredentials", input),
         )
     }
+    #[cfg(feature = "resend-confirmation-code")]
     fn resend_confirmation_code(
         &self,
         input: crate::types::ResendConfirmationCodeRequest,
@@ -6899,6 +7572,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "ResendConfirmationCode", input),
         )
     }
+    #[cfg(feature = "respond-to-auth-challenge")]
     fn respond_to_auth_challenge(
         &self,
         input: crate::types::RespondToAuthChallengeRequest,
@@ -6915,6 +7589,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "RespondToAuthChallenge", input),
         )
     }
+    #[cfg(feature = "revoke-token")]
     fn revoke_token(
         &self,
         input: crate::types::RevokeTokenRequest,
@@ -6928,6 +7603,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.revoke_token.respond(&self.log, "RevokeToken", input),
         )
     }
+    #[cfg(feature = "revoke-user-session")]
     fn revoke_user_session(
         &self,
         input: crate::types::RevokeUserSessionRequest,
@@ -6944,6 +7620,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "RevokeUserSession", input),
         )
     }
+    #[cfg(feature = "set-log-delivery-configuration")]
     fn set_log_delivery_configuration(
         &self,
         input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -6960,6 +7637,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetLogDeliveryConfiguration", input),
         )
     }
+    #[cfg(feature = "set-risk-configuration")]
     fn set_risk_configuration(
         &self,
         input: crate::types::SetRiskConfigurationRequest,
@@ -6976,6 +7654,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetRiskConfiguration", input),
         )
     }
+    #[cfg(feature = "set-ui-customization")]
     fn set_ui_customization(
         &self,
         input: crate::types::SetUiCustomizationRequest,
@@ -6992,6 +7671,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUICustomization", input),
         )
     }
+    #[cfg(feature = "set-user-mfa-preference")]
     fn set_user_mfa_preference(
         &self,
         input: crate::types::SetUserMfaPreferenceRequest,
@@ -7008,6 +7688,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUserMFAPreference", input),
         )
     }
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     fn set_user_pool_client_session_configuration(
         &self,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -7024,6 +7705,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUserPoolClientSessionConfiguration", input),
         )
     }
+    #[cfg(feature = "set-user-pool-mfa-config")]
     fn set_user_pool_mfa_config(
         &self,
         input: crate::types::SetUserPoolMfaConfigRequest,
@@ -7040,6 +7722,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUserPoolMfaConfig", input),
         )
     }
+    #[cfg(feature = "set-user-pool-session-configuration")]
     fn set_user_pool_session_configuration(
         &self,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -7056,6 +7739,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUserPoolSessionConfiguration", input),
         )
     }
+    #[cfg(feature = "set-user-settings")]
     fn set_user_settings(
         &self,
         input: crate::types::SetUserSettingsRequest,
@@ -7072,6 +7756,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "SetUserSettings", input),
         )
     }
+    #[cfg(feature = "sign-up")]
     fn sign_up(
         &self,
         input: crate::types::SignUpRequest,
@@ -7083,6 +7768,7 @@ impl crate::CognitoIdentityProvider for Mock {
     > + ::std::marker::Send {
         ::std::future::ready(self.operations.sign_up.respond(&self.log, "SignUp", input))
     }
+    #[cfg(feature = "start-user-import-job")]
     fn start_user_import_job(
         &self,
         input: crate::types::StartUserImportJobRequest,
@@ -7099,6 +7785,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "StartUserImportJob", input),
         )
     }
+    #[cfg(feature = "start-web-authn-registration")]
     fn start_web_authn_registration(
         &self,
         input: crate::types::StartWebAuthnRegistrationRequest,
@@ -7115,6 +7802,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "StartWebAuthnRegistration", input),
         )
     }
+    #[cfg(feature = "stop-user-import-job")]
     fn stop_user_import_job(
         &self,
         input: crate::types::StopUserImportJobRequest,
@@ -7131,6 +7819,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "StopUserImportJob", input),
         )
     }
+    #[cfg(feature = "tag-resource")]
     fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
@@ -7144,6 +7833,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.tag_resource.respond(&self.log, "TagResource", input),
         )
     }
+    #[cfg(feature = "untag-resource")]
     fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
@@ -7157,6 +7847,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.untag_resource.respond(&self.log, "UntagResource", input),
         )
     }
+    #[cfg(feature = "update-auth-event-feedback")]
     fn update_auth_event_feedback(
         &self,
         input: crate::types::UpdateAuthEventFeedbackRequest,
@@ -7173,6 +7864,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateAuthEventFeedback", input),
         )
     }
+    #[cfg(feature = "update-device-status")]
     fn update_device_status(
         &self,
         input: crate::types::UpdateDeviceStatusRequest,
@@ -7189,6 +7881,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateDeviceStatus", input),
         )
     }
+    #[cfg(feature = "update-group")]
     fn update_group(
         &self,
         input: crate::types::UpdateGroupRequest,
@@ -7202,6 +7895,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.update_group.respond(&self.log, "UpdateGroup", input),
         )
     }
+    #[cfg(feature = "update-identity-provider")]
     fn update_identity_provider(
         &self,
         input: crate::types::UpdateIdentityProviderRequest,
@@ -7218,6 +7912,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateIdentityProvider", input),
         )
     }
+    #[cfg(feature = "update-managed-login-branding")]
     fn update_managed_login_branding(
         &self,
         input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -7234,6 +7929,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateManagedLoginBranding", input),
         )
     }
+    #[cfg(feature = "update-provisioned-limit")]
     fn update_provisioned_limit(
         &self,
         input: crate::types::UpdateProvisionedLimitRequest,
@@ -7250,6 +7946,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateProvisionedLimit", input),
         )
     }
+    #[cfg(feature = "update-resource-server")]
     fn update_resource_server(
         &self,
         input: crate::types::UpdateResourceServerRequest,
@@ -7266,6 +7963,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateResourceServer", input),
         )
     }
+    #[cfg(feature = "update-terms")]
     fn update_terms(
         &self,
         input: crate::types::UpdateTermsRequest,
@@ -7279,6 +7977,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.update_terms.respond(&self.log, "UpdateTerms", input),
         )
     }
+    #[cfg(feature = "update-user-attributes")]
     fn update_user_attributes(
         &self,
         input: crate::types::UpdateUserAttributesRequest,
@@ -7295,6 +7994,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateUserAttributes", input),
         )
     }
+    #[cfg(feature = "update-user-pool")]
     fn update_user_pool(
         &self,
         input: crate::types::UpdateUserPoolRequest,
@@ -7308,6 +8008,7 @@ impl crate::CognitoIdentityProvider for Mock {
             self.operations.update_user_pool.respond(&self.log, "UpdateUserPool", input),
         )
     }
+    #[cfg(feature = "update-user-pool-client")]
     fn update_user_pool_client(
         &self,
         input: crate::types::UpdateUserPoolClientRequest,
@@ -7324,6 +8025,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateUserPoolClient", input),
         )
     }
+    #[cfg(feature = "update-user-pool-domain")]
     fn update_user_pool_domain(
         &self,
         input: crate::types::UpdateUserPoolDomainRequest,
@@ -7340,6 +8042,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateUserPoolDomain", input),
         )
     }
+    #[cfg(feature = "update-user-pool-replica")]
     fn update_user_pool_replica(
         &self,
         input: crate::types::UpdateUserPoolReplicaRequest,
@@ -7356,6 +8059,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "UpdateUserPoolReplica", input),
         )
     }
+    #[cfg(feature = "verify-software-token")]
     fn verify_software_token(
         &self,
         input: crate::types::VerifySoftwareTokenRequest,
@@ -7372,6 +8076,7 @@ impl crate::CognitoIdentityProvider for Mock {
                 .respond(&self.log, "VerifySoftwareToken", input),
         )
     }
+    #[cfg(feature = "verify-user-attribute")]
     fn verify_user_attribute(
         &self,
         input: crate::types::VerifyUserAttributeRequest,

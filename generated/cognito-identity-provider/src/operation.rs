@@ -17,6 +17,7 @@ pub static SERVICE: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::Servic
 };
 
 /// `AddCustomAttributes`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AddCustomAttributes`, signed with SigV4.
+#[cfg(feature = "add-custom-attributes")]
 pub static ADD_CUSTOM_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AddCustomAttributes",
     target: "AWSCognitoIdentityProviderService.AddCustomAttributes",
@@ -27,6 +28,7 @@ pub static ADD_CUSTOM_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `AddUserPoolClientSecret`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AddUserPoolClientSecret`, signed with SigV4.
+#[cfg(feature = "add-user-pool-client-secret")]
 pub static ADD_USER_POOL_CLIENT_SECRET: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AddUserPoolClientSecret",
     target: "AWSCognitoIdentityProviderService.AddUserPoolClientSecret",
@@ -37,6 +39,7 @@ pub static ADD_USER_POOL_CLIENT_SECRET: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `AdminAddUserToGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminAddUserToGroup`, signed with SigV4.
+#[cfg(feature = "admin-add-user-to-group")]
 pub static ADMIN_ADD_USER_TO_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminAddUserToGroup",
     target: "AWSCognitoIdentityProviderService.AdminAddUserToGroup",
@@ -47,6 +50,7 @@ pub static ADMIN_ADD_USER_TO_GROUP: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `AdminConfirmSignUp`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminConfirmSignUp`, signed with SigV4.
+#[cfg(feature = "admin-confirm-sign-up")]
 pub static ADMIN_CONFIRM_SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminConfirmSignUp",
     target: "AWSCognitoIdentityProviderService.AdminConfirmSignUp",
@@ -57,6 +61,7 @@ pub static ADMIN_CONFIRM_SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `AdminCreateUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminCreateUser`, signed with SigV4.
+#[cfg(feature = "admin-create-user")]
 pub static ADMIN_CREATE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminCreateUser",
     target: "AWSCognitoIdentityProviderService.AdminCreateUser",
@@ -67,6 +72,7 @@ pub static ADMIN_CREATE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_run
 };
 
 /// `AdminDeleteSoftwareToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminDeleteSoftwareToken`, signed with SigV4.
+#[cfg(feature = "admin-delete-software-token")]
 pub static ADMIN_DELETE_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminDeleteSoftwareToken",
     target: "AWSCognitoIdentityProviderService.AdminDeleteSoftwareToken",
@@ -77,6 +83,7 @@ pub static ADMIN_DELETE_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `AdminDeleteUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminDeleteUser`, signed with SigV4.
+#[cfg(feature = "admin-delete-user")]
 pub static ADMIN_DELETE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminDeleteUser",
     target: "AWSCognitoIdentityProviderService.AdminDeleteUser",
@@ -87,6 +94,7 @@ pub static ADMIN_DELETE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_run
 };
 
 /// `AdminDeleteUserAttributes`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminDeleteUserAttributes`, signed with SigV4.
+#[cfg(feature = "admin-delete-user-attributes")]
 pub static ADMIN_DELETE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminDeleteUserAttributes",
     target: "AWSCognitoIdentityProviderService.AdminDeleteUserAttributes",
@@ -97,6 +105,7 @@ pub static ADMIN_DELETE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::a
 };
 
 /// `AdminDisableProviderForUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminDisableProviderForUser`, signed with SigV4.
+#[cfg(feature = "admin-disable-provider-for-user")]
 pub static ADMIN_DISABLE_PROVIDER_FOR_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminDisableProviderForUser",
     target: "AWSCognitoIdentityProviderService.AdminDisableProviderForUser",
@@ -107,6 +116,7 @@ pub static ADMIN_DISABLE_PROVIDER_FOR_USER: ::aws_json_runtime::OperationMeta = 
 };
 
 /// `AdminDisableUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminDisableUser`, signed with SigV4.
+#[cfg(feature = "admin-disable-user")]
 pub static ADMIN_DISABLE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminDisableUser",
     target: "AWSCognitoIdentityProviderService.AdminDisableUser",
@@ -117,6 +127,7 @@ pub static ADMIN_DISABLE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_ru
 };
 
 /// `AdminEnableUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminEnableUser`, signed with SigV4.
+#[cfg(feature = "admin-enable-user")]
 pub static ADMIN_ENABLE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminEnableUser",
     target: "AWSCognitoIdentityProviderService.AdminEnableUser",
@@ -127,6 +138,7 @@ pub static ADMIN_ENABLE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_run
 };
 
 /// `AdminForgetDevice`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminForgetDevice`, signed with SigV4.
+#[cfg(feature = "admin-forget-device")]
 pub static ADMIN_FORGET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminForgetDevice",
     target: "AWSCognitoIdentityProviderService.AdminForgetDevice",
@@ -137,6 +149,7 @@ pub static ADMIN_FORGET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_r
 };
 
 /// `AdminGetDevice`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminGetDevice`, signed with SigV4.
+#[cfg(feature = "admin-get-device")]
 pub static ADMIN_GET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminGetDevice",
     target: "AWSCognitoIdentityProviderService.AdminGetDevice",
@@ -147,6 +160,7 @@ pub static ADMIN_GET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runt
 };
 
 /// `AdminGetUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminGetUser`, signed with SigV4.
+#[cfg(feature = "admin-get-user")]
 pub static ADMIN_GET_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminGetUser",
     target: "AWSCognitoIdentityProviderService.AdminGetUser",
@@ -157,6 +171,7 @@ pub static ADMIN_GET_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
 };
 
 /// `AdminGetUserAuthFactors`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminGetUserAuthFactors`, signed with SigV4.
+#[cfg(feature = "admin-get-user-auth-factors")]
 pub static ADMIN_GET_USER_AUTH_FACTORS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminGetUserAuthFactors",
     target: "AWSCognitoIdentityProviderService.AdminGetUserAuthFactors",
@@ -167,6 +182,7 @@ pub static ADMIN_GET_USER_AUTH_FACTORS: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `AdminInitiateAuth`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminInitiateAuth`, signed with SigV4.
+#[cfg(feature = "admin-initiate-auth")]
 pub static ADMIN_INITIATE_AUTH: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminInitiateAuth",
     target: "AWSCognitoIdentityProviderService.AdminInitiateAuth",
@@ -177,6 +193,7 @@ pub static ADMIN_INITIATE_AUTH: ::aws_json_runtime::OperationMeta = ::aws_json_r
 };
 
 /// `AdminLinkProviderForUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminLinkProviderForUser`, signed with SigV4.
+#[cfg(feature = "admin-link-provider-for-user")]
 pub static ADMIN_LINK_PROVIDER_FOR_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminLinkProviderForUser",
     target: "AWSCognitoIdentityProviderService.AdminLinkProviderForUser",
@@ -187,6 +204,7 @@ pub static ADMIN_LINK_PROVIDER_FOR_USER: ::aws_json_runtime::OperationMeta = ::a
 };
 
 /// `AdminListDevices`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminListDevices`, signed with SigV4.
+#[cfg(feature = "admin-list-devices")]
 pub static ADMIN_LIST_DEVICES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminListDevices",
     target: "AWSCognitoIdentityProviderService.AdminListDevices",
@@ -197,6 +215,7 @@ pub static ADMIN_LIST_DEVICES: ::aws_json_runtime::OperationMeta = ::aws_json_ru
 };
 
 /// `AdminListGroupsForUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminListGroupsForUser`, signed with SigV4, paginated.
+#[cfg(feature = "admin-list-groups-for-user")]
 pub static ADMIN_LIST_GROUPS_FOR_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminListGroupsForUser",
     target: "AWSCognitoIdentityProviderService.AdminListGroupsForUser",
@@ -212,6 +231,7 @@ pub static ADMIN_LIST_GROUPS_FOR_USER: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `AdminListUserAuthEvents`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminListUserAuthEvents`, signed with SigV4, paginated.
+#[cfg(feature = "admin-list-user-auth-events")]
 pub static ADMIN_LIST_USER_AUTH_EVENTS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminListUserAuthEvents",
     target: "AWSCognitoIdentityProviderService.AdminListUserAuthEvents",
@@ -227,6 +247,7 @@ pub static ADMIN_LIST_USER_AUTH_EVENTS: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `AdminListUserSessions`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminListUserSessions`, signed with SigV4.
+#[cfg(feature = "admin-list-user-sessions")]
 pub static ADMIN_LIST_USER_SESSIONS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminListUserSessions",
     target: "AWSCognitoIdentityProviderService.AdminListUserSessions",
@@ -237,6 +258,7 @@ pub static ADMIN_LIST_USER_SESSIONS: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `AdminRemoveUserFromGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminRemoveUserFromGroup`, signed with SigV4.
+#[cfg(feature = "admin-remove-user-from-group")]
 pub static ADMIN_REMOVE_USER_FROM_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminRemoveUserFromGroup",
     target: "AWSCognitoIdentityProviderService.AdminRemoveUserFromGroup",
@@ -247,6 +269,7 @@ pub static ADMIN_REMOVE_USER_FROM_GROUP: ::aws_json_runtime::OperationMeta = ::a
 };
 
 /// `AdminResetUserPassword`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminResetUserPassword`, signed with SigV4.
+#[cfg(feature = "admin-reset-user-password")]
 pub static ADMIN_RESET_USER_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminResetUserPassword",
     target: "AWSCognitoIdentityProviderService.AdminResetUserPassword",
@@ -257,6 +280,7 @@ pub static ADMIN_RESET_USER_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_
 };
 
 /// `AdminRespondToAuthChallenge`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge`, signed with SigV4.
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 pub static ADMIN_RESPOND_TO_AUTH_CHALLENGE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminRespondToAuthChallenge",
     target: "AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge",
@@ -267,6 +291,7 @@ pub static ADMIN_RESPOND_TO_AUTH_CHALLENGE: ::aws_json_runtime::OperationMeta = 
 };
 
 /// `AdminRevokeUserSession`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminRevokeUserSession`, signed with SigV4.
+#[cfg(feature = "admin-revoke-user-session")]
 pub static ADMIN_REVOKE_USER_SESSION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminRevokeUserSession",
     target: "AWSCognitoIdentityProviderService.AdminRevokeUserSession",
@@ -277,6 +302,7 @@ pub static ADMIN_REVOKE_USER_SESSION: ::aws_json_runtime::OperationMeta = ::aws_
 };
 
 /// `AdminSetUserMFAPreference`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminSetUserMFAPreference`, signed with SigV4.
+#[cfg(feature = "admin-set-user-mfa-preference")]
 pub static ADMIN_SET_USER_MFA_PREFERENCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminSetUserMFAPreference",
     target: "AWSCognitoIdentityProviderService.AdminSetUserMFAPreference",
@@ -287,6 +313,7 @@ pub static ADMIN_SET_USER_MFA_PREFERENCE: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `AdminSetUserPassword`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminSetUserPassword`, signed with SigV4.
+#[cfg(feature = "admin-set-user-password")]
 pub static ADMIN_SET_USER_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminSetUserPassword",
     target: "AWSCognitoIdentityProviderService.AdminSetUserPassword",
@@ -297,6 +324,7 @@ pub static ADMIN_SET_USER_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `AdminSetUserSettings`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminSetUserSettings`, signed with SigV4.
+#[cfg(feature = "admin-set-user-settings")]
 pub static ADMIN_SET_USER_SETTINGS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminSetUserSettings",
     target: "AWSCognitoIdentityProviderService.AdminSetUserSettings",
@@ -307,6 +335,7 @@ pub static ADMIN_SET_USER_SETTINGS: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `AdminUpdateAuthEventFeedback`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminUpdateAuthEventFeedback`, signed with SigV4.
+#[cfg(feature = "admin-update-auth-event-feedback")]
 pub static ADMIN_UPDATE_AUTH_EVENT_FEEDBACK: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminUpdateAuthEventFeedback",
     target: "AWSCognitoIdentityProviderService.AdminUpdateAuthEventFeedback",
@@ -317,6 +346,7 @@ pub static ADMIN_UPDATE_AUTH_EVENT_FEEDBACK: ::aws_json_runtime::OperationMeta =
 };
 
 /// `AdminUpdateDeviceStatus`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminUpdateDeviceStatus`, signed with SigV4.
+#[cfg(feature = "admin-update-device-status")]
 pub static ADMIN_UPDATE_DEVICE_STATUS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminUpdateDeviceStatus",
     target: "AWSCognitoIdentityProviderService.AdminUpdateDeviceStatus",
@@ -327,6 +357,7 @@ pub static ADMIN_UPDATE_DEVICE_STATUS: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `AdminUpdateUserAttributes`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminUpdateUserAttributes`, signed with SigV4.
+#[cfg(feature = "admin-update-user-attributes")]
 pub static ADMIN_UPDATE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminUpdateUserAttributes",
     target: "AWSCognitoIdentityProviderService.AdminUpdateUserAttributes",
@@ -337,6 +368,7 @@ pub static ADMIN_UPDATE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::a
 };
 
 /// `AdminUserGlobalSignOut`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AdminUserGlobalSignOut`, signed with SigV4.
+#[cfg(feature = "admin-user-global-sign-out")]
 pub static ADMIN_USER_GLOBAL_SIGN_OUT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AdminUserGlobalSignOut",
     target: "AWSCognitoIdentityProviderService.AdminUserGlobalSignOut",
@@ -347,6 +379,7 @@ pub static ADMIN_USER_GLOBAL_SIGN_OUT: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `AssociateSoftwareToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.AssociateSoftwareToken`, unsigned.
+#[cfg(feature = "associate-software-token")]
 pub static ASSOCIATE_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "AssociateSoftwareToken",
     target: "AWSCognitoIdentityProviderService.AssociateSoftwareToken",
@@ -357,6 +390,7 @@ pub static ASSOCIATE_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `ChangePassword`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ChangePassword`, unsigned.
+#[cfg(feature = "change-password")]
 pub static CHANGE_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ChangePassword",
     target: "AWSCognitoIdentityProviderService.ChangePassword",
@@ -367,6 +401,7 @@ pub static CHANGE_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runti
 };
 
 /// `CompleteWebAuthnRegistration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration`, unsigned.
+#[cfg(feature = "complete-web-authn-registration")]
 pub static COMPLETE_WEB_AUTHN_REGISTRATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CompleteWebAuthnRegistration",
     target: "AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration",
@@ -377,6 +412,7 @@ pub static COMPLETE_WEB_AUTHN_REGISTRATION: ::aws_json_runtime::OperationMeta = 
 };
 
 /// `ConfirmDevice`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ConfirmDevice`, unsigned.
+#[cfg(feature = "confirm-device")]
 pub static CONFIRM_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ConfirmDevice",
     target: "AWSCognitoIdentityProviderService.ConfirmDevice",
@@ -387,6 +423,7 @@ pub static CONFIRM_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
 };
 
 /// `ConfirmForgotPassword`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ConfirmForgotPassword`, unsigned.
+#[cfg(feature = "confirm-forgot-password")]
 pub static CONFIRM_FORGOT_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ConfirmForgotPassword",
     target: "AWSCognitoIdentityProviderService.ConfirmForgotPassword",
@@ -397,6 +434,7 @@ pub static CONFIRM_FORGOT_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `ConfirmSignUp`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ConfirmSignUp`, unsigned.
+#[cfg(feature = "confirm-sign-up")]
 pub static CONFIRM_SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ConfirmSignUp",
     target: "AWSCognitoIdentityProviderService.ConfirmSignUp",
@@ -407,6 +445,7 @@ pub static CONFIRM_SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json_runti
 };
 
 /// `CreateGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateGroup`, signed with SigV4.
+#[cfg(feature = "create-group")]
 pub static CREATE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateGroup",
     target: "AWSCognitoIdentityProviderService.CreateGroup",
@@ -417,6 +456,7 @@ pub static CREATE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `CreateIdentityProvider`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateIdentityProvider`, signed with SigV4.
+#[cfg(feature = "create-identity-provider")]
 pub static CREATE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateIdentityProvider",
     target: "AWSCognitoIdentityProviderService.CreateIdentityProvider",
@@ -427,6 +467,7 @@ pub static CREATE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `CreateManagedLoginBranding`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateManagedLoginBranding`, signed with SigV4.
+#[cfg(feature = "create-managed-login-branding")]
 pub static CREATE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateManagedLoginBranding",
     target: "AWSCognitoIdentityProviderService.CreateManagedLoginBranding",
@@ -437,6 +478,7 @@ pub static CREATE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `CreateResourceServer`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateResourceServer`, signed with SigV4.
+#[cfg(feature = "create-resource-server")]
 pub static CREATE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateResourceServer",
     target: "AWSCognitoIdentityProviderService.CreateResourceServer",
@@ -447,6 +489,7 @@ pub static CREATE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `CreateTerms`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateTerms`, signed with SigV4.
+#[cfg(feature = "create-terms")]
 pub static CREATE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateTerms",
     target: "AWSCognitoIdentityProviderService.CreateTerms",
@@ -457,6 +500,7 @@ pub static CREATE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `CreateUserImportJob`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateUserImportJob`, signed with SigV4.
+#[cfg(feature = "create-user-import-job")]
 pub static CREATE_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateUserImportJob",
     target: "AWSCognitoIdentityProviderService.CreateUserImportJob",
@@ -467,6 +511,7 @@ pub static CREATE_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `CreateUserPool`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateUserPool`, signed with SigV4.
+#[cfg(feature = "create-user-pool")]
 pub static CREATE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateUserPool",
     target: "AWSCognitoIdentityProviderService.CreateUserPool",
@@ -477,6 +522,7 @@ pub static CREATE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runt
 };
 
 /// `CreateUserPoolClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateUserPoolClient`, signed with SigV4.
+#[cfg(feature = "create-user-pool-client")]
 pub static CREATE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateUserPoolClient",
     target: "AWSCognitoIdentityProviderService.CreateUserPoolClient",
@@ -487,6 +533,7 @@ pub static CREATE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `CreateUserPoolDomain`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateUserPoolDomain`, signed with SigV4.
+#[cfg(feature = "create-user-pool-domain")]
 pub static CREATE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateUserPoolDomain",
     target: "AWSCognitoIdentityProviderService.CreateUserPoolDomain",
@@ -497,6 +544,7 @@ pub static CREATE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `CreateUserPoolReplica`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.CreateUserPoolReplica`, signed with SigV4.
+#[cfg(feature = "create-user-pool-replica")]
 pub static CREATE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "CreateUserPoolReplica",
     target: "AWSCognitoIdentityProviderService.CreateUserPoolReplica",
@@ -507,6 +555,7 @@ pub static CREATE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DeleteGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteGroup`, signed with SigV4.
+#[cfg(feature = "delete-group")]
 pub static DELETE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteGroup",
     target: "AWSCognitoIdentityProviderService.DeleteGroup",
@@ -517,6 +566,7 @@ pub static DELETE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `DeleteIdentityProvider`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteIdentityProvider`, signed with SigV4.
+#[cfg(feature = "delete-identity-provider")]
 pub static DELETE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteIdentityProvider",
     target: "AWSCognitoIdentityProviderService.DeleteIdentityProvider",
@@ -527,6 +577,7 @@ pub static DELETE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DeleteManagedLoginBranding`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteManagedLoginBranding`, signed with SigV4.
+#[cfg(feature = "delete-managed-login-branding")]
 pub static DELETE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteManagedLoginBranding",
     target: "AWSCognitoIdentityProviderService.DeleteManagedLoginBranding",
@@ -537,6 +588,7 @@ pub static DELETE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `DeleteResourceServer`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteResourceServer`, signed with SigV4.
+#[cfg(feature = "delete-resource-server")]
 pub static DELETE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteResourceServer",
     target: "AWSCognitoIdentityProviderService.DeleteResourceServer",
@@ -547,6 +599,7 @@ pub static DELETE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `DeleteTerms`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteTerms`, signed with SigV4.
+#[cfg(feature = "delete-terms")]
 pub static DELETE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteTerms",
     target: "AWSCognitoIdentityProviderService.DeleteTerms",
@@ -557,6 +610,7 @@ pub static DELETE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `DeleteUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUser`, unsigned.
+#[cfg(feature = "delete-user")]
 pub static DELETE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUser",
     target: "AWSCognitoIdentityProviderService.DeleteUser",
@@ -567,6 +621,7 @@ pub static DELETE_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::
 };
 
 /// `DeleteUserAttributes`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserAttributes`, unsigned.
+#[cfg(feature = "delete-user-attributes")]
 pub static DELETE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserAttributes",
     target: "AWSCognitoIdentityProviderService.DeleteUserAttributes",
@@ -577,6 +632,7 @@ pub static DELETE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `DeleteUserPool`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserPool`, signed with SigV4.
+#[cfg(feature = "delete-user-pool")]
 pub static DELETE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserPool",
     target: "AWSCognitoIdentityProviderService.DeleteUserPool",
@@ -587,6 +643,7 @@ pub static DELETE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runt
 };
 
 /// `DeleteUserPoolClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserPoolClient`, signed with SigV4.
+#[cfg(feature = "delete-user-pool-client")]
 pub static DELETE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserPoolClient",
     target: "AWSCognitoIdentityProviderService.DeleteUserPoolClient",
@@ -597,6 +654,7 @@ pub static DELETE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `DeleteUserPoolClientSecret`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserPoolClientSecret`, signed with SigV4.
+#[cfg(feature = "delete-user-pool-client-secret")]
 pub static DELETE_USER_POOL_CLIENT_SECRET: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserPoolClientSecret",
     target: "AWSCognitoIdentityProviderService.DeleteUserPoolClientSecret",
@@ -607,6 +665,7 @@ pub static DELETE_USER_POOL_CLIENT_SECRET: ::aws_json_runtime::OperationMeta = :
 };
 
 /// `DeleteUserPoolDomain`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserPoolDomain`, signed with SigV4.
+#[cfg(feature = "delete-user-pool-domain")]
 pub static DELETE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserPoolDomain",
     target: "AWSCognitoIdentityProviderService.DeleteUserPoolDomain",
@@ -617,6 +676,7 @@ pub static DELETE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `DeleteUserPoolReplica`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUserPoolReplica`, signed with SigV4.
+#[cfg(feature = "delete-user-pool-replica")]
 pub static DELETE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteUserPoolReplica",
     target: "AWSCognitoIdentityProviderService.DeleteUserPoolReplica",
@@ -627,6 +687,7 @@ pub static DELETE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DeleteWebAuthnCredential`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DeleteWebAuthnCredential`, unsigned.
+#[cfg(feature = "delete-web-authn-credential")]
 pub static DELETE_WEB_AUTHN_CREDENTIAL: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DeleteWebAuthnCredential",
     target: "AWSCognitoIdentityProviderService.DeleteWebAuthnCredential",
@@ -637,6 +698,7 @@ pub static DELETE_WEB_AUTHN_CREDENTIAL: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `DescribeIdentityProvider`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeIdentityProvider`, signed with SigV4.
+#[cfg(feature = "describe-identity-provider")]
 pub static DESCRIBE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeIdentityProvider",
     target: "AWSCognitoIdentityProviderService.DescribeIdentityProvider",
@@ -647,6 +709,7 @@ pub static DESCRIBE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `DescribeManagedLoginBranding`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeManagedLoginBranding`, signed with SigV4.
+#[cfg(feature = "describe-managed-login-branding")]
 pub static DESCRIBE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeManagedLoginBranding",
     target: "AWSCognitoIdentityProviderService.DescribeManagedLoginBranding",
@@ -657,6 +720,7 @@ pub static DESCRIBE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = 
 };
 
 /// `DescribeManagedLoginBrandingByClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeManagedLoginBrandingByClient`, signed with SigV4.
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 pub static DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeManagedLoginBrandingByClient",
     target: "AWSCognitoIdentityProviderService.DescribeManagedLoginBrandingByClient",
@@ -667,6 +731,7 @@ pub static DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT: ::aws_json_runtime::Operat
 };
 
 /// `DescribeResourceServer`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeResourceServer`, signed with SigV4.
+#[cfg(feature = "describe-resource-server")]
 pub static DESCRIBE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeResourceServer",
     target: "AWSCognitoIdentityProviderService.DescribeResourceServer",
@@ -677,6 +742,7 @@ pub static DESCRIBE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DescribeRiskConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeRiskConfiguration`, signed with SigV4.
+#[cfg(feature = "describe-risk-configuration")]
 pub static DESCRIBE_RISK_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeRiskConfiguration",
     target: "AWSCognitoIdentityProviderService.DescribeRiskConfiguration",
@@ -687,6 +753,7 @@ pub static DESCRIBE_RISK_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aw
 };
 
 /// `DescribeTerms`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeTerms`, signed with SigV4.
+#[cfg(feature = "describe-terms")]
 pub static DESCRIBE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeTerms",
     target: "AWSCognitoIdentityProviderService.DescribeTerms",
@@ -697,6 +764,7 @@ pub static DESCRIBE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
 };
 
 /// `DescribeTermsByClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeTermsByClient`, signed with SigV4.
+#[cfg(feature = "describe-terms-by-client")]
 pub static DESCRIBE_TERMS_BY_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeTermsByClient",
     target: "AWSCognitoIdentityProviderService.DescribeTermsByClient",
@@ -707,6 +775,7 @@ pub static DESCRIBE_TERMS_BY_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DescribeUserImportJob`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeUserImportJob`, signed with SigV4.
+#[cfg(feature = "describe-user-import-job")]
 pub static DESCRIBE_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeUserImportJob",
     target: "AWSCognitoIdentityProviderService.DescribeUserImportJob",
@@ -717,6 +786,7 @@ pub static DESCRIBE_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `DescribeUserPool`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeUserPool`, signed with SigV4.
+#[cfg(feature = "describe-user-pool")]
 pub static DESCRIBE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeUserPool",
     target: "AWSCognitoIdentityProviderService.DescribeUserPool",
@@ -727,6 +797,7 @@ pub static DESCRIBE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_ru
 };
 
 /// `DescribeUserPoolClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeUserPoolClient`, signed with SigV4.
+#[cfg(feature = "describe-user-pool-client")]
 pub static DESCRIBE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeUserPoolClient",
     target: "AWSCognitoIdentityProviderService.DescribeUserPoolClient",
@@ -737,6 +808,7 @@ pub static DESCRIBE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_
 };
 
 /// `DescribeUserPoolDomain`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.DescribeUserPoolDomain`, signed with SigV4.
+#[cfg(feature = "describe-user-pool-domain")]
 pub static DESCRIBE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "DescribeUserPoolDomain",
     target: "AWSCognitoIdentityProviderService.DescribeUserPoolDomain",
@@ -747,6 +819,7 @@ pub static DESCRIBE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_
 };
 
 /// `ForgetDevice`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ForgetDevice`, unsigned.
+#[cfg(feature = "forget-device")]
 pub static FORGET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ForgetDevice",
     target: "AWSCognitoIdentityProviderService.ForgetDevice",
@@ -757,6 +830,7 @@ pub static FORGET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime
 };
 
 /// `ForgotPassword`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ForgotPassword`, unsigned.
+#[cfg(feature = "forgot-password")]
 pub static FORGOT_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ForgotPassword",
     target: "AWSCognitoIdentityProviderService.ForgotPassword",
@@ -767,6 +841,7 @@ pub static FORGOT_PASSWORD: ::aws_json_runtime::OperationMeta = ::aws_json_runti
 };
 
 /// `GetCSVHeader`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetCSVHeader`, signed with SigV4.
+#[cfg(feature = "get-csv-header")]
 pub static GET_CSV_HEADER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetCSVHeader",
     target: "AWSCognitoIdentityProviderService.GetCSVHeader",
@@ -777,6 +852,7 @@ pub static GET_CSV_HEADER: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
 };
 
 /// `GetClientToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetClientToken`, signed with SigV4.
+#[cfg(feature = "get-client-token")]
 pub static GET_CLIENT_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetClientToken",
     target: "AWSCognitoIdentityProviderService.GetClientToken",
@@ -787,6 +863,7 @@ pub static GET_CLIENT_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runt
 };
 
 /// `GetDerivedToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetDerivedToken`, signed with SigV4.
+#[cfg(feature = "get-derived-token")]
 pub static GET_DERIVED_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetDerivedToken",
     target: "AWSCognitoIdentityProviderService.GetDerivedToken",
@@ -797,6 +874,7 @@ pub static GET_DERIVED_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_run
 };
 
 /// `GetDevice`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetDevice`, unsigned.
+#[cfg(feature = "get-device")]
 pub static GET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetDevice",
     target: "AWSCognitoIdentityProviderService.GetDevice",
@@ -807,6 +885,7 @@ pub static GET_DEVICE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::O
 };
 
 /// `GetGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetGroup`, signed with SigV4.
+#[cfg(feature = "get-group")]
 pub static GET_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetGroup",
     target: "AWSCognitoIdentityProviderService.GetGroup",
@@ -817,6 +896,7 @@ pub static GET_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::Op
 };
 
 /// `GetIdentityProviderByIdentifier`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetIdentityProviderByIdentifier`, signed with SigV4.
+#[cfg(feature = "get-identity-provider-by-identifier")]
 pub static GET_IDENTITY_PROVIDER_BY_IDENTIFIER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetIdentityProviderByIdentifier",
     target: "AWSCognitoIdentityProviderService.GetIdentityProviderByIdentifier",
@@ -827,6 +907,7 @@ pub static GET_IDENTITY_PROVIDER_BY_IDENTIFIER: ::aws_json_runtime::OperationMet
 };
 
 /// `GetLogDeliveryConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetLogDeliveryConfiguration`, signed with SigV4.
+#[cfg(feature = "get-log-delivery-configuration")]
 pub static GET_LOG_DELIVERY_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetLogDeliveryConfiguration",
     target: "AWSCognitoIdentityProviderService.GetLogDeliveryConfiguration",
@@ -837,6 +918,7 @@ pub static GET_LOG_DELIVERY_CONFIGURATION: ::aws_json_runtime::OperationMeta = :
 };
 
 /// `GetProvisionedLimit`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetProvisionedLimit`, signed with SigV4.
+#[cfg(feature = "get-provisioned-limit")]
 pub static GET_PROVISIONED_LIMIT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetProvisionedLimit",
     target: "AWSCognitoIdentityProviderService.GetProvisionedLimit",
@@ -847,6 +929,7 @@ pub static GET_PROVISIONED_LIMIT: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `GetSigningCertificate`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetSigningCertificate`, signed with SigV4.
+#[cfg(feature = "get-signing-certificate")]
 pub static GET_SIGNING_CERTIFICATE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetSigningCertificate",
     target: "AWSCognitoIdentityProviderService.GetSigningCertificate",
@@ -857,6 +940,7 @@ pub static GET_SIGNING_CERTIFICATE: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `GetTokensFromRefreshToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetTokensFromRefreshToken`, unsigned.
+#[cfg(feature = "get-tokens-from-refresh-token")]
 pub static GET_TOKENS_FROM_REFRESH_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetTokensFromRefreshToken",
     target: "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken",
@@ -867,6 +951,7 @@ pub static GET_TOKENS_FROM_REFRESH_TOKEN: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `GetUICustomization`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUICustomization`, signed with SigV4.
+#[cfg(feature = "get-ui-customization")]
 pub static GET_UI_CUSTOMIZATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUICustomization",
     target: "AWSCognitoIdentityProviderService.GetUICustomization",
@@ -877,6 +962,7 @@ pub static GET_UI_CUSTOMIZATION: ::aws_json_runtime::OperationMeta = ::aws_json_
 };
 
 /// `GetUser`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUser`, unsigned.
+#[cfg(feature = "get-user")]
 pub static GET_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUser",
     target: "AWSCognitoIdentityProviderService.GetUser",
@@ -887,6 +973,7 @@ pub static GET_USER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::Ope
 };
 
 /// `GetUserAttributeVerificationCode`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode`, unsigned.
+#[cfg(feature = "get-user-attribute-verification-code")]
 pub static GET_USER_ATTRIBUTE_VERIFICATION_CODE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUserAttributeVerificationCode",
     target: "AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode",
@@ -897,6 +984,7 @@ pub static GET_USER_ATTRIBUTE_VERIFICATION_CODE: ::aws_json_runtime::OperationMe
 };
 
 /// `GetUserAuthFactors`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUserAuthFactors`, unsigned.
+#[cfg(feature = "get-user-auth-factors")]
 pub static GET_USER_AUTH_FACTORS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUserAuthFactors",
     target: "AWSCognitoIdentityProviderService.GetUserAuthFactors",
@@ -907,6 +995,7 @@ pub static GET_USER_AUTH_FACTORS: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `GetUserPoolClientSessionConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUserPoolClientSessionConfiguration`, signed with SigV4.
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 pub static GET_USER_POOL_CLIENT_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUserPoolClientSessionConfiguration",
     target: "AWSCognitoIdentityProviderService.GetUserPoolClientSessionConfiguration",
@@ -917,6 +1006,7 @@ pub static GET_USER_POOL_CLIENT_SESSION_CONFIGURATION: ::aws_json_runtime::Opera
 };
 
 /// `GetUserPoolMfaConfig`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUserPoolMfaConfig`, signed with SigV4.
+#[cfg(feature = "get-user-pool-mfa-config")]
 pub static GET_USER_POOL_MFA_CONFIG: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUserPoolMfaConfig",
     target: "AWSCognitoIdentityProviderService.GetUserPoolMfaConfig",
@@ -927,6 +1017,7 @@ pub static GET_USER_POOL_MFA_CONFIG: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `GetUserPoolSessionConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GetUserPoolSessionConfiguration`, signed with SigV4.
+#[cfg(feature = "get-user-pool-session-configuration")]
 pub static GET_USER_POOL_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GetUserPoolSessionConfiguration",
     target: "AWSCognitoIdentityProviderService.GetUserPoolSessionConfiguration",
@@ -937,6 +1028,7 @@ pub static GET_USER_POOL_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMet
 };
 
 /// `GlobalSignOut`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.GlobalSignOut`, unsigned.
+#[cfg(feature = "global-sign-out")]
 pub static GLOBAL_SIGN_OUT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "GlobalSignOut",
     target: "AWSCognitoIdentityProviderService.GlobalSignOut",
@@ -947,6 +1039,7 @@ pub static GLOBAL_SIGN_OUT: ::aws_json_runtime::OperationMeta = ::aws_json_runti
 };
 
 /// `InitiateAuth`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth`, unsigned.
+#[cfg(feature = "initiate-auth")]
 pub static INITIATE_AUTH: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "InitiateAuth",
     target: "AWSCognitoIdentityProviderService.InitiateAuth",
@@ -957,6 +1050,7 @@ pub static INITIATE_AUTH: ::aws_json_runtime::OperationMeta = ::aws_json_runtime
 };
 
 /// `ListDevices`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListDevices`, unsigned.
+#[cfg(feature = "list-devices")]
 pub static LIST_DEVICES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListDevices",
     target: "AWSCognitoIdentityProviderService.ListDevices",
@@ -967,6 +1061,7 @@ pub static LIST_DEVICES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `ListGroups`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListGroups`, signed with SigV4, paginated.
+#[cfg(feature = "list-groups")]
 pub static LIST_GROUPS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListGroups",
     target: "AWSCognitoIdentityProviderService.ListGroups",
@@ -982,6 +1077,7 @@ pub static LIST_GROUPS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::
 };
 
 /// `ListIdentityProviders`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListIdentityProviders`, signed with SigV4, paginated.
+#[cfg(feature = "list-identity-providers")]
 pub static LIST_IDENTITY_PROVIDERS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListIdentityProviders",
     target: "AWSCognitoIdentityProviderService.ListIdentityProviders",
@@ -997,6 +1093,7 @@ pub static LIST_IDENTITY_PROVIDERS: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `ListResourceServers`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListResourceServers`, signed with SigV4, paginated.
+#[cfg(feature = "list-resource-servers")]
 pub static LIST_RESOURCE_SERVERS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListResourceServers",
     target: "AWSCognitoIdentityProviderService.ListResourceServers",
@@ -1012,6 +1109,7 @@ pub static LIST_RESOURCE_SERVERS: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `ListTagsForResource`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListTagsForResource`, signed with SigV4.
+#[cfg(feature = "list-tags-for-resource")]
 pub static LIST_TAGS_FOR_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListTagsForResource",
     target: "AWSCognitoIdentityProviderService.ListTagsForResource",
@@ -1022,6 +1120,7 @@ pub static LIST_TAGS_FOR_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `ListTerms`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListTerms`, signed with SigV4.
+#[cfg(feature = "list-terms")]
 pub static LIST_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListTerms",
     target: "AWSCognitoIdentityProviderService.ListTerms",
@@ -1032,6 +1131,7 @@ pub static LIST_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::O
 };
 
 /// `ListUserImportJobs`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserImportJobs`, signed with SigV4.
+#[cfg(feature = "list-user-import-jobs")]
 pub static LIST_USER_IMPORT_JOBS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserImportJobs",
     target: "AWSCognitoIdentityProviderService.ListUserImportJobs",
@@ -1042,6 +1142,7 @@ pub static LIST_USER_IMPORT_JOBS: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `ListUserPoolClientSecrets`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPoolClientSecrets`, signed with SigV4.
+#[cfg(feature = "list-user-pool-client-secrets")]
 pub static LIST_USER_POOL_CLIENT_SECRETS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserPoolClientSecrets",
     target: "AWSCognitoIdentityProviderService.ListUserPoolClientSecrets",
@@ -1052,6 +1153,7 @@ pub static LIST_USER_POOL_CLIENT_SECRETS: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `ListUserPoolClients`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPoolClients`, signed with SigV4, paginated.
+#[cfg(feature = "list-user-pool-clients")]
 pub static LIST_USER_POOL_CLIENTS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserPoolClients",
     target: "AWSCognitoIdentityProviderService.ListUserPoolClients",
@@ -1067,6 +1169,7 @@ pub static LIST_USER_POOL_CLIENTS: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `ListUserPoolReplicas`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPoolReplicas`, signed with SigV4.
+#[cfg(feature = "list-user-pool-replicas")]
 pub static LIST_USER_POOL_REPLICAS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserPoolReplicas",
     target: "AWSCognitoIdentityProviderService.ListUserPoolReplicas",
@@ -1077,6 +1180,7 @@ pub static LIST_USER_POOL_REPLICAS: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `ListUserPools`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools`, signed with SigV4, paginated.
+#[cfg(feature = "list-user-pools")]
 pub static LIST_USER_POOLS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserPools",
     target: "AWSCognitoIdentityProviderService.ListUserPools",
@@ -1092,6 +1196,7 @@ pub static LIST_USER_POOLS: ::aws_json_runtime::OperationMeta = ::aws_json_runti
 };
 
 /// `ListUserSessions`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUserSessions`, unsigned.
+#[cfg(feature = "list-user-sessions")]
 pub static LIST_USER_SESSIONS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUserSessions",
     target: "AWSCognitoIdentityProviderService.ListUserSessions",
@@ -1102,6 +1207,7 @@ pub static LIST_USER_SESSIONS: ::aws_json_runtime::OperationMeta = ::aws_json_ru
 };
 
 /// `ListUsers`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUsers`, signed with SigV4, paginated.
+#[cfg(feature = "list-users")]
 pub static LIST_USERS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUsers",
     target: "AWSCognitoIdentityProviderService.ListUsers",
@@ -1117,6 +1223,7 @@ pub static LIST_USERS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::O
 };
 
 /// `ListUsersInGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListUsersInGroup`, signed with SigV4, paginated.
+#[cfg(feature = "list-users-in-group")]
 pub static LIST_USERS_IN_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListUsersInGroup",
     target: "AWSCognitoIdentityProviderService.ListUsersInGroup",
@@ -1132,6 +1239,7 @@ pub static LIST_USERS_IN_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_r
 };
 
 /// `ListWebAuthnCredentials`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ListWebAuthnCredentials`, unsigned.
+#[cfg(feature = "list-web-authn-credentials")]
 pub static LIST_WEB_AUTHN_CREDENTIALS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ListWebAuthnCredentials",
     target: "AWSCognitoIdentityProviderService.ListWebAuthnCredentials",
@@ -1142,6 +1250,7 @@ pub static LIST_WEB_AUTHN_CREDENTIALS: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `ResendConfirmationCode`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.ResendConfirmationCode`, unsigned.
+#[cfg(feature = "resend-confirmation-code")]
 pub static RESEND_CONFIRMATION_CODE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "ResendConfirmationCode",
     target: "AWSCognitoIdentityProviderService.ResendConfirmationCode",
@@ -1152,6 +1261,7 @@ pub static RESEND_CONFIRMATION_CODE: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `RespondToAuthChallenge`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.RespondToAuthChallenge`, unsigned.
+#[cfg(feature = "respond-to-auth-challenge")]
 pub static RESPOND_TO_AUTH_CHALLENGE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "RespondToAuthChallenge",
     target: "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
@@ -1162,6 +1272,7 @@ pub static RESPOND_TO_AUTH_CHALLENGE: ::aws_json_runtime::OperationMeta = ::aws_
 };
 
 /// `RevokeToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.RevokeToken`, unsigned.
+#[cfg(feature = "revoke-token")]
 pub static REVOKE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "RevokeToken",
     target: "AWSCognitoIdentityProviderService.RevokeToken",
@@ -1172,6 +1283,7 @@ pub static REVOKE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `RevokeUserSession`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.RevokeUserSession`, unsigned.
+#[cfg(feature = "revoke-user-session")]
 pub static REVOKE_USER_SESSION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "RevokeUserSession",
     target: "AWSCognitoIdentityProviderService.RevokeUserSession",
@@ -1182,6 +1294,7 @@ pub static REVOKE_USER_SESSION: ::aws_json_runtime::OperationMeta = ::aws_json_r
 };
 
 /// `SetLogDeliveryConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetLogDeliveryConfiguration`, signed with SigV4.
+#[cfg(feature = "set-log-delivery-configuration")]
 pub static SET_LOG_DELIVERY_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetLogDeliveryConfiguration",
     target: "AWSCognitoIdentityProviderService.SetLogDeliveryConfiguration",
@@ -1192,6 +1305,7 @@ pub static SET_LOG_DELIVERY_CONFIGURATION: ::aws_json_runtime::OperationMeta = :
 };
 
 /// `SetRiskConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetRiskConfiguration`, signed with SigV4.
+#[cfg(feature = "set-risk-configuration")]
 pub static SET_RISK_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetRiskConfiguration",
     target: "AWSCognitoIdentityProviderService.SetRiskConfiguration",
@@ -1202,6 +1316,7 @@ pub static SET_RISK_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `SetUICustomization`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUICustomization`, signed with SigV4.
+#[cfg(feature = "set-ui-customization")]
 pub static SET_UI_CUSTOMIZATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUICustomization",
     target: "AWSCognitoIdentityProviderService.SetUICustomization",
@@ -1212,6 +1327,7 @@ pub static SET_UI_CUSTOMIZATION: ::aws_json_runtime::OperationMeta = ::aws_json_
 };
 
 /// `SetUserMFAPreference`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUserMFAPreference`, unsigned.
+#[cfg(feature = "set-user-mfa-preference")]
 pub static SET_USER_MFA_PREFERENCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUserMFAPreference",
     target: "AWSCognitoIdentityProviderService.SetUserMFAPreference",
@@ -1222,6 +1338,7 @@ pub static SET_USER_MFA_PREFERENCE: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `SetUserPoolClientSessionConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUserPoolClientSessionConfiguration`, signed with SigV4.
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 pub static SET_USER_POOL_CLIENT_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUserPoolClientSessionConfiguration",
     target: "AWSCognitoIdentityProviderService.SetUserPoolClientSessionConfiguration",
@@ -1232,6 +1349,7 @@ pub static SET_USER_POOL_CLIENT_SESSION_CONFIGURATION: ::aws_json_runtime::Opera
 };
 
 /// `SetUserPoolMfaConfig`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUserPoolMfaConfig`, signed with SigV4.
+#[cfg(feature = "set-user-pool-mfa-config")]
 pub static SET_USER_POOL_MFA_CONFIG: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUserPoolMfaConfig",
     target: "AWSCognitoIdentityProviderService.SetUserPoolMfaConfig",
@@ -1242,6 +1360,7 @@ pub static SET_USER_POOL_MFA_CONFIG: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `SetUserPoolSessionConfiguration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUserPoolSessionConfiguration`, signed with SigV4.
+#[cfg(feature = "set-user-pool-session-configuration")]
 pub static SET_USER_POOL_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUserPoolSessionConfiguration",
     target: "AWSCognitoIdentityProviderService.SetUserPoolSessionConfiguration",
@@ -1252,6 +1371,7 @@ pub static SET_USER_POOL_SESSION_CONFIGURATION: ::aws_json_runtime::OperationMet
 };
 
 /// `SetUserSettings`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SetUserSettings`, unsigned.
+#[cfg(feature = "set-user-settings")]
 pub static SET_USER_SETTINGS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SetUserSettings",
     target: "AWSCognitoIdentityProviderService.SetUserSettings",
@@ -1262,6 +1382,7 @@ pub static SET_USER_SETTINGS: ::aws_json_runtime::OperationMeta = ::aws_json_run
 };
 
 /// `SignUp`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.SignUp`, unsigned.
+#[cfg(feature = "sign-up")]
 pub static SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "SignUp",
     target: "AWSCognitoIdentityProviderService.SignUp",
@@ -1272,6 +1393,7 @@ pub static SIGN_UP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::Oper
 };
 
 /// `StartUserImportJob`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.StartUserImportJob`, signed with SigV4.
+#[cfg(feature = "start-user-import-job")]
 pub static START_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "StartUserImportJob",
     target: "AWSCognitoIdentityProviderService.StartUserImportJob",
@@ -1282,6 +1404,7 @@ pub static START_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `StartWebAuthnRegistration`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.StartWebAuthnRegistration`, unsigned.
+#[cfg(feature = "start-web-authn-registration")]
 pub static START_WEB_AUTHN_REGISTRATION: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "StartWebAuthnRegistration",
     target: "AWSCognitoIdentityProviderService.StartWebAuthnRegistration",
@@ -1292,6 +1415,7 @@ pub static START_WEB_AUTHN_REGISTRATION: ::aws_json_runtime::OperationMeta = ::a
 };
 
 /// `StopUserImportJob`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.StopUserImportJob`, signed with SigV4.
+#[cfg(feature = "stop-user-import-job")]
 pub static STOP_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "StopUserImportJob",
     target: "AWSCognitoIdentityProviderService.StopUserImportJob",
@@ -1302,6 +1426,7 @@ pub static STOP_USER_IMPORT_JOB: ::aws_json_runtime::OperationMeta = ::aws_json_
 };
 
 /// `TagResource`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.TagResource`, signed with SigV4.
+#[cfg(feature = "tag-resource")]
 pub static TAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "TagResource",
     target: "AWSCognitoIdentityProviderService.TagResource",
@@ -1312,6 +1437,7 @@ pub static TAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `UntagResource`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UntagResource`, signed with SigV4.
+#[cfg(feature = "untag-resource")]
 pub static UNTAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UntagResource",
     target: "AWSCognitoIdentityProviderService.UntagResource",
@@ -1322,6 +1448,7 @@ pub static UNTAG_RESOURCE: ::aws_json_runtime::OperationMeta = ::aws_json_runtim
 };
 
 /// `UpdateAuthEventFeedback`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateAuthEventFeedback`, unsigned.
+#[cfg(feature = "update-auth-event-feedback")]
 pub static UPDATE_AUTH_EVENT_FEEDBACK: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateAuthEventFeedback",
     target: "AWSCognitoIdentityProviderService.UpdateAuthEventFeedback",
@@ -1332,6 +1459,7 @@ pub static UPDATE_AUTH_EVENT_FEEDBACK: ::aws_json_runtime::OperationMeta = ::aws
 };
 
 /// `UpdateDeviceStatus`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateDeviceStatus`, unsigned.
+#[cfg(feature = "update-device-status")]
 pub static UPDATE_DEVICE_STATUS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateDeviceStatus",
     target: "AWSCognitoIdentityProviderService.UpdateDeviceStatus",
@@ -1342,6 +1470,7 @@ pub static UPDATE_DEVICE_STATUS: ::aws_json_runtime::OperationMeta = ::aws_json_
 };
 
 /// `UpdateGroup`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateGroup`, signed with SigV4.
+#[cfg(feature = "update-group")]
 pub static UPDATE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateGroup",
     target: "AWSCognitoIdentityProviderService.UpdateGroup",
@@ -1352,6 +1481,7 @@ pub static UPDATE_GROUP: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `UpdateIdentityProvider`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateIdentityProvider`, signed with SigV4.
+#[cfg(feature = "update-identity-provider")]
 pub static UPDATE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateIdentityProvider",
     target: "AWSCognitoIdentityProviderService.UpdateIdentityProvider",
@@ -1362,6 +1492,7 @@ pub static UPDATE_IDENTITY_PROVIDER: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `UpdateManagedLoginBranding`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateManagedLoginBranding`, signed with SigV4.
+#[cfg(feature = "update-managed-login-branding")]
 pub static UPDATE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateManagedLoginBranding",
     target: "AWSCognitoIdentityProviderService.UpdateManagedLoginBranding",
@@ -1372,6 +1503,7 @@ pub static UPDATE_MANAGED_LOGIN_BRANDING: ::aws_json_runtime::OperationMeta = ::
 };
 
 /// `UpdateProvisionedLimit`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateProvisionedLimit`, signed with SigV4.
+#[cfg(feature = "update-provisioned-limit")]
 pub static UPDATE_PROVISIONED_LIMIT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateProvisionedLimit",
     target: "AWSCognitoIdentityProviderService.UpdateProvisionedLimit",
@@ -1382,6 +1514,7 @@ pub static UPDATE_PROVISIONED_LIMIT: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `UpdateResourceServer`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateResourceServer`, signed with SigV4.
+#[cfg(feature = "update-resource-server")]
 pub static UPDATE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateResourceServer",
     target: "AWSCognitoIdentityProviderService.UpdateResourceServer",
@@ -1392,6 +1525,7 @@ pub static UPDATE_RESOURCE_SERVER: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `UpdateTerms`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateTerms`, signed with SigV4.
+#[cfg(feature = "update-terms")]
 pub static UPDATE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateTerms",
     target: "AWSCognitoIdentityProviderService.UpdateTerms",
@@ -1402,6 +1536,7 @@ pub static UPDATE_TERMS: ::aws_json_runtime::OperationMeta = ::aws_json_runtime:
 };
 
 /// `UpdateUserAttributes`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateUserAttributes`, unsigned.
+#[cfg(feature = "update-user-attributes")]
 pub static UPDATE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateUserAttributes",
     target: "AWSCognitoIdentityProviderService.UpdateUserAttributes",
@@ -1412,6 +1547,7 @@ pub static UPDATE_USER_ATTRIBUTES: ::aws_json_runtime::OperationMeta = ::aws_jso
 };
 
 /// `UpdateUserPool`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateUserPool`, signed with SigV4.
+#[cfg(feature = "update-user-pool")]
 pub static UPDATE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateUserPool",
     target: "AWSCognitoIdentityProviderService.UpdateUserPool",
@@ -1422,6 +1558,7 @@ pub static UPDATE_USER_POOL: ::aws_json_runtime::OperationMeta = ::aws_json_runt
 };
 
 /// `UpdateUserPoolClient`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateUserPoolClient`, signed with SigV4.
+#[cfg(feature = "update-user-pool-client")]
 pub static UPDATE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateUserPoolClient",
     target: "AWSCognitoIdentityProviderService.UpdateUserPoolClient",
@@ -1432,6 +1569,7 @@ pub static UPDATE_USER_POOL_CLIENT: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `UpdateUserPoolDomain`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateUserPoolDomain`, signed with SigV4.
+#[cfg(feature = "update-user-pool-domain")]
 pub static UPDATE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateUserPoolDomain",
     target: "AWSCognitoIdentityProviderService.UpdateUserPoolDomain",
@@ -1442,6 +1580,7 @@ pub static UPDATE_USER_POOL_DOMAIN: ::aws_json_runtime::OperationMeta = ::aws_js
 };
 
 /// `UpdateUserPoolReplica`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.UpdateUserPoolReplica`, signed with SigV4.
+#[cfg(feature = "update-user-pool-replica")]
 pub static UPDATE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "UpdateUserPoolReplica",
     target: "AWSCognitoIdentityProviderService.UpdateUserPoolReplica",
@@ -1452,6 +1591,7 @@ pub static UPDATE_USER_POOL_REPLICA: ::aws_json_runtime::OperationMeta = ::aws_j
 };
 
 /// `VerifySoftwareToken`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.VerifySoftwareToken`, unsigned.
+#[cfg(feature = "verify-software-token")]
 pub static VERIFY_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "VerifySoftwareToken",
     target: "AWSCognitoIdentityProviderService.VerifySoftwareToken",
@@ -1462,6 +1602,7 @@ pub static VERIFY_SOFTWARE_TOKEN: ::aws_json_runtime::OperationMeta = ::aws_json
 };
 
 /// `VerifyUserAttribute`: sent with `X-Amz-Target: AWSCognitoIdentityProviderService.VerifyUserAttribute`, unsigned.
+#[cfg(feature = "verify-user-attribute")]
 pub static VERIFY_USER_ATTRIBUTE: ::aws_json_runtime::OperationMeta = ::aws_json_runtime::OperationMeta {
     name: "VerifyUserAttribute",
     target: "AWSCognitoIdentityProviderService.VerifyUserAttribute",
@@ -1473,145 +1614,286 @@ pub static VERIFY_USER_ATTRIBUTE: ::aws_json_runtime::OperationMeta = ::aws_json
 
 /// Every operation, sorted by name.
 pub static ALL: &[&::aws_json_runtime::OperationMeta] = &[
+    #[cfg(feature = "add-custom-attributes")]
     &ADD_CUSTOM_ATTRIBUTES,
+    #[cfg(feature = "add-user-pool-client-secret")]
     &ADD_USER_POOL_CLIENT_SECRET,
+    #[cfg(feature = "admin-add-user-to-group")]
     &ADMIN_ADD_USER_TO_GROUP,
+    #[cfg(feature = "admin-confirm-sign-up")]
     &ADMIN_CONFIRM_SIGN_UP,
+    #[cfg(feature = "admin-create-user")]
     &ADMIN_CREATE_USER,
+    #[cfg(feature = "admin-delete-software-token")]
     &ADMIN_DELETE_SOFTWARE_TOKEN,
+    #[cfg(feature = "admin-delete-user")]
     &ADMIN_DELETE_USER,
+    #[cfg(feature = "admin-delete-user-attributes")]
     &ADMIN_DELETE_USER_ATTRIBUTES,
+    #[cfg(feature = "admin-disable-provider-for-user")]
     &ADMIN_DISABLE_PROVIDER_FOR_USER,
+    #[cfg(feature = "admin-disable-user")]
     &ADMIN_DISABLE_USER,
+    #[cfg(feature = "admin-enable-user")]
     &ADMIN_ENABLE_USER,
+    #[cfg(feature = "admin-forget-device")]
     &ADMIN_FORGET_DEVICE,
+    #[cfg(feature = "admin-get-device")]
     &ADMIN_GET_DEVICE,
+    #[cfg(feature = "admin-get-user")]
     &ADMIN_GET_USER,
+    #[cfg(feature = "admin-get-user-auth-factors")]
     &ADMIN_GET_USER_AUTH_FACTORS,
+    #[cfg(feature = "admin-initiate-auth")]
     &ADMIN_INITIATE_AUTH,
+    #[cfg(feature = "admin-link-provider-for-user")]
     &ADMIN_LINK_PROVIDER_FOR_USER,
+    #[cfg(feature = "admin-list-devices")]
     &ADMIN_LIST_DEVICES,
+    #[cfg(feature = "admin-list-groups-for-user")]
     &ADMIN_LIST_GROUPS_FOR_USER,
+    #[cfg(feature = "admin-list-user-auth-events")]
     &ADMIN_LIST_USER_AUTH_EVENTS,
+    #[cfg(feature = "admin-list-user-sessions")]
     &ADMIN_LIST_USER_SESSIONS,
+    #[cfg(feature = "admin-remove-user-from-group")]
     &ADMIN_REMOVE_USER_FROM_GROUP,
+    #[cfg(feature = "admin-reset-user-password")]
     &ADMIN_RESET_USER_PASSWORD,
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     &ADMIN_RESPOND_TO_AUTH_CHALLENGE,
+    #[cfg(feature = "admin-revoke-user-session")]
     &ADMIN_REVOKE_USER_SESSION,
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     &ADMIN_SET_USER_MFA_PREFERENCE,
+    #[cfg(feature = "admin-set-user-password")]
     &ADMIN_SET_USER_PASSWORD,
+    #[cfg(feature = "admin-set-user-settings")]
     &ADMIN_SET_USER_SETTINGS,
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     &ADMIN_UPDATE_AUTH_EVENT_FEEDBACK,
+    #[cfg(feature = "admin-update-device-status")]
     &ADMIN_UPDATE_DEVICE_STATUS,
+    #[cfg(feature = "admin-update-user-attributes")]
     &ADMIN_UPDATE_USER_ATTRIBUTES,
+    #[cfg(feature = "admin-user-global-sign-out")]
     &ADMIN_USER_GLOBAL_SIGN_OUT,
+    #[cfg(feature = "associate-software-token")]
     &ASSOCIATE_SOFTWARE_TOKEN,
+    #[cfg(feature = "change-password")]
     &CHANGE_PASSWORD,
+    #[cfg(feature = "complete-web-authn-registration")]
     &COMPLETE_WEB_AUTHN_REGISTRATION,
+    #[cfg(feature = "confirm-device")]
     &CONFIRM_DEVICE,
+    #[cfg(feature = "confirm-forgot-password")]
     &CONFIRM_FORGOT_PASSWORD,
+    #[cfg(feature = "confirm-sign-up")]
     &CONFIRM_SIGN_UP,
+    #[cfg(feature = "create-group")]
     &CREATE_GROUP,
+    #[cfg(feature = "create-identity-provider")]
     &CREATE_IDENTITY_PROVIDER,
+    #[cfg(feature = "create-managed-login-branding")]
     &CREATE_MANAGED_LOGIN_BRANDING,
+    #[cfg(feature = "create-resource-server")]
     &CREATE_RESOURCE_SERVER,
+    #[cfg(feature = "create-terms")]
     &CREATE_TERMS,
+    #[cfg(feature = "create-user-import-job")]
     &CREATE_USER_IMPORT_JOB,
+    #[cfg(feature = "create-user-pool")]
     &CREATE_USER_POOL,
+    #[cfg(feature = "create-user-pool-client")]
     &CREATE_USER_POOL_CLIENT,
+    #[cfg(feature = "create-user-pool-domain")]
     &CREATE_USER_POOL_DOMAIN,
+    #[cfg(feature = "create-user-pool-replica")]
     &CREATE_USER_POOL_REPLICA,
+    #[cfg(feature = "delete-group")]
     &DELETE_GROUP,
+    #[cfg(feature = "delete-identity-provider")]
     &DELETE_IDENTITY_PROVIDER,
+    #[cfg(feature = "delete-managed-login-branding")]
     &DELETE_MANAGED_LOGIN_BRANDING,
+    #[cfg(feature = "delete-resource-server")]
     &DELETE_RESOURCE_SERVER,
+    #[cfg(feature = "delete-terms")]
     &DELETE_TERMS,
+    #[cfg(feature = "delete-user")]
     &DELETE_USER,
+    #[cfg(feature = "delete-user-attributes")]
     &DELETE_USER_ATTRIBUTES,
+    #[cfg(feature = "delete-user-pool")]
     &DELETE_USER_POOL,
+    #[cfg(feature = "delete-user-pool-client")]
     &DELETE_USER_POOL_CLIENT,
+    #[cfg(feature = "delete-user-pool-client-secret")]
     &DELETE_USER_POOL_CLIENT_SECRET,
+    #[cfg(feature = "delete-user-pool-domain")]
     &DELETE_USER_POOL_DOMAIN,
+    #[cfg(feature = "delete-user-pool-replica")]
     &DELETE_USER_POOL_REPLICA,
+    #[cfg(feature = "delete-web-authn-credential")]
     &DELETE_WEB_AUTHN_CREDENTIAL,
+    #[cfg(feature = "describe-identity-provider")]
     &DESCRIBE_IDENTITY_PROVIDER,
+    #[cfg(feature = "describe-managed-login-branding")]
     &DESCRIBE_MANAGED_LOGIN_BRANDING,
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     &DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT,
+    #[cfg(feature = "describe-resource-server")]
     &DESCRIBE_RESOURCE_SERVER,
+    #[cfg(feature = "describe-risk-configuration")]
     &DESCRIBE_RISK_CONFIGURATION,
+    #[cfg(feature = "describe-terms")]
     &DESCRIBE_TERMS,
+    #[cfg(feature = "describe-terms-by-client")]
     &DESCRIBE_TERMS_BY_CLIENT,
+    #[cfg(feature = "describe-user-import-job")]
     &DESCRIBE_USER_IMPORT_JOB,
+    #[cfg(feature = "describe-user-pool")]
     &DESCRIBE_USER_POOL,
+    #[cfg(feature = "describe-user-pool-client")]
     &DESCRIBE_USER_POOL_CLIENT,
+    #[cfg(feature = "describe-user-pool-domain")]
     &DESCRIBE_USER_POOL_DOMAIN,
+    #[cfg(feature = "forget-device")]
     &FORGET_DEVICE,
+    #[cfg(feature = "forgot-password")]
     &FORGOT_PASSWORD,
+    #[cfg(feature = "get-csv-header")]
     &GET_CSV_HEADER,
+    #[cfg(feature = "get-client-token")]
     &GET_CLIENT_TOKEN,
+    #[cfg(feature = "get-derived-token")]
     &GET_DERIVED_TOKEN,
+    #[cfg(feature = "get-device")]
     &GET_DEVICE,
+    #[cfg(feature = "get-group")]
     &GET_GROUP,
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     &GET_IDENTITY_PROVIDER_BY_IDENTIFIER,
+    #[cfg(feature = "get-log-delivery-configuration")]
     &GET_LOG_DELIVERY_CONFIGURATION,
+    #[cfg(feature = "get-provisioned-limit")]
     &GET_PROVISIONED_LIMIT,
+    #[cfg(feature = "get-signing-certificate")]
     &GET_SIGNING_CERTIFICATE,
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     &GET_TOKENS_FROM_REFRESH_TOKEN,
+    #[cfg(feature = "get-ui-customization")]
     &GET_UI_CUSTOMIZATION,
+    #[cfg(feature = "get-user")]
     &GET_USER,
+    #[cfg(feature = "get-user-attribute-verification-code")]
     &GET_USER_ATTRIBUTE_VERIFICATION_CODE,
+    #[cfg(feature = "get-user-auth-factors")]
     &GET_USER_AUTH_FACTORS,
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     &GET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
+    #[cfg(feature = "get-user-pool-mfa-config")]
     &GET_USER_POOL_MFA_CONFIG,
+    #[cfg(feature = "get-user-pool-session-configuration")]
     &GET_USER_POOL_SESSION_CONFIGURATION,
+    #[cfg(feature = "global-sign-out")]
     &GLOBAL_SIGN_OUT,
+    #[cfg(feature = "initiate-auth")]
     &INITIATE_AUTH,
+    #[cfg(feature = "list-devices")]
     &LIST_DEVICES,
+    #[cfg(feature = "list-groups")]
     &LIST_GROUPS,
+    #[cfg(feature = "list-identity-providers")]
     &LIST_IDENTITY_PROVIDERS,
+    #[cfg(feature = "list-resource-servers")]
     &LIST_RESOURCE_SERVERS,
+    #[cfg(feature = "list-tags-for-resource")]
     &LIST_TAGS_FOR_RESOURCE,
+    #[cfg(feature = "list-terms")]
     &LIST_TERMS,
+    #[cfg(feature = "list-user-import-jobs")]
     &LIST_USER_IMPORT_JOBS,
+    #[cfg(feature = "list-user-pool-client-secrets")]
     &LIST_USER_POOL_CLIENT_SECRETS,
+    #[cfg(feature = "list-user-pool-clients")]
     &LIST_USER_POOL_CLIENTS,
+    #[cfg(feature = "list-user-pool-replicas")]
     &LIST_USER_POOL_REPLICAS,
+    #[cfg(feature = "list-user-pools")]
     &LIST_USER_POOLS,
+    #[cfg(feature = "list-user-sessions")]
     &LIST_USER_SESSIONS,
+    #[cfg(feature = "list-users")]
     &LIST_USERS,
+    #[cfg(feature = "list-users-in-group")]
     &LIST_USERS_IN_GROUP,
+    #[cfg(feature = "list-web-authn-credentials")]
     &LIST_WEB_AUTHN_CREDENTIALS,
+    #[cfg(feature = "resend-confirmation-code")]
     &RESEND_CONFIRMATION_CODE,
+    #[cfg(feature = "respond-to-auth-challenge")]
     &RESPOND_TO_AUTH_CHALLENGE,
+    #[cfg(feature = "revoke-token")]
     &REVOKE_TOKEN,
+    #[cfg(feature = "revoke-user-session")]
     &REVOKE_USER_SESSION,
+    #[cfg(feature = "set-log-delivery-configuration")]
     &SET_LOG_DELIVERY_CONFIGURATION,
+    #[cfg(feature = "set-risk-configuration")]
     &SET_RISK_CONFIGURATION,
+    #[cfg(feature = "set-ui-customization")]
     &SET_UI_CUSTOMIZATION,
+    #[cfg(feature = "set-user-mfa-preference")]
     &SET_USER_MFA_PREFERENCE,
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     &SET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
+    #[cfg(feature = "set-user-pool-mfa-config")]
     &SET_USER_POOL_MFA_CONFIG,
+    #[cfg(feature = "set-user-pool-session-configuration")]
     &SET_USER_POOL_SESSION_CONFIGURATION,
+    #[cfg(feature = "set-user-settings")]
     &SET_USER_SETTINGS,
+    #[cfg(feature = "sign-up")]
     &SIGN_UP,
+    #[cfg(feature = "start-user-import-job")]
     &START_USER_IMPORT_JOB,
+    #[cfg(feature = "start-web-authn-registration")]
     &START_WEB_AUTHN_REGISTRATION,
+    #[cfg(feature = "stop-user-import-job")]
     &STOP_USER_IMPORT_JOB,
+    #[cfg(feature = "tag-resource")]
     &TAG_RESOURCE,
+    #[cfg(feature = "untag-resource")]
     &UNTAG_RESOURCE,
+    #[cfg(feature = "update-auth-event-feedback")]
     &UPDATE_AUTH_EVENT_FEEDBACK,
+    #[cfg(feature = "update-device-status")]
     &UPDATE_DEVICE_STATUS,
+    #[cfg(feature = "update-group")]
     &UPDATE_GROUP,
+    #[cfg(feature = "update-identity-provider")]
     &UPDATE_IDENTITY_PROVIDER,
+    #[cfg(feature = "update-managed-login-branding")]
     &UPDATE_MANAGED_LOGIN_BRANDING,
+    #[cfg(feature = "update-provisioned-limit")]
     &UPDATE_PROVISIONED_LIMIT,
+    #[cfg(feature = "update-resource-server")]
     &UPDATE_RESOURCE_SERVER,
+    #[cfg(feature = "update-terms")]
     &UPDATE_TERMS,
+    #[cfg(feature = "update-user-attributes")]
     &UPDATE_USER_ATTRIBUTES,
+    #[cfg(feature = "update-user-pool")]
     &UPDATE_USER_POOL,
+    #[cfg(feature = "update-user-pool-client")]
     &UPDATE_USER_POOL_CLIENT,
+    #[cfg(feature = "update-user-pool-domain")]
     &UPDATE_USER_POOL_DOMAIN,
+    #[cfg(feature = "update-user-pool-replica")]
     &UPDATE_USER_POOL_REPLICA,
+    #[cfg(feature = "verify-software-token")]
     &VERIFY_SOFTWARE_TOKEN,
+    #[cfg(feature = "verify-user-attribute")]
     &VERIFY_USER_ATTRIBUTE,
 ];

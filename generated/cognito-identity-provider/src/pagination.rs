@@ -6,6 +6,7 @@
 /// The pages of `AdminListGroupsForUser`, from [`Client::admin_list_groups_for_user_pages`](crate::Client::admin_list_groups_for_user_pages) or [`AdminListGroupsForUserPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "admin-list-groups-for-user")]
 #[derive(Debug)]
 pub struct AdminListGroupsForUserPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -15,6 +16,7 @@ pub struct AdminListGroupsForUserPages<'a> {
     >,
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl<'a> AdminListGroupsForUserPages<'a> {
     /// Pages through `AdminListGroupsForUser` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -80,6 +82,7 @@ impl<'a> AdminListGroupsForUserPages<'a> {
 /// The pages of `AdminListUserAuthEvents`, from [`Client::admin_list_user_auth_events_pages`](crate::Client::admin_list_user_auth_events_pages) or [`AdminListUserAuthEventsPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Debug)]
 pub struct AdminListUserAuthEventsPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -89,6 +92,7 @@ pub struct AdminListUserAuthEventsPages<'a> {
     >,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'a> AdminListUserAuthEventsPages<'a> {
     /// Pages through `AdminListUserAuthEvents` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -154,6 +158,7 @@ impl<'a> AdminListUserAuthEventsPages<'a> {
 /// The pages of `ListGroups`, from [`Client::list_groups_pages`](crate::Client::list_groups_pages) or [`ListGroupsPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-groups")]
 #[derive(Debug)]
 pub struct ListGroupsPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -163,6 +168,7 @@ pub struct ListGroupsPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-groups")]
 impl<'a> ListGroupsPages<'a> {
     /// Pages through `ListGroups` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -228,6 +234,7 @@ impl<'a> ListGroupsPages<'a> {
 /// The pages of `ListIdentityProviders`, from [`Client::list_identity_providers_pages`](crate::Client::list_identity_providers_pages) or [`ListIdentityProvidersPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-identity-providers")]
 #[derive(Debug)]
 pub struct ListIdentityProvidersPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -237,6 +244,7 @@ pub struct ListIdentityProvidersPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl<'a> ListIdentityProvidersPages<'a> {
     /// Pages through `ListIdentityProviders` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -302,6 +310,7 @@ impl<'a> ListIdentityProvidersPages<'a> {
 /// The pages of `ListResourceServers`, from [`Client::list_resource_servers_pages`](crate::Client::list_resource_servers_pages) or [`ListResourceServersPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-resource-servers")]
 #[derive(Debug)]
 pub struct ListResourceServersPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -311,6 +320,7 @@ pub struct ListResourceServersPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl<'a> ListResourceServersPages<'a> {
     /// Pages through `ListResourceServers` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -376,6 +386,7 @@ impl<'a> ListResourceServersPages<'a> {
 /// The pages of `ListUserPoolClients`, from [`Client::list_user_pool_clients_pages`](crate::Client::list_user_pool_clients_pages) or [`ListUserPoolClientsPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-user-pool-clients")]
 #[derive(Debug)]
 pub struct ListUserPoolClientsPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -385,6 +396,7 @@ pub struct ListUserPoolClientsPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl<'a> ListUserPoolClientsPages<'a> {
     /// Pages through `ListUserPoolClients` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -450,6 +462,7 @@ impl<'a> ListUserPoolClientsPages<'a> {
 /// The pages of `ListUserPools`, from [`Client::list_user_pools_pages`](crate::Client::list_user_pools_pages) or [`ListUserPoolsPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-user-pools")]
 #[derive(Debug)]
 pub struct ListUserPoolsPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -459,6 +472,7 @@ pub struct ListUserPoolsPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-user-pools")]
 impl<'a> ListUserPoolsPages<'a> {
     /// Pages through `ListUserPools` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -524,6 +538,7 @@ impl<'a> ListUserPoolsPages<'a> {
 /// The pages of `ListUsers`, from [`Client::list_users_pages`](crate::Client::list_users_pages) or [`ListUsersPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-users")]
 #[derive(Debug)]
 pub struct ListUsersPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -533,6 +548,7 @@ pub struct ListUsersPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-users")]
 impl<'a> ListUsersPages<'a> {
     /// Pages through `ListUsers` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(
@@ -598,6 +614,7 @@ impl<'a> ListUsersPages<'a> {
 /// The pages of `ListUsersInGroup`, from [`Client::list_users_in_group_pages`](crate::Client::list_users_in_group_pages) or [`ListUsersInGroupPages::new`] on any implementation of the service trait.
 ///
 /// Each page is one call. Paging stops after a page without a continuation token, and after an error. A page whose token was already sent (a service that would answer the same pages forever) is followed by an `Unhandled` error, and paging stops.
+#[cfg(feature = "list-users-in-group")]
 #[derive(Debug)]
 pub struct ListUsersInGroupPages<'a> {
     pages: ::aws_json_runtime::client::pages::Pages<
@@ -607,6 +624,7 @@ pub struct ListUsersInGroupPages<'a> {
     >,
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl<'a> ListUsersInGroupPages<'a> {
     /// Pages through `ListUsersInGroup` on `service` (a [`Client`](crate::Client), a `mock::Mock` or any other [`CognitoIdentityProvider`](crate::CognitoIdentityProvider)), starting from the token in `input` (unset for the first page).
     pub fn new<S: crate::CognitoIdentityProvider>(

@@ -34,7 +34,9 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
             Ok(prepared) => prepared,
             Err(rejection) => return rejection.into_response(CONTENT_TYPE),
         };
+        let _ = &body;
         match operation {
+            #[cfg(feature = "add-custom-attributes")]
             "AddCustomAttributes" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AddCustomAttributesRequest,
@@ -58,6 +60,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "add-user-pool-client-secret")]
             "AddUserPoolClientSecret" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AddUserPoolClientSecretRequest,
@@ -81,6 +84,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-add-user-to-group")]
             "AdminAddUserToGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminAddUserToGroupRequest,
@@ -104,6 +108,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-confirm-sign-up")]
             "AdminConfirmSignUp" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminConfirmSignUpRequest,
@@ -127,6 +132,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-create-user")]
             "AdminCreateUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminCreateUserRequest,
@@ -150,6 +156,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-delete-software-token")]
             "AdminDeleteSoftwareToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminDeleteSoftwareTokenRequest,
@@ -173,6 +180,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-delete-user")]
             "AdminDeleteUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminDeleteUserRequest,
@@ -196,6 +204,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-delete-user-attributes")]
             "AdminDeleteUserAttributes" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminDeleteUserAttributesRequest,
@@ -219,6 +228,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-disable-provider-for-user")]
             "AdminDisableProviderForUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminDisableProviderForUserRequest,
@@ -242,6 +252,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-disable-user")]
             "AdminDisableUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminDisableUserRequest,
@@ -265,6 +276,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-enable-user")]
             "AdminEnableUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminEnableUserRequest,
@@ -288,6 +300,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-forget-device")]
             "AdminForgetDevice" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminForgetDeviceRequest,
@@ -311,6 +324,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-get-device")]
             "AdminGetDevice" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminGetDeviceRequest,
@@ -334,6 +348,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-get-user")]
             "AdminGetUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminGetUserRequest,
@@ -357,6 +372,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-get-user-auth-factors")]
             "AdminGetUserAuthFactors" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminGetUserAuthFactorsRequest,
@@ -380,6 +396,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-initiate-auth")]
             "AdminInitiateAuth" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminInitiateAuthRequest,
@@ -403,6 +420,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-link-provider-for-user")]
             "AdminLinkProviderForUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminLinkProviderForUserRequest,
@@ -426,6 +444,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-list-devices")]
             "AdminListDevices" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminListDevicesRequest,
@@ -449,6 +468,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-list-groups-for-user")]
             "AdminListGroupsForUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminListGroupsForUserRequest,
@@ -472,6 +492,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-list-user-auth-events")]
             "AdminListUserAuthEvents" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminListUserAuthEventsRequest,
@@ -495,6 +516,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-list-user-sessions")]
             "AdminListUserSessions" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminListUserSessionsRequest,
@@ -518,6 +540,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-remove-user-from-group")]
             "AdminRemoveUserFromGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminRemoveUserFromGroupRequest,
@@ -541,6 +564,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-reset-user-password")]
             "AdminResetUserPassword" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminResetUserPasswordRequest,
@@ -564,6 +588,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-respond-to-auth-challenge")]
             "AdminRespondToAuthChallenge" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminRespondToAuthChallengeRequest,
@@ -587,6 +612,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-revoke-user-session")]
             "AdminRevokeUserSession" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminRevokeUserSessionRequest,
@@ -610,6 +636,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-set-user-mfa-preference")]
             "AdminSetUserMFAPreference" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminSetUserMfaPreferenceRequest,
@@ -633,6 +660,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-set-user-password")]
             "AdminSetUserPassword" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminSetUserPasswordRequest,
@@ -656,6 +684,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-set-user-settings")]
             "AdminSetUserSettings" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminSetUserSettingsRequest,
@@ -679,6 +708,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-update-auth-event-feedback")]
             "AdminUpdateAuthEventFeedback" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -703,6 +733,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-update-device-status")]
             "AdminUpdateDeviceStatus" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminUpdateDeviceStatusRequest,
@@ -726,6 +757,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-update-user-attributes")]
             "AdminUpdateUserAttributes" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminUpdateUserAttributesRequest,
@@ -749,6 +781,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "admin-user-global-sign-out")]
             "AdminUserGlobalSignOut" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AdminUserGlobalSignOutRequest,
@@ -772,6 +805,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "associate-software-token")]
             "AssociateSoftwareToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::AssociateSoftwareTokenRequest,
@@ -795,6 +829,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "change-password")]
             "ChangePassword" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ChangePasswordRequest,
@@ -818,6 +853,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "complete-web-authn-registration")]
             "CompleteWebAuthnRegistration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CompleteWebAuthnRegistrationRequest,
@@ -841,6 +877,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "confirm-device")]
             "ConfirmDevice" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ConfirmDeviceRequest,
@@ -864,6 +901,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "confirm-forgot-password")]
             "ConfirmForgotPassword" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ConfirmForgotPasswordRequest,
@@ -887,6 +925,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "confirm-sign-up")]
             "ConfirmSignUp" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ConfirmSignUpRequest,
@@ -910,6 +949,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-group")]
             "CreateGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateGroupRequest,
@@ -933,6 +973,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-identity-provider")]
             "CreateIdentityProvider" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateIdentityProviderRequest,
@@ -956,6 +997,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-managed-login-branding")]
             "CreateManagedLoginBranding" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateManagedLoginBrandingRequest,
@@ -979,6 +1021,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-resource-server")]
             "CreateResourceServer" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateResourceServerRequest,
@@ -1002,6 +1045,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-terms")]
             "CreateTerms" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateTermsRequest,
@@ -1025,6 +1069,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-user-import-job")]
             "CreateUserImportJob" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateUserImportJobRequest,
@@ -1048,6 +1093,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-user-pool")]
             "CreateUserPool" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateUserPoolRequest,
@@ -1071,6 +1117,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-user-pool-client")]
             "CreateUserPoolClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateUserPoolClientRequest,
@@ -1094,6 +1141,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-user-pool-domain")]
             "CreateUserPoolDomain" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateUserPoolDomainRequest,
@@ -1117,6 +1165,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "create-user-pool-replica")]
             "CreateUserPoolReplica" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::CreateUserPoolReplicaRequest,
@@ -1140,6 +1189,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-group")]
             "DeleteGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteGroupRequest,
@@ -1163,6 +1213,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-identity-provider")]
             "DeleteIdentityProvider" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteIdentityProviderRequest,
@@ -1186,6 +1237,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-managed-login-branding")]
             "DeleteManagedLoginBranding" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteManagedLoginBrandingRequest,
@@ -1209,6 +1261,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-resource-server")]
             "DeleteResourceServer" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteResourceServerRequest,
@@ -1232,6 +1285,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-terms")]
             "DeleteTerms" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteTermsRequest,
@@ -1255,6 +1309,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user")]
             "DeleteUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserRequest,
@@ -1278,6 +1333,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-attributes")]
             "DeleteUserAttributes" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserAttributesRequest,
@@ -1301,6 +1357,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-pool")]
             "DeleteUserPool" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserPoolRequest,
@@ -1324,6 +1381,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-pool-client")]
             "DeleteUserPoolClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserPoolClientRequest,
@@ -1347,6 +1405,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-pool-client-secret")]
             "DeleteUserPoolClientSecret" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserPoolClientSecretRequest,
@@ -1370,6 +1429,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-pool-domain")]
             "DeleteUserPoolDomain" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserPoolDomainRequest,
@@ -1393,6 +1453,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-user-pool-replica")]
             "DeleteUserPoolReplica" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteUserPoolReplicaRequest,
@@ -1416,6 +1477,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "delete-web-authn-credential")]
             "DeleteWebAuthnCredential" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DeleteWebAuthnCredentialRequest,
@@ -1439,6 +1501,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-identity-provider")]
             "DescribeIdentityProvider" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeIdentityProviderRequest,
@@ -1462,6 +1525,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-managed-login-branding")]
             "DescribeManagedLoginBranding" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeManagedLoginBrandingRequest,
@@ -1485,6 +1549,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-managed-login-branding-by-client")]
             "DescribeManagedLoginBrandingByClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -1512,6 +1577,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-resource-server")]
             "DescribeResourceServer" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeResourceServerRequest,
@@ -1535,6 +1601,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-risk-configuration")]
             "DescribeRiskConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeRiskConfigurationRequest,
@@ -1558,6 +1625,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-terms")]
             "DescribeTerms" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeTermsRequest,
@@ -1581,6 +1649,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-terms-by-client")]
             "DescribeTermsByClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeTermsByClientRequest,
@@ -1604,6 +1673,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-user-import-job")]
             "DescribeUserImportJob" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeUserImportJobRequest,
@@ -1627,6 +1697,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-user-pool")]
             "DescribeUserPool" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeUserPoolRequest,
@@ -1650,6 +1721,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-user-pool-client")]
             "DescribeUserPoolClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeUserPoolClientRequest,
@@ -1673,6 +1745,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "describe-user-pool-domain")]
             "DescribeUserPoolDomain" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::DescribeUserPoolDomainRequest,
@@ -1696,6 +1769,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "forget-device")]
             "ForgetDevice" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ForgetDeviceRequest,
@@ -1719,6 +1793,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "forgot-password")]
             "ForgotPassword" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ForgotPasswordRequest,
@@ -1742,6 +1817,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-csv-header")]
             "GetCSVHeader" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetCsvHeaderRequest,
@@ -1765,6 +1841,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-client-token")]
             "GetClientToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetClientTokenRequest,
@@ -1788,6 +1865,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-derived-token")]
             "GetDerivedToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetDerivedTokenRequest,
@@ -1811,6 +1889,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-device")]
             "GetDevice" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetDeviceRequest,
@@ -1834,6 +1913,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-group")]
             "GetGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetGroupRequest,
@@ -1857,6 +1937,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-identity-provider-by-identifier")]
             "GetIdentityProviderByIdentifier" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetIdentityProviderByIdentifierRequest,
@@ -1884,6 +1965,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-log-delivery-configuration")]
             "GetLogDeliveryConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetLogDeliveryConfigurationRequest,
@@ -1907,6 +1989,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-provisioned-limit")]
             "GetProvisionedLimit" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetProvisionedLimitRequest,
@@ -1930,6 +2013,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-signing-certificate")]
             "GetSigningCertificate" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetSigningCertificateRequest,
@@ -1953,6 +2037,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-tokens-from-refresh-token")]
             "GetTokensFromRefreshToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetTokensFromRefreshTokenRequest,
@@ -1976,6 +2061,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-ui-customization")]
             "GetUICustomization" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUiCustomizationRequest,
@@ -1999,6 +2085,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user")]
             "GetUser" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserRequest,
@@ -2022,6 +2109,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user-attribute-verification-code")]
             "GetUserAttributeVerificationCode" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserAttributeVerificationCodeRequest,
@@ -2049,6 +2137,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user-auth-factors")]
             "GetUserAuthFactors" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserAuthFactorsRequest,
@@ -2072,6 +2161,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user-pool-client-session-configuration")]
             "GetUserPoolClientSessionConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -2099,6 +2189,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user-pool-mfa-config")]
             "GetUserPoolMfaConfig" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserPoolMfaConfigRequest,
@@ -2122,6 +2213,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "get-user-pool-session-configuration")]
             "GetUserPoolSessionConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GetUserPoolSessionConfigurationRequest,
@@ -2149,6 +2241,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "global-sign-out")]
             "GlobalSignOut" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::GlobalSignOutRequest,
@@ -2172,6 +2265,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "initiate-auth")]
             "InitiateAuth" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::InitiateAuthRequest,
@@ -2195,6 +2289,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-devices")]
             "ListDevices" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListDevicesRequest,
@@ -2218,6 +2313,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-groups")]
             "ListGroups" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListGroupsRequest,
@@ -2241,6 +2337,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-identity-providers")]
             "ListIdentityProviders" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListIdentityProvidersRequest,
@@ -2264,6 +2361,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-resource-servers")]
             "ListResourceServers" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListResourceServersRequest,
@@ -2287,6 +2385,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-tags-for-resource")]
             "ListTagsForResource" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListTagsForResourceRequest,
@@ -2310,6 +2409,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-terms")]
             "ListTerms" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListTermsRequest,
@@ -2333,6 +2433,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-import-jobs")]
             "ListUserImportJobs" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserImportJobsRequest,
@@ -2356,6 +2457,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-pool-client-secrets")]
             "ListUserPoolClientSecrets" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserPoolClientSecretsRequest,
@@ -2379,6 +2481,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-pool-clients")]
             "ListUserPoolClients" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserPoolClientsRequest,
@@ -2402,6 +2505,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-pool-replicas")]
             "ListUserPoolReplicas" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserPoolReplicasRequest,
@@ -2425,6 +2529,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-pools")]
             "ListUserPools" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserPoolsRequest,
@@ -2448,6 +2553,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-user-sessions")]
             "ListUserSessions" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUserSessionsRequest,
@@ -2471,6 +2577,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-users")]
             "ListUsers" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUsersRequest,
@@ -2494,6 +2601,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-users-in-group")]
             "ListUsersInGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListUsersInGroupRequest,
@@ -2517,6 +2625,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "list-web-authn-credentials")]
             "ListWebAuthnCredentials" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ListWebAuthnCredentialsRequest,
@@ -2540,6 +2649,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "resend-confirmation-code")]
             "ResendConfirmationCode" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::ResendConfirmationCodeRequest,
@@ -2563,6 +2673,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "respond-to-auth-challenge")]
             "RespondToAuthChallenge" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::RespondToAuthChallengeRequest,
@@ -2586,6 +2697,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "revoke-token")]
             "RevokeToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::RevokeTokenRequest,
@@ -2609,6 +2721,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "revoke-user-session")]
             "RevokeUserSession" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::RevokeUserSessionRequest,
@@ -2632,6 +2745,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-log-delivery-configuration")]
             "SetLogDeliveryConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetLogDeliveryConfigurationRequest,
@@ -2655,6 +2769,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-risk-configuration")]
             "SetRiskConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetRiskConfigurationRequest,
@@ -2678,6 +2793,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-ui-customization")]
             "SetUICustomization" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUiCustomizationRequest,
@@ -2701,6 +2817,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-user-mfa-preference")]
             "SetUserMFAPreference" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUserMfaPreferenceRequest,
@@ -2724,6 +2841,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-user-pool-client-session-configuration")]
             "SetUserPoolClientSessionConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -2751,6 +2869,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-user-pool-mfa-config")]
             "SetUserPoolMfaConfig" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUserPoolMfaConfigRequest,
@@ -2774,6 +2893,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-user-pool-session-configuration")]
             "SetUserPoolSessionConfiguration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUserPoolSessionConfigurationRequest,
@@ -2801,6 +2921,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "set-user-settings")]
             "SetUserSettings" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SetUserSettingsRequest,
@@ -2824,6 +2945,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "sign-up")]
             "SignUp" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::SignUpRequest,
@@ -2847,6 +2969,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "start-user-import-job")]
             "StartUserImportJob" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::StartUserImportJobRequest,
@@ -2870,6 +2993,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "start-web-authn-registration")]
             "StartWebAuthnRegistration" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::StartWebAuthnRegistrationRequest,
@@ -2893,6 +3017,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "stop-user-import-job")]
             "StopUserImportJob" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::StopUserImportJobRequest,
@@ -2916,6 +3041,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "tag-resource")]
             "TagResource" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::TagResourceRequest,
@@ -2939,6 +3065,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "untag-resource")]
             "UntagResource" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UntagResourceRequest,
@@ -2962,6 +3089,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-auth-event-feedback")]
             "UpdateAuthEventFeedback" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateAuthEventFeedbackRequest,
@@ -2985,6 +3113,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-device-status")]
             "UpdateDeviceStatus" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateDeviceStatusRequest,
@@ -3008,6 +3137,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-group")]
             "UpdateGroup" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateGroupRequest,
@@ -3031,6 +3161,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-identity-provider")]
             "UpdateIdentityProvider" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateIdentityProviderRequest,
@@ -3054,6 +3185,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-managed-login-branding")]
             "UpdateManagedLoginBranding" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateManagedLoginBrandingRequest,
@@ -3077,6 +3209,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-provisioned-limit")]
             "UpdateProvisionedLimit" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateProvisionedLimitRequest,
@@ -3100,6 +3233,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-resource-server")]
             "UpdateResourceServer" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateResourceServerRequest,
@@ -3123,6 +3257,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-terms")]
             "UpdateTerms" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateTermsRequest,
@@ -3146,6 +3281,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-user-attributes")]
             "UpdateUserAttributes" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateUserAttributesRequest,
@@ -3169,6 +3305,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-user-pool")]
             "UpdateUserPool" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateUserPoolRequest,
@@ -3192,6 +3329,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-user-pool-client")]
             "UpdateUserPoolClient" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateUserPoolClientRequest,
@@ -3215,6 +3353,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-user-pool-domain")]
             "UpdateUserPoolDomain" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateUserPoolDomainRequest,
@@ -3238,6 +3377,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "update-user-pool-replica")]
             "UpdateUserPoolReplica" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::UpdateUserPoolReplicaRequest,
@@ -3261,6 +3401,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "verify-software-token")]
             "VerifySoftwareToken" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::VerifySoftwareTokenRequest,
@@ -3284,6 +3425,7 @@ impl<H: crate::CognitoIdentityProvider> Router<H> {
                     Err(rejection) => rejection.into_response(CONTENT_TYPE),
                 }
             }
+            #[cfg(feature = "verify-user-attribute")]
             "VerifyUserAttribute" => {
                 match ::aws_json_runtime::server::router::read_input::<
                     crate::types::VerifyUserAttributeRequest,
@@ -3341,6 +3483,7 @@ for Router<H> {
 }
 
 /// `AccountRecoverySettingType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ACCOUNT_RECOVERY_SETTING_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3352,6 +3495,7 @@ static SHAPE_ACCOUNT_RECOVERY_SETTING_TYPE: ::aws_json_runtime::wire::validate::
 );
 
 /// `AccountTakeoverActionType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_ACCOUNT_TAKEOVER_ACTION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3368,6 +3512,7 @@ static SHAPE_ACCOUNT_TAKEOVER_ACTION_TYPE: ::aws_json_runtime::wire::validate::S
 );
 
 /// `AccountTakeoverActionsType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_ACCOUNT_TAKEOVER_ACTIONS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3389,6 +3534,7 @@ static SHAPE_ACCOUNT_TAKEOVER_ACTIONS_TYPE: ::aws_json_runtime::wire::validate::
 );
 
 /// `AccountTakeoverRiskConfigurationType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_ACCOUNT_TAKEOVER_RISK_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3405,11 +3551,13 @@ static SHAPE_ACCOUNT_TAKEOVER_RISK_CONFIGURATION_TYPE: ::aws_json_runtime::wire:
 );
 
 /// `AcrConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ACR_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &SHAPE_ACR_LEVEL_CONFIG_TYPE,
 );
 
 /// `AcrLevelConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ACR_LEVEL_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3421,11 +3569,13 @@ static SHAPE_ACR_LEVEL_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `AcrMappingType`, for the required-member check.
+#[cfg(any(feature = "create-identity-provider", feature = "update-identity-provider"))]
 static SHAPE_ACR_MAPPING_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AddCustomAttributesRequest`, for the required-member check.
+#[cfg(feature = "add-custom-attributes")]
 static SHAPE_ADD_CUSTOM_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3442,6 +3592,7 @@ static SHAPE_ADD_CUSTOM_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `AddUserPoolClientSecretRequest`, for the required-member check.
+#[cfg(feature = "add-user-pool-client-secret")]
 static SHAPE_ADD_USER_POOL_CLIENT_SECRET_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3463,6 +3614,7 @@ static SHAPE_ADD_USER_POOL_CLIENT_SECRET_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `AdminAddUserToGroupRequest`, for the required-member check.
+#[cfg(feature = "admin-add-user-to-group")]
 static SHAPE_ADMIN_ADD_USER_TO_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3484,6 +3636,7 @@ static SHAPE_ADMIN_ADD_USER_TO_GROUP_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `AdminConfirmSignUpRequest`, for the required-member check.
+#[cfg(feature = "admin-confirm-sign-up")]
 static SHAPE_ADMIN_CONFIRM_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3505,6 +3658,7 @@ static SHAPE_ADMIN_CONFIRM_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `AdminCreateUserConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ADMIN_CREATE_USER_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3526,6 +3680,7 @@ static SHAPE_ADMIN_CREATE_USER_CONFIG_TYPE: ::aws_json_runtime::wire::validate::
 );
 
 /// `AdminCreateUserRequest`, for the required-member check.
+#[cfg(feature = "admin-create-user")]
 static SHAPE_ADMIN_CREATE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3577,6 +3732,7 @@ static SHAPE_ADMIN_CREATE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `AdminDeleteSoftwareTokenRequest`, for the required-member check.
+#[cfg(feature = "admin-delete-software-token")]
 static SHAPE_ADMIN_DELETE_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3593,6 +3749,7 @@ static SHAPE_ADMIN_DELETE_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `AdminDeleteUserAttributesRequest`, for the required-member check.
+#[cfg(feature = "admin-delete-user-attributes")]
 static SHAPE_ADMIN_DELETE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3614,6 +3771,7 @@ static SHAPE_ADMIN_DELETE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::val
 );
 
 /// `AdminDeleteUserRequest`, for the required-member check.
+#[cfg(feature = "admin-delete-user")]
 static SHAPE_ADMIN_DELETE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3630,6 +3788,7 @@ static SHAPE_ADMIN_DELETE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `AdminDisableProviderForUserRequest`, for the required-member check.
+#[cfg(feature = "admin-disable-provider-for-user")]
 static SHAPE_ADMIN_DISABLE_PROVIDER_FOR_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3646,6 +3805,7 @@ static SHAPE_ADMIN_DISABLE_PROVIDER_FOR_USER_REQUEST: ::aws_json_runtime::wire::
 );
 
 /// `AdminDisableUserRequest`, for the required-member check.
+#[cfg(feature = "admin-disable-user")]
 static SHAPE_ADMIN_DISABLE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3662,6 +3822,7 @@ static SHAPE_ADMIN_DISABLE_USER_REQUEST: ::aws_json_runtime::wire::validate::Sha
 );
 
 /// `AdminEnableUserRequest`, for the required-member check.
+#[cfg(feature = "admin-enable-user")]
 static SHAPE_ADMIN_ENABLE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3678,6 +3839,7 @@ static SHAPE_ADMIN_ENABLE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `AdminForgetDeviceRequest`, for the required-member check.
+#[cfg(feature = "admin-forget-device")]
 static SHAPE_ADMIN_FORGET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3699,6 +3861,7 @@ static SHAPE_ADMIN_FORGET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `AdminGetDeviceRequest`, for the required-member check.
+#[cfg(feature = "admin-get-device")]
 static SHAPE_ADMIN_GET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3720,6 +3883,7 @@ static SHAPE_ADMIN_GET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `AdminGetUserAuthFactorsRequest`, for the required-member check.
+#[cfg(feature = "admin-get-user-auth-factors")]
 static SHAPE_ADMIN_GET_USER_AUTH_FACTORS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3736,6 +3900,7 @@ static SHAPE_ADMIN_GET_USER_AUTH_FACTORS_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `AdminGetUserRequest`, for the required-member check.
+#[cfg(feature = "admin-get-user")]
 static SHAPE_ADMIN_GET_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3752,6 +3917,7 @@ static SHAPE_ADMIN_GET_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `AdminInitiateAuthRequest`, for the required-member check.
+#[cfg(feature = "admin-initiate-auth")]
 static SHAPE_ADMIN_INITIATE_AUTH_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3798,6 +3964,7 @@ static SHAPE_ADMIN_INITIATE_AUTH_REQUEST: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `AdminLinkProviderForUserRequest`, for the required-member check.
+#[cfg(feature = "admin-link-provider-for-user")]
 static SHAPE_ADMIN_LINK_PROVIDER_FOR_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3819,6 +3986,7 @@ static SHAPE_ADMIN_LINK_PROVIDER_FOR_USER_REQUEST: ::aws_json_runtime::wire::val
 );
 
 /// `AdminListDevicesRequest`, for the required-member check.
+#[cfg(feature = "admin-list-devices")]
 static SHAPE_ADMIN_LIST_DEVICES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3845,6 +4013,7 @@ static SHAPE_ADMIN_LIST_DEVICES_REQUEST: ::aws_json_runtime::wire::validate::Sha
 );
 
 /// `AdminListGroupsForUserRequest`, for the required-member check.
+#[cfg(feature = "admin-list-groups-for-user")]
 static SHAPE_ADMIN_LIST_GROUPS_FOR_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3871,6 +4040,7 @@ static SHAPE_ADMIN_LIST_GROUPS_FOR_USER_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `AdminListUserAuthEventsRequest`, for the required-member check.
+#[cfg(feature = "admin-list-user-auth-events")]
 static SHAPE_ADMIN_LIST_USER_AUTH_EVENTS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3897,6 +4067,7 @@ static SHAPE_ADMIN_LIST_USER_AUTH_EVENTS_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `AdminListUserSessionsRequest`, for the required-member check.
+#[cfg(feature = "admin-list-user-sessions")]
 static SHAPE_ADMIN_LIST_USER_SESSIONS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3918,6 +4089,7 @@ static SHAPE_ADMIN_LIST_USER_SESSIONS_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `AdminRemoveUserFromGroupRequest`, for the required-member check.
+#[cfg(feature = "admin-remove-user-from-group")]
 static SHAPE_ADMIN_REMOVE_USER_FROM_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3939,6 +4111,7 @@ static SHAPE_ADMIN_REMOVE_USER_FROM_GROUP_REQUEST: ::aws_json_runtime::wire::val
 );
 
 /// `AdminResetUserPasswordRequest`, for the required-member check.
+#[cfg(feature = "admin-reset-user-password")]
 static SHAPE_ADMIN_RESET_USER_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -3960,6 +4133,7 @@ static SHAPE_ADMIN_RESET_USER_PASSWORD_REQUEST: ::aws_json_runtime::wire::valida
 );
 
 /// `AdminRespondToAuthChallengeRequest`, for the required-member check.
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 static SHAPE_ADMIN_RESPOND_TO_AUTH_CHALLENGE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4006,6 +4180,7 @@ static SHAPE_ADMIN_RESPOND_TO_AUTH_CHALLENGE_REQUEST: ::aws_json_runtime::wire::
 );
 
 /// `AdminRevokeUserSessionRequest`, for the required-member check.
+#[cfg(feature = "admin-revoke-user-session")]
 static SHAPE_ADMIN_REVOKE_USER_SESSION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4032,6 +4207,7 @@ static SHAPE_ADMIN_REVOKE_USER_SESSION_REQUEST: ::aws_json_runtime::wire::valida
 );
 
 /// `AdminSetUserMFAPreferenceRequest`, for the required-member check.
+#[cfg(feature = "admin-set-user-mfa-preference")]
 static SHAPE_ADMIN_SET_USER_MFA_PREFERENCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4068,6 +4244,7 @@ static SHAPE_ADMIN_SET_USER_MFA_PREFERENCE_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `AdminSetUserPasswordRequest`, for the required-member check.
+#[cfg(feature = "admin-set-user-password")]
 static SHAPE_ADMIN_SET_USER_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4094,6 +4271,7 @@ static SHAPE_ADMIN_SET_USER_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `AdminSetUserSettingsRequest`, for the required-member check.
+#[cfg(feature = "admin-set-user-settings")]
 static SHAPE_ADMIN_SET_USER_SETTINGS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4115,6 +4293,7 @@ static SHAPE_ADMIN_SET_USER_SETTINGS_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `AdminUpdateAuthEventFeedbackRequest`, for the required-member check.
+#[cfg(feature = "admin-update-auth-event-feedback")]
 static SHAPE_ADMIN_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4141,6 +4320,7 @@ static SHAPE_ADMIN_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST: ::aws_json_runtime::wire:
 );
 
 /// `AdminUpdateDeviceStatusRequest`, for the required-member check.
+#[cfg(feature = "admin-update-device-status")]
 static SHAPE_ADMIN_UPDATE_DEVICE_STATUS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4167,6 +4347,7 @@ static SHAPE_ADMIN_UPDATE_DEVICE_STATUS_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `AdminUpdateUserAttributesRequest`, for the required-member check.
+#[cfg(feature = "admin-update-user-attributes")]
 static SHAPE_ADMIN_UPDATE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4193,6 +4374,7 @@ static SHAPE_ADMIN_UPDATE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::val
 );
 
 /// `AdminUserGlobalSignOutRequest`, for the required-member check.
+#[cfg(feature = "admin-user-global-sign-out")]
 static SHAPE_ADMIN_USER_GLOBAL_SIGN_OUT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4209,6 +4391,7 @@ static SHAPE_ADMIN_USER_GLOBAL_SIGN_OUT_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `AdvancedSecurityAdditionalFlowsType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ADVANCED_SECURITY_ADDITIONAL_FLOWS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4220,16 +4403,19 @@ static SHAPE_ADVANCED_SECURITY_ADDITIONAL_FLOWS_TYPE: ::aws_json_runtime::wire::
 );
 
 /// `AliasAttributesListType`, for the required-member check.
+#[cfg(feature = "create-user-pool")]
 static SHAPE_ALIAS_ATTRIBUTES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AllowedFirstAuthFactorsListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ALLOWED_FIRST_AUTH_FACTORS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AnalyticsConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_ANALYTICS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4261,6 +4447,19 @@ static SHAPE_ANALYTICS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::S
 );
 
 /// `AnalyticsMetadataType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 static SHAPE_ANALYTICS_METADATA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4272,11 +4471,23 @@ static SHAPE_ANALYTICS_METADATA_TYPE: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `AssetListType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "update-managed-login-branding"
+    )
+)]
 static SHAPE_ASSET_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_ASSET_TYPE,
 );
 
 /// `AssetType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "update-managed-login-branding"
+    )
+)]
 static SHAPE_ASSET_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4308,6 +4519,7 @@ static SHAPE_ASSET_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_
 );
 
 /// `AssociateSoftwareTokenRequest`, for the required-member check.
+#[cfg(feature = "associate-software-token")]
 static SHAPE_ASSOCIATE_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4324,21 +4536,39 @@ static SHAPE_ASSOCIATE_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `AttributeListType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-update-user-attributes",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 static SHAPE_ATTRIBUTE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_ATTRIBUTE_TYPE,
 );
 
 /// `AttributeMappingType`, for the required-member check.
+#[cfg(any(feature = "create-identity-provider", feature = "update-identity-provider"))]
 static SHAPE_ATTRIBUTE_MAPPING_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AttributeNameListType`, for the required-member check.
+#[cfg(any(feature = "admin-delete-user-attributes", feature = "delete-user-attributes"))]
 static SHAPE_ATTRIBUTE_NAME_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AttributeType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-update-user-attributes",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 static SHAPE_ATTRIBUTE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4355,36 +4585,48 @@ static SHAPE_ATTRIBUTE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_j
 );
 
 /// `AttributesRequireVerificationBeforeUpdateType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AudienceListType`, for the required-member check.
+#[cfg(feature = "get-derived-token")]
 static SHAPE_AUDIENCE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `AuthParametersType`, for the required-member check.
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 static SHAPE_AUTH_PARAMETERS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `BlockedIPRangeListType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_BLOCKED_IP_RANGE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `CallbackURLsListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_CALLBACK_UR_LS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ChallengeResponsesType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 static SHAPE_CHALLENGE_RESPONSES_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ChangePasswordRequest`, for the required-member check.
+#[cfg(feature = "change-password")]
 static SHAPE_CHANGE_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4406,16 +4648,39 @@ static SHAPE_CHANGE_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `ClientMetadataType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-client-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 static SHAPE_CLIENT_METADATA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ClientPermissionListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_CLIENT_PERMISSION_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ClientSSOSessionConfigType`, for the required-member check.
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 static SHAPE_CLIENT_SSO_SESSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4427,6 +4692,7 @@ static SHAPE_CLIENT_SSO_SESSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate:
 );
 
 /// `CloudWatchLogsConfigurationType`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_CLOUD_WATCH_LOGS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4438,6 +4704,7 @@ static SHAPE_CLOUD_WATCH_LOGS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::vali
 );
 
 /// `CompleteWebAuthnRegistrationRequest`, for the required-member check.
+#[cfg(feature = "complete-web-authn-registration")]
 static SHAPE_COMPLETE_WEB_AUTHN_REGISTRATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4454,6 +4721,7 @@ static SHAPE_COMPLETE_WEB_AUTHN_REGISTRATION_REQUEST: ::aws_json_runtime::wire::
 );
 
 /// `CompromisedCredentialsActionsType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_COMPROMISED_CREDENTIALS_ACTIONS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4465,6 +4733,7 @@ static SHAPE_COMPROMISED_CREDENTIALS_ACTIONS_TYPE: ::aws_json_runtime::wire::val
 );
 
 /// `CompromisedCredentialsRiskConfigurationType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_COMPROMISED_CREDENTIALS_RISK_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4481,6 +4750,7 @@ static SHAPE_COMPROMISED_CREDENTIALS_RISK_CONFIGURATION_TYPE: ::aws_json_runtime
 );
 
 /// `ConfirmDeviceRequest`, for the required-member check.
+#[cfg(feature = "confirm-device")]
 static SHAPE_CONFIRM_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4507,6 +4777,7 @@ static SHAPE_CONFIRM_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `ConfirmForgotPasswordRequest`, for the required-member check.
+#[cfg(feature = "confirm-forgot-password")]
 static SHAPE_CONFIRM_FORGOT_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4553,6 +4824,7 @@ static SHAPE_CONFIRM_FORGOT_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `ConfirmSignUpRequest`, for the required-member check.
+#[cfg(feature = "confirm-sign-up")]
 static SHAPE_CONFIRM_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4604,6 +4876,7 @@ static SHAPE_CONFIRM_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `ContextDataType`, for the required-member check.
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 static SHAPE_CONTEXT_DATA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4635,6 +4908,7 @@ static SHAPE_CONTEXT_DATA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aw
 );
 
 /// `CreateGroupRequest`, for the required-member check.
+#[cfg(feature = "create-group")]
 static SHAPE_CREATE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4666,6 +4940,7 @@ static SHAPE_CREATE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `CreateIdentityProviderRequest`, for the required-member check.
+#[cfg(feature = "create-identity-provider")]
 static SHAPE_CREATE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4707,6 +4982,7 @@ static SHAPE_CREATE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `CreateManagedLoginBrandingRequest`, for the required-member check.
+#[cfg(feature = "create-managed-login-branding")]
 static SHAPE_CREATE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4738,6 +5014,7 @@ static SHAPE_CREATE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `CreateResourceServerRequest`, for the required-member check.
+#[cfg(feature = "create-resource-server")]
 static SHAPE_CREATE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4764,6 +5041,7 @@ static SHAPE_CREATE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `CreateTermsRequest`, for the required-member check.
+#[cfg(feature = "create-terms")]
 static SHAPE_CREATE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4800,6 +5078,7 @@ static SHAPE_CREATE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `CreateUserImportJobRequest`, for the required-member check.
+#[cfg(feature = "create-user-import-job")]
 static SHAPE_CREATE_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4826,6 +5105,7 @@ static SHAPE_CREATE_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `CreateUserPoolClientRequest`, for the required-member check.
+#[cfg(feature = "create-user-pool-client")]
 static SHAPE_CREATE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4952,6 +5232,7 @@ static SHAPE_CREATE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `CreateUserPoolDomainRequest`, for the required-member check.
+#[cfg(feature = "create-user-pool-domain")]
 static SHAPE_CREATE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -4983,6 +5264,7 @@ static SHAPE_CREATE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `CreateUserPoolReplicaRequest`, for the required-member check.
+#[cfg(feature = "create-user-pool-replica")]
 static SHAPE_CREATE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5004,6 +5286,7 @@ static SHAPE_CREATE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `CreateUserPoolRequest`, for the required-member check.
+#[cfg(feature = "create-user-pool")]
 static SHAPE_CREATE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5150,11 +5433,13 @@ static SHAPE_CREATE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `CustomAttributesListType`, for the required-member check.
+#[cfg(feature = "add-custom-attributes")]
 static SHAPE_CUSTOM_ATTRIBUTES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_SCHEMA_ATTRIBUTE_TYPE,
 );
 
 /// `CustomDomainConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-domain", feature = "update-user-pool-domain"))]
 static SHAPE_CUSTOM_DOMAIN_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5171,6 +5456,7 @@ static SHAPE_CUSTOM_DOMAIN_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `CustomEmailLambdaVersionConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_CUSTOM_EMAIL_LAMBDA_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5187,6 +5473,7 @@ static SHAPE_CUSTOM_EMAIL_LAMBDA_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire::
 );
 
 /// `CustomSMSLambdaVersionConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_CUSTOM_SMS_LAMBDA_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5203,6 +5490,7 @@ static SHAPE_CUSTOM_SMS_LAMBDA_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire::va
 );
 
 /// `DcrConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_DCR_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5234,6 +5522,7 @@ static SHAPE_DCR_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `DeleteGroupRequest`, for the required-member check.
+#[cfg(feature = "delete-group")]
 static SHAPE_DELETE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5250,6 +5539,7 @@ static SHAPE_DELETE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `DeleteIdentityProviderRequest`, for the required-member check.
+#[cfg(feature = "delete-identity-provider")]
 static SHAPE_DELETE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5266,6 +5556,7 @@ static SHAPE_DELETE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `DeleteManagedLoginBrandingRequest`, for the required-member check.
+#[cfg(feature = "delete-managed-login-branding")]
 static SHAPE_DELETE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5282,6 +5573,7 @@ static SHAPE_DELETE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `DeleteResourceServerRequest`, for the required-member check.
+#[cfg(feature = "delete-resource-server")]
 static SHAPE_DELETE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5298,6 +5590,7 @@ static SHAPE_DELETE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `DeleteTermsRequest`, for the required-member check.
+#[cfg(feature = "delete-terms")]
 static SHAPE_DELETE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5314,6 +5607,7 @@ static SHAPE_DELETE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `DeleteUserAttributesRequest`, for the required-member check.
+#[cfg(feature = "delete-user-attributes")]
 static SHAPE_DELETE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5330,6 +5624,7 @@ static SHAPE_DELETE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `DeleteUserPoolClientRequest`, for the required-member check.
+#[cfg(feature = "delete-user-pool-client")]
 static SHAPE_DELETE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5346,6 +5641,7 @@ static SHAPE_DELETE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `DeleteUserPoolClientSecretRequest`, for the required-member check.
+#[cfg(feature = "delete-user-pool-client-secret")]
 static SHAPE_DELETE_USER_POOL_CLIENT_SECRET_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5367,6 +5663,7 @@ static SHAPE_DELETE_USER_POOL_CLIENT_SECRET_REQUEST: ::aws_json_runtime::wire::v
 );
 
 /// `DeleteUserPoolDomainRequest`, for the required-member check.
+#[cfg(feature = "delete-user-pool-domain")]
 static SHAPE_DELETE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5383,6 +5680,7 @@ static SHAPE_DELETE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `DeleteUserPoolReplicaRequest`, for the required-member check.
+#[cfg(feature = "delete-user-pool-replica")]
 static SHAPE_DELETE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5399,6 +5697,7 @@ static SHAPE_DELETE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `DeleteUserPoolRequest`, for the required-member check.
+#[cfg(feature = "delete-user-pool")]
 static SHAPE_DELETE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5410,6 +5709,7 @@ static SHAPE_DELETE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `DeleteUserRequest`, for the required-member check.
+#[cfg(feature = "delete-user")]
 static SHAPE_DELETE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5421,6 +5721,7 @@ static SHAPE_DELETE_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::
 );
 
 /// `DeleteWebAuthnCredentialRequest`, for the required-member check.
+#[cfg(feature = "delete-web-authn-credential")]
 static SHAPE_DELETE_WEB_AUTHN_CREDENTIAL_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5437,11 +5738,13 @@ static SHAPE_DELETE_WEB_AUTHN_CREDENTIAL_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `DeliveryMediumListType`, for the required-member check.
+#[cfg(feature = "admin-create-user")]
 static SHAPE_DELIVERY_MEDIUM_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `DescribeIdentityProviderRequest`, for the required-member check.
+#[cfg(feature = "describe-identity-provider")]
 static SHAPE_DESCRIBE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5458,6 +5761,7 @@ static SHAPE_DESCRIBE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `DescribeManagedLoginBrandingByClientRequest`, for the required-member check.
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 static SHAPE_DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5479,6 +5783,7 @@ static SHAPE_DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT_REQUEST: ::aws_json_runti
 );
 
 /// `DescribeManagedLoginBrandingRequest`, for the required-member check.
+#[cfg(feature = "describe-managed-login-branding")]
 static SHAPE_DESCRIBE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5500,6 +5805,7 @@ static SHAPE_DESCRIBE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::
 );
 
 /// `DescribeResourceServerRequest`, for the required-member check.
+#[cfg(feature = "describe-resource-server")]
 static SHAPE_DESCRIBE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5516,6 +5822,7 @@ static SHAPE_DESCRIBE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `DescribeRiskConfigurationRequest`, for the required-member check.
+#[cfg(feature = "describe-risk-configuration")]
 static SHAPE_DESCRIBE_RISK_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5532,6 +5839,7 @@ static SHAPE_DESCRIBE_RISK_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::vali
 );
 
 /// `DescribeTermsByClientRequest`, for the required-member check.
+#[cfg(feature = "describe-terms-by-client")]
 static SHAPE_DESCRIBE_TERMS_BY_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5553,6 +5861,7 @@ static SHAPE_DESCRIBE_TERMS_BY_CLIENT_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `DescribeTermsRequest`, for the required-member check.
+#[cfg(feature = "describe-terms")]
 static SHAPE_DESCRIBE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5569,6 +5878,7 @@ static SHAPE_DESCRIBE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `DescribeUserImportJobRequest`, for the required-member check.
+#[cfg(feature = "describe-user-import-job")]
 static SHAPE_DESCRIBE_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5585,6 +5895,7 @@ static SHAPE_DESCRIBE_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `DescribeUserPoolClientRequest`, for the required-member check.
+#[cfg(feature = "describe-user-pool-client")]
 static SHAPE_DESCRIBE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5601,6 +5912,7 @@ static SHAPE_DESCRIBE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::valida
 );
 
 /// `DescribeUserPoolDomainRequest`, for the required-member check.
+#[cfg(feature = "describe-user-pool-domain")]
 static SHAPE_DESCRIBE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5612,6 +5924,7 @@ static SHAPE_DESCRIBE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::valida
 );
 
 /// `DescribeUserPoolRequest`, for the required-member check.
+#[cfg(feature = "describe-user-pool")]
 static SHAPE_DESCRIBE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5623,6 +5936,7 @@ static SHAPE_DESCRIBE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Sha
 );
 
 /// `DeviceConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_DEVICE_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5639,6 +5953,7 @@ static SHAPE_DEVICE_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `DeviceSecretVerifierConfigType`, for the required-member check.
+#[cfg(feature = "confirm-device")]
 static SHAPE_DEVICE_SECRET_VERIFIER_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5655,6 +5970,7 @@ static SHAPE_DEVICE_SECRET_VERIFIER_CONFIG_TYPE: ::aws_json_runtime::wire::valid
 );
 
 /// `EmailConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_EMAIL_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5686,6 +6002,7 @@ static SHAPE_EMAIL_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `EmailMfaConfigType`, for the required-member check.
+#[cfg(feature = "set-user-pool-mfa-config")]
 static SHAPE_EMAIL_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5702,6 +6019,9 @@ static SHAPE_EMAIL_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `EmailMfaSettingsType`, for the required-member check.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 static SHAPE_EMAIL_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5718,6 +6038,13 @@ static SHAPE_EMAIL_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `EumsSmsConfigurationType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 static SHAPE_EUMS_SMS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5759,16 +6086,19 @@ static SHAPE_EUMS_SMS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `EventFiltersType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_EVENT_FILTERS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ExplicitAuthFlowsListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_EXPLICIT_AUTH_FLOWS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `FailoverType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-domain", feature = "update-user-pool-domain"))]
 static SHAPE_FAILOVER_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5785,6 +6115,7 @@ static SHAPE_FAILOVER_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_js
 );
 
 /// `FirehoseConfigurationType`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_FIREHOSE_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5796,6 +6127,7 @@ static SHAPE_FIREHOSE_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `ForgetDeviceRequest`, for the required-member check.
+#[cfg(feature = "forget-device")]
 static SHAPE_FORGET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5812,6 +6144,7 @@ static SHAPE_FORGET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `ForgotPasswordRequest`, for the required-member check.
+#[cfg(feature = "forgot-password")]
 static SHAPE_FORGOT_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5848,6 +6181,7 @@ static SHAPE_FORGOT_PASSWORD_REQUEST: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `GetCSVHeaderRequest`, for the required-member check.
+#[cfg(feature = "get-csv-header")]
 static SHAPE_GET_CSV_HEADER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5859,6 +6193,7 @@ static SHAPE_GET_CSV_HEADER_REQUEST: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `GetClientTokenRequest`, for the required-member check.
+#[cfg(feature = "get-client-token")]
 static SHAPE_GET_CLIENT_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5885,6 +6220,7 @@ static SHAPE_GET_CLIENT_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `GetDerivedTokenRequest`, for the required-member check.
+#[cfg(feature = "get-derived-token")]
 static SHAPE_GET_DERIVED_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5951,6 +6287,7 @@ static SHAPE_GET_DERIVED_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `GetDeviceRequest`, for the required-member check.
+#[cfg(feature = "get-device")]
 static SHAPE_GET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5967,6 +6304,7 @@ static SHAPE_GET_DEVICE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::a
 );
 
 /// `GetGroupRequest`, for the required-member check.
+#[cfg(feature = "get-group")]
 static SHAPE_GET_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5983,6 +6321,7 @@ static SHAPE_GET_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aw
 );
 
 /// `GetIdentityProviderByIdentifierRequest`, for the required-member check.
+#[cfg(feature = "get-identity-provider-by-identifier")]
 static SHAPE_GET_IDENTITY_PROVIDER_BY_IDENTIFIER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -5999,6 +6338,7 @@ static SHAPE_GET_IDENTITY_PROVIDER_BY_IDENTIFIER_REQUEST: ::aws_json_runtime::wi
 );
 
 /// `GetLogDeliveryConfigurationRequest`, for the required-member check.
+#[cfg(feature = "get-log-delivery-configuration")]
 static SHAPE_GET_LOG_DELIVERY_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6010,6 +6350,7 @@ static SHAPE_GET_LOG_DELIVERY_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::v
 );
 
 /// `GetProvisionedLimitRequest`, for the required-member check.
+#[cfg(feature = "get-provisioned-limit")]
 static SHAPE_GET_PROVISIONED_LIMIT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6021,6 +6362,7 @@ static SHAPE_GET_PROVISIONED_LIMIT_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `GetSigningCertificateRequest`, for the required-member check.
+#[cfg(feature = "get-signing-certificate")]
 static SHAPE_GET_SIGNING_CERTIFICATE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6032,6 +6374,7 @@ static SHAPE_GET_SIGNING_CERTIFICATE_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `GetTokensFromRefreshTokenRequest`, for the required-member check.
+#[cfg(feature = "get-tokens-from-refresh-token")]
 static SHAPE_GET_TOKENS_FROM_REFRESH_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6063,6 +6406,7 @@ static SHAPE_GET_TOKENS_FROM_REFRESH_TOKEN_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `GetUICustomizationRequest`, for the required-member check.
+#[cfg(feature = "get-ui-customization")]
 static SHAPE_GET_UI_CUSTOMIZATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6079,6 +6423,7 @@ static SHAPE_GET_UI_CUSTOMIZATION_REQUEST: ::aws_json_runtime::wire::validate::S
 );
 
 /// `GetUserAttributeVerificationCodeRequest`, for the required-member check.
+#[cfg(feature = "get-user-attribute-verification-code")]
 static SHAPE_GET_USER_ATTRIBUTE_VERIFICATION_CODE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6100,6 +6445,7 @@ static SHAPE_GET_USER_ATTRIBUTE_VERIFICATION_CODE_REQUEST: ::aws_json_runtime::w
 );
 
 /// `GetUserAuthFactorsRequest`, for the required-member check.
+#[cfg(feature = "get-user-auth-factors")]
 static SHAPE_GET_USER_AUTH_FACTORS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6111,6 +6457,7 @@ static SHAPE_GET_USER_AUTH_FACTORS_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `GetUserPoolClientSessionConfigurationRequest`, for the required-member check.
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 static SHAPE_GET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6127,6 +6474,7 @@ static SHAPE_GET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST: ::aws_json_runt
 );
 
 /// `GetUserPoolMfaConfigRequest`, for the required-member check.
+#[cfg(feature = "get-user-pool-mfa-config")]
 static SHAPE_GET_USER_POOL_MFA_CONFIG_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6138,6 +6486,7 @@ static SHAPE_GET_USER_POOL_MFA_CONFIG_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `GetUserPoolSessionConfigurationRequest`, for the required-member check.
+#[cfg(feature = "get-user-pool-session-configuration")]
 static SHAPE_GET_USER_POOL_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6149,6 +6498,7 @@ static SHAPE_GET_USER_POOL_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wi
 );
 
 /// `GetUserRequest`, for the required-member check.
+#[cfg(feature = "get-user")]
 static SHAPE_GET_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6160,6 +6510,7 @@ static SHAPE_GET_USER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws
 );
 
 /// `GlobalSignOutRequest`, for the required-member check.
+#[cfg(feature = "global-sign-out")]
 static SHAPE_GLOBAL_SIGN_OUT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6171,6 +6522,7 @@ static SHAPE_GLOBAL_SIGN_OUT_REQUEST: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `HttpHeader`, for the required-member check.
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 static SHAPE_HTTP_HEADER: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6187,16 +6539,19 @@ static SHAPE_HTTP_HEADER: ::aws_json_runtime::wire::validate::Shape = ::aws_json
 );
 
 /// `HttpHeaderList`, for the required-member check.
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 static SHAPE_HTTP_HEADER_LIST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_HTTP_HEADER,
 );
 
 /// `IdpIdentifiersListType`, for the required-member check.
+#[cfg(any(feature = "create-identity-provider", feature = "update-identity-provider"))]
 static SHAPE_IDP_IDENTIFIERS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `InboundFederationLambdaType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_INBOUND_FEDERATION_LAMBDA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6213,6 +6568,7 @@ static SHAPE_INBOUND_FEDERATION_LAMBDA_TYPE: ::aws_json_runtime::wire::validate:
 );
 
 /// `InitiateAuthRequest`, for the required-member check.
+#[cfg(feature = "initiate-auth")]
 static SHAPE_INITIATE_AUTH_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6254,6 +6610,7 @@ static SHAPE_INITIATE_AUTH_REQUEST: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `IssuerConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_ISSUER_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6265,6 +6622,7 @@ static SHAPE_ISSUER_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `KeyConfigurationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_KEY_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6281,6 +6639,7 @@ static SHAPE_KEY_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `LambdaConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_LAMBDA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6362,6 +6721,7 @@ static SHAPE_LAMBDA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::a
 );
 
 /// `LimitDefinitionType`, for the required-member check.
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 static SHAPE_LIMIT_DEFINITION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6378,11 +6738,13 @@ static SHAPE_LIMIT_DEFINITION_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `LinksType`, for the required-member check.
+#[cfg(any(feature = "create-terms", feature = "update-terms"))]
 static SHAPE_LINKS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ListDevicesRequest`, for the required-member check.
+#[cfg(feature = "list-devices")]
 static SHAPE_LIST_DEVICES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6404,6 +6766,7 @@ static SHAPE_LIST_DEVICES_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `ListGroupsRequest`, for the required-member check.
+#[cfg(feature = "list-groups")]
 static SHAPE_LIST_GROUPS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6425,6 +6788,7 @@ static SHAPE_LIST_GROUPS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::
 );
 
 /// `ListIdentityProvidersRequest`, for the required-member check.
+#[cfg(feature = "list-identity-providers")]
 static SHAPE_LIST_IDENTITY_PROVIDERS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6446,6 +6810,7 @@ static SHAPE_LIST_IDENTITY_PROVIDERS_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `ListResourceServersRequest`, for the required-member check.
+#[cfg(feature = "list-resource-servers")]
 static SHAPE_LIST_RESOURCE_SERVERS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6467,6 +6832,7 @@ static SHAPE_LIST_RESOURCE_SERVERS_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `ListTagsForResourceRequest`, for the required-member check.
+#[cfg(feature = "list-tags-for-resource")]
 static SHAPE_LIST_TAGS_FOR_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6478,6 +6844,7 @@ static SHAPE_LIST_TAGS_FOR_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `ListTermsRequest`, for the required-member check.
+#[cfg(feature = "list-terms")]
 static SHAPE_LIST_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6499,6 +6866,7 @@ static SHAPE_LIST_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::a
 );
 
 /// `ListUserImportJobsRequest`, for the required-member check.
+#[cfg(feature = "list-user-import-jobs")]
 static SHAPE_LIST_USER_IMPORT_JOBS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6520,6 +6888,7 @@ static SHAPE_LIST_USER_IMPORT_JOBS_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `ListUserPoolClientSecretsRequest`, for the required-member check.
+#[cfg(feature = "list-user-pool-client-secrets")]
 static SHAPE_LIST_USER_POOL_CLIENT_SECRETS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6541,6 +6910,7 @@ static SHAPE_LIST_USER_POOL_CLIENT_SECRETS_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `ListUserPoolClientsRequest`, for the required-member check.
+#[cfg(feature = "list-user-pool-clients")]
 static SHAPE_LIST_USER_POOL_CLIENTS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6567,6 +6937,7 @@ static SHAPE_LIST_USER_POOL_CLIENTS_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `ListUserPoolReplicasRequest`, for the required-member check.
+#[cfg(feature = "list-user-pool-replicas")]
 static SHAPE_LIST_USER_POOL_REPLICAS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6583,6 +6954,7 @@ static SHAPE_LIST_USER_POOL_REPLICAS_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `ListUserPoolsRequest`, for the required-member check.
+#[cfg(feature = "list-user-pools")]
 static SHAPE_LIST_USER_POOLS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6599,6 +6971,7 @@ static SHAPE_LIST_USER_POOLS_REQUEST: ::aws_json_runtime::wire::validate::Shape 
 );
 
 /// `ListUserSessionsRequest`, for the required-member check.
+#[cfg(feature = "list-user-sessions")]
 static SHAPE_LIST_USER_SESSIONS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6615,6 +6988,7 @@ static SHAPE_LIST_USER_SESSIONS_REQUEST: ::aws_json_runtime::wire::validate::Sha
 );
 
 /// `ListUsersInGroupRequest`, for the required-member check.
+#[cfg(feature = "list-users-in-group")]
 static SHAPE_LIST_USERS_IN_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6641,6 +7015,7 @@ static SHAPE_LIST_USERS_IN_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `ListUsersRequest`, for the required-member check.
+#[cfg(feature = "list-users")]
 static SHAPE_LIST_USERS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6672,6 +7047,7 @@ static SHAPE_LIST_USERS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::a
 );
 
 /// `ListWebAuthnCredentialsRequest`, for the required-member check.
+#[cfg(feature = "list-web-authn-credentials")]
 static SHAPE_LIST_WEB_AUTHN_CREDENTIALS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6693,11 +7069,13 @@ static SHAPE_LIST_WEB_AUTHN_CREDENTIALS_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `LogConfigurationListType`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_LOG_CONFIGURATION_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_LOG_CONFIGURATION_TYPE,
 );
 
 /// `LogConfigurationType`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_LOG_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6729,16 +7107,19 @@ static SHAPE_LOG_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `LogoutURLsListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_LOGOUT_UR_LS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `MFAOptionListType`, for the required-member check.
+#[cfg(any(feature = "admin-set-user-settings", feature = "set-user-settings"))]
 static SHAPE_MFA_OPTION_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_MFA_OPTION_TYPE,
 );
 
 /// `MFAOptionType`, for the required-member check.
+#[cfg(any(feature = "admin-set-user-settings", feature = "set-user-settings"))]
 static SHAPE_MFA_OPTION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6755,6 +7136,7 @@ static SHAPE_MFA_OPTION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_
 );
 
 /// `MessageTemplateType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_MESSAGE_TEMPLATE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6776,6 +7158,7 @@ static SHAPE_MESSAGE_TEMPLATE_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `NotifyConfigurationType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_NOTIFY_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6812,6 +7195,7 @@ static SHAPE_NOTIFY_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `NotifyEmailType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_NOTIFY_EMAIL_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6833,6 +7217,7 @@ static SHAPE_NOTIFY_EMAIL_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aw
 );
 
 /// `NumberAttributeConstraintsType`, for the required-member check.
+#[cfg(any(feature = "add-custom-attributes", feature = "create-user-pool"))]
 static SHAPE_NUMBER_ATTRIBUTE_CONSTRAINTS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6849,11 +7234,20 @@ static SHAPE_NUMBER_ATTRIBUTE_CONSTRAINTS_TYPE: ::aws_json_runtime::wire::valida
 );
 
 /// `OAuthFlowsType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 static SHAPE_OAUTH_FLOWS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `PasswordPolicyType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_PASSWORD_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6895,6 +7289,7 @@ static SHAPE_PASSWORD_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `PreTokenGenerationVersionConfigType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_PRE_TOKEN_GENERATION_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6911,11 +7306,18 @@ static SHAPE_PRE_TOKEN_GENERATION_VERSION_CONFIG_TYPE: ::aws_json_runtime::wire:
 );
 
 /// `ProviderDetailsType`, for the required-member check.
+#[cfg(any(feature = "create-identity-provider", feature = "update-identity-provider"))]
 static SHAPE_PROVIDER_DETAILS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ProviderUserIdentifierType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 static SHAPE_PROVIDER_USER_IDENTIFIER_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6937,11 +7339,13 @@ static SHAPE_PROVIDER_USER_IDENTIFIER_TYPE: ::aws_json_runtime::wire::validate::
 );
 
 /// `RecoveryMechanismsType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_RECOVERY_MECHANISMS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_RECOVERY_OPTION_TYPE,
 );
 
 /// `RecoveryOptionType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_RECOVERY_OPTION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6958,6 +7362,7 @@ static SHAPE_RECOVERY_OPTION_TYPE: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `RefreshTokenRotationType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_REFRESH_TOKEN_ROTATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -6974,6 +7379,7 @@ static SHAPE_REFRESH_TOKEN_ROTATION_TYPE: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `ResendConfirmationCodeRequest`, for the required-member check.
+#[cfg(feature = "resend-confirmation-code")]
 static SHAPE_RESEND_CONFIRMATION_CODE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7010,16 +7416,19 @@ static SHAPE_RESEND_CONFIRMATION_CODE_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `ResourceListType`, for the required-member check.
+#[cfg(feature = "get-derived-token")]
 static SHAPE_RESOURCE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `ResourceServerScopeListType`, for the required-member check.
+#[cfg(any(feature = "create-resource-server", feature = "update-resource-server"))]
 static SHAPE_RESOURCE_SERVER_SCOPE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_RESOURCE_SERVER_SCOPE_TYPE,
 );
 
 /// `ResourceServerScopeType`, for the required-member check.
+#[cfg(any(feature = "create-resource-server", feature = "update-resource-server"))]
 static SHAPE_RESOURCE_SERVER_SCOPE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7036,6 +7445,7 @@ static SHAPE_RESOURCE_SERVER_SCOPE_TYPE: ::aws_json_runtime::wire::validate::Sha
 );
 
 /// `RespondToAuthChallengeRequest`, for the required-member check.
+#[cfg(feature = "respond-to-auth-challenge")]
 static SHAPE_RESPOND_TO_AUTH_CHALLENGE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7077,6 +7487,7 @@ static SHAPE_RESPOND_TO_AUTH_CHALLENGE_REQUEST: ::aws_json_runtime::wire::valida
 );
 
 /// `RevokeTokenRequest`, for the required-member check.
+#[cfg(feature = "revoke-token")]
 static SHAPE_REVOKE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7103,6 +7514,7 @@ static SHAPE_REVOKE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `RevokeUserSessionRequest`, for the required-member check.
+#[cfg(feature = "revoke-user-session")]
 static SHAPE_REVOKE_USER_SESSION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7124,6 +7536,7 @@ static SHAPE_REVOKE_USER_SESSION_REQUEST: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `RiskExceptionConfigurationType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_RISK_EXCEPTION_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7140,6 +7553,7 @@ static SHAPE_RISK_EXCEPTION_CONFIGURATION_TYPE: ::aws_json_runtime::wire::valida
 );
 
 /// `RoutingType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-domain", feature = "update-user-pool-domain"))]
 static SHAPE_ROUTING_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7151,6 +7565,7 @@ static SHAPE_ROUTING_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_jso
 );
 
 /// `S3ConfigurationType`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_S3_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7162,6 +7577,9 @@ static SHAPE_S3_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `SMSMfaSettingsType`, for the required-member check.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 static SHAPE_SMS_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7178,6 +7596,7 @@ static SHAPE_SMS_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `SchemaAttributeType`, for the required-member check.
+#[cfg(any(feature = "add-custom-attributes", feature = "create-user-pool"))]
 static SHAPE_SCHEMA_ATTRIBUTE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7219,21 +7638,34 @@ static SHAPE_SCHEMA_ATTRIBUTE_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `SchemaAttributesListType`, for the required-member check.
+#[cfg(feature = "create-user-pool")]
 static SHAPE_SCHEMA_ATTRIBUTES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &SHAPE_SCHEMA_ATTRIBUTE_TYPE,
 );
 
 /// `ScopeListType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 static SHAPE_SCOPE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `SearchedAttributeNamesListType`, for the required-member check.
+#[cfg(feature = "list-users")]
 static SHAPE_SEARCHED_ATTRIBUTE_NAMES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `SetLogDeliveryConfigurationRequest`, for the required-member check.
+#[cfg(feature = "set-log-delivery-configuration")]
 static SHAPE_SET_LOG_DELIVERY_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7250,6 +7682,7 @@ static SHAPE_SET_LOG_DELIVERY_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::v
 );
 
 /// `SetRiskConfigurationRequest`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_SET_RISK_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7281,6 +7714,7 @@ static SHAPE_SET_RISK_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `SetUICustomizationRequest`, for the required-member check.
+#[cfg(feature = "set-ui-customization")]
 static SHAPE_SET_UI_CUSTOMIZATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7307,6 +7741,7 @@ static SHAPE_SET_UI_CUSTOMIZATION_REQUEST: ::aws_json_runtime::wire::validate::S
 );
 
 /// `SetUserMFAPreferenceRequest`, for the required-member check.
+#[cfg(feature = "set-user-mfa-preference")]
 static SHAPE_SET_USER_MFA_PREFERENCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7338,6 +7773,7 @@ static SHAPE_SET_USER_MFA_PREFERENCE_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `SetUserPoolClientSessionConfigurationRequest`, for the required-member check.
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 static SHAPE_SET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7359,6 +7795,7 @@ static SHAPE_SET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST: ::aws_json_runt
 );
 
 /// `SetUserPoolMfaConfigRequest`, for the required-member check.
+#[cfg(feature = "set-user-pool-mfa-config")]
 static SHAPE_SET_USER_POOL_MFA_CONFIG_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7395,6 +7832,7 @@ static SHAPE_SET_USER_POOL_MFA_CONFIG_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `SetUserPoolSessionConfigurationRequest`, for the required-member check.
+#[cfg(feature = "set-user-pool-session-configuration")]
 static SHAPE_SET_USER_POOL_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7416,6 +7854,7 @@ static SHAPE_SET_USER_POOL_SESSION_CONFIGURATION_REQUEST: ::aws_json_runtime::wi
 );
 
 /// `SetUserSettingsRequest`, for the required-member check.
+#[cfg(feature = "set-user-settings")]
 static SHAPE_SET_USER_SETTINGS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7432,6 +7871,7 @@ static SHAPE_SET_USER_SETTINGS_REQUEST: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `SignInPolicyType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_SIGN_IN_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7443,6 +7883,7 @@ static SHAPE_SIGN_IN_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = ::
 );
 
 /// `SignUpRequest`, for the required-member check.
+#[cfg(feature = "sign-up")]
 static SHAPE_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7494,11 +7935,19 @@ static SHAPE_SIGN_UP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_
 );
 
 /// `SkippedIPRangeListType`, for the required-member check.
+#[cfg(feature = "set-risk-configuration")]
 static SHAPE_SKIPPED_IP_RANGE_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `SmsConfigurationType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 static SHAPE_SMS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7525,6 +7974,7 @@ static SHAPE_SMS_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `SmsMfaConfigType`, for the required-member check.
+#[cfg(feature = "set-user-pool-mfa-config")]
 static SHAPE_SMS_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7541,6 +7991,7 @@ static SHAPE_SMS_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::
 );
 
 /// `SoftwareTokenMfaConfigType`, for the required-member check.
+#[cfg(feature = "set-user-pool-mfa-config")]
 static SHAPE_SOFTWARE_TOKEN_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7552,6 +8003,9 @@ static SHAPE_SOFTWARE_TOKEN_MFA_CONFIG_TYPE: ::aws_json_runtime::wire::validate:
 );
 
 /// `SoftwareTokenMfaSettingsType`, for the required-member check.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 static SHAPE_SOFTWARE_TOKEN_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7568,6 +8022,7 @@ static SHAPE_SOFTWARE_TOKEN_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validat
 );
 
 /// `StartUserImportJobRequest`, for the required-member check.
+#[cfg(feature = "start-user-import-job")]
 static SHAPE_START_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7584,6 +8039,7 @@ static SHAPE_START_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `StartWebAuthnRegistrationRequest`, for the required-member check.
+#[cfg(feature = "start-web-authn-registration")]
 static SHAPE_START_WEB_AUTHN_REGISTRATION_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7595,6 +8051,7 @@ static SHAPE_START_WEB_AUTHN_REGISTRATION_REQUEST: ::aws_json_runtime::wire::val
 );
 
 /// `StopUserImportJobRequest`, for the required-member check.
+#[cfg(feature = "stop-user-import-job")]
 static SHAPE_STOP_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7611,6 +8068,7 @@ static SHAPE_STOP_USER_IMPORT_JOB_REQUEST: ::aws_json_runtime::wire::validate::S
 );
 
 /// `StringAttributeConstraintsType`, for the required-member check.
+#[cfg(any(feature = "add-custom-attributes", feature = "create-user-pool"))]
 static SHAPE_STRING_ATTRIBUTE_CONSTRAINTS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7627,16 +8085,19 @@ static SHAPE_STRING_ATTRIBUTE_CONSTRAINTS_TYPE: ::aws_json_runtime::wire::valida
 );
 
 /// `StringToStringMapType`, for the required-member check.
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 static SHAPE_STRING_TO_STRING_MAP_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `SupportedIdentityProvidersListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_SUPPORTED_IDENTITY_PROVIDERS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `TagResourceRequest`, for the required-member check.
+#[cfg(feature = "tag-resource")]
 static SHAPE_TAG_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7653,6 +8114,7 @@ static SHAPE_TAG_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `TokenValidityUnitsType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 static SHAPE_TOKEN_VALIDITY_UNITS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7674,6 +8136,7 @@ static SHAPE_TOKEN_VALIDITY_UNITS_TYPE: ::aws_json_runtime::wire::validate::Shap
 );
 
 /// `UntagResourceRequest`, for the required-member check.
+#[cfg(feature = "untag-resource")]
 static SHAPE_UNTAG_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7690,6 +8153,7 @@ static SHAPE_UNTAG_RESOURCE_REQUEST: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `UpdateAuthEventFeedbackRequest`, for the required-member check.
+#[cfg(feature = "update-auth-event-feedback")]
 static SHAPE_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7721,6 +8185,7 @@ static SHAPE_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST: ::aws_json_runtime::wire::valid
 );
 
 /// `UpdateDeviceStatusRequest`, for the required-member check.
+#[cfg(feature = "update-device-status")]
 static SHAPE_UPDATE_DEVICE_STATUS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7742,6 +8207,7 @@ static SHAPE_UPDATE_DEVICE_STATUS_REQUEST: ::aws_json_runtime::wire::validate::S
 );
 
 /// `UpdateGroupRequest`, for the required-member check.
+#[cfg(feature = "update-group")]
 static SHAPE_UPDATE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7773,6 +8239,7 @@ static SHAPE_UPDATE_GROUP_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `UpdateIdentityProviderRequest`, for the required-member check.
+#[cfg(feature = "update-identity-provider")]
 static SHAPE_UPDATE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7809,6 +8276,7 @@ static SHAPE_UPDATE_IDENTITY_PROVIDER_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `UpdateManagedLoginBrandingRequest`, for the required-member check.
+#[cfg(feature = "update-managed-login-branding")]
 static SHAPE_UPDATE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7840,6 +8308,7 @@ static SHAPE_UPDATE_MANAGED_LOGIN_BRANDING_REQUEST: ::aws_json_runtime::wire::va
 );
 
 /// `UpdateProvisionedLimitRequest`, for the required-member check.
+#[cfg(feature = "update-provisioned-limit")]
 static SHAPE_UPDATE_PROVISIONED_LIMIT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7856,6 +8325,7 @@ static SHAPE_UPDATE_PROVISIONED_LIMIT_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `UpdateResourceServerRequest`, for the required-member check.
+#[cfg(feature = "update-resource-server")]
 static SHAPE_UPDATE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7882,6 +8352,7 @@ static SHAPE_UPDATE_RESOURCE_SERVER_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `UpdateTermsRequest`, for the required-member check.
+#[cfg(feature = "update-terms")]
 static SHAPE_UPDATE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7918,6 +8389,7 @@ static SHAPE_UPDATE_TERMS_REQUEST: ::aws_json_runtime::wire::validate::Shape = :
 );
 
 /// `UpdateUserAttributesRequest`, for the required-member check.
+#[cfg(feature = "update-user-attributes")]
 static SHAPE_UPDATE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -7939,6 +8411,7 @@ static SHAPE_UPDATE_USER_ATTRIBUTES_REQUEST: ::aws_json_runtime::wire::validate:
 );
 
 /// `UpdateUserPoolClientRequest`, for the required-member check.
+#[cfg(feature = "update-user-pool-client")]
 static SHAPE_UPDATE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8060,6 +8533,7 @@ static SHAPE_UPDATE_USER_POOL_CLIENT_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `UpdateUserPoolDomainRequest`, for the required-member check.
+#[cfg(feature = "update-user-pool-domain")]
 static SHAPE_UPDATE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8091,6 +8565,7 @@ static SHAPE_UPDATE_USER_POOL_DOMAIN_REQUEST: ::aws_json_runtime::wire::validate
 );
 
 /// `UpdateUserPoolReplicaRequest`, for the required-member check.
+#[cfg(feature = "update-user-pool-replica")]
 static SHAPE_UPDATE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8112,6 +8587,7 @@ static SHAPE_UPDATE_USER_POOL_REPLICA_REQUEST: ::aws_json_runtime::wire::validat
 );
 
 /// `UpdateUserPoolRequest`, for the required-member check.
+#[cfg(feature = "update-user-pool")]
 static SHAPE_UPDATE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8243,6 +8719,7 @@ static SHAPE_UPDATE_USER_POOL_REQUEST: ::aws_json_runtime::wire::validate::Shape
 );
 
 /// `UserAttributeUpdateSettingsType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_USER_ATTRIBUTE_UPDATE_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8254,6 +8731,17 @@ static SHAPE_USER_ATTRIBUTE_UPDATE_SETTINGS_TYPE: ::aws_json_runtime::wire::vali
 );
 
 /// `UserContextDataType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 static SHAPE_USER_CONTEXT_DATA_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8270,6 +8758,7 @@ static SHAPE_USER_CONTEXT_DATA_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `UserPoolAddOnsType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_USER_POOL_ADD_ONS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8286,6 +8775,7 @@ static SHAPE_USER_POOL_ADD_ONS_TYPE: ::aws_json_runtime::wire::validate::Shape =
 );
 
 /// `UserPoolPolicyType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_USER_POOL_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8302,16 +8792,26 @@ static SHAPE_USER_POOL_POLICY_TYPE: ::aws_json_runtime::wire::validate::Shape = 
 );
 
 /// `UserPoolTagsListType`, for the required-member check.
+#[cfg(feature = "untag-resource")]
 static SHAPE_USER_POOL_TAGS_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `UserPoolTagsType`, for the required-member check.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-replica",
+        feature = "tag-resource",
+        feature = "update-user-pool"
+    )
+)]
 static SHAPE_USER_POOL_TAGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Map(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `UserPoolTokenSessionConfigType`, for the required-member check.
+#[cfg(feature = "set-user-pool-session-configuration")]
 static SHAPE_USER_POOL_TOKEN_SESSION_CONFIG_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8323,11 +8823,13 @@ static SHAPE_USER_POOL_TOKEN_SESSION_CONFIG_TYPE: ::aws_json_runtime::wire::vali
 );
 
 /// `UsernameAttributesListType`, for the required-member check.
+#[cfg(feature = "create-user-pool")]
 static SHAPE_USERNAME_ATTRIBUTES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `UsernameConfigurationType`, for the required-member check.
+#[cfg(feature = "create-user-pool")]
 static SHAPE_USERNAME_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8339,6 +8841,7 @@ static SHAPE_USERNAME_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Sh
 );
 
 /// `VerificationMessageTemplateType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_VERIFICATION_MESSAGE_TEMPLATE_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8375,11 +8878,13 @@ static SHAPE_VERIFICATION_MESSAGE_TEMPLATE_TYPE: ::aws_json_runtime::wire::valid
 );
 
 /// `VerifiedAttributesListType`, for the required-member check.
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 static SHAPE_VERIFIED_ATTRIBUTES_LIST_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::List(
     &::aws_json_runtime::wire::validate::Shape::String,
 );
 
 /// `VerifySoftwareTokenRequest`, for the required-member check.
+#[cfg(feature = "verify-software-token")]
 static SHAPE_VERIFY_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8406,6 +8911,7 @@ static SHAPE_VERIFY_SOFTWARE_TOKEN_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `VerifyUserAttributeRequest`, for the required-member check.
+#[cfg(feature = "verify-user-attribute")]
 static SHAPE_VERIFY_USER_ATTRIBUTE_REQUEST: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8427,6 +8933,7 @@ static SHAPE_VERIFY_USER_ATTRIBUTE_REQUEST: ::aws_json_runtime::wire::validate::
 );
 
 /// `WebAuthnConfigurationType`, for the required-member check.
+#[cfg(feature = "set-user-pool-mfa-config")]
 static SHAPE_WEB_AUTHN_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {
@@ -8448,6 +8955,9 @@ static SHAPE_WEB_AUTHN_CONFIGURATION_TYPE: ::aws_json_runtime::wire::validate::S
 );
 
 /// `WebAuthnMfaSettingsType`, for the required-member check.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 static SHAPE_WEB_AUTHN_MFA_SETTINGS_TYPE: ::aws_json_runtime::wire::validate::Shape = ::aws_json_runtime::wire::validate::Shape::Structure(
     &[
         ::aws_json_runtime::wire::validate::Member {

@@ -19,6 +19,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AddCustomAttributesError`](crate::error::AddCustomAttributesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), or `Unhandled`.
+    #[cfg(feature = "add-custom-attributes")]
     fn add_custom_attributes(
         &self,
         input: crate::types::AddCustomAttributesRequest,
@@ -33,6 +34,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AddUserPoolClientSecretError`](crate::error::AddUserPoolClientSecretError): [`AccessDeniedException`](crate::error::AccessDeniedException), [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "add-user-pool-client-secret")]
     fn add_user_pool_client_secret(
         &self,
         input: crate::types::AddUserPoolClientSecretRequest,
@@ -54,6 +56,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminAddUserToGroupError`](crate::error::AdminAddUserToGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-add-user-to-group")]
     fn admin_add_user_to_group(
         &self,
         input: crate::types::AdminAddUserToGroupRequest,
@@ -79,6 +82,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminConfirmSignUpError`](crate::error::AdminConfirmSignUpError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-confirm-sign-up")]
     fn admin_confirm_sign_up(
         &self,
         input: crate::types::AdminConfirmSignUpRequest,
@@ -112,6 +116,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminCreateUserError`](crate::error::AdminCreateUserError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedUserStateException`](crate::error::UnsupportedUserStateException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "admin-create-user")]
     fn admin_create_user(
         &self,
         input: crate::types::AdminCreateUserRequest,
@@ -133,6 +138,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminDeleteSoftwareTokenError`](crate::error::AdminDeleteSoftwareTokenError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-software-token")]
     fn admin_delete_software_token(
         &self,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -154,6 +160,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminDeleteUserError`](crate::error::AdminDeleteUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-user")]
     fn admin_delete_user(
         &self,
         input: crate::types::AdminDeleteUserRequest,
@@ -175,6 +182,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminDeleteUserAttributesError`](crate::error::AdminDeleteUserAttributesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-delete-user-attributes")]
     fn admin_delete_user_attributes(
         &self,
         input: crate::types::AdminDeleteUserAttributesRequest,
@@ -204,6 +212,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminDisableProviderForUserError`](crate::error::AdminDisableProviderForUserError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-disable-provider-for-user")]
     fn admin_disable_provider_for_user(
         &self,
         input: crate::types::AdminDisableProviderForUserRequest,
@@ -225,6 +234,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminDisableUserError`](crate::error::AdminDisableUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-disable-user")]
     fn admin_disable_user(
         &self,
         input: crate::types::AdminDisableUserRequest,
@@ -246,6 +256,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminEnableUserError`](crate::error::AdminEnableUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-enable-user")]
     fn admin_enable_user(
         &self,
         input: crate::types::AdminEnableUserRequest,
@@ -267,6 +278,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminForgetDeviceError`](crate::error::AdminForgetDeviceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-forget-device")]
     fn admin_forget_device(
         &self,
         input: crate::types::AdminForgetDeviceRequest,
@@ -288,6 +300,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminGetDeviceError`](crate::error::AdminGetDeviceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "admin-get-device")]
     fn admin_get_device(
         &self,
         input: crate::types::AdminGetDeviceRequest,
@@ -311,6 +324,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminGetUserError`](crate::error::AdminGetUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-get-user")]
     fn admin_get_user(
         &self,
         input: crate::types::AdminGetUserRequest,
@@ -335,6 +349,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminGetUserAuthFactorsError`](crate::error::AdminGetUserAuthFactorsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-get-user-auth-factors")]
     fn admin_get_user_auth_factors(
         &self,
         input: crate::types::AdminGetUserAuthFactorsRequest,
@@ -360,6 +375,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminInitiateAuthError`](crate::error::AdminInitiateAuthError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-initiate-auth")]
     fn admin_initiate_auth(
         &self,
         input: crate::types::AdminInitiateAuthRequest,
@@ -387,6 +403,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminLinkProviderForUserError`](crate::error::AdminLinkProviderForUserError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-link-provider-for-user")]
     fn admin_link_provider_for_user(
         &self,
         input: crate::types::AdminLinkProviderForUserRequest,
@@ -408,6 +425,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminListDevicesError`](crate::error::AdminListDevicesError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "admin-list-devices")]
     fn admin_list_devices(
         &self,
         input: crate::types::AdminListDevicesRequest,
@@ -429,6 +447,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminListGroupsForUserError`](crate::error::AdminListGroupsForUserError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-list-groups-for-user")]
     fn admin_list_groups_for_user(
         &self,
         input: crate::types::AdminListGroupsForUserRequest,
@@ -450,6 +469,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminListUserAuthEventsError`](crate::error::AdminListUserAuthEventsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "admin-list-user-auth-events")]
     fn admin_list_user_auth_events(
         &self,
         input: crate::types::AdminListUserAuthEventsRequest,
@@ -464,6 +484,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminListUserSessionsError`](crate::error::AdminListUserSessionsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-list-user-sessions")]
     fn admin_list_user_sessions(
         &self,
         input: crate::types::AdminListUserSessionsRequest,
@@ -485,6 +506,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminRemoveUserFromGroupError`](crate::error::AdminRemoveUserFromGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-remove-user-from-group")]
     fn admin_remove_user_from_group(
         &self,
         input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -512,6 +534,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminResetUserPasswordError`](crate::error::AdminResetUserPasswordError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-reset-user-password")]
     fn admin_reset_user_password(
         &self,
         input: crate::types::AdminResetUserPasswordRequest,
@@ -539,6 +562,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminRespondToAuthChallengeError`](crate::error::AdminRespondToAuthChallengeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-respond-to-auth-challenge")]
     fn admin_respond_to_auth_challenge(
         &self,
         input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -553,6 +577,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminRevokeUserSessionError`](crate::error::AdminRevokeUserSessionError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-revoke-user-session")]
     fn admin_revoke_user_session(
         &self,
         input: crate::types::AdminRevokeUserSessionRequest,
@@ -574,6 +599,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminSetUserMfaPreferenceError`](crate::error::AdminSetUserMfaPreferenceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-mfa-preference")]
     fn admin_set_user_mfa_preference(
         &self,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -603,6 +629,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminSetUserPasswordError`](crate::error::AdminSetUserPasswordError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-password")]
     fn admin_set_user_password(
         &self,
         input: crate::types::AdminSetUserPasswordRequest,
@@ -624,6 +651,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminSetUserSettingsError`](crate::error::AdminSetUserSettingsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-set-user-settings")]
     fn admin_set_user_settings(
         &self,
         input: crate::types::AdminSetUserSettingsRequest,
@@ -647,6 +675,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminUpdateAuthEventFeedbackError`](crate::error::AdminUpdateAuthEventFeedbackError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "admin-update-auth-event-feedback")]
     fn admin_update_auth_event_feedback(
         &self,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -668,6 +697,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminUpdateDeviceStatusError`](crate::error::AdminUpdateDeviceStatusError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-update-device-status")]
     fn admin_update_device_status(
         &self,
         input: crate::types::AdminUpdateDeviceStatusRequest,
@@ -697,6 +727,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminUpdateUserAttributesError`](crate::error::AdminUpdateUserAttributesError): [`AliasExistsException`](crate::error::AliasExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-update-user-attributes")]
     fn admin_update_user_attributes(
         &self,
         input: crate::types::AdminUpdateUserAttributesRequest,
@@ -726,6 +757,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AdminUserGlobalSignOutError`](crate::error::AdminUserGlobalSignOutError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "admin-user-global-sign-out")]
     fn admin_user_global_sign_out(
         &self,
         input: crate::types::AdminUserGlobalSignOutRequest,
@@ -744,6 +776,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`AssociateSoftwareTokenError`](crate::error::AssociateSoftwareTokenError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), or `Unhandled`.
+    #[cfg(feature = "associate-software-token")]
     fn associate_software_token(
         &self,
         input: crate::types::AssociateSoftwareTokenRequest,
@@ -762,6 +795,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ChangePasswordError`](crate::error::ChangePasswordError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "change-password")]
     fn change_password(
         &self,
         input: crate::types::ChangePasswordRequest,
@@ -778,6 +812,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CompleteWebAuthnRegistrationError`](crate::error::CompleteWebAuthnRegistrationError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`WebAuthnChallengeNotFoundException`](crate::error::WebAuthnChallengeNotFoundException), [`WebAuthnClientMismatchException`](crate::error::WebAuthnClientMismatchException), [`WebAuthnCredentialNotSupportedException`](crate::error::WebAuthnCredentialNotSupportedException), [`WebAuthnNotEnabledException`](crate::error::WebAuthnNotEnabledException), [`WebAuthnOriginNotAllowedException`](crate::error::WebAuthnOriginNotAllowedException), [`WebAuthnRelyingPartyMismatchException`](crate::error::WebAuthnRelyingPartyMismatchException), or `Unhandled`.
+    #[cfg(feature = "complete-web-authn-registration")]
     fn complete_web_authn_registration(
         &self,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -796,6 +831,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ConfirmDeviceError`](crate::error::ConfirmDeviceError): [`DeviceKeyExistsException`](crate::error::DeviceKeyExistsException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "confirm-device")]
     fn confirm_device(
         &self,
         input: crate::types::ConfirmDeviceRequest,
@@ -812,6 +848,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ConfirmForgotPasswordError`](crate::error::ConfirmForgotPasswordError): [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "confirm-forgot-password")]
     fn confirm_forgot_password(
         &self,
         input: crate::types::ConfirmForgotPasswordRequest,
@@ -830,6 +867,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ConfirmSignUpError`](crate::error::ConfirmSignUpError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyFailedAttemptsException`](crate::error::TooManyFailedAttemptsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "confirm-sign-up")]
     fn confirm_sign_up(
         &self,
         input: crate::types::ConfirmSignUpRequest,
@@ -851,6 +889,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateGroupError`](crate::error::CreateGroupError): [`GroupExistsException`](crate::error::GroupExistsException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-group")]
     fn create_group(
         &self,
         input: crate::types::CreateGroupRequest,
@@ -872,6 +911,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateIdentityProviderError`](crate::error::CreateIdentityProviderError): [`DuplicateProviderException`](crate::error::DuplicateProviderException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-identity-provider")]
     fn create_identity_provider(
         &self,
         input: crate::types::CreateIdentityProviderRequest,
@@ -897,6 +937,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateManagedLoginBrandingError`](crate::error::CreateManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ManagedLoginBrandingExistsException`](crate::error::ManagedLoginBrandingExistsException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-managed-login-branding")]
     fn create_managed_login_branding(
         &self,
         input: crate::types::CreateManagedLoginBrandingRequest,
@@ -918,6 +959,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateResourceServerError`](crate::error::CreateResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-resource-server")]
     fn create_resource_server(
         &self,
         input: crate::types::CreateResourceServerRequest,
@@ -945,6 +987,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateTermsError`](crate::error::CreateTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TermsExistsException`](crate::error::TermsExistsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-terms")]
     fn create_terms(
         &self,
         input: crate::types::CreateTermsRequest,
@@ -966,6 +1009,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateUserImportJobError`](crate::error::CreateUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-user-import-job")]
     fn create_user_import_job(
         &self,
         input: crate::types::CreateUserImportJobRequest,
@@ -993,6 +1037,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolError`](crate::error::CreateUserPoolError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`TierChangeNotAllowedException`](crate::error::TierChangeNotAllowedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool")]
     fn create_user_pool(
         &self,
         input: crate::types::CreateUserPoolRequest,
@@ -1018,6 +1063,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolClientError`](crate::error::CreateUserPoolClientError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidOauthFlowException`](crate::error::InvalidOauthFlowException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ScopeDoesNotExistException`](crate::error::ScopeDoesNotExistException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-client")]
     fn create_user_pool_client(
         &self,
         input: crate::types::CreateUserPoolClientRequest,
@@ -1043,6 +1089,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolDomainError`](crate::error::CreateUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-domain")]
     fn create_user_pool_domain(
         &self,
         input: crate::types::CreateUserPoolDomainRequest,
@@ -1064,6 +1111,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`CreateUserPoolReplicaError`](crate::error::CreateUserPoolReplicaError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "create-user-pool-replica")]
     fn create_user_pool_replica(
         &self,
         input: crate::types::CreateUserPoolReplicaRequest,
@@ -1085,6 +1133,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteGroupError`](crate::error::DeleteGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-group")]
     fn delete_group(
         &self,
         input: crate::types::DeleteGroupRequest,
@@ -1106,6 +1155,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteIdentityProviderError`](crate::error::DeleteIdentityProviderError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnsupportedIdentityProviderException`](crate::error::UnsupportedIdentityProviderException), or `Unhandled`.
+    #[cfg(feature = "delete-identity-provider")]
     fn delete_identity_provider(
         &self,
         input: crate::types::DeleteIdentityProviderRequest,
@@ -1127,6 +1177,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteManagedLoginBrandingError`](crate::error::DeleteManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-managed-login-branding")]
     fn delete_managed_login_branding(
         &self,
         input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -1150,6 +1201,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteResourceServerError`](crate::error::DeleteResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-resource-server")]
     fn delete_resource_server(
         &self,
         input: crate::types::DeleteResourceServerRequest,
@@ -1171,6 +1223,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteTermsError`](crate::error::DeleteTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-terms")]
     fn delete_terms(
         &self,
         input: crate::types::DeleteTermsRequest,
@@ -1189,6 +1242,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserError`](crate::error::DeleteUserError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user")]
     fn delete_user(
         &self,
         input: crate::types::DeleteUserRequest,
@@ -1207,6 +1261,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserAttributesError`](crate::error::DeleteUserAttributesError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user-attributes")]
     fn delete_user_attributes(
         &self,
         input: crate::types::DeleteUserAttributesRequest,
@@ -1225,6 +1280,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolError`](crate::error::DeleteUserPoolError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool")]
     fn delete_user_pool(
         &self,
         input: crate::types::DeleteUserPoolRequest,
@@ -1239,6 +1295,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolClientError`](crate::error::DeleteUserPoolClientError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-client")]
     fn delete_user_pool_client(
         &self,
         input: crate::types::DeleteUserPoolClientRequest,
@@ -1253,6 +1310,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolClientSecretError`](crate::error::DeleteUserPoolClientSecretError): [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-client-secret")]
     fn delete_user_pool_client_secret(
         &self,
         input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -1267,6 +1325,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolDomainError`](crate::error::DeleteUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-domain")]
     fn delete_user_pool_domain(
         &self,
         input: crate::types::DeleteUserPoolDomainRequest,
@@ -1288,6 +1347,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteUserPoolReplicaError`](crate::error::DeleteUserPoolReplicaError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-user-pool-replica")]
     fn delete_user_pool_replica(
         &self,
         input: crate::types::DeleteUserPoolReplicaRequest,
@@ -1306,6 +1366,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DeleteWebAuthnCredentialError`](crate::error::DeleteWebAuthnCredentialError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "delete-web-authn-credential")]
     fn delete_web_authn_credential(
         &self,
         input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -1320,6 +1381,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeIdentityProviderError`](crate::error::DescribeIdentityProviderError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-identity-provider")]
     fn describe_identity_provider(
         &self,
         input: crate::types::DescribeIdentityProviderRequest,
@@ -1334,6 +1396,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeManagedLoginBrandingError`](crate::error::DescribeManagedLoginBrandingError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-managed-login-branding")]
     fn describe_managed_login_branding(
         &self,
         input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -1348,6 +1411,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeManagedLoginBrandingByClientError`](crate::error::DescribeManagedLoginBrandingByClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-managed-login-branding-by-client")]
     fn describe_managed_login_branding_by_client(
         &self,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -1362,6 +1426,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeResourceServerError`](crate::error::DescribeResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-resource-server")]
     fn describe_resource_server(
         &self,
         input: crate::types::DescribeResourceServerRequest,
@@ -1376,6 +1441,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeRiskConfigurationError`](crate::error::DescribeRiskConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "describe-risk-configuration")]
     fn describe_risk_configuration(
         &self,
         input: crate::types::DescribeRiskConfigurationRequest,
@@ -1397,6 +1463,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeTermsError`](crate::error::DescribeTermsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-terms")]
     fn describe_terms(
         &self,
         input: crate::types::DescribeTermsRequest,
@@ -1420,6 +1487,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeTermsByClientError`](crate::error::DescribeTermsByClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-terms-by-client")]
     fn describe_terms_by_client(
         &self,
         input: crate::types::DescribeTermsByClientRequest,
@@ -1434,6 +1502,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeUserImportJobError`](crate::error::DescribeUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-user-import-job")]
     fn describe_user_import_job(
         &self,
         input: crate::types::DescribeUserImportJobRequest,
@@ -1455,6 +1524,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolError`](crate::error::DescribeUserPoolError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool")]
     fn describe_user_pool(
         &self,
         input: crate::types::DescribeUserPoolRequest,
@@ -1476,6 +1546,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolClientError`](crate::error::DescribeUserPoolClientError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool-client")]
     fn describe_user_pool_client(
         &self,
         input: crate::types::DescribeUserPoolClientRequest,
@@ -1499,6 +1570,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`DescribeUserPoolDomainError`](crate::error::DescribeUserPoolDomainError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "describe-user-pool-domain")]
     fn describe_user_pool_domain(
         &self,
         input: crate::types::DescribeUserPoolDomainRequest,
@@ -1517,6 +1589,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ForgetDeviceError`](crate::error::ForgetDeviceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "forget-device")]
     fn forget_device(
         &self,
         input: crate::types::ForgetDeviceRequest,
@@ -1541,6 +1614,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ForgotPasswordError`](crate::error::ForgotPasswordError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "forgot-password")]
     fn forgot_password(
         &self,
         input: crate::types::ForgotPasswordRequest,
@@ -1562,6 +1636,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetCsvHeaderError`](crate::error::GetCsvHeaderError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-csv-header")]
     fn get_csv_header(
         &self,
         input: crate::types::GetCsvHeaderRequest,
@@ -1580,6 +1655,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetClientTokenError`](crate::error::GetClientTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-client-token")]
     fn get_client_token(
         &self,
         input: crate::types::GetClientTokenRequest,
@@ -1600,6 +1676,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetDerivedTokenError`](crate::error::GetDerivedTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-derived-token")]
     fn get_derived_token(
         &self,
         input: crate::types::GetDerivedTokenRequest,
@@ -1618,6 +1695,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetDeviceError`](crate::error::GetDeviceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-device")]
     fn get_device(
         &self,
         input: crate::types::GetDeviceRequest,
@@ -1641,6 +1719,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetGroupError`](crate::error::GetGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-group")]
     fn get_group(
         &self,
         input: crate::types::GetGroupRequest,
@@ -1655,6 +1734,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetIdentityProviderByIdentifierError`](crate::error::GetIdentityProviderByIdentifierError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-identity-provider-by-identifier")]
     fn get_identity_provider_by_identifier(
         &self,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -1676,6 +1756,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetLogDeliveryConfigurationError`](crate::error::GetLogDeliveryConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-log-delivery-configuration")]
     fn get_log_delivery_configuration(
         &self,
         input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -1697,6 +1778,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetProvisionedLimitError`](crate::error::GetProvisionedLimitError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-provisioned-limit")]
     fn get_provisioned_limit(
         &self,
         input: crate::types::GetProvisionedLimitRequest,
@@ -1722,6 +1804,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetSigningCertificateError`](crate::error::GetSigningCertificateError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-signing-certificate")]
     fn get_signing_certificate(
         &self,
         input: crate::types::GetSigningCertificateRequest,
@@ -1736,6 +1819,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetTokensFromRefreshTokenError`](crate::error::GetTokensFromRefreshTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`RefreshTokenReuseException`](crate::error::RefreshTokenReuseException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-tokens-from-refresh-token")]
     fn get_tokens_from_refresh_token(
         &self,
         input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -1750,6 +1834,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUiCustomizationError`](crate::error::GetUiCustomizationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-ui-customization")]
     fn get_ui_customization(
         &self,
         input: crate::types::GetUiCustomizationRequest,
@@ -1768,6 +1853,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserError`](crate::error::GetUserError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user")]
     fn get_user(
         &self,
         input: crate::types::GetUserRequest,
@@ -1790,6 +1876,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserAttributeVerificationCodeError`](crate::error::GetUserAttributeVerificationCodeError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user-attribute-verification-code")]
     fn get_user_attribute_verification_code(
         &self,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -1811,6 +1898,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserAuthFactorsError`](crate::error::GetUserAuthFactorsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "get-user-auth-factors")]
     fn get_user_auth_factors(
         &self,
         input: crate::types::GetUserAuthFactorsRequest,
@@ -1825,6 +1913,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserPoolClientSessionConfigurationError`](crate::error::GetUserPoolClientSessionConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-client-session-configuration")]
     fn get_user_pool_client_session_configuration(
         &self,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -1851,6 +1940,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserPoolMfaConfigError`](crate::error::GetUserPoolMfaConfigError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-mfa-config")]
     fn get_user_pool_mfa_config(
         &self,
         input: crate::types::GetUserPoolMfaConfigRequest,
@@ -1865,6 +1955,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GetUserPoolSessionConfigurationError`](crate::error::GetUserPoolSessionConfigurationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "get-user-pool-session-configuration")]
     fn get_user_pool_session_configuration(
         &self,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -1891,6 +1982,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`GlobalSignOutError`](crate::error::GlobalSignOutError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), or `Unhandled`.
+    #[cfg(feature = "global-sign-out")]
     fn global_sign_out(
         &self,
         input: crate::types::GlobalSignOutRequest,
@@ -1911,6 +2003,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`InitiateAuthError`](crate::error::InitiateAuthError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "initiate-auth")]
     fn initiate_auth(
         &self,
         input: crate::types::InitiateAuthRequest,
@@ -1929,6 +2022,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListDevicesError`](crate::error::ListDevicesError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "list-devices")]
     fn list_devices(
         &self,
         input: crate::types::ListDevicesRequest,
@@ -1950,6 +2044,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListGroupsError`](crate::error::ListGroupsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-groups")]
     fn list_groups(
         &self,
         input: crate::types::ListGroupsRequest,
@@ -1971,6 +2066,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListIdentityProvidersError`](crate::error::ListIdentityProvidersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-identity-providers")]
     fn list_identity_providers(
         &self,
         input: crate::types::ListIdentityProvidersRequest,
@@ -1992,6 +2088,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListResourceServersError`](crate::error::ListResourceServersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-resource-servers")]
     fn list_resource_servers(
         &self,
         input: crate::types::ListResourceServersRequest,
@@ -2006,6 +2103,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListTagsForResourceError`](crate::error::ListTagsForResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-tags-for-resource")]
     fn list_tags_for_resource(
         &self,
         input: crate::types::ListTagsForResourceRequest,
@@ -2027,6 +2125,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListTermsError`](crate::error::ListTermsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-terms")]
     fn list_terms(
         &self,
         input: crate::types::ListTermsRequest,
@@ -2048,6 +2147,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserImportJobsError`](crate::error::ListUserImportJobsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-import-jobs")]
     fn list_user_import_jobs(
         &self,
         input: crate::types::ListUserImportJobsRequest,
@@ -2062,6 +2162,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserPoolClientSecretsError`](crate::error::ListUserPoolClientSecretsError): [`InternalServerException`](crate::error::InternalServerException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-client-secrets")]
     fn list_user_pool_client_secrets(
         &self,
         input: crate::types::ListUserPoolClientSecretsRequest,
@@ -2083,6 +2184,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserPoolClientsError`](crate::error::ListUserPoolClientsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-clients")]
     fn list_user_pool_clients(
         &self,
         input: crate::types::ListUserPoolClientsRequest,
@@ -2104,6 +2206,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserPoolReplicasError`](crate::error::ListUserPoolReplicasError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pool-replicas")]
     fn list_user_pool_replicas(
         &self,
         input: crate::types::ListUserPoolReplicasRequest,
@@ -2125,6 +2228,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserPoolsError`](crate::error::ListUserPoolsError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-user-pools")]
     fn list_user_pools(
         &self,
         input: crate::types::ListUserPoolsRequest,
@@ -2139,6 +2243,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUserSessionsError`](crate::error::ListUserSessionsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "list-user-sessions")]
     fn list_user_sessions(
         &self,
         input: crate::types::ListUserSessionsRequest,
@@ -2162,6 +2267,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUsersError`](crate::error::ListUsersError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-users")]
     fn list_users(
         &self,
         input: crate::types::ListUsersRequest,
@@ -2183,6 +2289,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListUsersInGroupError`](crate::error::ListUsersInGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-users-in-group")]
     fn list_users_in_group(
         &self,
         input: crate::types::ListUsersInGroupRequest,
@@ -2201,6 +2308,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ListWebAuthnCredentialsError`](crate::error::ListWebAuthnCredentialsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "list-web-authn-credentials")]
     fn list_web_authn_credentials(
         &self,
         input: crate::types::ListWebAuthnCredentialsRequest,
@@ -2221,6 +2329,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`ResendConfirmationCodeError`](crate::error::ResendConfirmationCodeError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "resend-confirmation-code")]
     fn resend_confirmation_code(
         &self,
         input: crate::types::ResendConfirmationCodeRequest,
@@ -2243,6 +2352,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`RespondToAuthChallengeError`](crate::error::RespondToAuthChallengeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`MfaMethodNotFoundException`](crate::error::MfaMethodNotFoundException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordHistoryPolicyViolationException`](crate::error::PasswordHistoryPolicyViolationException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "respond-to-auth-challenge")]
     fn respond_to_auth_challenge(
         &self,
         input: crate::types::RespondToAuthChallengeRequest,
@@ -2259,6 +2369,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`RevokeTokenError`](crate::error::RevokeTokenError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnauthorizedException`](crate::error::UnauthorizedException), [`UnsupportedOperationException`](crate::error::UnsupportedOperationException), [`UnsupportedTokenTypeException`](crate::error::UnsupportedTokenTypeException), or `Unhandled`.
+    #[cfg(feature = "revoke-token")]
     fn revoke_token(
         &self,
         input: crate::types::RevokeTokenRequest,
@@ -2273,6 +2384,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`RevokeUserSessionError`](crate::error::RevokeUserSessionError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "revoke-user-session")]
     fn revoke_user_session(
         &self,
         input: crate::types::RevokeUserSessionRequest,
@@ -2287,6 +2399,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetLogDeliveryConfigurationError`](crate::error::SetLogDeliveryConfigurationError): [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-log-delivery-configuration")]
     fn set_log_delivery_configuration(
         &self,
         input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -2310,6 +2423,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetRiskConfigurationError`](crate::error::SetRiskConfigurationError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "set-risk-configuration")]
     fn set_risk_configuration(
         &self,
         input: crate::types::SetRiskConfigurationRequest,
@@ -2333,6 +2447,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUiCustomizationError`](crate::error::SetUiCustomizationError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-ui-customization")]
     fn set_ui_customization(
         &self,
         input: crate::types::SetUiCustomizationRequest,
@@ -2351,6 +2466,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUserMfaPreferenceError`](crate::error::SetUserMfaPreferenceError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "set-user-mfa-preference")]
     fn set_user_mfa_preference(
         &self,
         input: crate::types::SetUserMfaPreferenceRequest,
@@ -2365,6 +2481,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUserPoolClientSessionConfigurationError`](crate::error::SetUserPoolClientSessionConfigurationError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-client-session-configuration")]
     fn set_user_pool_client_session_configuration(
         &self,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -2383,6 +2500,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUserPoolMfaConfigError`](crate::error::SetUserPoolMfaConfigError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-mfa-config")]
     fn set_user_pool_mfa_config(
         &self,
         input: crate::types::SetUserPoolMfaConfigRequest,
@@ -2397,6 +2515,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUserPoolSessionConfigurationError`](crate::error::SetUserPoolSessionConfigurationError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "set-user-pool-session-configuration")]
     fn set_user_pool_session_configuration(
         &self,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -2415,6 +2534,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SetUserSettingsError`](crate::error::SetUserSettingsError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "set-user-settings")]
     fn set_user_settings(
         &self,
         input: crate::types::SetUserSettingsRequest,
@@ -2437,6 +2557,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`SignUpError`](crate::error::SignUpError): [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidPasswordException`](crate::error::InvalidPasswordException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UsernameExistsException`](crate::error::UsernameExistsException), or `Unhandled`.
+    #[cfg(feature = "sign-up")]
     fn sign_up(
         &self,
         input: crate::types::SignUpRequest,
@@ -2451,6 +2572,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`StartUserImportJobError`](crate::error::StartUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "start-user-import-job")]
     fn start_user_import_job(
         &self,
         input: crate::types::StartUserImportJobRequest,
@@ -2467,6 +2589,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`StartWebAuthnRegistrationError`](crate::error::StartWebAuthnRegistrationError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`WebAuthnConfigurationMissingException`](crate::error::WebAuthnConfigurationMissingException), [`WebAuthnNotEnabledException`](crate::error::WebAuthnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "start-web-authn-registration")]
     fn start_web_authn_registration(
         &self,
         input: crate::types::StartWebAuthnRegistrationRequest,
@@ -2481,6 +2604,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`StopUserImportJobError`](crate::error::StopUserImportJobError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PreconditionNotMetException`](crate::error::PreconditionNotMetException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "stop-user-import-job")]
     fn stop_user_import_job(
         &self,
         input: crate::types::StopUserImportJobRequest,
@@ -2501,6 +2625,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`TagResourceError`](crate::error::TagResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "tag-resource")]
     fn tag_resource(
         &self,
         input: crate::types::TagResourceRequest,
@@ -2515,6 +2640,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UntagResourceError`](crate::error::UntagResourceError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "untag-resource")]
     fn untag_resource(
         &self,
         input: crate::types::UntagResourceRequest,
@@ -2533,6 +2659,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateAuthEventFeedbackError`](crate::error::UpdateAuthEventFeedbackError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotFoundException`](crate::error::UserNotFoundException), [`UserPoolAddOnNotEnabledException`](crate::error::UserPoolAddOnNotEnabledException), or `Unhandled`.
+    #[cfg(feature = "update-auth-event-feedback")]
     fn update_auth_event_feedback(
         &self,
         input: crate::types::UpdateAuthEventFeedbackRequest,
@@ -2551,6 +2678,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateDeviceStatusError`](crate::error::UpdateDeviceStatusError): [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "update-device-status")]
     fn update_device_status(
         &self,
         input: crate::types::UpdateDeviceStatusRequest,
@@ -2572,6 +2700,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateGroupError`](crate::error::UpdateGroupError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-group")]
     fn update_group(
         &self,
         input: crate::types::UpdateGroupRequest,
@@ -2593,6 +2722,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateIdentityProviderError`](crate::error::UpdateIdentityProviderError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnsupportedIdentityProviderException`](crate::error::UnsupportedIdentityProviderException), or `Unhandled`.
+    #[cfg(feature = "update-identity-provider")]
     fn update_identity_provider(
         &self,
         input: crate::types::UpdateIdentityProviderRequest,
@@ -2618,6 +2748,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateManagedLoginBrandingError`](crate::error::UpdateManagedLoginBrandingError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-managed-login-branding")]
     fn update_managed_login_branding(
         &self,
         input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -2641,6 +2772,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateProvisionedLimitError`](crate::error::UpdateProvisionedLimitError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::error::ServiceQuotaExceededException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-provisioned-limit")]
     fn update_provisioned_limit(
         &self,
         input: crate::types::UpdateProvisionedLimitRequest,
@@ -2664,6 +2796,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateResourceServerError`](crate::error::UpdateResourceServerError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-resource-server")]
     fn update_resource_server(
         &self,
         input: crate::types::UpdateResourceServerRequest,
@@ -2691,6 +2824,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateTermsError`](crate::error::UpdateTermsError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TermsExistsException`](crate::error::TermsExistsException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-terms")]
     fn update_terms(
         &self,
         input: crate::types::UpdateTermsRequest,
@@ -2715,6 +2849,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateUserAttributesError`](crate::error::UpdateUserAttributesError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeDeliveryFailureException`](crate::error::CodeDeliveryFailureException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidLambdaResponseException`](crate::error::InvalidLambdaResponseException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UnexpectedLambdaException`](crate::error::UnexpectedLambdaException), [`UserLambdaValidationException`](crate::error::UserLambdaValidationException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "update-user-attributes")]
     fn update_user_attributes(
         &self,
         input: crate::types::UpdateUserAttributesRequest,
@@ -2744,6 +2879,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolError`](crate::error::UpdateUserPoolError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidEmailRoleAccessPolicyException`](crate::error::InvalidEmailRoleAccessPolicyException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidSmsRoleAccessPolicyException`](crate::error::InvalidSmsRoleAccessPolicyException), [`InvalidSmsRoleTrustRelationshipException`](crate::error::InvalidSmsRoleTrustRelationshipException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TierChangeNotAllowedException`](crate::error::TierChangeNotAllowedException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserImportInProgressException`](crate::error::UserImportInProgressException), [`UserPoolTaggingException`](crate::error::UserPoolTaggingException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool")]
     fn update_user_pool(
         &self,
         input: crate::types::UpdateUserPoolRequest,
@@ -2769,6 +2905,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolClientError`](crate::error::UpdateUserPoolClientError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidOauthFlowException`](crate::error::InvalidOauthFlowException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`ScopeDoesNotExistException`](crate::error::ScopeDoesNotExistException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-client")]
     fn update_user_pool_client(
         &self,
         input: crate::types::UpdateUserPoolClientRequest,
@@ -2800,6 +2937,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolDomainError`](crate::error::UpdateUserPoolDomainError): [`ConcurrentModificationException`](crate::error::ConcurrentModificationException), [`FeatureUnavailableInTierException`](crate::error::FeatureUnavailableInTierException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-domain")]
     fn update_user_pool_domain(
         &self,
         input: crate::types::UpdateUserPoolDomainRequest,
@@ -2821,6 +2959,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`UpdateUserPoolReplicaError`](crate::error::UpdateUserPoolReplicaError): [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), or `Unhandled`.
+    #[cfg(feature = "update-user-pool-replica")]
     fn update_user_pool_replica(
         &self,
         input: crate::types::UpdateUserPoolReplicaRequest,
@@ -2837,6 +2976,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`VerifySoftwareTokenError`](crate::error::VerifySoftwareTokenError): [`CodeMismatchException`](crate::error::CodeMismatchException), [`EnableSoftwareTokenMfaException`](crate::error::EnableSoftwareTokenMfaException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`InvalidUserPoolConfigurationException`](crate::error::InvalidUserPoolConfigurationException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`SoftwareTokenMfaNotFoundException`](crate::error::SoftwareTokenMfaNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "verify-software-token")]
     fn verify_software_token(
         &self,
         input: crate::types::VerifySoftwareTokenRequest,
@@ -2857,6 +2997,7 @@ pub trait CognitoIdentityProvider: ::std::marker::Send + ::std::marker::Sync {
     /// # Errors
     ///
     /// Returns [`VerifyUserAttributeError`](crate::error::VerifyUserAttributeError): [`AliasExistsException`](crate::error::AliasExistsException), [`CodeMismatchException`](crate::error::CodeMismatchException), [`ExpiredCodeException`](crate::error::ExpiredCodeException), [`ForbiddenException`](crate::error::ForbiddenException), [`InternalErrorException`](crate::error::InternalErrorException), [`InvalidParameterException`](crate::error::InvalidParameterException), [`LimitExceededException`](crate::error::LimitExceededException), [`NotAuthorizedException`](crate::error::NotAuthorizedException), [`OperationNotEnabledException`](crate::error::OperationNotEnabledException), [`PasswordResetRequiredException`](crate::error::PasswordResetRequiredException), [`ResourceNotFoundException`](crate::error::ResourceNotFoundException), [`TooManyRequestsException`](crate::error::TooManyRequestsException), [`UserNotConfirmedException`](crate::error::UserNotConfirmedException), [`UserNotFoundException`](crate::error::UserNotFoundException), or `Unhandled`.
+    #[cfg(feature = "verify-user-attribute")]
     fn verify_user_attribute(
         &self,
         input: crate::types::VerifyUserAttributeRequest,

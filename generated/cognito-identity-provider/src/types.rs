@@ -6,6 +6,13 @@
 //! Required members are plain fields and optional ones are `Option`s; `new` takes the required members and each optional member has a chainable `with_` setter.
 
 /// The settings for user message delivery in forgot-password operations. Contains preference for email or SMS message delivery of password reset codes, or for admin-only password reset.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AccountRecoverySettingType {
     /// The list of options and priorities for user message delivery in forgot-password operations. Sets or displays user pool preferences for email or SMS message priority, whether users should fall back to a second delivery method, and whether passwords should only be reset by administrators.
@@ -14,6 +21,13 @@ pub struct AccountRecoverySettingType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AccountRecoverySettingType {
     /// Creates an `AccountRecoverySettingType` with every member unset.
     pub fn new() -> Self {
@@ -30,6 +44,13 @@ impl AccountRecoverySettingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AccountRecoverySettingType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -48,6 +69,13 @@ impl ::aws_json_runtime::serde::Serialize for AccountRecoverySettingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountRecoverySettingType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -97,6 +125,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountRecoverySetting
 }
 
 /// The automated response to a risk level for adaptive authentication in full-function, or `ENFORCED`, mode. You can assign an action to each risk level that threat protection evaluates.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AccountTakeoverActionType {
     /// Determines whether Amazon Cognito sends a user a notification message when your user pools assesses a user's session at the associated risk level.
@@ -110,6 +139,7 @@ pub struct AccountTakeoverActionType {
     pub event_action: crate::types::AccountTakeoverEventActionType,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl AccountTakeoverActionType {
     /// Creates an `AccountTakeoverActionType` from its required members; optional members start unset.
     pub fn new(
@@ -125,6 +155,7 @@ impl AccountTakeoverActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for AccountTakeoverActionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -139,6 +170,7 @@ impl ::aws_json_runtime::serde::Serialize for AccountTakeoverActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountTakeoverActionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -188,6 +220,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountTakeoverActionT
 }
 
 /// A list of account-takeover actions for each level of risk that Amazon Cognito might assess with threat protection features.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AccountTakeoverActionsType {
     /// The action that you assign to a low-risk assessment by threat protection.
@@ -198,6 +231,7 @@ pub struct AccountTakeoverActionsType {
     pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl AccountTakeoverActionsType {
     /// Creates an `AccountTakeoverActionsType` with every member unset.
     pub fn new() -> Self {
@@ -236,6 +270,7 @@ impl AccountTakeoverActionsType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for AccountTakeoverActionsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -257,6 +292,7 @@ impl ::aws_json_runtime::serde::Serialize for AccountTakeoverActionsType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountTakeoverActionsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -318,6 +354,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AccountTakeoverActions
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::AccountTakeoverActionsType {
     fn zero_value() -> Self {
         Self {
@@ -329,6 +366,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::AccountTakeoverAction
 }
 
 /// The `AccountTakeoverEventActionType` enumeration.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AccountTakeoverEventActionType {
     /// `BLOCK`
@@ -343,6 +381,7 @@ pub enum AccountTakeoverEventActionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl AccountTakeoverEventActionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -367,6 +406,7 @@ impl AccountTakeoverEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<&str> for AccountTakeoverEventActionType {
     fn from(v: &str) -> Self {
         match v {
@@ -379,6 +419,7 @@ impl ::std::convert::From<&str> for AccountTakeoverEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<::std::string::String> for AccountTakeoverEventActionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -388,6 +429,7 @@ impl ::std::convert::From<::std::string::String> for AccountTakeoverEventActionT
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::str::FromStr for AccountTakeoverEventActionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -395,18 +437,21 @@ impl ::std::str::FromStr for AccountTakeoverEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::fmt::Display for AccountTakeoverEventActionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::AsRef<str> for AccountTakeoverEventActionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for AccountTakeoverEventActionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -416,6 +461,7 @@ impl ::aws_json_runtime::serde::Serialize for AccountTakeoverEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AccountTakeoverEventActionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -425,6 +471,7 @@ for AccountTakeoverEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::AccountTakeoverEventActionType {
     fn zero_value() -> Self {
@@ -433,6 +480,7 @@ for crate::types::AccountTakeoverEventActionType {
 }
 
 /// The settings for automated responses and notification templates for adaptive authentication with threat protection features.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AccountTakeoverRiskConfigurationType {
     /// The settings for composing and sending an email message when threat protection assesses a risk level with adaptive authentication. When you choose to notify users in `AccountTakeoverRiskConfiguration`, Amazon Cognito sends an email message using the method and template that you set with this data type.
@@ -443,6 +491,7 @@ pub struct AccountTakeoverRiskConfigurationType {
     pub actions: crate::types::AccountTakeoverActionsType,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl AccountTakeoverRiskConfigurationType {
     /// Creates an `AccountTakeoverRiskConfigurationType` from its required members; optional members start unset.
     pub fn new(actions: crate::types::AccountTakeoverActionsType) -> Self {
@@ -462,6 +511,7 @@ impl AccountTakeoverRiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for AccountTakeoverRiskConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -478,6 +528,7 @@ impl ::aws_json_runtime::serde::Serialize for AccountTakeoverRiskConfigurationTy
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AccountTakeoverRiskConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -528,12 +579,26 @@ for AccountTakeoverRiskConfigurationType {
 }
 
 /// The configuration for a single authentication context class reference (ACR) level in a user pool. Each entry in an `AcrConfiguration` map associates a level (`Level1` through `Level4`) with this configuration, which provides the custom name that Amazon Cognito reports for that level in the `acr` token claim.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AcrLevelConfigType {
     /// The custom name for this authentication context class reference (ACR) level. This value is the URI that Amazon Cognito reports in the `acr` token claim when a user meets this level. The name must be unique across all levels in the user pool, including default names.
     pub acr_value: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AcrLevelConfigType {
     /// Creates an `AcrLevelConfigType` from its required members; optional members start unset.
     pub fn new(acr_value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -543,6 +608,13 @@ impl AcrLevelConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AcrLevelConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -556,6 +628,13 @@ impl ::aws_json_runtime::serde::Serialize for AcrLevelConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AcrLevelConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -597,6 +676,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AcrLevelConfigType {
 }
 
 /// Represents the request to add custom attributes.
+#[cfg(feature = "add-custom-attributes")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AddCustomAttributesRequest {
     /// The ID of the user pool where you want to add custom attributes.
@@ -633,6 +713,7 @@ pub struct AddCustomAttributesRequest {
     pub custom_attributes: ::std::vec::Vec<crate::types::SchemaAttributeType>,
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl AddCustomAttributesRequest {
     /// Creates an `AddCustomAttributesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -646,6 +727,7 @@ impl AddCustomAttributesRequest {
     }
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AddCustomAttributesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -663,6 +745,7 @@ impl ::aws_json_runtime::serde::Serialize for AddCustomAttributesRequest {
     }
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AddCustomAttributesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -724,9 +807,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AddCustomAttributesReq
 }
 
 /// Represents the response from the server for the request to add custom attributes.
+#[cfg(feature = "add-custom-attributes")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AddCustomAttributesResponse {}
 
+#[cfg(feature = "add-custom-attributes")]
 impl AddCustomAttributesResponse {
     /// Creates the `AddCustomAttributesResponse` value.
     pub fn new() -> Self {
@@ -734,6 +819,7 @@ impl AddCustomAttributesResponse {
     }
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AddCustomAttributesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -745,6 +831,7 @@ impl ::aws_json_runtime::serde::Serialize for AddCustomAttributesResponse {
     }
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AddCustomAttributesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -778,6 +865,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AddCustomAttributesRes
 }
 
 /// The request to create a new client secret for a user pool app client.
+#[cfg(feature = "add-user-pool-client-secret")]
 #[derive(Clone, PartialEq)]
 pub struct AddUserPoolClientSecretRequest {
     /// The ID of the user pool that contains the app client.
@@ -792,6 +880,7 @@ pub struct AddUserPoolClientSecretRequest {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl AddUserPoolClientSecretRequest {
     /// Creates an `AddUserPoolClientSecretRequest` from its required members; optional members start unset.
     pub fn new(
@@ -815,6 +904,7 @@ impl AddUserPoolClientSecretRequest {
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AddUserPoolClientSecretRequest")
@@ -825,6 +915,7 @@ impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::aws_json_runtime::serde::Serialize for AddUserPoolClientSecretRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -842,6 +933,7 @@ impl ::aws_json_runtime::serde::Serialize for AddUserPoolClientSecretRequest {
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AddUserPoolClientSecretRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -905,6 +997,7 @@ for AddUserPoolClientSecretRequest {
 }
 
 /// The response from creating a new client secret.
+#[cfg(feature = "add-user-pool-client-secret")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AddUserPoolClientSecretResponse {
     /// The details of the newly created client secret, including its unique identifier and creation timestamp. The ClientSecretValue is only returned when Amazon Cognito generates the secret. For custom secrets that you provide, the ClientSecretValue is not included in the response.
@@ -913,6 +1006,7 @@ pub struct AddUserPoolClientSecretResponse {
     >,
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl AddUserPoolClientSecretResponse {
     /// Creates an `AddUserPoolClientSecretResponse` with every member unset.
     pub fn new() -> Self {
@@ -931,6 +1025,7 @@ impl AddUserPoolClientSecretResponse {
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::aws_json_runtime::serde::Serialize for AddUserPoolClientSecretResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -946,6 +1041,7 @@ impl ::aws_json_runtime::serde::Serialize for AddUserPoolClientSecretResponse {
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AddUserPoolClientSecretResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -991,6 +1087,7 @@ for AddUserPoolClientSecretResponse {
 }
 
 /// The `AdminAddUserToGroupRequest` structure.
+#[cfg(feature = "admin-add-user-to-group")]
 #[derive(Clone, PartialEq)]
 pub struct AdminAddUserToGroupRequest {
     /// The ID of the user pool that contains the group that you want to add the user to.
@@ -1003,6 +1100,7 @@ pub struct AdminAddUserToGroupRequest {
     pub group_name: ::std::string::String,
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl AdminAddUserToGroupRequest {
     /// Creates an `AdminAddUserToGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -1018,6 +1116,7 @@ impl AdminAddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl ::std::fmt::Debug for AdminAddUserToGroupRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminAddUserToGroupRequest")
@@ -1028,6 +1127,7 @@ impl ::std::fmt::Debug for AdminAddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl ::aws_json_runtime::serde::Serialize for AdminAddUserToGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1043,6 +1143,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminAddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminAddUserToGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1105,6 +1206,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminAddUserToGroupReq
 }
 
 /// Confirm a user's registration as a user pool administrator.
+#[cfg(feature = "admin-confirm-sign-up")]
 #[derive(Clone, PartialEq)]
 pub struct AdminConfirmSignUpRequest {
     /// The ID of the user pool where you want to confirm a user's sign-up request.
@@ -1129,6 +1231,7 @@ pub struct AdminConfirmSignUpRequest {
     >,
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl AdminConfirmSignUpRequest {
     /// Creates an `AdminConfirmSignUpRequest` from its required members; optional members start unset.
     pub fn new(
@@ -1155,6 +1258,7 @@ impl AdminConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminConfirmSignUpRequest")
@@ -1165,6 +1269,7 @@ impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl ::aws_json_runtime::serde::Serialize for AdminConfirmSignUpRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1188,6 +1293,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1252,9 +1358,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminConfirmSignUpRequ
 }
 
 /// Represents the response from the server for the request to confirm registration.
+#[cfg(feature = "admin-confirm-sign-up")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminConfirmSignUpResponse {}
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl AdminConfirmSignUpResponse {
     /// Creates the `AdminConfirmSignUpResponse` value.
     pub fn new() -> Self {
@@ -1262,6 +1370,7 @@ impl AdminConfirmSignUpResponse {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl ::aws_json_runtime::serde::Serialize for AdminConfirmSignUpResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1273,6 +1382,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminConfirmSignUpResponse {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminConfirmSignUpResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1306,6 +1416,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminConfirmSignUpResp
 }
 
 /// The settings for administrator creation of users in a user pool. Contains settings for allowing user sign-up, customizing invitation messages to new users, and the amount of time before temporary passwords expire.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminCreateUserConfigType {
     /// The setting for allowing self-service sign-up. When `true`, only administrators can create new user profiles. When `false`, users can register themselves and create a new user profile with the `SignUp` operation.
@@ -1324,6 +1441,13 @@ pub struct AdminCreateUserConfigType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AdminCreateUserConfigType {
     /// Creates an `AdminCreateUserConfigType` with every member unset.
     pub fn new() -> Self {
@@ -1362,6 +1486,13 @@ impl AdminCreateUserConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AdminCreateUserConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1383,6 +1514,13 @@ impl ::aws_json_runtime::serde::Serialize for AdminCreateUserConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1447,6 +1585,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserConfigT
 }
 
 /// Creates a new user in the specified user pool.
+#[cfg(feature = "admin-create-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminCreateUserRequest {
     /// The ID of the user pool where you want to create a user.
@@ -1527,6 +1666,7 @@ pub struct AdminCreateUserRequest {
     >,
 }
 
+#[cfg(feature = "admin-create-user")]
 impl AdminCreateUserRequest {
     /// Creates an `AdminCreateUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -1610,6 +1750,7 @@ impl AdminCreateUserRequest {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::fmt::Debug for AdminCreateUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminCreateUserRequest")
@@ -1626,6 +1767,7 @@ impl ::std::fmt::Debug for AdminCreateUserRequest {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminCreateUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1676,6 +1818,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminCreateUserRequest {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1794,12 +1937,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserRequest
 }
 
 /// Represents the response from the server to the request to create the user.
+#[cfg(feature = "admin-create-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminCreateUserResponse {
     /// The new user's profile details.
     pub user: ::std::option::Option<crate::types::UserType>,
 }
 
+#[cfg(feature = "admin-create-user")]
 impl AdminCreateUserResponse {
     /// Creates an `AdminCreateUserResponse` with every member unset.
     pub fn new() -> Self {
@@ -1813,6 +1958,7 @@ impl AdminCreateUserResponse {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminCreateUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1828,6 +1974,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminCreateUserResponse {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -1869,6 +2016,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminCreateUserRespons
 }
 
 /// The `AdminDeleteSoftwareTokenRequest` structure.
+#[cfg(feature = "admin-delete-software-token")]
 #[derive(Clone, PartialEq)]
 pub struct AdminDeleteSoftwareTokenRequest {
     /// The ID of the user pool where you want to delete the user's software token.
@@ -1879,6 +2027,7 @@ pub struct AdminDeleteSoftwareTokenRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl AdminDeleteSoftwareTokenRequest {
     /// Creates an `AdminDeleteSoftwareTokenRequest` from its required members; optional members start unset.
     pub fn new(
@@ -1892,6 +2041,7 @@ impl AdminDeleteSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl ::std::fmt::Debug for AdminDeleteSoftwareTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteSoftwareTokenRequest")
@@ -1901,6 +2051,7 @@ impl ::std::fmt::Debug for AdminDeleteSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteSoftwareTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1915,6 +2066,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDeleteSoftwareTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -1969,9 +2121,11 @@ for AdminDeleteSoftwareTokenRequest {
 }
 
 /// The `AdminDeleteSoftwareTokenResponse` structure.
+#[cfg(feature = "admin-delete-software-token")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminDeleteSoftwareTokenResponse {}
 
+#[cfg(feature = "admin-delete-software-token")]
 impl AdminDeleteSoftwareTokenResponse {
     /// Creates the `AdminDeleteSoftwareTokenResponse` value.
     pub fn new() -> Self {
@@ -1979,6 +2133,7 @@ impl AdminDeleteSoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteSoftwareTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -1990,6 +2145,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteSoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDeleteSoftwareTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -2024,6 +2180,7 @@ for AdminDeleteSoftwareTokenResponse {
 }
 
 /// Represents the request to delete user attributes as an administrator.
+#[cfg(feature = "admin-delete-user-attributes")]
 #[derive(Clone, PartialEq)]
 pub struct AdminDeleteUserAttributesRequest {
     /// The ID of the user pool where you want to delete user attributes.
@@ -2038,6 +2195,7 @@ pub struct AdminDeleteUserAttributesRequest {
     pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl AdminDeleteUserAttributesRequest {
     /// Creates an `AdminDeleteUserAttributesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2053,6 +2211,7 @@ impl AdminDeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl ::std::fmt::Debug for AdminDeleteUserAttributesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteUserAttributesRequest")
@@ -2063,6 +2222,7 @@ impl ::std::fmt::Debug for AdminDeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserAttributesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2081,6 +2241,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDeleteUserAttributesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -2150,9 +2311,11 @@ for AdminDeleteUserAttributesRequest {
 }
 
 /// Represents the response received from the server for a request to delete user attributes.
+#[cfg(feature = "admin-delete-user-attributes")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminDeleteUserAttributesResponse {}
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl AdminDeleteUserAttributesResponse {
     /// Creates the `AdminDeleteUserAttributesResponse` value.
     pub fn new() -> Self {
@@ -2160,6 +2323,7 @@ impl AdminDeleteUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserAttributesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2171,6 +2335,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserAttributesResponse 
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDeleteUserAttributesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -2205,6 +2370,7 @@ for AdminDeleteUserAttributesResponse {
 }
 
 /// Represents the request to delete a user as an administrator.
+#[cfg(feature = "admin-delete-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminDeleteUserRequest {
     /// The ID of the user pool where you want to delete the user.
@@ -2215,6 +2381,7 @@ pub struct AdminDeleteUserRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl AdminDeleteUserRequest {
     /// Creates an `AdminDeleteUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2228,6 +2395,7 @@ impl AdminDeleteUserRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl ::std::fmt::Debug for AdminDeleteUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteUserRequest")
@@ -2237,6 +2405,7 @@ impl ::std::fmt::Debug for AdminDeleteUserRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2251,6 +2420,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserRequest {
     }
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDeleteUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2301,6 +2471,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDeleteUserRequest
 }
 
 /// The `AdminDisableProviderForUserRequest` structure.
+#[cfg(feature = "admin-disable-provider-for-user")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AdminDisableProviderForUserRequest {
     /// The ID of the user pool where you want to delete the user's linked identities.
@@ -2309,6 +2480,7 @@ pub struct AdminDisableProviderForUserRequest {
     pub user: crate::types::ProviderUserIdentifierType,
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl AdminDisableProviderForUserRequest {
     /// Creates an `AdminDisableProviderForUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2322,6 +2494,7 @@ impl AdminDisableProviderForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDisableProviderForUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2336,6 +2509,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDisableProviderForUserRequest
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDisableProviderForUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -2384,9 +2558,11 @@ for AdminDisableProviderForUserRequest {
 }
 
 /// The `AdminDisableProviderForUserResponse` structure.
+#[cfg(feature = "admin-disable-provider-for-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminDisableProviderForUserResponse {}
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl AdminDisableProviderForUserResponse {
     /// Creates the `AdminDisableProviderForUserResponse` value.
     pub fn new() -> Self {
@@ -2394,6 +2570,7 @@ impl AdminDisableProviderForUserResponse {
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDisableProviderForUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2405,6 +2582,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDisableProviderForUserRespons
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminDisableProviderForUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -2439,6 +2617,7 @@ for AdminDisableProviderForUserResponse {
 }
 
 /// Represents the request to disable the user as an administrator.
+#[cfg(feature = "admin-disable-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminDisableUserRequest {
     /// The ID of the user pool where you want to disable the user.
@@ -2449,6 +2628,7 @@ pub struct AdminDisableUserRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl AdminDisableUserRequest {
     /// Creates an `AdminDisableUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2462,6 +2642,7 @@ impl AdminDisableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl ::std::fmt::Debug for AdminDisableUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDisableUserRequest")
@@ -2471,6 +2652,7 @@ impl ::std::fmt::Debug for AdminDisableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDisableUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2485,6 +2667,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDisableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDisableUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2535,9 +2718,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDisableUserReques
 }
 
 /// Represents the response received from the server to disable the user as an administrator.
+#[cfg(feature = "admin-disable-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminDisableUserResponse {}
 
+#[cfg(feature = "admin-disable-user")]
 impl AdminDisableUserResponse {
     /// Creates the `AdminDisableUserResponse` value.
     pub fn new() -> Self {
@@ -2545,6 +2730,7 @@ impl AdminDisableUserResponse {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDisableUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2556,6 +2742,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDisableUserResponse {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDisableUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2589,6 +2776,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDisableUserRespon
 }
 
 /// Represents the request that enables the user as an administrator.
+#[cfg(feature = "admin-enable-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminEnableUserRequest {
     /// The ID of the user pool where you want to activate sign-in for the user.
@@ -2599,6 +2787,7 @@ pub struct AdminEnableUserRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl AdminEnableUserRequest {
     /// Creates an `AdminEnableUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2612,6 +2801,7 @@ impl AdminEnableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl ::std::fmt::Debug for AdminEnableUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminEnableUserRequest")
@@ -2621,6 +2811,7 @@ impl ::std::fmt::Debug for AdminEnableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminEnableUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2635,6 +2826,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminEnableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminEnableUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2685,9 +2877,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminEnableUserRequest
 }
 
 /// Represents the response from the server for the request to enable a user as an administrator.
+#[cfg(feature = "admin-enable-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminEnableUserResponse {}
 
+#[cfg(feature = "admin-enable-user")]
 impl AdminEnableUserResponse {
     /// Creates the `AdminEnableUserResponse` value.
     pub fn new() -> Self {
@@ -2695,6 +2889,7 @@ impl AdminEnableUserResponse {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminEnableUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2706,6 +2901,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminEnableUserResponse {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminEnableUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2736,6 +2932,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminEnableUserRespons
 }
 
 /// Sends the forgot device request, as an administrator.
+#[cfg(feature = "admin-forget-device")]
 #[derive(Clone, PartialEq)]
 pub struct AdminForgetDeviceRequest {
     /// The ID of the user pool where the device owner is a user.
@@ -2748,6 +2945,7 @@ pub struct AdminForgetDeviceRequest {
     pub device_key: ::std::string::String,
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl AdminForgetDeviceRequest {
     /// Creates an `AdminForgetDeviceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2763,6 +2961,7 @@ impl AdminForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl ::std::fmt::Debug for AdminForgetDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminForgetDeviceRequest")
@@ -2773,6 +2972,7 @@ impl ::std::fmt::Debug for AdminForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl ::aws_json_runtime::serde::Serialize for AdminForgetDeviceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2788,6 +2988,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminForgetDeviceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2850,6 +3051,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminForgetDeviceReque
 }
 
 /// Represents the request to get the device, as an administrator.
+#[cfg(feature = "admin-get-device")]
 #[derive(Clone, PartialEq)]
 pub struct AdminGetDeviceRequest {
     /// The key of the device that you want to delete.
@@ -2862,6 +3064,7 @@ pub struct AdminGetDeviceRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-get-device")]
 impl AdminGetDeviceRequest {
     /// Creates an `AdminGetDeviceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -2877,6 +3080,7 @@ impl AdminGetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl ::std::fmt::Debug for AdminGetDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetDeviceRequest")
@@ -2887,6 +3091,7 @@ impl ::std::fmt::Debug for AdminGetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetDeviceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2902,6 +3107,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetDeviceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -2961,12 +3167,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetDeviceRequest 
 }
 
 /// Gets the device response, as an administrator.
+#[cfg(feature = "admin-get-device")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AdminGetDeviceResponse {
     /// Details of the requested device. Includes device information, last-accessed and created dates, and the device key.
     pub device: crate::types::DeviceType,
 }
 
+#[cfg(feature = "admin-get-device")]
 impl AdminGetDeviceResponse {
     /// Creates an `AdminGetDeviceResponse` from its required members; optional members start unset.
     pub fn new(device: crate::types::DeviceType) -> Self {
@@ -2974,6 +3182,7 @@ impl AdminGetDeviceResponse {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetDeviceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -2987,6 +3196,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetDeviceResponse {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetDeviceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -3024,6 +3234,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetDeviceResponse
 }
 
 /// The `AdminGetUserAuthFactorsRequest` structure.
+#[cfg(feature = "admin-get-user-auth-factors")]
 #[derive(Clone, PartialEq)]
 pub struct AdminGetUserAuthFactorsRequest {
     /// The ID of the user pool where you want to get information about the user's authentication factors.
@@ -3034,6 +3245,7 @@ pub struct AdminGetUserAuthFactorsRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl AdminGetUserAuthFactorsRequest {
     /// Creates an `AdminGetUserAuthFactorsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -3047,6 +3259,7 @@ impl AdminGetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserAuthFactorsRequest")
@@ -3056,6 +3269,7 @@ impl ::std::fmt::Debug for AdminGetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetUserAuthFactorsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -3070,6 +3284,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminGetUserAuthFactorsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -3124,6 +3339,7 @@ for AdminGetUserAuthFactorsRequest {
 }
 
 /// The `AdminGetUserAuthFactorsResponse` structure.
+#[cfg(feature = "admin-get-user-auth-factors")]
 #[derive(Clone, PartialEq)]
 pub struct AdminGetUserAuthFactorsResponse {
     /// The name of the user who is eligible for the authentication factors in the response.
@@ -3144,6 +3360,7 @@ pub struct AdminGetUserAuthFactorsResponse {
     >,
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl AdminGetUserAuthFactorsResponse {
     /// Creates an `AdminGetUserAuthFactorsResponse` from its required members; optional members start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3183,6 +3400,7 @@ impl AdminGetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserAuthFactorsResponse")
@@ -3194,6 +3412,7 @@ impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetUserAuthFactorsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -3222,6 +3441,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminGetUserAuthFactorsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -3303,6 +3523,7 @@ for AdminGetUserAuthFactorsResponse {
 }
 
 /// Represents the request to get the specified user as an administrator.
+#[cfg(feature = "admin-get-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminGetUserRequest {
     /// The ID of the user pool where you want to get information about the user.
@@ -3313,6 +3534,7 @@ pub struct AdminGetUserRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-get-user")]
 impl AdminGetUserRequest {
     /// Creates an `AdminGetUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -3326,6 +3548,7 @@ impl AdminGetUserRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::std::fmt::Debug for AdminGetUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserRequest")
@@ -3335,6 +3558,7 @@ impl ::std::fmt::Debug for AdminGetUserRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -3349,6 +3573,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetUserRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -3399,6 +3624,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetUserRequest {
 }
 
 /// Represents the response from the server from the request to get the specified user as an administrator.
+#[cfg(feature = "admin-get-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminGetUserResponse {
     /// The username of the user that you requested.
@@ -3434,6 +3660,7 @@ pub struct AdminGetUserResponse {
     >,
 }
 
+#[cfg(feature = "admin-get-user")]
 impl AdminGetUserResponse {
     /// Creates an `AdminGetUserResponse` from its required members; optional members start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -3520,6 +3747,7 @@ impl AdminGetUserResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::std::fmt::Debug for AdminGetUserResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserResponse")
@@ -3536,6 +3764,7 @@ impl ::std::fmt::Debug for AdminGetUserResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminGetUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -3582,6 +3811,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminGetUserResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -3696,6 +3926,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminGetUserResponse {
 }
 
 /// Initiates the authorization request, as an administrator.
+#[cfg(feature = "admin-initiate-auth")]
 #[derive(Clone, PartialEq)]
 pub struct AdminInitiateAuthRequest {
     /// The ID of the user pool where the user wants to sign in.
@@ -3809,6 +4040,7 @@ pub struct AdminInitiateAuthRequest {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl AdminInitiateAuthRequest {
     /// Creates an `AdminInitiateAuthRequest` from its required members; optional members start unset.
     pub fn new(
@@ -3880,6 +4112,7 @@ impl AdminInitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::std::fmt::Debug for AdminInitiateAuthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminInitiateAuthRequest")
@@ -3895,6 +4128,7 @@ impl ::std::fmt::Debug for AdminInitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::aws_json_runtime::serde::Serialize for AdminInitiateAuthRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -3937,6 +4171,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminInitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminInitiateAuthRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -4048,6 +4283,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminInitiateAuthReque
 }
 
 /// Initiates the authentication response, as an administrator.
+#[cfg(feature = "admin-initiate-auth")]
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminInitiateAuthResponse {
     /// The name of the challenge that you're responding to with this call. This is returned in the `AdminInitiateAuth` response if you must pass another challenge.
@@ -4101,6 +4337,7 @@ pub struct AdminInitiateAuthResponse {
     >,
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl AdminInitiateAuthResponse {
     /// Creates an `AdminInitiateAuthResponse` with every member unset.
     pub fn new() -> Self {
@@ -4162,6 +4399,7 @@ impl AdminInitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::std::fmt::Debug for AdminInitiateAuthResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminInitiateAuthResponse")
@@ -4174,6 +4412,7 @@ impl ::std::fmt::Debug for AdminInitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::aws_json_runtime::serde::Serialize for AdminInitiateAuthResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4210,6 +4449,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminInitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminInitiateAuthResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -4301,6 +4541,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminInitiateAuthRespo
 }
 
 /// The `AdminLinkProviderForUserRequest` structure.
+#[cfg(feature = "admin-link-provider-for-user")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AdminLinkProviderForUserRequest {
     /// The ID of the user pool where you want to link a federated identity.
@@ -4326,6 +4567,7 @@ pub struct AdminLinkProviderForUserRequest {
     pub source_user: crate::types::ProviderUserIdentifierType,
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl AdminLinkProviderForUserRequest {
     /// Creates an `AdminLinkProviderForUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -4341,6 +4583,7 @@ impl AdminLinkProviderForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminLinkProviderForUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4356,6 +4599,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminLinkProviderForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminLinkProviderForUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -4422,9 +4666,11 @@ for AdminLinkProviderForUserRequest {
 }
 
 /// The `AdminLinkProviderForUserResponse` structure.
+#[cfg(feature = "admin-link-provider-for-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminLinkProviderForUserResponse {}
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl AdminLinkProviderForUserResponse {
     /// Creates the `AdminLinkProviderForUserResponse` value.
     pub fn new() -> Self {
@@ -4432,6 +4678,7 @@ impl AdminLinkProviderForUserResponse {
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminLinkProviderForUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4443,6 +4690,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminLinkProviderForUserResponse {
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminLinkProviderForUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -4477,6 +4725,7 @@ for AdminLinkProviderForUserResponse {
 }
 
 /// Represents the request to list devices, as an administrator.
+#[cfg(feature = "admin-list-devices")]
 #[derive(Clone, PartialEq)]
 pub struct AdminListDevicesRequest {
     /// The ID of the user pool where the device owner is a user.
@@ -4491,6 +4740,7 @@ pub struct AdminListDevicesRequest {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl AdminListDevicesRequest {
     /// Creates an `AdminListDevicesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -4521,6 +4771,7 @@ impl AdminListDevicesRequest {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl ::std::fmt::Debug for AdminListDevicesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListDevicesRequest")
@@ -4532,6 +4783,7 @@ impl ::std::fmt::Debug for AdminListDevicesRequest {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl ::aws_json_runtime::serde::Serialize for AdminListDevicesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4552,6 +4804,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListDevicesRequest {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListDevicesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -4620,6 +4873,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListDevicesReques
 }
 
 /// Lists the device's response, as an administrator.
+#[cfg(feature = "admin-list-devices")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminListDevicesResponse {
     /// An array of devices and their information. Each entry that's returned includes device information, last-accessed and created dates, and the device key.
@@ -4628,6 +4882,7 @@ pub struct AdminListDevicesResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl AdminListDevicesResponse {
     /// Creates an `AdminListDevicesResponse` with every member unset.
     pub fn new() -> Self {
@@ -4656,6 +4911,7 @@ impl AdminListDevicesResponse {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl ::aws_json_runtime::serde::Serialize for AdminListDevicesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4677,6 +4933,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListDevicesResponse {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListDevicesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -4729,6 +4986,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListDevicesRespon
 }
 
 /// The `AdminListGroupsForUserRequest` structure.
+#[cfg(feature = "admin-list-groups-for-user")]
 #[derive(Clone, PartialEq)]
 pub struct AdminListGroupsForUserRequest {
     /// The name of the user that you want to query or modify. The value of this parameter is typically your user's username, but it can be any of their alias attributes. If `username` isn't an alias attribute in your user pool, this value must be the `sub` of a local user or the username of a user from a third-party IdP.
@@ -4743,6 +5001,7 @@ pub struct AdminListGroupsForUserRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl AdminListGroupsForUserRequest {
     /// Creates an `AdminListGroupsForUserRequest` from its required members; optional members start unset.
     pub fn new(
@@ -4773,6 +5032,7 @@ impl AdminListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl ::std::fmt::Debug for AdminListGroupsForUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListGroupsForUserRequest")
@@ -4784,6 +5044,7 @@ impl ::std::fmt::Debug for AdminListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminListGroupsForUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4804,6 +5065,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListGroupsForUserRequest {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListGroupsForUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -4875,6 +5137,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListGroupsForUser
 }
 
 /// The `AdminListGroupsForUserResponse` structure.
+#[cfg(feature = "admin-list-groups-for-user")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminListGroupsForUserResponse {
     /// An array of groups and information about them.
@@ -4883,6 +5146,7 @@ pub struct AdminListGroupsForUserResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl AdminListGroupsForUserResponse {
     /// Creates an `AdminListGroupsForUserResponse` with every member unset.
     pub fn new() -> Self {
@@ -4911,6 +5175,7 @@ impl AdminListGroupsForUserResponse {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminListGroupsForUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -4932,6 +5197,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListGroupsForUserResponse {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminListGroupsForUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -4985,6 +5251,7 @@ for AdminListGroupsForUserResponse {
 }
 
 /// The `AdminListUserAuthEventsRequest` structure.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq)]
 pub struct AdminListUserAuthEventsRequest {
     /// The Id of the user pool that contains the user profile with the logged events.
@@ -4999,6 +5266,7 @@ pub struct AdminListUserAuthEventsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl AdminListUserAuthEventsRequest {
     /// Creates an `AdminListUserAuthEventsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -5029,6 +5297,7 @@ impl AdminListUserAuthEventsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListUserAuthEventsRequest")
@@ -5040,6 +5309,7 @@ impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for AdminListUserAuthEventsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5060,6 +5330,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListUserAuthEventsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminListUserAuthEventsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -5132,6 +5403,7 @@ for AdminListUserAuthEventsRequest {
 }
 
 /// The `AdminListUserAuthEventsResponse` structure.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminListUserAuthEventsResponse {
     /// The response object. It includes the `EventID`, `EventType`, `CreationDate`, `EventRisk`, and `EventResponse`.
@@ -5140,6 +5412,7 @@ pub struct AdminListUserAuthEventsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl AdminListUserAuthEventsResponse {
     /// Creates an `AdminListUserAuthEventsResponse` with every member unset.
     pub fn new() -> Self {
@@ -5168,6 +5441,7 @@ impl AdminListUserAuthEventsResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for AdminListUserAuthEventsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5189,6 +5463,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListUserAuthEventsResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminListUserAuthEventsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -5242,6 +5517,7 @@ for AdminListUserAuthEventsResponse {
 }
 
 /// The `AdminListUserSessionsRequest` structure.
+#[cfg(feature = "admin-list-user-sessions")]
 #[derive(Clone, PartialEq)]
 pub struct AdminListUserSessionsRequest {
     /// The ID of the user pool that contains the user.
@@ -5254,6 +5530,7 @@ pub struct AdminListUserSessionsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl AdminListUserSessionsRequest {
     /// Creates an `AdminListUserSessionsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -5277,6 +5554,7 @@ impl AdminListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl ::std::fmt::Debug for AdminListUserSessionsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListUserSessionsRequest")
@@ -5287,6 +5565,7 @@ impl ::std::fmt::Debug for AdminListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl ::aws_json_runtime::serde::Serialize for AdminListUserSessionsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5304,6 +5583,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListUserSessionsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -5366,6 +5646,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListUserSessionsR
 }
 
 /// The `AdminListUserSessionsResponse` structure.
+#[cfg(feature = "admin-list-user-sessions")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminListUserSessionsResponse {
     /// A list of the user's active sessions. Each element describes one token session or SSO session.
@@ -5376,6 +5657,7 @@ pub struct AdminListUserSessionsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl AdminListUserSessionsResponse {
     /// Creates an `AdminListUserSessionsResponse` with every member unset.
     pub fn new() -> Self {
@@ -5404,6 +5686,7 @@ impl AdminListUserSessionsResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl ::aws_json_runtime::serde::Serialize for AdminListUserSessionsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5425,6 +5708,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminListUserSessionsResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListUserSessionsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -5479,6 +5763,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminListUserSessionsR
 }
 
 /// The `AdminRemoveUserFromGroupRequest` structure.
+#[cfg(feature = "admin-remove-user-from-group")]
 #[derive(Clone, PartialEq)]
 pub struct AdminRemoveUserFromGroupRequest {
     /// The ID of the user pool that contains the group and the user that you want to remove.
@@ -5491,6 +5776,7 @@ pub struct AdminRemoveUserFromGroupRequest {
     pub group_name: ::std::string::String,
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl AdminRemoveUserFromGroupRequest {
     /// Creates an `AdminRemoveUserFromGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -5506,6 +5792,7 @@ impl AdminRemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRemoveUserFromGroupRequest")
@@ -5516,6 +5803,7 @@ impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl ::aws_json_runtime::serde::Serialize for AdminRemoveUserFromGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5531,6 +5819,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRemoveUserFromGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminRemoveUserFromGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -5594,6 +5883,7 @@ for AdminRemoveUserFromGroupRequest {
 }
 
 /// Represents the request to reset a user's password as an administrator.
+#[cfg(feature = "admin-reset-user-password")]
 #[derive(Clone, PartialEq)]
 pub struct AdminResetUserPasswordRequest {
     /// The ID of the user pool where you want to reset the user's password.
@@ -5618,6 +5908,7 @@ pub struct AdminResetUserPasswordRequest {
     >,
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl AdminResetUserPasswordRequest {
     /// Creates an `AdminResetUserPasswordRequest` from its required members; optional members start unset.
     pub fn new(
@@ -5644,6 +5935,7 @@ impl AdminResetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl ::std::fmt::Debug for AdminResetUserPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminResetUserPasswordRequest")
@@ -5654,6 +5946,7 @@ impl ::std::fmt::Debug for AdminResetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl ::aws_json_runtime::serde::Serialize for AdminResetUserPasswordRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5677,6 +5970,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminResetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminResetUserPasswordRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -5741,9 +6035,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminResetUserPassword
 }
 
 /// Represents the response from the server to reset a user password as an administrator.
+#[cfg(feature = "admin-reset-user-password")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminResetUserPasswordResponse {}
 
+#[cfg(feature = "admin-reset-user-password")]
 impl AdminResetUserPasswordResponse {
     /// Creates the `AdminResetUserPasswordResponse` value.
     pub fn new() -> Self {
@@ -5751,6 +6047,7 @@ impl AdminResetUserPasswordResponse {
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl ::aws_json_runtime::serde::Serialize for AdminResetUserPasswordResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -5762,6 +6059,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminResetUserPasswordResponse {
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminResetUserPasswordResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -5796,6 +6094,7 @@ for AdminResetUserPasswordResponse {
 }
 
 /// The request to respond to the authentication challenge, as an administrator.
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 #[derive(Clone, PartialEq)]
 pub struct AdminRespondToAuthChallengeRequest {
     /// The ID of the user pool where you want to respond to an authentication challenge.
@@ -5952,6 +6251,7 @@ pub struct AdminRespondToAuthChallengeRequest {
     >,
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl AdminRespondToAuthChallengeRequest {
     /// Creates an `AdminRespondToAuthChallengeRequest` from its required members; optional members start unset.
     pub fn new(
@@ -6023,6 +6323,7 @@ impl AdminRespondToAuthChallengeRequest {
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeRequest")
@@ -6038,6 +6339,7 @@ impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::aws_json_runtime::serde::Serialize for AdminRespondToAuthChallengeRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6080,6 +6382,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRespondToAuthChallengeRequest
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminRespondToAuthChallengeRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -6199,6 +6502,7 @@ for AdminRespondToAuthChallengeRequest {
 }
 
 /// Responds to the authentication challenge, as an administrator.
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminRespondToAuthChallengeResponse {
     /// The name of the next challenge that you must respond to.
@@ -6248,6 +6552,7 @@ pub struct AdminRespondToAuthChallengeResponse {
     >,
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl AdminRespondToAuthChallengeResponse {
     /// Creates an `AdminRespondToAuthChallengeResponse` with every member unset.
     pub fn new() -> Self {
@@ -6309,6 +6614,7 @@ impl AdminRespondToAuthChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeResponse")
@@ -6321,6 +6627,7 @@ impl ::std::fmt::Debug for AdminRespondToAuthChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::aws_json_runtime::serde::Serialize for AdminRespondToAuthChallengeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6357,6 +6664,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRespondToAuthChallengeRespons
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminRespondToAuthChallengeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -6449,6 +6757,7 @@ for AdminRespondToAuthChallengeResponse {
 }
 
 /// The `AdminRevokeUserSessionRequest` structure.
+#[cfg(feature = "admin-revoke-user-session")]
 #[derive(Clone, PartialEq)]
 pub struct AdminRevokeUserSessionRequest {
     /// The ID of the user pool that contains the session.
@@ -6465,6 +6774,7 @@ pub struct AdminRevokeUserSessionRequest {
     >,
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl AdminRevokeUserSessionRequest {
     /// Creates an `AdminRevokeUserSessionRequest` from its required members; optional members start unset.
     pub fn new(
@@ -6492,6 +6802,7 @@ impl AdminRevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRevokeUserSessionRequest")
@@ -6503,6 +6814,7 @@ impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl ::aws_json_runtime::serde::Serialize for AdminRevokeUserSessionRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6521,6 +6833,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -6593,9 +6906,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminRevokeUserSession
 }
 
 /// The `AdminRevokeUserSessionResponse` structure.
+#[cfg(feature = "admin-revoke-user-session")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminRevokeUserSessionResponse {}
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl AdminRevokeUserSessionResponse {
     /// Creates the `AdminRevokeUserSessionResponse` value.
     pub fn new() -> Self {
@@ -6603,6 +6918,7 @@ impl AdminRevokeUserSessionResponse {
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl ::aws_json_runtime::serde::Serialize for AdminRevokeUserSessionResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6614,6 +6930,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRevokeUserSessionResponse {
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminRevokeUserSessionResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -6648,6 +6965,7 @@ for AdminRevokeUserSessionResponse {
 }
 
 /// The `AdminSetUserMFAPreferenceRequest` structure.
+#[cfg(feature = "admin-set-user-mfa-preference")]
 #[derive(Clone, PartialEq)]
 pub struct AdminSetUserMfaPreferenceRequest {
     /// User preferences for SMS message MFA. Activates or deactivates SMS MFA and sets it as the preferred MFA method when multiple methods are available.
@@ -6670,6 +6988,7 @@ pub struct AdminSetUserMfaPreferenceRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl AdminSetUserMfaPreferenceRequest {
     /// Creates an `AdminSetUserMFAPreferenceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -6723,6 +7042,7 @@ impl AdminSetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserMFAPreferenceRequest")
@@ -6736,6 +7056,7 @@ impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserMfaPreferenceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6762,6 +7083,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminSetUserMfaPreferenceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -6853,9 +7175,11 @@ for AdminSetUserMfaPreferenceRequest {
 }
 
 /// The `AdminSetUserMFAPreferenceResponse` structure.
+#[cfg(feature = "admin-set-user-mfa-preference")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminSetUserMfaPreferenceResponse {}
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl AdminSetUserMfaPreferenceResponse {
     /// Creates the `AdminSetUserMFAPreferenceResponse` value.
     pub fn new() -> Self {
@@ -6863,6 +7187,7 @@ impl AdminSetUserMfaPreferenceResponse {
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserMfaPreferenceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6874,6 +7199,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserMfaPreferenceResponse 
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminSetUserMfaPreferenceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -6908,6 +7234,7 @@ for AdminSetUserMfaPreferenceResponse {
 }
 
 /// The `AdminSetUserPasswordRequest` structure.
+#[cfg(feature = "admin-set-user-password")]
 #[derive(Clone, PartialEq)]
 pub struct AdminSetUserPasswordRequest {
     /// The ID of the user pool where you want to set the user's password.
@@ -6924,6 +7251,7 @@ pub struct AdminSetUserPasswordRequest {
     pub permanent: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl AdminSetUserPasswordRequest {
     /// Creates an `AdminSetUserPasswordRequest` from its required members; optional members start unset.
     pub fn new(
@@ -6946,6 +7274,7 @@ impl AdminSetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserPasswordRequest")
@@ -6957,6 +7286,7 @@ impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserPasswordRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -6975,6 +7305,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserPasswordRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -7046,9 +7377,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserPasswordRe
 }
 
 /// The `AdminSetUserPasswordResponse` structure.
+#[cfg(feature = "admin-set-user-password")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminSetUserPasswordResponse {}
 
+#[cfg(feature = "admin-set-user-password")]
 impl AdminSetUserPasswordResponse {
     /// Creates the `AdminSetUserPasswordResponse` value.
     pub fn new() -> Self {
@@ -7056,6 +7389,7 @@ impl AdminSetUserPasswordResponse {
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserPasswordResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7067,6 +7401,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserPasswordResponse {
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserPasswordResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -7100,6 +7435,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserPasswordRe
 }
 
 /// You can use this parameter to set an MFA configuration that uses the SMS delivery medium.
+#[cfg(feature = "admin-set-user-settings")]
 #[derive(Clone, PartialEq)]
 pub struct AdminSetUserSettingsRequest {
     /// The ID of the user pool that contains the user whose options you're setting.
@@ -7112,6 +7448,7 @@ pub struct AdminSetUserSettingsRequest {
     pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl AdminSetUserSettingsRequest {
     /// Creates an `AdminSetUserSettingsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -7127,6 +7464,7 @@ impl AdminSetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl ::std::fmt::Debug for AdminSetUserSettingsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserSettingsRequest")
@@ -7137,6 +7475,7 @@ impl ::std::fmt::Debug for AdminSetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserSettingsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7155,6 +7494,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserSettingsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -7216,9 +7556,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserSettingsRe
 }
 
 /// Represents the response from the server to set user settings as an administrator.
+#[cfg(feature = "admin-set-user-settings")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminSetUserSettingsResponse {}
 
+#[cfg(feature = "admin-set-user-settings")]
 impl AdminSetUserSettingsResponse {
     /// Creates the `AdminSetUserSettingsResponse` value.
     pub fn new() -> Self {
@@ -7226,6 +7568,7 @@ impl AdminSetUserSettingsResponse {
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl ::aws_json_runtime::serde::Serialize for AdminSetUserSettingsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7237,6 +7580,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminSetUserSettingsResponse {
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserSettingsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -7270,6 +7614,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminSetUserSettingsRe
 }
 
 /// The `AdminUpdateAuthEventFeedbackRequest` structure.
+#[cfg(feature = "admin-update-auth-event-feedback")]
 #[derive(Clone, PartialEq)]
 pub struct AdminUpdateAuthEventFeedbackRequest {
     /// The ID of the user pool where you want to submit authentication-event feedback.
@@ -7284,6 +7629,7 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
     pub feedback_value: crate::types::FeedbackValueType,
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl AdminUpdateAuthEventFeedbackRequest {
     /// Creates an `AdminUpdateAuthEventFeedbackRequest` from its required members; optional members start unset.
     pub fn new(
@@ -7301,6 +7647,7 @@ impl AdminUpdateAuthEventFeedbackRequest {
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateAuthEventFeedbackRequest")
@@ -7312,6 +7659,7 @@ impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7328,6 +7676,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateAuthEventFeedbackReques
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateAuthEventFeedbackRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7399,9 +7748,11 @@ for AdminUpdateAuthEventFeedbackRequest {
 }
 
 /// The `AdminUpdateAuthEventFeedbackResponse` structure.
+#[cfg(feature = "admin-update-auth-event-feedback")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminUpdateAuthEventFeedbackResponse {}
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl AdminUpdateAuthEventFeedbackResponse {
     /// Creates the `AdminUpdateAuthEventFeedbackResponse` value.
     pub fn new() -> Self {
@@ -7409,6 +7760,7 @@ impl AdminUpdateAuthEventFeedbackResponse {
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateAuthEventFeedbackResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7420,6 +7772,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateAuthEventFeedbackRespon
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateAuthEventFeedbackResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7454,6 +7807,7 @@ for AdminUpdateAuthEventFeedbackResponse {
 }
 
 /// The request to update the device status, as an administrator.
+#[cfg(feature = "admin-update-device-status")]
 #[derive(Clone, PartialEq)]
 pub struct AdminUpdateDeviceStatusRequest {
     /// The ID of the user pool where you want to change a user's device status.
@@ -7470,6 +7824,7 @@ pub struct AdminUpdateDeviceStatusRequest {
     >,
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl AdminUpdateDeviceStatusRequest {
     /// Creates an `AdminUpdateDeviceStatusRequest` from its required members; optional members start unset.
     pub fn new(
@@ -7497,6 +7852,7 @@ impl AdminUpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateDeviceStatusRequest")
@@ -7508,6 +7864,7 @@ impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateDeviceStatusRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7526,6 +7883,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateDeviceStatusRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7598,9 +7956,11 @@ for AdminUpdateDeviceStatusRequest {
 }
 
 /// The status response to the request to update the device, as an administrator.
+#[cfg(feature = "admin-update-device-status")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminUpdateDeviceStatusResponse {}
 
+#[cfg(feature = "admin-update-device-status")]
 impl AdminUpdateDeviceStatusResponse {
     /// Creates the `AdminUpdateDeviceStatusResponse` value.
     pub fn new() -> Self {
@@ -7608,6 +7968,7 @@ impl AdminUpdateDeviceStatusResponse {
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateDeviceStatusResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7619,6 +7980,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateDeviceStatusResponse {
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateDeviceStatusResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7653,6 +8015,7 @@ for AdminUpdateDeviceStatusResponse {
 }
 
 /// Represents the request to update the user's attributes as an administrator.
+#[cfg(feature = "admin-update-user-attributes")]
 #[derive(Clone, PartialEq)]
 pub struct AdminUpdateUserAttributesRequest {
     /// The ID of the user pool where you want to update user attributes.
@@ -7685,6 +8048,7 @@ pub struct AdminUpdateUserAttributesRequest {
     >,
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl AdminUpdateUserAttributesRequest {
     /// Creates an `AdminUpdateUserAttributesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -7713,6 +8077,7 @@ impl AdminUpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateUserAttributesRequest")
@@ -7724,6 +8089,7 @@ impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateUserAttributesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7751,6 +8117,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateUserAttributesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7827,9 +8194,11 @@ for AdminUpdateUserAttributesRequest {
 }
 
 /// Represents the response from the server for the request to update user attributes as an administrator.
+#[cfg(feature = "admin-update-user-attributes")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminUpdateUserAttributesResponse {}
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl AdminUpdateUserAttributesResponse {
     /// Creates the `AdminUpdateUserAttributesResponse` value.
     pub fn new() -> Self {
@@ -7837,6 +8206,7 @@ impl AdminUpdateUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for AdminUpdateUserAttributesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7848,6 +8218,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUpdateUserAttributesResponse 
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUpdateUserAttributesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -7882,6 +8253,7 @@ for AdminUpdateUserAttributesResponse {
 }
 
 /// The request to sign out of all devices, as an administrator.
+#[cfg(feature = "admin-user-global-sign-out")]
 #[derive(Clone, PartialEq)]
 pub struct AdminUserGlobalSignOutRequest {
     /// The ID of the user pool where you want to sign out a user.
@@ -7892,6 +8264,7 @@ pub struct AdminUserGlobalSignOutRequest {
     pub username: ::std::string::String,
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl AdminUserGlobalSignOutRequest {
     /// Creates an `AdminUserGlobalSignOutRequest` from its required members; optional members start unset.
     pub fn new(
@@ -7905,6 +8278,7 @@ impl AdminUserGlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl ::std::fmt::Debug for AdminUserGlobalSignOutRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUserGlobalSignOutRequest")
@@ -7914,6 +8288,7 @@ impl ::std::fmt::Debug for AdminUserGlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl ::aws_json_runtime::serde::Serialize for AdminUserGlobalSignOutRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -7928,6 +8303,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUserGlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminUserGlobalSignOutRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -7981,9 +8357,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminUserGlobalSignOut
 }
 
 /// The global sign-out response, as an administrator.
+#[cfg(feature = "admin-user-global-sign-out")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdminUserGlobalSignOutResponse {}
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl AdminUserGlobalSignOutResponse {
     /// Creates the `AdminUserGlobalSignOutResponse` value.
     pub fn new() -> Self {
@@ -7991,6 +8369,7 @@ impl AdminUserGlobalSignOutResponse {
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl ::aws_json_runtime::serde::Serialize for AdminUserGlobalSignOutResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8002,6 +8381,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminUserGlobalSignOutResponse {
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminUserGlobalSignOutResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -8036,6 +8416,13 @@ for AdminUserGlobalSignOutResponse {
 }
 
 /// Threat protection configuration options for additional authentication types in your user pool, including custom authentication.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AdvancedSecurityAdditionalFlowsType {
     /// The operating mode of threat protection in custom authentication with [Custom authentication challenge Lambda triggers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html).
@@ -8044,6 +8431,13 @@ pub struct AdvancedSecurityAdditionalFlowsType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AdvancedSecurityAdditionalFlowsType {
     /// Creates an `AdvancedSecurityAdditionalFlowsType` with every member unset.
     pub fn new() -> Self {
@@ -8062,6 +8456,13 @@ impl AdvancedSecurityAdditionalFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8077,6 +8478,13 @@ impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityAdditionalFlowsTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdvancedSecurityAdditionalFlowsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -8122,6 +8530,13 @@ for AdvancedSecurityAdditionalFlowsType {
 }
 
 /// The `AdvancedSecurityEnabledModeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AdvancedSecurityEnabledModeType {
     /// `AUDIT`
@@ -8132,6 +8547,13 @@ pub enum AdvancedSecurityEnabledModeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AdvancedSecurityEnabledModeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["AUDIT", "ENFORCED"];
@@ -8149,6 +8571,13 @@ impl AdvancedSecurityEnabledModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for AdvancedSecurityEnabledModeType {
     fn from(v: &str) -> Self {
         match v {
@@ -8159,6 +8588,13 @@ impl ::std::convert::From<&str> for AdvancedSecurityEnabledModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AdvancedSecurityEnabledModeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -8168,6 +8604,13 @@ impl ::std::convert::From<::std::string::String> for AdvancedSecurityEnabledMode
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for AdvancedSecurityEnabledModeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8175,18 +8618,39 @@ impl ::std::str::FromStr for AdvancedSecurityEnabledModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for AdvancedSecurityEnabledModeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for AdvancedSecurityEnabledModeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityEnabledModeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8196,6 +8660,13 @@ impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityEnabledModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdvancedSecurityEnabledModeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -8206,6 +8677,13 @@ for AdvancedSecurityEnabledModeType {
 }
 
 /// The `AdvancedSecurityModeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AdvancedSecurityModeType {
     /// `OFF`
@@ -8218,6 +8696,13 @@ pub enum AdvancedSecurityModeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl AdvancedSecurityModeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["OFF", "AUDIT", "ENFORCED"];
@@ -8236,6 +8721,13 @@ impl AdvancedSecurityModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for AdvancedSecurityModeType {
     fn from(v: &str) -> Self {
         match v {
@@ -8247,6 +8739,13 @@ impl ::std::convert::From<&str> for AdvancedSecurityModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AdvancedSecurityModeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -8256,6 +8755,13 @@ impl ::std::convert::From<::std::string::String> for AdvancedSecurityModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for AdvancedSecurityModeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8263,18 +8769,39 @@ impl ::std::str::FromStr for AdvancedSecurityModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for AdvancedSecurityModeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for AdvancedSecurityModeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityModeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8284,6 +8811,13 @@ impl ::aws_json_runtime::serde::Serialize for AdvancedSecurityModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdvancedSecurityModeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8292,6 +8826,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdvancedSecurityModeTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::AdvancedSecurityModeType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -8299,6 +8840,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::AdvancedSecurityModeT
 }
 
 /// The `AliasAttributeType` enumeration.
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AliasAttributeType {
     /// `phone_number`
@@ -8311,6 +8853,7 @@ pub enum AliasAttributeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl AliasAttributeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -8333,6 +8876,7 @@ impl AliasAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::From<&str> for AliasAttributeType {
     fn from(v: &str) -> Self {
         match v {
@@ -8344,6 +8888,7 @@ impl ::std::convert::From<&str> for AliasAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::From<::std::string::String> for AliasAttributeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -8353,6 +8898,7 @@ impl ::std::convert::From<::std::string::String> for AliasAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::str::FromStr for AliasAttributeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8360,18 +8906,21 @@ impl ::std::str::FromStr for AliasAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::fmt::Display for AliasAttributeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::AsRef<str> for AliasAttributeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::serde::Serialize for AliasAttributeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8381,6 +8930,7 @@ impl ::aws_json_runtime::serde::Serialize for AliasAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AliasAttributeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8392,6 +8942,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AliasAttributeType {
 /// The settings for Amazon Pinpoint analytics configuration. With an analytics configuration, your application can collect user-activity metrics for user notifications with a Amazon Pinpoint campaign.
 ///
 /// Amazon Pinpoint isn't available in all Amazon Web Services Regions. For a list of available Regions, see [Amazon Cognito and Amazon Pinpoint Region availability](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-pinpoint-integration.html#cognito-user-pools-find-region-mappings).
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AnalyticsConfigurationType {
     /// Your Amazon Pinpoint project ID.
@@ -8406,6 +8963,13 @@ pub struct AnalyticsConfigurationType {
     pub user_data_shared: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl AnalyticsConfigurationType {
     /// Creates an `AnalyticsConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -8461,6 +9025,13 @@ impl AnalyticsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AnalyticsConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8488,6 +9059,13 @@ impl ::aws_json_runtime::serde::Serialize for AnalyticsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AnalyticsConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8570,12 +9148,38 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AnalyticsConfiguration
 /// Information that your application adds to authentication requests. Applies an endpoint ID to the analytics data that your user pool sends to Amazon Pinpoint.
 ///
 /// An endpoint ID uniquely identifies a mobile device, email address or phone number that can receive messages from Amazon Pinpoint analytics. For more information about Amazon Web Services Regions that can contain Amazon Pinpoint resources for use with Amazon Cognito user pools, see [Using Amazon Pinpoint analytics with Amazon Cognito user pools](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-pinpoint-integration.html).
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AnalyticsMetadataType {
     /// The endpoint ID. Information that you want to pass to Amazon Pinpoint about where to send notifications.
     pub analytics_endpoint_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl AnalyticsMetadataType {
     /// Creates an `AnalyticsMetadataType` with every member unset.
     pub fn new() -> Self {
@@ -8594,6 +9198,19 @@ impl AnalyticsMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AnalyticsMetadataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8609,6 +9226,19 @@ impl ::aws_json_runtime::serde::Serialize for AnalyticsMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AnalyticsMetadataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8650,6 +9280,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AnalyticsMetadataType 
 }
 
 /// The `AssetCategoryType` enumeration.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AssetCategoryType {
     /// `FAVICON_ICO`
@@ -8686,6 +9324,14 @@ pub enum AssetCategoryType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl AssetCategoryType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -8732,6 +9378,14 @@ impl AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<&str> for AssetCategoryType {
     fn from(v: &str) -> Self {
         match v {
@@ -8755,6 +9409,14 @@ impl ::std::convert::From<&str> for AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AssetCategoryType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -8764,6 +9426,14 @@ impl ::std::convert::From<::std::string::String> for AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::str::FromStr for AssetCategoryType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8771,18 +9441,42 @@ impl ::std::str::FromStr for AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::fmt::Display for AssetCategoryType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::AsRef<str> for AssetCategoryType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AssetCategoryType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8792,6 +9486,14 @@ impl ::aws_json_runtime::serde::Serialize for AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetCategoryType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8800,6 +9502,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetCategoryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetCategoryType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -8807,6 +9517,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetCategoryType {
 }
 
 /// The `AssetExtensionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AssetExtensionType {
     /// `ICO`
@@ -8823,6 +9541,14 @@ pub enum AssetExtensionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl AssetExtensionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ICO", "JPEG", "PNG", "SVG", "WEBP"];
@@ -8843,6 +9569,14 @@ impl AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<&str> for AssetExtensionType {
     fn from(v: &str) -> Self {
         match v {
@@ -8856,6 +9590,14 @@ impl ::std::convert::From<&str> for AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AssetExtensionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -8865,6 +9607,14 @@ impl ::std::convert::From<::std::string::String> for AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::str::FromStr for AssetExtensionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8872,18 +9622,42 @@ impl ::std::str::FromStr for AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::fmt::Display for AssetExtensionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::AsRef<str> for AssetExtensionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AssetExtensionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8893,6 +9667,14 @@ impl ::aws_json_runtime::serde::Serialize for AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetExtensionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -8901,6 +9683,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetExtensionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetExtensionType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -8908,6 +9698,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::AssetExtensionType {
 }
 
 /// An image file from a managed login branding style in a user pool.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct AssetType {
     /// The category that the image corresponds to in your managed login configuration. Managed login has asset categories for different types of logos, backgrounds, and icons.
@@ -8922,6 +9720,14 @@ pub struct AssetType {
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl AssetType {
     /// Creates an `AssetType` from its required members; optional members start unset.
     pub fn new(
@@ -8954,6 +9760,14 @@ impl AssetType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AssetType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -8975,6 +9789,14 @@ impl ::aws_json_runtime::serde::Serialize for AssetType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9052,6 +9874,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssetType {
 }
 
 /// The `AssociateSoftwareTokenRequest` structure.
+#[cfg(feature = "associate-software-token")]
 #[derive(Clone, PartialEq, Default)]
 pub struct AssociateSoftwareTokenRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -9066,6 +9889,7 @@ pub struct AssociateSoftwareTokenRequest {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "associate-software-token")]
 impl AssociateSoftwareTokenRequest {
     /// Creates an `AssociateSoftwareTokenRequest` with every member unset.
     pub fn new() -> Self {
@@ -9094,6 +9918,7 @@ impl AssociateSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssociateSoftwareTokenRequest")
@@ -9103,6 +9928,7 @@ impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::aws_json_runtime::serde::Serialize for AssociateSoftwareTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9121,6 +9947,7 @@ impl ::aws_json_runtime::serde::Serialize for AssociateSoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9174,6 +10001,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AssociateSoftwareToken
 }
 
 /// The `AssociateSoftwareTokenResponse` structure.
+#[cfg(feature = "associate-software-token")]
 #[derive(Clone, PartialEq, Default)]
 pub struct AssociateSoftwareTokenResponse {
     /// A unique generated shared secret code that is used by the TOTP algorithm to generate a one-time code.
@@ -9186,6 +10014,7 @@ pub struct AssociateSoftwareTokenResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "associate-software-token")]
 impl AssociateSoftwareTokenResponse {
     /// Creates an `AssociateSoftwareTokenResponse` with every member unset.
     pub fn new() -> Self {
@@ -9214,6 +10043,7 @@ impl AssociateSoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssociateSoftwareTokenResponse")
@@ -9223,6 +10053,7 @@ impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::aws_json_runtime::serde::Serialize for AssociateSoftwareTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9241,6 +10072,7 @@ impl ::aws_json_runtime::serde::Serialize for AssociateSoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AssociateSoftwareTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -9295,6 +10127,13 @@ for AssociateSoftwareTokenResponse {
 }
 
 /// The `AttributeDataType` enumeration.
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AttributeDataType {
     /// `String`
@@ -9309,6 +10148,13 @@ pub enum AttributeDataType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl AttributeDataType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -9333,6 +10179,13 @@ impl AttributeDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for AttributeDataType {
     fn from(v: &str) -> Self {
         match v {
@@ -9345,6 +10198,13 @@ impl ::std::convert::From<&str> for AttributeDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AttributeDataType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -9354,6 +10214,13 @@ impl ::std::convert::From<::std::string::String> for AttributeDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::std::str::FromStr for AttributeDataType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -9361,18 +10228,39 @@ impl ::std::str::FromStr for AttributeDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::std::fmt::Display for AttributeDataType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for AttributeDataType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AttributeDataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9382,6 +10270,13 @@ impl ::aws_json_runtime::serde::Serialize for AttributeDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AttributeDataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9391,6 +10286,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AttributeDataType {
 }
 
 /// The name and value of a user attribute.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[derive(Clone, PartialEq)]
 pub struct AttributeType {
     /// The name of the attribute, for example `email` or `custom:department`.
@@ -9403,6 +10314,22 @@ pub struct AttributeType {
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl AttributeType {
     /// Creates an `AttributeType` from its required members; optional members start unset.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -9422,6 +10349,22 @@ impl AttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::fmt::Debug for AttributeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AttributeType")
@@ -9431,6 +10374,22 @@ impl ::std::fmt::Debug for AttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AttributeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9447,6 +10406,22 @@ impl ::aws_json_runtime::serde::Serialize for AttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AttributeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9491,6 +10466,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AttributeType {
 }
 
 /// One authentication event that Amazon Cognito logged in a user pool with threat protection active. Contains user and device metadata and a risk assessment from your user pool.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AuthEventType {
     /// The event ID.
@@ -9513,6 +10489,7 @@ pub struct AuthEventType {
     pub event_feedback: ::std::option::Option<crate::types::EventFeedbackType>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl AuthEventType {
     /// Creates an `AuthEventType` with every member unset.
     pub fn new() -> Self {
@@ -9598,6 +10575,7 @@ impl AuthEventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for AuthEventType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9637,6 +10615,7 @@ impl ::aws_json_runtime::serde::Serialize for AuthEventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthEventType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9746,6 +10725,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthEventType {
 }
 
 /// The `AuthFactorType` enumeration.
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AuthFactorType {
     /// `PASSWORD`
@@ -9762,6 +10750,15 @@ pub enum AuthFactorType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl AuthFactorType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -9788,6 +10785,15 @@ impl AuthFactorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for AuthFactorType {
     fn from(v: &str) -> Self {
         match v {
@@ -9801,6 +10807,15 @@ impl ::std::convert::From<&str> for AuthFactorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AuthFactorType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -9810,6 +10825,15 @@ impl ::std::convert::From<::std::string::String> for AuthFactorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for AuthFactorType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -9817,18 +10841,45 @@ impl ::std::str::FromStr for AuthFactorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for AuthFactorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for AuthFactorType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AuthFactorType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9838,6 +10889,15 @@ impl ::aws_json_runtime::serde::Serialize for AuthFactorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthFactorType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9847,6 +10907,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthFactorType {
 }
 
 /// The `AuthFlowType` enumeration.
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum AuthFlowType {
     /// `USER_SRP_AUTH`
@@ -9869,6 +10930,7 @@ pub enum AuthFlowType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl AuthFlowType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -9901,6 +10963,7 @@ impl AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::std::convert::From<&str> for AuthFlowType {
     fn from(v: &str) -> Self {
         match v {
@@ -9917,6 +10980,7 @@ impl ::std::convert::From<&str> for AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::std::convert::From<::std::string::String> for AuthFlowType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -9926,6 +10990,7 @@ impl ::std::convert::From<::std::string::String> for AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::std::str::FromStr for AuthFlowType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -9933,18 +10998,21 @@ impl ::std::str::FromStr for AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::std::fmt::Display for AuthFlowType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::std::convert::AsRef<str> for AuthFlowType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::aws_json_runtime::serde::Serialize for AuthFlowType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -9954,6 +11022,7 @@ impl ::aws_json_runtime::serde::Serialize for AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthFlowType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -9962,6 +11031,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthFlowType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::AuthFlowType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -9969,6 +11039,15 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::AuthFlowType {
 }
 
 /// The object that your application receives after authentication. Contains tokens and information for device authentication.
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[derive(Clone, PartialEq, Default)]
 pub struct AuthenticationResultType {
     /// Your user's access token.
@@ -9991,6 +11070,15 @@ pub struct AuthenticationResultType {
     pub new_device_metadata: ::std::option::Option<crate::types::NewDeviceMetadataType>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl AuthenticationResultType {
     /// Creates an `AuthenticationResultType` with every member unset.
     pub fn new() -> Self {
@@ -10056,6 +11144,15 @@ impl AuthenticationResultType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::fmt::Debug for AuthenticationResultType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationResultType")
@@ -10069,6 +11166,15 @@ impl ::std::fmt::Debug for AuthenticationResultType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for AuthenticationResultType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10099,6 +11205,15 @@ impl ::aws_json_runtime::serde::Serialize for AuthenticationResultType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthenticationResultType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10188,6 +11303,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AuthenticationResultTy
 }
 
 /// The `ChallengeName` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ChallengeName {
     /// `Password`
@@ -10198,6 +11314,7 @@ pub enum ChallengeName {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ChallengeName {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Password", "Mfa"];
@@ -10215,6 +11332,7 @@ impl ChallengeName {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for ChallengeName {
     fn from(v: &str) -> Self {
         match v {
@@ -10225,6 +11343,7 @@ impl ::std::convert::From<&str> for ChallengeName {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for ChallengeName {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -10234,6 +11353,7 @@ impl ::std::convert::From<::std::string::String> for ChallengeName {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for ChallengeName {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10241,18 +11361,21 @@ impl ::std::str::FromStr for ChallengeName {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for ChallengeName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for ChallengeName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for ChallengeName {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10262,6 +11385,7 @@ impl ::aws_json_runtime::serde::Serialize for ChallengeName {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeName {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10271,6 +11395,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeName {
 }
 
 /// The `ChallengeNameType` enumeration.
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ChallengeNameType {
     /// `SMS_MFA`
@@ -10309,6 +11441,14 @@ pub enum ChallengeNameType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ChallengeNameType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -10357,6 +11497,14 @@ impl ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::convert::From<&str> for ChallengeNameType {
     fn from(v: &str) -> Self {
         match v {
@@ -10381,6 +11529,14 @@ impl ::std::convert::From<&str> for ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ChallengeNameType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -10390,6 +11546,14 @@ impl ::std::convert::From<::std::string::String> for ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::str::FromStr for ChallengeNameType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10397,18 +11561,42 @@ impl ::std::str::FromStr for ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::fmt::Display for ChallengeNameType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::std::convert::AsRef<str> for ChallengeNameType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ChallengeNameType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10418,6 +11606,14 @@ impl ::aws_json_runtime::serde::Serialize for ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeNameType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10426,6 +11622,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::ChallengeNameType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -10433,6 +11637,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::ChallengeNameType {
 }
 
 /// The `ChallengeResponse` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ChallengeResponse {
     /// `Success`
@@ -10443,6 +11648,7 @@ pub enum ChallengeResponse {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ChallengeResponse {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Success", "Failure"];
@@ -10460,6 +11666,7 @@ impl ChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for ChallengeResponse {
     fn from(v: &str) -> Self {
         match v {
@@ -10470,6 +11677,7 @@ impl ::std::convert::From<&str> for ChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for ChallengeResponse {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -10479,6 +11687,7 @@ impl ::std::convert::From<::std::string::String> for ChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for ChallengeResponse {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10486,18 +11695,21 @@ impl ::std::str::FromStr for ChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for ChallengeResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for ChallengeResponse {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for ChallengeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10507,6 +11719,7 @@ impl ::aws_json_runtime::serde::Serialize for ChallengeResponse {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10603,6 +11816,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeResponse {
 /// `"ChallengeName": "SELECT_MFA_TYPE", "ChallengeResponses": {"USERNAME": "[username]", "ANSWER": "[SMS_MFA|EMAIL_MFA|SOFTWARE_TOKEN_MFA]"}`
 ///
 /// For more information about `SECRET_HASH`, see [Computing secret hash values](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash). For information about `DEVICE_KEY`, see [Working with user devices in your user pool](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html).
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ChallengeResponseType {
     /// The type of challenge that your previous authentication request returned in the parameter `ChallengeName`, for example `SMS_MFA`.
@@ -10611,6 +11825,7 @@ pub struct ChallengeResponseType {
     pub challenge_response: ::std::option::Option<crate::types::ChallengeResponse>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ChallengeResponseType {
     /// Creates a `ChallengeResponseType` with every member unset.
     pub fn new() -> Self {
@@ -10639,6 +11854,7 @@ impl ChallengeResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for ChallengeResponseType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10657,6 +11873,7 @@ impl ::aws_json_runtime::serde::Serialize for ChallengeResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeResponseType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10707,6 +11924,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChallengeResponseType 
 }
 
 /// Represents the request to change a user password.
+#[cfg(feature = "change-password")]
 #[derive(Clone, PartialEq)]
 pub struct ChangePasswordRequest {
     /// The user's previous password. Required if the user has a password. If the user has no password and only signs in with passwordless authentication options, you can omit this parameter.
@@ -10723,6 +11941,7 @@ pub struct ChangePasswordRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "change-password")]
 impl ChangePasswordRequest {
     /// Creates a `ChangePasswordRequest` from its required members; optional members start unset.
     pub fn new(
@@ -10746,6 +11965,7 @@ impl ChangePasswordRequest {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl ::std::fmt::Debug for ChangePasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChangePasswordRequest")
@@ -10756,6 +11976,7 @@ impl ::std::fmt::Debug for ChangePasswordRequest {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl ::aws_json_runtime::serde::Serialize for ChangePasswordRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10773,6 +11994,7 @@ impl ::aws_json_runtime::serde::Serialize for ChangePasswordRequest {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChangePasswordRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10835,9 +12057,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChangePasswordRequest 
 }
 
 /// The response from the server to the change password request.
+#[cfg(feature = "change-password")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ChangePasswordResponse {}
 
+#[cfg(feature = "change-password")]
 impl ChangePasswordResponse {
     /// Creates the `ChangePasswordResponse` value.
     pub fn new() -> Self {
@@ -10845,6 +12069,7 @@ impl ChangePasswordResponse {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl ::aws_json_runtime::serde::Serialize for ChangePasswordResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10856,6 +12081,7 @@ impl ::aws_json_runtime::serde::Serialize for ChangePasswordResponse {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChangePasswordResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -10886,6 +12112,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ChangePasswordResponse
 }
 
 /// The access token and its metadata from a machine-to-machine (M2M) client credentials grant.
+#[cfg(feature = "get-client-token")]
 #[derive(Clone, PartialEq, Default)]
 pub struct ClientAuthenticationResultType {
     /// The access token for the requested app client. Present this token to a resource server to authorize a request, using the scopes granted in the token.
@@ -10898,6 +12125,7 @@ pub struct ClientAuthenticationResultType {
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "get-client-token")]
 impl ClientAuthenticationResultType {
     /// Creates a `ClientAuthenticationResultType` with every member unset.
     pub fn new() -> Self {
@@ -10933,6 +12161,7 @@ impl ClientAuthenticationResultType {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::std::fmt::Debug for ClientAuthenticationResultType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientAuthenticationResultType")
@@ -10943,6 +12172,7 @@ impl ::std::fmt::Debug for ClientAuthenticationResultType {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::serde::Serialize for ClientAuthenticationResultType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -10964,6 +12194,7 @@ impl ::aws_json_runtime::serde::Serialize for ClientAuthenticationResultType {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ClientAuthenticationResultType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11027,12 +12258,24 @@ for ClientAuthenticationResultType {
 }
 
 /// The SSO session settings for a user pool app client.
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ClientSsoSessionConfigType {
     /// The maximum amount of time, in minutes, that this app client silently reuses an existing SSO session, returning a new set of tokens without requiring the user to re-authenticate, measured from the user's last fresh authentication. The minimum value is `0` and the maximum value is `129600` (90 days). The default is `60`. A value of `0` means that this app client never silently reuses the SSO session and always re-authenticates the user. The SSO session record and its cookie are still created regardless of this value, and other app clients in the same user pool can still reuse the session.
     pub max_validity_minutes: i32,
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 impl ClientSsoSessionConfigType {
     /// Creates a `ClientSSOSessionConfigType` from its required members; optional members start unset.
     pub fn new(max_validity_minutes: i32) -> Self {
@@ -11040,6 +12283,12 @@ impl ClientSsoSessionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ClientSsoSessionConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11053,6 +12302,12 @@ impl ::aws_json_runtime::serde::Serialize for ClientSsoSessionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientSsoSessionConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -11099,6 +12354,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientSsoSessionConfig
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::ClientSsoSessionConfigType {
     fn zero_value() -> Self {
         Self {
@@ -11108,6 +12369,12 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::ClientSsoSessionConfi
 }
 
 /// Contains information about a client secret, including its unique identifier, value, and creation timestamp.
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 #[derive(Clone, PartialEq, Default)]
 pub struct ClientSecretDescriptorType {
     /// The unique identifier for the client secret. This identifier follows the format \<client-id>--\<epoch-create-time>.
@@ -11120,6 +12387,12 @@ pub struct ClientSecretDescriptorType {
     pub client_secret_create_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl ClientSecretDescriptorType {
     /// Creates a `ClientSecretDescriptorType` with every member unset.
     pub fn new() -> Self {
@@ -11158,6 +12431,12 @@ impl ClientSecretDescriptorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl ::std::fmt::Debug for ClientSecretDescriptorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientSecretDescriptorType")
@@ -11168,6 +12447,12 @@ impl ::std::fmt::Debug for ClientSecretDescriptorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ClientSecretDescriptorType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11189,6 +12474,12 @@ impl ::aws_json_runtime::serde::Serialize for ClientSecretDescriptorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientSecretDescriptorType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -11251,6 +12542,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientSecretDescriptor
 }
 
 /// The `ClientTypeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ClientTypeType {
     /// `REGULAR`
@@ -11261,6 +12560,14 @@ pub enum ClientTypeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ClientTypeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["REGULAR", "DCR"];
@@ -11278,6 +12585,14 @@ impl ClientTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for ClientTypeType {
     fn from(v: &str) -> Self {
         match v {
@@ -11288,6 +12603,14 @@ impl ::std::convert::From<&str> for ClientTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ClientTypeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -11297,6 +12620,14 @@ impl ::std::convert::From<::std::string::String> for ClientTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for ClientTypeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11304,18 +12635,42 @@ impl ::std::str::FromStr for ClientTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for ClientTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for ClientTypeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ClientTypeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11325,6 +12680,14 @@ impl ::aws_json_runtime::serde::Serialize for ClientTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientTypeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -11334,6 +12697,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ClientTypeType {
 }
 
 /// Configuration for the CloudWatch log group destination of user pool detailed activity logging, or of user activity log export with threat protection.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CloudWatchLogsConfigurationType {
     /// The Amazon Resource Name (arn) of a CloudWatch Logs log group where your user pool sends logs. The log group must not be encrypted with Key Management Service and must be in the same Amazon Web Services account as your user pool.
@@ -11342,6 +12711,12 @@ pub struct CloudWatchLogsConfigurationType {
     pub log_group_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl CloudWatchLogsConfigurationType {
     /// Creates a `CloudWatchLogsConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -11358,6 +12733,12 @@ impl CloudWatchLogsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CloudWatchLogsConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11373,6 +12754,12 @@ impl ::aws_json_runtime::serde::Serialize for CloudWatchLogsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CloudWatchLogsConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11418,6 +12805,15 @@ for CloudWatchLogsConfigurationType {
 }
 
 /// The delivery details for an email or SMS message that Amazon Cognito sent for authentication or verification.
+#[cfg(
+    any(
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CodeDeliveryDetailsType {
     /// The email address or phone number destination where Amazon Cognito sent the code.
@@ -11428,6 +12824,15 @@ pub struct CodeDeliveryDetailsType {
     pub attribute_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl CodeDeliveryDetailsType {
     /// Creates a `CodeDeliveryDetailsType` with every member unset.
     pub fn new() -> Self {
@@ -11466,6 +12871,15 @@ impl CodeDeliveryDetailsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CodeDeliveryDetailsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11487,6 +12901,15 @@ impl ::aws_json_runtime::serde::Serialize for CodeDeliveryDetailsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CodeDeliveryDetailsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -11546,6 +12969,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CodeDeliveryDetailsTyp
 }
 
 /// The `ColorSchemeModeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ColorSchemeModeType {
     /// `LIGHT`
@@ -11558,6 +12989,14 @@ pub enum ColorSchemeModeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ColorSchemeModeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["LIGHT", "DARK", "DYNAMIC"];
@@ -11576,6 +13015,14 @@ impl ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<&str> for ColorSchemeModeType {
     fn from(v: &str) -> Self {
         match v {
@@ -11587,6 +13034,14 @@ impl ::std::convert::From<&str> for ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ColorSchemeModeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -11596,6 +13051,14 @@ impl ::std::convert::From<::std::string::String> for ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::str::FromStr for ColorSchemeModeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11603,18 +13066,42 @@ impl ::std::str::FromStr for ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::fmt::Display for ColorSchemeModeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::std::convert::AsRef<str> for ColorSchemeModeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ColorSchemeModeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11624,6 +13111,14 @@ impl ::aws_json_runtime::serde::Serialize for ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ColorSchemeModeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -11632,6 +13127,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ColorSchemeModeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::ColorSchemeModeType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -11639,6 +13142,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::ColorSchemeModeType {
 }
 
 /// The `CompleteWebAuthnRegistrationRequest` structure.
+#[cfg(feature = "complete-web-authn-registration")]
 #[derive(Clone, PartialEq)]
 pub struct CompleteWebAuthnRegistrationRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -11649,6 +13153,7 @@ pub struct CompleteWebAuthnRegistrationRequest {
     pub credential: ::aws_json_runtime::Document,
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl CompleteWebAuthnRegistrationRequest {
     /// Creates a `CompleteWebAuthnRegistrationRequest` from its required members; optional members start unset.
     pub fn new(
@@ -11662,6 +13167,7 @@ impl CompleteWebAuthnRegistrationRequest {
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CompleteWebAuthnRegistrationRequest")
@@ -11671,6 +13177,7 @@ impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::serde::Serialize for CompleteWebAuthnRegistrationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11685,6 +13192,7 @@ impl ::aws_json_runtime::serde::Serialize for CompleteWebAuthnRegistrationReques
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CompleteWebAuthnRegistrationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11739,9 +13247,11 @@ for CompleteWebAuthnRegistrationRequest {
 }
 
 /// The `CompleteWebAuthnRegistrationResponse` structure.
+#[cfg(feature = "complete-web-authn-registration")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CompleteWebAuthnRegistrationResponse {}
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl CompleteWebAuthnRegistrationResponse {
     /// Creates the `CompleteWebAuthnRegistrationResponse` value.
     pub fn new() -> Self {
@@ -11749,6 +13259,7 @@ impl CompleteWebAuthnRegistrationResponse {
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::serde::Serialize for CompleteWebAuthnRegistrationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11760,6 +13271,7 @@ impl ::aws_json_runtime::serde::Serialize for CompleteWebAuthnRegistrationRespon
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CompleteWebAuthnRegistrationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11794,12 +13306,14 @@ for CompleteWebAuthnRegistrationResponse {
 }
 
 /// Settings for user pool actions when Amazon Cognito detects compromised credentials with threat protection in full-function `ENFORCED` mode.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CompromisedCredentialsActionsType {
     /// The action that Amazon Cognito takes when it detects compromised credentials.
     pub event_action: crate::types::CompromisedCredentialsEventActionType,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl CompromisedCredentialsActionsType {
     /// Creates a `CompromisedCredentialsActionsType` from its required members; optional members start unset.
     pub fn new(
@@ -11813,6 +13327,7 @@ impl CompromisedCredentialsActionsType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for CompromisedCredentialsActionsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11826,6 +13341,7 @@ impl ::aws_json_runtime::serde::Serialize for CompromisedCredentialsActionsType 
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CompromisedCredentialsActionsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11870,6 +13386,7 @@ for CompromisedCredentialsActionsType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::CompromisedCredentialsActionsType {
     fn zero_value() -> Self {
@@ -11880,6 +13397,7 @@ for crate::types::CompromisedCredentialsActionsType {
 }
 
 /// The `CompromisedCredentialsEventActionType` enumeration.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum CompromisedCredentialsEventActionType {
     /// `BLOCK`
@@ -11890,6 +13408,7 @@ pub enum CompromisedCredentialsEventActionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl CompromisedCredentialsEventActionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["BLOCK", "NO_ACTION"];
@@ -11907,6 +13426,7 @@ impl CompromisedCredentialsEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<&str> for CompromisedCredentialsEventActionType {
     fn from(v: &str) -> Self {
         match v {
@@ -11917,6 +13437,7 @@ impl ::std::convert::From<&str> for CompromisedCredentialsEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<::std::string::String>
 for CompromisedCredentialsEventActionType {
     fn from(v: ::std::string::String) -> Self {
@@ -11927,6 +13448,7 @@ for CompromisedCredentialsEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::str::FromStr for CompromisedCredentialsEventActionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11934,18 +13456,21 @@ impl ::std::str::FromStr for CompromisedCredentialsEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::fmt::Display for CompromisedCredentialsEventActionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::AsRef<str> for CompromisedCredentialsEventActionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for CompromisedCredentialsEventActionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -11955,6 +13480,7 @@ impl ::aws_json_runtime::serde::Serialize for CompromisedCredentialsEventActionT
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CompromisedCredentialsEventActionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -11964,6 +13490,7 @@ for CompromisedCredentialsEventActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::CompromisedCredentialsEventActionType {
     fn zero_value() -> Self {
@@ -11972,6 +13499,7 @@ for crate::types::CompromisedCredentialsEventActionType {
 }
 
 /// Settings for compromised-credentials actions and authentication-event sources with threat protection in full-function `ENFORCED` mode.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CompromisedCredentialsRiskConfigurationType {
     /// Settings for the sign-in activity where you want to configure compromised-credentials actions. Defaults to all events.
@@ -11982,6 +13510,7 @@ pub struct CompromisedCredentialsRiskConfigurationType {
     pub actions: crate::types::CompromisedCredentialsActionsType,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl CompromisedCredentialsRiskConfigurationType {
     /// Creates a `CompromisedCredentialsRiskConfigurationType` from its required members; optional members start unset.
     pub fn new(actions: crate::types::CompromisedCredentialsActionsType) -> Self {
@@ -12001,6 +13530,7 @@ impl CompromisedCredentialsRiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize
 for CompromisedCredentialsRiskConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -12021,6 +13551,7 @@ for CompromisedCredentialsRiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CompromisedCredentialsRiskConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -12074,6 +13605,7 @@ for CompromisedCredentialsRiskConfigurationType {
 }
 
 /// The confirm-device request.
+#[cfg(feature = "confirm-device")]
 #[derive(Clone, PartialEq)]
 pub struct ConfirmDeviceRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -12090,6 +13622,7 @@ pub struct ConfirmDeviceRequest {
     pub device_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "confirm-device")]
 impl ConfirmDeviceRequest {
     /// Creates a `ConfirmDeviceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -12123,6 +13656,7 @@ impl ConfirmDeviceRequest {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::std::fmt::Debug for ConfirmDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmDeviceRequest")
@@ -12134,6 +13668,7 @@ impl ::std::fmt::Debug for ConfirmDeviceRequest {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmDeviceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12154,6 +13689,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmDeviceRequest {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmDeviceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -12223,6 +13759,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmDeviceRequest {
 }
 
 /// The confirm-device response.
+#[cfg(feature = "confirm-device")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ConfirmDeviceResponse {
     /// When `true`, your user must confirm that they want to remember the device. Prompt the user for an answer.
@@ -12233,6 +13770,7 @@ pub struct ConfirmDeviceResponse {
     pub user_confirmation_necessary: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "confirm-device")]
 impl ConfirmDeviceResponse {
     /// Creates a `ConfirmDeviceResponse` with every member unset.
     pub fn new() -> Self {
@@ -12251,6 +13789,7 @@ impl ConfirmDeviceResponse {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmDeviceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12266,6 +13805,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmDeviceResponse {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmDeviceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -12308,6 +13848,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmDeviceResponse 
 }
 
 /// The request representing the confirmation for a password reset.
+#[cfg(feature = "confirm-forgot-password")]
 #[derive(Clone, PartialEq)]
 pub struct ConfirmForgotPasswordRequest {
     /// The ID of the app client where the user wants to reset their password. This parameter is an identifier of the client application that users are resetting their password from, but this operation resets users' irrespective of the app clients they sign in to.
@@ -12352,6 +13893,7 @@ pub struct ConfirmForgotPasswordRequest {
     >,
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ConfirmForgotPasswordRequest {
     /// Creates a `ConfirmForgotPasswordRequest` from its required members; optional members start unset.
     pub fn new(
@@ -12412,6 +13954,7 @@ impl ConfirmForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ::std::fmt::Debug for ConfirmForgotPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmForgotPasswordRequest")
@@ -12427,6 +13970,7 @@ impl ::std::fmt::Debug for ConfirmForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmForgotPasswordRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12461,6 +14005,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmForgotPasswordRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -12573,9 +14118,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmForgotPasswordR
 }
 
 /// The response from the server that results from a user's request to retrieve a forgotten password.
+#[cfg(feature = "confirm-forgot-password")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ConfirmForgotPasswordResponse {}
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ConfirmForgotPasswordResponse {
     /// Creates the `ConfirmForgotPasswordResponse` value.
     pub fn new() -> Self {
@@ -12583,6 +14130,7 @@ impl ConfirmForgotPasswordResponse {
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmForgotPasswordResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12594,6 +14142,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmForgotPasswordResponse {
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmForgotPasswordResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -12627,6 +14176,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmForgotPasswordR
 }
 
 /// Represents the request to confirm registration of a user.
+#[cfg(feature = "confirm-sign-up")]
 #[derive(Clone, PartialEq)]
 pub struct ConfirmSignUpRequest {
     /// The ID of the app client associated with the user pool.
@@ -12679,6 +14229,7 @@ pub struct ConfirmSignUpRequest {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ConfirmSignUpRequest {
     /// Creates a `ConfirmSignUpRequest` from its required members; optional members start unset.
     pub fn new(
@@ -12754,6 +14305,7 @@ impl ConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::std::fmt::Debug for ConfirmSignUpRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmSignUpRequest")
@@ -12770,6 +14322,7 @@ impl ::std::fmt::Debug for ConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmSignUpRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12809,6 +14362,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmSignUpRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -12927,6 +14481,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmSignUpRequest {
 }
 
 /// Represents the response from the server for the registration confirmation.
+#[cfg(feature = "confirm-sign-up")]
 #[derive(Clone, PartialEq, Default)]
 pub struct ConfirmSignUpResponse {
     /// A session identifier that you can use to immediately sign in the confirmed user. You can automatically sign users in with the one-time password that they provided in a successful `ConfirmSignUp` request.
@@ -12935,6 +14490,7 @@ pub struct ConfirmSignUpResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ConfirmSignUpResponse {
     /// Creates a `ConfirmSignUpResponse` with every member unset.
     pub fn new() -> Self {
@@ -12951,6 +14507,7 @@ impl ConfirmSignUpResponse {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::std::fmt::Debug for ConfirmSignUpResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmSignUpResponse")
@@ -12959,6 +14516,7 @@ impl ::std::fmt::Debug for ConfirmSignUpResponse {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::aws_json_runtime::serde::Serialize for ConfirmSignUpResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -12974,6 +14532,7 @@ impl ::aws_json_runtime::serde::Serialize for ConfirmSignUpResponse {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmSignUpResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -13015,6 +14574,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ConfirmSignUpResponse 
 }
 
 /// Contextual user data used for evaluating the risk of an authentication event by user pool threat protection.
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ContextDataType {
     /// The source IP address of your user's device.
@@ -13029,6 +14589,7 @@ pub struct ContextDataType {
     pub encoded_data: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl ContextDataType {
     /// Creates a `ContextDataType` from its required members; optional members start unset.
     pub fn new(
@@ -13056,6 +14617,7 @@ impl ContextDataType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl ::aws_json_runtime::serde::Serialize for ContextDataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13078,6 +14640,7 @@ impl ::aws_json_runtime::serde::Serialize for ContextDataType {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ContextDataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -13154,6 +14717,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ContextDataType {
 }
 
 /// The `CreateGroupRequest` structure.
+#[cfg(feature = "create-group")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateGroupRequest {
     /// A name for the group. This name must be unique in your user pool.
@@ -13172,6 +14736,7 @@ pub struct CreateGroupRequest {
     pub precedence: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "create-group")]
 impl CreateGroupRequest {
     /// Creates a `CreateGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -13212,6 +14777,7 @@ impl CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl ::aws_json_runtime::serde::Serialize for CreateGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13235,6 +14801,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -13312,12 +14879,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateGroupRequest {
 }
 
 /// The `CreateGroupResponse` structure.
+#[cfg(feature = "create-group")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateGroupResponse {
     /// The response object for a created group.
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 
+#[cfg(feature = "create-group")]
 impl CreateGroupResponse {
     /// Creates a `CreateGroupResponse` with every member unset.
     pub fn new() -> Self {
@@ -13331,6 +14900,7 @@ impl CreateGroupResponse {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl ::aws_json_runtime::serde::Serialize for CreateGroupResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13346,6 +14916,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateGroupResponse {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateGroupResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -13387,6 +14958,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateGroupResponse {
 }
 
 /// The `CreateIdentityProviderRequest` structure.
+#[cfg(feature = "create-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateIdentityProviderRequest {
     /// The Id of the user pool where you want to create an IdP.
@@ -13456,6 +15028,7 @@ pub struct CreateIdentityProviderRequest {
     >,
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl CreateIdentityProviderRequest {
     /// Creates a `CreateIdentityProviderRequest` from its required members; optional members start unset.
     pub fn new(
@@ -13512,6 +15085,7 @@ impl CreateIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for CreateIdentityProviderRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13555,6 +15129,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityProviderRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -13665,12 +15240,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateIdentityProvider
 }
 
 /// The `CreateIdentityProviderResponse` structure.
+#[cfg(feature = "create-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateIdentityProviderResponse {
     /// The details of the new user pool IdP.
     pub identity_provider: crate::types::IdentityProviderType,
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl CreateIdentityProviderResponse {
     /// Creates a `CreateIdentityProviderResponse` from its required members; optional members start unset.
     pub fn new(identity_provider: crate::types::IdentityProviderType) -> Self {
@@ -13678,6 +15255,7 @@ impl CreateIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for CreateIdentityProviderResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13691,6 +15269,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CreateIdentityProviderResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -13739,6 +15318,7 @@ for CreateIdentityProviderResponse {
 }
 
 /// The `CreateManagedLoginBrandingRequest` structure.
+#[cfg(feature = "create-managed-login-branding")]
 #[derive(Clone, PartialEq)]
 pub struct CreateManagedLoginBrandingRequest {
     /// The ID of the user pool where you want to create a new branding style.
@@ -13764,6 +15344,7 @@ pub struct CreateManagedLoginBrandingRequest {
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl CreateManagedLoginBrandingRequest {
     /// Creates a `CreateManagedLoginBrandingRequest` from its required members; optional members start unset.
     pub fn new(
@@ -13804,6 +15385,7 @@ impl CreateManagedLoginBrandingRequest {
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateManagedLoginBrandingRequest")
@@ -13816,6 +15398,7 @@ impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for CreateManagedLoginBrandingRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13842,6 +15425,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateManagedLoginBrandingRequest 
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CreateManagedLoginBrandingRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -13923,6 +15507,7 @@ for CreateManagedLoginBrandingRequest {
 }
 
 /// The `CreateManagedLoginBrandingResponse` structure.
+#[cfg(feature = "create-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateManagedLoginBrandingResponse {
     /// The details of the branding style that you created.
@@ -13931,6 +15516,7 @@ pub struct CreateManagedLoginBrandingResponse {
     >,
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl CreateManagedLoginBrandingResponse {
     /// Creates a `CreateManagedLoginBrandingResponse` with every member unset.
     pub fn new() -> Self {
@@ -13949,6 +15535,7 @@ impl CreateManagedLoginBrandingResponse {
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for CreateManagedLoginBrandingResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -13964,6 +15551,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateManagedLoginBrandingResponse
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CreateManagedLoginBrandingResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -14009,6 +15597,7 @@ for CreateManagedLoginBrandingResponse {
 }
 
 /// The `CreateResourceServerRequest` structure.
+#[cfg(feature = "create-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateResourceServerRequest {
     /// The ID of the user pool where you want to create a resource server.
@@ -14025,6 +15614,7 @@ pub struct CreateResourceServerRequest {
     >,
 }
 
+#[cfg(feature = "create-resource-server")]
 impl CreateResourceServerRequest {
     /// Creates a `CreateResourceServerRequest` from its required members; optional members start unset.
     pub fn new(
@@ -14050,6 +15640,7 @@ impl CreateResourceServerRequest {
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for CreateResourceServerRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14071,6 +15662,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateResourceServerRequest {
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateResourceServerRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14137,12 +15729,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateResourceServerRe
 }
 
 /// The `CreateResourceServerResponse` structure.
+#[cfg(feature = "create-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateResourceServerResponse {
     /// The details of the new resource server.
     pub resource_server: crate::types::ResourceServerType,
 }
 
+#[cfg(feature = "create-resource-server")]
 impl CreateResourceServerResponse {
     /// Creates a `CreateResourceServerResponse` from its required members; optional members start unset.
     pub fn new(resource_server: crate::types::ResourceServerType) -> Self {
@@ -14150,6 +15744,7 @@ impl CreateResourceServerResponse {
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for CreateResourceServerResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14163,6 +15758,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateResourceServerResponse {
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateResourceServerResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14210,6 +15806,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateResourceServerRe
 }
 
 /// The `CreateTermsRequest` structure.
+#[cfg(feature = "create-terms")]
 #[derive(Clone, PartialEq)]
 pub struct CreateTermsRequest {
     /// The ID of the user pool where you want to create terms documents.
@@ -14232,6 +15829,7 @@ pub struct CreateTermsRequest {
     >,
 }
 
+#[cfg(feature = "create-terms")]
 impl CreateTermsRequest {
     /// Creates a `CreateTermsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -14261,6 +15859,7 @@ impl CreateTermsRequest {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl ::std::fmt::Debug for CreateTermsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateTermsRequest")
@@ -14274,6 +15873,7 @@ impl ::std::fmt::Debug for CreateTermsRequest {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl ::aws_json_runtime::serde::Serialize for CreateTermsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14300,6 +15900,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateTermsRequest {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateTermsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14388,12 +15989,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateTermsRequest {
 }
 
 /// The `CreateTermsResponse` structure.
+#[cfg(feature = "create-terms")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateTermsResponse {
     /// A summary of your terms documents. Includes a unique identifier for later changes to the terms documents.
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 
+#[cfg(feature = "create-terms")]
 impl CreateTermsResponse {
     /// Creates a `CreateTermsResponse` with every member unset.
     pub fn new() -> Self {
@@ -14407,6 +16010,7 @@ impl CreateTermsResponse {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl ::aws_json_runtime::serde::Serialize for CreateTermsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14422,6 +16026,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateTermsResponse {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateTermsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14463,6 +16068,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateTermsResponse {
 }
 
 /// Represents the request to create the user import job.
+#[cfg(feature = "create-user-import-job")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateUserImportJobRequest {
     /// A friendly name for the user import job.
@@ -14479,6 +16085,7 @@ pub struct CreateUserImportJobRequest {
     >,
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl CreateUserImportJobRequest {
     /// Creates a `CreateUserImportJobRequest` from its required members; optional members start unset.
     pub fn new(
@@ -14506,6 +16113,7 @@ impl CreateUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserImportJobRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14528,6 +16136,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserImportJobRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14599,12 +16208,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserImportJobReq
 }
 
 /// Represents the response from the server to the request to create the user import job.
+#[cfg(feature = "create-user-import-job")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateUserImportJobResponse {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl CreateUserImportJobResponse {
     /// Creates a `CreateUserImportJobResponse` with every member unset.
     pub fn new() -> Self {
@@ -14621,6 +16232,7 @@ impl CreateUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserImportJobResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -14636,6 +16248,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserImportJobResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -14680,6 +16293,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserImportJobRes
 }
 
 /// Represents the request to create a user pool client.
+#[cfg(feature = "create-user-pool-client")]
 #[derive(Clone, PartialEq)]
 pub struct CreateUserPoolClientRequest {
     /// The ID of the user pool where you want to create an app client.
@@ -14832,6 +16446,7 @@ pub struct CreateUserPoolClientRequest {
     >,
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl CreateUserPoolClientRequest {
     /// Creates a `CreateUserPoolClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -15056,6 +16671,7 @@ impl CreateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl ::std::fmt::Debug for CreateUserPoolClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateUserPoolClientRequest")
@@ -15093,6 +16709,7 @@ impl ::std::fmt::Debug for CreateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15197,6 +16814,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -15462,12 +17080,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolClientRe
 }
 
 /// Represents the response from the server to create a user pool client.
+#[cfg(feature = "create-user-pool-client")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateUserPoolClientResponse {
     /// The details of the new app client.
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl CreateUserPoolClientResponse {
     /// Creates a `CreateUserPoolClientResponse` with every member unset.
     pub fn new() -> Self {
@@ -15484,6 +17104,7 @@ impl CreateUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolClientResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15499,6 +17120,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolClientResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -15543,6 +17165,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolClientRe
 }
 
 /// The `CreateUserPoolDomainRequest` structure.
+#[cfg(feature = "create-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateUserPoolDomainRequest {
     /// The domain string. For custom domains, this is the fully-qualified domain name, such as `auth.example.com`. For prefix domains, this is the prefix alone, such as `myprefix`. A prefix value of `myprefix` for a user pool in the `us-east-1` Region results in a domain of `myprefix.auth.us-east-1.amazoncognito.com`.
@@ -15567,6 +17190,7 @@ pub struct CreateUserPoolDomainRequest {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl CreateUserPoolDomainRequest {
     /// Creates a `CreateUserPoolDomainRequest` from its required members; optional members start unset.
     pub fn new(
@@ -15604,6 +17228,7 @@ impl CreateUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolDomainRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15627,6 +17252,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolDomainRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -15703,6 +17329,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolDomainRe
 }
 
 /// The `CreateUserPoolDomainResponse` structure.
+#[cfg(feature = "create-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateUserPoolDomainResponse {
     /// The version of managed login branding applied your domain. A value of `1` indicates hosted UI (classic) and a version of `2` indicates managed login.
@@ -15713,6 +17340,7 @@ pub struct CreateUserPoolDomainResponse {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl CreateUserPoolDomainResponse {
     /// Creates a `CreateUserPoolDomainResponse` with every member unset.
     pub fn new() -> Self {
@@ -15745,6 +17373,7 @@ impl CreateUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolDomainResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15766,6 +17395,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolDomainResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -15828,6 +17458,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolDomainRe
 }
 
 /// The `CreateUserPoolReplicaRequest` structure.
+#[cfg(feature = "create-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateUserPoolReplicaRequest {
     /// The ID of the user pool to replicate.
@@ -15840,6 +17471,7 @@ pub struct CreateUserPoolReplicaRequest {
     >,
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl CreateUserPoolReplicaRequest {
     /// Creates a `CreateUserPoolReplicaRequest` from its required members; optional members start unset.
     pub fn new(
@@ -15866,6 +17498,7 @@ impl CreateUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolReplicaRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15889,6 +17522,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -15953,12 +17587,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolReplicaR
 }
 
 /// The `CreateUserPoolReplicaResponse` structure.
+#[cfg(feature = "create-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateUserPoolReplicaResponse {
     /// Information about the created user pool replica, including its status and role.
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl CreateUserPoolReplicaResponse {
     /// Creates a `CreateUserPoolReplicaResponse` with every member unset.
     pub fn new() -> Self {
@@ -15975,6 +17611,7 @@ impl CreateUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolReplicaResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -15990,6 +17627,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolReplicaResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -16034,6 +17672,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolReplicaR
 }
 
 /// Represents the request to create a user pool.
+#[cfg(feature = "create-user-pool")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CreateUserPoolRequest {
     /// A friendly name for your user pool.
@@ -16150,6 +17789,7 @@ pub struct CreateUserPoolRequest {
     >,
 }
 
+#[cfg(feature = "create-user-pool")]
 impl CreateUserPoolRequest {
     /// Creates a `CreateUserPoolRequest` from its required members; optional members start unset.
     pub fn new(pool_name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -16434,6 +18074,7 @@ impl CreateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -16552,6 +18193,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -16861,12 +18503,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolRequest 
 }
 
 /// Represents the response from the server for the request to create a user pool.
+#[cfg(feature = "create-user-pool")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateUserPoolResponse {
     /// The details of the created user pool.
     pub user_pool: ::std::option::Option<crate::types::UserPoolType>,
 }
 
+#[cfg(feature = "create-user-pool")]
 impl CreateUserPoolResponse {
     /// Creates a `CreateUserPoolResponse` with every member unset.
     pub fn new() -> Self {
@@ -16880,6 +18524,7 @@ impl CreateUserPoolResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for CreateUserPoolResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -16895,6 +18540,7 @@ impl ::aws_json_runtime::serde::Serialize for CreateUserPoolResponse {
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -16936,6 +18582,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CreateUserPoolResponse
 }
 
 /// The configuration for a custom domain, including the SSL certificate and TLS security policy.
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CustomDomainConfigType {
     /// The Amazon Resource Name (ARN) of an Certificate Manager SSL certificate. You use this certificate for the subdomain of your custom domain.
@@ -16948,6 +18601,13 @@ pub struct CustomDomainConfigType {
     pub security_policy: ::std::option::Option<crate::types::SecurityPolicyType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl CustomDomainConfigType {
     /// Creates a `CustomDomainConfigType` from its required members; optional members start unset.
     pub fn new(
@@ -16969,6 +18629,13 @@ impl CustomDomainConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CustomDomainConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -16985,6 +18652,13 @@ impl ::aws_json_runtime::serde::Serialize for CustomDomainConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CustomDomainConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -17038,6 +18712,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for CustomDomainConfigType
 }
 
 /// The properties of a custom email sender Lambda trigger.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CustomEmailLambdaVersionConfigType {
     /// The user pool trigger version of the request that Amazon Cognito sends to your Lambda function. Higher-numbered versions add fields that support new features.
@@ -17048,6 +18730,14 @@ pub struct CustomEmailLambdaVersionConfigType {
     pub lambda_arn: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl CustomEmailLambdaVersionConfigType {
     /// Creates a `CustomEmailLambdaVersionConfigType` from its required members; optional members start unset.
     pub fn new(
@@ -17063,6 +18753,14 @@ impl CustomEmailLambdaVersionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CustomEmailLambdaVersionConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17077,6 +18775,14 @@ impl ::aws_json_runtime::serde::Serialize for CustomEmailLambdaVersionConfigType
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CustomEmailLambdaVersionConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -17134,6 +18840,14 @@ for CustomEmailLambdaVersionConfigType {
 }
 
 /// The `CustomEmailSenderLambdaVersionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum CustomEmailSenderLambdaVersionType {
     /// `V1_0`
@@ -17142,6 +18856,14 @@ pub enum CustomEmailSenderLambdaVersionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl CustomEmailSenderLambdaVersionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["V1_0"];
@@ -17158,6 +18880,14 @@ impl CustomEmailSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for CustomEmailSenderLambdaVersionType {
     fn from(v: &str) -> Self {
         match v {
@@ -17167,6 +18897,14 @@ impl ::std::convert::From<&str> for CustomEmailSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for CustomEmailSenderLambdaVersionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -17176,6 +18914,14 @@ impl ::std::convert::From<::std::string::String> for CustomEmailSenderLambdaVers
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for CustomEmailSenderLambdaVersionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17183,18 +18929,42 @@ impl ::std::str::FromStr for CustomEmailSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for CustomEmailSenderLambdaVersionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for CustomEmailSenderLambdaVersionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CustomEmailSenderLambdaVersionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17204,6 +18974,14 @@ impl ::aws_json_runtime::serde::Serialize for CustomEmailSenderLambdaVersionType
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CustomEmailSenderLambdaVersionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -17213,6 +18991,14 @@ for CustomEmailSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::CustomEmailSenderLambdaVersionType {
     fn zero_value() -> Self {
@@ -17221,6 +19007,14 @@ for crate::types::CustomEmailSenderLambdaVersionType {
 }
 
 /// The properties of a custom SMS sender Lambda trigger.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct CustomSmsLambdaVersionConfigType {
     /// The user pool trigger version of the request that Amazon Cognito sends to your Lambda function. Higher-numbered versions add fields that support new features.
@@ -17231,6 +19025,14 @@ pub struct CustomSmsLambdaVersionConfigType {
     pub lambda_arn: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl CustomSmsLambdaVersionConfigType {
     /// Creates a `CustomSMSLambdaVersionConfigType` from its required members; optional members start unset.
     pub fn new(
@@ -17246,6 +19048,14 @@ impl CustomSmsLambdaVersionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CustomSmsLambdaVersionConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17260,6 +19070,14 @@ impl ::aws_json_runtime::serde::Serialize for CustomSmsLambdaVersionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CustomSmsLambdaVersionConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -17317,6 +19135,14 @@ for CustomSmsLambdaVersionConfigType {
 }
 
 /// The `CustomSMSSenderLambdaVersionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum CustomSmsSenderLambdaVersionType {
     /// `V1_0`
@@ -17325,6 +19151,14 @@ pub enum CustomSmsSenderLambdaVersionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl CustomSmsSenderLambdaVersionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["V1_0"];
@@ -17341,6 +19175,14 @@ impl CustomSmsSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for CustomSmsSenderLambdaVersionType {
     fn from(v: &str) -> Self {
         match v {
@@ -17350,6 +19192,14 @@ impl ::std::convert::From<&str> for CustomSmsSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for CustomSmsSenderLambdaVersionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -17359,6 +19209,14 @@ impl ::std::convert::From<::std::string::String> for CustomSmsSenderLambdaVersio
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for CustomSmsSenderLambdaVersionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17366,18 +19224,42 @@ impl ::std::str::FromStr for CustomSmsSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for CustomSmsSenderLambdaVersionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for CustomSmsSenderLambdaVersionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for CustomSmsSenderLambdaVersionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17387,6 +19269,14 @@ impl ::aws_json_runtime::serde::Serialize for CustomSmsSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for CustomSmsSenderLambdaVersionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -17396,6 +19286,14 @@ for CustomSmsSenderLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::CustomSmsSenderLambdaVersionType {
     fn zero_value() -> Self {
@@ -17408,6 +19306,13 @@ for crate::types::CustomSmsSenderLambdaVersionType {
 /// Applications register app clients at the `/oauth2/register` endpoint of your user pool domain. In authenticated registration, the application sends an access token from your user pool that has the `aws.cognito/dcr/register` scope. In open registration, the application doesn't send a token.
 ///
 /// When you include this configuration in an `UpdateUserPool` request, Amazon Cognito replaces the existing configuration with the one that you provide.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DcrConfigurationType {
     /// Specifies whether dynamic client registration is turned on for the user pool. If you provide a dynamic client registration configuration without this value, Amazon Cognito turns dynamic client registration on.
@@ -17442,6 +19347,13 @@ pub struct DcrConfigurationType {
     pub allowed_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl DcrConfigurationType {
     /// Creates a `DcrConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -17497,6 +19409,13 @@ impl DcrConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DcrConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17533,6 +19452,13 @@ impl ::aws_json_runtime::serde::Serialize for DcrConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DcrConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -17616,6 +19542,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DcrConfigurationType {
 }
 
 /// The `DefaultEmailOptionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum DefaultEmailOptionType {
     /// `CONFIRM_WITH_LINK`
@@ -17626,6 +19559,13 @@ pub enum DefaultEmailOptionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl DefaultEmailOptionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -17646,6 +19586,13 @@ impl DefaultEmailOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for DefaultEmailOptionType {
     fn from(v: &str) -> Self {
         match v {
@@ -17656,6 +19603,13 @@ impl ::std::convert::From<&str> for DefaultEmailOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for DefaultEmailOptionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -17665,6 +19619,13 @@ impl ::std::convert::From<::std::string::String> for DefaultEmailOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for DefaultEmailOptionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17672,18 +19633,39 @@ impl ::std::str::FromStr for DefaultEmailOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for DefaultEmailOptionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for DefaultEmailOptionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DefaultEmailOptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17693,6 +19675,13 @@ impl ::aws_json_runtime::serde::Serialize for DefaultEmailOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DefaultEmailOptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -17702,6 +19691,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DefaultEmailOptionType
 }
 
 /// The `DeleteGroupRequest` structure.
+#[cfg(feature = "delete-group")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteGroupRequest {
     /// The name of the group that you want to delete.
@@ -17710,6 +19700,7 @@ pub struct DeleteGroupRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-group")]
 impl DeleteGroupRequest {
     /// Creates a `DeleteGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -17723,6 +19714,7 @@ impl DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "delete-group")]
 impl ::aws_json_runtime::serde::Serialize for DeleteGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17737,6 +19729,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "delete-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -17787,6 +19780,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteGroupRequest {
 }
 
 /// The `DeleteIdentityProviderRequest` structure.
+#[cfg(feature = "delete-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteIdentityProviderRequest {
     /// The ID of the user pool where you want to delete the identity provider.
@@ -17795,6 +19789,7 @@ pub struct DeleteIdentityProviderRequest {
     pub provider_name: ::std::string::String,
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl DeleteIdentityProviderRequest {
     /// Creates a `DeleteIdentityProviderRequest` from its required members; optional members start unset.
     pub fn new(
@@ -17808,6 +19803,7 @@ impl DeleteIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for DeleteIdentityProviderRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17822,6 +19818,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityProviderRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -17875,6 +19872,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityProvider
 }
 
 /// The `DeleteManagedLoginBrandingRequest` structure.
+#[cfg(feature = "delete-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteManagedLoginBrandingRequest {
     /// The ID of the managed login branding style that you want to delete.
@@ -17883,6 +19881,7 @@ pub struct DeleteManagedLoginBrandingRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl DeleteManagedLoginBrandingRequest {
     /// Creates a `DeleteManagedLoginBrandingRequest` from its required members; optional members start unset.
     pub fn new(
@@ -17896,6 +19895,7 @@ impl DeleteManagedLoginBrandingRequest {
     }
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for DeleteManagedLoginBrandingRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -17914,6 +19914,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteManagedLoginBrandingRequest 
     }
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteManagedLoginBrandingRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -17971,6 +19972,7 @@ for DeleteManagedLoginBrandingRequest {
 }
 
 /// The `DeleteResourceServerRequest` structure.
+#[cfg(feature = "delete-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteResourceServerRequest {
     /// The ID of the user pool where you want to delete the resource server.
@@ -17979,6 +19981,7 @@ pub struct DeleteResourceServerRequest {
     pub identifier: ::std::string::String,
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl DeleteResourceServerRequest {
     /// Creates a `DeleteResourceServerRequest` from its required members; optional members start unset.
     pub fn new(
@@ -17992,6 +19995,7 @@ impl DeleteResourceServerRequest {
     }
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for DeleteResourceServerRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18006,6 +20010,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteResourceServerRequest {
     }
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteResourceServerRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18059,6 +20064,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteResourceServerRe
 }
 
 /// The `DeleteTermsRequest` structure.
+#[cfg(feature = "delete-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteTermsRequest {
     /// The ID of the terms documents that you want to delete.
@@ -18067,6 +20073,7 @@ pub struct DeleteTermsRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-terms")]
 impl DeleteTermsRequest {
     /// Creates a `DeleteTermsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18080,6 +20087,7 @@ impl DeleteTermsRequest {
     }
 }
 
+#[cfg(feature = "delete-terms")]
 impl ::aws_json_runtime::serde::Serialize for DeleteTermsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18094,6 +20102,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteTermsRequest {
     }
 }
 
+#[cfg(feature = "delete-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteTermsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18140,6 +20149,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteTermsRequest {
 }
 
 /// Represents the request to delete user attributes.
+#[cfg(feature = "delete-user-attributes")]
 #[derive(Clone, PartialEq)]
 pub struct DeleteUserAttributesRequest {
     /// An array of strings representing the user attribute names you want to delete.
@@ -18152,6 +20162,7 @@ pub struct DeleteUserAttributesRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl DeleteUserAttributesRequest {
     /// Creates a `DeleteUserAttributesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18165,6 +20176,7 @@ impl DeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl ::std::fmt::Debug for DeleteUserAttributesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserAttributesRequest")
@@ -18174,6 +20186,7 @@ impl ::std::fmt::Debug for DeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserAttributesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18191,6 +20204,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserAttributesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18250,9 +20264,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserAttributesRe
 }
 
 /// Represents the response from the server to delete user attributes.
+#[cfg(feature = "delete-user-attributes")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteUserAttributesResponse {}
 
+#[cfg(feature = "delete-user-attributes")]
 impl DeleteUserAttributesResponse {
     /// Creates the `DeleteUserAttributesResponse` value.
     pub fn new() -> Self {
@@ -18260,6 +20276,7 @@ impl DeleteUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserAttributesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18271,6 +20288,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserAttributesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18304,6 +20322,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserAttributesRe
 }
 
 /// Represents the request to delete a user pool client.
+#[cfg(feature = "delete-user-pool-client")]
 #[derive(Clone, PartialEq)]
 pub struct DeleteUserPoolClientRequest {
     /// The ID of the user pool where you want to delete the client.
@@ -18314,6 +20333,7 @@ pub struct DeleteUserPoolClientRequest {
     pub client_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl DeleteUserPoolClientRequest {
     /// Creates a `DeleteUserPoolClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18327,6 +20347,7 @@ impl DeleteUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl ::std::fmt::Debug for DeleteUserPoolClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientRequest")
@@ -18336,6 +20357,7 @@ impl ::std::fmt::Debug for DeleteUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18350,6 +20372,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18403,6 +20426,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolClientRe
 }
 
 /// The request to delete a specific client secret from a user pool app client.
+#[cfg(feature = "delete-user-pool-client-secret")]
 #[derive(Clone, PartialEq)]
 pub struct DeleteUserPoolClientSecretRequest {
     /// The ID of the user pool that contains the app client.
@@ -18415,6 +20439,7 @@ pub struct DeleteUserPoolClientSecretRequest {
     pub client_secret_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl DeleteUserPoolClientSecretRequest {
     /// Creates a `DeleteUserPoolClientSecretRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18430,6 +20455,7 @@ impl DeleteUserPoolClientSecretRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientSecretRequest")
@@ -18440,6 +20466,7 @@ impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientSecretRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18455,6 +20482,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientSecretRequest 
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteUserPoolClientSecretRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -18521,9 +20549,11 @@ for DeleteUserPoolClientSecretRequest {
 }
 
 /// The response from deleting a client secret.
+#[cfg(feature = "delete-user-pool-client-secret")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteUserPoolClientSecretResponse {}
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl DeleteUserPoolClientSecretResponse {
     /// Creates the `DeleteUserPoolClientSecretResponse` value.
     pub fn new() -> Self {
@@ -18531,6 +20561,7 @@ impl DeleteUserPoolClientSecretResponse {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientSecretResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18542,6 +20573,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientSecretResponse
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteUserPoolClientSecretResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -18576,6 +20608,7 @@ for DeleteUserPoolClientSecretResponse {
 }
 
 /// The `DeleteUserPoolDomainRequest` structure.
+#[cfg(feature = "delete-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteUserPoolDomainRequest {
     /// The domain that you want to delete. For custom domains, this is the fully-qualified domain name like `auth.example.com`. For Amazon Cognito prefix domains, this is the prefix alone, like `myprefix`.
@@ -18584,6 +20617,7 @@ pub struct DeleteUserPoolDomainRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl DeleteUserPoolDomainRequest {
     /// Creates a `DeleteUserPoolDomainRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18597,6 +20631,7 @@ impl DeleteUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolDomainRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18611,6 +20646,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolDomainRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18660,9 +20696,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolDomainRe
 }
 
 /// The `DeleteUserPoolDomainResponse` structure.
+#[cfg(feature = "delete-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteUserPoolDomainResponse {}
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl DeleteUserPoolDomainResponse {
     /// Creates the `DeleteUserPoolDomainResponse` value.
     pub fn new() -> Self {
@@ -18670,6 +20708,7 @@ impl DeleteUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolDomainResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18681,6 +20720,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolDomainResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18714,6 +20754,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolDomainRe
 }
 
 /// The `DeleteUserPoolReplicaRequest` structure.
+#[cfg(feature = "delete-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteUserPoolReplicaRequest {
     /// The ID of the user pool that contains the replica to delete.
@@ -18722,6 +20763,7 @@ pub struct DeleteUserPoolReplicaRequest {
     pub region_name: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl DeleteUserPoolReplicaRequest {
     /// Creates a `DeleteUserPoolReplicaRequest` from its required members; optional members start unset.
     pub fn new(
@@ -18735,6 +20777,7 @@ impl DeleteUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolReplicaRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18749,6 +20792,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolReplicaRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18802,12 +20846,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolReplicaR
 }
 
 /// The `DeleteUserPoolReplicaResponse` structure.
+#[cfg(feature = "delete-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteUserPoolReplicaResponse {
     /// Information about the deleted user pool replica.
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl DeleteUserPoolReplicaResponse {
     /// Creates a `DeleteUserPoolReplicaResponse` with every member unset.
     pub fn new() -> Self {
@@ -18824,6 +20870,7 @@ impl DeleteUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolReplicaResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18839,6 +20886,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolReplicaResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18883,12 +20931,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolReplicaR
 }
 
 /// Represents the request to delete a user pool.
+#[cfg(feature = "delete-user-pool")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DeleteUserPoolRequest {
     /// The ID of the user pool that you want to delete.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl DeleteUserPoolRequest {
     /// Creates a `DeleteUserPoolRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -18898,6 +20948,7 @@ impl DeleteUserPoolRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18911,6 +20962,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolRequest {
     }
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -18952,6 +21004,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolRequest 
 }
 
 /// Represents the request to delete a user.
+#[cfg(feature = "delete-user")]
 #[derive(Clone, PartialEq)]
 pub struct DeleteUserRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -18960,6 +21013,7 @@ pub struct DeleteUserRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "delete-user")]
 impl DeleteUserRequest {
     /// Creates a `DeleteUserRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -18969,6 +21023,7 @@ impl DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl ::std::fmt::Debug for DeleteUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserRequest")
@@ -18977,6 +21032,7 @@ impl ::std::fmt::Debug for DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -18990,6 +21046,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -19031,6 +21088,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserRequest {
 }
 
 /// The `DeleteWebAuthnCredentialRequest` structure.
+#[cfg(feature = "delete-web-authn-credential")]
 #[derive(Clone, PartialEq)]
 pub struct DeleteWebAuthnCredentialRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -19041,6 +21099,7 @@ pub struct DeleteWebAuthnCredentialRequest {
     pub credential_id: ::std::string::String,
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl DeleteWebAuthnCredentialRequest {
     /// Creates a `DeleteWebAuthnCredentialRequest` from its required members; optional members start unset.
     pub fn new(
@@ -19054,6 +21113,7 @@ impl DeleteWebAuthnCredentialRequest {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteWebAuthnCredentialRequest")
@@ -19063,6 +21123,7 @@ impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl ::aws_json_runtime::serde::Serialize for DeleteWebAuthnCredentialRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19077,6 +21138,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteWebAuthnCredentialRequest {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteWebAuthnCredentialRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19131,9 +21193,11 @@ for DeleteWebAuthnCredentialRequest {
 }
 
 /// The `DeleteWebAuthnCredentialResponse` structure.
+#[cfg(feature = "delete-web-authn-credential")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteWebAuthnCredentialResponse {}
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl DeleteWebAuthnCredentialResponse {
     /// Creates the `DeleteWebAuthnCredentialResponse` value.
     pub fn new() -> Self {
@@ -19141,6 +21205,7 @@ impl DeleteWebAuthnCredentialResponse {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl ::aws_json_runtime::serde::Serialize for DeleteWebAuthnCredentialResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19152,6 +21217,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteWebAuthnCredentialResponse {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteWebAuthnCredentialResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19186,6 +21252,13 @@ for DeleteWebAuthnCredentialResponse {
 }
 
 /// The `DeletionProtectionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum DeletionProtectionType {
     /// `ACTIVE`
@@ -19196,6 +21269,13 @@ pub enum DeletionProtectionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl DeletionProtectionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
@@ -19213,6 +21293,13 @@ impl DeletionProtectionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for DeletionProtectionType {
     fn from(v: &str) -> Self {
         match v {
@@ -19223,6 +21310,13 @@ impl ::std::convert::From<&str> for DeletionProtectionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for DeletionProtectionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -19232,6 +21326,13 @@ impl ::std::convert::From<::std::string::String> for DeletionProtectionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for DeletionProtectionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -19239,18 +21340,39 @@ impl ::std::str::FromStr for DeletionProtectionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for DeletionProtectionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for DeletionProtectionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DeletionProtectionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19260,6 +21382,13 @@ impl ::aws_json_runtime::serde::Serialize for DeletionProtectionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeletionProtectionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -19269,6 +21398,22 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeletionProtectionType
 }
 
 /// The `DeliveryMediumType` enumeration.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum DeliveryMediumType {
     /// `SMS`
@@ -19279,6 +21424,22 @@ pub enum DeliveryMediumType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl DeliveryMediumType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["SMS", "EMAIL"];
@@ -19296,6 +21457,22 @@ impl DeliveryMediumType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::convert::From<&str> for DeliveryMediumType {
     fn from(v: &str) -> Self {
         match v {
@@ -19306,6 +21483,22 @@ impl ::std::convert::From<&str> for DeliveryMediumType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for DeliveryMediumType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -19315,6 +21508,22 @@ impl ::std::convert::From<::std::string::String> for DeliveryMediumType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::str::FromStr for DeliveryMediumType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -19322,18 +21531,66 @@ impl ::std::str::FromStr for DeliveryMediumType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::fmt::Display for DeliveryMediumType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::std::convert::AsRef<str> for DeliveryMediumType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DeliveryMediumType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19343,6 +21600,22 @@ impl ::aws_json_runtime::serde::Serialize for DeliveryMediumType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeliveryMediumType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -19352,6 +21625,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeliveryMediumType {
 }
 
 /// The `DescribeIdentityProviderRequest` structure.
+#[cfg(feature = "describe-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeIdentityProviderRequest {
     /// The ID of the user pool that has the IdP that you want to describe..
@@ -19360,6 +21634,7 @@ pub struct DescribeIdentityProviderRequest {
     pub provider_name: ::std::string::String,
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl DescribeIdentityProviderRequest {
     /// Creates a `DescribeIdentityProviderRequest` from its required members; optional members start unset.
     pub fn new(
@@ -19373,6 +21648,7 @@ impl DescribeIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for DescribeIdentityProviderRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19387,6 +21663,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeIdentityProviderRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19441,12 +21718,14 @@ for DescribeIdentityProviderRequest {
 }
 
 /// The `DescribeIdentityProviderResponse` structure.
+#[cfg(feature = "describe-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeIdentityProviderResponse {
     /// The details of the requested IdP.
     pub identity_provider: crate::types::IdentityProviderType,
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl DescribeIdentityProviderResponse {
     /// Creates a `DescribeIdentityProviderResponse` from its required members; optional members start unset.
     pub fn new(identity_provider: crate::types::IdentityProviderType) -> Self {
@@ -19454,6 +21733,7 @@ impl DescribeIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for DescribeIdentityProviderResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19467,6 +21747,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeIdentityProviderResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19515,6 +21796,7 @@ for DescribeIdentityProviderResponse {
 }
 
 /// The `DescribeManagedLoginBrandingByClientRequest` structure.
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 #[derive(Clone, PartialEq)]
 pub struct DescribeManagedLoginBrandingByClientRequest {
     /// The ID of the user pool that contains the app client where you want more information about the managed login branding style.
@@ -19527,6 +21809,7 @@ pub struct DescribeManagedLoginBrandingByClientRequest {
     pub return_merged_resources: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl DescribeManagedLoginBrandingByClientRequest {
     /// Creates a `DescribeManagedLoginBrandingByClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -19550,6 +21833,7 @@ impl DescribeManagedLoginBrandingByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeManagedLoginBrandingByClientRequest")
@@ -19560,6 +21844,7 @@ impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl ::aws_json_runtime::serde::Serialize
 for DescribeManagedLoginBrandingByClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -19578,6 +21863,7 @@ for DescribeManagedLoginBrandingByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeManagedLoginBrandingByClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19643,6 +21929,7 @@ for DescribeManagedLoginBrandingByClientRequest {
 }
 
 /// The `DescribeManagedLoginBrandingByClientResponse` structure.
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeManagedLoginBrandingByClientResponse {
     /// The details of the requested branding style.
@@ -19651,6 +21938,7 @@ pub struct DescribeManagedLoginBrandingByClientResponse {
     >,
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl DescribeManagedLoginBrandingByClientResponse {
     /// Creates a `DescribeManagedLoginBrandingByClientResponse` with every member unset.
     pub fn new() -> Self {
@@ -19669,6 +21957,7 @@ impl DescribeManagedLoginBrandingByClientResponse {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl ::aws_json_runtime::serde::Serialize
 for DescribeManagedLoginBrandingByClientResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -19685,6 +21974,7 @@ for DescribeManagedLoginBrandingByClientResponse {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeManagedLoginBrandingByClientResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19732,6 +22022,7 @@ for DescribeManagedLoginBrandingByClientResponse {
 }
 
 /// The `DescribeManagedLoginBrandingRequest` structure.
+#[cfg(feature = "describe-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeManagedLoginBrandingRequest {
     /// The ID of the user pool that contains the managed login branding style that you want to get information about.
@@ -19742,6 +22033,7 @@ pub struct DescribeManagedLoginBrandingRequest {
     pub return_merged_resources: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl DescribeManagedLoginBrandingRequest {
     /// Creates a `DescribeManagedLoginBrandingRequest` from its required members; optional members start unset.
     pub fn new(
@@ -19765,6 +22057,7 @@ impl DescribeManagedLoginBrandingRequest {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for DescribeManagedLoginBrandingRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19786,6 +22079,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeManagedLoginBrandingReques
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeManagedLoginBrandingRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19852,6 +22146,7 @@ for DescribeManagedLoginBrandingRequest {
 }
 
 /// The `DescribeManagedLoginBrandingResponse` structure.
+#[cfg(feature = "describe-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeManagedLoginBrandingResponse {
     /// The details of the requested branding style.
@@ -19860,6 +22155,7 @@ pub struct DescribeManagedLoginBrandingResponse {
     >,
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl DescribeManagedLoginBrandingResponse {
     /// Creates a `DescribeManagedLoginBrandingResponse` with every member unset.
     pub fn new() -> Self {
@@ -19878,6 +22174,7 @@ impl DescribeManagedLoginBrandingResponse {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for DescribeManagedLoginBrandingResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19893,6 +22190,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeManagedLoginBrandingRespon
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeManagedLoginBrandingResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -19938,6 +22236,7 @@ for DescribeManagedLoginBrandingResponse {
 }
 
 /// The `DescribeResourceServerRequest` structure.
+#[cfg(feature = "describe-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeResourceServerRequest {
     /// The ID of the user pool that hosts the resource server.
@@ -19948,6 +22247,7 @@ pub struct DescribeResourceServerRequest {
     pub identifier: ::std::string::String,
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl DescribeResourceServerRequest {
     /// Creates a `DescribeResourceServerRequest` from its required members; optional members start unset.
     pub fn new(
@@ -19961,6 +22261,7 @@ impl DescribeResourceServerRequest {
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for DescribeResourceServerRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -19975,6 +22276,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeResourceServerRequest {
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeResourceServerRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20028,12 +22330,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeResourceServer
 }
 
 /// The `DescribeResourceServerResponse` structure.
+#[cfg(feature = "describe-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeResourceServerResponse {
     /// The details of the requested resource server.
     pub resource_server: crate::types::ResourceServerType,
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl DescribeResourceServerResponse {
     /// Creates a `DescribeResourceServerResponse` from its required members; optional members start unset.
     pub fn new(resource_server: crate::types::ResourceServerType) -> Self {
@@ -20041,6 +22345,7 @@ impl DescribeResourceServerResponse {
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for DescribeResourceServerResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20054,6 +22359,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeResourceServerResponse {
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeResourceServerResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -20102,6 +22408,7 @@ for DescribeResourceServerResponse {
 }
 
 /// The `DescribeRiskConfigurationRequest` structure.
+#[cfg(feature = "describe-risk-configuration")]
 #[derive(Clone, PartialEq)]
 pub struct DescribeRiskConfigurationRequest {
     /// The ID of the user pool with the risk configuration that you want to inspect. You can apply default risk configuration at the user pool level and further customize it from user pool defaults at the app-client level. Specify `ClientId` to inspect client-level configuration, or `UserPoolId` to inspect pool-level configuration.
@@ -20112,6 +22419,7 @@ pub struct DescribeRiskConfigurationRequest {
     pub client_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl DescribeRiskConfigurationRequest {
     /// Creates a `DescribeRiskConfigurationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -20131,6 +22439,7 @@ impl DescribeRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl ::std::fmt::Debug for DescribeRiskConfigurationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeRiskConfigurationRequest")
@@ -20140,6 +22449,7 @@ impl ::std::fmt::Debug for DescribeRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl ::aws_json_runtime::serde::Serialize for DescribeRiskConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20156,6 +22466,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeRiskConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -20210,12 +22521,14 @@ for DescribeRiskConfigurationRequest {
 }
 
 /// The `DescribeRiskConfigurationResponse` structure.
+#[cfg(feature = "describe-risk-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeRiskConfigurationResponse {
     /// The details of the requested risk configuration.
     pub risk_configuration: crate::types::RiskConfigurationType,
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl DescribeRiskConfigurationResponse {
     /// Creates a `DescribeRiskConfigurationResponse` from its required members; optional members start unset.
     pub fn new(risk_configuration: crate::types::RiskConfigurationType) -> Self {
@@ -20223,6 +22536,7 @@ impl DescribeRiskConfigurationResponse {
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl ::aws_json_runtime::serde::Serialize for DescribeRiskConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20236,6 +22550,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeRiskConfigurationResponse 
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeRiskConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -20284,6 +22599,7 @@ for DescribeRiskConfigurationResponse {
 }
 
 /// The `DescribeTermsByClientRequest` structure.
+#[cfg(feature = "describe-terms-by-client")]
 #[derive(Clone, PartialEq)]
 pub struct DescribeTermsByClientRequest {
     /// The ID of the app client that the terms documents are associated with.
@@ -20296,6 +22612,7 @@ pub struct DescribeTermsByClientRequest {
     pub terms_name: ::std::string::String,
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl DescribeTermsByClientRequest {
     /// Creates a `DescribeTermsByClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -20311,6 +22628,7 @@ impl DescribeTermsByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl ::std::fmt::Debug for DescribeTermsByClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeTermsByClientRequest")
@@ -20321,6 +22639,7 @@ impl ::std::fmt::Debug for DescribeTermsByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl ::aws_json_runtime::serde::Serialize for DescribeTermsByClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20336,6 +22655,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeTermsByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsByClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20398,12 +22718,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsByClientR
 }
 
 /// The `DescribeTermsByClientResponse` structure.
+#[cfg(feature = "describe-terms-by-client")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeTermsByClientResponse {
     /// A summary of the requested terms documents, including a unique identifier for later changes to the terms documents.
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl DescribeTermsByClientResponse {
     /// Creates a `DescribeTermsByClientResponse` with every member unset.
     pub fn new() -> Self {
@@ -20417,6 +22739,7 @@ impl DescribeTermsByClientResponse {
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl ::aws_json_runtime::serde::Serialize for DescribeTermsByClientResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20432,6 +22755,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeTermsByClientResponse {
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsByClientResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20476,6 +22800,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsByClientR
 }
 
 /// The `DescribeTermsRequest` structure.
+#[cfg(feature = "describe-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeTermsRequest {
     /// The ID of the terms documents that you want to describe.
@@ -20484,6 +22809,7 @@ pub struct DescribeTermsRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "describe-terms")]
 impl DescribeTermsRequest {
     /// Creates a `DescribeTermsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -20497,6 +22823,7 @@ impl DescribeTermsRequest {
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl ::aws_json_runtime::serde::Serialize for DescribeTermsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20511,6 +22838,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeTermsRequest {
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20557,12 +22885,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsRequest {
 }
 
 /// The `DescribeTermsResponse` structure.
+#[cfg(feature = "describe-terms")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeTermsResponse {
     /// A summary of the requested terms documents. Includes a unique identifier for later changes to the terms documents.
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 
+#[cfg(feature = "describe-terms")]
 impl DescribeTermsResponse {
     /// Creates a `DescribeTermsResponse` with every member unset.
     pub fn new() -> Self {
@@ -20576,6 +22906,7 @@ impl DescribeTermsResponse {
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl ::aws_json_runtime::serde::Serialize for DescribeTermsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20591,6 +22922,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeTermsResponse {
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20632,6 +22964,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeTermsResponse 
 }
 
 /// Represents the request to describe the user import job.
+#[cfg(feature = "describe-user-import-job")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeUserImportJobRequest {
     /// The ID of the user pool that's associated with the import job.
@@ -20640,6 +22973,7 @@ pub struct DescribeUserImportJobRequest {
     pub job_id: ::std::string::String,
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl DescribeUserImportJobRequest {
     /// Creates a `DescribeUserImportJobRequest` from its required members; optional members start unset.
     pub fn new(
@@ -20653,6 +22987,7 @@ impl DescribeUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserImportJobRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20667,6 +23002,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserImportJobRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20716,12 +23052,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserImportJobR
 }
 
 /// Represents the response from the server to the request to describe the user import job.
+#[cfg(feature = "describe-user-import-job")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeUserImportJobResponse {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl DescribeUserImportJobResponse {
     /// Creates a `DescribeUserImportJobResponse` with every member unset.
     pub fn new() -> Self {
@@ -20738,6 +23076,7 @@ impl DescribeUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserImportJobResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20753,6 +23092,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserImportJobResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20797,6 +23137,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserImportJobR
 }
 
 /// Represents the request to describe a user pool client.
+#[cfg(feature = "describe-user-pool-client")]
 #[derive(Clone, PartialEq)]
 pub struct DescribeUserPoolClientRequest {
     /// The ID of the user pool that contains the app client you want to describe.
@@ -20807,6 +23148,7 @@ pub struct DescribeUserPoolClientRequest {
     pub client_id: ::std::string::String,
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl DescribeUserPoolClientRequest {
     /// Creates a `DescribeUserPoolClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -20820,6 +23162,7 @@ impl DescribeUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl ::std::fmt::Debug for DescribeUserPoolClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeUserPoolClientRequest")
@@ -20829,6 +23172,7 @@ impl ::std::fmt::Debug for DescribeUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20843,6 +23187,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -20896,12 +23241,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolClient
 }
 
 /// Represents the response from the server from a request to describe the user pool client.
+#[cfg(feature = "describe-user-pool-client")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeUserPoolClientResponse {
     /// The details of the request app client.
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl DescribeUserPoolClientResponse {
     /// Creates a `DescribeUserPoolClientResponse` with every member unset.
     pub fn new() -> Self {
@@ -20918,6 +23265,7 @@ impl DescribeUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolClientResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -20933,6 +23281,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeUserPoolClientResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -20978,12 +23327,14 @@ for DescribeUserPoolClientResponse {
 }
 
 /// The `DescribeUserPoolDomainRequest` structure.
+#[cfg(feature = "describe-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeUserPoolDomainRequest {
     /// The domain that you want to describe. For custom domains, this is the fully-qualified domain name, such as `auth.example.com`. For Amazon Cognito prefix domains, this is the prefix alone, such as `auth`.
     pub domain: ::std::string::String,
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl DescribeUserPoolDomainRequest {
     /// Creates a `DescribeUserPoolDomainRequest` from its required members; optional members start unset.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -20991,6 +23342,7 @@ impl DescribeUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolDomainRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21004,6 +23356,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21044,12 +23397,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolDomain
 }
 
 /// The `DescribeUserPoolDomainResponse` structure.
+#[cfg(feature = "describe-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeUserPoolDomainResponse {
     /// The details of the requested user pool domain.
     pub domain_description: ::std::option::Option<crate::types::DomainDescriptionType>,
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl DescribeUserPoolDomainResponse {
     /// Creates a `DescribeUserPoolDomainResponse` with every member unset.
     pub fn new() -> Self {
@@ -21066,6 +23421,7 @@ impl DescribeUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolDomainResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21081,6 +23437,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DescribeUserPoolDomainResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -21126,12 +23483,14 @@ for DescribeUserPoolDomainResponse {
 }
 
 /// Represents the request to describe the user pool.
+#[cfg(feature = "describe-user-pool")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct DescribeUserPoolRequest {
     /// The ID of the user pool you want to describe.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl DescribeUserPoolRequest {
     /// Creates a `DescribeUserPoolRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -21141,6 +23500,7 @@ impl DescribeUserPoolRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21154,6 +23514,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21195,12 +23556,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolReques
 }
 
 /// Represents the response to describe the user pool.
+#[cfg(feature = "describe-user-pool")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeUserPoolResponse {
     /// The details of the requested user pool.
     pub user_pool: ::std::option::Option<crate::types::UserPoolType>,
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl DescribeUserPoolResponse {
     /// Creates a `DescribeUserPoolResponse` with every member unset.
     pub fn new() -> Self {
@@ -21214,6 +23577,7 @@ impl DescribeUserPoolResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21229,6 +23593,7 @@ impl ::aws_json_runtime::serde::Serialize for DescribeUserPoolResponse {
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21275,6 +23640,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DescribeUserPoolRespon
 /// The device-remembering configuration for a user pool.
 ///
 /// **Note:** When you provide a value for any property of `DeviceConfiguration`, you activate the device remembering for the user pool.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeviceConfigurationType {
     /// When true, a remembered device can sign in with device authentication instead of SMS and time-based one-time password (TOTP) factors for multi-factor authentication (MFA).
@@ -21287,6 +23659,13 @@ pub struct DeviceConfigurationType {
     pub device_only_remembered_on_user_prompt: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl DeviceConfigurationType {
     /// Creates a `DeviceConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -21317,6 +23696,13 @@ impl DeviceConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DeviceConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21335,6 +23721,13 @@ impl ::aws_json_runtime::serde::Serialize for DeviceConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21387,6 +23780,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceConfigurationTyp
 }
 
 /// The `DeviceRememberedStatusType` enumeration.
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum DeviceRememberedStatusType {
     /// `remembered`
@@ -21397,6 +23791,7 @@ pub enum DeviceRememberedStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl DeviceRememberedStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["remembered", "not_remembered"];
@@ -21414,6 +23809,7 @@ impl DeviceRememberedStatusType {
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::std::convert::From<&str> for DeviceRememberedStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -21424,6 +23820,7 @@ impl ::std::convert::From<&str> for DeviceRememberedStatusType {
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::std::convert::From<::std::string::String> for DeviceRememberedStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -21433,6 +23830,7 @@ impl ::std::convert::From<::std::string::String> for DeviceRememberedStatusType 
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::std::str::FromStr for DeviceRememberedStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -21440,18 +23838,21 @@ impl ::std::str::FromStr for DeviceRememberedStatusType {
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::std::fmt::Display for DeviceRememberedStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::std::convert::AsRef<str> for DeviceRememberedStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl ::aws_json_runtime::serde::Serialize for DeviceRememberedStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21461,6 +23862,7 @@ impl ::aws_json_runtime::serde::Serialize for DeviceRememberedStatusType {
     }
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceRememberedStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21470,6 +23872,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceRememberedStatus
 }
 
 /// A Secure Remote Password (SRP) value that your application generates when you register a user's device. For more information, see [Getting a device key](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html#user-pools-remembered-devices-getting-a-device-key).
+#[cfg(feature = "confirm-device")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeviceSecretVerifierConfigType {
     /// A password verifier for a user's device. Used in SRP authentication.
@@ -21478,6 +23881,7 @@ pub struct DeviceSecretVerifierConfigType {
     pub salt: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "confirm-device")]
 impl DeviceSecretVerifierConfigType {
     /// Creates a `DeviceSecretVerifierConfigType` with every member unset.
     pub fn new() -> Self {
@@ -21506,6 +23910,7 @@ impl DeviceSecretVerifierConfigType {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::serde::Serialize for DeviceSecretVerifierConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21524,6 +23929,7 @@ impl ::aws_json_runtime::serde::Serialize for DeviceSecretVerifierConfigType {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeviceSecretVerifierConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -21578,6 +23984,14 @@ for DeviceSecretVerifierConfigType {
 }
 
 /// Information about a user's device that they've registered for device SRP authentication in your application. For more information, see [Working with user devices in your user pool](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html).
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeviceType {
     /// The device key, for example `us-west-2_EXAMPLE-a1b2c3d4-5678-90ab-cdef-EXAMPLE22222`.
@@ -21596,6 +24010,14 @@ pub struct DeviceType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 impl DeviceType {
     /// Creates a `DeviceType` with every member unset.
     pub fn new() -> Self {
@@ -21654,6 +24076,14 @@ impl DeviceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for DeviceType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21684,6 +24114,14 @@ impl ::aws_json_runtime::serde::Serialize for DeviceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -21765,6 +24203,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeviceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::DeviceType {
     fn zero_value() -> Self {
         Self {
@@ -21778,6 +24224,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::DeviceType {
 }
 
 /// A container for information about the user pool domain associated with the hosted UI and OAuth endpoints.
+#[cfg(feature = "describe-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DomainDescriptionType {
     /// The ID of the user pool that the domain is attached to.
@@ -21808,6 +24255,7 @@ pub struct DomainDescriptionType {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl DomainDescriptionType {
     /// Creates a `DomainDescriptionType` with every member unset.
     pub fn new() -> Self {
@@ -21910,6 +24358,7 @@ impl DomainDescriptionType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DomainDescriptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -21952,6 +24401,7 @@ impl ::aws_json_runtime::serde::Serialize for DomainDescriptionType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DomainDescriptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22074,6 +24524,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DomainDescriptionType 
 }
 
 /// The `DomainStatusType` enumeration.
+#[cfg(feature = "describe-user-pool-domain")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum DomainStatusType {
     /// `CREATING`
@@ -22090,6 +24541,7 @@ pub enum DomainStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl DomainStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -22116,6 +24568,7 @@ impl DomainStatusType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::std::convert::From<&str> for DomainStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -22129,6 +24582,7 @@ impl ::std::convert::From<&str> for DomainStatusType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::std::convert::From<::std::string::String> for DomainStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -22138,6 +24592,7 @@ impl ::std::convert::From<::std::string::String> for DomainStatusType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::std::str::FromStr for DomainStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -22145,18 +24600,21 @@ impl ::std::str::FromStr for DomainStatusType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::std::fmt::Display for DomainStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::std::convert::AsRef<str> for DomainStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for DomainStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22166,6 +24624,7 @@ impl ::aws_json_runtime::serde::Serialize for DomainStatusType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DomainStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22177,6 +24636,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DomainStatusType {
 /// The email configuration of your user pool. The email configuration type sets your preferred sending method, Amazon Web Services Region, and sender for messages from your user pool.
 ///
 /// **Note:** Amazon Cognito can send email messages with Amazon Simple Email Service resources in the Amazon Web Services Region where you created your user pool, and in alternate Regions in some cases. For more information on the supported Regions, see [Email settings for Amazon Cognito user pools](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html).
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct EmailConfigurationType {
     /// The ARN of a verified email address or an address from a verified domain in Amazon SES. You can set a `SourceArn` email from a verified domain only with an API request. You can set a verified email address, but not an address in a verified domain, in the Amazon Cognito console. Amazon Cognito uses the email address that you provide in one of the following ways, depending on the value that you specify for the `EmailSendingAccount` parameter:
@@ -22222,6 +24688,13 @@ pub struct EmailConfigurationType {
     pub configuration_set: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl EmailConfigurationType {
     /// Creates an `EmailConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -22282,6 +24755,13 @@ impl EmailConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for EmailConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22309,6 +24789,13 @@ impl ::aws_json_runtime::serde::Serialize for EmailConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22386,6 +24873,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailConfigurationType
 }
 
 /// Sets or shows configuration for user pool email message MFA and sign-in with one-time passwords (OTPs). Includes the subject and body of the email message template for sign-in and MFA messages. To activate this setting, your user pool must be in the [Essentials tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html) or higher.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct EmailMfaConfigType {
     /// The template for the email messages that your user pool sends to users with codes for MFA and sign-in with email OTPs. The message must contain the `{####}` placeholder. In the message, Amazon Cognito replaces this placeholder with the code. If you don't provide this parameter, Amazon Cognito sends messages in the default format.
@@ -22394,6 +24882,7 @@ pub struct EmailMfaConfigType {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl EmailMfaConfigType {
     /// Creates an `EmailMfaConfigType` with every member unset.
     pub fn new() -> Self {
@@ -22422,6 +24911,7 @@ impl EmailMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for EmailMfaConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22440,6 +24930,7 @@ impl ::aws_json_runtime::serde::Serialize for EmailMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailMfaConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22490,6 +24981,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailMfaConfigType {
 }
 
 /// User preferences for multi-factor authentication with email messages. Activates or deactivates email MFA and sets it as the preferred MFA method when multiple methods are available. To activate this setting, your user pool must be in the [Essentials tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html) or higher.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct EmailMfaSettingsType {
     /// Specifies whether email message MFA is active for a user. When the value of this parameter is `Enabled`, the user will be prompted for MFA during all sign-in attempts, unless device tracking is turned on and the device has been trusted.
@@ -22498,6 +24992,9 @@ pub struct EmailMfaSettingsType {
     pub preferred_mfa: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl EmailMfaSettingsType {
     /// Creates an `EmailMfaSettingsType` with every member unset.
     pub fn new() -> Self {
@@ -22520,6 +25017,9 @@ impl EmailMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::serde::Serialize for EmailMfaSettingsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22538,6 +25038,9 @@ impl ::aws_json_runtime::serde::Serialize for EmailMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailMfaSettingsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22588,6 +25091,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailMfaSettingsType {
 }
 
 /// The `EmailSendingAccountType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EmailSendingAccountType {
     /// `COGNITO_DEFAULT`
@@ -22598,6 +25108,13 @@ pub enum EmailSendingAccountType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl EmailSendingAccountType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["COGNITO_DEFAULT", "DEVELOPER"];
@@ -22615,6 +25132,13 @@ impl EmailSendingAccountType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for EmailSendingAccountType {
     fn from(v: &str) -> Self {
         match v {
@@ -22625,6 +25149,13 @@ impl ::std::convert::From<&str> for EmailSendingAccountType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for EmailSendingAccountType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -22634,6 +25165,13 @@ impl ::std::convert::From<::std::string::String> for EmailSendingAccountType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for EmailSendingAccountType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -22641,18 +25179,39 @@ impl ::std::str::FromStr for EmailSendingAccountType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for EmailSendingAccountType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for EmailSendingAccountType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for EmailSendingAccountType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22662,6 +25221,13 @@ impl ::aws_json_runtime::serde::Serialize for EmailSendingAccountType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailSendingAccountType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22671,6 +25237,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EmailSendingAccountTyp
 }
 
 /// The `EncryptionKeyType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EncryptionKeyType {
     /// `AWS_OWNED_KEY`
@@ -22681,6 +25254,13 @@ pub enum EncryptionKeyType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl EncryptionKeyType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -22701,6 +25281,13 @@ impl EncryptionKeyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for EncryptionKeyType {
     fn from(v: &str) -> Self {
         match v {
@@ -22711,6 +25298,13 @@ impl ::std::convert::From<&str> for EncryptionKeyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for EncryptionKeyType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -22720,6 +25314,13 @@ impl ::std::convert::From<::std::string::String> for EncryptionKeyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for EncryptionKeyType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -22727,18 +25328,39 @@ impl ::std::str::FromStr for EncryptionKeyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for EncryptionKeyType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for EncryptionKeyType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for EncryptionKeyType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22748,6 +25370,13 @@ impl ::aws_json_runtime::serde::Serialize for EncryptionKeyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EncryptionKeyType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22757,6 +25386,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EncryptionKeyType {
 }
 
 /// The configuration that Amazon Cognito uses to send SMS messages through Amazon Web Services End User Messaging SMS. Provide this structure in the `EumsSms` member of `SmsConfigurationType` to use Amazon Web Services End User Messaging SMS instead of Amazon SNS.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct EumsSmsConfigurationType {
     /// The ARN of the IAM role that Amazon Cognito assumes to send SMS messages through Amazon Web Services End User Messaging SMS. The role must grant permission to call the `sms-voice:SendTextMessage` operation.
@@ -22785,6 +25423,15 @@ pub struct EumsSmsConfigurationType {
     pub region: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl EumsSmsConfigurationType {
     /// Creates an `EumsSmsConfigurationType` from its required members; optional members start unset.
     pub fn new(caller_arn: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -22854,6 +25501,15 @@ impl EumsSmsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for EumsSmsConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -22885,6 +25541,15 @@ impl ::aws_json_runtime::serde::Serialize for EumsSmsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EumsSmsConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -22983,6 +25648,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EumsSmsConfigurationTy
 }
 
 /// The context data that your application submitted in an authentication request with threat protection, as displayed in an `AdminListUserAuthEvents` response.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct EventContextDataType {
     /// The source IP address of your user's device.
@@ -22997,6 +25663,7 @@ pub struct EventContextDataType {
     pub country: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl EventContextDataType {
     /// Creates an `EventContextDataType` with every member unset.
     pub fn new() -> Self {
@@ -23055,6 +25722,7 @@ impl EventContextDataType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for EventContextDataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23082,6 +25750,7 @@ impl ::aws_json_runtime::serde::Serialize for EventContextDataType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventContextDataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23159,6 +25828,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventContextDataType {
 }
 
 /// The feedback that your application submitted to a threat protection event log, as displayed in an `AdminListUserAuthEvents` response.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct EventFeedbackType {
     /// Your feedback to the authentication event. When you provide a `FeedbackValue` value of `valid`, you tell Amazon Cognito that you trust a user session where Amazon Cognito has evaluated some level of risk. When you provide a `FeedbackValue` value of `invalid`, you tell Amazon Cognito that you don't trust a user session, or you don't believe that Amazon Cognito evaluated a high-enough risk level.
@@ -23169,6 +25839,7 @@ pub struct EventFeedbackType {
     pub feedback_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl EventFeedbackType {
     /// Creates an `EventFeedbackType` from its required members; optional members start unset.
     pub fn new(
@@ -23192,6 +25863,7 @@ impl EventFeedbackType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for EventFeedbackType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23209,6 +25881,7 @@ impl ::aws_json_runtime::serde::Serialize for EventFeedbackType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventFeedbackType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23271,6 +25944,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventFeedbackType {
 }
 
 /// The `EventFilterType` enumeration.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EventFilterType {
     /// `SIGN_IN`
@@ -23283,6 +25957,7 @@ pub enum EventFilterType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl EventFilterType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -23305,6 +25980,7 @@ impl EventFilterType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<&str> for EventFilterType {
     fn from(v: &str) -> Self {
         match v {
@@ -23316,6 +25992,7 @@ impl ::std::convert::From<&str> for EventFilterType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::From<::std::string::String> for EventFilterType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -23325,6 +26002,7 @@ impl ::std::convert::From<::std::string::String> for EventFilterType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::str::FromStr for EventFilterType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23332,18 +26010,21 @@ impl ::std::str::FromStr for EventFilterType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::fmt::Display for EventFilterType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::convert::AsRef<str> for EventFilterType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for EventFilterType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23353,6 +26034,7 @@ impl ::aws_json_runtime::serde::Serialize for EventFilterType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventFilterType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23362,6 +26044,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventFilterType {
 }
 
 /// The `EventResponseType` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EventResponseType {
     /// `Pass`
@@ -23374,6 +26057,7 @@ pub enum EventResponseType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl EventResponseType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Pass", "Fail", "InProgress"];
@@ -23392,6 +26076,7 @@ impl EventResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for EventResponseType {
     fn from(v: &str) -> Self {
         match v {
@@ -23403,6 +26088,7 @@ impl ::std::convert::From<&str> for EventResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for EventResponseType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -23412,6 +26098,7 @@ impl ::std::convert::From<::std::string::String> for EventResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for EventResponseType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23419,18 +26106,21 @@ impl ::std::str::FromStr for EventResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for EventResponseType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for EventResponseType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for EventResponseType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23440,6 +26130,7 @@ impl ::aws_json_runtime::serde::Serialize for EventResponseType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventResponseType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23449,6 +26140,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventResponseType {
 }
 
 /// The risk evaluation by adaptive authentication, as displayed in an `AdminListUserAuthEvents` response. Contains evaluations of compromised-credentials detection and assessed risk level and action taken by adaptive authentication.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct EventRiskType {
     /// The action taken by adaptive authentication. If `NoRisk`, your user pool took no action. If `AccountTakeover`, your user pool applied the adaptive authentication automated response that you configured. If `Block`, your user pool prevented the attempt.
@@ -23459,6 +26151,7 @@ pub struct EventRiskType {
     pub compromised_credentials_detected: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl EventRiskType {
     /// Creates an `EventRiskType` with every member unset.
     pub fn new() -> Self {
@@ -23497,6 +26190,7 @@ impl EventRiskType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for EventRiskType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23518,6 +26212,7 @@ impl ::aws_json_runtime::serde::Serialize for EventRiskType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventRiskType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23578,6 +26273,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventRiskType {
 }
 
 /// The `EventSourceName` enumeration.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EventSourceName {
     /// `userNotification`
@@ -23588,6 +26289,12 @@ pub enum EventSourceName {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl EventSourceName {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["userNotification", "userAuthEvents"];
@@ -23605,6 +26312,12 @@ impl EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::From<&str> for EventSourceName {
     fn from(v: &str) -> Self {
         match v {
@@ -23615,6 +26328,12 @@ impl ::std::convert::From<&str> for EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for EventSourceName {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -23624,6 +26343,12 @@ impl ::std::convert::From<::std::string::String> for EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::str::FromStr for EventSourceName {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23631,18 +26356,36 @@ impl ::std::str::FromStr for EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::fmt::Display for EventSourceName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::AsRef<str> for EventSourceName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for EventSourceName {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23652,6 +26395,12 @@ impl ::aws_json_runtime::serde::Serialize for EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventSourceName {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23660,6 +26409,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventSourceName {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::EventSourceName {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -23667,6 +26422,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::EventSourceName {
 }
 
 /// The `EventType` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum EventType {
     /// `SignIn`
@@ -23683,6 +26439,7 @@ pub enum EventType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl EventType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -23709,6 +26466,7 @@ impl EventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for EventType {
     fn from(v: &str) -> Self {
         match v {
@@ -23722,6 +26480,7 @@ impl ::std::convert::From<&str> for EventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for EventType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -23731,6 +26490,7 @@ impl ::std::convert::From<::std::string::String> for EventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for EventType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23738,18 +26498,21 @@ impl ::std::str::FromStr for EventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for EventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for EventType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for EventType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23759,6 +26522,7 @@ impl ::aws_json_runtime::serde::Serialize for EventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23768,6 +26532,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for EventType {
 }
 
 /// The `ExplicitAuthFlowsType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ExplicitAuthFlowsType {
     /// `ADMIN_NO_SRP_AUTH`
@@ -23796,6 +26567,13 @@ pub enum ExplicitAuthFlowsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ExplicitAuthFlowsType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -23834,6 +26612,13 @@ impl ExplicitAuthFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for ExplicitAuthFlowsType {
     fn from(v: &str) -> Self {
         match v {
@@ -23853,6 +26638,13 @@ impl ::std::convert::From<&str> for ExplicitAuthFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ExplicitAuthFlowsType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -23862,6 +26654,13 @@ impl ::std::convert::From<::std::string::String> for ExplicitAuthFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for ExplicitAuthFlowsType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23869,18 +26668,39 @@ impl ::std::str::FromStr for ExplicitAuthFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for ExplicitAuthFlowsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for ExplicitAuthFlowsType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ExplicitAuthFlowsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23890,6 +26710,13 @@ impl ::aws_json_runtime::serde::Serialize for ExplicitAuthFlowsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ExplicitAuthFlowsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23899,6 +26726,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ExplicitAuthFlowsType 
 }
 
 /// Specifies failover configuration for multi-region user pool domains. Contains settings for the secondary region and health check configuration.
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct FailoverType {
     /// The secondary Amazon Web Services Region to use for failover when the primary region becomes unavailable.
@@ -23907,6 +26741,13 @@ pub struct FailoverType {
     pub primary_route53_health_check_id: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl FailoverType {
     /// Creates a `FailoverType` from its required members; optional members start unset.
     pub fn new(
@@ -23920,6 +26761,13 @@ impl FailoverType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for FailoverType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -23938,6 +26786,13 @@ impl ::aws_json_runtime::serde::Serialize for FailoverType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FailoverType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -23994,6 +26849,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FailoverType {
 }
 
 /// The `FeatureType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum FeatureType {
     /// `ENABLED`
@@ -24004,6 +26866,13 @@ pub enum FeatureType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl FeatureType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
@@ -24021,6 +26890,13 @@ impl FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for FeatureType {
     fn from(v: &str) -> Self {
         match v {
@@ -24031,6 +26907,13 @@ impl ::std::convert::From<&str> for FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for FeatureType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -24040,6 +26923,13 @@ impl ::std::convert::From<::std::string::String> for FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for FeatureType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -24047,18 +26937,39 @@ impl ::std::str::FromStr for FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for FeatureType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for FeatureType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for FeatureType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24068,6 +26979,13 @@ impl ::aws_json_runtime::serde::Serialize for FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeatureType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24076,6 +26994,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeatureType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeatureType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -24083,6 +27008,13 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeatureType {
 }
 
 /// The `FeedbackValueType` enumeration.
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum FeedbackValueType {
     /// `Valid`
@@ -24093,6 +27025,13 @@ pub enum FeedbackValueType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl FeedbackValueType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Valid", "Invalid"];
@@ -24110,6 +27049,13 @@ impl FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::std::convert::From<&str> for FeedbackValueType {
     fn from(v: &str) -> Self {
         match v {
@@ -24120,6 +27066,13 @@ impl ::std::convert::From<&str> for FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for FeedbackValueType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -24129,6 +27082,13 @@ impl ::std::convert::From<::std::string::String> for FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::std::str::FromStr for FeedbackValueType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -24136,18 +27096,39 @@ impl ::std::str::FromStr for FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::std::fmt::Display for FeedbackValueType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::std::convert::AsRef<str> for FeedbackValueType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for FeedbackValueType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24157,6 +27138,13 @@ impl ::aws_json_runtime::serde::Serialize for FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeedbackValueType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24165,6 +27153,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FeedbackValueType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeedbackValueType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -24172,12 +27167,24 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::FeedbackValueType {
 }
 
 /// Configuration for the Amazon Data Firehose stream destination of user activity log export with threat protection.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct FirehoseConfigurationType {
     /// The ARN of an Amazon Data Firehose stream that's the destination for threat protection log export.
     pub stream_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl FirehoseConfigurationType {
     /// Creates a `FirehoseConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -24194,6 +27201,12 @@ impl FirehoseConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for FirehoseConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24209,6 +27222,12 @@ impl ::aws_json_runtime::serde::Serialize for FirehoseConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FirehoseConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24253,6 +27272,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for FirehoseConfigurationT
 }
 
 /// Represents the request to forget the device.
+#[cfg(feature = "forget-device")]
 #[derive(Clone, PartialEq)]
 pub struct ForgetDeviceRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -24263,6 +27283,7 @@ pub struct ForgetDeviceRequest {
     pub device_key: ::std::string::String,
 }
 
+#[cfg(feature = "forget-device")]
 impl ForgetDeviceRequest {
     /// Creates a `ForgetDeviceRequest` from its required members; optional members start unset.
     pub fn new(device_key: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -24282,6 +27303,7 @@ impl ForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "forget-device")]
 impl ::std::fmt::Debug for ForgetDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ForgetDeviceRequest")
@@ -24291,6 +27313,7 @@ impl ::std::fmt::Debug for ForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "forget-device")]
 impl ::aws_json_runtime::serde::Serialize for ForgetDeviceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24307,6 +27330,7 @@ impl ::aws_json_runtime::serde::Serialize for ForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "forget-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgetDeviceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24357,6 +27381,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgetDeviceRequest {
 }
 
 /// Represents the request to reset a user's password.
+#[cfg(feature = "forgot-password")]
 #[derive(Clone, PartialEq)]
 pub struct ForgotPasswordRequest {
     /// The ID of the user pool app client associated with the current signed-in user.
@@ -24395,6 +27420,7 @@ pub struct ForgotPasswordRequest {
     >,
 }
 
+#[cfg(feature = "forgot-password")]
 impl ForgotPasswordRequest {
     /// Creates a `ForgotPasswordRequest` from its required members; optional members start unset.
     pub fn new(
@@ -24451,6 +27477,7 @@ impl ForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl ::std::fmt::Debug for ForgotPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ForgotPasswordRequest")
@@ -24464,6 +27491,7 @@ impl ::std::fmt::Debug for ForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl ::aws_json_runtime::serde::Serialize for ForgotPasswordRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24496,6 +27524,7 @@ impl ::aws_json_runtime::serde::Serialize for ForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgotPasswordRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24584,6 +27613,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgotPasswordRequest 
 }
 
 /// The response from Amazon Cognito to a request to reset a password.
+#[cfg(feature = "forgot-password")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ForgotPasswordResponse {
     /// Information about the phone number or email address that Amazon Cognito sent the password-recovery code to.
@@ -24592,6 +27622,7 @@ pub struct ForgotPasswordResponse {
     >,
 }
 
+#[cfg(feature = "forgot-password")]
 impl ForgotPasswordResponse {
     /// Creates a `ForgotPasswordResponse` with every member unset.
     pub fn new() -> Self {
@@ -24610,6 +27641,7 @@ impl ForgotPasswordResponse {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl ::aws_json_runtime::serde::Serialize for ForgotPasswordResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24625,6 +27657,7 @@ impl ::aws_json_runtime::serde::Serialize for ForgotPasswordResponse {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgotPasswordResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24666,12 +27699,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgotPasswordResponse
 }
 
 /// Represents the request to get the header information of the CSV file for the user import job.
+#[cfg(feature = "get-csv-header")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetCsvHeaderRequest {
     /// The ID of the user pool that you want to import users into.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-csv-header")]
 impl GetCsvHeaderRequest {
     /// Creates a `GetCSVHeaderRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -24681,6 +27716,7 @@ impl GetCsvHeaderRequest {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl ::aws_json_runtime::serde::Serialize for GetCsvHeaderRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24694,6 +27730,7 @@ impl ::aws_json_runtime::serde::Serialize for GetCsvHeaderRequest {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetCsvHeaderRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24735,6 +27772,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetCsvHeaderRequest {
 }
 
 /// Represents the response from the server to the request to get the header information of the CSV file for the user import job.
+#[cfg(feature = "get-csv-header")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetCsvHeaderResponse {
     /// The ID of the requested user pool.
@@ -24743,6 +27781,7 @@ pub struct GetCsvHeaderResponse {
     pub csv_header: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "get-csv-header")]
 impl GetCsvHeaderResponse {
     /// Creates a `GetCSVHeaderResponse` with every member unset.
     pub fn new() -> Self {
@@ -24771,6 +27810,7 @@ impl GetCsvHeaderResponse {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl ::aws_json_runtime::serde::Serialize for GetCsvHeaderResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24792,6 +27832,7 @@ impl ::aws_json_runtime::serde::Serialize for GetCsvHeaderResponse {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetCsvHeaderResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -24841,6 +27882,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetCsvHeaderResponse {
 }
 
 /// The `GetClientTokenRequest` structure.
+#[cfg(feature = "get-client-token")]
 #[derive(Clone, PartialEq)]
 pub struct GetClientTokenRequest {
     /// The ID of the app client that requests the access token. The app client must have a client secret and the `ALLOW_CLIENT_TOKEN_AUTH` authentication flow.
@@ -24869,6 +27911,7 @@ pub struct GetClientTokenRequest {
     >,
 }
 
+#[cfg(feature = "get-client-token")]
 impl GetClientTokenRequest {
     /// Creates a `GetClientTokenRequest` from its required members; optional members start unset.
     pub fn new(
@@ -24905,6 +27948,7 @@ impl GetClientTokenRequest {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::std::fmt::Debug for GetClientTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetClientTokenRequest")
@@ -24916,6 +27960,7 @@ impl ::std::fmt::Debug for GetClientTokenRequest {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::serde::Serialize for GetClientTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -24945,6 +27990,7 @@ impl ::aws_json_runtime::serde::Serialize for GetClientTokenRequest {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetClientTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25010,6 +28056,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetClientTokenRequest 
 }
 
 /// The `GetClientTokenResponse` structure.
+#[cfg(feature = "get-client-token")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetClientTokenResponse {
     /// The access token that Amazon Cognito issues for the app client, and its metadata.
@@ -25018,6 +28065,7 @@ pub struct GetClientTokenResponse {
     >,
 }
 
+#[cfg(feature = "get-client-token")]
 impl GetClientTokenResponse {
     /// Creates a `GetClientTokenResponse` with every member unset.
     pub fn new() -> Self {
@@ -25036,6 +28084,7 @@ impl GetClientTokenResponse {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::serde::Serialize for GetClientTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25051,6 +28100,7 @@ impl ::aws_json_runtime::serde::Serialize for GetClientTokenResponse {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetClientTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25093,6 +28143,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetClientTokenResponse
 }
 
 /// Represents the request to exchange a subject token for a new token.
+#[cfg(feature = "get-derived-token")]
 #[derive(Clone, PartialEq)]
 pub struct GetDerivedTokenRequest {
     /// The ID of the app client that requests the token exchange.
@@ -25144,6 +28195,7 @@ pub struct GetDerivedTokenRequest {
     >,
 }
 
+#[cfg(feature = "get-derived-token")]
 impl GetDerivedTokenRequest {
     /// Creates a `GetDerivedTokenRequest` from its required members; optional members start unset.
     pub fn new(
@@ -25255,6 +28307,7 @@ impl GetDerivedTokenRequest {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::fmt::Debug for GetDerivedTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDerivedTokenRequest")
@@ -25274,6 +28327,7 @@ impl ::std::fmt::Debug for GetDerivedTokenRequest {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::serde::Serialize for GetDerivedTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25325,6 +28379,7 @@ impl ::aws_json_runtime::serde::Serialize for GetDerivedTokenRequest {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDerivedTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25467,6 +28522,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDerivedTokenRequest
 }
 
 /// Represents the response to a token exchange request.
+#[cfg(feature = "get-derived-token")]
 #[derive(Clone, PartialEq)]
 pub struct GetDerivedTokenResponse {
     /// The token that Amazon Cognito issued in response to the token exchange request.
@@ -25486,6 +28542,7 @@ pub struct GetDerivedTokenResponse {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "get-derived-token")]
 impl GetDerivedTokenResponse {
     /// Creates a `GetDerivedTokenResponse` from its required members; optional members start unset.
     pub fn new(
@@ -25520,6 +28577,7 @@ impl GetDerivedTokenResponse {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::fmt::Debug for GetDerivedTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDerivedTokenResponse")
@@ -25532,6 +28590,7 @@ impl ::std::fmt::Debug for GetDerivedTokenResponse {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::serde::Serialize for GetDerivedTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25556,6 +28615,7 @@ impl ::aws_json_runtime::serde::Serialize for GetDerivedTokenResponse {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDerivedTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25635,6 +28695,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDerivedTokenRespons
 }
 
 /// Represents the request to get the device.
+#[cfg(feature = "get-device")]
 #[derive(Clone, PartialEq)]
 pub struct GetDeviceRequest {
     /// The key of the device that you want to get information about.
@@ -25645,6 +28706,7 @@ pub struct GetDeviceRequest {
     pub access_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "get-device")]
 impl GetDeviceRequest {
     /// Creates a `GetDeviceRequest` from its required members; optional members start unset.
     pub fn new(device_key: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -25664,6 +28726,7 @@ impl GetDeviceRequest {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl ::std::fmt::Debug for GetDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDeviceRequest")
@@ -25673,6 +28736,7 @@ impl ::std::fmt::Debug for GetDeviceRequest {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl ::aws_json_runtime::serde::Serialize for GetDeviceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25689,6 +28753,7 @@ impl ::aws_json_runtime::serde::Serialize for GetDeviceRequest {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDeviceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25739,12 +28804,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDeviceRequest {
 }
 
 /// Gets the device response.
+#[cfg(feature = "get-device")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetDeviceResponse {
     /// Details of the requested device. Includes device information, last-accessed and created dates, and the device key.
     pub device: crate::types::DeviceType,
 }
 
+#[cfg(feature = "get-device")]
 impl GetDeviceResponse {
     /// Creates a `GetDeviceResponse` from its required members; optional members start unset.
     pub fn new(device: crate::types::DeviceType) -> Self {
@@ -25752,6 +28819,7 @@ impl GetDeviceResponse {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl ::aws_json_runtime::serde::Serialize for GetDeviceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25765,6 +28833,7 @@ impl ::aws_json_runtime::serde::Serialize for GetDeviceResponse {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDeviceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25802,6 +28871,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetDeviceResponse {
 }
 
 /// The `GetGroupRequest` structure.
+#[cfg(feature = "get-group")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetGroupRequest {
     /// The name of the group that you want to get information about.
@@ -25810,6 +28880,7 @@ pub struct GetGroupRequest {
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-group")]
 impl GetGroupRequest {
     /// Creates a `GetGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -25823,6 +28894,7 @@ impl GetGroupRequest {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl ::aws_json_runtime::serde::Serialize for GetGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25837,6 +28909,7 @@ impl ::aws_json_runtime::serde::Serialize for GetGroupRequest {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25887,12 +28960,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetGroupRequest {
 }
 
 /// The `GetGroupResponse` structure.
+#[cfg(feature = "get-group")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetGroupResponse {
     /// A container for the requested group. Includes description, precedence, and IAM role values.
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 
+#[cfg(feature = "get-group")]
 impl GetGroupResponse {
     /// Creates a `GetGroupResponse` with every member unset.
     pub fn new() -> Self {
@@ -25906,6 +28981,7 @@ impl GetGroupResponse {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl ::aws_json_runtime::serde::Serialize for GetGroupResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25921,6 +28997,7 @@ impl ::aws_json_runtime::serde::Serialize for GetGroupResponse {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetGroupResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -25962,6 +29039,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetGroupResponse {
 }
 
 /// The `GetIdentityProviderByIdentifierRequest` structure.
+#[cfg(feature = "get-identity-provider-by-identifier")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetIdentityProviderByIdentifierRequest {
     /// The ID of the user pool where you want to get information about the IdP.
@@ -25970,6 +29048,7 @@ pub struct GetIdentityProviderByIdentifierRequest {
     pub idp_identifier: ::std::string::String,
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl GetIdentityProviderByIdentifierRequest {
     /// Creates a `GetIdentityProviderByIdentifierRequest` from its required members; optional members start unset.
     pub fn new(
@@ -25983,6 +29062,7 @@ impl GetIdentityProviderByIdentifierRequest {
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl ::aws_json_runtime::serde::Serialize for GetIdentityProviderByIdentifierRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -25997,6 +29077,7 @@ impl ::aws_json_runtime::serde::Serialize for GetIdentityProviderByIdentifierReq
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetIdentityProviderByIdentifierRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26054,12 +29135,14 @@ for GetIdentityProviderByIdentifierRequest {
 }
 
 /// The `GetIdentityProviderByIdentifierResponse` structure.
+#[cfg(feature = "get-identity-provider-by-identifier")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetIdentityProviderByIdentifierResponse {
     /// The configuration of the IdP in your user pool. Includes additional identifiers, the IdP name and type, and trust-relationship details like the issuer URL.
     pub identity_provider: crate::types::IdentityProviderType,
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl GetIdentityProviderByIdentifierResponse {
     /// Creates a `GetIdentityProviderByIdentifierResponse` from its required members; optional members start unset.
     pub fn new(identity_provider: crate::types::IdentityProviderType) -> Self {
@@ -26067,6 +29150,7 @@ impl GetIdentityProviderByIdentifierResponse {
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl ::aws_json_runtime::serde::Serialize for GetIdentityProviderByIdentifierResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26080,6 +29164,7 @@ impl ::aws_json_runtime::serde::Serialize for GetIdentityProviderByIdentifierRes
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetIdentityProviderByIdentifierResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26128,12 +29213,14 @@ for GetIdentityProviderByIdentifierResponse {
 }
 
 /// The `GetLogDeliveryConfigurationRequest` structure.
+#[cfg(feature = "get-log-delivery-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetLogDeliveryConfigurationRequest {
     /// The ID of the user pool that has the logging configuration that you want to view.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl GetLogDeliveryConfigurationRequest {
     /// Creates a `GetLogDeliveryConfigurationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -26143,6 +29230,7 @@ impl GetLogDeliveryConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl ::aws_json_runtime::serde::Serialize for GetLogDeliveryConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26156,6 +29244,7 @@ impl ::aws_json_runtime::serde::Serialize for GetLogDeliveryConfigurationRequest
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetLogDeliveryConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26201,6 +29290,7 @@ for GetLogDeliveryConfigurationRequest {
 }
 
 /// The `GetLogDeliveryConfigurationResponse` structure.
+#[cfg(feature = "get-log-delivery-configuration")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetLogDeliveryConfigurationResponse {
     /// The logging configuration of the requested user pool. Includes types of logs configured and their destinations.
@@ -26209,6 +29299,7 @@ pub struct GetLogDeliveryConfigurationResponse {
     >,
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl GetLogDeliveryConfigurationResponse {
     /// Creates a `GetLogDeliveryConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -26227,6 +29318,7 @@ impl GetLogDeliveryConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl ::aws_json_runtime::serde::Serialize for GetLogDeliveryConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26242,6 +29334,7 @@ impl ::aws_json_runtime::serde::Serialize for GetLogDeliveryConfigurationRespons
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetLogDeliveryConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26288,12 +29381,14 @@ for GetLogDeliveryConfigurationResponse {
 }
 
 /// The `GetProvisionedLimitRequest` structure.
+#[cfg(feature = "get-provisioned-limit")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetProvisionedLimitRequest {
     /// The limit to retrieve. Specify the limit class and the attributes that identify the limit.
     pub limit_definition: crate::types::LimitDefinitionType,
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl GetProvisionedLimitRequest {
     /// Creates a `GetProvisionedLimitRequest` from its required members; optional members start unset.
     pub fn new(limit_definition: crate::types::LimitDefinitionType) -> Self {
@@ -26301,6 +29396,7 @@ impl GetProvisionedLimitRequest {
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl ::aws_json_runtime::serde::Serialize for GetProvisionedLimitRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26314,6 +29410,7 @@ impl ::aws_json_runtime::serde::Serialize for GetProvisionedLimitRequest {
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetProvisionedLimitRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -26361,12 +29458,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetProvisionedLimitReq
 }
 
 /// The `GetProvisionedLimitResponse` structure.
+#[cfg(feature = "get-provisioned-limit")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetProvisionedLimitResponse {
     /// The provisioned and default limit values for the requested limit.
     pub limit: crate::types::LimitType,
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl GetProvisionedLimitResponse {
     /// Creates a `GetProvisionedLimitResponse` from its required members; optional members start unset.
     pub fn new(limit: crate::types::LimitType) -> Self {
@@ -26374,6 +29473,7 @@ impl GetProvisionedLimitResponse {
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl ::aws_json_runtime::serde::Serialize for GetProvisionedLimitResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26387,6 +29487,7 @@ impl ::aws_json_runtime::serde::Serialize for GetProvisionedLimitResponse {
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetProvisionedLimitResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -26427,12 +29528,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetProvisionedLimitRes
 }
 
 /// Request to get a signing certificate from Amazon Cognito.
+#[cfg(feature = "get-signing-certificate")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetSigningCertificateRequest {
     /// The ID of the user pool where you want to view the signing certificate.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl GetSigningCertificateRequest {
     /// Creates a `GetSigningCertificateRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -26442,6 +29545,7 @@ impl GetSigningCertificateRequest {
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl ::aws_json_runtime::serde::Serialize for GetSigningCertificateRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26455,6 +29559,7 @@ impl ::aws_json_runtime::serde::Serialize for GetSigningCertificateRequest {
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetSigningCertificateRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -26499,12 +29604,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetSigningCertificateR
 }
 
 /// Response from Amazon Cognito for a signing certificate request.
+#[cfg(feature = "get-signing-certificate")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetSigningCertificateResponse {
     /// The x.509 certificate that signs SAML 2.0 authentication requests for your user pool.
     pub certificate: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl GetSigningCertificateResponse {
     /// Creates a `GetSigningCertificateResponse` with every member unset.
     pub fn new() -> Self {
@@ -26521,6 +29628,7 @@ impl GetSigningCertificateResponse {
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl ::aws_json_runtime::serde::Serialize for GetSigningCertificateResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26536,6 +29644,7 @@ impl ::aws_json_runtime::serde::Serialize for GetSigningCertificateResponse {
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetSigningCertificateResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -26580,6 +29689,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetSigningCertificateR
 }
 
 /// The `GetTokensFromRefreshTokenRequest` structure.
+#[cfg(feature = "get-tokens-from-refresh-token")]
 #[derive(Clone, PartialEq)]
 pub struct GetTokensFromRefreshTokenRequest {
     /// A valid refresh token that can authorize the request for new tokens. When refresh token rotation is active in the requested app client, this token is invalidated after the request is complete and after an optional grace period.
@@ -26614,6 +29724,7 @@ pub struct GetTokensFromRefreshTokenRequest {
     >,
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl GetTokensFromRefreshTokenRequest {
     /// Creates a `GetTokensFromRefreshTokenRequest` from its required members; optional members start unset.
     pub fn new(
@@ -26660,6 +29771,7 @@ impl GetTokensFromRefreshTokenRequest {
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTokensFromRefreshTokenRequest")
@@ -26672,6 +29784,7 @@ impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::aws_json_runtime::serde::Serialize for GetTokensFromRefreshTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26701,6 +29814,7 @@ impl ::aws_json_runtime::serde::Serialize for GetTokensFromRefreshTokenRequest {
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetTokensFromRefreshTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26784,6 +29898,7 @@ for GetTokensFromRefreshTokenRequest {
 }
 
 /// The `GetTokensFromRefreshTokenResponse` structure.
+#[cfg(feature = "get-tokens-from-refresh-token")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetTokensFromRefreshTokenResponse {
     /// The object that your application receives after authentication. Contains tokens and information for device authentication.
@@ -26792,6 +29907,7 @@ pub struct GetTokensFromRefreshTokenResponse {
     >,
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl GetTokensFromRefreshTokenResponse {
     /// Creates a `GetTokensFromRefreshTokenResponse` with every member unset.
     pub fn new() -> Self {
@@ -26810,6 +29926,7 @@ impl GetTokensFromRefreshTokenResponse {
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::aws_json_runtime::serde::Serialize for GetTokensFromRefreshTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26825,6 +29942,7 @@ impl ::aws_json_runtime::serde::Serialize for GetTokensFromRefreshTokenResponse 
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetTokensFromRefreshTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -26870,6 +29988,7 @@ for GetTokensFromRefreshTokenResponse {
 }
 
 /// The `GetUICustomizationRequest` structure.
+#[cfg(feature = "get-ui-customization")]
 #[derive(Clone, PartialEq)]
 pub struct GetUiCustomizationRequest {
     /// The ID of the user pool that you want to query for branding settings.
@@ -26880,6 +29999,7 @@ pub struct GetUiCustomizationRequest {
     pub client_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl GetUiCustomizationRequest {
     /// Creates a `GetUICustomizationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -26899,6 +30019,7 @@ impl GetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl ::std::fmt::Debug for GetUiCustomizationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUICustomizationRequest")
@@ -26908,6 +30029,7 @@ impl ::std::fmt::Debug for GetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl ::aws_json_runtime::serde::Serialize for GetUiCustomizationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -26924,6 +30046,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUiCustomizationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -26977,12 +30100,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUiCustomizationRequ
 }
 
 /// The `GetUICustomizationResponse` structure.
+#[cfg(feature = "get-ui-customization")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetUiCustomizationResponse {
     /// Information about the classic hosted UI custom CSS and logo-image branding that you applied to the user pool or app client.
     pub ui_customization: crate::types::UiCustomizationType,
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl GetUiCustomizationResponse {
     /// Creates a `GetUICustomizationResponse` from its required members; optional members start unset.
     pub fn new(ui_customization: crate::types::UiCustomizationType) -> Self {
@@ -26990,6 +30115,7 @@ impl GetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl ::aws_json_runtime::serde::Serialize for GetUiCustomizationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27003,6 +30129,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUiCustomizationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -27050,6 +30177,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUiCustomizationResp
 }
 
 /// Represents the request to get user attribute verification.
+#[cfg(feature = "get-user-attribute-verification-code")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserAttributeVerificationCodeRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -27074,6 +30202,7 @@ pub struct GetUserAttributeVerificationCodeRequest {
     >,
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl GetUserAttributeVerificationCodeRequest {
     /// Creates a `GetUserAttributeVerificationCodeRequest` from its required members; optional members start unset.
     pub fn new(
@@ -27100,6 +30229,7 @@ impl GetUserAttributeVerificationCodeRequest {
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserAttributeVerificationCodeRequest")
@@ -27110,6 +30240,7 @@ impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl ::aws_json_runtime::serde::Serialize for GetUserAttributeVerificationCodeRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27133,6 +30264,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserAttributeVerificationCodeRe
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserAttributeVerificationCodeRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -27201,6 +30333,7 @@ for GetUserAttributeVerificationCodeRequest {
 }
 
 /// The verification code response returned by the server response to get the user attribute verification code.
+#[cfg(feature = "get-user-attribute-verification-code")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetUserAttributeVerificationCodeResponse {
     /// Information about the delivery destination of the user attribute verification code.
@@ -27209,6 +30342,7 @@ pub struct GetUserAttributeVerificationCodeResponse {
     >,
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl GetUserAttributeVerificationCodeResponse {
     /// Creates a `GetUserAttributeVerificationCodeResponse` with every member unset.
     pub fn new() -> Self {
@@ -27227,6 +30361,7 @@ impl GetUserAttributeVerificationCodeResponse {
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl ::aws_json_runtime::serde::Serialize for GetUserAttributeVerificationCodeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27242,6 +30377,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserAttributeVerificationCodeRe
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserAttributeVerificationCodeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -27287,6 +30423,7 @@ for GetUserAttributeVerificationCodeResponse {
 }
 
 /// The `GetUserAuthFactorsRequest` structure.
+#[cfg(feature = "get-user-auth-factors")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserAuthFactorsRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -27295,6 +30432,7 @@ pub struct GetUserAuthFactorsRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl GetUserAuthFactorsRequest {
     /// Creates a `GetUserAuthFactorsRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -27304,6 +30442,7 @@ impl GetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::std::fmt::Debug for GetUserAuthFactorsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserAuthFactorsRequest")
@@ -27312,6 +30451,7 @@ impl ::std::fmt::Debug for GetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::aws_json_runtime::serde::Serialize for GetUserAuthFactorsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27325,6 +30465,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserAuthFactorsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -27369,6 +30510,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserAuthFactorsRequ
 }
 
 /// The `GetUserAuthFactorsResponse` structure.
+#[cfg(feature = "get-user-auth-factors")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserAuthFactorsResponse {
     /// The name of the user who is eligible for the authentication factors in the response.
@@ -27389,6 +30531,7 @@ pub struct GetUserAuthFactorsResponse {
     >,
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl GetUserAuthFactorsResponse {
     /// Creates a `GetUserAuthFactorsResponse` from its required members; optional members start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -27428,6 +30571,7 @@ impl GetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::std::fmt::Debug for GetUserAuthFactorsResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserAuthFactorsResponse")
@@ -27439,6 +30583,7 @@ impl ::std::fmt::Debug for GetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::aws_json_runtime::serde::Serialize for GetUserAuthFactorsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27467,6 +30612,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserAuthFactorsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -27547,6 +30693,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserAuthFactorsResp
 }
 
 /// The `GetUserPoolClientSessionConfigurationRequest` structure.
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserPoolClientSessionConfigurationRequest {
     /// The ID of the user pool that contains the app client.
@@ -27557,6 +30704,7 @@ pub struct GetUserPoolClientSessionConfigurationRequest {
     pub client_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl GetUserPoolClientSessionConfigurationRequest {
     /// Creates a `GetUserPoolClientSessionConfigurationRequest` from its required members; optional members start unset.
     pub fn new(
@@ -27570,6 +30718,7 @@ impl GetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationRequest")
@@ -27579,6 +30728,7 @@ impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize
 for GetUserPoolClientSessionConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -27594,6 +30744,7 @@ for GetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserPoolClientSessionConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -27650,6 +30801,7 @@ for GetUserPoolClientSessionConfigurationRequest {
 }
 
 /// The `GetUserPoolClientSessionConfigurationResponse` structure.
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 #[derive(Clone, PartialEq, Default)]
 pub struct GetUserPoolClientSessionConfigurationResponse {
     /// The ID of the user pool that contains the app client.
@@ -27662,6 +30814,7 @@ pub struct GetUserPoolClientSessionConfigurationResponse {
     pub sso_session: ::std::option::Option<crate::types::ClientSsoSessionConfigType>,
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl GetUserPoolClientSessionConfigurationResponse {
     /// Creates a `GetUserPoolClientSessionConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -27700,6 +30853,7 @@ impl GetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationResponse")
@@ -27710,6 +30864,7 @@ impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize
 for GetUserPoolClientSessionConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -27732,6 +30887,7 @@ for GetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserPoolClientSessionConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -27797,12 +30953,14 @@ for GetUserPoolClientSessionConfigurationResponse {
 }
 
 /// The `GetUserPoolMfaConfigRequest` structure.
+#[cfg(feature = "get-user-pool-mfa-config")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetUserPoolMfaConfigRequest {
     /// The ID of the user pool where you want to query WebAuthn and MFA configuration.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl GetUserPoolMfaConfigRequest {
     /// Creates a `GetUserPoolMfaConfigRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -27812,6 +30970,7 @@ impl GetUserPoolMfaConfigRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl ::aws_json_runtime::serde::Serialize for GetUserPoolMfaConfigRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27825,6 +30984,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserPoolMfaConfigRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserPoolMfaConfigRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -27869,6 +31029,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserPoolMfaConfigRe
 }
 
 /// The `GetUserPoolMfaConfigResponse` structure.
+#[cfg(feature = "get-user-pool-mfa-config")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetUserPoolMfaConfigResponse {
     /// Shows user pool configuration for SMS message MFA. Includes the message template and the SMS message sending configuration for Amazon SNS.
@@ -27889,6 +31050,7 @@ pub struct GetUserPoolMfaConfigResponse {
     >,
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl GetUserPoolMfaConfigResponse {
     /// Creates a `GetUserPoolMfaConfigResponse` with every member unset.
     pub fn new() -> Self {
@@ -27947,6 +31109,7 @@ impl GetUserPoolMfaConfigResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl ::aws_json_runtime::serde::Serialize for GetUserPoolMfaConfigResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -27974,6 +31137,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserPoolMfaConfigResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserPoolMfaConfigResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28055,12 +31219,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserPoolMfaConfigRe
 }
 
 /// The `GetUserPoolSessionConfigurationRequest` structure.
+#[cfg(feature = "get-user-pool-session-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct GetUserPoolSessionConfigurationRequest {
     /// The ID of the user pool where you want to retrieve the session configuration.
     pub user_pool_id: ::std::string::String,
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl GetUserPoolSessionConfigurationRequest {
     /// Creates a `GetUserPoolSessionConfigurationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -28070,6 +31236,7 @@ impl GetUserPoolSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize for GetUserPoolSessionConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28083,6 +31250,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserPoolSessionConfigurationReq
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserPoolSessionConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -28128,6 +31296,7 @@ for GetUserPoolSessionConfigurationRequest {
 }
 
 /// The `GetUserPoolSessionConfigurationResponse` structure.
+#[cfg(feature = "get-user-pool-session-configuration")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GetUserPoolSessionConfigurationResponse {
     /// The ID of the user pool that the session configuration applies to.
@@ -28142,6 +31311,7 @@ pub struct GetUserPoolSessionConfigurationResponse {
     >,
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl GetUserPoolSessionConfigurationResponse {
     /// Creates a `GetUserPoolSessionConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -28182,6 +31352,7 @@ impl GetUserPoolSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize for GetUserPoolSessionConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28203,6 +31374,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserPoolSessionConfigurationRes
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for GetUserPoolSessionConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -28266,6 +31438,7 @@ for GetUserPoolSessionConfigurationResponse {
 }
 
 /// Represents the request to get information about the user.
+#[cfg(feature = "get-user")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -28274,6 +31447,7 @@ pub struct GetUserRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "get-user")]
 impl GetUserRequest {
     /// Creates a `GetUserRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -28283,6 +31457,7 @@ impl GetUserRequest {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::std::fmt::Debug for GetUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserRequest")
@@ -28291,6 +31466,7 @@ impl ::std::fmt::Debug for GetUserRequest {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::aws_json_runtime::serde::Serialize for GetUserRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28304,6 +31480,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserRequest {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28345,6 +31522,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserRequest {
 }
 
 /// Represents the response from the server from the request to get information about the user.
+#[cfg(feature = "get-user")]
 #[derive(Clone, PartialEq)]
 pub struct GetUserResponse {
     /// The name of the user that you requested.
@@ -28365,6 +31543,7 @@ pub struct GetUserResponse {
     >,
 }
 
+#[cfg(feature = "get-user")]
 impl GetUserResponse {
     /// Creates a `GetUserResponse` from its required members; optional members start unset.
     pub fn new(
@@ -28408,6 +31587,7 @@ impl GetUserResponse {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::std::fmt::Debug for GetUserResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserResponse")
@@ -28420,6 +31600,7 @@ impl ::std::fmt::Debug for GetUserResponse {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::aws_json_runtime::serde::Serialize for GetUserResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28452,6 +31633,7 @@ impl ::aws_json_runtime::serde::Serialize for GetUserResponse {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28533,6 +31715,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GetUserResponse {
 }
 
 /// Represents the request to sign out all devices.
+#[cfg(feature = "global-sign-out")]
 #[derive(Clone, PartialEq)]
 pub struct GlobalSignOutRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -28541,6 +31724,7 @@ pub struct GlobalSignOutRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "global-sign-out")]
 impl GlobalSignOutRequest {
     /// Creates a `GlobalSignOutRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -28550,6 +31734,7 @@ impl GlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl ::std::fmt::Debug for GlobalSignOutRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GlobalSignOutRequest")
@@ -28558,6 +31743,7 @@ impl ::std::fmt::Debug for GlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl ::aws_json_runtime::serde::Serialize for GlobalSignOutRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28571,6 +31757,7 @@ impl ::aws_json_runtime::serde::Serialize for GlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GlobalSignOutRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28612,9 +31799,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GlobalSignOutRequest {
 }
 
 /// The response to the request to sign out all devices.
+#[cfg(feature = "global-sign-out")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GlobalSignOutResponse {}
 
+#[cfg(feature = "global-sign-out")]
 impl GlobalSignOutResponse {
     /// Creates the `GlobalSignOutResponse` value.
     pub fn new() -> Self {
@@ -28622,6 +31811,7 @@ impl GlobalSignOutResponse {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl ::aws_json_runtime::serde::Serialize for GlobalSignOutResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28633,6 +31823,7 @@ impl ::aws_json_runtime::serde::Serialize for GlobalSignOutResponse {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GlobalSignOutResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28663,6 +31854,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GlobalSignOutResponse 
 }
 
 /// A user pool group. Contains details about the group and the way that it contributes to IAM role decisions with identity pools. Identity pools can make decisions about the IAM role to assign based on groups: users get credentials for the role associated with their highest-priority group.
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct GroupType {
     /// The name of the group.
@@ -28685,6 +31885,15 @@ pub struct GroupType {
     pub creation_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 impl GroupType {
     /// Creates a `GroupType` with every member unset.
     pub fn new() -> Self {
@@ -28760,6 +31969,15 @@ impl GroupType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for GroupType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28793,6 +32011,15 @@ impl ::aws_json_runtime::serde::Serialize for GroupType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GroupType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28888,6 +32115,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for GroupType {
 }
 
 /// The HTTP header in the `ContextData` parameter.
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct HttpHeader {
     /// The header name.
@@ -28896,6 +32124,7 @@ pub struct HttpHeader {
     pub header_value: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl HttpHeader {
     /// Creates a `HttpHeader` with every member unset.
     pub fn new() -> Self {
@@ -28924,6 +32153,7 @@ impl HttpHeader {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl ::aws_json_runtime::serde::Serialize for HttpHeader {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -28942,6 +32172,7 @@ impl ::aws_json_runtime::serde::Serialize for HttpHeader {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for HttpHeader {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -28992,6 +32223,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for HttpHeader {
 }
 
 /// A user pool identity provider (IdP). Contains information about a third-party IdP to a user pool, the attributes that it populates to user profiles, and the trust relationship between the IdP and your user pool.
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct IdentityProviderType {
     /// The ID of the user pool associated with the IdP.
@@ -29062,6 +32301,14 @@ pub struct IdentityProviderType {
     pub creation_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 impl IdentityProviderType {
     /// Creates an `IdentityProviderType` with every member unset.
     pub fn new() -> Self {
@@ -29169,6 +32416,14 @@ impl IdentityProviderType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for IdentityProviderType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -29229,6 +32484,14 @@ impl ::aws_json_runtime::serde::Serialize for IdentityProviderType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -29350,6 +32613,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderType {
     fn zero_value() -> Self {
         Self {
@@ -29367,6 +32638,15 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderType 
 }
 
 /// The `IdentityProviderTypeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum IdentityProviderTypeType {
     /// `SAML`
@@ -29385,6 +32665,15 @@ pub enum IdentityProviderTypeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl IdentityProviderTypeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -29413,6 +32702,15 @@ impl IdentityProviderTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::std::convert::From<&str> for IdentityProviderTypeType {
     fn from(v: &str) -> Self {
         match v {
@@ -29427,6 +32725,15 @@ impl ::std::convert::From<&str> for IdentityProviderTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for IdentityProviderTypeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -29436,6 +32743,15 @@ impl ::std::convert::From<::std::string::String> for IdentityProviderTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::std::str::FromStr for IdentityProviderTypeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -29443,18 +32759,45 @@ impl ::std::str::FromStr for IdentityProviderTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::std::fmt::Display for IdentityProviderTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::std::convert::AsRef<str> for IdentityProviderTypeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for IdentityProviderTypeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -29464,6 +32807,15 @@ impl ::aws_json_runtime::serde::Serialize for IdentityProviderTypeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderTypeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -29472,6 +32824,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IdentityProviderTypeTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderTypeType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -29479,6 +32840,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::IdentityProviderTypeT
 }
 
 /// The properties of an inbound federation Lambda trigger.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct InboundFederationLambdaType {
     /// The user pool trigger version of the request that Amazon Cognito sends to your Lambda function. Higher-numbered versions add fields that support new features.
@@ -29489,6 +32858,14 @@ pub struct InboundFederationLambdaType {
     pub lambda_arn: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl InboundFederationLambdaType {
     /// Creates an `InboundFederationLambdaType` from its required members; optional members start unset.
     pub fn new(
@@ -29504,6 +32881,14 @@ impl InboundFederationLambdaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for InboundFederationLambdaType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -29518,6 +32903,14 @@ impl ::aws_json_runtime::serde::Serialize for InboundFederationLambdaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InboundFederationLambdaType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -29574,6 +32967,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InboundFederationLambd
 }
 
 /// The `InboundFederationLambdaVersionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum InboundFederationLambdaVersionType {
     /// `V1_0`
@@ -29582,6 +32983,14 @@ pub enum InboundFederationLambdaVersionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl InboundFederationLambdaVersionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["V1_0"];
@@ -29598,6 +33007,14 @@ impl InboundFederationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for InboundFederationLambdaVersionType {
     fn from(v: &str) -> Self {
         match v {
@@ -29607,6 +33024,14 @@ impl ::std::convert::From<&str> for InboundFederationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for InboundFederationLambdaVersionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -29616,6 +33041,14 @@ impl ::std::convert::From<::std::string::String> for InboundFederationLambdaVers
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for InboundFederationLambdaVersionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -29623,18 +33056,42 @@ impl ::std::str::FromStr for InboundFederationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for InboundFederationLambdaVersionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for InboundFederationLambdaVersionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for InboundFederationLambdaVersionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -29644,6 +33101,14 @@ impl ::aws_json_runtime::serde::Serialize for InboundFederationLambdaVersionType
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for InboundFederationLambdaVersionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -29653,6 +33118,14 @@ for InboundFederationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::InboundFederationLambdaVersionType {
     fn zero_value() -> Self {
@@ -29661,6 +33134,7 @@ for crate::types::InboundFederationLambdaVersionType {
 }
 
 /// Initiates the authentication request.
+#[cfg(feature = "initiate-auth")]
 #[derive(Clone, PartialEq)]
 pub struct InitiateAuthRequest {
     /// The authentication flow that you want to initiate. Each `AuthFlow` has linked `AuthParameters` that you must submit. The following are some example flows.
@@ -29776,6 +33250,7 @@ pub struct InitiateAuthRequest {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "initiate-auth")]
 impl InitiateAuthRequest {
     /// Creates an `InitiateAuthRequest` from its required members; optional members start unset.
     pub fn new(
@@ -29845,6 +33320,7 @@ impl InitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::std::fmt::Debug for InitiateAuthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InitiateAuthRequest")
@@ -29859,6 +33335,7 @@ impl ::std::fmt::Debug for InitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::aws_json_runtime::serde::Serialize for InitiateAuthRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -29900,6 +33377,7 @@ impl ::aws_json_runtime::serde::Serialize for InitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InitiateAuthRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -29999,6 +33477,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InitiateAuthRequest {
 }
 
 /// Initiates the authentication response.
+#[cfg(feature = "initiate-auth")]
 #[derive(Clone, PartialEq, Default)]
 pub struct InitiateAuthResponse {
     /// The name of an additional authentication challenge that you must respond to.
@@ -30050,6 +33529,7 @@ pub struct InitiateAuthResponse {
     >,
 }
 
+#[cfg(feature = "initiate-auth")]
 impl InitiateAuthResponse {
     /// Creates an `InitiateAuthResponse` with every member unset.
     pub fn new() -> Self {
@@ -30111,6 +33591,7 @@ impl InitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::std::fmt::Debug for InitiateAuthResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InitiateAuthResponse")
@@ -30123,6 +33604,7 @@ impl ::std::fmt::Debug for InitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::aws_json_runtime::serde::Serialize for InitiateAuthResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30159,6 +33641,7 @@ impl ::aws_json_runtime::serde::Serialize for InitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InitiateAuthResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -30247,6 +33730,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for InitiateAuthResponse {
 }
 
 /// The `IssuedTokenTypeIdentifierType` enumeration.
+#[cfg(feature = "get-derived-token")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum IssuedTokenTypeIdentifierType {
     /// `ACCESS_TOKEN`
@@ -30257,6 +33741,7 @@ pub enum IssuedTokenTypeIdentifierType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "get-derived-token")]
 impl IssuedTokenTypeIdentifierType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ACCESS_TOKEN", "ID_TOKEN"];
@@ -30274,6 +33759,7 @@ impl IssuedTokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<&str> for IssuedTokenTypeIdentifierType {
     fn from(v: &str) -> Self {
         match v {
@@ -30284,6 +33770,7 @@ impl ::std::convert::From<&str> for IssuedTokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<::std::string::String> for IssuedTokenTypeIdentifierType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -30293,6 +33780,7 @@ impl ::std::convert::From<::std::string::String> for IssuedTokenTypeIdentifierTy
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::str::FromStr for IssuedTokenTypeIdentifierType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -30300,18 +33788,21 @@ impl ::std::str::FromStr for IssuedTokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::fmt::Display for IssuedTokenTypeIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::AsRef<str> for IssuedTokenTypeIdentifierType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::serde::Serialize for IssuedTokenTypeIdentifierType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30321,6 +33812,7 @@ impl ::aws_json_runtime::serde::Serialize for IssuedTokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuedTokenTypeIdentifierType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -30329,6 +33821,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuedTokenTypeIdentif
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::IssuedTokenTypeIdentifierType {
     fn zero_value() -> Self {
@@ -30337,6 +33830,13 @@ for crate::types::IssuedTokenTypeIdentifierType {
 }
 
 /// Specifies the issuer configuration for a user pool. Contains settings that determine how tokens are issued and validated.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct IssuerConfigurationType {
     /// The type of issuer configuration. Determines the token issuing behavior for the user pool.
@@ -30355,6 +33855,13 @@ pub struct IssuerConfigurationType {
     pub r#type: ::std::option::Option<crate::types::IssuerType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl IssuerConfigurationType {
     /// Creates an `IssuerConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -30371,6 +33878,13 @@ impl IssuerConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for IssuerConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30386,6 +33900,13 @@ impl ::aws_json_runtime::serde::Serialize for IssuerConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuerConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -30427,6 +33948,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuerConfigurationTyp
 }
 
 /// The `IssuerType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum IssuerType {
     /// `ORIGINAL`
@@ -30437,6 +33965,13 @@ pub enum IssuerType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl IssuerType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ORIGINAL", "UPDATED"];
@@ -30454,6 +33989,13 @@ impl IssuerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for IssuerType {
     fn from(v: &str) -> Self {
         match v {
@@ -30464,6 +34006,13 @@ impl ::std::convert::From<&str> for IssuerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for IssuerType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -30473,6 +34022,13 @@ impl ::std::convert::From<::std::string::String> for IssuerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for IssuerType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -30480,18 +34036,39 @@ impl ::std::str::FromStr for IssuerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for IssuerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for IssuerType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for IssuerType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30501,6 +34078,13 @@ impl ::aws_json_runtime::serde::Serialize for IssuerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuerType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -30510,6 +34094,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for IssuerType {
 }
 
 /// Specifies the key configuration for a user pool. Contains settings for encryption keys used to secure user pool data.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct KeyConfigurationType {
     /// The type of encryption key used for the user pool.
@@ -30526,6 +34117,13 @@ pub struct KeyConfigurationType {
     pub kms_key_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl KeyConfigurationType {
     /// Creates a `KeyConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -30554,6 +34152,13 @@ impl KeyConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for KeyConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30572,6 +34177,13 @@ impl ::aws_json_runtime::serde::Serialize for KeyConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for KeyConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -30622,6 +34234,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for KeyConfigurationType {
 }
 
 /// A collection of user pool Lambda triggers. Amazon Cognito invokes triggers at several possible stages of user pool operations. Triggers can modify the outcome of the operations that invoked them.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct LambdaConfigType {
     /// The configuration of a [pre sign-up Lambda trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html) in a user pool. This trigger evaluates new users and can bypass confirmation, [link a federated user profile](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation-consolidate-users.html), or block sign-up requests.
@@ -30666,6 +34286,14 @@ pub struct LambdaConfigType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl LambdaConfigType {
     /// Creates a `LambdaConfigType` with every member unset.
     pub fn new() -> Self {
@@ -30826,6 +34454,14 @@ impl LambdaConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for LambdaConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -30883,6 +34519,14 @@ impl ::aws_json_runtime::serde::Serialize for LambdaConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LambdaConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31052,6 +34696,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LambdaConfigType {
 }
 
 /// The `LimitClass` enumeration.
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum LimitClass {
     /// `API_CATEGORY`
@@ -31060,6 +34705,7 @@ pub enum LimitClass {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl LimitClass {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["API_CATEGORY"];
@@ -31076,6 +34722,7 @@ impl LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::std::convert::From<&str> for LimitClass {
     fn from(v: &str) -> Self {
         match v {
@@ -31085,6 +34732,7 @@ impl ::std::convert::From<&str> for LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::std::convert::From<::std::string::String> for LimitClass {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -31094,6 +34742,7 @@ impl ::std::convert::From<::std::string::String> for LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::std::str::FromStr for LimitClass {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -31101,18 +34750,21 @@ impl ::std::str::FromStr for LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::std::fmt::Display for LimitClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::std::convert::AsRef<str> for LimitClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::serde::Serialize for LimitClass {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31122,6 +34774,7 @@ impl ::aws_json_runtime::serde::Serialize for LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitClass {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31130,6 +34783,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitClass {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitClass {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -31137,6 +34791,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitClass {
 }
 
 /// The class and attributes that identify a specific limit at the account level.
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct LimitDefinitionType {
     /// The class of the limit. For API rate limits, this is `API_CATEGORY`.
@@ -31148,6 +34803,7 @@ pub struct LimitDefinitionType {
     >,
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl LimitDefinitionType {
     /// Creates a `LimitDefinitionType` from its required members; optional members start unset.
     pub fn new(
@@ -31164,6 +34820,7 @@ impl LimitDefinitionType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::serde::Serialize for LimitDefinitionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31181,6 +34838,7 @@ impl ::aws_json_runtime::serde::Serialize for LimitDefinitionType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitDefinitionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31232,6 +34890,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitDefinitionType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitDefinitionType {
     fn zero_value() -> Self {
         Self {
@@ -31242,6 +34901,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitDefinitionType {
 }
 
 /// The limit definition and current limit values for a provisioned limit.
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct LimitType {
     /// The definition that identifies this limit, including the class and attributes.
@@ -31252,6 +34912,7 @@ pub struct LimitType {
     pub free_limit_value: i32,
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl LimitType {
     /// Creates a `LimitType` from its required members; optional members start unset.
     pub fn new(
@@ -31267,6 +34928,7 @@ impl LimitType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::serde::Serialize for LimitType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31286,6 +34948,7 @@ impl ::aws_json_runtime::serde::Serialize for LimitType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31353,6 +35016,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LimitType {
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitType {
     fn zero_value() -> Self {
         Self {
@@ -31364,6 +35028,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::LimitType {
 }
 
 /// Represents the request to list the devices.
+#[cfg(feature = "list-devices")]
 #[derive(Clone, PartialEq)]
 pub struct ListDevicesRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -31376,6 +35041,7 @@ pub struct ListDevicesRequest {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-devices")]
 impl ListDevicesRequest {
     /// Creates a `ListDevicesRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -31402,6 +35068,7 @@ impl ListDevicesRequest {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl ::std::fmt::Debug for ListDevicesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListDevicesRequest")
@@ -31412,6 +35079,7 @@ impl ::std::fmt::Debug for ListDevicesRequest {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl ::aws_json_runtime::serde::Serialize for ListDevicesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31431,6 +35099,7 @@ impl ::aws_json_runtime::serde::Serialize for ListDevicesRequest {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListDevicesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31490,6 +35159,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListDevicesRequest {
 }
 
 /// Represents the response to list devices.
+#[cfg(feature = "list-devices")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListDevicesResponse {
     /// An array of devices and their details. Each entry that's returned includes device information, last-accessed and created dates, and the device key.
@@ -31498,6 +35168,7 @@ pub struct ListDevicesResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-devices")]
 impl ListDevicesResponse {
     /// Creates a `ListDevicesResponse` with every member unset.
     pub fn new() -> Self {
@@ -31526,6 +35197,7 @@ impl ListDevicesResponse {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl ::aws_json_runtime::serde::Serialize for ListDevicesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31547,6 +35219,7 @@ impl ::aws_json_runtime::serde::Serialize for ListDevicesResponse {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListDevicesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31596,6 +35269,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListDevicesResponse {
 }
 
 /// The `ListGroupsRequest` structure.
+#[cfg(feature = "list-groups")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListGroupsRequest {
     /// The ID of the user pool where you want to list user groups.
@@ -31606,6 +35280,7 @@ pub struct ListGroupsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-groups")]
 impl ListGroupsRequest {
     /// Creates a `ListGroupsRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -31632,6 +35307,7 @@ impl ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl ::aws_json_runtime::serde::Serialize for ListGroupsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31651,6 +35327,7 @@ impl ::aws_json_runtime::serde::Serialize for ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListGroupsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31710,6 +35387,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListGroupsRequest {
 }
 
 /// The `ListGroupsResponse` structure.
+#[cfg(feature = "list-groups")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListGroupsResponse {
     /// An array of groups and their details. Each entry that's returned includes description, precedence, and IAM role values.
@@ -31718,6 +35396,7 @@ pub struct ListGroupsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-groups")]
 impl ListGroupsResponse {
     /// Creates a `ListGroupsResponse` with every member unset.
     pub fn new() -> Self {
@@ -31746,6 +35425,7 @@ impl ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl ::aws_json_runtime::serde::Serialize for ListGroupsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31767,6 +35447,7 @@ impl ::aws_json_runtime::serde::Serialize for ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListGroupsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31816,6 +35497,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListGroupsResponse {
 }
 
 /// The `ListIdentityProvidersRequest` structure.
+#[cfg(feature = "list-identity-providers")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListIdentityProvidersRequest {
     /// The ID of the user pool where you want to list IdPs.
@@ -31826,6 +35508,7 @@ pub struct ListIdentityProvidersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ListIdentityProvidersRequest {
     /// Creates a `ListIdentityProvidersRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -31852,6 +35535,7 @@ impl ListIdentityProvidersRequest {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::serde::Serialize for ListIdentityProvidersRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31871,6 +35555,7 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentityProvidersRequest {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityProvidersRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -31933,6 +35618,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityProvidersR
 }
 
 /// The `ListIdentityProvidersResponse` structure.
+#[cfg(feature = "list-identity-providers")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListIdentityProvidersResponse {
     /// An array of the IdPs in your user pool. For each, the response includes identifiers, the IdP name and type, and trust-relationship details like the issuer URL.
@@ -31941,6 +35627,7 @@ pub struct ListIdentityProvidersResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ListIdentityProvidersResponse {
     /// Creates a `ListIdentityProvidersResponse` from its required members; optional members start unset.
     pub fn new(providers: ::std::vec::Vec<crate::types::ProviderDescription>) -> Self {
@@ -31960,6 +35647,7 @@ impl ListIdentityProvidersResponse {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::serde::Serialize for ListIdentityProvidersResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -31979,6 +35667,7 @@ impl ::aws_json_runtime::serde::Serialize for ListIdentityProvidersResponse {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityProvidersResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32033,6 +35722,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListIdentityProvidersR
 }
 
 /// The `ListResourceServersRequest` structure.
+#[cfg(feature = "list-resource-servers")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListResourceServersRequest {
     /// The ID of the user pool where you want to list resource servers.
@@ -32043,6 +35733,7 @@ pub struct ListResourceServersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ListResourceServersRequest {
     /// Creates a `ListResourceServersRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -32069,6 +35760,7 @@ impl ListResourceServersRequest {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ::aws_json_runtime::serde::Serialize for ListResourceServersRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32088,6 +35780,7 @@ impl ::aws_json_runtime::serde::Serialize for ListResourceServersRequest {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListResourceServersRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32150,6 +35843,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListResourceServersReq
 }
 
 /// The `ListResourceServersResponse` structure.
+#[cfg(feature = "list-resource-servers")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListResourceServersResponse {
     /// An array of resource servers and the details of their configuration. For each, the response includes names, identifiers, and custom scopes.
@@ -32158,6 +35852,7 @@ pub struct ListResourceServersResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ListResourceServersResponse {
     /// Creates a `ListResourceServersResponse` from its required members; optional members start unset.
     pub fn new(
@@ -32179,6 +35874,7 @@ impl ListResourceServersResponse {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ::aws_json_runtime::serde::Serialize for ListResourceServersResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32198,6 +35894,7 @@ impl ::aws_json_runtime::serde::Serialize for ListResourceServersResponse {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListResourceServersResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32255,12 +35952,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListResourceServersRes
 }
 
 /// The `ListTagsForResourceRequest` structure.
+#[cfg(feature = "list-tags-for-resource")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListTagsForResourceRequest {
     /// The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
     pub resource_arn: ::std::string::String,
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ListTagsForResourceRequest {
     /// Creates a `ListTagsForResourceRequest` from its required members; optional members start unset.
     pub fn new(resource_arn: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -32270,6 +35969,7 @@ impl ListTagsForResourceRequest {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32283,6 +35983,7 @@ impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceRequest {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32327,6 +36028,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceReq
 }
 
 /// The `ListTagsForResourceResponse` structure.
+#[cfg(feature = "list-tags-for-resource")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListTagsForResourceResponse {
     /// The tags that are assigned to the user pool.
@@ -32335,6 +36037,7 @@ pub struct ListTagsForResourceResponse {
     >,
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ListTagsForResourceResponse {
     /// Creates a `ListTagsForResourceResponse` with every member unset.
     pub fn new() -> Self {
@@ -32351,6 +36054,7 @@ impl ListTagsForResourceResponse {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32372,6 +36076,7 @@ impl ::aws_json_runtime::serde::Serialize for ListTagsForResourceResponse {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32418,6 +36123,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTagsForResourceRes
 }
 
 /// The `ListTermsRequest` structure.
+#[cfg(feature = "list-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListTermsRequest {
     /// The ID of the user pool where you want to list terms documents.
@@ -32428,6 +36134,7 @@ pub struct ListTermsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-terms")]
 impl ListTermsRequest {
     /// Creates a `ListTermsRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -32454,6 +36161,7 @@ impl ListTermsRequest {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::serde::Serialize for ListTermsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32473,6 +36181,7 @@ impl ::aws_json_runtime::serde::Serialize for ListTermsRequest {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTermsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32532,6 +36241,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTermsRequest {
 }
 
 /// The `ListTermsResponse` structure.
+#[cfg(feature = "list-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListTermsResponse {
     /// A summary of the requested terms documents. Includes unique identifiers for later changes to the terms documents.
@@ -32540,6 +36250,7 @@ pub struct ListTermsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-terms")]
 impl ListTermsResponse {
     /// Creates a `ListTermsResponse` from its required members; optional members start unset.
     pub fn new(terms: ::std::vec::Vec<crate::types::TermsDescriptionType>) -> Self {
@@ -32556,6 +36267,7 @@ impl ListTermsResponse {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::serde::Serialize for ListTermsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32575,6 +36287,7 @@ impl ::aws_json_runtime::serde::Serialize for ListTermsResponse {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTermsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32626,6 +36339,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListTermsResponse {
 }
 
 /// Represents the request to list the user import jobs.
+#[cfg(feature = "list-user-import-jobs")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUserImportJobsRequest {
     /// The ID of the user pool where you want to list import jobs.
@@ -32636,6 +36350,7 @@ pub struct ListUserImportJobsRequest {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ListUserImportJobsRequest {
     /// Creates a `ListUserImportJobsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -32659,6 +36374,7 @@ impl ListUserImportJobsRequest {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ::aws_json_runtime::serde::Serialize for ListUserImportJobsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32676,6 +36392,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserImportJobsRequest {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserImportJobsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32738,6 +36455,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserImportJobsRequ
 }
 
 /// Represents the response from the server to the request to list the user import jobs.
+#[cfg(feature = "list-user-import-jobs")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserImportJobsResponse {
     /// An array of user import jobs from the requested user pool. For each, the response includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -32748,6 +36466,7 @@ pub struct ListUserImportJobsResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ListUserImportJobsResponse {
     /// Creates a `ListUserImportJobsResponse` with every member unset.
     pub fn new() -> Self {
@@ -32776,6 +36495,7 @@ impl ListUserImportJobsResponse {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ::aws_json_runtime::serde::Serialize for ListUserImportJobsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32797,6 +36517,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserImportJobsResponse {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserImportJobsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -32851,6 +36572,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserImportJobsResp
 }
 
 /// The request to list client secrets for a user pool app client.
+#[cfg(feature = "list-user-pool-client-secrets")]
 #[derive(Clone, PartialEq)]
 pub struct ListUserPoolClientSecretsRequest {
     /// The ID of the user pool that contains the app client.
@@ -32863,6 +36585,7 @@ pub struct ListUserPoolClientSecretsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ListUserPoolClientSecretsRequest {
     /// Creates a `ListUserPoolClientSecretsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -32886,6 +36609,7 @@ impl ListUserPoolClientSecretsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ::std::fmt::Debug for ListUserPoolClientSecretsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListUserPoolClientSecretsRequest")
@@ -32896,6 +36620,7 @@ impl ::std::fmt::Debug for ListUserPoolClientSecretsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientSecretsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -32913,6 +36638,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientSecretsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ListUserPoolClientSecretsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -32976,6 +36702,7 @@ for ListUserPoolClientSecretsRequest {
 }
 
 /// The response containing the list of client secret metadata. This response does not include a NextToken field as all secrets are returned in a single response.
+#[cfg(feature = "list-user-pool-client-secrets")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserPoolClientSecretsResponse {
     /// A list of client secret descriptors containing the identifier and creation date for each secret. For security reasons, the response never reveals the actual secret value in ClientSecretValue.
@@ -32986,6 +36713,7 @@ pub struct ListUserPoolClientSecretsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ListUserPoolClientSecretsResponse {
     /// Creates a `ListUserPoolClientSecretsResponse` with every member unset.
     pub fn new() -> Self {
@@ -33014,6 +36742,7 @@ impl ListUserPoolClientSecretsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientSecretsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33035,6 +36764,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientSecretsResponse 
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ListUserPoolClientSecretsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -33090,6 +36820,7 @@ for ListUserPoolClientSecretsResponse {
 }
 
 /// Represents the request to list the user pool clients.
+#[cfg(feature = "list-user-pool-clients")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUserPoolClientsRequest {
     /// The ID of the user pool where you want to list user pool clients.
@@ -33112,6 +36843,7 @@ pub struct ListUserPoolClientsRequest {
     pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ListUserPoolClientsRequest {
     /// Creates a `ListUserPoolClientsRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -33148,6 +36880,7 @@ impl ListUserPoolClientsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33170,6 +36903,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolClientsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33241,6 +36975,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolClientsReq
 }
 
 /// Represents the response from the server that lists user pool clients.
+#[cfg(feature = "list-user-pool-clients")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserPoolClientsResponse {
     /// An array of app clients and their details. Includes app client ID and name.
@@ -33251,6 +36986,7 @@ pub struct ListUserPoolClientsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ListUserPoolClientsResponse {
     /// Creates a `ListUserPoolClientsResponse` with every member unset.
     pub fn new() -> Self {
@@ -33279,6 +37015,7 @@ impl ListUserPoolClientsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33300,6 +37037,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolClientsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolClientsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33358,6 +37096,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolClientsRes
 }
 
 /// The `ListUserPoolReplicasRequest` structure.
+#[cfg(feature = "list-user-pool-replicas")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUserPoolReplicasRequest {
     /// The ID of the user pool for which to list replicas.
@@ -33366,6 +37105,7 @@ pub struct ListUserPoolReplicasRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ListUserPoolReplicasRequest {
     /// Creates a `ListUserPoolReplicasRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -33385,6 +37125,7 @@ impl ListUserPoolReplicasRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolReplicasRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33401,6 +37142,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolReplicasRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33454,6 +37196,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolReplicasRe
 }
 
 /// The `ListUserPoolReplicasResponse` structure.
+#[cfg(feature = "list-user-pool-replicas")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserPoolReplicasResponse {
     /// A list of user pool replicas, including information about their status, role, and Region.
@@ -33464,6 +37207,7 @@ pub struct ListUserPoolReplicasResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ListUserPoolReplicasResponse {
     /// Creates a `ListUserPoolReplicasResponse` with every member unset.
     pub fn new() -> Self {
@@ -33492,6 +37236,7 @@ impl ListUserPoolReplicasResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolReplicasResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33513,6 +37258,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolReplicasResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33571,6 +37317,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolReplicasRe
 }
 
 /// Represents the request to list user pools.
+#[cfg(feature = "list-user-pools")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUserPoolsRequest {
     /// This API operation returns a limited number of results. The pagination token is an identifier that you can present in an additional API request with the same parameters. When you include the pagination token, Amazon Cognito returns the next set of items after the current list. Subsequent requests return a new pagination token. By use of this token, you can paginate through the full list of items.
@@ -33579,6 +37326,7 @@ pub struct ListUserPoolsRequest {
     pub max_results: i32,
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ListUserPoolsRequest {
     /// Creates a `ListUserPoolsRequest` from its required members; optional members start unset.
     pub fn new(max_results: i32) -> Self {
@@ -33598,6 +37346,7 @@ impl ListUserPoolsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33614,6 +37363,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33664,6 +37414,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolsRequest {
 }
 
 /// Represents the response to list user pools.
+#[cfg(feature = "list-user-pools")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserPoolsResponse {
     /// An array of user pools and their configuration details.
@@ -33674,6 +37425,7 @@ pub struct ListUserPoolsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ListUserPoolsResponse {
     /// Creates a `ListUserPoolsResponse` with every member unset.
     pub fn new() -> Self {
@@ -33702,6 +37454,7 @@ impl ListUserPoolsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::serde::Serialize for ListUserPoolsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33723,6 +37476,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserPoolsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33774,6 +37528,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserPoolsResponse 
 }
 
 /// The `ListUserSessionsRequest` structure.
+#[cfg(feature = "list-user-sessions")]
 #[derive(Clone, PartialEq)]
 pub struct ListUserSessionsRequest {
     /// A valid access token that Amazon Cognito issued to the user whose sessions you want to list. Amazon Cognito derives the user pool and username from this token.
@@ -33784,6 +37539,7 @@ pub struct ListUserSessionsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ListUserSessionsRequest {
     /// Creates a `ListUserSessionsRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -33803,6 +37559,7 @@ impl ListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ::std::fmt::Debug for ListUserSessionsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListUserSessionsRequest")
@@ -33812,6 +37569,7 @@ impl ::std::fmt::Debug for ListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ::aws_json_runtime::serde::Serialize for ListUserSessionsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33828,6 +37586,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserSessionsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33878,6 +37637,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserSessionsReques
 }
 
 /// The `ListUserSessionsResponse` structure.
+#[cfg(feature = "list-user-sessions")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUserSessionsResponse {
     /// A list of the user's active sessions. Each element describes one token session or SSO session.
@@ -33888,6 +37648,7 @@ pub struct ListUserSessionsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ListUserSessionsResponse {
     /// Creates a `ListUserSessionsResponse` with every member unset.
     pub fn new() -> Self {
@@ -33916,6 +37677,7 @@ impl ListUserSessionsResponse {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ::aws_json_runtime::serde::Serialize for ListUserSessionsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -33937,6 +37699,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUserSessionsResponse {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserSessionsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -33991,6 +37754,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUserSessionsRespon
 }
 
 /// The `ListUsersInGroupRequest` structure.
+#[cfg(feature = "list-users-in-group")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUsersInGroupRequest {
     /// The ID of the user pool where you want to view the membership of the requested group.
@@ -34003,6 +37767,7 @@ pub struct ListUsersInGroupRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ListUsersInGroupRequest {
     /// Creates a `ListUsersInGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -34033,6 +37798,7 @@ impl ListUsersInGroupRequest {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ::aws_json_runtime::serde::Serialize for ListUsersInGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34053,6 +37819,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUsersInGroupRequest {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersInGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -34121,6 +37888,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersInGroupReques
 }
 
 /// The `ListUsersInGroupResponse` structure.
+#[cfg(feature = "list-users-in-group")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUsersInGroupResponse {
     /// An array of users who are members in the group, and their attributes.
@@ -34129,6 +37897,7 @@ pub struct ListUsersInGroupResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ListUsersInGroupResponse {
     /// Creates a `ListUsersInGroupResponse` with every member unset.
     pub fn new() -> Self {
@@ -34154,6 +37923,7 @@ impl ListUsersInGroupResponse {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ::aws_json_runtime::serde::Serialize for ListUsersInGroupResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34175,6 +37945,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUsersInGroupResponse {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersInGroupResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -34227,6 +37998,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersInGroupRespon
 }
 
 /// Represents the request to list users.
+#[cfg(feature = "list-users")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListUsersRequest {
     /// The ID of the user pool where you want to display or search for users.
@@ -34270,6 +38042,7 @@ pub struct ListUsersRequest {
     pub filter: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-users")]
 impl ListUsersRequest {
     /// Creates a `ListUsersRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -34316,6 +38089,7 @@ impl ListUsersRequest {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl ::aws_json_runtime::serde::Serialize for ListUsersRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34344,6 +38118,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUsersRequest {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -34424,6 +38199,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersRequest {
 }
 
 /// The response from the request to list users.
+#[cfg(feature = "list-users")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ListUsersResponse {
     /// An array of user pool users who match your query, and their attributes. Between different requests, you might observe variations in the sequence that users in this response object are sorted into. The sort order of users isn't guaranteed to follow a single pattern, but the paginated list from a single chain of requests won't return duplicates.
@@ -34432,6 +38208,7 @@ pub struct ListUsersResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-users")]
 impl ListUsersResponse {
     /// Creates a `ListUsersResponse` with every member unset.
     pub fn new() -> Self {
@@ -34457,6 +38234,7 @@ impl ListUsersResponse {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl ::aws_json_runtime::serde::Serialize for ListUsersResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34478,6 +38256,7 @@ impl ::aws_json_runtime::serde::Serialize for ListUsersResponse {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -34527,6 +38306,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ListUsersResponse {
 }
 
 /// The `ListWebAuthnCredentialsRequest` structure.
+#[cfg(feature = "list-web-authn-credentials")]
 #[derive(Clone, PartialEq)]
 pub struct ListWebAuthnCredentialsRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -34539,6 +38319,7 @@ pub struct ListWebAuthnCredentialsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ListWebAuthnCredentialsRequest {
     /// Creates a `ListWebAuthnCredentialsRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -34565,6 +38346,7 @@ impl ListWebAuthnCredentialsRequest {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListWebAuthnCredentialsRequest")
@@ -34575,6 +38357,7 @@ impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::serde::Serialize for ListWebAuthnCredentialsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34594,6 +38377,7 @@ impl ::aws_json_runtime::serde::Serialize for ListWebAuthnCredentialsRequest {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ListWebAuthnCredentialsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -34657,6 +38441,7 @@ for ListWebAuthnCredentialsRequest {
 }
 
 /// The `ListWebAuthnCredentialsResponse` structure.
+#[cfg(feature = "list-web-authn-credentials")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ListWebAuthnCredentialsResponse {
     /// A list of registered passkeys for a user.
@@ -34665,6 +38450,7 @@ pub struct ListWebAuthnCredentialsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ListWebAuthnCredentialsResponse {
     /// Creates a `ListWebAuthnCredentialsResponse` from its required members; optional members start unset.
     pub fn new(
@@ -34686,6 +38472,7 @@ impl ListWebAuthnCredentialsResponse {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::serde::Serialize for ListWebAuthnCredentialsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34705,6 +38492,7 @@ impl ::aws_json_runtime::serde::Serialize for ListWebAuthnCredentialsResponse {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ListWebAuthnCredentialsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -34760,6 +38548,12 @@ for ListWebAuthnCredentialsResponse {
 }
 
 /// The configuration of user event logs to an external Amazon Web Services service like Amazon Data Firehose, Amazon S3, or Amazon CloudWatch Logs.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct LogConfigurationType {
     /// The `errorlevel` selection of logs that a user pool sends for detailed activity logging. To send `userNotification` activity with [information about message delivery](https://docs.aws.amazon.com/cognito/latest/developerguide/exporting-quotas-and-usage.html), choose `ERROR` with `CloudWatchLogsConfiguration`. To send `userAuthEvents` activity with user logs from threat protection with the Plus feature plan, choose `INFO` with one of `CloudWatchLogsConfiguration`, `FirehoseConfiguration`, or `S3Configuration`.
@@ -34778,6 +38572,12 @@ pub struct LogConfigurationType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl LogConfigurationType {
     /// Creates a `LogConfigurationType` from its required members; optional members start unset.
     pub fn new(
@@ -34821,6 +38621,12 @@ impl LogConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for LogConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34844,6 +38650,12 @@ impl ::aws_json_runtime::serde::Serialize for LogConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -34922,6 +38734,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogConfigurationType {
 }
 
 /// The logging parameters of a user pool, as returned in the response to a `GetLogDeliveryConfiguration` request.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct LogDeliveryConfigurationType {
     /// The ID of the user pool where you configured logging.
@@ -34930,6 +38748,12 @@ pub struct LogDeliveryConfigurationType {
     pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl LogDeliveryConfigurationType {
     /// Creates a `LogDeliveryConfigurationType` from its required members; optional members start unset.
     pub fn new(
@@ -34943,6 +38767,12 @@ impl LogDeliveryConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for LogDeliveryConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -34960,6 +38790,12 @@ impl ::aws_json_runtime::serde::Serialize for LogDeliveryConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogDeliveryConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35021,6 +38857,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogDeliveryConfigurati
 }
 
 /// The `LogLevel` enumeration.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum LogLevel {
     /// `ERROR`
@@ -35031,6 +38873,12 @@ pub enum LogLevel {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl LogLevel {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ERROR", "INFO"];
@@ -35048,6 +38896,12 @@ impl LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::From<&str> for LogLevel {
     fn from(v: &str) -> Self {
         match v {
@@ -35058,6 +38912,12 @@ impl ::std::convert::From<&str> for LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for LogLevel {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -35067,6 +38927,12 @@ impl ::std::convert::From<::std::string::String> for LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::str::FromStr for LogLevel {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -35074,18 +38940,36 @@ impl ::std::str::FromStr for LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::fmt::Display for LogLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::std::convert::AsRef<str> for LogLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for LogLevel {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35095,6 +38979,12 @@ impl ::aws_json_runtime::serde::Serialize for LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogLevel {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35103,6 +38993,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for LogLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::LogLevel {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -35110,6 +39006,17 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::LogLevel {
 }
 
 /// *This data type is no longer supported.* Applies only to SMS multi-factor authentication (MFA) configurations. Does not apply to time-based one-time password (TOTP) software token MFA configurations.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct MfaOptionType {
     /// The delivery medium to send the MFA code. You can use this parameter to set only the `SMS` delivery medium value.
@@ -35118,6 +39025,17 @@ pub struct MfaOptionType {
     pub attribute_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 impl MfaOptionType {
     /// Creates a `MFAOptionType` with every member unset.
     pub fn new() -> Self {
@@ -35146,6 +39064,17 @@ impl MfaOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for MfaOptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35164,6 +39093,17 @@ impl ::aws_json_runtime::serde::Serialize for MfaOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MfaOptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35214,6 +39154,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MfaOptionType {
 }
 
 /// A managed login branding style that's assigned to a user pool app client.
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ManagedLoginBrandingType {
     /// The ID of the managed login branding style.
@@ -35241,6 +39189,14 @@ pub struct ManagedLoginBrandingType {
     pub last_modified_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ManagedLoginBrandingType {
     /// Creates a `ManagedLoginBrandingType` with every member unset.
     pub fn new() -> Self {
@@ -35316,6 +39272,14 @@ impl ManagedLoginBrandingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ManagedLoginBrandingType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35352,6 +39316,14 @@ impl ::aws_json_runtime::serde::Serialize for ManagedLoginBrandingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ManagedLoginBrandingType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35451,6 +39423,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ManagedLoginBrandingTy
 }
 
 /// The `MessageActionType` enumeration.
+#[cfg(feature = "admin-create-user")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum MessageActionType {
     /// `RESEND`
@@ -35461,6 +39434,7 @@ pub enum MessageActionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-create-user")]
 impl MessageActionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["RESEND", "SUPPRESS"];
@@ -35478,6 +39452,7 @@ impl MessageActionType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::convert::From<&str> for MessageActionType {
     fn from(v: &str) -> Self {
         match v {
@@ -35488,6 +39463,7 @@ impl ::std::convert::From<&str> for MessageActionType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::convert::From<::std::string::String> for MessageActionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -35497,6 +39473,7 @@ impl ::std::convert::From<::std::string::String> for MessageActionType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::str::FromStr for MessageActionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -35504,18 +39481,21 @@ impl ::std::str::FromStr for MessageActionType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::fmt::Display for MessageActionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::std::convert::AsRef<str> for MessageActionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::serde::Serialize for MessageActionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35525,6 +39505,7 @@ impl ::aws_json_runtime::serde::Serialize for MessageActionType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MessageActionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35534,6 +39515,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MessageActionType {
 }
 
 /// The message template structure.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct MessageTemplateType {
     /// The message template for SMS messages.
@@ -35544,6 +39532,13 @@ pub struct MessageTemplateType {
     pub email_subject: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl MessageTemplateType {
     /// Creates a `MessageTemplateType` with every member unset.
     pub fn new() -> Self {
@@ -35582,6 +39577,13 @@ impl MessageTemplateType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for MessageTemplateType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35603,6 +39605,13 @@ impl ::aws_json_runtime::serde::Serialize for MessageTemplateType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MessageTemplateType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35662,6 +39671,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for MessageTemplateType {
 }
 
 /// Information that your user pool responds with in `AuthenticationResult`when you configure it to remember devices and a user signs in with an unrecognized device. Amazon Cognito presents a new device key that you can use to set up [device authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html) in a "Remember me on this device" authentication model.
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct NewDeviceMetadataType {
     /// The device key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for device SRP authentication.
@@ -35670,6 +39688,15 @@ pub struct NewDeviceMetadataType {
     pub device_group_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl NewDeviceMetadataType {
     /// Creates a `NewDeviceMetadataType` with every member unset.
     pub fn new() -> Self {
@@ -35698,6 +39725,15 @@ impl NewDeviceMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for NewDeviceMetadataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35716,6 +39752,15 @@ impl ::aws_json_runtime::serde::Serialize for NewDeviceMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NewDeviceMetadataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35766,6 +39811,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NewDeviceMetadataType 
 }
 
 /// The configuration for Amazon SES email messages that threat protection sends to a user when your adaptive authentication automated response has a *Notify* action.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct NotifyConfigurationType {
     /// The email address that sends the email message. The address must be either individually verified with Amazon Simple Email Service, or from a domain that has been verified with Amazon SES.
@@ -35782,6 +39828,7 @@ pub struct NotifyConfigurationType {
     pub mfa_email: ::std::option::Option<crate::types::NotifyEmailType>,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl NotifyConfigurationType {
     /// Creates a `NotifyConfigurationType` from its required members; optional members start unset.
     pub fn new(source_arn: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -35838,6 +39885,7 @@ impl NotifyConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for NotifyConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -35866,6 +39914,7 @@ impl ::aws_json_runtime::serde::Serialize for NotifyConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotifyConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -35952,6 +40001,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotifyConfigurationTyp
 }
 
 /// The template for email messages that threat protection sends to a user when your threat protection automated response has a *Notify* action.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct NotifyEmailType {
     /// The subject of the threat protection email notification.
@@ -35962,6 +40012,7 @@ pub struct NotifyEmailType {
     pub text_body: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl NotifyEmailType {
     /// Creates a `NotifyEmailType` from its required members; optional members start unset.
     pub fn new(subject: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -35991,6 +40042,7 @@ impl NotifyEmailType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for NotifyEmailType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36010,6 +40062,7 @@ impl ::aws_json_runtime::serde::Serialize for NotifyEmailType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotifyEmailType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -36065,6 +40118,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for NotifyEmailType {
 }
 
 /// The minimum and maximum values of an attribute that is of the number type, for example `custom:age`.
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct NumberAttributeConstraintsType {
     /// The minimum value of an attribute that is of the number data type.
@@ -36073,6 +40133,13 @@ pub struct NumberAttributeConstraintsType {
     pub max_value: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl NumberAttributeConstraintsType {
     /// Creates a `NumberAttributeConstraintsType` with every member unset.
     pub fn new() -> Self {
@@ -36101,6 +40168,13 @@ impl NumberAttributeConstraintsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for NumberAttributeConstraintsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36119,6 +40193,13 @@ impl ::aws_json_runtime::serde::Serialize for NumberAttributeConstraintsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for NumberAttributeConstraintsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -36173,6 +40254,16 @@ for NumberAttributeConstraintsType {
 }
 
 /// The `OAuthFlowType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum OauthFlowType {
     /// `code`
@@ -36185,6 +40276,16 @@ pub enum OauthFlowType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl OauthFlowType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -36207,6 +40308,16 @@ impl OauthFlowType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for OauthFlowType {
     fn from(v: &str) -> Self {
         match v {
@@ -36218,6 +40329,16 @@ impl ::std::convert::From<&str> for OauthFlowType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for OauthFlowType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -36227,6 +40348,16 @@ impl ::std::convert::From<::std::string::String> for OauthFlowType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for OauthFlowType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36234,18 +40365,48 @@ impl ::std::str::FromStr for OauthFlowType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for OauthFlowType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for OauthFlowType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for OauthFlowType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36255,6 +40416,16 @@ impl ::aws_json_runtime::serde::Serialize for OauthFlowType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for OauthFlowType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -36264,6 +40435,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for OauthFlowType {
 }
 
 /// The `OAuthTokenTypeType` enumeration.
+#[cfg(feature = "get-derived-token")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum OauthTokenTypeType {
     /// `Bearer`
@@ -36274,6 +40446,7 @@ pub enum OauthTokenTypeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "get-derived-token")]
 impl OauthTokenTypeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Bearer", "N_A"];
@@ -36291,6 +40464,7 @@ impl OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<&str> for OauthTokenTypeType {
     fn from(v: &str) -> Self {
         match v {
@@ -36301,6 +40475,7 @@ impl ::std::convert::From<&str> for OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<::std::string::String> for OauthTokenTypeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -36310,6 +40485,7 @@ impl ::std::convert::From<::std::string::String> for OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::str::FromStr for OauthTokenTypeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36317,18 +40493,21 @@ impl ::std::str::FromStr for OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::fmt::Display for OauthTokenTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::AsRef<str> for OauthTokenTypeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::serde::Serialize for OauthTokenTypeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36338,6 +40517,7 @@ impl ::aws_json_runtime::serde::Serialize for OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for OauthTokenTypeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -36346,6 +40526,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for OauthTokenTypeType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::OauthTokenTypeType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -36353,6 +40534,15 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::OauthTokenTypeType {
 }
 
 /// The `PasswordHashingAlgorithmType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum PasswordHashingAlgorithmType {
     /// `BCRYPT`
@@ -36367,6 +40557,15 @@ pub enum PasswordHashingAlgorithmType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl PasswordHashingAlgorithmType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -36391,6 +40590,15 @@ impl PasswordHashingAlgorithmType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::From<&str> for PasswordHashingAlgorithmType {
     fn from(v: &str) -> Self {
         match v {
@@ -36403,6 +40611,15 @@ impl ::std::convert::From<&str> for PasswordHashingAlgorithmType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for PasswordHashingAlgorithmType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -36412,6 +40629,15 @@ impl ::std::convert::From<::std::string::String> for PasswordHashingAlgorithmTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::str::FromStr for PasswordHashingAlgorithmType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36419,18 +40645,45 @@ impl ::std::str::FromStr for PasswordHashingAlgorithmType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::fmt::Display for PasswordHashingAlgorithmType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::AsRef<str> for PasswordHashingAlgorithmType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for PasswordHashingAlgorithmType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36440,6 +40693,15 @@ impl ::aws_json_runtime::serde::Serialize for PasswordHashingAlgorithmType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for PasswordHashingAlgorithmType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -36449,6 +40711,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for PasswordHashingAlgorit
 }
 
 /// The password policy settings for a user pool, including complexity, history, and length requirements.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct PasswordPolicyType {
     /// The minimum length of the password in the policy that you have set. This value can't be less than 6.
@@ -36469,6 +40738,13 @@ pub struct PasswordPolicyType {
     pub temporary_password_validity_days: ::std::option::Option<i32>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl PasswordPolicyType {
     /// Creates a `PasswordPolicyType` with every member unset.
     pub fn new() -> Self {
@@ -36529,6 +40805,13 @@ impl PasswordPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for PasswordPolicyType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36562,6 +40845,13 @@ impl ::aws_json_runtime::serde::Serialize for PasswordPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for PasswordPolicyType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -36658,6 +40948,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for PasswordPolicyType {
 }
 
 /// The `PreTokenGenerationLambdaVersionType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum PreTokenGenerationLambdaVersionType {
     /// `V1_0`
@@ -36670,6 +40968,14 @@ pub enum PreTokenGenerationLambdaVersionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl PreTokenGenerationLambdaVersionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["V1_0", "V2_0", "V3_0"];
@@ -36688,6 +40994,14 @@ impl PreTokenGenerationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for PreTokenGenerationLambdaVersionType {
     fn from(v: &str) -> Self {
         match v {
@@ -36699,6 +41013,14 @@ impl ::std::convert::From<&str> for PreTokenGenerationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for PreTokenGenerationLambdaVersionType {
     fn from(v: ::std::string::String) -> Self {
@@ -36709,6 +41031,14 @@ for PreTokenGenerationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for PreTokenGenerationLambdaVersionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36716,18 +41046,42 @@ impl ::std::str::FromStr for PreTokenGenerationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for PreTokenGenerationLambdaVersionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for PreTokenGenerationLambdaVersionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for PreTokenGenerationLambdaVersionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36737,6 +41091,14 @@ impl ::aws_json_runtime::serde::Serialize for PreTokenGenerationLambdaVersionTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for PreTokenGenerationLambdaVersionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -36746,6 +41108,14 @@ for PreTokenGenerationLambdaVersionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::PreTokenGenerationLambdaVersionType {
     fn zero_value() -> Self {
@@ -36754,6 +41124,14 @@ for crate::types::PreTokenGenerationLambdaVersionType {
 }
 
 /// The properties of a pre token generation Lambda trigger.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct PreTokenGenerationVersionConfigType {
     /// The user pool trigger version of the request that Amazon Cognito sends to your Lambda function. Higher-numbered versions add fields that support new features.
@@ -36764,6 +41142,14 @@ pub struct PreTokenGenerationVersionConfigType {
     pub lambda_arn: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl PreTokenGenerationVersionConfigType {
     /// Creates a `PreTokenGenerationVersionConfigType` from its required members; optional members start unset.
     pub fn new(
@@ -36779,6 +41165,14 @@ impl PreTokenGenerationVersionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for PreTokenGenerationVersionConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36793,6 +41187,14 @@ impl ::aws_json_runtime::serde::Serialize for PreTokenGenerationVersionConfigTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for PreTokenGenerationVersionConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -36850,6 +41252,13 @@ for PreTokenGenerationVersionConfigType {
 }
 
 /// The `PreventUserExistenceErrorTypes` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum PreventUserExistenceErrorTypes {
     /// `LEGACY`
@@ -36860,6 +41269,13 @@ pub enum PreventUserExistenceErrorTypes {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl PreventUserExistenceErrorTypes {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["LEGACY", "ENABLED"];
@@ -36877,6 +41293,13 @@ impl PreventUserExistenceErrorTypes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for PreventUserExistenceErrorTypes {
     fn from(v: &str) -> Self {
         match v {
@@ -36887,6 +41310,13 @@ impl ::std::convert::From<&str> for PreventUserExistenceErrorTypes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for PreventUserExistenceErrorTypes {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -36896,6 +41326,13 @@ impl ::std::convert::From<::std::string::String> for PreventUserExistenceErrorTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for PreventUserExistenceErrorTypes {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36903,18 +41340,39 @@ impl ::std::str::FromStr for PreventUserExistenceErrorTypes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for PreventUserExistenceErrorTypes {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for PreventUserExistenceErrorTypes {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for PreventUserExistenceErrorTypes {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -36924,6 +41382,13 @@ impl ::aws_json_runtime::serde::Serialize for PreventUserExistenceErrorTypes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for PreventUserExistenceErrorTypes {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -36934,6 +41399,7 @@ for PreventUserExistenceErrorTypes {
 }
 
 /// The details of a user pool identity provider (IdP), including name and type.
+#[cfg(feature = "list-identity-providers")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ProviderDescription {
     /// The name of the IdP, for example `MySAMLProvider`.
@@ -36946,6 +41412,7 @@ pub struct ProviderDescription {
     pub creation_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ProviderDescription {
     /// Creates a `ProviderDescription` with every member unset.
     pub fn new() -> Self {
@@ -36994,6 +41461,7 @@ impl ProviderDescription {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::serde::Serialize for ProviderDescription {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37018,6 +41486,7 @@ impl ::aws_json_runtime::serde::Serialize for ProviderDescription {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ProviderDescription {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37086,6 +41555,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ProviderDescription {
 }
 
 /// The characteristics of a source or destination user for linking a federated user profile to a local user profile.
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ProviderUserIdentifierType {
     /// The name of the provider, such as Facebook, Google, or Login with Amazon.
@@ -37096,6 +41571,12 @@ pub struct ProviderUserIdentifierType {
     pub provider_attribute_value: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 impl ProviderUserIdentifierType {
     /// Creates a `ProviderUserIdentifierType` with every member unset.
     pub fn new() -> Self {
@@ -37134,6 +41615,12 @@ impl ProviderUserIdentifierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ProviderUserIdentifierType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37155,6 +41642,12 @@ impl ::aws_json_runtime::serde::Serialize for ProviderUserIdentifierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ProviderUserIdentifierType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37216,6 +41709,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ProviderUserIdentifier
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::ProviderUserIdentifierType {
     fn zero_value() -> Self {
         Self {
@@ -37227,6 +41726,13 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::ProviderUserIdentifie
 }
 
 /// The `RecoveryOptionNameType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RecoveryOptionNameType {
     /// `verified_email`
@@ -37239,6 +41745,13 @@ pub enum RecoveryOptionNameType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl RecoveryOptionNameType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -37261,6 +41774,13 @@ impl RecoveryOptionNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for RecoveryOptionNameType {
     fn from(v: &str) -> Self {
         match v {
@@ -37272,6 +41792,13 @@ impl ::std::convert::From<&str> for RecoveryOptionNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for RecoveryOptionNameType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -37281,6 +41808,13 @@ impl ::std::convert::From<::std::string::String> for RecoveryOptionNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for RecoveryOptionNameType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -37288,18 +41822,39 @@ impl ::std::str::FromStr for RecoveryOptionNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for RecoveryOptionNameType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for RecoveryOptionNameType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for RecoveryOptionNameType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37309,6 +41864,13 @@ impl ::aws_json_runtime::serde::Serialize for RecoveryOptionNameType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RecoveryOptionNameType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37317,6 +41879,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RecoveryOptionNameType
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::RecoveryOptionNameType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -37326,6 +41895,13 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::RecoveryOptionNameTyp
 /// A recovery option for a user. The `AccountRecoverySettingType` data type is an array of this object. Each `RecoveryOptionType` has a priority property that determines whether it is a primary or secondary option.
 ///
 /// For example, if `verified_email` has a priority of `1` and `verified_phone_number` has a priority of `2`, your user pool sends account-recovery messages to a verified email address but falls back to an SMS message if the user has a verified phone number. The `admin_only` option prevents self-service account recovery.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct RecoveryOptionType {
     /// Your priority preference for using the specified attribute in account recovery. The highest priority is `1`.
@@ -37334,6 +41910,13 @@ pub struct RecoveryOptionType {
     pub name: crate::types::RecoveryOptionNameType,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl RecoveryOptionType {
     /// Creates a `RecoveryOptionType` from its required members; optional members start unset.
     pub fn new(
@@ -37347,6 +41930,13 @@ impl RecoveryOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for RecoveryOptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37361,6 +41951,13 @@ impl ::aws_json_runtime::serde::Serialize for RecoveryOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RecoveryOptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37405,6 +42002,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RecoveryOptionType {
 }
 
 /// The configuration of your app client for refresh token rotation. When enabled, your app client issues new ID, access, and refresh tokens when users renew their sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct RefreshTokenRotationType {
     /// The state of refresh token rotation for the current app client.
@@ -37413,6 +42017,13 @@ pub struct RefreshTokenRotationType {
     pub retry_grace_period_seconds: ::std::option::Option<i32>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl RefreshTokenRotationType {
     /// Creates a `RefreshTokenRotationType` from its required members; optional members start unset.
     pub fn new(feature: impl ::std::convert::Into<crate::types::FeatureType>) -> Self {
@@ -37432,6 +42043,13 @@ impl RefreshTokenRotationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for RefreshTokenRotationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37448,6 +42066,13 @@ impl ::aws_json_runtime::serde::Serialize for RefreshTokenRotationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RefreshTokenRotationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37498,6 +42123,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RefreshTokenRotationTy
 }
 
 /// The `ReplicaRoleType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ReplicaRoleType {
     /// `PRIMARY`
@@ -37508,6 +42141,14 @@ pub enum ReplicaRoleType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ReplicaRoleType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY"];
@@ -37525,6 +42166,14 @@ impl ReplicaRoleType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::From<&str> for ReplicaRoleType {
     fn from(v: &str) -> Self {
         match v {
@@ -37535,6 +42184,14 @@ impl ::std::convert::From<&str> for ReplicaRoleType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ReplicaRoleType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -37544,6 +42201,14 @@ impl ::std::convert::From<::std::string::String> for ReplicaRoleType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::str::FromStr for ReplicaRoleType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -37551,18 +42216,42 @@ impl ::std::str::FromStr for ReplicaRoleType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::fmt::Display for ReplicaRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::AsRef<str> for ReplicaRoleType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ReplicaRoleType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37572,6 +42261,14 @@ impl ::aws_json_runtime::serde::Serialize for ReplicaRoleType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ReplicaRoleType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37581,6 +42278,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ReplicaRoleType {
 }
 
 /// The `ReplicaStatusType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ReplicaStatusType {
     /// `CREATING`
@@ -37595,6 +42300,14 @@ pub enum ReplicaStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ReplicaStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -37619,6 +42332,14 @@ impl ReplicaStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::From<&str> for ReplicaStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -37631,6 +42352,14 @@ impl ::std::convert::From<&str> for ReplicaStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ReplicaStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -37640,6 +42369,14 @@ impl ::std::convert::From<::std::string::String> for ReplicaStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::str::FromStr for ReplicaStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -37647,18 +42384,42 @@ impl ::std::str::FromStr for ReplicaStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::fmt::Display for ReplicaStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::std::convert::AsRef<str> for ReplicaStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ReplicaStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37668,6 +42429,14 @@ impl ::aws_json_runtime::serde::Serialize for ReplicaStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ReplicaStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37677,6 +42446,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ReplicaStatusType {
 }
 
 /// Represents the request to resend the confirmation code.
+#[cfg(feature = "resend-confirmation-code")]
 #[derive(Clone, PartialEq)]
 pub struct ResendConfirmationCodeRequest {
     /// The ID of the user pool app client where the user signed up.
@@ -37715,6 +42485,7 @@ pub struct ResendConfirmationCodeRequest {
     >,
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ResendConfirmationCodeRequest {
     /// Creates a `ResendConfirmationCodeRequest` from its required members; optional members start unset.
     pub fn new(
@@ -37771,6 +42542,7 @@ impl ResendConfirmationCodeRequest {
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResendConfirmationCodeRequest")
@@ -37784,6 +42556,7 @@ impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ::aws_json_runtime::serde::Serialize for ResendConfirmationCodeRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37816,6 +42589,7 @@ impl ::aws_json_runtime::serde::Serialize for ResendConfirmationCodeRequest {
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResendConfirmationCodeRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -37907,6 +42681,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResendConfirmationCode
 }
 
 /// The response from the server when Amazon Cognito makes the request to resend a confirmation code.
+#[cfg(feature = "resend-confirmation-code")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ResendConfirmationCodeResponse {
     /// Information about the phone number or email address that Amazon Cognito sent the confirmation code to.
@@ -37915,6 +42690,7 @@ pub struct ResendConfirmationCodeResponse {
     >,
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ResendConfirmationCodeResponse {
     /// Creates a `ResendConfirmationCodeResponse` with every member unset.
     pub fn new() -> Self {
@@ -37933,6 +42709,7 @@ impl ResendConfirmationCodeResponse {
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ::aws_json_runtime::serde::Serialize for ResendConfirmationCodeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -37948,6 +42725,7 @@ impl ::aws_json_runtime::serde::Serialize for ResendConfirmationCodeResponse {
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for ResendConfirmationCodeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -37993,6 +42771,14 @@ for ResendConfirmationCodeResponse {
 }
 
 /// The `ResourceServerManagedByType` enumeration.
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum ResourceServerManagedByType {
     /// `COGNITO`
@@ -38001,6 +42787,14 @@ pub enum ResourceServerManagedByType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ResourceServerManagedByType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["COGNITO"];
@@ -38017,6 +42811,14 @@ impl ResourceServerManagedByType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::std::convert::From<&str> for ResourceServerManagedByType {
     fn from(v: &str) -> Self {
         match v {
@@ -38026,6 +42828,14 @@ impl ::std::convert::From<&str> for ResourceServerManagedByType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ResourceServerManagedByType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -38035,6 +42845,14 @@ impl ::std::convert::From<::std::string::String> for ResourceServerManagedByType
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::std::str::FromStr for ResourceServerManagedByType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -38042,18 +42860,42 @@ impl ::std::str::FromStr for ResourceServerManagedByType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::std::fmt::Display for ResourceServerManagedByType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::std::convert::AsRef<str> for ResourceServerManagedByType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ResourceServerManagedByType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -38063,6 +42905,14 @@ impl ::aws_json_runtime::serde::Serialize for ResourceServerManagedByType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerManagedByType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -38072,6 +42922,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerManagedB
 }
 
 /// One custom scope associated with a user pool resource server. This data type is a member of `ResourceServerScopeType`. For more information, see [Scopes, M2M, and API authorization with resource servers](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html).
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct ResourceServerScopeType {
     /// The name of the scope. Amazon Cognito renders custom scopes in the format `resourceServerIdentifier/ScopeName`. For example, if this parameter is `exampleScope` in the resource server with the identifier `exampleResourceServer`, you request and receive the scope `exampleResourceServer/exampleScope`.
@@ -38080,6 +42938,14 @@ pub struct ResourceServerScopeType {
     pub scope_description: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ResourceServerScopeType {
     /// Creates a `ResourceServerScopeType` from its required members; optional members start unset.
     pub fn new(
@@ -38093,6 +42959,14 @@ impl ResourceServerScopeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ResourceServerScopeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -38107,6 +42981,14 @@ impl ::aws_json_runtime::serde::Serialize for ResourceServerScopeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerScopeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -38160,6 +43042,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerScopeTyp
 }
 
 /// The details of a resource server configuration and associated custom scopes in a user pool.
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ResourceServerType {
     /// The ID of the user pool that contains the resource server configuration.
@@ -38178,6 +43068,14 @@ pub struct ResourceServerType {
     pub managed_by: ::std::option::Option<crate::types::ResourceServerManagedByType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ResourceServerType {
     /// Creates a `ResourceServerType` with every member unset.
     pub fn new() -> Self {
@@ -38236,6 +43134,14 @@ impl ResourceServerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for ResourceServerType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -38266,6 +43172,14 @@ impl ::aws_json_runtime::serde::Serialize for ResourceServerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -38343,6 +43257,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ResourceServerType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::ResourceServerType {
     fn zero_value() -> Self {
         Self {
@@ -38356,6 +43278,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::ResourceServerType {
 }
 
 /// The request to respond to an authentication challenge.
+#[cfg(feature = "respond-to-auth-challenge")]
 #[derive(Clone, PartialEq)]
 pub struct RespondToAuthChallengeRequest {
     /// The ID of the app client where the user is signing in.
@@ -38514,6 +43437,7 @@ pub struct RespondToAuthChallengeRequest {
     >,
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl RespondToAuthChallengeRequest {
     /// Creates a `RespondToAuthChallengeRequest` from its required members; optional members start unset.
     pub fn new(
@@ -38583,6 +43507,7 @@ impl RespondToAuthChallengeRequest {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
@@ -38597,6 +43522,7 @@ impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::aws_json_runtime::serde::Serialize for RespondToAuthChallengeRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -38638,6 +43564,7 @@ impl ::aws_json_runtime::serde::Serialize for RespondToAuthChallengeRequest {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -38747,6 +43674,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RespondToAuthChallenge
 }
 
 /// The response to respond to the authentication challenge.
+#[cfg(feature = "respond-to-auth-challenge")]
 #[derive(Clone, PartialEq, Default)]
 pub struct RespondToAuthChallengeResponse {
     /// The name of the next challenge that you must respond to.
@@ -38796,6 +43724,7 @@ pub struct RespondToAuthChallengeResponse {
     >,
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl RespondToAuthChallengeResponse {
     /// Creates a `RespondToAuthChallengeResponse` with every member unset.
     pub fn new() -> Self {
@@ -38857,6 +43786,7 @@ impl RespondToAuthChallengeResponse {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeResponse")
@@ -38869,6 +43799,7 @@ impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::aws_json_runtime::serde::Serialize for RespondToAuthChallengeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -38905,6 +43836,7 @@ impl ::aws_json_runtime::serde::Serialize for RespondToAuthChallengeResponse {
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for RespondToAuthChallengeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -38997,6 +43929,13 @@ for RespondToAuthChallengeResponse {
 }
 
 /// Controls whether revoking a session also revokes the sessions that are linked to it. `NONE` revokes only the targeted session. `LINKED` also revokes the directly linked session or sessions, interpreted relative to the type of the targeted session: revoking a token session also revokes the parent SSO session it came through, and revoking an SSO session also revokes the token sessions that came through it. The set of linked sessions is eventually consistent, so associated sessions are typically revoked within a few seconds.
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RevokeAssociatedSessionsType {
     /// `NONE`
@@ -39007,6 +43946,13 @@ pub enum RevokeAssociatedSessionsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl RevokeAssociatedSessionsType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["NONE", "LINKED"];
@@ -39024,6 +43970,13 @@ impl RevokeAssociatedSessionsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::std::convert::From<&str> for RevokeAssociatedSessionsType {
     fn from(v: &str) -> Self {
         match v {
@@ -39034,6 +43987,13 @@ impl ::std::convert::From<&str> for RevokeAssociatedSessionsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for RevokeAssociatedSessionsType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -39043,6 +44003,13 @@ impl ::std::convert::From<::std::string::String> for RevokeAssociatedSessionsTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::std::str::FromStr for RevokeAssociatedSessionsType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -39050,18 +44017,39 @@ impl ::std::str::FromStr for RevokeAssociatedSessionsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::std::fmt::Display for RevokeAssociatedSessionsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::std::convert::AsRef<str> for RevokeAssociatedSessionsType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for RevokeAssociatedSessionsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39071,6 +44059,13 @@ impl ::aws_json_runtime::serde::Serialize for RevokeAssociatedSessionsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeAssociatedSessionsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39080,6 +44075,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeAssociatedSessio
 }
 
 /// The `RevokeTokenRequest` structure.
+#[cfg(feature = "revoke-token")]
 #[derive(Clone, PartialEq)]
 pub struct RevokeTokenRequest {
     /// The refresh token that you want to revoke.
@@ -39100,6 +44096,7 @@ pub struct RevokeTokenRequest {
     >,
 }
 
+#[cfg(feature = "revoke-token")]
 impl RevokeTokenRequest {
     /// Creates a `RevokeTokenRequest` from its required members; optional members start unset.
     pub fn new(
@@ -39135,6 +44132,7 @@ impl RevokeTokenRequest {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::std::fmt::Debug for RevokeTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeTokenRequest")
@@ -39146,6 +44144,7 @@ impl ::std::fmt::Debug for RevokeTokenRequest {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::serde::Serialize for RevokeTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39166,6 +44165,7 @@ impl ::aws_json_runtime::serde::Serialize for RevokeTokenRequest {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39231,9 +44231,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeTokenRequest {
 }
 
 /// The `RevokeTokenResponse` structure.
+#[cfg(feature = "revoke-token")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RevokeTokenResponse {}
 
+#[cfg(feature = "revoke-token")]
 impl RevokeTokenResponse {
     /// Creates the `RevokeTokenResponse` value.
     pub fn new() -> Self {
@@ -39241,6 +44243,7 @@ impl RevokeTokenResponse {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::serde::Serialize for RevokeTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39252,6 +44255,7 @@ impl ::aws_json_runtime::serde::Serialize for RevokeTokenResponse {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39282,6 +44286,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeTokenResponse {
 }
 
 /// The `RevokeUserSessionRequest` structure.
+#[cfg(feature = "revoke-user-session")]
 #[derive(Clone, PartialEq)]
 pub struct RevokeUserSessionRequest {
     /// A valid access token that Amazon Cognito issued to the user. Amazon Cognito uses this token to authorize the request and to identify the user.
@@ -39296,6 +44301,7 @@ pub struct RevokeUserSessionRequest {
     >,
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl RevokeUserSessionRequest {
     /// Creates a `RevokeUserSessionRequest` from its required members; optional members start unset.
     pub fn new(
@@ -39321,6 +44327,7 @@ impl RevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl ::std::fmt::Debug for RevokeUserSessionRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeUserSessionRequest")
@@ -39331,6 +44338,7 @@ impl ::std::fmt::Debug for RevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl ::aws_json_runtime::serde::Serialize for RevokeUserSessionRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39348,6 +44356,7 @@ impl ::aws_json_runtime::serde::Serialize for RevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeUserSessionRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39411,9 +44420,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeUserSessionReque
 }
 
 /// The `RevokeUserSessionResponse` structure.
+#[cfg(feature = "revoke-user-session")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RevokeUserSessionResponse {}
 
+#[cfg(feature = "revoke-user-session")]
 impl RevokeUserSessionResponse {
     /// Creates the `RevokeUserSessionResponse` value.
     pub fn new() -> Self {
@@ -39421,6 +44432,7 @@ impl RevokeUserSessionResponse {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl ::aws_json_runtime::serde::Serialize for RevokeUserSessionResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39432,6 +44444,7 @@ impl ::aws_json_runtime::serde::Serialize for RevokeUserSessionResponse {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeUserSessionResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39465,6 +44478,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RevokeUserSessionRespo
 }
 
 /// The settings of risk configuration for threat protection with threat protection in a user pool.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Default)]
 pub struct RiskConfigurationType {
     /// The ID of the user pool that has the risk configuration applied.
@@ -39489,6 +44503,7 @@ pub struct RiskConfigurationType {
     pub last_modified_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl RiskConfigurationType {
     /// Creates a `RiskConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -39561,6 +44576,7 @@ impl RiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::std::fmt::Debug for RiskConfigurationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RiskConfigurationType")
@@ -39580,6 +44596,7 @@ impl ::std::fmt::Debug for RiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for RiskConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39610,6 +44627,7 @@ impl ::aws_json_runtime::serde::Serialize for RiskConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39698,6 +44716,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskConfigurationType 
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::RiskConfigurationType {
     fn zero_value() -> Self {
         Self {
@@ -39712,6 +44731,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::RiskConfigurationType
 }
 
 /// The `RiskDecisionType` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RiskDecisionType {
     /// `NoRisk`
@@ -39724,6 +44744,7 @@ pub enum RiskDecisionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl RiskDecisionType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["NoRisk", "AccountTakeover", "Block"];
@@ -39742,6 +44763,7 @@ impl RiskDecisionType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for RiskDecisionType {
     fn from(v: &str) -> Self {
         match v {
@@ -39753,6 +44775,7 @@ impl ::std::convert::From<&str> for RiskDecisionType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for RiskDecisionType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -39762,6 +44785,7 @@ impl ::std::convert::From<::std::string::String> for RiskDecisionType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for RiskDecisionType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -39769,18 +44793,21 @@ impl ::std::str::FromStr for RiskDecisionType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for RiskDecisionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for RiskDecisionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for RiskDecisionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39790,6 +44817,7 @@ impl ::aws_json_runtime::serde::Serialize for RiskDecisionType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskDecisionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -39799,6 +44827,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskDecisionType {
 }
 
 /// Exceptions to the risk evaluation configuration, including always-allow and always-block IP address ranges.
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RiskExceptionConfigurationType {
     /// An always-block IP address list. Overrides the risk decision and always blocks authentication requests. This parameter is displayed and set in CIDR notation.
@@ -39811,6 +44840,7 @@ pub struct RiskExceptionConfigurationType {
     >,
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl RiskExceptionConfigurationType {
     /// Creates a `RiskExceptionConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -39839,6 +44869,7 @@ impl RiskExceptionConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::serde::Serialize for RiskExceptionConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -39863,6 +44894,7 @@ impl ::aws_json_runtime::serde::Serialize for RiskExceptionConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for RiskExceptionConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -39923,6 +44955,7 @@ for RiskExceptionConfigurationType {
 }
 
 /// The `RiskLevelType` enumeration.
+#[cfg(feature = "admin-list-user-auth-events")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum RiskLevelType {
     /// `Low`
@@ -39935,6 +44968,7 @@ pub enum RiskLevelType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl RiskLevelType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Low", "Medium", "High"];
@@ -39953,6 +44987,7 @@ impl RiskLevelType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<&str> for RiskLevelType {
     fn from(v: &str) -> Self {
         match v {
@@ -39964,6 +44999,7 @@ impl ::std::convert::From<&str> for RiskLevelType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::From<::std::string::String> for RiskLevelType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -39973,6 +45009,7 @@ impl ::std::convert::From<::std::string::String> for RiskLevelType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::str::FromStr for RiskLevelType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -39980,18 +45017,21 @@ impl ::std::str::FromStr for RiskLevelType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::fmt::Display for RiskLevelType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::std::convert::AsRef<str> for RiskLevelType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::serde::Serialize for RiskLevelType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40001,6 +45041,7 @@ impl ::aws_json_runtime::serde::Serialize for RiskLevelType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskLevelType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40010,12 +45051,26 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RiskLevelType {
 }
 
 /// Specifies routing configuration for user pool domains. Contains failover settings for multi-region deployments.
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RoutingType {
     /// The failover configuration that specifies the secondary region and health check settings.
     pub failover: ::std::option::Option<crate::types::FailoverType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl RoutingType {
     /// Creates a `RoutingType` with every member unset.
     pub fn new() -> Self {
@@ -40029,6 +45084,13 @@ impl RoutingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for RoutingType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40044,6 +45106,13 @@ impl ::aws_json_runtime::serde::Serialize for RoutingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoutingType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40085,12 +45154,24 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for RoutingType {
 }
 
 /// Configuration for the Amazon S3 bucket destination of user activity log export with threat protection.
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct S3ConfigurationType {
     /// The ARN of an Amazon S3 bucket that's the destination for threat protection log export.
     pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl S3ConfigurationType {
     /// Creates a `S3ConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -40107,6 +45188,12 @@ impl S3ConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for S3ConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40122,6 +45209,12 @@ impl ::aws_json_runtime::serde::Serialize for S3ConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for S3ConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40163,6 +45256,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for S3ConfigurationType {
 }
 
 /// A user's preference for using SMS message multi-factor authentication (MFA). Turns SMS MFA on and off, and can set SMS as preferred when other MFA options are available. You can't turn off SMS MFA for any of your users when MFA is required in your user pool; you can only set the type that your user prefers.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SmsMfaSettingsType {
     /// Specifies whether SMS message MFA is activated. If an MFA type is activated for a user, the user will be prompted for MFA during all sign-in attempts, unless device tracking is turned on and the device has been trusted.
@@ -40171,6 +45267,9 @@ pub struct SmsMfaSettingsType {
     pub preferred_mfa: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl SmsMfaSettingsType {
     /// Creates a `SMSMfaSettingsType` with every member unset.
     pub fn new() -> Self {
@@ -40193,6 +45292,9 @@ impl SmsMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::serde::Serialize for SmsMfaSettingsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40211,6 +45313,9 @@ impl ::aws_json_runtime::serde::Serialize for SmsMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsMfaSettingsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40263,6 +45368,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsMfaSettingsType {
 /// A list of the user attributes and their properties in your user pool. The attribute schema contains standard attributes, custom attributes with a `custom:` prefix, and developer attributes with a `dev:` prefix. For more information, see [User pool attributes](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html).
 ///
 /// Developer-only `dev:` attributes are a legacy feature of user pools, and are read-only to all app clients. You can create and update developer-only attributes only with IAM-authenticated API operations. Use app client read/write permissions instead.
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SchemaAttributeType {
     /// The name of your user pool attribute. When you create or update a user pool, adding a schema attribute creates a custom or developer-only attribute. When you add an attribute with a `Name` value of `MyAttribute`, Amazon Cognito creates the custom attribute `custom:MyAttribute`. When `DeveloperOnlyAttribute` is `true`, Amazon Cognito creates your attribute as `dev:MyAttribute`. In an operation that describes a user pool, Amazon Cognito returns this value as `value` for standard attributes, `custom:value` for custom attributes, and `dev:value` for developer-only attributes..
@@ -40289,6 +45401,13 @@ pub struct SchemaAttributeType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl SchemaAttributeType {
     /// Creates a `SchemaAttributeType` with every member unset.
     pub fn new() -> Self {
@@ -40361,6 +45480,13 @@ impl SchemaAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for SchemaAttributeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40394,6 +45520,13 @@ impl ::aws_json_runtime::serde::Serialize for SchemaAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SchemaAttributeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40491,6 +45624,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SchemaAttributeType {
 }
 
 /// The `SecurityPolicyType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum SecurityPolicyType {
     /// `TLS_V1`
@@ -40503,6 +45643,13 @@ pub enum SecurityPolicyType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl SecurityPolicyType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -40525,6 +45672,13 @@ impl SecurityPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::std::convert::From<&str> for SecurityPolicyType {
     fn from(v: &str) -> Self {
         match v {
@@ -40536,6 +45690,13 @@ impl ::std::convert::From<&str> for SecurityPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SecurityPolicyType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -40545,6 +45706,13 @@ impl ::std::convert::From<::std::string::String> for SecurityPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::std::str::FromStr for SecurityPolicyType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -40552,18 +45720,39 @@ impl ::std::str::FromStr for SecurityPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::std::fmt::Display for SecurityPolicyType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::std::convert::AsRef<str> for SecurityPolicyType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for SecurityPolicyType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40573,6 +45762,13 @@ impl ::aws_json_runtime::serde::Serialize for SecurityPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SecurityPolicyType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40582,6 +45778,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SecurityPolicyType {
 }
 
 /// Describes an active user session. Amazon Cognito returns this type in the responses of `ListUserSessions` and `AdminListUserSessions`, for both token sessions and SSO sessions.
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[derive(Clone, PartialEq, Default)]
 pub struct SessionDescriptionType {
     /// The unique identifier for the session. This is a 28-character string of lowercase letters and digits, prefixed with `tkn` for a token session or `sso` for an SSO session.
@@ -40610,6 +45807,7 @@ pub struct SessionDescriptionType {
     pub is_current_session: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl SessionDescriptionType {
     /// Creates a `SessionDescriptionType` with every member unset.
     pub fn new() -> Self {
@@ -40715,6 +45913,7 @@ impl SessionDescriptionType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::fmt::Debug for SessionDescriptionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SessionDescriptionType")
@@ -40732,6 +45931,7 @@ impl ::std::fmt::Debug for SessionDescriptionType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::aws_json_runtime::serde::Serialize for SessionDescriptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40774,6 +45974,7 @@ impl ::aws_json_runtime::serde::Serialize for SessionDescriptionType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionDescriptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40896,6 +46097,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionDescriptionType
 }
 
 /// The geographic location of the most recent activity on a session, derived from the IP address.
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SessionLocationType {
     /// The city of the most recent activity on the session, derived from the IP address. This value can be null if geo-IP resolution fails. The maximum length is 256 characters.
@@ -40904,6 +46106,7 @@ pub struct SessionLocationType {
     pub country: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl SessionLocationType {
     /// Creates a `SessionLocationType` with every member unset.
     pub fn new() -> Self {
@@ -40929,6 +46132,7 @@ impl SessionLocationType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::aws_json_runtime::serde::Serialize for SessionLocationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -40947,6 +46151,7 @@ impl ::aws_json_runtime::serde::Serialize for SessionLocationType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionLocationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -40997,6 +46202,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionLocationType {
 }
 
 /// The type of a user session. `TOKEN` identifies a token session, which represents an app's authenticated session for a user and is tied to a refresh token. `SSO` identifies an SSO session, which is a single sign-on (SSO) session that records an authentication through managed login and can let the user sign in to other apps without re-authenticating.
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum SessionTypeType {
     /// `TOKEN`
@@ -41007,6 +46213,7 @@ pub enum SessionTypeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl SessionTypeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["TOKEN", "SSO"];
@@ -41024,6 +46231,7 @@ impl SessionTypeType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::convert::From<&str> for SessionTypeType {
     fn from(v: &str) -> Self {
         match v {
@@ -41034,6 +46242,7 @@ impl ::std::convert::From<&str> for SessionTypeType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::convert::From<::std::string::String> for SessionTypeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -41043,6 +46252,7 @@ impl ::std::convert::From<::std::string::String> for SessionTypeType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::str::FromStr for SessionTypeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -41050,18 +46260,21 @@ impl ::std::str::FromStr for SessionTypeType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::fmt::Display for SessionTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::std::convert::AsRef<str> for SessionTypeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::aws_json_runtime::serde::Serialize for SessionTypeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41071,6 +46284,7 @@ impl ::aws_json_runtime::serde::Serialize for SessionTypeType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionTypeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41080,6 +46294,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SessionTypeType {
 }
 
 /// The `SetLogDeliveryConfigurationRequest` structure.
+#[cfg(feature = "set-log-delivery-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct SetLogDeliveryConfigurationRequest {
     /// The ID of the user pool where you want to configure logging.
@@ -41088,6 +46303,7 @@ pub struct SetLogDeliveryConfigurationRequest {
     pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl SetLogDeliveryConfigurationRequest {
     /// Creates a `SetLogDeliveryConfigurationRequest` from its required members; optional members start unset.
     pub fn new(
@@ -41101,6 +46317,7 @@ impl SetLogDeliveryConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetLogDeliveryConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41118,6 +46335,7 @@ impl ::aws_json_runtime::serde::Serialize for SetLogDeliveryConfigurationRequest
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetLogDeliveryConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -41180,6 +46398,7 @@ for SetLogDeliveryConfigurationRequest {
 }
 
 /// The `SetLogDeliveryConfigurationResponse` structure.
+#[cfg(feature = "set-log-delivery-configuration")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetLogDeliveryConfigurationResponse {
     /// The logging configuration that you applied to the requested user pool.
@@ -41188,6 +46407,7 @@ pub struct SetLogDeliveryConfigurationResponse {
     >,
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl SetLogDeliveryConfigurationResponse {
     /// Creates a `SetLogDeliveryConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -41206,6 +46426,7 @@ impl SetLogDeliveryConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetLogDeliveryConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41221,6 +46442,7 @@ impl ::aws_json_runtime::serde::Serialize for SetLogDeliveryConfigurationRespons
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetLogDeliveryConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -41267,6 +46489,7 @@ for SetLogDeliveryConfigurationResponse {
 }
 
 /// The `SetRiskConfigurationRequest` structure.
+#[cfg(feature = "set-risk-configuration")]
 #[derive(Clone, PartialEq)]
 pub struct SetRiskConfigurationRequest {
     /// The ID of the user pool where you want to set a risk configuration. If you include `UserPoolId` in your request, don't include `ClientId`. When the client ID is null, the same risk configuration is applied to all the clients in the userPool. When you include both `ClientId` and `UserPoolId`, Amazon Cognito maps the configuration to the app client only.
@@ -41291,6 +46514,7 @@ pub struct SetRiskConfigurationRequest {
     >,
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl SetRiskConfigurationRequest {
     /// Creates a `SetRiskConfigurationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -41344,6 +46568,7 @@ impl SetRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetRiskConfigurationRequest")
@@ -41362,6 +46587,7 @@ impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetRiskConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41387,6 +46613,7 @@ impl ::aws_json_runtime::serde::Serialize for SetRiskConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetRiskConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41470,12 +46697,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetRiskConfigurationRe
 }
 
 /// The `SetRiskConfigurationResponse` structure.
+#[cfg(feature = "set-risk-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct SetRiskConfigurationResponse {
     /// The API response that contains the risk configuration that you set and the timestamp of the most recent change.
     pub risk_configuration: crate::types::RiskConfigurationType,
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl SetRiskConfigurationResponse {
     /// Creates a `SetRiskConfigurationResponse` from its required members; optional members start unset.
     pub fn new(risk_configuration: crate::types::RiskConfigurationType) -> Self {
@@ -41483,6 +46712,7 @@ impl SetRiskConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetRiskConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41496,6 +46726,7 @@ impl ::aws_json_runtime::serde::Serialize for SetRiskConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetRiskConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41543,6 +46774,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetRiskConfigurationRe
 }
 
 /// The `SetUICustomizationRequest` structure.
+#[cfg(feature = "set-ui-customization")]
 #[derive(Clone, PartialEq)]
 pub struct SetUiCustomizationRequest {
     /// The ID of the user pool where you want to apply branding to the classic hosted UI.
@@ -41557,6 +46789,7 @@ pub struct SetUiCustomizationRequest {
     pub image_file: ::std::option::Option<::aws_json_runtime::Blob>,
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl SetUiCustomizationRequest {
     /// Creates a `SetUICustomizationRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -41593,6 +46826,7 @@ impl SetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl ::std::fmt::Debug for SetUiCustomizationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUICustomizationRequest")
@@ -41604,6 +46838,7 @@ impl ::std::fmt::Debug for SetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl ::aws_json_runtime::serde::Serialize for SetUiCustomizationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41626,6 +46861,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUiCustomizationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41693,12 +46929,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUiCustomizationRequ
 }
 
 /// The `SetUICustomizationResponse` structure.
+#[cfg(feature = "set-ui-customization")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct SetUiCustomizationResponse {
     /// Information about the hosted UI branding that you applied.
     pub ui_customization: crate::types::UiCustomizationType,
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl SetUiCustomizationResponse {
     /// Creates a `SetUICustomizationResponse` from its required members; optional members start unset.
     pub fn new(ui_customization: crate::types::UiCustomizationType) -> Self {
@@ -41706,6 +46944,7 @@ impl SetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl ::aws_json_runtime::serde::Serialize for SetUiCustomizationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41719,6 +46958,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUiCustomizationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41766,6 +47006,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUiCustomizationResp
 }
 
 /// The `SetUserMFAPreferenceRequest` structure.
+#[cfg(feature = "set-user-mfa-preference")]
 #[derive(Clone, PartialEq)]
 pub struct SetUserMfaPreferenceRequest {
     /// User preferences for SMS message MFA. Activates or deactivates SMS MFA and sets it as the preferred MFA method when multiple methods are available.
@@ -41786,6 +47027,7 @@ pub struct SetUserMfaPreferenceRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl SetUserMfaPreferenceRequest {
     /// Creates a `SetUserMFAPreferenceRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -41835,6 +47077,7 @@ impl SetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserMFAPreferenceRequest")
@@ -41847,6 +47090,7 @@ impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl ::aws_json_runtime::serde::Serialize for SetUserMfaPreferenceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41872,6 +47116,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserMfaPreferenceRequest {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -41953,9 +47198,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserMfaPreferenceRe
 }
 
 /// The `SetUserMFAPreferenceResponse` structure.
+#[cfg(feature = "set-user-mfa-preference")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetUserMfaPreferenceResponse {}
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl SetUserMfaPreferenceResponse {
     /// Creates the `SetUserMFAPreferenceResponse` value.
     pub fn new() -> Self {
@@ -41963,6 +47210,7 @@ impl SetUserMfaPreferenceResponse {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl ::aws_json_runtime::serde::Serialize for SetUserMfaPreferenceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -41974,6 +47222,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserMfaPreferenceResponse {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserMfaPreferenceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -42007,6 +47256,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserMfaPreferenceRe
 }
 
 /// The `SetUserPoolClientSessionConfigurationRequest` structure.
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 #[derive(Clone, PartialEq)]
 pub struct SetUserPoolClientSessionConfigurationRequest {
     /// The ID of the user pool that contains the app client.
@@ -42019,6 +47269,7 @@ pub struct SetUserPoolClientSessionConfigurationRequest {
     pub sso_session: crate::types::ClientSsoSessionConfigType,
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl SetUserPoolClientSessionConfigurationRequest {
     /// Creates a `SetUserPoolClientSessionConfigurationRequest` from its required members; optional members start unset.
     pub fn new(
@@ -42034,6 +47285,7 @@ impl SetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationRequest")
@@ -42044,6 +47296,7 @@ impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize
 for SetUserPoolClientSessionConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -42060,6 +47313,7 @@ for SetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetUserPoolClientSessionConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -42125,6 +47379,7 @@ for SetUserPoolClientSessionConfigurationRequest {
 }
 
 /// The `SetUserPoolClientSessionConfigurationResponse` structure.
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolClientSessionConfigurationResponse {
     /// The ID of the user pool that contains the app client.
@@ -42137,6 +47392,7 @@ pub struct SetUserPoolClientSessionConfigurationResponse {
     pub sso_session: ::std::option::Option<crate::types::ClientSsoSessionConfigType>,
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl SetUserPoolClientSessionConfigurationResponse {
     /// Creates a `SetUserPoolClientSessionConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -42175,6 +47431,7 @@ impl SetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationResponse")
@@ -42185,6 +47442,7 @@ impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize
 for SetUserPoolClientSessionConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
@@ -42207,6 +47465,7 @@ for SetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetUserPoolClientSessionConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -42272,6 +47531,7 @@ for SetUserPoolClientSessionConfigurationResponse {
 }
 
 /// The `SetUserPoolMfaConfigRequest` structure.
+#[cfg(feature = "set-user-pool-mfa-config")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct SetUserPoolMfaConfigRequest {
     /// The user pool ID.
@@ -42294,6 +47554,7 @@ pub struct SetUserPoolMfaConfigRequest {
     >,
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl SetUserPoolMfaConfigRequest {
     /// Creates a `SetUserPoolMfaConfigRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -42353,6 +47614,7 @@ impl SetUserPoolMfaConfigRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl ::aws_json_runtime::serde::Serialize for SetUserPoolMfaConfigRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -42381,6 +47643,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserPoolMfaConfigRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -42471,6 +47734,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserPoolMfaConfigRe
 }
 
 /// The `SetUserPoolMfaConfigResponse` structure.
+#[cfg(feature = "set-user-pool-mfa-config")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetUserPoolMfaConfigResponse {
     /// Shows user pool SMS message configuration for MFA and sign-in with SMS-message OTPs. Includes the message template and the SMS message sending configuration for Amazon SNS.
@@ -42491,6 +47755,7 @@ pub struct SetUserPoolMfaConfigResponse {
     >,
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl SetUserPoolMfaConfigResponse {
     /// Creates a `SetUserPoolMfaConfigResponse` with every member unset.
     pub fn new() -> Self {
@@ -42549,6 +47814,7 @@ impl SetUserPoolMfaConfigResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl ::aws_json_runtime::serde::Serialize for SetUserPoolMfaConfigResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -42576,6 +47842,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserPoolMfaConfigResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserPoolMfaConfigResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -42657,6 +47924,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserPoolMfaConfigRe
 }
 
 /// The `SetUserPoolSessionConfigurationRequest` structure.
+#[cfg(feature = "set-user-pool-session-configuration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct SetUserPoolSessionConfigurationRequest {
     /// The ID of the user pool where you want to configure session tracking.
@@ -42667,6 +47935,7 @@ pub struct SetUserPoolSessionConfigurationRequest {
     pub token_session: crate::types::UserPoolTokenSessionConfigType,
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl SetUserPoolSessionConfigurationRequest {
     /// Creates a `SetUserPoolSessionConfigurationRequest` from its required members; optional members start unset.
     pub fn new(
@@ -42684,6 +47953,7 @@ impl SetUserPoolSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetUserPoolSessionConfigurationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -42703,6 +47973,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserPoolSessionConfigurationReq
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetUserPoolSessionConfigurationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -42769,6 +48040,7 @@ for SetUserPoolSessionConfigurationRequest {
 }
 
 /// The `SetUserPoolSessionConfigurationResponse` structure.
+#[cfg(feature = "set-user-pool-session-configuration")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetUserPoolSessionConfigurationResponse {
     /// The ID of the user pool that the session configuration was applied to.
@@ -42783,6 +48055,7 @@ pub struct SetUserPoolSessionConfigurationResponse {
     >,
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl SetUserPoolSessionConfigurationResponse {
     /// Creates a `SetUserPoolSessionConfigurationResponse` with every member unset.
     pub fn new() -> Self {
@@ -42823,6 +48096,7 @@ impl SetUserPoolSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl ::aws_json_runtime::serde::Serialize for SetUserPoolSessionConfigurationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -42844,6 +48118,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserPoolSessionConfigurationRes
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for SetUserPoolSessionConfigurationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -42907,6 +48182,7 @@ for SetUserPoolSessionConfigurationResponse {
 }
 
 /// Represents the request to set user settings.
+#[cfg(feature = "set-user-settings")]
 #[derive(Clone, PartialEq)]
 pub struct SetUserSettingsRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -42917,6 +48193,7 @@ pub struct SetUserSettingsRequest {
     pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
 }
 
+#[cfg(feature = "set-user-settings")]
 impl SetUserSettingsRequest {
     /// Creates a `SetUserSettingsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -42930,6 +48207,7 @@ impl SetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl ::std::fmt::Debug for SetUserSettingsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserSettingsRequest")
@@ -42939,6 +48217,7 @@ impl ::std::fmt::Debug for SetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl ::aws_json_runtime::serde::Serialize for SetUserSettingsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -42956,6 +48235,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserSettingsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43005,9 +48285,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserSettingsRequest
 }
 
 /// The response from the server for a set user settings request.
+#[cfg(feature = "set-user-settings")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SetUserSettingsResponse {}
 
+#[cfg(feature = "set-user-settings")]
 impl SetUserSettingsResponse {
     /// Creates the `SetUserSettingsResponse` value.
     pub fn new() -> Self {
@@ -43015,6 +48297,7 @@ impl SetUserSettingsResponse {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl ::aws_json_runtime::serde::Serialize for SetUserSettingsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43026,6 +48309,7 @@ impl ::aws_json_runtime::serde::Serialize for SetUserSettingsResponse {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserSettingsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43056,6 +48340,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SetUserSettingsRespons
 }
 
 /// The policy for allowed types of authentication in a user pool. To activate this setting, your user pool must be in the [Essentials tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html) or higher.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SignInPolicyType {
     /// The sign-in methods that a user pool supports as the first factor. You can permit users to start authentication with a standard username and password, or with other one-time password and hardware factors.
@@ -43066,6 +48357,13 @@ pub struct SignInPolicyType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl SignInPolicyType {
     /// Creates a `SignInPolicyType` with every member unset.
     pub fn new() -> Self {
@@ -43084,6 +48382,13 @@ impl SignInPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for SignInPolicyType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43102,6 +48407,13 @@ impl ::aws_json_runtime::serde::Serialize for SignInPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignInPolicyType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43149,6 +48461,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignInPolicyType {
 }
 
 /// Represents the request to register a user.
+#[cfg(feature = "sign-up")]
 #[derive(Clone, PartialEq)]
 pub struct SignUpRequest {
     /// The ID of the app client where the user wants to sign up.
@@ -43207,6 +48520,7 @@ pub struct SignUpRequest {
     >,
 }
 
+#[cfg(feature = "sign-up")]
 impl SignUpRequest {
     /// Creates a `SignUpRequest` from its required members; optional members start unset.
     pub fn new(
@@ -43293,6 +48607,7 @@ impl SignUpRequest {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::std::fmt::Debug for SignUpRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SignUpRequest")
@@ -43309,6 +48624,7 @@ impl ::std::fmt::Debug for SignUpRequest {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::aws_json_runtime::serde::Serialize for SignUpRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43356,6 +48672,7 @@ impl ::aws_json_runtime::serde::Serialize for SignUpRequest {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignUpRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43469,6 +48786,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignUpRequest {
 }
 
 /// The response from the server for a registration request.
+#[cfg(feature = "sign-up")]
 #[derive(Clone, PartialEq)]
 pub struct SignUpResponse {
     /// Indicates whether the user was automatically confirmed. You can auto-confirm users with a [pre sign-up Lambda trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
@@ -43485,6 +48803,7 @@ pub struct SignUpResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "sign-up")]
 impl SignUpResponse {
     /// Creates a `SignUpResponse` from its required members; optional members start unset.
     pub fn new(
@@ -43518,6 +48837,7 @@ impl SignUpResponse {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::std::fmt::Debug for SignUpResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SignUpResponse")
@@ -43529,6 +48849,7 @@ impl ::std::fmt::Debug for SignUpResponse {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::aws_json_runtime::serde::Serialize for SignUpResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43549,6 +48870,7 @@ impl ::aws_json_runtime::serde::Serialize for SignUpResponse {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignUpResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43616,6 +48938,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SignUpResponse {
 }
 
 /// User pool configuration for delivery of SMS messages with Amazon Simple Notification Service. To send SMS messages with Amazon SNS in the Amazon Web Services Region that you want, the Amazon Cognito user pool uses an Identity and Access Management (IAM) role in your Amazon Web Services account.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SmsConfigurationType {
     /// The Amazon Resource Name (ARN) of the Amazon SNS caller. This is the ARN of the IAM role in your Amazon Web Services account that Amazon Cognito will use to send SMS messages. SMS messages are subject to a [spending limit](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
@@ -43632,6 +48963,15 @@ pub struct SmsConfigurationType {
     pub eums_sms: ::std::option::Option<crate::types::EumsSmsConfigurationType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl SmsConfigurationType {
     /// Creates a `SmsConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -43680,6 +49020,15 @@ impl SmsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for SmsConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43704,6 +49053,15 @@ impl ::aws_json_runtime::serde::Serialize for SmsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43772,6 +49130,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsConfigurationType {
 }
 
 /// The configuration of multi-factor authentication (MFA) with SMS messages in a user pool.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SmsMfaConfigType {
     /// The SMS authentication message that will be sent to users with the code they must sign in with. The message must contain the `{####}` placeholder. Your user pool replaces the placeholder with the MFA code. If this parameter isn't provided, your user pool sends a default message.
@@ -43782,6 +49141,7 @@ pub struct SmsMfaConfigType {
     pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl SmsMfaConfigType {
     /// Creates a `SmsMfaConfigType` with every member unset.
     pub fn new() -> Self {
@@ -43810,6 +49170,7 @@ impl SmsMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for SmsMfaConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43828,6 +49189,7 @@ impl ::aws_json_runtime::serde::Serialize for SmsMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsMfaConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43879,12 +49241,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SmsMfaConfigType {
 }
 
 /// Settings for time-based one-time password (TOTP) multi-factor authentication (MFA) in a user pool. Enables and disables availability of this feature.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SoftwareTokenMfaConfigType {
     /// The activation state of TOTP MFA.
     pub enabled: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl SoftwareTokenMfaConfigType {
     /// Creates a `SoftwareTokenMfaConfigType` with every member unset.
     pub fn new() -> Self {
@@ -43898,6 +49262,7 @@ impl SoftwareTokenMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for SoftwareTokenMfaConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -43913,6 +49278,7 @@ impl ::aws_json_runtime::serde::Serialize for SoftwareTokenMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SoftwareTokenMfaConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -43957,6 +49323,9 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SoftwareTokenMfaConfig
 }
 
 /// A user's preference for using time-based one-time password (TOTP) multi-factor authentication (MFA). Turns TOTP MFA on and off, and can set TOTP as preferred when other MFA options are available. You can't turn off TOTP MFA for any of your users when MFA is required in your user pool; you can only set the type that your user prefers.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct SoftwareTokenMfaSettingsType {
     /// Specifies whether software token MFA is activated. If an MFA type is activated for a user, the user will be prompted for MFA during all sign-in attempts, unless device tracking is turned on and the device has been trusted.
@@ -43965,6 +49334,9 @@ pub struct SoftwareTokenMfaSettingsType {
     pub preferred_mfa: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl SoftwareTokenMfaSettingsType {
     /// Creates a `SoftwareTokenMfaSettingsType` with every member unset.
     pub fn new() -> Self {
@@ -43987,6 +49359,9 @@ impl SoftwareTokenMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::serde::Serialize for SoftwareTokenMfaSettingsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44005,6 +49380,9 @@ impl ::aws_json_runtime::serde::Serialize for SoftwareTokenMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SoftwareTokenMfaSettingsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44058,6 +49436,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for SoftwareTokenMfaSettin
 }
 
 /// Represents the request to start the user import job.
+#[cfg(feature = "start-user-import-job")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct StartUserImportJobRequest {
     /// The ID of the user pool that you want to start importing users into.
@@ -44066,6 +49445,7 @@ pub struct StartUserImportJobRequest {
     pub job_id: ::std::string::String,
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl StartUserImportJobRequest {
     /// Creates a `StartUserImportJobRequest` from its required members; optional members start unset.
     pub fn new(
@@ -44079,6 +49459,7 @@ impl StartUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for StartUserImportJobRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44093,6 +49474,7 @@ impl ::aws_json_runtime::serde::Serialize for StartUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StartUserImportJobRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44142,12 +49524,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StartUserImportJobRequ
 }
 
 /// Represents the response from the server to the request to start the user import job.
+#[cfg(feature = "start-user-import-job")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct StartUserImportJobResponse {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl StartUserImportJobResponse {
     /// Creates a `StartUserImportJobResponse` with every member unset.
     pub fn new() -> Self {
@@ -44164,6 +49548,7 @@ impl StartUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for StartUserImportJobResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44179,6 +49564,7 @@ impl ::aws_json_runtime::serde::Serialize for StartUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StartUserImportJobResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44223,6 +49609,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StartUserImportJobResp
 }
 
 /// The `StartWebAuthnRegistrationRequest` structure.
+#[cfg(feature = "start-web-authn-registration")]
 #[derive(Clone, PartialEq)]
 pub struct StartWebAuthnRegistrationRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -44231,6 +49618,7 @@ pub struct StartWebAuthnRegistrationRequest {
     pub access_token: ::std::string::String,
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl StartWebAuthnRegistrationRequest {
     /// Creates a `StartWebAuthnRegistrationRequest` from its required members; optional members start unset.
     pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -44240,6 +49628,7 @@ impl StartWebAuthnRegistrationRequest {
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::std::fmt::Debug for StartWebAuthnRegistrationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("StartWebAuthnRegistrationRequest")
@@ -44248,6 +49637,7 @@ impl ::std::fmt::Debug for StartWebAuthnRegistrationRequest {
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::aws_json_runtime::serde::Serialize for StartWebAuthnRegistrationRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44261,6 +49651,7 @@ impl ::aws_json_runtime::serde::Serialize for StartWebAuthnRegistrationRequest {
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for StartWebAuthnRegistrationRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -44306,12 +49697,14 @@ for StartWebAuthnRegistrationRequest {
 }
 
 /// The `StartWebAuthnRegistrationResponse` structure.
+#[cfg(feature = "start-web-authn-registration")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct StartWebAuthnRegistrationResponse {
     /// The information that a user can provide in their request to register with their passkey provider.
     pub credential_creation_options: ::aws_json_runtime::Document,
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl StartWebAuthnRegistrationResponse {
     /// Creates a `StartWebAuthnRegistrationResponse` from its required members; optional members start unset.
     pub fn new(credential_creation_options: ::aws_json_runtime::Document) -> Self {
@@ -44321,6 +49714,7 @@ impl StartWebAuthnRegistrationResponse {
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::aws_json_runtime::serde::Serialize for StartWebAuthnRegistrationResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44338,6 +49732,7 @@ impl ::aws_json_runtime::serde::Serialize for StartWebAuthnRegistrationResponse 
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for StartWebAuthnRegistrationResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -44386,6 +49781,14 @@ for StartWebAuthnRegistrationResponse {
 }
 
 /// The `StatusType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum StatusType {
     /// `Enabled`
@@ -44396,6 +49799,14 @@ pub enum StatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl StatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
@@ -44413,6 +49824,14 @@ impl StatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for StatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -44423,6 +49842,14 @@ impl ::std::convert::From<&str> for StatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for StatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -44432,6 +49859,14 @@ impl ::std::convert::From<::std::string::String> for StatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for StatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -44439,18 +49874,42 @@ impl ::std::str::FromStr for StatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for StatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for StatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for StatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44460,6 +49919,14 @@ impl ::aws_json_runtime::serde::Serialize for StatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44469,6 +49936,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StatusType {
 }
 
 /// Represents the request to stop the user import job.
+#[cfg(feature = "stop-user-import-job")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct StopUserImportJobRequest {
     /// The ID of the user pool that you want to stop.
@@ -44477,6 +49945,7 @@ pub struct StopUserImportJobRequest {
     pub job_id: ::std::string::String,
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl StopUserImportJobRequest {
     /// Creates a `StopUserImportJobRequest` from its required members; optional members start unset.
     pub fn new(
@@ -44490,6 +49959,7 @@ impl StopUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for StopUserImportJobRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44504,6 +49974,7 @@ impl ::aws_json_runtime::serde::Serialize for StopUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StopUserImportJobRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44553,12 +50024,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StopUserImportJobReque
 }
 
 /// Represents the response from the server to the request to stop the user import job.
+#[cfg(feature = "stop-user-import-job")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct StopUserImportJobResponse {
     /// The details of the user import job. Includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl StopUserImportJobResponse {
     /// Creates a `StopUserImportJobResponse` with every member unset.
     pub fn new() -> Self {
@@ -44575,6 +50048,7 @@ impl StopUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl ::aws_json_runtime::serde::Serialize for StopUserImportJobResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44590,6 +50064,7 @@ impl ::aws_json_runtime::serde::Serialize for StopUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StopUserImportJobResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44634,6 +50109,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for StopUserImportJobRespo
 }
 
 /// The minimum and maximum length values of an attribute that is of the string type, for example `custom:department`.
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct StringAttributeConstraintsType {
     /// The minimum length of a string attribute value.
@@ -44642,6 +50124,13 @@ pub struct StringAttributeConstraintsType {
     pub max_length: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl StringAttributeConstraintsType {
     /// Creates a `StringAttributeConstraintsType` with every member unset.
     pub fn new() -> Self {
@@ -44670,6 +50159,13 @@ impl StringAttributeConstraintsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for StringAttributeConstraintsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44688,6 +50184,13 @@ impl ::aws_json_runtime::serde::Serialize for StringAttributeConstraintsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for StringAttributeConstraintsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -44742,6 +50245,7 @@ for StringAttributeConstraintsType {
 }
 
 /// The `TagResourceRequest` structure.
+#[cfg(feature = "tag-resource")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the user pool to assign the tags to.
@@ -44750,6 +50254,7 @@ pub struct TagResourceRequest {
     pub tags: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 }
 
+#[cfg(feature = "tag-resource")]
 impl TagResourceRequest {
     /// Creates a `TagResourceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -44763,6 +50268,7 @@ impl TagResourceRequest {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 impl ::aws_json_runtime::serde::Serialize for TagResourceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44780,6 +50286,7 @@ impl ::aws_json_runtime::serde::Serialize for TagResourceRequest {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44832,9 +50339,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceRequest {
 }
 
 /// The `TagResourceResponse` structure.
+#[cfg(feature = "tag-resource")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct TagResourceResponse {}
 
+#[cfg(feature = "tag-resource")]
 impl TagResourceResponse {
     /// Creates the `TagResourceResponse` value.
     pub fn new() -> Self {
@@ -44842,6 +50351,7 @@ impl TagResourceResponse {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 impl ::aws_json_runtime::serde::Serialize for TagResourceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44853,6 +50363,7 @@ impl ::aws_json_runtime::serde::Serialize for TagResourceResponse {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -44883,6 +50394,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TagResourceResponse {
 }
 
 /// The details of a set of terms documents. For more information, see [Terms documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents).
+#[cfg(feature = "list-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct TermsDescriptionType {
     /// The ID of the requested terms documents.
@@ -44897,6 +50409,7 @@ pub struct TermsDescriptionType {
     pub last_modified_date: ::aws_json_runtime::DateTime,
 }
 
+#[cfg(feature = "list-terms")]
 impl TermsDescriptionType {
     /// Creates a `TermsDescriptionType` from its required members; optional members start unset.
     pub fn new(
@@ -44916,6 +50429,7 @@ impl TermsDescriptionType {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::serde::Serialize for TermsDescriptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -44933,6 +50447,7 @@ impl ::aws_json_runtime::serde::Serialize for TermsDescriptionType {
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsDescriptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45009,6 +50524,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsDescriptionType {
 }
 
 /// The `TermsEnforcementType` enumeration.
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum TermsEnforcementType {
     /// `NONE`
@@ -45017,6 +50541,15 @@ pub enum TermsEnforcementType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl TermsEnforcementType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["NONE"];
@@ -45033,6 +50566,15 @@ impl TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::From<&str> for TermsEnforcementType {
     fn from(v: &str) -> Self {
         match v {
@@ -45042,6 +50584,15 @@ impl ::std::convert::From<&str> for TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for TermsEnforcementType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -45051,6 +50602,15 @@ impl ::std::convert::From<::std::string::String> for TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::std::str::FromStr for TermsEnforcementType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -45058,18 +50618,45 @@ impl ::std::str::FromStr for TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::std::fmt::Display for TermsEnforcementType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::AsRef<str> for TermsEnforcementType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for TermsEnforcementType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45079,6 +50666,15 @@ impl ::aws_json_runtime::serde::Serialize for TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsEnforcementType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45087,6 +50683,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsEnforcementType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsEnforcementType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -45094,6 +50699,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsEnforcementType 
 }
 
 /// The `TermsSourceType` enumeration.
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum TermsSourceType {
     /// `LINK`
@@ -45102,6 +50715,14 @@ pub enum TermsSourceType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl TermsSourceType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["LINK"];
@@ -45118,6 +50739,14 @@ impl TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::From<&str> for TermsSourceType {
     fn from(v: &str) -> Self {
         match v {
@@ -45127,6 +50756,14 @@ impl ::std::convert::From<&str> for TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for TermsSourceType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -45136,6 +50773,14 @@ impl ::std::convert::From<::std::string::String> for TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::str::FromStr for TermsSourceType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -45143,18 +50788,42 @@ impl ::std::str::FromStr for TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::fmt::Display for TermsSourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::convert::AsRef<str> for TermsSourceType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for TermsSourceType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45164,6 +50833,14 @@ impl ::aws_json_runtime::serde::Serialize for TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsSourceType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45172,6 +50849,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsSourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsSourceType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -45179,6 +50864,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::TermsSourceType {
 }
 
 /// The details of a set of terms documents. For more information, see [Terms documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents).
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[derive(Clone, PartialEq)]
 pub struct TermsType {
     /// The ID of the terms documents.
@@ -45205,6 +50898,14 @@ pub struct TermsType {
     pub last_modified_date: ::aws_json_runtime::DateTime,
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl TermsType {
     /// Creates a `TermsType` from its required members; optional members start unset.
     #[allow(clippy::too_many_arguments)]
@@ -45233,6 +50934,14 @@ impl TermsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::std::fmt::Debug for TermsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TermsType")
@@ -45249,6 +50958,14 @@ impl ::std::fmt::Debug for TermsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for TermsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45273,6 +50990,14 @@ impl ::aws_json_runtime::serde::Serialize for TermsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45387,6 +51112,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TermsType {
 }
 
 /// The `TimeUnitsType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum TimeUnitsType {
     /// `seconds`
@@ -45401,6 +51133,13 @@ pub enum TimeUnitsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl TimeUnitsType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["seconds", "minutes", "hours", "days"];
@@ -45420,6 +51159,13 @@ impl TimeUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<&str> for TimeUnitsType {
     fn from(v: &str) -> Self {
         match v {
@@ -45432,6 +51178,13 @@ impl ::std::convert::From<&str> for TimeUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for TimeUnitsType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -45441,6 +51194,13 @@ impl ::std::convert::From<::std::string::String> for TimeUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::str::FromStr for TimeUnitsType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -45448,18 +51208,39 @@ impl ::std::str::FromStr for TimeUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Display for TimeUnitsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::convert::AsRef<str> for TimeUnitsType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for TimeUnitsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45469,6 +51250,13 @@ impl ::aws_json_runtime::serde::Serialize for TimeUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TimeUnitsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45478,6 +51266,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TimeUnitsType {
 }
 
 /// The `TokenTypeIdentifierType` enumeration.
+#[cfg(feature = "get-derived-token")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum TokenTypeIdentifierType {
     /// `ACCESS_TOKEN`
@@ -45490,6 +51279,7 @@ pub enum TokenTypeIdentifierType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "get-derived-token")]
 impl TokenTypeIdentifierType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ACCESS_TOKEN", "ID_TOKEN", "SAML2"];
@@ -45508,6 +51298,7 @@ impl TokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<&str> for TokenTypeIdentifierType {
     fn from(v: &str) -> Self {
         match v {
@@ -45519,6 +51310,7 @@ impl ::std::convert::From<&str> for TokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::From<::std::string::String> for TokenTypeIdentifierType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -45528,6 +51320,7 @@ impl ::std::convert::From<::std::string::String> for TokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::str::FromStr for TokenTypeIdentifierType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -45535,18 +51328,21 @@ impl ::std::str::FromStr for TokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::fmt::Display for TokenTypeIdentifierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::std::convert::AsRef<str> for TokenTypeIdentifierType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::serde::Serialize for TokenTypeIdentifierType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45556,6 +51352,7 @@ impl ::aws_json_runtime::serde::Serialize for TokenTypeIdentifierType {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TokenTypeIdentifierType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45564,6 +51361,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TokenTypeIdentifierTyp
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::TokenTypeIdentifierType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -45571,6 +51369,13 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::TokenTypeIdentifierTy
 }
 
 /// The time units that, with `IdTokenValidity`, `AccessTokenValidity`, and `RefreshTokenValidity`, set and display the duration of ID, access, and refresh tokens for an app client. You can assign a separate token validity unit to each type of token.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct TokenValidityUnitsType {
     /// A time unit for the value that you set in the `AccessTokenValidity` parameter. The default `AccessTokenValidity` time unit is `hours`. `AccessTokenValidity` duration can range from five minutes to one day.
@@ -45581,6 +51386,13 @@ pub struct TokenValidityUnitsType {
     pub refresh_token: ::std::option::Option<crate::types::TimeUnitsType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl TokenValidityUnitsType {
     /// Creates a `TokenValidityUnitsType` with every member unset.
     pub fn new() -> Self {
@@ -45619,6 +51431,13 @@ impl TokenValidityUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for TokenValidityUnitsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45640,6 +51459,13 @@ impl ::aws_json_runtime::serde::Serialize for TokenValidityUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TokenValidityUnitsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45699,6 +51525,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for TokenValidityUnitsType
 }
 
 /// A container for the UI customization information for the hosted UI in a user pool.
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 #[derive(Clone, PartialEq, Default)]
 pub struct UiCustomizationType {
     /// The ID of the user pool with hosted UI customizations.
@@ -45719,6 +51546,7 @@ pub struct UiCustomizationType {
     pub creation_date: ::std::option::Option<::aws_json_runtime::DateTime>,
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl UiCustomizationType {
     /// Creates an `UICustomizationType` with every member unset.
     pub fn new() -> Self {
@@ -45797,6 +51625,7 @@ impl UiCustomizationType {
     }
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl ::std::fmt::Debug for UiCustomizationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UICustomizationType")
@@ -45811,6 +51640,7 @@ impl ::std::fmt::Debug for UiCustomizationType {
     }
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl ::aws_json_runtime::serde::Serialize for UiCustomizationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45844,6 +51674,7 @@ impl ::aws_json_runtime::serde::Serialize for UiCustomizationType {
     }
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UiCustomizationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -45934,6 +51765,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UiCustomizationType {
     }
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::UiCustomizationType {
     fn zero_value() -> Self {
         Self {
@@ -45949,6 +51781,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::UiCustomizationType {
 }
 
 /// The `UntagResourceRequest` structure.
+#[cfg(feature = "untag-resource")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UntagResourceRequest {
     /// The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
@@ -45957,6 +51790,7 @@ pub struct UntagResourceRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "untag-resource")]
 impl UntagResourceRequest {
     /// Creates an `UntagResourceRequest` from its required members; optional members start unset.
     pub fn new(
@@ -45970,6 +51804,7 @@ impl UntagResourceRequest {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 impl ::aws_json_runtime::serde::Serialize for UntagResourceRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -45987,6 +51822,7 @@ impl ::aws_json_runtime::serde::Serialize for UntagResourceRequest {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46036,9 +51872,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceRequest {
 }
 
 /// The `UntagResourceResponse` structure.
+#[cfg(feature = "untag-resource")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UntagResourceResponse {}
 
+#[cfg(feature = "untag-resource")]
 impl UntagResourceResponse {
     /// Creates the `UntagResourceResponse` value.
     pub fn new() -> Self {
@@ -46046,6 +51884,7 @@ impl UntagResourceResponse {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 impl ::aws_json_runtime::serde::Serialize for UntagResourceResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46057,6 +51896,7 @@ impl ::aws_json_runtime::serde::Serialize for UntagResourceResponse {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46087,6 +51927,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UntagResourceResponse 
 }
 
 /// The `UpdateAuthEventFeedbackRequest` structure.
+#[cfg(feature = "update-auth-event-feedback")]
 #[derive(Clone, PartialEq)]
 pub struct UpdateAuthEventFeedbackRequest {
     /// The ID of the user pool where you want to update auth event feedback.
@@ -46105,6 +51946,7 @@ pub struct UpdateAuthEventFeedbackRequest {
     pub feedback_value: crate::types::FeedbackValueType,
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl UpdateAuthEventFeedbackRequest {
     /// Creates an `UpdateAuthEventFeedbackRequest` from its required members; optional members start unset.
     pub fn new(
@@ -46124,6 +51966,7 @@ impl UpdateAuthEventFeedbackRequest {
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateAuthEventFeedbackRequest")
@@ -46136,6 +51979,7 @@ impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl ::aws_json_runtime::serde::Serialize for UpdateAuthEventFeedbackRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46153,6 +51997,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateAuthEventFeedbackRequest {
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateAuthEventFeedbackRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -46236,9 +52081,11 @@ for UpdateAuthEventFeedbackRequest {
 }
 
 /// The `UpdateAuthEventFeedbackResponse` structure.
+#[cfg(feature = "update-auth-event-feedback")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateAuthEventFeedbackResponse {}
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl UpdateAuthEventFeedbackResponse {
     /// Creates the `UpdateAuthEventFeedbackResponse` value.
     pub fn new() -> Self {
@@ -46246,6 +52093,7 @@ impl UpdateAuthEventFeedbackResponse {
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl ::aws_json_runtime::serde::Serialize for UpdateAuthEventFeedbackResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46257,6 +52105,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateAuthEventFeedbackResponse {
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateAuthEventFeedbackResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -46291,6 +52140,7 @@ for UpdateAuthEventFeedbackResponse {
 }
 
 /// Represents the request to update the device status.
+#[cfg(feature = "update-device-status")]
 #[derive(Clone, PartialEq)]
 pub struct UpdateDeviceStatusRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -46305,6 +52155,7 @@ pub struct UpdateDeviceStatusRequest {
     >,
 }
 
+#[cfg(feature = "update-device-status")]
 impl UpdateDeviceStatusRequest {
     /// Creates an `UpdateDeviceStatusRequest` from its required members; optional members start unset.
     pub fn new(
@@ -46330,6 +52181,7 @@ impl UpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateDeviceStatusRequest")
@@ -46340,6 +52192,7 @@ impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl ::aws_json_runtime::serde::Serialize for UpdateDeviceStatusRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46357,6 +52210,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46419,9 +52273,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateDeviceStatusRequ
 }
 
 /// The response to the request to update the device status.
+#[cfg(feature = "update-device-status")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateDeviceStatusResponse {}
 
+#[cfg(feature = "update-device-status")]
 impl UpdateDeviceStatusResponse {
     /// Creates the `UpdateDeviceStatusResponse` value.
     pub fn new() -> Self {
@@ -46429,6 +52285,7 @@ impl UpdateDeviceStatusResponse {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl ::aws_json_runtime::serde::Serialize for UpdateDeviceStatusResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46440,6 +52297,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateDeviceStatusResponse {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateDeviceStatusResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46473,6 +52331,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateDeviceStatusResp
 }
 
 /// The `UpdateGroupRequest` structure.
+#[cfg(feature = "update-group")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateGroupRequest {
     /// The name of the group that you want to update.
@@ -46491,6 +52350,7 @@ pub struct UpdateGroupRequest {
     pub precedence: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "update-group")]
 impl UpdateGroupRequest {
     /// Creates an `UpdateGroupRequest` from its required members; optional members start unset.
     pub fn new(
@@ -46531,6 +52391,7 @@ impl UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "update-group")]
 impl ::aws_json_runtime::serde::Serialize for UpdateGroupRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46554,6 +52415,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "update-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateGroupRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46631,12 +52493,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateGroupRequest {
 }
 
 /// The `UpdateGroupResponse` structure.
+#[cfg(feature = "update-group")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateGroupResponse {
     /// Contains the updated details of the group, including precedence, IAM role, and description.
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 
+#[cfg(feature = "update-group")]
 impl UpdateGroupResponse {
     /// Creates an `UpdateGroupResponse` with every member unset.
     pub fn new() -> Self {
@@ -46650,6 +52514,7 @@ impl UpdateGroupResponse {
     }
 }
 
+#[cfg(feature = "update-group")]
 impl ::aws_json_runtime::serde::Serialize for UpdateGroupResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46665,6 +52530,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateGroupResponse {
     }
 }
 
+#[cfg(feature = "update-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateGroupResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46706,6 +52572,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateGroupResponse {
 }
 
 /// The `UpdateIdentityProviderRequest` structure.
+#[cfg(feature = "update-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateIdentityProviderRequest {
     /// The Id of the user pool where you want to update your IdP.
@@ -46772,6 +52639,7 @@ pub struct UpdateIdentityProviderRequest {
     >,
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl UpdateIdentityProviderRequest {
     /// Creates an `UpdateIdentityProviderRequest` from its required members; optional members start unset.
     pub fn new(
@@ -46834,6 +52702,7 @@ impl UpdateIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for UpdateIdentityProviderRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -46881,6 +52750,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateIdentityProviderRequest {
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -46979,12 +52849,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateIdentityProvider
 }
 
 /// The `UpdateIdentityProviderResponse` structure.
+#[cfg(feature = "update-identity-provider")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateIdentityProviderResponse {
     /// The identity provider details.
     pub identity_provider: crate::types::IdentityProviderType,
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl UpdateIdentityProviderResponse {
     /// Creates an `UpdateIdentityProviderResponse` from its required members; optional members start unset.
     pub fn new(identity_provider: crate::types::IdentityProviderType) -> Self {
@@ -46992,6 +52864,7 @@ impl UpdateIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for UpdateIdentityProviderResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47005,6 +52878,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateIdentityProviderResponse {
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateIdentityProviderResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -47053,6 +52927,7 @@ for UpdateIdentityProviderResponse {
 }
 
 /// The `UpdateManagedLoginBrandingRequest` structure.
+#[cfg(feature = "update-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateManagedLoginBrandingRequest {
     /// The ID of the user pool that contains the managed login branding style that you want to update.
@@ -47076,6 +52951,7 @@ pub struct UpdateManagedLoginBrandingRequest {
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl UpdateManagedLoginBrandingRequest {
     /// Creates an `UpdateManagedLoginBrandingRequest` with every member unset.
     pub fn new() -> Self {
@@ -47131,6 +53007,7 @@ impl UpdateManagedLoginBrandingRequest {
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for UpdateManagedLoginBrandingRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47161,6 +53038,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateManagedLoginBrandingRequest 
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateManagedLoginBrandingRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -47243,6 +53121,7 @@ for UpdateManagedLoginBrandingRequest {
 }
 
 /// The `UpdateManagedLoginBrandingResponse` structure.
+#[cfg(feature = "update-managed-login-branding")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateManagedLoginBrandingResponse {
     /// The details of the branding style that you updated.
@@ -47251,6 +53130,7 @@ pub struct UpdateManagedLoginBrandingResponse {
     >,
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl UpdateManagedLoginBrandingResponse {
     /// Creates an `UpdateManagedLoginBrandingResponse` with every member unset.
     pub fn new() -> Self {
@@ -47269,6 +53149,7 @@ impl UpdateManagedLoginBrandingResponse {
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for UpdateManagedLoginBrandingResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47284,6 +53165,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateManagedLoginBrandingResponse
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateManagedLoginBrandingResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -47329,6 +53211,7 @@ for UpdateManagedLoginBrandingResponse {
 }
 
 /// The `UpdateProvisionedLimitRequest` structure.
+#[cfg(feature = "update-provisioned-limit")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateProvisionedLimitRequest {
     /// The limit to update. Specify the limit class and the attributes that identify the limit.
@@ -47337,6 +53220,7 @@ pub struct UpdateProvisionedLimitRequest {
     pub requested_limit_value: i32,
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl UpdateProvisionedLimitRequest {
     /// Creates an `UpdateProvisionedLimitRequest` from its required members; optional members start unset.
     pub fn new(
@@ -47350,6 +53234,7 @@ impl UpdateProvisionedLimitRequest {
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl ::aws_json_runtime::serde::Serialize for UpdateProvisionedLimitRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47368,6 +53253,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateProvisionedLimitRequest {
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -47427,12 +53313,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateProvisionedLimit
 }
 
 /// The `UpdateProvisionedLimitResponse` structure.
+#[cfg(feature = "update-provisioned-limit")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateProvisionedLimitResponse {
     /// The updated provisioned and default limit values.
     pub limit: crate::types::LimitType,
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl UpdateProvisionedLimitResponse {
     /// Creates an `UpdateProvisionedLimitResponse` from its required members; optional members start unset.
     pub fn new(limit: crate::types::LimitType) -> Self {
@@ -47440,6 +53328,7 @@ impl UpdateProvisionedLimitResponse {
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl ::aws_json_runtime::serde::Serialize for UpdateProvisionedLimitResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47453,6 +53342,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateProvisionedLimitResponse {
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UpdateProvisionedLimitResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -47494,6 +53384,7 @@ for UpdateProvisionedLimitResponse {
 }
 
 /// The `UpdateReplicaStatusType` enumeration.
+#[cfg(feature = "update-user-pool-replica")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UpdateReplicaStatusType {
     /// `ACTIVE`
@@ -47504,6 +53395,7 @@ pub enum UpdateReplicaStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl UpdateReplicaStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
@@ -47521,6 +53413,7 @@ impl UpdateReplicaStatusType {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::std::convert::From<&str> for UpdateReplicaStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -47531,6 +53424,7 @@ impl ::std::convert::From<&str> for UpdateReplicaStatusType {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::std::convert::From<::std::string::String> for UpdateReplicaStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -47540,6 +53434,7 @@ impl ::std::convert::From<::std::string::String> for UpdateReplicaStatusType {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::std::str::FromStr for UpdateReplicaStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -47547,18 +53442,21 @@ impl ::std::str::FromStr for UpdateReplicaStatusType {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::std::fmt::Display for UpdateReplicaStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::std::convert::AsRef<str> for UpdateReplicaStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for UpdateReplicaStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47568,6 +53466,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateReplicaStatusType {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateReplicaStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -47576,6 +53475,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateReplicaStatusTyp
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::UpdateReplicaStatusType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -47583,6 +53483,7 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::UpdateReplicaStatusTy
 }
 
 /// The `UpdateResourceServerRequest` structure.
+#[cfg(feature = "update-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateResourceServerRequest {
     /// The ID of the user pool that contains the resource server that you want to update.
@@ -47599,6 +53500,7 @@ pub struct UpdateResourceServerRequest {
     >,
 }
 
+#[cfg(feature = "update-resource-server")]
 impl UpdateResourceServerRequest {
     /// Creates an `UpdateResourceServerRequest` from its required members; optional members start unset.
     pub fn new(
@@ -47624,6 +53526,7 @@ impl UpdateResourceServerRequest {
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for UpdateResourceServerRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47645,6 +53548,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateResourceServerRequest {
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateResourceServerRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -47711,12 +53615,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateResourceServerRe
 }
 
 /// The `UpdateResourceServerResponse` structure.
+#[cfg(feature = "update-resource-server")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateResourceServerResponse {
     /// The updated details of the requested resource server.
     pub resource_server: crate::types::ResourceServerType,
 }
 
+#[cfg(feature = "update-resource-server")]
 impl UpdateResourceServerResponse {
     /// Creates an `UpdateResourceServerResponse` from its required members; optional members start unset.
     pub fn new(resource_server: crate::types::ResourceServerType) -> Self {
@@ -47724,6 +53630,7 @@ impl UpdateResourceServerResponse {
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for UpdateResourceServerResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47737,6 +53644,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateResourceServerResponse {
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateResourceServerResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -47784,6 +53692,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateResourceServerRe
 }
 
 /// The `UpdateTermsRequest` structure.
+#[cfg(feature = "update-terms")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateTermsRequest {
     /// The ID of the terms document that you want to update.
@@ -47804,6 +53713,7 @@ pub struct UpdateTermsRequest {
     >,
 }
 
+#[cfg(feature = "update-terms")]
 impl UpdateTermsRequest {
     /// Creates an `UpdateTermsRequest` from its required members; optional members start unset.
     pub fn new(
@@ -47857,6 +53767,7 @@ impl UpdateTermsRequest {
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl ::aws_json_runtime::serde::Serialize for UpdateTermsRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -47889,6 +53800,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateTermsRequest {
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateTermsRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -47973,12 +53885,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateTermsRequest {
 }
 
 /// The `UpdateTermsResponse` structure.
+#[cfg(feature = "update-terms")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateTermsResponse {
     /// A summary of the updates to your terms documents.
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 
+#[cfg(feature = "update-terms")]
 impl UpdateTermsResponse {
     /// Creates an `UpdateTermsResponse` with every member unset.
     pub fn new() -> Self {
@@ -47992,6 +53906,7 @@ impl UpdateTermsResponse {
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl ::aws_json_runtime::serde::Serialize for UpdateTermsResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -48007,6 +53922,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateTermsResponse {
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateTermsResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -48048,6 +53964,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateTermsResponse {
 }
 
 /// Represents the request to update user attributes.
+#[cfg(feature = "update-user-attributes")]
 #[derive(Clone, PartialEq)]
 pub struct UpdateUserAttributesRequest {
     /// An array of name-value pairs representing user attributes.
@@ -48076,6 +53993,7 @@ pub struct UpdateUserAttributesRequest {
     >,
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl UpdateUserAttributesRequest {
     /// Creates an `UpdateUserAttributesRequest` from its required members; optional members start unset.
     pub fn new(
@@ -48102,6 +54020,7 @@ impl UpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl ::std::fmt::Debug for UpdateUserAttributesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateUserAttributesRequest")
@@ -48112,6 +54031,7 @@ impl ::std::fmt::Debug for UpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserAttributesRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -48138,6 +54058,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserAttributesRequest {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserAttributesRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -48204,6 +54125,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserAttributesRe
 }
 
 /// Represents the response from the server for the request to update user attributes.
+#[cfg(feature = "update-user-attributes")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateUserAttributesResponse {
     /// When the attribute-update request includes an email address or phone number attribute, Amazon Cognito sends a message to users with a code that confirms ownership of the new value that they entered. The `CodeDeliveryDetails` object is information about the delivery destination for that link or code. This behavior happens in user pools configured to automatically verify changes to those attributes. For more information, see [Verifying when users change their email or phone number](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#verifying-when-users-change-their-email-or-phone-number).
@@ -48212,6 +54134,7 @@ pub struct UpdateUserAttributesResponse {
     >,
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl UpdateUserAttributesResponse {
     /// Creates an `UpdateUserAttributesResponse` with every member unset.
     pub fn new() -> Self {
@@ -48232,6 +54155,7 @@ impl UpdateUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserAttributesResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -48250,6 +54174,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserAttributesResponse {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserAttributesResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -48300,6 +54225,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserAttributesRe
 }
 
 /// Represents the request to update the user pool client.
+#[cfg(feature = "update-user-pool-client")]
 #[derive(Clone, PartialEq)]
 pub struct UpdateUserPoolClientRequest {
     /// The ID of the user pool where you want to update the app client.
@@ -48448,6 +54374,7 @@ pub struct UpdateUserPoolClientRequest {
     >,
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl UpdateUserPoolClientRequest {
     /// Creates an `UpdateUserPoolClientRequest` from its required members; optional members start unset.
     pub fn new(
@@ -48665,6 +54592,7 @@ impl UpdateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateUserPoolClientRequest")
@@ -48701,6 +54629,7 @@ impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolClientRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -48802,6 +54731,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolClientRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolClientRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49058,12 +54988,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolClientRe
 }
 
 /// Represents the response from the server to the request to update the user pool client.
+#[cfg(feature = "update-user-pool-client")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateUserPoolClientResponse {
     /// The updated details of your app client.
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl UpdateUserPoolClientResponse {
     /// Creates an `UpdateUserPoolClientResponse` with every member unset.
     pub fn new() -> Self {
@@ -49080,6 +55012,7 @@ impl UpdateUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolClientResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -49095,6 +55028,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolClientResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolClientResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49139,6 +55073,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolClientRe
 }
 
 /// The UpdateUserPoolDomain request input.
+#[cfg(feature = "update-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateUserPoolDomainRequest {
     /// The name of the domain that you want to update. For custom domains, this is the fully-qualified domain name, for example `auth.example.com`. For prefix domains, this is the prefix alone, such as `myprefix`.
@@ -49157,6 +55092,7 @@ pub struct UpdateUserPoolDomainRequest {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl UpdateUserPoolDomainRequest {
     /// Creates an `UpdateUserPoolDomainRequest` from its required members; optional members start unset.
     pub fn new(
@@ -49194,6 +55130,7 @@ impl UpdateUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolDomainRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -49217,6 +55154,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolDomainRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolDomainRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49293,6 +55231,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolDomainRe
 }
 
 /// The UpdateUserPoolDomain response output.
+#[cfg(feature = "update-user-pool-domain")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateUserPoolDomainResponse {
     /// A version number that indicates the state of managed login for your domain. Version `1` is hosted UI (classic). Version `2` is the newer managed login with the branding editor. For more information, see [Managed login](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html).
@@ -49303,6 +55242,7 @@ pub struct UpdateUserPoolDomainResponse {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl UpdateUserPoolDomainResponse {
     /// Creates an `UpdateUserPoolDomainResponse` with every member unset.
     pub fn new() -> Self {
@@ -49335,6 +55275,7 @@ impl UpdateUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolDomainResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -49356,6 +55297,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolDomainResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49418,6 +55360,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolDomainRe
 }
 
 /// The `UpdateUserPoolReplicaRequest` structure.
+#[cfg(feature = "update-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateUserPoolReplicaRequest {
     /// The ID of the user pool that contains the replica to update.
@@ -49428,6 +55371,7 @@ pub struct UpdateUserPoolReplicaRequest {
     pub status: crate::types::UpdateReplicaStatusType,
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl UpdateUserPoolReplicaRequest {
     /// Creates an `UpdateUserPoolReplicaRequest` from its required members; optional members start unset.
     pub fn new(
@@ -49443,6 +55387,7 @@ impl UpdateUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolReplicaRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -49458,6 +55403,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolReplicaRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49516,12 +55462,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolReplicaR
 }
 
 /// The `UpdateUserPoolReplicaResponse` structure.
+#[cfg(feature = "update-user-pool-replica")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateUserPoolReplicaResponse {
     /// Information about the updated user pool replica.
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl UpdateUserPoolReplicaResponse {
     /// Creates an `UpdateUserPoolReplicaResponse` with every member unset.
     pub fn new() -> Self {
@@ -49538,6 +55486,7 @@ impl UpdateUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolReplicaResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -49553,6 +55502,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolReplicaResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolReplicaResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -49597,6 +55547,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolReplicaR
 }
 
 /// Represents the request to update the user pool.
+#[cfg(feature = "update-user-pool")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UpdateUserPoolRequest {
     /// The ID of the user pool you want to update.
@@ -49688,6 +55639,7 @@ pub struct UpdateUserPoolRequest {
     >,
 }
 
+#[cfg(feature = "update-user-pool")]
 impl UpdateUserPoolRequest {
     /// Creates an `UpdateUserPoolRequest` from its required members; optional members start unset.
     pub fn new(user_pool_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -49942,6 +55894,7 @@ impl UpdateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50042,6 +55995,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -50317,9 +56271,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolRequest 
 }
 
 /// Represents the response from the server when you make a request to update the user pool.
+#[cfg(feature = "update-user-pool")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UpdateUserPoolResponse {}
 
+#[cfg(feature = "update-user-pool")]
 impl UpdateUserPoolResponse {
     /// Creates the `UpdateUserPoolResponse` value.
     pub fn new() -> Self {
@@ -50327,6 +56283,7 @@ impl UpdateUserPoolResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50338,6 +56295,7 @@ impl ::aws_json_runtime::serde::Serialize for UpdateUserPoolResponse {
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -50368,6 +56326,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UpdateUserPoolResponse
 }
 
 /// The settings for updates to user attributes. These settings include the property `AttributesRequireVerificationBeforeUpdate`, a user-pool setting that tells Amazon Cognito how to handle changes to the value of your users' email address and phone number attributes. For more information, see [Verifying updates to email addresses and phone numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates).
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserAttributeUpdateSettingsType {
     /// Requires that your user verifies their email address, phone number, or both before Amazon Cognito updates the value of that attribute. When you update a user attribute that has this option activated, Amazon Cognito sends a verification message to the new phone number or email address. Amazon Cognito doesn’t change the value of the attribute until your user responds to the verification message and confirms the new value.
@@ -50378,6 +56343,13 @@ pub struct UserAttributeUpdateSettingsType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl UserAttributeUpdateSettingsType {
     /// Creates an `UserAttributeUpdateSettingsType` with every member unset.
     pub fn new() -> Self {
@@ -50400,6 +56372,13 @@ impl UserAttributeUpdateSettingsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserAttributeUpdateSettingsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50418,6 +56397,13 @@ impl ::aws_json_runtime::serde::Serialize for UserAttributeUpdateSettingsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UserAttributeUpdateSettingsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -50469,6 +56455,17 @@ for UserAttributeUpdateSettingsType {
 }
 
 /// Contextual data, such as the user's device fingerprint, IP address, or location, used for evaluating the risk of an unexpected event by Amazon Cognito threat protection.
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 #[derive(Clone, PartialEq, Default)]
 pub struct UserContextDataType {
     /// The source IP address of your user's device.
@@ -50477,6 +56474,17 @@ pub struct UserContextDataType {
     pub encoded_data: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl UserContextDataType {
     /// Creates an `UserContextDataType` with every member unset.
     pub fn new() -> Self {
@@ -50505,6 +56513,17 @@ impl UserContextDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::std::fmt::Debug for UserContextDataType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserContextDataType")
@@ -50514,6 +56533,17 @@ impl ::std::fmt::Debug for UserContextDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserContextDataType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50532,6 +56562,17 @@ impl ::aws_json_runtime::serde::Serialize for UserContextDataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserContextDataType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -50582,6 +56623,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserContextDataType {
 }
 
 /// The `UserImportJobStatusType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserImportJobStatusType {
     /// `Created`
@@ -50604,6 +56654,15 @@ pub enum UserImportJobStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl UserImportJobStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -50636,6 +56695,15 @@ impl UserImportJobStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::From<&str> for UserImportJobStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -50652,6 +56720,15 @@ impl ::std::convert::From<&str> for UserImportJobStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for UserImportJobStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -50661,6 +56738,15 @@ impl ::std::convert::From<::std::string::String> for UserImportJobStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::str::FromStr for UserImportJobStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -50668,18 +56754,45 @@ impl ::std::str::FromStr for UserImportJobStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::fmt::Display for UserImportJobStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::std::convert::AsRef<str> for UserImportJobStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserImportJobStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50689,6 +56802,15 @@ impl ::aws_json_runtime::serde::Serialize for UserImportJobStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserImportJobStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -50698,6 +56820,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserImportJobStatusTyp
 }
 
 /// A user import job in a user pool. Describes the status of user import with a CSV file. For more information, see [Importing users into user pools from a CSV file](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-using-import-tool.html).
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserImportJobType {
     /// The friendly name of the user import job.
@@ -50743,6 +56874,15 @@ pub struct UserImportJobType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl UserImportJobType {
     /// Creates an `UserImportJobType` with every member unset.
     pub fn new() -> Self {
@@ -50881,6 +57021,15 @@ impl UserImportJobType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserImportJobType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -50935,6 +57084,15 @@ impl ::aws_json_runtime::serde::Serialize for UserImportJobType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserImportJobType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -51097,6 +57255,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserImportJobType {
 /// Contains settings for activation of threat protection, including the operating mode and additional authentication types. To log user security information but take no action, set to `AUDIT`. To configure automatic security responses to potentially unwanted traffic to your user pool, set to `ENFORCED`.
 ///
 /// For more information, see [Adding advanced security to a user pool](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-advanced-security.html). To activate this setting, your user pool must be on the [Plus tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-plus.html).
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UserPoolAddOnsType {
     /// The operating mode of threat protection for standard authentication types in your user pool, including username-password and secure remote password (SRP) authentication.
@@ -51107,6 +57272,13 @@ pub struct UserPoolAddOnsType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl UserPoolAddOnsType {
     /// Creates an `UserPoolAddOnsType` from its required members; optional members start unset.
     pub fn new(
@@ -51132,6 +57304,13 @@ impl UserPoolAddOnsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolAddOnsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -51152,6 +57331,13 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolAddOnsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolAddOnsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -51206,6 +57392,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolAddOnsType {
 }
 
 /// A short description of a user pool app client.
+#[cfg(feature = "list-user-pool-clients")]
 #[derive(Clone, PartialEq, Default)]
 pub struct UserPoolClientDescription {
     /// The app client ID.
@@ -51218,6 +57405,7 @@ pub struct UserPoolClientDescription {
     pub client_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl UserPoolClientDescription {
     /// Creates an `UserPoolClientDescription` with every member unset.
     pub fn new() -> Self {
@@ -51256,6 +57444,7 @@ impl UserPoolClientDescription {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::std::fmt::Debug for UserPoolClientDescription {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserPoolClientDescription")
@@ -51266,6 +57455,7 @@ impl ::std::fmt::Debug for UserPoolClientDescription {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::serde::Serialize for UserPoolClientDescription {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -51287,6 +57477,7 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolClientDescription {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolClientDescription {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -51349,6 +57540,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolClientDescript
 }
 
 /// The configuration of a user pool client.
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[derive(Clone, PartialEq, Default)]
 pub struct UserPoolClientType {
     /// The ID of the user pool associated with the app client.
@@ -51531,6 +57729,13 @@ pub struct UserPoolClientType {
     pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl UserPoolClientType {
     /// Creates an `UserPoolClientType` with every member unset.
     pub fn new() -> Self {
@@ -51803,6 +58008,13 @@ impl UserPoolClientType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::std::fmt::Debug for UserPoolClientType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserPoolClientType")
@@ -51843,6 +58055,13 @@ impl ::std::fmt::Debug for UserPoolClientType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolClientType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -51960,6 +58179,13 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolClientType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolClientType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52249,6 +58475,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolClientType {
 }
 
 /// A short description of a user pool.
+#[cfg(feature = "list-user-pools")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserPoolDescriptionType {
     /// The user pool ID.
@@ -52268,6 +58495,7 @@ pub struct UserPoolDescriptionType {
     pub replica_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "list-user-pools")]
 impl UserPoolDescriptionType {
     /// Creates an `UserPoolDescriptionType` with every member unset.
     pub fn new() -> Self {
@@ -52346,6 +58574,7 @@ impl UserPoolDescriptionType {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::serde::Serialize for UserPoolDescriptionType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52382,6 +58611,7 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolDescriptionType {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolDescriptionType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52472,6 +58702,15 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolDescriptionTyp
 }
 
 /// The `UserPoolMfaType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserPoolMfaType {
     /// `OFF`
@@ -52484,6 +58723,15 @@ pub enum UserPoolMfaType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl UserPoolMfaType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["OFF", "ON", "OPTIONAL"];
@@ -52502,6 +58750,15 @@ impl UserPoolMfaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for UserPoolMfaType {
     fn from(v: &str) -> Self {
         match v {
@@ -52513,6 +58770,15 @@ impl ::std::convert::From<&str> for UserPoolMfaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for UserPoolMfaType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -52522,6 +58788,15 @@ impl ::std::convert::From<::std::string::String> for UserPoolMfaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for UserPoolMfaType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -52529,18 +58804,45 @@ impl ::std::str::FromStr for UserPoolMfaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for UserPoolMfaType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for UserPoolMfaType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolMfaType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52550,6 +58852,15 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolMfaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolMfaType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52559,6 +58870,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolMfaType {
 }
 
 /// A list of user pool policies. Contains the policy that sets password-complexity requirements.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserPoolPolicyType {
     /// The password policy settings for a user pool, including complexity, history, and length requirements.
@@ -52567,6 +58885,13 @@ pub struct UserPoolPolicyType {
     pub sign_in_policy: ::std::option::Option<crate::types::SignInPolicyType>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl UserPoolPolicyType {
     /// Creates an `UserPoolPolicyType` with every member unset.
     pub fn new() -> Self {
@@ -52595,6 +58920,13 @@ impl UserPoolPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolPolicyType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52613,6 +58945,13 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolPolicyType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52663,6 +59002,14 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolPolicyType {
 }
 
 /// Contains information about a replica user pool, including Region, status, role, and ARN.
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserPoolReplicaType {
     /// The Amazon Web Services Region where the replica is located.
@@ -52699,6 +59046,14 @@ pub struct UserPoolReplicaType {
     pub user_pool_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl UserPoolReplicaType {
     /// Creates an `UserPoolReplicaType` with every member unset.
     pub fn new() -> Self {
@@ -52747,6 +59102,14 @@ impl UserPoolReplicaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolReplicaType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52771,6 +59134,14 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolReplicaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolReplicaType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52839,6 +59210,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolReplicaType {
 }
 
 /// The `UserPoolTierType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserPoolTierType {
     /// `LITE`
@@ -52851,6 +59229,13 @@ pub enum UserPoolTierType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl UserPoolTierType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["LITE", "ESSENTIALS", "PLUS"];
@@ -52869,6 +59254,13 @@ impl UserPoolTierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for UserPoolTierType {
     fn from(v: &str) -> Self {
         match v {
@@ -52880,6 +59272,13 @@ impl ::std::convert::From<&str> for UserPoolTierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for UserPoolTierType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -52889,6 +59288,13 @@ impl ::std::convert::From<::std::string::String> for UserPoolTierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for UserPoolTierType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -52896,18 +59302,39 @@ impl ::std::str::FromStr for UserPoolTierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for UserPoolTierType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for UserPoolTierType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolTierType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52917,6 +59344,13 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolTierType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolTierType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -52926,12 +59360,24 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolTierType {
 }
 
 /// The pool-wide token session settings for a user pool.
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UserPoolTokenSessionConfigType {
     /// The maximum number of active token sessions that a user can have across the user pool. The minimum value is `1` and the maximum value is `100`. The default is `20`. When a user reaches this limit, the next successful authentication automatically evicts that user's least recently used token session before it creates the new session. Lowering this value doesn't evict existing sessions on its own; the user is brought back within the limit on their next sign-in.
     pub max_per_user: i32,
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl UserPoolTokenSessionConfigType {
     /// Creates an `UserPoolTokenSessionConfigType` from its required members; optional members start unset.
     pub fn new(max_per_user: i32) -> Self {
@@ -52939,6 +59385,12 @@ impl UserPoolTokenSessionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserPoolTokenSessionConfigType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -52952,6 +59404,12 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolTokenSessionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for UserPoolTokenSessionConfigType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -52996,6 +59454,12 @@ for UserPoolTokenSessionConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue
 for crate::types::UserPoolTokenSessionConfigType {
     fn zero_value() -> Self {
@@ -53006,6 +59470,7 @@ for crate::types::UserPoolTokenSessionConfigType {
 }
 
 /// The configuration of a user pool.
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct UserPoolType {
     /// The ID of the user pool.
@@ -53142,6 +59607,7 @@ pub struct UserPoolType {
     >,
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl UserPoolType {
     /// Creates an `UserPoolType` with every member unset.
     pub fn new() -> Self {
@@ -53535,6 +60001,7 @@ impl UserPoolType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::serde::Serialize for UserPoolType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -53685,6 +60152,7 @@ impl ::aws_json_runtime::serde::Serialize for UserPoolType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54083,6 +60551,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserPoolType {
 }
 
 /// The `UserSessionTrackingType` enumeration.
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserSessionTrackingType {
     /// `ENABLED`
@@ -54093,6 +60567,12 @@ pub enum UserSessionTrackingType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl UserSessionTrackingType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
@@ -54110,6 +60590,12 @@ impl UserSessionTrackingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::std::convert::From<&str> for UserSessionTrackingType {
     fn from(v: &str) -> Self {
         match v {
@@ -54120,6 +60606,12 @@ impl ::std::convert::From<&str> for UserSessionTrackingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for UserSessionTrackingType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -54129,6 +60621,12 @@ impl ::std::convert::From<::std::string::String> for UserSessionTrackingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::std::str::FromStr for UserSessionTrackingType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -54136,18 +60634,36 @@ impl ::std::str::FromStr for UserSessionTrackingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::std::fmt::Display for UserSessionTrackingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::std::convert::AsRef<str> for UserSessionTrackingType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserSessionTrackingType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54157,6 +60673,12 @@ impl ::aws_json_runtime::serde::Serialize for UserSessionTrackingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserSessionTrackingType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54165,6 +60687,12 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserSessionTrackingTyp
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::wire::ZeroValue for crate::types::UserSessionTrackingType {
     fn zero_value() -> Self {
         Self::Unknown(::std::string::String::new())
@@ -54172,6 +60700,14 @@ impl ::aws_json_runtime::wire::ZeroValue for crate::types::UserSessionTrackingTy
 }
 
 /// The `UserStatusType` enumeration.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserStatusType {
     /// `UNCONFIRMED`
@@ -54194,6 +60730,14 @@ pub enum UserStatusType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl UserStatusType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -54226,6 +60770,14 @@ impl UserStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::convert::From<&str> for UserStatusType {
     fn from(v: &str) -> Self {
         match v {
@@ -54242,6 +60794,14 @@ impl ::std::convert::From<&str> for UserStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for UserStatusType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -54251,6 +60811,14 @@ impl ::std::convert::From<::std::string::String> for UserStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::str::FromStr for UserStatusType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -54258,18 +60826,42 @@ impl ::std::str::FromStr for UserStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::fmt::Display for UserStatusType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::convert::AsRef<str> for UserStatusType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserStatusType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54279,6 +60871,14 @@ impl ::aws_json_runtime::serde::Serialize for UserStatusType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserStatusType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54288,6 +60888,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserStatusType {
 }
 
 /// A user profile in a Amazon Cognito user pool.
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 #[derive(Clone, PartialEq, Default)]
 pub struct UserType {
     /// The user's username.
@@ -54316,6 +60923,13 @@ pub struct UserType {
     pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl UserType {
     /// Creates an `UserType` with every member unset.
     pub fn new() -> Self {
@@ -54391,6 +61005,13 @@ impl UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::std::fmt::Debug for UserType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserType")
@@ -54405,6 +61026,13 @@ impl ::std::fmt::Debug for UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for UserType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54444,6 +61072,13 @@ impl ::aws_json_runtime::serde::Serialize for UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54537,6 +61172,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserType {
 }
 
 /// The `UserVerificationType` enumeration.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UserVerificationType {
     /// `required`
@@ -54547,6 +61183,7 @@ pub enum UserVerificationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl UserVerificationType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["required", "preferred"];
@@ -54564,6 +61201,7 @@ impl UserVerificationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::From<&str> for UserVerificationType {
     fn from(v: &str) -> Self {
         match v {
@@ -54574,6 +61212,7 @@ impl ::std::convert::From<&str> for UserVerificationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::From<::std::string::String> for UserVerificationType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -54583,6 +61222,7 @@ impl ::std::convert::From<::std::string::String> for UserVerificationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::str::FromStr for UserVerificationType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -54590,18 +61230,21 @@ impl ::std::str::FromStr for UserVerificationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::fmt::Display for UserVerificationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::AsRef<str> for UserVerificationType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for UserVerificationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54611,6 +61254,7 @@ impl ::aws_json_runtime::serde::Serialize for UserVerificationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserVerificationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54620,6 +61264,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UserVerificationType {
 }
 
 /// The `UsernameAttributeType` enumeration.
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum UsernameAttributeType {
     /// `phone_number`
@@ -54630,6 +61275,7 @@ pub enum UsernameAttributeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl UsernameAttributeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["phone_number", "email"];
@@ -54647,6 +61293,7 @@ impl UsernameAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::From<&str> for UsernameAttributeType {
     fn from(v: &str) -> Self {
         match v {
@@ -54657,6 +61304,7 @@ impl ::std::convert::From<&str> for UsernameAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::From<::std::string::String> for UsernameAttributeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -54666,6 +61314,7 @@ impl ::std::convert::From<::std::string::String> for UsernameAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::str::FromStr for UsernameAttributeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -54673,18 +61322,21 @@ impl ::std::str::FromStr for UsernameAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::fmt::Display for UsernameAttributeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::std::convert::AsRef<str> for UsernameAttributeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::serde::Serialize for UsernameAttributeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54694,6 +61346,7 @@ impl ::aws_json_runtime::serde::Serialize for UsernameAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UsernameAttributeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54703,6 +61356,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UsernameAttributeType 
 }
 
 /// The configuration of a user pool for username case sensitivity.
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[derive(Clone, PartialEq, Debug)]
 pub struct UsernameConfigurationType {
     /// Specifies whether user name case sensitivity will be applied for all users in the user pool through Amazon Cognito APIs. For most use cases, set case sensitivity to `False` (case insensitive) as a best practice. When usernames and email addresses are case insensitive, users can sign in as the same user when they enter a different capitalization of their user name.
@@ -54719,6 +61373,7 @@ pub struct UsernameConfigurationType {
     pub case_sensitive: bool,
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl UsernameConfigurationType {
     /// Creates an `UsernameConfigurationType` from its required members; optional members start unset.
     pub fn new(case_sensitive: bool) -> Self {
@@ -54726,6 +61381,7 @@ impl UsernameConfigurationType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::serde::Serialize for UsernameConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54739,6 +61395,7 @@ impl ::aws_json_runtime::serde::Serialize for UsernameConfigurationType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UsernameConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -54786,6 +61443,13 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for UsernameConfigurationT
 }
 
 /// The template for the verification message that your user pool delivers to users who set an email address or phone number attribute.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct VerificationMessageTemplateType {
     /// The template for SMS messages that Amazon Cognito sends to your users.
@@ -54806,6 +61470,13 @@ pub struct VerificationMessageTemplateType {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl VerificationMessageTemplateType {
     /// Creates a `VerificationMessageTemplateType` with every member unset.
     pub fn new() -> Self {
@@ -54876,6 +61547,13 @@ impl VerificationMessageTemplateType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for VerificationMessageTemplateType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -54906,6 +61584,13 @@ impl ::aws_json_runtime::serde::Serialize for VerificationMessageTemplateType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for VerificationMessageTemplateType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -54996,6 +61681,13 @@ for VerificationMessageTemplateType {
 }
 
 /// The `VerifiedAttributeType` enumeration.
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum VerifiedAttributeType {
     /// `phone_number`
@@ -55006,6 +61698,13 @@ pub enum VerifiedAttributeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl VerifiedAttributeType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["phone_number", "email"];
@@ -55023,6 +61722,13 @@ impl VerifiedAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<&str> for VerifiedAttributeType {
     fn from(v: &str) -> Self {
         match v {
@@ -55033,6 +61739,13 @@ impl ::std::convert::From<&str> for VerifiedAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for VerifiedAttributeType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -55042,6 +61755,13 @@ impl ::std::convert::From<::std::string::String> for VerifiedAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::str::FromStr for VerifiedAttributeType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -55049,18 +61769,39 @@ impl ::std::str::FromStr for VerifiedAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::fmt::Display for VerifiedAttributeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::std::convert::AsRef<str> for VerifiedAttributeType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::serde::Serialize for VerifiedAttributeType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55070,6 +61811,13 @@ impl ::aws_json_runtime::serde::Serialize for VerifiedAttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifiedAttributeType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55079,6 +61827,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifiedAttributeType 
 }
 
 /// The `VerifySoftwareTokenRequest` structure.
+#[cfg(feature = "verify-software-token")]
 #[derive(Clone, PartialEq)]
 pub struct VerifySoftwareTokenRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -55097,6 +61846,7 @@ pub struct VerifySoftwareTokenRequest {
     pub friendly_device_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "verify-software-token")]
 impl VerifySoftwareTokenRequest {
     /// Creates a `VerifySoftwareTokenRequest` from its required members; optional members start unset.
     pub fn new(user_code: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -55136,6 +61886,7 @@ impl VerifySoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenRequest")
@@ -55147,6 +61898,7 @@ impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55169,6 +61921,7 @@ impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55240,6 +61993,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifySoftwareTokenReq
 }
 
 /// The `VerifySoftwareTokenResponse` structure.
+#[cfg(feature = "verify-software-token")]
 #[derive(Clone, PartialEq, Default)]
 pub struct VerifySoftwareTokenResponse {
     /// Amazon Cognito can accept or reject the code that you provide. This response parameter indicates the success of TOTP verification. Some reasons that this operation might return an error are clock skew on the user's device and excessive retries.
@@ -55250,6 +62004,7 @@ pub struct VerifySoftwareTokenResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "verify-software-token")]
 impl VerifySoftwareTokenResponse {
     /// Creates a `VerifySoftwareTokenResponse` with every member unset.
     pub fn new() -> Self {
@@ -55278,6 +62033,7 @@ impl VerifySoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenResponse")
@@ -55287,6 +62043,7 @@ impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55305,6 +62062,7 @@ impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenResponse {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55358,6 +62116,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifySoftwareTokenRes
 }
 
 /// The `VerifySoftwareTokenResponseType` enumeration.
+#[cfg(feature = "verify-software-token")]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum VerifySoftwareTokenResponseType {
     /// `SUCCESS`
@@ -55368,6 +62127,7 @@ pub enum VerifySoftwareTokenResponseType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "verify-software-token")]
 impl VerifySoftwareTokenResponseType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["SUCCESS", "ERROR"];
@@ -55385,6 +62145,7 @@ impl VerifySoftwareTokenResponseType {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::convert::From<&str> for VerifySoftwareTokenResponseType {
     fn from(v: &str) -> Self {
         match v {
@@ -55395,6 +62156,7 @@ impl ::std::convert::From<&str> for VerifySoftwareTokenResponseType {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::convert::From<::std::string::String> for VerifySoftwareTokenResponseType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -55404,6 +62166,7 @@ impl ::std::convert::From<::std::string::String> for VerifySoftwareTokenResponse
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::str::FromStr for VerifySoftwareTokenResponseType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -55411,18 +62174,21 @@ impl ::std::str::FromStr for VerifySoftwareTokenResponseType {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::fmt::Display for VerifySoftwareTokenResponseType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::std::convert::AsRef<str> for VerifySoftwareTokenResponseType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenResponseType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55432,6 +62198,7 @@ impl ::aws_json_runtime::serde::Serialize for VerifySoftwareTokenResponseType {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for VerifySoftwareTokenResponseType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -55442,6 +62209,7 @@ for VerifySoftwareTokenResponseType {
 }
 
 /// Represents the request to verify user attributes.
+#[cfg(feature = "verify-user-attribute")]
 #[derive(Clone, PartialEq)]
 pub struct VerifyUserAttributeRequest {
     /// A valid access token that Amazon Cognito issued to the currently signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
@@ -55454,6 +62222,7 @@ pub struct VerifyUserAttributeRequest {
     pub code: ::std::string::String,
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl VerifyUserAttributeRequest {
     /// Creates a `VerifyUserAttributeRequest` from its required members; optional members start unset.
     pub fn new(
@@ -55469,6 +62238,7 @@ impl VerifyUserAttributeRequest {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifyUserAttributeRequest")
@@ -55479,6 +62249,7 @@ impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl ::aws_json_runtime::serde::Serialize for VerifyUserAttributeRequest {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55494,6 +62265,7 @@ impl ::aws_json_runtime::serde::Serialize for VerifyUserAttributeRequest {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifyUserAttributeRequest {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55553,9 +62325,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifyUserAttributeReq
 }
 
 /// A container representing the response from the server from the request to verify user attributes.
+#[cfg(feature = "verify-user-attribute")]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct VerifyUserAttributeResponse {}
 
+#[cfg(feature = "verify-user-attribute")]
 impl VerifyUserAttributeResponse {
     /// Creates the `VerifyUserAttributeResponse` value.
     pub fn new() -> Self {
@@ -55563,6 +62337,7 @@ impl VerifyUserAttributeResponse {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl ::aws_json_runtime::serde::Serialize for VerifyUserAttributeResponse {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55574,6 +62349,7 @@ impl ::aws_json_runtime::serde::Serialize for VerifyUserAttributeResponse {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifyUserAttributeResponse {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55611,6 +62387,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for VerifyUserAttributeRes
 /// - Configuration for requiring user-verification support in passkeys.
 /// - The user pool relying-party ID. This is the domain, typically your user pool domain, that user's passkey providers should trust as a receiver of passkey authentication.
 /// - The providers that you want to allow as origins for passkey authentication.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct WebAuthnConfigurationType {
     /// Sets or displays the authentication domain, typically your user pool domain, that passkey providers must use as a relying party (RP) in their configuration.
@@ -55629,6 +62406,7 @@ pub struct WebAuthnConfigurationType {
     >,
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl WebAuthnConfigurationType {
     /// Creates a `WebAuthnConfigurationType` with every member unset.
     pub fn new() -> Self {
@@ -55669,6 +62447,7 @@ impl WebAuthnConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for WebAuthnConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55690,6 +62469,7 @@ impl ::aws_json_runtime::serde::Serialize for WebAuthnConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55752,6 +62532,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnConfigurationT
 }
 
 /// The details of a passkey, or webauthN, biometric or security-key authentication factor for a user.
+#[cfg(feature = "list-web-authn-credentials")]
 #[derive(Clone, PartialEq, Debug)]
 pub struct WebAuthnCredentialDescription {
     /// The unique identifier of the passkey credential.
@@ -55768,6 +62549,7 @@ pub struct WebAuthnCredentialDescription {
     pub created_at: ::aws_json_runtime::DateTime,
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl WebAuthnCredentialDescription {
     /// Creates a `WebAuthnCredentialDescription` from its required members; optional members start unset.
     pub fn new(
@@ -55797,6 +62579,7 @@ impl WebAuthnCredentialDescription {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::serde::Serialize for WebAuthnCredentialDescription {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -55824,6 +62607,7 @@ impl ::aws_json_runtime::serde::Serialize for WebAuthnCredentialDescription {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnCredentialDescription {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -55925,6 +62709,7 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnCredentialDesc
 }
 
 /// The configuration of passkey authentication as a single factor or a multi-factor authentication (MFA) method. When set to `MULTI_FACTOR_WITH_USER_VERIFICATION`, your user pool requires passkey authenticators to perform [user verification](https://www.w3.org/TR/webauthn-2/#user-verification), for example a biometric or PIN. User verification combined with the passkey constitutes multi-factor authentication. When set to `SINGLE_FACTOR`, passkeys are a single authentication factor.
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum WebAuthnFactorConfigurationType {
     /// `SINGLE_FACTOR`
@@ -55935,6 +62720,7 @@ pub enum WebAuthnFactorConfigurationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl WebAuthnFactorConfigurationType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -55957,6 +62743,7 @@ impl WebAuthnFactorConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::From<&str> for WebAuthnFactorConfigurationType {
     fn from(v: &str) -> Self {
         match v {
@@ -55969,6 +62756,7 @@ impl ::std::convert::From<&str> for WebAuthnFactorConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::From<::std::string::String> for WebAuthnFactorConfigurationType {
     fn from(v: ::std::string::String) -> Self {
         match Self::from(v.as_str()) {
@@ -55978,6 +62766,7 @@ impl ::std::convert::From<::std::string::String> for WebAuthnFactorConfiguration
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::str::FromStr for WebAuthnFactorConfigurationType {
     type Err = ::std::convert::Infallible;
     fn from_str(v: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -55985,18 +62774,21 @@ impl ::std::str::FromStr for WebAuthnFactorConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::fmt::Display for WebAuthnFactorConfigurationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::std::convert::AsRef<str> for WebAuthnFactorConfigurationType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::serde::Serialize for WebAuthnFactorConfigurationType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56006,6 +62798,7 @@ impl ::aws_json_runtime::serde::Serialize for WebAuthnFactorConfigurationType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for WebAuthnFactorConfigurationType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -56016,12 +62809,18 @@ for WebAuthnFactorConfigurationType {
 }
 
 /// A user's preference for using passkey, or WebAuthn, multi-factor authentication (MFA). Turns passkey MFA on and off for the user. Unlike other MFA settings types, this type doesn't include a `PreferredMfa` option because passkey MFA applies only when passkey is the first authentication factor.
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct WebAuthnMfaSettingsType {
     /// Specifies whether passkey MFA is activated for a user. When activated, the user's passkey authentication requires user verification, and passkey sign-in is available when MFA is required. The user must also have at least one other MFA method such as SMS, TOTP, or email activated to prevent account lockout.
     pub enabled: ::std::option::Option<bool>,
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl WebAuthnMfaSettingsType {
     /// Creates a `WebAuthnMfaSettingsType` with every member unset.
     pub fn new() -> Self {
@@ -56035,6 +62834,9 @@ impl WebAuthnMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::serde::Serialize for WebAuthnMfaSettingsType {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56050,6 +62852,9 @@ impl ::aws_json_runtime::serde::Serialize for WebAuthnMfaSettingsType {
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnMfaSettingsType {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56091,9 +62896,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for WebAuthnMfaSettingsTyp
 }
 
 /// The output of `AdminAddUserToGroup`, which returns no members.
+#[cfg(feature = "admin-add-user-to-group")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdminAddUserToGroupOutput {}
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl AdminAddUserToGroupOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56101,6 +62908,7 @@ impl AdminAddUserToGroupOutput {
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl ::aws_json_runtime::serde::Serialize for AdminAddUserToGroupOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56112,6 +62920,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminAddUserToGroupOutput {
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminAddUserToGroupOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56145,9 +62954,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminAddUserToGroupOut
 }
 
 /// The output of `AdminDeleteUser`, which returns no members.
+#[cfg(feature = "admin-delete-user")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdminDeleteUserOutput {}
 
+#[cfg(feature = "admin-delete-user")]
 impl AdminDeleteUserOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56155,6 +62966,7 @@ impl AdminDeleteUserOutput {
     }
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56166,6 +62978,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminDeleteUserOutput {
     }
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDeleteUserOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56196,9 +63009,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminDeleteUserOutput 
 }
 
 /// The output of `AdminForgetDevice`, which returns no members.
+#[cfg(feature = "admin-forget-device")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdminForgetDeviceOutput {}
 
+#[cfg(feature = "admin-forget-device")]
 impl AdminForgetDeviceOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56206,6 +63021,7 @@ impl AdminForgetDeviceOutput {
     }
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl ::aws_json_runtime::serde::Serialize for AdminForgetDeviceOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56217,6 +63033,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminForgetDeviceOutput {
     }
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminForgetDeviceOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56247,9 +63064,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for AdminForgetDeviceOutpu
 }
 
 /// The output of `AdminRemoveUserFromGroup`, which returns no members.
+#[cfg(feature = "admin-remove-user-from-group")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdminRemoveUserFromGroupOutput {}
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl AdminRemoveUserFromGroupOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56257,6 +63076,7 @@ impl AdminRemoveUserFromGroupOutput {
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl ::aws_json_runtime::serde::Serialize for AdminRemoveUserFromGroupOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56268,6 +63088,7 @@ impl ::aws_json_runtime::serde::Serialize for AdminRemoveUserFromGroupOutput {
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for AdminRemoveUserFromGroupOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -56302,9 +63123,11 @@ for AdminRemoveUserFromGroupOutput {
 }
 
 /// The output of `DeleteGroup`, which returns no members.
+#[cfg(feature = "delete-group")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteGroupOutput {}
 
+#[cfg(feature = "delete-group")]
 impl DeleteGroupOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56312,6 +63135,7 @@ impl DeleteGroupOutput {
     }
 }
 
+#[cfg(feature = "delete-group")]
 impl ::aws_json_runtime::serde::Serialize for DeleteGroupOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56323,6 +63147,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteGroupOutput {
     }
 }
 
+#[cfg(feature = "delete-group")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteGroupOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56352,9 +63177,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteGroupOutput {
 }
 
 /// The output of `DeleteIdentityProvider`, which returns no members.
+#[cfg(feature = "delete-identity-provider")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteIdentityProviderOutput {}
 
+#[cfg(feature = "delete-identity-provider")]
 impl DeleteIdentityProviderOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56362,6 +63189,7 @@ impl DeleteIdentityProviderOutput {
     }
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl ::aws_json_runtime::serde::Serialize for DeleteIdentityProviderOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56373,6 +63201,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteIdentityProviderOutput {
     }
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityProviderOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56406,9 +63235,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteIdentityProvider
 }
 
 /// The output of `DeleteManagedLoginBranding`, which returns no members.
+#[cfg(feature = "delete-managed-login-branding")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteManagedLoginBrandingOutput {}
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl DeleteManagedLoginBrandingOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56416,6 +63247,7 @@ impl DeleteManagedLoginBrandingOutput {
     }
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl ::aws_json_runtime::serde::Serialize for DeleteManagedLoginBrandingOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56427,6 +63259,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteManagedLoginBrandingOutput {
     }
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de>
 for DeleteManagedLoginBrandingOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
@@ -56461,9 +63294,11 @@ for DeleteManagedLoginBrandingOutput {
 }
 
 /// The output of `DeleteResourceServer`, which returns no members.
+#[cfg(feature = "delete-resource-server")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteResourceServerOutput {}
 
+#[cfg(feature = "delete-resource-server")]
 impl DeleteResourceServerOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56471,6 +63306,7 @@ impl DeleteResourceServerOutput {
     }
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl ::aws_json_runtime::serde::Serialize for DeleteResourceServerOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56482,6 +63318,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteResourceServerOutput {
     }
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteResourceServerOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56515,9 +63352,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteResourceServerOu
 }
 
 /// The output of `DeleteTerms`, which returns no members.
+#[cfg(feature = "delete-terms")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteTermsOutput {}
 
+#[cfg(feature = "delete-terms")]
 impl DeleteTermsOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56525,6 +63364,7 @@ impl DeleteTermsOutput {
     }
 }
 
+#[cfg(feature = "delete-terms")]
 impl ::aws_json_runtime::serde::Serialize for DeleteTermsOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56536,6 +63376,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteTermsOutput {
     }
 }
 
+#[cfg(feature = "delete-terms")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteTermsOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56565,9 +63406,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteTermsOutput {
 }
 
 /// The output of `DeleteUser`, which returns no members.
+#[cfg(feature = "delete-user")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteUserOutput {}
 
+#[cfg(feature = "delete-user")]
 impl DeleteUserOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56575,6 +63418,7 @@ impl DeleteUserOutput {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56586,6 +63430,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserOutput {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56615,9 +63460,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserOutput {
 }
 
 /// The output of `DeleteUserPool`, which returns no members.
+#[cfg(feature = "delete-user-pool")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteUserPoolOutput {}
 
+#[cfg(feature = "delete-user-pool")]
 impl DeleteUserPoolOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56625,6 +63472,7 @@ impl DeleteUserPoolOutput {
     }
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56636,6 +63484,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolOutput {
     }
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56666,9 +63515,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolOutput {
 }
 
 /// The output of `DeleteUserPoolClient`, which returns no members.
+#[cfg(feature = "delete-user-pool-client")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteUserPoolClientOutput {}
 
+#[cfg(feature = "delete-user-pool-client")]
 impl DeleteUserPoolClientOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56676,6 +63527,7 @@ impl DeleteUserPoolClientOutput {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56687,6 +63539,7 @@ impl ::aws_json_runtime::serde::Serialize for DeleteUserPoolClientOutput {
     }
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolClientOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,
@@ -56720,9 +63573,11 @@ impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for DeleteUserPoolClientOu
 }
 
 /// The output of `ForgetDevice`, which returns no members.
+#[cfg(feature = "forget-device")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForgetDeviceOutput {}
 
+#[cfg(feature = "forget-device")]
 impl ForgetDeviceOutput {
     /// Creates the value.
     pub fn new() -> Self {
@@ -56730,6 +63585,7 @@ impl ForgetDeviceOutput {
     }
 }
 
+#[cfg(feature = "forget-device")]
 impl ::aws_json_runtime::serde::Serialize for ForgetDeviceOutput {
     fn serialize<S: ::aws_json_runtime::serde::Serializer>(
         &self,
@@ -56741,6 +63597,7 @@ impl ::aws_json_runtime::serde::Serialize for ForgetDeviceOutput {
     }
 }
 
+#[cfg(feature = "forget-device")]
 impl<'de> ::aws_json_runtime::serde::Deserialize<'de> for ForgetDeviceOutput {
     fn deserialize<D: ::aws_json_runtime::serde::Deserializer<'de>>(
         d: D,

@@ -4,6 +4,7 @@
 //! Checks of every type against the model's constraints, used by the server router
 //! and by clients that opt in to input validation.
 
+#[cfg(feature = "describe-user-pool-domain")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_aws_account_id_type(
     value: &::std::string::String,
@@ -26,6 +27,7 @@ fn check_aws_account_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::aws_json_runtime::Validate for crate::error::AccessDeniedException {
     fn validate(
         &self,
@@ -34,6 +36,13 @@ impl ::aws_json_runtime::Validate for crate::error::AccessDeniedException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_access_token_validity_type(
     value: &i32,
@@ -50,6 +59,13 @@ fn check_access_token_validity_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AccountRecoverySettingType {
     fn validate(
         &self,
@@ -67,6 +83,7 @@ impl ::aws_json_runtime::Validate for crate::types::AccountRecoverySettingType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::AccountTakeoverActionType {
     fn validate(
         &self,
@@ -82,6 +99,7 @@ impl ::aws_json_runtime::Validate for crate::types::AccountTakeoverActionType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::AccountTakeoverActionsType {
     fn validate(
         &self,
@@ -100,6 +118,7 @@ impl ::aws_json_runtime::Validate for crate::types::AccountTakeoverActionsType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_account_takeover_event_action_type(
     value: &crate::types::AccountTakeoverEventActionType,
@@ -117,6 +136,7 @@ fn check_account_takeover_event_action_type(
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate
 for crate::types::AccountTakeoverRiskConfigurationType {
     fn validate(
@@ -139,6 +159,13 @@ for crate::types::AccountTakeoverRiskConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_acr_configuration_type(
     value: &::std::collections::HashMap<
@@ -168,6 +195,13 @@ fn check_acr_configuration_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AcrLevelConfigType {
     fn validate(
         &self,
@@ -178,6 +212,13 @@ impl ::aws_json_runtime::Validate for crate::types::AcrLevelConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_acr_level_key_type(
     value: &::std::string::String,
@@ -204,6 +245,14 @@ fn check_acr_level_key_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_acr_mapping_key_type(
     value: &::std::string::String,
@@ -230,6 +279,14 @@ fn check_acr_mapping_key_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_acr_mapping_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -256,6 +313,17 @@ fn check_acr_mapping_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "create-user-pool",
+        feature = "describe-identity-provider",
+        feature = "describe-user-pool",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_acr_value_type(
     value: &::std::string::String,
@@ -278,6 +346,7 @@ fn check_acr_value_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AddCustomAttributesRequest {
     fn validate(
         &self,
@@ -299,6 +368,7 @@ impl ::aws_json_runtime::Validate for crate::types::AddCustomAttributesRequest {
     }
 }
 
+#[cfg(feature = "add-custom-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AddCustomAttributesResponse {
     fn validate(
         &self,
@@ -307,6 +377,7 @@ impl ::aws_json_runtime::Validate for crate::types::AddCustomAttributesResponse 
     ) {}
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::aws_json_runtime::Validate for crate::types::AddUserPoolClientSecretRequest {
     fn validate(
         &self,
@@ -326,6 +397,7 @@ impl ::aws_json_runtime::Validate for crate::types::AddUserPoolClientSecretReque
     }
 }
 
+#[cfg(feature = "add-user-pool-client-secret")]
 impl ::aws_json_runtime::Validate for crate::types::AddUserPoolClientSecretResponse {
     fn validate(
         &self,
@@ -342,6 +414,7 @@ impl ::aws_json_runtime::Validate for crate::types::AddUserPoolClientSecretRespo
     }
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl ::aws_json_runtime::Validate for crate::types::AdminAddUserToGroupRequest {
     fn validate(
         &self,
@@ -359,6 +432,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminAddUserToGroupRequest {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::AdminConfirmSignUpRequest {
     fn validate(
         &self,
@@ -378,6 +452,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "admin-confirm-sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::AdminConfirmSignUpResponse {
     fn validate(
         &self,
@@ -386,6 +461,13 @@ impl ::aws_json_runtime::Validate for crate::types::AdminConfirmSignUpResponse {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserConfigType {
     fn validate(
         &self,
@@ -410,6 +492,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserConfigType {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserRequest {
     fn validate(
         &self,
@@ -449,6 +532,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserRequest {
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserResponse {
     fn validate(
         &self,
@@ -461,6 +545,13 @@ impl ::aws_json_runtime::Validate for crate::types::AdminCreateUserResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_admin_create_user_unused_account_validity_days_type(
     value: &i32,
@@ -477,6 +568,7 @@ fn check_admin_create_user_unused_account_validity_days_type(
     );
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteSoftwareTokenRequest {
     fn validate(
         &self,
@@ -493,6 +585,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteSoftwareTokenRequ
     }
 }
 
+#[cfg(feature = "admin-delete-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteSoftwareTokenResponse {
     fn validate(
         &self,
@@ -501,6 +594,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteSoftwareTokenResp
     ) {}
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserAttributesRequest {
     fn validate(
         &self,
@@ -523,6 +617,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserAttributesReq
     }
 }
 
+#[cfg(feature = "admin-delete-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserAttributesResponse {
     fn validate(
         &self,
@@ -531,6 +626,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserAttributesRes
     ) {}
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserRequest {
     fn validate(
         &self,
@@ -547,6 +643,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDisableProviderForUserRequest {
     fn validate(
         &self,
@@ -558,6 +655,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDisableProviderForUserR
     }
 }
 
+#[cfg(feature = "admin-disable-provider-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDisableProviderForUserResponse {
     fn validate(
         &self,
@@ -566,6 +664,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDisableProviderForUserR
     ) {}
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDisableUserRequest {
     fn validate(
         &self,
@@ -582,6 +681,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDisableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-disable-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDisableUserResponse {
     fn validate(
         &self,
@@ -590,6 +690,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDisableUserResponse {
     ) {}
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminEnableUserRequest {
     fn validate(
         &self,
@@ -606,6 +707,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminEnableUserRequest {
     }
 }
 
+#[cfg(feature = "admin-enable-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminEnableUserResponse {
     fn validate(
         &self,
@@ -614,6 +716,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminEnableUserResponse {
     ) {}
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl ::aws_json_runtime::Validate for crate::types::AdminForgetDeviceRequest {
     fn validate(
         &self,
@@ -631,6 +734,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetDeviceRequest {
     fn validate(
         &self,
@@ -648,6 +752,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetDeviceRequest {
     }
 }
 
+#[cfg(feature = "admin-get-device")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetDeviceResponse {
     fn validate(
         &self,
@@ -662,6 +767,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetDeviceResponse {
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetUserAuthFactorsRequest {
     fn validate(
         &self,
@@ -678,6 +784,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetUserAuthFactorsReque
     }
 }
 
+#[cfg(feature = "admin-get-user-auth-factors")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetUserAuthFactorsResponse {
     fn validate(
         &self,
@@ -707,6 +814,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetUserAuthFactorsRespo
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetUserRequest {
     fn validate(
         &self,
@@ -723,6 +831,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetUserRequest {
     }
 }
 
+#[cfg(feature = "admin-get-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminGetUserResponse {
     fn validate(
         &self,
@@ -753,6 +862,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminGetUserResponse {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::aws_json_runtime::Validate for crate::types::AdminInitiateAuthRequest {
     fn validate(
         &self,
@@ -789,6 +899,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminInitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "admin-initiate-auth")]
 impl ::aws_json_runtime::Validate for crate::types::AdminInitiateAuthResponse {
     fn validate(
         &self,
@@ -827,6 +938,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminInitiateAuthResponse {
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminLinkProviderForUserRequest {
     fn validate(
         &self,
@@ -847,6 +959,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminLinkProviderForUserRequ
     }
 }
 
+#[cfg(feature = "admin-link-provider-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminLinkProviderForUserResponse {
     fn validate(
         &self,
@@ -855,6 +968,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminLinkProviderForUserResp
     ) {}
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListDevicesRequest {
     fn validate(
         &self,
@@ -882,6 +996,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListDevicesRequest {
     }
 }
 
+#[cfg(feature = "admin-list-devices")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListDevicesResponse {
     fn validate(
         &self,
@@ -902,6 +1017,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListDevicesResponse {
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListGroupsForUserRequest {
     fn validate(
         &self,
@@ -924,6 +1040,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListGroupsForUserReques
     }
 }
 
+#[cfg(feature = "admin-list-groups-for-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListGroupsForUserResponse {
     fn validate(
         &self,
@@ -939,6 +1056,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListGroupsForUserRespon
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListUserAuthEventsRequest {
     fn validate(
         &self,
@@ -961,6 +1079,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListUserAuthEventsReque
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListUserAuthEventsResponse {
     fn validate(
         &self,
@@ -976,6 +1095,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListUserAuthEventsRespo
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListUserSessionsRequest {
     fn validate(
         &self,
@@ -995,6 +1115,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListUserSessionsRequest
     }
 }
 
+#[cfg(feature = "admin-list-user-sessions")]
 impl ::aws_json_runtime::Validate for crate::types::AdminListUserSessionsResponse {
     fn validate(
         &self,
@@ -1010,6 +1131,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminListUserSessionsRespons
     }
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRemoveUserFromGroupRequest {
     fn validate(
         &self,
@@ -1027,6 +1149,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRemoveUserFromGroupRequ
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl ::aws_json_runtime::Validate for crate::types::AdminResetUserPasswordRequest {
     fn validate(
         &self,
@@ -1046,6 +1169,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminResetUserPasswordReques
     }
 }
 
+#[cfg(feature = "admin-reset-user-password")]
 impl ::aws_json_runtime::Validate for crate::types::AdminResetUserPasswordResponse {
     fn validate(
         &self,
@@ -1054,6 +1178,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminResetUserPasswordRespon
     ) {}
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRespondToAuthChallengeRequest {
     fn validate(
         &self,
@@ -1100,6 +1225,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRespondToAuthChallengeR
     }
 }
 
+#[cfg(feature = "admin-respond-to-auth-challenge")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRespondToAuthChallengeResponse {
     fn validate(
         &self,
@@ -1138,6 +1264,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRespondToAuthChallengeR
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRevokeUserSessionRequest {
     fn validate(
         &self,
@@ -1163,6 +1290,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRevokeUserSessionReques
     }
 }
 
+#[cfg(feature = "admin-revoke-user-session")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRevokeUserSessionResponse {
     fn validate(
         &self,
@@ -1171,6 +1299,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRevokeUserSessionRespon
     ) {}
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserMfaPreferenceRequest {
     fn validate(
         &self,
@@ -1215,6 +1344,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserMfaPreferenceReq
     }
 }
 
+#[cfg(feature = "admin-set-user-mfa-preference")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserMfaPreferenceResponse {
     fn validate(
         &self,
@@ -1223,6 +1353,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserMfaPreferenceRes
     ) {}
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserPasswordRequest {
     fn validate(
         &self,
@@ -1240,6 +1371,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserPasswordRequest 
     }
 }
 
+#[cfg(feature = "admin-set-user-password")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserPasswordResponse {
     fn validate(
         &self,
@@ -1248,6 +1380,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserPasswordResponse
     ) {}
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserSettingsRequest {
     fn validate(
         &self,
@@ -1270,6 +1403,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserSettingsRequest 
     }
 }
 
+#[cfg(feature = "admin-set-user-settings")]
 impl ::aws_json_runtime::Validate for crate::types::AdminSetUserSettingsResponse {
     fn validate(
         &self,
@@ -1278,6 +1412,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminSetUserSettingsResponse
     ) {}
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUpdateAuthEventFeedbackRequest {
     fn validate(
         &self,
@@ -1301,6 +1436,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUpdateAuthEventFeedback
     }
 }
 
+#[cfg(feature = "admin-update-auth-event-feedback")]
 impl ::aws_json_runtime::Validate
 for crate::types::AdminUpdateAuthEventFeedbackResponse {
     fn validate(
@@ -1310,6 +1446,7 @@ for crate::types::AdminUpdateAuthEventFeedbackResponse {
     ) {}
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUpdateDeviceStatusRequest {
     fn validate(
         &self,
@@ -1335,6 +1472,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUpdateDeviceStatusReque
     }
 }
 
+#[cfg(feature = "admin-update-device-status")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUpdateDeviceStatusResponse {
     fn validate(
         &self,
@@ -1343,6 +1481,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUpdateDeviceStatusRespo
     ) {}
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUpdateUserAttributesRequest {
     fn validate(
         &self,
@@ -1368,6 +1507,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUpdateUserAttributesReq
     }
 }
 
+#[cfg(feature = "admin-update-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUpdateUserAttributesResponse {
     fn validate(
         &self,
@@ -1376,6 +1516,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUpdateUserAttributesRes
     ) {}
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUserGlobalSignOutRequest {
     fn validate(
         &self,
@@ -1392,6 +1533,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUserGlobalSignOutReques
     }
 }
 
+#[cfg(feature = "admin-user-global-sign-out")]
 impl ::aws_json_runtime::Validate for crate::types::AdminUserGlobalSignOutResponse {
     fn validate(
         &self,
@@ -1400,6 +1542,13 @@ impl ::aws_json_runtime::Validate for crate::types::AdminUserGlobalSignOutRespon
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AdvancedSecurityAdditionalFlowsType {
     fn validate(
         &self,
@@ -1417,6 +1566,13 @@ impl ::aws_json_runtime::Validate for crate::types::AdvancedSecurityAdditionalFl
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_advanced_security_enabled_mode_type(
     value: &crate::types::AdvancedSecurityEnabledModeType,
@@ -1434,6 +1590,13 @@ fn check_advanced_security_enabled_mode_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_advanced_security_mode_type(
     value: &crate::types::AdvancedSecurityModeType,
@@ -1451,6 +1614,7 @@ fn check_advanced_security_mode_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_alias_attribute_type(
     value: &crate::types::AliasAttributeType,
@@ -1468,6 +1632,7 @@ fn check_alias_attribute_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_alias_attributes_list_type(
     value: &::std::vec::Vec<crate::types::AliasAttributeType>,
@@ -1483,6 +1648,18 @@ fn check_alias_attributes_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-sign-up",
+        feature = "respond-to-auth-challenge",
+        feature = "update-user-attributes",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::AliasExistsException {
     fn validate(
         &self,
@@ -1491,6 +1668,13 @@ impl ::aws_json_runtime::Validate for crate::error::AliasExistsException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_allowed_first_auth_factors_list_type(
     value: &::std::vec::Vec<crate::types::AuthFactorType>,
@@ -1515,6 +1699,13 @@ fn check_allowed_first_auth_factors_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AnalyticsConfigurationType {
     fn validate(
         &self,
@@ -1536,6 +1727,19 @@ impl ::aws_json_runtime::Validate for crate::types::AnalyticsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AnalyticsMetadataType {
     fn validate(
         &self,
@@ -1548,6 +1752,43 @@ impl ::aws_json_runtime::Validate for crate::types::AnalyticsMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "describe-risk-configuration",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "get-group",
+        feature = "get-log-delivery-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "list-groups",
+        feature = "list-tags-for-resource",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-group",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_arn_type(
     value: &::std::string::String,
@@ -1592,6 +1833,14 @@ fn check_arn_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_asset_bytes_type(
     value: &::aws_json_runtime::Blob,
@@ -1608,6 +1857,14 @@ fn check_asset_bytes_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_asset_category_type(
     value: &crate::types::AssetCategoryType,
@@ -1625,6 +1882,14 @@ fn check_asset_category_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_asset_extension_type(
     value: &crate::types::AssetExtensionType,
@@ -1642,6 +1907,14 @@ fn check_asset_extension_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_asset_list_type(
     value: &::std::vec::Vec<crate::types::AssetType>,
@@ -1666,6 +1939,14 @@ fn check_asset_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AssetType {
     fn validate(
         &self,
@@ -1694,6 +1975,7 @@ impl ::aws_json_runtime::Validate for crate::types::AssetType {
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::AssociateSoftwareTokenRequest {
     fn validate(
         &self,
@@ -1709,6 +1991,7 @@ impl ::aws_json_runtime::Validate for crate::types::AssociateSoftwareTokenReques
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::AssociateSoftwareTokenResponse {
     fn validate(
         &self,
@@ -1724,6 +2007,13 @@ impl ::aws_json_runtime::Validate for crate::types::AssociateSoftwareTokenRespon
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_data_type(
     value: &crate::types::AttributeDataType,
@@ -1741,6 +2031,22 @@ fn check_attribute_data_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_list_type(
     value: &::std::vec::Vec<crate::types::AttributeType>,
@@ -1756,6 +2062,14 @@ fn check_attribute_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_mapping_key_type(
     value: &::std::string::String,
@@ -1766,6 +2080,14 @@ fn check_attribute_mapping_key_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(32), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_mapping_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1783,6 +2105,7 @@ fn check_attribute_mapping_type(
     }
 }
 
+#[cfg(any(feature = "admin-delete-user-attributes", feature = "delete-user-attributes"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_name_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -1798,6 +2121,30 @@ fn check_attribute_name_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-user-attributes",
+        feature = "delete-user-attributes",
+        feature = "forgot-password",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes",
+        feature = "verify-user-attribute"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_name_type(
     value: &::std::string::String,
@@ -2109,6 +2456,22 @@ fn check_attribute_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AttributeType {
     fn validate(
         &self,
@@ -2122,6 +2485,22 @@ impl ::aws_json_runtime::Validate for crate::types::AttributeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-list-devices",
+        feature = "admin-update-user-attributes",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "list-devices",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attribute_value_type(
     value: &::std::string::String,
@@ -2132,6 +2511,13 @@ fn check_attribute_value_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(2048), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_attributes_require_verification_before_update_type(
     value: &::std::vec::Vec<crate::types::VerifiedAttributeType>,
@@ -2147,6 +2533,7 @@ fn check_attributes_require_verification_before_update_type(
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_audience_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -2171,6 +2558,7 @@ fn check_audience_list_type(
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_audience_type(
     value: &::std::string::String,
@@ -2193,6 +2581,7 @@ fn check_audience_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::AuthEventType {
     fn validate(
         &self,
@@ -2236,6 +2625,7 @@ impl ::aws_json_runtime::Validate for crate::types::AuthEventType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_auth_events_type(
     value: &::std::vec::Vec<crate::types::AuthEventType>,
@@ -2251,6 +2641,15 @@ fn check_auth_events_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user-auth-factors",
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-auth-factors",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_auth_factor_type(
     value: &crate::types::AuthFactorType,
@@ -2268,6 +2667,7 @@ fn check_auth_factor_type(
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_auth_flow_type(
     value: &crate::types::AuthFlowType,
@@ -2285,6 +2685,7 @@ fn check_auth_flow_type(
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "initiate-auth"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_auth_parameters_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2302,6 +2703,13 @@ fn check_auth_parameters_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_auth_session_validity_type(
     value: &i32,
@@ -2318,6 +2726,15 @@ fn check_auth_session_validity_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::AuthenticationResultType {
     fn validate(
         &self,
@@ -2346,6 +2763,14 @@ impl ::aws_json_runtime::Validate for crate::types::AuthenticationResultType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_available_challenge_list_type(
     value: &::std::vec::Vec<crate::types::ChallengeNameType>,
@@ -2361,6 +2786,7 @@ fn check_available_challenge_list_type(
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_blocked_ip_range_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -2385,6 +2811,7 @@ fn check_blocked_ip_range_list_type(
     }
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_css_type(
     value: &::std::string::String,
@@ -2395,6 +2822,13 @@ fn check_css_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(131072), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_callback_ur_ls_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -2419,6 +2853,7 @@ fn check_callback_ur_ls_list_type(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_name(
     value: &crate::types::ChallengeName,
@@ -2436,6 +2871,14 @@ fn check_challenge_name(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_name_type(
     value: &crate::types::ChallengeNameType,
@@ -2453,6 +2896,14 @@ fn check_challenge_name_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_parameters_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2470,6 +2921,7 @@ fn check_challenge_parameters_type(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_response(
     value: &crate::types::ChallengeResponse,
@@ -2487,6 +2939,7 @@ fn check_challenge_response(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_response_list_type(
     value: &::std::vec::Vec<crate::types::ChallengeResponseType>,
@@ -2502,6 +2955,7 @@ fn check_challenge_response_list_type(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::ChallengeResponseType {
     fn validate(
         &self,
@@ -2517,6 +2971,12 @@ impl ::aws_json_runtime::Validate for crate::types::ChallengeResponseType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_challenge_responses_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2534,6 +2994,7 @@ fn check_challenge_responses_type(
     }
 }
 
+#[cfg(feature = "change-password")]
 impl ::aws_json_runtime::Validate for crate::types::ChangePasswordRequest {
     fn validate(
         &self,
@@ -2558,6 +3019,7 @@ impl ::aws_json_runtime::Validate for crate::types::ChangePasswordRequest {
     }
 }
 
+#[cfg(feature = "change-password")]
 impl ::aws_json_runtime::Validate for crate::types::ChangePasswordResponse {
     fn validate(
         &self,
@@ -2566,6 +3028,7 @@ impl ::aws_json_runtime::Validate for crate::types::ChangePasswordResponse {
     ) {}
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::Validate for crate::types::ClientAuthenticationResultType {
     fn validate(
         &self,
@@ -2581,6 +3044,45 @@ impl ::aws_json_runtime::Validate for crate::types::ClientAuthenticationResultTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "admin-initiate-auth",
+        feature = "admin-list-user-sessions",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-managed-login-branding",
+        feature = "create-terms",
+        feature = "create-user-pool-client",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-client-secret",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-pool-client",
+        feature = "forgot-password",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "initiate-auth",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-user-pool-clients",
+        feature = "list-user-sessions",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "sign-up",
+        feature = "update-terms",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_id_type(
     value: &::std::string::String,
@@ -2603,6 +3105,27 @@ fn check_client_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-client-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_metadata_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2620,6 +3143,14 @@ fn check_client_metadata_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_name_type(
     value: &::std::string::String,
@@ -2645,6 +3176,13 @@ fn check_client_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_permission_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -2660,6 +3198,13 @@ fn check_client_permission_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_permission_type(
     value: &::std::string::String,
@@ -2676,6 +3221,12 @@ fn check_client_permission_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ClientSsoSessionConfigType {
     fn validate(
         &self,
@@ -2691,6 +3242,7 @@ impl ::aws_json_runtime::Validate for crate::types::ClientSsoSessionConfigType {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_secret_descriptor_list_type(
     value: &::std::vec::Vec<crate::types::ClientSecretDescriptorType>,
@@ -2706,6 +3258,12 @@ fn check_client_secret_descriptor_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ClientSecretDescriptorType {
     fn validate(
         &self,
@@ -2721,6 +3279,13 @@ impl ::aws_json_runtime::Validate for crate::types::ClientSecretDescriptorType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "delete-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_secret_id_type(
     value: &::std::string::String,
@@ -2731,6 +3296,19 @@ fn check_client_secret_id_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "list-user-pool-client-secrets",
+        feature = "revoke-token",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_secret_type(
     value: &::std::string::String,
@@ -2753,6 +3331,14 @@ fn check_client_secret_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "list-user-pool-clients",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_client_type_type(
     value: &crate::types::ClientTypeType,
@@ -2770,6 +3356,12 @@ fn check_client_type_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::CloudWatchLogsConfigurationType {
     fn validate(
         &self,
@@ -2782,6 +3374,7 @@ impl ::aws_json_runtime::Validate for crate::types::CloudWatchLogsConfigurationT
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_code_delivery_details_list_type(
     value: &::std::vec::Vec<crate::types::CodeDeliveryDetailsType>,
@@ -2797,6 +3390,15 @@ fn check_code_delivery_details_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::CodeDeliveryDetailsType {
     fn validate(
         &self,
@@ -2815,6 +3417,17 @@ impl ::aws_json_runtime::Validate for crate::types::CodeDeliveryDetailsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "resend-confirmation-code",
+        feature = "set-risk-configuration",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::CodeDeliveryFailureException {
     fn validate(
         &self,
@@ -2823,6 +3436,17 @@ impl ::aws_json_runtime::Validate for crate::error::CodeDeliveryFailureException
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "respond-to-auth-challenge",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::CodeMismatchException {
     fn validate(
         &self,
@@ -2831,6 +3455,14 @@ impl ::aws_json_runtime::Validate for crate::error::CodeMismatchException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_color_scheme_mode_type(
     value: &crate::types::ColorSchemeModeType,
@@ -2848,6 +3480,7 @@ fn check_color_scheme_mode_type(
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::types::CompleteWebAuthnRegistrationRequest {
     fn validate(
         &self,
@@ -2863,6 +3496,7 @@ impl ::aws_json_runtime::Validate for crate::types::CompleteWebAuthnRegistration
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate
 for crate::types::CompleteWebAuthnRegistrationResponse {
     fn validate(
@@ -2872,6 +3506,15 @@ for crate::types::CompleteWebAuthnRegistrationResponse {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_completion_message_type(
     value: &::std::string::String,
@@ -2894,6 +3537,7 @@ fn check_completion_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::CompromisedCredentialsActionsType {
     fn validate(
         &self,
@@ -2909,6 +3553,7 @@ impl ::aws_json_runtime::Validate for crate::types::CompromisedCredentialsAction
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_compromised_credentials_event_action_type(
     value: &crate::types::CompromisedCredentialsEventActionType,
@@ -2926,6 +3571,7 @@ fn check_compromised_credentials_event_action_type(
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate
 for crate::types::CompromisedCredentialsRiskConfigurationType {
     fn validate(
@@ -2944,6 +3590,28 @@ for crate::types::CompromisedCredentialsRiskConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-software-token",
+        feature = "create-managed-login-branding",
+        feature = "create-terms",
+        feature = "create-user-pool-domain",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-terms",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-domain",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-terms",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::ConcurrentModificationException {
     fn validate(
         &self,
@@ -2952,6 +3620,7 @@ impl ::aws_json_runtime::Validate for crate::error::ConcurrentModificationExcept
     ) {}
 }
 
+#[cfg(any(feature = "admin-get-user-auth-factors", feature = "get-user-auth-factors"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_configured_user_auth_factors_list_type(
     value: &::std::vec::Vec<crate::types::AuthFactorType>,
@@ -2976,6 +3645,7 @@ fn check_configured_user_auth_factors_list_type(
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmDeviceRequest {
     fn validate(
         &self,
@@ -3002,6 +3672,7 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmDeviceRequest {
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmDeviceResponse {
     fn validate(
         &self,
@@ -3010,6 +3681,7 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmDeviceResponse {
     ) {}
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmForgotPasswordRequest {
     fn validate(
         &self,
@@ -3048,6 +3720,7 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmForgotPasswordRequest
     }
 }
 
+#[cfg(feature = "confirm-forgot-password")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmForgotPasswordResponse {
     fn validate(
         &self,
@@ -3056,6 +3729,7 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmForgotPasswordRespons
     ) {}
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmSignUpRequest {
     fn validate(
         &self,
@@ -3096,6 +3770,7 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmSignUpRequest {
     }
 }
 
+#[cfg(feature = "confirm-sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::ConfirmSignUpResponse {
     fn validate(
         &self,
@@ -3108,6 +3783,13 @@ impl ::aws_json_runtime::Validate for crate::types::ConfirmSignUpResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "verify-user-attribute"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_confirmation_code_type(
     value: &::std::string::String,
@@ -3136,6 +3818,7 @@ fn check_confirmation_code_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl ::aws_json_runtime::Validate for crate::types::ContextDataType {
     fn validate(
         &self,
@@ -3157,6 +3840,7 @@ impl ::aws_json_runtime::Validate for crate::types::ContextDataType {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl ::aws_json_runtime::Validate for crate::types::CreateGroupRequest {
     fn validate(
         &self,
@@ -3182,6 +3866,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateGroupRequest {
     }
 }
 
+#[cfg(feature = "create-group")]
 impl ::aws_json_runtime::Validate for crate::types::CreateGroupResponse {
     fn validate(
         &self,
@@ -3194,6 +3879,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateGroupResponse {
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::CreateIdentityProviderRequest {
     fn validate(
         &self,
@@ -3246,6 +3932,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityProviderReques
     }
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::CreateIdentityProviderResponse {
     fn validate(
         &self,
@@ -3260,6 +3947,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateIdentityProviderRespon
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::CreateManagedLoginBrandingRequest {
     fn validate(
         &self,
@@ -3279,6 +3967,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateManagedLoginBrandingRe
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::CreateManagedLoginBrandingResponse {
     fn validate(
         &self,
@@ -3295,6 +3984,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateManagedLoginBrandingRe
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::CreateResourceServerRequest {
     fn validate(
         &self,
@@ -3320,6 +4010,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateResourceServerRequest 
     }
 }
 
+#[cfg(feature = "create-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::CreateResourceServerResponse {
     fn validate(
         &self,
@@ -3334,6 +4025,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateResourceServerResponse
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl ::aws_json_runtime::Validate for crate::types::CreateTermsRequest {
     fn validate(
         &self,
@@ -3366,6 +4058,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateTermsRequest {
     }
 }
 
+#[cfg(feature = "create-terms")]
 impl ::aws_json_runtime::Validate for crate::types::CreateTermsResponse {
     fn validate(
         &self,
@@ -3378,6 +4071,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateTermsResponse {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserImportJobRequest {
     fn validate(
         &self,
@@ -3413,6 +4107,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "create-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserImportJobResponse {
     fn validate(
         &self,
@@ -3429,6 +4124,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserImportJobResponse 
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolClientRequest {
     fn validate(
         &self,
@@ -3556,6 +4252,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolClientRequest 
     }
 }
 
+#[cfg(feature = "create-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolClientResponse {
     fn validate(
         &self,
@@ -3572,6 +4269,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolClientResponse
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolDomainRequest {
     fn validate(
         &self,
@@ -3598,6 +4296,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolDomainRequest 
     }
 }
 
+#[cfg(feature = "create-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolDomainResponse {
     fn validate(
         &self,
@@ -3613,6 +4312,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolDomainResponse
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolReplicaRequest {
     fn validate(
         &self,
@@ -3637,6 +4337,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolReplicaRequest
     }
 }
 
+#[cfg(feature = "create-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolReplicaResponse {
     fn validate(
         &self,
@@ -3653,6 +4354,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolReplicaRespons
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolRequest {
     fn validate(
         &self,
@@ -3837,6 +4539,7 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "create-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolResponse {
     fn validate(
         &self,
@@ -3849,6 +4552,13 @@ impl ::aws_json_runtime::Validate for crate::types::CreateUserPoolResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_custom_attribute_name_type(
     value: &::std::string::String,
@@ -4160,6 +4870,7 @@ fn check_custom_attribute_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "add-custom-attributes")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_custom_attributes_list_type(
     value: &::std::vec::Vec<crate::types::SchemaAttributeType>,
@@ -4184,6 +4895,13 @@ fn check_custom_attributes_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::CustomDomainConfigType {
     fn validate(
         &self,
@@ -4202,6 +4920,14 @@ impl ::aws_json_runtime::Validate for crate::types::CustomDomainConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::CustomEmailLambdaVersionConfigType {
     fn validate(
         &self,
@@ -4218,6 +4944,14 @@ impl ::aws_json_runtime::Validate for crate::types::CustomEmailLambdaVersionConf
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_custom_email_sender_lambda_version_type(
     value: &crate::types::CustomEmailSenderLambdaVersionType,
@@ -4235,6 +4969,14 @@ fn check_custom_email_sender_lambda_version_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::CustomSmsLambdaVersionConfigType {
     fn validate(
         &self,
@@ -4251,6 +4993,14 @@ impl ::aws_json_runtime::Validate for crate::types::CustomSmsLambdaVersionConfig
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_custom_sms_sender_lambda_version_type(
     value: &crate::types::CustomSmsSenderLambdaVersionType,
@@ -4268,6 +5018,13 @@ fn check_custom_sms_sender_lambda_version_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::DcrConfigurationType {
     fn validate(
         &self,
@@ -4294,6 +5051,13 @@ impl ::aws_json_runtime::Validate for crate::types::DcrConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_default_email_option_type(
     value: &crate::types::DefaultEmailOptionType,
@@ -4311,6 +5075,7 @@ fn check_default_email_option_type(
     }
 }
 
+#[cfg(feature = "delete-group")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteGroupRequest {
     fn validate(
         &self,
@@ -4327,6 +5092,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteGroupRequest {
     }
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityProviderRequest {
     fn validate(
         &self,
@@ -4348,6 +5114,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityProviderReques
     }
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteManagedLoginBrandingRequest {
     fn validate(
         &self,
@@ -4369,6 +5136,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteManagedLoginBrandingRe
     }
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteResourceServerRequest {
     fn validate(
         &self,
@@ -4390,6 +5158,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteResourceServerRequest 
     }
 }
 
+#[cfg(feature = "delete-terms")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteTermsRequest {
     fn validate(
         &self,
@@ -4406,6 +5175,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteTermsRequest {
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserAttributesRequest {
     fn validate(
         &self,
@@ -4427,6 +5197,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserAttributesRequest 
     }
 }
 
+#[cfg(feature = "delete-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserAttributesResponse {
     fn validate(
         &self,
@@ -4435,6 +5206,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserAttributesResponse
     ) {}
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientRequest {
     fn validate(
         &self,
@@ -4451,6 +5223,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientRequest 
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientSecretRequest {
     fn validate(
         &self,
@@ -4473,6 +5246,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientSecretRe
     }
 }
 
+#[cfg(feature = "delete-user-pool-client-secret")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientSecretResponse {
     fn validate(
         &self,
@@ -4481,6 +5255,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientSecretRe
     ) {}
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolDomainRequest {
     fn validate(
         &self,
@@ -4497,6 +5272,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolDomainRequest 
     }
 }
 
+#[cfg(feature = "delete-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolDomainResponse {
     fn validate(
         &self,
@@ -4505,6 +5281,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolDomainResponse
     ) {}
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolReplicaRequest {
     fn validate(
         &self,
@@ -4526,6 +5303,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolReplicaRequest
     }
 }
 
+#[cfg(feature = "delete-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolReplicaResponse {
     fn validate(
         &self,
@@ -4542,6 +5320,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolReplicaRespons
     }
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolRequest {
     fn validate(
         &self,
@@ -4557,6 +5336,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolRequest {
     }
 }
 
+#[cfg(feature = "delete-user")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserRequest {
     fn validate(
         &self,
@@ -4572,6 +5352,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserRequest {
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteWebAuthnCredentialRequest {
     fn validate(
         &self,
@@ -4588,6 +5369,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteWebAuthnCredentialRequ
     }
 }
 
+#[cfg(feature = "delete-web-authn-credential")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteWebAuthnCredentialResponse {
     fn validate(
         &self,
@@ -4596,6 +5378,13 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteWebAuthnCredentialResp
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_deletion_protection_type(
     value: &crate::types::DeletionProtectionType,
@@ -4613,6 +5402,7 @@ fn check_deletion_protection_type(
     }
 }
 
+#[cfg(feature = "admin-create-user")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_delivery_medium_list_type(
     value: &::std::vec::Vec<crate::types::DeliveryMediumType>,
@@ -4628,6 +5418,22 @@ fn check_delivery_medium_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_delivery_medium_type(
     value: &crate::types::DeliveryMediumType,
@@ -4645,6 +5451,7 @@ fn check_delivery_medium_type(
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityProviderRequest {
     fn validate(
         &self,
@@ -4666,6 +5473,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityProviderRequ
     }
 }
 
+#[cfg(feature = "describe-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityProviderResponse {
     fn validate(
         &self,
@@ -4680,6 +5488,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeIdentityProviderResp
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl ::aws_json_runtime::Validate
 for crate::types::DescribeManagedLoginBrandingByClientRequest {
     fn validate(
@@ -4697,6 +5506,7 @@ for crate::types::DescribeManagedLoginBrandingByClientRequest {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding-by-client")]
 impl ::aws_json_runtime::Validate
 for crate::types::DescribeManagedLoginBrandingByClientResponse {
     fn validate(
@@ -4714,6 +5524,7 @@ for crate::types::DescribeManagedLoginBrandingByClientResponse {
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeManagedLoginBrandingRequest {
     fn validate(
         &self,
@@ -4735,6 +5546,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeManagedLoginBranding
     }
 }
 
+#[cfg(feature = "describe-managed-login-branding")]
 impl ::aws_json_runtime::Validate
 for crate::types::DescribeManagedLoginBrandingResponse {
     fn validate(
@@ -4752,6 +5564,7 @@ for crate::types::DescribeManagedLoginBrandingResponse {
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeResourceServerRequest {
     fn validate(
         &self,
@@ -4773,6 +5586,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeResourceServerReques
     }
 }
 
+#[cfg(feature = "describe-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeResourceServerResponse {
     fn validate(
         &self,
@@ -4787,6 +5601,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeResourceServerRespon
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeRiskConfigurationRequest {
     fn validate(
         &self,
@@ -4805,6 +5620,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeRiskConfigurationReq
     }
 }
 
+#[cfg(feature = "describe-risk-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeRiskConfigurationResponse {
     fn validate(
         &self,
@@ -4819,6 +5635,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeRiskConfigurationRes
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeTermsByClientRequest {
     fn validate(
         &self,
@@ -4836,6 +5653,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeTermsByClientRequest
     }
 }
 
+#[cfg(feature = "describe-terms-by-client")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeTermsByClientResponse {
     fn validate(
         &self,
@@ -4848,6 +5666,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeTermsByClientRespons
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeTermsRequest {
     fn validate(
         &self,
@@ -4864,6 +5683,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeTermsRequest {
     }
 }
 
+#[cfg(feature = "describe-terms")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeTermsResponse {
     fn validate(
         &self,
@@ -4876,6 +5696,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeTermsResponse {
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserImportJobRequest {
     fn validate(
         &self,
@@ -4892,6 +5713,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserImportJobRequest
     }
 }
 
+#[cfg(feature = "describe-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserImportJobResponse {
     fn validate(
         &self,
@@ -4908,6 +5730,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserImportJobRespons
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolClientRequest {
     fn validate(
         &self,
@@ -4924,6 +5747,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolClientReques
     }
 }
 
+#[cfg(feature = "describe-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolClientResponse {
     fn validate(
         &self,
@@ -4940,6 +5764,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolClientRespon
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolDomainRequest {
     fn validate(
         &self,
@@ -4950,6 +5775,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolDomainReques
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolDomainResponse {
     fn validate(
         &self,
@@ -4966,6 +5792,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolDomainRespon
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolRequest {
     fn validate(
         &self,
@@ -4981,6 +5808,7 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolRequest {
     }
 }
 
+#[cfg(feature = "describe-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolResponse {
     fn validate(
         &self,
@@ -4993,6 +5821,15 @@ impl ::aws_json_runtime::Validate for crate::types::DescribeUserPoolResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_description_type(
     value: &::std::string::String,
@@ -5003,6 +5840,13 @@ fn check_description_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(2048), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::DeviceConfigurationType {
     fn validate(
         &self,
@@ -5011,6 +5855,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeviceConfigurationType {
     ) {}
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::Validate for crate::error::DeviceKeyExistsException {
     fn validate(
         &self,
@@ -5019,6 +5864,24 @@ impl ::aws_json_runtime::Validate for crate::error::DeviceKeyExistsException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-initiate-auth",
+        feature = "admin-list-devices",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-device-status",
+        feature = "confirm-device",
+        feature = "forget-device",
+        feature = "get-device",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "respond-to-auth-challenge",
+        feature = "update-device-status"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_device_key_type(
     value: &::std::string::String,
@@ -5041,6 +5904,7 @@ fn check_device_key_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "admin-list-devices", feature = "list-devices"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_device_list_type(
     value: &::std::vec::Vec<crate::types::DeviceType>,
@@ -5056,6 +5920,7 @@ fn check_device_list_type(
     }
 }
 
+#[cfg(feature = "confirm-device")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_device_name_type(
     value: &::std::string::String,
@@ -5072,6 +5937,7 @@ fn check_device_name_type(
     );
 }
 
+#[cfg(any(feature = "admin-update-device-status", feature = "update-device-status"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_device_remembered_status_type(
     value: &crate::types::DeviceRememberedStatusType,
@@ -5089,6 +5955,7 @@ fn check_device_remembered_status_type(
     }
 }
 
+#[cfg(feature = "confirm-device")]
 impl ::aws_json_runtime::Validate for crate::types::DeviceSecretVerifierConfigType {
     fn validate(
         &self,
@@ -5104,6 +5971,14 @@ impl ::aws_json_runtime::Validate for crate::types::DeviceSecretVerifierConfigTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-device",
+        feature = "admin-list-devices",
+        feature = "get-device",
+        feature = "list-devices"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::DeviceType {
     fn validate(
         &self,
@@ -5119,6 +5994,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeviceType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::DomainDescriptionType {
     fn validate(
         &self,
@@ -5159,6 +6035,7 @@ impl ::aws_json_runtime::Validate for crate::types::DomainDescriptionType {
     }
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_domain_status_type(
     value: &crate::types::DomainStatusType,
@@ -5176,6 +6053,16 @@ fn check_domain_status_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-domain",
+        feature = "delete-user-pool-domain",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_domain_type(
     value: &::std::string::String,
@@ -5240,6 +6127,7 @@ fn check_domain_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_domain_version_type(
     value: &::std::string::String,
@@ -5250,6 +6138,7 @@ fn check_domain_version_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(20), out);
 }
 
+#[cfg(feature = "create-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::error::DuplicateProviderException {
     fn validate(
         &self,
@@ -5258,6 +6147,13 @@ impl ::aws_json_runtime::Validate for crate::error::DuplicateProviderException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_address_type(
     value: &::std::string::String,
@@ -5568,6 +6464,13 @@ fn check_email_address_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::EmailConfigurationType {
     fn validate(
         &self,
@@ -5597,6 +6500,13 @@ impl ::aws_json_runtime::Validate for crate::types::EmailConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_invite_message_type(
     value: &::std::string::String,
@@ -5914,6 +6824,7 @@ fn check_email_invite_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::Validate for crate::types::EmailMfaConfigType {
     fn validate(
         &self,
@@ -5929,6 +6840,7 @@ impl ::aws_json_runtime::Validate for crate::types::EmailMfaConfigType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_mfa_message_type(
     value: &::std::string::String,
@@ -6249,6 +7161,9 @@ fn check_email_mfa_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::Validate for crate::types::EmailMfaSettingsType {
     fn validate(
         &self,
@@ -6257,6 +7172,7 @@ impl ::aws_json_runtime::Validate for crate::types::EmailMfaSettingsType {
     ) {}
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_mfa_subject_type(
     value: &::std::string::String,
@@ -6567,6 +7483,7 @@ fn check_email_mfa_subject_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_notification_body_type(
     value: &::std::string::String,
@@ -6884,6 +7801,7 @@ fn check_email_notification_body_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_notification_subject_type(
     value: &::std::string::String,
@@ -7195,6 +8113,13 @@ fn check_email_notification_subject_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_sending_account_type(
     value: &crate::types::EmailSendingAccountType,
@@ -7212,6 +8137,13 @@ fn check_email_sending_account_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_verification_message_by_link_type(
     value: &::std::string::String,
@@ -7532,6 +8464,13 @@ fn check_email_verification_message_by_link_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_verification_message_type(
     value: &::std::string::String,
@@ -7852,6 +8791,13 @@ fn check_email_verification_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_verification_subject_by_link_type(
     value: &::std::string::String,
@@ -8163,6 +9109,13 @@ fn check_email_verification_subject_by_link_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_email_verification_subject_type(
     value: &::std::string::String,
@@ -8474,6 +9427,7 @@ fn check_email_verification_subject_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::Validate for crate::error::EnableSoftwareTokenMfaException {
     fn validate(
         &self,
@@ -8482,6 +9436,13 @@ impl ::aws_json_runtime::Validate for crate::error::EnableSoftwareTokenMfaExcept
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_encryption_key_arn_type(
     value: &::std::string::String,
@@ -8526,6 +9487,13 @@ fn check_encryption_key_arn_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_encryption_key_type(
     value: &crate::types::EncryptionKeyType,
@@ -8543,6 +9511,15 @@ fn check_encryption_key_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::EumsSmsConfigurationType {
     fn validate(
         &self,
@@ -8571,6 +9548,7 @@ impl ::aws_json_runtime::Validate for crate::types::EumsSmsConfigurationType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::EventContextDataType {
     fn validate(
         &self,
@@ -8595,6 +9573,7 @@ impl ::aws_json_runtime::Validate for crate::types::EventContextDataType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::EventFeedbackType {
     fn validate(
         &self,
@@ -8611,6 +9590,7 @@ impl ::aws_json_runtime::Validate for crate::types::EventFeedbackType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_filter_type(
     value: &crate::types::EventFilterType,
@@ -8628,6 +9608,7 @@ fn check_event_filter_type(
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_filters_type(
     value: &::std::vec::Vec<crate::types::EventFilterType>,
@@ -8643,6 +9624,12 @@ fn check_event_filters_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_id_type(
     value: &::std::string::String,
@@ -8665,6 +9652,7 @@ fn check_event_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_response_type(
     value: &crate::types::EventResponseType,
@@ -8682,6 +9670,7 @@ fn check_event_response_type(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 impl ::aws_json_runtime::Validate for crate::types::EventRiskType {
     fn validate(
         &self,
@@ -8697,6 +9686,12 @@ impl ::aws_json_runtime::Validate for crate::types::EventRiskType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_source_name(
     value: &crate::types::EventSourceName,
@@ -8714,6 +9709,7 @@ fn check_event_source_name(
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_event_type(
     value: &crate::types::EventType,
@@ -8731,6 +9727,16 @@ fn check_event_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "respond-to-auth-challenge",
+        feature = "update-user-attributes",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::ExpiredCodeException {
     fn validate(
         &self,
@@ -8739,6 +9745,13 @@ impl ::aws_json_runtime::Validate for crate::error::ExpiredCodeException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_explicit_auth_flows_list_type(
     value: &::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
@@ -8754,6 +9767,13 @@ fn check_explicit_auth_flows_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_explicit_auth_flows_type(
     value: &crate::types::ExplicitAuthFlowsType,
@@ -8771,6 +9791,13 @@ fn check_explicit_auth_flows_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::FailoverType {
     fn validate(
         &self,
@@ -8792,6 +9819,13 @@ impl ::aws_json_runtime::Validate for crate::types::FailoverType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_feature_type(
     value: &crate::types::FeatureType,
@@ -8809,6 +9843,23 @@ fn check_feature_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "initiate-auth",
+        feature = "set-log-delivery-configuration",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::FeatureUnavailableInTierException {
     fn validate(
         &self,
@@ -8817,6 +9868,13 @@ impl ::aws_json_runtime::Validate for crate::error::FeatureUnavailableInTierExce
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "update-auth-event-feedback"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_feedback_value_type(
     value: &crate::types::FeedbackValueType,
@@ -8834,6 +9892,12 @@ fn check_feedback_value_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::FirehoseConfigurationType {
     fn validate(
         &self,
@@ -8846,6 +9910,45 @@ impl ::aws_json_runtime::Validate for crate::types::FirehoseConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-web-authn-credential",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-user-sessions",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "revoke-user-session",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "start-web-authn-registration",
+        feature = "update-device-status",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::ForbiddenException {
     fn validate(
         &self,
@@ -8854,6 +9957,7 @@ impl ::aws_json_runtime::Validate for crate::error::ForbiddenException {
     ) {}
 }
 
+#[cfg(feature = "forget-device")]
 impl ::aws_json_runtime::Validate for crate::types::ForgetDeviceRequest {
     fn validate(
         &self,
@@ -8867,6 +9971,7 @@ impl ::aws_json_runtime::Validate for crate::types::ForgetDeviceRequest {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl ::aws_json_runtime::Validate for crate::types::ForgotPasswordRequest {
     fn validate(
         &self,
@@ -8898,6 +10003,7 @@ impl ::aws_json_runtime::Validate for crate::types::ForgotPasswordRequest {
     }
 }
 
+#[cfg(feature = "forgot-password")]
 impl ::aws_json_runtime::Validate for crate::types::ForgotPasswordResponse {
     fn validate(
         &self,
@@ -8914,6 +10020,7 @@ impl ::aws_json_runtime::Validate for crate::types::ForgotPasswordResponse {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl ::aws_json_runtime::Validate for crate::types::GetCsvHeaderRequest {
     fn validate(
         &self,
@@ -8929,6 +10036,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetCsvHeaderRequest {
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 impl ::aws_json_runtime::Validate for crate::types::GetCsvHeaderResponse {
     fn validate(
         &self,
@@ -8944,6 +10052,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetCsvHeaderResponse {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetClientTokenRequest {
     fn validate(
         &self,
@@ -8961,6 +10070,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetClientTokenRequest {
     }
 }
 
+#[cfg(feature = "get-client-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetClientTokenResponse {
     fn validate(
         &self,
@@ -8977,6 +10087,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetClientTokenResponse {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetDerivedTokenRequest {
     fn validate(
         &self,
@@ -9051,6 +10162,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetDerivedTokenRequest {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetDerivedTokenResponse {
     fn validate(
         &self,
@@ -9081,6 +10193,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetDerivedTokenResponse {
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_get_derived_token_token_model_type(
     value: &::std::string::String,
@@ -9103,6 +10216,7 @@ fn check_get_derived_token_token_model_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "get-device")]
 impl ::aws_json_runtime::Validate for crate::types::GetDeviceRequest {
     fn validate(
         &self,
@@ -9116,6 +10230,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetDeviceRequest {
     }
 }
 
+#[cfg(feature = "get-device")]
 impl ::aws_json_runtime::Validate for crate::types::GetDeviceResponse {
     fn validate(
         &self,
@@ -9130,6 +10245,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetDeviceResponse {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl ::aws_json_runtime::Validate for crate::types::GetGroupRequest {
     fn validate(
         &self,
@@ -9146,6 +10262,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetGroupRequest {
     }
 }
 
+#[cfg(feature = "get-group")]
 impl ::aws_json_runtime::Validate for crate::types::GetGroupResponse {
     fn validate(
         &self,
@@ -9158,6 +10275,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetGroupResponse {
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetIdentityProviderByIdentifierRequest {
     fn validate(
@@ -9180,6 +10298,7 @@ for crate::types::GetIdentityProviderByIdentifierRequest {
     }
 }
 
+#[cfg(feature = "get-identity-provider-by-identifier")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetIdentityProviderByIdentifierResponse {
     fn validate(
@@ -9195,6 +10314,7 @@ for crate::types::GetIdentityProviderByIdentifierResponse {
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::GetLogDeliveryConfigurationRequest {
     fn validate(
         &self,
@@ -9210,6 +10330,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetLogDeliveryConfigurationR
     }
 }
 
+#[cfg(feature = "get-log-delivery-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::GetLogDeliveryConfigurationResponse {
     fn validate(
         &self,
@@ -9226,6 +10347,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetLogDeliveryConfigurationR
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl ::aws_json_runtime::Validate for crate::types::GetProvisionedLimitRequest {
     fn validate(
         &self,
@@ -9240,6 +10362,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetProvisionedLimitRequest {
     }
 }
 
+#[cfg(feature = "get-provisioned-limit")]
 impl ::aws_json_runtime::Validate for crate::types::GetProvisionedLimitResponse {
     fn validate(
         &self,
@@ -9250,6 +10373,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetProvisionedLimitResponse 
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl ::aws_json_runtime::Validate for crate::types::GetSigningCertificateRequest {
     fn validate(
         &self,
@@ -9265,6 +10389,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetSigningCertificateRequest
     }
 }
 
+#[cfg(feature = "get-signing-certificate")]
 impl ::aws_json_runtime::Validate for crate::types::GetSigningCertificateResponse {
     fn validate(
         &self,
@@ -9277,6 +10402,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetSigningCertificateRespons
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetTokensFromRefreshTokenRequest {
     fn validate(
         &self,
@@ -9302,6 +10428,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetTokensFromRefreshTokenReq
     }
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::aws_json_runtime::Validate for crate::types::GetTokensFromRefreshTokenResponse {
     fn validate(
         &self,
@@ -9318,6 +10445,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetTokensFromRefreshTokenRes
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl ::aws_json_runtime::Validate for crate::types::GetUiCustomizationRequest {
     fn validate(
         &self,
@@ -9336,6 +10464,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "get-ui-customization")]
 impl ::aws_json_runtime::Validate for crate::types::GetUiCustomizationResponse {
     fn validate(
         &self,
@@ -9350,6 +10479,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserAttributeVerificationCodeRequest {
     fn validate(
@@ -9375,6 +10505,7 @@ for crate::types::GetUserAttributeVerificationCodeRequest {
     }
 }
 
+#[cfg(feature = "get-user-attribute-verification-code")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserAttributeVerificationCodeResponse {
     fn validate(
@@ -9392,6 +10523,7 @@ for crate::types::GetUserAttributeVerificationCodeResponse {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserAuthFactorsRequest {
     fn validate(
         &self,
@@ -9407,6 +10539,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserAuthFactorsRequest {
     }
 }
 
+#[cfg(feature = "get-user-auth-factors")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserAuthFactorsResponse {
     fn validate(
         &self,
@@ -9436,6 +10569,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserAuthFactorsResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserPoolClientSessionConfigurationRequest {
     fn validate(
@@ -9453,6 +10587,7 @@ for crate::types::GetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserPoolClientSessionConfigurationResponse {
     fn validate(
@@ -9472,6 +10607,7 @@ for crate::types::GetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserPoolMfaConfigRequest {
     fn validate(
         &self,
@@ -9487,6 +10623,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserPoolMfaConfigRequest 
     }
 }
 
+#[cfg(feature = "get-user-pool-mfa-config")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserPoolMfaConfigResponse {
     fn validate(
         &self,
@@ -9527,6 +10664,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserPoolMfaConfigResponse
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserPoolSessionConfigurationRequest {
     fn validate(
@@ -9543,6 +10681,7 @@ for crate::types::GetUserPoolSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "get-user-pool-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::GetUserPoolSessionConfigurationResponse {
     fn validate(
@@ -9567,6 +10706,7 @@ for crate::types::GetUserPoolSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserRequest {
     fn validate(
         &self,
@@ -9582,6 +10722,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserRequest {
     }
 }
 
+#[cfg(feature = "get-user")]
 impl ::aws_json_runtime::Validate for crate::types::GetUserResponse {
     fn validate(
         &self,
@@ -9612,6 +10753,7 @@ impl ::aws_json_runtime::Validate for crate::types::GetUserResponse {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl ::aws_json_runtime::Validate for crate::types::GlobalSignOutRequest {
     fn validate(
         &self,
@@ -9627,6 +10769,7 @@ impl ::aws_json_runtime::Validate for crate::types::GlobalSignOutRequest {
     }
 }
 
+#[cfg(feature = "global-sign-out")]
 impl ::aws_json_runtime::Validate for crate::types::GlobalSignOutResponse {
     fn validate(
         &self,
@@ -9635,6 +10778,7 @@ impl ::aws_json_runtime::Validate for crate::types::GlobalSignOutResponse {
     ) {}
 }
 
+#[cfg(feature = "create-group")]
 impl ::aws_json_runtime::Validate for crate::error::GroupExistsException {
     fn validate(
         &self,
@@ -9643,6 +10787,7 @@ impl ::aws_json_runtime::Validate for crate::error::GroupExistsException {
     ) {}
 }
 
+#[cfg(any(feature = "admin-list-groups-for-user", feature = "list-groups"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_group_list_type(
     value: &::std::vec::Vec<crate::types::GroupType>,
@@ -9658,6 +10803,19 @@ fn check_group_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-add-user-to-group",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-remove-user-from-group",
+        feature = "create-group",
+        feature = "delete-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "list-users-in-group",
+        feature = "update-group"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_group_name_type(
     value: &::std::string::String,
@@ -9969,6 +11127,15 @@ fn check_group_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::GroupType {
     fn validate(
         &self,
@@ -9993,6 +11160,13 @@ impl ::aws_json_runtime::Validate for crate::types::GroupType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_health_check_id_type(
     value: &::std::string::String,
@@ -10003,6 +11177,13 @@ fn check_health_check_id_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(64), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_hex_string_type(
     value: &::std::string::String,
@@ -10024,6 +11205,7 @@ fn check_hex_string_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 impl ::aws_json_runtime::Validate for crate::types::HttpHeader {
     fn validate(
         &self,
@@ -10039,6 +11221,7 @@ impl ::aws_json_runtime::Validate for crate::types::HttpHeader {
     }
 }
 
+#[cfg(any(feature = "admin-initiate-auth", feature = "admin-respond-to-auth-challenge"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_http_header_list(
     value: &::std::vec::Vec<crate::types::HttpHeader>,
@@ -10054,6 +11237,13 @@ fn check_http_header_list(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_id_token_validity_type(
     value: &i32,
@@ -10070,6 +11260,14 @@ fn check_id_token_validity_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::IdentityProviderType {
     fn validate(
         &self,
@@ -10115,6 +11313,15 @@ impl ::aws_json_runtime::Validate for crate::types::IdentityProviderType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_identity_provider_type_type(
     value: &crate::types::IdentityProviderTypeType,
@@ -10132,6 +11339,14 @@ fn check_identity_provider_type_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_idp_identifier_type(
     value: &::std::string::String,
@@ -10157,6 +11372,14 @@ fn check_idp_identifier_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_idp_identifiers_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -10181,6 +11404,7 @@ fn check_idp_identifiers_list_type(
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_image_file_type(
     value: &::aws_json_runtime::Blob,
@@ -10197,6 +11421,14 @@ fn check_image_file_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::InboundFederationLambdaType {
     fn validate(
         &self,
@@ -10213,6 +11445,14 @@ impl ::aws_json_runtime::Validate for crate::types::InboundFederationLambdaType 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_inbound_federation_lambda_version_type(
     value: &crate::types::InboundFederationLambdaVersionType,
@@ -10230,6 +11470,7 @@ fn check_inbound_federation_lambda_version_type(
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::aws_json_runtime::Validate for crate::types::InitiateAuthRequest {
     fn validate(
         &self,
@@ -10264,6 +11505,7 @@ impl ::aws_json_runtime::Validate for crate::types::InitiateAuthRequest {
     }
 }
 
+#[cfg(feature = "initiate-auth")]
 impl ::aws_json_runtime::Validate for crate::types::InitiateAuthResponse {
     fn validate(
         &self,
@@ -10302,6 +11544,148 @@ impl ::aws_json_runtime::Validate for crate::types::InitiateAuthResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-domain",
+        feature = "delete-user-pool-replica",
+        feature = "delete-web-authn-credential",
+        feature = "describe-identity-provider",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-group",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-log-delivery-configuration",
+        feature = "get-provisioned-limit",
+        feature = "get-signing-certificate",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "get-user-pool-session-configuration",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-tags-for-resource",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools",
+        feature = "list-user-sessions",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "revoke-user-session",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "start-user-import-job",
+        feature = "start-web-authn-registration",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-group",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-provisioned-limit",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::InternalErrorException {
     fn validate(
         &self,
@@ -10310,6 +11694,13 @@ impl ::aws_json_runtime::Validate for crate::error::InternalErrorException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "delete-user-pool-client-secret",
+        feature = "list-user-pool-client-secrets"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::InternalServerException {
     fn validate(
         &self,
@@ -10318,6 +11709,24 @@ impl ::aws_json_runtime::Validate for crate::error::InternalServerException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "create-user-pool",
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "set-risk-configuration",
+        feature = "sign-up",
+        feature = "update-user-attributes",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate
 for crate::error::InvalidEmailRoleAccessPolicyException {
     fn validate(
@@ -10327,6 +11736,28 @@ for crate::error::InvalidEmailRoleAccessPolicyException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-derived-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::InvalidLambdaResponseException {
     fn validate(
         &self,
@@ -10335,6 +11766,7 @@ impl ::aws_json_runtime::Validate for crate::error::InvalidLambdaResponseExcepti
     ) {}
 }
 
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 impl ::aws_json_runtime::Validate for crate::error::InvalidOauthFlowException {
     fn validate(
         &self,
@@ -10351,6 +11783,18 @@ impl ::aws_json_runtime::Validate for crate::error::InvalidParameterException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-set-user-password",
+        feature = "change-password",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::InvalidPasswordException {
     fn validate(
         &self,
@@ -10359,6 +11803,25 @@ impl ::aws_json_runtime::Validate for crate::error::InvalidPasswordException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "create-user-pool",
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "set-user-pool-mfa-config",
+        feature = "sign-up",
+        feature = "update-user-attributes",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::InvalidSmsRoleAccessPolicyException {
     fn validate(
         &self,
@@ -10367,6 +11830,25 @@ impl ::aws_json_runtime::Validate for crate::error::InvalidSmsRoleAccessPolicyEx
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "create-user-pool",
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "set-user-pool-mfa-config",
+        feature = "sign-up",
+        feature = "update-user-attributes",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate
 for crate::error::InvalidSmsRoleTrustRelationshipException {
     fn validate(
@@ -10376,6 +11858,24 @@ for crate::error::InvalidSmsRoleTrustRelationshipException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-initiate-auth",
+        feature = "admin-list-devices",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-device-status",
+        feature = "confirm-device",
+        feature = "forget-device",
+        feature = "get-device",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "respond-to-auth-challenge",
+        feature = "update-device-status",
+        feature = "verify-software-token"
+    )
+)]
 impl ::aws_json_runtime::Validate
 for crate::error::InvalidUserPoolConfigurationException {
     fn validate(
@@ -10385,6 +11885,7 @@ for crate::error::InvalidUserPoolConfigurationException {
     ) {}
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_issued_token_type_identifier_type(
     value: &crate::types::IssuedTokenTypeIdentifierType,
@@ -10402,6 +11903,13 @@ fn check_issued_token_type_identifier_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::IssuerConfigurationType {
     fn validate(
         &self,
@@ -10414,6 +11922,13 @@ impl ::aws_json_runtime::Validate for crate::types::IssuerConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_issuer_type(
     value: &crate::types::IssuerType,
@@ -10431,6 +11946,13 @@ fn check_issuer_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::KeyConfigurationType {
     fn validate(
         &self,
@@ -10446,6 +11968,14 @@ impl ::aws_json_runtime::Validate for crate::types::KeyConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::LambdaConfigType {
     fn validate(
         &self,
@@ -10516,6 +12046,14 @@ impl ::aws_json_runtime::Validate for crate::types::LambdaConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_language_id_type(
     value: &::std::string::String,
@@ -10801,6 +12339,7 @@ fn check_language_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_limit_class(
     value: &crate::types::LimitClass,
@@ -10818,6 +12357,7 @@ fn check_limit_class(
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::Validate for crate::types::LimitDefinitionType {
     fn validate(
         &self,
@@ -10834,6 +12374,38 @@ impl ::aws_json_runtime::Validate for crate::types::LimitDefinitionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-user-pool-client-secret",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-reset-user-password",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-client-secret",
+        feature = "delete-web-authn-credential",
+        feature = "forgot-password",
+        feature = "get-user-attribute-verification-code",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "start-web-authn-registration",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::LimitExceededException {
     fn validate(
         &self,
@@ -10842,6 +12414,7 @@ impl ::aws_json_runtime::Validate for crate::error::LimitExceededException {
     ) {}
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 impl ::aws_json_runtime::Validate for crate::types::LimitType {
     fn validate(
         &self,
@@ -10856,6 +12429,14 @@ impl ::aws_json_runtime::Validate for crate::types::LimitType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_link_url_type(
     value: &::std::string::String,
@@ -11173,6 +12754,14 @@ fn check_link_url_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_links_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -11199,6 +12788,7 @@ fn check_links_type(
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl ::aws_json_runtime::Validate for crate::types::ListDevicesRequest {
     fn validate(
         &self,
@@ -11225,6 +12815,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListDevicesRequest {
     }
 }
 
+#[cfg(feature = "list-devices")]
 impl ::aws_json_runtime::Validate for crate::types::ListDevicesResponse {
     fn validate(
         &self,
@@ -11245,6 +12836,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListDevicesResponse {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl ::aws_json_runtime::Validate for crate::types::ListGroupsRequest {
     fn validate(
         &self,
@@ -11266,6 +12858,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "list-groups")]
 impl ::aws_json_runtime::Validate for crate::types::ListGroupsResponse {
     fn validate(
         &self,
@@ -11281,6 +12874,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::Validate for crate::types::ListIdentityProvidersRequest {
     fn validate(
         &self,
@@ -11302,6 +12896,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityProvidersRequest
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::Validate for crate::types::ListIdentityProvidersResponse {
     fn validate(
         &self,
@@ -11320,6 +12915,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListIdentityProvidersRespons
     }
 }
 
+#[cfg(feature = "get-csv-header")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_list_of_string_types(
     value: &::std::vec::Vec<::std::string::String>,
@@ -11335,6 +12931,7 @@ fn check_list_of_string_types(
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_list_providers_limit_type(
     value: &i32,
@@ -11351,6 +12948,7 @@ fn check_list_providers_limit_type(
     );
 }
 
+#[cfg(feature = "list-resource-servers")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_list_resource_servers_limit_type(
     value: &i32,
@@ -11367,6 +12965,7 @@ fn check_list_resource_servers_limit_type(
     );
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ::aws_json_runtime::Validate for crate::types::ListResourceServersRequest {
     fn validate(
         &self,
@@ -11393,6 +12992,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListResourceServersRequest {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 impl ::aws_json_runtime::Validate for crate::types::ListResourceServersResponse {
     fn validate(
         &self,
@@ -11411,6 +13011,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListResourceServersResponse 
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceRequest {
     fn validate(
         &self,
@@ -11421,6 +13022,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceRequest {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceResponse {
     fn validate(
         &self,
@@ -11433,6 +13035,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTagsForResourceResponse 
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::Validate for crate::types::ListTermsRequest {
     fn validate(
         &self,
@@ -11459,6 +13062,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTermsRequest {
     }
 }
 
+#[cfg(feature = "list-terms")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_list_terms_request_max_results_integer(
     value: &i32,
@@ -11475,6 +13079,7 @@ fn check_list_terms_request_max_results_integer(
     );
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::Validate for crate::types::ListTermsResponse {
     fn validate(
         &self,
@@ -11493,6 +13098,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListTermsResponse {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserImportJobsRequest {
     fn validate(
         &self,
@@ -11517,6 +13123,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserImportJobsRequest {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserImportJobsResponse {
     fn validate(
         &self,
@@ -11537,6 +13144,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserImportJobsResponse {
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientSecretsRequest {
     fn validate(
         &self,
@@ -11556,6 +13164,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientSecretsReq
     }
 }
 
+#[cfg(feature = "list-user-pool-client-secrets")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientSecretsResponse {
     fn validate(
         &self,
@@ -11576,6 +13185,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientSecretsRes
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientsRequest {
     fn validate(
         &self,
@@ -11600,6 +13210,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientsResponse {
     fn validate(
         &self,
@@ -11620,6 +13231,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolClientsResponse 
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolReplicasRequest {
     fn validate(
         &self,
@@ -11638,6 +13250,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolReplicasRequest 
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolReplicasResponse {
     fn validate(
         &self,
@@ -11658,6 +13271,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolReplicasResponse
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolsRequest {
     fn validate(
         &self,
@@ -11676,6 +13290,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolsRequest {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserPoolsResponse {
     fn validate(
         &self,
@@ -11691,6 +13306,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserPoolsResponse {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserSessionsRequest {
     fn validate(
         &self,
@@ -11709,6 +13325,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserSessionsRequest {
     }
 }
 
+#[cfg(feature = "list-user-sessions")]
 impl ::aws_json_runtime::Validate for crate::types::ListUserSessionsResponse {
     fn validate(
         &self,
@@ -11724,6 +13341,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUserSessionsResponse {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ::aws_json_runtime::Validate for crate::types::ListUsersInGroupRequest {
     fn validate(
         &self,
@@ -11746,6 +13364,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUsersInGroupRequest {
     }
 }
 
+#[cfg(feature = "list-users-in-group")]
 impl ::aws_json_runtime::Validate for crate::types::ListUsersInGroupResponse {
     fn validate(
         &self,
@@ -11761,6 +13380,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUsersInGroupResponse {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl ::aws_json_runtime::Validate for crate::types::ListUsersRequest {
     fn validate(
         &self,
@@ -11798,6 +13418,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUsersRequest {
     }
 }
 
+#[cfg(feature = "list-users")]
 impl ::aws_json_runtime::Validate for crate::types::ListUsersResponse {
     fn validate(
         &self,
@@ -11818,6 +13439,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListUsersResponse {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::Validate for crate::types::ListWebAuthnCredentialsRequest {
     fn validate(
         &self,
@@ -11844,6 +13466,7 @@ impl ::aws_json_runtime::Validate for crate::types::ListWebAuthnCredentialsReque
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::Validate for crate::types::ListWebAuthnCredentialsResponse {
     fn validate(
         &self,
@@ -11862,6 +13485,12 @@ impl ::aws_json_runtime::Validate for crate::types::ListWebAuthnCredentialsRespo
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_log_configuration_list_type(
     value: &::std::vec::Vec<crate::types::LogConfigurationType>,
@@ -11886,6 +13515,12 @@ fn check_log_configuration_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::LogConfigurationType {
     fn validate(
         &self,
@@ -11923,6 +13558,12 @@ impl ::aws_json_runtime::Validate for crate::types::LogConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::LogDeliveryConfigurationType {
     fn validate(
         &self,
@@ -11944,6 +13585,12 @@ impl ::aws_json_runtime::Validate for crate::types::LogDeliveryConfigurationType
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_log_level(
     value: &crate::types::LogLevel,
@@ -11961,6 +13608,13 @@ fn check_log_level(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_logout_ur_ls_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -11985,6 +13639,13 @@ fn check_logout_ur_ls_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::MfaMethodNotFoundException {
     fn validate(
         &self,
@@ -11993,6 +13654,17 @@ impl ::aws_json_runtime::Validate for crate::error::MfaMethodNotFoundException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_mfa_option_list_type(
     value: &::std::vec::Vec<crate::types::MfaOptionType>,
@@ -12008,6 +13680,17 @@ fn check_mfa_option_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "admin-set-user-settings",
+        feature = "get-user",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-user-settings"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::MfaOptionType {
     fn validate(
         &self,
@@ -12023,6 +13706,7 @@ impl ::aws_json_runtime::Validate for crate::types::MfaOptionType {
     }
 }
 
+#[cfg(feature = "create-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::error::ManagedLoginBrandingExistsException {
     fn validate(
         &self,
@@ -12031,6 +13715,15 @@ impl ::aws_json_runtime::Validate for crate::error::ManagedLoginBrandingExistsEx
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "delete-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_managed_login_branding_id_type(
     value: &::std::string::String,
@@ -12072,6 +13765,14 @@ fn check_managed_login_branding_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ManagedLoginBrandingType {
     fn validate(
         &self,
@@ -12095,6 +13796,12 @@ impl ::aws_json_runtime::Validate for crate::types::ManagedLoginBrandingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_max_sessions_per_user_type(
     value: &i32,
@@ -12111,6 +13818,7 @@ fn check_max_sessions_per_user_type(
     );
 }
 
+#[cfg(feature = "admin-create-user")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_message_action_type(
     value: &crate::types::MessageActionType,
@@ -12128,6 +13836,13 @@ fn check_message_action_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::MessageTemplateType {
     fn validate(
         &self,
@@ -12151,6 +13866,15 @@ impl ::aws_json_runtime::Validate for crate::types::MessageTemplateType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "get-tokens-from-refresh-token",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::NewDeviceMetadataType {
     fn validate(
         &self,
@@ -12166,6 +13890,146 @@ impl ::aws_json_runtime::Validate for crate::types::NewDeviceMetadataType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-domain",
+        feature = "delete-user-pool-replica",
+        feature = "delete-web-authn-credential",
+        feature = "describe-identity-provider",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-group",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-log-delivery-configuration",
+        feature = "get-provisioned-limit",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "get-user-pool-session-configuration",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-tags-for-resource",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools",
+        feature = "list-user-sessions",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-user-session",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "start-user-import-job",
+        feature = "start-web-authn-registration",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-group",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-provisioned-limit",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::NotAuthorizedException {
     fn validate(
         &self,
@@ -12174,6 +14038,7 @@ impl ::aws_json_runtime::Validate for crate::error::NotAuthorizedException {
     ) {}
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::NotifyConfigurationType {
     fn validate(
         &self,
@@ -12203,6 +14068,7 @@ impl ::aws_json_runtime::Validate for crate::types::NotifyConfigurationType {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::NotifyEmailType {
     fn validate(
         &self,
@@ -12224,6 +14090,13 @@ impl ::aws_json_runtime::Validate for crate::types::NotifyEmailType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::NumberAttributeConstraintsType {
     fn validate(
         &self,
@@ -12239,6 +14112,16 @@ impl ::aws_json_runtime::Validate for crate::types::NumberAttributeConstraintsTy
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_oauth_flow_type(
     value: &crate::types::OauthFlowType,
@@ -12256,6 +14139,16 @@ fn check_oauth_flow_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_oauth_flows_type(
     value: &::std::vec::Vec<crate::types::OauthFlowType>,
@@ -12280,6 +14173,7 @@ fn check_oauth_flows_type(
     }
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_oauth_token_type_type(
     value: &crate::types::OauthTokenTypeType,
@@ -12297,6 +14191,135 @@ fn check_oauth_token_type_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-domain",
+        feature = "delete-user-pool-replica",
+        feature = "delete-web-authn-credential",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-group",
+        feature = "get-signing-certificate",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-session-configuration",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-resource-servers",
+        feature = "list-tags-for-resource",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-sessions",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "revoke-user-session",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "start-user-import-job",
+        feature = "start-web-authn-registration",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-group",
+        feature = "update-managed-login-branding",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::OperationNotEnabledException {
     fn validate(
         &self,
@@ -12305,6 +14328,15 @@ impl ::aws_json_runtime::Validate for crate::error::OperationNotEnabledException
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_optional_arn_type(
     value: &::std::string::String,
@@ -12343,6 +14375,19 @@ fn check_optional_arn_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "list-groups",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-user-pool-clients",
+        feature = "list-user-sessions",
+        feature = "list-users-in-group",
+        feature = "list-web-authn-credentials"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pagination_key(
     value: &::std::string::String,
@@ -12371,6 +14416,15 @@ fn check_pagination_key(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pagination_key_type(
     value: &::std::string::String,
@@ -12393,6 +14447,15 @@ fn check_pagination_key_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_password_hashing_algorithm_type(
     value: &crate::types::PasswordHashingAlgorithmType,
@@ -12410,6 +14473,15 @@ fn check_password_hashing_algorithm_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-set-user-password",
+        feature = "change-password",
+        feature = "confirm-forgot-password",
+        feature = "respond-to-auth-challenge"
+    )
+)]
 impl ::aws_json_runtime::Validate
 for crate::error::PasswordHistoryPolicyViolationException {
     fn validate(
@@ -12419,6 +14491,13 @@ for crate::error::PasswordHistoryPolicyViolationException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_password_history_size_type(
     value: &i32,
@@ -12435,6 +14514,13 @@ fn check_password_history_size_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_password_policy_min_length_type(
     value: &i32,
@@ -12451,6 +14537,13 @@ fn check_password_policy_min_length_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::PasswordPolicyType {
     fn validate(
         &self,
@@ -12484,6 +14577,38 @@ impl ::aws_json_runtime::Validate for crate::types::PasswordPolicyType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-set-user-mfa-preference",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-web-authn-credential",
+        feature = "forget-device",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-user-sessions",
+        feature = "list-web-authn-credentials",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-user-session",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-settings",
+        feature = "start-web-authn-registration",
+        feature = "update-device-status",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::PasswordResetRequiredException {
     fn validate(
         &self,
@@ -12492,6 +14617,15 @@ impl ::aws_json_runtime::Validate for crate::error::PasswordResetRequiredExcepti
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-set-user-password",
+        feature = "change-password",
+        feature = "confirm-forgot-password",
+        feature = "sign-up"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_password_type(
     value: &::std::string::String,
@@ -12514,6 +14648,7 @@ fn check_password_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "list-user-import-jobs", feature = "list-user-pools"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pool_query_limit_type(
     value: &i32,
@@ -12530,6 +14665,15 @@ fn check_pool_query_limit_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pre_signed_url_type(
     value: &::std::string::String,
@@ -12540,6 +14684,14 @@ fn check_pre_signed_url_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(2048), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_pre_token_generation_lambda_version_type(
     value: &crate::types::PreTokenGenerationLambdaVersionType,
@@ -12557,6 +14709,14 @@ fn check_pre_token_generation_lambda_version_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::PreTokenGenerationVersionConfigType {
     fn validate(
         &self,
@@ -12573,6 +14733,15 @@ impl ::aws_json_runtime::Validate for crate::types::PreTokenGenerationVersionCon
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-groups-for-user",
+        feature = "create-group",
+        feature = "get-group",
+        feature = "list-groups",
+        feature = "update-group"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_precedence_type(
     value: &i32,
@@ -12583,6 +14752,14 @@ fn check_precedence_type(
     ::aws_json_runtime::wire::validate::range(path, *value as f64, Some(0.0), None, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "create-user-import-job",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::PreconditionNotMetException {
     fn validate(
         &self,
@@ -12591,6 +14768,13 @@ impl ::aws_json_runtime::Validate for crate::error::PreconditionNotMetException 
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_prevent_user_existence_error_types(
     value: &crate::types::PreventUserExistenceErrorTypes,
@@ -12608,6 +14792,13 @@ fn check_prevent_user_existence_error_types(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_priority_type(
     value: &i32,
@@ -12624,6 +14815,7 @@ fn check_priority_type(
     );
 }
 
+#[cfg(feature = "list-identity-providers")]
 impl ::aws_json_runtime::Validate for crate::types::ProviderDescription {
     fn validate(
         &self,
@@ -12644,6 +14836,14 @@ impl ::aws_json_runtime::Validate for crate::types::ProviderDescription {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "get-identity-provider-by-identifier",
+        feature = "update-identity-provider"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_provider_details_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -12661,6 +14861,22 @@ fn check_provider_details_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user",
+        feature = "create-identity-provider",
+        feature = "create-user-pool-client",
+        feature = "delete-identity-provider",
+        feature = "describe-identity-provider",
+        feature = "describe-user-pool-client",
+        feature = "get-derived-token",
+        feature = "get-identity-provider-by-identifier",
+        feature = "list-identity-providers",
+        feature = "update-identity-provider",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_provider_name_type(
     value: &::std::string::String,
@@ -12972,6 +15188,7 @@ fn check_provider_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "create-identity-provider")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_provider_name_type_v2(
     value: &::std::string::String,
@@ -13287,6 +15504,12 @@ fn check_provider_name_type_v2(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-link-provider-for-user"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ProviderUserIdentifierType {
     fn validate(
         &self,
@@ -13305,6 +15528,7 @@ impl ::aws_json_runtime::Validate for crate::types::ProviderUserIdentifierType {
     }
 }
 
+#[cfg(feature = "list-identity-providers")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_providers_list_type(
     value: &::std::vec::Vec<crate::types::ProviderDescription>,
@@ -13329,6 +15553,7 @@ fn check_providers_list_type(
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_query_limit(
     value: &i32,
@@ -13345,6 +15570,17 @@ fn check_query_limit(
     );
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_query_limit_type(
     value: &i32,
@@ -13361,6 +15597,13 @@ fn check_query_limit_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_recovery_mechanisms_type(
     value: &::std::vec::Vec<crate::types::RecoveryOptionType>,
@@ -13385,6 +15628,13 @@ fn check_recovery_mechanisms_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_recovery_option_name_type(
     value: &crate::types::RecoveryOptionNameType,
@@ -13402,6 +15652,13 @@ fn check_recovery_option_name_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::RecoveryOptionType {
     fn validate(
         &self,
@@ -13413,6 +15670,13 @@ impl ::aws_json_runtime::Validate for crate::types::RecoveryOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_redirect_url_type(
     value: &::std::string::String,
@@ -13730,6 +15994,7 @@ fn check_redirect_url_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "get-tokens-from-refresh-token")]
 impl ::aws_json_runtime::Validate for crate::error::RefreshTokenReuseException {
     fn validate(
         &self,
@@ -13738,6 +16003,13 @@ impl ::aws_json_runtime::Validate for crate::error::RefreshTokenReuseException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::RefreshTokenRotationType {
     fn validate(
         &self,
@@ -13756,6 +16028,13 @@ impl ::aws_json_runtime::Validate for crate::types::RefreshTokenRotationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_refresh_token_validity_type(
     value: &i32,
@@ -13772,6 +16051,15 @@ fn check_refresh_token_validity_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_region_code_type(
     value: &::std::string::String,
@@ -13782,6 +16070,17 @@ fn check_region_code_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(5), Some(32), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "describe-user-pool-domain",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_region_name_type(
     value: &::std::string::String,
@@ -13792,6 +16091,7 @@ fn check_region_name_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(5), Some(32), out);
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_relying_party_id_type(
     value: &::std::string::String,
@@ -13802,6 +16102,7 @@ fn check_relying_party_id_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(127), out);
 }
 
+#[cfg(feature = "list-user-pools")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_replica_regions_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -13817,6 +16118,14 @@ fn check_replica_regions_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_replica_role_type(
     value: &crate::types::ReplicaRoleType,
@@ -13834,6 +16143,14 @@ fn check_replica_role_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_replica_status_type(
     value: &crate::types::ReplicaStatusType,
@@ -13851,6 +16168,7 @@ fn check_replica_status_type(
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ::aws_json_runtime::Validate for crate::types::ResendConfirmationCodeRequest {
     fn validate(
         &self,
@@ -13882,6 +16200,7 @@ impl ::aws_json_runtime::Validate for crate::types::ResendConfirmationCodeReques
     }
 }
 
+#[cfg(feature = "resend-confirmation-code")]
 impl ::aws_json_runtime::Validate for crate::types::ResendConfirmationCodeResponse {
     fn validate(
         &self,
@@ -13898,6 +16217,14 @@ impl ::aws_json_runtime::Validate for crate::types::ResendConfirmationCodeRespon
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-managed-login-branding",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "update-managed-login-branding"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_id_type(
     value: &::std::string::String,
@@ -13920,6 +16247,7 @@ fn check_resource_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -13944,6 +16272,145 @@ fn check_resource_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "add-user-pool-client-secret",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-client-secret",
+        feature = "delete-user-pool-domain",
+        feature = "delete-user-pool-replica",
+        feature = "delete-web-authn-credential",
+        feature = "describe-identity-provider",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-group",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-log-delivery-configuration",
+        feature = "get-provisioned-limit",
+        feature = "get-signing-certificate",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "get-user-pool-session-configuration",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-tags-for-resource",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-sessions",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-user-session",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "set-user-settings",
+        feature = "sign-up",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-group",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-provisioned-limit",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::ResourceNotFoundException {
     fn validate(
         &self,
@@ -13952,6 +16419,16 @@ impl ::aws_json_runtime::Validate for crate::error::ResourceNotFoundException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "delete-resource-server",
+        feature = "describe-resource-server",
+        feature = "get-derived-token",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_identifier_type(
     value: &::std::string::String,
@@ -13974,6 +16451,14 @@ fn check_resource_server_identifier_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_managed_by_type(
     value: &crate::types::ResourceServerManagedByType,
@@ -13991,6 +16476,14 @@ fn check_resource_server_managed_by_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_name_type(
     value: &::std::string::String,
@@ -14016,6 +16509,14 @@ fn check_resource_server_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_scope_description_type(
     value: &::std::string::String,
@@ -14026,6 +16527,14 @@ fn check_resource_server_scope_description_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(256), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_scope_list_type(
     value: &::std::vec::Vec<crate::types::ResourceServerScopeType>,
@@ -14050,6 +16559,14 @@ fn check_resource_server_scope_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_server_scope_name_type(
     value: &::std::string::String,
@@ -14072,6 +16589,14 @@ fn check_resource_server_scope_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ResourceServerScopeType {
     fn validate(
         &self,
@@ -14093,6 +16618,14 @@ impl ::aws_json_runtime::Validate for crate::types::ResourceServerScopeType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-resource-server",
+        feature = "describe-resource-server",
+        feature = "list-resource-servers",
+        feature = "update-resource-server"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::ResourceServerType {
     fn validate(
         &self,
@@ -14127,6 +16660,7 @@ impl ::aws_json_runtime::Validate for crate::types::ResourceServerType {
     }
 }
 
+#[cfg(feature = "list-resource-servers")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_resource_servers_list_type(
     value: &::std::vec::Vec<crate::types::ResourceServerType>,
@@ -14142,6 +16676,7 @@ fn check_resource_servers_list_type(
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::aws_json_runtime::Validate for crate::types::RespondToAuthChallengeRequest {
     fn validate(
         &self,
@@ -14186,6 +16721,7 @@ impl ::aws_json_runtime::Validate for crate::types::RespondToAuthChallengeReques
     }
 }
 
+#[cfg(feature = "respond-to-auth-challenge")]
 impl ::aws_json_runtime::Validate for crate::types::RespondToAuthChallengeResponse {
     fn validate(
         &self,
@@ -14224,6 +16760,13 @@ impl ::aws_json_runtime::Validate for crate::types::RespondToAuthChallengeRespon
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_retry_grace_period_seconds_type(
     value: &i32,
@@ -14240,6 +16783,13 @@ fn check_retry_grace_period_seconds_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "admin-revoke-user-session",
+        feature = "revoke-token",
+        feature = "revoke-user-session"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_revoke_associated_sessions_type(
     value: &crate::types::RevokeAssociatedSessionsType,
@@ -14257,6 +16807,7 @@ fn check_revoke_associated_sessions_type(
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::Validate for crate::types::RevokeTokenRequest {
     fn validate(
         &self,
@@ -14279,6 +16830,7 @@ impl ::aws_json_runtime::Validate for crate::types::RevokeTokenRequest {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::Validate for crate::types::RevokeTokenResponse {
     fn validate(
         &self,
@@ -14287,6 +16839,7 @@ impl ::aws_json_runtime::Validate for crate::types::RevokeTokenResponse {
     ) {}
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl ::aws_json_runtime::Validate for crate::types::RevokeUserSessionRequest {
     fn validate(
         &self,
@@ -14311,6 +16864,7 @@ impl ::aws_json_runtime::Validate for crate::types::RevokeUserSessionRequest {
     }
 }
 
+#[cfg(feature = "revoke-user-session")]
 impl ::aws_json_runtime::Validate for crate::types::RevokeUserSessionResponse {
     fn validate(
         &self,
@@ -14319,6 +16873,7 @@ impl ::aws_json_runtime::Validate for crate::types::RevokeUserSessionResponse {
     ) {}
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::RiskConfigurationType {
     fn validate(
         &self,
@@ -14355,6 +16910,7 @@ impl ::aws_json_runtime::Validate for crate::types::RiskConfigurationType {
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_risk_decision_type(
     value: &crate::types::RiskDecisionType,
@@ -14372,6 +16928,7 @@ fn check_risk_decision_type(
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 impl ::aws_json_runtime::Validate for crate::types::RiskExceptionConfigurationType {
     fn validate(
         &self,
@@ -14397,6 +16954,7 @@ impl ::aws_json_runtime::Validate for crate::types::RiskExceptionConfigurationTy
     }
 }
 
+#[cfg(feature = "admin-list-user-auth-events")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_risk_level_type(
     value: &crate::types::RiskLevelType,
@@ -14414,6 +16972,13 @@ fn check_risk_level_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::RoutingType {
     fn validate(
         &self,
@@ -14426,6 +16991,12 @@ impl ::aws_json_runtime::Validate for crate::types::RoutingType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_s3_arn_type(
     value: &::std::string::String,
@@ -14468,6 +17039,7 @@ fn check_s3_arn_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "describe-user-pool-domain")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_s3_bucket_type(
     value: &::std::string::String,
@@ -14484,6 +17056,12 @@ fn check_s3_bucket_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "get-log-delivery-configuration",
+        feature = "set-log-delivery-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::S3ConfigurationType {
     fn validate(
         &self,
@@ -14496,6 +17074,13 @@ impl ::aws_json_runtime::Validate for crate::types::S3ConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_ses_configuration_set(
     value: &::std::string::String,
@@ -14518,6 +17103,9 @@ fn check_ses_configuration_set(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::Validate for crate::types::SmsMfaSettingsType {
     fn validate(
         &self,
@@ -14526,6 +17114,12 @@ impl ::aws_json_runtime::Validate for crate::types::SmsMfaSettingsType {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-client-session-configuration",
+        feature = "set-user-pool-client-session-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_sso_session_max_validity_minutes_type(
     value: &i32,
@@ -14542,6 +17136,13 @@ fn check_sso_session_max_validity_minutes_type(
     );
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::SchemaAttributeType {
     fn validate(
         &self,
@@ -14571,6 +17172,7 @@ impl ::aws_json_runtime::Validate for crate::types::SchemaAttributeType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_schema_attributes_list_type(
     value: &::std::vec::Vec<crate::types::SchemaAttributeType>,
@@ -14595,6 +17197,7 @@ fn check_schema_attributes_list_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool-client", feature = "update-user-pool-client"))]
 impl ::aws_json_runtime::Validate for crate::error::ScopeDoesNotExistException {
     fn validate(
         &self,
@@ -14603,6 +17206,18 @@ impl ::aws_json_runtime::Validate for crate::error::ScopeDoesNotExistException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_scope_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -14627,6 +17242,18 @@ fn check_scope_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_scope_type(
     value: &::std::string::String,
@@ -14649,6 +17276,9 @@ fn check_scope_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(feature = "admin-list-devices", feature = "list-devices", feature = "list-users")
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_search_pagination_token_type(
     value: &::std::string::String,
@@ -14671,6 +17301,7 @@ fn check_search_pagination_token_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "list-users")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_searched_attribute_names_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -14686,6 +17317,7 @@ fn check_searched_attribute_names_list_type(
     }
 }
 
+#[cfg(feature = "associate-software-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_secret_code_type(
     value: &::std::string::String,
@@ -14708,6 +17340,15 @@ fn check_secret_code_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "resend-confirmation-code",
+        feature = "sign-up"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_secret_hash_type(
     value: &::std::string::String,
@@ -14730,6 +17371,13 @@ fn check_secret_hash_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-domain",
+        feature = "describe-user-pool-domain",
+        feature = "update-user-pool-domain"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_security_policy_type(
     value: &crate::types::SecurityPolicyType,
@@ -14747,6 +17395,7 @@ fn check_security_policy_type(
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl ::aws_json_runtime::Validate for crate::error::ServiceQuotaExceededException {
     fn validate(
         &self,
@@ -14755,6 +17404,7 @@ impl ::aws_json_runtime::Validate for crate::error::ServiceQuotaExceededExceptio
     ) {}
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::aws_json_runtime::Validate for crate::types::SessionDescriptionType {
     fn validate(
         &self,
@@ -14785,6 +17435,7 @@ impl ::aws_json_runtime::Validate for crate::types::SessionDescriptionType {
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_device_type(
     value: &::std::string::String,
@@ -14795,6 +17446,14 @@ fn check_session_device_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(1024), out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-sessions",
+        feature = "admin-revoke-user-session",
+        feature = "list-user-sessions",
+        feature = "revoke-user-session"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_id_type(
     value: &::std::string::String,
@@ -14838,6 +17497,7 @@ fn check_session_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_ip_address_type(
     value: &::std::string::String,
@@ -14848,6 +17508,7 @@ fn check_session_ip_address_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(128), out);
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_location_city_type(
     value: &::std::string::String,
@@ -14858,6 +17519,7 @@ fn check_session_location_city_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(256), out);
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_location_country_type(
     value: &::std::string::String,
@@ -14868,6 +17530,7 @@ fn check_session_location_country_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(256), out);
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 impl ::aws_json_runtime::Validate for crate::types::SessionLocationType {
     fn validate(
         &self,
@@ -14883,6 +17546,18 @@ impl ::aws_json_runtime::Validate for crate::types::SessionLocationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "associate-software-token",
+        feature = "confirm-sign-up",
+        feature = "initiate-auth",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "verify-software-token"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_type(
     value: &::std::string::String,
@@ -14899,6 +17574,7 @@ fn check_session_type(
     );
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_session_type_type(
     value: &crate::types::SessionTypeType,
@@ -14916,6 +17592,7 @@ fn check_session_type_type(
     }
 }
 
+#[cfg(any(feature = "admin-list-user-sessions", feature = "list-user-sessions"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_sessions_list_type(
     value: &::std::vec::Vec<crate::types::SessionDescriptionType>,
@@ -14940,6 +17617,7 @@ fn check_sessions_list_type(
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::SetLogDeliveryConfigurationRequest {
     fn validate(
         &self,
@@ -14961,6 +17639,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetLogDeliveryConfigurationR
     }
 }
 
+#[cfg(feature = "set-log-delivery-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::SetLogDeliveryConfigurationResponse {
     fn validate(
         &self,
@@ -14977,6 +17656,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetLogDeliveryConfigurationR
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::SetRiskConfigurationRequest {
     fn validate(
         &self,
@@ -15016,6 +17696,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetRiskConfigurationRequest 
     }
 }
 
+#[cfg(feature = "set-risk-configuration")]
 impl ::aws_json_runtime::Validate for crate::types::SetRiskConfigurationResponse {
     fn validate(
         &self,
@@ -15030,6 +17711,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetRiskConfigurationResponse
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl ::aws_json_runtime::Validate for crate::types::SetUiCustomizationRequest {
     fn validate(
         &self,
@@ -15054,6 +17736,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUiCustomizationRequest {
     }
 }
 
+#[cfg(feature = "set-ui-customization")]
 impl ::aws_json_runtime::Validate for crate::types::SetUiCustomizationResponse {
     fn validate(
         &self,
@@ -15068,6 +17751,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUiCustomizationResponse {
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserMfaPreferenceRequest {
     fn validate(
         &self,
@@ -15111,6 +17795,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserMfaPreferenceRequest 
     }
 }
 
+#[cfg(feature = "set-user-mfa-preference")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserMfaPreferenceResponse {
     fn validate(
         &self,
@@ -15119,6 +17804,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserMfaPreferenceResponse
     ) {}
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::SetUserPoolClientSessionConfigurationRequest {
     fn validate(
@@ -15141,6 +17827,7 @@ for crate::types::SetUserPoolClientSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-client-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::SetUserPoolClientSessionConfigurationResponse {
     fn validate(
@@ -15160,6 +17847,7 @@ for crate::types::SetUserPoolClientSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserPoolMfaConfigRequest {
     fn validate(
         &self,
@@ -15206,6 +17894,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserPoolMfaConfigRequest 
     }
 }
 
+#[cfg(feature = "set-user-pool-mfa-config")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserPoolMfaConfigResponse {
     fn validate(
         &self,
@@ -15246,6 +17935,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserPoolMfaConfigResponse
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::SetUserPoolSessionConfigurationRequest {
     fn validate(
@@ -15273,6 +17963,7 @@ for crate::types::SetUserPoolSessionConfigurationRequest {
     }
 }
 
+#[cfg(feature = "set-user-pool-session-configuration")]
 impl ::aws_json_runtime::Validate
 for crate::types::SetUserPoolSessionConfigurationResponse {
     fn validate(
@@ -15297,6 +17988,7 @@ for crate::types::SetUserPoolSessionConfigurationResponse {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserSettingsRequest {
     fn validate(
         &self,
@@ -15318,6 +18010,7 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserSettingsRequest {
     }
 }
 
+#[cfg(feature = "set-user-settings")]
 impl ::aws_json_runtime::Validate for crate::types::SetUserSettingsResponse {
     fn validate(
         &self,
@@ -15326,6 +18019,13 @@ impl ::aws_json_runtime::Validate for crate::types::SetUserSettingsResponse {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::SignInPolicyType {
     fn validate(
         &self,
@@ -15343,6 +18043,7 @@ impl ::aws_json_runtime::Validate for crate::types::SignInPolicyType {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::SignUpRequest {
     fn validate(
         &self,
@@ -15383,6 +18084,7 @@ impl ::aws_json_runtime::Validate for crate::types::SignUpRequest {
     }
 }
 
+#[cfg(feature = "sign-up")]
 impl ::aws_json_runtime::Validate for crate::types::SignUpResponse {
     fn validate(
         &self,
@@ -15403,6 +18105,7 @@ impl ::aws_json_runtime::Validate for crate::types::SignUpResponse {
     }
 }
 
+#[cfg(any(feature = "describe-risk-configuration", feature = "set-risk-configuration"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_skipped_ip_range_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -15427,6 +18130,15 @@ fn check_skipped_ip_range_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::SmsConfigurationType {
     fn validate(
         &self,
@@ -15448,6 +18160,13 @@ impl ::aws_json_runtime::Validate for crate::types::SmsConfigurationType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_sms_invite_message_type(
     value: &::std::string::String,
@@ -15464,6 +18183,7 @@ fn check_sms_invite_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::Validate for crate::types::SmsMfaConfigType {
     fn validate(
         &self,
@@ -15488,6 +18208,15 @@ impl ::aws_json_runtime::Validate for crate::types::SmsMfaConfigType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_sms_verification_message_type(
     value: &::std::string::String,
@@ -15513,6 +18242,14 @@ fn check_sms_verification_message_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "admin-respond-to-auth-challenge",
+        feature = "associate-software-token",
+        feature = "respond-to-auth-challenge",
+        feature = "verify-software-token"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::SoftwareTokenMfaNotFoundException {
     fn validate(
         &self,
@@ -15521,6 +18258,7 @@ impl ::aws_json_runtime::Validate for crate::error::SoftwareTokenMfaNotFoundExce
     ) {}
 }
 
+#[cfg(feature = "verify-software-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_software_token_mfa_user_code_type(
     value: &::std::string::String,
@@ -15543,6 +18281,7 @@ fn check_software_token_mfa_user_code_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::Validate for crate::types::SoftwareTokenMfaConfigType {
     fn validate(
         &self,
@@ -15551,6 +18290,9 @@ impl ::aws_json_runtime::Validate for crate::types::SoftwareTokenMfaConfigType {
     ) {}
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::Validate for crate::types::SoftwareTokenMfaSettingsType {
     fn validate(
         &self,
@@ -15559,6 +18301,7 @@ impl ::aws_json_runtime::Validate for crate::types::SoftwareTokenMfaSettingsType
     ) {}
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::StartUserImportJobRequest {
     fn validate(
         &self,
@@ -15575,6 +18318,7 @@ impl ::aws_json_runtime::Validate for crate::types::StartUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "start-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::StartUserImportJobResponse {
     fn validate(
         &self,
@@ -15591,6 +18335,7 @@ impl ::aws_json_runtime::Validate for crate::types::StartUserImportJobResponse {
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::types::StartWebAuthnRegistrationRequest {
     fn validate(
         &self,
@@ -15606,6 +18351,7 @@ impl ::aws_json_runtime::Validate for crate::types::StartWebAuthnRegistrationReq
     }
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::types::StartWebAuthnRegistrationResponse {
     fn validate(
         &self,
@@ -15614,6 +18360,14 @@ impl ::aws_json_runtime::Validate for crate::types::StartWebAuthnRegistrationRes
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_status_type(
     value: &crate::types::StatusType,
@@ -15631,6 +18385,7 @@ fn check_status_type(
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::StopUserImportJobRequest {
     fn validate(
         &self,
@@ -15647,6 +18402,7 @@ impl ::aws_json_runtime::Validate for crate::types::StopUserImportJobRequest {
     }
 }
 
+#[cfg(feature = "stop-user-import-job")]
 impl ::aws_json_runtime::Validate for crate::types::StopUserImportJobResponse {
     fn validate(
         &self,
@@ -15663,6 +18419,13 @@ impl ::aws_json_runtime::Validate for crate::types::StopUserImportJobResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "create-user-pool",
+        feature = "describe-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::StringAttributeConstraintsType {
     fn validate(
         &self,
@@ -15678,6 +18441,7 @@ impl ::aws_json_runtime::Validate for crate::types::StringAttributeConstraintsTy
     }
 }
 
+#[cfg(any(feature = "get-provisioned-limit", feature = "update-provisioned-limit"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_string_to_string_map_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -15695,6 +18459,60 @@ fn check_string_to_string_map_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-identity-provider",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "delete-web-authn-credential",
+        feature = "describe-identity-provider",
+        feature = "describe-risk-configuration",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-provisioned-limit",
+        feature = "get-signing-certificate",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-mfa-config",
+        feature = "initiate-auth",
+        feature = "list-terms",
+        feature = "list-user-pools",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "set-risk-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "sign-up",
+        feature = "update-identity-provider",
+        feature = "update-provisioned-limit",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "verify-software-token"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_string_type(
     value: &::std::string::String,
@@ -15705,6 +18523,13 @@ fn check_string_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(131072), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_supported_identity_providers_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -15720,6 +18545,17 @@ fn check_supported_identity_providers_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-replica",
+        feature = "describe-user-pool",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_tag_keys_type(
     value: &::std::string::String,
@@ -15730,6 +18566,7 @@ fn check_tag_keys_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, Some(1), Some(128), out);
 }
 
+#[cfg(feature = "tag-resource")]
 impl ::aws_json_runtime::Validate for crate::types::TagResourceRequest {
     fn validate(
         &self,
@@ -15741,6 +18578,7 @@ impl ::aws_json_runtime::Validate for crate::types::TagResourceRequest {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 impl ::aws_json_runtime::Validate for crate::types::TagResourceResponse {
     fn validate(
         &self,
@@ -15749,6 +18587,16 @@ impl ::aws_json_runtime::Validate for crate::types::TagResourceResponse {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-replica",
+        feature = "describe-user-pool",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_tag_value_type(
     value: &::std::string::String,
@@ -15759,6 +18607,13 @@ fn check_tag_value_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(256), out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_temporary_password_validity_days_type(
     value: &i32,
@@ -15775,6 +18630,7 @@ fn check_temporary_password_validity_days_type(
     );
 }
 
+#[cfg(feature = "list-terms")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_terms_description_list_type(
     value: &::std::vec::Vec<crate::types::TermsDescriptionType>,
@@ -15790,6 +18646,7 @@ fn check_terms_description_list_type(
     }
 }
 
+#[cfg(feature = "list-terms")]
 impl ::aws_json_runtime::Validate for crate::types::TermsDescriptionType {
     fn validate(
         &self,
@@ -15807,6 +18664,15 @@ impl ::aws_json_runtime::Validate for crate::types::TermsDescriptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_terms_enforcement_type(
     value: &crate::types::TermsEnforcementType,
@@ -15824,6 +18690,7 @@ fn check_terms_enforcement_type(
     }
 }
 
+#[cfg(any(feature = "create-terms", feature = "update-terms"))]
 impl ::aws_json_runtime::Validate for crate::error::TermsExistsException {
     fn validate(
         &self,
@@ -15832,6 +18699,16 @@ impl ::aws_json_runtime::Validate for crate::error::TermsExistsException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "delete-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_terms_id_type(
     value: &::std::string::String,
@@ -15873,6 +18750,15 @@ fn check_terms_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "list-terms",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_terms_name_type(
     value: &::std::string::String,
@@ -15947,6 +18833,14 @@ fn check_terms_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_terms_source_type(
     value: &crate::types::TermsSourceType,
@@ -15964,6 +18858,14 @@ fn check_terms_source_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-terms",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "update-terms"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::TermsType {
     fn validate(
         &self,
@@ -15995,6 +18897,7 @@ impl ::aws_json_runtime::Validate for crate::types::TermsType {
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "update-user-pool"))]
 impl ::aws_json_runtime::Validate for crate::error::TierChangeNotAllowedException {
     fn validate(
         &self,
@@ -16003,6 +18906,13 @@ impl ::aws_json_runtime::Validate for crate::error::TierChangeNotAllowedExceptio
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_time_units_type(
     value: &crate::types::TimeUnitsType,
@@ -16020,6 +18930,43 @@ fn check_time_units_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "associate-software-token",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-web-authn-credential",
+        feature = "forget-device",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-user-sessions",
+        feature = "list-web-authn-credentials",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "revoke-user-session",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-settings",
+        feature = "start-web-authn-registration",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_token_model_type(
     value: &::std::string::String,
@@ -16041,6 +18988,7 @@ fn check_token_model_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "get-derived-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_token_type_identifier_type(
     value: &crate::types::TokenTypeIdentifierType,
@@ -16058,6 +19006,13 @@ fn check_token_type_identifier_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::TokenValidityUnitsType {
     fn validate(
         &self,
@@ -16076,6 +19031,13 @@ impl ::aws_json_runtime::Validate for crate::types::TokenValidityUnitsType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::TooManyFailedAttemptsException {
     fn validate(
         &self,
@@ -16084,6 +19046,142 @@ impl ::aws_json_runtime::Validate for crate::error::TooManyFailedAttemptsExcepti
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "add-user-pool-client-secret",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-password",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "change-password",
+        feature = "complete-web-authn-registration",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-client-secret",
+        feature = "delete-user-pool-replica",
+        feature = "delete-web-authn-credential",
+        feature = "describe-identity-provider",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-csv-header",
+        feature = "get-client-token",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-group",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-log-delivery-configuration",
+        feature = "get-provisioned-limit",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-ui-customization",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "get-user-pool-session-configuration",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-groups",
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-tags-for-resource",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools",
+        feature = "list-user-sessions",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "list-web-authn-credentials",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-token",
+        feature = "revoke-user-session",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "sign-up",
+        feature = "start-user-import-job",
+        feature = "start-web-authn-registration",
+        feature = "stop-user-import-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-group",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-provisioned-limit",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-attributes",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::TooManyRequestsException {
     fn validate(
         &self,
@@ -16092,6 +19190,7 @@ impl ::aws_json_runtime::Validate for crate::error::TooManyRequestsException {
     ) {}
 }
 
+#[cfg(any(feature = "get-ui-customization", feature = "set-ui-customization"))]
 impl ::aws_json_runtime::Validate for crate::types::UiCustomizationType {
     fn validate(
         &self,
@@ -16110,6 +19209,7 @@ impl ::aws_json_runtime::Validate for crate::types::UiCustomizationType {
     }
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::Validate for crate::error::UnauthorizedException {
     fn validate(
         &self,
@@ -16118,6 +19218,27 @@ impl ::aws_json_runtime::Validate for crate::error::UnauthorizedException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-derived-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UnexpectedLambdaException {
     fn validate(
         &self,
@@ -16126,6 +19247,7 @@ impl ::aws_json_runtime::Validate for crate::error::UnexpectedLambdaException {
     ) {}
 }
 
+#[cfg(any(feature = "delete-identity-provider", feature = "update-identity-provider"))]
 impl ::aws_json_runtime::Validate
 for crate::error::UnsupportedIdentityProviderException {
     fn validate(
@@ -16135,6 +19257,13 @@ for crate::error::UnsupportedIdentityProviderException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-initiate-auth",
+        feature = "initiate-auth",
+        feature = "revoke-token"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UnsupportedOperationException {
     fn validate(
         &self,
@@ -16143,6 +19272,7 @@ impl ::aws_json_runtime::Validate for crate::error::UnsupportedOperationExceptio
     ) {}
 }
 
+#[cfg(feature = "revoke-token")]
 impl ::aws_json_runtime::Validate for crate::error::UnsupportedTokenTypeException {
     fn validate(
         &self,
@@ -16151,6 +19281,7 @@ impl ::aws_json_runtime::Validate for crate::error::UnsupportedTokenTypeExceptio
     ) {}
 }
 
+#[cfg(feature = "admin-create-user")]
 impl ::aws_json_runtime::Validate for crate::error::UnsupportedUserStateException {
     fn validate(
         &self,
@@ -16159,6 +19290,7 @@ impl ::aws_json_runtime::Validate for crate::error::UnsupportedUserStateExceptio
     ) {}
 }
 
+#[cfg(feature = "untag-resource")]
 impl ::aws_json_runtime::Validate for crate::types::UntagResourceRequest {
     fn validate(
         &self,
@@ -16175,6 +19307,7 @@ impl ::aws_json_runtime::Validate for crate::types::UntagResourceRequest {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 impl ::aws_json_runtime::Validate for crate::types::UntagResourceResponse {
     fn validate(
         &self,
@@ -16183,6 +19316,7 @@ impl ::aws_json_runtime::Validate for crate::types::UntagResourceResponse {
     ) {}
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateAuthEventFeedbackRequest {
     fn validate(
         &self,
@@ -16212,6 +19346,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateAuthEventFeedbackReque
     }
 }
 
+#[cfg(feature = "update-auth-event-feedback")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateAuthEventFeedbackResponse {
     fn validate(
         &self,
@@ -16220,6 +19355,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateAuthEventFeedbackRespo
     ) {}
 }
 
+#[cfg(feature = "update-device-status")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateDeviceStatusRequest {
     fn validate(
         &self,
@@ -16244,6 +19380,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "update-device-status")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateDeviceStatusResponse {
     fn validate(
         &self,
@@ -16252,6 +19389,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateDeviceStatusResponse {
     ) {}
 }
 
+#[cfg(feature = "update-group")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateGroupRequest {
     fn validate(
         &self,
@@ -16277,6 +19415,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateGroupRequest {
     }
 }
 
+#[cfg(feature = "update-group")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateGroupResponse {
     fn validate(
         &self,
@@ -16289,6 +19428,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateGroupResponse {
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateIdentityProviderRequest {
     fn validate(
         &self,
@@ -16332,6 +19472,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateIdentityProviderReques
     }
 }
 
+#[cfg(feature = "update-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateIdentityProviderResponse {
     fn validate(
         &self,
@@ -16346,6 +19487,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateIdentityProviderRespon
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateManagedLoginBrandingRequest {
     fn validate(
         &self,
@@ -16369,6 +19511,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateManagedLoginBrandingRe
     }
 }
 
+#[cfg(feature = "update-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateManagedLoginBrandingResponse {
     fn validate(
         &self,
@@ -16385,6 +19528,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateManagedLoginBrandingRe
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateProvisionedLimitRequest {
     fn validate(
         &self,
@@ -16399,6 +19543,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateProvisionedLimitReques
     }
 }
 
+#[cfg(feature = "update-provisioned-limit")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateProvisionedLimitResponse {
     fn validate(
         &self,
@@ -16409,6 +19554,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateProvisionedLimitRespon
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_update_replica_status_type(
     value: &crate::types::UpdateReplicaStatusType,
@@ -16426,6 +19572,7 @@ fn check_update_replica_status_type(
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateResourceServerRequest {
     fn validate(
         &self,
@@ -16451,6 +19598,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateResourceServerRequest 
     }
 }
 
+#[cfg(feature = "update-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateResourceServerResponse {
     fn validate(
         &self,
@@ -16465,6 +19613,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateResourceServerResponse
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateTermsRequest {
     fn validate(
         &self,
@@ -16493,6 +19642,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateTermsRequest {
     }
 }
 
+#[cfg(feature = "update-terms")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateTermsResponse {
     fn validate(
         &self,
@@ -16505,6 +19655,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateTermsResponse {
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserAttributesRequest {
     fn validate(
         &self,
@@ -16529,6 +19680,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserAttributesRequest 
     }
 }
 
+#[cfg(feature = "update-user-attributes")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserAttributesResponse {
     fn validate(
         &self,
@@ -16546,6 +19698,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserAttributesResponse
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolClientRequest {
     fn validate(
         &self,
@@ -16668,6 +19821,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolClientRequest 
     }
 }
 
+#[cfg(feature = "update-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolClientResponse {
     fn validate(
         &self,
@@ -16684,6 +19838,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolClientResponse
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolDomainRequest {
     fn validate(
         &self,
@@ -16710,6 +19865,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolDomainRequest 
     }
 }
 
+#[cfg(feature = "update-user-pool-domain")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolDomainResponse {
     fn validate(
         &self,
@@ -16725,6 +19881,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolDomainResponse
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolReplicaRequest {
     fn validate(
         &self,
@@ -16752,6 +19909,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolReplicaRequest
     }
 }
 
+#[cfg(feature = "update-user-pool-replica")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolReplicaResponse {
     fn validate(
         &self,
@@ -16768,6 +19926,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolReplicaRespons
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolRequest {
     fn validate(
         &self,
@@ -16934,6 +20093,7 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolRequest {
     }
 }
 
+#[cfg(feature = "update-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolResponse {
     fn validate(
         &self,
@@ -16942,6 +20102,13 @@ impl ::aws_json_runtime::Validate for crate::types::UpdateUserPoolResponse {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserAttributeUpdateSettingsType {
     fn validate(
         &self,
@@ -16959,6 +20126,17 @@ impl ::aws_json_runtime::Validate for crate::types::UserAttributeUpdateSettingsT
     }
 }
 
+#[cfg(
+    any(
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserContextDataType {
     fn validate(
         &self,
@@ -16974,6 +20152,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserContextDataType {
     }
 }
 
+#[cfg(feature = "list-users")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_filter_type(
     value: &::std::string::String,
@@ -16984,6 +20163,13 @@ fn check_user_filter_type(
     ::aws_json_runtime::wire::validate::str_length(path, value, None, Some(256), out);
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "delete-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserImportInProgressException {
     fn validate(
         &self,
@@ -16992,6 +20178,15 @@ impl ::aws_json_runtime::Validate for crate::error::UserImportInProgressExceptio
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_import_job_id_type(
     value: &::std::string::String,
@@ -17025,6 +20220,15 @@ fn check_user_import_job_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_import_job_name_type(
     value: &::std::string::String,
@@ -17050,6 +20254,15 @@ fn check_user_import_job_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_import_job_status_type(
     value: &crate::types::UserImportJobStatusType,
@@ -17067,6 +20280,15 @@ fn check_user_import_job_status_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-import-job",
+        feature = "describe-user-import-job",
+        feature = "list-user-import-jobs",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserImportJobType {
     fn validate(
         &self,
@@ -17110,6 +20332,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserImportJobType {
     }
 }
 
+#[cfg(feature = "list-user-import-jobs")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_import_jobs_list_type(
     value: &::std::vec::Vec<crate::types::UserImportJobType>,
@@ -17134,6 +20357,27 @@ fn check_user_import_jobs_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-initiate-auth",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-update-user-attributes",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-derived-token",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user-attribute-verification-code",
+        feature = "initiate-auth",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "sign-up",
+        feature = "update-user-attributes"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserLambdaValidationException {
     fn validate(
         &self,
@@ -17142,6 +20386,14 @@ impl ::aws_json_runtime::Validate for crate::error::UserLambdaValidationExceptio
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "get-user",
+        feature = "get-user-auth-factors"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_mfa_setting_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -17157,6 +20409,36 @@ fn check_user_mfa_setting_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-delete-software-token",
+        feature = "admin-initiate-auth",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-set-user-mfa-preference",
+        feature = "change-password",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "forget-device",
+        feature = "get-device",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "global-sign-out",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-user-sessions",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-user-session",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-settings",
+        feature = "update-device-status",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserNotConfirmedException {
     fn validate(
         &self,
@@ -17165,6 +20447,65 @@ impl ::aws_json_runtime::Validate for crate::error::UserNotConfirmedException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-provider-for-user",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-link-provider-for-user",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "change-password",
+        feature = "confirm-device",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "delete-user",
+        feature = "delete-user-attributes",
+        feature = "forget-device",
+        feature = "forgot-password",
+        feature = "get-derived-token",
+        feature = "get-device",
+        feature = "get-tokens-from-refresh-token",
+        feature = "get-user",
+        feature = "get-user-attribute-verification-code",
+        feature = "get-user-auth-factors",
+        feature = "initiate-auth",
+        feature = "list-devices",
+        feature = "list-user-sessions",
+        feature = "resend-confirmation-code",
+        feature = "respond-to-auth-challenge",
+        feature = "revoke-user-session",
+        feature = "set-user-mfa-preference",
+        feature = "set-user-settings",
+        feature = "update-auth-event-feedback",
+        feature = "update-device-status",
+        feature = "update-user-attributes",
+        feature = "verify-software-token",
+        feature = "verify-user-attribute"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserNotFoundException {
     fn validate(
         &self,
@@ -17173,6 +20514,15 @@ impl ::aws_json_runtime::Validate for crate::error::UserNotFoundException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-list-user-auth-events",
+        feature = "admin-update-auth-event-feedback",
+        feature = "describe-risk-configuration",
+        feature = "set-risk-configuration",
+        feature = "update-auth-event-feedback"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserPoolAddOnNotEnabledException {
     fn validate(
         &self,
@@ -17181,6 +20531,13 @@ impl ::aws_json_runtime::Validate for crate::error::UserPoolAddOnNotEnabledExcep
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolAddOnsType {
     fn validate(
         &self,
@@ -17203,6 +20560,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolAddOnsType {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolClientDescription {
     fn validate(
         &self,
@@ -17221,6 +20579,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolClientDescription {
     }
 }
 
+#[cfg(feature = "list-user-pool-clients")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_client_list_type(
     value: &::std::vec::Vec<crate::types::UserPoolClientDescription>,
@@ -17236,6 +20595,13 @@ fn check_user_pool_client_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-client",
+        feature = "describe-user-pool-client",
+        feature = "update-user-pool-client"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolClientType {
     fn validate(
         &self,
@@ -17363,6 +20729,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolClientType {
     }
 }
 
+#[cfg(feature = "list-user-pools")]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolDescriptionType {
     fn validate(
         &self,
@@ -17387,6 +20754,109 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolDescriptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "add-custom-attributes",
+        feature = "add-user-pool-client-secret",
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-initiate-auth",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-respond-to-auth-challenge",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "create-group",
+        feature = "create-identity-provider",
+        feature = "create-managed-login-branding",
+        feature = "create-resource-server",
+        feature = "create-terms",
+        feature = "create-user-import-job",
+        feature = "create-user-pool",
+        feature = "create-user-pool-client",
+        feature = "create-user-pool-domain",
+        feature = "create-user-pool-replica",
+        feature = "delete-group",
+        feature = "delete-identity-provider",
+        feature = "delete-managed-login-branding",
+        feature = "delete-resource-server",
+        feature = "delete-terms",
+        feature = "delete-user-pool",
+        feature = "delete-user-pool-client",
+        feature = "delete-user-pool-client-secret",
+        feature = "delete-user-pool-domain",
+        feature = "delete-user-pool-replica",
+        feature = "describe-identity-provider",
+        feature = "describe-managed-login-branding",
+        feature = "describe-managed-login-branding-by-client",
+        feature = "describe-resource-server",
+        feature = "describe-risk-configuration",
+        feature = "describe-terms",
+        feature = "describe-terms-by-client",
+        feature = "describe-user-import-job",
+        feature = "describe-user-pool",
+        feature = "describe-user-pool-client",
+        feature = "describe-user-pool-domain",
+        feature = "get-csv-header",
+        feature = "get-group",
+        feature = "get-identity-provider-by-identifier",
+        feature = "get-log-delivery-configuration",
+        feature = "get-signing-certificate",
+        feature = "get-ui-customization",
+        feature = "get-user-pool-client-session-configuration",
+        feature = "get-user-pool-mfa-config",
+        feature = "get-user-pool-session-configuration",
+        feature = "list-groups",
+        feature = "list-identity-providers",
+        feature = "list-resource-servers",
+        feature = "list-terms",
+        feature = "list-user-import-jobs",
+        feature = "list-user-pool-client-secrets",
+        feature = "list-user-pool-clients",
+        feature = "list-user-pool-replicas",
+        feature = "list-user-pools",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "set-log-delivery-configuration",
+        feature = "set-risk-configuration",
+        feature = "set-ui-customization",
+        feature = "set-user-pool-client-session-configuration",
+        feature = "set-user-pool-mfa-config",
+        feature = "set-user-pool-session-configuration",
+        feature = "start-user-import-job",
+        feature = "stop-user-import-job",
+        feature = "update-auth-event-feedback",
+        feature = "update-group",
+        feature = "update-identity-provider",
+        feature = "update-managed-login-branding",
+        feature = "update-resource-server",
+        feature = "update-terms",
+        feature = "update-user-pool",
+        feature = "update-user-pool-client",
+        feature = "update-user-pool-domain",
+        feature = "update-user-pool-replica"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_id_type(
     value: &::std::string::String,
@@ -17409,6 +20879,7 @@ fn check_user_pool_id_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(feature = "list-user-pools")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_list_type(
     value: &::std::vec::Vec<crate::types::UserPoolDescriptionType>,
@@ -17424,6 +20895,15 @@ fn check_user_pool_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "get-user-pool-mfa-config",
+        feature = "set-user-pool-mfa-config",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_mfa_type(
     value: &crate::types::UserPoolMfaType,
@@ -17441,6 +20921,14 @@ fn check_user_pool_mfa_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "list-user-pools",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_name_type(
     value: &::std::string::String,
@@ -17466,6 +20954,13 @@ fn check_user_pool_name_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolPolicyType {
     fn validate(
         &self,
@@ -17485,6 +20980,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolPolicyType {
     }
 }
 
+#[cfg(feature = "list-user-pool-replicas")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_replica_list_type(
     value: &::std::vec::Vec<crate::types::UserPoolReplicaType>,
@@ -17500,6 +20996,14 @@ fn check_user_pool_replica_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool-replica",
+        feature = "delete-user-pool-replica",
+        feature = "list-user-pool-replicas",
+        feature = "update-user-pool-replica"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolReplicaType {
     fn validate(
         &self,
@@ -17521,6 +21025,14 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolReplicaType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-replica",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::UserPoolTaggingException {
     fn validate(
         &self,
@@ -17529,6 +21041,7 @@ impl ::aws_json_runtime::Validate for crate::error::UserPoolTaggingException {
     ) {}
 }
 
+#[cfg(feature = "untag-resource")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_tags_list_type(
     value: &::std::vec::Vec<::std::string::String>,
@@ -17544,6 +21057,16 @@ fn check_user_pool_tags_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "create-user-pool-replica",
+        feature = "describe-user-pool",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_tags_type(
     value: &::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -17561,6 +21084,13 @@ fn check_user_pool_tags_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_pool_tier_type(
     value: &crate::types::UserPoolTierType,
@@ -17578,6 +21108,12 @@ fn check_user_pool_tier_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolTokenSessionConfigType {
     fn validate(
         &self,
@@ -17593,6 +21129,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolTokenSessionConfigTy
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::Validate for crate::types::UserPoolType {
     fn validate(
         &self,
@@ -17805,6 +21342,12 @@ impl ::aws_json_runtime::Validate for crate::types::UserPoolType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-user-pool-session-configuration",
+        feature = "set-user-pool-session-configuration"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_session_tracking_type(
     value: &crate::types::UserSessionTrackingType,
@@ -17822,6 +21365,14 @@ fn check_user_session_tracking_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "admin-get-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_status_type(
     value: &crate::types::UserStatusType,
@@ -17839,6 +21390,13 @@ fn check_user_status_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "admin-create-user",
+        feature = "list-users",
+        feature = "list-users-in-group"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::UserType {
     fn validate(
         &self,
@@ -17860,6 +21418,7 @@ impl ::aws_json_runtime::Validate for crate::types::UserType {
     }
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_user_verification_type(
     value: &crate::types::UserVerificationType,
@@ -17877,6 +21436,7 @@ fn check_user_verification_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_username_attribute_type(
     value: &crate::types::UsernameAttributeType,
@@ -17894,6 +21454,7 @@ fn check_username_attribute_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_username_attributes_list_type(
     value: &::std::vec::Vec<crate::types::UsernameAttributeType>,
@@ -17909,6 +21470,7 @@ fn check_username_attributes_list_type(
     }
 }
 
+#[cfg(any(feature = "create-user-pool", feature = "describe-user-pool"))]
 impl ::aws_json_runtime::Validate for crate::types::UsernameConfigurationType {
     fn validate(
         &self,
@@ -17917,6 +21479,9 @@ impl ::aws_json_runtime::Validate for crate::types::UsernameConfigurationType {
     ) {}
 }
 
+#[cfg(
+    any(feature = "admin-create-user", feature = "confirm-device", feature = "sign-up")
+)]
 impl ::aws_json_runtime::Validate for crate::error::UsernameExistsException {
     fn validate(
         &self,
@@ -17925,6 +21490,46 @@ impl ::aws_json_runtime::Validate for crate::error::UsernameExistsException {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "admin-add-user-to-group",
+        feature = "admin-confirm-sign-up",
+        feature = "admin-create-user",
+        feature = "admin-delete-software-token",
+        feature = "admin-delete-user",
+        feature = "admin-delete-user-attributes",
+        feature = "admin-disable-user",
+        feature = "admin-enable-user",
+        feature = "admin-forget-device",
+        feature = "admin-get-device",
+        feature = "admin-get-user",
+        feature = "admin-get-user-auth-factors",
+        feature = "admin-list-devices",
+        feature = "admin-list-groups-for-user",
+        feature = "admin-list-user-auth-events",
+        feature = "admin-list-user-sessions",
+        feature = "admin-remove-user-from-group",
+        feature = "admin-reset-user-password",
+        feature = "admin-revoke-user-session",
+        feature = "admin-set-user-mfa-preference",
+        feature = "admin-set-user-password",
+        feature = "admin-set-user-settings",
+        feature = "admin-update-auth-event-feedback",
+        feature = "admin-update-device-status",
+        feature = "admin-update-user-attributes",
+        feature = "admin-user-global-sign-out",
+        feature = "confirm-forgot-password",
+        feature = "confirm-sign-up",
+        feature = "forgot-password",
+        feature = "get-user",
+        feature = "get-user-auth-factors",
+        feature = "list-users",
+        feature = "list-users-in-group",
+        feature = "resend-confirmation-code",
+        feature = "sign-up",
+        feature = "update-auth-event-feedback"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_username_type(
     value: &::std::string::String,
@@ -18236,6 +21841,7 @@ fn check_username_type(
     ::aws_json_runtime::wire::validate::pattern(path, value, &PATTERN, sensitive, out);
 }
 
+#[cfg(any(feature = "list-users", feature = "list-users-in-group"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_users_list_type(
     value: &::std::vec::Vec<crate::types::UserType>,
@@ -18251,6 +21857,13 @@ fn check_users_list_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::types::VerificationMessageTemplateType {
     fn validate(
         &self,
@@ -18308,6 +21921,13 @@ impl ::aws_json_runtime::Validate for crate::types::VerificationMessageTemplateT
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_verified_attribute_type(
     value: &crate::types::VerifiedAttributeType,
@@ -18325,6 +21945,13 @@ fn check_verified_attribute_type(
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-user-pool",
+        feature = "describe-user-pool",
+        feature = "update-user-pool"
+    )
+)]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_verified_attributes_list_type(
     value: &::std::vec::Vec<crate::types::VerifiedAttributeType>,
@@ -18340,6 +21967,7 @@ fn check_verified_attributes_list_type(
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::VerifySoftwareTokenRequest {
     fn validate(
         &self,
@@ -18364,6 +21992,7 @@ impl ::aws_json_runtime::Validate for crate::types::VerifySoftwareTokenRequest {
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 impl ::aws_json_runtime::Validate for crate::types::VerifySoftwareTokenResponse {
     fn validate(
         &self,
@@ -18384,6 +22013,7 @@ impl ::aws_json_runtime::Validate for crate::types::VerifySoftwareTokenResponse 
     }
 }
 
+#[cfg(feature = "verify-software-token")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_verify_software_token_response_type(
     value: &crate::types::VerifySoftwareTokenResponseType,
@@ -18401,6 +22031,7 @@ fn check_verify_software_token_response_type(
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl ::aws_json_runtime::Validate for crate::types::VerifyUserAttributeRequest {
     fn validate(
         &self,
@@ -18423,6 +22054,7 @@ impl ::aws_json_runtime::Validate for crate::types::VerifyUserAttributeRequest {
     }
 }
 
+#[cfg(feature = "verify-user-attribute")]
 impl ::aws_json_runtime::Validate for crate::types::VerifyUserAttributeResponse {
     fn validate(
         &self,
@@ -18431,6 +22063,7 @@ impl ::aws_json_runtime::Validate for crate::types::VerifyUserAttributeResponse 
     ) {}
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::error::WebAuthnChallengeNotFoundException {
     fn validate(
         &self,
@@ -18439,6 +22072,7 @@ impl ::aws_json_runtime::Validate for crate::error::WebAuthnChallengeNotFoundExc
     ) {}
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::error::WebAuthnClientMismatchException {
     fn validate(
         &self,
@@ -18447,6 +22081,7 @@ impl ::aws_json_runtime::Validate for crate::error::WebAuthnClientMismatchExcept
     ) {}
 }
 
+#[cfg(feature = "start-web-authn-registration")]
 impl ::aws_json_runtime::Validate
 for crate::error::WebAuthnConfigurationMissingException {
     fn validate(
@@ -18456,6 +22091,7 @@ for crate::error::WebAuthnConfigurationMissingException {
     ) {}
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 impl ::aws_json_runtime::Validate for crate::types::WebAuthnConfigurationType {
     fn validate(
         &self,
@@ -18484,6 +22120,7 @@ impl ::aws_json_runtime::Validate for crate::types::WebAuthnConfigurationType {
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 impl ::aws_json_runtime::Validate for crate::types::WebAuthnCredentialDescription {
     fn validate(
         &self,
@@ -18506,6 +22143,7 @@ impl ::aws_json_runtime::Validate for crate::types::WebAuthnCredentialDescriptio
     }
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_web_authn_credential_description_list_type(
     value: &::std::vec::Vec<crate::types::WebAuthnCredentialDescription>,
@@ -18521,6 +22159,7 @@ fn check_web_authn_credential_description_list_type(
     }
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate
 for crate::error::WebAuthnCredentialNotSupportedException {
     fn validate(
@@ -18530,6 +22169,7 @@ for crate::error::WebAuthnCredentialNotSupportedException {
     ) {}
 }
 
+#[cfg(feature = "list-web-authn-credentials")]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_web_authn_credentials_query_limit_type(
     value: &i32,
@@ -18546,6 +22186,7 @@ fn check_web_authn_credentials_query_limit_type(
     );
 }
 
+#[cfg(any(feature = "get-user-pool-mfa-config", feature = "set-user-pool-mfa-config"))]
 #[allow(unused_variables, clippy::ptr_arg)]
 fn check_web_authn_factor_configuration_type(
     value: &crate::types::WebAuthnFactorConfigurationType,
@@ -18563,6 +22204,9 @@ fn check_web_authn_factor_configuration_type(
     }
 }
 
+#[cfg(
+    any(feature = "admin-set-user-mfa-preference", feature = "set-user-mfa-preference")
+)]
 impl ::aws_json_runtime::Validate for crate::types::WebAuthnMfaSettingsType {
     fn validate(
         &self,
@@ -18571,6 +22215,12 @@ impl ::aws_json_runtime::Validate for crate::types::WebAuthnMfaSettingsType {
     ) {}
 }
 
+#[cfg(
+    any(
+        feature = "complete-web-authn-registration",
+        feature = "start-web-authn-registration"
+    )
+)]
 impl ::aws_json_runtime::Validate for crate::error::WebAuthnNotEnabledException {
     fn validate(
         &self,
@@ -18579,6 +22229,7 @@ impl ::aws_json_runtime::Validate for crate::error::WebAuthnNotEnabledException 
     ) {}
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate for crate::error::WebAuthnOriginNotAllowedException {
     fn validate(
         &self,
@@ -18587,6 +22238,7 @@ impl ::aws_json_runtime::Validate for crate::error::WebAuthnOriginNotAllowedExce
     ) {}
 }
 
+#[cfg(feature = "complete-web-authn-registration")]
 impl ::aws_json_runtime::Validate
 for crate::error::WebAuthnRelyingPartyMismatchException {
     fn validate(
@@ -18596,6 +22248,7 @@ for crate::error::WebAuthnRelyingPartyMismatchException {
     ) {}
 }
 
+#[cfg(feature = "admin-add-user-to-group")]
 impl ::aws_json_runtime::Validate for crate::types::AdminAddUserToGroupOutput {
     fn validate(
         &self,
@@ -18604,6 +22257,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminAddUserToGroupOutput {
     ) {}
 }
 
+#[cfg(feature = "admin-delete-user")]
 impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserOutput {
     fn validate(
         &self,
@@ -18612,6 +22266,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminDeleteUserOutput {
     ) {}
 }
 
+#[cfg(feature = "admin-forget-device")]
 impl ::aws_json_runtime::Validate for crate::types::AdminForgetDeviceOutput {
     fn validate(
         &self,
@@ -18620,6 +22275,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminForgetDeviceOutput {
     ) {}
 }
 
+#[cfg(feature = "admin-remove-user-from-group")]
 impl ::aws_json_runtime::Validate for crate::types::AdminRemoveUserFromGroupOutput {
     fn validate(
         &self,
@@ -18628,6 +22284,7 @@ impl ::aws_json_runtime::Validate for crate::types::AdminRemoveUserFromGroupOutp
     ) {}
 }
 
+#[cfg(feature = "delete-group")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteGroupOutput {
     fn validate(
         &self,
@@ -18636,6 +22293,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteGroupOutput {
     ) {}
 }
 
+#[cfg(feature = "delete-identity-provider")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityProviderOutput {
     fn validate(
         &self,
@@ -18644,6 +22302,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteIdentityProviderOutput
     ) {}
 }
 
+#[cfg(feature = "delete-managed-login-branding")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteManagedLoginBrandingOutput {
     fn validate(
         &self,
@@ -18652,6 +22311,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteManagedLoginBrandingOu
     ) {}
 }
 
+#[cfg(feature = "delete-resource-server")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteResourceServerOutput {
     fn validate(
         &self,
@@ -18660,6 +22320,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteResourceServerOutput {
     ) {}
 }
 
+#[cfg(feature = "delete-terms")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteTermsOutput {
     fn validate(
         &self,
@@ -18668,6 +22329,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteTermsOutput {
     ) {}
 }
 
+#[cfg(feature = "delete-user")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserOutput {
     fn validate(
         &self,
@@ -18676,6 +22338,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserOutput {
     ) {}
 }
 
+#[cfg(feature = "delete-user-pool")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolOutput {
     fn validate(
         &self,
@@ -18684,6 +22347,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolOutput {
     ) {}
 }
 
+#[cfg(feature = "delete-user-pool-client")]
 impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientOutput {
     fn validate(
         &self,
@@ -18692,6 +22356,7 @@ impl ::aws_json_runtime::Validate for crate::types::DeleteUserPoolClientOutput {
     ) {}
 }
 
+#[cfg(feature = "forget-device")]
 impl ::aws_json_runtime::Validate for crate::types::ForgetDeviceOutput {
     fn validate(
         &self,

@@ -269,6 +269,7 @@ fn prepare_suite(
         workspace_member: false,
         model_files: vec![source_name],
         names_lock: Default::default(),
+        operation_features: false,
     };
     let files = codegen::generate(&service, &options)
         .map_err(|e| format!("the code generator fails on the suite's model: {e}"))?;
