@@ -8,9 +8,9 @@
 
 use std::sync::OnceLock;
 
-use crypto_bigint::modular::{MontyForm, MontyParams};
+use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
 use crypto_bigint::subtle::ConstantTimeEq;
-use crypto_bigint::{Odd, Uint, U256, U3072, U4096};
+use crypto_bigint::{Encoding, Uint, U256, U3072, U4096};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Parameter};
@@ -41,8 +41,8 @@ const N_HEX: &str = concat!(
     "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 
-/// N, checked odd when the crate is compiled (a bad constant fails the build, not a run).
-const N: Odd<U3072> = Odd::from_be_hex(N_HEX);
+/// N, read when the crate is compiled (a malformed constant fails the build, not a run).
+const N: U3072 = U3072::from_be_hex(N_HEX);
 
 /// The generator g.
 const G: u8 = 2;
@@ -53,16 +53,16 @@ const MAX_HEX_DIGITS: usize = 2 * 2 * BYTES;
 
 /// What every handshake shares, computed once per process.
 struct Constants {
-    params: MontyParams<LIMBS>,
-    g: MontyForm<LIMBS>,
-    k: MontyForm<LIMBS>,
+    params: DynResidueParams<LIMBS>,
+    g: DynResidue<LIMBS>,
+    k: DynResidue<LIMBS>,
 }
 
 fn constants() -> &'static Constants {
     static CONSTANTS: OnceLock<Constants> = OnceLock::new();
     CONSTANTS.get_or_init(|| {
-        // N is public, so its Montgomery parameters may be computed in variable time.
-        let params = MontyParams::new_vartime(N);
+        // Panics for an even modulus only, and N is odd (`n_is_an_odd_3072_bit_number`).
+        let params = DynResidueParams::new(&N);
         let g_plain = U3072::from_u8(G);
         // k = H(PAD(N) | PAD(g)), Cognito's form of SRP-6a's multiplier (not RFC 5054's, which
         // pads g to the width of N).
@@ -70,8 +70,8 @@ fn constants() -> &'static Constants {
             u256_from_digest(sha256(&[&pad(&N.to_be_bytes()), &pad(&[G])])).resize();
         Constants {
             params,
-            g: MontyForm::new(&g_plain, params),
-            k: MontyForm::new(&k_plain, params),
+            g: DynResidue::new(&g_plain, params),
+            k: DynResidue::new(&k_plain, params),
         }
     })
 }
@@ -100,7 +100,7 @@ impl Residue {
             tail.copy_from_slice(significant);
         }
         let value = U3072::from_be_slice(&wide);
-        if value >= *N.as_ref() {
+        if value >= N {
             return Err(Error::NotInGroup { parameter });
         }
         Ok(Residue(value))
@@ -135,11 +135,11 @@ impl Residue {
         bool::from(self.0.ct_eq(&other.0))
     }
 
-    fn monty(self) -> MontyForm<LIMBS> {
-        MontyForm::new(&self.0, constants().params)
+    fn monty(self) -> DynResidue<LIMBS> {
+        DynResidue::new(&self.0, constants().params)
     }
 
-    fn from_monty(m: MontyForm<LIMBS>) -> Residue {
+    fn from_monty(m: DynResidue<LIMBS>) -> Residue {
         Residue(m.retrieve())
     }
 }
@@ -155,7 +155,7 @@ pub(crate) fn k() -> Residue {
 #[derive(Clone, Copy)]
 pub(crate) struct Exponent {
     pub(crate) value: U4096,
-    pub(crate) bits: u32,
+    pub(crate) bits: usize,
 }
 
 impl Exponent {
@@ -367,6 +367,13 @@ mod tests {
         assert!(Residue::from_hex(&wider, Parameter::SrpA).is_err());
         let below = Residue::from_hex(&format!("00{}", &n[..n.len() - 1]), Parameter::SrpA);
         assert!(below.is_ok());
+    }
+
+    #[test]
+    fn n_is_an_odd_3072_bit_number() {
+        assert_eq!(N.bits(), 3072);
+        assert!(bool::from(N.bit(0)));
+        assert_eq!(to_hex(&N.to_be_bytes()), N_HEX.to_lowercase());
     }
 
     #[test]

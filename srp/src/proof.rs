@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crypto_bigint::U256;
+use crypto_bigint::{Encoding, U256};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -17,7 +17,7 @@ use crate::group::{self, Exponent, BYTES};
 /// security). Cognito's JavaScript and Python clients draw 1024 bits; the server cannot tell
 /// the difference, and a shorter exponent makes each power four times cheaper.
 const EXPONENT_BYTES: usize = 32;
-const EXPONENT_BITS: u32 = 256;
+const EXPONENT_BITS: usize = 256;
 
 /// Bytes of a random salt, as Cognito's clients draw for device verifiers.
 const SALT_BYTES: usize = 16;
@@ -58,13 +58,11 @@ impl SecretExponent {
     /// this for test values.
     pub fn from_be_bytes(bytes: &[u8]) -> Result<SecretExponent, Error> {
         let significant = group::strip_leading_zeros(bytes);
-        let bits = u32::try_from(significant.len())
-            .unwrap_or(u32::MAX)
-            .saturating_mul(8);
+        let bits = significant.len().saturating_mul(8);
         SecretExponent::with_bits(significant, bits)
     }
 
-    fn with_bits(bytes: &[u8], bits: u32) -> Result<SecretExponent, Error> {
+    fn with_bits(bytes: &[u8], bits: usize) -> Result<SecretExponent, Error> {
         let parameter = Parameter::SecretExponent;
         if bytes.len() > BYTES {
             return Err(Error::NotInGroup { parameter });
@@ -184,5 +182,30 @@ impl SecretBlock {
 impl fmt::Debug for SecretBlock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SecretBlock({} bytes)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponents_are_refused_when_zero_or_wider_than_n() {
+        let parameter = Parameter::SecretExponent;
+        for zero in [&[][..], &[0], &[0; 400]] {
+            assert_eq!(
+                SecretExponent::from_be_bytes(zero).unwrap_err(),
+                Error::Zero { parameter }
+            );
+        }
+        assert_eq!(
+            SecretExponent::from_be_bytes(&[1; BYTES + 1]).unwrap_err(),
+            Error::NotInGroup { parameter }
+        );
+        // Leading zeros do not count towards the width.
+        let mut padded = vec![0; 16];
+        padded.extend_from_slice(&[0xff; BYTES]);
+        assert!(SecretExponent::from_be_bytes(&padded).is_ok());
+        assert!(SecretExponent::random().is_ok());
     }
 }

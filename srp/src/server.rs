@@ -258,3 +258,31 @@ impl fmt::Debug for ServerHandshake {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_verifiers_are_refused_when_zero_or_not_below_n() {
+        let salt = Salt::from_bytes(&[1, 2, 3]);
+        let parameter = Parameter::Verifier;
+        assert_eq!(
+            Verifier::from_parts(salt.clone(), &[0; BYTES]).unwrap_err(),
+            Error::Zero { parameter }
+        );
+        assert_eq!(
+            Verifier::from_parts(salt.clone(), &[0xff; BYTES]).unwrap_err(),
+            Error::NotInGroup { parameter }
+        );
+        assert_eq!(
+            Verifier::from_parts(salt.clone(), &[1; BYTES + 1]).unwrap_err(),
+            Error::NotInGroup { parameter }
+        );
+        let pool = PoolName::from_user_pool_id("us-east-1_AbCdEfGhI").unwrap();
+        let made = Verifier::with_salt(&pool, "user", "pw", salt.clone());
+        let stored = Verifier::from_parts(salt, &made.verifier_bytes()).unwrap();
+        assert!(stored.check_password(&pool, "user", "pw"));
+        assert!(!stored.check_password(&pool, "user", "pW"));
+    }
+}

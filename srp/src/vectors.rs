@@ -2,6 +2,7 @@
 //! cases in `testdata/vectors.json`, which pycognito computed (`testdata/vectors.py` says how),
 //! checked step by step and then through the public API of both halves.
 
+use crypto_bigint::Encoding;
 use serde::Deserialize;
 
 use crate::group::{self, Exponent, Residue};
