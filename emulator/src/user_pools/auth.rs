@@ -226,19 +226,46 @@ impl UserPools {
     /// signature, expiry, not revoked, and the user still there and enabled.
     pub(super) fn signed_in(&self, token: &str) -> Result<(String, String, Arc<User>), PoolFault> {
         let now = self.now_ms() / 1000;
-        let claims = self.access_token(token, now)?;
-        if !self.session_live(&claims.origin_jti)? {
-            return Err(PoolFault::not_authorized("Access Token has been revoked"));
-        }
-        let pool = self.pool(&claims.pool_id)?;
-        let key = key_of(&pool, &claims.username);
-        let user = self
-            .user_by_key(&claims.pool_id, &key)?
-            .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
+        let revoked = || PoolFault::not_authorized("Access Token has been revoked");
+        let (claims, key, user) = match self.cached_sign_in(token) {
+            Some((claims, live, key, user)) => {
+                if claims.exp <= now {
+                    return Err(PoolFault::not_authorized("Access Token has expired"));
+                }
+                if !live {
+                    return Err(revoked());
+                }
+                (claims, key, user)
+            }
+            None => {
+                let claims = self.access_token(token, now)?;
+                if !self.session_live(&claims.origin_jti)? {
+                    return Err(revoked());
+                }
+                let pool = self.pool(&claims.pool_id)?;
+                let key = key_of(&pool, &claims.username);
+                let user = self
+                    .user_by_key(&claims.pool_id, &key)?
+                    .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
+                (claims, key, user)
+            }
+        };
         if !user.enabled {
             return Err(PoolFault::not_authorized("User is disabled."));
         }
         Ok((claims.pool_id.clone(), key, user))
+    }
+
+    /// What [`UserPools::signed_in`] reads, when the cache holds all of it: the token's claims,
+    /// whether its session is live, the user's stored key and the user, looked up under one
+    /// read lock. Nothing is checked here.
+    fn cached_sign_in(&self, token: &str) -> Option<(Arc<AccessToken>, bool, String, Arc<User>)> {
+        let view = self.cache.view();
+        let claims = view.token(token)?;
+        let live = view.session(&claims.origin_jti)?;
+        let key = key_of(view.pool(&claims.pool_id)?, &claims.username);
+        let user = view.user(&claims.pool_id, &key)?;
+        Some((claims.clone(), live, key, user.clone()))
     }
 
     /// An access token's claims, its signature checked once and then kept by its text; its
