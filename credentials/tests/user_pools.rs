@@ -38,8 +38,9 @@ async fn emulator() -> Running {
     .expect("the emulator starts")
 }
 
-/// A pool and an app client allowing SRP, the password flow and refresh, with a secret and
-/// refresh-token rotation when asked; returns the pool id, client id and secret.
+/// A pool and an app client allowing SRP and the password flow, with a secret when asked;
+/// with `rotation`, refresh-token rotation and no `REFRESH_TOKEN_AUTH` (as the developer guide
+/// has rotating clients), else that flow. Returns the pool id, client id and secret.
 async fn pool(admin: &Client, secret: bool, rotation: bool) -> (String, String, Option<String>) {
     let pool_id = admin
         .create_user_pool(CreateUserPoolRequest::new("app"))
@@ -49,15 +50,17 @@ async fn pool(admin: &Client, secret: bool, rotation: bool) -> (String, String, 
         .and_then(|p| p.id)
         .expect("a pool id");
     let mut input = CreateUserPoolClientRequest::new(&pool_id, "app");
-    input.explicit_auth_flows = Some(vec![
+    let mut flows = vec![
         ExplicitAuthFlowsType::AllowUserSrpAuth,
         ExplicitAuthFlowsType::AllowUserPasswordAuth,
-        ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-    ]);
-    input.generate_secret = Some(secret);
+    ];
     if rotation {
         input.refresh_token_rotation = Some(RefreshTokenRotationType::new(FeatureType::Enabled));
+    } else {
+        flows.push(ExplicitAuthFlowsType::AllowRefreshTokenAuth);
     }
+    input.explicit_auth_flows = Some(flows);
+    input.generate_secret = Some(secret);
     let client = admin
         .create_user_pool_client(input)
         .await

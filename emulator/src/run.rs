@@ -390,7 +390,8 @@ pub async fn start(options: Options, signals: bool) -> Result<Running, StartErro
             log_level: level,
         },
     );
-    if let Some(seed) = &options.seed {
+    // Taken out of the options, so that it is gone once applied.
+    if let Some(seed) = options.seed {
         user_pools::seed::apply(&pools, seed).map_err(|e| {
             StartError::State(Fault::invalid_parameter(format!("the seed: {}", e.message)))
         })?;

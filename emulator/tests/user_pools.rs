@@ -988,18 +988,55 @@ async fn refresh_revoke_and_sign_out() {
         "Invalid Access Token"
     );
 
-    // Rotation: GetTokensFromRefreshToken hands out a new refresh token and retires the old.
-    let mut update = UpdateUserPoolClientRequest::new(&pool_id, &client_id);
-    update.explicit_auth_flows = Some(vec![
-        ExplicitAuthFlowsType::AllowUserPasswordAuth,
-        ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-    ]);
-    update.refresh_token_rotation = Some(RefreshTokenRotationType::new(FeatureType::Enabled));
-    c.update_user_pool_client(update).await.unwrap();
-    let s4 = tokens(&c, &client_id, "hal").await;
-    let old = s4.refresh_token.unwrap();
-    let rotated = c
-        .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest::new(&old, &client_id))
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rotating_client_refreshes_with_get_tokens_from_refresh_token_only() {
+    let (running, c) = emulator(Options::default()).await;
+    // Rotation on, with ALLOW_REFRESH_TOKEN_AUTH left on as well: the flow is refused anyway.
+    let (pool_id, client_id) = pool_and_client(&c, |input| {
+        input.refresh_token_rotation = Some(RefreshTokenRotationType::new(FeatureType::Enabled));
+    })
+    .await;
+    confirmed_user(&c, &pool_id, "rho", &[]).await;
+    let old = tokens(&c, &client_id, "rho").await.refresh_token.unwrap();
+    let refused = |flow: &str| {
+        (
+            "InvalidParameterException".to_owned(),
+            format!(
+                "{flow} is not supported for this client: refresh token rotation is enabled, \
+                 refresh tokens with GetTokensFromRefreshToken"
+            ),
+        )
+    };
+    let initiate = |flow: AuthFlowType, token: &str| {
+        let mut input = InitiateAuthRequest::new(flow, &client_id);
+        input.auth_parameters = Some(params(&[("REFRESH_TOKEN", token)]));
+        c.initiate_auth(input)
+    };
+    assert_eq!(
+        fault(initiate(AuthFlowType::RefreshTokenAuth, &old).await),
+        refused("REFRESH_TOKEN_AUTH")
+    );
+    assert_eq!(
+        fault(initiate(AuthFlowType::RefreshToken, &old).await),
+        refused("REFRESH_TOKEN")
+    );
+    for flow in [AuthFlowType::RefreshTokenAuth, AuthFlowType::RefreshToken] {
+        let mut input = AdminInitiateAuthRequest::new(&pool_id, &client_id, flow.clone());
+        input.auth_parameters = Some(params(&[("REFRESH_TOKEN", &old)]));
+        assert_eq!(
+            fault(c.admin_initiate_auth(input).await),
+            refused(flow.as_str())
+        );
+    }
+
+    // GetTokensFromRefreshToken hands out a new refresh token and retires the old one.
+    let get_tokens = |token: &str| {
+        c.get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest::new(token, &client_id))
+    };
+    let rotated = get_tokens(&old)
         .await
         .expect("GetTokensFromRefreshToken")
         .authentication_result
@@ -1007,18 +1044,49 @@ async fn refresh_revoke_and_sign_out() {
     let new = rotated.refresh_token.expect("a new refresh token");
     assert_ne!(new, old);
     assert_eq!(
-        fault(
-            c.get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest::new(
-                &old, &client_id
-            ))
-            .await
-        )
-        .1,
+        fault(get_tokens(&old).await).1,
         "Refresh Token has been revoked"
     );
-    c.get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest::new(&new, &client_id))
+
+    // The client as the developer guide asks for it: rotation without ALLOW_REFRESH_TOKEN_AUTH.
+    let update_client = |rotation: FeatureType| {
+        let mut update = UpdateUserPoolClientRequest::new(&pool_id, &client_id);
+        update.explicit_auth_flows = Some(vec![ExplicitAuthFlowsType::AllowUserPasswordAuth]);
+        update.refresh_token_rotation = Some(RefreshTokenRotationType::new(rotation));
+        c.update_user_pool_client(update)
+    };
+    update_client(FeatureType::Enabled).await.unwrap();
+    let newer = get_tokens(&new)
         .await
-        .expect("the new one works");
+        .expect("no ALLOW_REFRESH_TOKEN_AUTH needed")
+        .authentication_result
+        .unwrap()
+        .refresh_token
+        .expect("rotated again");
+    assert_eq!(
+        fault(initiate(AuthFlowType::RefreshTokenAuth, &newer).await),
+        refused("REFRESH_TOKEN_AUTH")
+    );
+
+    // Without rotation GetTokensFromRefreshToken still needs no flag, answers ID and access
+    // tokens only and keeps the refresh token; REFRESH_TOKEN_AUTH is a flow the client lacks.
+    update_client(FeatureType::Disabled).await.unwrap();
+    for _ in 0..2 {
+        let renewed = get_tokens(&newer)
+            .await
+            .expect("a refresh without rotation")
+            .authentication_result
+            .unwrap();
+        assert_eq!(renewed.refresh_token, None);
+        assert!(renewed.id_token.is_some() && renewed.access_token.is_some());
+    }
+    assert_eq!(
+        fault(initiate(AuthFlowType::RefreshTokenAuth, &newer).await),
+        (
+            "InvalidParameterException".to_owned(),
+            "REFRESH_TOKEN_AUTH flow not enabled for this client".to_owned()
+        )
+    );
     running.shutdown().await.unwrap();
 }
 

@@ -92,24 +92,96 @@ impl Automaton {
     }
 
     /// Whether `text` matches.
+    ///
+    /// The walk reads bytes: an ASCII byte takes its class from the ASCII table, the first
+    /// byte of any other character decodes that character, and the bytes that continue it are
+    /// passed over. A long text mostly stays in one state (a token, a long name), so once a
+    /// step stays where it was with at least 256 bytes left, the ASCII bytes that keep that
+    /// state are worked out once and passed over in one tight loop.
     pub fn is_match(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
         let mut state = 0usize;
-        for c in text.chars() {
-            let step = self.class(c).and_then(|class| {
-                let index = state
-                    .checked_mul(self.class_count)?
-                    .checked_add(usize::from(class))?;
-                self.next.get(index)
-            });
-            match step {
+        let mut row = 0usize;
+        let mut at = 0usize;
+        while let Some(&byte) = bytes.get(at) {
+            let class = if byte.is_ascii() {
+                match self.ascii.get(usize::from(byte)) {
+                    Some(&NO_CLASS) | None => return false,
+                    Some(&class) => usize::from(class),
+                }
+            } else {
+                let c = text.get(at..).and_then(|rest| rest.chars().next());
+                match c.and_then(|c| self.class(c)) {
+                    Some(class) => usize::from(class),
+                    None => return false,
+                }
+            };
+            at = match byte {
+                // The first byte of a character says how many bytes it has.
+                0..=0x7F => at.saturating_add(1),
+                0xC0..=0xDF => at.saturating_add(2),
+                0xE0..=0xEF => at.saturating_add(3),
+                _ => at.saturating_add(4),
+            };
+            match row
+                .checked_add(class)
+                .and_then(|index| self.next.get(index))
+            {
                 Some(&MATCH) => return true,
                 Some(&DEAD) | None => return false,
-                Some(&next) => state = usize::from(next),
+                Some(&next) if usize::from(next) == state => {
+                    let rest = bytes.get(at..).unwrap_or_default();
+                    if rest.len() >= RUN_LENGTH {
+                        at = at.saturating_add(run(rest, &self.staying(state, row)));
+                    }
+                }
+                Some(&next) => {
+                    state = usize::from(next);
+                    match state.checked_mul(self.class_count) {
+                        Some(r) => row = r,
+                        None => return false,
+                    }
+                }
             }
         }
         self.accepts_at_end.get(state).copied().unwrap_or(false)
     }
+
+    /// Which ASCII bytes lead from `state` (whose row in `next` starts at `row`) to itself.
+    fn staying(&self, state: usize, row: usize) -> [bool; 128] {
+        let mut stays = [false; 128];
+        for (byte, stay) in stays.iter_mut().enumerate() {
+            let next = self
+                .ascii
+                .get(byte)
+                .filter(|&&class| class != NO_CLASS)
+                .and_then(|&class| row.checked_add(usize::from(class)))
+                .and_then(|index| self.next.get(index));
+            *stay = next.is_some_and(|&next| usize::from(next) == state);
+        }
+        stays
+    }
 }
+
+/// How many bytes at the start of `bytes` are in `stays`. Whole chunks are checked without
+/// stopping at the first byte that is not (the compiler unrolls that), then the bytes of the
+/// chunk that ends the run one by one.
+fn run(bytes: &[u8], stays: &[bool; 128]) -> usize {
+    const CHUNK: usize = 16;
+    let stays = |b: &u8| stays.get(usize::from(*b)).copied().unwrap_or(false);
+    let whole = bytes
+        .chunks_exact(CHUNK)
+        .take_while(|chunk| chunk.iter().fold(true, |all, b| all & stays(b)))
+        .count()
+        .saturating_mul(CHUNK);
+    let rest = bytes.get(whole..).unwrap_or_default();
+    whole.saturating_add(rest.iter().take_while(|b| stays(b)).count())
+}
+
+/// How many bytes must be left after a step that stays in its state before the rest is
+/// passed over with that state's table: making the table costs about as much as stepping
+/// through 128 bytes.
+const RUN_LENGTH: usize = 256;
 
 impl fmt::Debug for Automaton {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -184,6 +256,89 @@ mod tests {
         assert_eq!(LATE.class('a'), Some(0));
         assert!(!LATE.is_match("0"));
         assert!(LATE.is_match("a"));
+    }
+
+    /// The walk one character at a time, as the tables read: what the byte walk must agree
+    /// with.
+    fn by_chars(automaton: &Automaton, text: &str) -> bool {
+        let mut state = 0usize;
+        for c in text.chars() {
+            let step = automaton.class(c).and_then(|class| {
+                automaton
+                    .next
+                    .get(state * automaton.class_count + usize::from(class))
+            });
+            match step {
+                Some(&MATCH) => return true,
+                Some(&DEAD) | None => return false,
+                Some(&next) => state = usize::from(next),
+            }
+        }
+        automaton
+            .accepts_at_end
+            .get(state)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// `^[A-Za-z0-9-_=.]+$`, the tables the generator makes for the user pools' tokens.
+    static TOKEN: Automaton = Automaton::new(
+        &[
+            '\0', '-', '/', '0', ':', '=', '>', 'A', '[', '_', '`', 'a', '{',
+        ],
+        &[0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0],
+        2,
+        &[DEAD, 1, DEAD, 1],
+        &[false, true],
+    );
+
+    /// `x[a-z]*y`, searched anywhere: state 1 loops on `[a-z]` until `y`; the other classes
+    /// start over.
+    static LOOP_THEN_MATCH: Automaton = Automaton::new(
+        &['\0', 'a', 'x', 'y', 'z', '{', 'é', 'ê'],
+        &[0, 1, 2, 3, 1, 0, 4, 0],
+        5,
+        &[0, 0, 1, 0, 0, 0, 1, 1, MATCH, 0],
+        &[false, false],
+    );
+
+    #[test]
+    fn long_runs_agree_with_the_walk_by_characters() {
+        let long = "eyJhbGciOiJSUzI1NiJ9.abc_DEF-0129=".repeat(40);
+        let mut texts = vec![
+            long.clone(),
+            String::new(),
+            "a".repeat(300),
+            "é".repeat(300),
+        ];
+        // A byte that breaks the run at every place of a long text: inside the first chunk,
+        // on a chunk's edge, in the last bytes; ASCII and not.
+        for at in [0, 1, 15, 16, 17, 255, 256, 257, 700, long.len() - 1] {
+            for breaker in ["!", " ", "é", "\u{10FFFF}", "y", "x"] {
+                let mut text = long.clone();
+                text.insert_str(at, breaker);
+                texts.push(text.clone());
+                let rest: String = text.chars().skip(1).collect();
+                texts.push(format!("x{rest}"));
+            }
+        }
+        texts.push(format!("x{}y", "b".repeat(1000)));
+        texts.push(format!("x{}", "b".repeat(1000)));
+        texts.push(format!("x{}éy", "b".repeat(1000)));
+        for automaton in [&TOKEN, &LOOP_THEN_MATCH, &DIGITS, &AB] {
+            for text in &texts {
+                assert_eq!(
+                    automaton.is_match(text),
+                    by_chars(automaton, text),
+                    "{automaton:?} on {:?}",
+                    text.chars().take(40).collect::<String>()
+                );
+            }
+        }
+        assert!(TOKEN.is_match(&long));
+        assert!(!TOKEN.is_match(&format!("{long} ")));
+        assert!(LOOP_THEN_MATCH.is_match(&format!("x{}y", "b".repeat(1000))));
+        assert!(!LOOP_THEN_MATCH.is_match(&format!("x{}", "b".repeat(1000))));
     }
 
     #[test]

@@ -652,6 +652,10 @@ impl<C: CognitoIdentityProvider> UserPoolSession<C> {
 
     /// Calls the refresh: `GetTokensFromRefreshToken`, or `REFRESH_TOKEN_AUTH` for a pool
     /// without it. Returns the operation that answered.
+    ///
+    /// Only a pool that answers the operation as unknown gets the flow: a client with
+    /// refresh-token rotation refuses `REFRESH_TOKEN_AUTH` and rotates only through the
+    /// operation, so a pool lacking it cannot be rotating, and any other refusal stands.
     async fn call_refresh(
         &self,
         token: &str,

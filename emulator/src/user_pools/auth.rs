@@ -100,6 +100,25 @@ fn flow_enabled(client: &UserPoolClientType, flow: &str) -> bool {
     }
 }
 
+/// Whether `client` rotates refresh tokens.
+fn rotates(client: &UserPoolClientType) -> bool {
+    client
+        .refresh_token_rotation
+        .as_ref()
+        .is_some_and(|r| r.feature == FeatureType::Enabled)
+}
+
+/// The refusal of `REFRESH_TOKEN_AUTH` (or `REFRESH_TOKEN`) on a client that rotates refresh
+/// tokens. The developer guide says the flow does not work there and to refresh with
+/// `GetTokensFromRefreshToken`, but not what the service answers: the code is the emulator's
+/// choice, the one a flow the client does not allow gets.
+fn rotation_refuses(flow: &str) -> PoolFault {
+    PoolFault::invalid_parameter(format!(
+        "{flow} is not supported for this client: refresh token rotation is enabled, \
+         refresh tokens with GetTokensFromRefreshToken"
+    ))
+}
+
 fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Result<&'a str, PoolFault> {
     params
         .get(name)
@@ -207,19 +226,46 @@ impl UserPools {
     /// signature, expiry, not revoked, and the user still there and enabled.
     pub(super) fn signed_in(&self, token: &str) -> Result<(String, String, Arc<User>), PoolFault> {
         let now = self.now_ms() / 1000;
-        let claims = self.access_token(token, now)?;
-        if !self.session_live(&claims.origin_jti)? {
-            return Err(PoolFault::not_authorized("Access Token has been revoked"));
-        }
-        let pool = self.pool(&claims.pool_id)?;
-        let key = key_of(&pool, &claims.username);
-        let user = self
-            .user_by_key(&claims.pool_id, &key)?
-            .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
+        let revoked = || PoolFault::not_authorized("Access Token has been revoked");
+        let (claims, key, user) = match self.cached_sign_in(token) {
+            Some((claims, live, key, user)) => {
+                if claims.exp <= now {
+                    return Err(PoolFault::not_authorized("Access Token has expired"));
+                }
+                if !live {
+                    return Err(revoked());
+                }
+                (claims, key, user)
+            }
+            None => {
+                let claims = self.access_token(token, now)?;
+                if !self.session_live(&claims.origin_jti)? {
+                    return Err(revoked());
+                }
+                let pool = self.pool(&claims.pool_id)?;
+                let key = key_of(&pool, &claims.username);
+                let user = self
+                    .user_by_key(&claims.pool_id, &key)?
+                    .ok_or_else(|| PoolFault::not_authorized("User does not exist."))?;
+                (claims, key, user)
+            }
+        };
         if !user.enabled {
             return Err(PoolFault::not_authorized("User is disabled."));
         }
         Ok((claims.pool_id.clone(), key, user))
+    }
+
+    /// What [`UserPools::signed_in`] reads, when the cache holds all of it: the token's claims,
+    /// whether its session is live, the user's stored key and the user, looked up under one
+    /// read lock. Nothing is checked here.
+    fn cached_sign_in(&self, token: &str) -> Option<(Arc<AccessToken>, bool, String, Arc<User>)> {
+        let view = self.cache.view();
+        let claims = view.token(token)?;
+        let live = view.session(&claims.origin_jti)?;
+        let key = key_of(view.pool(&claims.pool_id)?, &claims.username);
+        let user = view.user(&claims.pool_id, &key)?;
+        Some((claims.clone(), live, key, user.clone()))
     }
 
     /// An access token's claims, its signature checked once and then kept by its text; its
@@ -356,6 +402,9 @@ impl UserPools {
                 store::existing_pool(c, admin_pool)?;
                 return Err(PoolFault::client_not_found(client_id));
             }
+        }
+        if matches!(flow, "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") && rotates(&client) {
+            return Err(rotation_refuses(flow));
         }
         if !flow_enabled(&client, flow) {
             return Err(PoolFault::invalid_parameter(format!(
@@ -631,9 +680,10 @@ impl UserPools {
         })
     }
 
-    /// New tokens from a refresh token (`rotate`: a new refresh token too, the old one
-    /// revoked), checking the client's secret hash (`secret` is the hash, or with `rotate` the
-    /// client secret itself).
+    /// New tokens from a refresh token, checking the client's secret hash. With `rotate`
+    /// (`GetTokensFromRefreshToken`), `secret` is the client secret itself, and a client with
+    /// rotation gets a new refresh token while the old one is revoked; without it
+    /// (`REFRESH_TOKEN_AUTH`, which a rotating client never reaches), `secret` is the hash.
     fn refresh(
         &self,
         c: &Connection,
@@ -672,11 +722,7 @@ impl UserPools {
         if !user.enabled {
             return Err(PoolFault::not_authorized("User is disabled."));
         }
-        let rotation = client
-            .refresh_token_rotation
-            .as_ref()
-            .is_some_and(|r| r.feature == FeatureType::Enabled);
-        if rotate && rotation {
+        if rotate && rotates(client) {
             store::revoke_refresh(c, &digest)?;
             let result = self.new_session(c, &row.pool_id, client, &user, Some(row.auth_time))?;
             return Ok((result, None));
@@ -684,18 +730,15 @@ impl UserPools {
         Ok((self.tokens_for(c, client, &user, &row)?, None))
     }
 
-    /// `GetTokensFromRefreshToken`.
+    /// `GetTokensFromRefreshToken`. It needs no `ALLOW_REFRESH_TOKEN_AUTH`, on any client:
+    /// that flag allows the `InitiateAuth` flow, and the developer guide has rotating clients
+    /// turn it off and refresh here.
     pub(super) fn tokens_from_refresh(
         &self,
         input: GetTokensFromRefreshTokenRequest,
     ) -> Result<AuthenticationResultType, PoolFault> {
         self.write(|c| {
             let (_, client) = self.client_by_id(c, &input.client_id)?;
-            if !flow_enabled(&client, "REFRESH_TOKEN_AUTH") {
-                return Err(PoolFault::invalid_parameter(
-                    "REFRESH_TOKEN_AUTH flow not enabled for this client",
-                ));
-            }
             let (result, _) = self.refresh(
                 c,
                 &client,

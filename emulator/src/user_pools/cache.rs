@@ -12,7 +12,7 @@
 //! every time.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use cognito_identity_provider::types::UserPoolType;
@@ -39,9 +39,46 @@ pub struct AccessToken {
 struct Maps {
     generation: u64,
     pools: HashMap<String, Arc<UserPoolType>>,
-    users: HashMap<(String, String), Arc<User>>,
+    /// Users by pool, then by stored key, so that a lookup needs no owned key.
+    users: HashMap<String, HashMap<String, Arc<User>>>,
+    /// How many users `users` holds.
+    user_count: usize,
     sessions: HashMap<String, bool>,
-    tokens: HashMap<String, Arc<AccessToken>>,
+    tokens: HashMap<String, Arc<AccessToken>, TokenTails>,
+}
+
+/// How many bytes at the end of a token its hash reads.
+const TAIL: usize = 64;
+
+/// Hashes the last [`TAIL`] bytes of each token only. An access token is a kilobyte or more;
+/// hashing all of it took about a tenth of what `GetUser` does beside HTTP (measured with
+/// perf), and its end, the signature, tells tokens apart as well as the whole does. Lookups
+/// still compare the whole text, so two tokens that share an end are two entries, never one;
+/// and only tokens whose signature checked are kept, with the hash keyed at random, so nobody
+/// can fill a bucket.
+#[derive(Default, Clone)]
+struct TokenTails(RandomState);
+
+/// The hasher of [`TokenTails`]: what it is given, cut to its last [`TAIL`] bytes.
+struct TailHasher<H>(H);
+
+impl BuildHasher for TokenTails {
+    type Hasher = TailHasher<<RandomState as BuildHasher>::Hasher>;
+
+    fn build_hasher(&self) -> Self::Hasher {
+        TailHasher(self.0.build_hasher())
+    }
+}
+
+impl<H: Hasher> Hasher for TailHasher<H> {
+    fn write(&mut self, bytes: &[u8]) {
+        let from = bytes.len().saturating_sub(TAIL);
+        self.0.write(bytes.get(from..).unwrap_or(bytes));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
 }
 
 /// The cache; see the module's documentation.
@@ -50,7 +87,33 @@ pub struct ReadCache {
     maps: RwLock<Maps>,
 }
 
-fn put<K: Eq + Hash, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+/// The maps seen under one read lock, for a caller that looks several things up at once (the
+/// lock is shared by every thread, and each taking of it is a write to the same memory).
+pub struct View<'a>(RwLockReadGuard<'a, Maps>);
+
+impl View<'_> {
+    /// The pool `id`, if cached.
+    pub fn pool(&self, id: &str) -> Option<&Arc<UserPoolType>> {
+        self.0.pools.get(id)
+    }
+
+    /// The user stored under `key` in pool `pool_id`, if cached.
+    pub fn user(&self, pool_id: &str, key: &str) -> Option<&Arc<User>> {
+        self.0.users.get(pool_id)?.get(key)
+    }
+
+    /// Whether the session `origin_jti` is live (exists and is not revoked), if cached.
+    pub fn session(&self, origin_jti: &str) -> Option<bool> {
+        self.0.sessions.get(origin_jti).copied()
+    }
+
+    /// A checked access token, by its exact text.
+    pub fn token(&self, token: &str) -> Option<&Arc<AccessToken>> {
+        self.0.tokens.get(token)
+    }
+}
+
+fn put<K: Eq + Hash, V, S: BuildHasher>(map: &mut HashMap<K, V, S>, key: K, value: V) {
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }
@@ -66,6 +129,11 @@ impl ReadCache {
 
     fn write(&self) -> RwLockWriteGuard<'_, Maps> {
         self.maps.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The maps under one read lock; keep it no longer than the lookups.
+    pub fn view(&self) -> View<'_> {
+        View(self.read())
     }
 
     /// The current generation: read it before reading what will be kept.
@@ -93,7 +161,7 @@ impl ReadCache {
 
     /// The pool `id`, if cached.
     pub fn pool(&self, id: &str) -> Option<Arc<UserPoolType>> {
-        self.read().pools.get(id).cloned()
+        self.view().pool(id).cloned()
     }
 
     /// Keeps pool `id`, read at `generation`.
@@ -103,23 +171,26 @@ impl ReadCache {
 
     /// The user stored under `key` in pool `pool_id`, if cached.
     pub fn user(&self, pool_id: &str, key: &str) -> Option<Arc<User>> {
-        // The map is keyed by owned pairs; a lookup builds one only on this path.
-        self.read()
-            .users
-            .get(&(pool_id.to_owned(), key.to_owned()))
-            .cloned()
+        self.view().user(pool_id, key).cloned()
     }
 
     /// Keeps a user, read at `generation`.
     pub fn put_user(&self, generation: u64, pool_id: &str, key: &str, user: Arc<User>) {
         self.keep(generation, |m| {
-            put(&mut m.users, (pool_id.to_owned(), key.to_owned()), user)
+            if m.user_count >= MAX_ENTRIES {
+                m.users.clear();
+                m.user_count = 0;
+            }
+            let pool = m.users.entry(pool_id.to_owned()).or_default();
+            if pool.insert(key.to_owned(), user).is_none() {
+                m.user_count = m.user_count.saturating_add(1);
+            }
         });
     }
 
     /// Whether the session `origin_jti` is live (exists and is not revoked), if cached.
     pub fn session(&self, origin_jti: &str) -> Option<bool> {
-        self.read().sessions.get(origin_jti).copied()
+        self.view().session(origin_jti)
     }
 
     /// Keeps whether a session is live, read at `generation`.
@@ -131,7 +202,7 @@ impl ReadCache {
 
     /// A checked access token, by its exact text.
     pub fn token(&self, token: &str) -> Option<Arc<AccessToken>> {
-        self.read().tokens.get(token).cloned()
+        self.view().token(token).cloned()
     }
 
     /// Keeps a token checked at `generation`.
@@ -170,6 +241,61 @@ mod tests {
         cache.clear();
         assert_eq!(cache.session("o"), None);
         assert!(cache.token("t").is_none());
+    }
+
+    #[test]
+    fn users_are_counted_across_pools_and_emptied_when_full() {
+        let cache = ReadCache::default();
+        let g = cache.generation();
+        let user = |name: &str| {
+            Arc::new(User {
+                username: name.into(),
+                attributes: Default::default(),
+                enabled: true,
+                status: "CONFIRMED".into(),
+                created_ms: 0,
+                modified_ms: 0,
+                secret: None,
+                temporary_until_ms: None,
+            })
+        };
+        for i in 0..MAX_ENTRIES - 1 {
+            let pool = if i % 2 == 0 {
+                "us-east-1_A"
+            } else {
+                "us-east-1_B"
+            };
+            cache.put_user(g, pool, &i.to_string(), user("u"));
+        }
+        // Putting a user again under its key is no new entry.
+        cache.put_user(g, "us-east-1_A", "0", user("again"));
+        cache.put_user(g, "us-east-1_C", "last", user("last"));
+        assert_eq!(cache.user("us-east-1_A", "0").unwrap().username, "again");
+        assert!(cache.user("us-east-1_B", "1").is_some());
+        assert!(cache.user("us-east-1_B", "0").is_none());
+        assert!(cache.user("us-east-1_C", "last").is_some());
+        cache.put_user(g, "us-east-1_C", "new", user("new"));
+        assert!(cache.user("us-east-1_A", "0").is_none());
+        assert!(cache.user("us-east-1_B", "1").is_none());
+        assert_eq!(cache.user("us-east-1_C", "new").unwrap().username, "new");
+    }
+
+    #[test]
+    fn tokens_that_share_an_end_are_told_apart_by_their_whole_text() {
+        let cache = ReadCache::default();
+        let g = cache.generation();
+        let end = "s".repeat(TAIL);
+        let (one, two) = (format!("header.one.{end}"), format!("header.two.{end}"));
+        let hasher = TokenTails::default();
+        assert_eq!(hasher.hash_one(&one), hasher.hash_one(&two));
+        cache.put_token(g, &one, token(1));
+        assert_eq!(cache.token(&one).unwrap().exp, 1);
+        assert!(cache.token(&two).is_none());
+        cache.put_token(g, &two, token(2));
+        assert_eq!(cache.token(&one).unwrap().exp, 1);
+        assert_eq!(cache.token(&two).unwrap().exp, 2);
+        assert!(cache.token(&end).is_none());
+        assert!(cache.token("").is_none());
     }
 
     #[test]
