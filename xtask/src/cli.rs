@@ -134,7 +134,7 @@ passes, 1 otherwise, 2 on a usage error.
 pub const FUZZ_HELP: &str = "\
 Run the cargo-fuzz targets of fuzz/ for a fixed time each and report crashes.
 
-Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N]
+Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N] [--opt-level N]
 
 Targets: router (whole HTTP requests through the generated router), response
 (the client's handling of any response), model (the botocore and Smithy
@@ -156,6 +156,8 @@ target/fuzz-logs/.
 Options:
       --seconds N        How long each target runs (default 10)
       --codegen-units N  Build with N codegen units instead of cargo-fuzz's 1: a
+                         faster build, slower fuzzing (for a short smoke run)
+      --opt-level N      Optimise at level N (0-3) instead of cargo-fuzz's 3: a
                          faster build, slower fuzzing (for a short smoke run)
   -h, --help             Print help
 
@@ -197,7 +199,7 @@ impl HelpTopic {
             HelpTopic::Codegen => "Usage: cargo xtask codegen [--check] [--model PATH --out DIR [--crate-name NAME] [--operation-features]]\nFor more information, try `cargo xtask codegen --help`.",
             HelpTopic::ProtocolTests => "Usage: cargo xtask protocol-tests [PATH...]\nFor more information, try `cargo xtask protocol-tests --help`.",
             HelpTopic::EndpointTests => "Usage: cargo xtask endpoint-tests [--partitions FILE] [PATH...]\nFor more information, try `cargo xtask endpoint-tests --help`.",
-            HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N]\nFor more information, try `cargo xtask fuzz --help`.",
+            HelpTopic::Fuzz => "Usage: cargo xtask fuzz [TARGET] [--seconds N] [--codegen-units N] [--opt-level N]\nFor more information, try `cargo xtask fuzz --help`.",
         }
     }
 }
@@ -477,6 +479,7 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
     let mut target: Option<String> = None;
     let mut seconds: Option<u64> = None;
     let mut codegen_units: Option<u32> = None;
+    let mut opt_level: Option<u8> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let text = text_arg(&arg).map_err(usage)?;
@@ -491,6 +494,16 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
                         "`--seconds` needs a whole number of seconds above 0".to_owned(),
                     ))
                 }
+            }
+            continue;
+        }
+        if let Some(value) = option_value(text, "--opt-level", &mut args) {
+            if opt_level.is_some() {
+                return Err(usage("`--opt-level` is given twice".to_owned()));
+            }
+            match value.as_ref().and_then(|v| v.to_str()) {
+                Some(level @ ("0" | "1" | "2" | "3")) => opt_level = level.parse().ok(),
+                _ => return Err(usage("`--opt-level` needs 0, 1, 2 or 3".to_owned())),
             }
             continue;
         }
@@ -528,6 +541,7 @@ fn parse_fuzz(args: Vec<OsString>) -> Result<Command, UsageError> {
         target,
         seconds: seconds.unwrap_or(crate::fuzz::DEFAULT_SECONDS),
         codegen_units,
+        opt_level,
     }))
 }
 
@@ -890,12 +904,14 @@ mod tests {
                 target: None,
                 seconds: crate::fuzz::DEFAULT_SECONDS,
                 codegen_units: None,
+                opt_level: None,
             }))
         );
         let expected = Command::Fuzz(FuzzArgs {
             target: Some("router".to_owned()),
             seconds: 5,
             codegen_units: None,
+            opt_level: None,
         });
         for args in [
             &["fuzz", "router", "--seconds", "5"][..],
@@ -909,6 +925,7 @@ mod tests {
                 target: None,
                 seconds: 60,
                 codegen_units: None,
+                opt_level: None,
             }))
         );
         for args in [
@@ -921,6 +938,7 @@ mod tests {
                     target: None,
                     seconds: 5,
                     codegen_units: Some(16),
+                    opt_level: None,
                 }))
             );
         }
@@ -979,6 +997,30 @@ mod tests {
         assert_eq!(
             error_of(&["fuzz", "--codegen-units=4", "--codegen-units", "8"]),
             "`--codegen-units` is given twice"
+        );
+        for args in [
+            &["fuzz", "--opt-level"][..],
+            &["fuzz", "--opt-level", "4"],
+            &["fuzz", "--opt-level=s"],
+        ] {
+            assert_eq!(
+                error_of(args),
+                "`--opt-level` needs 0, 1, 2 or 3",
+                "{args:?}"
+            );
+        }
+        assert_eq!(
+            error_of(&["fuzz", "--opt-level=1", "--opt-level", "2"]),
+            "`--opt-level` is given twice"
+        );
+        assert_eq!(
+            parse_strs(&["fuzz", "--opt-level", "1", "--codegen-units=16"]),
+            Ok(Command::Fuzz(FuzzArgs {
+                target: None,
+                seconds: crate::fuzz::DEFAULT_SECONDS,
+                codegen_units: Some(16),
+                opt_level: Some(1),
+            }))
         );
         assert_eq!(
             error_of(&["fuzz", "--runs", "5"]),

@@ -79,6 +79,8 @@ pub struct FuzzArgs {
     /// `--codegen-units N`: codegen units per crate in place of cargo-fuzz's 1 (which makes
     /// the fastest fuzzers and the slowest build).
     pub codegen_units: Option<u32>,
+    /// `--opt-level N`: the release profile's optimisation level in place of 3.
+    pub opt_level: Option<u8>,
 }
 
 impl Default for FuzzArgs {
@@ -87,6 +89,7 @@ impl Default for FuzzArgs {
             target: None,
             seconds: DEFAULT_SECONDS,
             codegen_units: None,
+            opt_level: None,
         }
     }
 }
@@ -1234,20 +1237,24 @@ fn check_tools(root: &Path) -> Result<()> {
 /// The `cargo +nightly fuzz <verb>` command with the build options every call shares:
 /// optimised, with debug assertions and overflow checks (cargo-fuzz's default), without a
 /// sanitizer (the code under test has no unsafe code, and the fuzzer runs about twice as fast),
-/// and with `codegen_units` per crate when given. The build and each run pass the same
-/// options, so a run finds the build up to date.
-fn cargo_fuzz(root: &Path, verb: &str, codegen_units: Option<u32>) -> Command {
+/// and with the codegen units and optimisation level of `args` when given. The build and
+/// each run pass the same options, so a run finds the build up to date.
+fn cargo_fuzz(root: &Path, verb: &str, args: &FuzzArgs) -> Command {
     let mut command = Command::new("cargo");
     command
         .current_dir(root)
         .args(["+nightly", "fuzz", verb, "--fuzz-dir", FUZZ_DIR])
         .args(["--target-dir", BUILD_DIR])
         .args(["--sanitizer", "none"])
-        .args(codegen_units.map(|n| format!("--codegen-units={n}")))
+        .args(args.codegen_units.map(|n| format!("--codegen-units={n}")))
         // The fuzz workspace builds on nightly with its own flags: neither the lints nor the
         // clippy driver CI builds this workspace with apply to it.
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("RUSTFLAGS");
+    if let Some(level) = args.opt_level {
+        // cargo-fuzz builds with `--release`.
+        command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", level.to_string());
+    }
     command
 }
 
@@ -1260,7 +1267,7 @@ fn run_target(root: &Path, target: &str, args: &FuzzArgs) -> Result<Outcome> {
     for dir in [&artifacts, &logs] {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let mut command = cargo_fuzz(root, "run", args.codegen_units);
+    let mut command = cargo_fuzz(root, "run", args);
     command.arg(target).arg(&corpus);
     let hand_made = root.join(FUZZ_DIR).join("seeds").join(target);
     if hand_made.is_dir() {
@@ -1318,7 +1325,7 @@ pub fn run(args: &FuzzArgs) -> Result<ExitCode> {
         let (dir, count) = write_seeds(target, &root)?;
         println!("{target}: {count} seeds written to {}", dir.display());
     }
-    let mut build = cargo_fuzz(&root, "build", args.codegen_units);
+    let mut build = cargo_fuzz(&root, "build", args);
     if let Some(target) = &args.target {
         build.arg(target);
     }
