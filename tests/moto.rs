@@ -1,9 +1,10 @@
 //! Interoperability with a server nobody here wrote: moto's Cognito Identity.
 //!
-//! The test installs `moto[server]` into a virtualenv under the target directory (once;
-//! later runs reuse it), starts `moto_server` on a free loopback port, and calls every
-//! Cognito Identity operation moto implements with our client over real HTTP, signed with
-//! SigV4 where the model says and unsigned where it does not, checking each answer. The
+//! The test installs `moto[server]` into the tests' one virtualenv of Python peers under the
+//! target directory (once; later runs reuse it), starts `moto_server` on a free loopback port,
+//! and calls every Cognito Identity operation moto implements with our client over real
+//! HTTP, signed with SigV4 where the model says and unsigned where it does not, checking each
+//! answer. The
 //! Cognito credentials provider then gets credentials from moto and signs with them, through
 //! this workspace's credentials trait and through the AWS SDK's.
 //!
@@ -26,10 +27,6 @@ use cognito_identity::types::*;
 use cognito_identity::{Client, Config};
 use cognito_identity_credentials::CognitoCredentialsProvider;
 
-/// The moto release the test runs against, pinned so that a new release cannot change the
-/// answers under the test.
-const MOTO: &str = "moto[server]==5.2.5";
-
 /// Operations the model leaves unsigned (`authtype: none`) among those moto implements.
 const UNSIGNED: [&str; 3] = ["GetId", "GetCredentialsForIdentity", "GetOpenIdToken"];
 
@@ -42,7 +39,7 @@ struct Moto {
 
 fn start_moto() -> Moto {
     let started = Instant::now();
-    let venv = python::Venv::ensure("interop-venv", &[MOTO]).unwrap_or_else(|e| panic!("{e}"));
+    let venv = python::Venv::peers().unwrap_or_else(|e| panic!("{e}"));
     let port = python::free_port().unwrap_or_else(|e| panic!("{e}"));
     let port_text = port.to_string();
     let mut process = venv
@@ -183,8 +180,9 @@ fn logins(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 #[test]
 fn without_python_the_test_fails_and_says_why() {
     let missing = std::path::Path::new("/nonexistent/python3");
-    let error = python::Venv::ensure_with("interop-venv-without-python", &[MOTO], Some(missing))
-        .expect_err("no virtualenv without a Python");
+    let error =
+        python::Venv::ensure_with("python-peers-without-python", python::PEERS, Some(missing))
+            .expect_err("no virtualenv without a Python");
     let text = error.to_string();
     assert!(text.contains("no Python 3 found"), "{text}");
     assert!(text.contains("/nonexistent/python3"), "{text}");

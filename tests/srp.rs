@@ -26,10 +26,6 @@ use cognito_srp::{
 };
 use serde_json::{json, Value};
 
-/// The pycognito release the tests run against, pinned so that a new release cannot change
-/// the answers under them.
-const PYCOGNITO: &str = "pycognito==2024.5.1";
-
 const USER_POOL_ID: &str = "us-east-1_AbCdEfGhI";
 
 /// Drives pycognito's `AWSSRP` over standard input and output, one JSON object a line each
@@ -83,7 +79,7 @@ struct Pycognito {
 
 impl Pycognito {
     fn start() -> Pycognito {
-        let venv = python::Venv::ensure("srp-venv", &[PYCOGNITO]).unwrap_or_else(|e| panic!("{e}"));
+        let venv = python::Venv::peers().unwrap_or_else(|e| panic!("{e}"));
         let mut child = Command::new(venv.python())
             .args(["-c", DRIVER])
             .stdin(Stdio::piped())

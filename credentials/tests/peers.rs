@@ -34,8 +34,6 @@ use local_cognito::{identity, user_pools};
 use serde_json::Value;
 
 const PASSWORD: &str = "Passw0rd!";
-/// The pycognito of the SRP interop test (`tests/srp.rs`), so both share one virtualenv.
-const PYCOGNITO: &str = "pycognito==2024.5.1";
 
 /// The pool, app clients and identity pool every client signs in to.
 struct Setup {
@@ -294,8 +292,8 @@ fn text<'a>(value: &'a Value, key: &str) -> &'a str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_move_between_pycognito_amazon_cognito_identity_js_and_ours() {
     let (venv, (peers, js)) = tokio::task::spawn_blocking(|| {
-        let venv = python::Venv::ensure("srp-venv", &[PYCOGNITO])
-            .unwrap_or_else(|e| panic!("the cross-checks need {PYCOGNITO} in a virtualenv: {e}"));
+        let venv = python::Venv::peers()
+            .unwrap_or_else(|e| panic!("the cross-checks need pycognito in a virtualenv: {e}"));
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../emulator/tests/node");
         let peers = node::NodePeers::ensure("emulator-node", &source).unwrap_or_else(|e| {
             panic!("the cross-checks need amazon-cognito-identity-js from {source:?}: {e}")

@@ -43,6 +43,18 @@ pub fn target_dir() -> PathBuf {
     tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
+/// Every Python peer the tests run, installed together into one virtualenv ([`Venv::peers`]):
+/// moto's server, pycognito, boto3, the AWS CLI and PyJWT. One resolution and one install
+/// serve every test, where a virtualenv per test file installed boto3 and botocore three times.
+/// Pinned where a new release could change the answers under a test.
+pub const PEERS: &[&str] = &[
+    "moto[server]==5.2.5",
+    "pycognito==2024.5.1",
+    "boto3",
+    "awscli",
+    "PyJWT[crypto]",
+];
+
 /// A virtualenv with a fixed set of pip packages.
 #[derive(Debug, Clone)]
 pub struct Venv {
@@ -53,6 +65,12 @@ pub struct Venv {
 static INSTALL: Mutex<()> = Mutex::new(());
 
 impl Venv {
+    /// The virtualenv `target/python-peers` with every package of [`PEERS`], which every
+    /// test with a Python peer shares.
+    pub fn peers() -> Result<Venv, PythonError> {
+        Self::ensure("python-peers", PEERS)
+    }
+
     /// The virtualenv `target/<name>` with `packages` (pip requirement strings, pinned) in
     /// it: created with `python3 -m venv` and filled with pip the first time, then reused as
     /// long as the same packages are asked for. pip uses its wheel cache when there is one.

@@ -196,15 +196,16 @@ pub struct Venv {
     pub aws: PathBuf,
 }
 
-const REQUIREMENTS: &[&str] = &["boto3", "awscli", "PyJWT[crypto]", "pycognito"];
-
-/// A virtualenv under the target directory with boto3, the AWS CLI, PyJWT and pycognito, made on first
-/// use and reused after, by the same helper as the workspace's interop tests. Panics with the
+/// The workspace's one virtualenv of Python peers (boto3, the AWS CLI, PyJWT and pycognito
+/// among them), made on first use and reused after by every test that runs a Python peer. Panics with the
 /// reason when Python or the packages cannot be had: these tests must fail, not skip, on a
 /// machine without them.
 pub fn venv() -> Venv {
-    let venv = python::Venv::ensure("emulator-venv", REQUIREMENTS).unwrap_or_else(|e| {
-        panic!("the boto3 and AWS CLI tests need {REQUIREMENTS:?} in a virtualenv: {e}")
+    let venv = python::Venv::peers().unwrap_or_else(|e| {
+        panic!(
+            "the boto3 and AWS CLI tests need {:?} in a virtualenv: {e}",
+            python::PEERS
+        )
     });
     Venv {
         python: venv.python(),
