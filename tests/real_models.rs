@@ -253,11 +253,15 @@ fn real_model_crates_pass_clippy_rustdoc_and_round_trip() {
             "--quiet",
         ],
     );
+    // Under the `test` profile, like the build above: rustdoc then reuses that build's build
+    // scripts (AWS-LC's compiles a C library) where the `dev` profile would run them again.
     cargo(
         &workspace,
         Lint::No,
         &[
             "doc",
+            "--profile",
+            "test",
             "--workspace",
             "--all-features",
             "--no-deps",

@@ -181,8 +181,14 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
         let _ = fs::remove_file(target_dir.join("debug").join(&plan.bin));
     }
     let mut build = workspace.cargo();
+    // The `test` profile, as `cargo test` in the other scratch workspaces builds dependencies:
+    // a unit's hash includes its profile's name, so a `dev` build here would compile the
+    // runtime's dependencies, AWS-LC's C library among them, a second time in the shared
+    // target directory. The binaries still land in `debug/`.
     build.args([
         "build",
+        "--profile",
+        "test",
         "--workspace",
         "--bins",
         "--keep-going",
