@@ -22,7 +22,7 @@ use super::retry::RetryQuota;
 use super::signing::CallSigner;
 use super::skew::{self, ClockSkew};
 use super::timer;
-use super::trace::{AttemptTrace, CallTrace};
+use super::trace::{traced, AttemptTrace, CallTrace};
 use super::user_agent::{user_agent, RUNTIME_AGENT};
 use crate::base::http::{
     HttpRequest, HttpResponse, TransportError, TransportErrorKind, X_AMZ_TARGET,
@@ -241,9 +241,10 @@ impl ClientCore {
     {
         let trace = CallTrace::new(self.service, op);
         let mut attempts = 0;
-        let result = trace
-            .instrument(self.attempts(op, input, host_prefix, &trace, &mut attempts))
-            .await;
+        let result = traced!(
+            trace,
+            self.attempts(op, input, host_prefix, &trace, &mut attempts)
+        );
         trace.finish(attempts, result.is_ok());
         result
     }
@@ -303,9 +304,10 @@ impl ClientCore {
             };
             *attempts = attempt;
             let attempt_trace = trace.attempt(attempt);
-            let result: Result<O, E> = attempt_trace
-                .instrument(self.attempt(uri, op, &body, &signer, headers, &attempt_trace))
-                .await;
+            let result: Result<O, E> = traced!(
+                attempt_trace,
+                self.attempt(uri, op, &body, &signer, headers, &attempt_trace)
+            );
             let retry_kind = match &result {
                 Ok(_) => {
                     attempt_trace.finish("none");
