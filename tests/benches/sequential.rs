@@ -3,9 +3,10 @@
 //! a single `block_on`, rounds interleave the scenarios so a slow spell of a shared machine
 //! hits them all alike, and each scenario reports the median of its runs.
 //!
-//! Run with `cargo bench -p tests --bench sequential -- [calls_per_run=200000] [runs=5]`.
-//! Flags cargo passes to every bench (`--bench`) are ignored. Each scenario is warmed up with
-//! 2,000 calls and checked against its canned body first, and the count of requests that
+//! Run with `cargo bench -p tests --bench sequential -- [calls_per_run=200000] [runs=5]
+//! [NAME...]`. Each NAME keeps only the scenarios whose id contains it (`get_id`, `signed`),
+//! so a profiler can watch one call alone. Flags cargo passes to every bench (`--bench`) are
+//! ignored. Each scenario is warmed up with 2,000 calls and checked against its canned body first, and the count of requests that
 //! reached the transport is printed so a retry loop could not go unnoticed. This file does not
 //! count allocations: `allocs.rs` does.
 
@@ -22,28 +23,57 @@ fn main() -> ExitCode {
     common::exit_code(run())
 }
 
-/// The positional numbers on the command line, skipping flags.
-fn numbers() -> Result<(usize, usize), String> {
-    let mut numbers = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .map(|a| a.parse::<usize>().map_err(|e| format!("`{a}`: {e}")));
-    let calls = numbers.next().transpose()?.unwrap_or(200_000);
-    let runs = numbers.next().transpose()?.unwrap_or(5);
+/// What the command line asks for: calls per run, runs, and the words that pick scenarios.
+struct Args {
+    calls: usize,
+    runs: usize,
+    names: Vec<String>,
+}
+
+/// The positional arguments, skipping flags: numbers first, then scenario names.
+fn args() -> Result<Args, String> {
+    let mut numbers = Vec::new();
+    let mut names = Vec::new();
+    for arg in std::env::args().skip(1).filter(|a| !a.starts_with('-')) {
+        match arg.parse::<usize>() {
+            Ok(n) if names.is_empty() => numbers.push(n),
+            Ok(_) => return Err(format!("`{arg}`: numbers go before scenario names")),
+            Err(_)
+                if Scenario::ALL
+                    .iter()
+                    .any(|s| s.name().contains(arg.as_str())) =>
+            {
+                names.push(arg)
+            }
+            Err(_) => {
+                return Err(format!(
+                    "`{arg}` is neither a number nor part of a scenario id"
+                ))
+            }
+        }
+    }
+    if numbers.len() > 2 {
+        return Err("at most two numbers: calls per run, then runs".to_owned());
+    }
+    let calls = numbers.first().copied().unwrap_or(200_000);
+    let runs = numbers.get(1).copied().unwrap_or(5);
     if calls == 0 || runs == 0 {
         return Err("calls per run and runs must be positive".to_owned());
     }
-    Ok((calls, runs))
+    Ok(Args { calls, runs, names })
 }
 
 fn run() -> Result<(), String> {
-    let (calls, runs) = numbers()?;
+    let Args { calls, runs, names } = args()?;
     println!(
         "calls/run={calls} runs={runs} runtime=tokio current_thread, scenarios interleaved per round"
     );
     let runtime = common::runtime()?;
     let mut setups: Vec<(Scenario, Fixture, Vec<f64>)> = Vec::new();
-    for scenario in Scenario::ALL {
+    let picked = Scenario::ALL
+        .into_iter()
+        .filter(|s| names.is_empty() || names.iter().any(|n| s.name().contains(n.as_str())));
+    for scenario in picked {
         let fixture = scenario.fixture()?;
         runtime.block_on(async {
             fixture.verify().await?;

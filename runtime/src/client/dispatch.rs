@@ -5,6 +5,7 @@
 //! error.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -18,14 +19,17 @@ use super::config::Config;
 use super::config::ConfigBuilder;
 use super::endpoint::{resolve_endpoint, with_host_prefix};
 use super::gzip::gzip;
+use super::header_values;
 use super::retry::RetryQuota;
 use super::signing::CallSigner;
 use super::skew::{self, ClockSkew};
 use super::timer;
-use super::trace::{AttemptTrace, CallTrace};
-use super::user_agent::{user_agent, RUNTIME_AGENT};
+use super::trace::{traced, AttemptTrace, CallTrace};
+#[cfg(test)]
+use super::user_agent::user_agent;
+use super::user_agent::user_agent_value;
 use crate::base::http::{
-    HttpRequest, HttpResponse, TransportError, TransportErrorKind, X_AMZ_TARGET,
+    BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind, X_AMZ_TARGET,
 };
 use crate::base::meta::{OperationMeta, ServiceMeta};
 use crate::wire::error::{ErrorKind, ErrorResponse, OperationError, UnhandledError};
@@ -126,9 +130,14 @@ impl ClientCore {
 
     fn request(&self, uri: &http::Uri, op: &'static OperationMeta, body: &Body) -> HttpRequest {
         let mut request = http::Request::new(body.bytes.clone());
-        // Room for every header an attempt carries, the SDK headers and a signature
-        // included, so the map is allocated once and never regrows.
-        *request.headers_mut() = http::HeaderMap::with_capacity(16);
+        // Room for every header an attempt carries, the SDK headers and a signature with its
+        // session token included, so the map is allocated once and never regrows; and no
+        // more, since every slot costs about a hundred bytes of the allocation.
+        let capacity = REQUEST_HEADERS
+            .saturating_add(usize::from(self.query_mode))
+            .saturating_add(usize::from(body.gzip))
+            .saturating_add(self.endpoint_headers.len());
+        *request.headers_mut() = http::HeaderMap::with_capacity(capacity);
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = uri.clone();
         let headers = request.headers_mut();
@@ -137,7 +146,10 @@ impl ClientCore {
         if self.query_mode {
             headers.insert(X_AMZN_QUERY_MODE, HeaderValue::from_static("true"));
         }
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
+        headers.insert(
+            CONTENT_LENGTH,
+            header_values::content_length(body.bytes.len()),
+        );
         if body.gzip {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
@@ -171,13 +183,18 @@ impl ClientCore {
     /// Calls operation `op` with `input`: validates it when configured to, serialises it,
     /// sends it (retrying throttling and transient failures), and reads the output or the
     /// operation's error.
-    pub async fn invoke<I, O, E>(&self, op: &'static OperationMeta, input: &I) -> Result<O, E>
+    pub fn invoke<'a, I, O, E>(
+        &'a self,
+        op: &'static OperationMeta,
+        input: &'a I,
+    ) -> impl Future<Output = Result<O, E>> + 'a
     where
         I: Serialize + Validate,
-        O: DeserializeOwned,
-        E: OperationError,
+        O: DeserializeOwned + 'a,
+        E: OperationError + 'a,
     {
-        self.invoke_at(op, input, None).await
+        // Not an `async fn`: a layer of its own would only move the call's state once more.
+        self.invoke_at(op, input, None)
     }
 
     /// [`ClientCore::invoke`] for an operation whose model prepends `host_prefix` (its
@@ -200,8 +217,9 @@ impl ClientCore {
         let Some(limit) = self.config.timeouts.operation else {
             return self.call(op, input, host_prefix).await;
         };
+        // Boxed, so that the timer's state weighs on calls with a time limit only.
         let limited = match timer::timeout(limit, self.call(op, input, host_prefix)) {
-            Ok(limited) => limited,
+            Ok(limited) => Box::pin(limited),
             Err(missing) => {
                 return Err(E::from_unhandled(UnhandledError::new(
                     ErrorKind::Request,
@@ -241,9 +259,10 @@ impl ClientCore {
     {
         let trace = CallTrace::new(self.service, op);
         let mut attempts = 0;
-        let result = trace
-            .instrument(self.attempts(op, input, host_prefix, &trace, &mut attempts))
-            .await;
+        let result = traced!(
+            trace,
+            self.attempts(op, input, host_prefix, &trace, &mut attempts)
+        );
         trace.finish(attempts, result.is_ok());
         result
     }
@@ -291,21 +310,24 @@ impl ClientCore {
         let signer = CallSigner::new(self, op).await.map_err(request_error)?;
         // The AWS standard retry mode: retry what may succeed when sent again, while
         // attempts remain and the client's retry quota can pay for it.
-        let invocation_id = HeaderValue::from_bytes(&crate::base::random::uuid_v4()).ok();
+        // Kept as text: a header value made from it for each attempt costs one allocation,
+        // where a clone of one value would cost a second (the shared buffer's bookkeeping).
+        let invocation_id = crate::base::random::uuid_v4();
         let max_attempts = self.config.retry.attempts();
         let quota = &self.shared.quota;
         let mut attempt = 1;
         let mut last_retry_cost = None;
         loop {
             let headers = AttemptHeaders {
-                invocation_id: invocation_id.clone(),
+                invocation_id: &invocation_id,
                 request: self.shared.attempt_header(attempt, max_attempts),
             };
             *attempts = attempt;
             let attempt_trace = trace.attempt(attempt);
-            let result: Result<O, E> = attempt_trace
-                .instrument(self.attempt(uri, op, &body, &signer, headers, &attempt_trace))
-                .await;
+            let result: Result<O, E> = traced!(
+                attempt_trace,
+                self.attempt(uri, op, &body, &signer, &headers, &attempt_trace)
+            );
             let retry_kind = match &result {
                 Ok(_) => {
                     attempt_trace.finish("none");
@@ -332,7 +354,8 @@ impl ClientCore {
             let wait = self.config.retry.backoff(attempt);
             if !wait.is_zero() {
                 match timer::sleep(wait) {
-                    Ok(sleep) => sleep.await,
+                    // Boxed: the timer's state is only needed by calls that retry.
+                    Ok(sleep) => Box::pin(sleep).await,
                     // Without a timer the call cannot wait: a configuration error, which
                     // names the error it would have retried.
                     Err(missing) => {
@@ -355,40 +378,46 @@ impl ClientCore {
     }
 
     /// Sends one attempt's request through the transport, within the attempt timeout.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    /// Without an attempt timeout this is the transport's own future, with no layer added.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         let sending = self.config.transport.send(request);
         let Some(limit) = self.config.timeouts.attempt else {
-            return sending.await;
+            return sending;
         };
-        let limited = timer::timeout(limit, sending).map_err(|missing| {
-            TransportError::new(
-                TransportErrorKind::Other,
-                format!(
-                    "the request has an attempt timeout, but {}",
-                    missing.explain()
-                ),
-            )
-        })?;
-        match limited.await {
-            Ok(result) => result,
-            Err(_) => Err(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no response within the attempt timeout of {limit:?}"),
-            )),
-        }
+        let limited = match timer::timeout(limit, sending) {
+            Ok(limited) => limited,
+            Err(missing) => {
+                let error = TransportError::new(
+                    TransportErrorKind::Other,
+                    format!(
+                        "the request has an attempt timeout, but {}",
+                        missing.explain()
+                    ),
+                );
+                return Box::pin(std::future::ready(Err(error)));
+            }
+        };
+        Box::pin(async move {
+            match limited.await {
+                Ok(result) => result,
+                Err(_) => Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no response within the attempt timeout of {limit:?}"),
+                )),
+            }
+        })
     }
 
     /// Adds the headers the AWS SDKs send on every attempt: the user agent, the call's
     /// invocation id and the attempt count. They are left out of the signature.
-    fn with_sdk_headers(&self, mut request: HttpRequest, headers: AttemptHeaders) -> HttpRequest {
+    fn add_sdk_headers(&self, request: &mut HttpRequest, headers: &AttemptHeaders<'_>) {
         let map = request.headers_mut();
         map.insert(http::header::USER_AGENT, self.shared.user_agent.clone());
         map.insert(X_AMZ_USER_AGENT, self.shared.user_agent.clone());
-        if let Some(id) = headers.invocation_id {
+        if let Ok(id) = HeaderValue::from_bytes(headers.invocation_id) {
             map.insert(AMZ_SDK_INVOCATION_ID, id);
         }
-        map.insert(AMZ_SDK_REQUEST, headers.request);
-        request
+        map.insert(AMZ_SDK_REQUEST, headers.request.clone());
     }
 
     async fn attempt<O, E>(
@@ -397,7 +426,7 @@ impl ClientCore {
         op: &'static OperationMeta,
         body: &Body,
         signer: &CallSigner<'_>,
-        headers: AttemptHeaders,
+        headers: &AttemptHeaders<'_>,
         trace: &AttemptTrace,
     ) -> Result<O, E>
     where
@@ -408,11 +437,15 @@ impl ClientCore {
         // refusal's `Date` corrected the client's idea of the service's clock.
         let mut may_resign = true;
         loop {
-            let request = signer
-                .sign(self.with_sdk_headers(self.request(uri, op, body), headers.clone()))
+            let mut request = self.request(uri, op, body);
+            self.add_sdk_headers(&mut request, headers);
+            // One reading of the clock: the signing time, and the sending time the clock
+            // skew is measured from.
+            let sent = SystemTime::now();
+            signer
+                .sign(&mut request, sent)
                 .await
                 .map_err(|e| E::from_unhandled(UnhandledError::new(ErrorKind::Request, e)))?;
-            let sent = SystemTime::now();
             let response = self
                 .send(request)
                 .await
@@ -470,6 +503,12 @@ impl ClientCore {
     }
 }
 
+/// The headers every request can carry: `Content-Type`, `X-Amz-Target`, `Content-Length`,
+/// `User-Agent`, `x-amz-user-agent`, `amz-sdk-invocation-id`, `amz-sdk-request`, and from
+/// signing `X-Amz-Date`, `X-Amz-Security-Token` and `Authorization`, with one to spare for a
+/// transport's `Host`.
+const REQUEST_HEADERS: usize = 11;
+
 /// The `x-amzn-query-mode` header: an awsQuery-compatible service's clients send `true`.
 const X_AMZN_QUERY_MODE: http::HeaderName = http::HeaderName::from_static("x-amzn-query-mode");
 
@@ -489,6 +528,7 @@ const AMZ_SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk
 #[derive(Debug)]
 struct CallShared {
     quota: RetryQuota,
+    /// Over a static buffer: copying it for each request counts no references.
     user_agent: HeaderValue,
     /// `amz-sdk-request` of every first attempt.
     first_attempt: HeaderValue,
@@ -496,12 +536,10 @@ struct CallShared {
 
 impl CallShared {
     fn new(service: &'static ServiceMeta, config: &Config) -> Self {
-        let user_agent = user_agent(service);
         CallShared {
             quota: RetryQuota::new(),
-            user_agent: HeaderValue::try_from(user_agent)
-                .unwrap_or_else(|_| HeaderValue::from_static(RUNTIME_AGENT)),
-            first_attempt: attempt_value(1, config.retry.attempts()),
+            user_agent: user_agent_value(service),
+            first_attempt: header_values::attempt(1, config.retry.attempts()),
         }
     }
 
@@ -509,22 +547,16 @@ impl CallShared {
         if attempt == 1 {
             self.first_attempt.clone()
         } else {
-            attempt_value(attempt, max_attempts)
+            header_values::attempt(attempt, max_attempts)
         }
     }
 }
 
 /// The per-attempt headers of one call.
-#[derive(Clone)]
-struct AttemptHeaders {
-    invocation_id: Option<HeaderValue>,
+struct AttemptHeaders<'a> {
+    /// The call's invocation id, as text.
+    invocation_id: &'a [u8; 36],
     request: HeaderValue,
-}
-
-/// `attempt=N; max=M`.
-fn attempt_value(attempt: u32, max_attempts: u32) -> HeaderValue {
-    HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("attempt=1; max=1"))
 }
 
 /// A request body ready to send.

@@ -11,6 +11,7 @@ mod config;
 mod dispatch;
 mod endpoint;
 mod gzip;
+mod header_values;
 #[cfg(feature = "https")]
 pub mod https;
 #[cfg(feature = "mock")]

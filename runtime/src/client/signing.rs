@@ -66,13 +66,17 @@ impl<'a> CallSigner<'a> {
             .map_err(|e| format!("cannot sign the {} request: {e}", op.name))
     }
 
-    /// `request` signed with SigV4 (unchanged for an unsigned operation), at the current time.
-    pub(super) async fn sign(&self, mut request: HttpRequest) -> Result<HttpRequest, String> {
+    /// Signs `request` with SigV4 (leaves it unchanged for an unsigned operation) at `now`,
+    /// this machine's time, which the signature carries as the service's.
+    pub(super) async fn sign(
+        &self,
+        request: &mut HttpRequest,
+        now: SystemTime,
+    ) -> Result<(), String> {
         let Some((held, region)) = &self.credentials else {
-            return Ok(request);
+            return Ok(());
         };
         // Expiries are on this machine's clock; the signature carries the service's time.
-        let now = SystemTime::now();
         let fresh;
         let credentials = match held.expiry() {
             Some(expiry) if expiry <= now => {
@@ -87,8 +91,7 @@ impl<'a> CallSigner<'a> {
             service: self.core.service.signing_name,
             time: self.core.config.clock_skew.server_time(now),
         };
-        crate::auth::sigv4::sign(&mut request, &params)
-            .map_err(|e| format!("cannot sign the {} request: {e}", self.op.name))?;
-        Ok(request)
+        crate::auth::sigv4::sign(request, &params)
+            .map_err(|e| format!("cannot sign the {} request: {e}", self.op.name))
     }
 }

@@ -5,25 +5,63 @@
 //! Nothing secret is ever recorded: no credentials, tokens, signatures, headers other than
 //! the request id, or bodies. Without the feature every type here is empty and every method
 //! does nothing, so the dispatch loop compiles to what it was. With it but no subscriber
-//! listening, a span is a disabled handle and no clock is read.
+//! listening, each span is found disabled once, when it is made (a level check and the
+//! callsite's cached interest), and then dropped: the call runs without an `Instrumented`
+//! wrapper, no field is recorded and no clock is read. The methods are `#[inline]`, so that
+//! the generated crates, where the dispatch loop is instantiated, see that fast path whole
+//! instead of calling across crates for it.
+
+/// Awaits `$future` inside the span of `$trace` (a [`CallTrace`] or an [`AttemptTrace`]),
+/// or as it is when nothing listens or the feature is off.
+#[cfg(feature = "tracing")]
+macro_rules! traced {
+    ($trace:expr, $future:expr) => {
+        // The future is written in both arms rather than bound first, so that the caller's
+        // state keeps one of the two alive at a time, not both.
+        match $trace.span() {
+            Some(span) => ::tracing::Instrument::instrument($future, span.clone()).await,
+            None => $future.await,
+        }
+    };
+}
+
+/// Awaits `$future` inside the span of `$trace` (a [`CallTrace`] or an [`AttemptTrace`]),
+/// or as it is when nothing listens or the feature is off.
+#[cfg(not(feature = "tracing"))]
+macro_rules! traced {
+    ($trace:expr, $future:expr) => {
+        $future.await
+    };
+}
+
+pub(super) use traced;
 
 #[cfg(feature = "tracing")]
 mod on {
-    use std::future::Future;
     use std::time::Instant;
 
     use crate::base::meta::{OperationMeta, ServiceMeta};
 
-    /// The span of one call.
+    /// The span of one call, `None` when nothing listens.
     pub(in crate::client) struct CallTrace {
-        span: tracing::Span,
+        span: Option<tracing::Span>,
         start: Option<Instant>,
     }
 
-    /// The span of one attempt.
+    /// The span of one attempt, `None` when nothing listens.
     pub(in crate::client) struct AttemptTrace {
-        span: tracing::Span,
+        span: Option<tracing::Span>,
         start: Option<Instant>,
+    }
+
+    /// `span`, unless it is disabled; then its clock reading, taken only for a live span.
+    #[inline]
+    fn live(span: tracing::Span) -> (Option<tracing::Span>, Option<Instant>) {
+        if span.is_disabled() {
+            (None, None)
+        } else {
+            (Some(span), Some(Instant::now()))
+        }
     }
 
     /// Microseconds since `start`, saturating.
@@ -34,6 +72,7 @@ mod on {
     }
 
     impl CallTrace {
+        #[inline]
         pub(in crate::client) fn new(service: &ServiceMeta, op: &OperationMeta) -> Self {
             let span = tracing::info_span!(
                 "aws.call",
@@ -43,22 +82,22 @@ mod on {
                 outcome = tracing::field::Empty,
                 elapsed_us = tracing::field::Empty,
             );
-            let start = (!span.is_disabled()).then(Instant::now);
+            let (span, start) = live(span);
             CallTrace { span, start }
         }
 
-        /// `call` run inside the call's span.
-        pub(in crate::client) fn instrument<F: Future>(
-            &self,
-            call: F,
-        ) -> impl Future<Output = F::Output> {
-            tracing::Instrument::instrument(call, self.span.clone())
+        /// The call's span, if anything listens.
+        #[inline]
+        pub(in crate::client) fn span(&self) -> Option<&tracing::Span> {
+            self.span.as_ref()
         }
 
-        /// The span of attempt `attempt`, a child of the call's.
+        /// The span of attempt `attempt`, a child of the call's (a root span when the call's
+        /// is disabled, as a child of a disabled span would be).
+        #[inline]
         pub(in crate::client) fn attempt(&self, attempt: u32) -> AttemptTrace {
             let span = tracing::info_span!(
-                parent: &self.span,
+                parent: self.span.as_ref().and_then(tracing::Span::id),
                 "aws.attempt",
                 attempt,
                 status = tracing::field::Empty,
@@ -66,37 +105,35 @@ mod on {
                 retry = tracing::field::Empty,
                 elapsed_us = tracing::field::Empty,
             );
-            let start = (!span.is_disabled()).then(Instant::now);
+            let (span, start) = live(span);
             AttemptTrace { span, start }
         }
 
         /// Records how the call ended after `attempts` attempts.
+        #[inline]
         pub(in crate::client) fn finish(&self, attempts: u32, ok: bool) {
-            if self.span.is_disabled() {
+            let Some(span) = &self.span else {
                 return;
-            }
-            self.span.record("attempts", attempts);
-            self.span
-                .record("outcome", if ok { "success" } else { "error" });
-            self.span.record("elapsed_us", micros(self.start));
+            };
+            span.record("attempts", attempts);
+            span.record("outcome", if ok { "success" } else { "error" });
+            span.record("elapsed_us", micros(self.start));
         }
     }
 
     impl AttemptTrace {
-        /// `attempt` run inside the attempt's span.
-        pub(in crate::client) fn instrument<F: Future>(
-            &self,
-            attempt: F,
-        ) -> impl Future<Output = F::Output> {
-            tracing::Instrument::instrument(attempt, self.span.clone())
+        /// The attempt's span, if anything listens.
+        #[inline]
+        pub(in crate::client) fn span(&self) -> Option<&tracing::Span> {
+            self.span.as_ref()
         }
 
         /// Records the status and request id of a response to the attempt.
+        #[inline]
         pub(in crate::client) fn response(&self, status: u16, headers: &http::HeaderMap) {
-            let span = &self.span;
-            if span.is_disabled() {
+            let Some(span) = &self.span else {
                 return;
-            }
+            };
             span.record("status", status);
             let id = headers
                 .get("x-amzn-requestid")
@@ -109,20 +146,19 @@ mod on {
 
         /// Records whether the call goes on to another attempt, and why not, then the time
         /// the attempt took.
+        #[inline]
         pub(in crate::client) fn finish(&self, retry: &'static str) {
-            if self.span.is_disabled() {
+            let Some(span) = &self.span else {
                 return;
-            }
-            self.span.record("retry", retry);
-            self.span.record("elapsed_us", micros(self.start));
+            };
+            span.record("retry", retry);
+            span.record("elapsed_us", micros(self.start));
         }
     }
 }
 
 #[cfg(not(feature = "tracing"))]
 mod off {
-    use std::future::Future;
-
     use crate::base::meta::{OperationMeta, ServiceMeta};
 
     /// No span: the `tracing` feature is off.
@@ -138,11 +174,6 @@ mod off {
         }
 
         #[inline(always)]
-        pub(in crate::client) fn instrument<F: Future>(&self, call: F) -> F {
-            call
-        }
-
-        #[inline(always)]
         pub(in crate::client) fn attempt(&self, _: u32) -> AttemptTrace {
             AttemptTrace
         }
@@ -152,11 +183,6 @@ mod off {
     }
 
     impl AttemptTrace {
-        #[inline(always)]
-        pub(in crate::client) fn instrument<F: Future>(&self, attempt: F) -> F {
-            attempt
-        }
-
         #[inline(always)]
         pub(in crate::client) fn response(&self, _: u16, _: &http::HeaderMap) {}
 

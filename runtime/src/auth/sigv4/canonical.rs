@@ -239,7 +239,12 @@ pub(crate) fn push_signed_headers(out: &mut String, entries: &[Entry<'_>]) {
         if previous.is_some() {
             out.push(';');
         }
-        out.extend(entry.name.chars().map(|c| c.to_ascii_lowercase()));
+        // Names from `http` are lowercase already: copied whole, not a character at a time.
+        if entry.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            out.extend(entry.name.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(entry.name);
+        }
         previous = Some(entry.name);
     }
 }
