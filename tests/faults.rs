@@ -300,6 +300,59 @@ async fn sequential_calls_reuse_one_connection() {
     assert_eq!(server.connections(), 1);
 }
 
+/// A client that makes one attempt per call, so only the transport can hide a fault.
+fn single_attempt_client(url: &str) -> Client {
+    let config = config(url)
+        .retry(RetryConfig::disabled())
+        .transport(HttpsTransport::new());
+    Client::new(config.build())
+}
+
+#[tokio::test]
+async fn an_idle_connection_the_server_closed_is_replaced_without_an_error() {
+    let server = FaultServer::start(vec![
+        Fault::RespondThenClose(200, OK),
+        Fault::Respond(200, OK),
+    ])
+    .await;
+    let client = single_attempt_client(&server.url());
+    get_id(&client).await.unwrap();
+    // Let the close reach the client while its connection sits idle in the pool.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    get_id(&client).await.unwrap();
+    assert_eq!(server.requests(), 2);
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_reused_connection_closed_before_any_answer_is_retried_on_a_new_one() {
+    // The server closes the kept-alive connection just as the second request arrives: the
+    // race every pooled client meets when a server's keep-alive timeout runs out.
+    let server = FaultServer::start(vec![
+        Fault::Respond(200, OK),
+        Fault::CloseWithoutAnswer,
+        Fault::Respond(200, OK),
+    ])
+    .await;
+    let client = single_attempt_client(&server.url());
+    get_id(&client).await.unwrap();
+    get_id(&client).await.unwrap();
+    assert_eq!(server.requests(), 3);
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_new_connection_closed_before_any_answer_is_an_error() {
+    // On a connection that never answered, a close is the server's doing, not a stale
+    // connection's: the transport does not send the request again.
+    let server = FaultServer::start(vec![Fault::CloseWithoutAnswer]).await;
+    let err = get_id(&single_attempt_client(&server.url()))
+        .await
+        .unwrap_err();
+    assert_eq!(transport_kind(&err), Some(TransportErrorKind::Io), "{err}");
+    assert_eq!(server.requests(), 1);
+}
+
 #[tokio::test]
 async fn the_default_transport_is_used_when_none_is_set() {
     let server = FaultServer::start(vec![Fault::Respond(200, OK)]).await;

@@ -1,8 +1,10 @@
 //! Our client over a real loopback HTTP connection, measured the way the official SDK's
 //! loopback baseline measures itself, against the same canned server.
 //!
-//! Run `cargo bench -p tests --bench loopback -- URL [calls=20000] [concurrency=16]`, where URL
-//! is the canned server's address (`http://127.0.0.1:PORT`). For each scenario it warms the
+//! Run `cargo bench -p tests --bench loopback -- URL [calls=20000] [concurrency=16] [transport]`,
+//! where URL is the canned server's address (`http://127.0.0.1:PORT`) and transport is `ours`
+//! (the default, the runtime's HTTPS transport) or `hyper-util` (hyper-util's pooled client,
+//! which runs each connection in a task of its own, for comparison). For each scenario it warms the
 //! connection pool, then reports the median of five rounds of sequential calls in µs per call;
 //! last it spreads GetCredentialsForIdentity calls over concurrent tasks and reports calls per
 //! second. Unsigned calls carry no credentials; the signed one uses the SigV4 test key.
@@ -15,9 +17,18 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use bytes::Bytes;
 use cognito_identity::runtime::auth::credentials::Credentials;
+use cognito_identity::runtime::base::http::{
+    BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind,
+};
+use cognito_identity::runtime::client::https::HttpsTransport;
+use cognito_identity::runtime::Transport;
 use cognito_identity::types::{DescribeIdentityPoolInput, GetCredentialsForIdentityInput};
 use cognito_identity::{Client, Config};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 
 use common::{get_id_input, IDENTITY_ID, IDENTITY_POOL_ID};
 
@@ -64,7 +75,37 @@ async fn call(client: &Client, op: Op) -> Result<(), String> {
     Ok(())
 }
 
-fn arguments() -> Result<(String, usize, usize), String> {
+/// hyper-util's pooled client as a transport: the comparison for the runtime's own.
+struct HyperUtil(hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>);
+
+impl HyperUtil {
+    fn new() -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client =
+            hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector);
+        HyperUtil(client)
+    }
+}
+
+impl Transport for HyperUtil {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let failed =
+            |e: &dyn std::fmt::Display| TransportError::new(TransportErrorKind::Io, e.to_string());
+        Box::pin(async move {
+            let response = self
+                .0
+                .request(request.map(Full::new))
+                .await
+                .map_err(|e| failed(&e))?;
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map_err(|e| failed(&e))?;
+            Ok(http::Response::from_parts(parts, body.to_bytes()))
+        })
+    }
+}
+
+fn arguments() -> Result<(String, usize, usize, bool), String> {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
     let url = args
         .next()
@@ -80,11 +121,32 @@ fn arguments() -> Result<(String, usize, usize), String> {
     if calls == 0 || concurrency == 0 {
         return Err("calls and concurrency must be positive".to_owned());
     }
-    Ok((url, calls, concurrency))
+    let hyper_util = match args.next().as_deref() {
+        None | Some("ours") => false,
+        Some("hyper-util") => true,
+        Some(other) => {
+            return Err(format!(
+                "`{other}`: the transport is `ours` or `hyper-util`"
+            ))
+        }
+    };
+    Ok((url, calls, concurrency, hyper_util))
 }
 
-async fn run(url: String, calls: usize, concurrency: usize) -> Result<(), String> {
-    let config = Config::builder()
+async fn run(
+    url: String,
+    calls: usize,
+    concurrency: usize,
+    hyper_util: bool,
+) -> Result<(), String> {
+    let builder = if hyper_util {
+        println!("transport: hyper-util's pooled client");
+        Config::builder().transport(HyperUtil::new())
+    } else {
+        println!("transport: the runtime's HTTPS transport");
+        Config::builder().transport(HttpsTransport::new())
+    };
+    let config = builder
         .region("us-east-1")
         .endpoint_url(url)
         .credentials(Credentials::new(
@@ -142,12 +204,12 @@ async fn run(url: String, calls: usize, concurrency: usize) -> Result<(), String
 }
 
 fn main() -> ExitCode {
-    let result = arguments().and_then(|(url, calls, concurrency)| {
+    let result = arguments().and_then(|(url, calls, concurrency, hyper_util)| {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        runtime.block_on(run(url, calls, concurrency))
+        runtime.block_on(run(url, calls, concurrency, hyper_util))
     });
     common::exit_code(result)
 }
