@@ -203,7 +203,7 @@ impl HttpsTransport {
             .handshake(stream)
             .await
             .map_err(|e| request_error(ExchangeError::NoResponse(Some(e))))?;
-        let connection = PooledConnection::new(sender, driver);
+        let connection = Box::new(PooledConnection::new(sender, driver));
         self.send_on(key, connection, request.map(Full::new))
             .await
             .map_err(exchange_error)
@@ -214,7 +214,7 @@ impl HttpsTransport {
     async fn send_on(
         &self,
         key: &PoolKey,
-        mut connection: PooledConnection<Stream>,
+        mut connection: Box<PooledConnection<Stream>>,
         request: http::Request<Full<Bytes>>,
     ) -> Result<HttpResponse, ExchangeError> {
         let limit = self.settings.max_response_body;
