@@ -1,13 +1,26 @@
 //! Our client over a real loopback HTTP connection, measured the way the official SDK's
 //! loopback baseline measures itself, against the same canned server.
 //!
-//! Run `cargo bench -p tests --bench loopback -- URL [calls=20000] [concurrency=16] [transport]`,
-//! where URL is the canned server's address (`http://127.0.0.1:PORT`) and transport is `ours`
-//! (the default, the runtime's HTTPS transport) or `hyper-util` (hyper-util's pooled client,
-//! which runs each connection in a task of its own, for comparison). For each scenario it warms the
-//! connection pool, then reports the median of five rounds of sequential calls in µs per call;
-//! last it spreads GetCredentialsForIdentity calls over concurrent tasks and reports calls per
-//! second. Unsigned calls carry no credentials; the signed one uses the SigV4 test key.
+//! Run `cargo bench -p tests --bench loopback -- URL [calls=20000] [concurrency=16]
+//! [transport] [part] [--block-on]`, where URL is the canned server's address
+//! (`http://127.0.0.1:PORT`), transport is `ours` (the default, the runtime's HTTPS
+//! transport) or `hyper-util` (hyper-util's pooled client, which runs each connection in a
+//! task of its own, for comparison), and part is `all` (the default: every scenario),
+//! `floor` (what the harness's floor client measures: GetCredentialsForIdentity
+//! sequentially, then concurrently) or `concurrent` (the concurrent run alone, for
+//! profiling). For each scenario it warms the connection pool, then reports the median of
+//! five rounds of sequential calls in µs per call; last it spreads GetCredentialsForIdentity
+//! calls over concurrent tasks and reports calls per second. Unsigned calls carry no
+//! credentials; the signed one uses the SigV4 test key.
+//!
+//! The set-up: a multi-thread tokio runtime with its default workers (one per core), and
+//! every call made in a task spawned on it, the sequential ones in one task and the
+//! concurrent ones in `concurrency` tasks, as a service's handlers make them. The floor
+//! client, for comparison, makes its sequential exchanges on one thread and its concurrent
+//! ones on `concurrency` threads, with blocking I/O. The SDK's harness makes its sequential
+//! calls from `block_on` on the main thread, which adds a hop between threads to every call
+//! (the runtime's I/O is polled by a worker, which then wakes the main thread); `--block-on`
+//! makes them the same way, to line up with its figures.
 
 // This bench uses only the shared bodies' ids and inputs, not the in-memory fixtures.
 #[allow(dead_code)]
@@ -105,11 +118,33 @@ impl Transport for HyperUtil {
     }
 }
 
-fn arguments() -> Result<(String, usize, usize, bool), String> {
+/// What a run measures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Every scenario's sequential rounds, then the concurrent run.
+    All,
+    /// What the floor measures: GetCredentialsForIdentity's sequential rounds, then the
+    /// concurrent run.
+    Floor,
+    /// The concurrent run alone (for profiling it).
+    Concurrent,
+}
+
+/// The command line: URL, calls, concurrency, transport and part.
+struct Arguments {
+    url: String,
+    calls: usize,
+    concurrency: usize,
+    hyper_util: bool,
+    part: Part,
+}
+
+const USAGE: &str =
+    "usage: loopback URL [calls] [concurrency] [ours|hyper-util] [all|floor|concurrent] [--block-on]";
+
+fn arguments() -> Result<Arguments, String> {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
-    let url = args
-        .next()
-        .ok_or("usage: loopback URL [calls] [concurrency]")?;
+    let url = args.next().ok_or(USAGE)?;
     let mut number = |default: usize| -> Result<usize, String> {
         match args.next() {
             Some(a) => a.parse().map_err(|e| format!("`{a}`: {e}")),
@@ -130,15 +165,33 @@ fn arguments() -> Result<(String, usize, usize, bool), String> {
             ))
         }
     };
-    Ok((url, calls, concurrency, hyper_util))
+    let part = match args.next().as_deref() {
+        None | Some("all") => Part::All,
+        Some("floor") => Part::Floor,
+        Some("concurrent") => Part::Concurrent,
+        Some(other) => {
+            return Err(format!(
+                "`{other}`: the part is `all`, `floor` or `concurrent`"
+            ))
+        }
+    };
+    Ok(Arguments {
+        url,
+        calls,
+        concurrency,
+        hyper_util,
+        part,
+    })
 }
 
-async fn run(
-    url: String,
-    calls: usize,
-    concurrency: usize,
-    hyper_util: bool,
-) -> Result<(), String> {
+async fn run(args: Arguments) -> Result<(), String> {
+    let Arguments {
+        url,
+        calls,
+        concurrency,
+        hyper_util,
+        part,
+    } = args;
     let builder = if hyper_util {
         println!("transport: hyper-util's pooled client");
         Config::builder().transport(HyperUtil::new())
@@ -158,12 +211,17 @@ async fn run(
         ))
         .build();
     let client = Client::new(config);
-    for (_, op) in SCENARIOS {
+    let scenarios = match part {
+        Part::All => &SCENARIOS[..],
+        Part::Floor => &SCENARIOS[..1],
+        Part::Concurrent => &[],
+    };
+    for &(_, op) in scenarios {
         for _ in 0..(calls / 10).max(100) {
             call(&client, op).await?;
         }
     }
-    for (name, op) in SCENARIOS {
+    for &(name, op) in scenarios {
         let mut rounds = Vec::with_capacity(5);
         for _ in 0..5 {
             let start = Instant::now();
@@ -204,12 +262,17 @@ async fn run(
 }
 
 fn main() -> ExitCode {
-    let result = arguments().and_then(|(url, calls, concurrency, hyper_util)| {
+    let result = arguments().and_then(|args| {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        runtime.block_on(run(url, calls, concurrency, hyper_util))
+        if std::env::args().any(|a| a == "--block-on") {
+            println!("calls made by the runtime's block_on thread");
+            runtime.block_on(run(args))
+        } else {
+            runtime.block_on(async { tokio::spawn(run(args)).await.map_err(|e| e.to_string())? })
+        }
     });
     common::exit_code(result)
 }
