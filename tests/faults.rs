@@ -354,6 +354,41 @@ async fn a_new_connection_closed_before_any_answer_is_an_error() {
 }
 
 #[tokio::test]
+async fn an_https_endpoint_is_spoken_to_in_tls() {
+    // A server that answers in plain HTTP: the client must open with a TLS handshake
+    // record and refuse the answer in the handshake, not read it as HTTP.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut first = [0u8; 1];
+        stream.read_exact(&mut first).await.unwrap();
+        let answer = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        stream.write_all(answer).await.unwrap();
+        first[0]
+    });
+    let err = get_id(&single_attempt_client(&format!("https://{addr}")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        transport_kind(&err),
+        Some(TransportErrorKind::Other),
+        "{err}"
+    );
+    let GetIdError::Unhandled(unhandled) = &err else {
+        unreachable!("checked above");
+    };
+    let message = std::error::Error::source(unhandled).unwrap().to_string();
+    assert!(message.contains("TLS handshake"), "{message}");
+    assert_eq!(
+        server.await.unwrap(),
+        0x16,
+        "a TLS handshake record came first"
+    );
+}
+
+#[tokio::test]
 async fn the_default_transport_is_used_when_none_is_set() {
     let server = FaultServer::start(vec![Fault::Respond(200, OK)]).await;
     let client = Client::new(config(&server.url()).build());
