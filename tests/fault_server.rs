@@ -27,6 +27,11 @@ pub enum Fault {
     /// Starts a 200 response that promises a longer body than it sends, then closes the
     /// connection: the client sees the connection break in the middle of the response.
     CutMidResponse,
+    /// Answers with this status and JSON body as on any kept-alive connection, then closes
+    /// the connection while it is idle, as servers do after their keep-alive timeout.
+    RespondThenClose(u16, &'static str),
+    /// Reads the request and closes the connection without a byte of response.
+    CloseWithoutAnswer,
 }
 
 /// The headers of one request the server read, names in lowercase.
@@ -141,6 +146,11 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<State>) {
                 let _ = stream.flush().await;
                 false
             }
+            Fault::RespondThenClose(status, body) => {
+                respond(&mut stream, n, status, body).await;
+                false
+            }
+            Fault::CloseWithoutAnswer => false,
         };
         if !keep_open {
             let _ = stream.shutdown().await;

@@ -300,6 +300,94 @@ async fn sequential_calls_reuse_one_connection() {
     assert_eq!(server.connections(), 1);
 }
 
+/// A client that makes one attempt per call, so only the transport can hide a fault.
+fn single_attempt_client(url: &str) -> Client {
+    let config = config(url)
+        .retry(RetryConfig::disabled())
+        .transport(HttpsTransport::new());
+    Client::new(config.build())
+}
+
+#[tokio::test]
+async fn an_idle_connection_the_server_closed_is_replaced_without_an_error() {
+    let server = FaultServer::start(vec![
+        Fault::RespondThenClose(200, OK),
+        Fault::Respond(200, OK),
+    ])
+    .await;
+    let client = single_attempt_client(&server.url());
+    get_id(&client).await.unwrap();
+    // Let the close reach the client while its connection sits idle in the pool.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    get_id(&client).await.unwrap();
+    assert_eq!(server.requests(), 2);
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_reused_connection_closed_before_any_answer_is_retried_on_a_new_one() {
+    // The server closes the kept-alive connection just as the second request arrives: the
+    // race every pooled client meets when a server's keep-alive timeout runs out.
+    let server = FaultServer::start(vec![
+        Fault::Respond(200, OK),
+        Fault::CloseWithoutAnswer,
+        Fault::Respond(200, OK),
+    ])
+    .await;
+    let client = single_attempt_client(&server.url());
+    get_id(&client).await.unwrap();
+    get_id(&client).await.unwrap();
+    assert_eq!(server.requests(), 3);
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_new_connection_closed_before_any_answer_is_an_error() {
+    // On a connection that never answered, a close is the server's doing, not a stale
+    // connection's: the transport does not send the request again.
+    let server = FaultServer::start(vec![Fault::CloseWithoutAnswer]).await;
+    let err = get_id(&single_attempt_client(&server.url()))
+        .await
+        .unwrap_err();
+    assert_eq!(transport_kind(&err), Some(TransportErrorKind::Io), "{err}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn an_https_endpoint_is_spoken_to_in_tls() {
+    // A server that answers in plain HTTP: the client must open with a TLS handshake
+    // record and refuse the answer in the handshake, not read it as HTTP.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut first = [0u8; 1];
+        stream.read_exact(&mut first).await.unwrap();
+        let answer = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        stream.write_all(answer).await.unwrap();
+        first[0]
+    });
+    let err = get_id(&single_attempt_client(&format!("https://{addr}")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        transport_kind(&err),
+        Some(TransportErrorKind::Other),
+        "{err}"
+    );
+    let GetIdError::Unhandled(unhandled) = &err else {
+        unreachable!("checked above");
+    };
+    let message = std::error::Error::source(unhandled).unwrap().to_string();
+    assert!(message.contains("TLS handshake"), "{message}");
+    assert_eq!(
+        server.await.unwrap(),
+        0x16,
+        "a TLS handshake record came first"
+    );
+}
+
 #[tokio::test]
 async fn the_default_transport_is_used_when_none_is_set() {
     let server = FaultServer::start(vec![Fault::Respond(200, OK)]).await;

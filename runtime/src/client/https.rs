@@ -1,9 +1,15 @@
 //! The default transport: HTTP/1.1 over TCP, with TLS from rustls for `https://` endpoints
 //! and plain TCP for `http://` ones (local emulators, loopback tests).
 //!
-//! [`HttpsTransport`] keeps a pool of keep-alive connections (hyper-util's pooled client), so
-//! consecutive calls to one host reuse a connection instead of paying for a TCP and TLS
-//! handshake each time. TLS uses rustls with the `aws-lc-rs` crypto provider, named explicitly
+//! [`HttpsTransport`] keeps a pool of keep-alive connections (`pool.rs`), so consecutive
+//! calls to one host reuse a connection instead of paying for a TCP and TLS handshake each
+//! time. Each exchange runs in the calling task: the call polls hyper's HTTP/1.1 connection
+//! itself while it waits for the response, so a request costs no wake-up of another task, and
+//! concurrent calls each take a connection of their own from the pool, whose lock is held only
+//! to take or put one. A pooled connection the server has closed is noticed when it is taken
+//! and replaced; one that fails before any response byte on reuse (the server closed it just
+//! as the request went out) is replaced and the request sent once more on a new connection,
+//! as the AWS SDKs do. TLS uses rustls with the `aws-lc-rs` crypto provider, named explicitly
 //! so no process-wide provider has to be installed. It offers the post-quantum hybrid key
 //! exchange X25519MLKEM768 first, which AWS endpoints accept and the AWS SDK for Rust offers
 //! too; `ring` has no post-quantum key exchange, and rustls deprecates its provider for that.
@@ -11,11 +17,11 @@
 //! Server certificates are checked against Mozilla's root certificates compiled into the
 //! binary (`webpki-roots`): AWS endpoints chain to public roots, and compiled-in roots behave
 //! the same on every machine, including slim containers that have no system certificate
-//! store. This module never retries: the client owns the retry policy.
+//! store. Beyond that one resend on a stale pooled connection this module never retries: the
+//! client owns the retry policy.
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -23,18 +29,20 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::HOST;
+use http::HeaderValue;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::Body as _;
+use hyper::body::{Body as _, Incoming};
 use hyper::rt::{Read, ReadBufCursor, Write};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
 use crate::base::http::{BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use crate::client::pool::{ExchangeError, Pool, PoolKey, PooledConnection};
 use crate::client::transport::Transport;
 
 /// How long a TCP connection and its TLS handshake may take by default: 3.1 seconds, the
@@ -52,7 +60,8 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 /// from rustls, plain TCP for `http://` URLs.
 ///
 /// Cloning is cheap and the clones share one connection pool. Sending needs a tokio runtime
-/// with I/O and timers enabled (each connection is driven by a spawned task).
+/// with I/O and timers enabled; no task is spawned, the caller's task does the I/O. An idle
+/// connection past the idle timeout is closed when the pool is next used for its host.
 ///
 /// ```
 /// use std::time::Duration;
@@ -66,8 +75,14 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 /// ```
 #[derive(Clone)]
 pub struct HttpsTransport {
-    client: Client<Connector, Full<Bytes>>,
+    shared: Arc<Shared>,
     settings: HttpsSettings,
+}
+
+/// What the clones of one transport share: the connector and the pool.
+struct Shared {
+    connector: Connector,
+    pool: Pool<Stream>,
 }
 
 /// The settings of an [`HttpsTransport`].
@@ -139,34 +154,142 @@ impl HttpsTransport {
             tls: TlsConnector::from(tls_config()),
             connect_timeout: settings.connect_timeout,
         };
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(settings.pool_idle_timeout)
-            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
-            .build(connector);
-        HttpsTransport { client, settings }
+        let pool = Pool::new(settings.pool_idle_timeout, settings.pool_max_idle_per_host);
+        HttpsTransport {
+            shared: Arc::new(Shared { connector, pool }),
+            settings,
+        }
     }
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let response = self
-            .client
-            .request(request.map(Full::new))
-            .await
-            .map_err(request_error)?;
-        let (parts, body) = response.into_parts();
-        // A declared `Content-Length` over the limit fails before any of the body is read; a
-        // body without one is cut off at the limit. Either way the connection is dropped
-        // rather than pooled, since the rest of the body was never read.
-        let limit = self.settings.max_response_body;
-        if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
-            return Err(response_too_large(limit));
+        let key = pool_key(request.uri())?;
+        let pool = &self.shared.pool;
+        let (host, idle) = pool.take(&key, || host_header(request.uri()));
+        let request = origin_form(request, host);
+        let mut reused = idle;
+        while let Some(mut connection) = reused.take() {
+            if !connection.check_open().await {
+                // Closed by the server while idle: try the next idle one.
+                reused = pool.take(&key, || HeaderValue::from_static("")).1;
+                continue;
+            }
+            // Kept should the server have closed the connection just as this request
+            // went out: the SDKs send it again on a new connection then.
+            let again = request.clone();
+            match self.send_on(&key, connection, request.map(Full::new)).await {
+                Err(ExchangeError::NoResponse(_)) => {
+                    return self.send_new(&key, again).await;
+                }
+                done => return done.map_err(exchange_error),
+            }
         }
-        let body = Limited::new(body, limit)
-            .collect()
-            .await
-            .map_err(|e| body_error(e, limit))?;
-        Ok(http::Response::from_parts(parts, body.to_bytes()))
+        self.send_new(&key, request).await
     }
+
+    /// Sends `request` on a new connection to `key`.
+    async fn send_new(
+        &self,
+        key: &PoolKey,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, TransportError> {
+        let stream = self
+            .shared
+            .connector
+            .clone()
+            .connect(key)
+            .await
+            .map_err(|e| TransportError::new(e.kind, format!("cannot connect: {}", e.message)))?;
+        let (sender, driver) = hyper::client::conn::http1::Builder::new()
+            .handshake(stream)
+            .await
+            .map_err(|e| request_error(ExchangeError::NoResponse(Some(e))))?;
+        let connection = Box::new(PooledConnection::new(sender, driver));
+        self.send_on(key, connection, request.map(Full::new))
+            .await
+            .map_err(exchange_error)
+    }
+
+    /// Sends `request` on `connection` and reads the whole response, then returns the
+    /// connection to the pool if it can carry another request.
+    async fn send_on(
+        &self,
+        key: &PoolKey,
+        mut connection: Box<PooledConnection<Stream>>,
+        request: http::Request<Full<Bytes>>,
+    ) -> Result<HttpResponse, ExchangeError> {
+        let limit = self.settings.max_response_body;
+        let response = connection
+            .exchange(request, |response| read_response(response, limit))
+            .await?;
+        if self.settings.pool_max_idle_per_host > 0 && connection.check_open().await {
+            self.shared.pool.put(key, connection);
+        }
+        Ok(response)
+    }
+}
+
+/// Reads a whole response. A declared `Content-Length` over the limit fails before any of the
+/// body is read; a body without one is cut off at the limit. Either way the connection is
+/// dropped rather than pooled, since the rest of the body was never read.
+async fn read_response(
+    response: http::Response<Incoming>,
+    limit: usize,
+) -> Result<HttpResponse, TransportError> {
+    let (parts, body) = response.into_parts();
+    if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(response_too_large(limit));
+    }
+    let body = Limited::new(body, limit)
+        .collect()
+        .await
+        .map_err(|e| body_error(e, limit))?;
+    Ok(http::Response::from_parts(parts, body.to_bytes()))
+}
+
+/// The pool key of a request's URI: TLS or not, and the authority; an error for a scheme
+/// that is neither `http` nor `https`, or a URI without a host.
+fn pool_key(uri: &http::Uri) -> Result<PoolKey, TransportError> {
+    let tls = match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => true,
+        Some(s) if s.eq_ignore_ascii_case("http") => false,
+        other => {
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
+                format!(
+                    "cannot send to `{uri}`: the scheme {} is not `http` or `https`",
+                    other.map_or_else(|| "is missing and".to_owned(), |s| format!("`{s}`"))
+                ),
+            ))
+        }
+    };
+    let authority = uri.authority().filter(|a| !a.host().is_empty());
+    let Some(authority) = authority.cloned() else {
+        return Err(TransportError::new(
+            TransportErrorKind::Other,
+            format!("cannot send to `{uri}`: it names no host"),
+        ));
+    };
+    Ok(PoolKey { tls, authority })
+}
+
+/// The `Host` header of requests to `uri`: its host, and its port unless it is the scheme's.
+fn host_header(uri: &http::Uri) -> HeaderValue {
+    crate::auth::sigv4::uri_host(uri)
+        .and_then(|host| HeaderValue::from_str(&host).ok())
+        .unwrap_or_else(|| HeaderValue::from_static(""))
+}
+
+/// `request` as an HTTP/1.1 client sends it: a path (origin form) instead of the full URI,
+/// and a `Host` header (unless it has one).
+fn origin_form(mut request: HttpRequest, host: HeaderValue) -> HttpRequest {
+    let path = request
+        .uri()
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
+    *request.uri_mut() = http::Uri::from(path);
+    request.headers_mut().entry(HOST).or_insert(host);
+    request
 }
 
 impl Transport for HttpsTransport {
@@ -282,42 +405,30 @@ struct Connector {
     connect_timeout: Duration,
 }
 
-impl tower_service::Service<http::Uri> for Connector {
-    type Response = Stream;
-    type Error = ConnectError;
-    type Future = Pin<Box<dyn Future<Output = Result<Stream, ConnectError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        tower_service::Service::<http::Uri>::poll_ready(&mut self.http, cx)
-            .map_err(|e| ConnectError::tcp(&e))
-    }
-
-    fn call(&mut self, uri: http::Uri) -> Self::Future {
-        let this = self.clone();
-        Box::pin(this.connect(uri))
-    }
-}
-
 impl Connector {
-    async fn connect(mut self, uri: http::Uri) -> Result<Stream, ConnectError> {
-        let tls = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
-            other => {
-                return Err(ConnectError::new(
+    async fn connect(mut self, key: &PoolKey) -> Result<Stream, ConnectError> {
+        let scheme = if key.tls { "https" } else { "http" };
+        let host = key.authority.host().to_owned();
+        let uri = http::Uri::builder()
+            .scheme(scheme)
+            .authority(key.authority.clone())
+            .path_and_query("/")
+            .build()
+            .map_err(|e| {
+                ConnectError::new(
                     TransportErrorKind::Other,
-                    format!(
-                        "cannot send to `{uri}`: the scheme {} is not `http` or `https`",
-                        other.map_or_else(|| "is missing and".to_owned(), |s| format!("`{s}`"))
-                    ),
-                ))
-            }
-        };
-        let host = uri.host().unwrap_or_default().to_owned();
+                    format!("cannot connect to `{}`: {e}", key.authority),
+                )
+            })?;
+        std::future::poll_fn(|cx| {
+            tower_service::Service::<http::Uri>::poll_ready(&mut self.http, cx)
+        })
+        .await
+        .map_err(|e| ConnectError::tcp(&e))?;
         let tcp = tower_service::Service::<http::Uri>::call(&mut self.http, uri)
             .await
             .map_err(|e| ConnectError::tcp(&e))?;
-        if !tls {
+        if !key.tls {
             return Ok(Stream::Plain(tcp));
         }
         // A bracketed IPv6 literal is an IP address to TLS, without the brackets.
@@ -350,15 +461,6 @@ impl Connector {
 enum Stream {
     Plain(TokioIo<TcpStream>),
     Tls(Box<TokioIo<TlsStream<TcpStream>>>),
-}
-
-impl Connection for Stream {
-    fn connected(&self) -> Connected {
-        match self {
-            Stream::Plain(s) => s.connected(),
-            Stream::Tls(s) => s.inner().get_ref().0.connected(),
-        }
-    }
 }
 
 impl Read for Stream {
@@ -492,33 +594,39 @@ fn body_error(error: Box<dyn StdError + Send + Sync>, limit: usize) -> Transport
     }
 }
 
-/// Sorts a failure of the pooled client into a [`TransportError`].
-fn request_error(error: hyper_util::client::legacy::Error) -> TransportError {
-    let connect = causes(&error).find_map(|e| e.downcast_ref::<ConnectError>());
-    let (kind, message) = match connect {
-        Some(c) => (c.kind, format!("cannot connect: {}", c.message)),
-        None if error.is_connect() => (
-            TransportErrorKind::Connect,
-            format!("cannot connect: {}", chain_text(&error)),
-        ),
-        None => {
-            let hyper_errors = || causes(&error).filter_map(|e| e.downcast_ref::<hyper::Error>());
-            if hyper_errors().any(is_head_too_large) {
-                // More headers, or a larger head, than hyper reads (100 headers, about
-                // 400 KiB): a broken or hostile endpoint, not worth asking again.
-                let message = format!("the response head is too large: {}", chain_text(&error));
-                return TransportError::new(TransportErrorKind::ResponseTooLarge, message)
-                    .with_source(error);
-            }
-            let user_error = hyper_errors().any(hyper::Error::is_user);
-            let kind = if user_error {
-                TransportErrorKind::Other
-            } else {
-                TransportErrorKind::Io
-            };
-            (kind, format!("the request failed: {}", chain_text(&error)))
+/// Sorts a failed exchange into a [`TransportError`].
+fn exchange_error(error: ExchangeError) -> TransportError {
+    match error {
+        ExchangeError::Body(e) => e,
+        no_response => request_error(no_response),
+    }
+}
+
+/// Sorts a failure before any response arrived into a [`TransportError`].
+fn request_error(error: ExchangeError) -> TransportError {
+    let error = match error {
+        ExchangeError::Body(e) => return e,
+        ExchangeError::NoResponse(None) => {
+            return TransportError::new(
+                TransportErrorKind::Io,
+                "the request failed: the server closed the connection without answering",
+            )
         }
+        ExchangeError::NoResponse(Some(e)) => e,
     };
+    if is_head_too_large(&error) {
+        // More headers, or a larger head, than hyper reads (100 headers, about 400 KiB): a
+        // broken or hostile endpoint, not worth asking again.
+        let message = format!("the response head is too large: {}", chain_text(&error));
+        return TransportError::new(TransportErrorKind::ResponseTooLarge, message)
+            .with_source(error);
+    }
+    let kind = if error.is_user() {
+        TransportErrorKind::Other
+    } else {
+        TransportErrorKind::Io
+    };
+    let message = format!("the request failed: {}", chain_text(&error));
     TransportError::new(kind, message).with_source(error)
 }
 

@@ -17,6 +17,8 @@ pub mod https;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod pages;
+#[cfg(feature = "https")]
+mod pool;
 pub mod retry;
 mod signing;
 pub mod skew;
