@@ -129,9 +129,15 @@ impl ScratchWorkspace {
     pub fn finish(&self) -> Result<()> {
         self.remove_old_members()?;
         let members: Vec<String> = self.members.iter().map(|m| format!("{m:?}")).collect();
+        // Dependencies get no debug info, whether cargo builds them for a build script or
+        // for the crates: the two then share one build (AWS-LC's C library included) where a
+        // rustdoc run, which needs only the latter's metadata, built the former again with
+        // the build-script profile's settings.
         let manifest = format!(
             "# A throwaway workspace of generated crates; rewritten on every run.\n\
-             [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+             [workspace]\nresolver = \"2\"\nmembers = [{}]\n\n\
+             [profile.dev.package.\"*\"]\ndebug = false\n\n\
+             [profile.dev.build-override]\ndebug = false\n",
             members.join(", ")
         );
         write_if_changed(&self.root.join("Cargo.toml"), &manifest)?;
