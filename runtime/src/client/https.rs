@@ -5,8 +5,8 @@
 //! calls to one host reuse a connection instead of paying for a TCP and TLS handshake each
 //! time. Each exchange runs in the calling task: the call polls hyper's HTTP/1.1 connection
 //! itself while it waits for the response, so a request costs no wake-up of another task, and
-//! concurrent calls each take a connection of their own from the pool, whose lock is held only
-//! to take or put one. A pooled connection the server has closed is noticed when it is taken
+//! concurrent calls each take a connection of their own from the pool, and take and return it
+//! without a lock. A pooled connection the server has closed is noticed when it is taken
 //! and replaced; one that fails before any response byte on reuse (the server closed it just
 //! as the request went out) is replaced and the request sent once more on a new connection,
 //! as the AWS SDKs do. TLS uses rustls with the `aws-lc-rs` crypto provider, named explicitly
@@ -42,7 +42,7 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
 use crate::base::http::{BoxFuture, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
-use crate::client::pool::{ExchangeError, Pool, PoolKey, PooledConnection};
+use crate::client::pool::{ExchangeError, HostSlot, Pool, PoolKey, PooledConnection};
 use crate::client::transport::Transport;
 
 /// How long a TCP connection and its TLS handshake may take by default: 3.1 seconds, the
@@ -163,40 +163,39 @@ impl HttpsTransport {
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let key = pool_key(request.uri())?;
-        let pool = &self.shared.pool;
-        let (host, idle) = pool.take(&key, || host_header(request.uri()));
-        let request = origin_form(request, host);
-        let mut reused = idle;
+        let slot = self.shared.pool.host(&key, || host_header(request.uri()));
+        let request = origin_form(request, slot.host().clone());
+        let mut reused = slot.take();
         while let Some(mut connection) = reused.take() {
             if !connection.check_open().await {
                 // Closed by the server while idle: try the next idle one.
-                reused = pool.take(&key, || HeaderValue::from_static("")).1;
+                reused = slot.take();
                 continue;
             }
             // Kept should the server have closed the connection just as this request
             // went out: the SDKs send it again on a new connection then.
             let again = request.clone();
-            match self.send_on(&key, connection, request.map(Full::new)).await {
+            match self.send_on(slot, connection, request.map(Full::new)).await {
                 Err(ExchangeError::NoResponse(_)) => {
-                    return self.send_new(&key, again).await;
+                    return self.send_new(slot, again).await;
                 }
                 done => return done.map_err(exchange_error),
             }
         }
-        self.send_new(&key, request).await
+        self.send_new(slot, request).await
     }
 
-    /// Sends `request` on a new connection to `key`.
+    /// Sends `request` on a new connection to `slot`'s host.
     async fn send_new(
         &self,
-        key: &PoolKey,
+        slot: &HostSlot<Stream>,
         request: HttpRequest,
     ) -> Result<HttpResponse, TransportError> {
         let stream = self
             .shared
             .connector
             .clone()
-            .connect(key)
+            .connect(slot.key())
             .await
             .map_err(|e| TransportError::new(e.kind, format!("cannot connect: {}", e.message)))?;
         let (sender, driver) = hyper::client::conn::http1::Builder::new()
@@ -204,16 +203,16 @@ impl HttpsTransport {
             .await
             .map_err(|e| request_error(ExchangeError::NoResponse(Some(e))))?;
         let connection = Box::new(PooledConnection::new(sender, driver));
-        self.send_on(key, connection, request.map(Full::new))
+        self.send_on(slot, connection, request.map(Full::new))
             .await
             .map_err(exchange_error)
     }
 
     /// Sends `request` on `connection` and reads the whole response, then returns the
-    /// connection to the pool if it can carry another request.
+    /// connection to `slot` if it can carry another request.
     async fn send_on(
         &self,
-        key: &PoolKey,
+        slot: &HostSlot<Stream>,
         mut connection: Box<PooledConnection<Stream>>,
         request: http::Request<Full<Bytes>>,
     ) -> Result<HttpResponse, ExchangeError> {
@@ -222,7 +221,7 @@ impl HttpsTransport {
             .exchange(request, |response| read_response(response, limit))
             .await?;
         if self.settings.pool_max_idle_per_host > 0 && connection.check_open().await {
-            self.shared.pool.put(key, connection);
+            slot.put(connection);
         }
         Ok(response)
     }
@@ -313,9 +312,11 @@ impl HttpsTransportBuilder {
         self
     }
 
-    /// How long an idle connection stays in the pool (default
-    /// [`DEFAULT_POOL_IDLE_TIMEOUT`]); `None` keeps idle connections until the server closes
-    /// them.
+    /// How long a connection may sit idle in the pool and still be reused (default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`]); the next call to its host that finds one idle longer
+    /// closes it. `None` keeps idle connections until the server closes them. The pool hands
+    /// out the connection that has been idle longest, so under steady calls each connection it
+    /// keeps is reused in turn.
     pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.pool_idle_timeout = timeout;
         self
