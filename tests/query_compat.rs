@@ -172,7 +172,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-query-compatible = { path = "../query_compatible", features = ["server"] }
+query-compatible = { path = "../query_compatible", default-features = false, features = ["server"] }
 tokio = { version = "1", features = ["rt", "macros"] }
 "#;
 
@@ -200,7 +200,7 @@ fn generated_client_and_router_speak_query_compatible() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     workspace.finish().unwrap_or_else(|e| panic!("{e:#}"));
     let started = Instant::now();
-    let result = workspace.test_all_features();
+    let result = workspace.test_checks();
     eprintln!(
         "building and running the query-compatible checks took {:.1?}",
         started.elapsed()

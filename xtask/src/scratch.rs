@@ -80,13 +80,15 @@ impl ScratchWorkspace {
     }
 
     /// Writes the crate `files` (paths relative to the crate) into the member directory `dir`
-    /// and lists it as a member.
+    /// and lists it as a member (once, if it is written again).
     pub fn add_crate(&mut self, dir: &str, files: &Files) -> Result<()> {
         let base = self.member_dir(dir);
         for (path, text) in files {
             write_if_changed(&base.join(path), text)?;
         }
-        self.members.push(dir.to_owned());
+        if !self.members.iter().any(|m| m == dir) {
+            self.members.push(dir.to_owned());
+        }
         Ok(())
     }
 
@@ -130,7 +132,7 @@ impl ScratchWorkspace {
         self.remove_old_members()?;
         let members: Vec<String> = self.members.iter().map(|m| format!("{m:?}")).collect();
         // Dependencies get no debug info, whether cargo builds them for a build script or
-        // for the crates: the two then share one build (AWS-LC's C library included) where a
+        // for the crates: the two then share one build (a C library's build included) where a
         // rustdoc run, which needs only the latter's metadata, built the former again with
         // the build-script profile's settings.
         let manifest = format!(
@@ -255,19 +257,104 @@ impl ScratchWorkspace {
     }
 
     /// Builds and runs the checks crates' tests ([`CHECKS_TEST`]) with every feature of every
-    /// crate of the workspace (optional modules such as a generated mock included), offline
-    /// and quietly: how generated crates and the checks written against them are tested.
-    pub fn test_all_features(&self) -> Result<()> {
+    /// member but the runtime-only ones in [`TRANSPORT_FEATURES`] (optional modules such as a
+    /// generated mock included), offline and quietly: how generated crates and the checks
+    /// written against them are tested.
+    pub fn test_checks(&self) -> Result<()> {
+        let features = self.features_but(&TRANSPORT_FEATURES)?;
         self.run_cargo(&[
             "test",
             "--workspace",
             "--test",
             CHECKS_TEST,
-            "--all-features",
+            "--no-default-features",
+            "--features",
+            &features,
             "--quiet",
             "--offline",
         ])
     }
+
+    /// Every feature of every member but `default` and those in `left_out`, as
+    /// `package/feature` for cargo's `--features` (with `--no-default-features`). Fails when a
+    /// member's Rust code is gated on a left-out feature (`feature = "..."`): a build without
+    /// it would not see that code.
+    pub fn features_but(&self, left_out: &[&str]) -> Result<String> {
+        let mut features = Vec::new();
+        for member in &self.members {
+            let dir = self.member_dir(member);
+            let manifest_path = dir.join("Cargo.toml");
+            let manifest = fs::read_to_string(&manifest_path)
+                .with_context(|| format!("reading {}", manifest_path.display()))?;
+            let package = manifest_table(&manifest, "package")
+                .find_map(|(key, value)| (key == "name").then(|| value.trim_matches('"')))
+                .with_context(|| format!("{} names no package", manifest_path.display()))?;
+            for (feature, _) in manifest_table(&manifest, "features") {
+                if feature != "default" && !left_out.contains(&feature) {
+                    features.push(format!("{package}/{feature}"));
+                }
+            }
+            if let Some((file, gate)) = gate_on(&dir, left_out)? {
+                anyhow::bail!(
+                    "{} is gated on `{gate}`, which this build leaves out: its code would not \
+                     be compiled",
+                    file.display()
+                );
+            }
+        }
+        Ok(features.join(","))
+    }
+}
+
+/// The features of a generated crate that only turn on parts of the runtime (its HTTPS
+/// transport, and with it the TLS stack: rustls and AWS-LC's C library) and gate none of the
+/// crate's own code. Scratch builds leave them out: this workspace's own build compiles and
+/// tests that part of the runtime, and the scratch builds then never compile the TLS stack.
+pub const TRANSPORT_FEATURES: [&str; 1] = ["https"];
+
+/// The `key = value` lines of the table `[name]` of a manifest, trimmed, comments left out.
+fn manifest_table<'a>(manifest: &'a str, name: &str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let header = format!("[{name}]");
+    manifest
+        .lines()
+        .map(str::trim)
+        .skip_while(move |line| *line != header)
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, value)| (key.trim(), value.trim()))
+}
+
+/// The first Rust file under `dir/src` whose code names one of `features` in a
+/// `feature = "..."` gate, and that feature.
+fn gate_on<'a>(dir: &Path, features: &[&'a str]) -> Result<Option<(PathBuf, &'a str)>> {
+    let mut pending = vec![dir.join("src")];
+    while let Some(next) = pending.pop() {
+        let entries = match fs::read_dir(&next) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("listing {}", next.display())),
+        };
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("listing {}", next.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                if let Some(gate) = features
+                    .iter()
+                    .find(|f| text.contains(&format!("feature = \"{f}\"")))
+                {
+                    return Ok(Some((path, gate)));
+                }
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Clippy's driver of the toolchain that runs cargo: beside `$CARGO` (where rustup installs
@@ -331,6 +418,46 @@ pub fn write_if_changed(path: &Path, text: &str) -> Result<()> {
 mod tests {
     use super::*;
     use crate::test_support::TempDir;
+
+    #[test]
+    fn features_but_lists_each_members_features_and_refuses_a_gate_it_leaves_out() -> Result<()> {
+        let dir = TempDir::new()?;
+        let mut ws = ScratchWorkspace::new(dir.path().join("ws"))?;
+        let manifest = "[package]\nname = \"gen-a\" # the package\nversion = \"0.1.0\"\n\n\
+                        [features]\n# what a user turns on\ndefault = [\"https\"]\n\
+                        https = [\"rt/https\"]\nmock = []\n\n[dependencies]\nserde = \"1\"\n";
+        let krate = |lib: &str| -> Files {
+            [
+                (
+                    PathBuf::from("Cargo.toml"),
+                    manifest.replace(" # the package", ""),
+                ),
+                (PathBuf::from("src/lib.rs"), "pub mod inner;\n".to_owned()),
+                (PathBuf::from("src/inner/mod.rs"), lib.to_owned()),
+            ]
+            .into()
+        };
+        ws.add_crate("a", &krate("pub fn f() {}\n"))?;
+        ws.add_crate(
+            "checks",
+            &[(
+                PathBuf::from("Cargo.toml"),
+                "[package]\nname = \"checks\"\n".to_owned(),
+            )]
+            .into(),
+        )?;
+        assert_eq!(ws.features_but(&["https"])?, "gen-a/mock");
+        assert_eq!(ws.features_but(&["https", "mock"])?, "");
+
+        ws.add_crate("a", &krate("#[cfg(feature = \"https\")]\npub fn f() {}\n"))?;
+        let error = format!("{:#}", ws.features_but(&["https"]).unwrap_err());
+        assert!(
+            error.contains("inner/mod.rs is gated on `https`"),
+            "{error}"
+        );
+        assert_eq!(ws.features_but(&["mock"])?, "gen-a/https");
+        Ok(())
+    }
 
     #[test]
     fn lockfile_and_members_are_written_and_old_members_removed() -> Result<()> {

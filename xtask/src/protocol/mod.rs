@@ -184,12 +184,15 @@ pub fn run(paths: &[PathBuf]) -> Result<Vec<FileReport>> {
     // The `test` profile, as `cargo test` in the other scratch workspaces builds dependencies:
     // a unit's hash includes its profile's name, so a `dev` build here would compile the
     // runtime's dependencies, AWS-LC's C library among them, a second time in the shared
-    // target directory. The binaries still land in `debug/`.
+    // target directory. The binaries still land in `debug/`. No default features: the cases
+    // run over an in-memory transport, so the runtime's HTTPS transport, and the TLS stack
+    // under it, stay out of the build (`scratch::TRANSPORT_FEATURES`).
     build.args([
         "build",
         "--profile",
         "test",
         "--workspace",
+        "--no-default-features",
         "--bins",
         "--keep-going",
         "--offline",

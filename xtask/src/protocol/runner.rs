@@ -86,8 +86,8 @@ pub fn runner_crate(
         .map_err(|e| e.to_string())?;
     let manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n{lib_package} = {{ path = \"{lib_dir}\" }}\n\
-         aws-json-runtime = {{ path = \"{runtime_dir}\" }}\n\
+         [dependencies]\n{lib_package} = {{ path = \"{lib_dir}\", default-features = false }}\n\
+         aws-json-runtime = {{ path = \"{runtime_dir}\", default-features = false }}\n\
          serde_json = \"1\"\nflate2 = {{ version = \"1\", default-features = false, features = [\"rust_backend\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"time\"] }}\n"
     );
