@@ -149,8 +149,16 @@ impl Venv {
             pip.args(["-m", "pip", "--python"]).arg(venv.python());
             pip
         };
-        pip.args(["install", "--disable-pip-version-check", "--quiet"])
-            .args(packages);
+        // No byte-compiling at install: pip would compile every module of botocore, the CLI
+        // and moto (half of the install's 25 s of CPU), where Python compiles, and caches, only
+        // the ones a test imports.
+        pip.args([
+            "install",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--no-compile",
+        ])
+        .args(packages);
         run(
             &mut pip,
             &format!(
